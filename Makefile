@@ -1,0 +1,36 @@
+# Two entry points for a fresh checkout with only Python 3.11 and make:
+#   make demo   set up and launch the app on a demo vault
+#   make test   set up and run every check and test
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint setup bench clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/kim demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check kim_tui tests bench
+	$(BIN)/ruff format --check kim_tui tests bench
+	$(BIN)/mypy kim_tui
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,311 @@
+"""Plain, frozen objects that cross layers.
+
+Screens receive these from the service (`kim_tui.store.workspace.Workspace`) and hand drafts back
+to it; the domain functions (scheduling, duplicate check, CSV import, demo data) take and return
+them. Nothing here knows about SQL, crypto or Textual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class FollowUpSource(StrEnum):
+    """Where a Wiedervorlage comes from."""
+
+    MANUAL = "manual"
+    STEP = "step"
+    REFERRAL = "referral"
+    REVIEW = "review"
+    RESIDENCE = "residence"
+
+
+class DueGroup(StrEnum):
+    """The groups of the Wiedervorlagen list, in display order."""
+
+    OVERDUE = "overdue"
+    TODAY = "today"
+    THIS_WEEK = "this_week"
+    LATER = "later"
+
+
+class ConsentPurpose(StrEnum):
+    """What a consent covers (DP-2: one consent per purpose)."""
+
+    CASE_MANAGEMENT = "case_management"
+    SHARE_COORDINATOR = "share_coordinator"
+    SHARE_AGENCY = "share_agency"
+
+
+class ConsentForm(StrEnum):
+    WRITTEN = "written"
+    ORAL = "oral"
+
+
+class CaseStage(StrEnum):
+    """The case's workflow stage; always derived from its data (see `domain.stage`)."""
+
+    INTAKE = "intake"
+    ASSESSMENT = "assessment"
+    GOAL_AGREEMENT = "goal_agreement"
+    LINKING = "linking"
+    MONITORING = "monitoring"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class HouseholdMember:
+    """A person living with the client (no separate record of their own)."""
+
+    name: str = ""
+    relation: str = ""
+    birth_date: date | None = None
+
+
+@dataclass(frozen=True)
+class ConsentDraft:
+    purpose: ConsentPurpose
+    given_on: date
+    form: ConsentForm = ConsentForm.WRITTEN
+    agency: str | None = None
+    """Agency code from the catalog; required for SHARE_AGENCY."""
+
+
+@dataclass(frozen=True)
+class ResidenceDraft:
+    status: str
+    """Code from the residence-status catalog (e.g. ``duldung``, ``ae_25b``)."""
+    legal_basis: str = ""
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+
+@dataclass(frozen=True)
+class ClientDraft:
+    """Everything an intake records about the person."""
+
+    given_name: str
+    family_name: str
+    birth_date: date | None
+    other_names: str = ""
+    gender: str = ""
+    """Code from the gender catalog (f, m, d, x) or empty when not stated."""
+    nationality: str = ""
+    """ISO 3166-1 alpha-3 code, or ``XXA`` stateless, ``XXX`` unknown; empty when not stated."""
+    country_of_birth: str = ""
+    languages: tuple[str, ...] = ()
+    """ISO 639-3 codes."""
+    interpreter_needed: bool = False
+    address: str = ""
+    phone: str = ""
+    household: tuple[HouseholdMember, ...] = ()
+
+
+@dataclass(frozen=True)
+class IntakeDraft:
+    """A new client together with their first case (Erstberatung)."""
+
+    client: ClientDraft
+    first_contact_on: date
+    access_route: str = "self"
+    """``self`` or ``referred``."""
+    referred_by: str | None = None
+    """Agency code when ``access_route == "referred"``."""
+    legal_domains: tuple[str, ...] = ()
+    target_groups: tuple[str, ...] = ()
+    residence: ResidenceDraft | None = None
+    consents: tuple[ConsentDraft, ...] = ()
+
+
+@dataclass(frozen=True)
+class FollowUpDraft:
+    """A manual Wiedervorlage."""
+
+    case_id: str
+    due_on: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class FollowUpView:
+    id: str
+    case_id: str
+    client_id: str
+    client_name: str
+    source: FollowUpSource
+    reason: str
+    due_on: date
+    """The effective due date (already moved to a working day)."""
+    original_due_on: date
+    group: DueGroup
+
+
+@dataclass(frozen=True)
+class FollowUpPage:
+    """A bounded window of the Wiedervorlagen list plus the counts of every group."""
+
+    items: tuple[FollowUpView, ...]
+    counts: dict[DueGroup, int]
+    total: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class ClientSummary:
+    """One row of the caseload list."""
+
+    client_id: str
+    case_id: str
+    display_name: str
+    birth_date: date | None
+    stage: CaseStage
+    next_due_on: date | None
+    target_groups: tuple[str, ...]
+    residence_status: str | None
+    residence_valid_until: date | None
+
+
+@dataclass(frozen=True)
+class CaseloadPage:
+    items: tuple[ClientSummary, ...]
+    total: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class ConsentView:
+    id: str
+    purpose: ConsentPurpose
+    given_on: date
+    form: ConsentForm
+    agency: str | None
+    withdrawn_on: date | None
+
+
+@dataclass(frozen=True)
+class ResidenceView:
+    id: str
+    status: str
+    legal_basis: str
+    valid_from: date | None
+    valid_until: date | None
+
+
+@dataclass(frozen=True)
+class ClientFile:
+    """What the client file screen shows (grows with the case-file issue)."""
+
+    client_id: str
+    case_id: str
+    client: ClientDraft
+    first_contact_on: date
+    access_route: str
+    referred_by: str | None
+    legal_domains: tuple[str, ...]
+    target_groups: tuple[str, ...]
+    stage: CaseStage
+    next_due_on: date | None
+    residence: tuple[ResidenceView, ...]
+    consents: tuple[ConsentView, ...]
+    closed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    client_id: str
+    display_name: str
+    birth_date: date | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    action: str
+    entity: str
+    entity_id: str | None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Result of `kim check`."""
+
+    ok: bool
+    schema_version: str | None
+    problems: tuple[str, ...]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AreaRatingDraft:
+    area: str
+    """Priority-area code."""
+    level: int
+    """Need level 0 (none) to 3 (high)."""
+    situation: str = ""
+    resources: str = ""
+
+
+@dataclass(frozen=True)
+class AssessmentDraft:
+    case_id: str
+    assessed_on: date
+    ratings: tuple[AreaRatingDraft, ...]
+    assessed_by: str = ""
+
+
+@dataclass(frozen=True)
+class StepDraft:
+    text: str
+    owner: str
+    """``client``, ``coach`` or ``agency``."""
+    due_on: date | None = None
+    done_on: date | None = None
+
+
+@dataclass(frozen=True)
+class GoalDraft:
+    area: str
+    title: str
+    indicator: str = ""
+    target_on: date | None = None
+    status: str = "open"
+    """open, in_progress, achieved, not_achieved, dropped."""
+    steps: tuple[StepDraft, ...] = ()
+
+
+@dataclass(frozen=True)
+class GoalAgreementDraft:
+    case_id: str
+    agreed_on: date
+    review_on: date | None
+    goals: tuple[GoalDraft, ...]
+
+
+@dataclass(frozen=True)
+class ReferralDraft:
+    case_id: str
+    agency: str
+    legal_domain: str
+    reason: str
+    sent_on: date
+    feedback_due_on: date | None = None
+    status: str = "open"
+    """open, accepted, rejected, done, withdrawn."""
+    outcome: str = ""
+    passes_identifying_data: bool = True
+    override_reason: str = ""
+
+
+@dataclass(frozen=True)
+class ContactDraft:
+    case_id: str
+    on: date
+    kind: str
+    """Contact-kind code (in_person, phone, home_visit, digital, interpreted)."""
+    minutes: int
+    note: str = ""
+    interpreter: bool = False
