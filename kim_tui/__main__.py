@@ -1,0 +1,3 @@
+from kim_tui.cli import main
+
+raise SystemExit(main())

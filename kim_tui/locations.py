@@ -1,0 +1,25 @@
+"""Where kim keeps things. Functions, not import-time globals, so tests can redirect them.
+
+`KIM_CONFIG_FILE` overrides the config path (tests set it so they never read a user's files).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_config_path, user_data_path
+
+APP_NAME = "kim-tui"
+
+
+def default_vault_dir() -> Path:
+    """The coach's vault when no `--vault` is given: under the user data directory."""
+    return user_data_path(APP_NAME, appauthor=False) / "vault"
+
+
+def config_file() -> Path:
+    override = os.environ.get("KIM_CONFIG_FILE")
+    if override:
+        return Path(override)
+    return user_config_path(APP_NAME, appauthor=False) / "config.toml"

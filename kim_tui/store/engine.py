@@ -1,0 +1,61 @@
+"""SQLCipher engine: the plain SQLite dialect driven by the bundled `sqlcipher3` module.
+
+`sqlite+pysqlcipher` would issue its own `PRAGMA key` before any listener, so the log level could
+not come first; the plain dialect plus a `connect` listener lets us set every pragma in order.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
+
+from kim_tui.store.errors import CorruptFile
+
+
+def _pragmas(dbapi_conn: Any, dek_hex: str) -> None:
+    cur = dbapi_conn.cursor()
+    try:
+        # First: SQLCipher otherwise logs to fd 2, which garbles the TUI.
+        cur.execute("PRAGMA cipher_log_level = NONE")
+        cur.execute(f"PRAGMA key = \"x'{dek_hex}'\"")
+        # A wrong key or a foreign file only fails at the first real read: probe now.
+        cur.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        cur.execute("PRAGMA journal_mode = WAL").fetchone()
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA temp_store = MEMORY")
+        cur.execute("PRAGMA busy_timeout = 5000")
+    finally:
+        cur.close()
+
+
+def open_engine(db_path: Path, dek: bytes) -> Engine:
+    """An engine whose every connection is keyed with `dek`; raises CorruptFile on a bad file."""
+    dek_hex = dek.hex()
+    # A file URL, not "sqlite://" with a creator: SQLAlchemy would take that for an in-memory
+    # database and share one connection per thread, so closing a read could roll back a write.
+    engine = create_engine(
+        f"sqlite:///{db_path}",
+        module=sqlcipher3.dbapi2,
+        connect_args={"check_same_thread": False},  # UI workers use the pool from threads
+        poolclass=QueuePool,
+        pool_size=4,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        _pragmas(dbapi_conn, dek_hex)
+
+    try:
+        with engine.connect():
+            pass
+    except Exception:
+        engine.dispose()
+        raise CorruptFile(
+            db_path, "lässt sich mit diesem Schlüssel nicht lesen (beschädigt oder fremde Datei)"
+        ) from None
+    return engine

@@ -1,0 +1,67 @@
+"""Errors the store raises. Each carries a message a coach can act on (German, as shown in the UI).
+
+The CLI prints `str(error)` and exits non-zero; the UI shows it inline. None of them ever contains
+personal data: they name files and fields, never content.
+"""
+
+from __future__ import annotations
+
+
+class VaultError(Exception):
+    """Base class of every expected, explainable failure of the vault."""
+
+
+class WrongPassphrase(VaultError):
+    def __init__(self, what: str = "Passwort") -> None:
+        super().__init__(f"{what} ist falsch. Der Tresor wurde nicht verändert.")
+
+
+class VaultNotFound(VaultError):
+    def __init__(self, path: object) -> None:
+        super().__init__(f"Kein Tresor in {path} (keine Schlüsseldatei gefunden). Mit `kim init` anlegen.")
+
+
+class VaultExists(VaultError):
+    def __init__(self, path: object) -> None:
+        super().__init__(f"{path} existiert bereits und ist nicht leer; es wird nichts überschrieben.")
+
+
+class CorruptFile(VaultError):
+    """A file is truncated, damaged, or not a kim file at all."""
+
+    def __init__(self, path: object, why: str) -> None:
+        super().__init__(f"Datei {path} ist beschädigt oder keine kim-Datei: {why}")
+
+
+class VaultLocked(VaultError):
+    def __init__(self, path: object) -> None:
+        super().__init__(
+            f"Der Tresor {path} ist bereits in einem anderen kim-Prozess geöffnet. "
+            "Bitte dort schließen (oder sperren und beenden) und erneut versuchen."
+        )
+
+
+class UnsupportedVersion(VaultError):
+    def __init__(self, path: object, found: object, supported: object) -> None:
+        super().__init__(
+            f"{path} hat Format-Version {found}; diese kim-Version kann {supported}. "
+            "Bitte kim aktualisieren."
+        )
+
+
+class PassphraseFileError(VaultError):
+    def __init__(self, path: object, why: str) -> None:
+        super().__init__(f"Passwortdatei {path}: {why}")
+
+
+class ValidationError(VaultError):
+    """Input that breaks a rule; `problems` maps a field name to a German message."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = dict(problems)
+        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
+
+
+class NotFound(VaultError):
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} nicht gefunden.")

@@ -1,0 +1,232 @@
+"""The vault's key file: the data key (DEK), wrapped twice, and nothing personal.
+
+Layout (JSON, versioned): vault id, Argon2id parameters and salt, and the 256-bit DEK wrapped with
+AES-256-GCM under (a) a key derived from the passphrase with Argon2id and (b) the recovery key.
+The DEK is the SQLCipher raw key; changing the passphrase rewraps it and never touches the data.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from kim_tui.store.atomic import write_atomic
+from kim_tui.store.errors import CorruptFile, UnsupportedVersion, WrongPassphrase
+
+FORMAT = "kim-vault-key"
+VERSION = 1
+DEK_BYTES = 32
+
+# 128 MiB, 3 passes: about 0.3 s on a current laptop core; the UI runs it in a worker thread.
+DEFAULT_KDF = {"memory_kib": 128 * 1024, "iterations": 3, "lanes": 4}
+# Tests and demo throwaway vaults may lower the cost; never below this floor.
+MIN_MEMORY_KIB = 8 * 1024
+
+_RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    memory_kib: int
+    iterations: int
+    lanes: int
+    salt: bytes
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def derive_passphrase_key(passphrase: str, params: KdfParams) -> bytes:
+    """Argon2id(passphrase) → 32-byte wrapping key. Slow by design; call it off the UI thread."""
+    kdf = Argon2id(
+        salt=params.salt,
+        length=32,
+        iterations=params.iterations,
+        lanes=params.lanes,
+        memory_cost=params.memory_kib,
+    )
+    return kdf.derive(passphrase.encode("utf-8"))
+
+
+def new_recovery_key() -> str:
+    """A random recovery key: 160 bits as 32 characters in groups of four, easy to write down."""
+    raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(32))
+    return "-".join(raw[i : i + 4] for i in range(0, 32, 4))
+
+
+def normalise_recovery_key(text: str) -> str:
+    """Accept the key as typed: any case, with or without dashes or spaces."""
+    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
+    return "-".join(cleaned[i : i + 4] for i in range(0, len(cleaned), 4))
+
+
+def _recovery_wrapping_key(recovery_key: str, vault_id: str) -> bytes:
+    # The recovery key has 160 bits of entropy, so a fast KDF is enough.
+    hkdf = HKDF(
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=vault_id.encode("ascii"),
+        info=b"kim-vault recovery wrap v1",
+    )
+    return hkdf.derive(normalise_recovery_key(recovery_key).encode("ascii"))
+
+
+def _wrap(wrapping_key: bytes, dek: bytes, aad: bytes) -> dict[str, str]:
+    nonce = os.urandom(12)
+    return {"nonce": _b64(nonce), "ct": _b64(AESGCM(wrapping_key).encrypt(nonce, dek, aad))}
+
+
+def _unwrap(wrapping_key: bytes, blob: dict[str, str], aad: bytes) -> bytes:
+    return AESGCM(wrapping_key).decrypt(_unb64(blob["nonce"]), _unb64(blob["ct"]), aad)
+
+
+@dataclass(frozen=True)
+class KeyFile:
+    """The parsed key file. Immutable; every change produces a new one that is written atomically."""
+
+    vault_id: str
+    kdf: KdfParams
+    wrapped_by_passphrase: dict[str, str]
+    wrapped_by_recovery: dict[str, str]
+    created_at: str
+
+    @staticmethod
+    def create(
+        passphrase: str, *, kdf_memory_kib: int | None = None, created_at: str
+    ) -> tuple[KeyFile, bytes, str]:
+        """Make a new DEK and recovery key; return (key file, DEK, recovery key)."""
+        memory = kdf_memory_kib or DEFAULT_KDF["memory_kib"]
+        if memory < MIN_MEMORY_KIB:
+            raise ValueError("Argon2id memory below the floor")
+        params = KdfParams(memory, DEFAULT_KDF["iterations"], DEFAULT_KDF["lanes"], os.urandom(16))
+        vault_id = str(uuid.uuid4())
+        dek = os.urandom(DEK_BYTES)
+        recovery = new_recovery_key()
+        kf = KeyFile(
+            vault_id=vault_id,
+            kdf=params,
+            wrapped_by_passphrase=_wrap(
+                derive_passphrase_key(passphrase, params), dek, _aad(vault_id, "passphrase")
+            ),
+            wrapped_by_recovery=_wrap(
+                _recovery_wrapping_key(recovery, vault_id), dek, _aad(vault_id, "recovery")
+            ),
+            created_at=created_at,
+        )
+        return kf, dek, recovery
+
+    def unlock(self, passphrase: str) -> bytes:
+        """Return the DEK, or raise WrongPassphrase. Reads nothing and writes nothing."""
+        key = derive_passphrase_key(passphrase, self.kdf)
+        try:
+            return _unwrap(key, self.wrapped_by_passphrase, _aad(self.vault_id, "passphrase"))
+        except InvalidTag:
+            raise WrongPassphrase() from None
+
+    def unlock_with_recovery(self, recovery_key: str) -> bytes:
+        key = _recovery_wrapping_key(recovery_key, self.vault_id)
+        try:
+            return _unwrap(key, self.wrapped_by_recovery, _aad(self.vault_id, "recovery"))
+        except InvalidTag:
+            raise WrongPassphrase("Wiederherstellungsschlüssel") from None
+
+    def with_passphrase(self, dek: bytes, new_passphrase: str) -> KeyFile:
+        """Rewrap the DEK under a new passphrase (fresh salt); the recovery wrap stays."""
+        params = KdfParams(self.kdf.memory_kib, self.kdf.iterations, self.kdf.lanes, os.urandom(16))
+        wrapped = _wrap(
+            derive_passphrase_key(new_passphrase, params), dek, _aad(self.vault_id, "passphrase")
+        )
+        return KeyFile(self.vault_id, params, wrapped, self.wrapped_by_recovery, self.created_at)
+
+    def to_json(self) -> bytes:
+        doc: dict[str, Any] = {
+            "format": FORMAT,
+            "version": VERSION,
+            "vault_id": self.vault_id,
+            "created_at": self.created_at,
+            "kdf": {
+                "name": "argon2id",
+                "memory_kib": self.kdf.memory_kib,
+                "iterations": self.kdf.iterations,
+                "lanes": self.kdf.lanes,
+                "salt": _b64(self.kdf.salt),
+            },
+            "dek_wrap": "aes-256-gcm",
+            "wrapped": {"passphrase": self.wrapped_by_passphrase, "recovery": self.wrapped_by_recovery},
+        }
+        return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode("ascii")
+
+    @staticmethod
+    def from_json(data: bytes, path: object = "Schlüsseldatei") -> KeyFile:
+        """Parse and validate; any damage raises CorruptFile naming the file."""
+        try:
+            doc = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise CorruptFile(path, "kein gültiges JSON (abgeschnitten oder fremde Datei?)") from None
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+            raise CorruptFile(path, "keine kim-Schlüsseldatei")
+        if doc.get("version") != VERSION:
+            raise UnsupportedVersion(path, doc.get("version"), VERSION)
+        try:
+            kdf = doc["kdf"]
+            if kdf["name"] != "argon2id":
+                raise CorruptFile(path, f"unbekanntes Schlüsselverfahren {kdf['name']!r}")
+            params = KdfParams(
+                int(kdf["memory_kib"]), int(kdf["iterations"]), int(kdf["lanes"]), _unb64(kdf["salt"])
+            )
+            if params.memory_kib < MIN_MEMORY_KIB or params.iterations < 1 or len(params.salt) < 16:
+                raise CorruptFile(path, "Schlüsselparameter unter dem Mindestwert")
+            wrapped = doc["wrapped"]
+            kf = KeyFile(
+                vault_id=str(uuid.UUID(str(doc["vault_id"]))),
+                kdf=params,
+                wrapped_by_passphrase={
+                    "nonce": str(wrapped["passphrase"]["nonce"]),
+                    "ct": str(wrapped["passphrase"]["ct"]),
+                },
+                wrapped_by_recovery={
+                    "nonce": str(wrapped["recovery"]["nonce"]),
+                    "ct": str(wrapped["recovery"]["ct"]),
+                },
+                created_at=str(doc.get("created_at", "")),
+            )
+            for blob in (kf.wrapped_by_passphrase, kf.wrapped_by_recovery):
+                if len(_unb64(blob["nonce"])) != 12 or len(_unb64(blob["ct"])) != DEK_BYTES + 16:
+                    raise CorruptFile(path, "verpackter Schlüssel hat falsche Länge")
+        except (KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, CorruptFile):
+                raise
+            raise CorruptFile(path, "Felder fehlen oder sind ungültig") from None
+        return kf
+
+    @staticmethod
+    def read(path: Path) -> KeyFile:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise CorruptFile(path, "Datei fehlt") from None
+        return KeyFile.from_json(data, path)
+
+    def write(self, path: Path) -> None:
+        write_atomic(path, self.to_json(), mode=0o600)
+
+
+def _aad(vault_id: str, purpose: str) -> bytes:
+    return f"kim-vault:{vault_id}:{purpose}".encode("ascii")

@@ -1,0 +1,202 @@
+"""SQLModel tables of the vault. They never leave the store: screens get `domain.model` views.
+
+Every row carries a UUID key, `created_at`, `updated_at`, the vault-wide `revision` of the
+transaction that last wrote it, and `deleted_at` (tombstone; sync needs to see deletions).
+Multi-valued code lists are stored space-delimited (" sgb2 aufenthg ") so SQL can filter them
+with LIKE '% code %'.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Record(SQLModel):
+    id: str = Field(default_factory=new_id, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    revision: int = Field(default=0, index=True)
+    deleted_at: datetime | None = Field(default=None)
+
+
+class Client(Record, table=True):
+    given_name: str
+    family_name: str
+    other_names: str = ""
+    birth_date: date | None = Field(default=None, index=True)
+    gender: str = ""
+    nationality: str = ""
+    country_of_birth: str = ""
+    languages: str = ""
+    interpreter_needed: bool = False
+    address: str = ""
+    phone: str = ""
+    household_json: str = "[]"
+    # Folded (case-, diacritic- and umlaut-insensitive) copies for search and sorting; they are
+    # personal data too and live only inside the encrypted database.
+    search_key: str = Field(default="", index=True)
+    sort_key: str = Field(default="", index=True)
+
+
+class Case(Record, table=True):
+    client_id: str = Field(foreign_key="client.id", index=True)
+    first_contact_on: date
+    access_route: str = "self"
+    referred_by: str | None = None
+    legal_domains: str = ""
+    target_groups: str = ""
+    stage: str = Field(default="intake", index=True)
+    next_due_on: date | None = Field(default=None, index=True)
+    closed_on: date | None = None
+    closure_reason: str | None = None
+    themes: str = ""
+
+
+class Consent(Record, table=True):
+    client_id: str = Field(foreign_key="client.id", index=True)
+    case_id: str = Field(foreign_key="case.id", index=True)
+    purpose: str
+    agency: str | None = None
+    given_on: date
+    form: str = "written"
+    recorded_by: str = ""
+    withdrawn_on: date | None = None
+
+
+class ResidenceRecord(Record, table=True):
+    client_id: str = Field(foreign_key="client.id", index=True)
+    status: str
+    legal_basis: str = ""
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+
+class Assessment(Record, table=True):
+    case_id: str = Field(foreign_key="case.id", index=True)
+    assessed_on: date
+    assessed_by: str = ""
+
+
+class AreaRating(Record, table=True):
+    assessment_id: str = Field(foreign_key="assessment.id", index=True)
+    area: str
+    level: int
+    situation: str = ""
+    resources: str = ""
+
+
+class GoalAgreement(Record, table=True):
+    case_id: str = Field(foreign_key="case.id", index=True)
+    agreed_on: date
+    review_on: date | None = None
+
+
+class Goal(Record, table=True):
+    agreement_id: str = Field(foreign_key="goalagreement.id", index=True)
+    area: str
+    title: str
+    indicator: str = ""
+    target_on: date | None = None
+    status: str = "open"
+    evaluation: str = ""
+
+
+class Step(Record, table=True):
+    goal_id: str = Field(foreign_key="goal.id", index=True)
+    text: str
+    owner: str = "client"
+    due_on: date | None = None
+    done_on: date | None = None
+
+
+class Referral(Record, table=True):
+    case_id: str = Field(foreign_key="case.id", index=True)
+    agency: str
+    legal_domain: str
+    reason: str = ""
+    sent_on: date
+    feedback_due_on: date | None = None
+    status: str = "open"
+    outcome: str = ""
+    outcome_on: date | None = None
+    passes_identifying_data: bool = True
+    override_reason: str = ""
+
+
+class ContactNote(Record, table=True):
+    case_id: str = Field(foreign_key="case.id", index=True)
+    on: date
+    kind: str
+    minutes: int = 0
+    interpreter: bool = False
+    note: str = ""
+
+
+class FollowUp(Record, table=True):
+    """One Wiedervorlage. Manual ones are typed by the coach; the others are kept in sync by the
+    service from their source row (step, referral, review date, residence expiry)."""
+
+    # The list's one hot query: open items by due date, then filtered by the folded name.
+    __table_args__ = (Index("ix_followup_open_due", "open", "due_on"),)
+
+    case_id: str = Field(foreign_key="case.id", index=True)
+    client_id: str = Field(foreign_key="client.id", index=True)
+    source: str = "manual"
+    source_id: str | None = Field(default=None, index=True)
+    reason: str = ""
+    original_due_on: date
+    due_on: date = Field(index=True)
+    done_on: date | None = None
+    done_note: str = ""
+    # Denormalised so the list's filter-as-you-type stays one indexed query without a join.
+    search_key: str = ""
+    client_name: str = ""
+    # 1 while open in an active case: the list query's partial index keys on it.
+    open: int = Field(default=1, index=True)
+
+
+class AuditEvent(Record, table=True):
+    """Who did what to which record, when. Never any personal content (DP-11)."""
+
+    at: datetime = Field(default_factory=utcnow, index=True)
+    action: str
+    entity: str
+    entity_id: str | None = None
+    case_id: str | None = Field(default=None, index=True)
+    detail: str = ""
+
+
+class VaultSetting(SQLModel, table=True):
+    """Vault-wide settings and counters (e.g. the revision counter); no personal data."""
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+TABLES: tuple[type[SQLModel], ...] = (
+    Client,
+    Case,
+    Consent,
+    ResidenceRecord,
+    Assessment,
+    AreaRating,
+    GoalAgreement,
+    Goal,
+    Step,
+    Referral,
+    ContactNote,
+    FollowUp,
+    AuditEvent,
+)

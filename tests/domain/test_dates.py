@@ -1,0 +1,54 @@
+"""German date formatting and parsing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kim_tui.domain.dates import format_date, parse_date
+
+
+def test_format_date() -> None:
+    assert format_date(date(2026, 11, 24)) == "24.11.2026"
+    assert format_date(date(2026, 2, 1)) == "01.02.2026"
+    assert format_date(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("24.11.2026", date(2026, 11, 24)),
+        ("1.2.2026", date(2026, 2, 1)),
+        ("01.02.2026", date(2026, 2, 1)),
+        (" 29.02.2028 ", date(2028, 2, 29)),
+        ("2026-11-24", date(2026, 11, 24)),
+    ],
+)
+def test_parse_date(text: str, expected: date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "24.11.26",
+        "31.02.2026",
+        "29.02.2026",
+        "2026-2-1",
+        "24/11/2026",
+        "heute",
+        "32.1.2026",
+        "24.11.2026x",
+        "٢٤.١١.٢٠٢٦",
+    ],
+)
+def test_parse_date_rejects(text: str) -> None:
+    with pytest.raises(ValueError, match=r"^Ungültiges Datum: .*, bitte TT\.MM\.JJJJ$"):
+        parse_date(text)
+
+
+def test_round_trip() -> None:
+    d = date(2026, 1, 5)
+    assert parse_date(format_date(d)) == d

@@ -1,0 +1,149 @@
+"""Wiedervorlagen grouping and derived due items."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kim_tui.domain.followups import (
+    DerivedDue,
+    due_for_manual,
+    due_for_referral,
+    due_for_residence,
+    due_for_review,
+    due_for_step,
+    due_group,
+    group_bounds,
+)
+from kim_tui.domain.model import DueGroup, FollowUpSource
+from kim_tui.domain.scheduling import WorkingDays
+
+CAL = WorkingDays()
+WEDNESDAY = date(2026, 11, 25)
+SUNDAY = date(2026, 11, 29)
+
+
+@pytest.mark.parametrize(
+    ("due", "expected"),
+    [
+        (date(2026, 11, 24), DueGroup.OVERDUE),
+        (date(2025, 1, 1), DueGroup.OVERDUE),
+        (WEDNESDAY, DueGroup.TODAY),
+        (date(2026, 11, 26), DueGroup.THIS_WEEK),
+        (date(2026, 11, 29), DueGroup.THIS_WEEK),  # Sunday still this week
+        (date(2026, 11, 30), DueGroup.LATER),  # next Monday
+        (date(2027, 1, 1), DueGroup.LATER),
+    ],
+)
+def test_due_group_midweek(due: date, expected: DueGroup) -> None:
+    assert due_group(due, WEDNESDAY) is expected
+
+
+def test_due_group_on_sunday_has_empty_week() -> None:
+    assert due_group(date(2026, 11, 28), SUNDAY) is DueGroup.OVERDUE
+    assert due_group(SUNDAY, SUNDAY) is DueGroup.TODAY
+    assert due_group(date(2026, 11, 30), SUNDAY) is DueGroup.LATER
+    first, last = group_bounds(SUNDAY)[DueGroup.THIS_WEEK]
+    assert first is not None and last is not None and first > last
+
+
+def test_due_group_on_monday() -> None:
+    monday = date(2026, 11, 23)
+    assert due_group(date(2026, 11, 29), monday) is DueGroup.THIS_WEEK
+    assert due_group(date(2026, 11, 30), monday) is DueGroup.LATER
+    assert group_bounds(monday) == {
+        DueGroup.OVERDUE: (None, date(2026, 11, 22)),
+        DueGroup.TODAY: (monday, monday),
+        DueGroup.THIS_WEEK: (date(2026, 11, 24), date(2026, 11, 29)),
+        DueGroup.LATER: (date(2026, 11, 30), None),
+    }
+
+
+def _in_range(d: date, bounds: tuple[date | None, date | None]) -> bool:
+    first, last = bounds
+    return (first is None or first <= d) and (last is None or d <= last)
+
+
+_dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31))
+
+
+@given(today=_dates, due=_dates)
+def test_group_bounds_partition(today: date, due: date) -> None:
+    bounds = group_bounds(today)
+    assert list(bounds) == list(DueGroup)
+    groups = [group for group, rng in bounds.items() if _in_range(due, rng)]
+    assert groups == [due_group(due, today)]
+
+
+@given(today=_dates, offset=st.integers(min_value=-10, max_value=10))
+def test_group_bounds_partition_near_today(today: date, offset: int) -> None:
+    due = today + timedelta(days=offset)
+    groups = [group for group, rng in group_bounds(today).items() if _in_range(due, rng)]
+    assert groups == [due_group(due, today)]
+
+
+def test_due_for_step() -> None:
+    item = due_for_step("s1", "Anmeldung Sprachkurs", date(2026, 6, 4), None, CAL)
+    assert item == DerivedDue(
+        source=FollowUpSource.STEP,
+        source_id="s1",
+        due_on=date(2026, 6, 5),
+        original_due_on=date(2026, 6, 4),
+        reason="Schritt: Anmeldung Sprachkurs",
+    )
+    assert due_for_step("s1", "x", None, None, CAL) is None
+    assert due_for_step("s1", "x", date(2026, 6, 4), date(2026, 6, 1), CAL) is None
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("open", True),
+        ("accepted", True),
+        ("rejected", False),
+        ("done", False),
+        ("withdrawn", False),
+    ],
+)
+def test_due_for_referral_status(status: str, expected: bool) -> None:
+    item = due_for_referral("r1", "Jobcenter", date(2026, 12, 25), status, CAL)
+    assert (item is not None) is expected
+    if item is not None:
+        assert item.source is FollowUpSource.REFERRAL
+        assert item.due_on == date(2026, 12, 28)
+        assert item.original_due_on == date(2026, 12, 25)
+        assert item.reason == "Rückmeldung erwartet: Jobcenter"
+
+
+def test_due_for_referral_without_date() -> None:
+    assert due_for_referral("r1", "Jobcenter", None, "open", CAL) is None
+
+
+def test_due_for_review() -> None:
+    item = due_for_review("a1", date(2026, 11, 1), CAL)
+    assert item is not None
+    assert item.source is FollowUpSource.REVIEW
+    assert item.due_on == date(2026, 11, 2)
+    assert item.reason == "Überprüfung Zielvereinbarung"
+    assert due_for_review("a1", None, CAL) is None
+
+
+def test_due_for_residence() -> None:
+    item = due_for_residence("p1", "Duldung", date(2026, 11, 28), 8, CAL)
+    assert item is not None
+    assert item.source is FollowUpSource.RESIDENCE
+    assert item.source_id == "p1"
+    assert item.original_due_on == date(2026, 10, 3)
+    assert item.due_on == date(2026, 10, 5)
+    assert item.reason == "Aufenthaltstitel läuft ab am 28.11.2026 (Duldung)"
+    bare = due_for_residence("p1", "", date(2026, 11, 24), 8, CAL)
+    assert bare is not None and bare.reason == "Aufenthaltstitel läuft ab am 24.11.2026"
+    assert due_for_residence("p1", "Duldung", None, 8, CAL) is None
+
+
+def test_due_for_manual() -> None:
+    assert due_for_manual(date(2026, 12, 26), CAL) == date(2026, 12, 28)
+    assert due_for_manual(date(2026, 12, 24), CAL) == date(2026, 12, 24)
