@@ -53,8 +53,13 @@ def read_secret_file(path: str, what: str = "Passwortdatei") -> str:
     return secret
 
 
-def _passphrase(args: argparse.Namespace, *, attr: str = "passphrase_file", confirm: bool = False,
-                prompt: str = "Passwort: ") -> str:
+def _passphrase(
+    args: argparse.Namespace,
+    *,
+    attr: str = "passphrase_file",
+    confirm: bool = False,
+    prompt: str = "Passwort: ",
+) -> str:
     path = getattr(args, attr, None)
     if path:
         return read_secret_file(path)
@@ -97,6 +102,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     from kim_tui.store.vault import Vault
 
     directory = _vault_dir(args)
+    if args.recovery_key_file and Path(args.recovery_key_file).expanduser().exists():
+        # Checked first: the recovery key is shown only once and must not get lost.
+        raise CliError(f"{args.recovery_key_file} existiert bereits; es wird nichts überschrieben.")
     passphrase = _passphrase(args, confirm=True, prompt="Neues Passwort: ")
     vault, recovery = Vault.create(directory, passphrase)
     vault.close()
@@ -112,8 +120,10 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     new = _passphrase(args, attr="new_passphrase_file", confirm=True, prompt="Neues Passwort: ")
     with Vault.open(_vault_dir(args), old, migrate_schema=False) as vault:
         vault.change_passphrase(new)
-    print("Passwort geändert. Die Daten wurden nicht neu verschlüsselt; der alte "
-          "Wiederherstellungsschlüssel gilt weiter.")
+    print(
+        "Passwort geändert. Die Daten wurden nicht neu verschlüsselt; der alte "
+        "Wiederherstellungsschlüssel gilt weiter."
+    )
     return EXIT_OK
 
 
@@ -139,8 +149,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     passphrase = _passphrase(args)
     out = Path(args.out).expanduser()
     backup_open_vault(_vault_dir(args), passphrase, out)
-    print(f"Sicherung geschrieben: {out} (verschlüsselt; öffnet mit Passwort oder "
-          "Wiederherstellungsschlüssel)")
+    print(
+        f"Sicherung geschrieben: {out} (verschlüsselt; öffnet mit Passwort oder "
+        "Wiederherstellungsschlüssel)"
+    )
     return EXIT_OK
 
 
@@ -150,8 +162,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if not getattr(args, "vault", None):
         raise CliError("Bitte mit --vault ein neues Zielverzeichnis angeben.")
     restore_backup(Path(args.file).expanduser(), _vault_dir(args))
-    print(f"Sicherung wiederhergestellt nach {_vault_dir(args)}. Mit dem Passwort der "
-          "Sicherung öffnen; `kim check` prüft sie.")
+    print(
+        f"Sicherung wiederhergestellt nach {_vault_dir(args)}. Mit dem Passwort der "
+        "Sicherung öffnen; `kim check` prüft sie."
+    )
     return EXIT_OK
 
 
@@ -244,9 +258,11 @@ def cmd_import_clients(args: argparse.Namespace) -> int:
             print(f"  {error.message}", file=sys.stderr)
         return EXIT_ERROR
     if args.dry_run:
-        print(f"{source}: {len(result.drafts)} Zeilen geprüft, alle in Ordnung "
-              f"(Kodierung {result.encoding}, Trennzeichen {result.delimiter!r}). "
-              "Probelauf: nichts importiert.")
+        print(
+            f"{source}: {len(result.drafts)} Zeilen geprüft, alle in Ordnung "
+            f"(Kodierung {result.encoding}, Trennzeichen {result.delimiter!r}). "
+            "Probelauf: nichts importiert."
+        )
         return EXIT_OK
     from kim_tui.store.vault import Vault
     from kim_tui.store.workspace import Workspace
@@ -292,19 +308,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(func=cmd_tui)
     sub = parser.add_subparsers(title="Befehle", metavar="BEFEHL")
 
-    def command(name: str, func: Callable[[argparse.Namespace], int], help_text: str,
-                *, vault: bool = True) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
+    def command(
+        name: str, func: Callable[[argparse.Namespace], int], help_text: str, *, vault: bool = True
+    ) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text, allow_abbrev=False)
         if vault:
-            p.add_argument("--vault", metavar="DIR", default=argparse.SUPPRESS,
-                           help="Tresor-Verzeichnis")
+            p.add_argument(
+                "--vault", metavar="DIR", default=argparse.SUPPRESS, help="Tresor-Verzeichnis"
+            )
         p.set_defaults(func=func)
         return p
 
     p = command("init", cmd_init, "Neuen Tresor anlegen")
     p.add_argument("--passphrase-file", metavar="F")
-    p.add_argument("--recovery-key-file", metavar="OUT",
-                   help="Wiederherstellungsschlüssel in diese Datei schreiben (Modus 0600)")
+    p.add_argument(
+        "--recovery-key-file",
+        metavar="OUT",
+        help="Wiederherstellungsschlüssel in diese Datei schreiben (Modus 0600)",
+    )
 
     p = command("demo", cmd_demo, "Demo-Tresor mit synthetischen Fällen anlegen und öffnen")
     p.add_argument("--passphrase-file", metavar="F")
@@ -317,7 +338,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--passphrase-file", metavar="OLD")
     p.add_argument("--new-passphrase-file", metavar="NEW")
 
-    p = command("recover", cmd_recover, "Mit dem Wiederherstellungsschlüssel ein neues Passwort setzen")
+    p = command(
+        "recover", cmd_recover, "Mit dem Wiederherstellungsschlüssel ein neues Passwort setzen"
+    )
     p.add_argument("--recovery-key-file", metavar="RK")
     p.add_argument("--new-passphrase-file", metavar="NEW")
 

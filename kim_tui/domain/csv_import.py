@@ -69,7 +69,11 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("family_name", "Nachname", True, "Familienname, Pflichtangabe", "Al-Hassan"),
     ColumnSpec("given_name", "Vorname", True, "Vorname(n), darf leer bleiben", "Amira"),
     ColumnSpec(
-        "birth_date", "Geburtsdatum", True, "Pflichtangabe, TT.MM.JJJJ oder JJJJ-MM-TT", "03.07.1991"
+        "birth_date",
+        "Geburtsdatum",
+        True,
+        "Pflichtangabe, TT.MM.JJJJ oder JJJJ-MM-TT",
+        "03.07.1991",
     ),
     ColumnSpec(
         "gender",
@@ -112,7 +116,7 @@ COLUMNS: tuple[ColumnSpec, ...] = (
         "target_groups",
         "Zielgruppen",
         False,
-        "Zielgruppen (Bezeichnung oder Code), getrennt durch , oder ;",
+        "Zielgruppen (Bezeichnung oder Code), getrennt durch , ; oder /",
         "Nachholende Integration",
     ),
 )
@@ -261,7 +265,10 @@ def _map_header(cells: list[str]) -> list[ColumnSpec | None]:
     missing = [c.header for c in COLUMNS if c.required and c.key not in seen]
     if missing:
         names = ", ".join(f"„{m}“" for m in missing)
-        problems.append(f"Pflichtspalte{'n' if len(missing) > 1 else ''} fehlt: {names}.")
+        verb = "fehlen" if len(missing) > 1 else "fehlt"
+        problems.append(f"Pflichtspalte{'n' if len(missing) > 1 else ''} {verb}: {names}.")
+    if unknown and len(cells) == 1:
+        problems.append("Als Trennzeichen werden Semikolon, Komma und Tabulator erkannt.")
     if problems:
         accepted = ", ".join(c.header for c in COLUMNS)
         raise CsvFormatError(
@@ -540,9 +547,8 @@ def parse_clients_csv(data: bytes, today: date) -> ImportResult:
                 + "Bitte in mehrere Dateien aufteilen."
             )
         if len(cells) != len(header):
-            errors.append(
-                RowError(line, f"Zeile {line}: {len(cells)} Felder statt {len(header)}")
-            )
+            fields = "1 Feld" if len(cells) == 1 else f"{len(cells)} Felder"
+            errors.append(RowError(line, f"Zeile {line}: {fields} statt {len(header)}"))
             continue
         row = _Row(line, {}, {})
         for index, (spec, cell) in enumerate(zip(header, cells, strict=True), start=1):

@@ -135,7 +135,7 @@ def due_for_residence(
     """Reminder ``weeks_before`` weeks before a residence permit expires; None without expiry.
 
     ``original_due_on`` is the reminder date before moving to a working day (not the expiry).
-    The reason reads e.g. "Aufenthaltstitel läuft ab am 24.11.2026 (Duldung)".
+    The reason reads e.g. "Aufenthaltsdokument läuft ab am 24.11.2026 (Duldung)".
     """
     if valid_until is None:
         return None
@@ -146,7 +146,7 @@ def due_for_residence(
         source_id=record_id,
         due_on=residence_reminder_date(valid_until, weeks_before, calendar),
         original_due_on=original,
-        reason=f"Aufenthaltstitel läuft ab am {format_date(valid_until)}{suffix}",
+        reason=f"Aufenthaltsdokument läuft ab am {format_date(valid_until)}{suffix}",
     )
 
 

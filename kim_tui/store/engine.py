@@ -44,6 +44,8 @@ def open_engine(db_path: Path, dek: bytes) -> Engine:
         connect_args={"check_same_thread": False},  # UI workers use the pool from threads
         poolclass=QueuePool,
         pool_size=4,
+        # SQL parameters are personal data: keep them out of every exception message.
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "connect")

@@ -18,12 +18,16 @@ class WrongPassphrase(VaultError):
 
 class VaultNotFound(VaultError):
     def __init__(self, path: object) -> None:
-        super().__init__(f"Kein Tresor in {path} (keine Schlüsseldatei gefunden). Mit `kim init` anlegen.")
+        super().__init__(
+            f"Kein Tresor in {path} (keine Schlüsseldatei gefunden). Mit `kim init` anlegen."
+        )
 
 
 class VaultExists(VaultError):
     def __init__(self, path: object) -> None:
-        super().__init__(f"{path} existiert bereits und ist nicht leer; es wird nichts überschrieben.")
+        super().__init__(
+            f"{path} existiert bereits und ist nicht leer; es wird nichts überschrieben."
+        )
 
 
 class CorruptFile(VaultError):

@@ -99,7 +99,7 @@ def _unwrap(wrapping_key: bytes, blob: dict[str, str], aad: bytes) -> bytes:
 
 @dataclass(frozen=True)
 class KeyFile:
-    """The parsed key file. Immutable; every change produces a new one that is written atomically."""
+    """The parsed key file. Immutable: every change makes a new one, written atomically."""
 
     vault_id: str
     kdf: KdfParams
@@ -169,7 +169,10 @@ class KeyFile:
                 "salt": _b64(self.kdf.salt),
             },
             "dek_wrap": "aes-256-gcm",
-            "wrapped": {"passphrase": self.wrapped_by_passphrase, "recovery": self.wrapped_by_recovery},
+            "wrapped": {
+                "passphrase": self.wrapped_by_passphrase,
+                "recovery": self.wrapped_by_recovery,
+            },
         }
         return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode("ascii")
 
@@ -179,7 +182,9 @@ class KeyFile:
         try:
             doc = json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
-            raise CorruptFile(path, "kein gültiges JSON (abgeschnitten oder fremde Datei?)") from None
+            raise CorruptFile(
+                path, "kein gültiges JSON (abgeschnitten oder fremde Datei?)"
+            ) from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise CorruptFile(path, "keine kim-Schlüsseldatei")
         if doc.get("version") != VERSION:
@@ -189,7 +194,10 @@ class KeyFile:
             if kdf["name"] != "argon2id":
                 raise CorruptFile(path, f"unbekanntes Schlüsselverfahren {kdf['name']!r}")
             params = KdfParams(
-                int(kdf["memory_kib"]), int(kdf["iterations"]), int(kdf["lanes"]), _unb64(kdf["salt"])
+                int(kdf["memory_kib"]),
+                int(kdf["iterations"]),
+                int(kdf["lanes"]),
+                _unb64(kdf["salt"]),
             )
             if params.memory_kib < MIN_MEMORY_KIB or params.iterations < 1 or len(params.salt) < 16:
                 raise CorruptFile(path, "Schlüsselparameter unter dem Mindestwert")

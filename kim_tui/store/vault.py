@@ -1,8 +1,8 @@
 """The vault: a directory with the SQLCipher database, its key file and a lock file.
 
-    vault.key    key file (JSON, mode 0600): wrapped data key, KDF parameters; nothing personal
-    vault.db     SQLCipher 4 database (+ -wal, -shm while open); every page encrypted
-    vault.lock   empty; held with flock by the one process that has the vault open
+vault.key    key file (JSON, mode 0600): wrapped data key, KDF parameters; nothing personal
+vault.db     SQLCipher 4 database (+ -wal, -shm while open); every page encrypted
+vault.lock   empty; held with flock by the one process that has the vault open
 """
 
 from __future__ import annotations
@@ -58,11 +58,20 @@ def _prepare_new_dir(directory: Path) -> None:
 class Vault:
     """An unlocked vault: holds the lock, the data key (only in memory) and the engine."""
 
-    def __init__(self, directory: Path, keyfile: KeyFile, dek: bytes, lock: VaultLock) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        keyfile: KeyFile,
+        dek: bytes,
+        lock: VaultLock,
+        *,
+        owns_lock: bool = True,
+    ) -> None:
         self.directory = directory
         self.keyfile = keyfile
         self._dek: bytearray | None = bytearray(dek)
         self._lock = lock
+        self._owns_lock = owns_lock
         self._engine: Engine | None = open_engine(directory / DB_FILE, dek)
 
     # -- opening -----------------------------------------------------------------------------
@@ -85,7 +94,7 @@ class Vault:
             # Create the database file 0600 first: SQLite gives -wal/-shm the same mode.
             os.close(os.open(directory / DB_FILE, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
             vault = Vault(directory, keyfile, dek, lock)
-            vault.migrate()
+            vault._migrate_or_close()
         except BaseException:
             lock.release()
             raise
@@ -108,9 +117,19 @@ class Vault:
         return Vault._open(directory, lambda kf: kf.unlock_with_recovery(recovery_key), True)
 
     @staticmethod
-    def open_with_dek(directory: Path, keyfile: KeyFile, dek: bytes) -> Vault:
-        """Open with an already unwrapped key (the UI derives it in a worker thread)."""
-        return Vault._open(directory, lambda _kf: dek, True, keyfile=keyfile)
+    def open_with_dek(
+        directory: Path, keyfile: KeyFile, dek: bytes, *, lock: VaultLock | None = None
+    ) -> Vault:
+        """Open with an already unwrapped key. With `lock` (held by the caller, e.g. the app
+        for its whole lifetime, locked or not) the vault uses it and leaves it held on close."""
+        if lock is None:
+            return Vault._open(directory, lambda _kf: dek, True, keyfile=keyfile)
+        directory = Path(directory)
+        if not (directory / DB_FILE).is_file():
+            raise CorruptFile(directory / DB_FILE, "Datei fehlt")
+        vault = Vault(directory, keyfile, dek, lock, owns_lock=False)
+        vault._migrate_or_close()
+        return vault
 
     @staticmethod
     def _open(
@@ -130,7 +149,7 @@ class Vault:
             dek: bytes = unwrap(kf)
             vault = Vault(directory, kf, dek, lock)
             if migrate_schema:
-                vault.migrate()
+                vault._migrate_or_close()
         except BaseException:
             lock.release()
             raise
@@ -155,6 +174,14 @@ class Vault:
             raise UnsupportedVersion(self.directory / DB_FILE, stored, head)
         migrate.upgrade(self.engine)
 
+    def _migrate_or_close(self) -> None:
+        """Migrate; on any failure close the engine and forget the key before re-raising."""
+        try:
+            self.migrate()
+        except BaseException:
+            self.close()
+            raise
+
     def close(self) -> None:
         """Close every connection, forget the data key, release the lock."""
         if self._engine is not None:
@@ -165,7 +192,8 @@ class Vault:
             for i in range(len(self._dek)):
                 self._dek[i] = 0
             self._dek = None
-        self._lock.release()
+        if self._owns_lock:
+            self._lock.release()
 
     def __enter__(self) -> Vault:
         return self
@@ -211,8 +239,9 @@ class Vault:
             raise
         except Exception as exc:  # a damaged page surfaces as a DatabaseError on read
             problems.append(f"Lesefehler: {type(exc).__name__}: {exc}")
-        return CheckReport(ok=not problems, schema_version=schema, problems=tuple(problems),
-                           counts=counts)
+        return CheckReport(
+            ok=not problems, schema_version=schema, problems=tuple(problems), counts=counts
+        )
 
     # -- backup ------------------------------------------------------------------------------
 

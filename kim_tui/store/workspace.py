@@ -23,6 +23,7 @@ from kim_tui.domain import followups as fu
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.duplicates import ExistingPerson, find_duplicates
 from kim_tui.domain.model import (
+    PAGE_SIZE,
     AreaRatingDraft,
     AssessmentDraft,
     AuditEntry,
@@ -73,9 +74,6 @@ from kim_tui.store.models import (
     utcnow,
 )
 from kim_tui.store.vault import Vault
-
-PAGE_SIZE = 200
-"""Rows per window of a list: a terminal shows about 40, so 200 is room for paging smoothly."""
 
 _SETTING_REVISION = "revision"
 _SETTING_REMINDER_WEEKS = "residence_reminder_weeks"
@@ -242,7 +240,10 @@ class Workspace:
             stmt = select(Client).where(col(Client.deleted_at).is_(None))
             if client.birth_date is not None:
                 stmt = stmt.where(
-                    or_(col(Client.birth_date) == client.birth_date, col(Client.birth_date).is_(None))
+                    or_(
+                        col(Client.birth_date) == client.birth_date,
+                        col(Client.birth_date).is_(None),
+                    )
                 )
             family = fold(client.family_name)
             if client.birth_date is None or not family:
@@ -259,7 +260,7 @@ class Workspace:
         if problems:
             raise ValidationError(problems)
         with self._write("client.intake", "case") as tx:
-            client = Client()
+            client = Client(given_name="", family_name="")
             _apply_client(client, draft.client)
             tx.session.add(client)
             tx.session.flush()  # no ORM relationships, so parents are flushed before children
@@ -280,7 +281,9 @@ class Workspace:
                 record = ResidenceRecord(client_id=client.id, **_residence_fields(draft.residence))
                 tx.session.add(record)
                 tx.session.flush()
-                self._sync_residence(tx, case, client, record, self.residence_reminder_weeks(tx.session))
+                self._sync_residence(
+                    tx, case, client, record, self.residence_reminder_weeks(tx.session)
+                )
             self._refresh_case(tx, case)
             return client.id, case.id
 

@@ -138,9 +138,9 @@ def test_due_for_residence() -> None:
     assert item.source_id == "p1"
     assert item.original_due_on == date(2026, 10, 3)
     assert item.due_on == date(2026, 10, 5)
-    assert item.reason == "Aufenthaltstitel läuft ab am 28.11.2026 (Duldung)"
+    assert item.reason == "Aufenthaltsdokument läuft ab am 28.11.2026 (Duldung)"
     bare = due_for_residence("p1", "", date(2026, 11, 24), 8, CAL)
-    assert bare is not None and bare.reason == "Aufenthaltstitel läuft ab am 24.11.2026"
+    assert bare is not None and bare.reason == "Aufenthaltsdokument läuft ab am 24.11.2026"
     assert due_for_residence("p1", "Duldung", None, 8, CAL) is None
 
 

@@ -1,0 +1,77 @@
+"""Each user action declared once: id, key, label, help. Bindings, footer, command palette and
+the help screen are all generated from these declarations, so they always agree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+from kim_tui.i18n import tr
+
+
+@dataclass(frozen=True)
+class UiAction:
+    id: str
+    """Stable id (for remapping and tests), e.g. ``followups.done``."""
+    keys: str
+    """Textual key spec, comma-separated alternatives (``"x"``, ``"j,down"``)."""
+    action: str
+    """The screen's ``action_*`` name."""
+    de: str
+    en: str
+    help_de: str = ""
+    help_en: str = ""
+    show: bool = True
+    """Shown in the footer (the help screen and palette list every action)."""
+    palette: bool = True
+    priority: bool = False
+
+    @property
+    def label(self) -> str:
+        return tr(self.de, self.en)
+
+    @property
+    def help(self) -> str:
+        return tr(self.help_de or self.de, self.help_en or self.en)
+
+    @property
+    def key_display(self) -> str:
+        return " / ".join(_pretty(k) for k in self.keys.split(","))
+
+
+_KEY_NAMES = {
+    "enter": "Enter",
+    "escape": "Esc",
+    "slash": "/",
+    "question_mark": "?",
+    "up": "↑",
+    "down": "↓",
+    "pageup": "Bild↑",
+    "pagedown": "Bild↓",
+    "space": "Leertaste",
+    "tab": "Tab",
+}
+
+
+def _pretty(key: str) -> str:
+    key = key.strip()
+    if key.startswith("ctrl+"):
+        return "Strg+" + _pretty(key[5:]).upper()
+    return _KEY_NAMES.get(key, key.upper() if key.startswith("f") and key[1:].isdigit() else key)
+
+
+def bindings(actions: tuple[UiAction, ...]) -> list[Binding]:
+    """Textual bindings for a screen's declared actions."""
+    return [
+        Binding(
+            a.keys,
+            a.action,
+            a.label,
+            show=a.show,
+            id=a.id,
+            priority=a.priority,
+            key_display=_pretty(a.keys.split(",")[0]),
+        )
+        for a in actions
+    ]

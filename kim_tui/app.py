@@ -1,0 +1,305 @@
+"""The Textual application: unlock first, then the coach's screens; locks itself when idle.
+
+The store stack (SQLAlchemy, SQLCipher) is imported in a worker after the first paint, while the
+coach types the passphrase, so the unlock screen appears as fast as a bare Textual app.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.traceback import Traceback
+from textual import events, work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from kim_tui.actions import UiAction, bindings
+from kim_tui.config import Config, load_config
+from kim_tui.i18n import set_language, tr
+
+if TYPE_CHECKING:
+    from kim_tui.domain.model import IntakeDraft
+    from kim_tui.store.session import VaultSession
+    from kim_tui.store.workspace import Workspace
+
+APP_ACTIONS: tuple[UiAction, ...] = (
+    UiAction(
+        "app.lock",
+        "ctrl+l",
+        "lock",
+        "Sperren",
+        "Lock",
+        "Tresor sperren: Schlüssel aus dem Speicher, Bildschirm leer",
+        "Lock the vault: key dropped, screen cleared",
+        priority=True,
+    ),
+    UiAction(
+        "app.help",
+        "f1,question_mark",
+        "help",
+        "Hilfe",
+        "Help",
+        "Alle Tasten dieser Ansicht",
+        "All keys of this view",
+    ),
+    UiAction(
+        "app.home",
+        "f2",
+        "home",
+        "Wiedervorlagen",
+        "Follow-ups",
+        "Zur Liste der Wiedervorlagen",
+        "Go to the follow-up list",
+    ),
+    UiAction(
+        "app.caseload",
+        "f3",
+        "caseload",
+        "Klient*innen",
+        "Caseload",
+        "Alle Klient*innen mit Suche und Filtern",
+        "All clients, search and filters",
+    ),
+    UiAction(
+        "app.intake",
+        "f4",
+        "intake",
+        "Erstberatung",
+        "Intake",
+        "Neue Klient*in aufnehmen (Erstberatung)",
+        "Take in a new client",
+    ),
+    UiAction("app.quit", "ctrl+q", "quit", "Beenden", "Quit", show=False, priority=True),
+)
+
+
+class KimApp(App[int]):
+    CSS_PATH = "kim.tcss"
+    TITLE = "KIM Coach"
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = APP_ACTIONS
+    BINDINGS = bindings(APP_ACTIONS)  # type: ignore[assignment]
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        vault_dir: Path,
+        *,
+        config: Config | None = None,
+        today: Callable[[], date] = date.today,
+        session: VaultSession | None = None,
+    ) -> None:
+        super().__init__()
+        self.vault_dir = Path(vault_dir)
+        self.config = config or Config()
+        """User settings (language, idle lock)."""
+        self.today = today
+        """The clock; tests pass a fixed date."""
+        self._session = session
+        self.failed_unlocks = 0
+        """Consecutive wrong passphrases; each one after the third doubles the wait."""
+        self.locked_until = 0.0
+        self._last_activity = time.monotonic()
+        self.unlocked_once = False
+
+    # -- the vault session (service layer) --------------------------------------------------
+
+    @property
+    def session(self) -> VaultSession:
+        if self._session is None:
+            from kim_tui.store.session import VaultSession
+
+            self._session = VaultSession(self.vault_dir, today=self.today)
+        return self._session
+
+    @property
+    def workspace(self) -> Workspace:
+        """The service object of the unlocked vault (raises if locked)."""
+        return self.session.workspace
+
+    @property
+    def is_unlocked(self) -> bool:
+        return self._session is not None and self._session.is_unlocked
+
+    # -- life cycle --------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from kim_tui.screens.unlock import UnlockScreen
+
+        self.theme = "textual-dark"
+        self.push_screen(UnlockScreen(first=True), callback=self._after_first_unlock)
+        self._preload_store()
+        if self.config.idle_lock_minutes > 0:
+            self.set_interval(5, self._check_idle)
+
+    @work(thread=True, exit_on_error=False, group="preload")
+    def _preload_store(self) -> None:
+        # Import SQLAlchemy/SQLCipher/Alembic while the coach types the passphrase.
+        import kim_tui.store.session  # noqa: F401
+        import kim_tui.store.workspace  # noqa: F401
+
+    def _after_first_unlock(self, _result: bool | None) -> None:
+        from kim_tui.screens.follow_ups import FollowUpsScreen
+
+        self.unlocked_once = True
+        self.push_screen(FollowUpsScreen())
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown)):
+            self._last_activity = time.monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        idle = time.monotonic() - self._last_activity
+        if self.is_unlocked and idle >= self.config.idle_lock_minutes * 60:
+            self.action_lock()
+
+    def on_unmount(self) -> None:
+        if self._session is not None:
+            self._session.release()
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_lock(self) -> None:
+        """Drop the key and cover everything; the screens below keep unsaved input."""
+        from kim_tui.screens.unlock import UnlockScreen
+
+        if not self.is_unlocked:
+            return
+        self.session.lock()
+        self.push_screen(UnlockScreen(first=False))
+
+    def action_help(self) -> None:
+        from kim_tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_home(self) -> None:
+        from kim_tui.screens.follow_ups import FollowUpsScreen
+
+        if not self.is_unlocked:
+            return
+        self._go_to(FollowUpsScreen)
+
+    def action_caseload(self) -> None:
+        from kim_tui.screens.caseload import CaseloadScreen
+
+        if not self.is_unlocked:
+            return
+        self._go_to(CaseloadScreen)
+
+    def _go_to(self, screen_type: type[Screen[None]]) -> None:
+        """Bring a main screen to the top: reuse it from the stack instead of stacking copies."""
+        if isinstance(self.screen, screen_type):
+            return
+        stack = self.screen_stack
+        for index, screen in enumerate(stack):
+            if isinstance(screen, screen_type):
+                while len(self.screen_stack) > index + 1:
+                    self.pop_screen()
+                return
+        self.push_screen(screen_type())
+
+    @work(exclusive=True, group="intake")
+    async def action_intake(self) -> None:
+        """Intake form → duplicate decision → save → open the new client's file."""
+        from kim_tui.screens.client_file import ClientFileScreen
+        from kim_tui.screens.intake import IntakeResult, IntakeScreen
+
+        if not self.is_unlocked:
+            return
+        result: IntakeResult | None = await self.push_screen_wait(IntakeScreen())
+        if result is None:
+            return
+        if result.open_existing is not None:
+            self.push_screen(ClientFileScreen(result.open_existing))
+            return
+        assert result.draft is not None
+        client_id = self.save_intake(result.draft)
+        if client_id is not None:
+            self.push_screen(ClientFileScreen(client_id))
+
+    def save_intake(self, draft: IntakeDraft) -> str | None:
+        from kim_tui.store.errors import VaultError
+
+        try:
+            client_id, _case_id = self.workspace.intake(draft)
+        except VaultError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return None
+        self.notify(tr("Klient*in angelegt.", "Client created."))
+        return client_id
+
+    # -- command palette: every declared action of the app and the current screen -----------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        seen: set[str] = set()
+        for source in (screen, self):
+            for action in getattr(source, "ACTIONS", ()):
+                if not action.palette or action.id in seen:
+                    continue
+                seen.add(action.id)
+                yield SystemCommand(
+                    f"{action.label} ({action.key_display})",
+                    action.help,
+                    _runner(source, action.action),
+                )
+        yield SystemCommand(
+            tr("Design wechseln (hell/dunkel)", "Toggle light/dark theme"),
+            tr("Zwischen hellem und dunklem Design wechseln", "Switch light and dark theme"),
+            self._toggle_theme,
+        )
+
+    def _toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    # -- crash output: never personal data -------------------------------------------------
+
+    def _fatal_error(self) -> None:
+        # Textual's default shows local variables (names, notes) and the exception message
+        # (which can quote SQL values). Show only where it happened.
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[])
+        for stack in traceback.trace.stacks:
+            stack.exc_value = tr("(Inhalt ausgeblendet: Datenschutz)", "(hidden: data protection)")
+        self._exit_renderables.append(traceback)
+        self._close_messages_no_wait()
+
+
+def _runner(target: object, action: str) -> Callable[[], object]:
+    def run() -> object:
+        return getattr(target, f"action_{action}")()
+
+    return run
+
+
+def make_app(
+    vault_dir: Path,
+    *,
+    language: str | None = None,
+    config: Config | None = None,
+    today: Callable[[], date] = date.today,
+) -> KimApp:
+    """Build the app the same way for the CLI and the tests."""
+    config = config or load_config()
+    lang = language or config.language
+    set_language("en" if lang == "en" else "de")
+    return KimApp(vault_dir, config=config, today=today)
+
+
+def run_app(vault_dir: Path, *, language: str | None = None) -> int:
+    """Run the TUI. The vault's process lock is taken first, so a second kim is refused with
+    a clear message before any screen appears."""
+    from kim_tui.store.session import VaultSession
+
+    app = make_app(vault_dir, language=language)
+    session = VaultSession(app.vault_dir, today=app.today)
+    session.claim()
+    app._session = session
+    result = app.run()
+    return int(result or 0) if app.return_code in (0, None) else int(app.return_code or 1)

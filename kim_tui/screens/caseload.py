@@ -1,0 +1,245 @@
+"""Caseload: every client with stage, next due date, target groups and residence status."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Select, Static
+
+from kim_tui.actions import UiAction, bindings
+from kim_tui.domain.catalogs import catalog
+from kim_tui.domain.dates import format_date
+from kim_tui.domain.model import PAGE_SIZE, CaseloadPage, CaseStage
+from kim_tui.i18n import language, tr
+from kim_tui.widgets.literal import literal
+from kim_tui.widgets.windowed_table import WindowedTable
+
+
+class CaseloadScreen(Screen[None]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
+        UiAction(
+            "caseload.open",
+            "enter",
+            "open",
+            "Öffnen",
+            "Open",
+            "Akte der Klient*in öffnen",
+            "Open the client's file",
+        ),
+        UiAction(
+            "caseload.search",
+            "slash",
+            "search",
+            "Suchen",
+            "Search",
+            "Suche (ohne Akzente: „muller“ findet Müller und Mueller)",
+            "Search (accents ignored: “muller” finds Müller and Mueller)",
+        ),
+        UiAction(
+            "caseload.sort",
+            "o",
+            "sort",
+            "Sortierung",
+            "Sort",
+            "Nach Name oder nächster Fälligkeit sortieren",
+            "Sort by name or next due",
+        ),
+        UiAction(
+            "caseload.stage",
+            "g",
+            "focus_stage",
+            "Phase",
+            "Stage",
+            "Nach Fallphase filtern",
+            "Filter by case stage",
+        ),
+        UiAction(
+            "caseload.target",
+            "z",
+            "focus_target",
+            "Zielgruppe",
+            "Target group",
+            "Nach Zielgruppe filtern",
+            "Filter by target group",
+        ),
+        UiAction(
+            "caseload.intake",
+            "i",
+            "app.intake",
+            "Erstberatung",
+            "Intake",
+            "Neue Klient*in aufnehmen",
+            "Take in a new client",
+        ),
+        UiAction("caseload.back", "escape", "back", "Zurück", "Back", show=False, palette=False),
+    )
+    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    HELP = tr(
+        "Alle Klient*innen. Tippen Sie nach / einen Namen: Groß/klein und Akzente zählen nicht.",
+        "All clients. Type a name after /: case and accents do not matter.",
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.search_text = ""
+        self.stage: CaseStage | None = None
+        self.target_group: str | None = None
+        self.sort = "name"
+        self.window_start = 0
+        self.page: CaseloadPage | None = None
+
+    def compose(self) -> ComposeResult:
+        lang = language()
+        yield Header()
+        yield Input(
+            placeholder=tr("Suchen: Name, auch ohne Akzente …", "Search: name, accents optional …"),
+            id="search",
+        )
+        with Horizontal(id="caseload-filters"):
+            yield Select(
+                [(catalog("case_stages").label(s.value, lang), s.value) for s in CaseStage],
+                prompt=tr("Phase: alle offenen", "Stage: all open"),
+                id="stage",
+            )
+            yield Select(
+                [(e.label(lang), e.code) for e in catalog("target_groups")],
+                prompt=tr("Zielgruppe: alle", "Target group: all"),
+                id="target",
+            )
+        yield WindowedTable(id="caseload")
+        yield Static("", id="window-info")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = tr("Klient*innen", "Caseload")
+        table = self.query_one(WindowedTable)
+        table.add_column(tr("Name", "Name"), key="name", width=28)
+        table.add_column(tr("Geb.", "Born"), key="born", width=10)
+        table.add_column(tr("Phase", "Stage"), key="stage", width=18)
+        table.add_column(tr("Nächste Fälligkeit", "Next due"), key="due", width=10)
+        table.add_column(tr("Aufenthalt", "Residence"), key="status", width=22)
+        table.add_column(tr("Zielgruppen", "Target groups"), key="targets")
+        self.reload()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        if self.app.is_unlocked:  # type: ignore[attr-defined]
+            self.reload()
+
+    def reload(self) -> None:
+        self.page = self.app.workspace.caseload(  # type: ignore[attr-defined]
+            self.search_text,
+            stage=self.stage,
+            target_group=self.target_group,
+            sort=self.sort,
+            offset=self.window_start,
+        )
+        self._fill(self.page)
+
+    def _fill(self, page: CaseloadPage) -> None:
+        lang = language()
+        stages, statuses, groups = (
+            catalog("case_stages"),
+            catalog("residence_statuses"),
+            catalog("target_groups"),
+        )
+        today: date = self.app.today()  # type: ignore[attr-defined]
+        table = self.query_one(WindowedTable)
+        table.clear()
+        for row in page.items:
+            status = statuses.label(row.residence_status, lang) if row.residence_status else ""
+            if row.residence_valid_until:
+                status += f" ({tr('bis', 'until')} {format_date(row.residence_valid_until)})"
+            due_style = "bold red" if row.next_due_on and row.next_due_on < today else ""
+            table.add_row(
+                literal(row.display_name),
+                Text(format_date(row.birth_date)),
+                Text(stages.label(row.stage.value, lang)),
+                Text(format_date(row.next_due_on), style=due_style),
+                Text(status),
+                Text(", ".join(groups.label(g, lang) for g in row.target_groups)),
+                key=row.client_id,
+            )
+        table.has_more_before = page.offset > 0
+        table.has_more_after = page.offset + len(page.items) < page.total
+        sort = tr("Name", "name") if self.sort == "name" else tr("Fälligkeit", "next due")
+        if page.total:
+            info = tr(
+                f"{page.offset + 1}–{page.offset + len(page.items)} von {page.total} · "
+                f"sortiert nach {sort} (o)",
+                f"{page.offset + 1}–{page.offset + len(page.items)} of {page.total} · "
+                f"sorted by {sort} (o)",
+            )
+        else:
+            info = tr("Keine Klient*innen für diese Auswahl.", "No clients for this selection.")
+        self.query_one("#window-info", Static).update(Text(info))
+
+    @on(WindowedTable.EdgeReached)
+    def page_window(self, event: WindowedTable.EdgeReached) -> None:
+        table = self.query_one(WindowedTable)
+        self.window_start = (
+            self.window_start + PAGE_SIZE
+            if event.forward
+            else max(0, self.window_start - PAGE_SIZE)
+        )
+        self.reload()
+        table.move_cursor(row=0 if event.forward else table.row_count - 1)
+
+    @on(Input.Changed, "#search")
+    def search_changed(self, event: Input.Changed) -> None:
+        self.search_text = event.value
+        self.window_start = 0
+        self.reload()
+
+    @on(Input.Submitted, "#search")
+    def search_done(self) -> None:
+        self.query_one(WindowedTable).focus()
+
+    @on(Select.Changed, "#stage")
+    def stage_changed(self, event: Select.Changed) -> None:
+        self.stage = None if event.value is Select.NULL else CaseStage(str(event.value))
+        self.window_start = 0
+        self.reload()
+
+    @on(Select.Changed, "#target")
+    def target_changed(self, event: Select.Changed) -> None:
+        self.target_group = None if event.value is Select.NULL else str(event.value)
+        self.window_start = 0
+        self.reload()
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_focus_stage(self) -> None:
+        self.query_one("#stage", Select).focus()
+
+    def action_focus_target(self) -> None:
+        self.query_one("#target", Select).focus()
+
+    def action_sort(self) -> None:
+        self.sort = "due" if self.sort == "name" else "name"
+        self.window_start = 0
+        self.reload()
+
+    def action_back(self) -> None:
+        if self.query_one("#search", Input).has_focus and self.search_text:
+            self.query_one("#search", Input).value = ""
+            return
+        self.app.pop_screen()
+
+    @on(WindowedTable.RowSelected)
+    def row_selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        from kim_tui.screens.client_file import ClientFileScreen
+
+        key = self.query_one(WindowedTable).selected_key()
+        if key is not None:
+            self.app.push_screen(ClientFileScreen(key))

@@ -1,0 +1,42 @@
+"""A yes/no question before anything destructive or irreversible."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from kim_tui.actions import UiAction, bindings
+from kim_tui.i18n import tr
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
+        UiAction("confirm.no", "escape", "no", "Abbrechen", "Cancel", palette=False),
+    )
+    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+
+    def __init__(self, question: str, yes: str) -> None:
+        super().__init__(classes="dialog")
+        self.question = question
+        self.yes = yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.question))
+            with Horizontal(classes="buttons"):
+                yield Button(tr("Abbrechen", "Cancel"), id="no")
+                yield Button(self.yes, id="yes", variant="warning")
+
+    @on(Button.Pressed, "#yes")
+    def yes_pressed(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#no")
+    def action_no(self) -> None:
+        self.dismiss(False)

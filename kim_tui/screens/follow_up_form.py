@@ -1,0 +1,124 @@
+"""`n`: a new manual Wiedervorlage. Returns a draft; the calling screen saves it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kim_tui.actions import UiAction, bindings
+from kim_tui.domain.dates import format_date, parse_date
+from kim_tui.domain.model import FollowUpDraft
+from kim_tui.i18n import tr
+from kim_tui.widgets.literal import literal
+
+MAX_REASON = 200
+
+
+class FollowUpFormScreen(ModalScreen[FollowUpDraft | None]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
+        UiAction("followupform.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
+        UiAction("followupform.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
+    )
+    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+
+    def __init__(self, *, client_id: str | None, client_name: str, case_id: str | None) -> None:
+        super().__init__(classes="dialog")
+        self.case_id = case_id
+        self.client_name = client_name
+        self._client_id = client_id
+
+    def compose(self) -> ComposeResult:
+        today = self.app.today()  # type: ignore[attr-defined]
+        with Vertical():
+            yield Static(tr("Neue Wiedervorlage", "New follow-up"), classes="title")
+            yield Static(
+                tr("Klient*in (tippen zum Suchen)", "Client (type to search)"),
+                classes="field-label",
+            )
+            yield Input(value=self.client_name, id="client", select_on_focus=True)
+            yield OptionList(id="client-options", classes="hidden")
+            yield Static(tr("Fällig am", "Due on"), classes="field-label")
+            yield Input(
+                value=format_date(today + timedelta(days=7)), placeholder="TT.MM.JJJJ", id="due"
+            )
+            yield Static(tr("Anlass", "Reason"), classes="field-label")
+            yield Input(
+                placeholder=tr(
+                    "z. B. Bescheid Jobcenter nachfragen", "e.g. ask Jobcenter about the decision"
+                ),
+                max_length=MAX_REASON,
+                id="reason",
+            )
+            yield Static("", id="form-error", classes="field-error")
+            yield Static(
+                tr("Strg+S speichern   Esc abbrechen", "Ctrl+S save   Esc cancel"), classes="muted"
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#reason" if self.case_id else "#client", Input).focus()
+
+    @on(Input.Changed, "#client")
+    def search_client(self, event: Input.Changed) -> None:
+        if event.value == self.client_name and self.case_id:
+            return
+        self.case_id = None
+        options = self.query_one("#client-options", OptionList)
+        options.clear_options()
+        if not event.value.strip():
+            options.add_class("hidden")
+            return
+        page = self.app.workspace.caseload(event.value, limit=8)  # type: ignore[attr-defined]
+        for row in page.items:
+            options.add_option(Option(literal(row.display_name), id=f"{row.case_id}"))
+        options.set_class(not page.items, "hidden")
+        self._names = {row.case_id: row.display_name for row in page.items}
+
+    @on(Input.Submitted, "#client")
+    def client_submitted(self) -> None:
+        options = self.query_one("#client-options", OptionList)
+        if options.option_count:
+            options.focus()
+            options.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#client-options")
+    def client_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.case_id = str(event.option.id)
+        self.client_name = self._names[self.case_id]
+        field = self.query_one("#client", Input)
+        field.value = self.client_name
+        self.query_one("#client-options", OptionList).add_class("hidden")
+        self.query_one("#due", Input).focus()
+
+    @on(Input.Submitted, "#reason")
+    @on(Input.Submitted, "#due")
+    def submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        error = self.query_one("#form-error", Static)
+        if not self.case_id:
+            error.update(tr("Bitte eine Klient*in auswählen.", "Please choose a client."))
+            self.query_one("#client", Input).focus()
+            return
+        try:
+            due = parse_date(self.query_one("#due", Input).value)
+        except ValueError as exc:
+            error.update(str(exc))
+            self.query_one("#due", Input).focus()
+            return
+        reason = self.query_one("#reason", Input).value.strip()
+        if not reason:
+            error.update(tr("Bitte einen Anlass angeben.", "Please give a reason."))
+            self.query_one("#reason", Input).focus()
+            return
+        self.dismiss(FollowUpDraft(case_id=self.case_id, due_on=due, reason=reason))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,343 @@
+"""Wiedervorlagen: the home screen. Everything due, grouped, filterable, keyboard only."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+from textual.widgets.data_table import ColumnKey
+
+from kim_tui.actions import UiAction, bindings
+from kim_tui.domain.dates import format_date
+from kim_tui.domain.model import PAGE_SIZE, DueGroup, FollowUpPage, FollowUpView
+from kim_tui.i18n import tr
+from kim_tui.widgets.literal import literal
+from kim_tui.widgets.windowed_table import WindowedTable
+
+CLIENT_WIDTH = 22
+# The reason text names its source ("Schritt: …", "Rückmeldung erwartet: …"), so no extra column.
+FIXED_WIDTH = 11 + 10 + CLIENT_WIDTH + 2 * 4 + 2  # other columns, cell padding, scrollbar
+
+GROUP_LABELS = {
+    DueGroup.OVERDUE: ("überfällig", "overdue"),
+    DueGroup.TODAY: ("heute", "today"),
+    DueGroup.THIS_WEEK: ("diese Woche", "this week"),
+    DueGroup.LATER: ("später", "later"),
+}
+GROUP_STYLES = {
+    DueGroup.OVERDUE: "bold red",
+    DueGroup.TODAY: "bold yellow",
+    DueGroup.THIS_WEEK: "bold",
+    DueGroup.LATER: "dim",
+}
+
+
+def group_label(group: DueGroup) -> str:
+    de, en = GROUP_LABELS[group]
+    return tr(de, en)
+
+
+class FollowUpsScreen(Screen[None]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
+        UiAction(
+            "followups.open",
+            "enter",
+            "open",
+            "Öffnen",
+            "Open",
+            "Akte der Klient*in öffnen",
+            "Open the client's file",
+        ),
+        UiAction(
+            "followups.done",
+            "x",
+            "done",
+            "Erledigt",
+            "Done",
+            "Als erledigt markieren (mit kurzer Notiz)",
+            "Mark done (optional note)",
+        ),
+        UiAction(
+            "followups.snooze",
+            "s",
+            "snooze",
+            "Verschieben",
+            "Snooze",
+            "Verschieben: +1 Tag, +1 Woche, +1 Monat oder Datum",
+            "Snooze: +1 day, +1 week, +1 month or a date",
+        ),
+        UiAction(
+            "followups.new", "n", "new", "Neu", "New", "Neue Wiedervorlage anlegen", "New follow-up"
+        ),
+        UiAction(
+            "followups.filter",
+            "slash",
+            "filter",
+            "Filtern",
+            "Filter",
+            "Nach Name filtern (ohne Akzente, Groß/klein egal)",
+            "Filter by name (ignores accents and case)",
+        ),
+        UiAction(
+            "followups.today",
+            "t",
+            "today",
+            "Heute",
+            "Today",
+            "Zu den heute fälligen springen",
+            "Jump to what is due today",
+        ),
+        UiAction("followups.down", "j", "cursor_down", "Runter", "Down", show=False, palette=False),
+        UiAction("followups.up", "k", "cursor_up", "Hoch", "Up", show=False, palette=False),
+    )
+    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    HELP = tr(
+        "Alle fälligen Termine aus Wiedervorlagen, Schritten, Vermittlungen, Überprüfungen und "
+        "ablaufenden Aufenthaltstiteln. Fälligkeiten am Wochenende oder an NRW-Feiertagen "
+        "rücken auf den nächsten Werktag.",
+        "Everything due from follow-ups, steps, referrals, reviews and expiring residence "
+        "documents. Dates on weekends or NRW holidays move to the next working day.",
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query_text = ""
+        """The name filter typed after `/`."""
+        self.window_start = 0
+        """First row of the shown window within the whole (filtered) list."""
+        self.page: FollowUpPage | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="counts")
+        yield Input(
+            placeholder=tr("Filtern nach Name …", "Filter by name …"), id="filter", classes="hidden"
+        )
+        yield WindowedTable(id="followups")
+        yield Static("", id="window-info")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = tr("Wiedervorlagen", "Follow-ups")
+        table = self.query_one(WindowedTable)
+        table.add_column(tr("Gruppe", "Group"), key="group", width=11)
+        table.add_column(tr("Fällig", "Due"), key="due", width=10)
+        table.add_column(tr("Klient*in", "Client"), key="client", width=CLIENT_WIDTH)
+        table.add_column(tr("Anlass", "Reason"), key="reason", width=self._reason_width())
+        self.reload()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        if self.app.is_unlocked:  # type: ignore[attr-defined]
+            self.reload(keep_cursor=True)
+
+    # -- data --------------------------------------------------------------------------------
+
+    def reload(self, *, keep_cursor: bool = False) -> None:
+        table = self.query_one(WindowedTable)
+        selected = table.selected_key() if keep_cursor else None
+        cursor = table.cursor_row
+        workspace = self.app.workspace  # type: ignore[attr-defined]
+        self.page = workspace.follow_ups(self.query_text, offset=self.window_start)
+        if not self.page.items and self.window_start:
+            self.window_start = 0
+            self.page = workspace.follow_ups(self.query_text, offset=0)
+        self._fill(self.page)
+        if selected is not None and selected in {i.id for i in self.page.items}:
+            table.move_cursor(row=table.get_row_index(selected))
+        elif keep_cursor and self.page.items:
+            table.move_cursor(row=min(cursor, len(self.page.items) - 1))
+
+    def _fill(self, page: FollowUpPage) -> None:
+        table = self.query_one(WindowedTable)
+        table.clear()
+        reason_width = self._reason_width()
+        table.columns[ColumnKey("reason")].width = reason_width
+        previous: DueGroup | None = None
+        for item in page.items:
+            first_of_group = item.group != previous
+            previous = item.group
+            table.add_row(
+                Text(
+                    group_label(item.group) if first_of_group else "",
+                    style=GROUP_STYLES[item.group],
+                ),
+                Text(format_date(item.due_on), style=GROUP_STYLES[item.group]),
+                literal(item.client_name, max_len=CLIENT_WIDTH),
+                literal(item.reason, max_len=reason_width),
+                key=item.id,
+            )
+        table.has_more_before = page.offset > 0
+        table.has_more_after = page.offset + len(page.items) < page.total
+        counts = "   ".join(
+            f"{group_label(g)[:1].upper()}{group_label(g)[1:]}: {page.counts[g]}" for g in DueGroup
+        )
+        self.query_one("#counts", Static).update(Text(counts))
+        if page.total:
+            first, last = page.offset + 1, page.offset + len(page.items)
+            info = tr(
+                f"Zeilen {first}–{last} von {page.total}", f"Rows {first}–{last} of {page.total}"
+            )
+        else:
+            info = (
+                tr("Nichts fällig.", "Nothing due.")
+                if not self.query_text
+                else tr("Kein Treffer für diesen Filter.", "No match for this filter.")
+            )
+        if self.query_text:
+            info += tr(
+                f"   Filter: „{self.query_text}“ (Esc löscht)",
+                f"   Filter: “{self.query_text}” (Esc clears)",
+            )
+        self.query_one("#window-info", Static).update(Text(info))
+
+    def _reason_width(self) -> int:
+        """The reason column takes what the terminal has left (at least 20 cells)."""
+        return max(20, self.app.size.width - FIXED_WIDTH)
+
+    def on_resize(self) -> None:
+        if self.page is not None:
+            self._fill(self.page)
+
+    def selected(self) -> FollowUpView | None:
+        key = self.query_one(WindowedTable).selected_key()
+        if key is None or self.page is None:
+            return None
+        return next((i for i in self.page.items if i.id == key), None)
+
+    @on(WindowedTable.EdgeReached)
+    def page_window(self, event: WindowedTable.EdgeReached) -> None:
+        table = self.query_one(WindowedTable)
+        if event.forward:
+            self.window_start += PAGE_SIZE
+            self.reload()
+            table.move_cursor(row=0)
+        else:
+            self.window_start = max(0, self.window_start - PAGE_SIZE)
+            self.reload()
+            table.move_cursor(row=table.row_count - 1)
+
+    # -- filter ------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.remove_class("hidden")
+        field.focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        self.window_start = 0
+        self.reload()
+
+    @on(Input.Submitted, "#filter")
+    def filter_done(self) -> None:
+        self.query_one(WindowedTable).focus()
+
+    def key_escape(self) -> None:
+        field = self.query_one("#filter", Input)
+        if self.query_text or not field.has_class("hidden"):
+            field.value = ""
+            field.add_class("hidden")
+            self.query_text = ""
+            self.window_start = 0
+            self.reload()
+            self.query_one(WindowedTable).focus()
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        self.query_one(WindowedTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(WindowedTable).action_cursor_up()
+
+    def action_today(self) -> None:
+        if self.page is None:
+            return
+        overdue = self.page.counts[DueGroup.OVERDUE]
+        if not self.page.counts[DueGroup.TODAY]:
+            self.notify(tr("Heute ist nichts fällig.", "Nothing is due today."))
+            return
+        if not (self.window_start <= overdue < self.window_start + PAGE_SIZE):
+            self.window_start = overdue
+            self.reload()
+        self.query_one(WindowedTable).move_cursor(row=overdue - self.window_start)
+        self.query_one(WindowedTable).focus()
+
+    @on(WindowedTable.RowSelected)
+    def row_selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        from kim_tui.screens.client_file import ClientFileScreen
+
+        item = self.selected()
+        if item is not None:
+            self.app.push_screen(ClientFileScreen(item.client_id))
+
+    @work(exclusive=True, group="followup-edit")
+    async def action_done(self) -> None:
+        from kim_tui.screens.follow_up_done import FollowUpDoneScreen
+
+        item = self.selected()
+        if item is None:
+            return
+        note = await self.app.push_screen_wait(FollowUpDoneScreen(item))
+        if note is None:
+            return
+        self._call(lambda ws: ws.complete_follow_up(item.id, note))
+        self.notify(tr("Erledigt.", "Done."))
+
+    @work(exclusive=True, group="followup-edit")
+    async def action_snooze(self) -> None:
+        from kim_tui.screens.snooze import SnoozeScreen
+
+        item = self.selected()
+        if item is None:
+            return
+        until = await self.app.push_screen_wait(SnoozeScreen(item, self.app.today()))  # type: ignore[attr-defined]
+        if until is None:
+            return
+        effective = self._call(lambda ws: ws.snooze_follow_up(item.id, until))
+        if isinstance(effective, date):
+            self.notify(
+                tr(
+                    f"Verschoben auf {format_date(effective)}.",
+                    f"Snoozed to {format_date(effective)}.",
+                )
+            )
+
+    @work(exclusive=True, group="followup-edit")
+    async def action_new(self) -> None:
+        from kim_tui.screens.follow_up_form import FollowUpFormScreen
+
+        item = self.selected()
+        draft = await self.app.push_screen_wait(
+            FollowUpFormScreen(
+                client_id=item.client_id if item else None,
+                client_name=item.client_name if item else "",
+                case_id=item.case_id if item else None,
+            )
+        )
+        if draft is None:
+            return
+        if self._call(lambda ws: ws.add_follow_up(draft)) is not None:
+            self.notify(tr("Wiedervorlage angelegt.", "Follow-up created."))
+
+    def _call(self, operation: object) -> object:
+        """Run a service call; show its error instead of crashing; reload the list."""
+        from kim_tui.store.errors import VaultError
+
+        try:
+            result = operation(self.app.workspace)  # type: ignore[operator,attr-defined]
+        except VaultError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return None
+        self.reload(keep_cursor=True)
+        return result

@@ -1,0 +1,52 @@
+"""F1 / ?: the keys of the current view and of the whole app, from the action declarations."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Static
+
+from kim_tui.actions import UiAction, bindings
+from kim_tui.i18n import tr
+
+
+class HelpScreen(ModalScreen[None]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
+        UiAction("help.close", "escape,f1,q", "close", "Schließen", "Close", palette=False),
+    )
+    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+
+    def __init__(self, for_screen: Screen[object]) -> None:
+        super().__init__(classes="dialog")
+        self.for_screen = for_screen
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(tr("Hilfe – Tasten", "Help – keys"), classes="title")
+            text = getattr(self.for_screen, "HELP", "")
+            if text:
+                yield Static(Text(text), classes="muted")
+            yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
+            yield Static(
+                tr(
+                    "Esc schließt. Strg+P: Befehlspalette mit allen Aktionen.",
+                    "Esc closes. Ctrl+P: command palette with every action.",
+                ),
+                classes="muted",
+            )
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(tr("Taste", "Key"), tr("Aktion", "Action"))
+        screen_actions: tuple[UiAction, ...] = getattr(self.for_screen, "ACTIONS", ())
+        app_actions: tuple[UiAction, ...] = getattr(self.app, "ACTIONS", ())
+        for action in (*screen_actions, *app_actions):
+            table.add_row(Text(action.key_display), Text(action.help))
+        table.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

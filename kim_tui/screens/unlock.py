@@ -1,0 +1,177 @@
+"""Unlock screen: the first screen, and the lock screen that covers everything when locked.
+
+It shows nothing personal. Argon2id runs in a worker thread; a wrong passphrase gives an inline
+message, and from the fourth wrong try on each further one doubles a waiting time.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from kim_tui.actions import UiAction, bindings
+from kim_tui.i18n import tr
+
+FREE_TRIES = 3
+MAX_DELAY_SECONDS = 300
+
+
+def delay_after(failures: int) -> float:
+    """Seconds to wait after `failures` consecutive wrong passphrases (0 for the first three)."""
+    if failures < FREE_TRIES:
+        return 0.0
+    return float(min(2 ** (failures - FREE_TRIES + 1), MAX_DELAY_SECONDS))
+
+
+class UnlockScreen(Screen[bool]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
+        UiAction(
+            "unlock.forgot",
+            "f2",
+            "forgot",
+            "Passwort vergessen?",
+            "Forgot passphrase?",
+            "Erklärt den Wiederherstellungsschlüssel",
+            "Explains the recovery key",
+        ),
+        UiAction("unlock.quit", "ctrl+q", "app.quit", "Beenden", "Quit", palette=False),
+    )
+    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    HELP = tr(
+        "Passwort eingeben und Enter drücken. Der Tresor bleibt bis dahin verschlüsselt.",
+        "Type the passphrase and press Enter. The vault stays encrypted until then.",
+    )
+
+    def __init__(self, *, first: bool) -> None:
+        super().__init__()
+        self.first = first
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="unlock-box"):
+            yield Static(
+                tr("KIM Coach – Tresor entsperren", "KIM Coach – unlock vault"), classes="title"
+            )
+            yield Static(
+                tr(
+                    "Gesperrt. Ungespeicherte Eingaben bleiben erhalten.",
+                    "Locked. Unsaved input is kept.",
+                )
+                if not self.first
+                else tr("Alle Daten sind verschlüsselt.", "All data is encrypted."),
+                classes="muted",
+            )
+            yield Input(placeholder=tr("Passwort", "Passphrase"), password=True, id="passphrase")
+            yield Static("", id="unlock-error")
+            yield Static(
+                tr(
+                    "F2: Passwort vergessen?   Strg+Q: Beenden",
+                    "F2: forgot passphrase?   Ctrl+Q: quit",
+                ),
+                classes="muted",
+            )
+            yield Static("", id="unlock-help", classes="hidden")
+
+    def on_mount(self) -> None:
+        self.query_one("#passphrase", Input).focus()
+        self._tick_delay()
+
+    @on(Input.Submitted, "#passphrase")
+    def submit(self, event: Input.Submitted) -> None:
+        if time.monotonic() < self.app.locked_until:  # type: ignore[attr-defined]
+            return
+        passphrase = event.value
+        if not passphrase:
+            self._error(tr("Bitte das Passwort eingeben.", "Please type the passphrase."))
+            return
+        field = self.query_one("#passphrase", Input)
+        field.disabled = True
+        self._error(tr("Entsperre …", "Unlocking …"), error=False)
+        self._unlock(passphrase)
+
+    @work(thread=True, exclusive=True, group="unlock", exit_on_error=False)
+    def _unlock(self, passphrase: str) -> None:
+        from kim_tui.store.errors import VaultError, WrongPassphrase
+
+        try:
+            self.app.session.unlock(passphrase)  # type: ignore[attr-defined]
+        except WrongPassphrase:
+            self.app.call_from_thread(self._wrong)
+        except VaultError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+        else:
+            self.app.call_from_thread(self._unlocked)
+
+    def _unlocked(self) -> None:
+        self.app.failed_unlocks = 0  # type: ignore[attr-defined]
+        self.dismiss(True)
+
+    def _wrong(self) -> None:
+        app = self.app
+        app.failed_unlocks += 1  # type: ignore[attr-defined]
+        delay = delay_after(app.failed_unlocks)  # type: ignore[attr-defined]
+        app.locked_until = time.monotonic() + delay  # type: ignore[attr-defined]
+        field = self.query_one("#passphrase", Input)
+        field.value = ""
+        self._error(
+            tr(
+                "Falsches Passwort. Der Tresor wurde nicht verändert.",
+                "Wrong passphrase. The vault was not changed.",
+            )
+        )
+        if delay:
+            self._tick_delay()
+        else:
+            field.disabled = False
+            field.focus()
+
+    def _failed(self, message: str) -> None:
+        field = self.query_one("#passphrase", Input)
+        field.disabled = False
+        field.value = ""
+        field.focus()
+        self._error(message)
+
+    def _tick_delay(self) -> None:
+        remaining = self.app.locked_until - time.monotonic()  # type: ignore[attr-defined]
+        field = self.query_one("#passphrase", Input)
+        if remaining > 0:
+            field.disabled = True
+            self._error(
+                tr(
+                    f"Falsches Passwort. Nächster Versuch in {int(remaining) + 1} s.",
+                    f"Wrong passphrase. Next try in {int(remaining) + 1} s.",
+                )
+            )
+            self.set_timer(min(1.0, remaining), self._tick_delay)
+        elif field.disabled and self.app.failed_unlocks:  # type: ignore[attr-defined]
+            field.disabled = False
+            field.focus()
+            self._error(tr("Bitte erneut versuchen.", "Please try again."), error=False)
+
+    def _error(self, message: str, *, error: bool = True) -> None:
+        label = self.query_one("#unlock-error", Static)
+        label.update(message)
+        label.set_class(not error, "muted")
+
+    def action_forgot(self) -> None:
+        help_box = self.query_one("#unlock-help", Static)
+        help_box.update(
+            tr(
+                "Passwort vergessen? Mit dem Wiederherstellungsschlüssel, der beim Anlegen des "
+                "Tresors einmal angezeigt wurde (8 Gruppen à 4 Zeichen), setzen Sie ein neues "
+                "Passwort:\n  kim recover --vault <Tresor> --recovery-key-file <Datei>\n"
+                "Ohne Passwort und ohne diesen Schlüssel kann niemand die Daten lesen – auch nicht "
+                "der Support.",
+                "Forgot the passphrase? With the recovery key shown once when the vault was "
+                "created (8 groups of 4 characters) you can set a new one:\n"
+                "  kim recover --vault <vault> --recovery-key-file <file>\n"
+                "Without passphrase and recovery key nobody can read the data, not even support.",
+            )
+        )
+        help_box.remove_class("hidden")

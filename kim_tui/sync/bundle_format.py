@@ -1,0 +1,319 @@
+"""The bundle file format (``*.kimb``), byte by byte; see ``docs/bundle-format.md``.
+
+    offset  size  field
+    0       4     magic "KIMB"
+    4       2     format version, unsigned big-endian (1)
+    6       4     header length H, unsigned big-endian (1 ≤ H ≤ 65536)
+    10      H     header: canonical JSON (sorted keys, no whitespace, ASCII only)
+    10+H    4     ciphertext length C, unsigned big-endian
+    14+H    C     HPKE ciphertext: enc (1120 bytes) || AEAD(zlib(payload JSON)), info = header
+    14+H+C  64    Ed25519 signature of the coach over bytes [0, 14+H+C)
+
+The file ends right after the signature. Nothing personal is in the header.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import struct
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
+
+from kim_tui.domain.pseudonym import TABLES
+from kim_tui.sync import identity
+
+MAGIC = b"KIMB"
+VERSION = 1
+SUITE_NAME = "HPKE-base:MLKEM768-X25519:HKDF-SHA256:AES-256-GCM"
+"""RFC 9180 base mode, KEM 0x647A (X-Wing), KDF 0x0001, AEAD 0x0002."""
+HEADER_FORMAT = "kim-bundle"
+ENC_LEN = 1120
+TAG_LEN = 16
+SIG_LEN = 64
+MAX_HEADER = 65536
+MAX_PAYLOAD = 512 * 1024 * 1024
+"""Decompressed payload limit (a zlib bomb is rejected, not unpacked)."""
+
+_PREFIX = struct.Struct(">4sHI")
+_CT_LEN = struct.Struct(">I")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_HEX32 = re.compile(r"[0-9a-f]{32}")
+_WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
+_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+
+HEADER_KEYS = frozenset(
+    {
+        "format",
+        "coach",
+        "seq",
+        "rev_after",
+        "rev_upto",
+        "week",
+        "created_at",
+        "counts",
+        "recipient",
+        "suite",
+        "nonce",
+        "prev",
+    }
+)
+
+
+def _suite() -> Suite:
+    return Suite(KEM.MLKEM768_X25519, KDF.HKDF_SHA256, AEAD.AES_256_GCM)
+
+
+class BundleError(Exception):
+    """A bundle is rejected; `reason` is a stable code, the message is German."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        self.reason = reason
+        super().__init__(message)
+
+
+def canonical_json(obj: Any) -> bytes:
+    """Sorted keys, separators ``,`` and ``:``, no whitespace, non-ASCII as ``\\uXXXX``."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+                      allow_nan=False).encode("ascii")
+
+
+def valid_week(text: str) -> bool:
+    """True for an ISO week label such as ``2026-W48`` (week 01–53)."""
+    m = _WEEK.fullmatch(text)
+    return m is not None and 1 <= int(m[2]) <= 53
+
+
+@dataclass(frozen=True)
+class BundleHeader:
+    """The signed, cleartext header. Nothing personal: ids, numbers, dates, counts."""
+
+    coach: str
+    seq: int
+    rev_after: int
+    rev_upto: int
+    week: str
+    created_at: str
+    counts: dict[str, int]
+    recipient: str
+    nonce: str
+    prev: str | None
+    suite: str = SUITE_NAME
+
+    def as_dict(self) -> dict[str, Any]:
+        """The header as the JSON object written to the file."""
+        return {
+            "format": HEADER_FORMAT,
+            "coach": self.coach,
+            "seq": self.seq,
+            "rev_after": self.rev_after,
+            "rev_upto": self.rev_upto,
+            "week": self.week,
+            "created_at": self.created_at,
+            "counts": dict(self.counts),
+            "recipient": self.recipient,
+            "suite": self.suite,
+            "nonce": self.nonce,
+            "prev": self.prev,
+        }
+
+    def to_bytes(self) -> bytes:
+        """Canonical header bytes (also the HPKE ``info``)."""
+        return canonical_json(self.as_dict())
+
+    @property
+    def link(self) -> str:
+        """This bundle's chain link; the next bundle names it as ``prev``."""
+        return chain_link(self.coach, self.seq, self.rev_after, self.rev_upto, self.nonce,
+                          self.prev)
+
+    @staticmethod
+    def from_bytes(data: bytes) -> BundleHeader:
+        """Parse and validate header bytes; they must be exactly the canonical encoding."""
+        try:
+            doc = json.loads(data.decode("ascii"))
+        except (UnicodeDecodeError, ValueError):
+            raise BundleError("corrupt", "Kopf ist kein gültiges JSON") from None
+        if not isinstance(doc, dict) or set(doc) != HEADER_KEYS:
+            raise BundleError("corrupt", "Kopf hat nicht die erwarteten Felder")
+        if doc["format"] != HEADER_FORMAT:
+            raise BundleError("corrupt", "keine kim-Paketdatei")
+        if doc["suite"] != SUITE_NAME:
+            raise BundleError("version", f"Verschlüsselungsverfahren {doc['suite']!r} unbekannt")
+        ints = ("seq", "rev_after", "rev_upto")
+        if not all(type(doc[k]) is int and 0 <= doc[k] < 2**53 for k in ints):
+            raise BundleError("corrupt", "Zahlen im Kopf ungültig")
+        counts = doc["counts"]
+        ok = (
+            isinstance(counts, dict)
+            and set(counts) == set(TABLES)
+            and all(type(v) is int and v >= 0 for v in counts.values())
+            and isinstance(doc["coach"], str) and _HEX64.fullmatch(doc["coach"])
+            and isinstance(doc["recipient"], str) and _HEX64.fullmatch(doc["recipient"])
+            and isinstance(doc["nonce"], str) and _HEX32.fullmatch(doc["nonce"])
+            and (doc["prev"] is None or (isinstance(doc["prev"], str)
+                                         and _HEX64.fullmatch(doc["prev"])))
+            and isinstance(doc["week"], str) and valid_week(doc["week"])
+            and isinstance(doc["created_at"], str) and _STAMP.fullmatch(doc["created_at"])
+            and doc["seq"] >= 1 and doc["rev_after"] <= doc["rev_upto"]
+            and (doc["prev"] is None) == (doc["seq"] == 1)
+        )
+        if not ok:
+            raise BundleError("corrupt", "Felder im Kopf ungültig")
+        header = BundleHeader(
+            coach=doc["coach"],
+            seq=doc["seq"],
+            rev_after=doc["rev_after"],
+            rev_upto=doc["rev_upto"],
+            week=doc["week"],
+            created_at=doc["created_at"],
+            counts={str(k): int(v) for k, v in counts.items()},
+            recipient=doc["recipient"],
+            nonce=doc["nonce"],
+            prev=doc["prev"],
+        )
+        if header.to_bytes() != data:
+            raise BundleError("corrupt", "Kopf ist nicht kanonisch kodiert")
+        return header
+
+
+def chain_link(coach: str, seq: int, rev_after: int, rev_upto: int, nonce: str,
+               prev: str | None) -> str:
+    """SHA-256 (hex) over the canonical JSON of the fields that identify one bundle."""
+    doc = {"coach": coach, "seq": seq, "rev_after": rev_after, "rev_upto": rev_upto,
+           "nonce": nonce, "prev": prev}
+    return hashlib.sha256(canonical_json(doc)).hexdigest()
+
+
+@dataclass(frozen=True)
+class ParsedBundle:
+    """A bundle split into its parts; nothing verified yet except the framing."""
+
+    version: int
+    header_bytes: bytes
+    header: BundleHeader
+    ciphertext: bytes
+    signature: bytes
+    signed: bytes
+
+
+def parse(data: bytes) -> ParsedBundle:
+    """Split a file into its parts, checking the framing and the header (not the signature)."""
+    if len(data) < _PREFIX.size:
+        raise BundleError("corrupt", "Datei ist zu kurz (abgeschnitten)")
+    magic, version, hlen = _PREFIX.unpack_from(data, 0)
+    if magic != MAGIC:
+        raise BundleError("corrupt", "keine kim-Paketdatei (Kennung fehlt)")
+    if version != VERSION:
+        raise BundleError("version", f"Format-Version {version} wird nicht unterstützt "
+                          f"(diese kim-Version kann {VERSION})")
+    if not 1 <= hlen <= MAX_HEADER:
+        raise BundleError("corrupt", "Kopflänge ungültig")
+    pos = _PREFIX.size + hlen
+    if len(data) < pos + _CT_LEN.size:
+        raise BundleError("corrupt", "Datei ist abgeschnitten")
+    header_bytes = data[_PREFIX.size:pos]
+    (clen,) = _CT_LEN.unpack_from(data, pos)
+    pos += _CT_LEN.size
+    if len(data) != pos + clen + SIG_LEN:
+        raise BundleError("corrupt", "Dateilänge passt nicht (abgeschnitten oder verlängert)")
+    if clen < ENC_LEN + TAG_LEN:
+        raise BundleError("corrupt", "verschlüsselter Teil zu kurz")
+    header = BundleHeader.from_bytes(header_bytes)
+    return ParsedBundle(
+        version=version,
+        header_bytes=header_bytes,
+        header=header,
+        ciphertext=data[pos:pos + clen],
+        signature=data[pos + clen:],
+        signed=data[:pos + clen],
+    )
+
+
+def verify(parsed: ParsedBundle, coach_sign_key: bytes) -> None:
+    """Check the coach's Ed25519 signature; raise BundleError("bad_signature") if it fails."""
+    try:
+        ed25519.Ed25519PublicKey.from_public_bytes(coach_sign_key).verify(
+            parsed.signature, parsed.signed
+        )
+    except InvalidSignature:
+        raise BundleError("bad_signature", "Signatur ungültig (verändert oder fremd signiert)") from None
+
+
+def open_payload(parsed: ParsedBundle, kem_private_raw: bytes) -> list[dict[str, Any]]:
+    """Decrypt, decompress and validate the records (call only after `verify`)."""
+    try:
+        compressed = _suite().decrypt(
+            parsed.ciphertext, identity.kem_private(kem_private_raw), info=parsed.header_bytes
+        )
+    except InvalidTag:
+        raise BundleError("decrypt", "lässt sich nicht entschlüsseln (falscher Schlüssel)") from None
+    try:
+        inflater = zlib.decompressobj()
+        plain = inflater.decompress(compressed, MAX_PAYLOAD)
+        if inflater.unconsumed_tail or not inflater.eof or inflater.unused_data:
+            raise BundleError("corrupt", "Nutzdaten unvollständig oder zu groß")
+        doc = json.loads(plain.decode("utf-8"))
+    except (zlib.error, UnicodeDecodeError, ValueError):
+        raise BundleError("corrupt", "Nutzdaten unlesbar") from None
+    records = doc.get("records") if isinstance(doc, dict) else None
+    if not isinstance(records, list) or not all(_valid_record(r) for r in records):
+        raise BundleError("corrupt", "Nutzdaten haben nicht die erwartete Form")
+    counts = {t: 0 for t in TABLES}
+    for r in records:
+        counts[r["t"]] += 1
+    if counts != parsed.header.counts:
+        raise BundleError("corrupt", "Anzahl der Datensätze passt nicht zum Kopf")
+    h = parsed.header
+    if any(not h.rev_after < r["rev"] <= h.rev_upto for r in records):
+        raise BundleError("corrupt", "Revision außerhalb des angegebenen Bereichs")
+    return records
+
+
+def _valid_record(r: Any) -> bool:
+    return (
+        isinstance(r, dict)
+        and set(r) == {"t", "id", "rev", "del", "data"}
+        and r["t"] in TABLES
+        and isinstance(r["id"], str) and 0 < len(r["id"]) <= 100
+        and type(r["rev"]) is int
+        and type(r["del"]) is bool
+        and isinstance(r["data"], dict)
+    )
+
+
+def payload_bytes(records: list[dict[str, Any]]) -> bytes:
+    """The compressed plaintext: zlib (RFC 1950, level 9) of canonical JSON ``{"records": …}``."""
+    return zlib.compress(canonical_json({"records": records}), 9)
+
+
+def seal(
+    header: BundleHeader,
+    records: list[dict[str, Any]],
+    recipient_kem_key: bytes,
+    coach_sign_private: bytes,
+) -> bytes:
+    """Build a complete bundle file: encrypt to the coordinator, sign as the coach."""
+    header_bytes = header.to_bytes()
+    ciphertext = _suite().encrypt(
+        payload_bytes(records), identity.kem_public(recipient_kem_key), info=header_bytes
+    )
+    signed = (
+        _PREFIX.pack(MAGIC, VERSION, len(header_bytes))
+        + header_bytes
+        + _CT_LEN.pack(len(ciphertext))
+        + ciphertext
+    )
+    signature = identity.signing_key(coach_sign_private).sign(signed)
+    return signed + signature
+
+
+def file_name(header: BundleHeader) -> str:
+    """``kim-<coach id, 8 hex>-<ISO week>-<seq, 4 digits>.kimb``: sorts by coach, week, seq."""
+    return f"kim-{header.coach[:8]}-{header.week}-{header.seq:04d}.kimb"

@@ -1,0 +1,159 @@
+"""The coach's sync state, kept as VaultSetting rows inside the encrypted vault.
+
+    sync.sign_key        Ed25519 private key (hex)
+    sync.pseudonym_key   HMAC key of the client pseudonyms (hex, 32 bytes; never leaves the vault)
+    sync.coach_name      shown to the coordinator in coach.pub
+    sync.organisation
+    sync.coordinator     the connected coordinator.pub (JSON, as received)
+    sync.last_seq        sequence number of the last bundle made
+    sync.bundle.NNNNNN   one JSON object per bundle made: seq, revision range, nonce, prev, link,
+                         week, created_at, recipient (needed for --resend and the chain)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from kim_tui.store.models import VaultSetting
+from kim_tui.sync import identity
+
+SIGN_KEY = "sync.sign_key"
+PSEUDONYM_KEY = "sync.pseudonym_key"
+COACH_NAME = "sync.coach_name"
+ORGANISATION = "sync.organisation"
+COORDINATOR = "sync.coordinator"
+LAST_SEQ = "sync.last_seq"
+REVISION = "revision"
+"""The vault-wide revision counter the Workspace maintains (read only here)."""
+
+
+def bundle_key(seq: int) -> str:
+    """The VaultSetting key of bundle number `seq`."""
+    return f"sync.bundle.{seq:06d}"
+
+
+class SyncSetupError(Exception):
+    """Identity or coordinator missing; the message says which command fixes it (German)."""
+
+
+def get(session: Session, key: str) -> str | None:
+    """A setting's value, or None."""
+    row = session.get(VaultSetting, key)
+    return row.value if row is not None else None
+
+
+def put(session: Session, key: str, value: str) -> None:
+    """Set a setting (the caller commits)."""
+    session.merge(VaultSetting(key=key, value=value))
+
+
+def ensure_identity(session: Session, name: str | None, organisation: str | None
+                    ) -> identity.CoachPublic:
+    """Create the signing and pseudonym keys if missing; update name/organisation if given."""
+    if get(session, SIGN_KEY) is None:
+        put(session, SIGN_KEY, identity.new_signing_key().hex())
+    if get(session, PSEUDONYM_KEY) is None:
+        put(session, PSEUDONYM_KEY, os.urandom(32).hex())
+    if name is not None:
+        put(session, COACH_NAME, name.strip())
+    if organisation is not None:
+        put(session, ORGANISATION, organisation.strip())
+    session.flush()
+    return coach_public(session)
+
+
+def coach_public(session: Session) -> identity.CoachPublic:
+    """The coach's public identity; SyncSetupError if `kim identity` has not run yet."""
+    raw = get(session, SIGN_KEY)
+    if raw is None:
+        raise SyncSetupError("Dieser Tresor hat noch keine Identität: zuerst `kim identity`.")
+    return identity.CoachPublic(
+        get(session, COACH_NAME) or "",
+        get(session, ORGANISATION) or "",
+        identity.signing_public(bytes.fromhex(raw)),
+    )
+
+
+def sign_key(session: Session) -> bytes:
+    """The coach's Ed25519 private key."""
+    raw = get(session, SIGN_KEY)
+    if raw is None:
+        raise SyncSetupError("Dieser Tresor hat noch keine Identität: zuerst `kim identity`.")
+    return bytes.fromhex(raw)
+
+
+def pseudonym_key(session: Session) -> bytes:
+    """The per-vault pseudonym key."""
+    raw = get(session, PSEUDONYM_KEY)
+    if raw is None:
+        raise SyncSetupError("Dieser Tresor hat noch keine Identität: zuerst `kim identity`.")
+    return bytes.fromhex(raw)
+
+
+def coordinator(session: Session) -> identity.CoordinatorPublic:
+    """The connected coordinator; SyncSetupError if `kim connect` has not run yet."""
+    raw = get(session, COORDINATOR)
+    if raw is None:
+        raise SyncSetupError(
+            "Keine Koordinierung verbunden: zuerst `kim connect coordinator.pub`."
+        )
+    return identity.CoordinatorPublic.from_json(raw.encode("utf-8"), "gespeicherte Koordinierung")
+
+
+def connect(session: Session, pub: identity.CoordinatorPublic) -> None:
+    """Store the coordinator's public identity (replacing an earlier one)."""
+    put(session, COORDINATOR, pub.to_json().decode("utf-8"))
+
+
+@dataclass(frozen=True)
+class SentBundle:
+    """What the vault remembers about a bundle it made."""
+
+    seq: int
+    rev_after: int
+    rev_upto: int
+    nonce: str
+    prev: str | None
+    link: str
+    week: str
+    created_at: str
+    recipient: str
+
+    def to_json(self) -> str:
+        """JSON for the VaultSetting row."""
+        return json.dumps(self.__dict__, sort_keys=True)
+
+    @staticmethod
+    def from_json(text: str) -> SentBundle:
+        """Parse a VaultSetting row."""
+        doc: dict[str, Any] = json.loads(text)
+        return SentBundle(**doc)
+
+
+def last_seq(session: Session) -> int:
+    """Sequence number of the newest bundle (0: none yet)."""
+    raw = get(session, LAST_SEQ)
+    return int(raw) if raw else 0
+
+
+def sent_bundle(session: Session, seq: int) -> SentBundle | None:
+    """The remembered bundle `seq`, or None."""
+    raw = get(session, bundle_key(seq))
+    return SentBundle.from_json(raw) if raw else None
+
+
+def record_bundle(session: Session, sent: SentBundle) -> None:
+    """Remember a new bundle and advance the sequence (the caller commits)."""
+    put(session, bundle_key(sent.seq), sent.to_json())
+    put(session, LAST_SEQ, str(sent.seq))
+
+
+def current_revision(session: Session) -> int:
+    """The vault-wide revision of the last committed write."""
+    raw = get(session, REVISION)
+    return int(raw) if raw else 0

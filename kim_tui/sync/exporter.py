@@ -1,0 +1,209 @@
+"""Weekly export: every row change since the previous bundle, shaped, encrypted and signed.
+
+A bundle covers a revision range (rev_after, rev_upto]: every travelling row whose revision lies
+in it, tombstones included. A client row also travels when one of its ``share_coordinator``
+consents changed in the range (its effective revision is the newest of both), so a withdrawal
+replaces the personal record at the coordinator with the pseudonymised one in the next bundle.
+
+``--resend SEQ`` re-creates bundle SEQ with the same revision range, nonce and chain link and the
+rows *as they are now*: a row changed again later has a newer revision and travels in its newer
+bundle (the coordinator keeps the newest revision either way). The vault state is committed before
+the file is written; a crash in between is repaired with ``--resend``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from kim_tui.domain import pseudonym as ps
+from kim_tui.store.atomic import write_atomic
+from kim_tui.store.models import (
+    AreaRating,
+    Assessment,
+    AuditEvent,
+    Case,
+    Client,
+    Consent,
+    ContactNote,
+    Goal,
+    GoalAgreement,
+    Record,
+    Referral,
+    ResidenceRecord,
+    Step,
+)
+from kim_tui.store.vault import Vault
+from kim_tui.sync import bundle_format as bf
+from kim_tui.sync import coach_state as cs
+
+Progress = Callable[[int, int], None]
+
+MODELS: dict[str, type[Record]] = {
+    "client": Client,
+    "case": Case,
+    "consent": Consent,
+    "residencerecord": ResidenceRecord,
+    "assessment": Assessment,
+    "arearating": AreaRating,
+    "goalagreement": GoalAgreement,
+    "goal": Goal,
+    "step": Step,
+    "referral": Referral,
+    "contactnote": ContactNote,
+}
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """The written file and its header."""
+
+    path: Path
+    header: bf.BundleHeader
+    resent: bool
+
+
+def iso_week(day: date) -> str:
+    """``2026-W48`` for a day."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _stamp(now: datetime) -> str:
+    return now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def collect_records(
+    session: Session,
+    rev_after: int,
+    rev_upto: int,
+    *,
+    key: bytes,
+    today: date,
+    progress: Progress | None = None,
+) -> list[dict[str, Any]]:
+    """Shape every travelling row whose (effective) revision lies in (rev_after, rev_upto]."""
+    share = session.exec(
+        select(Consent).where(col(Consent.purpose) == ps.SHARE_PURPOSE)
+    ).all()
+    consents_of: dict[str, list[dict[str, Any]]] = {}
+    consent_rev: dict[str, int] = {}
+    for c in share:
+        consents_of.setdefault(c.client_id, []).append(c.model_dump())
+        consent_rev[c.client_id] = max(consent_rev.get(c.client_id, 0), c.revision)
+    touched = [cid for cid, rev in consent_rev.items() if rev_after < rev <= rev_upto]
+
+    rows: list[tuple[str, Record]] = []
+    for table, model in MODELS.items():
+        revision = col(model.revision)
+        stmt = select(model).where(revision > rev_after, revision <= rev_upto)
+        found = list(session.exec(stmt).all())
+        if table == "client" and touched:
+            ids = {r.id for r in found}
+            extra = [cid for cid in touched if cid not in ids]
+            for start in range(0, len(extra), 500):
+                chunk = extra[start:start + 500]
+                found.extend(session.exec(select(Client).where(col(Client.id).in_(chunk))).all())
+        rows.extend((table, r) for r in found)
+
+    total = len(rows)
+    out: list[dict[str, Any]] = []
+    for done, (table, row) in enumerate(rows, start=1):
+        data = row.model_dump()
+        if table == "client":
+            effective = max(row.revision, consent_rev.get(row.id, 0))
+            if rev_after < effective <= rev_upto:
+                personal = ps.shares_with_coordinator(consents_of.get(row.id, []), today)
+                out.append(ps.shape_record("client", data, key=key, personal=personal,
+                                           revision=effective))
+        else:
+            out.append(ps.shape_record(table, data, key=key))
+        if progress is not None and (done % 200 == 0 or done == total):
+            progress(done, total)
+    if progress is not None and total == 0:
+        progress(0, 0)
+    out.sort(key=ps.record_sort_key)
+    return out
+
+
+def export_bundle(
+    vault: Vault,
+    out_dir: Path,
+    *,
+    week: str | None = None,
+    resend: int | None = None,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Make the next bundle (or re-create bundle `resend`) and write it atomically to `out_dir`."""
+    moment = now or datetime.now(UTC)
+    if week is not None and not bf.valid_week(week):
+        raise cs.SyncSetupError(f"Ungültige Woche {week!r}, bitte z. B. 2026-W48.")
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        raise cs.SyncSetupError(f"Zielverzeichnis {out_dir} gibt es nicht.")
+    with Session(vault.engine, expire_on_commit=False) as session:
+        sign_key = cs.sign_key(session)
+        key = cs.pseudonym_key(session)
+        coach = cs.coach_public(session)
+        recipient = cs.coordinator(session)
+        if resend is not None:
+            sent = cs.sent_bundle(session, resend)
+            if sent is None:
+                raise cs.SyncSetupError(f"Paket {resend} wurde in diesem Tresor nie erstellt.")
+        else:
+            seq = cs.last_seq(session) + 1
+            previous = cs.sent_bundle(session, seq - 1) if seq > 1 else None
+            rev_after = previous.rev_upto if previous else 0
+            nonce = os.urandom(16).hex()
+            prev = previous.link if previous else None
+            sent = cs.SentBundle(
+                seq=seq,
+                rev_after=rev_after,
+                rev_upto=max(rev_after, cs.current_revision(session)),
+                nonce=nonce,
+                prev=prev,
+                link=bf.chain_link(coach.fingerprint, seq, rev_after,
+                                   max(rev_after, cs.current_revision(session)), nonce, prev),
+                week=week or iso_week(moment.date()),
+                created_at=_stamp(moment),
+                recipient=recipient.fingerprint,
+            )
+        records = collect_records(
+            session, sent.rev_after, sent.rev_upto, key=key, today=moment.date(),
+            progress=progress,
+        )
+        counts = {t: 0 for t in ps.TABLES}
+        for r in records:
+            counts[r["t"]] += 1
+        header = bf.BundleHeader(
+            coach=coach.fingerprint,
+            seq=sent.seq,
+            rev_after=sent.rev_after,
+            rev_upto=sent.rev_upto,
+            week=sent.week,
+            created_at=sent.created_at if resend is None else _stamp(moment),
+            counts=counts,
+            recipient=recipient.fingerprint,
+            nonce=sent.nonce,
+            prev=sent.prev,
+        )
+        assert header.link == sent.link
+        data = bf.seal(header, records, recipient.kem_key, sign_key)
+        if resend is None:
+            cs.record_bundle(session, sent)
+        session.add(AuditEvent(
+            action="bundle.resend" if resend is not None else "bundle.export",
+            entity="bundle",
+            detail=f"Paket {sent.seq}, Revisionen {sent.rev_after + 1}-{sent.rev_upto}",
+        ))
+        session.commit()
+    path = out_dir / bf.file_name(header)
+    write_atomic(path, data, mode=0o600)
+    return ExportResult(path=path, header=header, resent=resend is not None)

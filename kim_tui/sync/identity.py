@@ -1,0 +1,219 @@
+"""Key pairs, fingerprints and the public identity files (``coach.pub``, ``coordinator.pub``).
+
+* A coach is an Ed25519 key pair. Coach id = SHA-256 over the 32 raw public key bytes (hex).
+* A coordinator has an HPKE recipient key (ML-KEM-768 + X25519 hybrid, "X-Wing") and an Ed25519
+  key. Coordinator id = SHA-256 over ``kem_public (1216 bytes) || ed25519_public (32 bytes)``.
+* Read aloud: the first 15 bytes of the id in RFC 4648 base32, six groups of four characters.
+
+Private keys live only inside the encrypted databases (VaultSetting / coordinator settings).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import ed25519, mlkem, x25519
+from cryptography.hazmat.primitives.hpke import MLKEM768X25519PrivateKey, MLKEM768X25519PublicKey
+
+from kim_tui.store.atomic import write_atomic
+
+COACH_PUB_FORMAT = "kim-coach-pub"
+COORDINATOR_PUB_FORMAT = "kim-coordinator-pub"
+PUB_VERSION = 1
+KEM_NAME = "MLKEM768-X25519"
+MLKEM_PK_LEN = 1184
+X25519_LEN = 32
+KEM_PK_LEN = MLKEM_PK_LEN + X25519_LEN
+ED25519_LEN = 32
+
+
+class IdentityError(Exception):
+    """A public identity file is missing, damaged or of the wrong kind (German message)."""
+
+
+def display_fingerprint(fingerprint_hex: str) -> str:
+    """``ABCD-EFGH-…`` (6 × 4 base32 characters over the first 15 bytes) to read by phone."""
+    raw = bytes.fromhex(fingerprint_hex)[:15]
+    text = base64.b32encode(raw).decode("ascii")
+    return "-".join(text[i : i + 4] for i in range(0, 24, 4))
+
+
+def coach_fingerprint(sign_public: bytes) -> str:
+    """The coach id: SHA-256 of the raw Ed25519 public key, lowercase hex."""
+    return hashlib.sha256(sign_public).hexdigest()
+
+
+def coordinator_fingerprint(kem_public: bytes, sign_public: bytes) -> str:
+    """The coordinator id: SHA-256 of the KEM public key followed by the Ed25519 key, hex."""
+    return hashlib.sha256(kem_public + sign_public).hexdigest()
+
+
+# -- private keys ------------------------------------------------------------------------------
+
+
+def new_signing_key() -> bytes:
+    """A new Ed25519 private key (32 raw bytes)."""
+    return ed25519.Ed25519PrivateKey.generate().private_bytes_raw()
+
+
+def signing_key(raw: bytes) -> ed25519.Ed25519PrivateKey:
+    """The Ed25519 private key from its 32 raw bytes."""
+    return ed25519.Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def signing_public(raw_private: bytes) -> bytes:
+    """The 32 raw public key bytes of an Ed25519 private key."""
+    return signing_key(raw_private).public_key().public_bytes_raw()
+
+
+def new_kem_key() -> bytes:
+    """A new hybrid recipient private key: 64-byte ML-KEM-768 seed (d || z) || 32-byte X25519."""
+    seed = mlkem.MLKEM768PrivateKey.generate().private_bytes_raw()
+    return seed + x25519.X25519PrivateKey.generate().private_bytes_raw()
+
+
+def kem_private(raw: bytes) -> MLKEM768X25519PrivateKey:
+    """The HPKE private key from `new_kem_key` bytes."""
+    if len(raw) != 64 + X25519_LEN:
+        raise ValueError("KEM private key has the wrong length")
+    return MLKEM768X25519PrivateKey(
+        mlkem.MLKEM768PrivateKey.from_seed_bytes(raw[:64]),
+        x25519.X25519PrivateKey.from_private_bytes(raw[64:]),
+    )
+
+
+def kem_public_bytes(raw_private: bytes) -> bytes:
+    """The 1216 public bytes: ML-KEM-768 encapsulation key (1184) || X25519 public key (32)."""
+    m = mlkem.MLKEM768PrivateKey.from_seed_bytes(raw_private[:64]).public_key().public_bytes_raw()
+    x = x25519.X25519PrivateKey.from_private_bytes(raw_private[64:]).public_key()
+    return m + x.public_bytes_raw()
+
+
+def kem_public(public: bytes) -> MLKEM768X25519PublicKey:
+    """The HPKE public key from its 1216 bytes."""
+    if len(public) != KEM_PK_LEN:
+        raise ValueError("KEM public key has the wrong length")
+    return MLKEM768X25519PublicKey(
+        mlkem.MLKEM768PublicKey.from_public_bytes(public[:MLKEM_PK_LEN]),
+        x25519.X25519PublicKey.from_public_bytes(public[MLKEM_PK_LEN:]),
+    )
+
+
+# -- public identity files ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoachPublic:
+    """What a coach hands to the coordinator: name, organisation and the Ed25519 key."""
+
+    name: str
+    organisation: str
+    sign_key: bytes
+
+    @property
+    def fingerprint(self) -> str:
+        """The coach id (hex)."""
+        return coach_fingerprint(self.sign_key)
+
+    def to_json(self) -> bytes:
+        """The ``coach.pub`` file content."""
+        doc = {
+            "format": COACH_PUB_FORMAT,
+            "version": PUB_VERSION,
+            "name": self.name,
+            "organisation": self.organisation,
+            "sign_key": self.sign_key.hex(),
+            "fingerprint": self.fingerprint,
+        }
+        return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+    @staticmethod
+    def from_json(data: bytes, source: object = "coach.pub") -> CoachPublic:
+        """Parse and check a ``coach.pub`` (the fingerprint must match the key)."""
+        doc = _load(data, source, COACH_PUB_FORMAT)
+        try:
+            key = bytes.fromhex(str(doc["sign_key"]))
+            pub = CoachPublic(str(doc.get("name", "")), str(doc.get("organisation", "")), key)
+            ed25519.Ed25519PublicKey.from_public_bytes(key)
+        except (KeyError, ValueError):
+            raise IdentityError(f"{source}: Schlüssel fehlt oder ist ungültig.") from None
+        if doc.get("fingerprint") != pub.fingerprint:
+            raise IdentityError(f"{source}: Fingerabdruck passt nicht zum Schlüssel (beschädigt?).")
+        return pub
+
+
+@dataclass(frozen=True)
+class CoordinatorPublic:
+    """What a coordinator hands to coaches: the HPKE recipient key and the Ed25519 key."""
+
+    name: str
+    kem_key: bytes
+    sign_key: bytes
+
+    @property
+    def fingerprint(self) -> str:
+        """The coordinator id (hex)."""
+        return coordinator_fingerprint(self.kem_key, self.sign_key)
+
+    def to_json(self) -> bytes:
+        """The ``coordinator.pub`` file content."""
+        doc = {
+            "format": COORDINATOR_PUB_FORMAT,
+            "version": PUB_VERSION,
+            "name": self.name,
+            "kem": KEM_NAME,
+            "kem_key": self.kem_key.hex(),
+            "sign_key": self.sign_key.hex(),
+            "fingerprint": self.fingerprint,
+        }
+        return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+    @staticmethod
+    def from_json(data: bytes, source: object = "coordinator.pub") -> CoordinatorPublic:
+        """Parse and check a ``coordinator.pub`` (the fingerprint must match the keys)."""
+        doc = _load(data, source, COORDINATOR_PUB_FORMAT)
+        if doc.get("kem") != KEM_NAME:
+            raise IdentityError(f"{source}: unbekanntes Verfahren {doc.get('kem')!r}.")
+        try:
+            pub = CoordinatorPublic(
+                str(doc.get("name", "")),
+                bytes.fromhex(str(doc["kem_key"])),
+                bytes.fromhex(str(doc["sign_key"])),
+            )
+            kem_public(pub.kem_key)
+            ed25519.Ed25519PublicKey.from_public_bytes(pub.sign_key)
+        except (KeyError, ValueError):
+            raise IdentityError(f"{source}: Schlüssel fehlt oder ist ungültig.") from None
+        if doc.get("fingerprint") != pub.fingerprint:
+            raise IdentityError(f"{source}: Fingerabdruck passt nicht zum Schlüssel (beschädigt?).")
+        return pub
+
+
+def _load(data: bytes, source: object, fmt: str) -> dict[str, Any]:
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise IdentityError(f"{source}: kein gültiges JSON.") from None
+    if not isinstance(doc, dict) or doc.get("format") != fmt:
+        raise IdentityError(f"{source}: keine Datei vom Typ {fmt}.")
+    if doc.get("version") != PUB_VERSION:
+        raise IdentityError(f"{source}: Version {doc.get('version')!r} wird nicht unterstützt.")
+    return doc
+
+
+def read_public_file(path: Path) -> bytes:
+    """Read a public identity file or raise IdentityError with a German message."""
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        raise IdentityError(f"{path} lässt sich nicht lesen.") from None
+
+
+def write_public_file(path: Path, data: bytes) -> None:
+    """Write a public file atomically (mode 0644: it holds nothing secret)."""
+    write_atomic(Path(path), data, mode=0o644)

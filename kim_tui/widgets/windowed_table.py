@@ -1,0 +1,51 @@
+"""A DataTable that shows one window of a longer list and asks for the next or previous one.
+
+Filling a DataTable costs about 0.1 ms per row, so lists show a bounded window (a few hundred
+rows) and page through SQL instead of holding 10,000 rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
+
+
+class WindowedTable(DataTable[object]):
+    BINDINGS = [
+        Binding("j", "cursor_down", show=False),
+        Binding("k", "cursor_up", show=False),
+    ]
+
+    @dataclass
+    class EdgeReached(Message):
+        """The cursor tried to move past the last (forward) or first row of the window."""
+
+        table: WindowedTable
+        forward: bool
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        self.has_more_after = False
+        self.has_more_before = False
+
+    def action_cursor_down(self) -> None:
+        if self.row_count and self.cursor_row >= self.row_count - 1 and self.has_more_after:
+            self.post_message(self.EdgeReached(self, forward=True))
+            return
+        super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if self.cursor_row <= 0 and self.has_more_before:
+            self.post_message(self.EdgeReached(self, forward=False))
+            return
+        super().action_cursor_up()
+
+    def selected_key(self) -> str | None:
+        """The row key under the cursor, or None for an empty table."""
+        if not self.row_count:
+            return None
+        row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        return None if row_key.value is None else str(row_key.value)

@@ -1,0 +1,86 @@
+"""Shared fixtures: cheap vaults (Argon2id at the 8 MiB floor), a fixed day, no user config."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+FIXED_TODAY = date(2026, 11, 24)
+PASSPHRASE = "correct horse battery staple"
+FAST_KDF_KIB = 8192  # the floor: tests need speed, not brute-force resistance
+
+
+@pytest.fixture(autouse=True)
+def _no_user_config(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never read (or write) the developer's own kim config."""
+    cfg = tmp_path_factory.mktemp("config") / "config.toml"
+    monkeypatch.setenv("KIM_CONFIG_FILE", str(cfg))
+
+
+@pytest.fixture
+def today() -> date:
+    return FIXED_TODAY
+
+
+@pytest.fixture
+def passphrase() -> str:
+    return PASSPHRASE
+
+
+@pytest.fixture
+def vault_dir(tmp_path: Path) -> Path:
+    return tmp_path / "vault"
+
+
+@pytest.fixture
+def created_vault(vault_dir: Path):  # type: ignore[no-untyped-def]
+    """(vault, recovery key) of a fresh, open vault; closed at teardown if still open."""
+    from kim_tui.store.vault import Vault
+
+    vault, recovery = Vault.create(vault_dir, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
+    yield vault, recovery
+    if vault.is_open:
+        vault.close()
+
+
+@pytest.fixture
+def vault(created_vault):  # type: ignore[no-untyped-def]
+    return created_vault[0]
+
+
+@pytest.fixture
+def recovery_key(created_vault) -> str:  # type: ignore[no-untyped-def]
+    return created_vault[1]
+
+
+@pytest.fixture
+def workspace(vault):  # type: ignore[no-untyped-def]
+    from kim_tui.store.workspace import Workspace
+
+    ws = Workspace(vault, today=lambda: FIXED_TODAY)
+    yield ws
+    if ws.is_open:
+        ws.close()
+
+
+@pytest.fixture
+def passphrase_file(tmp_path: Path) -> Path:
+    path = tmp_path / "pass.txt"
+    path.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return path
+
+
+def snapshot_files(directory: Path) -> dict[str, bytes]:
+    """Name → bytes of every file in a directory (not recursive)."""
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}
+
+
+@pytest.fixture
+def snapshot() -> Iterator[object]:
+    yield snapshot_files

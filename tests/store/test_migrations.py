@@ -1,0 +1,121 @@
+"""An old vault (schema revision 0001, committed under tests/fixtures/vault_v1) opens with
+today's kim: migrations run to head and every record is still there."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from kim_tui.domain.model import FollowUpSource
+from kim_tui.store import migrate
+from kim_tui.store.errors import UnsupportedVersion
+from kim_tui.store.vault import Vault
+from kim_tui.store.workspace import Workspace
+from tests.conftest import FIXED_TODAY
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURE = FIXTURES / "vault_v1"
+
+
+def _fixture_passphrase() -> str:
+    return (FIXTURES / "vault_v1.passphrase").read_text(encoding="utf-8").split("\n", 1)[0]
+
+
+def _digest(directory: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.iterdir())}
+
+
+@pytest.fixture
+def old_vault(tmp_path: Path) -> Path:
+    """A private copy: the committed fixture is never opened in place."""
+    before = _digest(FIXTURE)
+    target = tmp_path / "vault_v1"
+    shutil.copytree(FIXTURE, target)
+    target.chmod(0o700)
+    for p in target.iterdir():
+        p.chmod(0o600)
+    assert _digest(FIXTURE) == before
+    return target
+
+
+def test_fixture_is_commit_ready() -> None:
+    assert sorted(p.name for p in FIXTURE.iterdir()) == ["vault.db", "vault.key"]
+    assert _fixture_passphrase() == "fixture-passphrase-1"
+
+
+def test_v1_vault_opens_migrates_and_keeps_its_data(old_vault: Path) -> None:
+    with Vault.open(old_vault, _fixture_passphrase()) as vault:
+        assert migrate.current_revision(vault.engine) == migrate.head_revision()
+        report = vault.check()
+        assert report.ok, report.problems
+        assert report.counts["client"] == 3
+        assert report.counts["case"] == 3
+        ws = Workspace(vault, today=lambda: FIXED_TODAY)
+        clients = {c.display_name: c.birth_date for c in ws.caseload().items}
+        assert clients == {
+            "Eins, Test": date(1980, 1, 15),
+            "Zwei, Test": date(1992, 5, 3),
+            "Drei, Test": None,
+        }
+        items = ws.follow_ups().items
+        manual = sorted(
+            (f.client_name, f.reason, f.due_on) for f in items if f.source is FollowUpSource.MANUAL
+        )
+        assert manual == [
+            ("Eins, Test", "Fixture Anlass 1a", date(2026, 12, 1)),
+            ("Zwei, Test", "Fixture Anlass 2a", date(2026, 11, 20)),
+            ("Zwei, Test", "Fixture Anlass 2b", date(2027, 1, 11)),
+        ]
+        assert [f.client_name for f in items if f.source is FollowUpSource.RESIDENCE] == [
+            "Drei, Test"
+        ]
+        # The migrated vault takes new writes.
+        ws.complete_follow_up(items[0].id, note="erledigt")
+        assert len(ws.follow_ups().items) == len(items) - 1
+    # And reopens cleanly afterwards (migrations are a no-op the second time).
+    with Vault.open(old_vault, _fixture_passphrase()) as vault:
+        assert vault.check().ok
+
+
+def test_vault_from_a_newer_kim_is_refused(old_vault: Path) -> None:
+    with Vault.open(old_vault, _fixture_passphrase()) as vault, vault.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    before = _digest(old_vault)
+    with pytest.raises(UnsupportedVersion) as info:
+        Vault.open(old_vault, _fixture_passphrase())
+    assert "9999_future" in str(info.value)
+    assert "aktualisieren" in str(info.value)
+    after = _digest(old_vault)
+    assert after["vault.db"] == before["vault.db"]
+    assert after["vault.key"] == before["vault.key"]
+
+
+def _open_fds_under(directory: Path) -> list[str]:
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith(str(directory)):
+            found.append(target)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_refused_open_closes_everything(old_vault: Path) -> None:
+    with Vault.open(old_vault, _fixture_passphrase()) as vault, vault.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    assert _open_fds_under(old_vault) == []
+    try:
+        Vault.open(old_vault, _fixture_passphrase())
+    except UnsupportedVersion as exc:
+        error = exc  # the UI keeps the error around to show it
+    assert "9999_future" in str(error)
+    assert _open_fds_under(old_vault) == []

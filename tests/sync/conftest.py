@@ -1,0 +1,143 @@
+"""Fixtures for the sync tests: small coach vaults, coordinator stores, quick bundle exports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from kim_tui.domain.model import (
+    AreaRatingDraft,
+    AssessmentDraft,
+    ClientDraft,
+    ConsentDraft,
+    ConsentPurpose,
+    ContactDraft,
+    GoalAgreementDraft,
+    GoalDraft,
+    IntakeDraft,
+    ReferralDraft,
+    ResidenceDraft,
+)
+from kim_tui.store.models import Client, VaultSetting
+from kim_tui.store.vault import Vault
+from kim_tui.store.workspace import Workspace
+from kim_tui.sync import coach_state
+from kim_tui.sync.coordinator_store import CoordinatorStore
+from kim_tui.sync.exporter import ExportResult, export_bundle
+from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+
+
+@dataclass
+class Coach:
+    """An open coach vault with its workspace and the plain facts the tests check against."""
+
+    vault: Vault
+    ws: Workspace
+    secret_texts: set[str] = field(default_factory=set)
+    sharing: dict[str, str] = field(default_factory=dict)  # client id → consent id
+    private: list[str] = field(default_factory=list)  # client ids without sharing consent
+    cases: dict[str, str] = field(default_factory=dict)  # client id → case id
+
+    def export(self, out: Path, *, week: str | None = None, resend: int | None = None,
+               days: int = 0) -> ExportResult:
+        return export_bundle(self.vault, out, week=week, resend=resend,
+                             now=NOW + timedelta(days=days))
+
+    def add_client(self, i: int, *, share: bool) -> str:
+        given, family = f"Vorname{i:03d}x", f"Nachname{i:03d}y"
+        address, phone = f"Geheimweg {i} Adresse", f"0170-55{i:05d}"
+        born = date(1980, 1, 1) + timedelta(days=300 * i)
+        consents = [ConsentDraft(ConsentPurpose.CASE_MANAGEMENT, FIXED_TODAY - timedelta(days=30))]
+        if share:
+            consents.append(
+                ConsentDraft(ConsentPurpose.SHARE_COORDINATOR, FIXED_TODAY - timedelta(days=30))
+            )
+        cid, case_id = self.ws.intake(IntakeDraft(
+            ClientDraft(given, family, born, gender="f", nationality="SYR",
+                        address=address, phone=phone, languages=("ara",)),
+            FIXED_TODAY - timedelta(days=40 + i),
+            legal_domains=("aufenthg",),
+            target_groups=("residence_improvement",),
+            residence=ResidenceDraft("duldung", valid_until=FIXED_TODAY + timedelta(days=90)),
+            consents=tuple(consents),
+        ))
+        note = f"Notiz-Geheimnis-{i:03d} über die Familie"
+        situation = f"Lage-Geheimnis-{i:03d}"
+        self.ws.add_assessment(AssessmentDraft(case_id, FIXED_TODAY - timedelta(days=20), (
+            AreaRatingDraft("residence", 3, situation=situation),
+            AreaRatingDraft("language", 2),
+        ), assessed_by="Coach Müller"))
+        self.ws.add_goal_agreement(GoalAgreementDraft(
+            case_id, FIXED_TODAY - timedelta(days=15), FIXED_TODAY + timedelta(days=60),
+            (GoalDraft("residence", f"Ziel-Geheimnis-{i:03d}", status="achieved"),),
+        ))
+        self.ws.add_referral(ReferralDraft(case_id, "auslaenderbehoerde", "aufenthg",
+                                           f"Grund-Geheimnis-{i:03d}",
+                                           FIXED_TODAY - timedelta(days=10)))
+        self.ws.add_contact(ContactDraft(case_id, FIXED_TODAY - timedelta(days=5), "in_person",
+                                         45, note=note))
+        self.cases[cid] = case_id
+        if share:
+            consent = next(c for c in self.ws.client_file(cid).consents
+                           if c.purpose is ConsentPurpose.SHARE_COORDINATOR)
+            self.sharing[cid] = consent.id
+        else:
+            self.private.append(cid)
+            self.secret_texts.update({given, family, address, phone, born.isoformat()})
+        self.secret_texts.update({note, situation, f"Ziel-Geheimnis-{i:03d}",
+                                  f"Grund-Geheimnis-{i:03d}", "Coach Müller"})
+        return cid
+
+    def tombstone_client(self, client_id: str) -> None:
+        """Delete a client the way a future delete function will: new revision + deleted_at."""
+        with Session(self.vault.engine) as s:
+            rev = int(s.get(VaultSetting, "revision").value) + 1  # type: ignore[union-attr]
+            s.merge(VaultSetting(key="revision", value=str(rev)))
+            row = s.get(Client, client_id)
+            assert row is not None
+            row.deleted_at = NOW
+            row.revision = rev
+            s.add(row)
+            s.commit()
+
+
+def make_coach(directory: Path, name: str, coordinator: CoordinatorStore | None) -> Coach:
+    vault, _rk = Vault.create(directory, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
+    ws = Workspace(vault, today=lambda: FIXED_TODAY)
+    with Session(vault.engine) as s:
+        pub = coach_state.ensure_identity(s, name, f"Träger {name}")
+        if coordinator is not None:
+            coach_state.connect(s, coordinator.public())
+        s.commit()
+    if coordinator is not None:
+        coordinator.enroll(pub)
+    return Coach(vault, ws)
+
+
+@pytest.fixture
+def coordinator(tmp_path: Path) -> Iterator[CoordinatorStore]:
+    store, _rk = CoordinatorStore.create(tmp_path / "coord", PASSPHRASE, name="Koordinierung",
+                                         kdf_memory_kib=FAST_KDF_KIB)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def coach(tmp_path: Path, coordinator: CoordinatorStore) -> Iterator[Coach]:
+    c = make_coach(tmp_path / "coach", "Anna", coordinator)
+    yield c
+    c.ws.close()
+
+
+@pytest.fixture
+def outbox(tmp_path: Path) -> Path:
+    out = tmp_path / "out"
+    out.mkdir()
+    return out
