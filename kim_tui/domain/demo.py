@@ -404,7 +404,7 @@ _ORIGINS: tuple[_Origin, ...] = (
 
 _Status = tuple[str, str, int]
 _PARA_24 = "§ 24 AufenthG"
-"""The catalog has no code for § 24 (temporary protection); it is recorded as ``ae_other``."""
+"""Temporary protection (§ 24) has its own code, ``ae_24``."""
 
 _STATUSES: dict[str, tuple[_Status, ...]] = {
     "SYR": (
@@ -438,7 +438,7 @@ _STATUSES: dict[str, tuple[_Status, ...]] = {
         ("duldung", "", 10), ("ae_25_2_gfk", "", 7), ("ae_25b", "", 4),
     ),
     "UKR": (
-        ("ae_other", _PARA_24, 84), ("fiktion", "", 10), ("ae_other", "§ 18a AufenthG", 3),
+        ("ae_24", "", 84), ("fiktion", "", 10), ("ae_other", "§ 18a AufenthG", 3),
         ("ae_16g", "", 3),
     ),
     "EU": (("eu_freizuegigkeit", "", 100),),
@@ -469,6 +469,7 @@ _VALIDITY: dict[str, tuple[int, int]] = {
     "ae_25_4": (180, 365),
     "ae_25_5": (180, 1095),
     "ae_23": (1095, 1095),
+    "ae_24": (365, 730),
     "ae_other": (365, 1095),
     "visum": (90, 365),
 }
@@ -1406,7 +1407,7 @@ def _situation_kind(residence: ResidenceDraft) -> str:
     """Key into `_RESIDENCE_SITUATIONS` and `_RESIDENCE_GOALS`."""
     if residence.status in ("ae_104c", "eu_freizuegigkeit", "unknown"):
         return residence.status
-    if residence.legal_basis == _PARA_24:
+    if residence.status == "ae_24" or residence.legal_basis == _PARA_24:
         return "§ 24"
     if residence.status == "fiktion":  # waiting for a permit to be extended or issued
         return "permit"

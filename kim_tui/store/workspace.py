@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -110,6 +110,8 @@ class _Tx:
     session: Session
     revision: int
     today: date
+    deferred_cases: dict[str, Case] = field(default_factory=dict)
+    """In a batch, cases whose stage and next due date are re-derived once, at commit."""
 
 
 class Workspace:
@@ -196,9 +198,12 @@ class Workspace:
             revision = int(setting.value) + 1 if setting else 1
             session.merge(VaultSetting(key=_SETTING_REVISION, value=str(revision)))
             session.info["revision"] = revision
-            self._batch = _Tx(session, revision, self.today())
+            batch = self._batch = _Tx(session, revision, self.today())
             try:
                 yield
+                self._batch = None
+                for case in batch.deferred_cases.values():
+                    self._refresh_case(batch, case)
                 session.commit()
             finally:
                 self._batch = None
@@ -821,6 +826,9 @@ class Workspace:
 
     def _refresh_case(self, tx: _Tx, case: Case) -> None:
         """Re-derive the stage and the next due date from the case's data."""
+        if self._batch is tx:
+            tx.deferred_cases[case.id] = case
+            return
         s = tx.session
         s.flush()
         has_assessment = (

@@ -130,7 +130,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     total = sum(h.counts.values())
     verb = "erneut erstellt" if result.resent else "erstellt"
     print(f"Paket {h.seq} ({h.week}) {verb}: {result.path}")
-    print(f"  {total} Datensätze, Revisionen {h.rev_after + 1}–{h.rev_upto}")
+    if h.rev_upto > h.rev_after:
+        print(f"  {total} Datensätze, Revisionen {h.rev_after + 1}–{h.rev_upto}")
+    else:
+        print("  keine Änderungen seit dem letzten Paket")
     return EXIT_OK
 
 

@@ -86,7 +86,8 @@ def test_residence_statuses_cover_section_6_1_with_basis_and_kind() -> None:
     expected = {
         "gestattung", "duldung", "duldung_light", "ausbildungsduldung", "ae_16g",
         "beschaeftigungsduldung", "ae_25a", "ae_25b", "ae_104c", "ae_25_1", "ae_25_2_gfk",
-        "ae_25_2_subs", "ae_25_3", "ae_25_4", "ae_25_5", "ae_23", "ne_26_3", "ne_26_4", "ne_9",
+        "ae_25_2_subs", "ae_25_3", "ae_25_4", "ae_25_5", "ae_23", "ae_24", "ne_26_3", "ne_26_4",
+        "ne_9",
         "daueraufenthalt_eu", "ae_other", "ne_other", "eu_freizuegigkeit", "visum", "fiktion",
         "german", "unknown",
     }  # fmt: skip

@@ -177,11 +177,8 @@ def test_statuses_fit_the_origin(cases: list[DemoCase]) -> None:
             nationality = case.intake.client.nationality
             by_nationality.setdefault(nationality, set()).add(case.intake.residence.status)
     assert by_nationality["ROU"] == {"eu_freizuegigkeit"}
-    assert by_nationality["UKR"] <= {"ae_other", "fiktion", "ae_16g"}
-    ukrainians = [c for c in cases if c.intake.client.nationality == "UKR" and c.intake.residence]
-    assert any(
-        c.intake.residence.legal_basis == "§ 24 AufenthG" for c in ukrainians if c.intake.residence
-    )
+    assert by_nationality["UKR"] <= {"ae_24", "ae_other", "fiktion", "ae_16g"}
+    assert "ae_24" in by_nationality["UKR"]
 
 
 def test_target_groups_match_age_and_status(cases: list[DemoCase]) -> None:

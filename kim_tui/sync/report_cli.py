@@ -1,0 +1,62 @@
+"""Load the merged records from the coordinator store and render the report."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import col, select
+
+from kim_tui.domain import report
+from kim_tui.domain.dates import parse_date
+from kim_tui.sync.coordinator_store import CoordinatorStore, EnrolledCoach, SyncRecord
+from kim_tui.sync.importer import coach_label
+
+
+def load_coach_rows(store: CoordinatorStore) -> list[report.CoachRows]:
+    """Every coach's live (not deleted) records as plain dicts with ``_id`` and ``_rev``."""
+    with store.session() as s:
+        coaches = {c.fingerprint: c for c in s.exec(select(EnrolledCoach)).all()}
+        per_coach: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        for r in s.exec(select(SyncRecord).where(col(SyncRecord.deleted).is_(False))).all():
+            data = json.loads(r.data)
+            data["_id"], data["_rev"] = r.id, r.revision
+            per_coach.setdefault(r.coach, {}).setdefault(r.table, []).append(data)
+    return [
+        report.CoachRows(
+            coach=coaches[fp].name if fp in coaches and coaches[fp].name
+            else coach_label(None, fp),
+            organisation=coaches[fp].organisation if fp in coaches else "",
+            rows=rows,
+        )
+        for fp, rows in sorted(per_coach.items())
+    ]
+
+
+def _date(text: str | None) -> date | None:
+    return parse_date(text) if text else None
+
+
+def run_report(
+    directory: Path,
+    passphrase: str,
+    *,
+    date_from: str | None,
+    date_to: str | None,
+    fmt: str = "table",
+    threshold: int = 5,
+) -> str:
+    """Open the store, compute every indicator and render it as table, csv or json."""
+    period = report.Period(_date(date_from), _date(date_to))
+    if period.start and period.end and period.start > period.end:
+        raise ValueError("--from liegt nach --to.")
+    with CoordinatorStore.open(directory, passphrase) as store:
+        coaches = load_coach_rows(store)
+    cells = report.compute(coaches, period, threshold)
+    if fmt == "json":
+        return report.render_json(cells, threshold, period)
+    if fmt == "csv":
+        return report.render_csv(cells, threshold)
+    return report.render_table(cells, threshold, period)
