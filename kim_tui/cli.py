@@ -359,6 +359,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--passphrase-file", metavar="F")
     p.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts importieren")
     p.add_argument("--template", metavar="FILE", help="leere Vorlage schreiben")
+
+    from kim_tui.sync.cli_commands import register_sync_commands
+
+    register_sync_commands(sub, command)
     return parser
 
 

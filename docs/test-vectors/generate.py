@@ -33,7 +33,8 @@ def main() -> None:
     coordinator = identity.CoordinatorPublic(
         "Koordinierung Testkreis", identity.kem_public_bytes(kem_private),
         identity.signing_public(coord_sign))
-    coach = identity.CoachPublic("Test-Coach", "Testträger e.V.", identity.signing_public(coach_sign))
+    coach = identity.CoachPublic("Test-Coach", "Testträger e.V.",
+                                 identity.signing_public(coach_sign))
     records = [
         {"t": "client", "id": "p-0123456789abcdef0123456789abcdef", "rev": 12, "del": False,
          "data": {"gender": "f", "nationality": "SYR", "interpreter_needed": True,

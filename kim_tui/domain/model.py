@@ -214,6 +214,16 @@ class ClientFile:
     residence: tuple[ResidenceView, ...]
     consents: tuple[ConsentView, ...]
     closed_on: date | None = None
+    closure_reason: str | None = None
+    assessments: tuple[AssessmentView, ...] = ()
+    """Oldest first."""
+    agreements: tuple[GoalAgreementView, ...] = ()
+    referrals: tuple[ReferralView, ...] = ()
+    contacts: tuple[ContactView, ...] = ()
+    """Newest first."""
+    themes: tuple[str, ...] = ()
+    """Structural themes: catalog codes, or free text prefixed with ``text:``."""
+    facts: ResidenceFactsDraft = field(default_factory=lambda: ResidenceFactsDraft())
 
 
 @dataclass(frozen=True)
@@ -313,3 +323,106 @@ class ContactDraft:
     minutes: int
     note: str = ""
     interpreter: bool = False
+
+
+@dataclass(frozen=True)
+class AreaRatingView:
+    area: str
+    level: int
+    situation: str
+    resources: str
+
+
+@dataclass(frozen=True)
+class AssessmentView:
+    id: str
+    assessed_on: date
+    assessed_by: str
+    ratings: tuple[AreaRatingView, ...]
+
+    def level(self, area: str) -> int | None:
+        """The need level of `area`, or None if it was not rated."""
+        return next((r.level for r in self.ratings if r.area == area), None)
+
+
+@dataclass(frozen=True)
+class StepView:
+    id: str
+    text: str
+    owner: str
+    due_on: date | None
+    done_on: date | None
+
+
+@dataclass(frozen=True)
+class GoalView:
+    id: str
+    area: str
+    title: str
+    indicator: str
+    target_on: date | None
+    status: str
+    evaluation: str
+    steps: tuple[StepView, ...]
+
+
+@dataclass(frozen=True)
+class GoalAgreementView:
+    id: str
+    agreed_on: date
+    review_on: date | None
+    goals: tuple[GoalView, ...]
+
+
+@dataclass(frozen=True)
+class ReferralView:
+    id: str
+    agency: str
+    legal_domain: str
+    reason: str
+    sent_on: date
+    feedback_due_on: date | None
+    status: str
+    outcome: str
+    outcome_on: date | None
+    passes_identifying_data: bool
+    override_reason: str
+
+
+@dataclass(frozen=True)
+class ContactView:
+    id: str
+    on: date
+    kind: str
+    minutes: int
+    interpreter: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class ResidenceFactsDraft:
+    """Facts the residence-path hints need, beyond intake (DSGVO Art. 10: convictions coded)."""
+
+    entry_on: date | None = None
+    german_level: str | None = None
+    """A1 … C2, or None when unknown."""
+    german_certificate_on: date | None = None
+    livelihood_share: int | None = None
+    """Share (0–100 %) of the livelihood from own income; None when unknown."""
+    in_school_or_training: bool | None = None
+    school_months: int | None = None
+    """Months of successful school attendance in Germany."""
+    pension_months: int | None = None
+    conviction_over_threshold: str = "unknown"
+    """``yes``, ``no`` or ``unknown`` against the rule's Tagessätze threshold; nothing more."""
+    identity_clarified: bool | None = None
+
+
+@dataclass(frozen=True)
+class ClosureDraft:
+    case_id: str
+    closed_on: date
+    reason: str
+    """Code from the closure-reason catalog."""
+    evaluations: tuple[tuple[str, str, str], ...] = ()
+    """(goal id, final status, evaluation text) per goal."""

@@ -24,9 +24,9 @@ MAX_DELAY_SECONDS = 300
 
 def delay_after(failures: int) -> float:
     """Seconds to wait after `failures` consecutive wrong passphrases (0 for the first three)."""
-    if failures < FREE_TRIES:
+    if failures <= FREE_TRIES:
         return 0.0
-    return float(min(2 ** (failures - FREE_TRIES + 1), MAX_DELAY_SECONDS))
+    return float(min(2 ** (failures - FREE_TRIES), MAX_DELAY_SECONDS))
 
 
 class UnlockScreen(Screen[bool]):

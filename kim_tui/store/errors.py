@@ -69,3 +69,14 @@ class ValidationError(VaultError):
 class NotFound(VaultError):
     def __init__(self, what: str) -> None:
         super().__init__(f"{what} nicht gefunden.")
+
+
+class ConsentRequired(VaultError):
+    """A referral would pass identifying data without a matching sharing consent (DP-3)."""
+
+    def __init__(self, agency: str) -> None:
+        self.agency = agency
+        super().__init__(
+            f"Keine gültige Einwilligung zur Weitergabe an „{agency}“. Ohne Einwilligung nur mit "
+            "Begründung (wird protokolliert) oder ohne identifizierende Daten."
+        )

@@ -44,6 +44,18 @@ class Client(Record, table=True):
     address: str = ""
     phone: str = ""
     household_json: str = "[]"
+    # Facts for the residence-path hints (schema 0002). Convictions only as a code (Art. 10).
+    entry_on: date | None = None
+    german_level: str | None = None
+    german_certificate_on: date | None = None
+    livelihood_share: int | None = None
+    in_school_or_training: bool | None = None
+    school_months: int | None = None
+    pension_months: int | None = None
+    conviction_over_threshold: str = Field(
+        default="unknown", sa_column_kwargs={"server_default": "unknown"}
+    )
+    identity_clarified: bool | None = None
     # Folded (case-, diacritic- and umlaut-insensitive) copies for search and sorting; they are
     # personal data too and live only inside the encrypted database.
     search_key: str = Field(default="", index=True)

@@ -24,8 +24,6 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.duplicates import ExistingPerson, find_duplicates
 from kim_tui.domain.model import (
     PAGE_SIZE,
-    AreaRatingDraft,
-    AssessmentDraft,
     AuditEntry,
     CaseloadPage,
     CaseStage,
@@ -36,17 +34,14 @@ from kim_tui.domain.model import (
     ConsentForm,
     ConsentPurpose,
     ConsentView,
-    ContactDraft,
     DueGroup,
     DuplicateCandidate,
     FollowUpDraft,
     FollowUpPage,
     FollowUpSource,
     FollowUpView,
-    GoalAgreementDraft,
     HouseholdMember,
     IntakeDraft,
-    ReferralDraft,
     ResidenceDraft,
     ResidenceView,
 )
@@ -54,17 +49,23 @@ from kim_tui.domain.scheduling import DEFAULT_RESIDENCE_REMINDER_WEEKS, WorkingD
 from kim_tui.domain.stage import derive_stage
 from kim_tui.domain.text import fold
 from kim_tui.domain.validation import validate_intake
+from kim_tui.store.casework import (
+    CaseWork,
+    agreement_views,
+    assessment_views,
+    contact_views,
+    facts_of,
+    referral_views,
+    themes_of,
+)
 from kim_tui.store.errors import NotFound, ValidationError
 from kim_tui.store.models import (
-    AreaRating,
     Assessment,
     AuditEvent,
     Case,
     Client,
     Consent,
-    ContactNote,
     FollowUp,
-    Goal,
     GoalAgreement,
     Record,
     Referral,
@@ -75,7 +76,9 @@ from kim_tui.store.models import (
 )
 from kim_tui.store.vault import Vault
 
-_SETTING_REVISION = "revision"
+REVISION_SETTING = "revision"
+"""VaultSetting key of the vault-wide revision counter (sync reads it)."""
+_SETTING_REVISION = REVISION_SETTING
 _SETTING_REMINDER_WEEKS = "residence_reminder_weeks"
 
 
@@ -114,7 +117,7 @@ class _Tx:
     """In a batch, cases whose stage and next due date are re-derived once, at commit."""
 
 
-class Workspace:
+class Workspace(CaseWork):
     """One unlocked vault's caseload, follow-ups, assessments, goals, referrals and contacts."""
 
     def __init__(
@@ -128,7 +131,6 @@ class Workspace:
         self._today = today
         self.calendar = calendar or WorkingDays()
         self._batch: _Tx | None = None
-        event.listen(OrmSession, "before_flush", _stamp_revision)
 
     # -- infrastructure ----------------------------------------------------------------------
 
@@ -297,8 +299,8 @@ class Workspace:
         today = self.today()
         problems: dict[str, str] = {}
         for number, draft in enumerate(drafts, start=1):
-            for field, message in validate_intake(draft, today).items():
-                problems[f"{number}.{field}"] = message
+            for name, message in validate_intake(draft, today).items():
+                problems[f"{number}.{name}"] = message
         if problems:
             raise ValidationError(problems)
         with self.batch():
@@ -590,129 +592,16 @@ class Workspace:
                     for c in consents
                 ),
                 closed_on=case.closed_on,
+                closure_reason=case.closure_reason,
+                assessments=assessment_views(s, case.id),
+                agreements=agreement_views(s, case.id),
+                referrals=referral_views(s, case.id),
+                contacts=contact_views(s, case.id),
+                themes=themes_of(case),
+                facts=facts_of(client),
             )
         self._audit_read("client.open", "client", client_id, case.id)
         return view
-
-    # -- case work used by the demo and the case file ----------------------------------------
-
-    def add_assessment(self, draft: AssessmentDraft) -> str:
-        _validate_ratings(draft.ratings)
-        with self._write("assessment.add", "assessment", case_id=draft.case_id) as tx:
-            case = self._get(tx.session, Case, draft.case_id)
-            row = Assessment(
-                case_id=case.id, assessed_on=draft.assessed_on, assessed_by=draft.assessed_by
-            )
-            tx.session.add(row)
-            tx.session.flush()
-            for rating in draft.ratings:
-                tx.session.add(
-                    AreaRating(
-                        assessment_id=row.id,
-                        area=rating.area,
-                        level=rating.level,
-                        situation=rating.situation,
-                        resources=rating.resources,
-                    )
-                )
-            tx.session.info["entity_id"] = row.id
-            self._refresh_case(tx, case)
-            return row.id
-
-    def add_goal_agreement(self, draft: GoalAgreementDraft) -> str:
-        with self._write("goalagreement.add", "goalagreement", case_id=draft.case_id) as tx:
-            case = self._get(tx.session, Case, draft.case_id)
-            client = self._get(tx.session, Client, case.client_id)
-            agreement = GoalAgreement(
-                case_id=case.id, agreed_on=draft.agreed_on, review_on=draft.review_on
-            )
-            tx.session.add(agreement)
-            tx.session.flush()
-            tx.session.info["entity_id"] = agreement.id
-            self._sync(
-                tx, case, client, fu.due_for_review(agreement.id, draft.review_on, self.calendar)
-            )
-            for goal_draft in draft.goals:
-                goal = Goal(
-                    agreement_id=agreement.id,
-                    area=goal_draft.area,
-                    title=goal_draft.title,
-                    indicator=goal_draft.indicator,
-                    target_on=goal_draft.target_on,
-                    status=goal_draft.status,
-                )
-                tx.session.add(goal)
-                tx.session.flush()
-                for step_draft in goal_draft.steps:
-                    step = Step(
-                        goal_id=goal.id,
-                        text=step_draft.text,
-                        owner=step_draft.owner,
-                        due_on=step_draft.due_on,
-                        done_on=step_draft.done_on,
-                    )
-                    tx.session.add(step)
-                    tx.session.flush()
-                    self._sync(
-                        tx,
-                        case,
-                        client,
-                        fu.due_for_step(
-                            step.id, step.text, step.due_on, step.done_on, self.calendar
-                        ),
-                    )
-            self._refresh_case(tx, case)
-            return agreement.id
-
-    def add_referral(self, draft: ReferralDraft) -> str:
-        with self._write(
-            "referral.add", "referral", case_id=draft.case_id, detail=draft.legal_domain
-        ) as tx:
-            case = self._get(tx.session, Case, draft.case_id)
-            client = self._get(tx.session, Client, case.client_id)
-            row = Referral(
-                case_id=case.id,
-                agency=draft.agency,
-                legal_domain=draft.legal_domain,
-                reason=draft.reason,
-                sent_on=draft.sent_on,
-                feedback_due_on=draft.feedback_due_on,
-                status=draft.status,
-                outcome=draft.outcome,
-                passes_identifying_data=draft.passes_identifying_data,
-                override_reason=draft.override_reason,
-            )
-            tx.session.add(row)
-            tx.session.flush()
-            tx.session.info["entity_id"] = row.id
-            label = catalog("agencies").label(draft.agency)
-            self._sync(
-                tx,
-                case,
-                client,
-                fu.due_for_referral(
-                    row.id, label, draft.feedback_due_on, draft.status, self.calendar
-                ),
-            )
-            self._refresh_case(tx, case)
-            return row.id
-
-    def add_contact(self, draft: ContactDraft) -> str:
-        with self._write(
-            "contact.add", "contactnote", case_id=draft.case_id, detail=draft.kind
-        ) as tx:
-            case = self._get(tx.session, Case, draft.case_id)
-            row = ContactNote(
-                case_id=case.id,
-                on=draft.on,
-                kind=draft.kind,
-                minutes=draft.minutes,
-                interpreter=draft.interpreter,
-                note=draft.note,
-            )
-            tx.session.add(row)
-            tx.session.info["entity_id"] = row.id
-            return row.id
 
     # -- audit -------------------------------------------------------------------------------
 
@@ -870,6 +759,7 @@ class Workspace:
             s.add(case)
 
 
+@event.listens_for(OrmSession, "before_flush")
 def _stamp_revision(session: OrmSession, _ctx: Any, _instances: Any) -> None:
     revision = session.info.get("revision")
     if revision is None:
@@ -956,18 +846,6 @@ def _residence_fields(draft: ResidenceDraft) -> dict[str, Any]:
         "valid_from": draft.valid_from,
         "valid_until": draft.valid_until,
     }
-
-
-def _validate_ratings(ratings: tuple[AreaRatingDraft, ...]) -> None:
-    areas = catalog("priority_areas")
-    problems = {}
-    for rating in ratings:
-        if rating.area not in areas:
-            problems[rating.area] = "unbekanntes Handlungsfeld"
-        elif not 0 <= rating.level <= 3:
-            problems[rating.area] = "Bedarf muss 0 bis 3 sein"
-    if problems:
-        raise ValidationError(problems)
 
 
 __all__ = ["PAGE_SIZE", "Workspace", "display_name", "search_key", "datetime"]

@@ -243,7 +243,8 @@ def verify(parsed: ParsedBundle, coach_sign_key: bytes) -> None:
             parsed.signature, parsed.signed
         )
     except InvalidSignature:
-        raise BundleError("bad_signature", "Signatur ungültig (verändert oder fremd signiert)") from None
+        raise BundleError("bad_signature",
+                          "Signatur ungültig (verändert oder fremd signiert)") from None
 
 
 def open_payload(parsed: ParsedBundle, kem_private_raw: bytes) -> list[dict[str, Any]]:
@@ -253,7 +254,8 @@ def open_payload(parsed: ParsedBundle, kem_private_raw: bytes) -> list[dict[str,
             parsed.ciphertext, identity.kem_private(kem_private_raw), info=parsed.header_bytes
         )
     except InvalidTag:
-        raise BundleError("decrypt", "lässt sich nicht entschlüsseln (falscher Schlüssel)") from None
+        raise BundleError("decrypt",
+                          "lässt sich nicht entschlüsseln (falscher Schlüssel)") from None
     try:
         inflater = zlib.decompressobj()
         plain = inflater.decompress(compressed, MAX_PAYLOAD)

@@ -20,6 +20,7 @@ from typing import Any
 from sqlmodel import Session
 
 from kim_tui.store.models import VaultSetting
+from kim_tui.store.workspace import REVISION_SETTING
 from kim_tui.sync import identity
 
 SIGN_KEY = "sync.sign_key"
@@ -28,7 +29,7 @@ COACH_NAME = "sync.coach_name"
 ORGANISATION = "sync.organisation"
 COORDINATOR = "sync.coordinator"
 LAST_SEQ = "sync.last_seq"
-REVISION = "revision"
+REVISION = REVISION_SETTING
 """The vault-wide revision counter the Workspace maintains (read only here)."""
 
 

@@ -32,8 +32,9 @@ def _snapshot(store: CoordinatorStore) -> list[tuple[object, ...]]:
 
 def _plaintext(store: CoordinatorStore, path: Path) -> str:
     parsed = bf.parse(path.read_bytes())
-    from kim_tui.sync import identity
     from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
+
+    from kim_tui.sync import identity
 
     suite = Suite(KEM.MLKEM768_X25519, KDF.HKDF_SHA256, AEAD.AES_256_GCM)
     raw = suite.decrypt(parsed.ciphertext, identity.kem_private(store.kem_private()),

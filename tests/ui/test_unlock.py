@@ -1,0 +1,176 @@
+"""Unlock, wrong passphrase, growing delay, Ctrl+L, auto-lock, and input that survives a lock."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from kim_tui.config import Config
+from kim_tui.screens import unlock as unlock_module
+from kim_tui.screens.follow_ups import FollowUpsScreen
+from kim_tui.screens.intake import IntakeScreen
+from kim_tui.screens.unlock import UnlockScreen
+from tests.conftest import PASSPHRASE, snapshot_files
+from tests.ui.conftest import (
+    new_app,
+    on_screen,
+    screen_text,
+    unlock,
+    unlock_home,
+    until,
+)
+
+PERSONAL = ("Müller", "Kowalski", "Yılmaz", "Şükrü", "Nguyen", "Okafor", "Jobcenter")
+
+
+def _error_text(app) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one("#unlock-error", Static).render())
+
+
+async def _wrong(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    before = app.failed_unlocks
+    app.screen.query_one("#passphrase", Input).value = "falsches passwort 123"
+    await pilot.press("enter")
+    await until(pilot, lambda: app.failed_unlocks == before + 1)
+
+
+async def test_right_passphrase_typed_opens_the_follow_up_list(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert isinstance(app.screen, UnlockScreen)
+        assert not app.is_unlocked
+        field = app.screen.query_one("#passphrase", Input)
+        assert field.password and field.has_focus
+        await pilot.press(*PASSPHRASE)
+        assert field.value == PASSPHRASE
+        assert PASSPHRASE not in screen_text(app)  # masked
+        await pilot.press("enter")
+        await on_screen(pilot, FollowUpsScreen)
+        assert app.is_unlocked
+        counts = str(app.screen.query_one("#counts", Static).render())
+        assert counts == "Überfällig: 2   Heute: 1   Diese Woche: 1   Später: 4"
+        assert app.screen.query_one(DataTable).row_count == 8
+        text = screen_text(app)
+        assert "Wiedervorlagen" in text
+        assert "Müller, Hans" in text
+
+
+async def test_wrong_passphrase_inline_error_vault_untouched(app, ui_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    before = snapshot_files(ui_vault)
+    async with app.run_test() as pilot:
+        await _wrong(pilot, app)
+        assert isinstance(app.screen, UnlockScreen)
+        assert not app.is_unlocked
+        assert "Falsches Passwort" in _error_text(app)
+        field = app.screen.query_one("#passphrase", Input)
+        assert field.value == "" and not field.disabled
+        assert snapshot_files(ui_vault) == before
+        # The right one still works afterwards and resets the counter.
+        await unlock_home(pilot)
+        assert app.failed_unlocks == 0
+
+
+async def test_four_wrong_tries_disable_input_until_the_wait_is_over(  # type: ignore[no-untyped-def]
+    app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with app.run_test() as pilot:
+        for _ in range(3):
+            await _wrong(pilot, app)
+            assert not app.screen.query_one("#passphrase", Input).disabled
+        assert app.locked_until <= time.monotonic()
+        await _wrong(pilot, app)
+        field = app.screen.query_one("#passphrase", Input)
+        assert field.disabled
+        assert app.locked_until > time.monotonic() + 1
+        assert "Nächster Versuch in 2 s" in _error_text(app)
+        # Enter while waiting does nothing.
+        field.value = PASSPHRASE
+        app.screen.query_one("#passphrase", Input).post_message(Input.Submitted(field, PASSPHRASE))
+        await pilot.pause()
+        assert not app.is_unlocked and app.failed_unlocks == 4
+        # Time passes: the field comes back.
+        real = time.monotonic
+        monkeypatch.setattr(unlock_module, "time", SimpleNamespace(monotonic=lambda: real() + 10))
+        app.screen._tick_delay()
+        await pilot.pause()
+        assert not field.disabled
+        assert "erneut versuchen" in _error_text(app)
+        await unlock_home(pilot)
+        assert app.failed_unlocks == 0
+
+
+async def test_ctrl_l_locks_covers_everything_and_unlock_returns(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_home(pilot)
+        home = app.screen
+        await pilot.press("j", "j")
+        assert home.query_one(DataTable).cursor_row == 2
+        assert "Müller" in screen_text(app)
+        await pilot.press("ctrl+l")
+        await on_screen(pilot, UnlockScreen)
+        assert not app.is_unlocked
+        text = screen_text(app)
+        assert "Gesperrt" in text
+        for word in PERSONAL:
+            assert word not in text
+        # F2/F3/F4 do not reach the data while locked.
+        await pilot.press("f3", "f4")
+        assert isinstance(app.screen, UnlockScreen)
+        await unlock(pilot)
+        assert app.screen is home
+        assert home.query_one(DataTable).cursor_row == 2
+        assert "Müller, Hans" in screen_text(app)
+
+
+async def test_idle_time_locks_the_vault(ui_vault: Path) -> None:
+    app = new_app(ui_vault, config=Config(idle_lock_minutes=0.001))
+    async with app.run_test() as pilot:
+        await unlock_home(pilot)
+        app._check_idle()  # no key for 60 ms (> 0.001 min) is enough
+        await pilot.pause()
+        if app.is_unlocked:  # the unlock itself counted as activity; wait a little
+            await pilot.pause(0.1)
+            app._check_idle()
+        await on_screen(pilot, UnlockScreen)
+        assert not app.is_unlocked
+        assert "Müller" not in screen_text(app)
+        await unlock(pilot)
+        assert isinstance(app.screen, FollowUpsScreen)
+
+
+async def test_default_idle_time_does_not_lock_at_once(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test() as pilot:
+        await unlock_home(pilot)
+        app._check_idle()
+        await pilot.pause()
+        assert app.is_unlocked
+
+
+async def test_unsaved_intake_input_survives_lock_and_unlock(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_home(pilot)
+        await pilot.press("f4")
+        await on_screen(pilot, IntakeScreen)
+        intake = app.screen
+        await pilot.press(*"Ayşe")
+        intake.query_one("#family_name", Input).focus()
+        await pilot.press(*"Öztürk")
+        await pilot.press("ctrl+l")
+        await on_screen(pilot, UnlockScreen)
+        assert "Öztürk" not in screen_text(app)
+        await unlock(pilot)
+        assert app.screen is intake
+        assert intake.query_one("#given_name", Input).value == "Ayşe"
+        assert intake.query_one("#family_name", Input).value == "Öztürk"
+        # And it can be saved with the new key.
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.workspace.caseload("ozturk").total == 1)
+
+
+def test_delay_grows_from_the_fourth_wrong_try() -> None:
+    delays = [unlock_module.delay_after(n) for n in range(1, 8)]
+    assert delays == [0, 0, 0, 2, 4, 8, 16]
+    assert unlock_module.delay_after(100) == unlock_module.MAX_DELAY_SECONDS
