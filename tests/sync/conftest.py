@@ -80,7 +80,8 @@ class Coach:
         ))
         self.ws.add_referral(ReferralDraft(case_id, "auslaenderbehoerde", "aufenthg",
                                            f"Grund-Geheimnis-{i:03d}",
-                                           FIXED_TODAY - timedelta(days=10)))
+                                           FIXED_TODAY - timedelta(days=10),
+                                           passes_identifying_data=False))
         self.ws.add_contact(ContactDraft(case_id, FIXED_TODAY - timedelta(days=5), "in_person",
                                          45, note=note))
         self.cases[cid] = case_id

@@ -40,6 +40,8 @@ class Seeded:
 def seed_small(workspace) -> Seeded:  # type: ignore[no-untyped-def]
     """Six clients, eight open follow-ups on eight distinct dates (all four groups)."""
     from kim_tui.domain.model import (
+        AreaRatingDraft,
+        AssessmentDraft,
         ClientDraft,
         ConsentDraft,
         ConsentPurpose,
@@ -80,8 +82,10 @@ def seed_small(workspace) -> Seeded:  # type: ignore[no-untyped-def]
         target_groups=("residence_improvement",),
     )
     workspace.add_follow_up(FollowUpDraft(case, D(2026, 11, 19), "Jobcenter anrufen"))
-    # Kowalski: a goal step due Monday (overdue) and the agreement's review date (later).
+    # Kowalski (stage Zielvereinbarung): a goal step due Monday (overdue) and the agreement's
+    # review date (later).
     case = intake("Piotr", "Kowalski", D(1975, 2, 2), target_groups=("catch_up",))
+    workspace.add_assessment(AssessmentDraft(case, D(2026, 11, 3), (AreaRatingDraft("work", 2),)))
     workspace.add_goal_agreement(
         GoalAgreementDraft(
             case,
@@ -171,6 +175,22 @@ async def until(pilot: Pilot, condition: Callable[[], object], timeout: float = 
             return
         await pilot.pause(0.02)
     raise AssertionError(f"condition not reached within {timeout} s")
+
+
+async def type_text(pilot: Pilot, text: str, field_id: str | None = None) -> None:
+    """Insert `text` at the cursor of an Input (focused, or `field_id` focused first).
+
+    Pilot.press costs about 90 ms per key (it waits for idle twice), so long texts whose keys
+    do not matter go in at once; Input.Changed fires as for typing.
+    """
+    app = pilot.app
+    if field_id is not None:
+        app.screen.query_one(f"#{field_id}", Input).focus()
+        await pilot.pause()
+    field = app.focused
+    assert isinstance(field, Input), field
+    field.insert_text_at_cursor(text)
+    await pilot.pause()
 
 
 async def unlock(pilot: Pilot, passphrase: str = PASSPHRASE) -> None:

@@ -25,6 +25,7 @@ from tests.ui.conftest import (
     notifications,
     on_screen,
     screen_text,
+    type_text,
     unlock_home,
     until,
 )
@@ -50,7 +51,7 @@ async def test_x_marks_done_with_a_note(app) -> None:  # type: ignore[no-untyped
         await pilot.press("x")
         await on_screen(pilot, FollowUpDoneScreen)
         assert "Müller, Hans – Jobcenter anrufen" in screen_text(app)
-        await pilot.press(*"Termin am 1.12. steht")
+        await type_text(pilot, "Termin am 1.12. steht")
         await pilot.press("enter")
         await on_screen(pilot, FollowUpsScreen)
         await until(pilot, lambda: table.row_count == 7)
@@ -119,11 +120,13 @@ async def test_s_pick_a_date_moves_a_holiday_to_the_next_working_day(app) -> Non
         await pilot.press("4")
         field = app.screen.query_one("#date-input", Input)
         assert field.has_focus
-        await pilot.press(*"20.11.2026", "enter")  # in the past: refused inline
+        await type_text(pilot, "20.11.2026")
+        await pilot.press("enter")  # in the past: refused inline
         assert isinstance(app.screen, SnoozeScreen)
         assert "Vergangenheit" in str(app.screen.query_one("#date-error", Static).render())
         field.value = ""
-        await pilot.press(*"25.12.2026", "enter")  # 1. Weihnachtstag, then Sat/Sun
+        await type_text(pilot, "25.12.2026")
+        await pilot.press("enter")  # 1. Weihnachtstag, then Sat/Sun
         await on_screen(pilot, FollowUpsScreen)
         await until(pilot, lambda: "Verschoben auf 28.12.2026." in notifications(app))
         assert _row(app, "Jobcenter anrufen").due_on == date(2026, 12, 28)
@@ -149,8 +152,9 @@ async def test_n_new_follow_up_choosing_the_client_by_typing(app, seeded: Seeded
         await pilot.press("enter", "enter")
         assert form.query_one("#client", Input).value == "Nguyen, Lan"
         assert form.query_one("#due", Input).has_focus
-        await pilot.press(*"28.11.2026", "tab")  # a Saturday
-        await pilot.press(*"Unterlagen mitbringen")
+        await type_text(pilot, "28.11.2026")  # a Saturday
+        await pilot.press("tab")
+        await type_text(pilot, "Unterlagen mitbringen")
         await pilot.press("ctrl+s")
         await on_screen(pilot, FollowUpsScreen)
         await until(pilot, lambda: _table(app).row_count == 9)
@@ -191,7 +195,7 @@ async def test_slash_filters_without_diacritics_and_escape_clears(app) -> None: 
         assert column_text(table, CLIENT) == ["Yılmaz, Şükrü"]
         assert "Filter: „sukru“" in str(app.screen.query_one("#window-info", Static).render())
         field.value = ""
-        await pilot.press(*"MULLER")
+        await type_text(pilot, "MULLER")
         await until(pilot, lambda: table.row_count == 3)
         assert set(column_text(table, CLIENT)) == {"Müller, Hans", "Mueller, Anna"}
         await pilot.press("escape")

@@ -1,0 +1,94 @@
+"""Abschluss: reason, date and a final evaluation of every goal."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Select, Static
+
+from kim_tui.actions import UiAction, bindings
+from kim_tui.domain.catalogs import catalog
+from kim_tui.domain.dates import format_date, parse_date
+from kim_tui.domain.model import ClosureDraft, GoalView
+from kim_tui.i18n import language, tr
+from kim_tui.widgets.literal import literal
+
+
+class ClosureFormScreen(ModalScreen[ClosureDraft | None]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
+        UiAction("closure.save", "ctrl+s", "save", "Abschließen", "Close case", priority=True),
+        UiAction("closure.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
+    )
+    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+
+    def __init__(self, case_id: str, today: date, goals: tuple[GoalView, ...]) -> None:
+        super().__init__(classes="dialog wide")
+        self.case_id = case_id
+        self.today = today
+        self.goals = goals
+
+    def compose(self) -> ComposeResult:
+        lang = language()
+        statuses = [(e.label(lang), e.code) for e in catalog("goal_statuses")]
+        with VerticalScroll():
+            yield Static(tr("Fall abschließen", "Close the case"), classes="title")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Static(tr("Grund", "Reason"), classes="field-label")
+                    yield Select([(e.label(lang), e.code) for e in catalog("closure_reasons")],
+                                 id="reason", compact=True, prompt=tr("Grund wählen", "choose"))
+                with Vertical():
+                    yield Static(tr("Datum", "Date"), classes="field-label")
+                    yield Input(format_date(self.today), id="closed_on", compact=True)
+            if self.goals:
+                yield Static(tr("Abschließende Bewertung je Ziel", "Final evaluation per goal"),
+                             classes="section-title")
+            for index, goal in enumerate(self.goals):
+                yield Static(Text.assemble(
+                    (catalog("priority_areas").label(goal.area, lang) + ": ", "dim"),
+                    literal(goal.title)))
+                with Horizontal(classes="row"):
+                    yield Select(statuses, value=goal.status, allow_blank=False,
+                                 id=f"status{index}", compact=True)
+                    yield Input(goal.evaluation, id=f"evaluation{index}", compact=True,
+                                max_length=1000,
+                                placeholder=tr("Bewertung (kurz)", "Evaluation (short)"))
+            yield Static("", id="form-error", classes="field-error")
+            yield Static(tr("Der Fall verlässt die Wiedervorlagen und kann wieder geöffnet werden."
+                            " Strg+S abschließen · Esc abbrechen",
+                            "The case leaves the follow-ups and can be reopened."
+                            " Ctrl+S close · Esc cancel"), classes="muted")
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Select).focus()
+
+    def action_save(self) -> None:
+        error = self.query_one("#form-error", Static)
+        reason = self.query_one("#reason", Select).value
+        if reason is Select.NULL:
+            error.update(tr("Bitte einen Grund wählen.", "Please choose a reason."))
+            error.add_class("-visible")
+            return
+        try:
+            closed_on = parse_date(self.query_one("#closed_on", Input).value)
+        except ValueError as exc:
+            error.update(str(exc))
+            error.add_class("-visible")
+            return
+        evaluations = tuple(
+            (
+                goal.id,
+                str(self.query_one(f"#status{index}", Select).value),
+                self.query_one(f"#evaluation{index}", Input).value.strip(),
+            )
+            for index, goal in enumerate(self.goals)
+        )
+        self.dismiss(ClosureDraft(self.case_id, closed_on, str(reason), evaluations))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

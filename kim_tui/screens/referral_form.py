@@ -1,0 +1,112 @@
+"""Vermittlung (Leistungssteuerung): a referral to an agency from the catalog."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Input, Select, Static
+
+from kim_tui.actions import UiAction, bindings
+from kim_tui.domain.catalogs import catalog
+from kim_tui.domain.dates import format_date, parse_date
+from kim_tui.domain.model import ReferralDraft
+from kim_tui.i18n import language, tr
+
+
+class ReferralFormScreen(ModalScreen[ReferralDraft | None]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
+        UiAction("referral.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
+        UiAction("referral.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
+    )
+    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+
+    def __init__(self, case_id: str, today: date) -> None:
+        super().__init__(classes="dialog")
+        self.case_id = case_id
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        lang = language()
+        with Vertical():
+            yield Static(tr("Neue Vermittlung", "New referral"), classes="title")
+            yield Static(tr("Stelle", "Agency"), classes="field-label")
+            yield Select([(e.label(lang), e.code) for e in catalog("agencies")], id="agency",
+                         compact=True, prompt=tr("Stelle wählen", "choose an agency"))
+            yield Static(tr("Rechtskreis", "Legal domain"), classes="field-label")
+            yield Select([(e.label(lang), e.code) for e in catalog("legal_domains")],
+                         id="legal_domain", compact=True, prompt="–")
+            yield Static(tr("Anlass", "Reason"), classes="field-label")
+            yield Input(id="reason", compact=True, max_length=500)
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Static(tr("gesendet am", "sent on"), classes="field-label")
+                    yield Input(format_date(self.today), id="sent_on", compact=True)
+                with Vertical():
+                    yield Static(tr("Rückmeldung erwartet", "feedback expected"),
+                                 classes="field-label")
+                    yield Input(format_date(self.today + timedelta(weeks=2)),
+                                id="feedback_due_on", compact=True)
+            yield Checkbox(tr("gibt identifizierende Daten weiter (Name, Geburtsdatum …)",
+                              "passes identifying data (name, date of birth …)"),
+                           value=True, id="identifying")
+            yield Static("", id="form-error", classes="field-error")
+            yield Static(tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"),
+                         classes="muted")
+
+    def on_mount(self) -> None:
+        self.query_one("#agency", Select).focus()
+
+    @on(Select.Changed, "#agency")
+    def agency_changed(self, event: Select.Changed) -> None:
+        # Suggest the agency's usual legal domain (Jobcenter → SGB II); the coach may change it.
+        entry = catalog("agencies").get(str(event.value))
+        domain = entry.extra.get("legal_domain") if entry else None
+        target = self.query_one("#legal_domain", Select)
+        if domain and domain in catalog("legal_domains") and target.value is Select.NULL:
+            target.value = domain
+
+    def action_save(self) -> None:
+        error = self.query_one("#form-error", Static)
+
+        def fail(message: str, field: str) -> None:
+            error.update(message)
+            error.add_class("-visible")
+            self.query_one(f"#{field}").focus()
+
+        agency = self.query_one("#agency", Select).value
+        domain = self.query_one("#legal_domain", Select).value
+        if agency is Select.NULL:
+            fail(tr("Bitte eine Stelle wählen.", "Please choose an agency."), "agency")
+            return
+        if domain is Select.NULL:
+            fail(tr("Bitte den Rechtskreis wählen.", "Please choose the legal domain."),
+                 "legal_domain")
+            return
+        try:
+            sent_on = parse_date(self.query_one("#sent_on", Input).value)
+        except ValueError as exc:
+            fail(str(exc), "sent_on")
+            return
+        feedback_text = self.query_one("#feedback_due_on", Input).value.strip()
+        try:
+            feedback = parse_date(feedback_text) if feedback_text else None
+        except ValueError as exc:
+            fail(str(exc), "feedback_due_on")
+            return
+        self.dismiss(ReferralDraft(
+            case_id=self.case_id,
+            agency=str(agency),
+            legal_domain=str(domain),
+            reason=self.query_one("#reason", Input).value.strip(),
+            sent_on=sent_on,
+            feedback_due_on=feedback,
+            passes_identifying_data=self.query_one("#identifying", Checkbox).value,
+        ))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

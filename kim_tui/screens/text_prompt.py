@@ -1,0 +1,56 @@
+"""A one-line question with a required answer (e.g. the reason for a consent override)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from kim_tui.actions import UiAction, bindings
+from kim_tui.i18n import tr
+
+
+class TextPromptScreen(ModalScreen[str | None]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
+        UiAction("prompt.cancel", "escape", "cancel", "Abbrechen", "Cancel", palette=False),
+    )
+    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+
+    def __init__(self, title: str, explanation: str, *, required: bool = True,
+                 value: str = "", max_length: int = 500) -> None:
+        super().__init__(classes="dialog")
+        self.title_text = title
+        self.explanation = explanation
+        self.required = required
+        self.value = value
+        self.max_length = max_length
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.title_text), classes="title")
+            yield Static(Text(self.explanation))
+            yield Input(self.value, id="answer", max_length=self.max_length)
+            yield Static("", id="form-error", classes="field-error")
+            yield Static(tr("Enter bestätigt · Esc abbrechen", "Enter confirms · Esc cancel"),
+                         classes="muted")
+
+    def on_mount(self) -> None:
+        self.query_one("#answer", Input).focus()
+
+    @on(Input.Submitted, "#answer")
+    def submitted(self, event: Input.Submitted) -> None:
+        answer = event.value.strip()
+        if self.required and not answer:
+            error = self.query_one("#form-error", Static)
+            error.update(tr("Bitte eine Angabe machen.", "An answer is required."))
+            error.add_class("-visible")
+            return
+        self.dismiss(answer)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

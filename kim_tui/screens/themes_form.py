@@ -1,0 +1,60 @@
+"""Generative Themen: flag structural problems on a case for the coordinator's conferences."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, SelectionList, Static
+
+from kim_tui.actions import UiAction, bindings
+from kim_tui.domain.catalogs import catalog
+from kim_tui.i18n import language, tr
+
+FREE_TEXT = "text:"
+
+
+class ThemesFormScreen(ModalScreen[tuple[str, ...] | None]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
+        UiAction("themes.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
+        UiAction("themes.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
+    )
+    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+
+    def __init__(self, current: tuple[str, ...]) -> None:
+        super().__init__(classes="dialog")
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        lang = language()
+        chosen = set(self.current)
+        free = next((t[len(FREE_TEXT):] for t in self.current if t.startswith(FREE_TEXT)), "")
+        with Vertical():
+            yield Static(tr("Generative Themen", "Structural themes"), classes="title")
+            yield Static(tr("Leertaste wählt; für die Fallkonferenz der Koordinierung.",
+                            "Space toggles; for the coordinator's case conferences."),
+                         classes="muted")
+            yield SelectionList[str](
+                *[(e.label(lang), e.code, e.code in chosen) for e in catalog("themes")],
+                id="themes",
+            )
+            yield Static(tr("Anderes Thema (frei)", "Other theme (free text)"),
+                         classes="field-label")
+            yield Input(free, id="free", compact=True, max_length=300)
+            yield Static(tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"),
+                         classes="muted")
+
+    def on_mount(self) -> None:
+        self.query_one("#themes", SelectionList).focus()
+
+    def action_save(self) -> None:
+        themes: list[str] = list(self.query_one("#themes", SelectionList).selected)
+        free = self.query_one("#free", Input).value.strip()
+        if free:
+            themes.append(FREE_TEXT + free)
+        self.dismiss(tuple(themes))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
