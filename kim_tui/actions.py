@@ -37,6 +37,8 @@ class UiAction:
 
     @property
     def key_display(self) -> str:
+        if not self.keys:
+            return "Strg+P"
         return " / ".join(_pretty(k) for k in self.keys.split(","))
 
 
@@ -74,4 +76,5 @@ def bindings(actions: tuple[UiAction, ...]) -> list[Binding]:
             key_display=_pretty(a.keys.split(",")[0]),
         )
         for a in actions
+        if a.keys  # palette-only actions have no key
     ]

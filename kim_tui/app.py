@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from rich.traceback import Traceback
 from textual import events, work
@@ -74,6 +74,33 @@ APP_ACTIONS: tuple[UiAction, ...] = (
         "Take in a new client",
     ),
     UiAction("app.quit", "ctrl+q", "quit", "Beenden", "Quit", show=False, priority=True),
+    UiAction(
+        "app.language",
+        "",
+        "switch_language",
+        "Sprache: English",
+        "Language: Deutsch",
+        "Oberfläche ab dem nächsten Start auf Englisch",
+        "Switch the UI to German from the next start",
+    ),
+    UiAction(
+        "app.coach",
+        "",
+        "coach_details",
+        "Coach und Träger",
+        "Coach and organisation",
+        "Name und Träger für gedruckte Zielvereinbarungen",
+        "Name and organisation printed on goal agreements",
+    ),
+    UiAction(
+        "app.reminder_weeks",
+        "",
+        "reminder_weeks",
+        "Vorlauf Ablauf-Erinnerung",
+        "Expiry reminder lead time",
+        "Wie viele Wochen vor Ablauf eines Aufenthaltsdokuments erinnert wird",
+        "How many weeks before a residence document expires the reminder is due",
+    ),
 )
 
 
@@ -104,6 +131,9 @@ class KimApp(App[int]):
         self.locked_until = 0.0
         self._last_activity = time.monotonic()
         self.unlocked_once = False
+        self.latency_samples: list[float] | None = None
+        """Benchmarks set a list: each list update after a key adds key-to-painted seconds."""
+        self._last_key_at = 0.0
 
     # -- the vault session (service layer) --------------------------------------------------
 
@@ -150,7 +180,18 @@ class KimApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown)):
             self._last_activity = time.monotonic()
+            if self.latency_samples is not None:
+                self._last_key_at = time.perf_counter()
         await super().on_event(event)
+
+    def list_updated(self) -> None:
+        """Screens call this after refilling a list; measures key → painted for benchmarks."""
+        samples = self.latency_samples
+        if samples is None or not self._last_key_at:
+            return
+        started = self._last_key_at
+        self._last_key_at = 0.0
+        self.call_after_refresh(lambda: samples.append(time.perf_counter() - started))
 
     def _check_idle(self) -> None:
         idle = time.monotonic() - self._last_activity
@@ -192,6 +233,108 @@ class KimApp(App[int]):
         if not self.is_unlocked:
             return
         self._go_to(CaseloadScreen)
+
+    def action_switch_language(self) -> None:
+        from dataclasses import replace
+
+        from kim_tui.config import save_config
+
+        new: Literal["de", "en"] = "en" if self.config.language == "de" else "de"
+        self.config = replace(self.config, language=new)
+        try:
+            save_config(self.config)
+        except OSError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(
+            tr(
+                "Sprache wird beim nächsten Start auf Englisch umgestellt "
+                "(oder sofort mit `kim --lang en`).",
+                "The UI will be German from the next start (or now with `kim --lang de`).",
+            )
+        )
+
+    @work(exclusive=True, group="settings")
+    async def action_coach_details(self) -> None:
+        from dataclasses import replace
+
+        from kim_tui.config import save_config
+        from kim_tui.screens.text_prompt import TextPromptScreen
+
+        name = await self.push_screen_wait(
+            TextPromptScreen(
+                tr("Coach", "Coach"),
+                tr(
+                    "Ihr Name (für gedruckte Zielvereinbarungen):",
+                    "Your name (printed on goal agreements):",
+                ),
+                value=self.config.coach_name,
+                max_length=100,
+            )
+        )
+        if name is None:
+            return
+        organisation = await self.push_screen_wait(
+            TextPromptScreen(
+                tr("Träger", "Organisation"),
+                tr(
+                    "Träger, z. B. Caritas, DRK, Diakonie, ZAQ, Kommunales Integrationszentrum:",
+                    "Organisation, e.g. Caritas, DRK, Diakonie, ZAQ:",
+                ),
+                value=self.config.organisation,
+                max_length=100,
+            )
+        )
+        if organisation is None:
+            return
+        self.config = replace(self.config, coach_name=name, organisation=organisation)
+        try:
+            save_config(self.config)
+        except OSError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(tr("Gespeichert.", "Saved."))
+
+    @work(exclusive=True, group="settings")
+    async def action_reminder_weeks(self) -> None:
+        from kim_tui.screens.text_prompt import TextPromptScreen
+        from kim_tui.store.errors import VaultError
+
+        if not self.is_unlocked:
+            return
+        current = self.workspace.residence_reminder_weeks()
+        answer = await self.push_screen_wait(
+            TextPromptScreen(
+                tr("Vorlauf Ablauf-Erinnerung", "Expiry reminder lead time"),
+                tr(
+                    "Wochen vor Ablauf eines Aufenthaltsdokuments (0–52):",
+                    "Weeks before a residence document expires (0–52):",
+                ),
+                value=str(current),
+                max_length=2,
+            )
+        )
+        if answer is None:
+            return
+        if not answer.isdigit():
+            self.notify(
+                tr("Bitte eine Zahl von 0 bis 52.", "Please a number from 0 to 52."),
+                severity="error",
+            )
+            return
+        try:
+            self.workspace.set_residence_reminder_weeks(int(answer))
+        except VaultError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(
+            tr(
+                f"Erinnerung {answer} Wochen vor Ablauf; Liste neu berechnet.",
+                f"Reminder {answer} weeks before expiry; list recalculated.",
+            )
+        )
+        if hasattr(self.screen, "reload"):
+            self.screen.reload()
 
     def _go_to(self, screen_type: type[Screen[None]]) -> None:
         """Bring a main screen to the top: reuse it from the stack instead of stacking copies."""
@@ -247,7 +390,7 @@ class KimApp(App[int]):
                 yield SystemCommand(
                     f"{action.label} ({action.key_display})",
                     action.help,
-                    _runner(source, action.action),
+                    _runner(self, source, action.action),
                 )
         yield SystemCommand(
             tr("Design wechseln (hell/dunkel)", "Toggle light/dark theme"),
@@ -271,9 +414,12 @@ class KimApp(App[int]):
         self._close_messages_no_wait()
 
 
-def _runner(target: object, action: str) -> Callable[[], object]:
+def _runner(app: App[int], target: Screen[object] | App[int], action: str) -> Callable[[], object]:
+    """Run an action string the way its key binding does: with arguments (``section('x')``)
+    and namespaces (``app.intake``), which a plain ``getattr(target, "action_…")`` cannot."""
+
     def run() -> object:
-        return getattr(target, f"action_{action}")()
+        return app.run_action(action, target)
 
     return run
 

@@ -39,3 +39,19 @@ def load_config(path: Path | None = None) -> Config:
     if config.language not in ("de", "en"):
         raise ValueError(f"Konfigurationsdatei {path}: language muss 'de' oder 'en' sein")
     return config
+
+
+def save_config(config: Config, path: Path | None = None) -> Path:
+    """Write the settings as TOML (only our own simple keys, so no TOML writer is needed)."""
+    path = path or config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for f in fields(Config):
+        value = getattr(config, f.name)
+        if isinstance(value, str):
+            escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            lines.append(f'{f.name} = "{escaped}"')
+        else:
+            lines.append(f"{f.name} = {value}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

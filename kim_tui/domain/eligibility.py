@@ -37,6 +37,7 @@ from typing import Any, Literal, get_args
 
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
+from kim_tui.domain.model import ResidenceFactsDraft, ResidenceView
 from kim_tui.domain.scheduling import add_months
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "StatusPeriod",
     "age_reached_on",
     "evaluate",
+    "facts_from_records",
     "load_rules",
     "parse_rules",
     "relevant",
@@ -74,7 +76,6 @@ means "check"."""
 
 ConvictionCode = Literal["yes", "no", "unknown"]
 
-_RULES_PACKAGE = "kim_tui.domain.data.rules"
 _RULES_FILE = "eligibility_rules.toml"
 _UNKNOWN_STATUS = "unknown"
 
@@ -183,6 +184,52 @@ class ResidenceFacts:
         if self.current_status in (None, "", _UNKNOWN_STATUS):
             return None
         return self.current_status
+
+
+def facts_from_records(
+    *,
+    birth_date: date | None,
+    residence: Iterable[ResidenceView],
+    draft: ResidenceFactsDraft | None,
+    minor_children_in_household: bool | None = None,
+) -> ResidenceFacts:
+    """Build the rule input from what the store keeps for a client.
+
+    Residence records without ``valid_from`` cannot be counted and are left out of the periods;
+    the current status is the record with the latest ``valid_from``. Facts the store does not
+    keep stay None (= unknown).
+    """
+    records = list(residence)
+    dated = sorted(
+        (r for r in records if r.valid_from is not None), key=lambda r: r.valid_from or date.min
+    )
+    periods = tuple(
+        StatusPeriod(r.status, r.valid_from, r.valid_until)
+        for r in dated
+        if r.valid_from is not None and (r.valid_until is None or r.valid_until >= r.valid_from)
+    )
+    latest = dated[-1] if dated else (records[-1] if records else None)
+    d = draft if draft is not None else ResidenceFactsDraft()
+    conviction: ConvictionCode = "unknown"
+    if d.conviction_over_threshold == "yes":
+        conviction = "yes"
+    elif d.conviction_over_threshold == "no":
+        conviction = "no"
+    return ResidenceFacts(
+        current_status=latest.status if latest is not None else None,
+        periods=periods,
+        birth_date=birth_date,
+        date_of_entry=d.entry_on,
+        german_level=d.german_level if d.german_level in GERMAN_LEVELS else None,
+        german_certificate_on=d.german_certificate_on,
+        livelihood_share=d.livelihood_share,
+        minor_children_in_household=minor_children_in_household,
+        in_school_or_training=d.in_school_or_training,
+        school_attendance_months=d.school_months,
+        pension_contribution_months=d.pension_months,
+        identity_clarified=d.identity_clarified,
+        conviction_over_threshold=conviction,
+    )
 
 
 # --------------------------------------------------------------------------- results
@@ -510,7 +557,8 @@ def parse_rules(data: Mapping[str, Any], name: str = _RULES_FILE) -> RuleSet:
 @functools.cache
 def load_rules() -> RuleSet:
     """Load the shipped rules (cached)."""
-    text = resources.files(_RULES_PACKAGE).joinpath(_RULES_FILE).read_text(encoding="utf-8")
+    resource = resources.files("kim_tui.domain").joinpath("data", "rules", _RULES_FILE)
+    text = resource.read_text(encoding="utf-8")
     return parse_rules(tomllib.loads(text))
 
 
@@ -573,14 +621,15 @@ def _result(
     earliest: date | None = None,
     latest: date | None = None,
     time_based: bool = False,
+    with_note: bool = True,
 ) -> ConditionResult:
     return ConditionResult(
         label_de=spec.label_de or label_de,
         label_en=spec.label_en or label_en,
         state=state,
-        detail_de=_join(detail_de, spec.note_de),
+        detail_de=_join(detail_de, spec.note_de if with_note else ""),
         earliest_date=earliest,
-        detail_en=_join(detail_en, spec.note_en),
+        detail_en=_join(detail_en, spec.note_en if with_note else ""),
         latest_date=latest,
         time_based=time_based,
         verify=spec.verify,
@@ -734,7 +783,9 @@ def _current_status(rule: Rule, spec: ConditionSpec, facts: ResidenceFacts) -> _
         )
     name_de, name_en = _status_label(status), _status_label_en(status)
     if _matches(status, spec.allowed):
-        return _Outcome(_result(spec, *label, ConditionState.MET, f"{name_de}.", f"{name_en}."))
+        return _Outcome(
+            _result(spec, *label, ConditionState.MET, f"{name_de}.", f"{name_en}.", with_note=False)
+        )
     if _matches(status, spec.blocked):
         return _Outcome(_result(spec, *label, ConditionState.MISSING, f"{name_de}.", f"{name_en}."))
     if _matches(status, spec.check):
@@ -793,7 +844,7 @@ def _stay(spec: ConditionSpec, facts: ResidenceFacts, on: date) -> _Outcome:
         child = facts.minor_children_in_household
         if child is True:
             reached = reached_child
-        elif child is None:
+        elif child is None and reached_child > on:
             child_de = f"Mit minderjährigem Kind im Haushalt: {format_date(reached_child)}."
             child_en = f"With a minor child in the household: {format_date(reached_child)}."
         elif child is None and reached_child <= on < reached:
@@ -1097,6 +1148,7 @@ def _livelihood(spec: ConditionSpec, facts: ResidenceFacts) -> _Outcome:
                 ConditionState.MET,
                 "Entfällt: Schule, Ausbildung oder Studium.",
                 "Waived: school, training or study.",
+                with_note=False,
             )
         )
     if facts.livelihood_share is None:

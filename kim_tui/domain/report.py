@@ -58,14 +58,18 @@ def _by_id(rows: Rows, table: str) -> dict[str, Mapping[str, Any]]:
 
 
 def _active_cases(rows: Rows, period: Period) -> list[Mapping[str, Any]]:
-    return [c for c in rows.get("case", ())
-            if period.overlaps(_day(c.get("first_contact_on")), _day(c.get("closed_on")))]
+    return [
+        c
+        for c in rows.get("case", ())
+        if period.overlaps(_day(c.get("first_contact_on")), _day(c.get("closed_on")))
+    ]
 
 
 def cases_opened(rows: Rows, period: Period) -> Counter[str]:
     """Cases with their first contact in the period."""
-    return Counter("gesamt" for c in rows.get("case", ())
-                   if period.contains(_day(c.get("first_contact_on"))))
+    return Counter(
+        "gesamt" for c in rows.get("case", ()) if period.contains(_day(c.get("first_contact_on")))
+    )
 
 
 def cases_active(rows: Rows, period: Period) -> Counter[str]:
@@ -75,8 +79,11 @@ def cases_active(rows: Rows, period: Period) -> Counter[str]:
 
 def cases_closed(rows: Rows, period: Period) -> Counter[str]:
     """Cases closed in the period, by closure reason."""
-    return Counter(str(c.get("closure_reason") or "ohne Angabe") for c in rows.get("case", ())
-                   if period.contains(_day(c.get("closed_on"))))
+    return Counter(
+        str(c.get("closure_reason") or "ohne Angabe")
+        for c in rows.get("case", ())
+        if period.contains(_day(c.get("closed_on")))
+    )
 
 
 def target_groups(rows: Rows, period: Period) -> Counter[str]:
@@ -103,8 +110,9 @@ def clients_by_gender(rows: Rows, period: Period) -> Counter[str]:
 
 def clients_by_nationality(rows: Rows, period: Period) -> Counter[str]:
     """Clients of active cases by nationality code."""
-    return Counter(str(c.get("nationality") or "ohne Angabe")
-                   for c in _active_clients(rows, period))
+    return Counter(
+        str(c.get("nationality") or "ohne Angabe") for c in _active_clients(rows, period)
+    )
 
 
 def _residence_history(rows: Rows) -> dict[str, list[Mapping[str, Any]]]:
@@ -117,15 +125,19 @@ def _residence_history(rows: Rows) -> dict[str, list[Mapping[str, Any]]]:
 def residence_at_intake(rows: Rows, period: Period) -> Counter[str]:
     """Clients of active cases by their first recorded residence status."""
     history = _residence_history(rows)
-    return Counter(str(history[c["_id"]][0].get("status")) if history.get(c["_id"])
-                   else "ohne Angabe" for c in _active_clients(rows, period))
+    return Counter(
+        str(history[c["_id"]][0].get("status")) if history.get(c["_id"]) else "ohne Angabe"
+        for c in _active_clients(rows, period)
+    )
 
 
 def residence_now(rows: Rows, period: Period) -> Counter[str]:
     """Clients of active cases by their latest recorded residence status."""
     history = _residence_history(rows)
-    return Counter(str(history[c["_id"]][-1].get("status")) if history.get(c["_id"])
-                   else "ohne Angabe" for c in _active_clients(rows, period))
+    return Counter(
+        str(history[c["_id"]][-1].get("status")) if history.get(c["_id"]) else "ohne Angabe"
+        for c in _active_clients(rows, period)
+    )
 
 
 def residence_changes(rows: Rows, period: Period) -> Counter[str]:
@@ -150,8 +162,11 @@ def _need_levels(rows: Rows, period: Period, latest: bool) -> Counter[str]:
     for assessments in per_case.values():
         ordered = sorted(assessments, key=lambda a: (str(a.get("assessed_on")), int(a["_rev"])))
         chosen.add(str((ordered[-1] if latest else ordered[0])["_id"]))
-    return Counter(f"{r.get('area')}: Stufe {r.get('level')}" for r in rows.get("arearating", ())
-                   if str(r.get("assessment_id")) in chosen)
+    return Counter(
+        f"{r.get('area')}: Stufe {r.get('level')}"
+        for r in rows.get("arearating", ())
+        if str(r.get("assessment_id")) in chosen
+    )
 
 
 def need_first(rows: Rows, period: Period) -> Counter[str]:
@@ -166,8 +181,9 @@ def need_latest(rows: Rows, period: Period) -> Counter[str]:
 
 def _goals(rows: Rows, period: Period) -> list[Mapping[str, Any]]:
     active = {str(c["_id"]) for c in _active_cases(rows, period)}
-    agreements = {str(a["_id"]) for a in rows.get("goalagreement", ())
-                  if str(a.get("case_id")) in active}
+    agreements = {
+        str(a["_id"]) for a in rows.get("goalagreement", ()) if str(a.get("case_id")) in active
+    }
     return [g for g in rows.get("goal", ()) if str(g.get("agreement_id")) in agreements]
 
 
@@ -178,26 +194,36 @@ def goals_set(rows: Rows, period: Period) -> Counter[str]:
 
 def goals_achieved(rows: Rows, period: Period) -> Counter[str]:
     """Achieved goals of active cases per priority area."""
-    return Counter(str(g.get("area")) for g in _goals(rows, period)
-                   if g.get("status") == "achieved")
+    return Counter(
+        str(g.get("area")) for g in _goals(rows, period) if g.get("status") == "achieved"
+    )
 
 
 def referrals(rows: Rows, period: Period) -> Counter[str]:
     """Referrals sent in the period, by legal domain and status (outcome)."""
-    return Counter(f"{r.get('legal_domain')} / {r.get('status')}" for r in rows.get("referral", ())
-                   if period.contains(_day(r.get("sent_on"))))
+    return Counter(
+        f"{r.get('legal_domain')} / {r.get('status')}"
+        for r in rows.get("referral", ())
+        if period.contains(_day(r.get("sent_on")))
+    )
 
 
 def referrals_by_agency(rows: Rows, period: Period) -> Counter[str]:
     """Referrals sent in the period, by agency."""
-    return Counter(str(r.get("agency")) for r in rows.get("referral", ())
-                   if period.contains(_day(r.get("sent_on"))))
+    return Counter(
+        str(r.get("agency"))
+        for r in rows.get("referral", ())
+        if period.contains(_day(r.get("sent_on")))
+    )
 
 
 def contacts(rows: Rows, period: Period) -> Counter[str]:
     """Contacts in the period, by kind."""
-    return Counter(str(c.get("kind")) for c in rows.get("contactnote", ())
-                   if period.contains(_day(c.get("on"))))
+    return Counter(
+        str(c.get("kind"))
+        for c in rows.get("contactnote", ())
+        if period.contains(_day(c.get("on")))
+    )
 
 
 def contact_minutes(rows: Rows, period: Period) -> Counter[str]:
@@ -296,8 +322,13 @@ def compute(coaches: Sequence[CoachRows], period: Period, threshold: int = 5) ->
         scopes.append(("Coach", c.coach, c.rows))
     orgs = sorted({c.organisation for c in coaches})
     for org in orgs:
-        scopes.append(("Organisation", org or "ohne Angabe",
-                       _merge(c.rows for c in coaches if c.organisation == org)))
+        scopes.append(
+            (
+                "Organisation",
+                org or "ohne Angabe",
+                _merge(c.rows for c in coaches if c.organisation == org),
+            )
+        )
     scopes.append(("Gesamt", "alle", _merge(c.rows for c in coaches)))
     cells: list[Cell] = []
     for scope, name, rows in scopes:
@@ -305,9 +336,18 @@ def compute(coaches: Sequence[CoachRows], period: Period, threshold: int = 5) ->
         for ind in INDICATORS:
             for category, value in sorted(counts[ind.name].items()):
                 basis = counts[ind.count_of][category] if ind.count_of else value
-                cells.append(Cell(scope, name, ind.name, ind.label, category, value,
-                                  masked=0 < basis < threshold,
-                                  hours=ind.count_of is not None))
+                cells.append(
+                    Cell(
+                        scope,
+                        name,
+                        ind.name,
+                        ind.label,
+                        category,
+                        value,
+                        masked=0 < basis < threshold,
+                        hours=ind.count_of is not None,
+                    )
+                )
     return cells
 
 
@@ -317,15 +357,23 @@ def _public(cell: Cell, threshold: int) -> dict[str, Any]:
         value = cell.value
     elif cell.hours and not cell.masked:
         value = round(cell.value / 60, 1)
-    return {"scope": cell.scope, "name": cell.scope_name, "indicator": cell.indicator,
-            "label": cell.label, "category": cell.category, "value": value}
+    return {
+        "scope": cell.scope,
+        "name": cell.scope_name,
+        "indicator": cell.indicator,
+        "label": cell.label,
+        "category": cell.category,
+        "value": value,
+    }
 
 
 def render_json(cells: Sequence[Cell], threshold: int, period: Period) -> str:
     """JSON document; masked values are the string ``<N``, never the number."""
     doc = {
-        "period": {"from": period.start.isoformat() if period.start else None,
-                   "to": period.end.isoformat() if period.end else None},
+        "period": {
+            "from": period.start.isoformat() if period.start else None,
+            "to": period.end.isoformat() if period.end else None,
+        },
         "threshold": threshold,
         "cells": [_public(c, threshold) for c in cells],
     }
@@ -344,8 +392,10 @@ def render_csv(cells: Sequence[Cell], threshold: int) -> str:
 
 def render_table(cells: Sequence[Cell], threshold: int, period: Period) -> str:
     """Plain-text report grouped by scope and indicator, with a bar chart of need levels."""
-    lines = [f"Zeitraum: {period.start or 'Anfang'} bis {period.end or 'heute'}; "
-             f"Zellen unter {threshold} maskiert ({MASK.format(n=threshold)})."]
+    lines = [
+        f"Zeitraum: {period.start or 'Anfang'} bis {period.end or 'heute'}; "
+        f"Zellen unter {threshold} maskiert ({MASK.format(n=threshold)})."
+    ]
     current: tuple[str, str] | None = None
     label = ""
     for c in cells:
@@ -388,5 +438,14 @@ def need_chart(cells: Sequence[Cell], threshold: int) -> list[str]:
     return out
 
 
-__all__ = ["INDICATORS", "Cell", "CoachRows", "Indicator", "Period", "compute", "render_csv",
-           "render_json", "render_table"]
+__all__ = [
+    "INDICATORS",
+    "Cell",
+    "CoachRows",
+    "Indicator",
+    "Period",
+    "compute",
+    "render_csv",
+    "render_json",
+    "render_table",
+]

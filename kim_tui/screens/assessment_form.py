@@ -47,18 +47,32 @@ class AssessmentFormScreen(ModalScreen[AssessmentDraft | None]):
         UiAction("assess.1", "1", "level(1)", "gering", "low", show=False),
         UiAction("assess.2", "2", "level(2)", "mittel", "medium", show=False),
         UiAction("assess.3", "3", "level(3)", "hoch", "high", show=False),
-        UiAction("assess.situation", "e", "edit('situation')", "Situation", "Situation",
-                 "Situation des markierten Handlungsfelds bearbeiten",
-                 "Edit the situation of the highlighted area"),
-        UiAction("assess.resources", "r", "edit('resources')", "Ressourcen", "Resources",
-                 "Ressourcen/Stärken des markierten Handlungsfelds bearbeiten",
-                 "Edit resources/strengths of the highlighted area"),
+        UiAction(
+            "assess.situation",
+            "e",
+            "edit('situation')",
+            "Situation",
+            "Situation",
+            "Situation des markierten Handlungsfelds bearbeiten",
+            "Edit the situation of the highlighted area",
+        ),
+        UiAction(
+            "assess.resources",
+            "r",
+            "edit('resources')",
+            "Ressourcen",
+            "Resources",
+            "Ressourcen/Stärken des markierten Handlungsfelds bearbeiten",
+            "Edit resources/strengths of the highlighted area",
+        ),
         UiAction("assess.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
         UiAction("assess.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
     )
     BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
-    HELP = tr("↑/↓ Handlungsfeld, 0–3 Bedarf, e Situation, r Ressourcen, Strg+S speichern.",
-              "↑/↓ area, 0–3 need, e situation, r resources, Ctrl+S save.")
+    HELP = tr(
+        "↑/↓ Handlungsfeld, 0–3 Bedarf, e Situation, r Ressourcen, Strg+S speichern.",
+        "↑/↓ area, 0–3 need, e situation, r resources, Ctrl+S save.",
+    )
 
     def __init__(self, case_id: str, today: date, previous: AssessmentView | None) -> None:
         super().__init__(classes="dialog wide")
@@ -78,16 +92,23 @@ class AssessmentFormScreen(ModalScreen[AssessmentDraft | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(tr("Bestandsaufnahme", "Needs assessment"), classes="title")
-            yield Input(value=format_date(self.today), placeholder="TT.MM.JJJJ", id="assessed_on",
-                        compact=True)
+            yield Input(
+                value=format_date(self.today),
+                placeholder="TT.MM.JJJJ",
+                id="assessed_on",
+                compact=True,
+            )
             yield DataTable(id="matrix", cursor_type="row")
             yield Static("", id="edit-label", classes="field-label")
             yield Input(id="edit-text", classes="hidden", max_length=1000, compact=True)
             yield Static("", id="form-error", classes="field-error")
-            yield Static(tr("0–3 Bedarf · e Situation · r Ressourcen · Strg+S speichern · "
-                            "Esc abbrechen",
-                            "0–3 need · e situation · r resources · Ctrl+S save · Esc cancel"),
-                         classes="muted")
+            yield Static(
+                tr(
+                    "0–3 Bedarf · e Situation · r Ressourcen · Strg+S speichern · Esc abbrechen",
+                    "0–3 need · e situation · r resources · Ctrl+S save · Esc cancel",
+                ),
+                classes="muted",
+            )
 
     def on_mount(self) -> None:
         table = self.query_one("#matrix", DataTable)
@@ -124,8 +145,9 @@ class AssessmentFormScreen(ModalScreen[AssessmentDraft | None]):
         area = self._current_area()
         self.editing = f"{what}:{area}"
         label = catalog("priority_areas").label(area, language())
-        kind = tr("Situation", "Situation") if what == "situation" else tr("Ressourcen",
-                                                                             "Resources")
+        kind = (
+            tr("Situation", "Situation") if what == "situation" else tr("Ressourcen", "Resources")
+        )
         self.query_one("#edit-label", Static).update(Text(f"{kind} – {label} (Enter übernimmt)"))
         field = self.query_one("#edit-text", Input)
         field.value = (self.situation if what == "situation" else self.resources)[area]
@@ -170,8 +192,12 @@ class AssessmentFormScreen(ModalScreen[AssessmentDraft | None]):
             if level is not None
         )
         if not ratings:
-            error.update(tr("Bitte mindestens ein Handlungsfeld bewerten (0–3).",
-                            "Please rate at least one area (0–3)."))
+            error.update(
+                tr(
+                    "Bitte mindestens ein Handlungsfeld bewerten (0–3).",
+                    "Please rate at least one area (0–3).",
+                )
+            )
             error.add_class("-visible")
             return
         self.dismiss(AssessmentDraft(self.case_id, assessed_on, ratings))

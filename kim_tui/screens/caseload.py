@@ -179,6 +179,7 @@ class CaseloadScreen(Screen[None]):
         else:
             info = tr("Keine Klient*innen für diese Auswahl.", "No clients for this selection.")
         self.query_one("#window-info", Static).update(Text(info))
+        self.app.list_updated()  # type: ignore[attr-defined]
 
     @on(WindowedTable.EdgeReached)
     def page_window(self, event: WindowedTable.EdgeReached) -> None:

@@ -31,8 +31,16 @@ from kim_tui.i18n import language, tr
 from kim_tui.screens.assessment_form import level_text
 from kim_tui.widgets.literal import literal, literal_block
 
-SECTIONS = ("overview", "assessment", "goals", "referrals", "contacts", "residence", "consents",
-            "history")
+SECTIONS = (
+    "overview",
+    "assessment",
+    "goals",
+    "referrals",
+    "contacts",
+    "residence",
+    "consents",
+    "history",
+)
 TREND_TEXT = {
     Trend.IMPROVED: ("▼ besser", "▼ better", "green"),
     Trend.WORSE: ("▲ schlechter", "▲ worse", "bold red"),
@@ -54,8 +62,16 @@ def age_on(birth: date | None, today: date) -> int | None:
 
 
 def _section(key: str, de: str, en: str, number: int) -> UiAction:
-    return UiAction(f"file.{key}", str(number), f"section('{key}')", de, en,
-                    f"Abschnitt {de}", f"Section {en}", show=False)
+    return UiAction(
+        f"file.{key}",
+        str(number),
+        f"section('{key}')",
+        de,
+        en,
+        f"Abschnitt {de}",
+        f"Section {en}",
+        show=False,
+    )
 
 
 class ClientFileScreen(Screen[None]):
@@ -68,40 +84,139 @@ class ClientFileScreen(Screen[None]):
         _section("residence", "Aufenthalt", "Residence", 6),
         _section("consents", "Einwilligungen", "Consents", 7),
         _section("history", "Verlauf", "History", 8),
-        UiAction("file.contact", "k", "contact", "Kontakt", "Contact",
-                 "Kontakt erfassen (von überall in der Akte)", "Record a contact"),
-        UiAction("file.assess", "b", "assess", "Bestandsaufn.", "Assess",
-                 "Neue Bestandsaufnahme (startet mit den letzten Werten)",
-                 "New needs assessment (starts from the latest levels)"),
-        UiAction("file.goal", "z", "goal", "Ziel", "Goal",
-                 "Neues Ziel (und bei Bedarf neue Zielvereinbarung)",
-                 "New goal (and a new agreement if there is none)"),
-        UiAction("file.step_done", "d", "step_done", "Schritt erledigt", "Step done",
-                 "Markierten Schritt erledigt / wieder offen", "Toggle the highlighted step",
-                 show=False),
-        UiAction("file.goal_status", "u", "goal_status", "Zielstatus", "Goal status",
-                 "Status des markierten Ziels ändern", "Change the highlighted goal's status",
-                 show=False),
-        UiAction("file.print", "p", "print_agreement", "Drucken", "Print",
-                 "Zielvereinbarung als PDF zur Unterschrift", "Goal agreement as a PDF"),
-        UiAction("file.referral", "v", "referral", "Vermittlung", "Referral",
-                 "Neue Vermittlung an eine Stelle", "New referral to an agency"),
-        UiAction("file.outcome", "r", "outcome", "Rückmeldung", "Outcome",
-                 "Ergebnis der markierten Vermittlung erfassen", "Record a referral's outcome",
-                 show=False),
-        UiAction("file.facts", "f", "facts", "Angaben", "Facts",
-                 "Angaben für Bleibeperspektive (Einreise, Sprache, Einkommen …)",
-                 "Facts for residence hints (entry, language, income …)", show=False),
-        UiAction("file.themes", "t", "themes", "Thema", "Theme",
-                 "Generatives Thema für die Koordinierung markieren",
-                 "Flag a structural theme for the coordinator", show=False),
-        UiAction("file.withdraw", "w", "withdraw", "Widerrufen", "Withdraw",
-                 "Markierte Einwilligung ab heute widerrufen",
-                 "Withdraw the highlighted consent as of today", show=False),
-        UiAction("file.followup", "n", "new_follow_up", "Wiedervorlage", "Follow-up",
-                 "Neue Wiedervorlage für diese Klient*in", "New follow-up for this client"),
-        UiAction("file.close", "a", "close_or_reopen", "Abschluss", "Close",
-                 "Fall abschließen oder wieder öffnen", "Close or reopen the case"),
+        UiAction(
+            "file.contact",
+            "k",
+            "contact",
+            "Kontakt",
+            "Contact",
+            "Kontakt erfassen (von überall in der Akte)",
+            "Record a contact",
+        ),
+        UiAction(
+            "file.assess",
+            "b",
+            "assess",
+            "Bestandsaufn.",
+            "Assess",
+            "Neue Bestandsaufnahme (startet mit den letzten Werten)",
+            "New needs assessment (starts from the latest levels)",
+        ),
+        UiAction(
+            "file.goal",
+            "z",
+            "goal",
+            "Ziel",
+            "Goal",
+            "Neues Ziel (und bei Bedarf neue Zielvereinbarung)",
+            "New goal (and a new agreement if there is none)",
+        ),
+        UiAction(
+            "file.step_done",
+            "d",
+            "step_done",
+            "Schritt erledigt",
+            "Step done",
+            "Markierten Schritt erledigt / wieder offen",
+            "Toggle the highlighted step",
+            show=False,
+        ),
+        UiAction(
+            "file.goal_status",
+            "u",
+            "goal_status",
+            "Zielstatus",
+            "Goal status",
+            "Status des markierten Ziels ändern",
+            "Change the highlighted goal's status",
+            show=False,
+        ),
+        UiAction(
+            "file.print",
+            "p",
+            "print_agreement",
+            "Drucken",
+            "Print",
+            "Zielvereinbarung als PDF zur Unterschrift",
+            "Goal agreement as a PDF",
+        ),
+        UiAction(
+            "file.referral",
+            "v",
+            "referral",
+            "Vermittlung",
+            "Referral",
+            "Neue Vermittlung an eine Stelle",
+            "New referral to an agency",
+        ),
+        UiAction(
+            "file.outcome",
+            "r",
+            "outcome",
+            "Rückmeldung",
+            "Outcome",
+            "Ergebnis der markierten Vermittlung erfassen",
+            "Record a referral's outcome",
+            show=False,
+        ),
+        UiAction(
+            "file.residence_add",
+            "s",
+            "residence_add",
+            "Status",
+            "Status",
+            "Neuen Aufenthaltsstatus erfassen (der bisherige bleibt im Verlauf)",
+            "Record a new residence status (the old one stays in the history)",
+            show=False,
+        ),
+        UiAction(
+            "file.facts",
+            "f",
+            "facts",
+            "Angaben",
+            "Facts",
+            "Angaben für Bleibeperspektive (Einreise, Sprache, Einkommen …)",
+            "Facts for residence hints (entry, language, income …)",
+            show=False,
+        ),
+        UiAction(
+            "file.themes",
+            "t",
+            "themes",
+            "Thema",
+            "Theme",
+            "Generatives Thema für die Koordinierung markieren",
+            "Flag a structural theme for the coordinator",
+            show=False,
+        ),
+        UiAction(
+            "file.withdraw",
+            "w",
+            "withdraw",
+            "Widerrufen",
+            "Withdraw",
+            "Markierte Einwilligung ab heute widerrufen",
+            "Withdraw the highlighted consent as of today",
+            show=False,
+        ),
+        UiAction(
+            "file.followup",
+            "n",
+            "new_follow_up",
+            "Wiedervorlage",
+            "Follow-up",
+            "Neue Wiedervorlage für diese Klient*in",
+            "New follow-up for this client",
+        ),
+        UiAction(
+            "file.close",
+            "a",
+            "close_or_reopen",
+            "Abschluss",
+            "Close",
+            "Fall abschließen oder wieder öffnen",
+            "Close or reopen the case",
+        ),
         UiAction("file.back", "escape", "back", "Zurück", "Back"),
     )
     BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
@@ -143,23 +258,51 @@ class ClientFileScreen(Screen[None]):
 
     def on_mount(self) -> None:
         columns = {
-            "#assessment-table": [tr("Handlungsfeld", "Area"), tr("erste", "first"),
-                                  tr("letzte", "latest"), tr("Veränderung", "Change"),
-                                  tr("Situation (letzte)", "Situation (latest)")],
-            "#goals-table": [tr("Ziel / Schritt", "Goal / step"), tr("Feld / zuständig",
-                             "Area / owner"), tr("fällig", "due"), tr("Status", "Status")],
-            "#referral-table": [tr("gesendet", "sent"), tr("Stelle", "Agency"),
-                                tr("Rechtskreis", "Legal domain"), tr("Status", "Status"),
-                                tr("Rückmeldung", "Feedback"), tr("Ergebnis", "Outcome")],
-            "#contact-table": [tr("Datum", "Date"), tr("Art", "Kind"), tr("Min.", "Min."),
-                               tr("Notiz", "Note")],
-            "#residence-table": [tr("Status", "Status"), tr("Rechtsgrundlage", "Legal basis"),
-                                 tr("gültig ab", "valid from"), tr("gültig bis", "valid until")],
-            "#consent-table": [tr("Zweck", "Purpose"), tr("Stelle", "Agency"),
-                               tr("erteilt", "given"), tr("Form", "Form"),
-                               tr("widerrufen", "withdrawn")],
-            "#history-table": [tr("Zeitpunkt", "When"), tr("Aktion", "Action"),
-                               tr("Detail", "Detail")],
+            "#assessment-table": [
+                tr("Handlungsfeld", "Area"),
+                tr("erste", "first"),
+                tr("letzte", "latest"),
+                tr("Veränderung", "Change"),
+                tr("Situation (letzte)", "Situation (latest)"),
+            ],
+            "#goals-table": [
+                tr("Ziel / Schritt", "Goal / step"),
+                tr("Feld / zuständig", "Area / owner"),
+                tr("fällig", "due"),
+                tr("Status", "Status"),
+            ],
+            "#referral-table": [
+                tr("gesendet", "sent"),
+                tr("Stelle", "Agency"),
+                tr("Rechtskreis", "Legal domain"),
+                tr("Status", "Status"),
+                tr("Rückmeldung", "Feedback"),
+                tr("Ergebnis", "Outcome"),
+            ],
+            "#contact-table": [
+                tr("Datum", "Date"),
+                tr("Art", "Kind"),
+                tr("Min.", "Min."),
+                tr("Notiz", "Note"),
+            ],
+            "#residence-table": [
+                tr("Status", "Status"),
+                tr("Rechtsgrundlage", "Legal basis"),
+                tr("gültig ab", "valid from"),
+                tr("gültig bis", "valid until"),
+            ],
+            "#consent-table": [
+                tr("Zweck", "Purpose"),
+                tr("Stelle", "Agency"),
+                tr("erteilt", "given"),
+                tr("Form", "Form"),
+                tr("widerrufen", "withdrawn"),
+            ],
+            "#history-table": [
+                tr("Zeitpunkt", "When"),
+                tr("Aktion", "Action"),
+                tr("Detail", "Detail"),
+            ],
         }
         for selector, names in columns.items():
             self.query_one(selector, DataTable).add_columns(*names)
@@ -204,22 +347,34 @@ class ClientFileScreen(Screen[None]):
         header = Table.grid(padding=(0, 2))
         header.add_row(
             literal(f"{client.family_name}, {client.given_name}", style="bold", max_len=40),
-            Text(tr(f"{age} Jahre", f"{age} years") if age is not None
-                 else tr("Alter unbekannt", "age unknown")),
+            Text(
+                tr(f"{age} Jahre", f"{age} years")
+                if age is not None
+                else tr("Alter unbekannt", "age unknown")
+            ),
             Text(catalog("case_stages").label(file.stage.value, lang), style="bold"),
         )
         expiry = ""
         if status and status.valid_until:
             expiry = f" {tr('bis', 'until')} {format_date(status.valid_until)}"
         header.add_row(
-            Text(catalog("residence_statuses").label(status.status, lang) + expiry
-                 if status else tr("Aufenthalt: nicht erfasst", "Residence: not recorded"),
-                 style="bold red" if status and status.valid_until
-                 and (status.valid_until - self.today).days < 56 else ""),
+            Text(
+                catalog("residence_statuses").label(status.status, lang) + expiry
+                if status
+                else tr("Aufenthalt: nicht erfasst", "Residence: not recorded"),
+                style="bold red"
+                if status and status.valid_until and (status.valid_until - self.today).days < 56
+                else "",
+            ),
             Text(tr("nächste Fälligkeit: ", "next due: ") + (format_date(file.next_due_on) or "–")),
-            Text(tr("abgeschlossen am ", "closed on ") + format_date(file.closed_on)
-                 + f" ({catalog('closure_reasons').label(file.closure_reason or '', lang)})"
-                 if file.closed_on else "", style="bold"),
+            Text(
+                tr("abgeschlossen am ", "closed on ")
+                + format_date(file.closed_on)
+                + f" ({catalog('closure_reasons').label(file.closure_reason or '', lang)})"
+                if file.closed_on
+                else "",
+                style="bold",
+            ),
         )
         self.query_one("#file-header", Static).update(header)
 
@@ -233,27 +388,47 @@ class ClientFileScreen(Screen[None]):
         lines: list[tuple[str, str]] = [
             (tr("Geburtsdatum", "Date of birth"), format_date(client.birth_date)),
             (tr("Weitere Schreibweisen", "Other spellings"), client.other_names),
-            (tr("Geschlecht", "Gender"),
-             catalog("genders").label(client.gender, lang) if client.gender else ""),
-            (tr("Staatsangehörigkeit", "Nationality"),
-             country_name(client.nationality, lang) if client.nationality else ""),
-            (tr("Geburtsland", "Country of birth"),
-             country_name(client.country_of_birth, lang) if client.country_of_birth else ""),
-            (tr("Sprachen", "Languages"),
-             ", ".join(language_name(code, lang) for code in client.languages)),
-            (tr("Dolmetschung", "Interpreter"),
-             tr("ja", "yes") if client.interpreter_needed else tr("nein", "no")),
+            (
+                tr("Geschlecht", "Gender"),
+                catalog("genders").label(client.gender, lang) if client.gender else "",
+            ),
+            (
+                tr("Staatsangehörigkeit", "Nationality"),
+                country_name(client.nationality, lang) if client.nationality else "",
+            ),
+            (
+                tr("Geburtsland", "Country of birth"),
+                country_name(client.country_of_birth, lang) if client.country_of_birth else "",
+            ),
+            (
+                tr("Sprachen", "Languages"),
+                ", ".join(language_name(code, lang) for code in client.languages),
+            ),
+            (
+                tr("Dolmetschung", "Interpreter"),
+                tr("ja", "yes") if client.interpreter_needed else tr("nein", "no"),
+            ),
             (tr("Adresse", "Address"), client.address),
             (tr("Telefon", "Phone"), client.phone),
             (tr("Haushalt", "Household"), "; ".join(_member(m) for m in client.household)),
             (tr("Erstkontakt", "First contact"), format_date(file.first_contact_on)),
-            (tr("Zugang", "Access"), catalog("access_routes").label(file.access_route, lang)
-             + (f" – {catalog('agencies').label(file.referred_by, lang)}"
-                if file.referred_by else "")),
-            (tr("Rechtskreise", "Legal domains"),
-             ", ".join(catalog("legal_domains").label(c, lang) for c in file.legal_domains)),
-            (tr("Zielgruppen", "Target groups"),
-             ", ".join(catalog("target_groups").label(c, lang) for c in file.target_groups)),
+            (
+                tr("Zugang", "Access"),
+                catalog("access_routes").label(file.access_route, lang)
+                + (
+                    f" – {catalog('agencies').label(file.referred_by, lang)}"
+                    if file.referred_by
+                    else ""
+                ),
+            ),
+            (
+                tr("Rechtskreise", "Legal domains"),
+                ", ".join(catalog("legal_domains").label(c, lang) for c in file.legal_domains),
+            ),
+            (
+                tr("Zielgruppen", "Target groups"),
+                ", ".join(catalog("target_groups").label(c, lang) for c in file.target_groups),
+            ),
             (tr("Generative Themen (t)", "Structural themes (t)"), themes),
         ]
         grid = Table.grid(padding=(0, 2))
@@ -269,15 +444,26 @@ class ClientFileScreen(Screen[None]):
         table.clear()
         info = self.query_one("#assessment-info", Static)
         if not file.assessments:
-            info.update(tr("Noch keine Bestandsaufnahme – b startet eine.",
-                           "No assessment yet – press b to start one."))
+            info.update(
+                tr(
+                    "Noch keine Bestandsaufnahme – b startet eine.",
+                    "No assessment yet – press b to start one.",
+                )
+            )
             return
         first, latest = file.assessments[0], file.assessments[-1]
-        info.update(Text(tr(
-            f"{len(file.assessments)} Bestandsaufnahme(n): erste {format_date(first.assessed_on)},"
-            f" letzte {format_date(latest.assessed_on)}. Bedarf 0 = keiner … 3 = hoch.",
-            f"{len(file.assessments)} assessment(s): first {format_date(first.assessed_on)},"
-            f" latest {format_date(latest.assessed_on)}. Need 0 = none … 3 = high.")))
+        count = len(file.assessments)
+        first_on, latest_on = format_date(first.assessed_on), format_date(latest.assessed_on)
+        info.update(
+            Text(
+                tr(
+                    f"{count} Bestandsaufnahme(n): erste {first_on}, letzte {latest_on}. "
+                    "Bedarf 0 = keiner … 3 = hoch.",
+                    f"{count} assessment(s): first {first_on}, latest {latest_on}. "
+                    "Need 0 = none … 3 = high.",
+                )
+            )
+        )
         situations = {r.area: r.situation for r in latest.ratings}
         for row in compare(first, latest):
             de, en, style = TREND_TEXT[row.trend]
@@ -296,16 +482,26 @@ class ClientFileScreen(Screen[None]):
         table.clear()
         info = self.query_one("#goals-info", Static)
         if not file.agreements:
-            info.update(tr("Noch keine Zielvereinbarung – z legt das erste Ziel an.",
-                           "No goal agreement yet – press z for the first goal."))
+            info.update(
+                tr(
+                    "Noch keine Zielvereinbarung – z legt das erste Ziel an.",
+                    "No goal agreement yet – press z for the first goal.",
+                )
+            )
             return
         latest = file.agreements[-1]
-        info.update(Text(tr(
-            f"Zielvereinbarung vom {format_date(latest.agreed_on)}, Überprüfung "
-            f"{format_date(latest.review_on) or '–'} · d Schritt erledigt · u Zielstatus · "
-            "p drucken",
-            f"Agreement of {format_date(latest.agreed_on)}, review "
-            f"{format_date(latest.review_on) or '–'} · d step done · u goal status · p print")))
+        info.update(
+            Text(
+                tr(
+                    f"Zielvereinbarung vom {format_date(latest.agreed_on)}, Überprüfung "
+                    f"{format_date(latest.review_on) or '–'} · d Schritt erledigt · u Zielstatus · "
+                    "p drucken",
+                    f"Agreement of {format_date(latest.agreed_on)}, review "
+                    f"{format_date(latest.review_on) or '–'} · d step done · u goal status · "
+                    "p print",
+                )
+            )
+        )
         for agreement in file.agreements:
             for goal in agreement.goals:
                 table.add_row(
@@ -321,8 +517,11 @@ class ClientFileScreen(Screen[None]):
                         literal(("  ✓ " if step.done_on else "  · ") + step.text, max_len=50),
                         Text(catalog("step_owners").label(step.owner, lang)),
                         Text(format_date(step.due_on), style="bold red" if overdue else ""),
-                        Text(tr("erledigt ", "done ") + format_date(step.done_on)
-                             if step.done_on else tr("offen", "open")),
+                        Text(
+                            tr("erledigt ", "done ") + format_date(step.done_on)
+                            if step.done_on
+                            else tr("offen", "open")
+                        ),
                         key=f"step:{step.id}",
                     )
 
@@ -379,24 +578,47 @@ class ClientFileScreen(Screen[None]):
         grid.add_column()
         for label, value in (
             (tr("Einreise", "Entry"), format_date(facts.entry_on) or unknown),
-            (tr("Deutsch", "German"), (facts.german_level or unknown)
-             + (f" ({format_date(facts.german_certificate_on)})"
-                if facts.german_certificate_on else "")),
-            (tr("Lebensunterhalt eigenes Einkommen", "Own income share"),
-             unknown if facts.livelihood_share is None else f"{facts.livelihood_share} %"),
+            (
+                tr("Deutsch", "German"),
+                (facts.german_level or unknown)
+                + (
+                    f" ({format_date(facts.german_certificate_on)})"
+                    if facts.german_certificate_on
+                    else ""
+                ),
+            ),
+            (
+                tr("Lebensunterhalt eigenes Einkommen", "Own income share"),
+                unknown if facts.livelihood_share is None else f"{facts.livelihood_share} %",
+            ),
             (tr("Schule/Ausbildung", "School/training"), tri(facts.in_school_or_training)),
-            (tr("Rentenbeitragsmonate", "Pension months"),
-             unknown if facts.pension_months is None else str(facts.pension_months)),
-            (tr("Verurteilung über Schwelle", "Conviction over threshold"),
-             {"yes": tr("ja", "yes"), "no": tr("nein", "no")}.get(
-                 facts.conviction_over_threshold, unknown)),
+            (
+                tr("Rentenbeitragsmonate", "Pension months"),
+                unknown if facts.pension_months is None else str(facts.pension_months),
+            ),
+            (
+                tr("Verurteilung über Schwelle", "Conviction over threshold"),
+                {"yes": tr("ja", "yes"), "no": tr("nein", "no")}.get(
+                    facts.conviction_over_threshold, unknown
+                ),
+            ),
         ):
             grid.add_row(Text(label), Text(value))
         self.query_one("#facts-body", Static).update(
-            Group(Text(tr("Angaben (f ändert)", "Facts (f edits)"), style="bold"), grid))
+            Group(
+                Text(
+                    tr(
+                        "Angaben (f ändert; s erfasst einen neuen Status)",
+                        "Facts (f edits; s records a new status)",
+                    ),
+                    style="bold",
+                ),
+                grid,
+            )
+        )
         self.query_one("#hints-body", Static).update(self._hints(file))
 
-    def _hints(self, file: ClientFile) -> Group | Text:
+    def _hints(self, file: ClientFile) -> Group:
         from kim_tui.widgets.residence_hints import render_hints
 
         return render_hints(file, self.today)
@@ -410,8 +632,11 @@ class ClientFileScreen(Screen[None]):
                 Text(catalog("consent_purposes").label(consent.purpose.value, lang)),
                 Text(catalog("agencies").label(consent.agency, lang) if consent.agency else ""),
                 Text(format_date(consent.given_on)),
-                Text(tr("schriftlich", "written") if consent.form == "written"
-                     else tr("mündlich", "oral")),
+                Text(
+                    tr("schriftlich", "written")
+                    if consent.form == "written"
+                    else tr("mündlich", "oral")
+                ),
                 Text(format_date(consent.withdrawn_on), style="bold red"),
                 key=consent.id,
             )
@@ -467,7 +692,8 @@ class ClientFileScreen(Screen[None]):
             return
         previous = self.file.assessments[-1] if self.file.assessments else None
         draft = await self.app.push_screen_wait(
-            AssessmentFormScreen(self.file.case_id, self.today, previous))
+            AssessmentFormScreen(self.file.case_id, self.today, previous)
+        )
         if draft is not None and self._save(
             lambda ws: ws.add_assessment(draft),
             tr("Bestandsaufnahme gespeichert.", "Assessment saved."),
@@ -487,34 +713,47 @@ class ClientFileScreen(Screen[None]):
             ratings = sorted(self.file.assessments[-1].ratings, key=lambda r: -r.level)
             suggested = ratings[0].area if ratings else None
         result = await self.app.push_screen_wait(
-            GoalFormScreen(self.today, new_agreement=new_agreement, suggested_area=suggested))
+            GoalFormScreen(self.today, new_agreement=new_agreement, suggested_area=suggested)
+        )
         if result is None:
             return
         if new_agreement:
             assert result.agreed_on is not None
-            draft = GoalAgreementDraft(self.file.case_id, result.agreed_on, result.review_on,
-                                       (result.goal,))
-            saved = self._save(lambda ws: ws.add_goal_agreement(draft),
-                               tr("Zielvereinbarung angelegt.", "Goal agreement created."))
+            draft = GoalAgreementDraft(
+                self.file.case_id, result.agreed_on, result.review_on, (result.goal,)
+            )
+            saved = self._save(
+                lambda ws: ws.add_goal_agreement(draft),
+                tr("Zielvereinbarung angelegt.", "Goal agreement created."),
+            )
         else:
             agreement_id = self.file.agreements[-1].id
-            saved = self._save(lambda ws: ws.add_goal(agreement_id, result.goal),
-                               tr("Ziel angelegt.", "Goal added."))
+            saved = self._save(
+                lambda ws: ws.add_goal(agreement_id, result.goal),
+                tr("Ziel angelegt.", "Goal added."),
+            )
         if saved:
             self.action_section("goals")
 
     def action_step_done(self) -> None:
         key = self._highlighted("goals-table")
         if self.file is None or key is None or not key.startswith("step:"):
-            self.notify(tr("Bitte im Abschnitt Ziele einen Schritt markieren.",
-                           "Highlight a step in the goals section."))
+            self.notify(
+                tr(
+                    "Bitte im Abschnitt Ziele einen Schritt markieren.",
+                    "Highlight a step in the goals section.",
+                )
+            )
             return
         step_id = key[5:]
-        step = next(s for a in self.file.agreements for g in a.goals for s in g.steps
-                    if s.id == step_id)
+        step = next(
+            s for a in self.file.agreements for g in a.goals for s in g.steps if s.id == step_id
+        )
         done_on = None if step.done_on else self.today
-        self._save(lambda ws: ws.set_step_done(step_id, done_on),
-                   tr("Schritt aktualisiert.", "Step updated."))
+        self._save(
+            lambda ws: ws.set_step_done(step_id, done_on),
+            tr("Schritt aktualisiert.", "Step updated."),
+        )
 
     @work(exclusive=True, group="file-edit")
     async def action_goal_status(self) -> None:
@@ -522,16 +761,25 @@ class ClientFileScreen(Screen[None]):
 
         key = self._highlighted("goals-table")
         if key is None or not key.startswith("goal:"):
-            self.notify(tr("Bitte im Abschnitt Ziele ein Ziel markieren.",
-                           "Highlight a goal in the goals section."))
+            self.notify(
+                tr(
+                    "Bitte im Abschnitt Ziele ein Ziel markieren.",
+                    "Highlight a goal in the goals section.",
+                )
+            )
             return
         lang = language()
-        status = await self.app.push_screen_wait(ChoiceScreen(
-            tr("Zielstatus", "Goal status"),
-            [(e.code, e.label(lang)) for e in catalog("goal_statuses")]))
+        status = await self.app.push_screen_wait(
+            ChoiceScreen(
+                tr("Zielstatus", "Goal status"),
+                [(e.code, e.label(lang)) for e in catalog("goal_statuses")],
+            )
+        )
         if status is not None:
-            self._save(lambda ws: ws.set_goal_status(key[5:], status),
-                       tr("Zielstatus geändert.", "Goal status changed."))
+            self._save(
+                lambda ws: ws.set_goal_status(key[5:], status),
+                tr("Zielstatus geändert.", "Goal status changed."),
+            )
 
     @work(exclusive=True, group="file-edit")
     async def action_referral(self) -> None:
@@ -549,17 +797,23 @@ class ClientFileScreen(Screen[None]):
         try:
             workspace.add_referral(draft)
         except ConsentRequired as exc:
-            reason = await self.app.push_screen_wait(TextPromptScreen(
-                tr("Keine Einwilligung zur Weitergabe", "No consent to share"),
-                str(exc) + "\n" + tr(
-                    "Begründung für die Weitergabe ohne Einwilligung (wird im Verlauf "
-                    "protokolliert). Esc bricht ab.",
-                    "Reason for passing data without consent (recorded in the history). "
-                    "Esc cancels."),
-            ))
+            reason = await self.app.push_screen_wait(
+                TextPromptScreen(
+                    tr("Keine Einwilligung zur Weitergabe", "No consent to share"),
+                    str(exc)
+                    + "\n"
+                    + tr(
+                        "Begründung für die Weitergabe ohne Einwilligung (wird im Verlauf "
+                        "protokolliert). Esc bricht ab.",
+                        "Reason for passing data without consent (recorded in the history). "
+                        "Esc cancels.",
+                    ),
+                )
+            )
             if not reason:
-                self.notify(tr("Vermittlung nicht gespeichert.", "Referral not saved."),
-                            severity="warning")
+                self.notify(
+                    tr("Vermittlung nicht gespeichert.", "Referral not saved."), severity="warning"
+                )
                 return
             overridden = replace(draft, override_reason=reason)
             if not self._save(lambda ws: ws.add_referral(overridden), saved):
@@ -578,15 +832,33 @@ class ClientFileScreen(Screen[None]):
 
         key = self._highlighted("referral-table")
         if self.file is None or key is None:
-            self.notify(tr("Bitte im Abschnitt Vermittlungen eine markieren.",
-                           "Highlight a referral first."))
+            self.notify(
+                tr(
+                    "Bitte im Abschnitt Vermittlungen eine markieren.",
+                    "Highlight a referral first.",
+                )
+            )
             return
         referral = next(r for r in self.file.referrals if r.id == key)
         outcome = await self.app.push_screen_wait(ReferralOutcomeScreen(referral, self.today))
         if outcome is not None:
-            self._save(lambda ws: ws.record_referral_outcome(
-                key, outcome.status, outcome.outcome, outcome.outcome_on),
-                tr("Rückmeldung gespeichert.", "Outcome saved."))
+            self._save(
+                lambda ws: ws.record_referral_outcome(
+                    key, outcome.status, outcome.outcome, outcome.outcome_on
+                ),
+                tr("Rückmeldung gespeichert.", "Outcome saved."),
+            )
+
+    @work(exclusive=True, group="file-edit")
+    async def action_residence_add(self) -> None:
+        from kim_tui.screens.residence_form import ResidenceFormScreen
+
+        draft = await self.app.push_screen_wait(ResidenceFormScreen(self.today))
+        if draft is not None and self._save(
+            lambda ws: ws.add_residence_record(self.client_id, draft),
+            tr("Aufenthaltsstatus gespeichert.", "Residence status saved."),
+        ):
+            self.action_section("residence")
 
     @work(exclusive=True, group="file-edit")
     async def action_facts(self) -> None:
@@ -596,8 +868,10 @@ class ClientFileScreen(Screen[None]):
             return
         facts = await self.app.push_screen_wait(FactsFormScreen(self.file.facts, self.today))
         if facts is not None:
-            self._save(lambda ws: ws.set_residence_facts(self.client_id, facts),
-                       tr("Angaben gespeichert.", "Facts saved."))
+            self._save(
+                lambda ws: ws.set_residence_facts(self.client_id, facts),
+                tr("Angaben gespeichert.", "Facts saved."),
+            )
             self.action_section("residence")
 
     @work(exclusive=True, group="file-edit")
@@ -609,8 +883,10 @@ class ClientFileScreen(Screen[None]):
         themes = await self.app.push_screen_wait(ThemesFormScreen(self.file.themes))
         if themes is not None:
             case_id = self.file.case_id
-            self._save(lambda ws: ws.set_themes(case_id, themes),
-                       tr("Themen gespeichert.", "Themes saved."))
+            self._save(
+                lambda ws: ws.set_themes(case_id, themes),
+                tr("Themen gespeichert.", "Themes saved."),
+            )
 
     @work(exclusive=True, group="file-edit")
     async def action_close_or_reopen(self) -> None:
@@ -621,19 +897,24 @@ class ClientFileScreen(Screen[None]):
             return
         case_id = self.file.case_id
         if self.file.closed_on is not None:
-            if await self.app.push_screen_wait(ConfirmScreen(
-                tr("Fall wieder öffnen? Offene Wiedervorlagen kommen zurück.",
-                   "Reopen the case? Open follow-ups come back."),
-                tr("Wieder öffnen", "Reopen"),
-            )):
-                self._save(lambda ws: ws.reopen_case(case_id),
-                           tr("Fall wieder geöffnet.", "Case reopened."))
+            if await self.app.push_screen_wait(
+                ConfirmScreen(
+                    tr(
+                        "Fall wieder öffnen? Offene Wiedervorlagen kommen zurück.",
+                        "Reopen the case? Open follow-ups come back.",
+                    ),
+                    tr("Wieder öffnen", "Reopen"),
+                )
+            ):
+                self._save(
+                    lambda ws: ws.reopen_case(case_id),
+                    tr("Fall wieder geöffnet.", "Case reopened."),
+                )
             return
         goals = tuple(g for a in self.file.agreements for g in a.goals)
         draft = await self.app.push_screen_wait(ClosureFormScreen(case_id, self.today, goals))
         if draft is not None:
-            self._save(lambda ws: ws.close_case(draft),
-                       tr("Fall abgeschlossen.", "Case closed."))
+            self._save(lambda ws: ws.close_case(draft), tr("Fall abgeschlossen.", "Case closed."))
 
     @work(exclusive=True, group="file-edit")
     async def action_withdraw(self) -> None:
@@ -644,15 +925,21 @@ class ClientFileScreen(Screen[None]):
         if consent_id is None:
             return
         today = self.today
-        if await self.app.push_screen_wait(ConfirmScreen(
-            tr(f"Einwilligung mit Wirkung ab {format_date(today)} widerrufen? "
-               "Bisherige Verarbeitung bleibt rechtmäßig.",
-               f"Withdraw this consent as of {format_date(today)}? "
-               "Processing so far stays lawful."),
-            tr("Widerrufen", "Withdraw"),
-        )):
-            self._save(lambda ws: ws.withdraw_consent(consent_id, today),
-                       tr("Einwilligung widerrufen.", "Consent withdrawn."))
+        if await self.app.push_screen_wait(
+            ConfirmScreen(
+                tr(
+                    f"Einwilligung mit Wirkung ab {format_date(today)} widerrufen? "
+                    "Bisherige Verarbeitung bleibt rechtmäßig.",
+                    f"Withdraw this consent as of {format_date(today)}? "
+                    "Processing so far stays lawful.",
+                ),
+                tr("Widerrufen", "Withdraw"),
+            )
+        ):
+            self._save(
+                lambda ws: ws.withdraw_consent(consent_id, today),
+                tr("Einwilligung widerrufen.", "Consent withdrawn."),
+            )
 
     @work(exclusive=True, group="file-edit")
     async def action_new_follow_up(self) -> None:
@@ -661,11 +948,16 @@ class ClientFileScreen(Screen[None]):
         if self.file is None:
             return
         name = f"{self.file.client.family_name}, {self.file.client.given_name}"
-        draft = await self.app.push_screen_wait(FollowUpFormScreen(
-            client_id=self.client_id, client_name=name, case_id=self.file.case_id))
+        draft = await self.app.push_screen_wait(
+            FollowUpFormScreen(
+                client_id=self.client_id, client_name=name, case_id=self.file.case_id
+            )
+        )
         if draft is not None:
-            self._save(lambda ws: ws.add_follow_up(draft),
-                       tr("Wiedervorlage angelegt.", "Follow-up created."))
+            self._save(
+                lambda ws: ws.add_follow_up(draft),
+                tr("Wiedervorlage angelegt.", "Follow-up created."),
+            )
 
     @work(exclusive=True, group="file-edit")
     async def action_print_agreement(self) -> None:
@@ -676,19 +968,24 @@ class ClientFileScreen(Screen[None]):
             return
         client = self.file.client
         suggestion = f"~/Zielvereinbarung-{client.family_name}-{self.today.isoformat()}.pdf"
-        path = await self.app.push_screen_wait(TextPromptScreen(
-            tr("Zielvereinbarung drucken", "Print goal agreement"),
-            tr("Dateipfad für das PDF (es wird nichts überschrieben):",
-               "Path for the PDF (nothing is overwritten):"),
-            value=suggestion,
-        ))
+        path = await self.app.push_screen_wait(
+            TextPromptScreen(
+                tr("Zielvereinbarung drucken", "Print goal agreement"),
+                tr(
+                    "Dateipfad für das PDF (es wird nichts überschrieben):",
+                    "Path for the PDF (nothing is overwritten):",
+                ),
+                value=suggestion,
+            )
+        )
         if not path:
             return
         agreement_id = self.file.agreements[-1].id
         config = self.app.config  # type: ignore[attr-defined]
         result = self._save(
-            lambda ws: ws.print_goal_agreement(agreement_id, path, coach=config.coach_name,
-                                               organisation=config.organisation),
+            lambda ws: ws.print_goal_agreement(
+                agreement_id, path, coach=config.coach_name, organisation=config.organisation
+            ),
             tr("PDF geschrieben.", "PDF written."),
         )
         if isinstance(result, str):

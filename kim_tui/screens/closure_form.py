@@ -40,29 +40,51 @@ class ClosureFormScreen(ModalScreen[ClosureDraft | None]):
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Static(tr("Grund", "Reason"), classes="field-label")
-                    yield Select([(e.label(lang), e.code) for e in catalog("closure_reasons")],
-                                 id="reason", compact=True, prompt=tr("Grund wählen", "choose"))
+                    yield Select(
+                        [(e.label(lang), e.code) for e in catalog("closure_reasons")],
+                        id="reason",
+                        compact=True,
+                        prompt=tr("Grund wählen", "choose"),
+                    )
                 with Vertical():
                     yield Static(tr("Datum", "Date"), classes="field-label")
                     yield Input(format_date(self.today), id="closed_on", compact=True)
             if self.goals:
-                yield Static(tr("Abschließende Bewertung je Ziel", "Final evaluation per goal"),
-                             classes="section-title")
+                yield Static(
+                    tr("Abschließende Bewertung je Ziel", "Final evaluation per goal"),
+                    classes="section-title",
+                )
             for index, goal in enumerate(self.goals):
-                yield Static(Text.assemble(
-                    (catalog("priority_areas").label(goal.area, lang) + ": ", "dim"),
-                    literal(goal.title)))
+                yield Static(
+                    Text.assemble(
+                        (catalog("priority_areas").label(goal.area, lang) + ": ", "dim"),
+                        literal(goal.title),
+                    )
+                )
                 with Horizontal(classes="row"):
-                    yield Select(statuses, value=goal.status, allow_blank=False,
-                                 id=f"status{index}", compact=True)
-                    yield Input(goal.evaluation, id=f"evaluation{index}", compact=True,
-                                max_length=1000,
-                                placeholder=tr("Bewertung (kurz)", "Evaluation (short)"))
+                    yield Select(
+                        statuses,
+                        value=goal.status,
+                        allow_blank=False,
+                        id=f"status{index}",
+                        compact=True,
+                    )
+                    yield Input(
+                        goal.evaluation,
+                        id=f"evaluation{index}",
+                        compact=True,
+                        max_length=1000,
+                        placeholder=tr("Bewertung (kurz)", "Evaluation (short)"),
+                    )
             yield Static("", id="form-error", classes="field-error")
-            yield Static(tr("Der Fall verlässt die Wiedervorlagen und kann wieder geöffnet werden."
-                            " Strg+S abschließen · Esc abbrechen",
-                            "The case leaves the follow-ups and can be reopened."
-                            " Ctrl+S close · Esc cancel"), classes="muted")
+            yield Static(
+                tr(
+                    "Der Fall verlässt die Wiedervorlagen und kann wieder geöffnet werden."
+                    " Strg+S abschließen · Esc abbrechen",
+                    "The case leaves the follow-ups and can be reopened. Ctrl+S close · Esc cancel",
+                ),
+                classes="muted",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#reason", Select).focus()

@@ -39,16 +39,22 @@ class ContactFormScreen(ModalScreen[ContactDraft | None]):
                     yield Input(format_date(self.today), id="on", compact=True)
                 with Vertical():
                     yield Static(tr("Art", "Kind"), classes="field-label")
-                    yield Select([(e.label(lang), e.code) for e in catalog("contact_kinds")],
-                                 value="in_person", allow_blank=False, id="kind", compact=True)
+                    yield Select(
+                        [(e.label(lang), e.code) for e in catalog("contact_kinds")],
+                        value="in_person",
+                        allow_blank=False,
+                        id="kind",
+                        compact=True,
+                    )
                 with Vertical():
                     yield Static(tr("Minuten", "Minutes"), classes="field-label")
                     yield Input("30", id="minutes", compact=True, type="integer")
             yield Static(tr("Notiz", "Note"), classes="field-label")
             yield TextArea(id="note")
             yield Static("", id="form-error", classes="field-error")
-            yield Static(tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"),
-                         classes="muted")
+            yield Static(
+                tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
+            )
 
     def on_mount(self) -> None:
         self.query_one("#kind", Select).focus()
@@ -72,11 +78,16 @@ class ContactFormScreen(ModalScreen[ContactDraft | None]):
             error.add_class("-visible")
             return
         kind = str(self.query_one("#kind", Select).value)
-        self.dismiss(ContactDraft(
-            case_id=self.case_id, on=on, kind=kind, minutes=minutes,
-            note=self.query_one("#note", TextArea).text.strip(),
-            interpreter=kind == "interpreted",
-        ))
+        self.dismiss(
+            ContactDraft(
+                case_id=self.case_id,
+                on=on,
+                kind=kind,
+                minutes=minutes,
+                note=self.query_one("#note", TextArea).text.strip(),
+                interpreter=kind == "interpreted",
+            )
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -41,52 +41,117 @@ class FactsFormScreen(ModalScreen[ResidenceFactsDraft | None]):
 
     def compose(self) -> ComposeResult:
         f = self.facts
-        tri = [(tr("ja", "yes"), "yes"), (tr("nein", "no"), "no"),
-               (tr("unbekannt", "unknown"), "unknown")]
+        tri = [
+            (tr("ja", "yes"), "yes"),
+            (tr("nein", "no"), "no"),
+            (tr("unbekannt", "unknown"), "unknown"),
+        ]
 
         def field(label: str, widget: Input | Select[str]) -> Vertical:
             return Vertical(Static(label, classes="field-label"), widget)
 
         with VerticalScroll():
-            yield Static(tr("Angaben für Bleibeperspektive", "Facts for residence hints"),
-                         classes="title")
+            yield Static(
+                tr("Angaben für Bleibeperspektive", "Facts for residence hints"), classes="title"
+            )
             with Horizontal(classes="row"):
-                yield field(tr("Einreise am", "Entry on"),
-                            Input(format_date(f.entry_on), id="entry_on", compact=True,
-                                  placeholder="TT.MM.JJJJ"))
-                yield field(tr("Deutsch-Niveau", "German level"),
-                            Select([(x, x) for x in LEVELS], value=f.german_level or Select.NULL,
-                                   id="german_level", compact=True,
-                                   prompt=tr("unbekannt", "unknown")))
-                yield field(tr("Zertifikat vom", "Certificate of"),
-                            Input(format_date(f.german_certificate_on),
-                                  id="german_certificate_on", compact=True,
-                                  placeholder="TT.MM.JJJJ"))
+                yield field(
+                    tr("Einreise am", "Entry on"),
+                    Input(
+                        format_date(f.entry_on),
+                        id="entry_on",
+                        compact=True,
+                        placeholder="TT.MM.JJJJ",
+                    ),
+                )
+                yield field(
+                    tr("Deutsch-Niveau", "German level"),
+                    Select(
+                        [(x, x) for x in LEVELS],
+                        value=f.german_level or Select.NULL,
+                        id="german_level",
+                        compact=True,
+                        prompt=tr("unbekannt", "unknown"),
+                    ),
+                )
+                yield field(
+                    tr("Zertifikat vom", "Certificate of"),
+                    Input(
+                        format_date(f.german_certificate_on),
+                        id="german_certificate_on",
+                        compact=True,
+                        placeholder="TT.MM.JJJJ",
+                    ),
+                )
             with Horizontal(classes="row"):
-                yield field(tr("Lebensunterhalt aus eigenem Einkommen (%)",
-                               "Livelihood from own income (%)"),
-                            Input("" if f.livelihood_share is None else str(f.livelihood_share),
-                                  id="livelihood_share", compact=True, type="integer"))
-                yield field(tr("Rentenbeitragsmonate", "Pension contribution months"),
-                            Input("" if f.pension_months is None else str(f.pension_months),
-                                  id="pension_months", compact=True, type="integer"))
+                yield field(
+                    tr(
+                        "Lebensunterhalt aus eigenem Einkommen (%)",
+                        "Livelihood from own income (%)",
+                    ),
+                    Input(
+                        "" if f.livelihood_share is None else str(f.livelihood_share),
+                        id="livelihood_share",
+                        compact=True,
+                        type="integer",
+                    ),
+                )
+                yield field(
+                    tr("Rentenbeitragsmonate", "Pension contribution months"),
+                    Input(
+                        "" if f.pension_months is None else str(f.pension_months),
+                        id="pension_months",
+                        compact=True,
+                        type="integer",
+                    ),
+                )
             with Horizontal(classes="row"):
-                yield field(tr("in Schule/Ausbildung", "in school/training"),
-                            Select(tri, value=_tri(f.in_school_or_training), allow_blank=False,
-                                   id="in_school_or_training", compact=True))
-                yield field(tr("Monate erfolgreicher Schulbesuch", "Months of school"),
-                            Input("" if f.school_months is None else str(f.school_months),
-                                  id="school_months", compact=True, type="integer"))
-                yield field(tr("Identität geklärt", "Identity clarified"),
-                            Select(tri, value=_tri(f.identity_clarified), allow_blank=False,
-                                   id="identity_clarified", compact=True))
-            yield field(tr("Verurteilungen über der Schwelle der Regel (nur ja/nein/unbekannt)",
-                           "Convictions above the rule's threshold (yes/no/unknown only)"),
-                        Select(tri, value=f.conviction_over_threshold, allow_blank=False,
-                               id="conviction_over_threshold", compact=True))
+                yield field(
+                    tr("in Schule/Ausbildung", "in school/training"),
+                    Select(
+                        tri,
+                        value=_tri(f.in_school_or_training),
+                        allow_blank=False,
+                        id="in_school_or_training",
+                        compact=True,
+                    ),
+                )
+                yield field(
+                    tr("Monate erfolgreicher Schulbesuch", "Months of school"),
+                    Input(
+                        "" if f.school_months is None else str(f.school_months),
+                        id="school_months",
+                        compact=True,
+                        type="integer",
+                    ),
+                )
+                yield field(
+                    tr("Identität geklärt", "Identity clarified"),
+                    Select(
+                        tri,
+                        value=_tri(f.identity_clarified),
+                        allow_blank=False,
+                        id="identity_clarified",
+                        compact=True,
+                    ),
+                )
+            yield field(
+                tr(
+                    "Verurteilungen über der Schwelle der Regel (nur ja/nein/unbekannt)",
+                    "Convictions above the rule's threshold (yes/no/unknown only)",
+                ),
+                Select(
+                    tri,
+                    value=f.conviction_over_threshold,
+                    allow_blank=False,
+                    id="conviction_over_threshold",
+                    compact=True,
+                ),
+            )
             yield Static("", id="form-error", classes="field-error")
-            yield Static(tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"),
-                         classes="muted")
+            yield Static(
+                tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
+            )
 
     def on_mount(self) -> None:
         self.query_one("#entry_on", Input).focus()
@@ -109,11 +174,13 @@ class FactsFormScreen(ModalScreen[ResidenceFactsDraft | None]):
                 german_certificate_on=self._date("german_certificate_on"),
                 livelihood_share=self._int("livelihood_share"),
                 in_school_or_training=_from_tri(
-                    self.query_one("#in_school_or_training", Select).value),
+                    self.query_one("#in_school_or_training", Select).value
+                ),
                 school_months=self._int("school_months"),
                 pension_months=self._int("pension_months"),
                 conviction_over_threshold=str(
-                    self.query_one("#conviction_over_threshold", Select).value),
+                    self.query_one("#conviction_over_threshold", Select).value
+                ),
                 identity_clarified=_from_tri(self.query_one("#identity_clarified", Select).value),
             )
         except ValueError as exc:

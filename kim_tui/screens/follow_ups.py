@@ -195,6 +195,7 @@ class FollowUpsScreen(Screen[None]):
                 f"   Filter: “{self.query_text}” (Esc clears)",
             )
         self.query_one("#window-info", Static).update(Text(info))
+        self.app.list_updated()  # type: ignore[attr-defined]
 
     def _reason_width(self) -> int:
         """The reason column takes what the terminal has left (at least 20 cells)."""

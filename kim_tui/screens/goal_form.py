@@ -60,33 +60,59 @@ class GoalFormScreen(ModalScreen[GoalFormResult | None]):
                         yield Input(format_date(self.today), id="agreed_on", compact=True)
                     with Vertical():
                         yield Static(tr("Überprüfung am", "review on"), classes="field-label")
-                        yield Input(format_date(self.today + timedelta(weeks=12)),
-                                    id="review_on", compact=True)
+                        yield Input(
+                            format_date(self.today + timedelta(weeks=12)),
+                            id="review_on",
+                            compact=True,
+                        )
             yield Static(tr("Handlungsfeld", "Priority area"), classes="field-label")
-            yield Select(areas, id="area", compact=True, allow_blank=False,
-                         value=self.suggested_area or areas[0][1])
+            yield Select(
+                areas,
+                id="area",
+                compact=True,
+                allow_blank=False,
+                value=self.suggested_area or areas[0][1],
+            )
             yield Static(tr("Ziel", "Goal"), classes="field-label")
-            yield Input(id="title", compact=True, max_length=300,
-                        placeholder=tr("z. B. B1-Sprachkurs abschließen",
-                                       "e.g. complete a B1 language course"))
-            yield Static(tr("Woran erkennbar (Indikator)", "Indicator (observable)"),
-                         classes="field-label")
-            yield Input(id="indicator", compact=True, max_length=300,
-                        placeholder=tr("z. B. B1-Zertifikat liegt vor", "e.g. B1 certificate"))
+            yield Input(
+                id="title",
+                compact=True,
+                max_length=300,
+                placeholder=tr(
+                    "z. B. B1-Sprachkurs abschließen", "e.g. complete a B1 language course"
+                ),
+            )
+            yield Static(
+                tr("Woran erkennbar (Indikator)", "Indicator (observable)"), classes="field-label"
+            )
+            yield Input(
+                id="indicator",
+                compact=True,
+                max_length=300,
+                placeholder=tr("z. B. B1-Zertifikat liegt vor", "e.g. B1 certificate"),
+            )
             yield Static(tr("Zieldatum", "Target date"), classes="field-label")
             yield Input(id="target_on", compact=True, placeholder="TT.MM.JJJJ")
-            yield Static(tr("Schritte (Text · zuständig · fällig)", "Steps (text · owner · due)"),
-                         classes="field-label")
+            yield Static(
+                tr("Schritte (Text · zuständig · fällig)", "Steps (text · owner · due)"),
+                classes="field-label",
+            )
             for index in range(STEP_ROWS):
                 with Horizontal(classes="row step-row"):
-                    yield Input(id=f"step{index}", compact=True, max_length=300,
-                                placeholder=tr(f"Schritt {index + 1}", f"Step {index + 1}"))
-                    yield Select(owners, id=f"owner{index}", compact=True, allow_blank=False,
-                                 value="client")
+                    yield Input(
+                        id=f"step{index}",
+                        compact=True,
+                        max_length=300,
+                        placeholder=tr(f"Schritt {index + 1}", f"Step {index + 1}"),
+                    )
+                    yield Select(
+                        owners, id=f"owner{index}", compact=True, allow_blank=False, value="client"
+                    )
                     yield Input(id=f"due{index}", compact=True, placeholder="TT.MM.JJJJ")
             yield Static("", id="form-error", classes="field-error")
-            yield Static(tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"),
-                         classes="muted")
+            yield Static(
+                tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
+            )
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
@@ -137,8 +163,13 @@ class GoalFormScreen(ModalScreen[GoalFormResult | None]):
                 fail(str(exc), "agreed_on")
                 return
             if agreed_on is not None and agreed_on > self.today:
-                fail(tr("Die Vereinbarung kann nicht in der Zukunft liegen.",
-                        "The agreement cannot be in the future."), "agreed_on")
+                fail(
+                    tr(
+                        "Die Vereinbarung kann nicht in der Zukunft liegen.",
+                        "The agreement cannot be in the future.",
+                    ),
+                    "agreed_on",
+                )
                 return
         goal = GoalDraft(
             area=str(self.query_one("#area", Select).value),

@@ -45,7 +45,9 @@ class HelpScreen(ModalScreen[None]):
         screen_actions: tuple[UiAction, ...] = getattr(self.for_screen, "ACTIONS", ())
         app_actions: tuple[UiAction, ...] = getattr(self.app, "ACTIONS", ())
         for action in (*screen_actions, *app_actions):
-            table.add_row(Text(action.key_display), Text(action.help))
+            # The footer's label first, so "x Erledigt" in the footer is found here too.
+            extra = f" – {action.help}" if action.help != action.label else ""
+            table.add_row(Text(action.key_display), Text.assemble((action.label, "bold"), extra))
         table.focus()
 
     def action_close(self) -> None:

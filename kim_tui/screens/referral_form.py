@@ -35,11 +35,19 @@ class ReferralFormScreen(ModalScreen[ReferralDraft | None]):
         with Vertical():
             yield Static(tr("Neue Vermittlung", "New referral"), classes="title")
             yield Static(tr("Stelle", "Agency"), classes="field-label")
-            yield Select([(e.label(lang), e.code) for e in catalog("agencies")], id="agency",
-                         compact=True, prompt=tr("Stelle wählen", "choose an agency"))
+            yield Select(
+                [(e.label(lang), e.code) for e in catalog("agencies")],
+                id="agency",
+                compact=True,
+                prompt=tr("Stelle wählen", "choose an agency"),
+            )
             yield Static(tr("Rechtskreis", "Legal domain"), classes="field-label")
-            yield Select([(e.label(lang), e.code) for e in catalog("legal_domains")],
-                         id="legal_domain", compact=True, prompt="–")
+            yield Select(
+                [(e.label(lang), e.code) for e in catalog("legal_domains")],
+                id="legal_domain",
+                compact=True,
+                prompt="–",
+            )
             yield Static(tr("Anlass", "Reason"), classes="field-label")
             yield Input(id="reason", compact=True, max_length=500)
             with Horizontal(classes="row"):
@@ -47,16 +55,26 @@ class ReferralFormScreen(ModalScreen[ReferralDraft | None]):
                     yield Static(tr("gesendet am", "sent on"), classes="field-label")
                     yield Input(format_date(self.today), id="sent_on", compact=True)
                 with Vertical():
-                    yield Static(tr("Rückmeldung erwartet", "feedback expected"),
-                                 classes="field-label")
-                    yield Input(format_date(self.today + timedelta(weeks=2)),
-                                id="feedback_due_on", compact=True)
-            yield Checkbox(tr("gibt identifizierende Daten weiter (Name, Geburtsdatum …)",
-                              "passes identifying data (name, date of birth …)"),
-                           value=True, id="identifying")
+                    yield Static(
+                        tr("Rückmeldung erwartet", "feedback expected"), classes="field-label"
+                    )
+                    yield Input(
+                        format_date(self.today + timedelta(weeks=2)),
+                        id="feedback_due_on",
+                        compact=True,
+                    )
+            yield Checkbox(
+                tr(
+                    "gibt identifizierende Daten weiter (Name, Geburtsdatum …)",
+                    "passes identifying data (name, date of birth …)",
+                ),
+                value=True,
+                id="identifying",
+            )
             yield Static("", id="form-error", classes="field-error")
-            yield Static(tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"),
-                         classes="muted")
+            yield Static(
+                tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
+            )
 
     def on_mount(self) -> None:
         self.query_one("#agency", Select).focus()
@@ -84,8 +102,10 @@ class ReferralFormScreen(ModalScreen[ReferralDraft | None]):
             fail(tr("Bitte eine Stelle wählen.", "Please choose an agency."), "agency")
             return
         if domain is Select.NULL:
-            fail(tr("Bitte den Rechtskreis wählen.", "Please choose the legal domain."),
-                 "legal_domain")
+            fail(
+                tr("Bitte den Rechtskreis wählen.", "Please choose the legal domain."),
+                "legal_domain",
+            )
             return
         try:
             sent_on = parse_date(self.query_one("#sent_on", Input).value)
@@ -98,15 +118,17 @@ class ReferralFormScreen(ModalScreen[ReferralDraft | None]):
         except ValueError as exc:
             fail(str(exc), "feedback_due_on")
             return
-        self.dismiss(ReferralDraft(
-            case_id=self.case_id,
-            agency=str(agency),
-            legal_domain=str(domain),
-            reason=self.query_one("#reason", Input).value.strip(),
-            sent_on=sent_on,
-            feedback_due_on=feedback,
-            passes_identifying_data=self.query_one("#identifying", Checkbox).value,
-        ))
+        self.dismiss(
+            ReferralDraft(
+                case_id=self.case_id,
+                agency=str(agency),
+                legal_domain=str(domain),
+                reason=self.query_one("#reason", Input).value.strip(),
+                sent_on=sent_on,
+                feedback_due_on=feedback,
+                passes_identifying_data=self.query_one("#identifying", Checkbox).value,
+            )
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

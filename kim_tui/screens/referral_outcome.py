@@ -42,20 +42,31 @@ class ReferralOutcomeScreen(ModalScreen[ReferralOutcome | None]):
         lang = language()
         with Vertical():
             yield Static(tr("Rückmeldung zur Vermittlung", "Referral feedback"), classes="title")
-            yield Static(literal(catalog("agencies").label(self.referral.agency, lang) + " – "
-                                 + self.referral.reason))
+            yield Static(
+                literal(
+                    catalog("agencies").label(self.referral.agency, lang)
+                    + " – "
+                    + self.referral.reason
+                )
+            )
             yield Static(tr("Status", "Status"), classes="field-label")
-            yield Select([(e.label(lang), e.code) for e in catalog("referral_statuses")],
-                         value=self.referral.status, allow_blank=False, id="status",
-                         compact=True)
+            yield Select(
+                [(e.label(lang), e.code) for e in catalog("referral_statuses")],
+                value=self.referral.status,
+                allow_blank=False,
+                id="status",
+                compact=True,
+            )
             yield Static(tr("Ergebnis", "Outcome"), classes="field-label")
             yield Input(self.referral.outcome, id="outcome", compact=True, max_length=1000)
             yield Static(tr("am", "on"), classes="field-label")
-            yield Input(format_date(self.referral.outcome_on or self.today), id="outcome_on",
-                        compact=True)
+            yield Input(
+                format_date(self.referral.outcome_on or self.today), id="outcome_on", compact=True
+            )
             yield Static("", id="form-error", classes="field-error")
-            yield Static(tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"),
-                         classes="muted")
+            yield Static(
+                tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
+            )
 
     def on_mount(self) -> None:
         self.query_one("#status", Select).focus()
@@ -69,11 +80,13 @@ class ReferralOutcomeScreen(ModalScreen[ReferralOutcome | None]):
             error.update(str(exc))
             error.add_class("-visible")
             return
-        self.dismiss(ReferralOutcome(
-            status=str(self.query_one("#status", Select).value),
-            outcome=self.query_one("#outcome", Input).value.strip(),
-            outcome_on=on,
-        ))
+        self.dismiss(
+            ReferralOutcome(
+                status=str(self.query_one("#status", Select).value),
+                outcome=self.query_one("#outcome", Input).value.strip(),
+                outcome_on=on,
+            )
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -21,8 +21,15 @@ class TextPromptScreen(ModalScreen[str | None]):
     )
     BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
 
-    def __init__(self, title: str, explanation: str, *, required: bool = True,
-                 value: str = "", max_length: int = 500) -> None:
+    def __init__(
+        self,
+        title: str,
+        explanation: str,
+        *,
+        required: bool = True,
+        value: str = "",
+        max_length: int = 500,
+    ) -> None:
         super().__init__(classes="dialog")
         self.title_text = title
         self.explanation = explanation
@@ -36,8 +43,10 @@ class TextPromptScreen(ModalScreen[str | None]):
             yield Static(Text(self.explanation))
             yield Input(self.value, id="answer", max_length=self.max_length)
             yield Static("", id="form-error", classes="field-error")
-            yield Static(tr("Enter bestätigt · Esc abbrechen", "Enter confirms · Esc cancel"),
-                         classes="muted")
+            yield Static(
+                tr("Enter bestätigt · Esc abbrechen", "Enter confirms · Esc cancel"),
+                classes="muted",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#answer", Input).focus()

@@ -30,21 +30,27 @@ class ThemesFormScreen(ModalScreen[tuple[str, ...] | None]):
     def compose(self) -> ComposeResult:
         lang = language()
         chosen = set(self.current)
-        free = next((t[len(FREE_TEXT):] for t in self.current if t.startswith(FREE_TEXT)), "")
+        free = next((t[len(FREE_TEXT) :] for t in self.current if t.startswith(FREE_TEXT)), "")
         with Vertical():
             yield Static(tr("Generative Themen", "Structural themes"), classes="title")
-            yield Static(tr("Leertaste wählt; für die Fallkonferenz der Koordinierung.",
-                            "Space toggles; for the coordinator's case conferences."),
-                         classes="muted")
+            yield Static(
+                tr(
+                    "Leertaste wählt; für die Fallkonferenz der Koordinierung.",
+                    "Space toggles; for the coordinator's case conferences.",
+                ),
+                classes="muted",
+            )
             yield SelectionList[str](
                 *[(e.label(lang), e.code, e.code in chosen) for e in catalog("themes")],
                 id="themes",
             )
-            yield Static(tr("Anderes Thema (frei)", "Other theme (free text)"),
-                         classes="field-label")
+            yield Static(
+                tr("Anderes Thema (frei)", "Other theme (free text)"), classes="field-label"
+            )
             yield Input(free, id="free", compact=True, max_length=300)
-            yield Static(tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"),
-                         classes="muted")
+            yield Static(
+                tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
+            )
 
     def on_mount(self) -> None:
         self.query_one("#themes", SelectionList).focus()

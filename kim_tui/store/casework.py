@@ -198,6 +198,65 @@ class CaseWork:
                 goal.evaluation = evaluation.strip()[:MAX_TEXT]
             tx.session.add(goal)
 
+    def print_goal_agreement(
+        self, agreement_id: str, path: str, *, coach: str, organisation: str
+    ) -> str:
+        """Write the agreement as a German PDF for signature to `path` (never overwrites);
+        it holds exactly the agreement, nothing else of the case. Returns the path written."""
+        from pathlib import Path
+
+        from kim_tui.documents.agreement_pdf import agreement_document, write_agreement_pdf
+
+        target = Path(path).expanduser()
+        if target.suffix.lower() != ".pdf":
+            target = target.with_name(target.name + ".pdf")
+        if target.exists():
+            raise ValidationError({"path": f"{target} existiert bereits; bitte anderen Namen."})
+        if not target.parent.is_dir():
+            raise ValidationError({"path": f"Verzeichnis {target.parent} gibt es nicht."})
+        with self._read() as s:
+            agreement = self._get(s, GoalAgreement, agreement_id)
+            case = self._get(s, Case, agreement.case_id)
+            client = self._get(s, Client, case.client_id)
+            view = next(a for a in _agreements(s, case.id) if a.id == agreement_id)
+        draft = GoalAgreementDraft(
+            case_id=case.id,
+            agreed_on=view.agreed_on,
+            review_on=view.review_on,
+            goals=tuple(
+                GoalDraft(
+                    area=g.area,
+                    title=g.title,
+                    indicator=g.indicator,
+                    target_on=g.target_on,
+                    status=g.status,
+                    steps=tuple(
+                        StepDraft(st.text, st.owner, st.due_on, st.done_on) for st in g.steps
+                    ),
+                )
+                for g in view.goals
+            ),
+        )
+        document = agreement_document(
+            draft,
+            client_name=f"{client.given_name} {client.family_name}".strip(),
+            birth_date=client.birth_date,
+            coach_name=coach,
+            organisation=organisation,
+        )
+        try:
+            write_agreement_pdf(document, target)
+        except FileExistsError:
+            raise ValidationError({"path": f"{target} existiert bereits."}) from None
+        except OSError as exc:
+            raise ValidationError(
+                {"path": f"{target} lässt sich nicht schreiben: {exc.strerror}"}
+            ) from None
+        # The export is audited (DP-11), without the path: it may contain the client's name.
+        with self._write("goalagreement.print", "goalagreement", agreement_id, case_id=case.id):
+            pass
+        return str(target)
+
     def goal_agreements(self, case_id: str) -> tuple[GoalAgreementView, ...]:
         with self._read() as s:
             return _agreements(s, case_id)

@@ -10,7 +10,7 @@ from kim_tui.domain.demo import generate_caseload
 from kim_tui.domain.model import FollowUpDraft
 from kim_tui.store.workspace import Workspace
 
-BATCH = 250
+BATCH = 25
 """Clients per transaction: one fsync per batch keeps 10,000 clients within seconds."""
 
 

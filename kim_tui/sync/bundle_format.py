@@ -80,8 +80,9 @@ class BundleError(Exception):
 
 def canonical_json(obj: Any) -> bytes:
     """Sorted keys, separators ``,`` and ``:``, no whitespace, non-ASCII as ``\\uXXXX``."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
-                      allow_nan=False).encode("ascii")
+    return json.dumps(
+        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
+    ).encode("ascii")
 
 
 def valid_week(text: str) -> bool:
@@ -130,8 +131,9 @@ class BundleHeader:
     @property
     def link(self) -> str:
         """This bundle's chain link; the next bundle names it as ``prev``."""
-        return chain_link(self.coach, self.seq, self.rev_after, self.rev_upto, self.nonce,
-                          self.prev)
+        return chain_link(
+            self.coach, self.seq, self.rev_after, self.rev_upto, self.nonce, self.prev
+        )
 
     @staticmethod
     def from_bytes(data: bytes) -> BundleHeader:
@@ -154,14 +156,22 @@ class BundleHeader:
             isinstance(counts, dict)
             and set(counts) == set(TABLES)
             and all(type(v) is int and v >= 0 for v in counts.values())
-            and isinstance(doc["coach"], str) and _HEX64.fullmatch(doc["coach"])
-            and isinstance(doc["recipient"], str) and _HEX64.fullmatch(doc["recipient"])
-            and isinstance(doc["nonce"], str) and _HEX32.fullmatch(doc["nonce"])
-            and (doc["prev"] is None or (isinstance(doc["prev"], str)
-                                         and _HEX64.fullmatch(doc["prev"])))
-            and isinstance(doc["week"], str) and valid_week(doc["week"])
-            and isinstance(doc["created_at"], str) and _STAMP.fullmatch(doc["created_at"])
-            and doc["seq"] >= 1 and doc["rev_after"] <= doc["rev_upto"]
+            and isinstance(doc["coach"], str)
+            and _HEX64.fullmatch(doc["coach"])
+            and isinstance(doc["recipient"], str)
+            and _HEX64.fullmatch(doc["recipient"])
+            and isinstance(doc["nonce"], str)
+            and _HEX32.fullmatch(doc["nonce"])
+            and (
+                doc["prev"] is None
+                or (isinstance(doc["prev"], str) and _HEX64.fullmatch(doc["prev"]))
+            )
+            and isinstance(doc["week"], str)
+            and valid_week(doc["week"])
+            and isinstance(doc["created_at"], str)
+            and _STAMP.fullmatch(doc["created_at"])
+            and doc["seq"] >= 1
+            and doc["rev_after"] <= doc["rev_upto"]
             and (doc["prev"] is None) == (doc["seq"] == 1)
         )
         if not ok:
@@ -183,11 +193,18 @@ class BundleHeader:
         return header
 
 
-def chain_link(coach: str, seq: int, rev_after: int, rev_upto: int, nonce: str,
-               prev: str | None) -> str:
+def chain_link(
+    coach: str, seq: int, rev_after: int, rev_upto: int, nonce: str, prev: str | None
+) -> str:
     """SHA-256 (hex) over the canonical JSON of the fields that identify one bundle."""
-    doc = {"coach": coach, "seq": seq, "rev_after": rev_after, "rev_upto": rev_upto,
-           "nonce": nonce, "prev": prev}
+    doc = {
+        "coach": coach,
+        "seq": seq,
+        "rev_after": rev_after,
+        "rev_upto": rev_upto,
+        "nonce": nonce,
+        "prev": prev,
+    }
     return hashlib.sha256(canonical_json(doc)).hexdigest()
 
 
@@ -211,14 +228,16 @@ def parse(data: bytes) -> ParsedBundle:
     if magic != MAGIC:
         raise BundleError("corrupt", "keine kim-Paketdatei (Kennung fehlt)")
     if version != VERSION:
-        raise BundleError("version", f"Format-Version {version} wird nicht unterstützt "
-                          f"(diese kim-Version kann {VERSION})")
+        raise BundleError(
+            "version",
+            f"Format-Version {version} wird nicht unterstützt (diese kim-Version kann {VERSION})",
+        )
     if not 1 <= hlen <= MAX_HEADER:
         raise BundleError("corrupt", "Kopflänge ungültig")
     pos = _PREFIX.size + hlen
     if len(data) < pos + _CT_LEN.size:
         raise BundleError("corrupt", "Datei ist abgeschnitten")
-    header_bytes = data[_PREFIX.size:pos]
+    header_bytes = data[_PREFIX.size : pos]
     (clen,) = _CT_LEN.unpack_from(data, pos)
     pos += _CT_LEN.size
     if len(data) != pos + clen + SIG_LEN:
@@ -230,9 +249,9 @@ def parse(data: bytes) -> ParsedBundle:
         version=version,
         header_bytes=header_bytes,
         header=header,
-        ciphertext=data[pos:pos + clen],
-        signature=data[pos + clen:],
-        signed=data[:pos + clen],
+        ciphertext=data[pos : pos + clen],
+        signature=data[pos + clen :],
+        signed=data[: pos + clen],
     )
 
 
@@ -243,8 +262,9 @@ def verify(parsed: ParsedBundle, coach_sign_key: bytes) -> None:
             parsed.signature, parsed.signed
         )
     except InvalidSignature:
-        raise BundleError("bad_signature",
-                          "Signatur ungültig (verändert oder fremd signiert)") from None
+        raise BundleError(
+            "bad_signature", "Signatur ungültig (verändert oder fremd signiert)"
+        ) from None
 
 
 def open_payload(parsed: ParsedBundle, kem_private_raw: bytes) -> list[dict[str, Any]]:
@@ -254,8 +274,9 @@ def open_payload(parsed: ParsedBundle, kem_private_raw: bytes) -> list[dict[str,
             parsed.ciphertext, identity.kem_private(kem_private_raw), info=parsed.header_bytes
         )
     except InvalidTag:
-        raise BundleError("decrypt",
-                          "lässt sich nicht entschlüsseln (falscher Schlüssel)") from None
+        raise BundleError(
+            "decrypt", "lässt sich nicht entschlüsseln (falscher Schlüssel)"
+        ) from None
     try:
         inflater = zlib.decompressobj()
         plain = inflater.decompress(compressed, MAX_PAYLOAD)
@@ -283,7 +304,8 @@ def _valid_record(r: Any) -> bool:
         isinstance(r, dict)
         and set(r) == {"t", "id", "rev", "del", "data"}
         and r["t"] in TABLES
-        and isinstance(r["id"], str) and 0 < len(r["id"]) <= 100
+        and isinstance(r["id"], str)
+        and 0 < len(r["id"]) <= 100
         and type(r["rev"]) is int
         and type(r["del"]) is bool
         and isinstance(r["data"], dict)

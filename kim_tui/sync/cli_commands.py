@@ -60,20 +60,23 @@ def cmd_identity(args: argparse.Namespace) -> int:
     passphrase = cli._passphrase(args)
     out = Path(args.out).expanduser()
     try:
-        with Vault.open(cli._vault_dir(args), passphrase) as vault, \
-                Session(vault.engine) as s:
+        with Vault.open(cli._vault_dir(args), passphrase) as vault, Session(vault.engine) as s:
             pub = coach_state.ensure_identity(s, args.name, args.organisation)
             s.commit()
         write_public_file(out, pub.to_json())
     except _errors() as exc:
         raise cli.CliError(str(exc)) from None
     print(f"Identität geschrieben: {out}")
-    print(f"  Coach: {pub.name or '(ohne Namen)'}"
-          + (f", {pub.organisation}" if pub.organisation else ""))
+    print(
+        f"  Coach: {pub.name or '(ohne Namen)'}"
+        + (f", {pub.organisation}" if pub.organisation else "")
+    )
     print(f"  Fingerabdruck: {display_fingerprint(pub.fingerprint)}")
     if not pub.name:
-        print("  Hinweis: mit --name und --organisation benennen, damit die Koordinierung "
-              "Sie erkennt.")
+        print(
+            "  Hinweis: mit --name und --organisation benennen, damit die Koordinierung "
+            "Sie erkennt."
+        )
     return EXIT_OK
 
 
@@ -122,8 +125,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
     try:
         with Vault.open(cli._vault_dir(args), passphrase) as vault:
-            result = export_bundle(vault, out, week=args.week, resend=args.resend,
-                                   progress=_progress)
+            result = export_bundle(
+                vault, out, week=args.week, resend=args.resend, progress=_progress
+            )
     except _errors() as exc:
         raise cli.CliError(str(exc)) from None
     h = result.header
@@ -185,8 +189,9 @@ def cmd_coordinator_enroll(args: argparse.Namespace) -> int:
             return EXIT_OK
         store.enroll(pub)
     print(f"Coach eingeschrieben: {label}")
-    print(f"  Fingerabdruck: {display_fingerprint(pub.fingerprint)} (bitte mit dem Coach "
-          "vergleichen)")
+    print(
+        f"  Fingerabdruck: {display_fingerprint(pub.fingerprint)} (bitte mit dem Coach vergleichen)"
+    )
     return EXIT_OK
 
 
@@ -215,8 +220,14 @@ def cmd_coordinator_report(args: argparse.Namespace) -> int:
     cli = _cli()
     passphrase = cli._passphrase(args)
     try:
-        text = run_report(_coord_dir(args), passphrase, date_from=args.date_from,
-                          date_to=args.date_to, fmt=args.format, threshold=args.threshold)
+        text = run_report(
+            _coord_dir(args),
+            passphrase,
+            date_from=args.date_from,
+            date_to=args.date_to,
+            fmt=args.format,
+            threshold=args.threshold,
+        )
     except ValueError as exc:
         raise cli.CliError(str(exc)) from None
     sys.stdout.write(text)
@@ -234,8 +245,7 @@ def register_sync_commands(sub: Any, command: Command) -> None:
     p = command("connect", cmd_connect, "Koordinierung (coordinator.pub) verbinden")
     p.add_argument("file", metavar="coordinator.pub")
     p.add_argument("--passphrase-file", metavar="F")
-    p.add_argument("--fingerprint", metavar="FP",
-                   help="erwarteter Fingerabdruck (statt Rückfrage)")
+    p.add_argument("--fingerprint", metavar="FP", help="erwarteter Fingerabdruck (statt Rückfrage)")
 
     p = command("export", cmd_export, "Wochenpaket für die Koordinierung schreiben")
     p.add_argument("--passphrase-file", metavar="F")
@@ -246,8 +256,9 @@ def register_sync_commands(sub: Any, command: Command) -> None:
     group = command("coordinator", _group_help, "Befehle der Koordinierung", vault=False)
     csub = group.add_subparsers(title="Befehle", metavar="BEFEHL")
 
-    def coord(name: str, func: Callable[[argparse.Namespace], int], help_text: str
-              ) -> argparse.ArgumentParser:
+    def coord(
+        name: str, func: Callable[[argparse.Namespace], int], help_text: str
+    ) -> argparse.ArgumentParser:
         c: argparse.ArgumentParser = csub.add_parser(name, help=help_text, description=help_text)
         c.add_argument("--dir", metavar="D", required=True, help="Verzeichnis der Ablage")
         c.add_argument("--passphrase-file", metavar="F")
@@ -269,11 +280,18 @@ def register_sync_commands(sub: Any, command: Command) -> None:
     c.add_argument("--from", dest="date_from", metavar="DATE")
     c.add_argument("--to", dest="date_to", metavar="DATE")
     c.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    c.add_argument("--threshold", type=int, default=5, metavar="N",
-                   help="Zellen unter N werden maskiert (Standard 5)")
+    c.add_argument(
+        "--threshold",
+        type=int,
+        default=5,
+        metavar="N",
+        help="Zellen unter N werden maskiert (Standard 5)",
+    )
 
 
 def _group_help(args: argparse.Namespace) -> int:
-    print("Bitte einen Befehl angeben: kim coordinator {init,enroll,import,report} --help",
-          file=sys.stderr)
+    print(
+        "Bitte einen Befehl angeben: kim coordinator {init,enroll,import,report} --help",
+        file=sys.stderr,
+    )
     return 2

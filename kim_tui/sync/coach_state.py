@@ -1,13 +1,13 @@
 """The coach's sync state, kept as VaultSetting rows inside the encrypted vault.
 
-    sync.sign_key        Ed25519 private key (hex)
-    sync.pseudonym_key   HMAC key of the client pseudonyms (hex, 32 bytes; never leaves the vault)
-    sync.coach_name      shown to the coordinator in coach.pub
-    sync.organisation
-    sync.coordinator     the connected coordinator.pub (JSON, as received)
-    sync.last_seq        sequence number of the last bundle made
-    sync.bundle.NNNNNN   one JSON object per bundle made: seq, revision range, nonce, prev, link,
-                         week, created_at, recipient (needed for --resend and the chain)
+sync.sign_key        Ed25519 private key (hex)
+sync.pseudonym_key   HMAC key of the client pseudonyms (hex, 32 bytes; never leaves the vault)
+sync.coach_name      shown to the coordinator in coach.pub
+sync.organisation
+sync.coordinator     the connected coordinator.pub (JSON, as received)
+sync.last_seq        sequence number of the last bundle made
+sync.bundle.NNNNNN   one JSON object per bundle made: seq, revision range, nonce, prev, link,
+                     week, created_at, recipient (needed for --resend and the chain)
 """
 
 from __future__ import annotations
@@ -53,8 +53,9 @@ def put(session: Session, key: str, value: str) -> None:
     session.merge(VaultSetting(key=key, value=value))
 
 
-def ensure_identity(session: Session, name: str | None, organisation: str | None
-                    ) -> identity.CoachPublic:
+def ensure_identity(
+    session: Session, name: str | None, organisation: str | None
+) -> identity.CoachPublic:
     """Create the signing and pseudonym keys if missing; update name/organisation if given."""
     if get(session, SIGN_KEY) is None:
         put(session, SIGN_KEY, identity.new_signing_key().hex())
@@ -100,9 +101,7 @@ def coordinator(session: Session) -> identity.CoordinatorPublic:
     """The connected coordinator; SyncSetupError if `kim connect` has not run yet."""
     raw = get(session, COORDINATOR)
     if raw is None:
-        raise SyncSetupError(
-            "Keine Koordinierung verbunden: zuerst `kim connect coordinator.pub`."
-        )
+        raise SyncSetupError("Keine Koordinierung verbunden: zuerst `kim connect coordinator.pub`.")
     return identity.CoordinatorPublic.from_json(raw.encode("utf-8"), "gespeicherte Koordinierung")
 
 

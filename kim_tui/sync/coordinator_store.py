@@ -162,14 +162,19 @@ class CoordinatorStore:
         """Create a new store with fresh keys; return it and the recovery key."""
         directory = Path(directory)
         if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-            raise ValidationError({"passphrase": f"Das Passwort muss mindestens "
-                                   f"{MIN_PASSPHRASE_LENGTH} Zeichen haben."})
+            raise ValidationError(
+                {
+                    "passphrase": f"Das Passwort muss mindestens "
+                    f"{MIN_PASSPHRASE_LENGTH} Zeichen haben."
+                }
+            )
         if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
             raise VaultExists(directory)
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(directory, 0o700)
         keyfile, dek, recovery = KeyFile.create(
-            passphrase, kdf_memory_kib=kdf_memory_kib,
+            passphrase,
+            kdf_memory_kib=kdf_memory_kib,
             created_at=utcnow().replace(microsecond=0).isoformat(),
         )
         lock = VaultLock(directory / LOCK_FILE)

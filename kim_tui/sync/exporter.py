@@ -89,9 +89,7 @@ def collect_records(
     progress: Progress | None = None,
 ) -> list[dict[str, Any]]:
     """Shape every travelling row whose (effective) revision lies in (rev_after, rev_upto]."""
-    share = session.exec(
-        select(Consent).where(col(Consent.purpose) == ps.SHARE_PURPOSE)
-    ).all()
+    share = session.exec(select(Consent).where(col(Consent.purpose) == ps.SHARE_PURPOSE)).all()
     consents_of: dict[str, list[dict[str, Any]]] = {}
     consent_rev: dict[str, int] = {}
     for c in share:
@@ -108,7 +106,7 @@ def collect_records(
             ids = {r.id for r in found}
             extra = [cid for cid in touched if cid not in ids]
             for start in range(0, len(extra), 500):
-                chunk = extra[start:start + 500]
+                chunk = extra[start : start + 500]
                 found.extend(session.exec(select(Client).where(col(Client.id).in_(chunk))).all())
         rows.extend((table, r) for r in found)
 
@@ -120,8 +118,9 @@ def collect_records(
             effective = max(row.revision, consent_rev.get(row.id, 0))
             if rev_after < effective <= rev_upto:
                 personal = ps.shares_with_coordinator(consents_of.get(row.id, []), today)
-                out.append(ps.shape_record("client", data, key=key, personal=personal,
-                                           revision=effective))
+                out.append(
+                    ps.shape_record("client", data, key=key, personal=personal, revision=effective)
+                )
         else:
             out.append(ps.shape_record(table, data, key=key))
         if progress is not None and (done % 200 == 0 or done == total):
@@ -169,14 +168,24 @@ def export_bundle(
                 rev_upto=max(rev_after, cs.current_revision(session)),
                 nonce=nonce,
                 prev=prev,
-                link=bf.chain_link(coach.fingerprint, seq, rev_after,
-                                   max(rev_after, cs.current_revision(session)), nonce, prev),
+                link=bf.chain_link(
+                    coach.fingerprint,
+                    seq,
+                    rev_after,
+                    max(rev_after, cs.current_revision(session)),
+                    nonce,
+                    prev,
+                ),
                 week=week or iso_week(moment.date()),
                 created_at=_stamp(moment),
                 recipient=recipient.fingerprint,
             )
         records = collect_records(
-            session, sent.rev_after, sent.rev_upto, key=key, today=moment.date(),
+            session,
+            sent.rev_after,
+            sent.rev_upto,
+            key=key,
+            today=moment.date(),
             progress=progress,
         )
         counts = {t: 0 for t in ps.TABLES}
@@ -198,11 +207,13 @@ def export_bundle(
         data = bf.seal(header, records, recipient.kem_key, sign_key)
         if resend is None:
             cs.record_bundle(session, sent)
-        session.add(AuditEvent(
-            action="bundle.resend" if resend is not None else "bundle.export",
-            entity="bundle",
-            detail=f"Paket {sent.seq}, Revisionen {sent.rev_after + 1}-{sent.rev_upto}",
-        ))
+        session.add(
+            AuditEvent(
+                action="bundle.resend" if resend is not None else "bundle.export",
+                entity="bundle",
+                detail=f"Paket {sent.seq}, Revisionen {sent.rev_after + 1}-{sent.rev_upto}",
+            )
+        )
         session.commit()
     path = out_dir / bf.file_name(header)
     write_atomic(path, data, mode=0o600)

@@ -63,8 +63,9 @@ def import_bundle(store: CoordinatorStore, data: bytes, name: str) -> ImportOutc
         if coach is None:
             raise bf.BundleError("unknown_coach", "unbekannter Coach (nicht eingeschrieben)")
         if coach.revoked_at is not None:
-            raise bf.BundleError("revoked_coach",
-                                 f"Coach {coach_label(coach, header.coach)} wurde widerrufen")
+            raise bf.BundleError(
+                "revoked_coach", f"Coach {coach_label(coach, header.coach)} wurde widerrufen"
+            )
         bf.verify(parsed, bytes.fromhex(coach.sign_key))
         if header.recipient != store.public().fingerprint:
             raise bf.BundleError("wrong_recipient", "nicht an diese Koordinierung adressiert")
@@ -76,25 +77,50 @@ def import_bundle(store: CoordinatorStore, data: bytes, name: str) -> ImportOutc
         fork = _fork_reason(s, header)
         if fork is not None:
             if s.get(HeldBundle, header.link) is None:
-                s.add(HeldBundle(link=header.link, coach=header.coach, seq=header.seq,
-                                 reason=fork, file_name=name, data=data))
+                s.add(
+                    HeldBundle(
+                        link=header.link,
+                        coach=header.coach,
+                        seq=header.seq,
+                        reason=fork,
+                        file_name=name,
+                        data=data,
+                    )
+                )
                 s.commit()
-            return ImportOutcome(name, HELD, "fork",
-                                 f"{name}: zurückgehalten – {fork} (Coach {label}); "
-                                 "bitte klären, nichts übernommen")
+            return ImportOutcome(
+                name,
+                HELD,
+                "fork",
+                f"{name}: zurückgehalten – {fork} (Coach {label}); bitte klären, nichts übernommen",
+            )
         if s.get(ImportedBundle, (header.coach, header.seq)) is not None:
-            return ImportOutcome(name, ALREADY, None,
-                                 f"{name}: bereits importiert (Paket {header.seq} von Coach "
-                                 f"{label}), keine Änderung")
+            return ImportOutcome(
+                name,
+                ALREADY,
+                None,
+                f"{name}: bereits importiert (Paket {header.seq} von Coach "
+                f"{label}), keine Änderung",
+            )
         counts = _merge(s, header, records)
-        s.add(ImportedBundle(
-            coach=header.coach, seq=header.seq, link=header.link, prev=header.prev,
-            rev_after=header.rev_after, rev_upto=header.rev_upto, week=header.week,
-            created_at=header.created_at, counts=json.dumps(header.counts, sort_keys=True),
-        ))
+        s.add(
+            ImportedBundle(
+                coach=header.coach,
+                seq=header.seq,
+                link=header.link,
+                prev=header.prev,
+                rev_after=header.rev_after,
+                rev_upto=header.rev_upto,
+                week=header.week,
+                created_at=header.created_at,
+                counts=json.dumps(header.counts, sort_keys=True),
+            )
+        )
         s.commit()
     return ImportOutcome(
-        name, IMPORTED, None,
+        name,
+        IMPORTED,
+        None,
         f"{name}: importiert – Paket {header.seq} ({header.week}) von Coach {label}: "
         f"{counts['new']} neu, {counts['updated']} aktualisiert, {counts['deleted']} gelöscht, "
         f"{counts['unchanged']} unverändert",
@@ -108,16 +134,17 @@ def _fork_reason(s: Session, header: bf.BundleHeader) -> str | None:
         return f"Gabelung: Paket {header.seq} liegt bereits mit anderem Inhalt vor"
     before = s.get(ImportedBundle, (header.coach, header.seq - 1))
     if before is not None and before.link != header.prev:
-        return (f"Gabelung: Paket {header.seq} schließt nicht an Paket {header.seq - 1} an "
-                "(alter Stand, z. B. aus einer Sicherung?)")
+        return (
+            f"Gabelung: Paket {header.seq} schließt nicht an Paket {header.seq - 1} an "
+            "(alter Stand, z. B. aus einer Sicherung?)"
+        )
     after = s.get(ImportedBundle, (header.coach, header.seq + 1))
     if after is not None and after.prev != header.link:
         return f"Gabelung: Paket {header.seq + 1} schließt nicht an dieses Paket an"
     return None
 
 
-def _merge(s: Session, header: bf.BundleHeader, records: list[dict[str, Any]]
-           ) -> dict[str, int]:
+def _merge(s: Session, header: bf.BundleHeader, records: list[dict[str, Any]]) -> dict[str, int]:
     counts = {"new": 0, "updated": 0, "deleted": 0, "unchanged": 0}
     for r in records:
         row = s.get(SyncRecord, (header.coach, r["t"], r["id"]))
@@ -132,8 +159,7 @@ def _merge(s: Session, header: bf.BundleHeader, records: list[dict[str, Any]]
         row.revision = r["rev"]
         row.deleted = r["del"]
         # A tombstone or a withdrawn consent replaces the whole document: nothing stale stays.
-        row.data = "{}" if r["del"] else json.dumps(r["data"], sort_keys=True,
-                                                    ensure_ascii=False)
+        row.data = "{}" if r["del"] else json.dumps(r["data"], sort_keys=True, ensure_ascii=False)
         row.bundle_seq = header.seq
         s.add(row)
     return counts
@@ -147,8 +173,11 @@ def import_files(store: CoordinatorStore, paths: Iterable[Path]) -> list[ImportO
         try:
             data = p.read_bytes()
         except OSError:
-            outcomes.append(ImportOutcome(p.name, REJECTED, "unreadable",
-                                          f"{p.name}: abgelehnt – Datei nicht lesbar"))
+            outcomes.append(
+                ImportOutcome(
+                    p.name, REJECTED, "unreadable", f"{p.name}: abgelehnt – Datei nicht lesbar"
+                )
+            )
             continue
         outcomes.append(import_bundle(store, data, p.name))
     return outcomes
@@ -162,13 +191,16 @@ def gaps(store: CoordinatorStore) -> list[str]:
         seqs: dict[str, set[int]] = {}
         for coach, seq in s.exec(select(ImportedBundle.coach, ImportedBundle.seq)).all():
             seqs.setdefault(coach, set()).add(seq)
-        held = list(s.exec(select(HeldBundle).order_by(col(HeldBundle.coach),
-                                                         col(HeldBundle.seq))).all())
+        held = list(
+            s.exec(select(HeldBundle).order_by(col(HeldBundle.coach), col(HeldBundle.seq))).all()
+        )
     for fp in sorted(seqs):
         have = seqs[fp]
         for missing in sorted(set(range(1, max(have) + 1)) - have):
             lines.append(f"Paket {missing} von Coach {coach_label(coaches.get(fp), fp)} fehlt")
     for h in held:
-        lines.append(f"Paket {h.seq} von Coach {coach_label(coaches.get(h.coach), h.coach)} "
-                     f"zurückgehalten: {h.reason}")
+        lines.append(
+            f"Paket {h.seq} von Coach {coach_label(coaches.get(h.coach), h.coach)} "
+            f"zurückgehalten: {h.reason}"
+        )
     return lines

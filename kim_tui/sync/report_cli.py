@@ -26,8 +26,7 @@ def load_coach_rows(store: CoordinatorStore) -> list[report.CoachRows]:
             per_coach.setdefault(r.coach, {}).setdefault(r.table, []).append(data)
     return [
         report.CoachRows(
-            coach=coaches[fp].name if fp in coaches and coaches[fp].name
-            else coach_label(None, fp),
+            coach=coaches[fp].name if fp in coaches and coaches[fp].name else coach_label(None, fp),
             organisation=coaches[fp].organisation if fp in coaches else "",
             rows=rows,
         )

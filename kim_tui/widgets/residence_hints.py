@@ -1,14 +1,149 @@
-"""Rendering of the residence-path hints (filled in with the eligibility rules)."""
+"""The residence-path hints of a client file, rendered for the Aufenthalt section.
+
+Always with the disclaimer: a hint is not legal advice and must be checked with the
+Ausländerbehörde.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
 from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 
+from kim_tui.domain.dates import format_date
+from kim_tui.domain.eligibility import (
+    DISCLAIMER_DE,
+    DISCLAIMER_EN,
+    ConditionState,
+    Hint,
+    HintStatus,
+    evaluate,
+    facts_from_records,
+    relevant,
+)
 from kim_tui.domain.model import ClientFile
+from kim_tui.i18n import language, tr
+
+STATUS_TEXT = {
+    HintStatus.ELIGIBLE_NOW: ("jetzt möglich", "possible now", "bold green"),
+    HintStatus.POSSIBLE_LATER: ("später möglich", "possible later", "green"),
+    HintStatus.UNCLEAR: ("offen – Angaben fehlen", "open – facts missing", "yellow"),
+    HintStatus.NOT_YET: ("noch nicht", "not yet", "dim"),
+    HintStatus.NOT_APPLICABLE: ("nicht anwendbar", "not applicable", "dim"),
+}
+STATE_MARK = {
+    ConditionState.MET: ("✓", "green"),
+    ConditionState.MISSING: ("✗", "red"),
+    ConditionState.UNKNOWN: ("?", "yellow"),
+}
 
 
-def render_hints(file: ClientFile, today: date) -> Group | Text:
-    return Text("")
+def minor_children(file: ClientFile, today: date) -> bool | None:
+    """Whether a minor child lives in the household, from the household birth dates."""
+    members = file.client.household
+    if not members:
+        return None
+
+    def minor(born: date) -> bool:
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day)) < 18
+
+    if any(m.birth_date is not None and minor(m.birth_date) for m in members):
+        return True
+    return False if all(m.birth_date is not None for m in members) else None
+
+
+def hints_for(file: ClientFile, today: date) -> tuple[Hint, ...]:
+    facts = facts_from_records(
+        birth_date=file.client.birth_date,
+        residence=tuple(reversed(file.residence)),  # oldest first; the newest is current
+        draft=file.facts,
+        minor_children_in_household=minor_children(file, today),
+    )
+    return relevant(evaluate(facts, today))
+
+
+def render_hints(file: ClientFile, today: date) -> Group:
+    """A block per relevant hint: status, conditions (met / missing / unknown), source."""
+    english = language() == "en"
+    parts: list[Text | Table] = [
+        Text(tr("Bleibeperspektive – Hinweise", "Residence path – hints"), style="bold"),
+        Text(DISCLAIMER_EN if english else DISCLAIMER_DE, style="italic yellow"),
+    ]
+    hints = hints_for(file, today)
+    if not hints:
+        parts.append(
+            Text(
+                tr(
+                    "Keine Regel passt zu den erfassten Angaben (f ergänzt Angaben).",
+                    "No rule fits the recorded facts (f adds facts).",
+                )
+            )
+        )
+    for hint in hints:
+        de, en, style = STATUS_TEXT[hint.status]
+        title = Text.assemble(
+            ("\n" + (hint.title_en if english else hint.title_de), "bold"),
+            f"  ({hint.legal_basis})  ",
+            (tr(de, en), style),
+        )
+        if hint.earliest_date and hint.status is HintStatus.POSSIBLE_LATER:
+            title.append(
+                tr(
+                    f" ab {format_date(hint.earliest_date)}",
+                    f" from {format_date(hint.earliest_date)}",
+                ),
+                style=style,
+            )
+        if hint.deadline:
+            title.append(
+                tr(
+                    f"  Frist: {format_date(hint.deadline)}",
+                    f"  deadline: {format_date(hint.deadline)}",
+                )
+            )
+        parts.append(title)
+        table = Table.grid(padding=(0, 1))
+        table.add_column(width=2)
+        table.add_column()
+        for condition in hint.conditions:
+            mark, mark_style = STATE_MARK[condition.state]
+            label = condition.label_en if english else condition.label_de
+            detail = condition.detail_en if english and condition.detail_en else condition.detail_de
+            text = Text(label)
+            if detail:
+                text.append(f" – {detail}", style="dim")
+            if condition.earliest_date and condition.state is not ConditionState.MET:
+                text.append(
+                    tr(
+                        f" (erfüllt ab {format_date(condition.earliest_date)})",
+                        f" (met from {format_date(condition.earliest_date)})",
+                    )
+                )
+            if condition.latest_date:
+                text.append(
+                    tr(
+                        f" (spätestens {format_date(condition.latest_date)})",
+                        f" (at the latest {format_date(condition.latest_date)})",
+                    )
+                )
+            table.add_row(Text(mark, style=mark_style), text)
+        parts.append(table)
+        for line in hint.not_checked_en if english else hint.not_checked_de:
+            parts.append(Text(tr("  nicht prüfbar: ", "  not checked: ") + line, style="dim"))
+        note = hint.verify_note_en if english else hint.verify_note_de
+        if hint.verify and note:
+            parts.append(Text("  ⚠ " + note, style="yellow"))
+        parts.append(
+            Text(
+                tr(
+                    f"  Quelle: {hint.source} (Stand {hint.source_date}; "
+                    f"Regeln {hint.rules_version})",
+                    f"  Source: {hint.source} (as of {hint.source_date}; "
+                    f"rules {hint.rules_version})",
+                ),
+                style="dim",
+            )
+        )
+    return Group(*parts)

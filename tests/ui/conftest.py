@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import shutil
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -153,6 +153,22 @@ def ui_vault(_template: tuple[Path, Seeded], tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def snapshot(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Syrupy's `snapshot` again (tests/conftest.py reuses the name for vault file snapshots),
+    so pytest-textual-snapshot's `snap_compare` works here."""
+    from syrupy.assertion import SnapshotAssertion
+    from syrupy.extensions.amber import AmberSnapshotExtension
+    from syrupy.location import PyTestLocation
+
+    return SnapshotAssertion(
+        update_snapshots=request.config.option.update_snapshots,
+        extension_class=AmberSnapshotExtension,
+        test_location=PyTestLocation(request.node),
+        session=request.session.config._syrupy,
+    )
+
+
 def new_app(vault_dir: Path, *, config: Config | None = None) -> KimApp:
     """The app as `kim` builds it, with a fixed today and no user config."""
     return make_app(vault_dir, language="de", config=config or Config(), today=lambda: FIXED_TODAY)
@@ -178,7 +194,7 @@ async def until(pilot: Pilot, condition: Callable[[], object], timeout: float = 
 
 
 async def type_text(pilot: Pilot, text: str, field_id: str | None = None) -> None:
-    """Insert `text` at the cursor of an Input (focused, or `field_id` focused first).
+    """Type `text` into an Input (focused, or `field_id` focused first) in one go.
 
     Pilot.press costs about 90 ms per key (it waits for idle twice), so long texts whose keys
     do not matter go in at once; Input.Changed fires as for typing.
@@ -189,6 +205,8 @@ async def type_text(pilot: Pilot, text: str, field_id: str | None = None) -> Non
         await pilot.pause()
     field = app.focused
     assert isinstance(field, Input), field
+    if field.selected_text:  # like typing: replaces a selection (select_on_focus)
+        field.delete_selection()
     field.insert_text_at_cursor(text)
     await pilot.pause()
 
@@ -247,7 +265,5 @@ def _plain(cell: object) -> str:
 
 
 def notifications(app: KimApp) -> list[str]:
+    """Messages of the notifications raised so far (run_test hides the toasts themselves)."""
     return [n.message for n in app._notifications]
-
-
-RunBefore = Callable[[Pilot], Awaitable[None]]

@@ -1,0 +1,1 @@
+"""Printable documents (PDF) generated from the case file, e.g. the goal agreement."""

@@ -1,0 +1,97 @@
+"""A new residence status (it becomes the current one; earlier ones stay as the history)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Select, Static
+
+from kim_tui.actions import UiAction, bindings
+from kim_tui.domain.catalogs import catalog
+from kim_tui.domain.dates import parse_date
+from kim_tui.domain.model import ResidenceDraft
+from kim_tui.domain.validation import validate_residence
+from kim_tui.i18n import language, tr
+
+
+class ResidenceFormScreen(ModalScreen[ResidenceDraft | None]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
+        UiAction("residence.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
+        UiAction("residence.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
+    )
+    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+
+    def __init__(self, today: date) -> None:
+        super().__init__(classes="dialog")
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        lang = language()
+        with Vertical():
+            yield Static(tr("Neuer Aufenthaltsstatus", "New residence status"), classes="title")
+            yield Static(tr("Status", "Status"), classes="field-label")
+            yield Select(
+                [(e.label(lang), e.code) for e in catalog("residence_statuses")],
+                id="status",
+                compact=True,
+                prompt=tr("Status wählen", "choose"),
+            )
+            yield Static(tr("Rechtsgrundlage", "Legal basis"), classes="field-label")
+            yield Input(id="legal_basis", compact=True, max_length=100)
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Static(tr("gültig ab", "valid from"), classes="field-label")
+                    yield Input(id="valid_from", compact=True, placeholder="TT.MM.JJJJ")
+                with Vertical():
+                    yield Static(tr("gültig bis", "valid until"), classes="field-label")
+                    yield Input(id="valid_until", compact=True, placeholder="TT.MM.JJJJ")
+            yield Static("", id="form-error", classes="field-error")
+            yield Static(
+                tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#status", Select).focus()
+
+    @on(Select.Changed, "#status")
+    def status_changed(self, event: Select.Changed) -> None:
+        entry = catalog("residence_statuses").get(str(event.value))
+        field = self.query_one("#legal_basis", Input)
+        if entry is not None and not field.value:
+            field.value = entry.extra.get("legal_basis", "")
+
+    def action_save(self) -> None:
+        error = self.query_one("#form-error", Static)
+
+        def fail(message: str) -> None:
+            error.update(message)
+            error.add_class("-visible")
+
+        status = self.query_one("#status", Select).value
+        if status is Select.NULL:
+            fail(tr("Bitte einen Status wählen.", "Please choose a status."))
+            return
+        try:
+            dates = [
+                parse_date(v) if (v := self.query_one(f"#{f}", Input).value.strip()) else None
+                for f in ("valid_from", "valid_until")
+            ]
+        except ValueError as exc:
+            fail(str(exc))
+            return
+        draft = ResidenceDraft(
+            str(status), self.query_one("#legal_basis", Input).value.strip(), dates[0], dates[1]
+        )
+        problems = validate_residence(draft, self.today)
+        if problems:
+            fail(" ".join(problems.values()))
+            return
+        self.dismiss(draft)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

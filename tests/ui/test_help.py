@@ -1,0 +1,103 @@
+"""F1 lists the keys of the current screen; the command palette offers every declared action."""
+
+from __future__ import annotations
+
+import inspect
+
+from textual.command import CommandPalette
+from textual.widgets import DataTable, TabbedContent
+
+from kim_tui.screens.caseload import CaseloadScreen
+from kim_tui.screens.client_file import ClientFileScreen
+from kim_tui.screens.follow_ups import FollowUpsScreen
+from kim_tui.screens.help import HelpScreen
+from kim_tui.screens.intake import IntakeScreen
+from tests.ui.conftest import (
+    Seeded,
+    on_screen,
+    row_texts,
+    type_text,
+    unlock_home,
+    until,
+)
+
+
+async def test_f1_lists_the_keys_of_the_current_screen(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_home(pilot)
+        await pilot.press("f1")
+        await on_screen(pilot, HelpScreen)
+        rows = "\n".join(row_texts(app.screen.query_one(DataTable)))
+        for word in ("Erledigt", "Verschieben", "Filtern", "Sperren", "Hilfe"):
+            assert word in rows
+        assert "x | " in rows and "s | " in rows and "Strg+L | " in rows
+        await pilot.press("escape")
+        await on_screen(pilot, FollowUpsScreen)
+        # `?` works too, and on the caseload it lists the caseload's keys.
+        await pilot.press("f3")
+        await on_screen(pilot, CaseloadScreen)
+        await pilot.press("question_mark")
+        await on_screen(pilot, HelpScreen)
+        rows = "\n".join(row_texts(app.screen.query_one(DataTable)))
+        assert "Sortierung" in rows and "Erledigt" not in rows
+        await pilot.press("escape")
+        await on_screen(pilot, CaseloadScreen)
+
+
+def _declared(source: object) -> list[object]:
+    return [a for a in getattr(source, "ACTIONS", ()) if a.palette]
+
+
+async def test_palette_has_a_working_command_for_every_action(app, seeded: Seeded) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_home(pilot)
+        home = app.screen
+        screens = [
+            home,
+            CaseloadScreen(),
+            IntakeScreen(),
+            ClientFileScreen(seeded.clients["Müller"]),
+        ]
+        for screen in screens:
+            commands = list(app.get_system_commands(screen))
+            titles = [c.title for c in commands]
+            for action in [*_declared(screen), *_declared(app)]:
+                title = f"{action.label} ({action.key_display})"
+                assert title in titles, (type(screen).__name__, title)
+                command = commands[titles.index(title)]
+                assert command.help == action.help
+        titles = [c.title for c in app.get_system_commands(home)]
+        assert "Erledigt (X)" in titles or "Erledigt (x)" in titles
+        assert any(t.startswith("Verschieben") for t in titles)
+
+        # Running commands: a plain one, one with an argument, one in the app namespace.
+        await pilot.press("f3")
+        await on_screen(pilot, CaseloadScreen)
+        commands = {c.title.split(" (")[0]: c for c in app.get_system_commands(app.screen)}
+        result = commands["Erstberatung"].callback()
+        if inspect.isawaitable(result):
+            await result
+        await on_screen(pilot, IntakeScreen)
+        await pilot.press("escape")
+        await on_screen(pilot, CaseloadScreen)
+        await pilot.press("escape")
+        await on_screen(pilot, FollowUpsScreen)
+        await pilot.press("enter")
+        await on_screen(pilot, ClientFileScreen)
+        commands = {c.title.split(" (")[0]: c for c in app.get_system_commands(app.screen)}
+        result = commands["Einwilligungen"].callback()
+        if inspect.isawaitable(result):
+            await result
+        await pilot.pause()
+        assert app.screen.query_one(TabbedContent).active == "consents"
+
+
+async def test_palette_by_keyboard(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_home(pilot)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await type_text(pilot, "Klient*innen")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await on_screen(pilot, CaseloadScreen)
