@@ -77,7 +77,8 @@ def validate_intake(draft: IntakeDraft, today: date) -> dict[str, str]:
     problems = validate_client(draft.client, today)
     if draft.first_contact_on > today:
         problems["first_contact_on"] = "Der Erstkontakt kann nicht in der Zukunft liegen."
-    if draft.client.birth_date and draft.first_contact_on < draft.client.birth_date:
+    birth = draft.client.birth_date
+    if birth and birth <= today and draft.first_contact_on < birth:
         problems["first_contact_on"] = "Der Erstkontakt liegt vor dem Geburtsdatum."
     if draft.access_route not in catalog("access_routes"):
         problems["access_route"] = f"Unbekannter Zugangsweg {draft.access_route!r}."

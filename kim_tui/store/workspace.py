@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import event, func, or_, update
+from sqlalchemy import and_, event, func, or_, update
+from sqlalchemy import case as sql_case
+from sqlalchemy import select as sql_select
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
@@ -34,7 +36,6 @@ from kim_tui.domain.model import (
     ConsentForm,
     ConsentPurpose,
     ConsentView,
-    DueGroup,
     DuplicateCandidate,
     FollowUpDraft,
     FollowUpPage,
@@ -390,36 +391,51 @@ class Workspace(CaseWork):
             where: list[Any] = [col(FollowUp.open) == 1]
             if needle:
                 where.append(col(FollowUp.search_key).like(_like(needle), escape="\\"))
-            counts = {group: 0 for group in DueGroup}
-            for group, (lo, hi) in bounds.items():
-                if lo is not None and hi is not None and lo > hi:
-                    continue
-                cond = list(where)
+            # One pass over the covering index counts every group at once.
+            sums = []
+            for lo, hi in bounds.values():
+                cond = []
                 if lo is not None:
                     cond.append(col(FollowUp.due_on) >= lo)
                 if hi is not None:
                     cond.append(col(FollowUp.due_on) <= hi)
-                counts[group] = int(s.exec(select(func.count()).where(*cond)).one())
-            rows = s.exec(
-                select(FollowUp)
-                .where(*where)
-                .order_by(col(FollowUp.due_on), col(FollowUp.client_name), col(FollowUp.id))
-                .offset(offset)
-                .limit(limit)
-            ).all()
+                sums.append(func.coalesce(func.sum(sql_case((and_(*cond), 1), else_=0)), 0))
+            row = s.exec(select(*sums).where(*where)).one()
+            counts = {group: int(n) for group, n in zip(bounds, row, strict=True)}
+            # Core statement on the session's connection: the list needs tuples, not ORM rows.
+            rows = (
+                s.connection()
+                .execute(
+                    sql_select(
+                        col(FollowUp.id),
+                        col(FollowUp.case_id),
+                        col(FollowUp.client_id),
+                        col(FollowUp.client_name),
+                        col(FollowUp.source),
+                        col(FollowUp.reason),
+                        col(FollowUp.due_on),
+                        col(FollowUp.original_due_on),
+                    )
+                    .where(*where)
+                    .order_by(col(FollowUp.due_on), col(FollowUp.client_name), col(FollowUp.id))
+                    .offset(offset)
+                    .limit(limit)
+                )
+                .all()
+            )
         items = tuple(
             FollowUpView(
-                id=r.id,
-                case_id=r.case_id,
-                client_id=r.client_id,
-                client_name=r.client_name,
-                source=FollowUpSource(r.source),
-                reason=r.reason,
-                due_on=r.due_on,
-                original_due_on=r.original_due_on,
-                group=fu.due_group(r.due_on, today),
+                id=fid,
+                case_id=case_id,
+                client_id=client_id,
+                client_name=name,
+                source=FollowUpSource(source),
+                reason=reason,
+                due_on=due,
+                original_due_on=original,
+                group=fu.due_group(due, today),
             )
-            for r in rows
+            for fid, case_id, client_id, name, source, reason, due, original in rows
         )
         return FollowUpPage(items=items, counts=counts, total=sum(counts.values()), offset=offset)
 
@@ -507,7 +523,18 @@ class Workspace(CaseWork):
                 where.append(col(Case.stage) != CaseStage.CLOSED.value)
             if target_group:
                 where.append(col(Case.target_groups).like(f"% {target_group} %"))
-            base = select(Client, Case).join(Case, col(Case.client_id) == col(Client.id))
+            # Plain columns, not ORM entities: building 200 full objects per keystroke cost
+            # more than the query itself.
+            base = sql_select(
+                col(Client.id),
+                col(Client.given_name),
+                col(Client.family_name),
+                col(Client.birth_date),
+                col(Case.id),
+                col(Case.stage),
+                col(Case.next_due_on),
+                col(Case.target_groups),
+            ).join(Case, col(Case.client_id) == col(Client.id))
             total = int(
                 s.exec(
                     select(func.count())
@@ -524,23 +551,25 @@ class Workspace(CaseWork):
                 ]
             else:
                 order = [col(Client.sort_key), col(Client.id)]
-            rows = s.exec(base.where(*where).order_by(*order).offset(offset).limit(limit)).all()
-            residence = self._current_residence(s, [c.id for c, _ in rows])
+            rows = (
+                s.connection()
+                .execute(base.where(*where).order_by(*order).offset(offset).limit(limit))
+                .all()
+            )
+            residence = self._current_residence(s, [r[0] for r in rows])
         items = tuple(
             ClientSummary(
-                client_id=client.id,
-                case_id=case.id,
-                display_name=display_name(client.given_name, client.family_name),
-                birth_date=client.birth_date,
-                stage=CaseStage(case.stage),
-                next_due_on=case.next_due_on,
-                target_groups=_uncodes(case.target_groups),
-                residence_status=residence[client.id].status if client.id in residence else None,
-                residence_valid_until=(
-                    residence[client.id].valid_until if client.id in residence else None
-                ),
+                client_id=client_id,
+                case_id=case_id,
+                display_name=display_name(given, family),
+                birth_date=birth,
+                stage=CaseStage(stage),
+                next_due_on=next_due,
+                target_groups=_uncodes(groups),
+                residence_status=residence[client_id][0] if client_id in residence else None,
+                residence_valid_until=(residence[client_id][1] if client_id in residence else None),
             )
-            for client, case in rows
+            for client_id, given, family, birth, case_id, stage, next_due, groups in rows
         )
         return CaseloadPage(items=items, total=total, offset=offset)
 
@@ -638,18 +667,29 @@ class Workspace(CaseWork):
         return list(session.exec(stmt.order_by(col(Case.first_contact_on).desc())).all())
 
     @staticmethod
-    def _current_residence(session: Session, client_ids: list[str]) -> dict[str, ResidenceRecord]:
+    def _current_residence(
+        session: Session, client_ids: list[str]
+    ) -> dict[str, tuple[str, date | None]]:
+        """client id → (status, valid until) of the newest residence record."""
         if not client_ids:
             return {}
-        rows = session.exec(
-            select(ResidenceRecord)
-            .where(
-                col(ResidenceRecord.client_id).in_(client_ids),
-                col(ResidenceRecord.deleted_at).is_(None),
+        rows = (
+            session.connection()
+            .execute(
+                sql_select(
+                    col(ResidenceRecord.client_id),
+                    col(ResidenceRecord.status),
+                    col(ResidenceRecord.valid_until),
+                )
+                .where(
+                    col(ResidenceRecord.client_id).in_(client_ids),
+                    col(ResidenceRecord.deleted_at).is_(None),
+                )
+                .order_by(col(ResidenceRecord.created_at))
             )
-            .order_by(col(ResidenceRecord.created_at))
-        ).all()
-        return {r.client_id: r for r in rows}  # the newest wins
+            .all()
+        )
+        return {client_id: (status, until) for client_id, status, until in rows}  # newest wins
 
     def _sync_residence(
         self, tx: _Tx, case: Case, client: Client, record: ResidenceRecord, weeks: int

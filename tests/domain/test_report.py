@@ -20,34 +20,70 @@ from kim_tui.domain.report import (
 
 
 def _coach(name: str, org: str, n: int, *, closed: int = 0) -> CoachRows:
-    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in ("client", "case", "assessment",
-                                                             "arearating", "residencerecord",
-                                                             "contactnote", "referral")}
+    rows: dict[str, list[dict[str, Any]]] = {
+        t: []
+        for t in (
+            "client",
+            "case",
+            "assessment",
+            "arearating",
+            "residencerecord",
+            "contactnote",
+            "referral",
+        )
+    }
     for i in range(n):
         cid, kid, aid = f"{name}c{i}", f"{name}k{i}", f"{name}a{i}"
-        rows["client"].append({"_id": cid, "_rev": 1, "gender": "f" if i % 2 else "m",
-                               "nationality": "SYR", "birth_year": 1990})
-        rows["case"].append({"_id": kid, "_rev": 1, "client_id": cid,
-                             "first_contact_on": "2026-02-01",
-                             "closed_on": "2026-03-01" if i < closed else None,
-                             "closure_reason": "goals_reached" if i < closed else None,
-                             "target_groups": ["catch_up"], "themes": []})
-        rows["assessment"].append({"_id": aid, "_rev": 1, "case_id": kid,
-                                   "assessed_on": "2026-02-02"})
-        rows["arearating"].append({"_id": f"{aid}r", "_rev": 1, "assessment_id": aid,
-                                   "area": "housing", "level": 3})
-        rows["residencerecord"].append({"_id": f"{cid}r1", "_rev": 1, "client_id": cid,
-                                        "status": "duldung"})
+        rows["client"].append(
+            {
+                "_id": cid,
+                "_rev": 1,
+                "gender": "f" if i % 2 else "m",
+                "nationality": "SYR",
+                "birth_year": 1990,
+            }
+        )
+        rows["case"].append(
+            {
+                "_id": kid,
+                "_rev": 1,
+                "client_id": cid,
+                "first_contact_on": "2026-02-01",
+                "closed_on": "2026-03-01" if i < closed else None,
+                "closure_reason": "goals_reached" if i < closed else None,
+                "target_groups": ["catch_up"],
+                "themes": [],
+            }
+        )
+        rows["assessment"].append(
+            {"_id": aid, "_rev": 1, "case_id": kid, "assessed_on": "2026-02-02"}
+        )
+        rows["arearating"].append(
+            {"_id": f"{aid}r", "_rev": 1, "assessment_id": aid, "area": "housing", "level": 3}
+        )
+        rows["residencerecord"].append(
+            {"_id": f"{cid}r1", "_rev": 1, "client_id": cid, "status": "duldung"}
+        )
         if i % 3 == 0:
-            rows["residencerecord"].append({"_id": f"{cid}r2", "_rev": 2, "client_id": cid,
-                                            "status": "ae_25b"})
-        rows["contactnote"].append({"_id": f"{kid}n", "_rev": 1, "case_id": kid,
-                                    "on": "2026-02-10", "kind": "phone", "minutes": 30})
+            rows["residencerecord"].append(
+                {"_id": f"{cid}r2", "_rev": 2, "client_id": cid, "status": "ae_25b"}
+            )
+        rows["contactnote"].append(
+            {
+                "_id": f"{kid}n",
+                "_rev": 1,
+                "case_id": kid,
+                "on": "2026-02-10",
+                "kind": "phone",
+                "minutes": 30,
+            }
+        )
     return CoachRows(name, org, rows)
 
 
-def _cells(coaches: list[CoachRows], threshold: int = 5, period: Period | None = None
-           ) -> dict[tuple[str, str, str, str], Any]:
+def _cells(
+    coaches: list[CoachRows], threshold: int = 5, period: Period | None = None
+) -> dict[tuple[str, str, str, str], Any]:
     cells = compute(coaches, period or Period(), threshold)
     return {(c.scope, c.scope_name, c.indicator, c.category): c for c in cells}
 
@@ -58,8 +94,13 @@ def test_indicators_are_unique_data() -> None:
 
 
 def test_counts_per_coach_organisation_total() -> None:
-    cells = _cells([_coach("A", "Caritas", 6), _coach("B", "Caritas", 6, closed=6),
-                    _coach("C", "Diakonie", 10)])
+    cells = _cells(
+        [
+            _coach("A", "Caritas", 6),
+            _coach("B", "Caritas", 6, closed=6),
+            _coach("C", "Diakonie", 10),
+        ]
+    )
     assert cells[("Gesamt", "alle", "cases_active", "gesamt")].value == 22
     assert cells[("Organisation", "Caritas", "cases_opened", "gesamt")].value == 12
     assert cells[("Coach", "B", "cases_closed", "goals_reached")].value == 6
@@ -73,8 +114,11 @@ def test_small_cells_are_masked_everywhere() -> None:
     cells = compute(coaches, Period(), 5)
     small = [c for c in cells if c.scope_name == "B" and c.indicator == "cases_active"]
     assert small and all(c.masked for c in small)
-    for text in (render_csv(cells, 5), render_table(cells, 5, Period()),
-                 render_json(cells, 5, Period())):
+    for text in (
+        render_csv(cells, 5),
+        render_table(cells, 5, Period()),
+        render_json(cells, 5, Period()),
+    ):
         assert "<5" in text
     doc = json.loads(render_json(cells, 5, Period()))
     for cell in doc["cells"]:
@@ -88,8 +132,9 @@ def test_small_cells_are_masked_everywhere() -> None:
 def test_period_filters() -> None:
     cells = _cells([_coach("A", "X", 6, closed=6)], period=Period(date(2026, 4, 1), None))
     assert ("Coach", "A", "cases_active", "gesamt") not in cells
-    cells = _cells([_coach("A", "X", 6, closed=6)],
-                   period=Period(date(2026, 2, 15), date(2026, 2, 20)))
+    cells = _cells(
+        [_coach("A", "X", 6, closed=6)], period=Period(date(2026, 2, 15), date(2026, 2, 20))
+    )
     assert cells[("Coach", "A", "cases_active", "gesamt")].value == 6
     assert ("Coach", "A", "cases_opened", "gesamt") not in cells
 

@@ -45,10 +45,12 @@ class Coach:
     private: list[str] = field(default_factory=list)  # client ids without sharing consent
     cases: dict[str, str] = field(default_factory=dict)  # client id → case id
 
-    def export(self, out: Path, *, week: str | None = None, resend: int | None = None,
-               days: int = 0) -> ExportResult:
-        return export_bundle(self.vault, out, week=week, resend=resend,
-                             now=NOW + timedelta(days=days))
+    def export(
+        self, out: Path, *, week: str | None = None, resend: int | None = None, days: int = 0
+    ) -> ExportResult:
+        return export_bundle(
+            self.vault, out, week=week, resend=resend, now=NOW + timedelta(days=days)
+        )
 
     def add_client(self, i: int, *, share: bool) -> str:
         given, family = f"Vorname{i:03d}x", f"Nachname{i:03d}y"
@@ -59,41 +61,73 @@ class Coach:
             consents.append(
                 ConsentDraft(ConsentPurpose.SHARE_COORDINATOR, FIXED_TODAY - timedelta(days=30))
             )
-        cid, case_id = self.ws.intake(IntakeDraft(
-            ClientDraft(given, family, born, gender="f", nationality="SYR",
-                        address=address, phone=phone, languages=("ara",)),
-            FIXED_TODAY - timedelta(days=40 + i),
-            legal_domains=("aufenthg",),
-            target_groups=("residence_improvement",),
-            residence=ResidenceDraft("duldung", valid_until=FIXED_TODAY + timedelta(days=90)),
-            consents=tuple(consents),
-        ))
+        cid, case_id = self.ws.intake(
+            IntakeDraft(
+                ClientDraft(
+                    given,
+                    family,
+                    born,
+                    gender="f",
+                    nationality="SYR",
+                    address=address,
+                    phone=phone,
+                    languages=("ara",),
+                ),
+                FIXED_TODAY - timedelta(days=40 + i),
+                legal_domains=("aufenthg",),
+                target_groups=("residence_improvement",),
+                residence=ResidenceDraft("duldung", valid_until=FIXED_TODAY + timedelta(days=90)),
+                consents=tuple(consents),
+            )
+        )
         note = f"Notiz-Geheimnis-{i:03d} über die Familie"
         situation = f"Lage-Geheimnis-{i:03d}"
-        self.ws.add_assessment(AssessmentDraft(case_id, FIXED_TODAY - timedelta(days=20), (
-            AreaRatingDraft("residence", 3, situation=situation),
-            AreaRatingDraft("language", 2),
-        ), assessed_by="Coach Müller"))
-        self.ws.add_goal_agreement(GoalAgreementDraft(
-            case_id, FIXED_TODAY - timedelta(days=15), FIXED_TODAY + timedelta(days=60),
-            (GoalDraft("residence", f"Ziel-Geheimnis-{i:03d}", status="achieved"),),
-        ))
-        self.ws.add_referral(ReferralDraft(case_id, "auslaenderbehoerde", "aufenthg",
-                                           f"Grund-Geheimnis-{i:03d}",
-                                           FIXED_TODAY - timedelta(days=10),
-                                           passes_identifying_data=False))
-        self.ws.add_contact(ContactDraft(case_id, FIXED_TODAY - timedelta(days=5), "in_person",
-                                         45, note=note))
+        self.ws.add_assessment(
+            AssessmentDraft(
+                case_id,
+                FIXED_TODAY - timedelta(days=20),
+                (
+                    AreaRatingDraft("residence", 3, situation=situation),
+                    AreaRatingDraft("language", 2),
+                ),
+                assessed_by="Coach Müller",
+            )
+        )
+        self.ws.add_goal_agreement(
+            GoalAgreementDraft(
+                case_id,
+                FIXED_TODAY - timedelta(days=15),
+                FIXED_TODAY + timedelta(days=60),
+                (GoalDraft("residence", f"Ziel-Geheimnis-{i:03d}", status="achieved"),),
+            )
+        )
+        self.ws.add_referral(
+            ReferralDraft(
+                case_id,
+                "auslaenderbehoerde",
+                "aufenthg",
+                f"Grund-Geheimnis-{i:03d}",
+                FIXED_TODAY - timedelta(days=10),
+                passes_identifying_data=False,
+            )
+        )
+        self.ws.add_contact(
+            ContactDraft(case_id, FIXED_TODAY - timedelta(days=5), "in_person", 45, note=note)
+        )
         self.cases[cid] = case_id
         if share:
-            consent = next(c for c in self.ws.client_file(cid).consents
-                           if c.purpose is ConsentPurpose.SHARE_COORDINATOR)
+            consent = next(
+                c
+                for c in self.ws.client_file(cid).consents
+                if c.purpose is ConsentPurpose.SHARE_COORDINATOR
+            )
             self.sharing[cid] = consent.id
         else:
             self.private.append(cid)
             self.secret_texts.update({given, family, address, phone, born.isoformat()})
-        self.secret_texts.update({note, situation, f"Ziel-Geheimnis-{i:03d}",
-                                  f"Grund-Geheimnis-{i:03d}", "Coach Müller"})
+        self.secret_texts.update(
+            {note, situation, f"Ziel-Geheimnis-{i:03d}", f"Grund-Geheimnis-{i:03d}", "Coach Müller"}
+        )
         return cid
 
     def tombstone_client(self, client_id: str) -> None:
@@ -124,8 +158,9 @@ def make_coach(directory: Path, name: str, coordinator: CoordinatorStore | None)
 
 @pytest.fixture
 def coordinator(tmp_path: Path) -> Iterator[CoordinatorStore]:
-    store, _rk = CoordinatorStore.create(tmp_path / "coord", PASSPHRASE, name="Koordinierung",
-                                         kdf_memory_kib=FAST_KDF_KIB)
+    store, _rk = CoordinatorStore.create(
+        tmp_path / "coord", PASSPHRASE, name="Koordinierung", kdf_memory_kib=FAST_KDF_KIB
+    )
     yield store
     store.close()
 

@@ -25,8 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     if "export" in names:
         return parser
 
-    def command(name: str, func: Callable[[argparse.Namespace], int], help_text: str,
-                *, vault: bool = True) -> argparse.ArgumentParser:
+    def command(
+        name: str, func: Callable[[argparse.Namespace], int], help_text: str, *, vault: bool = True
+    ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         if vault:
             p.add_argument("--vault", metavar="DIR", default=argparse.SUPPRESS)
@@ -65,9 +66,23 @@ def test_cli_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pw.write_text(PASSPHRASE + "\n")
     coord, vault_dir, out = tmp_path / "coord", tmp_path / "vault", tmp_path / "out"
     out.mkdir()
-    assert run(["coordinator", "init", "--dir", str(coord), "--passphrase-file", str(pw),
-                "--name", "Koordinierung Kreis", "--recovery-key-file",
-                str(tmp_path / "rk")]) == 0
+    assert (
+        run(
+            [
+                "coordinator",
+                "init",
+                "--dir",
+                str(coord),
+                "--passphrase-file",
+                str(pw),
+                "--name",
+                "Koordinierung Kreis",
+                "--recovery-key-file",
+                str(tmp_path / "rk"),
+            ]
+        )
+        == 0
+    )
     shown = capsys.readouterr().out
     assert "Fingerabdruck" in shown and (coord / "coordinator.pub").is_file()
 
@@ -75,13 +90,32 @@ def test_cli_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
     for i in range(7):
         consents = (ConsentDraft(ConsentPurpose.SHARE_COORDINATOR, FIXED_TODAY),) if i < 2 else ()
-        ws.intake(IntakeDraft(ClientDraft(f"V{i}", f"N{i}", None, gender="f"), FIXED_TODAY,
-                              target_groups=("catch_up",), consents=consents))
+        ws.intake(
+            IntakeDraft(
+                ClientDraft(f"V{i}", f"N{i}", None, gender="f"),
+                FIXED_TODAY,
+                target_groups=("catch_up",),
+                consents=consents,
+            )
+        )
     ws.close()
 
     common = ["--vault", str(vault_dir), "--passphrase-file", str(pw)]
-    assert run(["identity", *common, "--out", str(tmp_path / "coach.pub"),
-                "--name", "Anna", "--organisation", "Caritas"]) == 0
+    assert (
+        run(
+            [
+                "identity",
+                *common,
+                "--out",
+                str(tmp_path / "coach.pub"),
+                "--name",
+                "Anna",
+                "--organisation",
+                "Caritas",
+            ]
+        )
+        == 0
+    )
     assert run(["export", *common, "--out", str(out)]) == 1  # not connected yet
     assert "kim connect" in capsys.readouterr().out
     assert run(["connect", *common, str(coord / "coordinator.pub")]) == 0
@@ -104,8 +138,9 @@ def test_cli_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
     assert run(["coordinator", "report", *cdir, "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    total = {(c["indicator"], c["category"]): c["value"] for c in doc["cells"]
-             if c["scope"] == "Gesamt"}
+    total = {
+        (c["indicator"], c["category"]): c["value"] for c in doc["cells"] if c["scope"] == "Gesamt"
+    }
     assert total[("cases_active", "gesamt")] == 7
     assert total[("gender", "f")] == 7
     assert run(["coordinator", "report", *cdir, "--threshold", "8", "--format", "csv"]) == 0

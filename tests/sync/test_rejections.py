@@ -29,8 +29,9 @@ def bundle(coach: Coach, outbox: Path) -> ExportResult:
     return coach.export(outbox)
 
 
-def test_flipped_bits_anywhere_are_rejected(bundle: ExportResult,
-                                            coordinator: CoordinatorStore) -> None:
+def test_flipped_bits_anywhere_are_rejected(
+    bundle: ExportResult, coordinator: CoordinatorStore
+) -> None:
     data = bundle.path.read_bytes()
     rng = random.Random(48)
     header_end = 14 + int.from_bytes(data[6:10], "big")
@@ -51,8 +52,9 @@ def test_flipped_bits_anywhere_are_rejected(bundle: ExportResult,
     assert import_bundle(coordinator, data, "ok").status == IMPORTED
 
 
-def test_truncation_and_extension_are_rejected(bundle: ExportResult,
-                                               coordinator: CoordinatorStore) -> None:
+def test_truncation_and_extension_are_rejected(
+    bundle: ExportResult, coordinator: CoordinatorStore
+) -> None:
     data = bundle.path.read_bytes()
     for cut in [0, 3, 9, 10, 200, len(data) // 2, len(data) - 65, len(data) - 1]:
         outcome = import_bundle(coordinator, data[:cut], f"cut{cut}")
@@ -83,8 +85,9 @@ def test_wrong_coordinator(tmp_path: Path, coach: Coach, outbox: Path) -> None:
         other.close()
 
 
-def test_unknown_and_revoked_coach(tmp_path: Path, coordinator: CoordinatorStore,
-                                   coach: Coach, outbox: Path) -> None:
+def test_unknown_and_revoked_coach(
+    tmp_path: Path, coordinator: CoordinatorStore, coach: Coach, outbox: Path
+) -> None:
     stranger = make_coach(tmp_path / "stranger", "Fremd", None)
     try:
         from sqlmodel import Session
@@ -112,8 +115,9 @@ def test_unknown_and_revoked_coach(tmp_path: Path, coordinator: CoordinatorStore
     assert _count(coordinator) == (0, 0)
 
 
-def test_another_coachs_signature(tmp_path: Path, coordinator: CoordinatorStore, coach: Coach,
-                                  outbox: Path) -> None:
+def test_another_coachs_signature(
+    tmp_path: Path, coordinator: CoordinatorStore, coach: Coach, outbox: Path
+) -> None:
     """Bob re-signs Anna's bundle with his own key (header still names Anna): bad signature."""
     from sqlmodel import Session
 
@@ -134,8 +138,9 @@ def test_another_coachs_signature(tmp_path: Path, coordinator: CoordinatorStore,
     assert _count(coordinator) == (0, 0)
 
 
-def test_fork_is_held_back(tmp_path: Path, coordinator: CoordinatorStore, coach: Coach,
-                           outbox: Path) -> None:
+def test_fork_is_held_back(
+    tmp_path: Path, coordinator: CoordinatorStore, coach: Coach, outbox: Path
+) -> None:
     """A laptop restored from an old backup makes a different bundle 2: reported, held back."""
     import shutil
 
@@ -154,7 +159,9 @@ def test_fork_is_held_back(tmp_path: Path, coordinator: CoordinatorStore, coach:
     coach.add_client(2, share=False)
     p2 = coach.export(outbox, days=7).path
     assert [import_bundle(coordinator, p.read_bytes(), p.name).status for p in (p1, p2)] == [
-        IMPORTED, IMPORTED]
+        IMPORTED,
+        IMPORTED,
+    ]
     before = _count(coordinator)
 
     old = Vault.open(backup, PASSPHRASE)

@@ -24,8 +24,10 @@ def _records(store: CoordinatorStore) -> dict[tuple[str, str], SyncRecord]:
 
 def _snapshot(store: CoordinatorStore) -> list[tuple[object, ...]]:
     with store.session() as s:
-        rows = [(r.coach, r.table, r.id, r.revision, r.deleted, r.data)
-                for r in s.exec(select(SyncRecord)).all()]
+        rows = [
+            (r.coach, r.table, r.id, r.revision, r.deleted, r.data)
+            for r in s.exec(select(SyncRecord)).all()
+        ]
         rows += [(b.coach, b.seq, b.link) for b in s.exec(select(ImportedBundle)).all()]
     return sorted(rows, key=repr)
 
@@ -37,15 +39,17 @@ def _plaintext(store: CoordinatorStore, path: Path) -> str:
     from kim_tui.sync import identity
 
     suite = Suite(KEM.MLKEM768_X25519, KDF.HKDF_SHA256, AEAD.AES_256_GCM)
-    raw = suite.decrypt(parsed.ciphertext, identity.kem_private(store.kem_private()),
-                        info=parsed.header_bytes)
+    raw = suite.decrypt(
+        parsed.ciphertext, identity.kem_private(store.kem_private()), info=parsed.header_bytes
+    )
     text = zlib.decompress(raw).decode("utf-8")
     # Both the JSON text (\u escapes) and its decoded values.
     return text + json.dumps(json.loads(text), ensure_ascii=False)
 
 
-def test_round_trip_personal_only_with_consent(coach: Coach, coordinator: CoordinatorStore,
-                                               outbox: Path) -> None:
+def test_round_trip_personal_only_with_consent(
+    coach: Coach, coordinator: CoordinatorStore, outbox: Path
+) -> None:
     for i in range(6):
         coach.add_client(i, share=i % 2 == 0)
     result = coach.export(outbox)
@@ -80,8 +84,9 @@ def test_round_trip_personal_only_with_consent(coach: Coach, coordinator: Coordi
     assert {c["client_id"] for c in cases} == client_ids
 
 
-def test_replay_and_resend_change_nothing(coach: Coach, coordinator: CoordinatorStore,
-                                          outbox: Path, tmp_path: Path) -> None:
+def test_replay_and_resend_change_nothing(
+    coach: Coach, coordinator: CoordinatorStore, outbox: Path, tmp_path: Path
+) -> None:
     for i in range(3):
         coach.add_client(i, share=i == 0)
     first = coach.export(outbox)
@@ -104,8 +109,9 @@ def test_replay_and_resend_change_nothing(coach: Coach, coordinator: Coordinator
     assert _snapshot(coordinator) == before
 
 
-def test_gap_reported_until_filled_out_of_order(coach: Coach, coordinator: CoordinatorStore,
-                                                outbox: Path, tmp_path: Path) -> None:
+def test_gap_reported_until_filled_out_of_order(
+    coach: Coach, coordinator: CoordinatorStore, outbox: Path, tmp_path: Path
+) -> None:
     paths = []
     for week in range(4):
         coach.add_client(week, share=week % 2 == 0)
@@ -122,8 +128,9 @@ def test_gap_reported_until_filled_out_of_order(coach: Coach, coordinator: Coord
     assert sum(1 for t, _ in _records(coordinator) if t == "client") == 4
 
 
-def test_shuffled_import_with_withdrawal(coach: Coach, coordinator: CoordinatorStore,
-                                         outbox: Path) -> None:
+def test_shuffled_import_with_withdrawal(
+    coach: Coach, coordinator: CoordinatorStore, outbox: Path
+) -> None:
     paths = []
     first_client = coach.add_client(0, share=True)
     for week in range(4):
@@ -143,8 +150,9 @@ def test_shuffled_import_with_withdrawal(coach: Coach, coordinator: CoordinatorS
     assert not any(c["personal"] for c in clients)  # the withdrawal won, whatever the order
 
 
-def test_withdrawn_consent_replaces_personal_record(coach: Coach, coordinator: CoordinatorStore,
-                                                    outbox: Path) -> None:
+def test_withdrawn_consent_replaces_personal_record(
+    coach: Coach, coordinator: CoordinatorStore, outbox: Path
+) -> None:
     cid = coach.add_client(1, share=True)
     p1 = coach.export(outbox).path
     assert import_bundle(coordinator, p1.read_bytes(), p1.name).status == IMPORTED
@@ -165,8 +173,9 @@ def test_withdrawn_consent_replaces_personal_record(coach: Coach, coordinator: C
     assert "Vorname001x" not in everything and "Geheimweg" not in everything
 
 
-def test_tombstone_deletes_at_coordinator(coach: Coach, coordinator: CoordinatorStore,
-                                          outbox: Path) -> None:
+def test_tombstone_deletes_at_coordinator(
+    coach: Coach, coordinator: CoordinatorStore, outbox: Path
+) -> None:
     cid = coach.add_client(1, share=True)
     coach.add_client(2, share=False)
     p1 = coach.export(outbox).path
@@ -182,8 +191,9 @@ def test_tombstone_deletes_at_coordinator(coach: Coach, coordinator: Coordinator
     assert "Vorname001x" not in everything
 
 
-def test_empty_week_still_makes_a_bundle(coach: Coach, coordinator: CoordinatorStore,
-                                         outbox: Path) -> None:
+def test_empty_week_still_makes_a_bundle(
+    coach: Coach, coordinator: CoordinatorStore, outbox: Path
+) -> None:
     coach.add_client(1, share=False)
     coach.export(outbox)
     empty = coach.export(outbox, days=7)
@@ -199,6 +209,7 @@ def test_export_progress_is_reported(coach: Coach, outbox: Path) -> None:
     for i in range(3):
         coach.add_client(i, share=False)
     seen: list[tuple[int, int]] = []
-    export_bundle(coach.vault, outbox, now=NOW + timedelta(days=1),
-                  progress=lambda d, t: seen.append((d, t)))
+    export_bundle(
+        coach.vault, outbox, now=NOW + timedelta(days=1), progress=lambda d, t: seen.append((d, t))
+    )
     assert seen and seen[-1][0] == seen[-1][1] > 0

@@ -43,8 +43,9 @@ def test_vectors_decode_with_our_reader() -> None:
 
 
 def _labeled_extract(suite_id: bytes, salt: bytes, label: bytes, ikm: bytes) -> bytes:
-    return hmac.new(salt or b"\0" * 32, b"HPKE-v1" + suite_id + label + ikm,
-                    hashlib.sha256).digest()
+    return hmac.new(
+        salt or b"\0" * 32, b"HPKE-v1" + suite_id + label + ikm, hashlib.sha256
+    ).digest()
 
 
 def _labeled_expand(suite_id: bytes, prk: bytes, label: bytes, info: bytes, n: int) -> bytes:
@@ -61,15 +62,16 @@ def test_vectors_decode_with_an_independent_reader() -> None:
     keys, data, payload = _load()
     magic, version, hlen = struct.unpack_from(">4sHI", data, 0)
     assert (magic, version) == (b"KIMB", 1)
-    header_bytes = data[10:10 + hlen]
+    header_bytes = data[10 : 10 + hlen]
     (clen,) = struct.unpack_from(">I", data, 10 + hlen)
-    ct = data[14 + hlen:14 + hlen + clen]
-    sig = data[14 + hlen + clen:]
+    ct = data[14 + hlen : 14 + hlen + clen]
+    sig = data[14 + hlen + clen :]
     assert len(sig) == 64 and len(data) == 14 + hlen + clen + 64
     header = json.loads(header_bytes)
     assert json.dumps(header, sort_keys=True, separators=(",", ":")).encode() == header_bytes
     ed25519.Ed25519PublicKey.from_public_bytes(bytes.fromhex(keys["coach_sign_public"])).verify(
-        sig, data[:14 + hlen + clen])
+        sig, data[: 14 + hlen + clen]
+    )
     assert hashlib.sha256(bytes.fromhex(keys["coach_sign_public"])).hexdigest() == header["coach"]
 
     sk = bytes.fromhex(keys["coordinator_kem_private"])
@@ -82,8 +84,11 @@ def test_vectors_decode_with_an_independent_reader() -> None:
     ss_x = sk_x.exchange(x25519.X25519PublicKey.from_public_bytes(ct_x))
     shared = hashlib.sha3_256(ss_m + ss_x + ct_x + pk_x + b"\\.//^\\").digest()
     suite_id = b"HPKE" + bytes.fromhex("647a") + bytes.fromhex("0001") + bytes.fromhex("0002")
-    context = (b"\x00" + _labeled_extract(suite_id, b"", b"psk_id_hash", b"")
-               + _labeled_extract(suite_id, b"", b"info_hash", header_bytes))
+    context = (
+        b"\x00"
+        + _labeled_extract(suite_id, b"", b"psk_id_hash", b"")
+        + _labeled_extract(suite_id, b"", b"info_hash", header_bytes)
+    )
     secret = _labeled_extract(suite_id, shared, b"secret", b"")
     key = _labeled_expand(suite_id, secret, b"key", context, 32)
     nonce = _labeled_expand(suite_id, secret, b"base_nonce", context, 12)
