@@ -160,22 +160,27 @@ class KimApp(App[int]):
         from kim_tui.screens.unlock import UnlockScreen
 
         self.theme = "textual-dark"
-        self.push_screen(UnlockScreen(first=True), callback=self._after_first_unlock)
+        self.push_screen(UnlockScreen(first=True))
         self._preload_store()
         if self.config.idle_lock_minutes > 0:
             self.set_interval(5, self._check_idle)
 
     @work(thread=True, exit_on_error=False, group="preload")
     def _preload_store(self) -> None:
-        # Import SQLAlchemy/SQLCipher/Alembic while the coach types the passphrase.
+        # While the coach types the passphrase: import SQLAlchemy/SQLCipher/Alembic and the
+        # screens, and load catalogs and this year's holidays, so unlocking only opens the vault.
+        import kim_tui.screens.client_file  # noqa: F401
+        import kim_tui.screens.follow_ups  # noqa: F401
         import kim_tui.store.session  # noqa: F401
         import kim_tui.store.workspace  # noqa: F401
+        from kim_tui.domain.catalogs import CATALOG_NAMES, catalog
+        from kim_tui.domain.scheduling import WorkingDays
+        from kim_tui.store import migrate
 
-    def _after_first_unlock(self, _result: bool | None) -> None:
-        from kim_tui.screens.follow_ups import FollowUpsScreen
-
-        self.unlocked_once = True
-        self.push_screen(FollowUpsScreen())
+        for name in CATALOG_NAMES:
+            catalog(name)
+        WorkingDays().is_working_day(self.today())
+        migrate.head_revision()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown)):

@@ -8,6 +8,7 @@ Wiedervorlagen) that lands on a weekend or an NRW public holiday moves to the ne
 from __future__ import annotations
 
 import calendar as _calendar
+import functools
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -20,22 +21,21 @@ _MAX_SEARCH_DAYS = 31
 """Upper bound for the working-day search (no real calendar has this many days off in a row)."""
 
 
+@functools.cache
+def _state_holidays(subdiv: str, year: int) -> holidays.HolidayBase:
+    """One year's public holidays of a German state; shared by every calendar (read-only)."""
+    return holidays.country_holidays("DE", subdiv=subdiv, years=year, expand=False, language="de")
+
+
 class WorkingDays:
     """Working-day calendar for one German state (default: NW), caching holidays per year."""
 
     def __init__(self, subdiv: str = "NW") -> None:
         """Create a calendar for the German state ``subdiv`` (ISO 3166-2 code without ``DE-``)."""
         self.subdiv = subdiv
-        self._years: dict[int, holidays.HolidayBase] = {}
 
     def _holidays(self, year: int) -> holidays.HolidayBase:
-        cached = self._years.get(year)
-        if cached is None:
-            cached = holidays.country_holidays(
-                "DE", subdiv=self.subdiv, years=year, expand=False, language="de"
-            )
-            self._years[year] = cached
-        return cached
+        return _state_holidays(self.subdiv, year)
 
     def holiday_name(self, d: date) -> str | None:
         """Return the German name of the public holiday on ``d``, or None."""

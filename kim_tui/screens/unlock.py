@@ -109,7 +109,14 @@ class UnlockScreen(Screen[bool]):
 
     def _unlocked(self) -> None:
         self.app.failed_unlocks = 0  # type: ignore[attr-defined]
-        self.dismiss(True)
+        if self.first:
+            # Replace this screen by the home screen in one step: no blank frame in between.
+            from kim_tui.screens.follow_ups import FollowUpsScreen
+
+            self.app.unlocked_once = True  # type: ignore[attr-defined]
+            self.app.switch_screen(FollowUpsScreen())
+        else:
+            self.dismiss(True)
 
     def _wrong(self) -> None:
         app = self.app
