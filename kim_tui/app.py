@@ -73,6 +73,15 @@ APP_ACTIONS: tuple[UiAction, ...] = (
         "Neue Klient*in aufnehmen (Erstberatung)",
         "Take in a new client",
     ),
+    UiAction(
+        "app.export",
+        "f5",
+        "export",
+        "Wochenpaket",
+        "Weekly bundle",
+        "Verschlüsseltes Wochenpaket für die Koordinierung schreiben",
+        "Write the encrypted weekly bundle for the coordinator",
+    ),
     UiAction("app.quit", "ctrl+q", "quit", "Beenden", "Quit", show=False, priority=True),
     UiAction(
         "app.language",
@@ -340,6 +349,12 @@ class KimApp(App[int]):
         )
         if hasattr(self.screen, "reload"):
             self.screen.reload()
+
+    def action_export(self) -> None:
+        from kim_tui.screens.export import ExportScreen
+
+        if self.is_unlocked:
+            self._go_to(ExportScreen)
 
     def _go_to(self, screen_type: type[Screen[None]]) -> None:
         """Bring a main screen to the top: reuse it from the stack instead of stacking copies."""

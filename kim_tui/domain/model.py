@@ -426,3 +426,25 @@ class ClosureDraft:
     """Code from the closure-reason catalog."""
     evaluations: tuple[tuple[str, str, str], ...] = ()
     """(goal id, final status, evaluation text) per goal."""
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the export screen shows about the weekly bundle (Wochenpaket)."""
+
+    has_identity: bool
+    coordinator_name: str | None
+    coordinator_fingerprint: str | None
+    last_seq: int
+    last_week: str | None
+    last_created_at: str | None
+    pending_revisions: int
+    """Write transactions since the last bundle (0: nothing new to send)."""
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    path: str
+    seq: int
+    week: str
+    records: int

@@ -380,13 +380,63 @@ def render_json(cells: Sequence[Cell], threshold: int, period: Period) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
+_CATALOG_OF = {
+    "cases_closed": "closure_reasons",
+    "target_groups": "target_groups",
+    "gender": "genders",
+    "residence_intake": "residence_statuses",
+    "residence_now": "residence_statuses",
+    "residence_changes": "residence_statuses",
+    "goals_set": "priority_areas",
+    "goals_achieved": "priority_areas",
+    "referral_agencies": "agencies",
+    "contacts": "contact_kinds",
+    "contact_hours": "contact_kinds",
+    "themes": "themes",
+}
+
+
+def category_label(indicator: str, category: str) -> str:
+    """The German label of a report category (the catalog code stays in CSV and JSON)."""
+    from kim_tui.domain.catalogs import catalog
+    from kim_tui.domain.geo import country_name
+
+    if indicator == "nationality":
+        return country_name(category)
+    if indicator in ("need_first", "need_latest"):
+        area, sep, level = category.partition(": Stufe ")
+        return f"{catalog('priority_areas').label(area)}{sep}{level}"
+    if indicator == "referrals":
+        domain, sep, status = category.partition(" / ")
+        statuses = catalog("referral_statuses")
+        return f"{catalog('legal_domains').label(domain)}{sep}{statuses.label(status)}"
+    name = _CATALOG_OF.get(indicator)
+    if name is None:
+        return category
+    if indicator == "residence_changes":
+        before, sep, after = category.partition(" → ")
+        return f"{catalog(name).label(before)}{sep}{catalog(name).label(after)}"
+    if indicator == "themes" and category.startswith("text:"):
+        return category[len("text:") :]
+    return catalog(name).label(category)
+
+
 def render_csv(cells: Sequence[Cell], threshold: int) -> str:
     """Semicolon CSV (German Excel), one row per cell; masked values as ``<N``."""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["Ebene", "Name", "Kennzahl", "Kategorie", "Wert"])
+    writer.writerow(["Ebene", "Name", "Kennzahl", "Kategorie", "Code", "Wert"])
     for c in cells:
-        writer.writerow([c.scope, c.scope_name, c.label, c.category, c.display(threshold)])
+        writer.writerow(
+            [
+                c.scope,
+                c.scope_name,
+                c.label,
+                category_label(c.indicator, c.category),
+                c.category,
+                c.display(threshold),
+            ]
+        )
     return buf.getvalue()
 
 
@@ -406,7 +456,7 @@ def render_table(cells: Sequence[Cell], threshold: int, period: Period) -> str:
         if c.label != label:
             label = c.label
             lines.append(f"  {label}")
-        lines.append(f"    {c.category:<40} {c.display(threshold):>8}")
+        lines.append(f"    {category_label(c.indicator, c.category):<46} {c.display(threshold):>8}")
     lines += ["", *need_chart(cells, threshold)]
     return "\n".join(lines) + "\n"
 
@@ -430,11 +480,16 @@ def need_chart(cells: Sequence[Cell], threshold: int) -> list[str]:
     if not areas:
         return []
     out = ["Bedarf je Handlungsfeld (Mittel 0–3; ░ erste, █ letzte Bestandsaufnahme)"]
+    from kim_tui.domain.catalogs import catalog
+
     for area in areas:
+        name = catalog("priority_areas").label(area)[:28]
         for ind, ch in (("need_first", "░"), ("need_latest", "█")):
             total, n = sums.get((area, ind), [0, 0])
             mean = total / n if n else 0.0
-            out.append(f"  {area:<14} {ch * round(mean * 10):<30} {mean:.1f}".replace(".", ","))
+            bar = f"{ch * round(mean * 10):<30} {mean:.1f}".replace(".", ",")
+            out.append(f"  {name:<28} {bar}")
+            name = ""
     return out
 
 

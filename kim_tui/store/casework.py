@@ -89,6 +89,14 @@ class CaseWork:
             source_id: str | None = None,
         ) -> None: ...
         def _refresh_case(self, tx: _Tx, case: Case) -> None: ...
+        def _audit_only(
+            self,
+            action: str,
+            entity: str,
+            entity_id: str | None = None,
+            case_id: str | None = None,
+            detail: str = "",
+        ) -> None: ...
 
     # -- assessment --------------------------------------------------------------------------
 
@@ -253,8 +261,7 @@ class CaseWork:
                 {"path": f"{target} lässt sich nicht schreiben: {exc.strerror}"}
             ) from None
         # The export is audited (DP-11), without the path: it may contain the client's name.
-        with self._write("goalagreement.print", "goalagreement", agreement_id, case_id=case.id):
-            pass
+        self._audit_only("goalagreement.print", "goalagreement", agreement_id, case.id)
         return str(target)
 
     def goal_agreements(self, case_id: str) -> tuple[GoalAgreementView, ...]:

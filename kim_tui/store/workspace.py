@@ -37,6 +37,7 @@ from kim_tui.domain.model import (
     ConsentPurpose,
     ConsentView,
     DuplicateCandidate,
+    ExportSummary,
     FollowUpDraft,
     FollowUpPage,
     FollowUpSource,
@@ -45,6 +46,7 @@ from kim_tui.domain.model import (
     IntakeDraft,
     ResidenceDraft,
     ResidenceView,
+    SyncStatus,
 )
 from kim_tui.domain.scheduling import DEFAULT_RESIDENCE_REMINDER_WEEKS, WorkingDays
 from kim_tui.domain.stage import derive_stage
@@ -629,8 +631,54 @@ class Workspace(CaseWork):
                 themes=themes_of(case),
                 facts=facts_of(client),
             )
-        self._audit_read("client.open", "client", client_id, case.id)
+        self._audit_only("client.open", "client", client_id, case.id)
         return view
+
+    # -- weekly bundle ---------------------------------------------------------------------
+
+    def sync_status(self) -> SyncStatus:
+        """Identity, connected coordinator and what the next bundle would carry."""
+        from kim_tui.sync import coach_state as cs
+        from kim_tui.sync.identity import display_fingerprint
+
+        with self._read() as s:
+            has_identity = cs.get(s, cs.SIGN_KEY) is not None
+            try:
+                coordinator = cs.coordinator(s)
+            except cs.SyncSetupError:
+                coordinator = None
+            seq = cs.last_seq(s)
+            last = cs.sent_bundle(s, seq) if seq else None
+            pending = cs.current_revision(s) - (last.rev_upto if last else 0)
+        return SyncStatus(
+            has_identity=has_identity,
+            coordinator_name=coordinator.name if coordinator else None,
+            coordinator_fingerprint=(
+                display_fingerprint(coordinator.fingerprint) if coordinator else None
+            ),
+            last_seq=seq,
+            last_week=last.week if last else None,
+            last_created_at=last.created_at if last else None,
+            pending_revisions=max(0, pending),
+        )
+
+    def export_weekly(
+        self, out_dir: str, progress: Callable[[int, int], None] | None = None
+    ) -> ExportSummary:
+        """Write the next weekly bundle to `out_dir` (atomic; signed; encrypted)."""
+        from pathlib import Path
+
+        from kim_tui.sync import coach_state as cs
+        from kim_tui.sync.exporter import export_bundle
+
+        target = Path(out_dir).expanduser()
+        try:
+            result = export_bundle(self.vault, target, progress=progress)
+        except cs.SyncSetupError as exc:
+            raise ValidationError({"export": str(exc)}) from None
+        self._audit_only("bundle.export", "bundle", detail=str(result.header.seq))
+        header = result.header
+        return ExportSummary(str(result.path), header.seq, header.week, sum(header.counts.values()))
 
     # -- audit -------------------------------------------------------------------------------
 
@@ -644,10 +692,26 @@ class Workspace(CaseWork):
                 for e in s.exec(stmt).all()
             )
 
-    def _audit_read(self, action: str, entity: str, entity_id: str, case_id: str) -> None:
-        # A read gets an audit event but no revision: it changes no record that syncs.
+    def _audit_only(
+        self,
+        action: str,
+        entity: str,
+        entity_id: str | None = None,
+        case_id: str | None = None,
+        detail: str = "",
+    ) -> None:
+        """An audit event for something that changes no synced record (a read, a print, an
+        export): no new revision, so it does not make the next bundle look non-empty."""
         with Session(self.vault.engine) as s:
-            s.add(AuditEvent(action=action, entity=entity, entity_id=entity_id, case_id=case_id))
+            s.add(
+                AuditEvent(
+                    action=action,
+                    entity=entity,
+                    entity_id=entity_id,
+                    case_id=case_id,
+                    detail=detail,
+                )
+            )
             s.commit()
 
     # -- internals ---------------------------------------------------------------------------

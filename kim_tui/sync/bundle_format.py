@@ -283,7 +283,11 @@ def open_payload(parsed: ParsedBundle, kem_private_raw: bytes) -> list[dict[str,
         if inflater.unconsumed_tail or not inflater.eof or inflater.unused_data:
             raise BundleError("corrupt", "Nutzdaten unvollständig oder zu groß")
         doc = json.loads(plain.decode("utf-8"))
-    except (zlib.error, UnicodeDecodeError, ValueError):
+        # A lone surrogate ("\\ud800") decodes but can never be stored (UnicodeEncodeError),
+        # and nesting deeper than Python's recursion limit cannot be decoded or re-encoded:
+        # both are a damaged payload, not a crash of the import.
+        json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    except (zlib.error, UnicodeDecodeError, ValueError, RecursionError):
         raise BundleError("corrupt", "Nutzdaten unlesbar") from None
     records = doc.get("records") if isinstance(doc, dict) else None
     if not isinstance(records, list) or not all(_valid_record(r) for r in records):

@@ -1,0 +1,154 @@
+"""Wochenpaket: write the weekly encrypted, signed bundle for the coordinator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, ProgressBar, Static
+
+from kim_tui.actions import UiAction, bindings
+from kim_tui.domain.model import ExportSummary, SyncStatus
+from kim_tui.i18n import tr
+
+
+class ExportScreen(Screen[None]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
+        UiAction(
+            "export.run",
+            "ctrl+e",
+            "export",
+            "Paket erstellen",
+            "Create bundle",
+            "Wochenpaket für die Koordinierung schreiben",
+            "Write the weekly bundle for the coordinator",
+            priority=True,
+        ),
+        UiAction("export.back", "escape", "back", "Zurück", "Back"),
+    )
+    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    HELP = tr(
+        "Das Wochenpaket enthält alle Änderungen seit dem letzten Paket, verschlüsselt für die "
+        "Koordinierung und signiert. Personen ohne Einwilligung zur Weitergabe reisen nur "
+        "pseudonymisiert (ohne Namen, Adresse, Notizen).",
+        "The weekly bundle holds every change since the last one, encrypted to the coordinator "
+        "and signed. Clients without sharing consent travel pseudonymised only.",
+    )
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(classes="form"):
+            yield Static("", id="sync-status")
+            yield Static(
+                tr("Zielverzeichnis (z. B. USB-Stick)", "Target folder (e.g. USB stick)"),
+                classes="field-label",
+            )
+            yield Input(str(Path.home()), id="out_dir", compact=True)
+            yield ProgressBar(total=100, show_eta=False, id="progress")
+            yield Static("", id="result")
+            yield Static(
+                tr("Strg+E Paket erstellen · Esc zurück", "Ctrl+E create bundle · Esc back"),
+                classes="muted",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = tr("Wochenpaket", "Weekly bundle")
+        self.refresh_status()
+        self.query_one("#out_dir", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        if self.app.is_unlocked:  # type: ignore[attr-defined]
+            self.refresh_status()
+
+    def refresh_status(self) -> None:
+        status: SyncStatus = self.app.workspace.sync_status()  # type: ignore[attr-defined]
+        lines = []
+        if not status.has_identity:
+            lines.append(
+                tr(
+                    "Noch keine Coach-Identität: einmalig `kim identity` ausführen.",
+                    "No coach identity yet: run `kim identity` once.",
+                )
+            )
+        if status.coordinator_fingerprint is None:
+            lines.append(
+                tr(
+                    "Keine Koordinierung verbunden: einmalig `kim connect coordinator.pub`.",
+                    "No coordinator connected: run `kim connect coordinator.pub` once.",
+                )
+            )
+        else:
+            name = status.coordinator_name or tr("Koordinierung", "coordinator")
+            lines.append(
+                tr(
+                    f"Verbunden mit: {name}, Fingerabdruck {status.coordinator_fingerprint}",
+                    f"Connected to: {name}, fingerprint {status.coordinator_fingerprint}",
+                )
+            )
+        if status.last_seq:
+            lines.append(
+                tr(
+                    f"Letztes Paket: Nr. {status.last_seq} ({status.last_week})",
+                    f"Last bundle: no. {status.last_seq} ({status.last_week})",
+                )
+            )
+        else:
+            lines.append(tr("Noch kein Paket erstellt.", "No bundle yet."))
+        lines.append(
+            tr(
+                f"Änderungen seit dem letzten Paket: {status.pending_revisions}",
+                f"Changes since the last bundle: {status.pending_revisions}",
+            )
+        )
+        self.query_one("#sync-status", Static).update(Text("\n".join(lines)))
+
+    @on(Input.Submitted, "#out_dir")
+    def submitted(self) -> None:
+        self.action_export()
+
+    def action_export(self) -> None:
+        out_dir = self.query_one("#out_dir", Input).value.strip()
+        self.query_one("#result", Static).update(tr("Erstelle Paket …", "Creating bundle …"))
+        self._export(out_dir)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _export(self, out_dir: str) -> None:
+        from kim_tui.store.errors import VaultError
+
+        bar = self.query_one("#progress", ProgressBar)
+
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(bar.update, total=max(total, 1), progress=done)
+
+        try:
+            summary = self.app.workspace.export_weekly(out_dir, progress)  # type: ignore[attr-defined]
+        except VaultError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._done, summary)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#result", Static).update(Text(message, style="bold red"))
+
+    def _done(self, summary: ExportSummary) -> None:
+        self.query_one("#result", Static).update(
+            Text(
+                tr(
+                    f"Paket {summary.seq} ({summary.week}) mit {summary.records} Datensätzen "
+                    f"geschrieben:\n{summary.path}",
+                    f"Bundle {summary.seq} ({summary.week}) with {summary.records} records "
+                    f"written:\n{summary.path}",
+                ),
+                style="bold green",
+            )
+        )
+        self.refresh_status()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
