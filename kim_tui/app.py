@@ -174,6 +174,12 @@ class KimApp(App[int]):
         if self.config.idle_lock_minutes > 0:
             self.set_interval(5, self._check_idle)
 
+    def home_screen(self) -> Screen[None]:
+        """The screen the coach lands on after the first unlock."""
+        from kim_tui.screens.follow_ups import FollowUpsScreen
+
+        return FollowUpsScreen()
+
     @work(thread=True, exit_on_error=False, group="preload")
     def _preload_store(self) -> None:
         # While the coach types the passphrase: import SQLAlchemy/SQLCipher/Alembic and the

@@ -111,10 +111,8 @@ class UnlockScreen(Screen[bool]):
         self.app.failed_unlocks = 0  # type: ignore[attr-defined]
         if self.first:
             # Replace this screen by the home screen in one step: no blank frame in between.
-            from kim_tui.screens.follow_ups import FollowUpsScreen
-
             self.app.unlocked_once = True  # type: ignore[attr-defined]
-            self.app.switch_screen(FollowUpsScreen())
+            self.app.switch_screen(self.app.home_screen())  # type: ignore[attr-defined]
         else:
             self.dismiss(True)
 

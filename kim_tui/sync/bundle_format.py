@@ -140,7 +140,7 @@ class BundleHeader:
         """Parse and validate header bytes; they must be exactly the canonical encoding."""
         try:
             doc = json.loads(data.decode("ascii"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):  # "[[[[…": too deep to decode
             raise BundleError("corrupt", "Kopf ist kein gültiges JSON") from None
         if not isinstance(doc, dict) or set(doc) != HEADER_KEYS:
             raise BundleError("corrupt", "Kopf hat nicht die erwarteten Felder")

@@ -276,6 +276,8 @@ def register_sync_commands(sub: Any, command: Command) -> None:
     c = coord("import", cmd_coordinator_import, "Wochenpakete einlesen")
     c.add_argument("files", metavar="FILE", nargs="+")
 
+    coord("ui", cmd_coordinator_ui, "Oberfläche der Koordinierung öffnen (Import und Bericht)")
+
     c = coord("report", cmd_coordinator_report, "Kennzahlen ausgeben (kleine Zellen maskiert)")
     c.add_argument("--from", dest="date_from", metavar="DATE")
     c.add_argument("--to", dest="date_to", metavar="DATE")
@@ -289,9 +291,16 @@ def register_sync_commands(sub: Any, command: Command) -> None:
     )
 
 
+def cmd_coordinator_ui(args: argparse.Namespace) -> int:
+    """Open the coordinator's screens (import with progress, report with chart)."""
+    from kim_tui.coordinator_app import run_coordinator_app
+
+    return run_coordinator_app(_coord_dir(args), language=getattr(args, "lang", None))
+
+
 def _group_help(args: argparse.Namespace) -> int:
     print(
-        "Bitte einen Befehl angeben: kim coordinator {init,enroll,import,report} --help",
+        "Bitte einen Befehl angeben: kim coordinator {init,enroll,import,report,ui} --help",
         file=sys.stderr,
     )
     return 2

@@ -1,0 +1,211 @@
+"""The coordinator's screen: import weekly bundles (with progress) and read the report."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    ProgressBar,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+
+from kim_tui.actions import UiAction, bindings
+from kim_tui.domain.dates import parse_date
+from kim_tui.i18n import tr
+from kim_tui.widgets.literal import literal
+
+STATUS_STYLE = {"imported": "green", "already": "dim", "held": "yellow", "rejected": "bold red"}
+
+
+class CoordinatorScreen(Screen[None]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
+        UiAction("coord.import_tab", "1", "section('pane-import')", "Import", "Import", show=False),
+        UiAction(
+            "coord.report_tab", "2", "section('pane-report')", "Bericht", "Report", show=False
+        ),
+        UiAction(
+            "coord.import",
+            "f6",
+            "import_bundles",
+            "Einlesen",
+            "Import",
+            "Alle Wochenpakete (*.kimb) des Ordners einlesen",
+            "Import every bundle (*.kimb) of the folder",
+            priority=True,
+        ),
+        UiAction(
+            "coord.report",
+            "f7",
+            "report",
+            "Bericht",
+            "Report",
+            "Kennzahlen berechnen (kleine Zellen maskiert)",
+            "Compute the indicators (small cells masked)",
+            priority=True,
+        ),
+    )
+    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    HELP = tr(
+        "Wochenpakete werden erst geprüft (Signatur des eingeschriebenen Coaches), dann "
+        "entschlüsselt und zusammengeführt; doppelte Pakete ändern nichts. Im Bericht sind "
+        "Zellen unter der Schwelle maskiert.",
+        "Bundles are verified (enrolled coach's signature), then decrypted and merged; "
+        "duplicates change nothing. Cells under the threshold are masked in the report.",
+    )
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="sections"):
+            with TabPane(tr("1 Import", "1 Import"), id="pane-import"), Vertical(classes="form"):
+                yield Static(
+                    tr(
+                        "Ordner mit Wochenpaketen (oder eine Datei)",
+                        "Folder with bundles (or one file)",
+                    ),
+                    classes="field-label",
+                )
+                yield Input(str(Path.home()), id="folder", compact=True)
+                yield ProgressBar(total=100, show_eta=False, id="progress")
+                yield DataTable(id="results", cursor_type="row")
+                yield Static("", id="gaps")
+            with TabPane(tr("2 Bericht", "2 Report"), id="pane-report"), Vertical(classes="form"):
+                with Horizontal(classes="row"):
+                    with Vertical():
+                        yield Static(tr("von", "from"), classes="field-label")
+                        yield Input(id="from", compact=True, placeholder="TT.MM.JJJJ")
+                    with Vertical():
+                        yield Static(tr("bis", "to"), classes="field-label")
+                        yield Input(id="to", compact=True, placeholder="TT.MM.JJJJ")
+                    with Vertical():
+                        yield Static(tr("Schwelle", "Threshold"), classes="field-label")
+                        yield Input("5", id="threshold", compact=True, type="integer")
+                yield Static("", id="chart")
+                yield DataTable(id="cells", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = tr("Koordinierung", "Coordinator")
+        self.query_one("#results", DataTable).add_columns(
+            tr("Datei", "File"), tr("Ergebnis", "Result")
+        )
+        cells = self.query_one("#cells", DataTable)
+        for label, width in (
+            (tr("Ebene", "Scope"), 12),
+            (tr("Name", "Name"), 18),
+            (tr("Kennzahl", "Indicator"), 36),
+            (tr("Kategorie", "Category"), 30),
+            (tr("Wert", "Value"), 8),
+        ):
+            cells.add_column(label, width=width)
+        self.query_one("#folder", Input).focus()
+        self._show_gaps()
+
+    def action_section(self, section: str) -> None:
+        self.query_one(TabbedContent).active = section
+        # Focus moves into the new pane; otherwise the pane of the focused input wins back.
+        focusable = [
+            w for w in self.query_one(f"#{section}").query("Input, DataTable") if w.focusable
+        ]
+        if focusable:
+            focusable[0].focus()
+
+    @property
+    def service(self) -> Any:
+        return self.app.coordinator  # type: ignore[attr-defined]
+
+    def _show_gaps(self) -> None:
+        lines = self.service.open_gaps()
+        self.query_one("#gaps", Static).update(
+            Text("\n".join(lines), style="yellow")
+            if lines
+            else Text(tr("Keine Lücken.", "No gaps."), style="dim")
+        )
+
+    @on(Input.Submitted, "#folder")
+    def folder_submitted(self) -> None:
+        self.action_import_bundles()
+
+    def action_import_bundles(self) -> None:
+        from kim_tui.store.errors import VaultError
+
+        self.action_section("pane-import")
+        try:
+            paths = self.service.bundle_files(self.query_one("#folder", Input).value)
+        except VaultError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if not paths:
+            self.notify(tr("Keine Wochenpakete (*.kimb) gefunden.", "No bundles (*.kimb) found."))
+            return
+        self.query_one("#results", DataTable).clear()
+        self._import(paths)
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def _import(self, paths: list[Path]) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(bar.update, total=total, progress=done)
+
+        lines = self.service.import_paths(paths, progress)
+        self.app.call_from_thread(self._imported, lines)
+
+    def _imported(self, lines: list[Any]) -> None:
+        table = self.query_one("#results", DataTable)
+        for line in lines:
+            table.add_row(
+                literal(line.name), Text(line.line, style=STATUS_STYLE.get(line.status, ""))
+            )
+        failed = sum(1 for line in lines if line.failed)
+        self.notify(
+            tr(
+                f"{len(lines)} Dateien gelesen, {failed} abgelehnt oder zurückgehalten.",
+                f"{len(lines)} files read, {failed} rejected or held.",
+            ),
+            severity="warning" if failed else "information",
+        )
+        self._show_gaps()
+
+    def action_report(self) -> None:
+        from kim_tui.store.errors import VaultError
+
+        self.action_section("pane-report")
+        try:
+            start = self._date("from")
+            end = self._date("to")
+            threshold_text = self.query_one("#threshold", Input).value.strip() or "5"
+            cells, chart = self.service.report(start, end, int(threshold_text))
+        except (ValueError, VaultError) as exc:
+            self.notify(str(exc), severity="error")
+            return
+        from kim_tui.domain.report import category_label
+
+        threshold = int(threshold_text)
+        table = self.query_one("#cells", DataTable)
+        table.clear()
+        for cell in cells:
+            table.add_row(
+                Text(cell.scope),
+                literal(cell.scope_name),
+                Text(cell.label),
+                literal(category_label(cell.indicator, cell.category), max_len=30),
+                Text(cell.display(threshold), style="dim" if cell.masked else "bold"),
+            )
+        self.query_one("#chart", Static).update(Text("\n".join(chart)))
+
+    def _date(self, field: str) -> date | None:
+        text = self.query_one(f"#{field}", Input).value.strip()
+        return parse_date(text) if text else None

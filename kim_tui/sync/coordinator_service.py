@@ -1,0 +1,105 @@
+"""The coordinator's service object for its screens: unlock, import bundles, report.
+
+Screens get plain values back (result lines, report cells); they never see the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from kim_tui.domain import report
+from kim_tui.store.errors import VaultError
+from kim_tui.sync.coordinator_store import CoordinatorStore
+from kim_tui.sync.importer import HELD, REJECTED, gaps, import_bundle
+from kim_tui.sync.report_cli import load_coach_rows
+
+
+@dataclass(frozen=True)
+class ImportLine:
+    """One file's result, as the coordinator reads it."""
+
+    name: str
+    status: str
+    """imported, already, held, rejected."""
+    line: str
+
+    @property
+    def failed(self) -> bool:
+        return self.status in (REJECTED, HELD)
+
+
+class CoordinatorService:
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self._store: CoordinatorStore | None = None
+
+    @property
+    def is_unlocked(self) -> bool:
+        return self._store is not None
+
+    @property
+    def store(self) -> CoordinatorStore:
+        if self._store is None:
+            raise VaultError("Der Speicher der Koordinierung ist gesperrt.")
+        return self._store
+
+    def unlock(self, passphrase: str) -> None:
+        """Open the coordinator store (Argon2id: call it off the UI thread)."""
+        if self._store is None:
+            self._store = CoordinatorStore.open(self.directory, passphrase)
+
+    def lock(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def release(self) -> None:
+        self.lock()
+
+    def bundle_files(self, folder: str) -> list[Path]:
+        """The bundle files (*.kimb) in a folder, sorted by name (coach, week, sequence)."""
+        path = Path(folder).expanduser()
+        if path.is_file():
+            return [path]
+        if not path.is_dir():
+            raise VaultError(f"{path} gibt es nicht.")
+        return sorted(path.glob("*.kimb"))
+
+    def import_paths(
+        self, paths: list[Path], progress: Callable[[int, int], None] | None = None
+    ) -> list[ImportLine]:
+        """Verify, decrypt and merge each file; one result line per file."""
+        lines: list[ImportLine] = []
+        for done, path in enumerate(paths, start=1):
+            try:
+                data = path.read_bytes()
+            except OSError:
+                lines.append(
+                    ImportLine(path.name, REJECTED, f"{path.name}: abgelehnt – Datei nicht lesbar")
+                )
+            else:
+                outcome = import_bundle(self.store, data, path.name)
+                lines.append(ImportLine(outcome.name, outcome.status, outcome.line))
+            if progress is not None:
+                progress(done, len(paths))
+        return lines
+
+    def open_gaps(self) -> list[str]:
+        """Missing sequence numbers per coach and held-back forks, as German lines."""
+        return gaps(self.store)
+
+    def report(
+        self, date_from: date | None, date_to: date | None, threshold: int = 5
+    ) -> tuple[list[report.Cell], list[str]]:
+        """Every indicator per coach, organisation and total, small cells masked; plus the
+        need-level chart lines."""
+        if date_from and date_to and date_from > date_to:
+            raise VaultError("„von“ liegt nach „bis“.")
+        if threshold < 1:
+            raise VaultError("Die Schwelle muss mindestens 1 sein.")
+        period = report.Period(date_from, date_to)
+        cells = report.compute(load_coach_rows(self.store), period, threshold)
+        return list(cells), report.need_chart(cells, threshold)
