@@ -1,0 +1,91 @@
+"""Weekly bundle in the UI: the coach's export screen (F5) writes a bundle with a progress bar;
+the coordinator's app imports it (result line per file) and shows the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import Session
+from textual.widgets import DataTable, Input, ProgressBar, Static
+
+from kim_tui.config import Config
+from kim_tui.coordinator_app import CoordinatorApp
+from kim_tui.screens.coordinator import CoordinatorScreen
+from kim_tui.screens.export import ExportScreen
+from kim_tui.store.vault import Vault
+from kim_tui.sync import coach_state
+from kim_tui.sync.coordinator_service import CoordinatorService
+from kim_tui.sync.coordinator_store import CoordinatorStore
+from tests.conftest import FAST_KDF_KIB, PASSPHRASE
+from tests.ui.conftest import new_app, on_screen, row_texts, type_text, unlock, unlock_home, until
+
+
+def _connect(vault_dir: Path, coord_dir: Path) -> None:
+    """Give the seeded coach vault an identity and connect it to a new coordinator."""
+    store, _rk = CoordinatorStore.create(
+        coord_dir, PASSPHRASE, name="KI Oberhausen", kdf_memory_kib=FAST_KDF_KIB
+    )
+    with Vault.open(vault_dir, PASSPHRASE) as vault, Session(vault.engine) as s:
+        pub = coach_state.ensure_identity(s, "Anna Coach", "Caritas")
+        coach_state.connect(s, store.public())
+        s.commit()
+    store.enroll(pub)
+    store.close()
+
+
+async def test_export_screen_writes_a_bundle_the_coordinator_imports(
+    ui_vault: Path, tmp_path: Path
+) -> None:
+    coord_dir = tmp_path / "coord"
+    out = tmp_path / "usb"
+    out.mkdir()
+    _connect(ui_vault, coord_dir)
+
+    app = new_app(ui_vault)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock_home(pilot)
+        await pilot.press("f5")
+        await on_screen(pilot, ExportScreen)
+        status = str(app.screen.query_one("#sync-status", Static).render())
+        assert "KI Oberhausen" in status
+        assert "Noch kein Paket erstellt." in status
+        field = app.screen.query_one("#out_dir", Input)
+        field.value = ""
+        await type_text(pilot, str(out), "out_dir")
+        await pilot.press("enter")
+        await until(pilot, lambda: list(out.glob("*.kimb")))
+        await until(pilot, lambda: "geschrieben" in str(app.screen.query_one("#result").render()))
+        bar = app.screen.query_one("#progress", ProgressBar)
+        assert bar.percentage == 1.0
+        assert "Letztes Paket: Nr. 1" in str(app.screen.query_one("#sync-status").render())
+        assert "Änderungen seit dem letzten Paket: 0" in str(
+            app.screen.query_one("#sync-status").render()
+        )
+    bundles = list(out.glob("*.kimb"))
+    assert len(bundles) == 1 and bundles[0].name.endswith("-0001.kimb")
+
+    service = CoordinatorService(coord_dir)
+    coordinator = CoordinatorApp(coord_dir, config=Config(), session=service)  # type: ignore[arg-type]
+    async with coordinator.run_test(size=(110, 40)) as pilot:
+        await unlock(pilot)
+        await on_screen(pilot, CoordinatorScreen)
+        # Coach-app keys are not part of the coordinator's app.
+        keys = set(coordinator._bindings.key_to_bindings)
+        assert "f4" not in keys and "f2" not in keys
+        coordinator.screen.query_one("#folder", Input).value = str(out)
+        await pilot.press("f6")
+        results = coordinator.screen.query_one("#results", DataTable)
+        await until(pilot, lambda: results.row_count == 1)
+        assert "importiert" in row_texts(results)[0]
+        # The same file again changes nothing.
+        await pilot.press("f6")
+        await until(pilot, lambda: results.row_count == 1 and "bereits" in row_texts(results)[0])
+        await pilot.press("f7")
+        cells = coordinator.screen.query_one("#cells", DataTable)
+        await until(pilot, lambda: cells.row_count > 0)
+        text = "\n".join(row_texts(cells))
+        assert "Fälle eröffnet" in text
+        assert "Anna Coach" in text
+        # Six clients: every category under the threshold of 5 shows as masked, never a number.
+        assert "<5" in text
+    service.release()
