@@ -29,7 +29,7 @@ import calendar as _calendar
 import functools
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from importlib import resources
@@ -184,6 +184,26 @@ class ResidenceFacts:
         if self.current_status in (None, "", _UNKNOWN_STATUS):
             return None
         return self.current_status
+
+
+def infer_starts(records: Iterable[ResidenceView], entry_on: date | None) -> list[ResidenceView]:
+    """Fill in a missing "valid from" (intake records the current status without one), given the
+    records in the order they were recorded, oldest first: the first starts at the date of
+    entry, a later one the day after its predecessor ended. What cannot be inferred stays
+    undated (and so is not counted)."""
+    records = list(records)
+    out: list[ResidenceView] = []
+    for index, record in enumerate(records):
+        if record.valid_from is None:
+            start: date | None = None
+            if index == 0:
+                start = entry_on
+            elif out[-1].valid_until is not None:
+                start = out[-1].valid_until + timedelta(days=1)
+            if start is not None and (record.valid_until is None or start <= record.valid_until):
+                record = replace(record, valid_from=start)
+        out.append(record)
+    return out
 
 
 def facts_from_records(

@@ -158,9 +158,13 @@ class GoalFormScreen(ModalScreen[GoalFormResult | None]):
         if self.new_agreement:
             try:
                 agreed_on = self._date("agreed_on", required=True)
-                review_on = self._date("review_on")
             except ValueError as exc:
                 fail(str(exc), "agreed_on")
+                return
+            try:
+                review_on = self._date("review_on")
+            except ValueError as exc:
+                fail(str(exc), "review_on")
                 return
             if agreed_on is not None and agreed_on > self.today:
                 fail(

@@ -190,6 +190,18 @@ class CaseWork:
             tx.session.info["case_id"] = case.id
             step.done_on = done_on
             tx.session.add(step)
+            if done_on is None:
+                # Ticked off in the Wiedervorlagen list (x): that follow-up is done, not just
+                # retired; reopening the step must bring the reminder back.
+                for row in tx.session.exec(
+                    select(FollowUp).where(
+                        col(FollowUp.source) == FollowUpSource.STEP.value,
+                        col(FollowUp.source_id) == step.id,
+                        col(FollowUp.case_id) == case.id,
+                    )
+                ).all():
+                    row.done_on = None
+                    tx.session.add(row)
             derived = fu.due_for_step(step.id, step.text, step.due_on, done_on, self.calendar)
             self._sync(tx, case, client, derived, source=FollowUpSource.STEP, source_id=step.id)
             self._refresh_case(tx, case)
@@ -530,6 +542,24 @@ class CaseWork:
             ).all():
                 row.open = 1
                 tx.session.add(row)
+            # Steps ticked off and referrals answered while the case was closed did not retire
+            # their follow-ups (a closed case's are all shut): derive those again.
+            client = self._get(tx.session, Client, case.client_id)
+            for agreement in _agreements(tx.session, case.id):
+                for goal in agreement.goals:
+                    for st in goal.steps:
+                        derived = fu.due_for_step(
+                            st.id, st.text, st.due_on, st.done_on, self.calendar
+                        )
+                        self._sync(
+                            tx, case, client, derived, source=FollowUpSource.STEP, source_id=st.id
+                        )
+            for referral in tx.session.exec(
+                select(Referral).where(
+                    col(Referral.case_id) == case.id, col(Referral.deleted_at).is_(None)
+                )
+            ).all():
+                self._sync_referral(tx, case, client, referral)
             self._refresh_case(tx, case)
 
     # -- helpers -----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, event, func, or_, update
@@ -952,4 +952,4 @@ def _residence_fields(draft: ResidenceDraft) -> dict[str, Any]:
     }
 
 
-__all__ = ["PAGE_SIZE", "Workspace", "display_name", "search_key", "datetime"]
+__all__ = ["PAGE_SIZE", "REVISION_SETTING", "Workspace", "display_name", "search_key"]

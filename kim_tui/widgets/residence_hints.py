@@ -21,6 +21,7 @@ from kim_tui.domain.eligibility import (
     HintStatus,
     evaluate,
     facts_from_records,
+    infer_starts,
     relevant,
 )
 from kim_tui.domain.model import ClientFile
@@ -55,9 +56,11 @@ def minor_children(file: ClientFile, today: date) -> bool | None:
 
 
 def hints_for(file: ClientFile, today: date) -> tuple[Hint, ...]:
+    # The file lists residence records newest first; the rules want them oldest first.
+    records = infer_starts(reversed(file.residence), file.facts.entry_on)
     facts = facts_from_records(
         birth_date=file.client.birth_date,
-        residence=tuple(reversed(file.residence)),  # oldest first; the newest is current
+        residence=records,
         draft=file.facts,
         minor_children_in_household=minor_children(file, today),
     )

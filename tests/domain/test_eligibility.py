@@ -726,3 +726,31 @@ def test_facts_from_store_records() -> None:
     assert h.status is HintStatus.UNCLEAR  # civic knowledge unknown
     empty = facts_from_records(birth_date=None, residence=(), draft=None)
     assert empty == ResidenceFacts()
+
+
+def test_an_undated_intake_status_counts_from_the_date_of_entry() -> None:
+    from kim_tui.domain.eligibility import infer_starts
+
+    draft = ResidenceFactsDraft(entry_on=date(2018, 3, 1))
+    records = (ResidenceView("r1", "duldung", "§ 60a AufenthG", None, date(2027, 1, 31)),)
+    facts = facts_from_records(
+        birth_date=date(1990, 1, 1),
+        residence=infer_starts(records, draft.entry_on),
+        draft=draft,
+    )
+    assert facts.current_status == "duldung"
+    assert facts.periods and facts.periods[0].valid_from == date(2018, 3, 1)
+
+
+def test_a_later_undated_status_starts_the_day_after_the_previous_one_ended() -> None:
+    from kim_tui.domain.eligibility import infer_starts
+
+    records = (
+        ResidenceView("r1", "duldung", "", date(2018, 3, 1), date(2024, 5, 31)),
+        ResidenceView("r2", "ae_25b", "", None, date(2027, 5, 31)),
+    )
+    facts = facts_from_records(
+        birth_date=date(1990, 1, 1), residence=infer_starts(records, None), draft=None
+    )
+    assert facts.current_status == "ae_25b"
+    assert [p.valid_from for p in facts.periods] == [date(2018, 3, 1), date(2024, 6, 1)]

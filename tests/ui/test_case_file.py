@@ -15,7 +15,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Select, Static, TabbedContent, TextArea
+from textual.widgets import Checkbox, DataTable, Input, Select, Static, TabbedContent, TextArea
 
 from kim_tui.domain.model import CaseStage, ContactDraft, FollowUpSource, ReferralDraft
 from kim_tui.screens.assessment_form import AssessmentFormScreen
@@ -95,7 +95,9 @@ async def home_rows(pilot: Pilot) -> list[str]:
         await pilot.press("escape")
     table = screen.query_one(DataTable)
     await until(pilot, lambda: table.row_count > 0)
-    return [" | ".join(cells) for cells in zip(*(column_text(table, c) for c in (1, 2, 3)))]
+    return [
+        " | ".join(cells) for cells in zip(*(column_text(table, c) for c in (1, 2, 3)), strict=True)
+    ]
 
 
 def static_text(widget: Static, width: int = 200) -> str:
@@ -117,8 +119,9 @@ async def saved(pilot: Pilot, message: str) -> None:
     """Wait until the file screen is back on top and `message` was notified."""
     await until(
         pilot,
-        lambda: isinstance(pilot.app.screen, ClientFileScreen)
-        and message in notifications(pilot.app),  # type: ignore[arg-type]
+        lambda: (
+            isinstance(pilot.app.screen, ClientFileScreen) and message in notifications(pilot.app)  # type: ignore[arg-type]
+        ),
     )
 
 
@@ -266,7 +269,7 @@ async def test_full_cycle_on_one_client(app, seeded: Seeded) -> None:  # type: i
             form = app.screen
             assert form.query_one("#agency", Select).value == "jobcenter"
             assert form.query_one("#legal_domain", Select).value == "sgb2"  # suggested
-            assert form.query_one("#identifying").value is True  # type: ignore[attr-defined]
+            assert form.query_one("#identifying", Checkbox).value is True
             await type_text(pilot, reason, "reason")
             await type_text(pilot, "03.12.2026", "feedback_due_on")
             await pilot.press("ctrl+s")
@@ -304,9 +307,7 @@ async def test_full_cycle_on_one_client(app, seeded: Seeded) -> None:  # type: i
         assert "| offen | 03.12.2026" in row
         history = table_rows(screen, "history-table")
         assert any("referral.consent_override" in h for h in history)
-        feedback = [
-            f for f in ws.follow_ups().items if f.source is FollowUpSource.REFERRAL
-        ]
+        feedback = [f for f in ws.follow_ups().items if f.source is FollowUpSource.REFERRAL]
         assert [(f.due_on, f.reason) for f in feedback] == [
             (D(2026, 12, 3), "Rückmeldung erwartet: Jobcenter")
         ]
