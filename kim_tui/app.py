@@ -281,6 +281,8 @@ class KimApp(App[int]):
         from kim_tui.config import save_config
         from kim_tui.screens.text_prompt import TextPromptScreen
 
+        if not self.is_unlocked:
+            return
         name = await self.push_screen_wait(
             TextPromptScreen(
                 tr("Coach", "Coach"),
@@ -408,9 +410,13 @@ class KimApp(App[int]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         seen: set[str] = set()
+        # While locked the palette offers only what needs no vault (and changes no settings).
+        locked_ok = {"app.help", "app.quit", "app.language"}
         for source in (screen, self):
             for action in getattr(source, "ACTIONS", ()):
                 if not action.palette or action.id in seen:
+                    continue
+                if not self.is_unlocked and source is self and action.id not in locked_ok:
                     continue
                 seen.add(action.id)
                 yield SystemCommand(

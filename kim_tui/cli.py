@@ -259,17 +259,40 @@ def cmd_import_clients(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     if args.dry_run:
         print(
-            f"{source}: {len(result.drafts)} Zeilen geprüft, alle in Ordnung "
+            f"{source}: {len(result.drafts)} Zeile(n) geprüft, alle in Ordnung "
             f"(Kodierung {result.encoding}, Trennzeichen {result.delimiter!r}). "
             "Probelauf: nichts importiert."
         )
         return EXIT_OK
+    from kim_tui.domain.dates import format_date
     from kim_tui.store.vault import Vault
     from kim_tui.store.workspace import Workspace
 
     passphrase = _passphrase(args)
     with Vault.open(_vault_dir(args), passphrase) as vault:
         workspace = Workspace(vault)
+        # Importing the same list twice must not double the caseload: likely duplicates of
+        # people already in the vault stop the import unless the coach says otherwise.
+        duplicates = []
+        for line, draft in zip(result.draft_lines, result.drafts, strict=True):
+            for match in workspace.find_duplicates(draft.client):
+                duplicates.append(
+                    f"  Zeile {line}: vermutlich schon im Tresor: {match.display_name}, "
+                    f"{format_date(match.birth_date)} ({match.reason})"
+                )
+        if duplicates and not args.allow_duplicates:
+            print(
+                f"{source}: {len(duplicates)} mögliche Dublette(n), nichts importiert:",
+                file=sys.stderr,
+            )
+            for message in duplicates:
+                print(message, file=sys.stderr)
+            print(
+                "  Prüfen und die Zeilen entfernen, oder mit --allow-duplicates trotzdem "
+                "importieren.",
+                file=sys.stderr,
+            )
+            return EXIT_ERROR
         count = workspace.import_intakes(result.drafts)
     print(f"{source}: {count} Klient*innen importiert.")
     return EXIT_OK
@@ -358,6 +381,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.csv", nargs="?")
     p.add_argument("--passphrase-file", metavar="F")
     p.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts importieren")
+    p.add_argument(
+        "--allow-duplicates",
+        action="store_true",
+        help="auch Zeilen importieren, die vermutlich schon im Tresor sind",
+    )
     p.add_argument("--template", metavar="FILE", help="leere Vorlage schreiben")
 
     from kim_tui.sync.cli_commands import register_sync_commands

@@ -25,6 +25,7 @@ __all__ = ["CATALOG_NAMES", "Catalog", "CatalogEntry", "Lang", "catalog"]
 Lang = Literal["de", "en"]
 
 CATALOG_NAMES: tuple[str, ...] = (
+    "audit_actions",
     "priority_areas",
     "target_groups",
     "legal_domains",

@@ -6,7 +6,7 @@ from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
@@ -126,7 +126,13 @@ class CaseloadScreen(Screen[None]):
         table.add_column(tr("Aufenthalt", "Residence"), key="status", width=22)
         table.add_column(tr("Zielgruppen", "Target groups"), key="targets")
         self.reload()
-        table.focus()
+        # Search as you type from the first key; ↓ or Enter moves into the list.
+        self.query_one("#search", Input).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "down" and self.query_one("#search", Input).has_focus:
+            event.stop()
+            self.query_one(WindowedTable).focus()
 
     def on_screen_resume(self) -> None:
         if self.app.is_unlocked:  # type: ignore[attr-defined]
@@ -166,8 +172,10 @@ class CaseloadScreen(Screen[None]):
                 Text(", ".join(groups.label(g, lang) for g in row.target_groups)),
                 key=row.client_id,
             )
-        table.has_more_before = page.offset > 0
-        table.has_more_after = page.offset + len(page.items) < page.total
+        table.window_filled(
+            has_more_before=page.offset > 0,
+            has_more_after=page.offset + len(page.items) < page.total,
+        )
         sort = tr("Name", "name") if self.sort == "name" else tr("Fälligkeit", "next due")
         if page.total:
             info = tr(

@@ -50,6 +50,29 @@ TREND_TEXT = {
 }
 
 
+_AUDIT_DETAIL_CATALOG = {
+    "referral.add": "legal_domains",
+    "referral.consent_override": "agencies",
+    "referral.outcome": "referral_statuses",
+    "contact.add": "contact_kinds",
+    "case.close": "closure_reasons",
+    "consent.give": "consent_purposes",
+    "goal.add": "priority_areas",
+    "goal.status": "goal_statuses",
+    "residence.add": "residence_statuses",
+}
+
+
+def _audit_detail(action: str, detail: str) -> str:
+    """Audit details are codes (never personal content); show their labels."""
+    name = _AUDIT_DETAIL_CATALOG.get(action)
+    if name and detail:
+        return catalog(name).label(detail, language())
+    if action == "followup.snooze" and detail:
+        return tr("auf ", "to ") + format_date(date.fromisoformat(detail))
+    return detail
+
+
 def _member(member: HouseholdMember) -> str:
     born = f", {format_date(member.birth_date)}" if member.birth_date else ""
     return f"{member.name} ({member.relation}{born})"
@@ -234,7 +257,10 @@ class ClientFileScreen(Screen[None]):
         yield Header()
         yield Static("", id="file-header")
         with TabbedContent(id="sections"):
-            with TabPane(tr("1 Überblick", "1 Overview"), id="overview"), VerticalScroll():
+            with (
+                TabPane(tr("1 Überblick", "1 Overview"), id="overview"),
+                VerticalScroll(can_focus=True),
+            ):
                 yield Static("", id="overview-body")
             with TabPane(tr("2 Bestandsaufnahme", "2 Assessment"), id="assessment"):
                 yield Static("", id="assessment-info", classes="muted")
@@ -246,7 +272,10 @@ class ClientFileScreen(Screen[None]):
                 yield DataTable(id="referral-table", cursor_type="row")
             with TabPane(tr("5 Kontakte", "5 Contacts"), id="contacts"):
                 yield DataTable(id="contact-table", cursor_type="row")
-            with TabPane(tr("6 Aufenthalt", "6 Residence"), id="residence"), VerticalScroll():
+            with (
+                TabPane(tr("6 Aufenthalt", "6 Residence"), id="residence"),
+                VerticalScroll(can_focus=True),
+            ):
                 yield DataTable(id="residence-table", cursor_type="row")
                 yield Static("", id="facts-body")
                 yield Static("", id="hints-body")
@@ -319,6 +348,14 @@ class ClientFileScreen(Screen[None]):
     # -- rendering ---------------------------------------------------------------------------
 
     def reload(self) -> None:
+        # Keep every table's cursor row: after "d" or "r" the coach goes on where they were.
+        rows = {t.id: t.cursor_row for t in self.query(DataTable) if t.row_count}
+        self._fill_all()
+        for table in self.query(DataTable):
+            if table.id in rows and table.row_count:
+                table.move_cursor(row=min(rows[table.id], table.row_count - 1))
+
+    def _fill_all(self) -> None:
         workspace = self.app.workspace  # type: ignore[attr-defined]
         self.file = file = workspace.client_file(self.client_id)
         self.title = tr("Akte", "File")
@@ -332,11 +369,12 @@ class ClientFileScreen(Screen[None]):
         self._consents(file)
         history = self.query_one("#history-table", DataTable)
         history.clear()
+        actions = catalog("audit_actions")
         for entry in workspace.audit_log(case_id=file.case_id, limit=200):
             history.add_row(
                 Text(entry.at.astimezone().strftime("%d.%m.%Y %H:%M")),
-                Text(entry.action),
-                Text(entry.detail),
+                Text(actions.label(entry.action.replace(".", "_"), language())),
+                Text(_audit_detail(entry.action, entry.detail)),
             )
 
     def _header(self, file: ClientFile) -> None:
@@ -592,6 +630,7 @@ class ClientFileScreen(Screen[None]):
                 unknown if facts.livelihood_share is None else f"{facts.livelihood_share} %",
             ),
             (tr("Schule/Ausbildung", "School/training"), tri(facts.in_school_or_training)),
+            (tr("Identität geklärt", "Identity clarified"), tri(facts.identity_clarified)),
             (
                 tr("Rentenbeitragsmonate", "Pension months"),
                 unknown if facts.pension_months is None else str(facts.pension_months),
@@ -645,8 +684,13 @@ class ClientFileScreen(Screen[None]):
 
     def action_section(self, section: str) -> None:
         self.query_one(TabbedContent).active = section
-        tables = self.query_one(f"#{section}").query(DataTable)
-        if tables:
+        pane = self.query_one(f"#{section}")
+        # Text sections scroll as a whole (↓, Bild↓); list sections focus their table.
+        scrolls = pane.query(VerticalScroll)
+        tables = pane.query(DataTable)
+        if scrolls:
+            scrolls.first().focus()
+        elif tables:
             tables.first().focus()
 
     def action_back(self) -> None:

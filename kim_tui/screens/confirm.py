@@ -21,16 +21,17 @@ class ConfirmScreen(ModalScreen[bool]):
     )
     BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
 
-    def __init__(self, question: str, yes: str) -> None:
+    def __init__(self, question: str, yes: str, *, no: str | None = None) -> None:
         super().__init__(classes="dialog")
         self.question = question
         self.yes = yes
+        self.no = no or tr("Abbrechen", "Cancel")
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.question))
             with Horizontal(classes="buttons"):
-                yield Button(tr("Abbrechen", "Cancel"), id="no")
+                yield Button(self.no, id="no")
                 yield Button(self.yes, id="yes", variant="warning")
 
     @on(Button.Pressed, "#yes")

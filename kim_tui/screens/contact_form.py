@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -57,7 +58,8 @@ class ContactFormScreen(ModalScreen[ContactDraft | None]):
             )
 
     def on_mount(self) -> None:
-        self.query_one("#kind", Select).focus()
+        # Most contacts are "persönlich" today: the note is what the coach types first.
+        self.query_one("#note", TextArea).focus()
 
     def action_save(self) -> None:
         error = self.query_one("#form-error", Static)
@@ -89,5 +91,19 @@ class ContactFormScreen(ModalScreen[ContactDraft | None]):
             )
         )
 
-    def action_cancel(self) -> None:
+    @work(exclusive=True, group="contact-cancel")
+    async def action_cancel(self) -> None:
+        from kim_tui.screens.confirm import ConfirmScreen
+
+        if self.query_one("#note", TextArea).text.strip() and not await self.app.push_screen_wait(
+            ConfirmScreen(
+                tr(
+                    "Notiz verwerfen? Es wird nichts gespeichert.",
+                    "Discard the note? Nothing will be saved.",
+                ),
+                tr("Verwerfen", "Discard"),
+                no=tr("Weiter bearbeiten", "Keep editing"),
+            )
+        ):
+            return
         self.dismiss(None)

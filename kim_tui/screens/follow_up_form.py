@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -76,9 +76,24 @@ class FollowUpFormScreen(ModalScreen[FollowUpDraft | None]):
             return
         page = self.app.workspace.caseload(event.value, limit=8)  # type: ignore[attr-defined]
         for row in page.items:
-            options.add_option(Option(literal(row.display_name), id=f"{row.case_id}"))
+            # The birth date tells apart people with the same name.
+            label = literal(row.display_name)
+            label.append(f"  {format_date(row.birth_date)}", style="dim")
+            options.add_option(Option(label, id=f"{row.case_id}"))
         options.set_class(not page.items, "hidden")
         self._names = {row.case_id: row.display_name for row in page.items}
+
+    def on_key(self, event: events.Key) -> None:
+        # ↓ from the name field goes straight into the list of matches.
+        options = self.query_one("#client-options", OptionList)
+        if (
+            event.key == "down"
+            and self.query_one("#client", Input).has_focus
+            and options.option_count
+        ):
+            event.stop()
+            options.focus()
+            options.highlighted = 0
 
     @on(Input.Submitted, "#client")
     def client_submitted(self) -> None:
@@ -105,17 +120,20 @@ class FollowUpFormScreen(ModalScreen[FollowUpDraft | None]):
         error = self.query_one("#form-error", Static)
         if not self.case_id:
             error.update(tr("Bitte eine Klient*in auswählen.", "Please choose a client."))
+            error.add_class("-visible")
             self.query_one("#client", Input).focus()
             return
         try:
             due = parse_date(self.query_one("#due", Input).value)
         except ValueError as exc:
             error.update(str(exc))
+            error.add_class("-visible")
             self.query_one("#due", Input).focus()
             return
         reason = self.query_one("#reason", Input).value.strip()
         if not reason:
             error.update(tr("Bitte einen Anlass angeben.", "Please give a reason."))
+            error.add_class("-visible")
             self.query_one("#reason", Input).focus()
             return
         self.dismiss(FollowUpDraft(case_id=self.case_id, due_on=due, reason=reason))

@@ -138,9 +138,11 @@ class FollowUpsScreen(Screen[None]):
 
     # -- data --------------------------------------------------------------------------------
 
-    def reload(self, *, keep_cursor: bool = False) -> None:
+    def reload(self, *, keep_cursor: bool = False, keep_row: bool = False) -> None:
+        """Refill the window. `keep_cursor` stays on the same item; `keep_row` stays on the same
+        row (after done or snooze the next item moves up under the cursor)."""
         table = self.query_one(WindowedTable)
-        selected = table.selected_key() if keep_cursor else None
+        selected = table.selected_key() if keep_cursor and not keep_row else None
         cursor = table.cursor_row
         workspace = self.app.workspace  # type: ignore[attr-defined]
         self.page = workspace.follow_ups(self.query_text, offset=self.window_start)
@@ -150,7 +152,7 @@ class FollowUpsScreen(Screen[None]):
         self._fill(self.page)
         if selected is not None and selected in {i.id for i in self.page.items}:
             table.move_cursor(row=table.get_row_index(selected))
-        elif keep_cursor and self.page.items:
+        elif (keep_cursor or keep_row) and self.page.items:
             table.move_cursor(row=min(cursor, len(self.page.items) - 1))
 
     def _fill(self, page: FollowUpPage) -> None:
@@ -172,8 +174,10 @@ class FollowUpsScreen(Screen[None]):
                 literal(item.reason, max_len=reason_width),
                 key=item.id,
             )
-        table.has_more_before = page.offset > 0
-        table.has_more_after = page.offset + len(page.items) < page.total
+        table.window_filled(
+            has_more_before=page.offset > 0,
+            has_more_after=page.offset + len(page.items) < page.total,
+        )
         counts = "   ".join(
             f"{group_label(g)[:1].upper()}{group_label(g)[1:]}: {page.counts[g]}" for g in DueGroup
         )
@@ -340,5 +344,5 @@ class FollowUpsScreen(Screen[None]):
         except VaultError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return None
-        self.reload(keep_cursor=True)
+        self.reload(keep_row=True)
         return result

@@ -475,6 +475,11 @@ class IntakeScreen(Screen[IntakeResult | None]):
     def revalidate(self, event: Input.Changed) -> None:
         # Live feedback for dates as soon as one is complete; everything once a save was tried.
         field = event.input.id or ""
+        if field in DATE_FIELDS and len(event.value.strip()) < 8 and not self.tried_save:
+            label = self.query(f"#err-{field}")
+            if label:
+                _set_error(label.first(Static), "")  # still typing: an old message is stale
+            return
         if self.tried_save or (field in DATE_FIELDS and len(event.value.strip()) >= 8):
             _draft, problems = self._read()
             if not self.tried_save:
@@ -548,6 +553,7 @@ class IntakeScreen(Screen[IntakeResult | None]):
                     "Discard the input? Nothing will be saved.",
                 ),
                 tr("Verwerfen", "Discard"),
+                no=tr("Weiter bearbeiten", "Keep editing"),
             )
         ):
             return

@@ -42,13 +42,9 @@ class ReferralOutcomeScreen(ModalScreen[ReferralOutcome | None]):
         lang = language()
         with Vertical():
             yield Static(tr("Rückmeldung zur Vermittlung", "Referral feedback"), classes="title")
-            yield Static(
-                literal(
-                    catalog("agencies").label(self.referral.agency, lang)
-                    + " – "
-                    + self.referral.reason
-                )
-            )
+            agency = catalog("agencies").label(self.referral.agency, lang)
+            reason = self.referral.reason
+            yield Static(literal(f"{agency} – {reason}" if reason else agency))
             yield Static(tr("Status", "Status"), classes="field-label")
             yield Select(
                 [(e.label(lang), e.code) for e in catalog("referral_statuses")],

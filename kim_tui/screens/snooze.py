@@ -76,9 +76,11 @@ class SnoozeScreen(ModalScreen[date | None]):
             chosen = parse_date(event.value)
         except ValueError as exc:
             error.update(str(exc))
+            error.add_class("-visible")
             return
         if chosen < self.today:
             error.update(tr("Das Datum liegt in der Vergangenheit.", "That date is in the past."))
+            error.add_class("-visible")
             return
         self.dismiss(chosen)
 

@@ -63,7 +63,8 @@ class ValidationError(VaultError):
 
     def __init__(self, problems: dict[str, str]) -> None:
         self.problems = dict(problems)
-        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
+        # The messages name their field in German already; internal keys stay out of sight.
+        super().__init__(" ".join(problems.values()))
 
 
 class NotFound(VaultError):

@@ -30,16 +30,29 @@ class WindowedTable(DataTable[object]):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
         self.has_more_after = False
         self.has_more_before = False
+        self._paging = False
+        """True from asking for the next window until it is filled: keys held down queue up,
+        and each must not ask for yet another window."""
+
+    def window_filled(self, *, has_more_before: bool, has_more_after: bool) -> None:
+        """The screen filled a new window; paging is possible again."""
+        self.has_more_before = has_more_before
+        self.has_more_after = has_more_after
+        self._paging = False
 
     def action_cursor_down(self) -> None:
         if self.row_count and self.cursor_row >= self.row_count - 1 and self.has_more_after:
-            self.post_message(self.EdgeReached(self, forward=True))
+            if not self._paging:
+                self._paging = True
+                self.post_message(self.EdgeReached(self, forward=True))
             return
         super().action_cursor_down()
 
     def action_cursor_up(self) -> None:
         if self.cursor_row <= 0 and self.has_more_before:
-            self.post_message(self.EdgeReached(self, forward=False))
+            if not self._paging:
+                self._paging = True
+                self.post_message(self.EdgeReached(self, forward=False))
             return
         super().action_cursor_up()
 
