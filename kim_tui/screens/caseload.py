@@ -126,8 +126,8 @@ class CaseloadScreen(Screen[None]):
         table.add_column(tr("Aufenthalt", "Residence"), key="status", width=22)
         table.add_column(tr("Zielgruppen", "Target groups"), key="targets")
         self.reload()
-        # Search as you type from the first key; ↓ or Enter moves into the list.
-        self.query_one("#search", Input).focus()
+        # The list has focus so g, z, o and i work at once; / starts the search.
+        table.focus()
 
     def on_key(self, event: events.Key) -> None:
         if event.key == "down" and self.query_one("#search", Input).has_focus:
@@ -208,7 +208,12 @@ class CaseloadScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def search_done(self) -> None:
-        self.query_one(WindowedTable).focus()
+        # Enter on a search with exactly one hit opens it; otherwise go to the list.
+        table = self.query_one(WindowedTable)
+        if self.page is not None and self.page.total == 1:
+            self.action_open()
+            return
+        table.focus()
 
     @on(Select.Changed, "#stage")
     def stage_changed(self, event: Select.Changed) -> None:
