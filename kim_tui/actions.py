@@ -38,7 +38,7 @@ class UiAction:
     @property
     def key_display(self) -> str:
         if not self.keys:
-            return "Strg+P"
+            return "–"
         return " / ".join(_pretty(k) for k in self.keys.split(","))
 
 

@@ -420,7 +420,7 @@ class KimApp(App[int]):
                     continue
                 seen.add(action.id)
                 yield SystemCommand(
-                    f"{action.label} ({action.key_display})",
+                    f"{action.label} ({action.key_display})" if action.keys else action.label,
                     action.help,
                     _runner(self, source, action.action),
                 )

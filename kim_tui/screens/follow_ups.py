@@ -272,8 +272,12 @@ class FollowUpsScreen(Screen[None]):
         if not (self.window_start <= overdue < self.window_start + PAGE_SIZE):
             self.window_start = overdue
             self.reload()
-        self.query_one(WindowedTable).move_cursor(row=overdue - self.window_start)
-        self.query_one(WindowedTable).focus()
+        table = self.query_one(WindowedTable)
+        row = overdue - self.window_start
+        table.move_cursor(row=row)
+        # Today's items start at the top of the view, with the rest of the day below them.
+        table.scroll_to(y=row, animate=False)
+        table.focus()
 
     @on(WindowedTable.RowSelected)
     def row_selected(self) -> None:

@@ -21,7 +21,7 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
 
     def __init__(self, for_screen: Screen[object]) -> None:
-        super().__init__(classes="dialog")
+        super().__init__(classes="dialog wide")
         self.for_screen = for_screen
 
     def compose(self) -> ComposeResult:
