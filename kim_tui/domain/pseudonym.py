@@ -20,6 +20,7 @@ A shaped record is a plain JSON-ready dict: ``{"t": table, "id": id, "rev": revi
 from __future__ import annotations
 
 import hashlib
+import json
 import hmac
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
@@ -114,7 +115,22 @@ def age_band(birth_year: int | None, on: date) -> str:
     return "67+"
 
 
+def _themes(value: Any) -> list[str]:
+    """Structural themes travel as catalog codes only: the case stores a JSON list whose
+    free-text entries ("text:…") may name a person, so each becomes the code ``other``."""
+    try:
+        items = json.loads(value) if isinstance(value, str) and value else []
+    except ValueError:
+        items = []
+    if not isinstance(items, list):
+        return []
+    codes = {"other" if str(t).startswith("text:") else str(t) for t in items}
+    return sorted(c for c in codes if c and c.replace("_", "").isalnum())
+
+
 def _json_value(name: str, value: Any) -> Any:
+    if name == "themes":
+        return _themes(value)
     if name in _CODE_LISTS:
         return sorted(str(value).split()) if value else []
     if isinstance(value, datetime):

@@ -117,9 +117,12 @@ def test_free_text_never_travels_and_client_refs_are_pseudonymised() -> None:
         "first_contact_on": date(2026, 1, 2),
         "legal_domains": " aufenthg sgb2 ",
         "target_groups": "",
-        "themes": " housing ",
+        "themes": '["housing", "text:Frau K. hat Angst vor dem Amt"]',
     }
     data = shape_record("case", case, key=KEY)["data"]
+    # Free-text themes could name a person: only the code "other" travels for them.
+    assert data["themes"] == ["housing", "other"]
+    assert "Frau K." not in repr(data)
     assert data["client_id"] == pseudonym(KEY, "c-1")
     assert data["legal_domains"] == ["aufenthg", "sgb2"] and data["target_groups"] == []
     referral = {
