@@ -20,8 +20,8 @@ A shaped record is a plain JSON-ready dict: ``{"t": table, "id": id, "rev": revi
 from __future__ import annotations
 
 import hashlib
-import json
 import hmac
+import json
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
