@@ -16,6 +16,11 @@ PAGE_SIZE = 100
 per row on every keystroke, so a 100-row window keeps paging smooth and typing instant."""
 
 
+MAX_NOTE_LENGTH = 10_000
+"""Longest free text (note, reason, outcome, evaluation); longer input is refused with a
+message, never cut."""
+
+
 class FollowUpSource(StrEnum):
     """Where a Wiedervorlage comes from."""
 

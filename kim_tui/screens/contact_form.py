@@ -14,7 +14,7 @@ from textual.widgets import Input, Select, Static, TextArea
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date, parse_date
-from kim_tui.domain.model import ContactDraft
+from kim_tui.domain.model import MAX_NOTE_LENGTH, ContactDraft
 from kim_tui.i18n import language, tr
 
 
@@ -79,6 +79,18 @@ class ContactFormScreen(ModalScreen[ContactDraft | None]):
             error.update(tr("Dauer bitte in Minuten (0–1440).", "Duration in minutes (0–1440)."))
             error.add_class("-visible")
             return
+        note = self.query_one("#note", TextArea).text.strip()
+        if len(note) > MAX_NOTE_LENGTH:
+            error.update(
+                tr(
+                    f"Die Notiz ist zu lang ({len(note)} Zeichen, höchstens "
+                    f"{MAX_NOTE_LENGTH}); bitte kürzen.",
+                    f"The note is too long ({len(note)} characters, at most "
+                    f"{MAX_NOTE_LENGTH}); please shorten it.",
+                )
+            )
+            error.add_class("-visible")
+            return
         kind = str(self.query_one("#kind", Select).value)
         self.dismiss(
             ContactDraft(
@@ -86,7 +98,7 @@ class ContactFormScreen(ModalScreen[ContactDraft | None]):
                 on=on,
                 kind=kind,
                 minutes=minutes,
-                note=self.query_one("#note", TextArea).text.strip(),
+                note=note,
                 interpreter=kind == "interpreted",
             )
         )

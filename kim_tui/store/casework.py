@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from kim_tui.domain import followups as fu
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.model import (
+    MAX_NOTE_LENGTH,
     AreaRatingDraft,
     AreaRatingView,
     AssessmentDraft,
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
 GOAL_STATUSES = ("open", "in_progress", "achieved", "not_achieved", "dropped")
 REFERRAL_STATUSES = ("open", "accepted", "rejected", "done", "withdrawn")
 LEVELS = (0, 1, 2, 3)
-MAX_TEXT = 4000
+MAX_TEXT = MAX_NOTE_LENGTH
 
 
 class CaseWork:
@@ -215,7 +216,7 @@ class CaseWork:
             tx.session.info["case_id"] = agreement.case_id
             goal.status = status
             if evaluation is not None:
-                goal.evaluation = evaluation.strip()[:MAX_TEXT]
+                goal.evaluation = _text(evaluation)
             tx.session.add(goal)
 
     def print_goal_agreement(
@@ -348,11 +349,11 @@ class CaseWork:
                 case_id=case.id,
                 agency=draft.agency,
                 legal_domain=draft.legal_domain,
-                reason=draft.reason.strip()[:MAX_TEXT],
+                reason=_text(draft.reason),
                 sent_on=draft.sent_on,
                 feedback_due_on=draft.feedback_due_on,
                 status=draft.status,
-                outcome=draft.outcome.strip()[:MAX_TEXT],
+                outcome=_text(draft.outcome),
                 passes_identifying_data=draft.passes_identifying_data,
                 override_reason=override if draft.passes_identifying_data and not consented else "",
             )
@@ -391,7 +392,7 @@ class CaseWork:
             client = self._get(tx.session, Client, case.client_id)
             tx.session.info["case_id"] = case.id
             row.status = status
-            row.outcome = outcome.strip()[:MAX_TEXT]
+            row.outcome = _text(outcome)
             row.outcome_on = outcome_on
             tx.session.add(row)
             self._sync_referral(tx, case, client, row)
@@ -424,7 +425,7 @@ class CaseWork:
                 kind=draft.kind,
                 minutes=draft.minutes,
                 interpreter=draft.interpreter or draft.kind == "interpreted",
-                note=draft.note.strip()[:MAX_TEXT],
+                note=_text(draft.note),
             )
             tx.session.add(row)
             tx.session.info["entity_id"] = row.id
@@ -500,7 +501,7 @@ class CaseWork:
             raise ValidationError({"reason": "Bitte einen Abschlussgrund wählen."})
         if draft.closed_on > self.today():
             raise ValidationError({"closed_on": "Das Abschlussdatum liegt in der Zukunft."})
-        for _goal_id, status, _text in draft.evaluations:
+        for _goal_id, status, _evaluation in draft.evaluations:
             if status not in GOAL_STATUSES:
                 raise ValidationError({"evaluations": f"Unbekannter Zielstatus {status!r}."})
         with self._write(
@@ -512,10 +513,10 @@ class CaseWork:
             case.closed_on = draft.closed_on
             case.closure_reason = draft.reason
             tx.session.add(case)
-            for goal_id, status, text in draft.evaluations:
+            for goal_id, status, evaluation in draft.evaluations:
                 goal = self._get(tx.session, Goal, goal_id)
                 goal.status = status
-                goal.evaluation = text.strip()[:MAX_TEXT]
+                goal.evaluation = _text(evaluation)
                 tx.session.add(goal)
             for row in tx.session.exec(
                 select(FollowUp).where(col(FollowUp.case_id) == case.id, col(FollowUp.open) == 1)
@@ -569,6 +570,16 @@ class CaseWork:
         if case.closed_on is not None:
             raise ValidationError({"case": "Der Fall ist abgeschlossen; bitte erst wieder öffnen."})
         return case
+
+
+def _text(value: str) -> str:
+    """A free text as stored: trimmed; too long is refused, never silently cut."""
+    value = value.strip()
+    if len(value) > MAX_TEXT:
+        raise ValidationError(
+            {"text": f"Der Text ist zu lang ({len(value)} Zeichen, höchstens {MAX_TEXT})."}
+        )
+    return value
 
 
 def _has_sharing_consent(session: Session, case_id: str, agency: str, on: date) -> bool:

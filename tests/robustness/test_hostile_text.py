@@ -8,8 +8,8 @@ a clear German validation message where a rule forbids it. The rules that refuse
   ("Name ist zu lang (höchstens 200 Zeichen).") — validation.validate_client;
 * names are stripped of surrounding whitespace (so are notes, reasons and other names), which
   is why the samples here start and end with a visible character;
-* contact notes, referral reasons/outcomes and goal evaluations are cut to 4,000 characters
-  *silently* (store/casework.py, MAX_TEXT) — the xfail test at the end documents it.
+* contact notes, referral reasons/outcomes and goal evaluations over 10,000 characters are refused
+  with a message (store/casework.py, MAX_TEXT) — the test at the end shows it.
 
 Everything read back is shown literally: `literal(...)`/`literal_block(...)` keep "[bold]" as
 text and contain no escape, control, bidi or zero-width character, and Rich renders them
@@ -173,7 +173,7 @@ def test_names_the_rules_forbid_are_refused_clearly(
 @pytest.mark.parametrize("kind", sorted(TEXT_SAMPLES))
 def test_hostile_free_text_is_stored_and_shown_literally(workspace: Workspace, kind: str) -> None:
     value = TEXT_SAMPLES[kind]
-    note = value if len(value) <= 4000 else value[:4000]  # see the xfail test below
+    note = value if len(value) <= 10_000 else value[:10_000]  # longer notes are refused
     client_id, case_id = _intake(
         workspace,
         ClientDraft(
@@ -260,12 +260,6 @@ def test_hostile_master_data_travels_intact_and_notes_do_not(
         assert kept[(draft.given_name, draft.family_name)]["address"] == draft.address
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: CaseWork.add_contact (store/casework.py, note=draft.note.strip()[:MAX_TEXT]) cuts "
-    "a contact note to 4,000 characters without a word; the contact form's TextArea has no "
-    "limit. Same for referral reasons/outcomes and goal evaluations.",
-)
 def test_long_contact_note_is_kept_or_refused(workspace: Workspace) -> None:
     _client_id, case_id = _intake(workspace, ClientDraft("Lang", "Notiz", None))
     try:

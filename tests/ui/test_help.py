@@ -62,9 +62,7 @@ async def test_palette_has_a_working_command_for_every_action(app, seeded: Seede
             commands = list(app.get_system_commands(screen))
             titles = [c.title for c in commands]
             for action in [*_declared(screen), *_declared(app)]:
-                title = (
-                    f"{action.label} ({action.key_display})" if action.keys else action.label
-                )
+                title = f"{action.label} ({action.key_display})" if action.keys else action.label
                 assert title in titles, (type(screen).__name__, title)
                 command = commands[titles.index(title)]
                 assert command.help == action.help
