@@ -6,6 +6,7 @@ coach types the passphrase, so the unlock screen appears as fast as a bare Textu
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -23,6 +24,7 @@ from kim_tui.i18n import set_language, tr
 
 if TYPE_CHECKING:
     from kim_tui.domain.model import IntakeDraft
+    from kim_tui.store.lock import VaultLock
     from kim_tui.store.session import VaultSession
     from kim_tui.store.workspace import Workspace
 
@@ -135,6 +137,8 @@ class KimApp(App[int]):
         self.today = today
         """The clock; tests pass a fixed date."""
         self._session = session
+        self.claimed_lock: VaultLock | None = None
+        """The vault's process lock when `run_app` took it before start-up."""
         self.failed_unlocks = 0
         """Consecutive wrong passphrases; each one after the third doubles the wait."""
         self.locked_until = 0.0
@@ -151,7 +155,7 @@ class KimApp(App[int]):
         if self._session is None:
             from kim_tui.store.session import VaultSession
 
-            self._session = VaultSession(self.vault_dir, today=self.today)
+            self._session = VaultSession(self.vault_dir, today=self.today, lock=self.claimed_lock)
         return self._session
 
     @property
@@ -196,6 +200,9 @@ class KimApp(App[int]):
             catalog(name)
         WorkingDays().is_working_day(self.today())
         migrate.head_revision()
+        # Everything loaded so far lives as long as the app: keep it out of the collector's
+        # scans, whose pauses otherwise land on the first keystrokes after unlocking.
+        gc.freeze()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown)):
@@ -472,12 +479,20 @@ def make_app(
 
 def run_app(vault_dir: Path, *, language: str | None = None) -> int:
     """Run the TUI. The vault's process lock is taken first, so a second kim is refused with
-    a clear message before any screen appears."""
-    from kim_tui.store.session import VaultSession
+    a clear message before any screen appears. Only the light lock module is imported here:
+    the store stack loads after the first paint, while the coach types."""
+    from kim_tui.store.errors import VaultNotFound
+    from kim_tui.store.layout import LOCK_FILE, is_vault
+    from kim_tui.store.lock import VaultLock
 
     app = make_app(vault_dir, language=language)
-    session = VaultSession(app.vault_dir, today=app.today)
-    session.claim()
-    app._session = session
-    result = app.run()
+    if not is_vault(app.vault_dir):
+        raise VaultNotFound(app.vault_dir)
+    lock = VaultLock(app.vault_dir / LOCK_FILE)
+    lock.acquire()
+    app.claimed_lock = lock
+    try:
+        result = app.run()
+    finally:
+        lock.release()
     return int(result or 0) if app.return_code in (0, None) else int(app.return_code or 1)

@@ -299,7 +299,7 @@ def cmd_import_clients(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    from kim_tui.store.vault import is_vault
+    from kim_tui.store.layout import is_vault
 
     directory = _vault_dir(args)
     if not is_vault(directory):

@@ -149,6 +149,12 @@ class CaseloadScreen(Screen[None]):
         self._fill(self.page)
 
     def _fill(self, page: CaseloadPage) -> None:
+        # One compositor pass for the whole refill, not one per row.
+        with self.app.batch_update():
+            self._fill_rows(page)
+        self.app.list_updated()  # type: ignore[attr-defined]
+
+    def _fill_rows(self, page: CaseloadPage) -> None:
         lang = language()
         stages, statuses, groups = (
             catalog("case_stages"),
@@ -187,7 +193,6 @@ class CaseloadScreen(Screen[None]):
         else:
             info = tr("Keine Klient*innen für diese Auswahl.", "No clients for this selection.")
         self.query_one("#window-info", Static).update(Text(info))
-        self.app.list_updated()  # type: ignore[attr-defined]
 
     @on(WindowedTable.EdgeReached)
     def page_window(self, event: WindowedTable.EdgeReached) -> None:

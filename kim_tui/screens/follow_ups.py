@@ -111,6 +111,8 @@ class FollowUpsScreen(Screen[None]):
         self.window_start = 0
         """First row of the shown window within the whole (filtered) list."""
         self.page: FollowUpPage | None = None
+        self._fresh = True
+        self._filled_width = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -133,6 +135,10 @@ class FollowUpsScreen(Screen[None]):
         table.focus()
 
     def on_screen_resume(self) -> None:
+        # The first resume follows on_mount directly: the list is fresh, do not fill it twice.
+        if self._fresh:
+            self._fresh = False
+            return
         if self.app.is_unlocked:  # type: ignore[attr-defined]
             self.reload(keep_cursor=True)
 
@@ -156,9 +162,16 @@ class FollowUpsScreen(Screen[None]):
             table.move_cursor(row=min(cursor, len(self.page.items) - 1))
 
     def _fill(self, page: FollowUpPage) -> None:
+        # One compositor pass for the whole refill, not one per row.
+        with self.app.batch_update():
+            self._fill_rows(page)
+        self.app.list_updated()  # type: ignore[attr-defined]
+
+    def _fill_rows(self, page: FollowUpPage) -> None:
         table = self.query_one(WindowedTable)
         table.clear()
         reason_width = self._reason_width()
+        self._filled_width = reason_width
         table.columns[ColumnKey("reason")].width = reason_width
         previous: DueGroup | None = None
         for item in page.items:
@@ -199,14 +212,14 @@ class FollowUpsScreen(Screen[None]):
                 f"   Filter: “{self.query_text}” (Esc clears)",
             )
         self.query_one("#window-info", Static).update(Text(info))
-        self.app.list_updated()  # type: ignore[attr-defined]
 
     def _reason_width(self) -> int:
         """The reason column takes what the terminal has left (at least 20 cells)."""
         return max(20, self.app.size.width - FIXED_WIDTH)
 
     def on_resize(self) -> None:
-        if self.page is not None:
+        # Only a new reason-column width needs a refill.
+        if self.page is not None and self._reason_width() != self._filled_width:
             self._fill(self.page)
 
     def selected(self) -> FollowUpView | None:

@@ -14,17 +14,24 @@ from pathlib import Path
 
 from kim_tui.store.errors import VaultError
 from kim_tui.store.keyfile import KeyFile
+from kim_tui.store.layout import LOCK_FILE
 from kim_tui.store.lock import VaultLock
-from kim_tui.store.vault import LOCK_FILE, Vault
+from kim_tui.store.vault import Vault
 from kim_tui.store.workspace import Workspace
 
 
 class VaultSession:
-    def __init__(self, directory: Path, *, today: Callable[[], date] = date.today) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        today: Callable[[], date] = date.today,
+        lock: VaultLock | None = None,
+    ) -> None:
         self.directory = Path(directory)
         self._today = today
         self._workspace: Workspace | None = None
-        self._lock = VaultLock(self.directory / LOCK_FILE)
+        self._lock = lock or VaultLock(self.directory / LOCK_FILE)
         self.last_kdf_seconds = 0.0
         """Argon2id time of the last unlock (benchmarks report it separately)."""
 

@@ -30,22 +30,16 @@ from kim_tui.store.errors import (
     VaultNotFound,
 )
 from kim_tui.store.keyfile import KeyFile
+from kim_tui.store.layout import DB_FILE, KEY_FILE, LOCK_FILE
 from kim_tui.store.lock import VaultLock
 from kim_tui.store.models import TABLES
 
-KEY_FILE = "vault.key"
-DB_FILE = "vault.db"
-LOCK_FILE = "vault.lock"
 BACKUP_MAGIC = "kim-vault-backup"
 BACKUP_VERSION = 1
 
 
 def _now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-def is_vault(directory: Path) -> bool:
-    return (Path(directory) / KEY_FILE).is_file()
 
 
 def _prepare_new_dir(directory: Path) -> None:
@@ -185,6 +179,13 @@ class Vault:
     def close(self) -> None:
         """Close every connection, forget the data key, release the lock."""
         if self._engine is not None:
+            try:
+                # Keeps the planner's statistics current for the list queries (cheap after
+                # the first time); a read-only or damaged vault just skips it.
+                with self._engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA optimize")
+            except Exception:  # noqa: BLE001 - closing must not fail over statistics
+                pass
             self._engine.dispose()
             self._engine = None
         if self._dek is not None:
