@@ -89,13 +89,16 @@ def collect_records(
     progress: Progress | None = None,
 ) -> list[dict[str, Any]]:
     """Shape every travelling row whose (effective) revision lies in (rev_after, rev_upto]."""
-    share = session.exec(select(Consent).where(col(Consent.purpose) == ps.SHARE_PURPOSE)).all()
-    consents_of: dict[str, list[dict[str, Any]]] = {}
-    consent_rev: dict[str, int] = {}
-    for c in share:
-        consents_of.setdefault(c.client_id, []).append(c.model_dump())
-        consent_rev[c.client_id] = max(consent_rev.get(c.client_id, 0), c.revision)
-    touched = [cid for cid, rev in consent_rev.items() if rev_after < rev <= rev_upto]
+    # Cost follows the changes, not the vault: only consents changed in the range are read to
+    # find clients whose sharing changed; the other consents only for the clients that travel.
+    changed = session.exec(
+        select(Consent.client_id).where(
+            col(Consent.purpose) == ps.SHARE_PURPOSE,
+            col(Consent.revision) > rev_after,
+            col(Consent.revision) <= rev_upto,
+        )
+    ).all()
+    touched = sorted(set(changed))
 
     rows: list[tuple[str, Record]] = []
     for table, model in MODELS.items():
@@ -109,6 +112,19 @@ def collect_records(
                 chunk = extra[start : start + 500]
                 found.extend(session.exec(select(Client).where(col(Client.id).in_(chunk))).all())
         rows.extend((table, r) for r in found)
+
+    client_ids = [r.id for table, r in rows if table == "client"]
+    consents_of: dict[str, list[dict[str, Any]]] = {}
+    consent_rev: dict[str, int] = {}
+    for start in range(0, len(client_ids), 500):
+        chunk = client_ids[start : start + 500]
+        for c in session.exec(
+            select(Consent).where(
+                col(Consent.purpose) == ps.SHARE_PURPOSE, col(Consent.client_id).in_(chunk)
+            )
+        ).all():
+            consents_of.setdefault(c.client_id, []).append(c.model_dump())
+            consent_rev[c.client_id] = max(consent_rev.get(c.client_id, 0), c.revision)
 
     total = len(rows)
     out: list[dict[str, Any]] = []
