@@ -3,7 +3,7 @@
 Each run spawns a fresh interpreter on a pseudo-terminal of 120×40 (so Textual uses its real
 Linux driver and writes real escape sequences, drained by a thread), and takes the child's
 CLOCK_MONOTONIC stamp from `call_after_refresh` on mount minus the parent's spawn time. The
-variants alternate (floor, kim, app, floor, …) so background load hits all alike.
+variants alternate (floor, kim, floor, …) so background load hits all alike.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import select
 import struct
 import subprocess
 import sys
-import tempfile
 import termios
 import threading
 import time
@@ -71,8 +70,8 @@ def spawn_once(mode: str, vault: Path | None, env: dict[str, str]) -> tuple[floa
     return (painted_ns - spawned) / 1e9, (started_ns - spawned) / 1e9
 
 
-def run(vault: Path, runs: int, log: object) -> list[Figure]:
-    config = Path(tempfile.mkdtemp(prefix="kim-bench-cfg-")) / "config.toml"
+def run(vault: Path, runs: int, work: Path) -> list[Figure]:
+    config = work / "config.toml"  # absent: kim's defaults, never the user's own config
     env = dict(
         os.environ,
         TERM="xterm-256color",
@@ -81,7 +80,7 @@ def run(vault: Path, runs: int, log: object) -> list[Figure]:
         PYTHONDONTWRITEBYTECODE="1",
     )
     env.pop("TEXTUAL", None)
-    times: dict[str, list[float]] = {"floor": [], "kim": [], "app": []}
+    times: dict[str, list[float]] = {"floor": [], "kim": []}
     interp: list[float] = []
     # One warm-up of each (page cache, .pyc files), not counted.
     for mode in times:
@@ -103,16 +102,6 @@ def run(vault: Path, runs: int, log: object) -> list[Figure]:
             "Start-up: spawn → unlock screen painted (`kim --vault`)",
             None,
             times["kim"],
-            floor=floor,
-            floor_name=floor_name,
-            target="≤ 1.3× floor",
-            limit_ratio=1.3,
-        ),
-        Figure(
-            "1a",
-            "Start-up, app only (`make_app().run()`, no early vault lock)",
-            None,
-            times["app"],
             floor=floor,
             floor_name=floor_name,
             target="≤ 1.3× floor",

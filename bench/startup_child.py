@@ -2,8 +2,6 @@
 
 ``startup_child.py floor``       a bare Textual app showing an empty DataTable (the floor)
 ``startup_child.py kim VAULT``   the real ``kim --vault VAULT`` entry point (``kim_tui.cli.main``)
-``startup_child.py app VAULT``   ``make_app(VAULT).run()``: the app without `run_app`'s early
-                                 process lock (shows what deferring that import would give)
 
 Each writes ``<monotonic ns at first paint> <monotonic ns when this script began>`` to the file
 descriptor in ``$KIM_BENCH_FD`` from ``call_after_refresh`` scheduled when its first screen
@@ -68,18 +66,8 @@ def kim(vault: str) -> int:
     return main(["--vault", vault])
 
 
-def app_only(vault: str) -> int:
-    _hook_unlock_screen()
-    from pathlib import Path
-
-    from kim_tui.app import make_app
-
-    make_app(Path(vault)).run()
-    return 0
-
-
 if __name__ == "__main__":
     mode = sys.argv[1]
     if mode == "floor":
         sys.exit(floor())
-    sys.exit(app_only(sys.argv[2]) if mode == "app" else kim(sys.argv[2]))
+    sys.exit(kim(sys.argv[2]))
