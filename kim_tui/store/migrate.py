@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -21,6 +22,7 @@ def _config(connection: Connection | None = None) -> Config:
     return cfg
 
 
+@functools.cache
 def head_revision() -> str | None:
     """The newest schema revision this kim version knows."""
     return ScriptDirectory.from_config(_config()).get_current_head()

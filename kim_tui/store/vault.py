@@ -13,6 +13,7 @@ import os
 import shutil
 import tarfile
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -128,7 +129,7 @@ class Vault:
     @staticmethod
     def _open(
         directory: Path,
-        unwrap: object,
+        unwrap: Callable[[KeyFile], bytes],
         migrate_schema: bool,
         keyfile: KeyFile | None = None,
     ) -> Vault:
@@ -139,7 +140,6 @@ class Vault:
         lock = VaultLock(directory / LOCK_FILE)
         lock.acquire()
         try:
-            assert callable(unwrap)
             dek: bytes = unwrap(kf)
             vault = Vault(directory, kf, dek, lock)
             if migrate_schema:
@@ -164,7 +164,9 @@ class Vault:
     def migrate(self) -> None:
         stored = migrate.current_revision(self.engine)
         head = migrate.head_revision()
-        if stored is not None and stored != head and not migrate.is_known(stored):
+        if stored == head:
+            return  # the common case at every unlock: no Alembic command machinery needed
+        if stored is not None and not migrate.is_known(stored):
             raise UnsupportedVersion(self.directory / DB_FILE, stored, head)
         migrate.upgrade(self.engine)
 
