@@ -56,14 +56,32 @@ class CoordinatorScreen(Screen[None]):
             "Compute the indicators (small cells masked)",
             priority=True,
         ),
+        UiAction(
+            "coord.decide",
+            "f8",
+            "decide",
+            "Entscheiden",
+            "Decide",
+            "Zurückgehaltenes Paket (Gabelung) übernehmen oder verwerfen",
+            "Release or discard a held-back bundle (fork)",
+            priority=True,
+        ),
     )
     BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    _held: list[Any]
     HELP = tr(
         "Wochenpakete werden erst geprüft (Signatur des eingeschriebenen Coaches), dann "
         "entschlüsselt und zusammengeführt; doppelte Pakete ändern nichts. Im Bericht sind "
         "Zellen unter der Schwelle maskiert.",
         "Bundles are verified (enrolled coach's signature), then decrypted and merged; "
         "duplicates change nothing. Cells under the threshold are masked in the report.",
+    ) + tr(
+        " Zwei verschiedene Stände eines Coaches (z. B. ein Laptop aus einer alten Sicherung) "
+        "werden zurückgehalten: F8 übernimmt das Paket (sein Zweig gilt ab dort, die Daten des "
+        "anderen bleiben) oder verwirft es.",
+        " Two different histories of one coach (e.g. a laptop restored from an old backup) are "
+        "held back: F8 releases the bundle (its branch counts from there, the other's data "
+        "stays) or discards it.",
     )
 
     def compose(self) -> ComposeResult:
@@ -81,6 +99,15 @@ class CoordinatorScreen(Screen[None]):
                 yield ProgressBar(total=100, show_eta=False, id="progress")
                 yield DataTable(id="results", cursor_type="row")
                 yield Static("", id="gaps")
+                yield Static(
+                    tr(
+                        "Zurückgehalten (Gabelungen) – Enter oder F8: entscheiden",
+                        "Held back (forks) – Enter or F8: decide",
+                    ),
+                    id="held-label",
+                    classes="field-label",
+                )
+                yield DataTable(id="held", cursor_type="row")
             with TabPane(tr("2 Bericht", "2 Report"), id="pane-report"), Vertical(classes="form"):
                 with Horizontal(classes="row"):
                     with Vertical():
@@ -110,6 +137,9 @@ class CoordinatorScreen(Screen[None]):
             (tr("Wert", "Value"), 8),
         ):
             cells.add_column(label, width=width)
+        self.query_one("#held", DataTable).add_columns(
+            "ID", tr("Paket", "Bundle"), tr("Woche", "Week"), "Coach", tr("Grund", "Reason")
+        )
         self.query_one("#folder", Input).focus()
         self._show_gaps()
 
@@ -133,6 +163,82 @@ class CoordinatorScreen(Screen[None]):
             if lines
             else Text(tr("Keine Lücken.", "No gaps."), style="dim")
         )
+        self._held = self.service.held()
+        table = self.query_one("#held", DataTable)
+        table.clear()
+        for h in self._held:
+            table.add_row(
+                Text(h.id),
+                Text(str(h.seq)),
+                Text(h.week),
+                literal(h.coach, max_len=24),
+                Text(h.reason),
+                key=h.id,
+            )
+        for widget in (table, self.query_one("#held-label")):
+            widget.display = bool(self._held)
+
+    @on(DataTable.RowSelected, "#held")
+    def held_selected(self) -> None:
+        self.action_decide()
+
+    def action_decide(self) -> None:
+        from kim_tui.screens.choice import ChoiceScreen
+
+        self.action_section("pane-import")
+        table = self.query_one("#held", DataTable)
+        if not self._held:
+            self.notify(tr("Keine zurückgehaltenen Pakete.", "No held-back bundles."))
+            return
+        table.focus()
+        held = self._held[min(table.cursor_row, len(self._held) - 1)]
+        question = tr(
+            f"Paket {held.seq} ({held.week}) von Coach {held.coach}, Datei {held.file_name}:\n"
+            f"{held.reason}",
+            f"Bundle {held.seq} ({held.week}) of coach {held.coach}, file {held.file_name}:\n"
+            f"{held.reason}",
+        )
+        options = [
+            (
+                "release",
+                tr(
+                    f"Übernehmen – dieser Stand gilt ab Paket {held.seq}; die Pakete ab "
+                    f"Nr. {held.seq} des anderen Stands verlassen die Kette, ihre Daten bleiben",
+                    f"Release – this history counts from bundle {held.seq}; the other "
+                    f"history's bundles from no. {held.seq} on leave the chain, their data stays",
+                ),
+            ),
+            (
+                "discard",
+                tr(
+                    "Verwerfen – die Kette bleibt, wie sie ist", "Discard – keep the chain as it is"
+                ),
+            ),
+        ]
+
+        def decided(choice: str | None) -> None:
+            if choice in ("release", "discard"):
+                self._decide(held.id, held.file_name, choice == "release")
+
+        self.app.push_screen(ChoiceScreen(question, options), decided)
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def _decide(self, held_id: str, file_name: str, release: bool) -> None:
+        from kim_tui.store.errors import VaultError
+
+        try:
+            lines = self.service.decide(held_id, release)
+        except VaultError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._decided, file_name, lines)
+
+    def _decided(self, file_name: str, lines: list[str]) -> None:
+        table = self.query_one("#results", DataTable)
+        for line in lines:
+            table.add_row(literal(file_name), Text(line, style="green"))
+        self.notify(lines[0])
+        self._show_gaps()
 
     @on(Input.Submitted, "#folder")
     def folder_submitted(self) -> None:

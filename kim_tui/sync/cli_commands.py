@@ -213,6 +213,42 @@ def cmd_coordinator_import(args: argparse.Namespace) -> int:
     return EXIT_ERROR if bad else EXIT_OK
 
 
+def cmd_coordinator_held(args: argparse.Namespace) -> int:
+    """List held-back forks, or decide one: --release ID merges it, --discard ID drops it."""
+    from kim_tui.sync.coordinator_store import CoordinatorStore
+    from kim_tui.sync.fork_decision import discard, held_bundles, release
+
+    cli = _cli()
+    passphrase = cli._passphrase(args)
+    with CoordinatorStore.open(_coord_dir(args), passphrase) as store:
+        try:
+            if args.release:
+                decision = release(store, args.release)
+            elif args.discard:
+                decision = discard(store, args.discard)
+            else:
+                held = held_bundles(store)
+                if not held:
+                    print("Keine zurückgehaltenen Pakete.")
+                for h in held:
+                    print(
+                        f"{h.id}  Paket {h.seq} ({h.week}) von Coach {h.coach}, "
+                        f"Datei {h.file_name}, eingegangen {h.received_at:%d.%m.%Y}"
+                    )
+                    print(f"            {h.reason}")
+                if held:
+                    print(
+                        "Entscheiden mit --release ID (übernehmen: dieser Stand gilt ab diesem "
+                        "Paket) oder --discard ID (verwerfen)."
+                    )
+                return EXIT_OK
+        except _errors() as exc:
+            raise cli.CliError(str(exc)) from None
+    for line in decision.lines:
+        print(line)
+    return EXIT_OK
+
+
 def cmd_coordinator_report(args: argparse.Namespace) -> int:
     """Print the indicators per coach, organisation and in total, small cells masked."""
     from kim_tui.sync.report_cli import run_report
@@ -276,6 +312,15 @@ def register_sync_commands(sub: Any, command: Command) -> None:
     c = coord("import", cmd_coordinator_import, "Wochenpakete einlesen")
     c.add_argument("files", metavar="FILE", nargs="+")
 
+    c = coord(
+        "held", cmd_coordinator_held, "Zurückgehaltene Pakete (Gabelungen) zeigen und entscheiden"
+    )
+    decide = c.add_mutually_exclusive_group()
+    decide.add_argument(
+        "--release", metavar="ID", help="Paket übernehmen (dieser Stand gilt ab dem Paket)"
+    )
+    decide.add_argument("--discard", metavar="ID", help="Paket verwerfen")
+
     coord("ui", cmd_coordinator_ui, "Oberfläche der Koordinierung öffnen (Import und Bericht)")
 
     c = coord("report", cmd_coordinator_report, "Kennzahlen ausgeben (kleine Zellen maskiert)")
@@ -300,7 +345,7 @@ def cmd_coordinator_ui(args: argparse.Namespace) -> int:
 
 def _group_help(args: argparse.Namespace) -> int:
     print(
-        "Bitte einen Befehl angeben: kim coordinator {init,enroll,import,report,ui} --help",
+        "Bitte einen Befehl angeben: kim coordinator {init,enroll,import,held,report,ui} --help",
         file=sys.stderr,
     )
     return 2

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kim_tui.domain import report
 from kim_tui.store.errors import VaultError
+from kim_tui.sync import fork_decision
 from kim_tui.sync.coordinator_store import CoordinatorStore
 from kim_tui.sync.importer import HELD, REJECTED, gaps, import_bundle
 from kim_tui.sync.report_cli import load_coach_rows
@@ -88,8 +89,18 @@ class CoordinatorService:
         return lines
 
     def open_gaps(self) -> list[str]:
-        """Missing sequence numbers per coach and held-back forks, as German lines."""
-        return gaps(self.store)
+        """Missing sequence numbers per coach, as German lines (held forks: `held`)."""
+        return gaps(self.store, with_held=False)
+
+    def held(self) -> list[fork_decision.HeldView]:
+        """The held-back forks, by coach and sequence number."""
+        return fork_decision.held_bundles(self.store)
+
+    def decide(self, held_id: str, release: bool) -> list[str]:
+        """Release (merge despite the fork) or discard a held bundle; German result lines."""
+        if release:
+            return fork_decision.release(self.store, held_id).lines
+        return fork_decision.discard(self.store, held_id).lines
 
     def report(
         self, date_from: date | None, date_to: date | None, threshold: int = 5

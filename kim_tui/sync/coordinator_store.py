@@ -107,6 +107,21 @@ class HeldBundle(CoordinatorBase, table=True):
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
+class ForkDecision(CoordinatorBase, table=True):
+    """What the coordinator decided about a bundle of a forked chain, so importing the same file
+    again repeats the decision instead of holding it back a second time."""
+
+    __tablename__ = "coord_decision"
+    link: str = Field(primary_key=True)
+    coach: str = Field(index=True)
+    seq: int
+    decision: str
+    """released (merged despite the fork), discarded, superseded (the other branch's bundle,
+    dropped from the chain when a held one was released)."""
+    file_name: str = ""
+    decided_at: datetime = Field(default_factory=utcnow)
+
+
 class SyncRecord(CoordinatorBase, table=True):
     """The newest known state of one coach's record (a tombstone keeps only its revision)."""
 
@@ -128,6 +143,10 @@ class CoordinatorStore:
         self.keyfile = keyfile
         self._lock = lock
         self._engine: Engine | None = open_engine(directory / DB_FILE, dek)
+        # Keys never change during a store's life; reading (and deriving) them once per import
+        # run instead of once per bundle saves three queries and an X-Wing key derivation each.
+        self._kem_private: bytes | None = None
+        self._public: identity.CoordinatorPublic | None = None
 
     @property
     def engine(self) -> Engine:
@@ -141,7 +160,8 @@ class CoordinatorStore:
         return Session(self.engine, expire_on_commit=False)
 
     def close(self) -> None:
-        """Close connections and release the lock."""
+        """Close connections, forget the cached keys and release the lock."""
+        self._kem_private = self._public = None
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
@@ -236,15 +256,19 @@ class CoordinatorStore:
 
     def kem_private(self) -> bytes:
         """The HPKE recipient private key (raw, see `identity.new_kem_key`)."""
-        return bytes.fromhex(self._setting(_KEM_KEY))
+        if self._kem_private is None:
+            self._kem_private = bytes.fromhex(self._setting(_KEM_KEY))
+        return self._kem_private
 
     def public(self) -> identity.CoordinatorPublic:
         """The public identity (as in coordinator.pub)."""
-        return identity.CoordinatorPublic(
-            self._setting(_NAME),
-            identity.kem_public_bytes(self.kem_private()),
-            identity.signing_public(bytes.fromhex(self._setting(_SIGN_KEY))),
-        )
+        if self._public is None:
+            self._public = identity.CoordinatorPublic(
+                self._setting(_NAME),
+                identity.kem_public_bytes(self.kem_private()),
+                identity.signing_public(bytes.fromhex(self._setting(_SIGN_KEY))),
+            )
+        return self._public
 
     # -- coaches -----------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from kim_tui.sync import bundle_format as bf
 from kim_tui.sync.coordinator_store import (
     CoordinatorStore,
     EnrolledCoach,
+    ForkDecision,
     HeldBundle,
     ImportedBundle,
     SyncRecord,
@@ -32,6 +33,16 @@ IMPORTED = "imported"
 ALREADY = "already"
 HELD = "held"
 REJECTED = "rejected"
+
+RELEASED = "released"
+DISCARDED = "discarded"
+SUPERSEDED = "superseded"
+DECISION_LABEL = {
+    RELEASED: "übernommen",
+    DISCARDED: "verworfen",
+    SUPERSEDED: "durch ein freigegebenes Paket ersetzt",
+}
+HELD_ID_LENGTH = 10
 
 
 @dataclass(frozen=True)
@@ -53,28 +64,56 @@ def coach_label(coach: EnrolledCoach | None, fingerprint: str) -> str:
     return display_fingerprint(fingerprint)[:9]
 
 
+@dataclass(frozen=True)
+class VerifiedBundle:
+    """A bundle whose signature, recipient and payload have been checked."""
+
+    header: bf.BundleHeader
+    records: list[dict[str, Any]]
+    label: str
+
+
+def verify_bundle(store: CoordinatorStore, data: bytes) -> VerifiedBundle:
+    """Parse, check the coach, the signature and the recipient, then decrypt.
+
+    Raises `bf.BundleError` with a specific reason; nothing is written.
+    """
+    parsed = bf.parse(data)
+    header = parsed.header
+    with store.session() as s:
+        coach = s.get(EnrolledCoach, header.coach)
+    if coach is None:
+        raise bf.BundleError("unknown_coach", "unbekannter Coach (nicht eingeschrieben)")
+    if coach.revoked_at is not None:
+        raise bf.BundleError(
+            "revoked_coach", f"Coach {coach_label(coach, header.coach)} wurde widerrufen"
+        )
+    bf.verify(parsed, bytes.fromhex(coach.sign_key))
+    if header.recipient != store.public().fingerprint:
+        raise bf.BundleError("wrong_recipient", "nicht an diese Koordinierung adressiert")
+    records = bf.open_payload(parsed, store.kem_private())
+    return VerifiedBundle(header, records, coach_label(coach, header.coach))
+
+
 def import_bundle(store: CoordinatorStore, data: bytes, name: str) -> ImportOutcome:
     """Verify, decrypt and merge one bundle file's bytes."""
     try:
-        parsed = bf.parse(data)
-        header = parsed.header
-        with store.session() as s:
-            coach = s.get(EnrolledCoach, header.coach)
-        if coach is None:
-            raise bf.BundleError("unknown_coach", "unbekannter Coach (nicht eingeschrieben)")
-        if coach.revoked_at is not None:
-            raise bf.BundleError(
-                "revoked_coach", f"Coach {coach_label(coach, header.coach)} wurde widerrufen"
-            )
-        bf.verify(parsed, bytes.fromhex(coach.sign_key))
-        if header.recipient != store.public().fingerprint:
-            raise bf.BundleError("wrong_recipient", "nicht an diese Koordinierung adressiert")
-        records = bf.open_payload(parsed, store.kem_private())
+        bundle = verify_bundle(store, data)
     except bf.BundleError as exc:
         return ImportOutcome(name, REJECTED, exc.reason, f"{name}: abgelehnt – {exc}")
-    label = coach_label(coach, header.coach)
+    header, label = bundle.header, bundle.label
     with store.session() as s:
-        fork = _fork_reason(s, header)
+        decided = s.get(ForkDecision, header.link)
+        if decided is not None and decided.decision != RELEASED:
+            return ImportOutcome(
+                name,
+                ALREADY,
+                None,
+                f"{name}: bereits entschieden – Paket {header.seq} von Coach {label} wurde am "
+                f"{decided.decided_at:%d.%m.%Y} {DECISION_LABEL[decided.decision]}, "
+                "keine Änderung",
+            )
+        fork = fork_reason(s, header)
         if fork is not None:
             if s.get(HeldBundle, header.link) is None:
                 s.add(
@@ -92,7 +131,8 @@ def import_bundle(store: CoordinatorStore, data: bytes, name: str) -> ImportOutc
                 name,
                 HELD,
                 "fork",
-                f"{name}: zurückgehalten – {fork} (Coach {label}); bitte klären, nichts übernommen",
+                f"{name}: zurückgehalten – {fork} (Coach {label}); bitte entscheiden "
+                f"(ID {held_id(header.link)}), nichts übernommen",
             )
         if s.get(ImportedBundle, (header.coach, header.seq)) is not None:
             return ImportOutcome(
@@ -102,33 +142,54 @@ def import_bundle(store: CoordinatorStore, data: bytes, name: str) -> ImportOutc
                 f"{name}: bereits importiert (Paket {header.seq} von Coach "
                 f"{label}), keine Änderung",
             )
-        counts = _merge(s, header, records)
-        s.add(
-            ImportedBundle(
-                coach=header.coach,
-                seq=header.seq,
-                link=header.link,
-                prev=header.prev,
-                rev_after=header.rev_after,
-                rev_upto=header.rev_upto,
-                week=header.week,
-                created_at=header.created_at,
-                counts=json.dumps(header.counts, sort_keys=True),
-            )
-        )
+        counts = merge_bundle(s, header, bundle.records)
         s.commit()
     return ImportOutcome(
         name,
         IMPORTED,
         None,
-        f"{name}: importiert – Paket {header.seq} ({header.week}) von Coach {label}: "
-        f"{counts['new']} neu, {counts['updated']} aktualisiert, {counts['deleted']} gelöscht, "
-        f"{counts['unchanged']} unverändert",
+        f"{name}: importiert – {describe(header, label, counts)}",
         counts,
     )
 
 
-def _fork_reason(s: Session, header: bf.BundleHeader) -> str | None:
+def describe(header: bf.BundleHeader, label: str, counts: dict[str, int]) -> str:
+    """ "Paket 3 (2026-W48) von Coach X: 2 neu, …" – the German summary of one merge."""
+    return (
+        f"Paket {header.seq} ({header.week}) von Coach {label}: "
+        f"{counts['new']} neu, {counts['updated']} aktualisiert, {counts['deleted']} gelöscht, "
+        f"{counts['unchanged']} unverändert"
+    )
+
+
+def held_id(link: str) -> str:
+    """The short id a coordinator types to decide a held bundle (a prefix of its link)."""
+    return link[:HELD_ID_LENGTH]
+
+
+def merge_bundle(
+    s: Session, header: bf.BundleHeader, records: list[dict[str, Any]]
+) -> dict[str, int]:
+    """Merge the records and put the bundle into the coach's chain (caller commits)."""
+    counts = _merge(s, header, records)
+    s.add(
+        ImportedBundle(
+            coach=header.coach,
+            seq=header.seq,
+            link=header.link,
+            prev=header.prev,
+            rev_after=header.rev_after,
+            rev_upto=header.rev_upto,
+            week=header.week,
+            created_at=header.created_at,
+            counts=json.dumps(header.counts, sort_keys=True),
+        )
+    )
+    return counts
+
+
+def fork_reason(s: Session, header: bf.BundleHeader) -> str | None:
+    """Why the bundle does not fit the coach's chain as imported so far (None: it fits)."""
     same = s.get(ImportedBundle, (header.coach, header.seq))
     if same is not None and same.link != header.link:
         return f"Gabelung: Paket {header.seq} liegt bereits mit anderem Inhalt vor"
@@ -146,13 +207,15 @@ def _fork_reason(s: Session, header: bf.BundleHeader) -> str | None:
 
 def _merge(s: Session, header: bf.BundleHeader, records: list[dict[str, Any]]) -> dict[str, int]:
     counts = {"new": 0, "updated": 0, "deleted": 0, "unchanged": 0}
+    existing = _existing(s, header.coach, records)
     for r in records:
-        row = s.get(SyncRecord, (header.coach, r["t"], r["id"]))
+        row = existing.get((r["t"], r["id"]))
         if row is not None and row.revision >= r["rev"]:
             counts["unchanged"] += 1
             continue
         if row is None:
             row = SyncRecord(coach=header.coach, table=r["t"], id=r["id"], revision=r["rev"])
+            existing[(r["t"], r["id"])] = row
             counts["deleted" if r["del"] else "new"] += 1
         else:
             counts["deleted" if r["del"] else "updated"] += 1
@@ -163,6 +226,32 @@ def _merge(s: Session, header: bf.BundleHeader, records: list[dict[str, Any]]) -
         row.bundle_seq = header.seq
         s.add(row)
     return counts
+
+
+_IN_CHUNK = 500
+"""Ids per IN query: well under SQLite's variable limit."""
+
+
+def _existing(
+    s: Session, coach: str, records: list[dict[str, Any]]
+) -> dict[tuple[str, str], SyncRecord]:
+    """The stored rows for the bundle's records: one query per table and chunk, not per row."""
+    by_table: dict[str, list[str]] = {}
+    for r in records:
+        by_table.setdefault(r["t"], []).append(r["id"])
+    found: dict[tuple[str, str], SyncRecord] = {}
+    for table, ids in by_table.items():
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            for row in s.exec(
+                select(SyncRecord).where(
+                    SyncRecord.coach == coach,
+                    SyncRecord.table == table,
+                    col(SyncRecord.id).in_(chunk),
+                )
+            ):
+                found[(row.table, row.id)] = row
+    return found
 
 
 def import_files(store: CoordinatorStore, paths: Iterable[Path]) -> list[ImportOutcome]:
@@ -183,8 +272,9 @@ def import_files(store: CoordinatorStore, paths: Iterable[Path]) -> list[ImportO
     return outcomes
 
 
-def gaps(store: CoordinatorStore) -> list[str]:
-    """German lines for every missing sequence number per coach ("Paket 7 von Coach X fehlt")."""
+def gaps(store: CoordinatorStore, *, with_held: bool = True) -> list[str]:
+    """German lines for every missing sequence number per coach ("Paket 7 von Coach X fehlt"),
+    then (unless `with_held` is false) one per held-back fork."""
     lines: list[str] = []
     with store.session() as s:
         coaches = {c.fingerprint: c for c in s.exec(select(EnrolledCoach)).all()}
@@ -198,9 +288,9 @@ def gaps(store: CoordinatorStore) -> list[str]:
         have = seqs[fp]
         for missing in sorted(set(range(1, max(have) + 1)) - have):
             lines.append(f"Paket {missing} von Coach {coach_label(coaches.get(fp), fp)} fehlt")
-    for h in held:
+    for h in held if with_held else ():
         lines.append(
             f"Paket {h.seq} von Coach {coach_label(coaches.get(h.coach), h.coach)} "
-            f"zurückgehalten: {h.reason}"
+            f"zurückgehalten (ID {held_id(h.link)}): {h.reason}"
         )
     return lines

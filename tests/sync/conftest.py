@@ -156,6 +156,54 @@ def make_coach(directory: Path, name: str, coordinator: CoordinatorStore | None)
     return Coach(vault, ws)
 
 
+@dataclass
+class Fork:
+    """Branch A (the laptop as it was) imported up to bundle 2; branch B (restored from a backup
+    taken after bundle 1) made its own bundles 2 and 3, both held back."""
+
+    a1: Path
+    a2: Path
+    b2: Path
+    b3: Path
+
+
+def make_fork(tmp_path: Path, coordinator: CoordinatorStore, coach: Coach, outbox: Path) -> Fork:
+    """Import branch A's bundles 1 and 2, then hold back branch B's 2 and 3 (see `Fork`)."""
+    import shutil
+
+    from kim_tui.domain.model import ClosureDraft
+    from kim_tui.sync.importer import HELD, IMPORTED, import_bundle
+
+    def imported(*paths: Path) -> list[str]:
+        return [import_bundle(coordinator, p.read_bytes(), p.name).status for p in paths]
+
+    first = coach.add_client(1, share=False)
+    a1 = coach.export(outbox).path
+    coach.ws.close()
+    backup = tmp_path / "backup"
+    shutil.copytree(coach.vault.directory, backup)
+    reopened = Vault.open(coach.vault.directory, PASSPHRASE)
+    coach.vault, coach.ws = reopened, Workspace(reopened, today=lambda: FIXED_TODAY)
+    # Branch A writes a lot after the backup, so its revisions run ahead of branch B's.
+    coach.add_client(2, share=False)
+    coach.ws.close_case(ClosureDraft(coach.cases[first], FIXED_TODAY, "moved_away"))
+    a2 = coach.export(outbox, days=7).path
+    assert imported(a1, a2) == [IMPORTED, IMPORTED]
+
+    old = Vault.open(backup, PASSPHRASE)
+    restored = Coach(old, Workspace(old, today=lambda: FIXED_TODAY))
+    try:
+        restored.ws.close_case(ClosureDraft(coach.cases[first], FIXED_TODAY, "goals_reached"))
+        restored.add_client(3, share=False)
+        b2 = restored.export(tmp_path, days=8).path
+        restored.add_client(4, share=False)
+        b3 = restored.export(tmp_path, days=14).path
+    finally:
+        restored.ws.close()
+    assert imported(b2, b3) == [HELD, HELD]
+    return Fork(a1, a2, b2, b3)
+
+
 @pytest.fixture
 def coordinator(tmp_path: Path) -> Iterator[CoordinatorStore]:
     store, _rk = CoordinatorStore.create(

@@ -89,3 +89,48 @@ async def test_export_screen_writes_a_bundle_the_coordinator_imports(
         # Six clients: every category under the threshold of 5 shows as masked, never a number.
         assert "<5" in text
     service.release()
+
+
+async def test_coordinator_decides_a_held_fork(tmp_path: Path) -> None:
+    """Held-back bundles are listed in the import tab; Enter (or F8) offers release or discard."""
+    from textual.widgets import OptionList
+
+    from kim_tui.screens.choice import ChoiceScreen
+    from kim_tui.sync.importer import gaps
+    from tests.sync.conftest import make_coach, make_fork
+
+    store, _rk = CoordinatorStore.create(
+        tmp_path / "coord", PASSPHRASE, name="KI Oberhausen", kdf_memory_kib=FAST_KDF_KIB
+    )
+    coach = make_coach(tmp_path / "coach", "Anna", store)
+    out = tmp_path / "out"
+    out.mkdir()
+    fork = make_fork(tmp_path, store, coach, out)
+    coach.ws.close()
+    store.close()
+
+    service = CoordinatorService(tmp_path / "coord")
+    app = CoordinatorApp(tmp_path / "coord", config=Config(), session=service)  # type: ignore[arg-type]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot)
+        await on_screen(pilot, CoordinatorScreen)
+        held = app.screen.query_one("#held", DataTable)
+        assert held.display and held.row_count == 2
+        assert "Gabelung" in row_texts(held)[0]
+        await pilot.press("f8")
+        await on_screen(pilot, ChoiceScreen)
+        assert fork.b2.name in str(app.screen.query_one(".title").render())
+        assert app.screen.query_one(OptionList).highlighted == 0  # "Übernehmen"
+        await pilot.press("enter")
+        await on_screen(pilot, CoordinatorScreen)
+        results = app.screen.query_one("#results", DataTable)
+        await until(pilot, lambda: results.row_count >= 2)
+        lines = "\n".join(row_texts(results))
+        assert "übernommen – Paket 2" in lines and f"{fork.b3.name}: importiert" in lines
+        await until(pilot, lambda: not app.screen.query_one("#held", DataTable).display)
+        assert gaps(service.store) == []
+        # Nothing left to decide: F8 says so instead of opening an empty dialog.
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, CoordinatorScreen)
+    service.release()
