@@ -29,10 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import Figure
-from bench.vaults import BENCH_TODAY, KDF_KIB, PASSPHRASE, cache_root
+from bench.vaults import BENCH_TODAY, KDF_KIB, PASSPHRASE, adopt, cache_root, older_entry
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 BUNDLE_DATA_VERSION = 1
+"""Bump when the generated bundles change, also when a migration changes what the exporter
+sends: a new schema head alone reuses the bundle set cached under the older one (`bundle_set`)."""
 
 
 def _coordinator(directory: Path) -> Any:
@@ -215,7 +217,11 @@ def _thousand(vault_dirs: dict[int, Path]) -> int:
 
 
 def bundle_set(coaches: int, weeks: int, log: Callable[[str], None]) -> Path:
-    """The cached directory with ``coordinator/`` and ``bundles/`` for coaches × weeks."""
+    """The cached directory with ``coordinator/`` and ``bundles/`` for coaches × weeks.
+
+    A new schema head copies the set of the older head as it is: the coordinator store is no
+    Alembic vault (`CoordinatorStore.open` checks and prepares its own schema at every use) and
+    the bundles carry no vault schema revision, so an index migration does not change them."""
     from kim_tui.store import migrate
     from kim_tui.store.demo_seed import seed_demo
     from kim_tui.store.vault import Vault
@@ -226,6 +232,12 @@ def bundle_set(coaches: int, weeks: int, log: Callable[[str], None]) -> Path:
     target = cache_root() / key
     if (target / "bundles").is_dir():
         return target
+    older = older_entry(f"bundles-c{coaches}-w{weeks}-", f"-d{BUNDLE_DATA_VERSION}", "bundles")
+    if older is not None:
+        adopt(older, target)
+        if (target / "bundles").is_dir():
+            log(f"  reused {older.name} as {target.name}")
+            return target
     started = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix=".making-bundles-", dir=cache_root()))
     try:

@@ -41,3 +41,4 @@ def seed_demo(
         done += len(chunk)
         if progress is not None:
             progress(done, count)
+    workspace.update_statistics()

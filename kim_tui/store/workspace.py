@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import and_, event, func, or_, update
 from sqlalchemy import case as sql_case
 from sqlalchemy import select as sql_select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
@@ -83,6 +84,8 @@ REVISION_SETTING = "revision"
 """VaultSetting key of the vault-wide revision counter (sync reads it)."""
 _SETTING_REVISION = REVISION_SETTING
 _SETTING_REMINDER_WEEKS = "residence_reminder_weeks"
+_OPTIMIZE_ALL_TABLES = "PRAGMA optimize=0x10012"
+"""Analyse (0x2) with the analysis limit (0x10) every table that needs it (0x10000)."""
 
 
 def _codes(values: tuple[str, ...] | list[str]) -> str:
@@ -213,6 +216,21 @@ class Workspace(CaseWork):
             finally:
                 self._batch = None
 
+    def update_statistics(self) -> None:
+        """Give the query planner statistics after a bulk load (CSV import, demo seeding).
+
+        `PRAGMA optimize` analyses only the tables that were never analysed or have grown or
+        shrunk about tenfold since, with SQLite's row limit (50,000 fresh clients: under 1 s;
+        otherwise a no-op in well under a millisecond). 0x10000 makes it check every table,
+        not only the ones this pooled connection happened to query. Not for single writes.
+        """
+        try:
+            with self.vault.engine.connect() as conn:
+                conn.exec_driver_sql(_OPTIMIZE_ALL_TABLES)
+                conn.commit()
+        except DBAPIError:
+            pass  # the data is committed; missing statistics only cost speed
+
     def revision(self) -> int:
         """The vault-wide revision of the last committed write."""
         with self._read() as s:
@@ -309,6 +327,7 @@ class Workspace(CaseWork):
         with self.batch():
             for draft in drafts:
                 self.intake(draft)
+        self.update_statistics()
         return len(drafts)
 
     def update_client(self, client_id: str, draft: ClientDraft) -> None:

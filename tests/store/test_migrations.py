@@ -10,7 +10,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
+from sqlmodel import SQLModel
 
 from kim_tui.domain.model import FollowUpSource
 from kim_tui.store import migrate
@@ -81,6 +84,43 @@ def test_v1_vault_opens_migrates_and_keeps_its_data(old_vault: Path) -> None:
     # And reopens cleanly afterwards (migrations are a no-op the second time).
     with Vault.open(old_vault, _fixture_passphrase()) as vault:
         assert vault.check().ok
+
+
+def _index_columns(vault: Vault, name: str) -> list[str]:
+    with vault.engine.connect() as conn:
+        found = conn.execute(
+            text("SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND name = :name"),
+            {"name": name},
+        ).scalar_one_or_none()
+        assert found == "followup", f"index {name} missing"
+        return [row[2] for row in conn.exec_driver_sql(f"PRAGMA index_info('{name}')")]
+
+
+def test_v1_vault_upgrades_to_head_with_the_follow_up_case_index(old_vault: Path) -> None:
+    """0004: the next due date of a case (`_refresh_case`) has its own index."""
+    with Vault.open(old_vault, _fixture_passphrase()) as vault:
+        assert migrate.current_revision(vault.engine) == migrate.head_revision()
+        assert _index_columns(vault, "ix_followup_case_open_due") == ["case_id", "open", "due_on"]
+        assert _index_columns(vault, "ix_followup_list") == [
+            "open",
+            "due_on",
+            "client_name",
+            "search_key",
+        ]
+
+
+def _schema_differences(vault: Vault) -> list[object]:
+    with vault.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return list(compare_metadata(context, SQLModel.metadata))
+
+
+def test_migrations_and_models_declare_the_same_schema(old_vault: Path, vault: Vault) -> None:
+    """A new vault (migrated from empty) and an old one (migrated from 0001) both have exactly
+    the tables, columns and indexes the models declare."""
+    assert _schema_differences(vault) == []
+    with Vault.open(old_vault, _fixture_passphrase()) as migrated:
+        assert _schema_differences(migrated) == []
 
 
 def test_vault_from_a_newer_kim_is_refused(old_vault: Path) -> None:
