@@ -63,6 +63,11 @@ def _pretty(key: str) -> str:
     return _KEY_NAMES.get(key, key.upper() if key.startswith("f") and key[1:].isdigit() else key)
 
 
+def key_label(key: str) -> str:
+    """How a key spec is shown to the coach (``ctrl+l`` → ``Strg+L``)."""
+    return _pretty(key)
+
+
 def bindings(actions: tuple[UiAction, ...]) -> list[Binding]:
     """Textual bindings for a screen's declared actions."""
     return [

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-PAGE_SIZE = 100
-"""Rows per window of a list. A terminal shows about 40; filling a DataTable costs about 0.1 ms
-per row on every keystroke, so a 100-row window keeps paging smooth and typing instant."""
+PAGE_SIZE = 40
+"""Rows per window of a list, at least (the list screens use the terminal's height plus a
+margin when that is more). A terminal shows about 40; every row of the window is drawn again on
+each keystroke of a filter, so rows nobody can see only cost time (docs/performance.md)."""
 
 
 MAX_NOTE_LENGTH = 10_000

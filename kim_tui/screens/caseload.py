@@ -10,13 +10,14 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
-from kim_tui.domain.model import PAGE_SIZE, CaseloadPage, CaseStage
+from kim_tui.domain.model import CaseloadPage, CaseStage
 from kim_tui.i18n import language, tr
+from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.literal import literal
 from kim_tui.widgets.windowed_table import WindowedTable
 
@@ -114,7 +115,7 @@ class CaseloadScreen(Screen[None]):
             )
         yield WindowedTable(id="caseload")
         yield Static("", id="window-info")
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         self.title = tr("Klient*innen", "Caseload")
@@ -145,6 +146,7 @@ class CaseloadScreen(Screen[None]):
             target_group=self.target_group,
             sort=self.sort,
             offset=self.window_start,
+            limit=self.query_one(WindowedTable).window_size(),
         )
         self._fill(self.page)
 
@@ -197,10 +199,9 @@ class CaseloadScreen(Screen[None]):
     @on(WindowedTable.EdgeReached)
     def page_window(self, event: WindowedTable.EdgeReached) -> None:
         table = self.query_one(WindowedTable)
+        size = table.window_size()
         self.window_start = (
-            self.window_start + PAGE_SIZE
-            if event.forward
-            else max(0, self.window_start - PAGE_SIZE)
+            self.window_start + size if event.forward else max(0, self.window_start - size)
         )
         self.reload()
         table.move_cursor(row=0 if event.forward else table.row_count - 1)

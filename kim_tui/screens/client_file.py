@@ -19,7 +19,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.assessment import Trend, compare
@@ -29,6 +29,7 @@ from kim_tui.domain.geo import country_name, language_name
 from kim_tui.domain.model import ClientFile, HouseholdMember
 from kim_tui.i18n import language, tr
 from kim_tui.screens.assessment_form import level_text
+from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.literal import literal, literal_block
 
 SECTIONS = (
@@ -283,7 +284,7 @@ class ClientFileScreen(Screen[None]):
                 yield DataTable(id="consent-table", cursor_type="row")
             with TabPane(tr("8 Verlauf", "8 History"), id="history"):
                 yield DataTable(id="history-table", cursor_type="row")
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         columns = {

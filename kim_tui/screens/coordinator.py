@@ -13,7 +13,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import (
     DataTable,
-    Footer,
     Header,
     Input,
     ProgressBar,
@@ -25,6 +24,7 @@ from textual.widgets import (
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.dates import parse_date
 from kim_tui.i18n import tr
+from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.literal import literal
 
 STATUS_STYLE = {"imported": "green", "already": "dim", "held": "yellow", "rejected": "bold red"}
@@ -121,7 +121,7 @@ class CoordinatorScreen(Screen[None]):
                         yield Input("5", id="threshold", compact=True, type="integer")
                 yield Static("", id="chart")
                 yield DataTable(id="cells", cursor_type="row")
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         self.title = tr("Koordinierung", "Coordinator")

@@ -10,11 +10,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, ProgressBar, Static
+from textual.widgets import Header, Input, ProgressBar, Static
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.model import ExportSummary, SyncStatus
 from kim_tui.i18n import tr
+from kim_tui.widgets.key_line import KeyLine
 
 
 class ExportScreen(Screen[None]):
@@ -55,7 +56,7 @@ class ExportScreen(Screen[None]):
                 tr("Strg+E Paket erstellen · Esc zurück", "Ctrl+E create bundle · Esc back"),
                 classes="muted",
             )
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         self.title = tr("Wochenpaket", "Weekly bundle")

@@ -9,13 +9,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.widgets.data_table import ColumnKey
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.dates import format_date
-from kim_tui.domain.model import PAGE_SIZE, DueGroup, FollowUpPage, FollowUpView
+from kim_tui.domain.model import DueGroup, FollowUpPage, FollowUpView
 from kim_tui.i18n import tr
+from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.literal import literal
 from kim_tui.widgets.windowed_table import WindowedTable
 
@@ -122,7 +123,7 @@ class FollowUpsScreen(Screen[None]):
         )
         yield WindowedTable(id="followups")
         yield Static("", id="window-info")
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         self.title = tr("Wiedervorlagen", "Follow-ups")
@@ -151,10 +152,11 @@ class FollowUpsScreen(Screen[None]):
         selected = table.selected_key() if keep_cursor and not keep_row else None
         cursor = table.cursor_row
         workspace = self.app.workspace  # type: ignore[attr-defined]
-        self.page = workspace.follow_ups(self.query_text, offset=self.window_start)
+        size = table.window_size()
+        self.page = workspace.follow_ups(self.query_text, offset=self.window_start, limit=size)
         if not self.page.items and self.window_start:
             self.window_start = 0
-            self.page = workspace.follow_ups(self.query_text, offset=0)
+            self.page = workspace.follow_ups(self.query_text, offset=0, limit=size)
         self._fill(self.page)
         if selected is not None and selected in {i.id for i in self.page.items}:
             table.move_cursor(row=table.get_row_index(selected))
@@ -232,11 +234,11 @@ class FollowUpsScreen(Screen[None]):
     def page_window(self, event: WindowedTable.EdgeReached) -> None:
         table = self.query_one(WindowedTable)
         if event.forward:
-            self.window_start += PAGE_SIZE
+            self.window_start += len(self.page.items) if self.page else table.window_size()
             self.reload()
             table.move_cursor(row=0)
         else:
-            self.window_start = max(0, self.window_start - PAGE_SIZE)
+            self.window_start = max(0, self.window_start - table.window_size())
             self.reload()
             table.move_cursor(row=table.row_count - 1)
 
@@ -282,7 +284,8 @@ class FollowUpsScreen(Screen[None]):
         if not self.page.counts[DueGroup.TODAY]:
             self.notify(tr("Heute ist nichts fällig.", "Nothing is due today."))
             return
-        if not (self.window_start <= overdue < self.window_start + PAGE_SIZE):
+        shown = len(self.page.items)
+        if not (self.window_start <= overdue < self.window_start + shown):
             self.window_start = overdue
             self.reload()
         table = self.query_one(WindowedTable)

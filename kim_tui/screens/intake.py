@@ -17,7 +17,6 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import (
     Checkbox,
-    Footer,
     Header,
     Input,
     Select,
@@ -41,6 +40,7 @@ from kim_tui.domain.model import (
 )
 from kim_tui.domain.validation import validate_intake
 from kim_tui.i18n import language, tr
+from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.suggest import NameSuggester
 
 DATE_FIELDS = (
@@ -301,7 +301,7 @@ class IntakeScreen(Screen[IntakeResult | None]):
                     )
                 yield Static("", id=f"err-{CONSENT_FIELDS[purpose][1]}", classes="field-error")
             yield Static("", id="form-summary", classes="field-error")
-        yield Footer()
+        yield KeyLine()
 
     def on_mount(self) -> None:
         self.title = tr("Erstberatung – neue Klient*in", "Intake – new client")

@@ -1,7 +1,8 @@
 """A DataTable that shows one window of a longer list and asks for the next or previous one.
 
-Filling a DataTable costs about 0.1 ms per row, so lists show a bounded window (a few hundred
-rows) and page through SQL instead of holding 10,000 rows.
+Every row of the window costs on each keystroke (a filter refills the table), so a window holds
+little more than a screen: the terminal's height plus a margin, at least `PAGE_SIZE` rows. The
+list pages through SQL instead of holding 10,000 rows.
 """
 
 from __future__ import annotations
@@ -11,6 +12,11 @@ from dataclasses import dataclass
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
+
+from kim_tui.domain.model import PAGE_SIZE
+
+WINDOW_MARGIN = 10
+"""Rows beyond the terminal's height, so Bild↓ within a window does not page at once."""
 
 
 class WindowedTable(DataTable[object]):
@@ -33,6 +39,10 @@ class WindowedTable(DataTable[object]):
         self._paging = False
         """True from asking for the next window until it is filled: keys held down queue up,
         and each must not ask for yet another window."""
+
+    def window_size(self) -> int:
+        """Rows per window for the current terminal size."""
+        return max(PAGE_SIZE, self.app.size.height + WINDOW_MARGIN)
 
     def window_filled(self, *, has_more_before: bool, has_more_after: bool) -> None:
         """The screen filled a new window; paging is possible again."""

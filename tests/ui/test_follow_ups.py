@@ -232,3 +232,46 @@ async def test_enter_opens_the_client_file(app, seeded: Seeded) -> None:  # type
         await pilot.press("escape")
         await on_screen(pilot, FollowUpsScreen)
         assert app.screen is home
+
+
+async def test_long_list_pages_in_windows_the_size_of_the_terminal(
+    ui_vault, seeded: Seeded
+) -> None:  # type: ignore[no-untyped-def]
+    """70 more items: a 24-row terminal gets 40-row windows; ↓ at the end of a window shows the
+    next one with the cursor on its first row, ↑ at its start goes back to the last row."""
+    from datetime import timedelta
+
+    from kim_tui.domain.model import FollowUpDraft
+    from kim_tui.store.vault import Vault
+    from kim_tui.store.workspace import Workspace
+    from tests.conftest import PASSPHRASE
+    from tests.ui.conftest import new_app
+
+    with Vault.open(ui_vault, PASSPHRASE) as vault:
+        ws = Workspace(vault, today=lambda: FIXED_TODAY)
+        case = next(iter(seeded.cases.values()))
+        for i in range(70):
+            ws.add_follow_up(FollowUpDraft(case, date(2027, 3, 1) + timedelta(days=i), f"Nr. {i}"))
+        ws.close()
+    app = new_app(ui_vault)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await unlock_home(pilot)
+        table = _table(app)
+        info = app.screen.query_one("#window-info", Static)
+        assert table.row_count == 40
+        assert "Zeilen 1–40 von 78" in str(info.render())
+        await pilot.press(*["j"] * 39)
+        assert table.cursor_row == 39
+        await pilot.press("down")
+        await until(pilot, lambda: "Zeilen 41–78 von 78" in str(info.render()))
+        assert table.cursor_row == 0 and table.row_count == 38
+        first_of_second = column_text(table, REASON)[0]
+        await pilot.press("up")
+        await until(pilot, lambda: "Zeilen 1–40 von 78" in str(info.render()))
+        assert table.cursor_row == 39
+        await pilot.press("down")
+        await until(pilot, lambda: column_text(table, REASON)[0] == first_of_second)
+    async with new_app(ui_vault).run_test(size=(100, 60)) as pilot:
+        await unlock_home(pilot)
+        # A taller terminal gets a taller window: no half-empty list on a big screen.
+        assert _table(pilot.app).row_count == 70

@@ -1,0 +1,69 @@
+"""The key line at the bottom of every screen: the screen's shown bindings as one line of text.
+
+Textual's `Footer` mounts a widget per key and recomposes them whenever the bindings change;
+on the list screens that cost up to 40 ms of the time from unlock to an interactive list
+(docs/performance.md). This widget draws the same bindings, from the same declarations, as one
+`Text`: the keys a coach sees still come from the screen's `ACTIONS`, nothing is listed twice.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.screen import Screen
+from textual.widget import Widget
+
+from kim_tui.actions import key_label
+from kim_tui.i18n import tr
+
+
+class KeyLine(Widget, can_focus=False):
+    DEFAULT_CSS = """
+    KeyLine {
+        dock: bottom;
+        height: 1;
+        color: $footer-description-foreground;
+        background: $footer-background;
+    }
+    KeyLine > .key-line--key {
+        color: $footer-key-foreground;
+        background: $footer-key-background;
+        text-style: bold;
+    }
+    KeyLine > .key-line--disabled {
+        text-style: dim;
+    }
+    """
+    COMPONENT_CLASSES = {"key-line--key", "key-line--disabled"}
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        if screen is self.screen:
+            self.refresh()
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("key-line--key")
+        disabled = self.get_component_rich_style("key-line--disabled")
+        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        seen: set[str] = set()
+        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            # Alternatives of one action (j / down) show once, like the footer does.
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            line.append(f" {self.app.get_key_display(binding)} ", key_style)
+            line.append(f"{binding.description} ", None if enabled else disabled)
+        if not self.app.ENABLE_COMMAND_PALETTE:
+            return line
+        # The palette key stays visible at the right edge even when the keys do not all fit.
+        palette = Text(end="")
+        palette.append(f" {key_label(self.app.COMMAND_PALETTE_BINDING)} ", key_style)
+        palette.append(f"{tr('Befehle', 'Commands')} ")
+        room = self.size.width - palette.cell_len
+        if line.cell_len > room:
+            line.truncate(max(0, room - 1), overflow="ellipsis")
+        return Text.assemble(line, " " * max(0, room - line.cell_len), palette, end="")
