@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Input, Select, Static
+from textual.widgets.data_table import ColumnKey
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
@@ -20,6 +21,9 @@ from kim_tui.i18n import language, tr
 from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.literal import literal
 from kim_tui.widgets.windowed_table import WindowedTable
+
+NAME_WIDTH = 28
+FIXED_WIDTH = NAME_WIDTH + 10 + 18 + 10 + 22 + 2 * 6 + 2  # other columns, cell padding, scrollbar
 
 
 class CaseloadScreen(Screen[None]):
@@ -94,6 +98,7 @@ class CaseloadScreen(Screen[None]):
         self.sort = "name"
         self.window_start = 0
         self.page: CaseloadPage | None = None
+        self._filled_width = 0
 
     def compose(self) -> ComposeResult:
         lang = language()
@@ -120,12 +125,15 @@ class CaseloadScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = tr("Klient*innen", "Caseload")
         table = self.query_one(WindowedTable)
-        table.add_column(tr("Name", "Name"), key="name", width=28)
+        table.add_column(tr("Name", "Name"), key="name", width=NAME_WIDTH)
         table.add_column(tr("Geb.", "Born"), key="born", width=10)
         table.add_column(tr("Phase", "Stage"), key="stage", width=18)
         table.add_column(tr("Nächste Fälligkeit", "Next due"), key="due", width=10)
         table.add_column(tr("Aufenthalt", "Residence"), key="status", width=22)
-        table.add_column(tr("Zielgruppen", "Target groups"), key="targets")
+        # A fixed width: an auto-width column is measured over every row on each refill.
+        table.add_column(
+            tr("Zielgruppen", "Target groups"), key="targets", width=self._targets_width()
+        )
         self.reload()
         # The list has focus so g, z, o and i work at once; / starts the search.
         table.focus()
@@ -166,18 +174,24 @@ class CaseloadScreen(Screen[None]):
         today: date = self.app.today()  # type: ignore[attr-defined]
         table = self.query_one(WindowedTable)
         table.clear()
+        self._filled_width = self._targets_width()
+        table.columns[ColumnKey("targets")].width = self._filled_width
         for row in page.items:
             status = statuses.label(row.residence_status, lang) if row.residence_status else ""
             if row.residence_valid_until:
                 status += f" ({tr('bis', 'until')} {format_date(row.residence_valid_until)})"
             due_style = "bold red" if row.next_due_on and row.next_due_on < today else ""
             table.add_row(
-                literal(row.display_name),
+                literal(row.display_name, max_len=NAME_WIDTH),
                 Text(format_date(row.birth_date)),
                 Text(stages.label(row.stage.value, lang)),
                 Text(format_date(row.next_due_on), style=due_style),
                 Text(status),
-                Text(", ".join(groups.label(g, lang) for g in row.target_groups)),
+                Text(
+                    ", ".join(groups.label(g, lang) for g in row.target_groups),
+                    no_wrap=True,
+                    overflow="ellipsis",
+                ),
                 key=row.client_id,
             )
         table.window_filled(
@@ -195,6 +209,15 @@ class CaseloadScreen(Screen[None]):
         else:
             info = tr("Keine Klient*innen für diese Auswahl.", "No clients for this selection.")
         self.query_one("#window-info", Static).update(Text(info))
+
+    def _targets_width(self) -> int:
+        """The last column takes what the terminal has left (at least 12 cells)."""
+        return max(12, self.app.size.width - FIXED_WIDTH)
+
+    def on_resize(self) -> None:
+        # Only a new width of the last column needs a refill.
+        if self.page is not None and self._targets_width() != self._filled_width:
+            self._fill(self.page)
 
     @on(WindowedTable.EdgeReached)
     def page_window(self, event: WindowedTable.EdgeReached) -> None:

@@ -1,7 +1,7 @@
 """A DataTable that shows one window of a longer list and asks for the next or previous one.
 
 Every row of the window costs on each keystroke (a filter refills the table), so a window holds
-little more than a screen: the terminal's height plus a margin, at least `PAGE_SIZE` rows. The
+about a screen: the terminal's height (more than the table shows), at least `PAGE_SIZE` rows. The
 list pages through SQL instead of holding 10,000 rows.
 """
 
@@ -15,8 +15,9 @@ from textual.widgets import DataTable
 
 from kim_tui.domain.model import PAGE_SIZE
 
-WINDOW_MARGIN = 10
-"""Rows beyond the terminal's height, so Bild↓ within a window does not page at once."""
+WINDOW_MARGIN = 0
+"""Rows beyond the terminal's height. 10 cost 0.6 ms per keystroke at 10,000 clients and bought
+nothing a coach sees: the header, filter and key lines already leave rows below the fold."""
 
 
 class WindowedTable(DataTable[object]):
