@@ -153,13 +153,28 @@ class FollowUpView:
 
 
 @dataclass(frozen=True)
+class FollowUpCounts:
+    """How many open follow-ups each group holds (under a filter)."""
+
+    counts: dict[DueGroup, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
 class FollowUpPage:
-    """A bounded window of the Wiedervorlagen list plus the counts of every group."""
+    """A bounded window of the Wiedervorlagen list plus (when asked for) the counts of every
+    group. The list screens ask without counts and count after the rows are painted: counting
+    reads every matching entry, the window only its rows."""
 
     items: tuple[FollowUpView, ...]
-    counts: dict[DueGroup, int]
-    total: int
+    counts: dict[DueGroup, int] | None
+    total: int | None
     offset: int
+    has_more: bool = False
+    """More rows follow the window."""
 
 
 @dataclass(frozen=True)
@@ -179,9 +194,14 @@ class ClientSummary:
 
 @dataclass(frozen=True)
 class CaseloadPage:
+    """A bounded window of the caseload; `total` is None when asked without it (see
+    `FollowUpPage`)."""
+
     items: tuple[ClientSummary, ...]
-    total: int
+    total: int | None
     offset: int
+    has_more: bool = False
+    """More rows follow the window."""
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,14 @@ from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Header, Input, Select, Static
 from textual.widgets.data_table import ColumnKey
+from textual.worker import get_current_worker
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
@@ -20,7 +22,7 @@ from kim_tui.domain.model import CaseloadPage, CaseStage
 from kim_tui.i18n import language, tr
 from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.literal import literal
-from kim_tui.widgets.windowed_table import WindowedTable
+from kim_tui.widgets.windowed_table import COUNT_PAUSE, WindowedTable
 
 NAME_WIDTH = 28
 FIXED_WIDTH = NAME_WIDTH + 10 + 18 + 10 + 22 + 2 * 6 + 2  # other columns, cell padding, scrollbar
@@ -98,6 +100,10 @@ class CaseloadScreen(Screen[None]):
         self.sort = "name"
         self.window_start = 0
         self.page: CaseloadPage | None = None
+        self.total: int | None = None
+        """The number of matches for `totalled` (filters), counted after the rows are painted."""
+        self.totalled: tuple[str, CaseStage | None, str | None] | None = None
+        self._count_timer: Timer | None = None
         self._filled_width = 0
 
     def compose(self) -> ComposeResult:
@@ -147,7 +153,8 @@ class CaseloadScreen(Screen[None]):
         if self.app.is_unlocked:  # type: ignore[attr-defined]
             self.reload()
 
-    def reload(self) -> None:
+    def reload(self, *, typing: bool = False) -> None:
+        """Refill the window; `typing` counts the matches only after a pause (`COUNT_PAUSE`)."""
         self.page = self.app.workspace.caseload(  # type: ignore[attr-defined]
             self.search_text,
             stage=self.stage,
@@ -155,8 +162,38 @@ class CaseloadScreen(Screen[None]):
             sort=self.sort,
             offset=self.window_start,
             limit=self.query_one(WindowedTable).window_size(),
+            with_total=False,
         )
         self._fill(self.page)
+        self._count_later(typing)
+
+    def _count_later(self, typing: bool) -> None:
+        if self._count_timer is not None:
+            self._count_timer.stop()
+            self._count_timer = None
+        filters = self._filters()
+        if typing:
+            self._count_timer = self.set_timer(COUNT_PAUSE, lambda: self._count(filters))
+        else:
+            self.call_after_refresh(self._count, filters)
+
+    def _filters(self) -> tuple[str, CaseStage | None, str | None]:
+        return (self.search_text, self.stage, self.target_group)
+
+    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    def _count(self, filters: tuple[str, CaseStage | None, str | None]) -> None:
+        search, stage, target = filters
+        total = self.app.workspace.caseload_total(  # type: ignore[attr-defined]
+            search, stage=stage, target_group=target
+        )
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._counted, filters, total)
+
+    def _counted(self, filters: tuple[str, CaseStage | None, str | None], total: int) -> None:
+        if filters != self._filters():
+            return  # the filters changed meanwhile: the next count is under way
+        self.total, self.totalled = total, filters
+        self._show_window_info()
 
     def _fill(self, page: CaseloadPage) -> None:
         # One compositor pass for the whole refill, not one per row.
@@ -194,17 +231,21 @@ class CaseloadScreen(Screen[None]):
                 ),
                 key=row.client_id,
             )
-        table.window_filled(
-            has_more_before=page.offset > 0,
-            has_more_after=page.offset + len(page.items) < page.total,
-        )
+        table.window_filled(has_more_before=page.offset > 0, has_more_after=page.has_more)
+        self._show_window_info()
+
+    def _show_window_info(self) -> None:
+        page = self.page
+        if page is None:
+            return
         sort = tr("Name", "name") if self.sort == "name" else tr("Fälligkeit", "next due")
-        if page.total:
+        if page.items:
+            fresh = self.totalled == self._filters() and self.total is not None
+            total = str(self.total) if fresh else "…"
+            first, last = page.offset + 1, page.offset + len(page.items)
             info = tr(
-                f"{page.offset + 1}–{page.offset + len(page.items)} von {page.total} · "
-                f"sortiert nach {sort} (o)",
-                f"{page.offset + 1}–{page.offset + len(page.items)} of {page.total} · "
-                f"sorted by {sort} (o)",
+                f"{first}–{last} von {total} · sortiert nach {sort} (o)",
+                f"{first}–{last} of {total} · sorted by {sort} (o)",
             )
         else:
             info = tr("Keine Klient*innen für diese Auswahl.", "No clients for this selection.")
@@ -233,13 +274,14 @@ class CaseloadScreen(Screen[None]):
     def search_changed(self, event: Input.Changed) -> None:
         self.search_text = event.value
         self.window_start = 0
-        self.reload()
+        self.reload(typing=True)
 
     @on(Input.Submitted, "#search")
     def search_done(self) -> None:
         # Enter on a search with exactly one hit opens it; otherwise go to the list.
         table = self.query_one(WindowedTable)
-        if self.page is not None and self.page.total == 1:
+        page = self.page
+        if page is not None and len(page.items) == 1 and not page.has_more and not page.offset:
             self.action_open()
             return
         table.focus()

@@ -74,7 +74,9 @@ class FollowUpFormScreen(ModalScreen[FollowUpDraft | None]):
         if not event.value.strip():
             options.add_class("hidden")
             return
-        page = self.app.workspace.caseload(event.value, limit=8)  # type: ignore[attr-defined]
+        page = self.app.workspace.caseload(  # type: ignore[attr-defined]
+            event.value, limit=8, with_total=False
+        )
         for row in page.items:
             # The birth date tells apart people with the same name.
             label = literal(row.display_name)

@@ -9,16 +9,18 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Header, Input, Static
 from textual.widgets.data_table import ColumnKey
+from textual.worker import get_current_worker
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.dates import format_date
-from kim_tui.domain.model import DueGroup, FollowUpPage, FollowUpView
+from kim_tui.domain.model import DueGroup, FollowUpCounts, FollowUpPage, FollowUpView
 from kim_tui.i18n import tr
 from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.literal import literal
-from kim_tui.widgets.windowed_table import WindowedTable
+from kim_tui.widgets.windowed_table import COUNT_PAUSE, WindowedTable
 
 CLIENT_WIDTH = 22
 # The reason text names its source ("Schritt: …", "Rückmeldung erwartet: …"), so no extra column.
@@ -112,6 +114,10 @@ class FollowUpsScreen(Screen[None]):
         self.window_start = 0
         """First row of the shown window within the whole (filtered) list."""
         self.page: FollowUpPage | None = None
+        self.counts: FollowUpCounts | None = None
+        """Counts per group for `counted_query`, filled after the rows are painted."""
+        self.counted_query: str | None = None
+        self._count_timer: Timer | None = None
         self._fresh = True
         self._filled_width = 0
 
@@ -145,19 +151,28 @@ class FollowUpsScreen(Screen[None]):
 
     # -- data --------------------------------------------------------------------------------
 
-    def reload(self, *, keep_cursor: bool = False, keep_row: bool = False) -> None:
+    def reload(
+        self, *, keep_cursor: bool = False, keep_row: bool = False, typing: bool = False
+    ) -> None:
         """Refill the window. `keep_cursor` stays on the same item; `keep_row` stays on the same
-        row (after done or snooze the next item moves up under the cursor)."""
+        row (after done or snooze the next item moves up under the cursor); `typing` counts
+        only after a pause (`COUNT_PAUSE`)."""
         table = self.query_one(WindowedTable)
         selected = table.selected_key() if keep_cursor and not keep_row else None
         cursor = table.cursor_row
         workspace = self.app.workspace  # type: ignore[attr-defined]
         size = table.window_size()
-        self.page = workspace.follow_ups(self.query_text, offset=self.window_start, limit=size)
+        # The rows first; the counts need every matching entry and come after the paint.
+        self.page = workspace.follow_ups(
+            self.query_text, offset=self.window_start, limit=size, with_counts=False
+        )
         if not self.page.items and self.window_start:
             self.window_start = 0
-            self.page = workspace.follow_ups(self.query_text, offset=0, limit=size)
+            self.page = workspace.follow_ups(
+                self.query_text, offset=0, limit=size, with_counts=False
+            )
         self._fill(self.page)
+        self._count_later(typing)
         if selected is not None and selected in {i.id for i in self.page.items}:
             table.move_cursor(row=table.get_row_index(selected))
         elif (keep_cursor or keep_row) and self.page.items:
@@ -189,19 +204,55 @@ class FollowUpsScreen(Screen[None]):
                 literal(item.reason, max_len=reason_width),
                 key=item.id,
             )
-        table.window_filled(
-            has_more_before=page.offset > 0,
-            has_more_after=page.offset + len(page.items) < page.total,
+        table.window_filled(has_more_before=page.offset > 0, has_more_after=page.has_more)
+        self._show_window_info()
+
+    def _count_later(self, typing: bool) -> None:
+        if self._count_timer is not None:
+            self._count_timer.stop()
+            self._count_timer = None
+        query = self.query_text
+        if typing:
+            self._count_timer = self.set_timer(COUNT_PAUSE, lambda: self._count(query))
+        else:
+            self.call_after_refresh(self._count, query)
+
+    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
+    def _count(self, query: str) -> None:
+        counts = self.app.workspace.follow_up_counts(query)  # type: ignore[attr-defined]
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._counted, query, counts)
+
+    def _counted(self, query: str, counts: FollowUpCounts) -> None:
+        if query != self.query_text:
+            return  # typed on meanwhile: the next count is under way
+        self.counts, self.counted_query = counts, query
+        line = "   ".join(
+            f"{group_label(g)[:1].upper()}{group_label(g)[1:]}: {counts.counts[g]}"
+            for g in DueGroup
         )
-        counts = "   ".join(
-            f"{group_label(g)[:1].upper()}{group_label(g)[1:]}: {page.counts[g]}" for g in DueGroup
-        )
-        self.query_one("#counts", Static).update(Text(counts))
-        if page.total:
-            first, last = page.offset + 1, page.offset + len(page.items)
-            info = tr(
-                f"Zeilen {first}–{last} von {page.total}", f"Rows {first}–{last} of {page.total}"
+        self.query_one("#counts", Static).update(Text(line))
+        self._show_window_info()
+
+    def _current_counts(self) -> FollowUpCounts:
+        """The counts for the current filter (counted now if the worker has not yet)."""
+        if self.counts is None or self.counted_query != self.query_text:
+            self._counted(
+                self.query_text,
+                self.app.workspace.follow_up_counts(self.query_text),  # type: ignore[attr-defined]
             )
+        assert self.counts is not None
+        return self.counts
+
+    def _show_window_info(self) -> None:
+        page = self.page
+        if page is None:
+            return
+        if page.items:
+            first, last = page.offset + 1, page.offset + len(page.items)
+            fresh = self.counts is not None and self.counted_query == self.query_text
+            total = str(self.counts.total) if fresh and self.counts else "…"
+            info = tr(f"Zeilen {first}–{last} von {total}", f"Rows {first}–{last} of {total}")
         else:
             info = (
                 tr("Nichts fällig.", "Nothing due.")
@@ -253,7 +304,7 @@ class FollowUpsScreen(Screen[None]):
     def filter_changed(self, event: Input.Changed) -> None:
         self.query_text = event.value
         self.window_start = 0
-        self.reload()
+        self.reload(typing=True)
 
     @on(Input.Submitted, "#filter")
     def filter_done(self) -> None:
@@ -280,8 +331,9 @@ class FollowUpsScreen(Screen[None]):
     def action_today(self) -> None:
         if self.page is None:
             return
-        overdue = self.page.counts[DueGroup.OVERDUE]
-        if not self.page.counts[DueGroup.TODAY]:
+        counts = self._current_counts().counts
+        overdue = counts[DueGroup.OVERDUE]
+        if not counts[DueGroup.TODAY]:
             self.notify(tr("Heute ist nichts fällig.", "Nothing is due today."))
             return
         shown = len(self.page.items)

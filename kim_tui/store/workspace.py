@@ -37,8 +37,10 @@ from kim_tui.domain.model import (
     ConsentForm,
     ConsentPurpose,
     ConsentView,
+    DueGroup,
     DuplicateCandidate,
     ExportSummary,
+    FollowUpCounts,
     FollowUpDraft,
     FollowUpPage,
     FollowUpSource,
@@ -402,28 +404,20 @@ class Workspace(CaseWork):
     # -- follow-ups --------------------------------------------------------------------------
 
     def follow_ups(
-        self, query: str = "", *, offset: int = 0, limit: int = PAGE_SIZE
+        self,
+        query: str = "",
+        *,
+        offset: int = 0,
+        limit: int = PAGE_SIZE,
+        with_counts: bool = True,
     ) -> FollowUpPage:
-        """A window of open follow-ups by due date, filtered by name (SQL does the filtering)."""
+        """A window of open follow-ups by due date, filtered by name (SQL does the filtering);
+        with the counts per group unless `with_counts` is false (then see `follow_up_counts`)."""
         today = self.today()
-        bounds = fu.group_bounds(today)
-        needle = fold(query)
         with self._read() as s:
-            where: list[Any] = [col(FollowUp.open) == 1]
-            if needle:
-                where.append(col(FollowUp.search_key).like(_like(needle), escape="\\"))
-            # One pass over the covering index counts every group at once.
-            sums = []
-            for lo, hi in bounds.values():
-                cond = []
-                if lo is not None:
-                    cond.append(col(FollowUp.due_on) >= lo)
-                if hi is not None:
-                    cond.append(col(FollowUp.due_on) <= hi)
-                sums.append(func.coalesce(func.sum(sql_case((and_(*cond), 1), else_=0)), 0))
-            row = s.exec(select(*sums).where(*where)).one()
-            counts = {group: int(n) for group, n in zip(bounds, row, strict=True)}
+            where = self._follow_up_filter(query)
             # Core statement on the session's connection: the list needs tuples, not ORM rows.
+            # One row more than the window says whether another window follows.
             rows = (
                 s.connection()
                 .execute(
@@ -440,10 +434,11 @@ class Workspace(CaseWork):
                     .where(*where)
                     .order_by(col(FollowUp.due_on), col(FollowUp.client_name), col(FollowUp.id))
                     .offset(offset)
-                    .limit(limit)
+                    .limit(limit + 1)
                 )
                 .all()
             )
+            counts = self._follow_up_counts(s, where, today) if with_counts else None
         items = tuple(
             FollowUpView(
                 id=fid,
@@ -456,9 +451,45 @@ class Workspace(CaseWork):
                 original_due_on=original,
                 group=fu.due_group(due, today),
             )
-            for fid, case_id, client_id, name, source, reason, due, original in rows
+            for fid, case_id, client_id, name, source, reason, due, original in rows[:limit]
         )
-        return FollowUpPage(items=items, counts=counts, total=sum(counts.values()), offset=offset)
+        return FollowUpPage(
+            items=items,
+            counts=counts,
+            total=None if counts is None else sum(counts.values()),
+            offset=offset,
+            has_more=len(rows) > limit,
+        )
+
+    def follow_up_counts(self, query: str = "") -> FollowUpCounts:
+        """The number of open follow-ups per group under the name filter."""
+        with self._read() as s:
+            return FollowUpCounts(
+                self._follow_up_counts(s, self._follow_up_filter(query), self.today())
+            )
+
+    @staticmethod
+    def _follow_up_filter(query: str) -> list[Any]:
+        where: list[Any] = [col(FollowUp.open) == 1]
+        needle = fold(query)
+        if needle:
+            where.append(col(FollowUp.search_key).like(_like(needle), escape="\\"))
+        return where
+
+    @staticmethod
+    def _follow_up_counts(s: Session, where: list[Any], today: date) -> dict[DueGroup, int]:
+        bounds = fu.group_bounds(today)
+        # One pass over the covering index counts every group at once.
+        sums = []
+        for lo, hi in bounds.values():
+            cond = []
+            if lo is not None:
+                cond.append(col(FollowUp.due_on) >= lo)
+            if hi is not None:
+                cond.append(col(FollowUp.due_on) <= hi)
+            sums.append(func.coalesce(func.sum(sql_case((and_(*cond), 1), else_=0)), 0))
+        row = s.exec(select(*sums).where(*where)).one()
+        return {group: int(n) for group, n in zip(bounds, row, strict=True)}
 
     def add_follow_up(self, draft: FollowUpDraft) -> str:
         """A manual Wiedervorlage; a weekend or holiday date moves to the next working day."""
@@ -531,19 +562,12 @@ class Workspace(CaseWork):
         include_closed: bool = False,
         offset: int = 0,
         limit: int = PAGE_SIZE,
+        with_total: bool = True,
     ) -> CaseloadPage:
-        """Clients with their case: searchable (diacritic-insensitive), filterable, sortable."""
-        needle = fold(query)
+        """Clients with their case: searchable (diacritic-insensitive), filterable, sortable;
+        with the number of matches unless `with_total` is false (then see `caseload_total`)."""
         with self._read() as s:
-            where: list[Any] = [col(Client.deleted_at).is_(None), col(Case.deleted_at).is_(None)]
-            if needle:
-                where.append(col(Client.search_key).like(_like(needle), escape="\\"))
-            if stage is not None:
-                where.append(col(Case.stage) == stage.value)
-            elif not include_closed:
-                where.append(col(Case.stage) != CaseStage.CLOSED.value)
-            if target_group:
-                where.append(col(Case.target_groups).like(f"% {target_group} %"))
+            where = self._caseload_filter(query, stage, target_group, include_closed)
             # Plain columns, not ORM entities: building 200 full objects per keystroke cost
             # more than the query itself.
             base = sql_select(
@@ -556,14 +580,6 @@ class Workspace(CaseWork):
                 col(Case.next_due_on),
                 col(Case.target_groups),
             ).join(Case, col(Case.client_id) == col(Client.id))
-            total = int(
-                s.exec(
-                    select(func.count())
-                    .select_from(Client)
-                    .join(Case, col(Case.client_id) == col(Client.id))
-                    .where(*where)
-                ).one()
-            )
             if sort == "due":
                 order = [
                     col(Case.next_due_on).is_(None),
@@ -572,12 +588,16 @@ class Workspace(CaseWork):
                 ]
             else:
                 order = [col(Client.sort_key), col(Client.id)]
+            # One row more than the window says whether another window follows.
             rows = (
                 s.connection()
-                .execute(base.where(*where).order_by(*order).offset(offset).limit(limit))
+                .execute(base.where(*where).order_by(*order).offset(offset).limit(limit + 1))
                 .all()
             )
+            has_more = len(rows) > limit
+            rows = rows[:limit]
             residence = self._current_residence(s, [r[0] for r in rows])
+            total = self._caseload_count(s, where) if with_total else None
         items = tuple(
             ClientSummary(
                 client_id=client_id,
@@ -592,7 +612,48 @@ class Workspace(CaseWork):
             )
             for client_id, given, family, birth, case_id, stage, next_due, groups in rows
         )
-        return CaseloadPage(items=items, total=total, offset=offset)
+        return CaseloadPage(items=items, total=total, offset=offset, has_more=has_more)
+
+    def caseload_total(
+        self,
+        query: str = "",
+        *,
+        stage: CaseStage | None = None,
+        target_group: str | None = None,
+        include_closed: bool = False,
+    ) -> int:
+        """How many clients the caseload shows under these filters."""
+        with self._read() as s:
+            return self._caseload_count(
+                s, self._caseload_filter(query, stage, target_group, include_closed)
+            )
+
+    @staticmethod
+    def _caseload_filter(
+        query: str, stage: CaseStage | None, target_group: str | None, include_closed: bool
+    ) -> list[Any]:
+        where: list[Any] = [col(Client.deleted_at).is_(None), col(Case.deleted_at).is_(None)]
+        needle = fold(query)
+        if needle:
+            where.append(col(Client.search_key).like(_like(needle), escape="\\"))
+        if stage is not None:
+            where.append(col(Case.stage) == stage.value)
+        elif not include_closed:
+            where.append(col(Case.stage) != CaseStage.CLOSED.value)
+        if target_group:
+            where.append(col(Case.target_groups).like(f"% {target_group} %"))
+        return where
+
+    @staticmethod
+    def _caseload_count(s: Session, where: list[Any]) -> int:
+        return int(
+            s.exec(
+                select(func.count())
+                .select_from(Client)
+                .join(Case, col(Case.client_id) == col(Client.id))
+                .where(*where)
+            ).one()
+        )
 
     def client_file(self, client_id: str) -> ClientFile:
         """Everything the client file shows; opening it is audited (DP-11: reads too)."""

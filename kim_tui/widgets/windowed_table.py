@@ -15,6 +15,11 @@ from textual.widgets import DataTable
 
 from kim_tui.domain.model import PAGE_SIZE
 
+COUNT_PAUSE = 0.15
+"""Seconds without a keystroke before a list counts all matches of its filter. Counting reads
+every matching entry (3–8 ms at 10,000 clients) and only feeds the "von N" line: while the coach
+types, each key paints its rows at once and the count follows the pause."""
+
 WINDOW_MARGIN = 0
 """Rows beyond the terminal's height. 10 cost 0.6 ms per keystroke at 10,000 clients and bought
 nothing a coach sees: the header, filter and key lines already leave rows below the fold."""

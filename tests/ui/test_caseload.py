@@ -44,6 +44,7 @@ async def test_caseload_search_filter_sort(app) -> None:  # type: ignore[no-unty
         await pilot.press(*"muller")
         await until(pilot, lambda: table.row_count == 2)
         assert column_text(table, 0) == ["Mueller, Anna", "Müller, Hans"]
+        await until(pilot, lambda: str(info.render()).startswith("1–2 von 2 ·"))
         screen.query_one("#search", Input).value = ""
         await type_text(pilot, "SUKRU")
         await until(pilot, lambda: column_text(table, 0) == ["Yılmaz, Şükrü"])

@@ -193,7 +193,12 @@ async def test_slash_filters_without_diacritics_and_escape_clears(app) -> None: 
         table = _table(app)
         await until(pilot, lambda: table.row_count == 1)
         assert column_text(table, CLIENT) == ["Yılmaz, Şükrü"]
-        assert "Filter: „sukru“" in str(app.screen.query_one("#window-info", Static).render())
+        info = app.screen.query_one("#window-info", Static)
+        assert "Filter: „sukru“" in str(info.render())
+        # The counts follow a short pause in typing: the rows never wait for them.
+        counts = app.screen.query_one("#counts", Static)
+        await until(pilot, lambda: "Zeilen 1–1 von 1 " in str(info.render()))
+        assert str(counts.render()).startswith("Überfällig: 0   Heute: 1   Diese Woche: 0")
         field.value = ""
         await type_text(pilot, "MULLER")
         await until(pilot, lambda: table.row_count == 3)

@@ -102,7 +102,7 @@ async def test_full_intake_with_a_validation_error_then_saved(app) -> None:  # t
         await on_screen(pilot, CaseloadScreen)
         await pilot.press("slash")
         await type_text(pilot, "omer al hassan")
-        await until(pilot, lambda: app.screen.page.total == 1)
+        await until(pilot, lambda: app.screen.total == 1)
         assert app.screen.page.items[0].client_id == client_id
 
 

@@ -21,6 +21,9 @@ SIZES = [(80, 24), (120, 40)]
 
 async def _home(pilot: Pilot) -> None:
     await unlock_home(pilot)
+    # The group counts arrive from a worker after the rows are painted.
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 async def _intake(pilot: Pilot) -> None:

@@ -1,0 +1,55 @@
+"""The list windows the screens ask for without counts, and the counts asked for separately,
+agree with the full answer: same rows, a correct "more follow" flag, the same numbers."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from kim_tui.domain.model import (
+    CaseStage,
+    ClientDraft,
+    DueGroup,
+    FollowUpDraft,
+    IntakeDraft,
+)
+from kim_tui.store.workspace import Workspace
+
+
+def _fill(ws: Workspace, n: int) -> None:
+    for i in range(n):
+        family = "Haddad" if i % 3 == 0 else f"Nachname{i:02d}"
+        _client, case = ws.intake(
+            IntakeDraft(ClientDraft(f"Vorname{i:02d}", family, date(1990, 1, 1)), date(2026, 10, 1))
+        )
+        ws.add_follow_up(FollowUpDraft(case, date(2026, 11, 2) + timedelta(days=7 * i), f"R{i}"))
+
+
+def test_follow_up_window_without_counts(workspace: Workspace) -> None:
+    _fill(workspace, 12)
+    for query in ("", "haddad", "nobody"):
+        full = workspace.follow_ups(query, limit=100)
+        assert full.counts is not None and full.total == len(full.items)
+        counts = workspace.follow_up_counts(query)
+        assert counts.counts == full.counts and counts.total == full.total
+        for offset in range(0, len(full.items) + 1):
+            window = workspace.follow_ups(query, offset=offset, limit=3, with_counts=False)
+            assert window.counts is None and window.total is None
+            assert window.items == full.items[offset : offset + 3]
+            assert window.has_more == (offset + 3 < len(full.items))
+    assert workspace.follow_up_counts().counts[DueGroup.OVERDUE] > 0
+
+
+def test_caseload_window_without_total(workspace: Workspace) -> None:
+    _fill(workspace, 12)
+    for query, stage in (("", None), ("haddad", None), ("", CaseStage.CLOSED), ("xyz", None)):
+        full = workspace.caseload(query, stage=stage, limit=100)
+        assert full.total == len(full.items)
+        assert workspace.caseload_total(query, stage=stage) == full.total
+        for offset in range(0, len(full.items) + 1):
+            window = workspace.caseload(
+                query, stage=stage, offset=offset, limit=5, with_total=False
+            )
+            assert window.total is None
+            assert window.items == full.items[offset : offset + 5]
+            assert window.has_more == (offset + 5 < len(full.items))
+    assert workspace.caseload_total("haddad") == 4
