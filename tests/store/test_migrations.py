@@ -86,18 +86,19 @@ def test_v1_vault_opens_migrates_and_keeps_its_data(old_vault: Path) -> None:
         assert vault.check().ok
 
 
-def _index_columns(vault: Vault, name: str) -> list[str]:
+def _index_columns(vault: Vault, name: str, table: str = "followup") -> list[str]:
     with vault.engine.connect() as conn:
         found = conn.execute(
             text("SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND name = :name"),
             {"name": name},
         ).scalar_one_or_none()
-        assert found == "followup", f"index {name} missing"
+        assert found == table, f"index {name} missing"
         return [row[2] for row in conn.exec_driver_sql(f"PRAGMA index_info('{name}')")]
 
 
-def test_v1_vault_upgrades_to_head_with_the_follow_up_case_index(old_vault: Path) -> None:
-    """0004: the next due date of a case (`_refresh_case`) has its own index."""
+def test_v1_vault_upgrades_to_head_with_the_list_indexes(old_vault: Path) -> None:
+    """0004: the next due date of a case (`_refresh_case`) has its own index; 0005: both list
+    indexes end in the id tie-breaker, then the search key."""
     with Vault.open(old_vault, _fixture_passphrase()) as vault:
         assert migrate.current_revision(vault.engine) == migrate.head_revision()
         assert _index_columns(vault, "ix_followup_case_open_due") == ["case_id", "open", "due_on"]
@@ -105,8 +106,10 @@ def test_v1_vault_upgrades_to_head_with_the_follow_up_case_index(old_vault: Path
             "open",
             "due_on",
             "client_name",
+            "id",
             "search_key",
         ]
+        assert _index_columns(vault, "ix_client_list", "client") == ["sort_key", "id", "search_key"]
 
 
 def _schema_differences(vault: Vault) -> list[object]:
