@@ -1,4 +1,5 @@
-"""SVG snapshots of the home screen and the intake form at 80x24 and 120x40.
+"""SVG snapshots of the main screens at 80x24 and 120x40: Wiedervorlagen, intake, caseload,
+client file and the coordinator's import tab (with a held-back fork).
 
 Deterministic: fixed today, a vault whose rows all have distinct due dates, no clock, no
 cursor blink. Regenerate after an intended UI change with
@@ -13,8 +14,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
+from kim_tui.screens.caseload import CaseloadScreen
+from kim_tui.screens.client_file import ClientFileScreen
 from kim_tui.screens.intake import IntakeScreen
-from tests.ui.conftest import new_app, on_screen, unlock_home
+from tests.ui.conftest import new_app, on_screen, type_text, unlock_home
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -45,3 +48,107 @@ def test_home_screen(snap_compare, ui_vault: Path, size: tuple[int, int]) -> Non
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_intake_form(snap_compare, ui_vault: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(new_app(ui_vault), terminal_size=size, run_before=_intake)
+
+
+async def _caseload(pilot: Pilot) -> None:
+    await unlock_home(pilot)
+    await pilot.press("f3")
+    await on_screen(pilot, CaseloadScreen)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def _client_file(pilot: Pilot) -> None:
+    await _caseload(pilot)
+    await pilot.press("slash")
+    await type_text(pilot, "kowalski")
+    await pilot.press("enter")
+    await on_screen(pilot, ClientFileScreen)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_caseload(snap_compare, ui_vault: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(new_app(ui_vault), terminal_size=size, run_before=_caseload)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_client_file(snap_compare, ui_vault: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(new_app(ui_vault), terminal_size=size, run_before=_client_file)
+
+
+@pytest.fixture(scope="module")
+def _held_fork(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A coordinator store with one coach, bundles 1 and 2 imported and a fork held back.
+
+    Keys and bundle nonces come from a counter instead of the system's randomness, so the held
+    bundles' ids (prefixes of their chain links) are the same in every run."""
+    import hashlib
+    import os
+
+    from kim_tui.sync import exporter, identity
+    from kim_tui.sync.coordinator_store import CoordinatorStore
+    from tests.conftest import FAST_KDF_KIB, PASSPHRASE
+    from tests.sync.conftest import make_coach, make_fork
+
+    counter = iter(range(1_000_000))
+
+    def fixed(n: int) -> bytes:
+        out = b""
+        while len(out) < n:
+            out += hashlib.sha256(str(next(counter)).encode()).digest()
+        return out[:n]
+
+    class FixedOs:
+        def __getattr__(self, name: str) -> object:
+            return getattr(os, name)
+
+        def urandom(self, n: int) -> bytes:
+            return fixed(n)
+
+    base = tmp_path_factory.mktemp("coordinator")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(identity, "new_signing_key", lambda: fixed(32))
+        mp.setattr(identity, "new_kem_key", lambda: fixed(96))
+        mp.setattr(exporter, "os", FixedOs())
+        store, _rk = CoordinatorStore.create(
+            base / "coord", PASSPHRASE, name="KI Oberhausen", kdf_memory_kib=FAST_KDF_KIB
+        )
+        coach = make_coach(base / "coach", "Anna Beispiel", store)
+        out = base / "out"
+        out.mkdir()
+        make_fork(base, store, coach, out)
+        coach.ws.close()
+        store.close()
+    return base / "coord"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_coordinator_import(
+    snap_compare, _held_fork: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from kim_tui.config import Config
+    from kim_tui.coordinator_app import CoordinatorApp
+    from kim_tui.screens.coordinator import CoordinatorScreen
+    from kim_tui.sync.coordinator_service import CoordinatorService
+    from tests.ui.conftest import unlock
+
+    directory = tmp_path / "coord"
+    shutil.copytree(_held_fork, directory)
+    service = CoordinatorService(directory)
+
+    async def _import_tab(pilot: Pilot) -> None:
+        await unlock(pilot)
+        await on_screen(pilot, CoordinatorScreen)
+        # The folder field shows the home directory by default: fixed here for the picture.
+        pilot.app.screen.query_one("#folder", Input).value = "/media/usb"
+        pilot.app.screen.query_one("#folder", Input).cursor_blink = False
+        await pilot.pause()
+
+    app = CoordinatorApp(directory, config=Config(), session=service)  # type: ignore[arg-type]
+    try:
+        assert snap_compare(app, terminal_size=size, run_before=_import_tab)
+    finally:
+        service.release()
