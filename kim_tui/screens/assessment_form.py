@@ -23,6 +23,7 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date, parse_date
 from kim_tui.domain.model import AreaRatingDraft, AssessmentDraft, AssessmentView
 from kim_tui.i18n import language, tr
+from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.literal import literal
 
 LEVEL_LABELS = {
@@ -101,7 +102,7 @@ class AssessmentFormScreen(ModalScreen[AssessmentDraft | None]):
             yield DataTable(id="matrix", cursor_type="row")
             yield Static("", id="edit-label", classes="field-label")
             yield Input(id="edit-text", classes="hidden", max_length=1000, compact=True)
-            yield Static("", id="form-error", classes="field-error")
+            yield FieldError(id="form-error")
             yield Static(
                 tr(
                     "0–3 Bedarf · e Situation · r Ressourcen · Strg+S speichern · Esc abbrechen",
@@ -175,16 +176,14 @@ class AssessmentFormScreen(ModalScreen[AssessmentDraft | None]):
         self.query_one("#matrix", DataTable).focus()
 
     def action_save(self) -> None:
-        error = self.query_one("#form-error", Static)
+        error = self.query_one("#form-error", FieldError)
         try:
             assessed_on = parse_date(self.query_one("#assessed_on", Input).value)
         except ValueError as exc:
-            error.update(str(exc))
-            error.add_class("-visible")
+            error.show(str(exc))
             return
         if assessed_on > self.today:
-            error.update(tr("Das Datum liegt in der Zukunft.", "The date is in the future."))
-            error.add_class("-visible")
+            error.show(tr("Das Datum liegt in der Zukunft.", "The date is in the future."))
             return
         ratings = tuple(
             AreaRatingDraft(area, level, self.situation[area], self.resources[area])
@@ -192,13 +191,12 @@ class AssessmentFormScreen(ModalScreen[AssessmentDraft | None]):
             if level is not None
         )
         if not ratings:
-            error.update(
+            error.show(
                 tr(
                     "Bitte mindestens ein Handlungsfeld bewerten (0–3).",
                     "Please rate at least one area (0–3).",
                 )
             )
-            error.add_class("-visible")
             return
         self.dismiss(AssessmentDraft(self.case_id, assessed_on, ratings))
 

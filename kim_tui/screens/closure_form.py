@@ -16,6 +16,7 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date, parse_date
 from kim_tui.domain.model import ClosureDraft, GoalView
 from kim_tui.i18n import language, tr
+from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.literal import literal
 
 
@@ -76,7 +77,7 @@ class ClosureFormScreen(ModalScreen[ClosureDraft | None]):
                         max_length=1000,
                         placeholder=tr("Bewertung (kurz)", "Evaluation (short)"),
                     )
-            yield Static("", id="form-error", classes="field-error")
+            yield FieldError(id="form-error")
             yield Static(
                 tr(
                     "Der Fall verlässt die Wiedervorlagen und kann wieder geöffnet werden."
@@ -90,17 +91,15 @@ class ClosureFormScreen(ModalScreen[ClosureDraft | None]):
         self.query_one("#reason", Select).focus()
 
     def action_save(self) -> None:
-        error = self.query_one("#form-error", Static)
+        error = self.query_one("#form-error", FieldError)
         reason = self.query_one("#reason", Select).value
         if reason is Select.NULL:
-            error.update(tr("Bitte einen Grund wählen.", "Please choose a reason."))
-            error.add_class("-visible")
+            error.show(tr("Bitte einen Grund wählen.", "Please choose a reason."))
             return
         try:
             closed_on = parse_date(self.query_one("#closed_on", Input).value)
         except ValueError as exc:
-            error.update(str(exc))
-            error.add_class("-visible")
+            error.show(str(exc))
             return
         evaluations = tuple(
             (

@@ -16,6 +16,7 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date, parse_date
 from kim_tui.domain.model import MAX_NOTE_LENGTH, ContactDraft
 from kim_tui.i18n import language, tr
+from kim_tui.widgets.field_error import FieldError
 
 
 class ContactFormScreen(ModalScreen[ContactDraft | None]):
@@ -52,7 +53,7 @@ class ContactFormScreen(ModalScreen[ContactDraft | None]):
                     yield Input("30", id="minutes", compact=True, type="integer")
             yield Static(tr("Notiz", "Note"), classes="field-label")
             yield TextArea(id="note")
-            yield Static("", id="form-error", classes="field-error")
+            yield FieldError(id="form-error")
             yield Static(
                 tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
             )
@@ -62,26 +63,23 @@ class ContactFormScreen(ModalScreen[ContactDraft | None]):
         self.query_one("#note", TextArea).focus()
 
     def action_save(self) -> None:
-        error = self.query_one("#form-error", Static)
+        error = self.query_one("#form-error", FieldError)
         try:
             on = parse_date(self.query_one("#on", Input).value)
         except ValueError as exc:
-            error.update(str(exc))
-            error.add_class("-visible")
+            error.show(str(exc))
             return
         if on > self.today:
-            error.update(tr("Das Datum liegt in der Zukunft.", "The date is in the future."))
-            error.add_class("-visible")
+            error.show(tr("Das Datum liegt in der Zukunft.", "The date is in the future."))
             return
         minutes_text = self.query_one("#minutes", Input).value.strip() or "0"
         minutes = int(minutes_text) if minutes_text.lstrip("-").isdigit() else -1
         if not 0 <= minutes <= 1440:
-            error.update(tr("Dauer bitte in Minuten (0–1440).", "Duration in minutes (0–1440)."))
-            error.add_class("-visible")
+            error.show(tr("Dauer bitte in Minuten (0–1440).", "Duration in minutes (0–1440)."))
             return
         note = self.query_one("#note", TextArea).text.strip()
         if len(note) > MAX_NOTE_LENGTH:
-            error.update(
+            error.show(
                 tr(
                     f"Die Notiz ist zu lang ({len(note)} Zeichen, höchstens "
                     f"{MAX_NOTE_LENGTH}); bitte kürzen.",
@@ -89,7 +87,6 @@ class ContactFormScreen(ModalScreen[ContactDraft | None]):
                     f"{MAX_NOTE_LENGTH}); please shorten it.",
                 )
             )
-            error.add_class("-visible")
             return
         kind = str(self.query_one("#kind", Select).value)
         self.dismiss(

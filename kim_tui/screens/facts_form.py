@@ -15,6 +15,7 @@ from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.dates import format_date, parse_date
 from kim_tui.domain.model import ResidenceFactsDraft
 from kim_tui.i18n import tr
+from kim_tui.widgets.field_error import FieldError
 
 LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 
@@ -148,7 +149,7 @@ class FactsFormScreen(ModalScreen[ResidenceFactsDraft | None]):
                     compact=True,
                 ),
             )
-            yield Static("", id="form-error", classes="field-error")
+            yield FieldError(id="form-error")
             yield Static(
                 tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
             )
@@ -165,7 +166,7 @@ class FactsFormScreen(ModalScreen[ResidenceFactsDraft | None]):
         return parse_date(text) if text else None
 
     def action_save(self) -> None:
-        error = self.query_one("#form-error", Static)
+        error = self.query_one("#form-error", FieldError)
         try:
             level = self.query_one("#german_level", Select).value
             draft = ResidenceFactsDraft(
@@ -184,8 +185,7 @@ class FactsFormScreen(ModalScreen[ResidenceFactsDraft | None]):
                 identity_clarified=_from_tri(self.query_one("#identity_clarified", Select).value),
             )
         except ValueError as exc:
-            error.update(str(exc))
-            error.add_class("-visible")
+            error.show(str(exc))
             return
         self.dismiss(draft)
 

@@ -16,6 +16,7 @@ from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.dates import format_date, parse_date
 from kim_tui.domain.model import FollowUpDraft
 from kim_tui.i18n import tr
+from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.literal import literal
 
 MAX_REASON = 200
@@ -56,7 +57,7 @@ class FollowUpFormScreen(ModalScreen[FollowUpDraft | None]):
                 max_length=MAX_REASON,
                 id="reason",
             )
-            yield Static("", id="form-error", classes="field-error")
+            yield FieldError(id="form-error")
             yield Static(
                 tr("Strg+S speichern   Esc abbrechen", "Ctrl+S save   Esc cancel"), classes="muted"
             )
@@ -119,23 +120,20 @@ class FollowUpFormScreen(ModalScreen[FollowUpDraft | None]):
         self.action_save()
 
     def action_save(self) -> None:
-        error = self.query_one("#form-error", Static)
+        error = self.query_one("#form-error", FieldError)
         if not self.case_id:
-            error.update(tr("Bitte eine Klient*in auswählen.", "Please choose a client."))
-            error.add_class("-visible")
+            error.show(tr("Bitte eine Klient*in auswählen.", "Please choose a client."))
             self.query_one("#client", Input).focus()
             return
         try:
             due = parse_date(self.query_one("#due", Input).value)
         except ValueError as exc:
-            error.update(str(exc))
-            error.add_class("-visible")
+            error.show(str(exc))
             self.query_one("#due", Input).focus()
             return
         reason = self.query_one("#reason", Input).value.strip()
         if not reason:
-            error.update(tr("Bitte einen Anlass angeben.", "Please give a reason."))
-            error.add_class("-visible")
+            error.show(tr("Bitte einen Anlass angeben.", "Please give a reason."))
             self.query_one("#reason", Input).focus()
             return
         self.dismiss(FollowUpDraft(case_id=self.case_id, due_on=due, reason=reason))

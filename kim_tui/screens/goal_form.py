@@ -17,6 +17,7 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date, parse_date
 from kim_tui.domain.model import GoalDraft, StepDraft
 from kim_tui.i18n import language, tr
+from kim_tui.widgets.field_error import FieldError
 
 STEP_ROWS = 3
 
@@ -109,7 +110,7 @@ class GoalFormScreen(ModalScreen[GoalFormResult | None]):
                         owners, id=f"owner{index}", compact=True, allow_blank=False, value="client"
                     )
                     yield Input(id=f"due{index}", compact=True, placeholder="TT.MM.JJJJ")
-            yield Static("", id="form-error", classes="field-error")
+            yield FieldError(id="form-error")
             yield Static(
                 tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
             )
@@ -126,11 +127,10 @@ class GoalFormScreen(ModalScreen[GoalFormResult | None]):
         return parse_date(text)
 
     def action_save(self) -> None:
-        error = self.query_one("#form-error", Static)
+        error = self.query_one("#form-error", FieldError)
 
         def fail(message: str, field: str) -> None:
-            error.update(message)
-            error.add_class("-visible")
+            error.show(message)
             self.query_one(f"#{field}").focus()
 
         title = self.query_one("#title", Input).value.strip()

@@ -40,6 +40,7 @@ from kim_tui.domain.model import (
 )
 from kim_tui.domain.validation import validate_intake
 from kim_tui.i18n import language, tr
+from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.suggest import NameSuggester
 
@@ -299,8 +300,8 @@ class IntakeScreen(Screen[IntakeResult | None]):
                             id=f"{prefix}_form",
                         ),
                     )
-                yield Static("", id=f"err-{CONSENT_FIELDS[purpose][1]}", classes="field-error")
-            yield Static("", id="form-summary", classes="field-error")
+                yield FieldError(id=f"err-{CONSENT_FIELDS[purpose][1]}")
+            yield FieldError(id="form-summary")
         yield KeyLine()
 
     def on_mount(self) -> None:
@@ -443,21 +444,20 @@ class IntakeScreen(Screen[IntakeResult | None]):
     # -- validation display ------------------------------------------------------------------
 
     def _show(self, problems: dict[str, str]) -> None:
-        for label in self.query(".field-error").results(Static):
+        for label in self.query(FieldError):
             if label.id and label.id.startswith("err-"):
-                _set_error(label, "")
+                label.clear()
         unplaced: list[str] = []
         for field, message in problems.items():
             matches = self.query(f"#err-{field}")
             if matches:
-                _set_error(matches.first(Static), message)
+                matches.first(FieldError).show(message)
             else:
                 unplaced.append(message)
-        summary = self.query_one("#form-summary", Static)
+        summary = self.query_one("#form-summary", FieldError)
         if problems:
             count = len(problems)
-            _set_error(
-                summary,
+            summary.show(
                 "\n".join(
                     [
                         tr(
@@ -469,7 +469,7 @@ class IntakeScreen(Screen[IntakeResult | None]):
                 ),
             )
         else:
-            _set_error(summary, "")
+            summary.clear()
 
     @on(Input.Changed)
     def revalidate(self, event: Input.Changed) -> None:
@@ -478,7 +478,7 @@ class IntakeScreen(Screen[IntakeResult | None]):
         if field in DATE_FIELDS and len(event.value.strip()) < 8 and not self.tried_save:
             label = self.query(f"#err-{field}")
             if label:
-                _set_error(label.first(Static), "")  # still typing: an old message is stale
+                label.first(FieldError).clear()  # still typing: an old message is stale
             return
         if self.tried_save or (field in DATE_FIELDS and len(event.value.strip()) >= 8):
             _draft, problems = self._read()
@@ -491,7 +491,7 @@ class IntakeScreen(Screen[IntakeResult | None]):
                 }
                 label = self.query(f"#err-{field}")
                 if label:
-                    _set_error(label.first(Static), problems.get(field, ""))
+                    label.first(FieldError).show(problems.get(field, ""))
                 return
             self._show(problems)
 
@@ -560,16 +560,11 @@ class IntakeScreen(Screen[IntakeResult | None]):
         self.dismiss(None)
 
 
-def _set_error(label: Static, message: str) -> None:
-    label.update(message)
-    label.set_class(bool(message), "-visible")
-
-
 def _field(label: str, field_id: str, widget: Widget) -> Vertical:
     """A labelled form field with its own inline error line."""
     children: list[Widget] = []
     if label:
         children.append(Static(label, classes="field-label", markup=False))
     children.append(widget)
-    children.append(Static("", id=f"err-{field_id}", classes="field-error", markup=False))
+    children.append(FieldError(id=f"err-{field_id}"))
     return Vertical(*children)

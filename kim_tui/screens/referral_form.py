@@ -16,6 +16,7 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date, parse_date
 from kim_tui.domain.model import ReferralDraft
 from kim_tui.i18n import language, tr
+from kim_tui.widgets.field_error import FieldError
 
 
 class ReferralFormScreen(ModalScreen[ReferralDraft | None]):
@@ -71,7 +72,7 @@ class ReferralFormScreen(ModalScreen[ReferralDraft | None]):
                 value=True,
                 id="identifying",
             )
-            yield Static("", id="form-error", classes="field-error")
+            yield FieldError(id="form-error")
             yield Static(
                 tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
             )
@@ -89,11 +90,10 @@ class ReferralFormScreen(ModalScreen[ReferralDraft | None]):
             target.value = domain
 
     def action_save(self) -> None:
-        error = self.query_one("#form-error", Static)
+        error = self.query_one("#form-error", FieldError)
 
         def fail(message: str, field: str) -> None:
-            error.update(message)
-            error.add_class("-visible")
+            error.show(message)
             self.query_one(f"#{field}").focus()
 
         agency = self.query_one("#agency", Select).value

@@ -16,6 +16,7 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date, parse_date
 from kim_tui.domain.model import ReferralView
 from kim_tui.i18n import language, tr
+from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.literal import literal
 
 
@@ -59,7 +60,7 @@ class ReferralOutcomeScreen(ModalScreen[ReferralOutcome | None]):
             yield Input(
                 format_date(self.referral.outcome_on or self.today), id="outcome_on", compact=True
             )
-            yield Static("", id="form-error", classes="field-error")
+            yield FieldError(id="form-error")
             yield Static(
                 tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
             )
@@ -72,9 +73,8 @@ class ReferralOutcomeScreen(ModalScreen[ReferralOutcome | None]):
         try:
             on = parse_date(text) if text else None
         except ValueError as exc:
-            error = self.query_one("#form-error", Static)
-            error.update(str(exc))
-            error.add_class("-visible")
+            error = self.query_one("#form-error", FieldError)
+            error.show(str(exc))
             return
         self.dismiss(
             ReferralOutcome(

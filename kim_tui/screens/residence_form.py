@@ -17,6 +17,7 @@ from kim_tui.domain.dates import parse_date
 from kim_tui.domain.model import ResidenceDraft
 from kim_tui.domain.validation import validate_residence
 from kim_tui.i18n import language, tr
+from kim_tui.widgets.field_error import FieldError
 
 
 class ResidenceFormScreen(ModalScreen[ResidenceDraft | None]):
@@ -50,7 +51,7 @@ class ResidenceFormScreen(ModalScreen[ResidenceDraft | None]):
                 with Vertical():
                     yield Static(tr("gültig bis", "valid until"), classes="field-label")
                     yield Input(id="valid_until", compact=True, placeholder="TT.MM.JJJJ")
-            yield Static("", id="form-error", classes="field-error")
+            yield FieldError(id="form-error")
             yield Static(
                 tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
             )
@@ -66,11 +67,10 @@ class ResidenceFormScreen(ModalScreen[ResidenceDraft | None]):
             field.value = entry.extra.get("legal_basis", "")
 
     def action_save(self) -> None:
-        error = self.query_one("#form-error", Static)
+        error = self.query_one("#form-error", FieldError)
 
         def fail(message: str) -> None:
-            error.update(message)
-            error.add_class("-visible")
+            error.show(message)
 
         status = self.query_one("#status", Select).value
         if status is Select.NULL:

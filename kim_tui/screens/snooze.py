@@ -17,6 +17,7 @@ from kim_tui.domain.dates import format_date, parse_date
 from kim_tui.domain.model import FollowUpView
 from kim_tui.domain.scheduling import SnoozeOption, WorkingDays, snooze_target
 from kim_tui.i18n import tr
+from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.literal import literal
 
 
@@ -52,7 +53,7 @@ class SnoozeScreen(ModalScreen[date | None]):
                 id="options",
             )
             yield Input(placeholder="TT.MM.JJJJ", id="date-input", classes="hidden")
-            yield Static("", id="date-error", classes="field-error")
+            yield FieldError(id="date-error")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
@@ -71,16 +72,14 @@ class SnoozeScreen(ModalScreen[date | None]):
 
     @on(Input.Submitted, "#date-input")
     def date_entered(self, event: Input.Submitted) -> None:
-        error = self.query_one("#date-error", Static)
+        error = self.query_one("#date-error", FieldError)
         try:
             chosen = parse_date(event.value)
         except ValueError as exc:
-            error.update(str(exc))
-            error.add_class("-visible")
+            error.show(str(exc))
             return
         if chosen < self.today:
-            error.update(tr("Das Datum liegt in der Vergangenheit.", "That date is in the past."))
-            error.add_class("-visible")
+            error.show(tr("Das Datum liegt in der Vergangenheit.", "That date is in the past."))
             return
         self.dismiss(chosen)
 

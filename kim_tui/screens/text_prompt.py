@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.i18n import tr
+from kim_tui.widgets.field_error import FieldError
 
 
 class TextPromptScreen(ModalScreen[str | None]):
@@ -42,7 +43,7 @@ class TextPromptScreen(ModalScreen[str | None]):
             yield Static(Text(self.title_text), classes="title")
             yield Static(Text(self.explanation))
             yield Input(self.value, id="answer", max_length=self.max_length)
-            yield Static("", id="form-error", classes="field-error")
+            yield FieldError(id="form-error")
             yield Static(
                 tr("Enter bestätigt · Esc abbrechen", "Enter confirms · Esc cancel"),
                 classes="muted",
@@ -55,9 +56,8 @@ class TextPromptScreen(ModalScreen[str | None]):
     def submitted(self, event: Input.Submitted) -> None:
         answer = event.value.strip()
         if self.required and not answer:
-            error = self.query_one("#form-error", Static)
-            error.update(tr("Bitte eine Angabe machen.", "An answer is required."))
-            error.add_class("-visible")
+            error = self.query_one("#form-error", FieldError)
+            error.show(tr("Bitte eine Angabe machen.", "An answer is required."))
             return
         self.dismiss(answer)
 

@@ -124,6 +124,11 @@ async def test_s_pick_a_date_moves_a_holiday_to_the_next_working_day(app) -> Non
         await pilot.press("enter")  # in the past: refused inline
         assert isinstance(app.screen, SnoozeScreen)
         assert "Vergangenheit" in str(app.screen.query_one("#date-error", Static).render())
+        # What was typed is quoted in the message as typed, never read as markup.
+        field.value = ""
+        await type_text(pilot, "[red]1.2[/red]")
+        await pilot.press("enter")
+        assert "'[red]1.2[/red]'" in str(app.screen.query_one("#date-error", Static).render())
         field.value = ""
         await type_text(pilot, "25.12.2026")
         await pilot.press("enter")  # 1. Weihnachtstag, then Sat/Sun
