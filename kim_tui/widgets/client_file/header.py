@@ -1,0 +1,66 @@
+"""The header above the client file's sections."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from kim_tui.domain.catalogs import catalog
+from kim_tui.domain.dates import format_date
+from kim_tui.domain.model import ClientFile
+from kim_tui.i18n import language, tr
+from kim_tui.widgets.literal import literal
+
+
+def age_on(birth: date | None, today: date) -> int | None:
+    """Completed years on `today`; None without a birth date."""
+    if birth is None:
+        return None
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+class FileHeader(Static):
+    """Name, age, stage; residence status and expiry, next due date, closure."""
+
+    def show(self, file: ClientFile, today: date) -> None:
+        """Render the header for `file` as of `today`."""
+        lang = language()
+        client = file.client
+        status = file.residence[0] if file.residence else None
+        age = age_on(client.birth_date, today)
+        header = Table.grid(padding=(0, 2))
+        header.add_row(
+            literal(f"{client.family_name}, {client.given_name}", style="bold", max_len=40),
+            Text(
+                tr(f"{age} Jahre", f"{age} years")
+                if age is not None
+                else tr("Alter unbekannt", "age unknown")
+            ),
+            Text(catalog("case_stages").label(file.stage.value, lang), style="bold"),
+        )
+        expiry = ""
+        if status and status.valid_until:
+            expiry = f" {tr('bis', 'until')} {format_date(status.valid_until)}"
+        header.add_row(
+            Text(
+                catalog("residence_statuses").label(status.status, lang) + expiry
+                if status
+                else tr("Aufenthalt: nicht erfasst", "Residence: not recorded"),
+                style="bold red"
+                if status and status.valid_until and (status.valid_until - today).days < 56
+                else "",
+            ),
+            Text(tr("nächste Fälligkeit: ", "next due: ") + (format_date(file.next_due_on) or "–")),
+            Text(
+                tr("abgeschlossen am ", "closed on ")
+                + format_date(file.closed_on)
+                + f" ({catalog('closure_reasons').label(file.closure_reason or '', lang)})"
+                if file.closed_on
+                else "",
+                style="bold",
+            ),
+        )
+        self.update(header)

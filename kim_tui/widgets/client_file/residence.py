@@ -1,0 +1,102 @@
+"""Section 6 of the client file: residence statuses, the facts behind the hints, the hints."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Static
+
+from kim_tui.domain.catalogs import catalog
+from kim_tui.domain.dates import format_date
+from kim_tui.domain.model import ClientFile
+from kim_tui.i18n import language, tr
+from kim_tui.widgets.client_file.base import FileSection, refilled
+from kim_tui.widgets.literal import literal
+
+
+class ResidenceSection(FileSection):
+    """Status history, the recorded facts and the residence-path hints, as one page."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(can_focus=True):
+            yield DataTable(id="residence-table", cursor_type="row")
+            yield Static("", id="facts-body")
+            yield Static("", id="hints-body")
+
+    def on_mount(self) -> None:
+        self.query_one("#residence-table", DataTable).add_columns(
+            tr("Status", "Status"),
+            tr("Rechtsgrundlage", "Legal basis"),
+            tr("gültig ab", "valid from"),
+            tr("gültig bis", "valid until"),
+        )
+
+    def show(self, file: ClientFile, today: date) -> None:
+        """Render the residence part of `file`; the hints are worked out as of `today`."""
+        from kim_tui.widgets.residence_hints import render_hints
+
+        lang = language()
+        with refilled(self.query_one("#residence-table", DataTable)) as table:
+            for record in file.residence:
+                table.add_row(
+                    Text(catalog("residence_statuses").label(record.status, lang)),
+                    literal(record.legal_basis),
+                    Text(format_date(record.valid_from)),
+                    Text(format_date(record.valid_until)),
+                )
+        facts = file.facts
+        unknown = tr("unbekannt", "unknown")
+
+        def tri(value: bool | None) -> str:
+            return unknown if value is None else (tr("ja", "yes") if value else tr("nein", "no"))
+
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim")
+        grid.add_column()
+        for label, value in (
+            (tr("Einreise", "Entry"), format_date(facts.entry_on) or unknown),
+            (
+                tr("Deutsch", "German"),
+                (facts.german_level or unknown)
+                + (
+                    f" ({format_date(facts.german_certificate_on)})"
+                    if facts.german_certificate_on
+                    else ""
+                ),
+            ),
+            (
+                tr("Lebensunterhalt eigenes Einkommen", "Own income share"),
+                unknown if facts.livelihood_share is None else f"{facts.livelihood_share} %",
+            ),
+            (tr("Schule/Ausbildung", "School/training"), tri(facts.in_school_or_training)),
+            (tr("Identität geklärt", "Identity clarified"), tri(facts.identity_clarified)),
+            (
+                tr("Rentenbeitragsmonate", "Pension months"),
+                unknown if facts.pension_months is None else str(facts.pension_months),
+            ),
+            (
+                tr("Verurteilung über Schwelle", "Conviction over threshold"),
+                {"yes": tr("ja", "yes"), "no": tr("nein", "no")}.get(
+                    facts.conviction_over_threshold, unknown
+                ),
+            ),
+        ):
+            grid.add_row(Text(label), Text(value))
+        self.query_one("#facts-body", Static).update(
+            Group(
+                Text(
+                    tr(
+                        "Angaben (f ändert; s erfasst einen neuen Status)",
+                        "Facts (f edits; s records a new status)",
+                    ),
+                    style="bold",
+                ),
+                grid,
+            )
+        )
+        self.query_one("#hints-body", Static).update(render_hints(file, today))
