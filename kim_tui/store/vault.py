@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 
 from kim_tui.domain.model import CheckReport
-from kim_tui.store import migrate
+from kim_tui.store import migrate, wal_log
 from kim_tui.store.atomic import fsync_dir, write_atomic
 from kim_tui.store.engine import open_engine
 from kim_tui.store.errors import (
@@ -62,6 +62,7 @@ class Vault:
         *,
         owns_lock: bool = True,
     ) -> None:
+        _refuse_damaged_log(directory)
         self.directory = directory
         self.keyfile = keyfile
         self._dek: bytearray | None = bytearray(dek)
@@ -251,6 +252,24 @@ class Vault:
     def backup_to(self, out: Path) -> None:
         """Write a consistent single-file backup (still encrypted) atomically to `out`."""
         backup_vault_dir(self.directory, self.engine, self.keyfile, out)
+
+
+def _refuse_damaged_log(directory: Path) -> None:
+    """Before SQLite replays the write-ahead log: refuse a log with damage in its middle (SQLite
+    would drop the later committed transactions without a word). Called with the vault lock
+    held, so no writer is appending meanwhile; nothing is changed on disk."""
+    wal = directory / f"{DB_FILE}-wal"
+    damage = wal_log.find_damage(wal)
+    if damage is None:
+        return
+    where = "Kopf" if damage.frame < 0 else f"Abschnitt {damage.frame + 1} von {damage.frames}"
+    raise CorruptFile(
+        wal,
+        f"{where} ist beschädigt, danach folgen {damage.dropped_valid_frames} gültige "
+        "Abschnitte gespeicherter Änderungen, die beim Öffnen verloren gingen. Es wurde nichts "
+        "verändert. Bitte die letzte Sicherung einspielen (kim restore); siehe README, "
+        "„Beschädigte Änderungsdatei“.",
+    )
 
 
 def backup_open_vault(directory: Path, passphrase: str, out: Path) -> None:
