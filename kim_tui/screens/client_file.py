@@ -38,17 +38,6 @@ from kim_tui.widgets.client_file import (
 )
 from kim_tui.widgets.key_line import KeyLine
 
-SECTIONS = (
-    "overview",
-    "assessment",
-    "goals",
-    "referrals",
-    "contacts",
-    "residence",
-    "consents",
-    "history",
-)
-
 
 def _section(key: str, de: str, en: str, number: int) -> UiAction:
     return UiAction(
@@ -474,11 +463,10 @@ class ClientFileScreen(Screen[None]):
         if self.file is None:
             return
         facts = await self.app.push_screen_wait(FactsFormScreen(self.file.facts, self.today))
-        if facts is not None:
-            self._save(
-                lambda ws: ws.set_residence_facts(self.client_id, facts),
-                tr("Angaben gespeichert.", "Facts saved."),
-            )
+        if facts is not None and self._save(
+            lambda ws: ws.set_residence_facts(self.client_id, facts),
+            tr("Angaben gespeichert.", "Facts saved."),
+        ):
             self.action_section("residence")
 
     @work(exclusive=True, group="file-edit")
@@ -530,6 +518,12 @@ class ClientFileScreen(Screen[None]):
         self.action_section("consents")
         consent_id = self.query_one(ConsentsSection).highlighted_id()
         if consent_id is None:
+            self.notify(
+                tr(
+                    "Bitte im Abschnitt Einwilligungen eine Einwilligung markieren.",
+                    "Highlight a consent in the consents section.",
+                )
+            )
             return
         today = self.today
         if await self.app.push_screen_wait(
