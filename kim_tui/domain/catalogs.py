@@ -42,6 +42,7 @@ CATALOG_NAMES: tuple[str, ...] = (
     "case_stages",
     "follow_up_sources",
     "themes",
+    "need_levels",
 )
 
 _CODE_RE = re.compile(r"[a-z0-9][a-z0-9_]*")

@@ -25,21 +25,7 @@ from kim_tui.domain.model import AreaRatingDraft, AssessmentDraft, AssessmentVie
 from kim_tui.i18n import language, tr
 from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.literal import literal
-
-LEVEL_LABELS = {
-    0: ("0 kein Bedarf", "0 no need"),
-    1: ("1 gering", "1 low"),
-    2: ("2 mittel", "2 medium"),
-    3: ("3 hoch", "3 high"),
-}
-LEVEL_STYLES = {0: "green", 1: "", 2: "yellow", 3: "bold red"}
-
-
-def level_text(level: int | None) -> Text:
-    if level is None:
-        return Text("–", style="dim")
-    de, en = LEVEL_LABELS[level]
-    return Text(tr(de, en), style=LEVEL_STYLES[level])
+from kim_tui.widgets.need_level import need_level_text
 
 
 class AssessmentFormScreen(ModalScreen[AssessmentDraft | None]):
@@ -121,7 +107,7 @@ class AssessmentFormScreen(ModalScreen[AssessmentDraft | None]):
         for area in self.areas:
             table.add_row(
                 Text(areas.label(area, language())),
-                level_text(self.levels[area]),
+                need_level_text(self.levels[area]),
                 literal(self.situation[area], max_len=34),
                 literal(self.resources[area], max_len=24),
                 key=area,
@@ -138,7 +124,7 @@ class AssessmentFormScreen(ModalScreen[AssessmentDraft | None]):
         area = self._current_area()
         self.levels[area] = level
         table = self.query_one("#matrix", DataTable)
-        table.update_cell(RowKey(area), ColumnKey("level"), level_text(level))
+        table.update_cell(RowKey(area), ColumnKey("level"), need_level_text(level))
         if table.cursor_row < len(self.areas) - 1:
             table.move_cursor(row=table.cursor_row + 1)
 

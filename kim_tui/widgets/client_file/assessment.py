@@ -11,9 +11,9 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import ClientFile
 from kim_tui.i18n import language, tr
-from kim_tui.screens.assessment_form import level_text
 from kim_tui.widgets.client_file.base import FileSection, refilled
 from kim_tui.widgets.literal import literal
+from kim_tui.widgets.need_level import need_level_text
 
 TREND_TEXT = {
     Trend.IMPROVED: ("▼ besser", "▼ better", "green"),
@@ -71,8 +71,8 @@ class AssessmentSection(FileSection):
                 de, en, style = TREND_TEXT[row.trend]
                 table.add_row(
                     Text(catalog("priority_areas").label(row.area, lang)),
-                    level_text(row.first),
-                    level_text(row.latest),
+                    need_level_text(row.first),
+                    need_level_text(row.latest),
                     Text(tr(de, en) if len(file.assessments) > 1 else "", style=style),
                     literal(situations.get(row.area, ""), max_len=50),
                     key=row.area,
