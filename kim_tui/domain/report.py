@@ -6,6 +6,12 @@ A new indicator is one more entry; it computes from the bundles already stored.
 
 Every figure is a count of records (hours are reported with their contact count). Cells with
 0 < count < threshold are masked in every output (DP-5); zero cells are not listed at all.
+
+Masking one cell is not enough when the others around it are known: the categories of one
+indicator add up (to its "gesamt" or to a total shown elsewhere), the coaches of an organisation
+add up to the organisation, the organisations to the total. A lone masked cell in such a group
+is its sum minus the rest. So complementary cells are masked too (`_protect`): until no group
+has exactly one masked cell, the smallest visible cell of such a group is masked as well.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import io
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -348,7 +354,48 @@ def compute(coaches: Sequence[CoachRows], period: Period, threshold: int = 5) ->
                         hours=ind.count_of is not None,
                     )
                 )
-    return cells
+    org_of = {c.coach: c.organisation or "ohne Angabe" for c in coaches}
+    return _protect(cells, org_of)
+
+
+def _protect(cells: list[Cell], org_of: Mapping[str, str]) -> list[Cell]:
+    """Complementary suppression: no group of cells that adds up has exactly one masked cell.
+
+    Groups: the categories of one indicator within one scope; one organisation with its coaches
+    for one indicator and category; the total with the organisations. The smallest visible cell
+    (then by name, so the choice is the same in every run) is masked.
+    """
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, c in enumerate(cells):
+        groups.setdefault(("within", c.scope, c.scope_name, c.indicator), []).append(i)
+        # A parent is in the group of its parts: parent = sum of parts either way round.
+        if c.scope == "Coach":
+            key = ("coaches", org_of.get(c.scope_name, ""), c.indicator, c.category)
+            groups.setdefault(key, []).append(i)
+        elif c.scope == "Organisation":
+            groups.setdefault(("coaches", c.scope_name, c.indicator, c.category), []).append(i)
+            groups.setdefault(("orgs", c.indicator, c.category), []).append(i)
+        else:
+            groups.setdefault(("orgs", c.indicator, c.category), []).append(i)
+    masked = [c.masked for c in cells]
+    changed = True
+    while changed:
+        changed = False
+        for members in groups.values():
+            if sum(masked[i] for i in members) != 1:
+                continue
+            visible = [i for i in members if not masked[i]]
+            if not visible:
+                continue
+            pick = min(
+                visible, key=lambda i: (cells[i].value, cells[i].scope_name, cells[i].category)
+            )
+            masked[pick] = True
+            changed = True
+    return [
+        replace(c, masked=True) if m and not c.masked else c
+        for c, m in zip(cells, masked, strict=True)
+    ]
 
 
 def _public(cell: Cell, threshold: int) -> dict[str, Any]:

@@ -147,3 +147,56 @@ def test_threshold_must_be_positive() -> None:
 def test_table_has_need_chart() -> None:
     cells = compute([_coach("A", "X", 6)], Period(), 5)
     assert "Bedarf je Handlungsfeld" in render_table(cells, 5, Period())
+
+
+def _derivable(cells: list[Any]) -> list[str]:
+    """Masked cells a reader can work out from what is shown: a group whose values add up to
+    a known sum with exactly one masked member (the attack complementary masking prevents)."""
+    found = []
+    by_key = {(c.scope, c.scope_name, c.indicator, c.category): c for c in cells}
+    # Clients by gender add up to the clients opened (every test client has a gender).
+    for c in cells:
+        if c.indicator != "cases_opened" or c.masked:
+            continue
+        parts = [
+            x
+            for x in cells
+            if (x.scope, x.scope_name, x.indicator) == (c.scope, c.scope_name, "gender")
+        ]
+        if sum(p.masked for p in parts) == 1:
+            found.append(f"gender of {c.scope_name}")
+    # Coaches add up to their organisation, organisations to the total.
+    orgs = {"A": "Caritas", "B": "Caritas", "C": "Diakonie"}
+    for (scope, name, indicator, category), cell in by_key.items():
+        if scope == "Organisation" and not cell.masked:
+            parts = [
+                by_key[k]
+                for k in by_key
+                if k[0] == "Coach" and orgs.get(k[1]) == name and k[2:] == (indicator, category)
+            ]
+            if sum(p.masked for p in parts) == 1:
+                found.append(f"{indicator}/{category} of a coach in {name}")
+    return found
+
+
+def test_a_lone_masked_cell_is_not_left_derivable() -> None:
+    """Caritas: A with 10 clients, B with 3 (masked); Diakonie: C with 9 (4 women: masked).
+    Without complementary masking B = Caritas − A and C's women = C's clients − C's men."""
+    coaches = [_coach("A", "Caritas", 10), _coach("B", "Caritas", 3), _coach("C", "Diakonie", 9)]
+    cells = compute(coaches, Period(), 5)
+    assert _derivable(cells) == []
+    by_key = {(c.scope, c.scope_name, c.indicator, c.category): c for c in cells}
+    assert by_key[("Coach", "B", "cases_opened", "gesamt")].masked  # primary (3 < 5)
+    assert by_key[("Coach", "C", "gender", "f")].masked  # primary (4 < 5)
+    # … and their complements: A's cases (or Caritas'), C's men.
+    assert (
+        by_key[("Coach", "A", "cases_opened", "gesamt")].masked
+        or by_key[("Organisation", "Caritas", "cases_opened", "gesamt")].masked
+    )
+    assert by_key[("Coach", "C", "gender", "m")].masked
+    # Large figures stay visible.
+    assert not by_key[("Gesamt", "alle", "cases_opened", "gesamt")].masked
+    assert by_key[("Gesamt", "alle", "cases_opened", "gesamt")].display(5) == "22"
+    # Same input, same masking (the choice does not depend on order or chance).
+    again = compute(list(reversed(coaches)), Period(), 5)
+    assert {c for c in cells if c.masked} == {c for c in again if c.masked}
