@@ -30,11 +30,34 @@ from kim_tui.widgets.literal import literal
 STATUS_STYLE = {"imported": "green", "already": "dim", "held": "yellow", "rejected": "bold red"}
 
 
+def _bundles_de(seqs: tuple[int, ...]) -> str:
+    return f"Paket {seqs[0]}" if len(seqs) == 1 else "Pakete " + ", ".join(map(str, seqs))
+
+
 class CoordinatorScreen(Screen[None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
-        UiAction("coord.import_tab", "1", "section('pane-import')", "Import", "Import", show=False),
+        # Function keys, not digits: the focus is often in a field where a digit is text.
         UiAction(
-            "coord.report_tab", "2", "section('pane-report')", "Bericht", "Report", show=False
+            "coord.import_tab",
+            "f2",
+            "section('pane-import')",
+            "Import",
+            "Import",
+            "Zum Import (ohne einzulesen)",
+            "Go to the import tab (without importing)",
+            show=False,
+            priority=True,
+        ),
+        UiAction(
+            "coord.report_tab",
+            "f3",
+            "section('pane-report')",
+            "Bericht",
+            "Report",
+            "Zum Bericht (ohne zu rechnen)",
+            "Go to the report tab (without computing)",
+            show=False,
+            priority=True,
         ),
         UiAction(
             "coord.import",
@@ -87,7 +110,7 @@ class CoordinatorScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(id="sections"):
-            with TabPane(tr("1 Import", "1 Import"), id="pane-import"), Vertical(classes="form"):
+            with TabPane(tr("F2 Import", "F2 Import"), id="pane-import"), Vertical(classes="form"):
                 yield Static(
                     tr(
                         "Ordner mit Wochenpaketen (oder eine Datei)",
@@ -108,7 +131,7 @@ class CoordinatorScreen(Screen[None]):
                     classes="field-label",
                 )
                 yield DataTable(id="held", cursor_type="row")
-            with TabPane(tr("2 Bericht", "2 Report"), id="pane-report"), Vertical(classes="form"):
+            with TabPane(tr("F3 Bericht", "F3 Report"), id="pane-report"), Vertical(classes="form"):
                 with Horizontal(classes="row"):
                     with Vertical():
                         yield Static(tr("von", "from"), classes="field-label")
@@ -192,28 +215,57 @@ class CoordinatorScreen(Screen[None]):
             return
         table.focus()
         held = self._held[min(table.cursor_row, len(self._held) - 1)]
-        question = tr(
-            f"Paket {held.seq} ({held.week}) von Coach {held.coach}, Datei {held.file_name}:\n"
-            f"{held.reason}",
-            f"Bundle {held.seq} ({held.week}) of coach {held.coach}, file {held.file_name}:\n"
-            f"{held.reason}",
+        what = [
+            tr(
+                f"Paket {held.seq} ({held.week}) von Coach {held.coach}, Datei {held.file_name}:",
+                f"Bundle {held.seq} ({held.week}) of coach {held.coach}, file {held.file_name}:",
+            ),
+            held.reason,
+            "",
+            tr(
+                "Zwei Stände desselben Tresors, z. B. ein Laptop aus einer alten Sicherung. "
+                "Im Zweifel vorher mit dem Coach klären, welcher Stand der aktuelle ist.",
+                "Two histories of one vault, e.g. a laptop restored from an old backup. "
+                "If in doubt, ask the coach which one is current first.",
+            ),
+        ]
+        if held.leaves:
+            what.append(
+                tr(
+                    f"Übernehmen nimmt {_bundles_de(held.leaves)} des anderen Stands aus der "
+                    "Kette; ihre Daten bleiben, Änderungen dieses Stands haben Vorrang.",
+                    f"Releasing takes bundle(s) {', '.join(map(str, held.leaves))} of the other "
+                    "history out of the chain; their data stays, this history's changes win.",
+                )
+            )
+        if held.brings:
+            what.append(
+                tr(
+                    f"{_bundles_de(held.brings)} dieses Stands (zurückgehalten oder verworfen) "
+                    "wird mit übernommen.",
+                    f"Bundle(s) {', '.join(map(str, held.brings))} of this history (held or "
+                    "discarded) come along.",
+                )
+            )
+        what.append(
+            tr(
+                "Verwerfen lässt die Kette, wie sie ist; weitere Pakete dieses Stands werden "
+                "wieder zurückgehalten (und können später noch übernommen werden).",
+                "Discarding keeps the chain; later bundles of this history are held again "
+                "(and can still be released later).",
+            )
         )
+        question = "\n".join(what)
         options = [
+            ("cancel", tr("Abbrechen – später entscheiden (Esc)", "Cancel – decide later (Esc)")),
             (
                 "release",
                 tr(
-                    f"Übernehmen – dieser Stand gilt ab Paket {held.seq}; die Pakete ab "
-                    f"Nr. {held.seq} des anderen Stands verlassen die Kette, ihre Daten bleiben",
-                    f"Release – this history counts from bundle {held.seq}; the other "
-                    f"history's bundles from no. {held.seq} on leave the chain, their data stays",
+                    f"Übernehmen – dieser Stand gilt ab Paket {held.seq}",
+                    f"Release – this history counts from bundle {held.seq}",
                 ),
             ),
-            (
-                "discard",
-                tr(
-                    "Verwerfen – die Kette bleibt, wie sie ist", "Discard – keep the chain as it is"
-                ),
-            ),
+            ("discard", tr("Verwerfen – die Kette bleibt", "Discard – keep the chain")),
         ]
 
         def decided(choice: str | None) -> None:
@@ -236,7 +288,12 @@ class CoordinatorScreen(Screen[None]):
     def _decided(self, file_name: str, lines: list[str]) -> None:
         table = self.query_one("#results", DataTable)
         for line in lines:
-            table.add_row(literal(file_name), Text(line, style="green"))
+            # Lines of bundles imported along with the decision name their own file.
+            name, sep, rest = line.partition(": ")
+            if sep and name.endswith(".kimb"):
+                table.add_row(literal(name), Text(rest, style="green"))
+            else:
+                table.add_row(literal(file_name), Text(line, style="green"))
         self.notify(lines[0])
         self._show_gaps()
 
@@ -251,6 +308,7 @@ class CoordinatorScreen(Screen[None]):
         try:
             paths = self.service.bundle_files(self.query_one("#folder", Input).value)
         except VaultError as exc:
+            self.query_one("#results", DataTable).clear()  # old results would read as this one's
             self.notify(str(exc), severity="error")
             return
         if not paths:
@@ -272,16 +330,26 @@ class CoordinatorScreen(Screen[None]):
     def _imported(self, lines: list[Any]) -> None:
         table = self.query_one("#results", DataTable)
         for line in lines:
+            # The file name has its own column; the result column starts with the outcome.
             table.add_row(
-                literal(line.name), Text(line.line, style=STATUS_STYLE.get(line.status, ""))
+                literal(line.name), Text(line.message, style=STATUS_STYLE.get(line.status, ""))
             )
-        failed = sum(1 for line in lines if line.failed)
+        by_status = {status: sum(1 for x in lines if x.status == status) for status in STATUS_STYLE}
+        parts = [
+            f"{by_status[status]} {label}"
+            for status, label in (
+                ("imported", tr("importiert", "imported")),
+                ("already", tr("ohne Änderung", "unchanged")),
+                ("held", tr("zurückgehalten", "held")),
+                ("rejected", tr("abgelehnt", "rejected")),
+            )
+            if by_status[status]
+        ]
+        one = len(lines) == 1
+        files = tr("Datei" if one else "Dateien", "file" if one else "files")
         self.notify(
-            tr(
-                f"{len(lines)} Dateien gelesen, {failed} abgelehnt oder zurückgehalten.",
-                f"{len(lines)} files read, {failed} rejected or held.",
-            ),
-            severity="warning" if failed else "information",
+            f"{len(lines)} {files} {tr('gelesen', 'read')}: {', '.join(parts)}.",
+            severity="warning" if any(line.failed for line in lines) else "information",
         )
         self._show_gaps()
 

@@ -236,6 +236,12 @@ def cmd_coordinator_held(args: argparse.Namespace) -> int:
                         f"Datei {h.file_name}, eingegangen {h.received_at:%d.%m.%Y}"
                     )
                     print(f"            {h.reason}")
+                    if h.leaves:
+                        seqs = ", ".join(map(str, h.leaves))
+                        print(f"            übernehmen nimmt Paket(e) {seqs} des anderen Stands")
+                    if h.brings:
+                        seqs = ", ".join(map(str, h.brings))
+                        print(f"            übernehmen bringt Paket(e) {seqs} dieses Stands mit")
                 if held:
                     print(
                         "Entscheiden mit --release ID (übernehmen: dieser Stand gilt ab diesem "

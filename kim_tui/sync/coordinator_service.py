@@ -31,6 +31,11 @@ class ImportLine:
     def failed(self) -> bool:
         return self.status in (REJECTED, HELD)
 
+    @property
+    def message(self) -> str:
+        """The line without the file name in front (screens show the name in a column)."""
+        return self.line.removeprefix(f"{self.name}: ")
+
 
 class CoordinatorService:
     def __init__(self, directory: Path) -> None:

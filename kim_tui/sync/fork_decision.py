@@ -13,8 +13,13 @@ number on:
 - then the bundle is merged, and the coach's other held bundles are tried again, in sequence
   order: a later bundle of the same branch now fits the chain and is imported.
 
-Discarding keeps the chain as it is and remembers the decision. Both are one transaction each
-and are kept in ``coord_decision``, so nothing is decided twice by accident.
+A released bundle brings its own predecessors along: if the bundle it names as ``prev`` is held
+or was discarded (a coordinator who discarded bundle 2 of the restored laptop and then releases
+its bundle 3), that one is released first, so no work of the branch goes missing.
+
+Discarding keeps the chain as it is and remembers the decision; the bundle itself is kept, so a
+discard can be undone by releasing the same id later. Decisions are kept in
+``coord_decision``: importing a decided file again changes nothing and says what was decided.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from kim_tui.sync.coordinator_store import (
     utcnow,
 )
 from kim_tui.sync.importer import (
+    DECISION_LABEL,
     DISCARDED,
     HELD_ID_LENGTH,
     IMPORTED,
@@ -65,6 +71,10 @@ class HeldView:
     reason: str
     file_name: str
     received_at: datetime
+    leaves: tuple[int, ...] = ()
+    """Sequence numbers of the chain that releasing this bundle takes out (the other history)."""
+    brings: tuple[int, ...] = ()
+    """Held or discarded predecessors of the same history that releasing brings along."""
 
 
 @dataclass(frozen=True)
@@ -76,57 +86,85 @@ class Decision:
 
 
 def held_bundles(store: CoordinatorStore) -> list[HeldView]:
-    """Every held-back bundle, by coach and sequence number."""
+    """Every held-back bundle not yet decided, by coach and sequence number."""
     with store.session() as s:
         coaches = {c.fingerprint: c for c in s.exec(select(EnrolledCoach)).all()}
-        rows = list(
-            s.exec(select(HeldBundle).order_by(col(HeldBundle.coach), col(HeldBundle.seq))).all()
-        )
-    views = []
-    for h in rows:
-        try:
-            week = bf.parse(h.data).header.week
-        except bf.BundleError:
-            week = "?"
-        views.append(
-            HeldView(
-                held_id(h.link),
-                coach_label(coaches.get(h.coach), h.coach),
-                h.seq,
-                week,
-                h.reason,
-                h.file_name,
-                h.received_at,
+        rows = open_held(s)
+        views = []
+        for h in rows:
+            try:
+                week = bf.parse(h.data).header.week
+            except bf.BundleError:
+                week = "?"
+            brings = _predecessors(s, h)
+            start = brings[0].seq if brings else h.seq
+            chain = s.exec(
+                select(ImportedBundle.seq).where(
+                    ImportedBundle.coach == h.coach, ImportedBundle.seq >= start
+                )
+            ).all()
+            views.append(
+                HeldView(
+                    held_id(h.link),
+                    coach_label(coaches.get(h.coach), h.coach),
+                    h.seq,
+                    week,
+                    h.reason,
+                    h.file_name,
+                    h.received_at,
+                    leaves=tuple(sorted(chain)),
+                    brings=tuple(b.seq for b in brings),
+                )
             )
-        )
     return views
 
 
 def discard(store: CoordinatorStore, ident: str) -> Decision:
-    """Drop a held bundle; importing its file again will say it was discarded."""
+    """Set a held bundle aside; importing its file again will say it was discarded. The bundle
+    is kept: releasing the same id later undoes the discard."""
     with store.session() as s:
         held = _find(s, ident)
+        decided = s.get(ForkDecision, held.link)
+        if decided is not None and decided.decision == DISCARDED:
+            raise VaultError(
+                f"Paket {held.seq} ({held.file_name}) wurde bereits am "
+                f"{decided.decided_at:%d.%m.%Y} verworfen."
+            )
         label = _label(s, held.coach)
         _decide(s, held, DISCARDED)
-        s.delete(held)
         s.commit()
     return Decision(
-        [f"Paket {held.seq} von Coach {label} ({held.file_name}) verworfen, nichts übernommen"],
+        [f"verworfen – Paket {held.seq} von Coach {label} ({held.file_name}), nichts übernommen"],
         [],
     )
 
 
 def release(store: CoordinatorStore, ident: str) -> Decision:
-    """Merge a held bundle despite the fork; its branch becomes the chain from its sequence on."""
+    """Merge a held (or discarded) bundle despite the fork; its history becomes the chain from
+    its sequence number on, its own held or discarded predecessors first."""
     with store.session() as s:
         held = _find(s, ident)
+        path = [*_predecessors(s, held), held]
+    lines: list[str] = []
+    for bundle in path:
+        lines.extend(_release_one(store, bundle))
+    after = _retry_held(store, held.coach)
+    lines.extend(o.line for o in after)
+    return Decision(lines, after)
+
+
+def _release_one(store: CoordinatorStore, held: HeldBundle) -> list[str]:
     try:
         bundle = verify_bundle(store, held.data)
     except bf.BundleError as exc:
         raise VaultError(f"Paket {held.seq} kann nicht übernommen werden: {exc}") from None
     header = bundle.header
     with store.session() as s:
-        held = _find(s, ident)
+        row = s.get(HeldBundle, held.link)
+        if row is None:
+            raise VaultError(f"Paket {held.seq} wurde inzwischen entschieden.")
+        was = s.get(ForkDecision, held.link)
+        undone = was is not None and was.decision == DISCARDED
         superseded = list(
             s.exec(
                 select(ImportedBundle).where(
@@ -142,26 +180,67 @@ def release(store: CoordinatorStore, ident: str) -> Decision:
                 SyncRecord.coach == header.coach, SyncRecord.revision > header.rev_after
             )
         ).all()
-        for row in newer:
-            row.revision = header.rev_after
-            s.add(row)
+        for record in newer:
+            record.revision = header.rev_after
+            s.add(record)
         # The deletes must reach the database before the chain row with the same key is added.
         s.flush()
         counts = merge_bundle(s, header, bundle.records)
-        _decide(s, held, RELEASED)
-        s.delete(held)
+        _decide(s, row, RELEASED)
+        s.delete(row)
         s.commit()
-    lines = [f"übernommen – {describe(header, bundle.label, counts)}"]
+    note = " (zuvor verworfen)" if undone else ""
+    lines = [f"übernommen{note} – {describe(header, bundle.label, counts)}"]
     if superseded:
         seqs = sorted(b.seq for b in superseded)
-        which = f"Paket {seqs[0]}" if len(seqs) == 1 else "Pakete " + ", ".join(map(str, seqs))
         lines.append(
-            f"{which} des anderen Stands aus der Kette genommen (die Daten bleiben, "
+            f"{_bundles(seqs)} des anderen Stands aus der Kette genommen (die Daten bleiben, "
             "Änderungen dieses Stands haben Vorrang)"
         )
-    after = _retry_held(store, header.coach)
-    lines.extend(o.line for o in after)
-    return Decision(lines, after)
+    return lines
+
+
+def _bundles(seqs: list[int] | tuple[int, ...]) -> str:
+    return f"Paket {seqs[0]}" if len(seqs) == 1 else "Pakete " + ", ".join(map(str, seqs))
+
+
+def _predecessors(s: Session, held: HeldBundle) -> list[HeldBundle]:
+    """The held or discarded bundles before `held` in its own history that are not in the
+    chain, oldest first (a bundle names its predecessor's link as ``prev``)."""
+    found: list[HeldBundle] = []
+    current = held
+    while True:
+        prev_link = _prev_link(current)
+        if prev_link is None:
+            break
+        in_chain = s.get(ImportedBundle, (current.coach, current.seq - 1))
+        if in_chain is not None and in_chain.link == prev_link:
+            break
+        before = s.get(HeldBundle, prev_link)
+        if before is None or before in found:
+            break
+        found.insert(0, before)
+        current = before
+    return found
+
+
+def _prev_link(held: HeldBundle) -> str | None:
+    try:
+        return bf.parse(held.data).header.prev
+    except bf.BundleError:
+        return None
+
+
+def open_held(s: Session) -> list[HeldBundle]:
+    """Held bundles nobody has decided yet (discarded ones are kept, but not listed)."""
+    discarded = select(ForkDecision.link).where(ForkDecision.decision == DISCARDED)
+    return list(
+        s.exec(
+            select(HeldBundle)
+            .where(col(HeldBundle.link).not_in(discarded))
+            .order_by(col(HeldBundle.coach), col(HeldBundle.seq))
+        ).all()
+    )
 
 
 def _retry_held(store: CoordinatorStore, coach: str) -> list[ImportOutcome]:
@@ -170,13 +249,7 @@ def _retry_held(store: CoordinatorStore, coach: str) -> list[ImportOutcome]:
     Each in one transaction with the removal of its held row; one that still forks stays held.
     """
     with store.session() as s:
-        links = list(
-            s.exec(
-                select(HeldBundle.link)
-                .where(HeldBundle.coach == coach)
-                .order_by(col(HeldBundle.seq))
-            ).all()
-        )
+        links = [h.link for h in open_held(s) if h.coach == coach]
     outcomes = []
     for link in links:
         with store.session() as s:
@@ -222,6 +295,13 @@ def _find(s: Session, ident: str) -> HeldBundle:
         raise VaultError("Die ID besteht aus mindestens 4 Zeichen 0–9 und a–f (siehe Liste).")
     matches = list(s.exec(select(HeldBundle).where(col(HeldBundle.link).startswith(key))).all())
     if not matches:
+        decided = s.exec(select(ForkDecision).where(col(ForkDecision.link).startswith(key))).first()
+        if decided is not None:
+            raise VaultError(
+                f"Paket {decided.seq} ({decided.file_name or 'ID ' + key}) wurde am "
+                f"{decided.decided_at:%d.%m.%Y} {DECISION_LABEL[decided.decision]}; "
+                "es ist nichts mehr zu entscheiden."
+            )
         raise VaultError(
             f"Kein zurückgehaltenes Paket mit der ID {ident.strip()[:HELD_ID_LENGTH]}."
         )

@@ -281,8 +281,13 @@ def gaps(store: CoordinatorStore, *, with_held: bool = True) -> list[str]:
         seqs: dict[str, set[int]] = {}
         for coach, seq in s.exec(select(ImportedBundle.coach, ImportedBundle.seq)).all():
             seqs.setdefault(coach, set()).add(seq)
+        discarded = select(ForkDecision.link).where(ForkDecision.decision == DISCARDED)
         held = list(
-            s.exec(select(HeldBundle).order_by(col(HeldBundle.coach), col(HeldBundle.seq))).all()
+            s.exec(
+                select(HeldBundle)
+                .where(col(HeldBundle.link).not_in(discarded))
+                .order_by(col(HeldBundle.coach), col(HeldBundle.seq))
+            ).all()
         )
     for fp in sorted(seqs):
         have = seqs[fp]

@@ -182,7 +182,49 @@ def test_cli_lists_and_decides(
     out = capsys.readouterr().out
     assert "übernommen – Paket 2" in out and f"{fork.b3.name}: importiert" in out
 
+    # Bundle 3 came in with the release: nothing left to decide about it, and that is said.
     assert run([*base, "--discard", ids[1]]) == 1
-    assert "Kein zurückgehaltenes Paket" in capsys.readouterr().out
+    assert "übernommen; es ist nichts mehr zu entscheiden" in capsys.readouterr().out
     assert run(base) == 0
     assert "Keine zurückgehaltenen Pakete." in capsys.readouterr().out
+
+
+def test_releasing_a_later_bundle_brings_its_discarded_predecessor(
+    coordinator: CoordinatorStore, fork: Fork
+) -> None:
+    """The coordinator discards the restored laptop's bundle 2, then releases its bundle 3:
+    bundle 2 comes along (undoing the discard), so the clients of that history all arrive."""
+    b2, b3 = held_bundles(coordinator)
+    assert b3.leaves == (2,) and b3.brings == (2,)  # A's bundle 2 leaves; B's 2 comes along
+    discard(coordinator, b2.id)
+    (listed,) = held_bundles(coordinator)
+    assert listed.id == b3.id and listed.brings == (2,)
+    with pytest.raises(VaultError, match="bereits am .* verworfen"):
+        discard(coordinator, b2.id)
+
+    decision = release(coordinator, b3.id)
+
+    assert decision.lines[0].startswith("übernommen (zuvor verworfen) – Paket 2")
+    assert any(line.startswith("übernommen – Paket 3") for line in decision.lines)
+    assert held_bundles(coordinator) == [] and gaps(coordinator) == []
+    assert _live_clients(coordinator) == 4  # 1 and 2 (A), 3 and 4 (B)
+    assert _closure_reasons(coordinator) == ["goals_reached"]
+    # Re-importing every file changes nothing.
+    before = {k: (r.revision, r.data) for k, r in _records(coordinator).items()}
+    statuses = [
+        import_bundle(coordinator, p.read_bytes(), p.name).status
+        for p in (fork.a1, fork.a2, fork.b2, fork.b3)
+    ]
+    assert statuses == [ALREADY] * 4
+    assert {k: (r.revision, r.data) for k, r in _records(coordinator).items()} == before
+
+
+def test_a_discarded_bundle_can_still_be_released(
+    coordinator: CoordinatorStore, fork: Fork
+) -> None:
+    b2, _b3 = held_bundles(coordinator)
+    discard(coordinator, b2.id)
+    decision = release(coordinator, b2.id)
+    assert decision.lines[0].startswith("übernommen (zuvor verworfen) – Paket 2")
+    assert held_bundles(coordinator) == []
+    assert _live_clients(coordinator) == 4

@@ -119,16 +119,35 @@ async def test_coordinator_decides_a_held_fork(tmp_path: Path) -> None:
         assert "Gabelung" in row_texts(held)[0]
         await pilot.press("f8")
         await on_screen(pilot, ChoiceScreen)
-        assert fork.b2.name in str(app.screen.query_one(".title").render())
-        assert app.screen.query_one(OptionList).highlighted == 0  # "Übernehmen"
+        question = str(app.screen.query_one(".title").render())
+        assert fork.b2.name in question
+        assert "Übernehmen nimmt Paket 2 des anderen Stands aus der Kette" in question
+        # The safe choice comes first: Enter right away decides nothing.
+        assert app.screen.query_one(OptionList).highlighted == 0
         await pilot.press("enter")
         await on_screen(pilot, CoordinatorScreen)
+        assert held.row_count == 2
+        await pilot.press("f8")
+        await on_screen(pilot, ChoiceScreen)
+        await pilot.press("down", "enter")  # "Übernehmen"
+        await on_screen(pilot, CoordinatorScreen)
         results = app.screen.query_one("#results", DataTable)
-        await until(pilot, lambda: results.row_count >= 2)
-        lines = "\n".join(row_texts(results))
-        assert "übernommen – Paket 2" in lines and f"{fork.b3.name}: importiert" in lines
+        await until(pilot, lambda: results.row_count >= 3)
+        rows = row_texts(results)
+        assert any(r.startswith(fork.b2.name) and "übernommen – Paket 2" in r for r in rows)
+        # Bundle 3 of the same history came in with it, under its own file name.
+        assert any(r.startswith(fork.b3.name) and "importiert – Paket 3" in r for r in rows)
         await until(pilot, lambda: not app.screen.query_one("#held", DataTable).display)
         assert gaps(service.store) == []
+        # F3/F2 switch tabs even from inside a field (digits would be typed there).
+        from textual.widgets import TabbedContent
+
+        await pilot.press("f7")
+        tabs = app.screen.query_one(TabbedContent)
+        await until(pilot, lambda: tabs.active == "pane-report")
+        await pilot.press("1", "f2")
+        await until(pilot, lambda: tabs.active == "pane-import")
+        assert app.screen.query_one("#from", Input).value == "1"
         # Nothing left to decide: F8 says so instead of opening an empty dialog.
         await pilot.press("f8")
         await pilot.pause()
