@@ -24,6 +24,7 @@ from kim_tui.i18n import set_language, tr
 
 if TYPE_CHECKING:
     from kim_tui.domain.model import IntakeDraft
+    from kim_tui.screens.unlock import UnlockWording
     from kim_tui.store.lock import VaultLock
     from kim_tui.store.session import VaultSession
     from kim_tui.store.workspace import Workspace
@@ -183,6 +184,12 @@ class KimApp(App[int]):
         from kim_tui.screens.follow_ups import FollowUpsScreen
 
         return FollowUpsScreen()
+
+    def unlock_wording(self) -> UnlockWording:
+        """Title and recovery hint of the unlock screen (the coordinator app has its own)."""
+        from kim_tui.screens.unlock import coach_wording
+
+        return coach_wording()
 
     @work(thread=True, exit_on_error=False, group="preload")
     def _preload_store(self) -> None:

@@ -127,15 +127,19 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _recovery_key(args: argparse.Namespace) -> str:
+    """The recovery key from --recovery-key-file, or typed at a TTY prompt."""
+    if args.recovery_key_file:
+        return read_secret_file(args.recovery_key_file, "Schlüsseldatei")
+    if sys.stdin.isatty():
+        return getpass.getpass("Wiederherstellungsschlüssel: ")
+    raise CliError("Kein Wiederherstellungsschlüssel: --recovery-key-file angeben.")
+
+
 def cmd_recover(args: argparse.Namespace) -> int:
     from kim_tui.store.vault import Vault
 
-    if args.recovery_key_file:
-        recovery = read_secret_file(args.recovery_key_file, "Schlüsseldatei")
-    elif sys.stdin.isatty():
-        recovery = getpass.getpass("Wiederherstellungsschlüssel: ")
-    else:
-        raise CliError("Kein Wiederherstellungsschlüssel: --recovery-key-file angeben.")
+    recovery = _recovery_key(args)
     new = _passphrase(args, attr="new_passphrase_file", confirm=True, prompt="Neues Passwort: ")
     with Vault.open_with_recovery(_vault_dir(args), recovery) as vault:
         vault.change_passphrase(new)

@@ -6,6 +6,7 @@ service object differ.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -14,13 +15,26 @@ from textual.screen import Screen
 from kim_tui.actions import UiAction, bindings
 from kim_tui.app import APP_ACTIONS, KimApp
 from kim_tui.config import load_config
-from kim_tui.i18n import set_language
+from kim_tui.i18n import set_language, tr
 
 if TYPE_CHECKING:
+    from kim_tui.screens.unlock import UnlockWording
     from kim_tui.sync.coordinator_service import CoordinatorService
 
+
+def _coordinator_action(action: UiAction) -> UiAction:
+    """The coach app's action, worded for the coordinator where it names the vault."""
+    if action.id == "app.lock":
+        return replace(
+            action,
+            help_de="Ablage sperren: Schlüssel aus dem Speicher, Bildschirm leer",
+            help_en="Lock the store: key dropped, screen cleared",
+        )
+    return action
+
+
 COORDINATOR_ACTIONS: tuple[UiAction, ...] = tuple(
-    a for a in APP_ACTIONS if a.id in ("app.lock", "app.help", "app.quit")
+    _coordinator_action(a) for a in APP_ACTIONS if a.id in ("app.lock", "app.help", "app.quit")
 )
 
 
@@ -38,6 +52,28 @@ class CoordinatorApp(KimApp, inherit_bindings=False):
         from kim_tui.screens.coordinator import CoordinatorScreen
 
         return CoordinatorScreen()
+
+    def unlock_wording(self) -> UnlockWording:
+        from kim_tui.screens.unlock import UnlockWording
+
+        # The command is longer than the unlock box is wide: continued with a backslash, so it
+        # does not wrap in the middle and still pastes into a shell as one command.
+        return UnlockWording(
+            title=tr("KIM Koordinierung – Ablage entsperren", "KIM Coordinator – unlock store"),
+            unchanged=tr("Die Ablage wurde nicht verändert.", "The store was not changed."),
+            forgot=tr(
+                "Passwort vergessen? Mit dem Wiederherstellungsschlüssel, der beim Anlegen der "
+                "Ablage einmal angezeigt (oder in eine Datei geschrieben) wurde (8 Gruppen à 4 "
+                "Zeichen), setzen Sie ein neues Passwort:\n"
+                "  kim coordinator recover --dir <Ablage> \\\n      --recovery-key-file <Datei>\n"
+                "Ohne Passwort und ohne diesen Schlüssel kann niemand die Daten lesen – auch nicht "
+                "der Support.",
+                "Forgot the passphrase? With the recovery key shown once (or written to a file) "
+                "when the store was created (8 groups of 4 characters) you can set a new one:\n"
+                "  kim coordinator recover --dir <store> \\\n      --recovery-key-file <file>\n"
+                "Without passphrase and recovery key nobody can read the data, not even support.",
+            ),
+        )
 
     def _preload_store(self) -> None:  # type: ignore[override]
         # Nothing to warm up beyond what the coordinator service imports itself.

@@ -7,6 +7,7 @@ message, and from the fourth wrong try on each further one doubles a waiting tim
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on, work
@@ -20,6 +21,38 @@ from kim_tui.i18n import tr
 
 FREE_TRIES = 3
 MAX_DELAY_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class UnlockWording:
+    """What the unlock screen calls the app and what it unlocks. The app provides it
+    (`KimApp.unlock_wording`), so the coordinator app says "Ablage" and names its own
+    recovery command on the same screen."""
+
+    title: str
+    unchanged: str
+    """Said after a wrong passphrase: nothing was written."""
+    forgot: str
+    """F2: how to set a new passphrase with the recovery key."""
+
+
+def coach_wording() -> UnlockWording:
+    """The coach app's wording (vault, `kim recover`)."""
+    return UnlockWording(
+        title=tr("KIM Coach – Tresor entsperren", "KIM Coach – unlock vault"),
+        unchanged=tr("Der Tresor wurde nicht verändert.", "The vault was not changed."),
+        forgot=tr(
+            "Passwort vergessen? Mit dem Wiederherstellungsschlüssel, der beim Anlegen des "
+            "Tresors einmal angezeigt wurde (8 Gruppen à 4 Zeichen), setzen Sie ein neues "
+            "Passwort:\n  kim recover --vault <Tresor> --recovery-key-file <Datei>\n"
+            "Ohne Passwort und ohne diesen Schlüssel kann niemand die Daten lesen – auch nicht "
+            "der Support.",
+            "Forgot the passphrase? With the recovery key shown once when the vault was "
+            "created (8 groups of 4 characters) you can set a new one:\n"
+            "  kim recover --vault <vault> --recovery-key-file <file>\n"
+            "Without passphrase and recovery key nobody can read the data, not even support.",
+        ),
+    )
 
 
 def delay_after(failures: int) -> float:
@@ -44,19 +77,20 @@ class UnlockScreen(Screen[bool]):
     )
     BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
     HELP = tr(
-        "Passwort eingeben und Enter drücken. Der Tresor bleibt bis dahin verschlüsselt.",
-        "Type the passphrase and press Enter. The vault stays encrypted until then.",
+        "Passwort eingeben und Enter drücken. Die Daten bleiben bis dahin verschlüsselt.",
+        "Type the passphrase and press Enter. The data stays encrypted until then.",
     )
+    wording: UnlockWording
+    """Title and texts naming what is unlocked: the app's (`KimApp.unlock_wording`)."""
 
     def __init__(self, *, first: bool) -> None:
         super().__init__()
         self.first = first
 
     def compose(self) -> ComposeResult:
+        self.wording = self.app.unlock_wording()  # type: ignore[attr-defined]
         with Vertical(id="unlock-box"):
-            yield Static(
-                tr("KIM Coach – Tresor entsperren", "KIM Coach – unlock vault"), classes="title"
-            )
+            yield Static(self.wording.title, classes="title")
             yield Static(
                 tr(
                     "Gesperrt. Ungespeicherte Eingaben bleiben erhalten.",
@@ -123,12 +157,7 @@ class UnlockScreen(Screen[bool]):
         app.locked_until = time.monotonic() + delay  # type: ignore[attr-defined]
         field = self.query_one("#passphrase", Input)
         field.value = ""
-        self._error(
-            tr(
-                "Falsches Passwort. Der Tresor wurde nicht verändert.",
-                "Wrong passphrase. The vault was not changed.",
-            )
-        )
+        self._error(tr("Falsches Passwort. ", "Wrong passphrase. ") + self.wording.unchanged)
         if delay:
             self._tick_delay()
         else:
@@ -166,17 +195,5 @@ class UnlockScreen(Screen[bool]):
 
     def action_forgot(self) -> None:
         help_box = self.query_one("#unlock-help", Static)
-        help_box.update(
-            tr(
-                "Passwort vergessen? Mit dem Wiederherstellungsschlüssel, der beim Anlegen des "
-                "Tresors einmal angezeigt wurde (8 Gruppen à 4 Zeichen), setzen Sie ein neues "
-                "Passwort:\n  kim recover --vault <Tresor> --recovery-key-file <Datei>\n"
-                "Ohne Passwort und ohne diesen Schlüssel kann niemand die Daten lesen – auch nicht "
-                "der Support.",
-                "Forgot the passphrase? With the recovery key shown once when the vault was "
-                "created (8 groups of 4 characters) you can set a new one:\n"
-                "  kim recover --vault <vault> --recovery-key-file <file>\n"
-                "Without passphrase and recovery key nobody can read the data, not even support.",
-            )
-        )
+        help_box.update(self.wording.forgot)
         help_box.remove_class("hidden")

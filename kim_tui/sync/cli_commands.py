@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kim_tui.store.keyfile import KeyFile
 
 Command = Callable[..., argparse.ArgumentParser]
 
@@ -146,6 +150,92 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _coord_dir(args: argparse.Namespace) -> Path:
     return Path(args.dir).expanduser()
+
+
+@contextmanager
+def _coordinator_wording(directory: Path) -> Iterator[None]:
+    """The store's errors name the coach's vault ("Tresor", "kim init"); say "Ablage" and name
+    the coordinator's commands instead."""
+    from kim_tui.store.errors import VaultLocked, VaultNotFound, WrongPassphrase
+
+    cli = _cli()
+    try:
+        yield
+    except VaultNotFound:
+        raise cli.CliError(
+            f"Keine Koordinierungs-Ablage in {directory} (keine Schlüsseldatei gefunden). "
+            f"Mit `kim coordinator init --dir {directory}` anlegen."
+        ) from None
+    except VaultLocked:
+        raise cli.CliError(
+            f"Die Ablage {directory} ist bereits in einem anderen kim-Prozess geöffnet. "
+            "Bitte dort schließen (oder sperren und beenden) und erneut versuchen."
+        ) from None
+    except WrongPassphrase:
+        raise cli.CliError("Passwort ist falsch. Die Ablage wurde nicht verändert.") from None
+
+
+def _rewrap_coordinator_key(
+    directory: Path, unwrap: Callable[[KeyFile], bytes], new_passphrase: str
+) -> None:
+    """Set a new passphrase on the coordinator store, as `Vault.change_passphrase` does for a
+    vault: with coordinator.lock held, unwrap the data key, make sure it opens the database,
+    rewrap it under the new passphrase and replace coordinator.key atomically. A wrong
+    passphrase or recovery key raises before anything is written; the data is not touched."""
+    from kim_tui.store.engine import open_engine
+    from kim_tui.store.errors import CorruptFile, ValidationError, VaultNotFound
+    from kim_tui.store.keyfile import KeyFile
+    from kim_tui.store.lock import VaultLock
+    from kim_tui.store.vault import MIN_PASSPHRASE_LENGTH
+    from kim_tui.sync.coordinator_store import DB_FILE, KEY_FILE, LOCK_FILE
+
+    if len(new_passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise ValidationError(
+            {"passphrase": f"Das Passwort muss mindestens {MIN_PASSPHRASE_LENGTH} Zeichen haben."}
+        )
+    if not (directory / KEY_FILE).is_file():
+        raise VaultNotFound(directory)
+    if not (directory / DB_FILE).is_file():
+        raise CorruptFile(directory / DB_FILE, "Datei fehlt")
+    lock = VaultLock(directory / LOCK_FILE)
+    lock.acquire()
+    try:
+        keyfile = KeyFile.read(directory / KEY_FILE)
+        dek = unwrap(keyfile)
+        open_engine(directory / DB_FILE, dek).dispose()  # the key really opens this store
+        keyfile.with_passphrase(dek, new_passphrase).write(directory / KEY_FILE)
+    finally:
+        lock.release()
+
+
+def cmd_coordinator_passwd(args: argparse.Namespace) -> int:
+    """Change the coordinator store's passphrase (rewraps the key, data untouched)."""
+    cli = _cli()
+    old = cli._passphrase(args, prompt="Bisheriges Passwort: ")
+    new = cli._passphrase(args, attr="new_passphrase_file", confirm=True, prompt="Neues Passwort: ")
+    _rewrap_coordinator_key(_coord_dir(args), lambda kf: kf.unlock(old), new)
+    print(
+        "Passwort geändert. Die Daten wurden nicht neu verschlüsselt; der alte "
+        "Wiederherstellungsschlüssel gilt weiter."
+    )
+    return EXIT_OK
+
+
+def cmd_coordinator_recover(args: argparse.Namespace) -> int:
+    """Set a new passphrase on the coordinator store with its recovery key."""
+    from kim_tui.store.errors import WrongPassphrase
+
+    cli = _cli()
+    recovery = cli._recovery_key(args)
+    new = cli._passphrase(args, attr="new_passphrase_file", confirm=True, prompt="Neues Passwort: ")
+    try:
+        _rewrap_coordinator_key(_coord_dir(args), lambda kf: kf.unlock_with_recovery(recovery), new)
+    except WrongPassphrase:
+        raise cli.CliError(
+            "Wiederherstellungsschlüssel ist falsch. Die Ablage wurde nicht verändert."
+        ) from None
+    print("Neues Passwort gesetzt. Der Wiederherstellungsschlüssel gilt weiter.")
+    return EXIT_OK
 
 
 def cmd_coordinator_init(args: argparse.Namespace) -> int:
@@ -299,12 +389,17 @@ def register_sync_commands(sub: Any, command: Command) -> None:
     csub = group.add_subparsers(title="Befehle", metavar="BEFEHL")
 
     def coord(
-        name: str, func: Callable[[argparse.Namespace], int], help_text: str
+        name: str,
+        func: Callable[[argparse.Namespace], int],
+        help_text: str,
+        *,
+        passphrase: str | None = "F",
     ) -> argparse.ArgumentParser:
         c: argparse.ArgumentParser = csub.add_parser(name, help=help_text, description=help_text)
         c.add_argument("--dir", metavar="D", required=True, help="Verzeichnis der Ablage")
-        c.add_argument("--passphrase-file", metavar="F")
-        c.set_defaults(func=func)
+        if passphrase:
+            c.add_argument("--passphrase-file", metavar=passphrase)
+        c.set_defaults(func=_in_coordinator_wording(func))
         return c
 
     c = coord("init", cmd_coordinator_init, "Ablage und Schlüssel der Koordinierung anlegen")
@@ -326,6 +421,18 @@ def register_sync_commands(sub: Any, command: Command) -> None:
         "--release", metavar="ID", help="Paket übernehmen (dieser Stand gilt ab dem Paket)"
     )
     decide.add_argument("--discard", metavar="ID", help="Paket verwerfen")
+
+    c = coord("passwd", cmd_coordinator_passwd, "Passwort der Ablage ändern", passphrase="OLD")
+    c.add_argument("--new-passphrase-file", metavar="NEW")
+
+    c = coord(
+        "recover",
+        cmd_coordinator_recover,
+        "Mit dem Wiederherstellungsschlüssel ein neues Passwort für die Ablage setzen",
+        passphrase=None,
+    )
+    c.add_argument("--recovery-key-file", metavar="RK")
+    c.add_argument("--new-passphrase-file", metavar="NEW")
 
     coord("ui", cmd_coordinator_ui, "Oberfläche der Koordinierung öffnen (Import und Bericht)")
 
@@ -349,9 +456,23 @@ def cmd_coordinator_ui(args: argparse.Namespace) -> int:
     return run_coordinator_app(_coord_dir(args), language=getattr(args, "lang", None))
 
 
+def _in_coordinator_wording(
+    func: Callable[[argparse.Namespace], int],
+) -> Callable[[argparse.Namespace], int]:
+    """Run a coordinator command with its store errors worded for the coordinator."""
+
+    def run(args: argparse.Namespace) -> int:
+        with _coordinator_wording(_coord_dir(args)):
+            return func(args)
+
+    run.__doc__ = func.__doc__
+    return run
+
+
 def _group_help(args: argparse.Namespace) -> int:
     print(
-        "Bitte einen Befehl angeben: kim coordinator {init,enroll,import,held,report,ui} --help",
+        "Bitte einen Befehl angeben: kim coordinator "
+        "{init,enroll,import,held,report,ui,passwd,recover} --help",
         file=sys.stderr,
     )
     return 2

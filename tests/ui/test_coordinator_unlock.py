@@ -1,0 +1,94 @@
+"""The coordinator app's unlock and lock screens speak of its store ("Ablage") and name
+`kim coordinator recover`, not the coach's vault and `kim recover`; the coach app is unchanged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from kim_tui.config import Config
+from kim_tui.coordinator_app import CoordinatorApp
+from kim_tui.i18n import set_language
+from kim_tui.screens.coordinator import CoordinatorScreen
+from kim_tui.screens.help import HelpScreen
+from kim_tui.screens.unlock import UnlockScreen
+from kim_tui.sync.coordinator_service import CoordinatorService
+from kim_tui.sync.coordinator_store import CoordinatorStore
+from tests.conftest import FAST_KDF_KIB, PASSPHRASE
+from tests.ui.conftest import on_screen, row_texts, screen_text, unlock, until
+
+
+@pytest.fixture(autouse=True)
+def _german() -> Iterator[None]:
+    set_language("de")
+    yield
+    set_language("de")
+
+
+@pytest.fixture
+def coordinator_app(tmp_path: Path) -> Iterator[CoordinatorApp]:
+    store, _rk = CoordinatorStore.create(
+        tmp_path / "coord", PASSPHRASE, name="KI Oberhausen", kdf_memory_kib=FAST_KDF_KIB
+    )
+    store.close()
+    service = CoordinatorService(tmp_path / "coord")
+    yield CoordinatorApp(tmp_path / "coord", config=Config(), session=service)  # type: ignore[arg-type]
+    service.release()
+
+
+def _text(app: CoordinatorApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_coordinator_unlock_screen_names_the_store_and_its_recover_command(
+    coordinator_app: CoordinatorApp,
+) -> None:
+    app = coordinator_app
+    async with app.run_test(size=(110, 40)) as pilot:
+        await on_screen(pilot, UnlockScreen)
+        text = screen_text(app)
+        assert "KIM Koordinierung – Ablage entsperren" in text
+        assert "Tresor" not in text and "KIM Coach" not in text
+
+        await pilot.press("f2")
+        await until(pilot, lambda: not app.screen.query_one("#unlock-help").has_class("hidden"))
+        shown = _text(app, "#unlock-help")
+        # One command, continued with a backslash where the box is too narrow for it.
+        command = " ".join(shown.replace("\\\n", " ").split())
+        assert "kim coordinator recover --dir <Ablage> --recovery-key-file <Datei>" in command
+        assert "kim recover" not in shown and "Tresor" not in shown
+
+        app.screen.query_one("#passphrase", Input).value = "falsches passwort 123"
+        await pilot.press("enter")
+        await until(pilot, lambda: app.failed_unlocks == 1)
+        assert _text(app, "#unlock-error") == "Falsches Passwort. Die Ablage wurde nicht verändert."
+
+        await unlock(pilot)
+        await on_screen(pilot, CoordinatorScreen)
+        # F1 describes Ctrl+L as locking the store, not the vault.
+        await pilot.press("f1")
+        await on_screen(pilot, HelpScreen)
+        rows = "\n".join(row_texts(app.screen.query_one(DataTable)))
+        assert "Strg+L | Sperren – Ablage sperren" in rows and "Tresor" not in rows
+        await pilot.press("escape")
+        await on_screen(pilot, CoordinatorScreen)
+
+        # Ctrl+L covers everything with the same coordinator wording.
+        await pilot.press("ctrl+l")
+        await on_screen(pilot, UnlockScreen)
+        assert not app.is_unlocked
+        assert "KIM Koordinierung – Ablage entsperren" in screen_text(app)
+
+
+async def test_coach_unlock_screen_keeps_the_vault_wording(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(110, 40)) as pilot:
+        await on_screen(pilot, UnlockScreen)
+        assert "KIM Coach – Tresor entsperren" in screen_text(app)
+        await pilot.press("f2")
+        await until(pilot, lambda: not app.screen.query_one("#unlock-help").has_class("hidden"))
+        shown = str(app.screen.query_one("#unlock-help", Static).render())
+        assert "kim recover --vault <Tresor> --recovery-key-file <Datei>" in shown
+        assert "coordinator" not in shown
