@@ -423,21 +423,29 @@ class KimApp(App[int]):
     # -- command palette: every declared action of the app and the current screen -----------
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        seen: set[str] = set()
         # While locked the palette offers only what needs no vault (and changes no settings).
         locked_ok = {"app.help", "app.quit", "app.language"}
+        # One entry per label: a screen's own key for an app action (the caseload's `i` for
+        # the app's F4 Erstberatung) is named next to it, not listed twice.
+        entries: dict[str, tuple[UiAction, Screen[object] | KimApp, list[str]]] = {}
         for source in (screen, self):
             for action in getattr(source, "ACTIONS", ()):
-                if not action.palette or action.id in seen:
+                if not action.palette:
                     continue
                 if not self.is_unlocked and source is self and action.id not in locked_ok:
                     continue
-                seen.add(action.id)
-                yield SystemCommand(
-                    f"{action.label} ({action.key_display})" if action.keys else action.label,
-                    action.help,
-                    _runner(self, source, action.action),
-                )
+                keys = [action.key_display] if action.keys else []
+                if action.label in entries:
+                    known = entries[action.label][2]
+                    known.extend(k for k in keys if k not in known)
+                else:
+                    entries[action.label] = (action, source, keys)
+        for label, (action, source, keys) in entries.items():
+            yield SystemCommand(
+                f"{label} ({' / '.join(keys)})" if keys else label,
+                action.help,
+                _runner(self, source, action.action),
+            )
         yield SystemCommand(
             tr("Design wechseln (hell/dunkel)", "Toggle light/dark theme"),
             tr("Zwischen hellem und dunklem Design wechseln", "Switch light and dark theme"),
