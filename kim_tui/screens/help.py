@@ -13,6 +13,8 @@ from textual.widgets import DataTable, Static
 from kim_tui.actions import UiAction, bindings
 from kim_tui.i18n import tr
 
+KEY_WIDTH = 12
+
 
 class HelpScreen(ModalScreen[None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
@@ -41,13 +43,21 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(tr("Taste", "Key"), tr("Aktion", "Action"))
+        # The action column fits the dialog (112 cells, at most 98 % of the terminal) and long
+        # texts wrap onto a second line instead of being cut.
+        dialog = min(112, self.app.size.width * 98 // 100)
+        table.add_column(tr("Taste", "Key"), width=KEY_WIDTH)
+        table.add_column(tr("Aktion", "Action"), width=max(30, dialog - KEY_WIDTH - 10))
         screen_actions: tuple[UiAction, ...] = getattr(self.for_screen, "ACTIONS", ())
         app_actions: tuple[UiAction, ...] = getattr(self.app, "ACTIONS", ())
         for action in (*screen_actions, *app_actions):
             # The footer's label first, so "x Erledigt" in the footer is found here too.
             extra = f" – {action.help}" if action.help != action.label else ""
-            table.add_row(Text(action.key_display), Text.assemble((action.label, "bold"), extra))
+            table.add_row(
+                Text(action.key_display),
+                Text.assemble((action.label, "bold"), extra),
+                height=None,
+            )
         table.focus()
 
     def action_close(self) -> None:

@@ -138,6 +138,17 @@ class UnlockScreen(Screen[bool]):
             self.app.call_from_thread(self._wrong)
         except VaultError as exc:
             self.app.call_from_thread(self._failed, str(exc))
+        except Exception as exc:  # noqa: BLE001 - the screen must never stay at "Entsperre …"
+            # Only the kind of error: a message could quote data.
+            self.app.call_from_thread(
+                self._failed,
+                tr(
+                    f"Entsperren fehlgeschlagen ({type(exc).__name__}). Es wurde nichts "
+                    "geöffnet; bitte `kim check` ausführen.",
+                    f"Unlocking failed ({type(exc).__name__}). Nothing was opened; please run "
+                    "`kim check`.",
+                ),
+            )
         else:
             self.app.call_from_thread(self._unlocked)
 

@@ -53,6 +53,17 @@ class UnsupportedVersion(VaultError):
         )
 
 
+class MigrationFailed(VaultError):
+    """Bringing the vault's data format up to date failed (the vault is not opened)."""
+
+    def __init__(self, path: object, found: object, target: object, kind: str) -> None:
+        super().__init__(
+            f"Das Datenformat von {path} ließ sich nicht von Version {found} auf {target} "
+            f"aktualisieren ({kind}). Der Tresor wurde nicht geöffnet. Bitte `kim check` "
+            "ausführen und die letzte Sicherung bereithalten."
+        )
+
+
 class PassphraseFileError(VaultError):
     def __init__(self, path: object, why: str) -> None:
         super().__init__(f"Passwortdatei {path}: {why}")

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from kim_tui.domain.model import CheckReport
 from kim_tui.store import migrate, wal_log
@@ -25,6 +26,7 @@ from kim_tui.store.atomic import fsync_dir, write_atomic
 from kim_tui.store.engine import open_engine
 from kim_tui.store.errors import (
     CorruptFile,
+    MigrationFailed,
     UnsupportedVersion,
     VaultError,
     VaultExists,
@@ -169,7 +171,12 @@ class Vault:
             return  # the common case at every unlock: no Alembic command machinery needed
         if stored is not None and not migrate.is_known(stored):
             raise UnsupportedVersion(self.directory / DB_FILE, stored, head)
-        migrate.upgrade(self.engine)
+        try:
+            migrate.upgrade(self.engine)
+        except SQLAlchemyError as exc:
+            # The statement is schema DDL (no values), but only the kind of error is shown.
+            kind = type(exc).__name__
+            raise MigrationFailed(self.directory / DB_FILE, stored, head, kind) from None
 
     def _migrate_or_close(self) -> None:
         """Migrate; on any failure close the engine and forget the key before re-raising."""

@@ -162,3 +162,29 @@ def test_refused_open_closes_everything(old_vault: Path) -> None:
         error = exc  # the UI keeps the error around to show it
     assert "9999_future" in str(error)
     assert _open_fds_under(old_vault) == []
+
+
+def _vault_failing_its_upgrade(tmp_path: Path) -> Path:
+    """A vault at head whose version row says 0003: the 0004 step then finds its index already
+    there and fails — a stand-in for any migration that fails on a real vault."""
+    from tests.conftest import FAST_KDF_KIB, PASSPHRASE
+
+    directory = tmp_path / "vault"
+    vault, _rk = Vault.create(directory, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
+    with vault.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0003'"))
+    vault.close()
+    return directory
+
+
+def test_failed_upgrade_is_a_clear_error_and_releases_the_vault(tmp_path: Path) -> None:
+    from kim_tui.store.errors import MigrationFailed
+    from tests.conftest import PASSPHRASE
+
+    directory = _vault_failing_its_upgrade(tmp_path)
+    with pytest.raises(MigrationFailed, match="von Version 0003 auf .* aktualisieren"):
+        Vault.open(directory, PASSPHRASE)
+    # The lock is released and the key forgotten: the next attempt gets the same message,
+    # not "already open in another process".
+    with pytest.raises(MigrationFailed):
+        Vault.open(directory, PASSPHRASE)

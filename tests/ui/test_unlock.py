@@ -174,3 +174,32 @@ def test_delay_grows_from_the_fourth_wrong_try() -> None:
     delays = [unlock_module.delay_after(n) for n in range(1, 8)]
     assert delays == [0, 0, 0, 2, 4, 8, 16]
     assert unlock_module.delay_after(100) == unlock_module.MAX_DELAY_SECONDS
+
+
+async def test_a_failing_upgrade_is_reported_on_the_unlock_screen(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The screen never stays at "Entsperre …": the error is shown and the field is usable."""
+    from tests.store.test_migrations import _vault_failing_its_upgrade
+
+    app = new_app(_vault_failing_its_upgrade(tmp_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.screen.query_one("#passphrase", Input).value = PASSPHRASE
+        await pilot.press("enter")
+        await until(pilot, lambda: "ließ sich nicht" in screen_text(app))
+        assert isinstance(app.screen, UnlockScreen)
+        assert "Version 0003" in screen_text(app)
+        assert not app.is_unlocked
+
+
+async def test_an_unexpected_error_while_unlocking_is_shown_not_hung(ui_vault, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    app = new_app(ui_vault)
+
+    def broken(_passphrase: str) -> None:
+        raise RuntimeError("Müller, Hans")  # never shown: it could be anything
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        monkeypatch.setattr(app.session, "unlock", broken)
+        app.screen.query_one("#passphrase", Input).value = PASSPHRASE
+        await pilot.press("enter")
+        await until(pilot, lambda: "Entsperren fehlgeschlagen (RuntimeError)" in screen_text(app))
+        assert "Müller" not in screen_text(app)
+        assert isinstance(app.screen, UnlockScreen)
