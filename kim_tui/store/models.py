@@ -170,7 +170,7 @@ class FollowUp(Record, table=True):
     # The next due date of one case (`Workspace._refresh_case`, after every write to a case) is
     # one seek in the second index (schema 0004), whatever statistics the planner has.
     __table_args__ = (
-        Index("ix_followup_list", "open", "due_on", "client_name", "id", "search_key"),
+        Index("ix_followup_list", "open", "due_on", "sort_key", "id", "search_key"),
         Index("ix_followup_case_open_due", "case_id", "open", "due_on"),
     )
 
@@ -186,6 +186,8 @@ class FollowUp(Record, table=True):
     # Denormalised so the list's filter-as-you-type stays one indexed query without a join.
     search_key: str = ""
     client_name: str = ""
+    sort_key: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    """The client's sort key (schema 0006): equal due dates list in the caseload's name order."""
     # 1 while open in an active case: the list query's partial index keys on it.
     open: int = 1
 

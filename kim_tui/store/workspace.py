@@ -349,6 +349,7 @@ class Workspace(CaseWork):
                 .values(
                     search_key=client.search_key,
                     client_name=display_name(client.given_name, client.family_name),
+                    sort_key=client.sort_key,
                     revision=tx.revision,
                     updated_at=utcnow(),
                 )
@@ -432,7 +433,7 @@ class Workspace(CaseWork):
                         col(FollowUp.original_due_on),
                     )
                     .where(*where)
-                    .order_by(col(FollowUp.due_on), col(FollowUp.client_name), col(FollowUp.id))
+                    .order_by(col(FollowUp.due_on), col(FollowUp.sort_key), col(FollowUp.id))
                     .offset(offset)
                     .limit(limit + 1)
                 )
@@ -510,6 +511,7 @@ class Workspace(CaseWork):
                 due_on=fu.due_for_manual(draft.due_on, self.calendar),
                 search_key=client.search_key,
                 client_name=display_name(client.given_name, client.family_name),
+                sort_key=client.sort_key,
             )
             tx.session.add(row)
             tx.session.info["entity_id"] = row.id
@@ -893,6 +895,7 @@ class Workspace(CaseWork):
         row.reason = derived.reason
         row.search_key = client.search_key
         row.client_name = display_name(client.given_name, client.family_name)
+        row.sort_key = client.sort_key
         row.deleted_at = None
         row.open = 0 if (row.done_on is not None or case.closed_on is not None) else 1
         tx.session.add(row)

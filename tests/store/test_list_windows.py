@@ -3,6 +3,7 @@ agree with the full answer: same rows, a correct "more follow" flag, the same nu
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from kim_tui.domain.model import (
@@ -53,3 +54,24 @@ def test_caseload_window_without_total(workspace: Workspace) -> None:
             assert window.items == full.items[offset : offset + 5]
             assert window.has_more == (offset + 5 < len(full.items))
     assert workspace.caseload_total("haddad") == 4
+
+
+def test_equal_due_dates_list_in_the_caseloads_name_order(workspace: Workspace) -> None:
+    """Ç sorts with C (the folded sort key), not after Z as in binary order; a renamed client
+    moves with the new name."""
+    due = date(2026, 12, 1)
+    cases = {}
+    for given, family in (("Viktor", "Weber"), ("Ayşe", "Çelik"), ("Anna", "Becker")):
+        client, case = workspace.intake(
+            IntakeDraft(ClientDraft(given, family, date(1990, 1, 1)), date(2026, 10, 1))
+        )
+        workspace.add_follow_up(FollowUpDraft(case, due, "Termin"))
+        cases[family] = client
+    names = [f.client_name for f in workspace.follow_ups().items if f.due_on == due]
+    assert names == ["Becker, Anna", "Çelik, Ayşe", "Weber, Viktor"]
+    assert [c.display_name for c in workspace.caseload().items] == names
+
+    file = workspace.client_file(cases["Weber"])
+    workspace.update_client(cases["Weber"], replace(file.client, family_name="Aydin"))
+    names = [f.client_name for f in workspace.follow_ups().items if f.due_on == due]
+    assert names == ["Aydin, Viktor", "Becker, Anna", "Çelik, Ayşe"]

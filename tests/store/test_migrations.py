@@ -98,18 +98,28 @@ def _index_columns(vault: Vault, name: str, table: str = "followup") -> list[str
 
 def test_v1_vault_upgrades_to_head_with_the_list_indexes(old_vault: Path) -> None:
     """0004: the next due date of a case (`_refresh_case`) has its own index; 0005: both list
-    indexes end in the id tie-breaker, then the search key."""
+    indexes end in the id tie-breaker, then the search key; 0006: follow-ups order by the
+    client's sort key."""
     with Vault.open(old_vault, _fixture_passphrase()) as vault:
         assert migrate.current_revision(vault.engine) == migrate.head_revision()
         assert _index_columns(vault, "ix_followup_case_open_due") == ["case_id", "open", "due_on"]
         assert _index_columns(vault, "ix_followup_list") == [
             "open",
             "due_on",
-            "client_name",
+            "sort_key",
             "id",
             "search_key",
         ]
         assert _index_columns(vault, "ix_client_list", "client") == ["sort_key", "id", "search_key"]
+        with vault.engine.connect() as conn:
+            pairs = conn.execute(
+                text(
+                    "SELECT followup.sort_key, client.sort_key FROM followup "
+                    "JOIN client ON client.id = followup.client_id"
+                )
+            ).all()
+        # 0006 filled every follow-up's sort key from its client.
+        assert pairs and all(mine == theirs != "" for mine, theirs in pairs)
 
 
 def _schema_differences(vault: Vault) -> list[object]:
