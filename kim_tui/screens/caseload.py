@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -12,7 +14,6 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Input, Select, Static
-from textual.widgets.data_table import ColumnKey
 from textual.worker import get_current_worker
 
 from kim_tui.actions import UiAction, bindings
@@ -24,8 +25,75 @@ from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.literal import literal
 from kim_tui.widgets.windowed_table import COUNT_PAUSE, WindowedTable
 
-NAME_WIDTH = 28
-FIXED_WIDTH = NAME_WIDTH + 10 + 18 + 10 + 22 + 2 * 6 + 2  # other columns, cell padding, scrollbar
+DATE_WIDTH = 10
+"""A date (dd.mm.yyyy) always gets its whole column: dates are never cut."""
+NAME_MAX = 28
+"""Names are cut to this in the cell text; a narrower column shows fewer characters and "…"."""
+TARGETS_MIN = 14
+"""The target-group column is shown only with at least this many cells."""
+PADDING = 2
+"""Cell padding of a column: one cell on each side."""
+SCROLLBAR = 2
+
+
+@dataclass(frozen=True)
+class ColumnLayout:
+    """Fixed column widths for one terminal width; 0 hides the optional column."""
+
+    name: int
+    stage: int
+    status: int
+    until: int
+    """The residence document's expiry date ("Gültig bis")."""
+    targets: int
+
+
+def column_layout(width: int, *, stage_max: int, status_max: int) -> ColumnLayout:
+    """The caseload's column widths for a terminal `width` cells wide.
+
+    Birth date and next due date always get their `DATE_WIDTH`. What is left goes, step by
+    step, to what a coach needs first: a readable name (18), the start of the residence status
+    (18), the whole stage (`stage_max`), the expiry date of the residence document as its own
+    column, a longer name (22), the target groups (`TARGETS_MIN`), more of the residence status
+    and the whole name; the rest widens the last column. At 80 columns: name, born, stage, due
+    and status; with the German labels the expiry date from 98 columns, the target groups from
+    118. The widths are fixed: an auto-width column is measured over every row on each refill,
+    that is on each keystroke of a search (docs/performance.md).
+    """
+    widths = {"name": 16, "stage": min(12, stage_max), "status": 12, "until": 0, "targets": 0}
+    room = width - SCROLLBAR - 2 * (DATE_WIDTH + PADDING) - 3 * PADDING - sum(widths.values())
+    steps = (
+        ("name", 18),
+        ("status", 18),
+        ("stage", stage_max),
+        ("until", DATE_WIDTH),
+        ("name", 22),
+        ("targets", TARGETS_MIN),
+        ("status", min(status_max, 26)),
+        ("name", NAME_MAX),
+    )
+    for column, wanted in steps:
+        if column in ("until", "targets"):  # a whole column or none
+            if room >= wanted + PADDING:
+                widths[column] = wanted
+                room -= wanted + PADDING
+        elif room > 0 and wanted > widths[column]:
+            grow = min(room, wanted - widths[column])
+            widths[column] += grow
+            room -= grow
+    if room > 0:
+        if widths["targets"]:
+            widths["targets"] += room
+        else:
+            grow = min(room, max(0, status_max - widths["status"]))
+            widths["status"] += grow
+            widths["name"] += min(room - grow, max(0, NAME_MAX - widths["name"]))
+    return ColumnLayout(**widths)
+
+
+def _cell(text: str, style: str = "") -> Text:
+    """One line; a text longer than its column ends in "…" instead of being cut mid-word."""
+    return Text(text, style=style, no_wrap=True, overflow="ellipsis")
 
 
 class CaseloadScreen(Screen[None]):
@@ -84,12 +152,38 @@ class CaseloadScreen(Screen[None]):
             "Neue Klient*in aufnehmen",
             "Take in a new client",
         ),
-        UiAction("caseload.back", "escape", "back", "Zurück", "Back", show=False, palette=False),
+        UiAction("caseload.down", "j", "cursor_down", "Runter", "Down", show=False, palette=False),
+        UiAction("caseload.up", "k", "cursor_up", "Hoch", "Up", show=False, palette=False),
+        UiAction(
+            "caseload.back",
+            "escape",
+            "back",
+            "Zurück",
+            "Back",
+            "Suche löschen und zurück in die Liste; ohne Suche: zurück",
+            "Clear the search and return to the list; with no search: back",
+            show=False,
+            palette=False,
+        ),
     )
     BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
     HELP = tr(
-        "Alle Klient*innen. Tippen Sie nach / einen Namen: Groß/klein und Akzente zählen nicht.",
-        "All clients. Type a name after /: case and accents do not matter.",
+        "Alle Klient*innen. Suchen: / und dann den Namen; Groß/klein und Akzente zählen nicht "
+        "(„muller“ findet Müller). In der Liste beginnt auch jedes Zeichen, das keine Taste "
+        "dieser Ansicht ist, eine neue Suche: „cetin“ sucht Çetin. Die Tasten behalten ihre "
+        "Bedeutung (g, z, o, i, j, k, / und alle in der Tabelle unten): für einen Namen, der "
+        "mit einem dieser Buchstaben beginnt, erst / drücken oder ihn groß schreiben "
+        "(„Ivanova“). Esc löscht die Suche und geht zurück in die Liste, ein weiteres Esc "
+        "zurück zur vorigen Ansicht. In schmalen Fenstern fehlen die Spalten „Gültig bis“ und "
+        "„Zielgruppen“; die Akte zeigt alles.",
+        "All clients. Search: / and then the name; case and accents do not matter (“muller” "
+        "finds Müller). In the list, any character that is not a key of this view starts a "
+        "new search too: “cetin” searches for Çetin. The keys keep their meaning (g, z, o, i, "
+        "j, k, / and all in the table below): for a name that starts with one of these "
+        "letters press / first or type it capitalised (“Ivanova”). Esc clears the search and "
+        "returns to the list, another Esc goes back to the previous view. Narrow windows "
+        "leave out the columns “Expires” and “Target groups”; the client's file shows "
+        "everything.",
     )
 
     def __init__(self) -> None:
@@ -104,13 +198,18 @@ class CaseloadScreen(Screen[None]):
         """The number of matches for `totalled` (filters), counted after the rows are painted."""
         self.totalled: tuple[str, CaseStage | None, str | None] | None = None
         self._count_timer: Timer | None = None
-        self._filled_width = 0
+        self._layout: ColumnLayout | None = None
+        """The column widths of the filled table (None before the first fill)."""
+        self._stage_max = 0
+        self._status_max = 0
 
     def compose(self) -> ComposeResult:
         lang = language()
         yield Header()
         yield Input(
-            placeholder=tr("Suchen: Name, auch ohne Akzente …", "Search: name, accents optional …"),
+            placeholder=tr(
+                "/ Suchen: Name, auch ohne Akzente …", "/ Search: name, accents optional …"
+            ),
             id="search",
         )
         with Horizontal(id="caseload-filters"):
@@ -130,24 +229,48 @@ class CaseloadScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = tr("Klient*innen", "Caseload")
-        table = self.query_one(WindowedTable)
-        table.add_column(tr("Name", "Name"), key="name", width=NAME_WIDTH)
-        table.add_column(tr("Geb.", "Born"), key="born", width=10)
-        table.add_column(tr("Phase", "Stage"), key="stage", width=18)
-        table.add_column(tr("Nächste Fälligkeit", "Next due"), key="due", width=10)
-        table.add_column(tr("Aufenthalt", "Residence"), key="status", width=22)
-        # A fixed width: an auto-width column is measured over every row on each refill.
-        table.add_column(
-            tr("Zielgruppen", "Target groups"), key="targets", width=self._targets_width()
-        )
+        lang = language()
+        self._stage_max = max(cell_len(e.label(lang)) for e in catalog("case_stages"))
+        self._status_max = max(cell_len(e.label(lang)) for e in catalog("residence_statuses"))
         self.reload()
-        # The list has focus so g, z, o and i work at once; / starts the search.
-        table.focus()
+        # The list has focus so g, z, o and i work at once; / or any other character starts
+        # the search (`on_key`).
+        self.query_one(WindowedTable).focus()
 
     def on_key(self, event: events.Key) -> None:
-        if event.key == "down" and self.query_one("#search", Input).has_focus:
+        search = self.query_one("#search", Input)
+        if event.key == "down" and self.focused is search:
             event.stop()
             self.query_one(WindowedTable).focus()
+            return
+        # The search box types printable keys itself; those that arrive here went elsewhere.
+        if not event.is_printable or event.character is None:
+            return
+        if self.focused is search:
+            # Typed quickly after the first letter of a search: the key was on its way to the
+            # list before the search box had the focus. It is part of the name, even `i`.
+            event.stop()
+            event.prevent_default()
+            if search.selected_text:
+                search.delete_selection()
+            search.insert_text_at_cursor(event.character)
+        elif (
+            self.focused is self.query_one(WindowedTable)
+            and not event.character.isspace()
+            and event.key not in self.active_bindings
+        ):
+            # A character that is no key here starts a new search with it, like `/` and it.
+            event.stop()
+            event.prevent_default()
+            search.select_on_focus = False  # the focus must not select the letter: typing goes on
+            search.value = event.character
+            search.cursor_position = len(search.value)
+            self.set_focus(search)  # at once, so the next keys already go to the box
+
+    @on(Input.Blurred, "#search")
+    def search_left(self) -> None:
+        # `/` selects the search text again, so typing replaces it.
+        self.query_one("#search", Input).select_on_focus = True
 
     def on_screen_resume(self) -> None:
         if self.app.is_unlocked:  # type: ignore[attr-defined]
@@ -210,27 +333,26 @@ class CaseloadScreen(Screen[None]):
         )
         today: date = self.app.today()  # type: ignore[attr-defined]
         table = self.query_one(WindowedTable)
-        table.clear()
-        self._filled_width = self._targets_width()
-        table.columns[ColumnKey("targets")].width = self._filled_width
+        layout = self._column_layout()
+        if layout != self._layout:
+            self._set_columns(table, layout)
+        else:
+            table.clear()
         for row in page.items:
             status = statuses.label(row.residence_status, lang) if row.residence_status else ""
-            if row.residence_valid_until:
-                status += f" ({tr('bis', 'until')} {format_date(row.residence_valid_until)})"
             due_style = "bold red" if row.next_due_on and row.next_due_on < today else ""
-            table.add_row(
-                literal(row.display_name, max_len=NAME_WIDTH),
+            cells = [
+                literal(row.display_name, max_len=NAME_MAX),
                 Text(format_date(row.birth_date)),
-                Text(stages.label(row.stage.value, lang)),
+                _cell(stages.label(row.stage.value, lang)),
                 Text(format_date(row.next_due_on), style=due_style),
-                Text(status),
-                Text(
-                    ", ".join(groups.label(g, lang) for g in row.target_groups),
-                    no_wrap=True,
-                    overflow="ellipsis",
-                ),
-                key=row.client_id,
-            )
+                _cell(status),
+            ]
+            if layout.until:
+                cells.append(Text(format_date(row.residence_valid_until)))
+            if layout.targets:
+                cells.append(_cell(", ".join(groups.label(g, lang) for g in row.target_groups)))
+            table.add_row(*cells, key=row.client_id)
         table.window_filled(has_more_before=page.offset > 0, has_more_after=page.has_more)
         self._show_window_info()
 
@@ -249,15 +371,37 @@ class CaseloadScreen(Screen[None]):
             )
         else:
             info = tr("Keine Klient*innen für diese Auswahl.", "No clients for this selection.")
-        self.query_one("#window-info", Static).update(Text(info))
+        line = _cell(info)
+        if self.search_text:
+            line.append(tr("   Suche: „", "   Search: “"))
+            line.append_text(literal(self.search_text, max_len=30))
+            line.append(tr("“ (Esc löscht)", "” (Esc clears)"))
+        self.query_one("#window-info", Static).update(line)
 
-    def _targets_width(self) -> int:
-        """The last column takes what the terminal has left (at least 12 cells)."""
-        return max(12, self.app.size.width - FIXED_WIDTH)
+    def _column_layout(self) -> ColumnLayout:
+        return column_layout(
+            self.app.size.width, stage_max=self._stage_max, status_max=self._status_max
+        )
+
+    def _set_columns(self, table: WindowedTable, layout: ColumnLayout) -> None:
+        """Columns for a new layout (on mount, and when a resize changes the widths)."""
+        table.clear(columns=True)
+        table.add_column(tr("Name", "Name"), key="name", width=layout.name)
+        table.add_column(tr("Geb.", "Born"), key="born", width=DATE_WIDTH)
+        table.add_column(tr("Phase", "Stage"), key="stage", width=layout.stage)
+        table.add_column(tr("Fällig", "Due"), key="due", width=DATE_WIDTH)
+        table.add_column(tr("Aufenthalt", "Residence"), key="status", width=layout.status)
+        if layout.until:
+            table.add_column(tr("Gültig bis", "Expires"), key="until", width=layout.until)
+        if layout.targets:
+            table.add_column(
+                tr("Zielgruppen", "Target groups"), key="targets", width=layout.targets
+            )
+        self._layout = layout
 
     def on_resize(self) -> None:
-        # Only a new width of the last column needs a refill.
-        if self.page is not None and self._targets_width() != self._filled_width:
+        # Only new column widths need a refill.
+        if self.page is not None and self._column_layout() != self._layout:
             self._fill(self.page)
 
     @on(WindowedTable.EdgeReached)
@@ -312,9 +456,18 @@ class CaseloadScreen(Screen[None]):
         self.window_start = 0
         self.reload()
 
+    def action_cursor_down(self) -> None:
+        self.query_one(WindowedTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(WindowedTable).action_cursor_up()
+
     def action_back(self) -> None:
-        if self.query_one("#search", Input).has_focus and self.search_text:
-            self.query_one("#search", Input).value = ""
+        # Esc steps out one level: search box (or a search) → list → previous view.
+        search = self.query_one("#search", Input)
+        if self.focused is search or search.value or self.search_text:
+            search.value = ""  # search_changed refills the list
+            self.query_one(WindowedTable).focus()
             return
         self.app.pop_screen()
 
