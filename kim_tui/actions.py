@@ -43,24 +43,26 @@ class UiAction:
 
 
 _KEY_NAMES = {
-    "enter": "Enter",
-    "escape": "Esc",
-    "slash": "/",
-    "question_mark": "?",
-    "up": "↑",
-    "down": "↓",
-    "pageup": "Bild↑",
-    "pagedown": "Bild↓",
-    "space": "Leertaste",
-    "tab": "Tab",
+    "enter": ("Enter", "Enter"),
+    "escape": ("Esc", "Esc"),
+    "slash": ("/", "/"),
+    "question_mark": ("?", "?"),
+    "up": ("↑", "↑"),
+    "down": ("↓", "↓"),
+    "pageup": ("Bild↑", "PgUp"),
+    "pagedown": ("Bild↓", "PgDn"),
+    "space": ("Leertaste", "Space"),
+    "tab": ("Tab", "Tab"),
 }
 
 
 def _pretty(key: str) -> str:
     key = key.strip()
     if key.startswith("ctrl+"):
-        return "Strg+" + _pretty(key[5:]).upper()
-    return _KEY_NAMES.get(key, key.upper() if key.startswith("f") and key[1:].isdigit() else key)
+        return tr("Strg+", "Ctrl+") + _pretty(key[5:]).upper()
+    if key in _KEY_NAMES:
+        return tr(*_KEY_NAMES[key])
+    return key.upper() if key.startswith("f") and key[1:].isdigit() else key
 
 
 def key_label(key: str) -> str:

@@ -49,14 +49,24 @@ class KeyLine(Widget, can_focus=False):
         key_style = self.get_component_rich_style("key-line--key")
         disabled = self.get_component_rich_style("key-line--disabled")
         line = Text(no_wrap=True, overflow="ellipsis", end="")
+        # Labels from the declarations, in the current language: a binding's description was
+        # fixed when its class was created, which can be before `--lang en` took effect.
+        actions = {
+            action.id: action
+            for source in (self.screen, self.app)
+            for action in getattr(source, "ACTIONS", ())
+        }
         seen: set[str] = set()
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             # Alternatives of one action (j / down) show once, like the footer does.
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            line.append(f" {self.app.get_key_display(binding)} ", key_style)
-            line.append(f"{binding.description} ", None if enabled else disabled)
+            action = actions.get(binding.id or "")
+            label = action.label if action else binding.description
+            key = key_label(binding.key) if action else self.app.get_key_display(binding)
+            line.append(f" {key} ", key_style)
+            line.append(f"{label} ", None if enabled else disabled)
         if not self.app.ENABLE_COMMAND_PALETTE:
             return line
         # The palette key stays visible at the right edge even when the keys do not all fit.

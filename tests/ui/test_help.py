@@ -108,3 +108,23 @@ async def test_palette_by_keyboard(app) -> None:  # type: ignore[no-untyped-def]
         await pilot.pause(0.3)
         await pilot.press("enter")
         await on_screen(pilot, CaseloadScreen)
+
+
+async def test_english_key_line_and_key_names(ui_vault) -> None:  # type: ignore[no-untyped-def]
+    """`kim --lang en`: the key line speaks English although the bindings were declared while
+    the screens were imported (in German)."""
+    from kim_tui.app import make_app
+    from kim_tui.config import Config
+    from kim_tui.i18n import set_language
+    from kim_tui.widgets.key_line import KeyLine
+    from tests.conftest import FIXED_TODAY
+
+    app = make_app(ui_vault, language="en", config=Config(), today=lambda: FIXED_TODAY)
+    try:
+        async with app.run_test(size=(160, 40)) as pilot:
+            await unlock_home(pilot)
+            line = str(app.screen.query_one(KeyLine).render())
+            assert "x Done" in line and "Ctrl+L Lock" in line and "Ctrl+P Commands" in line
+            assert "Erledigt" not in line and "Strg" not in line
+    finally:
+        set_language("de")
