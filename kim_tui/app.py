@@ -452,6 +452,18 @@ class KimApp(App[int]):
             self._toggle_theme,
         )
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, with a German placeholder (its default is English)."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(
+                CommandPalette(
+                    placeholder=tr("Befehl suchen …", "Search for commands …"),
+                    id="--command-palette",
+                )
+            )
+
     def _toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 

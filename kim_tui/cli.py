@@ -298,7 +298,7 @@ def cmd_import_clients(args: argparse.Namespace) -> int:
             )
             return EXIT_ERROR
         count = workspace.import_intakes(result.drafts)
-    print(f"{source}: {count} Klient*innen importiert.")
+    print(f"{source}: {count} {'Klient*in' if count == 1 else 'Klient*innen'} importiert.")
     return EXIT_OK
 
 

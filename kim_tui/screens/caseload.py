@@ -351,7 +351,10 @@ class CaseloadScreen(Screen[None]):
                 _cell(status),
             ]
             if layout.until:
-                cells.append(Text(format_date(row.residence_valid_until)))
+                until = row.residence_valid_until
+                # An expired document is what a coach must act on first.
+                expired = until is not None and until < today
+                cells.append(Text(format_date(until), style="bold red" if expired else ""))
             if layout.targets:
                 cells.append(_cell(", ".join(groups.label(g, lang) for g in row.target_groups)))
             table.add_row(*cells, key=row.client_id)

@@ -374,7 +374,7 @@ class CoordinatorScreen(Screen[None]):
             table.add_row(
                 Text(cell.scope),
                 literal(cell.scope_name),
-                Text(cell.label),
+                Text(cell.label, no_wrap=True, overflow="ellipsis"),
                 literal(category_label(cell.indicator, cell.category), max_len=30),
                 Text(cell.display(threshold), style="dim" if cell.masked else "bold"),
             )

@@ -105,9 +105,12 @@ def cmd_connect(args: argparse.Namespace) -> int:
     shown = display_fingerprint(pub.fingerprint)
     print(f"Koordinierung: {pub.name or '(ohne Namen)'}")
     print(f"  Fingerabdruck: {shown}")
-    print("  Bitte telefonisch mit der Koordinierung vergleichen.")
     if args.fingerprint and args.fingerprint.strip().upper() != shown:
         raise cli.CliError("Der Fingerabdruck stimmt nicht überein; nichts gespeichert.")
+    if args.fingerprint:
+        print("  Stimmt mit dem angegebenen Fingerabdruck überein.")
+    else:
+        print("  Bitte telefonisch mit der Koordinierung vergleichen.")
     if not args.fingerprint and not _confirm("Stimmt der Fingerabdruck?"):
         print("Nichts gespeichert.")
         return EXIT_ERROR

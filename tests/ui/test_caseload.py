@@ -277,3 +277,34 @@ async def test_columns_fit_and_cut_with_an_ellipsis(app, size: tuple[int, int]) 
             assert "Gültig bis" in header and "Zielgruppen" not in header
             assert "Zielvereinbarung" in kowalski
             assert "30.06.2027" in müller  # the expiry date in its own column, never cut
+
+
+async def test_an_expired_residence_document_is_red(app, seeded) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from kim_tui.domain.model import ResidenceDraft
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        _screen, table, _search, _info = await _caseload(pilot)
+        app.workspace.add_residence_record(
+            seeded.clients["Nguyen"], ResidenceDraft("duldung", valid_until=date(2026, 11, 20))
+        )
+        app.screen.reload()
+        await pilot.pause()
+        rows = {
+            str(table.get_row_at(i)[0].plain): table.get_row_at(i) for i in range(table.row_count)
+        }
+        expired = rows["Nguyen, Lan"][5]
+        assert expired.plain == "20.11.2026" and "red" in str(expired.style)
+        valid = rows["Müller, Hans"][5]
+        assert valid.plain == "30.06.2027" and "red" not in str(valid.style)
+
+
+async def test_palette_speaks_german(app) -> None:  # type: ignore[no-untyped-def]
+    from textual.command import CommandPalette
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_home(pilot)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        assert app.screen.query_one(Input).placeholder == "Befehl suchen …"
