@@ -91,7 +91,10 @@ def run_coordinator_app(directory: Path, *, language: str | None = None) -> int:
     lang = language or config.language
     set_language("en" if lang == "en" else "de")
     service = CoordinatorService(directory)
-    app = CoordinatorApp(directory, config=config, session=service)  # type: ignore[arg-type]
-    app.run()
-    service.release()
+    service.claim()  # before the first paint: a second process is told at once, in the terminal
+    try:
+        app = CoordinatorApp(directory, config=config, session=service)  # type: ignore[arg-type]
+        app.run()
+    finally:
+        service.release()
     return int(app.return_code or 0)

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from kim_tui.domain import report
 from kim_tui.store.errors import VaultError
+from kim_tui.store.lock import VaultLock
 from kim_tui.sync import fork_decision
-from kim_tui.sync.coordinator_store import CoordinatorStore
+from kim_tui.sync.coordinator_store import LOCK_FILE, CoordinatorStore
 from kim_tui.sync.importer import HELD, REJECTED, gaps, import_bundle
 from kim_tui.sync.report_cli import load_coach_rows
 
@@ -41,6 +42,13 @@ class CoordinatorService:
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
         self._store: CoordinatorStore | None = None
+        self._lock = VaultLock(self.directory / LOCK_FILE)
+
+    def claim(self) -> None:
+        """Hold the store's lock for the app's whole run, locked or not (like a coach's vault):
+        no second process, not even `kim coordinator recover`, works on it meanwhile."""
+        if not self._lock.held:
+            self._lock.acquire()
 
     @property
     def is_unlocked(self) -> bool:
@@ -55,7 +63,8 @@ class CoordinatorService:
     def unlock(self, passphrase: str) -> None:
         """Open the coordinator store (Argon2id: call it off the UI thread)."""
         if self._store is None:
-            self._store = CoordinatorStore.open(self.directory, passphrase)
+            lock = self._lock if self._lock.held else None
+            self._store = CoordinatorStore.open(self.directory, passphrase, lock=lock)
 
     def lock(self) -> None:
         if self._store is not None:
@@ -63,7 +72,9 @@ class CoordinatorService:
             self._store = None
 
     def release(self) -> None:
+        """Close the store and give up the lock (the app ends)."""
         self.lock()
+        self._lock.release()
 
     def bundle_files(self, folder: str) -> list[Path]:
         """The bundle files (*.kimb) in a folder, sorted by name (coach, week, sequence)."""

@@ -138,10 +138,19 @@ class SyncRecord(CoordinatorBase, table=True):
 class CoordinatorStore:
     """An unlocked coordinator store: lock held, engine keyed, keys readable."""
 
-    def __init__(self, directory: Path, keyfile: KeyFile, dek: bytes, lock: VaultLock) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        keyfile: KeyFile,
+        dek: bytes,
+        lock: VaultLock,
+        *,
+        owns_lock: bool = True,
+    ) -> None:
         self.directory = directory
         self.keyfile = keyfile
         self._lock = lock
+        self._owns_lock = owns_lock
         self._engine: Engine | None = open_engine(directory / DB_FILE, dek)
         # Keys never change during a store's life; reading (and deriving) them once per import
         # run instead of once per bundle saves three queries and an X-Wing key derivation each.
@@ -165,7 +174,8 @@ class CoordinatorStore:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
-        self._lock.release()
+        if self._owns_lock:
+            self._lock.release()
 
     def __enter__(self) -> CoordinatorStore:
         return self
@@ -216,22 +226,29 @@ class CoordinatorStore:
         return store, recovery
 
     @staticmethod
-    def open(directory: Path, passphrase: str) -> CoordinatorStore:
-        """Lock, unwrap the data key, open. Wrong passphrase: nothing is written."""
+    def open(
+        directory: Path, passphrase: str, *, lock: VaultLock | None = None
+    ) -> CoordinatorStore:
+        """Lock, unwrap the data key, open. Wrong passphrase: nothing is written. With `lock`
+        (held by the caller, e.g. the coordinator app for its whole run) the store uses it and
+        leaves it held on close."""
         directory = Path(directory)
         if not (directory / KEY_FILE).is_file():
             raise VaultNotFound(directory)
         keyfile = KeyFile.read(directory / KEY_FILE)
         if not (directory / DB_FILE).is_file():
             raise CorruptFile(directory / DB_FILE, "Datei fehlt")
-        lock = VaultLock(directory / LOCK_FILE)
-        lock.acquire()
+        owns = lock is None
+        held = lock or VaultLock(directory / LOCK_FILE)
+        if owns:
+            held.acquire()
         try:
             dek = keyfile.unlock(passphrase)
-            store = CoordinatorStore(directory, keyfile, dek, lock)
+            store = CoordinatorStore(directory, keyfile, dek, held, owns_lock=owns)
             store._prepare_schema()
         except BaseException:
-            lock.release()
+            if owns:
+                held.release()
             raise
         return store
 
