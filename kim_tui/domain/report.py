@@ -31,6 +31,8 @@ Rows = Mapping[str, Sequence[Mapping[str, Any]]]
 """Live (not deleted) records per table; each dict is a record's data plus ``_id`` and ``_rev``."""
 
 MASK = "<{n}"
+MASK_SECONDARY = "x"
+"""A cell of any size masked so that a small one cannot be worked out from the sums."""
 
 
 @dataclass(frozen=True)
@@ -301,9 +303,14 @@ class Cell:
     value: int
     masked: bool = False
     hours: bool = False
+    secondary: bool = False
+    """Masked only so that another masked cell cannot be worked out (any size)."""
 
     def display(self, threshold: int) -> str:
-        """The value as shown: masked cells as ``<N``, hours with one decimal."""
+        """The value as shown: small cells as ``<N``, complementary masked ones as ``x``,
+        hours with one decimal."""
+        if self.secondary:
+            return MASK_SECONDARY
         if self.masked:
             return MASK.format(n=threshold)
         if self.hours:
@@ -368,6 +375,10 @@ def _protect(cells: list[Cell], org_of: Mapping[str, str]) -> list[Cell]:
     groups: dict[tuple[str, ...], list[int]] = {}
     for i, c in enumerate(cells):
         groups.setdefault(("within", c.scope, c.scope_name, c.indicator), []).append(i)
+        if c.indicator in ("need_first", "need_latest"):
+            # The levels of one area add up to the assessed cases, the same for every area.
+            area = c.category.partition(": Stufe ")[0]
+            groups.setdefault(("area", c.scope, c.scope_name, c.indicator, area), []).append(i)
         # A parent is in the group of its parts: parent = sum of parts either way round.
         if c.scope == "Coach":
             key = ("coaches", org_of.get(c.scope_name, ""), c.indicator, c.category)
@@ -393,7 +404,7 @@ def _protect(cells: list[Cell], org_of: Mapping[str, str]) -> list[Cell]:
             masked[pick] = True
             changed = True
     return [
-        replace(c, masked=True) if m and not c.masked else c
+        replace(c, masked=True, secondary=True) if m and not c.masked else c
         for c, m in zip(cells, masked, strict=True)
     ]
 
@@ -491,7 +502,8 @@ def render_table(cells: Sequence[Cell], threshold: int, period: Period) -> str:
     """Plain-text report grouped by scope and indicator, with a bar chart of need levels."""
     lines = [
         f"Zeitraum: {period.start or 'Anfang'} bis {period.end or 'heute'}; "
-        f"Zellen unter {threshold} maskiert ({MASK.format(n=threshold)})."
+        f"Zellen unter {threshold} maskiert ({MASK.format(n=threshold)}); damit sie sich nicht "
+        f"aus Summen errechnen lassen, auch weitere ({MASK_SECONDARY})."
     ]
     current: tuple[str, str] | None = None
     label = ""

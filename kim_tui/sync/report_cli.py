@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,16 @@ def load_coach_rows(store: CoordinatorStore) -> list[report.CoachRows]:
             data = json.loads(r.data)
             data["_id"], data["_rev"] = r.id, r.revision
             per_coach.setdefault(r.coach, {}).setdefault(r.table, []).append(data)
+    names = {
+        fp: coaches[fp].name if fp in coaches and coaches[fp].name else coach_label(None, fp)
+        for fp in per_coach
+    }
+    counts = Counter(names.values())
     return [
         report.CoachRows(
-            coach=coaches[fp].name if fp in coaches and coaches[fp].name else coach_label(None, fp),
+            # Two coaches of the same name are two rows (and two groups for the masking):
+            # the short fingerprint tells them apart.
+            coach=names[fp] if counts[names[fp]] == 1 else f"{names[fp]} ({coach_label(None, fp)})",
             organisation=coaches[fp].organisation if fp in coaches else "",
             rows=rows,
         )

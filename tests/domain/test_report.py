@@ -200,3 +200,29 @@ def test_a_lone_masked_cell_is_not_left_derivable() -> None:
     # Same input, same masking (the choice does not depend on order or chance).
     again = compute(list(reversed(coaches)), Period(), 5)
     assert {c for c in cells if c.masked} == {c for c in again if c.masked}
+
+
+def test_need_levels_are_protected_per_area() -> None:
+    """Every area's levels add up to the assessed cases: one masked level in an area would be
+    that number minus the area's visible levels."""
+    coach = _coach("A", "X", 12)
+    for i, rating in enumerate(coach.rows["arearating"]):
+        rating["level"] = 3 if i < 2 else 2  # housing: 2 × level 3 (masked), 10 × level 2
+    cells = compute([coach], Period(), 5)
+    housing = [
+        c
+        for c in cells
+        if (c.scope, c.indicator) == ("Coach", "need_latest") and c.category.startswith("housing")
+    ]
+    assert sum(c.masked for c in housing) != 1
+    level2 = next(c for c in housing if c.category.endswith("Stufe 2"))
+    assert level2.masked and level2.display(5) == "x"  # complementary, not "<5": it is 10
+
+
+def test_complementary_cells_are_marked_x_not_small() -> None:
+    cells = compute([_coach("C", "Diakonie", 9)], Period(), 5)
+    by_key = {(c.scope, c.scope_name, c.indicator, c.category): c for c in cells}
+    women, men = by_key[("Coach", "C", "gender", "f")], by_key[("Coach", "C", "gender", "m")]
+    assert (women.display(5), men.display(5)) == ("<5", "x")
+    assert '"value": "x"' in render_json(cells, 5, Period())
+    assert "auch weitere (x)" in render_table(cells, 5, Period())
