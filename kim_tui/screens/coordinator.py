@@ -274,16 +274,31 @@ class CoordinatorScreen(Screen[None]):
 
         self.app.push_screen(ChoiceScreen(question, options), decided)
 
-    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    @work(thread=True, group="decide", exit_on_error=False)
     def _decide(self, held_id: str, file_name: str, release: bool) -> None:
         from kim_tui.store.errors import VaultError
 
         try:
             lines = self.service.decide(held_id, release)
         except VaultError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        except Exception as exc:  # noqa: BLE001 - a worker's error must reach the screen
+            self.app.call_from_thread(self._failed, type(exc).__name__)
             return
         self.app.call_from_thread(self._decided, file_name, lines)
+
+    def _failed(self, kind: str) -> None:
+        self.notify(
+            tr(
+                f"Abgebrochen ({kind}). Jedes Paket wird ganz oder gar nicht übernommen; bitte "
+                "Ergebnis und Liste prüfen und erneut versuchen.",
+                f"Stopped ({kind}). Each bundle is merged wholly or not at all; please check the "
+                "results and the list and try again.",
+            ),
+            severity="error",
+        )
+        self._show_gaps()
 
     def _decided(self, file_name: str, lines: list[str]) -> None:
         table = self.query_one("#results", DataTable)
@@ -294,7 +309,7 @@ class CoordinatorScreen(Screen[None]):
                 table.add_row(literal(name), Text(rest, style="green"))
             else:
                 table.add_row(literal(file_name), Text(line, style="green"))
-        self.notify(lines[0])
+        self.notify(lines[0], markup=False)
         self._show_gaps()
 
     @on(Input.Submitted, "#folder")
@@ -324,7 +339,11 @@ class CoordinatorScreen(Screen[None]):
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(bar.update, total=total, progress=done)
 
-        lines = self.service.import_paths(paths, progress)
+        try:
+            lines = self.service.import_paths(paths, progress)
+        except Exception as exc:  # noqa: BLE001 - a worker's error must reach the screen
+            self.app.call_from_thread(self._failed, type(exc).__name__)
+            return
         self.app.call_from_thread(self._imported, lines)
 
     def _imported(self, lines: list[Any]) -> None:

@@ -5,6 +5,7 @@ Screens get plain values back (result lines, report cells); they never see the s
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -43,6 +44,8 @@ class CoordinatorService:
         self.directory = Path(directory)
         self._store: CoordinatorStore | None = None
         self._lock = VaultLock(self.directory / LOCK_FILE)
+        # Imports and decisions run in worker threads; one writer at a time, the other waits.
+        self._writing = threading.Lock()
 
     def claim(self) -> None:
         """Hold the store's lock for the app's whole run, locked or not (like a coach's vault):
@@ -89,6 +92,12 @@ class CoordinatorService:
         self, paths: list[Path], progress: Callable[[int, int], None] | None = None
     ) -> list[ImportLine]:
         """Verify, decrypt and merge each file; one result line per file."""
+        with self._writing:
+            return self._import_paths(paths, progress)
+
+    def _import_paths(
+        self, paths: list[Path], progress: Callable[[int, int], None] | None
+    ) -> list[ImportLine]:
         lines: list[ImportLine] = []
         for done, path in enumerate(paths, start=1):
             try:
@@ -114,9 +123,10 @@ class CoordinatorService:
 
     def decide(self, held_id: str, release: bool) -> list[str]:
         """Release (merge despite the fork) or discard a held bundle; German result lines."""
-        if release:
-            return fork_decision.release(self.store, held_id).lines
-        return fork_decision.discard(self.store, held_id).lines
+        with self._writing:
+            if release:
+                return fork_decision.release(self.store, held_id).lines
+            return fork_decision.discard(self.store, held_id).lines
 
     def report(
         self, date_from: date | None, date_to: date | None, threshold: int = 5

@@ -145,6 +145,17 @@ def release(store: CoordinatorStore, ident: str) -> Decision:
     with store.session() as s:
         held = _find(s, ident)
         path = [*_predecessors(s, held), held]
+        first = path[0]
+        prev = _prev_link(first)
+        below = s.get(ImportedBundle, (first.coach, first.seq - 1))
+        if first.seq > 1 and (below is None or below.link != prev):
+            # Releasing would leave a hole in this history (or splice it onto the other one):
+            # its bundle before must arrive first.
+            raise VaultError(
+                f"Paket {first.seq - 1} dieses Stands fehlt noch. Bitte erst einlesen (der Coach "
+                f"kann es mit `kim export --resend {first.seq - 1}` neu erstellen), dann "
+                "entscheiden."
+            )
     lines: list[str] = []
     for bundle in path:
         lines.extend(_release_one(store, bundle))

@@ -143,6 +143,9 @@ def import_bundle(store: CoordinatorStore, data: bytes, name: str) -> ImportOutc
                 f"{label}), keine Änderung",
             )
         counts = merge_bundle(s, header, bundle.records)
+        stale = s.get(HeldBundle, header.link)
+        if stale is not None:
+            s.delete(stale)  # held once, fits the chain now: merged, so no longer held
         s.commit()
     return ImportOutcome(
         name,
@@ -190,6 +193,20 @@ def merge_bundle(
 
 def fork_reason(s: Session, header: bf.BundleHeader) -> str | None:
     """Why the bundle does not fit the coach's chain as imported so far (None: it fits)."""
+    if header.prev is not None:
+        # A bundle built on a discarded, superseded or still held bundle belongs to that
+        # history, wherever the chain's neighbours are (they may have left the chain).
+        decided = s.get(ForkDecision, header.prev)
+        if decided is not None and decided.decision in (DISCARDED, SUPERSEDED):
+            return (
+                f"Gabelung: Paket {header.seq} baut auf Paket {header.seq - 1} auf, das "
+                f"{DECISION_LABEL[decided.decision]} wurde"
+            )
+        if s.get(HeldBundle, header.prev) is not None:
+            return (
+                f"Gabelung: Paket {header.seq} baut auf dem zurückgehaltenen Paket "
+                f"{header.seq - 1} auf"
+            )
     same = s.get(ImportedBundle, (header.coach, header.seq))
     if same is not None and same.link != header.link:
         return f"Gabelung: Paket {header.seq} liegt bereits mit anderem Inhalt vor"

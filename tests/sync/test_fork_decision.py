@@ -11,7 +11,7 @@ from sqlmodel import select
 from kim_tui.store.errors import VaultError
 from kim_tui.sync.coordinator_store import CoordinatorStore, ImportedBundle, SyncRecord
 from kim_tui.sync.fork_decision import discard, held_bundles, release
-from kim_tui.sync.importer import ALREADY, IMPORTED, gaps, import_bundle
+from kim_tui.sync.importer import ALREADY, HELD, IMPORTED, gaps, import_bundle
 from tests.conftest import PASSPHRASE
 from tests.sync.conftest import Coach, Fork, make_fork
 
@@ -228,3 +228,40 @@ def test_a_discarded_bundle_can_still_be_released(
     assert decision.lines[0].startswith("übernommen (zuvor verworfen) – Paket 2")
     assert held_bundles(coordinator) == []
     assert _live_clients(coordinator) == 4
+
+
+def test_a_late_bundle_of_a_superseded_history_is_held(
+    tmp_path: Path, coordinator: CoordinatorStore, coach: Coach, fork: Fork, outbox: Path
+) -> None:
+    """After B's bundle 2 is released, the old laptop (A) sends bundle 3: it builds on the
+    superseded A2, so it is held, not merged over B's changes."""
+    release(coordinator, held_bundles(coordinator)[0].id)  # B2, B3 come in
+    coach.add_client(9, share=False)
+    a3 = coach.export(outbox, days=21).path
+    before = {k: (r.revision, r.data) for k, r in _records(coordinator).items()}
+    outcome = import_bundle(coordinator, a3.read_bytes(), a3.name)
+    assert outcome.status == HELD and "ersetzt" in outcome.line
+    assert {k: (r.revision, r.data) for k, r in _records(coordinator).items()} == before
+
+
+def test_release_is_refused_while_the_bundle_before_is_missing(
+    coordinator: CoordinatorStore, fork: Fork
+) -> None:
+    """Only B's bundle 3 arrived (its bundle 2 never did): releasing it would splice B onto
+    A's chain. It is refused with what to do, and nothing changes."""
+    from kim_tui.sync.coordinator_store import HeldBundle
+
+    b2, b3 = held_bundles(coordinator)
+    with coordinator.session() as s:  # as if B2 had never been imported
+        row = s.exec(select(HeldBundle).where(HeldBundle.seq == 2)).one()
+        s.delete(row)
+        s.commit()
+    chain = _chain(coordinator)
+    with pytest.raises(VaultError, match="Paket 2 dieses Stands fehlt noch.*--resend 2"):
+        release(coordinator, b3.id)
+    assert _chain(coordinator) == chain and [h.id for h in held_bundles(coordinator)] == [b3.id]
+    # Once B2 arrives (held as a fork), releasing B3 brings it along.
+    assert import_bundle(coordinator, fork.b2.read_bytes(), fork.b2.name).status == HELD
+    decision = release(coordinator, b3.id)
+    assert decision.lines[0].startswith("übernommen – Paket 2")
+    assert held_bundles(coordinator) == []
