@@ -64,7 +64,7 @@ class Vault:
         *,
         owns_lock: bool = True,
     ) -> None:
-        _refuse_damaged_log(directory)
+        refuse_damaged_log(directory)
         self.directory = directory
         self.keyfile = keyfile
         self._dek: bytearray | None = bytearray(dek)
@@ -261,11 +261,11 @@ class Vault:
         backup_vault_dir(self.directory, self.engine, self.keyfile, out)
 
 
-def _refuse_damaged_log(directory: Path) -> None:
+def refuse_damaged_log(directory: Path, db_file: str = DB_FILE) -> None:
     """Before SQLite replays the write-ahead log: refuse a log with damage in its middle (SQLite
     would drop the later committed transactions without a word). Called with the vault lock
     held, so no writer is appending meanwhile; nothing is changed on disk."""
-    wal = directory / f"{DB_FILE}-wal"
+    wal = directory / f"{db_file}-wal"
     damage = wal_log.find_damage(wal)
     if damage is None:
         return
@@ -286,6 +286,9 @@ def backup_open_vault(directory: Path, passphrase: str, out: Path) -> None:
     dek = kf.unlock(passphrase)
     if not (directory / DB_FILE).is_file():
         raise CorruptFile(directory / DB_FILE, "Datei fehlt")
+    # Without the lock a writer may be appending; only a committed transaction after damage
+    # counts as damage, so an open one cannot cause a false alarm here.
+    refuse_damaged_log(directory)
     engine = open_engine(directory / DB_FILE, dek)
     try:
         backup_vault_dir(directory, engine, kf, out)

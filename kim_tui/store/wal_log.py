@@ -30,7 +30,8 @@ _MASK = 0xFFFFFFFF
 
 @dataclass(frozen=True)
 class WalDamage:
-    """Where the log breaks, and how many valid frames follow that SQLite would drop."""
+    """Where the log breaks, and how many valid frames of committed transactions follow it
+    (SQLite would drop them)."""
 
     frame: int
     """0-based index of the first frame that fails (-1: the log header)."""
@@ -50,8 +51,9 @@ def _checksum(data: bytes, seed: tuple[int, int], big_endian: bool) -> tuple[int
 def find_damage(wal: Path) -> WalDamage | None:
     """The first failing place of a log that has valid frames after it, or None.
 
-    A missing, empty or header-only log, a log that is valid to its end, and a log whose only
-    failing frames are at its end (a torn write, or frames of an older generation) are fine.
+    A missing, empty or header-only log, a log that is valid to its end, and a log whose break
+    is followed by no committed transaction (a torn write, frames of an older generation, or a
+    transaction still open when the process died) are fine.
     """
     try:
         data = wal.read_bytes()
@@ -70,6 +72,7 @@ def find_damage(wal: Path) -> WalDamage | None:
     frames = (len(data) - HEADER) // size
     first_bad: int | None = None if header_ok else -1
     valid_after = 0
+    dropped = 0
     seed = stored_header
     for i in range(frames):
         at = HEADER + i * size
@@ -82,8 +85,13 @@ def find_damage(wal: Path) -> WalDamage | None:
             first_bad = i
         elif ok and first_bad is not None:
             valid_after += 1
+            # Only a committed transaction is lost: a valid commit frame (database size set)
+            # after the break. Frames of a transaction still open when the process died may be
+            # rewritten in place, which breaks the chain without any damage.
+            if head[4:8] != b"\0\0\0\0":
+                dropped = valid_after
         # Seeded with the stored value, a frame after a damaged one still checks out.
         seed = stored
-    if first_bad is None or not valid_after:
+    if first_bad is None or not dropped:
         return None
-    return WalDamage(first_bad, frames, valid_after)
+    return WalDamage(first_bad, frames, dropped)

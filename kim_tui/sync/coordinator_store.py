@@ -34,7 +34,7 @@ from kim_tui.store.errors import (
 )
 from kim_tui.store.keyfile import KeyFile
 from kim_tui.store.lock import VaultLock
-from kim_tui.store.vault import MIN_PASSPHRASE_LENGTH
+from kim_tui.store.vault import MIN_PASSPHRASE_LENGTH, refuse_damaged_log
 from kim_tui.sync import identity
 
 KEY_FILE = "coordinator.key"
@@ -243,6 +243,7 @@ class CoordinatorStore:
         if owns:
             held.acquire()
         try:
+            refuse_damaged_log(directory, DB_FILE)
             dek = keyfile.unlock(passphrase)
             store = CoordinatorStore(directory, keyfile, dek, held, owns_lock=owns)
             store._prepare_schema()

@@ -278,6 +278,12 @@ def test_damaged_wal_frame_is_reported(templates: Templates, tmp_path: Path) -> 
     with pytest.raises(CorruptFile, match="vault.db-wal.*beschädigt.*gültige Abschnitte"):
         Vault.open(directory, PASSPHRASE)
     assert _kim_check(directory, tmp_path) != 0
+    # A backup would snapshot the state before the damage and fold the log away: refused too.
+    from kim_tui.store.vault import backup_open_vault
+
+    with pytest.raises(CorruptFile, match="vault.db-wal"):
+        backup_open_vault(directory, PASSPHRASE, tmp_path / "backup.tar")
+    assert not (tmp_path / "backup.tar").exists()
     assert (directory / "vault.db-wal").read_bytes() == bytes(wal)
     # The damage undone (e.g. the file restored), everything is there.
     wal[at] ^= 0x10
