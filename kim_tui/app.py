@@ -427,7 +427,7 @@ class KimApp(App[int]):
         locked_ok = {"app.help", "app.quit", "app.language"}
         # One entry per label: a screen's own key for an app action (the caseload's `i` for
         # the app's F4 Erstberatung) is named next to it, not listed twice.
-        entries: dict[str, tuple[UiAction, Screen[object] | KimApp, list[str]]] = {}
+        entries: dict[tuple[str, str], tuple[UiAction, Screen[object] | KimApp, list[str]]] = {}
         for source in (screen, self):
             for action in getattr(source, "ACTIONS", ()):
                 if not action.palette:
@@ -435,12 +435,14 @@ class KimApp(App[int]):
                 if not self.is_unlocked and source is self and action.id not in locked_ok:
                     continue
                 keys = [action.key_display] if action.keys else []
-                if action.label in entries:
-                    known = entries[action.label][2]
+                # The same action of the app, also bound by the screen (`app.intake` there).
+                key = (action.label, action.action.removeprefix("app."))
+                if key in entries:
+                    known = entries[key][2]
                     known.extend(k for k in keys if k not in known)
                 else:
-                    entries[action.label] = (action, source, keys)
-        for label, (action, source, keys) in entries.items():
+                    entries[key] = (action, source, keys)
+        for (label, _name), (action, source, keys) in entries.items():
             yield SystemCommand(
                 f"{label} ({' / '.join(keys)})" if keys else label,
                 action.help,

@@ -412,9 +412,12 @@ class CaseloadScreen(Screen[None]):
     @on(WindowedTable.EdgeReached)
     def page_window(self, event: WindowedTable.EdgeReached) -> None:
         table = self.query_one(WindowedTable)
-        size = table.window_size()
+        # Forward by what the window held (the terminal may have been resized since).
+        shown = len(self.page.items) if self.page else table.window_size()
         self.window_start = (
-            self.window_start + size if event.forward else max(0, self.window_start - size)
+            self.window_start + shown
+            if event.forward
+            else max(0, self.window_start - table.window_size())
         )
         self.reload()
         table.move_cursor(row=0 if event.forward else table.row_count - 1)

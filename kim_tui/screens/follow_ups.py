@@ -171,6 +171,10 @@ class FollowUpsScreen(Screen[None]):
             self.page = workspace.follow_ups(
                 self.query_text, offset=0, limit=size, with_counts=False
             )
+        if not typing:
+            # Done, snooze, new or back on the screen: the counts changed; `t` must not use the
+            # old ones before the worker has counted again.
+            self.counts = None
         self._fill(self.page)
         self._count_later(typing)
         if selected is not None and selected in {i.id for i in self.page.items}:

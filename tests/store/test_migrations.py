@@ -175,14 +175,15 @@ def test_refused_open_closes_everything(old_vault: Path) -> None:
 
 
 def _vault_failing_its_upgrade(tmp_path: Path) -> Path:
-    """A vault at head whose version row says 0003: the 0004 step then finds its index already
-    there and fails — a stand-in for any migration that fails on a real vault."""
+    """A vault whose version row says 0003 and whose follow-up table is gone: the 0004 step
+    fails — a stand-in for any migration that fails on a real vault."""
     from tests.conftest import FAST_KDF_KIB, PASSPHRASE
 
     directory = tmp_path / "vault"
     vault, _rk = Vault.create(directory, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
     with vault.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '0003'"))
+        conn.execute(text("DROP TABLE followup"))
     vault.close()
     return directory
 
@@ -198,3 +199,31 @@ def test_failed_upgrade_is_a_clear_error_and_releases_the_vault(tmp_path: Path) 
     # not "already open in another process".
     with pytest.raises(MigrationFailed):
         Vault.open(directory, PASSPHRASE)
+
+
+@pytest.mark.parametrize("stamped", ["0003", "0004", "0005"])
+def test_an_upgrade_cut_short_runs_again(tmp_path: Path, stamped: str) -> None:
+    """The driver commits DDL as it goes: a process killed in the middle of an upgrade leaves
+    later steps applied while the version row still names an older one. The next open runs
+    those steps again without failing, and the vault ends at head."""
+    from tests.conftest import FAST_KDF_KIB, PASSPHRASE
+
+    directory = tmp_path / "vault"
+    vault, _rk = Vault.create(directory, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
+    ws = Workspace(vault, today=lambda: FIXED_TODAY)
+    from kim_tui.domain.model import ClientDraft, FollowUpDraft, IntakeDraft
+
+    _client, case = ws.intake(
+        IntakeDraft(ClientDraft("Ayşe", "Çelik", date(1990, 1, 1)), FIXED_TODAY)
+    )
+    ws.add_follow_up(FollowUpDraft(case, date(2026, 12, 1), "Termin"))
+    with vault.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": stamped})
+    ws.close()
+    if vault.is_open:
+        vault.close()
+    with Vault.open(directory, PASSPHRASE) as vault:
+        assert migrate.current_revision(vault.engine) == migrate.head_revision()
+        assert vault.check().ok
+        ws = Workspace(vault, today=lambda: FIXED_TODAY)
+        assert [f.client_name for f in ws.follow_ups().items] == ["Çelik, Ayşe"]

@@ -116,6 +116,9 @@ async def test_coordinator_decides_a_held_fork(tmp_path: Path) -> None:
         await on_screen(pilot, CoordinatorScreen)
         held = app.screen.query_one("#held", DataTable)
         assert held.display and held.row_count == 2
+        # Computing the report and going to its tab are two palette entries, not one.
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Bericht (F7)" in titles and "Zum Bericht (F3)" in titles
         assert "Gabelung" in row_texts(held)[0]
         await pilot.press("f8")
         await on_screen(pilot, ChoiceScreen)

@@ -26,10 +26,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("followup", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_followup_case_open_due", ["case_id", "open", "due_on"], unique=False
-        )
+    # IF NOT EXISTS: the driver commits DDL as it goes, so an upgrade cut short after this step
+    # (before the version row moved on) must be able to run it again.
+    op.execute(
+        "CREATE INDEX IF NOT EXISTS ix_followup_case_open_due ON followup (case_id, open, due_on)"
+    )
 
 
 def downgrade() -> None:

@@ -23,17 +23,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # IF EXISTS: a vault whose 0003 indexes were ever lost still gets the new ones.
+    # IF EXISTS / IF NOT EXISTS: a vault whose 0003 indexes were ever lost still gets the new
+    # ones, and an upgrade cut short after this step (DDL commits as it goes) can run it again.
     op.execute("DROP INDEX IF EXISTS ix_client_list")
     op.execute("DROP INDEX IF EXISTS ix_followup_list")
-    with op.batch_alter_table("client", schema=None) as batch_op:
-        batch_op.create_index("ix_client_list", ["sort_key", "id", "search_key"], unique=False)
-    with op.batch_alter_table("followup", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_followup_list",
-            ["open", "due_on", "client_name", "id", "search_key"],
-            unique=False,
-        )
+    op.execute("CREATE INDEX IF NOT EXISTS ix_client_list ON client (sort_key, id, search_key)")
+    op.execute(
+        "CREATE INDEX IF NOT EXISTS ix_followup_list "
+        "ON followup (open, due_on, client_name, id, search_key)"
+    )
 
 
 def downgrade() -> None:

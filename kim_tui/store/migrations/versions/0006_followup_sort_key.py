@@ -20,17 +20,23 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("followup", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("sort_key", sa.String(), nullable=False, server_default=""))
+    # Each step can run again: the driver commits DDL as it goes, so an upgrade cut short after
+    # a step (before the version row moved on) repeats it at the next open.
+    columns = {c["name"] for c in sa.inspect(op.get_bind()).get_columns("followup")}
+    if "sort_key" not in columns:
+        with op.batch_alter_table("followup", schema=None) as batch_op:
+            batch_op.add_column(
+                sa.Column("sort_key", sa.String(), nullable=False, server_default="")
+            )
     op.execute(
         "UPDATE followup SET sort_key = "
         "COALESCE((SELECT client.sort_key FROM client WHERE client.id = followup.client_id), '')"
     )
     op.execute("DROP INDEX IF EXISTS ix_followup_list")
-    with op.batch_alter_table("followup", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_followup_list", ["open", "due_on", "sort_key", "id", "search_key"], unique=False
-        )
+    op.execute(
+        "CREATE INDEX IF NOT EXISTS ix_followup_list "
+        "ON followup (open, due_on, sort_key, id, search_key)"
+    )
 
 
 def downgrade() -> None:
