@@ -362,11 +362,14 @@ def compute(coaches: Sequence[CoachRows], period: Period, threshold: int = 5) ->
                     )
                 )
     org_of = {c.coach: c.organisation or "ohne Angabe" for c in coaches}
-    return _protect(cells, org_of)
+    return _protect(cells, org_of, threshold)
 
 
-def _protect(cells: list[Cell], org_of: Mapping[str, str]) -> list[Cell]:
-    """Complementary suppression: no group of cells that adds up has exactly one masked cell.
+def _protect(cells: list[Cell], org_of: Mapping[str, str], threshold: int) -> list[Cell]:
+    """Complementary suppression: no group of cells that adds up has exactly one masked cell,
+    and the masked cells of a group add up to at least the threshold (else their sum, known
+    from the group's total, gives them away: two masked cells summing to 2 are both 1, since
+    empty categories are not listed).
 
     Groups: the categories of one indicator within one scope; one organisation with its coaches
     for one indicator and category; the total with the organisations. The smallest visible cell
@@ -393,7 +396,8 @@ def _protect(cells: list[Cell], org_of: Mapping[str, str]) -> list[Cell]:
     while changed:
         changed = False
         for members in groups.values():
-            if sum(masked[i] for i in members) != 1:
+            hidden = [i for i in members if masked[i]]
+            if not hidden or (len(hidden) > 1 and sum(cells[i].value for i in hidden) >= threshold):
                 continue
             visible = [i for i in members if not masked[i]]
             if not visible:

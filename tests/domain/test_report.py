@@ -226,3 +226,17 @@ def test_complementary_cells_are_marked_x_not_small() -> None:
     assert (women.display(5), men.display(5)) == ("<5", "x")
     assert '"value": "x"' in render_json(cells, 5, Period())
     assert "auch weitere (x)" in render_table(cells, 5, Period())
+
+
+def test_masked_cells_of_a_group_add_up_to_at_least_the_threshold() -> None:
+    """12 clients: 10 Syrian, 1 Afghan, 1 Iraqi. With only the two small cells masked, 12 − 10
+    = 2 for two listed (so non-empty) cells: both are 1. The 10 is masked as well."""
+    coach = _coach("A", "X", 12)
+    coach.rows["client"][0]["nationality"] = "AFG"
+    coach.rows["client"][1]["nationality"] = "IRQ"
+    cells = compute([coach], Period(), 5)
+    nationality = {
+        c.category: c for c in cells if (c.scope, c.indicator) == ("Coach", "nationality")
+    }
+    assert nationality["AFG"].masked and nationality["IRQ"].masked
+    assert nationality["SYR"].masked and nationality["SYR"].display(5) == "x"
