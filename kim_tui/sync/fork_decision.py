@@ -49,6 +49,7 @@ from kim_tui.sync.importer import (
     RELEASED,
     SUPERSEDED,
     ImportOutcome,
+    VerifiedBundle,
     coach_label,
     describe,
     fork_reason,
@@ -156,50 +157,56 @@ def release(store: CoordinatorStore, ident: str) -> Decision:
                 f"kann es mit `kim export --resend {first.seq - 1}` neu erstellen), dann "
                 "entscheiden."
             )
-    lines: list[str] = []
+    # Verified first (signature, recipient, payload), then everything in one transaction: the
+    # whole history with the bundles that fit after it goes in together or not at all.
+    verified = []
     for bundle in path:
-        lines.extend(_release_one(store, bundle))
-    after = _retry_held(store, held.coach)
+        try:
+            verified.append((bundle.link, verify_bundle(store, bundle.data)))
+        except bf.BundleError as exc:
+            raise VaultError(f"Paket {bundle.seq} kann nicht übernommen werden: {exc}") from None
+    lines: list[str] = []
+    with store.session() as s:
+        for link, checked in verified:
+            lines.extend(_release_one(s, link, checked))
+        after = _retry_held(s, store, held.coach)
+        s.commit()
     lines.extend(o.line for o in after)
     return Decision(lines, after)
 
 
-def _release_one(store: CoordinatorStore, held: HeldBundle) -> list[str]:
-    try:
-        bundle = verify_bundle(store, held.data)
-    except bf.BundleError as exc:
-        raise VaultError(f"Paket {held.seq} kann nicht übernommen werden: {exc}") from None
+def _release_one(s: Session, link: str, bundle: VerifiedBundle) -> list[str]:
+    """Put one verified held bundle into the chain (the caller commits)."""
     header = bundle.header
-    with store.session() as s:
-        row = s.get(HeldBundle, held.link)
-        if row is None:
-            raise VaultError(f"Paket {held.seq} wurde inzwischen entschieden.")
-        was = s.get(ForkDecision, held.link)
-        undone = was is not None and was.decision == DISCARDED
-        superseded = list(
-            s.exec(
-                select(ImportedBundle).where(
-                    ImportedBundle.coach == header.coach, ImportedBundle.seq >= header.seq
-                )
-            ).all()
-        )
-        for old in superseded:
-            _decide(s, old, SUPERSEDED)
-            s.delete(old)
-        newer = s.exec(
-            select(SyncRecord).where(
-                SyncRecord.coach == header.coach, SyncRecord.revision > header.rev_after
+    row = s.get(HeldBundle, link)
+    if row is None:
+        raise VaultError(f"Paket {header.seq} wurde inzwischen entschieden.")
+    was = s.get(ForkDecision, link)
+    undone = was is not None and was.decision == DISCARDED
+    superseded = list(
+        s.exec(
+            select(ImportedBundle).where(
+                ImportedBundle.coach == header.coach, ImportedBundle.seq >= header.seq
             )
         ).all()
-        for record in newer:
-            record.revision = header.rev_after
-            s.add(record)
-        # The deletes must reach the database before the chain row with the same key is added.
-        s.flush()
-        counts = merge_bundle(s, header, bundle.records)
-        _decide(s, row, RELEASED)
-        s.delete(row)
-        s.commit()
+    )
+    for old in superseded:
+        _decide(s, old, SUPERSEDED)
+        s.delete(old)
+    newer = s.exec(
+        select(SyncRecord).where(
+            SyncRecord.coach == header.coach, SyncRecord.revision > header.rev_after
+        )
+    ).all()
+    for record in newer:
+        record.revision = header.rev_after
+        s.add(record)
+    # The deletes must reach the database before the chain row with the same key is added.
+    s.flush()
+    counts = merge_bundle(s, header, bundle.records)
+    _decide(s, row, RELEASED)
+    s.delete(row)
+    s.flush()
     note = " (zuvor verworfen)" if undone else ""
     lines = [f"übernommen{note} – {describe(header, bundle.label, counts)}"]
     if superseded:
@@ -254,37 +261,25 @@ def open_held(s: Session) -> list[HeldBundle]:
     )
 
 
-def _retry_held(store: CoordinatorStore, coach: str) -> list[ImportOutcome]:
-    """Import the coach's other held bundles that fit the chain now (in sequence order).
-
-    Each in one transaction with the removal of its held row; one that still forks stays held.
-    """
-    with store.session() as s:
-        links = [h.link for h in open_held(s) if h.coach == coach]
+def _retry_held(s: Session, store: CoordinatorStore, coach: str) -> list[ImportOutcome]:
+    """Merge the coach's other held bundles that fit the chain now (in sequence order), in the
+    caller's transaction; one that still forks stays held."""
     outcomes = []
-    for link in links:
-        with store.session() as s:
-            held = s.get(HeldBundle, link)
-        if held is None:
-            continue
+    for held in [h for h in open_held(s) if h.coach == coach]:
         try:
             bundle = verify_bundle(store, held.data)
         except bf.BundleError:
             continue  # e.g. the coach was revoked meanwhile: it stays held, the list says so
         header = bundle.header
-        with store.session() as s:
-            if fork_reason(s, header) is not None:
-                continue
-            row = s.get(HeldBundle, link)
-            if row is None:
-                continue
-            if s.get(ImportedBundle, (header.coach, header.seq)) is None:
-                counts = merge_bundle(s, header, bundle.records)
-                line = f"{held.file_name}: importiert – {describe(header, bundle.label, counts)}"
-                outcomes.append(ImportOutcome(held.file_name, IMPORTED, None, line, counts))
-            _decide(s, held, RELEASED)
-            s.delete(row)
-            s.commit()
+        if fork_reason(s, header) is not None:
+            continue
+        if s.get(ImportedBundle, (header.coach, header.seq)) is None:
+            counts = merge_bundle(s, header, bundle.records)
+            line = f"{held.file_name}: importiert – {describe(header, bundle.label, counts)}"
+            outcomes.append(ImportOutcome(held.file_name, IMPORTED, None, line, counts))
+        _decide(s, held, RELEASED)
+        s.delete(held)
+        s.flush()
     return outcomes
 
 

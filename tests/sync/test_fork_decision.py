@@ -265,3 +265,29 @@ def test_release_is_refused_while_the_bundle_before_is_missing(
     decision = release(coordinator, b3.id)
     assert decision.lines[0].startswith("übernommen – Paket 2")
     assert held_bundles(coordinator) == []
+
+
+def test_a_release_goes_in_whole_or_not_at_all(
+    coordinator: CoordinatorStore, fork: Fork, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Releasing B2 also brings in B3; if that second merge fails, B2 is not in either."""
+    from kim_tui.sync import fork_decision
+
+    chain = _chain(coordinator)
+    records = {k: (r.revision, r.data) for k, r in _records(coordinator).items()}
+    real = fork_decision.merge_bundle
+    calls = []
+
+    def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(fork_decision, "merge_bundle", failing)
+    with pytest.raises(RuntimeError):
+        release(coordinator, held_bundles(coordinator)[0].id)
+    assert len(calls) == 2
+    assert _chain(coordinator) == chain
+    assert {k: (r.revision, r.data) for k, r in _records(coordinator).items()} == records
+    assert len(held_bundles(coordinator)) == 2
