@@ -92,8 +92,8 @@ APP_ACTIONS: tuple[UiAction, ...] = (
         "switch_language",
         "Sprache: English",
         "Language: Deutsch",
-        "Oberfläche ab dem nächsten Start auf Englisch",
-        "Switch the UI to German from the next start",
+        "Oberfläche auf Englisch umstellen (offene Ansichten werden neu aufgebaut)",
+        "Switch the UI to German (open views are rebuilt)",
     ),
     UiAction(
         "app.coach",
@@ -271,8 +271,35 @@ class KimApp(App[int]):
     def action_switch_language(self) -> None:
         from dataclasses import replace
 
-        from kim_tui.config import save_config
+        from textual.screen import ModalScreen
 
+        from kim_tui.config import save_config
+        from kim_tui.screens.unlock import UnlockScreen
+
+        if isinstance(self.screen, UnlockScreen) and not self.screen.first:
+            # Locked after use: the views below hold the coach's work and are rebuilt later.
+            self.notify(
+                tr(
+                    "Bitte erst entsperren, dann die Sprache wechseln.",
+                    "Please unlock first, then switch the language.",
+                ),
+                severity="warning",
+            )
+            return
+        # Rebuilding the views would lose what a form holds: the coach finishes it first.
+        if any(
+            isinstance(screen, ModalScreen) and not isinstance(screen, UnlockScreen)
+            for screen in self.screen_stack
+        ) or any(getattr(screen, "HOLDS_INPUT", False) for screen in self.screen_stack):
+            self.notify(
+                tr(
+                    "Bitte erst die offene Eingabe speichern oder abbrechen, dann die Sprache "
+                    "wechseln.",
+                    "Please save or cancel the open form first, then switch the language.",
+                ),
+                severity="warning",
+            )
+            return
         new: Literal["de", "en"] = "en" if self.config.language == "de" else "de"
         self.config = replace(self.config, language=new)
         try:
@@ -280,13 +307,22 @@ class KimApp(App[int]):
         except OSError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.notify(
-            tr(
-                "Sprache wird beim nächsten Start auf Englisch umgestellt "
-                "(oder sofort mit `kim --lang en`).",
-                "The UI will be German from the next start (or now with `kim --lang de`).",
-            )
-        )
+        set_language(new)
+        self._rebuild_views()
+        self.notify(tr("Sprache: Deutsch.", "Language: English."))
+
+    def _rebuild_views(self) -> None:
+        """Every text is chosen when a view is built: build the views again in the new
+        language. Before the first unlock the unlock screen; else the home screen, with the
+        screens above it closed (none holds unsaved input: see `action_switch_language`)."""
+        from kim_tui.screens.unlock import UnlockScreen
+
+        if isinstance(self.screen, UnlockScreen):
+            self.switch_screen(UnlockScreen(first=True))
+            return
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(self.home_screen())
 
     @work(exclusive=True, group="settings")
     async def action_coach_details(self) -> None:

@@ -56,7 +56,7 @@ class AssessmentFormScreen(ModalScreen[AssessmentDraft | None]):
         UiAction("assess.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
     )
     BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
-    HELP = tr(
+    HELP_TEXT: ClassVar[tuple[str, str]] = (
         "↑/↓ Handlungsfeld, 0–3 Bedarf, e Situation, r Ressourcen, Strg+S speichern.",
         "↑/↓ area, 0–3 need, e situation, r resources, Ctrl+S save.",
     )

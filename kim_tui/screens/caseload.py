@@ -169,7 +169,7 @@ class CaseloadScreen(Screen[None]):
         ),
     )
     BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
-    HELP = tr(
+    HELP_TEXT: ClassVar[tuple[str, str]] = (
         "Alle Klient*innen. Suchen: / und dann den Namen; Groß/klein und Akzente zählen nicht "
         "(„muller“ findet Müller). In der Liste beginnt auch jedes Zeichen, das keine Taste "
         "dieser Ansicht ist, eine neue Suche: „cetin“ sucht Çetin. Die Tasten behalten ihre "

@@ -198,7 +198,7 @@ class ClientFileScreen(Screen[None]):
         UiAction("file.back", "escape", "back", "Zurück", "Back"),
     )
     BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
-    HELP = tr(
+    HELP_TEXT: ClassVar[tuple[str, str]] = (
         "Die Akte einer Klient*in. Abschnitte mit 1–8; k erfasst einen Kontakt von überall.",
         "One client's file. Sections with 1–8; k records a contact from anywhere.",
     )

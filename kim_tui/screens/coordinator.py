@@ -92,18 +92,16 @@ class CoordinatorScreen(Screen[None]):
     )
     BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
     _held: list[Any]
-    HELP = tr(
+    HELP_TEXT: ClassVar[tuple[str, str]] = (
         "Wochenpakete werden erst geprüft (Signatur des eingeschriebenen Coaches), dann "
         "entschlüsselt und zusammengeführt; doppelte Pakete ändern nichts. Im Bericht sind "
-        "Zellen unter der Schwelle maskiert.",
+        "Zellen unter der Schwelle maskiert. Zwei verschiedene Stände eines Coaches (z. B. ein "
+        "Laptop aus einer alten Sicherung) werden zurückgehalten: F8 übernimmt das Paket (sein "
+        "Stand gilt ab dort, die Daten des anderen bleiben) oder verwirft es.",
         "Bundles are verified (enrolled coach's signature), then decrypted and merged; "
-        "duplicates change nothing. Cells under the threshold are masked in the report.",
-    ) + tr(
-        " Zwei verschiedene Stände eines Coaches (z. B. ein Laptop aus einer alten Sicherung) "
-        "werden zurückgehalten: F8 übernimmt das Paket (sein Zweig gilt ab dort, die Daten des "
-        "anderen bleiben) oder verwirft es.",
-        " Two different histories of one coach (e.g. a laptop restored from an old backup) are "
-        "held back: F8 releases the bundle (its branch counts from there, the other's data "
+        "duplicates change nothing. Cells under the threshold are masked in the report. Two "
+        "different histories of one coach (e.g. a laptop restored from an old backup) are "
+        "held back: F8 releases the bundle (its history counts from there, the other's data "
         "stays) or discards it.",
     )
 

@@ -99,7 +99,7 @@ class FollowUpsScreen(Screen[None]):
         UiAction("followups.up", "k", "cursor_up", "Hoch", "Up", show=False, palette=False),
     )
     BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
-    HELP = tr(
+    HELP_TEXT: ClassVar[tuple[str, str]] = (
         "Alle fälligen Termine aus Wiedervorlagen, Schritten, Vermittlungen, Überprüfungen und "
         "ablaufenden Aufenthaltstiteln. Fälligkeiten am Wochenende oder an NRW-Feiertagen "
         "rücken auf den nächsten Werktag.",

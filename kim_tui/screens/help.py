@@ -29,7 +29,9 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(tr("Hilfe – Tasten", "Help – keys"), classes="title")
-            text = getattr(self.for_screen, "HELP", "")
+            # (German, English): picked now, so a language switch shows at once.
+            help_text = getattr(self.for_screen, "HELP_TEXT", None)
+            text = tr(*help_text) if help_text else ""
             if text:
                 yield Static(Text(text), classes="muted")
             yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)

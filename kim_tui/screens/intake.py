@@ -90,7 +90,9 @@ class IntakeScreen(Screen[IntakeResult | None]):
         ),
     )
     BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
-    HELP = tr(
+    HOLDS_INPUT: ClassVar[bool] = True
+    """A language switch waits until this form is saved or cancelled."""
+    HELP_TEXT: ClassVar[tuple[str, str]] = (
         "Tab/Umschalt+Tab wechseln das Feld. Länder und Sprachen mit deutschem Namen; "
         "→ übernimmt den Vorschlag. Datum als TT.MM.JJJJ.",
         "Tab/Shift+Tab move between fields. Countries and languages by name; "

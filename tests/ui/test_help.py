@@ -16,6 +16,7 @@ from tests.ui.conftest import (
     Seeded,
     on_screen,
     row_texts,
+    screen_text,
     type_text,
     unlock_home,
     until,
@@ -126,5 +127,42 @@ async def test_english_key_line_and_key_names(ui_vault) -> None:  # type: ignore
             line = str(app.screen.query_one(KeyLine).render())
             assert "x Done" in line and "Ctrl+L Lock" in line and "Ctrl+P Commands" in line
             assert "Erledigt" not in line and "Strg" not in line
+    finally:
+        set_language("de")
+
+
+async def test_language_switch_rebuilds_the_views_at_once(app) -> None:  # type: ignore[no-untyped-def]
+    from kim_tui.config import load_config
+    from kim_tui.i18n import set_language
+    from kim_tui.widgets.key_line import KeyLine
+
+    try:
+        async with app.run_test(size=(160, 40)) as pilot:
+            await unlock_home(pilot)
+            # With a form open nothing is rebuilt (its input would be lost).
+            await pilot.press("f4")
+            await on_screen(pilot, IntakeScreen)
+            app.action_switch_language()
+            await pilot.pause()
+            assert isinstance(app.screen, IntakeScreen) and load_config().language == "de"
+            await pilot.press("escape")
+            await on_screen(pilot, FollowUpsScreen)
+            await pilot.press("f3")
+            await on_screen(pilot, CaseloadScreen)
+
+            app.action_switch_language()
+            await on_screen(pilot, FollowUpsScreen)
+            await pilot.pause()
+            assert load_config().language == "en"
+            line = str(app.screen.query_one(KeyLine).render())
+            assert "x Done" in line and "Ctrl+P Commands" in line
+            assert app.screen.title == "Follow-ups"
+            await pilot.press("f1")
+            await on_screen(pilot, HelpScreen)
+            assert "Everything due from follow-ups" in screen_text(app)
+            await pilot.press("escape")
+            app.action_switch_language()
+            await pilot.pause()
+            assert "x Erledigt" in str(app.screen.query_one(KeyLine).render())
     finally:
         set_language("de")
