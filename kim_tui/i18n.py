@@ -1,7 +1,9 @@
-"""UI language: German by default, English switchable (config `language` or `kim --lang en`).
+"""UI language: German by default, English switchable (config `language`, `kim --lang en`, or
+the palette's "Sprache: English", which rebuilds the open views at once).
 
-The language is chosen once per process, before the screens are imported, because key bindings
-and their footer labels are declared at class level.
+Texts are picked when they are shown: `tr` in compose/render code, `UiAction.label` for keys
+(the key line, help and palette read the declarations, not Textual's bindings, whose labels
+were fixed when the classes were created), `(de, en)` pairs for the screens' `HELP_TEXT`.
 """
 
 from __future__ import annotations
