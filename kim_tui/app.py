@@ -293,9 +293,10 @@ class KimApp(App[int]):
         ) or any(getattr(screen, "HOLDS_INPUT", False) for screen in self.screen_stack):
             self.notify(
                 tr(
-                    "Bitte erst die offene Eingabe speichern oder abbrechen, dann die Sprache "
-                    "wechseln.",
-                    "Please save or cancel the open form first, then switch the language.",
+                    "Bitte erst den offenen Dialog schließen bzw. das Formular speichern oder "
+                    "abbrechen, dann die Sprache wechseln.",
+                    "Please close the open dialog (or save or cancel the form) first, then "
+                    "switch the language.",
                 ),
                 severity="warning",
             )
