@@ -12,7 +12,6 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Header, Input, Select, Static
 from textual.worker import get_current_worker
 
@@ -23,7 +22,7 @@ from kim_tui.domain.model import CaseloadPage, CaseStage
 from kim_tui.i18n import language, tr
 from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.literal import literal
-from kim_tui.widgets.windowed_table import COUNT_PAUSE, WindowedTable
+from kim_tui.widgets.windowed_table import WindowedTable
 
 DATE_WIDTH = 10
 """A date (dd.mm.yyyy) always gets its whole column: dates are never cut."""
@@ -199,7 +198,6 @@ class CaseloadScreen(Screen[None]):
         self.total: int | None = None
         """The number of matches for `totalled` (filters), counted after the rows are painted."""
         self.totalled: tuple[str, CaseStage | None, str | None] | None = None
-        self._count_timer: Timer | None = None
         self._layout: ColumnLayout | None = None
         """The column widths of the filled table (None before the first fill)."""
         self._stage_max = 0
@@ -290,17 +288,8 @@ class CaseloadScreen(Screen[None]):
             with_total=False,
         )
         self._fill(self.page)
-        self._count_later(typing)
-
-    def _count_later(self, typing: bool) -> None:
-        if self._count_timer is not None:
-            self._count_timer.stop()
-            self._count_timer = None
         filters = self._filters()
-        if typing:
-            self._count_timer = self.set_timer(COUNT_PAUSE, lambda: self._count(filters))
-        else:
-            self.call_after_refresh(self._count, filters)
+        self.query_one(WindowedTable).count_after_paint(lambda: self._count(filters), typing=typing)
 
     def _filters(self) -> tuple[str, CaseStage | None, str | None]:
         return (self.search_text, self.stage, self.target_group)

@@ -9,7 +9,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Header, Input, Static
 from textual.widgets.data_table import ColumnKey
 from textual.worker import get_current_worker
@@ -20,7 +19,7 @@ from kim_tui.domain.model import DueGroup, FollowUpCounts, FollowUpPage, FollowU
 from kim_tui.i18n import tr
 from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.literal import literal
-from kim_tui.widgets.windowed_table import COUNT_PAUSE, WindowedTable
+from kim_tui.widgets.windowed_table import WindowedTable
 
 CLIENT_WIDTH = 22
 # The reason text names its source ("Schritt: …", "Rückmeldung erwartet: …"), so no extra column.
@@ -117,7 +116,6 @@ class FollowUpsScreen(Screen[None]):
         self.counts: FollowUpCounts | None = None
         """Counts per group for `counted_query`, filled after the rows are painted."""
         self.counted_query: str | None = None
-        self._count_timer: Timer | None = None
         self._fresh = True
         self._filled_width = 0
 
@@ -176,7 +174,8 @@ class FollowUpsScreen(Screen[None]):
             # old ones before the worker has counted again.
             self.counts = None
         self._fill(self.page)
-        self._count_later(typing)
+        query = self.query_text
+        self.query_one(WindowedTable).count_after_paint(lambda: self._count(query), typing=typing)
         if selected is not None and selected in {i.id for i in self.page.items}:
             table.move_cursor(row=table.get_row_index(selected))
         elif (keep_cursor or keep_row) and self.page.items:
@@ -210,16 +209,6 @@ class FollowUpsScreen(Screen[None]):
             )
         table.window_filled(has_more_before=page.offset > 0, has_more_after=page.has_more)
         self._show_window_info()
-
-    def _count_later(self, typing: bool) -> None:
-        if self._count_timer is not None:
-            self._count_timer.stop()
-            self._count_timer = None
-        query = self.query_text
-        if typing:
-            self._count_timer = self.set_timer(COUNT_PAUSE, lambda: self._count(query))
-        else:
-            self.call_after_refresh(self._count, query)
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def _count(self, query: str) -> None:

@@ -7,10 +7,12 @@ list pages through SQL instead of holding 10,000 rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.binding import Binding
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import DataTable
 
 from kim_tui.domain.model import PAGE_SIZE
@@ -43,8 +45,20 @@ class WindowedTable(DataTable[object]):
         self.has_more_after = False
         self.has_more_before = False
         self._paging = False
+        self._count_timer: Timer | None = None
         """True from asking for the next window until it is filled: keys held down queue up,
         and each must not ask for yet another window."""
+
+    def count_after_paint(self, count: Callable[[], object], *, typing: bool) -> None:
+        """Run `count` once this refill is painted; while the coach types, only after
+        `COUNT_PAUSE` without another refill (each refill replaces the pending count)."""
+        if self._count_timer is not None:
+            self._count_timer.stop()
+            self._count_timer = None
+        if typing:
+            self._count_timer = self.set_timer(COUNT_PAUSE, count)
+        else:
+            self.call_after_refresh(count)
 
     def window_size(self) -> int:
         """Rows per window for the current terminal size."""
