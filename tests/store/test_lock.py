@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kim_tui.store.errors import VaultLocked
+from kim_tui.store.lock import VaultLock
 from kim_tui.store.vault import Vault
 from tests.conftest import PASSPHRASE
 
@@ -74,3 +75,48 @@ def test_lock_released_when_holder_dies(vault_dir: Path) -> None:
     assert done.stdout.strip() == "open", done.stderr
     with Vault.open(vault_dir, PASSPHRASE) as vault:
         assert vault.check().ok
+
+
+def _hold_lock_in_child(lock_path: Path) -> subprocess.Popen[str]:
+    code = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from kim_tui.store.lock import VaultLock\n"
+        f"lock = VaultLock(Path({str(lock_path)!r}))\n"
+        "lock.acquire()\n"
+        "print('held', flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=REPO
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "held"
+    return child
+
+
+def test_lock_held_by_other_process_refused_then_free_after_sigkill(tmp_path: Path) -> None:
+    """A killed holder (SIGKILL: no cleanup at all) leaves no stale lock behind."""
+    lock_path = tmp_path / "vault.lock"
+    child = _hold_lock_in_child(lock_path)
+    try:
+        with pytest.raises(VaultLocked, match="bereits in einem anderen kim-Prozess"):
+            VaultLock(lock_path).acquire()
+    finally:
+        child.kill()  # SIGKILL on POSIX, TerminateProcess on Windows
+        child.wait(timeout=60)
+        assert child.stdout is not None
+        child.stdout.close()
+    lock = VaultLock(lock_path)
+    lock.acquire()
+    assert lock.held
+    lock.release()
+    assert not lock.held
+
+
+def test_lock_file_is_an_empty_regular_file_in_the_vault(tmp_path: Path) -> None:
+    lock = VaultLock(tmp_path / "vault.lock")
+    lock.acquire()
+    lock.release()
+    assert (tmp_path / "vault.lock").is_file()
+    assert (tmp_path / "vault.lock").stat().st_size == 0
