@@ -57,11 +57,12 @@ def test_zero_count_yields_nothing() -> None:
 
 
 def test_generation_is_lazy() -> None:
-    started = time.monotonic()
+    # CPU time of this process, not wall time: a busy machine does not make it fail.
+    started = time.process_time()
     caseload = generate_caseload(10**6, 1, TODAY)
     first = next(caseload)
     assert isinstance(first, DemoCase)
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
 
 
 def test_all_intakes_are_valid(cases: list[DemoCase]) -> None:
@@ -263,7 +264,7 @@ def test_passphrase_is_shown_text() -> None:
 
 
 def test_first_cases_are_cheap() -> None:
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: independent of the machine's other load
     for _ in itertools.islice(generate_caseload(10**6, 5, TODAY), 1000):
         pass
-    assert time.monotonic() - started < 10
+    assert time.process_time() - started < 10

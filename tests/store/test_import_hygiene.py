@@ -1,8 +1,11 @@
 """The layers stay apart: the store and service never pull in Textual, and the domain pulls in
-neither Textual nor SQLAlchemy nor cryptography. Checked in a fresh interpreter each time."""
+neither Textual nor SQLAlchemy nor cryptography. Checked in fresh interpreters: one for the store,
+one for the CLI, and one for all domain modules together (they share one forbidden set, so the
+probe imports them one after the other and names the first that pulls a forbidden package in)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import pkgutil
 import subprocess
@@ -19,32 +22,44 @@ DOMAIN_MODULES = sorted(
 )
 
 
-def _loaded_after(*modules: str) -> set[str]:
+@functools.cache
+def _loaded_stepwise(modules: tuple[str, ...]) -> tuple[frozenset[str], ...]:
+    """Import `modules` in order in one fresh interpreter; after each, the top-level packages
+    loaded so far (cumulative). Cached: each probe runs once per test process."""
     code = (
         "import importlib, json, sys\n"
+        "steps = []\n"
         f"for name in {list(modules)!r}:\n"
         "    importlib.import_module(name)\n"
-        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+        "    steps.append(sorted({m.split('.')[0] for m in sys.modules}))\n"
+        "print(json.dumps(steps))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    return set(json.loads(done.stdout))
+    return tuple(frozenset(step) for step in json.loads(done.stdout))
+
+
+def _loaded_after(*modules: str) -> set[str]:
+    return set(_loaded_stepwise(modules)[-1])
+
+
+STORE_MODULES = (
+    "kim_tui.store.workspace",
+    "kim_tui.store.vault",
+    "kim_tui.store.keyfile",
+    "kim_tui.store.migrate",
+)
 
 
 def test_the_probe_sees_what_it_should() -> None:
     """Control: importing the store does load SQLAlchemy, so an empty answer means something."""
-    assert {"sqlalchemy", "cryptography", "sqlcipher3"} <= _loaded_after("kim_tui.store.vault")
+    assert {"sqlalchemy", "cryptography", "sqlcipher3"} <= _loaded_after(*STORE_MODULES)
 
 
 def test_store_and_service_do_not_import_textual() -> None:
-    loaded = _loaded_after(
-        "kim_tui.store.workspace",
-        "kim_tui.store.vault",
-        "kim_tui.store.keyfile",
-        "kim_tui.store.migrate",
-    )
+    loaded = _loaded_after(*STORE_MODULES)
     assert "textual" not in loaded
     assert "rich" not in loaded
 
@@ -62,6 +77,11 @@ def test_domain_modules_exist() -> None:
 
 @pytest.mark.parametrize("module", DOMAIN_MODULES)
 def test_domain_module_is_pure(module: str) -> None:
-    loaded = _loaded_after(module)
+    steps = _loaded_stepwise(tuple(DOMAIN_MODULES))
+    index = DOMAIN_MODULES.index(module)
+    before = steps[index - 1] if index else frozenset()
+    # What this module added; a forbidden package an earlier module already pulled in fails
+    # that module's test instead.
+    added = steps[index] - before
     forbidden = {"textual", "sqlalchemy", "sqlmodel", "sqlcipher3", "cryptography", "alembic"}
-    assert not loaded & forbidden, f"{module} pulls in {sorted(loaded & forbidden)}"
+    assert not added & forbidden, f"{module} pulls in {sorted(added & forbidden)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -169,8 +170,6 @@ class Fork:
 
 def make_fork(tmp_path: Path, coordinator: CoordinatorStore, coach: Coach, outbox: Path) -> Fork:
     """Import branch A's bundles 1 and 2, then hold back branch B's 2 and 3 (see `Fork`)."""
-    import shutil
-
     from kim_tui.domain.model import ClosureDraft
     from kim_tui.sync.importer import HELD, IMPORTED, import_bundle
 
@@ -225,3 +224,69 @@ def outbox(tmp_path: Path) -> Path:
     out = tmp_path / "out"
     out.mkdir()
     return out
+
+
+@dataclass
+class ForkTemplate:
+    """A closed coordinator store and coach vault after `make_fork`, built once per session
+    (per xdist worker); every test works on its own copy (`Forked`)."""
+
+    directory: Path
+    fork: Fork
+    coach_facts: Coach
+
+
+@dataclass
+class Forked:
+    """One test's open copy of the fork template."""
+
+    coordinator: CoordinatorStore
+    coach: Coach
+    fork: Fork
+
+
+@pytest.fixture(scope="session")
+def fork_template(tmp_path_factory: pytest.TempPathFactory) -> ForkTemplate:
+    base = tmp_path_factory.mktemp("fork-template")
+    store, _rk = CoordinatorStore.create(
+        base / "coord", PASSPHRASE, name="Koordinierung", kdf_memory_kib=FAST_KDF_KIB
+    )
+    coach = make_coach(base / "coach", "Anna", store)
+    out = base / "out"
+    out.mkdir()
+    branches = base / "branches"
+    branches.mkdir()
+    try:
+        fork = make_fork(branches, store, coach, out)
+    finally:
+        coach.ws.close()
+        store.close()
+    return ForkTemplate(base, fork, coach)
+
+
+@pytest.fixture
+def forked(tmp_path: Path, fork_template: ForkTemplate) -> Iterator[Forked]:
+    """A copy of the fork template, opened: the store, the coach (branch A) and the bundles."""
+    copy = tmp_path / "forked"
+    shutil.copytree(fork_template.directory, copy)
+
+    def moved(path: Path) -> Path:
+        return copy / path.relative_to(fork_template.directory)
+
+    store = CoordinatorStore.open(copy / "coord", PASSPHRASE)
+    vault = Vault.open(copy / "coach", PASSPHRASE)
+    facts = fork_template.coach_facts
+    coach = Coach(
+        vault,
+        Workspace(vault, today=lambda: FIXED_TODAY),
+        secret_texts=set(facts.secret_texts),
+        sharing=dict(facts.sharing),
+        private=list(facts.private),
+        cases=dict(facts.cases),
+    )
+    template = fork_template.fork
+    fork = Fork(moved(template.a1), moved(template.a2), moved(template.b2), moved(template.b3))
+    yield Forked(store, coach, fork)
+    if coach.ws.is_open:
+        coach.ws.close()
+    store.close()

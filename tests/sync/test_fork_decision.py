@@ -13,7 +13,7 @@ from kim_tui.sync.coordinator_store import CoordinatorStore, ImportedBundle, Syn
 from kim_tui.sync.fork_decision import discard, held_bundles, release
 from kim_tui.sync.importer import ALREADY, HELD, IMPORTED, gaps, import_bundle
 from tests.conftest import PASSPHRASE
-from tests.sync.conftest import Coach, Fork, make_fork
+from tests.sync.conftest import Coach, Fork, Forked
 
 
 def _import(store: CoordinatorStore, *paths: Path) -> list[str]:
@@ -41,9 +41,20 @@ def _chain(store: CoordinatorStore) -> list[tuple[int, str]]:
         return [(b.seq, b.link) for b in rows]
 
 
+# Every test here starts from the same fork, built once per session and copied per test.
 @pytest.fixture
-def fork(tmp_path: Path, coordinator: CoordinatorStore, coach: Coach, outbox: Path) -> Fork:
-    return make_fork(tmp_path, coordinator, coach, outbox)
+def coordinator(forked: Forked) -> CoordinatorStore:
+    return forked.coordinator
+
+
+@pytest.fixture
+def coach(forked: Forked) -> Coach:
+    return forked.coach
+
+
+@pytest.fixture
+def fork(forked: Forked) -> Fork:
+    return forked.fork
 
 
 def test_held_bundles_are_listed_with_an_id_to_decide_by(

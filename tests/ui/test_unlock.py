@@ -76,15 +76,24 @@ async def test_wrong_passphrase_inline_error_vault_untouched(app, ui_vault: Path
 async def test_four_wrong_tries_disable_input_until_the_wait_is_over(  # type: ignore[no-untyped-def]
     app, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The unlock screen's clock moves 1 µs per reading until the test moves it: a slow machine
+    # cannot let the 2 s wait run out between two assertions.
+    now = [time.monotonic()]
+
+    def monotonic() -> float:
+        now[0] += 1e-6
+        return now[0]
+
+    monkeypatch.setattr(unlock_module, "time", SimpleNamespace(monotonic=monotonic))
     async with app.run_test() as pilot:
         for _ in range(3):
             await _wrong(pilot, app)
             assert not app.screen.query_one("#passphrase", Input).disabled
-        assert app.locked_until <= time.monotonic()
+        assert app.locked_until <= now[0]
         await _wrong(pilot, app)
         field = app.screen.query_one("#passphrase", Input)
         assert field.disabled
-        assert app.locked_until > time.monotonic() + 1
+        assert app.locked_until > now[0] + 1
         assert "Nächster Versuch in 2 s" in _error_text(app)
         # Enter while waiting does nothing.
         field.value = PASSPHRASE
@@ -92,8 +101,7 @@ async def test_four_wrong_tries_disable_input_until_the_wait_is_over(  # type: i
         await pilot.pause()
         assert not app.is_unlocked and app.failed_unlocks == 4
         # Time passes: the field comes back.
-        real = time.monotonic
-        monkeypatch.setattr(unlock_module, "time", SimpleNamespace(monotonic=lambda: real() + 10))
+        now[0] += 10
         app.screen._tick_delay()
         await pilot.pause()
         assert not field.disabled
