@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session, col, func, select
 
 from kim_tui.cli import main as kim_main
@@ -43,6 +44,10 @@ from kim_tui.store.vault import Vault
 from kim_tui.store.workspace import Workspace
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
 from tests.robustness.conftest import scaled
+
+pytestmark = pytest.mark.skipif(
+    sys.platform == "win32", reason="forks its writers and SIGKILLs them (POSIX only)"
+)
 
 WRITER = Path(__file__).with_name("crash_writer.py")
 KILLS = scaled(50)
@@ -326,7 +331,8 @@ def test_sigkill_at_random_moments_loses_nothing_committed(tmp_path: Path) -> No
                 time.sleep(rng.uniform(0.0, 0.05))
             else:
                 writers.wait_ready()
-                writers.wait_for_commits(rng.randint(MIN_COMMITS_PER_KILL, MIN_COMMITS_PER_KILL + 1))
+                commits = rng.randint(MIN_COMMITS_PER_KILL, MIN_COMMITS_PER_KILL + 1)
+                writers.wait_for_commits(commits)
                 time.sleep(rng.uniform(0.0, 0.02))  # somewhere inside the next write(s)
             lines = writers.kill()
 
