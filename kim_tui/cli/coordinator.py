@@ -92,34 +92,6 @@ def _rewrap_coordinator_key(
         lock.release()
 
 
-def cmd_coordinator_passwd(args: argparse.Namespace) -> int:
-    """Change the coordinator store's passphrase (rewraps the key, data untouched)."""
-    old = read_passphrase(args, prompt="Bisheriges Passwort: ")
-    new = read_passphrase(args, attr="new_passphrase_file", confirm=True, prompt="Neues Passwort: ")
-    _rewrap_coordinator_key(_coord_dir(args), lambda kf: kf.unlock(old), new)
-    print(
-        "Passwort geändert. Die Daten wurden nicht neu verschlüsselt; der alte "
-        "Wiederherstellungsschlüssel gilt weiter."
-    )
-    return EXIT_OK
-
-
-def cmd_coordinator_recover(args: argparse.Namespace) -> int:
-    """Set a new passphrase on the coordinator store with its recovery key."""
-    from kim_tui.store.errors import WrongPassphrase
-
-    recovery = read_recovery_key(args)
-    new = read_passphrase(args, attr="new_passphrase_file", confirm=True, prompt="Neues Passwort: ")
-    try:
-        _rewrap_coordinator_key(_coord_dir(args), lambda kf: kf.unlock_with_recovery(recovery), new)
-    except WrongPassphrase:
-        raise CliError(
-            "Wiederherstellungsschlüssel ist falsch. Die Ablage wurde nicht verändert."
-        ) from None
-    print("Neues Passwort gesetzt. Der Wiederherstellungsschlüssel gilt weiter.")
-    return EXIT_OK
-
-
 def cmd_coordinator_init(args: argparse.Namespace) -> int:
     """Create the coordinator's encrypted store and its key pairs; write coordinator.pub."""
     from kim_tui.sync.coordinator_store import PUB_FILE, CoordinatorStore
@@ -225,6 +197,41 @@ def cmd_coordinator_held(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_coordinator_passwd(args: argparse.Namespace) -> int:
+    """Change the coordinator store's passphrase (rewraps the key, data untouched)."""
+    old = read_passphrase(args, prompt="Bisheriges Passwort: ")
+    new = read_passphrase(args, attr="new_passphrase_file", confirm=True, prompt="Neues Passwort: ")
+    _rewrap_coordinator_key(_coord_dir(args), lambda kf: kf.unlock(old), new)
+    print(
+        "Passwort geändert. Die Daten wurden nicht neu verschlüsselt; der alte "
+        "Wiederherstellungsschlüssel gilt weiter."
+    )
+    return EXIT_OK
+
+
+def cmd_coordinator_recover(args: argparse.Namespace) -> int:
+    """Set a new passphrase on the coordinator store with its recovery key."""
+    from kim_tui.store.errors import WrongPassphrase
+
+    recovery = read_recovery_key(args)
+    new = read_passphrase(args, attr="new_passphrase_file", confirm=True, prompt="Neues Passwort: ")
+    try:
+        _rewrap_coordinator_key(_coord_dir(args), lambda kf: kf.unlock_with_recovery(recovery), new)
+    except WrongPassphrase:
+        raise CliError(
+            "Wiederherstellungsschlüssel ist falsch. Die Ablage wurde nicht verändert."
+        ) from None
+    print("Neues Passwort gesetzt. Der Wiederherstellungsschlüssel gilt weiter.")
+    return EXIT_OK
+
+
+def cmd_coordinator_ui(args: argparse.Namespace) -> int:
+    """Open the coordinator's screens (import with progress, report with chart)."""
+    from kim_tui.coordinator_app import run_coordinator_app
+
+    return run_coordinator_app(_coord_dir(args), language=getattr(args, "lang", None))
+
+
 def cmd_coordinator_report(args: argparse.Namespace) -> int:
     """Print the indicators per coach, organisation and in total, small cells masked."""
     from kim_tui.sync.report_cli import run_report
@@ -243,13 +250,6 @@ def cmd_coordinator_report(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     sys.stdout.write(text)
     return EXIT_OK
-
-
-def cmd_coordinator_ui(args: argparse.Namespace) -> int:
-    """Open the coordinator's screens (import with progress, report with chart)."""
-    from kim_tui.coordinator_app import run_coordinator_app
-
-    return run_coordinator_app(_coord_dir(args), language=getattr(args, "lang", None))
 
 
 def _in_coordinator_wording(func: Command) -> Command:
