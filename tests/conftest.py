@@ -23,6 +23,16 @@ def _no_user_config(
 
 
 @pytest.fixture
+def fast_default_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands that create key files (`kim init`, `kim coordinator init`, passphrase changes)
+    derive at the 8 MiB floor instead of the product default, through the default's own table.
+    Use with `pytestmark = pytest.mark.usefixtures("fast_default_kdf")`."""
+    from kim_tui.store import keyfile
+
+    monkeypatch.setitem(keyfile.DEFAULT_KDF, "memory_kib", FAST_KDF_KIB)
+
+
+@pytest.fixture
 def today() -> date:
     return FIXED_TODAY
 

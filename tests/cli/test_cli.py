@@ -7,7 +7,6 @@ recorded in the key file, so the whole module stays within a few slow unlocks.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import stat
@@ -17,46 +16,27 @@ from pathlib import Path
 import pytest
 
 from kim_tui.cli import main
-from kim_tui.domain.model import ClientDraft, FollowUpDraft, IntakeDraft
+from kim_tui.domain.model import FollowUpDraft
 from kim_tui.store import migrate
 from kim_tui.store.errors import WrongPassphrase
 from kim_tui.store.keyfile import DEFAULT_KDF
 from kim_tui.store.vault import Vault
 from kim_tui.store.workspace import Workspace
+from tests.builders import closed_vault, file_digests, intake_client, new_vault, run_kim, write_text
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
 
 RECOVERY_RE = re.compile(r"^[A-Z2-9]{4}(-[A-Z2-9]{4}){7}$")
 NEW_PASSPHRASE = "neues Passwort fuer den Tresor"
 
 
-def _write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def _digest(directory: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(directory.rglob("*"))
-        if p.is_file()
-    }
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 @pytest.fixture
 def fast_vault(vault_dir: Path) -> tuple[Path, str]:
     """A closed vault (8 MiB Argon2id) with two clients; (directory, recovery key)."""
-    vault, recovery = Vault.create(vault_dir, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
+    vault, recovery = new_vault(vault_dir)
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
     for family in ("Nowak", "Haddad"):
-        _cid, case_id = ws.intake(
-            IntakeDraft(ClientDraft("Test", family, date(1988, 3, 3)), date(2026, 11, 1))
+        _cid, case_id = intake_client(
+            ws, "Test", family, date(1988, 3, 3), first_contact_on=date(2026, 11, 1)
         )
         ws.add_follow_up(FollowUpDraft(case_id, date(2026, 12, 2), "Rückruf"))
     ws.close()
@@ -70,7 +50,7 @@ def test_init_writes_private_recovery_key_and_check_passes(
     tmp_path: Path, passphrase_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     d, rk = tmp_path / "tresor", tmp_path / "recovery.txt"
-    code, out, err = _run(
+    code, out, err = run_kim(
         capsys,
         "init",
         "--vault",
@@ -90,7 +70,7 @@ def test_init_writes_private_recovery_key_and_check_passes(
     key = json.loads((d / "vault.key").read_text())
     assert key["kdf"]["memory_kib"] == DEFAULT_KDF["memory_kib"]  # the real cost, not the test one
 
-    code, out, err = _run(
+    code, out, err = run_kim(
         capsys, "check", "--vault", str(d), "--passphrase-file", str(passphrase_file)
     )
     assert code == 0, err
@@ -110,8 +90,8 @@ def test_init_without_recovery_file_shows_the_key_once(
     import kim_tui.store.keyfile as keyfile
 
     monkeypatch.setitem(keyfile.DEFAULT_KDF, "memory_kib", FAST_KDF_KIB)
-    pw = _write(tmp_path / "pw", PASSPHRASE + "\n")
-    code, out, _err = _run(
+    pw = write_text(tmp_path / "pw", PASSPHRASE + "\n")
+    code, out, _err = run_kim(
         capsys, "init", "--vault", str(tmp_path / "t"), "--passphrase-file", str(pw)
     )
     assert code == 0
@@ -125,8 +105,8 @@ def test_init_without_recovery_file_shows_the_key_once(
 def test_init_refuses_to_overwrite_existing_recovery_key_file(
     tmp_path: Path, passphrase_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rk = _write(tmp_path / "recovery.txt", "ALTER-SCHL-USSE-L000\n")
-    code, _out, err = _run(
+    rk = write_text(tmp_path / "recovery.txt", "ALTER-SCHL-USSE-L000\n")
+    code, _out, err = run_kim(
         capsys,
         "init",
         "--vault",
@@ -144,9 +124,9 @@ def test_init_refuses_to_overwrite_existing_recovery_key_file(
 def test_init_with_existing_recovery_file_creates_no_vault(
     tmp_path: Path, passphrase_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rk = _write(tmp_path / "recovery.txt", "old\n")
+    rk = write_text(tmp_path / "recovery.txt", "old\n")
     d = tmp_path / "t"
-    _run(
+    run_kim(
         capsys,
         "init",
         "--vault",
@@ -164,14 +144,14 @@ def test_init_refuses_non_empty_dir(
 ) -> None:
     d = tmp_path / "belegt"
     d.mkdir()
-    _write(d / "brief.txt", "nicht löschen")
-    before = _digest(d)
-    code, _out, err = _run(
+    write_text(d / "brief.txt", "nicht löschen")
+    before = file_digests(d, recursive=True)
+    code, _out, err = run_kim(
         capsys, "init", "--vault", str(d), "--passphrase-file", str(passphrase_file)
     )
     assert code == 1
     assert "existiert bereits und ist nicht leer" in err
-    assert _digest(d) == before
+    assert file_digests(d, recursive=True) == before
     assert sorted(p.name for p in d.iterdir()) == ["brief.txt"]
 
 
@@ -179,17 +159,17 @@ def test_init_refuses_existing_vault(
     fast_vault: tuple[Path, str], passphrase_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     d, _rk = fast_vault
-    before = _digest(d)
-    code, _out, err = _run(
+    before = file_digests(d, recursive=True)
+    code, _out, err = run_kim(
         capsys, "init", "--vault", str(d), "--passphrase-file", str(passphrase_file)
     )
     assert code == 1 and "existiert bereits" in err
-    assert _digest(d) == before
+    assert file_digests(d, recursive=True) == before
 
 
 def test_init_refuses_short_passphrase(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pw = _write(tmp_path / "pw", "kurz\n")
-    code, _out, err = _run(
+    pw = write_text(tmp_path / "pw", "kurz\n")
+    code, _out, err = run_kim(
         capsys, "init", "--vault", str(tmp_path / "t"), "--passphrase-file", str(pw)
     )
     assert code == 1
@@ -204,7 +184,7 @@ def test_check_prints_counts(
     fast_vault: tuple[Path, str], passphrase_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     d, _rk = fast_vault
-    code, out, err = _run(
+    code, out, err = run_kim(
         capsys, "check", "--vault", str(d), "--passphrase-file", str(passphrase_file)
     )
     assert code == 0, err
@@ -218,13 +198,13 @@ def test_wrong_passphrase_file_is_clear_and_changes_nothing(
     fast_vault: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     d, _rk = fast_vault
-    before = _digest(d)
-    pw = _write(tmp_path / "wrong", "das ist nicht das Passwort\n")
-    code, out, err = _run(capsys, "check", "--vault", str(d), "--passphrase-file", str(pw))
+    before = file_digests(d, recursive=True)
+    pw = write_text(tmp_path / "wrong", "das ist nicht das Passwort\n")
+    code, out, err = run_kim(capsys, "check", "--vault", str(d), "--passphrase-file", str(pw))
     assert code == 1
     assert "Passwort ist falsch" in err and "nicht verändert" in err
     assert "Traceback" not in err and out == ""
-    assert _digest(d) == before
+    assert file_digests(d, recursive=True) == before
 
 
 @pytest.mark.parametrize(
@@ -240,24 +220,26 @@ def test_bad_passphrase_file_messages(
     message: str,
 ) -> None:
     d, _rk = fast_vault
-    before = _digest(d)
+    before = file_digests(d, recursive=True)
     pw = tmp_path / "pw"
     if isinstance(content, bytes):
         pw.write_bytes(content)
     elif content is not None:
         pw.write_text(content)
-    code, _out, err = _run(capsys, "check", "--vault", str(d), "--passphrase-file", str(pw))
+    code, _out, err = run_kim(capsys, "check", "--vault", str(d), "--passphrase-file", str(pw))
     assert code == 1
     assert f"Passwortdatei {pw}" in err and message in err
-    assert _digest(d) == before
+    assert file_digests(d, recursive=True) == before
 
 
 def test_passphrase_file_keeps_inner_spaces_and_drops_crlf(
     vault_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    Vault.create(vault_dir, "  spaces inside  ", kdf_memory_kib=FAST_KDF_KIB)[0].close()
-    pw = _write(tmp_path / "pw", "  spaces inside  \r\nsecond line ignored\n")
-    code, _out, err = _run(capsys, "check", "--vault", str(vault_dir), "--passphrase-file", str(pw))
+    closed_vault(vault_dir, "  spaces inside  ")
+    pw = write_text(tmp_path / "pw", "  spaces inside  \r\nsecond line ignored\n")
+    code, _out, err = run_kim(
+        capsys, "check", "--vault", str(vault_dir), "--passphrase-file", str(pw)
+    )
     assert code == 0, err
 
 
@@ -268,7 +250,7 @@ def test_no_passphrase_and_no_terminal_fails_fast(
 ) -> None:
     d, _rk = fast_vault
     monkeypatch.setattr("sys.stdin.isatty", lambda: False, raising=False)
-    code, _out, err = _run(capsys, "check", "--vault", str(d))
+    code, _out, err = run_kim(capsys, "check", "--vault", str(d))
     assert code == 1
     assert "--passphrase-file" in err
 
@@ -288,7 +270,7 @@ def test_passphrase_on_the_command_line_is_a_usage_error(
 def test_check_of_missing_vault(
     tmp_path: Path, passphrase_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _out, err = _run(
+    code, _out, err = run_kim(
         capsys, "check", "--vault", str(tmp_path / "nix"), "--passphrase-file", str(passphrase_file)
     )
     assert code == 1
@@ -306,8 +288,8 @@ def test_passwd_changes_passphrase(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     d, recovery = fast_vault
-    new = _write(tmp_path / "new", NEW_PASSPHRASE + "\n")
-    code, out, err = _run(
+    new = write_text(tmp_path / "new", NEW_PASSPHRASE + "\n")
+    code, out, err = run_kim(
         capsys,
         "passwd",
         "--vault",
@@ -319,11 +301,11 @@ def test_passwd_changes_passphrase(
     )
     assert code == 0, err
     assert "Passwort geändert" in out
-    code, _out, err = _run(
+    code, _out, err = run_kim(
         capsys, "check", "--vault", str(d), "--passphrase-file", str(passphrase_file)
     )
     assert code == 1 and "Passwort ist falsch" in err
-    code, out, _err = _run(capsys, "check", "--vault", str(d), "--passphrase-file", str(new))
+    code, out, _err = run_kim(capsys, "check", "--vault", str(d), "--passphrase-file", str(new))
     assert code == 0 and re.search(r"client\s+2\b", out)
     with Vault.open_with_recovery(d, recovery) as vault:
         assert vault.check().counts["client"] == 2
@@ -333,10 +315,10 @@ def test_passwd_with_wrong_old_passphrase_changes_nothing(
     fast_vault: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     d, _rk = fast_vault
-    before = _digest(d)
-    wrong = _write(tmp_path / "wrong", "falsches altes Passwort\n")
-    new = _write(tmp_path / "new", NEW_PASSPHRASE + "\n")
-    code, _out, err = _run(
+    before = file_digests(d, recursive=True)
+    wrong = write_text(tmp_path / "wrong", "falsches altes Passwort\n")
+    new = write_text(tmp_path / "new", NEW_PASSPHRASE + "\n")
+    code, _out, err = run_kim(
         capsys,
         "passwd",
         "--vault",
@@ -347,7 +329,7 @@ def test_passwd_with_wrong_old_passphrase_changes_nothing(
         str(new),
     )
     assert code == 1 and "Passwort ist falsch" in err
-    assert _digest(d) == before
+    assert file_digests(d, recursive=True) == before
 
 
 def test_recover_sets_a_new_passphrase(
@@ -358,9 +340,9 @@ def test_recover_sets_a_new_passphrase(
 ) -> None:
     d, recovery = fast_vault
     # Typed sloppily: lower case, no dashes.
-    rk = _write(tmp_path / "rk", recovery.lower().replace("-", "") + "\n")
-    new = _write(tmp_path / "new", NEW_PASSPHRASE + "\n")
-    code, out, err = _run(
+    rk = write_text(tmp_path / "rk", recovery.lower().replace("-", "") + "\n")
+    new = write_text(tmp_path / "new", NEW_PASSPHRASE + "\n")
+    code, out, err = run_kim(
         capsys,
         "recover",
         "--vault",
@@ -372,7 +354,7 @@ def test_recover_sets_a_new_passphrase(
     )
     assert code == 0, err
     assert "Neues Passwort gesetzt" in out
-    code, out, _err = _run(capsys, "check", "--vault", str(d), "--passphrase-file", str(new))
+    code, out, _err = run_kim(capsys, "check", "--vault", str(d), "--passphrase-file", str(new))
     assert code == 0 and re.search(r"client\s+2\b", out)
     with pytest.raises(WrongPassphrase):
         Vault.open(d, PASSPHRASE)
@@ -382,11 +364,11 @@ def test_recover_with_wrong_key_changes_nothing(
     fast_vault: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     d, recovery = fast_vault
-    before = _digest(d)
+    before = file_digests(d, recursive=True)
     wrong = ("B" if recovery[0] != "B" else "C") + recovery[1:]
-    rk = _write(tmp_path / "rk", wrong + "\n")
-    new = _write(tmp_path / "new", NEW_PASSPHRASE + "\n")
-    code, _out, err = _run(
+    rk = write_text(tmp_path / "rk", wrong + "\n")
+    new = write_text(tmp_path / "new", NEW_PASSPHRASE + "\n")
+    code, _out, err = run_kim(
         capsys,
         "recover",
         "--vault",
@@ -397,7 +379,7 @@ def test_recover_with_wrong_key_changes_nothing(
         str(new),
     )
     assert code == 1 and "Wiederherstellungsschlüssel ist falsch" in err
-    assert _digest(d) == before
+    assert file_digests(d, recursive=True) == before
 
 
 # -- backup and restore ---------------------------------------------------------------------------
@@ -413,7 +395,7 @@ def test_backup_and_restore(
     out_file = tmp_path / "sicherung.kim"
     # While the vault is open in this (another) kim process: backup takes no lock.
     with Vault.open(d, PASSPHRASE):
-        code, out, err = _run(
+        code, out, err = run_kim(
             capsys,
             "backup",
             "--vault",
@@ -429,7 +411,7 @@ def test_backup_and_restore(
 
     # A second backup to the same file is refused and the first one kept.
     first = out_file.read_bytes()
-    code, _out, err = _run(
+    code, _out, err = run_kim(
         capsys,
         "backup",
         "--vault",
@@ -443,10 +425,10 @@ def test_backup_and_restore(
     assert out_file.read_bytes() == first
 
     target = tmp_path / "zurueck"
-    code, out, err = _run(capsys, "restore", "--vault", str(target), str(out_file))
+    code, out, err = run_kim(capsys, "restore", "--vault", str(target), str(out_file))
     assert code == 0, err
     assert "wiederhergestellt" in out
-    code, out, err = _run(
+    code, out, err = run_kim(
         capsys, "check", "--vault", str(target), "--passphrase-file", str(passphrase_file)
     )
     assert code == 0, err
@@ -455,16 +437,16 @@ def test_backup_and_restore(
         assert vault.check().ok
 
     # Restoring over an existing vault is refused and changes nothing.
-    before = _digest(target)
-    code, _out, err = _run(capsys, "restore", "--vault", str(target), str(out_file))
+    before = file_digests(target, recursive=True)
+    code, _out, err = run_kim(capsys, "restore", "--vault", str(target), str(out_file))
     assert code == 1 and "existiert bereits" in err
-    assert _digest(target) == before
+    assert file_digests(target, recursive=True) == before
 
 
 def test_restore_needs_an_explicit_target(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _out, err = _run(capsys, "restore", str(tmp_path / "x.kim"))
+    code, _out, err = run_kim(capsys, "restore", str(tmp_path / "x.kim"))
     assert code == 1 and "--vault" in err
 
 
@@ -473,6 +455,6 @@ def test_restore_of_garbage_creates_nothing(
 ) -> None:
     bad = tmp_path / "kaputt.kim"
     bad.write_bytes(b"\x00garbage" * 100)
-    code, _out, err = _run(capsys, "restore", "--vault", str(tmp_path / "t"), str(bad))
+    code, _out, err = run_kim(capsys, "restore", "--vault", str(tmp_path / "t"), str(bad))
     assert code == 1 and "beschädigt" in err
     assert not (tmp_path / "t").exists()

@@ -9,7 +9,8 @@ import pytest
 from kim_tui.cli import main
 from kim_tui.store.vault import Vault
 from kim_tui.store.workspace import Workspace
-from tests.conftest import FAST_KDF_KIB, PASSPHRASE
+from tests.builders import closed_vault
+from tests.conftest import PASSPHRASE
 
 HEADER = "Nachname;Vorname;Geburtsdatum;Staatsangehörigkeit;Aufenthaltsstatus;Gültig bis"
 GOOD = [
@@ -17,13 +18,6 @@ GOOD = [
     "Yılmaz;Şükrü;1990-01-02;Türkei;Duldung;31.12.2027",
     "Al-Hassan;Amira;15.05.1995;Syrien;AE § 25 Abs. 2 GFK;30.06.2028",
 ]
-
-
-def _vault(tmp_path: Path) -> Path:
-    directory = tmp_path / "vault"
-    vault, _rk = Vault.create(directory, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
-    vault.close()
-    return directory
 
 
 def _clients(directory: Path) -> list[str]:
@@ -41,7 +35,7 @@ def _run(csv: Path, vault_dir: Path, passphrase_file: Path, *extra: str) -> int:
 def test_windows_1252_semicolon_file_imports_every_row(
     tmp_path: Path, passphrase_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    vault_dir = _vault(tmp_path)
+    vault_dir = closed_vault(tmp_path / "vault")
     csv = tmp_path / "liste.csv"
     # Windows-1252 cannot hold "ı" and "Ş": Excel writes such names as UTF-8 only, so this
     # file carries the German rows in cp1252 and the Turkish one in transliteration.
@@ -53,7 +47,7 @@ def test_windows_1252_semicolon_file_imports_every_row(
 
 
 def test_utf8_bom_file_keeps_turkish_letters(tmp_path: Path, passphrase_file: Path) -> None:
-    vault_dir = _vault(tmp_path)
+    vault_dir = closed_vault(tmp_path / "vault")
     csv = tmp_path / "liste.csv"
     csv.write_bytes("\ufeff".encode() + "\n".join([HEADER, *GOOD]).encode())
     assert _run(csv, vault_dir, passphrase_file) == 0
@@ -63,7 +57,7 @@ def test_utf8_bom_file_keeps_turkish_letters(tmp_path: Path, passphrase_file: Pa
 def test_a_file_with_mistakes_imports_nothing_and_names_each_line(
     tmp_path: Path, passphrase_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    vault_dir = _vault(tmp_path)
+    vault_dir = closed_vault(tmp_path / "vault")
     csv = tmp_path / "fehler.csv"
     rows = [HEADER, GOOD[0], "Weber;Anna;31.02.1990;;;", "Kaya;Emre;01.01.1985;;Fantasie;"]
     csv.write_bytes("\n".join(rows).encode())
@@ -78,7 +72,7 @@ def test_a_file_with_mistakes_imports_nothing_and_names_each_line(
 def test_importing_the_same_list_twice_is_stopped_by_the_duplicate_check(
     tmp_path: Path, passphrase_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    vault_dir = _vault(tmp_path)
+    vault_dir = closed_vault(tmp_path / "vault")
     csv = tmp_path / "liste.csv"
     csv.write_bytes("\n".join([HEADER, *GOOD]).encode())
     assert _run(csv, vault_dir, passphrase_file) == 0

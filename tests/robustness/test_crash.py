@@ -42,7 +42,8 @@ from kim_tui.store.models import (
 )
 from kim_tui.store.vault import Vault
 from kim_tui.store.workspace import Workspace
-from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
+from tests.builders import new_vault
+from tests.conftest import FIXED_TODAY, PASSPHRASE
 from tests.robustness.conftest import scaled
 
 pytestmark = pytest.mark.skipif(
@@ -208,7 +209,7 @@ class Writers:
         self.pid = 0
         self.expect("loaded")
 
-    def _line(self, timeout: float = 30.0) -> str:
+    def _line(self, timeout: float = 120.0) -> str:
         assert self.proc.stdout is not None
         fd = self.proc.stdout.fileno()
         deadline = time.monotonic() + timeout
@@ -232,7 +233,7 @@ class Writers:
         self.pid = int(self.expect("pid")[0])
         self.out = out
 
-    def wait_ready(self, timeout: float = 30.0) -> None:
+    def wait_ready(self, timeout: float = 120.0) -> None:
         deadline = time.monotonic() + timeout
         while not (self.out.exists() and self.out.read_bytes().startswith(b"ready\n")):
             assert self._alive(), f"writer died before it was ready: {self.errors()}"
@@ -292,7 +293,7 @@ class Writers:
 
 
 def _seed_vault(vault_dir: Path, model: Model) -> None:
-    vault, _rk = Vault.create(vault_dir, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
+    vault, _rk = new_vault(vault_dir)
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
     for i in range(3):
         token = f"seed{i}"

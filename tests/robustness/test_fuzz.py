@@ -47,12 +47,12 @@ from kim_tui.domain.model import (
 from kim_tui.domain.pseudonym import TABLES
 from kim_tui.domain.validation import validate_client, validate_intake, validate_residence
 from kim_tui.store.errors import ValidationError
-from kim_tui.store.vault import Vault
 from kim_tui.store.workspace import Workspace
 from kim_tui.sync import bundle_format as bf
 from kim_tui.sync import coach_state, identity
 from kim_tui.sync.coordinator_store import CoordinatorStore
 from kim_tui.sync.importer import IMPORTED, REJECTED, import_bundle
+from tests.builders import new_vault
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
 from tests.robustness.conftest import ALLOWED_BUNDLE_REASONS, fuzz_settings
 from tests.sync.conftest import make_coach
@@ -640,9 +640,7 @@ def test_format_and_parse_date_round_trip(day: date) -> None:
 
 @pytest.fixture(scope="module")
 def fuzz_workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
-    vault, _rk = Vault.create(
-        tmp_path_factory.mktemp("fuzz-ws") / "vault", PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB
-    )
+    vault, _rk = new_vault(tmp_path_factory.mktemp("fuzz-ws") / "vault")
     ws = Workspace(vault, today=lambda: TODAY)
     yield ws
     ws.close()

@@ -42,11 +42,11 @@ from kim_tui.domain.model import (
 )
 from kim_tui.store.demo_seed import seed_demo
 from kim_tui.store.session import VaultSession
-from kim_tui.store.vault import Vault
 from kim_tui.sync import bundle_format as bf
 from kim_tui.sync import coach_state
 from kim_tui.sync.coordinator_store import CoordinatorStore, SyncRecord
 from kim_tui.sync.importer import IMPORTED, import_bundle
+from tests.builders import canary_needles, needles_in, new_vault
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
 
 CANARIES = {
@@ -87,22 +87,15 @@ NEVER_TRAVELS = (
 for every client by design (encrypted). Free-text themes travel only as the code "other"."""
 
 
-def needles() -> list[tuple[str, bytes]]:
-    texts = set(CANARIES.values()) | set(DATE_CANARIES)
-    texts |= {CANARIES[k].lower() for k in ("given_name", "family_name", "other_names")}
-    texts |= {v[2:14] for v in CANARIES.values() if v.startswith("Qx")}
-    out = []
-    for text in sorted(texts):
-        for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
-            out.append((f"{text!r} ({encoding})", text.encode(encoding)))
-    return out
-
-
-NEEDLES = needles()
+NEEDLES = canary_needles(
+    [*CANARIES.values(), *DATE_CANARIES],
+    folded=[CANARIES[k] for k in ("given_name", "family_name", "other_names")],
+    marker="Qx",
+)
 
 
 def leaks_in(data: bytes) -> list[str]:
-    return [label for label, needle in NEEDLES if needle in data]
+    return needles_in(data, NEEDLES)
 
 
 def scan(root: Path) -> tuple[list[str], int]:
@@ -146,7 +139,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]
 def _session(root: Path, coordinator: CoordinatorStore) -> tuple[Path, str]:
     """The whole coach session; returns the bundle path and the canary client id."""
     vault_dir = root / "vault"
-    vault, _rk = Vault.create(vault_dir, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
+    vault, _rk = new_vault(vault_dir)
     vault.close()
     session = VaultSession(vault_dir, today=lambda: FIXED_TODAY)
     session.claim()

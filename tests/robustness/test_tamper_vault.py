@@ -31,7 +31,8 @@ from kim_tui.domain.model import ClientDraft, FollowUpDraft, IntakeDraft
 from kim_tui.store.errors import CorruptFile, VaultError
 from kim_tui.store.vault import Vault
 from kim_tui.store.workspace import Workspace
-from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
+from tests.builders import new_vault
+from tests.conftest import FIXED_TODAY, PASSPHRASE
 from tests.robustness.conftest import scaled
 
 PAGE = 4096  # SQLCipher 4 default page size
@@ -69,7 +70,7 @@ def _person(i: int, address: str) -> Person:
 def templates(tmp_path_factory: pytest.TempPathFactory) -> Templates:
     root = tmp_path_factory.mktemp("vault-tamper")
     current = root / "current"
-    vault, _rk = Vault.create(current, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
+    vault, _rk = new_vault(current)
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
     order, expected = [], {}
     for i in range(CLIENTS):
@@ -98,7 +99,7 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> Templates:
 
     # A vault killed while open: recent transactions live only in the WAL.
     wal_src = root / "wal-src"
-    vault, _rk = Vault.create(wal_src, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
+    vault, _rk = new_vault(wal_src)
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
     wal_order, wal_people = [], {}
 

@@ -3,7 +3,6 @@ overwrites anything."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import tarfile
@@ -12,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from kim_tui.domain.model import ClientDraft, FollowUpDraft, IntakeDraft
+from kim_tui.domain.model import FollowUpDraft
 from kim_tui.store.errors import CorruptFile, UnsupportedVersion, VaultExists, WrongPassphrase
 from kim_tui.store.vault import Vault, backup_open_vault, restore_backup
 from kim_tui.store.workspace import Workspace
+from tests.builders import file_digests, intake_client
 from tests.conftest import FIXED_TODAY, PASSPHRASE
 
 PEOPLE = [("Jovana", "Petrović", date(1985, 6, 1)), ("Ömer", "Şahin", date(2001, 9, 30))]
@@ -23,7 +23,7 @@ PEOPLE = [("Jovana", "Petrović", date(1985, 6, 1)), ("Ömer", "Şahin", date(20
 
 def _seed(ws: Workspace) -> None:
     for given, family, born in PEOPLE:
-        _cid, case_id = ws.intake(IntakeDraft(ClientDraft(given, family, born), date(2026, 10, 1)))
+        _cid, case_id = intake_client(ws, given, family, born, first_contact_on=date(2026, 10, 1))
         ws.add_follow_up(FollowUpDraft(case_id, date(2026, 12, 7), f"Rückruf {given}"))
 
 
@@ -32,14 +32,6 @@ def _state(vault: Vault) -> tuple[object, ...]:
     clients = tuple((c.display_name, c.birth_date, c.stage) for c in ws.caseload().items)
     follow_ups = tuple((f.client_name, f.reason, f.due_on) for f in ws.follow_ups().items)
     return clients, follow_ups, ws.revision()
-
-
-def _tree_digest(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_round_trip_opens_with_passphrase_and_recovery_key(
@@ -114,18 +106,18 @@ def test_restore_refuses_existing_non_empty_dir(backup_file: Path, tmp_path: Pat
     (target / "notes.txt").write_text("wichtig")
     (target / "sub").mkdir()
     (target / "sub" / "x").write_bytes(b"\x00\x01")
-    before = _tree_digest(target)
+    before = file_digests(target, recursive=True)
     with pytest.raises(VaultExists):
         restore_backup(backup_file, target)
-    assert _tree_digest(target) == before
+    assert file_digests(target, recursive=True) == before
     assert sorted(p.name for p in target.iterdir()) == ["notes.txt", "sub"]
 
 
 def test_restore_refuses_to_overwrite_an_existing_vault(backup_file: Path, vault_dir: Path) -> None:
-    before = _tree_digest(vault_dir)
+    before = file_digests(vault_dir, recursive=True)
     with pytest.raises(VaultExists):
         restore_backup(backup_file, vault_dir)
-    assert _tree_digest(vault_dir) == before
+    assert file_digests(vault_dir, recursive=True) == before
 
 
 def test_restore_into_empty_existing_dir_works(backup_file: Path, tmp_path: Path) -> None:

@@ -26,7 +26,8 @@ from kim_tui.domain.model import (
 )
 from kim_tui.store.vault import Vault, backup_open_vault
 from kim_tui.store.workspace import Workspace
-from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
+from tests.builders import canary_needles, needles_in, new_vault
+from tests.conftest import FIXED_TODAY, PASSPHRASE
 
 CANARIES = {
     "given_name": "Qzgivencanary",
@@ -58,26 +59,19 @@ DATE_CANARIES = ("1963-07-29", "29.07.1963", "2011-02-13", "13.02.2011")
 
 def _needles() -> list[tuple[str, bytes]]:
     """Every canary, as found in the file, in the encodings SQLite and Python could write."""
-    texts = set(CANARIES.values()) | set(DATE_CANARIES)
-    # The folded search/sort keys store names lower-cased.
-    texts |= {CANARIES[k].lower() for k in ("given_name", "family_name", "other_names")}
-    # A distinctive fragment too, in case a value were split or prefixed.
-    texts |= {v[2:14] for v in CANARIES.values() if v.startswith("Qz")}
-    needles = []
-    for t in sorted(texts):
-        for enc in ("utf-8", "utf-16-le", "utf-16-be"):
-            needles.append((f"{t!r} as {enc}", t.encode(enc)))
-    return needles
+    return canary_needles(
+        [*CANARIES.values(), *DATE_CANARIES],
+        # The folded search/sort keys store names lower-cased.
+        folded=[CANARIES[k] for k in ("given_name", "family_name", "other_names")],
+        marker="Qz",
+    )
 
 
 def _leaks(paths: list[Path]) -> list[str]:
-    found = []
-    for path in paths:
-        data = path.read_bytes()
-        for label, needle in _needles():
-            if needle in data:
-                found.append(f"{path.name}: {label}")
-    return found
+    needles = _needles()
+    return [
+        f"{path.name}: {hit}" for path in paths for hit in needles_in(path.read_bytes(), needles)
+    ]
 
 
 def _fill(ws: Workspace) -> tuple[str, str]:
@@ -178,7 +172,7 @@ def test_needles_do_find_plaintext(tmp_path: Path) -> None:
 
 
 def test_no_canary_on_disk_while_open_and_after_close(vault_dir: Path, tmp_path: Path) -> None:
-    vault, _rk = Vault.create(vault_dir, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
+    vault, _rk = new_vault(vault_dir)
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
     client_id, _case_id = _fill(ws)
 
@@ -235,7 +229,7 @@ def test_scan_would_catch_an_unencrypted_vault(
         cur.close()
 
     monkeypatch.setattr(engine, "_pragmas", no_key)
-    vault, _rk = Vault.create(vault_dir, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
+    vault, _rk = new_vault(vault_dir)
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
     _fill(ws)
     leaks_open = _leaks(_vault_files(vault_dir))

@@ -3,7 +3,6 @@ passphrase can change, files are private, and a damaged key file is named, never
 
 from __future__ import annotations
 
-import hashlib
 import json
 import stat
 from datetime import date
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kim_tui.domain.model import ClientDraft, FollowUpDraft, IntakeDraft
+from kim_tui.domain.model import FollowUpDraft
 from kim_tui.store.errors import (
     CorruptFile,
     UnsupportedVersion,
@@ -21,23 +20,16 @@ from kim_tui.store.errors import (
 )
 from kim_tui.store.vault import Vault
 from kim_tui.store.workspace import Workspace
+from tests.builders import file_digests, intake_client, new_vault
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
 
 NEW_PASSPHRASE = "ein ganz anderes Passwort 2026"
 
 
-def _digest(directory: Path) -> dict[str, str]:
-    return {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(directory.iterdir())
-        if p.is_file()
-    }
-
-
 def _seed(vault: Vault) -> str:
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
-    client_id, case_id = ws.intake(
-        IntakeDraft(ClientDraft("Amina", "Yilmaz", date(1990, 4, 2)), date(2026, 11, 2))
+    client_id, case_id = intake_client(
+        ws, "Amina", "Yilmaz", date(1990, 4, 2), first_contact_on=date(2026, 11, 2)
     )
     ws.add_follow_up(FollowUpDraft(case_id, date(2026, 12, 1), "Unterlagen mitbringen"))
     return client_id
@@ -54,7 +46,7 @@ def _assert_data(vault: Vault, client_id: str) -> None:
 @pytest.fixture
 def closed_vault(vault_dir: Path) -> tuple[Path, str, str]:
     """(directory, recovery key, client id) of a closed vault with one client."""
-    vault, recovery = Vault.create(vault_dir, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
+    vault, recovery = new_vault(vault_dir)
     client_id = _seed(vault)
     vault.close()
     return vault_dir, recovery, client_id
@@ -62,11 +54,11 @@ def closed_vault(vault_dir: Path) -> tuple[Path, str, str]:
 
 def test_wrong_passphrase_raises_and_changes_no_byte(closed_vault: tuple[Path, str, str]) -> None:
     directory, _rk, client_id = closed_vault
-    before = _digest(directory)
+    before = file_digests(directory)
     with pytest.raises(WrongPassphrase) as info:
         Vault.open(directory, "not the passphrase at all")
     assert "nicht verändert" in str(info.value)
-    assert _digest(directory) == before
+    assert file_digests(directory) == before
     # The failed attempt released the lock: the right passphrase works at once.
     with Vault.open(directory, PASSPHRASE) as vault:
         _assert_data(vault, client_id)
@@ -74,12 +66,12 @@ def test_wrong_passphrase_raises_and_changes_no_byte(closed_vault: tuple[Path, s
 
 def test_wrong_recovery_key_raises_and_changes_no_byte(closed_vault: tuple[Path, str, str]) -> None:
     directory, recovery, _cid = closed_vault
-    before = _digest(directory)
+    before = file_digests(directory)
     wrong = ("A" if recovery[0] != "A" else "B") + recovery[1:]
     with pytest.raises(WrongPassphrase) as info:
         Vault.open_with_recovery(directory, wrong)
     assert "Wiederherstellungsschlüssel" in str(info.value)
-    assert _digest(directory) == before
+    assert file_digests(directory) == before
 
 
 def test_recovery_key_restores_access_after_passphrase_loss(
@@ -228,24 +220,24 @@ def test_damaged_key_file_named_and_nothing_overwritten(
     key = directory / "vault.key"
     data, error = _corrupt_cases(key.read_bytes())[case]
     key.write_bytes(data)
-    before = _digest(directory)
+    before = file_digests(directory)
     with pytest.raises(error) as info:
         Vault.open(directory, PASSPHRASE)
     assert str(key) in str(info.value)
     with pytest.raises(error):
         Vault.open_with_recovery(directory, recovery)
-    assert _digest(directory) == before
+    assert file_digests(directory) == before
 
 
 def test_missing_database_is_corrupt_file(closed_vault: tuple[Path, str, str]) -> None:
     directory, _rk, _cid = closed_vault
     (directory / "vault.db").unlink()
-    before = _digest(directory)
+    before = file_digests(directory)
     with pytest.raises(CorruptFile) as info:
         Vault.open(directory, PASSPHRASE)
     assert "vault.db" in str(info.value)
     assert not (directory / "vault.db").exists(), "a missing database must not be recreated empty"
-    assert _digest(directory) == before
+    assert file_digests(directory) == before
 
 
 def test_missing_key_file_is_vault_not_found(tmp_path: Path) -> None:
@@ -258,20 +250,20 @@ def test_missing_key_file_is_vault_not_found(tmp_path: Path) -> None:
 def test_foreign_database_file_is_corrupt_file(closed_vault: tuple[Path, str, str]) -> None:
     directory, _rk, _cid = closed_vault
     (directory / "vault.db").write_bytes(b"SQLite format 3\x00" + b"\x00" * 4080)
-    before = _digest(directory)
+    before = file_digests(directory)
     with pytest.raises(CorruptFile):
         Vault.open(directory, PASSPHRASE)
-    assert _digest(directory) == before
+    assert file_digests(directory) == before
 
 
 def test_key_file_from_another_vault_does_not_open(
     closed_vault: tuple[Path, str, str], tmp_path: Path
 ) -> None:
     directory, _rk, _cid = closed_vault
-    other, _ = Vault.create(tmp_path / "other", PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
+    other, _ = new_vault(tmp_path / "other")
     other.close()
     (directory / "vault.key").write_bytes((tmp_path / "other" / "vault.key").read_bytes())
-    before = _digest(directory)
+    before = file_digests(directory)
     with pytest.raises(CorruptFile):
         Vault.open(directory, PASSPHRASE)
-    assert _digest(directory) == before
+    assert file_digests(directory) == before

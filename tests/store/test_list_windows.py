@@ -8,19 +8,18 @@ from datetime import date, timedelta
 
 from kim_tui.domain.model import (
     CaseStage,
-    ClientDraft,
     DueGroup,
     FollowUpDraft,
-    IntakeDraft,
 )
 from kim_tui.store.workspace import Workspace
+from tests.builders import intake_client
 
 
 def _fill(ws: Workspace, n: int) -> None:
     for i in range(n):
         family = "Haddad" if i % 3 == 0 else f"Nachname{i:02d}"
-        _client, case = ws.intake(
-            IntakeDraft(ClientDraft(f"Vorname{i:02d}", family, date(1990, 1, 1)), date(2026, 10, 1))
+        _client, case = intake_client(
+            ws, f"Vorname{i:02d}", family, date(1990, 1, 1), first_contact_on=date(2026, 10, 1)
         )
         ws.add_follow_up(FollowUpDraft(case, date(2026, 11, 2) + timedelta(days=7 * i), f"R{i}"))
 
@@ -62,8 +61,8 @@ def test_equal_due_dates_list_in_the_caseloads_name_order(workspace: Workspace) 
     due = date(2026, 12, 1)
     cases = {}
     for given, family in (("Viktor", "Weber"), ("Ayşe", "Çelik"), ("Anna", "Becker")):
-        client, case = workspace.intake(
-            IntakeDraft(ClientDraft(given, family, date(1990, 1, 1)), date(2026, 10, 1))
+        client, case = intake_client(
+            workspace, given, family, date(1990, 1, 1), first_contact_on=date(2026, 10, 1)
         )
         workspace.add_follow_up(FollowUpDraft(case, due, "Termin"))
         cases[family] = client

@@ -12,6 +12,7 @@ import pytest
 from kim_tui.store.errors import VaultLocked
 from kim_tui.store.lock import VaultLock
 from kim_tui.store.vault import Vault
+from tests.builders import closed_vault
 from tests.conftest import PASSPHRASE
 
 REPO = Path(__file__).resolve().parents[2]
@@ -63,7 +64,7 @@ def test_lock_refused_before_unlock_leaves_lock_with_holder(vault: Vault, vault_
 
 def test_lock_released_when_holder_dies(vault_dir: Path) -> None:
     """The OS drops the lock of a killed process: no stale lock file blocks the coach."""
-    Vault.create(vault_dir, PASSPHRASE, kdf_memory_kib=8192)[0].close()
+    closed_vault(vault_dir)
     code = (
         "import os, sys\n"
         "from kim_tui.store.vault import Vault\n"

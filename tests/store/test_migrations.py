@@ -3,7 +3,6 @@ today's kim: migrations run to head and every record is still there."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from datetime import date
@@ -20,6 +19,7 @@ from kim_tui.store import migrate
 from kim_tui.store.errors import UnsupportedVersion
 from kim_tui.store.vault import Vault
 from kim_tui.store.workspace import Workspace
+from tests.builders import file_digests, intake_client, new_vault
 from tests.conftest import FIXED_TODAY
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -30,20 +30,16 @@ def _fixture_passphrase() -> str:
     return (FIXTURES / "vault_v1.passphrase").read_text(encoding="utf-8").split("\n", 1)[0]
 
 
-def _digest(directory: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.iterdir())}
-
-
 @pytest.fixture
 def old_vault(tmp_path: Path) -> Path:
     """A private copy: the committed fixture is never opened in place."""
-    before = _digest(FIXTURE)
+    before = file_digests(FIXTURE)
     target = tmp_path / "vault_v1"
     shutil.copytree(FIXTURE, target)
     target.chmod(0o700)
     for p in target.iterdir():
         p.chmod(0o600)
-    assert _digest(FIXTURE) == before
+    assert file_digests(FIXTURE) == before
     return target
 
 
@@ -139,12 +135,12 @@ def test_migrations_and_models_declare_the_same_schema(old_vault: Path, vault: V
 def test_vault_from_a_newer_kim_is_refused(old_vault: Path) -> None:
     with Vault.open(old_vault, _fixture_passphrase()) as vault, vault.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
-    before = _digest(old_vault)
+    before = file_digests(old_vault)
     with pytest.raises(UnsupportedVersion) as info:
         Vault.open(old_vault, _fixture_passphrase())
     assert "9999_future" in str(info.value)
     assert "aktualisieren" in str(info.value)
-    after = _digest(old_vault)
+    after = file_digests(old_vault)
     assert after["vault.db"] == before["vault.db"]
     assert after["vault.key"] == before["vault.key"]
 
@@ -177,10 +173,9 @@ def test_refused_open_closes_everything(old_vault: Path) -> None:
 def _vault_failing_its_upgrade(tmp_path: Path) -> Path:
     """A vault whose version row says 0003 and whose follow-up table is gone: the 0004 step
     fails — a stand-in for any migration that fails on a real vault."""
-    from tests.conftest import FAST_KDF_KIB, PASSPHRASE
 
     directory = tmp_path / "vault"
-    vault, _rk = Vault.create(directory, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
+    vault, _rk = new_vault(directory)
     with vault.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '0003'"))
         conn.execute(text("DROP TABLE followup"))
@@ -206,15 +201,15 @@ def test_an_upgrade_cut_short_runs_again(tmp_path: Path, stamped: str) -> None:
     """The driver commits DDL as it goes: a process killed in the middle of an upgrade leaves
     later steps applied while the version row still names an older one. The next open runs
     those steps again without failing, and the vault ends at head."""
-    from tests.conftest import FAST_KDF_KIB, PASSPHRASE
+    from tests.conftest import PASSPHRASE
 
     directory = tmp_path / "vault"
-    vault, _rk = Vault.create(directory, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
+    vault, _rk = new_vault(directory)
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
-    from kim_tui.domain.model import ClientDraft, FollowUpDraft, IntakeDraft
+    from kim_tui.domain.model import FollowUpDraft
 
-    _client, case = ws.intake(
-        IntakeDraft(ClientDraft("Ayşe", "Çelik", date(1990, 1, 1)), FIXED_TODAY)
+    _client, case = intake_client(
+        ws, "Ayşe", "Çelik", date(1990, 1, 1), first_contact_on=FIXED_TODAY
     )
     ws.add_follow_up(FollowUpDraft(case, date(2026, 12, 1), "Termin"))
     with vault.engine.begin() as conn:

@@ -16,7 +16,8 @@ from kim_tui.domain.model import ClientDraft, FollowUpDraft, IntakeDraft
 from kim_tui.store.errors import CorruptFile, VaultError
 from kim_tui.store.vault import Vault
 from kim_tui.store.workspace import Workspace
-from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
+from tests.builders import new_vault
+from tests.conftest import FIXED_TODAY, PASSPHRASE
 
 PAGE = 4096  # SQLCipher 4 default page size
 CLIENTS = 40
@@ -33,7 +34,7 @@ class Template:
 def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
     """One closed, checkpointed vault with enough rows to span several pages."""
     directory = tmp_path_factory.mktemp("tamper") / "vault"
-    vault, _rk = Vault.create(directory, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
+    vault, _rk = new_vault(directory)
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
     clients = {}
     reasons = set()

@@ -30,6 +30,7 @@ from kim_tui.store.workspace import Workspace
 from kim_tui.sync import coach_state
 from kim_tui.sync.coordinator_store import CoordinatorStore
 from kim_tui.sync.exporter import ExportResult, export_bundle
+from tests.builders import new_vault
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -145,7 +146,7 @@ class Coach:
 
 
 def make_coach(directory: Path, name: str, coordinator: CoordinatorStore | None) -> Coach:
-    vault, _rk = Vault.create(directory, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
+    vault, _rk = new_vault(directory)
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
     with Session(vault.engine) as s:
         pub = coach_state.ensure_identity(s, name, f"Träger {name}")

@@ -11,7 +11,10 @@ import pytest
 
 from kim_tui.cli.common import CliError
 from kim_tui.cli.parser import build_parser
-from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
+from tests.builders import new_vault
+from tests.conftest import FIXED_TODAY, PASSPHRASE
+
+pytestmark = pytest.mark.usefixtures("fast_default_kdf")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,16 +34,8 @@ def run(argv: Sequence[str]) -> int:
         return 1
 
 
-@pytest.fixture(autouse=True)
-def _fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kim_tui.store import keyfile
-
-    monkeypatch.setitem(keyfile.DEFAULT_KDF, "memory_kib", FAST_KDF_KIB)
-
-
 def test_cli_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from kim_tui.domain.model import ClientDraft, ConsentDraft, ConsentPurpose, IntakeDraft
-    from kim_tui.store.vault import Vault
     from kim_tui.store.workspace import Workspace
 
     pw = tmp_path / "pw"
@@ -67,7 +62,7 @@ def test_cli_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     shown = capsys.readouterr().out
     assert "Fingerabdruck" in shown and (coord / "coordinator.pub").is_file()
 
-    vault, _ = Vault.create(vault_dir, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
+    vault, _ = new_vault(vault_dir)
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
     for i in range(7):
         consents = (ConsentDraft(ConsentPurpose.SHARE_COORDINATOR, FIXED_TODAY),) if i < 2 else ()

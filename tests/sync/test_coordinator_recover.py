@@ -5,51 +5,25 @@ another process change nothing."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
 
-from kim_tui.cli import main
 from kim_tui.sync.coordinator_service import CoordinatorService
 from kim_tui.sync.coordinator_store import KEY_FILE, PUB_FILE, CoordinatorStore
-from tests.conftest import FAST_KDF_KIB, PASSPHRASE
+from tests.builders import file_digests, run_kim, write_text
+from tests.conftest import PASSPHRASE
+
+pytestmark = pytest.mark.usefixtures("fast_default_kdf")
 
 NEW_PASSPHRASE = "neues Passwort der Koordinierung"
-
-
-@pytest.fixture(autouse=True)
-def _fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kim_tui.store import keyfile
-
-    monkeypatch.setitem(keyfile.DEFAULT_KDF, "memory_kib", FAST_KDF_KIB)
-
-
-def _write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def _digest(directory: Path) -> dict[str, str]:
-    return {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(directory.iterdir())
-        if p.is_file()
-    }
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
 def files(tmp_path: Path) -> dict[str, Path]:
     return {
-        "old": _write(tmp_path / "pw", PASSPHRASE + "\n"),
-        "new": _write(tmp_path / "pw-neu", NEW_PASSPHRASE + "\n"),
+        "old": write_text(tmp_path / "pw", PASSPHRASE + "\n"),
+        "new": write_text(tmp_path / "pw-neu", NEW_PASSPHRASE + "\n"),
     }
 
 
@@ -59,7 +33,7 @@ def coord(
 ) -> tuple[Path, Path]:
     """A coordinator store made by `kim coordinator init`; (directory, recovery key file)."""
     directory, rk = tmp_path / "coord", tmp_path / "recovery.txt"
-    code, _out, err = _run(
+    code, _out, err = run_kim(
         capsys,
         "coordinator",
         "init",
@@ -78,7 +52,7 @@ def coord(
 
 def _held(capsys: pytest.CaptureFixture[str], directory: Path, pw: Path) -> tuple[int, str]:
     """Open the store with a passphrase file the way a coordinator would (list held forks)."""
-    code, out, err = _run(
+    code, out, err = run_kim(
         capsys, "coordinator", "held", "--dir", str(directory), "--passphrase-file", str(pw)
     )
     return code, out + err
@@ -89,7 +63,7 @@ def test_recover_with_the_key_from_init_sets_a_new_passphrase(
 ) -> None:
     directory, rk = coord
     pub_before = (directory / PUB_FILE).read_bytes()
-    code, out, err = _run(
+    code, out, err = run_kim(
         capsys,
         "coordinator",
         "recover",
@@ -113,8 +87,8 @@ def test_recover_with_the_key_from_init_sets_a_new_passphrase(
     with CoordinatorStore.open(directory, NEW_PASSPHRASE) as store:
         assert store.public().to_json() == pub_before
     # The recovery key still works a second time, typed sloppily (lower case, no dashes).
-    sloppy = _write(rk.with_name("rk-sloppy"), rk.read_text().strip().lower().replace("-", ""))
-    code, _out, err = _run(
+    sloppy = write_text(rk.with_name("rk-sloppy"), rk.read_text().strip().lower().replace("-", ""))
+    code, _out, err = run_kim(
         capsys,
         "coordinator",
         "recover",
@@ -134,9 +108,9 @@ def test_recover_with_a_wrong_key_changes_nothing(
 ) -> None:
     directory, rk = coord
     right = rk.read_text().strip()
-    wrong = _write(rk.with_name("wrong"), ("B" if right[0] != "B" else "C") + right[1:] + "\n")
-    before = _digest(directory)
-    code, out, err = _run(
+    wrong = write_text(rk.with_name("wrong"), ("B" if right[0] != "B" else "C") + right[1:] + "\n")
+    before = file_digests(directory)
+    code, out, err = run_kim(
         capsys,
         "coordinator",
         "recover",
@@ -149,7 +123,7 @@ def test_recover_with_a_wrong_key_changes_nothing(
     )
     assert code == 1 and not out
     assert "Wiederherstellungsschlüssel ist falsch. Die Ablage wurde nicht verändert." in err
-    assert _digest(directory) == before
+    assert file_digests(directory) == before
     assert _held(capsys, directory, files["old"])[0] == 0
 
 
@@ -157,11 +131,11 @@ def test_recover_refuses_while_the_coordinator_ui_has_the_store_open(
     coord: tuple[Path, Path], files: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     directory, rk = coord
-    before = _digest(directory)
+    before = file_digests(directory)
     service = CoordinatorService(directory)  # what `kim coordinator ui` unlocks
     service.unlock(PASSPHRASE)
     try:
-        code, _out, err = _run(
+        code, _out, err = run_kim(
             capsys,
             "coordinator",
             "recover",
@@ -176,9 +150,9 @@ def test_recover_refuses_while_the_coordinator_ui_has_the_store_open(
         service.release()
     assert code == 1
     assert "ist bereits in einem anderen kim-Prozess geöffnet" in err
-    assert _digest(directory) == before
+    assert file_digests(directory) == before
     # Once the other process has closed it, the same command works.
-    code, _out, err = _run(
+    code, _out, err = run_kim(
         capsys,
         "coordinator",
         "recover",
@@ -196,9 +170,9 @@ def test_recover_refuses_a_too_short_new_passphrase(
     coord: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     directory, rk = coord
-    short = _write(rk.with_name("short"), "kurz\n")
-    before = _digest(directory)
-    code, _out, err = _run(
+    short = write_text(rk.with_name("short"), "kurz\n")
+    before = file_digests(directory)
+    code, _out, err = run_kim(
         capsys,
         "coordinator",
         "recover",
@@ -210,16 +184,16 @@ def test_recover_refuses_a_too_short_new_passphrase(
         str(short),
     )
     assert code == 1 and "Das Passwort muss mindestens" in err
-    assert _digest(directory) == before
+    assert file_digests(directory) == before
 
 
 def test_recover_on_a_folder_without_a_store_names_the_coordinator_command(
     tmp_path: Path, files: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rk = _write(tmp_path / "rk", "ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789\n")
+    rk = write_text(tmp_path / "rk", "ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789\n")
     empty = tmp_path / "leer"
     empty.mkdir()
-    code, _out, err = _run(
+    code, _out, err = run_kim(
         capsys,
         "coordinator",
         "recover",
@@ -241,9 +215,9 @@ def test_passwd_changes_the_passphrase_and_a_wrong_old_one_changes_nothing(
     coord: tuple[Path, Path], files: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     directory, rk = coord
-    before = _digest(directory)
-    wrong = _write(rk.with_name("falsch"), "nicht das richtige Passwort\n")
-    code, _out, err = _run(
+    before = file_digests(directory)
+    wrong = write_text(rk.with_name("falsch"), "nicht das richtige Passwort\n")
+    code, _out, err = run_kim(
         capsys,
         "coordinator",
         "passwd",
@@ -255,9 +229,9 @@ def test_passwd_changes_the_passphrase_and_a_wrong_old_one_changes_nothing(
         str(files["new"]),
     )
     assert code == 1 and "Passwort ist falsch. Die Ablage wurde nicht verändert." in err
-    assert _digest(directory) == before
+    assert file_digests(directory) == before
 
-    code, out, err = _run(
+    code, out, err = run_kim(
         capsys,
         "coordinator",
         "passwd",
@@ -273,6 +247,6 @@ def test_passwd_changes_the_passphrase_and_a_wrong_old_one_changes_nothing(
     assert _held(capsys, directory, files["new"])[0] == 0
     assert _held(capsys, directory, files["old"])[0] == 1
     # Only the key file changed: the data was not re-encrypted.
-    after = _digest(directory)
+    after = file_digests(directory)
     assert after[KEY_FILE] != before[KEY_FILE]
     assert after[PUB_FILE] == before[PUB_FILE]

@@ -1,0 +1,117 @@
+"""What the test packages build again and again, in one place: vaults at the cheap Argon2id
+floor, a client intake, the in-process `kim` runner, file digests and canary needles.
+
+Fixtures stay in the conftest files; these are plain functions, imported where needed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
+
+if TYPE_CHECKING:
+    from kim_tui.store.vault import Vault
+
+
+# Vaults ------------------------------------------------------------------------------------
+
+
+def new_vault(directory: Path, passphrase: str = PASSPHRASE) -> tuple[Vault, str]:
+    """A fresh, open vault at the 8 MiB Argon2id floor: (vault, recovery key)."""
+    from kim_tui.store.vault import Vault
+
+    return Vault.create(directory, passphrase, kdf_memory_kib=FAST_KDF_KIB)
+
+
+def closed_vault(directory: Path, passphrase: str = PASSPHRASE) -> Path:
+    """A fresh, empty vault, closed again (for commands that open it themselves)."""
+    vault, _recovery = new_vault(directory, passphrase)
+    vault.close()
+    return directory
+
+
+def intake_client(
+    ws: Any,
+    given: str,
+    family: str,
+    born: date,
+    *,
+    first_contact_on: date = FIXED_TODAY - timedelta(days=22),
+    **intake: Any,
+) -> tuple[str, str]:
+    """Take in one client through the workspace; (client id, case id). `intake` goes to
+    `IntakeDraft` (residence, consents, legal_domains, …)."""
+    from kim_tui.domain.model import ClientDraft, IntakeDraft
+
+    result: tuple[str, str] = ws.intake(
+        IntakeDraft(ClientDraft(given, family, born), first_contact_on, **intake)
+    )
+    return result
+
+
+# Files -------------------------------------------------------------------------------------
+
+
+def write_text(path: Path, text: str) -> Path:
+    """Write UTF-8 text and return the path (passphrase files, CSVs, keys)."""
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def file_digests(directory: Path, *, recursive: bool = False) -> dict[str, str]:
+    """SHA-256 of every file in `directory` (and below, with `recursive`), by relative path:
+    compare two of them to prove that nothing was written."""
+    paths = directory.rglob("*") if recursive else directory.iterdir()
+    return {
+        p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(paths)
+        if p.is_file()
+    }
+
+
+# The kim command ---------------------------------------------------------------------------
+
+
+def run_kim(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run `kim ARGV` in-process: (exit code, stdout, stderr) of this command only."""
+    from kim_tui.cli import main
+
+    capsys.readouterr()
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# Canaries ----------------------------------------------------------------------------------
+
+ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be")
+
+
+def canary_needles(
+    texts: Iterable[str], *, folded: Iterable[str] = (), marker: str = ""
+) -> list[tuple[str, bytes]]:
+    """(label, bytes) of every canary text as SQLite or Python could write it to a file: in
+    UTF-8 and UTF-16 (both byte orders), lower-cased for the `folded` ones (search and sort
+    keys), and a distinctive fragment of every text starting with `marker` (in case a value
+    were split or prefixed)."""
+    texts = set(texts)
+    all_texts = texts | {text.lower() for text in folded}
+    if marker:
+        all_texts |= {text[2:14] for text in texts if text.startswith(marker)}
+    return [
+        (f"{text!r} ({encoding})", text.encode(encoding))
+        for text in sorted(all_texts)
+        for encoding in ENCODINGS
+    ]
+
+
+def needles_in(data: bytes, needles: list[tuple[str, bytes]]) -> list[str]:
+    """The labels of the needles found in `data`."""
+    return [label for label, needle in needles if needle in data]
