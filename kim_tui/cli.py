@@ -193,7 +193,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from kim_tui.domain.demo import DEMO_PASSPHRASE
+    from kim_tui.demo import DEMO_PASSPHRASE
     from kim_tui.store.demo_seed import seed_demo
     from kim_tui.store.vault import Vault
     from kim_tui.store.workspace import Workspace
