@@ -1,5 +1,5 @@
 """The demo caseload stays byte-for-byte what it was before the generator was split into modules
-and its tables moved to data files.
+and its tables moved to ``kim_tui/demo/data/*.toml``.
 
 The fingerprints were recorded from ``kim_tui/domain/demo.py`` (one module, tables in code) and
 are a SHA-256 over the ``repr`` of every generated `DemoCase`. A refactoring of the generator
@@ -11,11 +11,16 @@ the commit message.
 from __future__ import annotations
 
 import hashlib
+import tomllib
 from datetime import date
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
 from kim_tui.demo import generate_caseload
+from kim_tui.demo.tables import tables
 
 TODAY = date(2026, 11, 24)  # the fixed day of the UI tests
 END_OF_FEBRUARY = date(2025, 2, 28)
@@ -38,3 +43,27 @@ def test_caseload_matches_the_recorded_fingerprint(today: date, seed: int, count
     for case in generate_caseload(count, seed, today):
         digest.update(repr(case).encode())
     assert digest.hexdigest() == FINGERPRINTS[(today, seed, count)]
+
+
+def test_tables_are_shared_and_read_only() -> None:
+    data = tables()
+    assert tables() is data
+    mappings = [value for value in vars(data).values() if not isinstance(value, (tuple, str))]
+    assert len(mappings) == 9
+    assert all(isinstance(value, MappingProxyType) for value in mappings)
+
+
+def test_every_data_file_is_read_and_installed() -> None:
+    """The data files are the six the loader reads, and pyproject ships them as package data."""
+    folder = resources.files("kim_tui.demo").joinpath("data")
+    files = sorted(entry.name for entry in folder.iterdir() if entry.name.endswith(".toml"))
+    assert files == [
+        "goals.toml",
+        "origins.toml",
+        "phrases.toml",
+        "places.toml",
+        "residence.toml",
+        "situations.toml",
+    ]
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text("utf-8"))
+    assert "demo/data/*.toml" in pyproject["tool"]["setuptools"]["package-data"]["kim_tui"]
