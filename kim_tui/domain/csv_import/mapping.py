@@ -1,128 +1,30 @@
-"""Bulk intake from a spreadsheet (``kim import-clients FILE.csv``): the pure part.
+"""Mapping the rows of an import file to intake drafts, with every problem of every row.
 
-Reads what German Excel really writes: ``;``, ``,`` or tab separated, UTF-8 with or without BOM
-or Windows-1252, CRLF or LF line endings, an optional ``sep=;`` first line, dates as TT.MM.JJJJ
-or ISO. Column headers are German, case-insensitive and may be written without umlauts
-("Staatsangehoerigkeit"). Every data row becomes an `IntakeDraft` (first contact = ``today``,
-access route ``self``, no consents); every problem of every row is collected as a `RowError`
-with its physical line number (header = line 1). Problems of the file as a whole (size,
-encoding, columns) raise `CsvFormatError`. Nothing here touches the vault: the caller imports
-only when `ImportResult.ok`.
+Every data row becomes an `IntakeDraft` (first contact = ``today``, access route ``self``, no
+consents): cells are looked up in the catalogs and ISO lists (German or English names, codes),
+dates read as TT.MM.JJJJ or ISO, the draft checked by `validate_intake`, and the same person
+twice in one file reported. Every problem is collected as a `RowError` with its physical line
+number (header = line 1); nothing here raises for a row.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from kim_tui.domain.catalogs import Catalog, catalog
+from kim_tui.domain.csv_import.columns import HEADER_OF
+from kim_tui.domain.csv_import.reading import read_table, shown
 from kim_tui.domain.dates import parse_date
 from kim_tui.domain.geo import find_country, find_language
 from kim_tui.domain.model import ClientDraft, IntakeDraft, ResidenceDraft
-from kim_tui.domain.text import fold, one_line
+from kim_tui.domain.text import fold
 from kim_tui.domain.validation import validate_intake
 
-__all__ = [
-    "COLUMNS",
-    "MAX_BYTES",
-    "MAX_ROWS",
-    "ColumnSpec",
-    "CsvFormatError",
-    "ImportResult",
-    "RowError",
-    "columns_markdown",
-    "delimiter_name",
-    "parse_clients_csv",
-    "template_csv",
-]
-
-MAX_BYTES = 20 * 1024 * 1024
-"""Largest file accepted (20 MB)."""
-MAX_ROWS = 50_000
-"""Most data rows accepted (empty rows not counted)."""
-
-_DELIMITERS = (";", ",", "\t")
-_DELIMITER_NAMES = {";": "Semikolon", ",": "Komma", "\t": "Tabulator"}
-_BOM = b"\xef\xbb\xbf"
-
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    """One accepted column of the import file."""
-
-    key: str
-    """Field name inside this module (and of `validate_intake` problems)."""
-    header: str
-    """The German column header as written in the template."""
-    required: bool
-    """Whether the column must be present (its value may still be optional, see description)."""
-    description: str
-    example: str
-
-
-COLUMNS: tuple[ColumnSpec, ...] = (
-    ColumnSpec("family_name", "Nachname", True, "Familienname, Pflichtangabe", "Al-Hassan"),
-    ColumnSpec("given_name", "Vorname", True, "Vorname(n), darf leer bleiben", "Amira"),
-    ColumnSpec(
-        "birth_date",
-        "Geburtsdatum",
-        True,
-        "Pflichtangabe, TT.MM.JJJJ oder JJJJ-MM-TT",
-        "03.07.1991",
-    ),
-    ColumnSpec(
-        "gender",
-        "Geschlecht",
-        False,
-        "w/weiblich, m/männlich, d/divers, x/keine Angabe",
-        "w",
-    ),
-    ColumnSpec(
-        "nationality",
-        "Staatsangehörigkeit",
-        False,
-        "Land auf Deutsch oder Englisch oder ISO-Code; auch „staatenlos“, „ungeklärt“",
-        "Syrien",
-    ),
-    ColumnSpec(
-        "languages",
-        "Sprachen",
-        False,
-        "Sprachen auf Deutsch oder Englisch oder ISO-639-Code, getrennt durch , ; oder /",
-        "Arabisch, Kurdisch",
-    ),
-    ColumnSpec("phone", "Telefon", False, "Telefonnummer", "0211 123456"),
-    ColumnSpec("address", "Adresse", False, "Anschrift", "Musterstr. 1, 40210 Düsseldorf"),
-    ColumnSpec(
-        "residence_status",
-        "Aufenthaltsstatus",
-        False,
-        "aktueller Status: Bezeichnung oder Code aus dem Katalog",
-        "Duldung",
-    ),
-    ColumnSpec(
-        "residence_valid_until",
-        "Gültig bis",
-        False,
-        "Ablaufdatum des Status (nur zusammen mit Aufenthaltsstatus), TT.MM.JJJJ",
-        "31.12.2026",
-    ),
-    ColumnSpec(
-        "target_groups",
-        "Zielgruppen",
-        False,
-        "Zielgruppen (Bezeichnung oder Code), getrennt durch , ; oder /",
-        "Nachholende Integration",
-    ),
-)
-
-_BY_FOLDED_HEADER: dict[str, ColumnSpec] = {fold(c.header): c for c in COLUMNS}
-_HEADER_OF: dict[str, str] = {c.key: c.header for c in COLUMNS}
+__all__ = ["ImportResult", "RowError", "parse_clients_csv"]
 
 # Common spellings of the gender values that are not codes or labels of the catalog.
 # Keys are folded with dots and spaces removed ("k. A." -> "ka").
@@ -157,127 +59,6 @@ class ImportResult:
         return not self.errors
 
 
-class CsvFormatError(ValueError):
-    """The file as a whole cannot be imported; the message is German and says why."""
-
-
-def _show(value: str) -> str:
-    """A cell value as it can appear in a message: one terminal-safe line, shortened."""
-    return one_line(value, 60)
-
-
-# --- decoding ---------------------------------------------------------------------------------
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    """Return (text, encoding); never guesses silently."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise CsvFormatError(
-            "Die Datei ist in UTF-16 gespeichert. Bitte in Excel als „CSV UTF-8 "
-            "(durch Trennzeichen getrennt)“ speichern."
-        )
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise CsvFormatError(
-            "Das ist eine Excel-Arbeitsmappe, keine CSV-Datei. Bitte in Excel über "
-            "„Speichern unter“ als „CSV UTF-8 (durch Trennzeichen getrennt)“ speichern."
-        )
-    if b"\x00" in data:
-        raise CsvFormatError(
-            "Die Datei enthält Nullbytes und ist keine Text-/CSV-Datei (oder UTF-16 ohne "
-            "Kennung). Bitte als „CSV UTF-8 (durch Trennzeichen getrennt)“ speichern."
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if data.startswith(_BOM):
-            raise CsvFormatError(
-                "Die Datei ist als UTF-8 gekennzeichnet, enthält aber ungültige Zeichen "
-                f"(Byte {exc.start + 1}). Bitte erneut als „CSV UTF-8“ speichern."
-            ) from None
-    else:
-        return text, ("utf-8-sig" if data.startswith(_BOM) else "utf-8")
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError as exc:
-        raise CsvFormatError(
-            "Die Zeichenkodierung der Datei ist weder UTF-8 noch Windows-1252 "
-            f"(unbekanntes Byte 0x{data[exc.start]:02X} an Position {exc.start + 1}). "
-            "Bitte als „CSV UTF-8 (durch Trennzeichen getrennt)“ speichern."
-        ) from None
-
-
-# --- header -----------------------------------------------------------------------------------
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_SEP_LINE = re.compile(r"\s*sep=(.)\s*", re.IGNORECASE | re.DOTALL)
-
-
-def _first_cells(line: str, delimiter: str) -> list[str]:
-    try:
-        return next(csv.reader([line], delimiter=delimiter), [])
-    except csv.Error:
-        return [line]
-
-
-def _detect_delimiter(header_line: str) -> str:
-    """The candidate that splits the header into the most known columns, then the most cells.
-
-    Parsing (not counting characters) keeps quoted commas inside a header cell intact; ties go
-    to ``;`` (what German Excel writes), then ``,``, then tab.
-    """
-    best = _DELIMITERS[0]
-    best_score = (-1, -1)
-    for delimiter in _DELIMITERS:
-        cells = _first_cells(header_line, delimiter)
-        known = sum(1 for cell in cells if fold(cell) in _BY_FOLDED_HEADER)
-        score = (known, len(cells))
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
-def _map_header(cells: list[str]) -> list[ColumnSpec | None]:
-    """The column of every header cell (None for an empty header cell), or CsvFormatError."""
-    mapped: list[ColumnSpec | None] = []
-    unknown: list[str] = []
-    seen: dict[str, str] = {}
-    duplicates: list[str] = []
-    for cell in cells:
-        name = cell.strip()
-        if not name:
-            mapped.append(None)
-            continue
-        spec = _BY_FOLDED_HEADER.get(fold(name))
-        if spec is None:
-            unknown.append(name)
-            mapped.append(None)
-            continue
-        if spec.key in seen:
-            duplicates.append(f"„{_show(seen[spec.key])}“ und „{_show(name)}“")
-        seen[spec.key] = name
-        mapped.append(spec)
-    problems: list[str] = []
-    if unknown:
-        names = ", ".join(f"„{_show(n)}“" for n in unknown)
-        problems.append(f"Unbekannte Spalte{'n' if len(unknown) > 1 else ''}: {names}.")
-    if duplicates:
-        problems.append(f"Doppelte Spalte: {'; '.join(duplicates)}.")
-    missing = [c.header for c in COLUMNS if c.required and c.key not in seen]
-    if missing:
-        names = ", ".join(f"„{m}“" for m in missing)
-        verb = "fehlen" if len(missing) > 1 else "fehlt"
-        problems.append(f"Pflichtspalte{'n' if len(missing) > 1 else ''} {verb}: {names}.")
-    if unknown and len(cells) == 1:
-        problems.append("Als Trennzeichen werden Semikolon, Komma und Tabulator erkannt.")
-    if problems:
-        accepted = ", ".join(c.header for c in COLUMNS)
-        raise CsvFormatError(
-            f"Kopfzeile: {' '.join(problems)} Erlaubte Spalten: {accepted} "
-            "(Nachname, Vorname und Geburtsdatum sind Pflicht)."
-        )
-    return mapped
-
-
 # --- cells ------------------------------------------------------------------------------------
 
 _TWO_DIGIT_YEAR = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2}", re.ASCII)
@@ -289,7 +70,7 @@ def _parse_day(value: str) -> date:
         return parse_date(value)
     except ValueError:
         hint = ", Jahr bitte vierstellig" if _TWO_DIGIT_YEAR.fullmatch(value) else ""
-        raise ValueError(f"'{_show(value)}' ist kein gültiges Datum (TT.MM.JJJJ{hint})") from None
+        raise ValueError(f"'{shown(value)}' ist kein gültiges Datum (TT.MM.JJJJ{hint})") from None
 
 
 def _split_lookup(value: str, find: Callable[[str], str | None]) -> tuple[list[str], list[str]]:
@@ -369,7 +150,7 @@ def _build_draft(row: _Row, today: date) -> IntakeDraft:
         problems["family_name"] = "Nachname fehlt"
     for key, name in (("family_name", family_name), ("given_name", given_name)):
         if _has_control(name):
-            problems[key] = f"{_HEADER_OF[key]} enthält Steuerzeichen oder einen Zeilenumbruch"
+            problems[key] = f"{HEADER_OF[key]} enthält Steuerzeichen oder einen Zeilenumbruch"
 
     birth_date: date | None = None
     raw_birth = cells.get("birth_date", "")
@@ -387,7 +168,7 @@ def _build_draft(row: _Row, today: date) -> IntakeDraft:
         code = _gender_code(raw_gender)
         if code is None:
             problems["gender"] = (
-                f"Geschlecht '{_show(raw_gender)}' ist unbekannt "
+                f"Geschlecht '{shown(raw_gender)}' ist unbekannt "
                 "(erlaubt: w, m, d, x oder weiblich, männlich, divers, keine Angabe)"
             )
         else:
@@ -399,7 +180,7 @@ def _build_draft(row: _Row, today: date) -> IntakeDraft:
         country = find_country(raw_nationality)
         if country is None:
             problems["nationality"] = (
-                f"Staatsangehörigkeit '{_show(raw_nationality)}' ist unbekannt "
+                f"Staatsangehörigkeit '{shown(raw_nationality)}' ist unbekannt "
                 "(Land auf Deutsch oder Englisch, ISO-Code, „staatenlos“ oder „ungeklärt“)"
             )
         else:
@@ -410,7 +191,7 @@ def _build_draft(row: _Row, today: date) -> IntakeDraft:
     if raw_languages:
         languages, unknown = _split_lookup(raw_languages, _language_code)
         if unknown:
-            names = ", ".join(f"'{_show(u)}'" for u in unknown)
+            names = ", ".join(f"'{shown(u)}'" for u in unknown)
             problems["languages"] = f"Sprache {names} ist unbekannt"
 
     target_groups: list[str] = []
@@ -419,7 +200,7 @@ def _build_draft(row: _Row, today: date) -> IntakeDraft:
         groups = catalog("target_groups")
         target_groups, unknown = _split_lookup(raw_groups, _catalog_code(groups))
         if unknown:
-            names = ", ".join(f"'{_show(u)}'" for u in unknown)
+            names = ", ".join(f"'{shown(u)}'" for u in unknown)
             problems["target_groups"] = (
                 f"Zielgruppe {names} ist unbekannt (erlaubt: {_listing(groups)})"
             )
@@ -441,7 +222,7 @@ def _build_draft(row: _Row, today: date) -> IntakeDraft:
         entry = catalog("residence_statuses").find(raw_status)
         if entry is None:
             problems["residence_status"] = (
-                f"Aufenthaltsstatus '{_show(raw_status)}' ist unbekannt "
+                f"Aufenthaltsstatus '{shown(raw_status)}' ist unbekannt "
                 "(Bezeichnung oder Code aus dem Katalog, z. B. Duldung, Gestattung, AE § 25b)"
             )
         else:
@@ -449,7 +230,7 @@ def _build_draft(row: _Row, today: date) -> IntakeDraft:
 
     for key in ("phone", "address"):
         if _has_control(cells.get(key, ""), allow_newline=key == "address"):
-            problems[key] = f"{_HEADER_OF[key]} enthält Steuerzeichen"
+            problems[key] = f"{HEADER_OF[key]} enthält Steuerzeichen"
 
     client = ClientDraft(
         given_name=given_name,
@@ -471,81 +252,27 @@ def _build_draft(row: _Row, today: date) -> IntakeDraft:
 
 
 def _validation_message(key: str, message: str) -> str:
-    header = _HEADER_OF.get(key)
+    header = HEADER_OF.get(key)
     message = message.rstrip(".")
     if header is None or fold(message).startswith(fold(header)):
         return message
     return f"{header}: {message}"
 
 
-# --- reading ----------------------------------------------------------------------------------
-
-
-def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """(first physical line, cells) of every record; csv.Error becomes CsvFormatError."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    while True:
-        start = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise CsvFormatError(
-                f"Zeile {start}: Die Datei lässt sich nicht als CSV lesen ({exc})."
-            ) from None
-        yield start, cells
-
-
 def parse_clients_csv(data: bytes, today: date) -> ImportResult:
-    """Read an import file and check every row; see the module docstring.
+    """Read an import file and check every row; see the package docstring.
 
     Raises CsvFormatError for problems of the whole file (too large, too many rows, unknown
     encoding, empty, unknown/missing/duplicate columns). Row problems never raise: they are
     all collected in `ImportResult.errors` (several per row are possible).
     """
-    if len(data) > MAX_BYTES:
-        raise CsvFormatError(
-            f"Die Datei ist zu groß ({len(data) / 1024 / 1024:.1f} MB, höchstens "
-            f"{MAX_BYTES // 1024 // 1024} MB). Bitte in mehrere Dateien aufteilen."
-        )
-    text, encoding = _decode(data)
-    lines = _LINE_BREAK.split(text)
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is None:
-        raise CsvFormatError("Die Datei ist leer (keine Kopfzeile).")
-
-    sep_line = _SEP_LINE.fullmatch(lines[first])
-    skip_lines = 0
-    if sep_line is not None:
-        delimiter = sep_line[1]
-        if delimiter not in _DELIMITERS:
-            raise CsvFormatError(
-                f"Zeile {first + 1}: Trennzeichen {delimiter!r} wird nicht unterstützt "
-                "(nur Semikolon, Komma oder Tabulator)."
-            )
-        skip_lines = first + 1
-    else:
-        delimiter = _detect_delimiter(lines[first])
-
-    header: list[ColumnSpec | None] | None = None
+    table = read_table(data)
+    header = table.header
     drafts: list[IntakeDraft] = []
     draft_lines: list[int] = []
     errors: list[RowError] = []
     seen_people: dict[tuple[str, str, date], int] = {}
-    row_count = 0
-    for line, cells in _records(text, delimiter):
-        if line <= skip_lines or all(not cell.strip() for cell in cells):
-            continue
-        if header is None:
-            header = _map_header(cells)
-            continue
-        row_count += 1
-        if row_count > MAX_ROWS:
-            raise CsvFormatError(
-                f"Die Datei hat mehr als {MAX_ROWS:_} Datenzeilen. ".replace("_", ".")
-                + "Bitte in mehrere Dateien aufteilen."
-            )
+    for line, cells in table.rows:
         if len(cells) != len(header):
             fields = "1 Feld" if len(cells) == 1 else f"{len(cells)} Felder"
             errors.append(RowError(line, f"Zeile {line}: {fields} statt {len(header)}"))
@@ -557,7 +284,7 @@ def parse_clients_csv(data: bytes, today: date) -> ImportResult:
                 row.cells[spec.key] = value
             elif value:
                 row.problems[f"column_{index}"] = (
-                    f"Wert '{_show(value)}' in Spalte {index}, die keine Überschrift hat"
+                    f"Wert '{shown(value)}' in Spalte {index}, die keine Überschrift hat"
                 )
         draft = _build_draft(row, today)
         for key, message in validate_intake(draft, today).items():
@@ -580,43 +307,10 @@ def parse_clients_csv(data: bytes, today: date) -> ImportResult:
             drafts.append(draft)
             draft_lines.append(line)
 
-    if header is None:
-        raise CsvFormatError("Die Datei ist leer (keine Kopfzeile).")
     return ImportResult(
         drafts=tuple(drafts),
         errors=tuple(errors),
-        encoding=encoding,
-        delimiter=delimiter,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
         draft_lines=tuple(draft_lines),
     )
-
-
-def delimiter_name(delimiter: str) -> str:
-    """German name of a separator for messages ("Semikolon")."""
-    return _DELIMITER_NAMES.get(delimiter, repr(delimiter))
-
-
-# --- template and documentation ----------------------------------------------------------------
-
-
-def template_csv() -> bytes:
-    """The header line of an import file: ``;``-separated, UTF-8 with BOM, CRLF."""
-    return (";".join(c.header for c in COLUMNS) + "\r\n").encode("utf-8-sig")
-
-
-def columns_markdown() -> str:
-    """A Markdown table of the accepted columns for the README."""
-
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|")
-
-    rows = [
-        "| Spalte | Pflicht | Bedeutung | Beispiel |",
-        "| --- | --- | --- | --- |",
-    ]
-    for c in COLUMNS:
-        required = "ja" if c.required else "nein"
-        rows.append(
-            f"| {cell(c.header)} | {required} | {cell(c.description)} | `{cell(c.example)}` |"
-        )
-    return "\n".join(rows) + "\n"
