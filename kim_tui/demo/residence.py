@@ -1,8 +1,9 @@
 """The residence title of a demo client and what follows from it for the intake.
 
 Statuses are drawn by nationality profile (``data/residence.toml``) and dated so that they are
-current on ``today``: a quarter end within eight weeks, so residence reminders show up. The
-target groups and legal domains of the intake follow from the status kind, age and household.
+current on ``today``; a quarter of the titles with an end date end within eight weeks, so
+residence reminders show up. The target groups and legal domains of the intake follow from
+the status kind, age and household.
 """
 
 from __future__ import annotations
