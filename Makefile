@@ -25,9 +25,10 @@ lint: $(STAMP)
 	$(BIN)/mypy kim_tui
 	$(BIN)/lint-imports
 
-# One pytest worker per core (pytest-xdist); worksteal keeps both busy to the end.
+# One pytest worker per core (pytest-xdist). loadfile keeps a test file on one worker, so a
+# module-scoped fixture (tamper templates, fuzz worlds, snapshot stores) is built once.
 test: lint
-	$(BIN)/pytest -n auto --dist worksteal
+	$(BIN)/pytest -n auto --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
