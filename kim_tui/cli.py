@@ -194,9 +194,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from kim_tui.domain.demo import DEMO_PASSPHRASE
-    from kim_tui.store.demo_seed import seed_demo
+    from kim_tui.service.demo_seed import seed_demo
+    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
-    from kim_tui.store.workspace import Workspace
 
     if args.clients < 0:
         raise CliError("--clients muss 0 oder größer sein.")
@@ -269,8 +269,8 @@ def cmd_import_clients(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     from kim_tui.domain.dates import format_date
+    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
-    from kim_tui.store.workspace import Workspace
 
     passphrase = _passphrase(args)
     with Vault.open(_vault_dir(args), passphrase) as vault:

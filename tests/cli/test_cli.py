@@ -18,11 +18,11 @@ import pytest
 
 from kim_tui.cli import main
 from kim_tui.domain.model import ClientDraft, FollowUpDraft, IntakeDraft
+from kim_tui.service.workspace import Workspace
 from kim_tui.store import migrate
 from kim_tui.store.errors import WrongPassphrase
 from kim_tui.store.keyfile import DEFAULT_KDF
 from kim_tui.store.vault import Vault
-from kim_tui.store.workspace import Workspace
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
 
 RECOVERY_RE = re.compile(r"^[A-Z2-9]{4}(-[A-Z2-9]{4}){7}$")

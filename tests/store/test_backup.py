@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from kim_tui.domain.model import ClientDraft, FollowUpDraft, IntakeDraft
+from kim_tui.service.workspace import Workspace
 from kim_tui.store.errors import CorruptFile, UnsupportedVersion, VaultExists, WrongPassphrase
 from kim_tui.store.vault import Vault, backup_open_vault, restore_backup
-from kim_tui.store.workspace import Workspace
 from tests.conftest import FIXED_TODAY, PASSPHRASE
 
 PEOPLE = [("Jovana", "Petrović", date(1985, 6, 1)), ("Ömer", "Şahin", date(2001, 9, 30))]

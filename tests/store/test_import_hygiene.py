@@ -40,7 +40,11 @@ def test_the_probe_sees_what_it_should() -> None:
 
 def test_store_and_service_do_not_import_textual() -> None:
     loaded = _loaded_after(
-        "kim_tui.store.workspace",
+        "kim_tui.service.workspace",
+        "kim_tui.service.session",
+        "kim_tui.service.demo_seed",
+        "kim_tui.store.unit_of_work",
+        "kim_tui.sync.exporter",
         "kim_tui.store.vault",
         "kim_tui.store.keyfile",
         "kim_tui.store.migrate",

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kim_tui.domain.model import ClientDraft, FollowUpDraft, IntakeDraft
+from kim_tui.service.workspace import Workspace
 from kim_tui.store.errors import (
     CorruptFile,
     UnsupportedVersion,
@@ -20,7 +21,6 @@ from kim_tui.store.errors import (
     WrongPassphrase,
 )
 from kim_tui.store.vault import Vault
-from kim_tui.store.workspace import Workspace
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
 
 NEW_PASSPHRASE = "ein ganz anderes Passwort 2026"

@@ -16,10 +16,10 @@ from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from kim_tui.domain.model import FollowUpSource
+from kim_tui.service.workspace import Workspace
 from kim_tui.store import migrate
 from kim_tui.store.errors import UnsupportedVersion
 from kim_tui.store.vault import Vault
-from kim_tui.store.workspace import Workspace
 from tests.conftest import FIXED_TODAY
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -59,8 +59,8 @@ def _fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_cli_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from kim_tui.domain.model import ClientDraft, ConsentDraft, ConsentPurpose, IntakeDraft
+    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
-    from kim_tui.store.workspace import Workspace
 
     pw = tmp_path / "pw"
     pw.write_text(PASSPHRASE + "\n")

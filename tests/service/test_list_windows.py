@@ -13,7 +13,7 @@ from kim_tui.domain.model import (
     FollowUpDraft,
     IntakeDraft,
 )
-from kim_tui.store.workspace import Workspace
+from kim_tui.service.workspace import Workspace
 
 
 def _fill(ws: Workspace, n: int) -> None:
