@@ -4,38 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from kim_tui import cli
-from kim_tui.sync.cli_commands import register_sync_commands
+from kim_tui.cli.common import CliError
+from kim_tui.cli.parser import build_parser
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
 
 
 def _parser() -> argparse.ArgumentParser:
-    """kim's parser with the sync commands, registered the way build_parser does."""
-    parser = cli.build_parser()
-    names = set()
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            sub = action
-            names = set(action.choices)
-    if "export" in names:
-        return parser
-
-    def command(
-        name: str, func: Callable[[argparse.Namespace], int], help_text: str, *, vault: bool = True
-    ) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        if vault:
-            p.add_argument("--vault", metavar="DIR", default=argparse.SUPPRESS)
-        p.set_defaults(func=func)
-        return p
-
-    register_sync_commands(sub, command)
-    return parser
+    """kim's parser, sync commands included."""
+    return build_parser()
 
 
 def run(argv: Sequence[str]) -> int:
@@ -45,7 +26,7 @@ def run(argv: Sequence[str]) -> int:
     try:
         result: int = args.func(args)
         return result
-    except (cli.CliError, VaultError) as exc:
+    except (CliError, VaultError) as exc:
         print(f"kim: {exc}")
         return 1
 
@@ -125,6 +106,13 @@ def test_cli_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     files = sorted(out.glob("*.kimb"))
     assert [f.name[-19:] for f in files] == ["-2026-W48-0001.kimb", "-2026-W49-0002.kimb"]
     capsys.readouterr()
+    # identity and connect are audited writes without a revision; each export is audited once.
+    with Vault.open(vault_dir, PASSPHRASE) as reopened:
+        ws = Workspace(reopened, today=lambda: FIXED_TODAY)
+        actions = [e.action for e in ws.audit_log()]
+        assert ws.revision() == 7
+    assert actions.count("sync.identity") == 1 and actions.count("sync.connect") == 1
+    assert actions.count("bundle.export") == 2
 
     cdir = ["--dir", str(coord), "--passphrase-file", str(pw)]
     assert run(["coordinator", "import", *cdir, str(files[1])]) == 1  # unknown coach
