@@ -1,4 +1,4 @@
-"""Fill a vault with the synthetic caseload of `domain.demo`, through the service object."""
+"""Fill a vault with the synthetic caseload of `kim_tui.demo`, through the service object."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from itertools import islice
 
-from kim_tui.domain.demo import generate_caseload
+from kim_tui.demo import generate_caseload
 from kim_tui.domain.model import FollowUpDraft
 from kim_tui.service.workspace import Workspace
 
