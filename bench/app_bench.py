@@ -88,7 +88,7 @@ async def _child_unlock(vault: Path) -> dict[str, Any]:
     from textual.widgets import Input
 
     from bench.floors import capture_columns, capture_rows
-    from kim_tui.store.session import VaultSession
+    from kim_tui.service.session import VaultSession
     from kim_tui.widgets.windowed_table import WindowedTable
 
     opened: list[float] = []

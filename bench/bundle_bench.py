@@ -90,8 +90,8 @@ class ExportBench:
     """A working copy of one seeded vault, connected and with its history already sent."""
 
     def __init__(self, vault_dir: Path, coordinator: Any, out: Path) -> None:
+        from kim_tui.service.workspace import Workspace
         from kim_tui.store.vault import Vault
-        from kim_tui.store.workspace import Workspace
         from kim_tui.sync.exporter import export_bundle
 
         self.vault = Vault.open(vault_dir, PASSPHRASE)
@@ -222,10 +222,10 @@ def bundle_set(coaches: int, weeks: int, log: Callable[[str], None]) -> Path:
     A new schema head copies the set of the older head as it is: the coordinator store is no
     Alembic vault (`CoordinatorStore.open` checks and prepares its own schema at every use) and
     the bundles carry no vault schema revision, so an index migration does not change them."""
+    from kim_tui.service.demo_seed import seed_demo
+    from kim_tui.service.workspace import Workspace
     from kim_tui.store import migrate
-    from kim_tui.store.demo_seed import seed_demo
     from kim_tui.store.vault import Vault
-    from kim_tui.store.workspace import Workspace
     from kim_tui.sync.exporter import export_bundle
 
     key = f"bundles-c{coaches}-w{weeks}-{migrate.head_revision()}-d{BUNDLE_DATA_VERSION}"

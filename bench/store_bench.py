@@ -61,7 +61,7 @@ def _write_some(ws: Any, cases: list[Any]) -> list[str]:
 
 
 def _one(kind: str, cases: list[Any], batch: int) -> tuple[float, float]:
-    from kim_tui.store.workspace import Workspace
+    from kim_tui.service.workspace import Workspace
 
     tmp = Path(tempfile.mkdtemp(prefix=f"kim-bench-{kind}-"))
     try:

@@ -81,8 +81,8 @@ def adopt(source: Path, target: Path, prepare: Any = None) -> None:
 def _upgrade(directory: Path) -> None:
     """Open once with the normal API, which runs the Alembic upgrade at unlock; then what a
     freshly seeded vault gets at the end of `seed_demo` (statistics for any new index)."""
+    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
-    from kim_tui.store.workspace import Workspace
 
     ws = Workspace(Vault.open(directory, PASSPHRASE), today=lambda: BENCH_TODAY)
     ws.update_statistics()
@@ -106,9 +106,9 @@ def _upgraded(size: int, seed: int, target: Path, log: Any) -> bool:
 def seeded_vault(size: int, *, seed: int = SEED, log: Any = None) -> Path:
     """The cached vault directory for `size` demo clients (upgraded from an older schema's
     entry or seeded now if missing)."""
-    from kim_tui.store.demo_seed import seed_demo
+    from kim_tui.service.demo_seed import seed_demo
+    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
-    from kim_tui.store.workspace import Workspace
 
     target = cache_root() / _key(size, seed)
     if (target / "vault.db").is_file() or _upgraded(size, seed, target, log):
@@ -144,8 +144,8 @@ def _first_session(directory: Path) -> None:
     """Open the cached vault once, list and search, close: a vault that has been used, so
     whatever kim does on opening and closing (e.g. `PRAGMA optimize`, which gives the query
     planner its statistics) has happened, as it has for any coach after the first day."""
+    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
-    from kim_tui.store.workspace import Workspace
 
     marker = directory.with_name(directory.name + ".used")
     if marker.exists():

@@ -25,9 +25,9 @@ from kim_tui.i18n import set_language, tr
 if TYPE_CHECKING:
     from kim_tui.domain.model import IntakeDraft
     from kim_tui.screens.unlock import UnlockWording
+    from kim_tui.service.session import VaultSession
+    from kim_tui.service.workspace import Workspace
     from kim_tui.store.lock import VaultLock
-    from kim_tui.store.session import VaultSession
-    from kim_tui.store.workspace import Workspace
 
 APP_ACTIONS: tuple[UiAction, ...] = (
     UiAction(
@@ -154,7 +154,7 @@ class KimApp(App[int]):
     @property
     def session(self) -> VaultSession:
         if self._session is None:
-            from kim_tui.store.session import VaultSession
+            from kim_tui.service.session import VaultSession
 
             self._session = VaultSession(self.vault_dir, today=self.today, lock=self.claimed_lock)
         return self._session
@@ -197,8 +197,8 @@ class KimApp(App[int]):
         # screens, and load catalogs and this year's holidays, so unlocking only opens the vault.
         import kim_tui.screens.client_file  # noqa: F401
         import kim_tui.screens.follow_ups  # noqa: F401
-        import kim_tui.store.session  # noqa: F401
-        import kim_tui.store.workspace  # noqa: F401
+        import kim_tui.service.session  # noqa: F401
+        import kim_tui.service.workspace  # noqa: F401
         from kim_tui.domain.catalogs import CATALOG_NAMES, catalog
         from kim_tui.domain.scheduling import WorkingDays
         from kim_tui.store import migrate

@@ -70,7 +70,7 @@ def recovery_key(created_vault) -> str:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def workspace(vault):  # type: ignore[no-untyped-def]
-    from kim_tui.store.workspace import Workspace
+    from kim_tui.service.workspace import Workspace
 
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
     yield ws

@@ -55,8 +55,8 @@ def cmd_import_clients(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     from kim_tui.domain.dates import format_date
+    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
-    from kim_tui.store.workspace import Workspace
 
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase) as vault:

@@ -24,19 +24,16 @@ from kim_tui.cli.common import (
 
 
 def cmd_identity(args: argparse.Namespace) -> int:
-    """Create (once) the coach's signing identity and write coach.pub."""
-    from sqlmodel import Session
-
+    """Create (once) the coach's signing identity and write coach.pub (an audited write)."""
+    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
-    from kim_tui.sync import coach_state
     from kim_tui.sync.identity import display_fingerprint, write_public_file
 
     passphrase = read_passphrase(args)
     out = Path(args.out).expanduser()
     try:
-        with Vault.open(vault_dir(args), passphrase) as vault, Session(vault.engine) as s:
-            pub = coach_state.ensure_identity(s, args.name, args.organisation)
-            s.commit()
+        with Vault.open(vault_dir(args), passphrase) as vault:
+            pub = Workspace(vault).create_identity(args.name, args.organisation)
         write_public_file(out, pub.to_json())
     except sync_errors() as exc:
         raise CliError(str(exc)) from None
@@ -55,11 +52,10 @@ def cmd_identity(args: argparse.Namespace) -> int:
 
 
 def cmd_connect(args: argparse.Namespace) -> int:
-    """Store the coordinator's public key in the vault after showing its fingerprint."""
-    from sqlmodel import Session
-
+    """Store the coordinator's public key in the vault after showing its fingerprint (an
+    audited write)."""
+    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
-    from kim_tui.sync import coach_state
     from kim_tui.sync.identity import (
         CoordinatorPublic,
         display_fingerprint,
@@ -84,9 +80,8 @@ def cmd_connect(args: argparse.Namespace) -> int:
         print("Nichts gespeichert.")
         return EXIT_ERROR
     passphrase = read_passphrase(args)
-    with Vault.open(vault_dir(args), passphrase) as vault, Session(vault.engine) as s:
-        coach_state.connect(s, pub)
-        s.commit()
+    with Vault.open(vault_dir(args), passphrase) as vault:
+        Workspace(vault).connect_coordinator(pub)
     print("Koordinierung gespeichert; `kim export` verschlüsselt ab jetzt an diesen Schlüssel.")
     return EXIT_OK
 

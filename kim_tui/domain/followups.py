@@ -11,12 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import DueGroup, FollowUpSource
 from kim_tui.domain.scheduling import WorkingDays, effective_due, residence_reminder_date
 
-OPEN_REFERRAL_STATUSES = frozenset({"open", "accepted"})
-"""Referral statuses for which feedback is still expected."""
+OPEN_REFERRAL_STATUSES = frozenset(
+    entry.code for entry in catalog("referral_statuses") if entry.extra.get("open") == "yes"
+)
+"""Referral statuses for which feedback is still expected (``open = "yes"`` in the catalog)."""
 
 
 def _sunday_of(today: date) -> date:

@@ -1,6 +1,6 @@
 """Plain, frozen objects that cross layers.
 
-Screens receive these from the service (`kim_tui.store.workspace.Workspace`) and hand drafts back
+Screens receive these from the service (`kim_tui.service.workspace.Workspace`) and hand drafts back
 to it; the domain functions (scheduling, duplicate check, CSV import, demo data) take and return
 them. Nothing here knows about SQL, crypto or Textual.
 """

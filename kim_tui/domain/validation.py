@@ -1,17 +1,34 @@
 """Validation of what a coach types: every rule gives a specific German message per field.
 
-Used by the intake form (inline), the service (as a last guard) and the CSV import (per row).
-Each function returns a mapping field → message; empty means valid.
+Used by the intake form (inline), the service (as a last guard) and the CSV import (per row);
+the case-work rules (assessments, goals, referrals, contacts, facts, themes, closure) are the
+service's guard. Each function returns a mapping field → message; empty means valid.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import get_args
 
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
+from kim_tui.domain.eligibility import GERMAN_LEVELS, ConvictionCode
 from kim_tui.domain.geo import find_country, find_language
-from kim_tui.domain.model import ClientDraft, ConsentPurpose, IntakeDraft, ResidenceDraft
+from kim_tui.domain.model import (
+    MAX_NOTE_LENGTH,
+    AreaRatingDraft,
+    ClientDraft,
+    ClosureDraft,
+    ConsentPurpose,
+    ContactDraft,
+    GoalDraft,
+    IntakeDraft,
+    ReferralDraft,
+    ResidenceDraft,
+    ResidenceFactsDraft,
+    StepDraft,
+)
 
 MAX_NAME = 200
 MAX_AGE_YEARS = 120
@@ -101,3 +118,166 @@ def validate_intake(draft: IntakeDraft, today: date) -> dict[str, str]:
         if consent.purpose is ConsentPurpose.SHARE_AGENCY and not consent.agency:
             problems[key] = "Bitte die Stelle angeben, an die weitergegeben werden darf."
     return problems
+
+
+# -- case work ------------------------------------------------------------------------------------
+
+
+def text_problems(value: str) -> dict[str, str]:
+    """A free text (already trimmed) must fit the vault's note length; it is never cut."""
+    if len(value) > MAX_NOTE_LENGTH:
+        return {
+            "text": f"Der Text ist zu lang ({len(value)} Zeichen, höchstens {MAX_NOTE_LENGTH})."
+        }
+    return {}
+
+
+def not_in_future(field: str, day: date, today: date, message: str) -> dict[str, str]:
+    """`message` under `field` if `day` lies after `today`."""
+    return {field: message} if day > today else {}
+
+
+def validate_ratings(ratings: tuple[AreaRatingDraft, ...]) -> dict[str, str]:
+    """An assessment rates at least one known priority area, each once, with a catalog level."""
+    areas = catalog("priority_areas")
+    levels = catalog("need_levels")
+    problems: dict[str, str] = {}
+    seen: set[str] = set()
+    for rating in ratings:
+        if rating.area not in areas:
+            problems[rating.area] = "unbekanntes Handlungsfeld"
+        elif str(rating.level) not in levels:
+            problems[rating.area] = "Bedarf muss 0 bis 3 sein"
+        elif rating.area in seen:
+            problems[rating.area] = "Handlungsfeld doppelt bewertet"
+        seen.add(rating.area)
+    if not ratings:
+        problems["ratings"] = "Mindestens ein Handlungsfeld bewerten."
+    return problems
+
+
+def validate_goal_status(status: str, field: str = "status") -> dict[str, str]:
+    """A goal status must come from the goal_statuses catalog."""
+    if status not in catalog("goal_statuses"):
+        return {field: f"Unbekannter Zielstatus {status!r}."}
+    return {}
+
+
+def validate_step(step: StepDraft) -> dict[str, str]:
+    """A step says what is to be done and who does it (first problem only)."""
+    if not step.text.strip():
+        return {"step": "Bitte den Schritt beschreiben."}
+    if step.owner not in catalog("step_owners"):
+        return {"owner": f"Unbekannte Zuständigkeit {step.owner!r}."}
+    return {}
+
+
+def validate_goals(goals: Iterable[GoalDraft]) -> dict[str, str]:
+    """Goals name a known area and a title and carry a known status (first problem only)."""
+    areas = catalog("priority_areas")
+    for goal in goals:
+        if goal.area not in areas:
+            return {"area": f"Unbekanntes Handlungsfeld {goal.area!r}."}
+        if not goal.title.strip():
+            return {"title": "Bitte das Ziel benennen."}
+        problems = validate_goal_status(goal.status)
+        for step in goal.steps:
+            problems = problems or validate_step(step)
+        if problems:
+            return problems
+    return {}
+
+
+def validate_referral(draft: ReferralDraft, today: date) -> dict[str, str]:
+    """A referral goes to a known agency in a known legal domain, sent by today."""
+    problems: dict[str, str] = {}
+    if draft.agency not in catalog("agencies"):
+        problems["agency"] = f"Unbekannte Stelle {draft.agency!r}."
+    if draft.legal_domain not in catalog("legal_domains"):
+        problems["legal_domain"] = f"Unbekannter Rechtskreis {draft.legal_domain!r}."
+    if draft.status not in catalog("referral_statuses"):
+        problems["status"] = f"Unbekannter Status {draft.status!r}."
+    if draft.sent_on > today:
+        problems["sent_on"] = "Das Versanddatum liegt in der Zukunft."
+    if draft.feedback_due_on is not None and draft.feedback_due_on < draft.sent_on:
+        problems["feedback_due_on"] = "Die Rückmeldung kann nicht vor dem Versand fällig sein."
+    return problems
+
+
+def validate_referral_outcome(status: str, outcome_on: date | None, today: date) -> dict[str, str]:
+    """An outcome has a known status and is not dated in the future (first problem only)."""
+    if status not in catalog("referral_statuses"):
+        return {"status": f"Unbekannter Status {status!r}."}
+    if outcome_on is not None and outcome_on > today:
+        return {"outcome_on": "Das Datum liegt in der Zukunft."}
+    return {}
+
+
+def validate_contact(draft: ContactDraft, today: date) -> dict[str, str]:
+    """A contact has a known kind, a duration within a day and a date by today."""
+    problems: dict[str, str] = {}
+    if draft.kind not in catalog("contact_kinds"):
+        problems["kind"] = f"Unbekannte Kontaktart {draft.kind!r}."
+    if not 0 <= draft.minutes <= 24 * 60:
+        problems["minutes"] = "Dauer bitte in Minuten zwischen 0 und 1440."
+    if draft.on > today:
+        problems["on"] = "Das Datum liegt in der Zukunft."
+    return problems
+
+
+def validate_residence_facts(facts: ResidenceFactsDraft, today: date) -> dict[str, str]:
+    """The facts the residence-path hints need, within their ranges."""
+    problems: dict[str, str] = {}
+    if facts.german_level is not None and facts.german_level not in GERMAN_LEVELS:
+        problems["german_level"] = "Sprachniveau bitte als A1 … C2."
+    if facts.livelihood_share is not None and not 0 <= facts.livelihood_share <= 100:
+        problems["livelihood_share"] = "Anteil bitte zwischen 0 und 100 %."
+    for name, value in (
+        ("school_months", facts.school_months),
+        ("pension_months", facts.pension_months),
+    ):
+        if value is not None and not 0 <= value <= 600:
+            problems[name] = "Monate bitte zwischen 0 und 600."
+    if facts.conviction_over_threshold not in get_args(ConvictionCode):
+        problems["conviction_over_threshold"] = "Nur ja, nein oder unbekannt."
+    for name, day in (
+        ("entry_on", facts.entry_on),
+        ("german_certificate_on", facts.german_certificate_on),
+    ):
+        if day is not None and day > today:
+            problems[name] = "Das Datum liegt in der Zukunft."
+    return problems
+
+
+def clean_themes(themes: Iterable[str]) -> tuple[tuple[str, ...], dict[str, str]]:
+    """Structural themes as stored (catalog codes or ``text:`` free text, each once, trimmed,
+    at most 300 characters) and the problem if an unknown code is among them."""
+    cleaned: list[str] = []
+    known = catalog("themes")
+    for theme in themes:
+        theme = theme.strip()
+        if not theme:
+            continue
+        if not theme.startswith("text:") and theme not in known:
+            return (), {"themes": f"Unbekanntes Thema {theme!r}."}
+        if theme not in cleaned:
+            cleaned.append(theme[:300])
+    return tuple(cleaned), {}
+
+
+def validate_closure(draft: ClosureDraft, today: date) -> dict[str, str]:
+    """A closure has a catalog reason, a date by today and known goal statuses."""
+    if draft.reason not in catalog("closure_reasons"):
+        return {"reason": "Bitte einen Abschlussgrund wählen."}
+    if draft.closed_on > today:
+        return {"closed_on": "Das Abschlussdatum liegt in der Zukunft."}
+    for _goal_id, status, _evaluation in draft.evaluations:
+        problems = validate_goal_status(status, "evaluations")
+        if problems:
+            return problems
+    return {}
+
+
+def validate_reminder_weeks(weeks: int) -> dict[str, str]:
+    """The lead time of residence expiry reminders: 0 to 52 weeks."""
+    return {} if 0 <= weeks <= 52 else {"weeks": "Bitte 0 bis 52 Wochen angeben."}

@@ -8,6 +8,10 @@ sync.coordinator     the connected coordinator.pub (JSON, as received)
 sync.last_seq        sequence number of the last bundle made
 sync.bundle.NNNNNN   one JSON object per bundle made: seq, revision range, nonce, prev, link,
                      week, created_at, recipient (needed for --resend and the chain)
+
+The vault-wide revision counter is the unit of work's (`store.unit_of_work.current_revision`);
+writes here go through its transactions too (`Workspace.create_identity`, `connect_coordinator`
+and the exporter).
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ from typing import Any
 from sqlmodel import Session
 
 from kim_tui.store.models import VaultSetting
-from kim_tui.store.workspace import REVISION_SETTING
 from kim_tui.sync import identity
 
 SIGN_KEY = "sync.sign_key"
@@ -29,8 +32,6 @@ COACH_NAME = "sync.coach_name"
 ORGANISATION = "sync.organisation"
 COORDINATOR = "sync.coordinator"
 LAST_SEQ = "sync.last_seq"
-REVISION = REVISION_SETTING
-"""The vault-wide revision counter the Workspace maintains (read only here)."""
 
 
 def bundle_key(seq: int) -> str:
@@ -151,9 +152,3 @@ def record_bundle(session: Session, sent: SentBundle) -> None:
     """Remember a new bundle and advance the sequence (the caller commits)."""
     put(session, bundle_key(sent.seq), sent.to_json())
     put(session, LAST_SEQ, str(sent.seq))
-
-
-def current_revision(session: Session) -> int:
-    """The vault-wide revision of the last committed write."""
-    raw = get(session, REVISION)
-    return int(raw) if raw else 0

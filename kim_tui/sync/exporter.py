@@ -27,7 +27,6 @@ from kim_tui.store.atomic import write_atomic
 from kim_tui.store.models import (
     AreaRating,
     Assessment,
-    AuditEvent,
     Case,
     Client,
     Consent,
@@ -39,6 +38,7 @@ from kim_tui.store.models import (
     ResidenceRecord,
     Step,
 )
+from kim_tui.store.unit_of_work import UnitOfWork, current_revision
 from kim_tui.store.vault import Vault
 from kim_tui.sync import bundle_format as bf
 from kim_tui.sync import coach_state as cs
@@ -163,7 +163,10 @@ def export_bundle(
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise cs.SyncSetupError(f"Zielverzeichnis {out_dir} gibt es nicht.")
-    with Session(vault.engine, expire_on_commit=False) as session:
+    action = "bundle.resend" if resend is not None else "bundle.export"
+    # The unit of work records the export's one audit event (no revision: nothing changed).
+    with UnitOfWork(vault.engine).audited(action, "bundle") as tx:
+        session = tx.session
         sign_key = cs.sign_key(session)
         key = cs.pseudonym_key(session)
         coach = cs.coach_public(session)
@@ -181,14 +184,14 @@ def export_bundle(
             sent = cs.SentBundle(
                 seq=seq,
                 rev_after=rev_after,
-                rev_upto=max(rev_after, cs.current_revision(session)),
+                rev_upto=max(rev_after, current_revision(session)),
                 nonce=nonce,
                 prev=prev,
                 link=bf.chain_link(
                     coach.fingerprint,
                     seq,
                     rev_after,
-                    max(rev_after, cs.current_revision(session)),
+                    max(rev_after, current_revision(session)),
                     nonce,
                     prev,
                 ),
@@ -223,14 +226,7 @@ def export_bundle(
         data = bf.seal(header, records, recipient.kem_key, sign_key)
         if resend is None:
             cs.record_bundle(session, sent)
-        session.add(
-            AuditEvent(
-                action="bundle.resend" if resend is not None else "bundle.export",
-                entity="bundle",
-                detail=f"Paket {sent.seq}, Revisionen {sent.rev_after + 1}-{sent.rev_upto}",
-            )
-        )
-        session.commit()
+        tx.detail = f"Paket {sent.seq}, Revisionen {sent.rev_after + 1}-{sent.rev_upto}"
     path = out_dir / bf.file_name(header)
     write_atomic(path, data, mode=0o600)
     return ExportResult(path=path, header=header, resent=resend is not None)

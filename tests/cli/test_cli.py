@@ -17,11 +17,11 @@ import pytest
 
 from kim_tui.cli import main
 from kim_tui.domain.model import FollowUpDraft
+from kim_tui.service.workspace import Workspace
 from kim_tui.store import migrate
 from kim_tui.store.errors import WrongPassphrase
 from kim_tui.store.keyfile import DEFAULT_KDF
 from kim_tui.store.vault import Vault
-from kim_tui.store.workspace import Workspace
 from tests.builders import closed_vault, file_digests, intake_client, new_vault, run_kim, write_text
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
 

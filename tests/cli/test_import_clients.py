@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from kim_tui.cli import main
+from kim_tui.service.workspace import Workspace
 from kim_tui.store.vault import Vault
-from kim_tui.store.workspace import Workspace
 from tests.builders import closed_vault
 from tests.conftest import PASSPHRASE
 

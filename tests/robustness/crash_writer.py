@@ -37,8 +37,8 @@ from kim_tui.domain.model import (
     IntakeDraft,
     ResidenceDraft,
 )
+from kim_tui.service.workspace import Workspace
 from kim_tui.store.vault import Vault
-from kim_tui.store.workspace import Workspace
 
 TODAY = date(2026, 11, 24)  # tests.conftest.FIXED_TODAY (not imported: this runs standalone)
 OPS = ("intake", "contact", "followup", "done", "snooze")

@@ -32,16 +32,16 @@ from sqlmodel import Session, col, func, select
 
 from kim_tui.cli import main as kim_main
 from kim_tui.domain.model import ClientDraft, FollowUpDraft, IntakeDraft, ResidenceDraft
+from kim_tui.service.workspace import Workspace
 from kim_tui.store.models import (
     Case,
     Client,
     ContactNote,
     FollowUp,
     ResidenceRecord,
-    VaultSetting,
 )
+from kim_tui.store.unit_of_work import current_revision
 from kim_tui.store.vault import Vault
-from kim_tui.store.workspace import Workspace
 from tests.builders import new_vault
 from tests.conftest import FIXED_TODAY, PASSPHRASE
 from tests.robustness.conftest import scaled
@@ -101,8 +101,7 @@ class Model:
 
 
 def _revision(s: Session) -> int:
-    row = s.get(VaultSetting, "revision")
-    return int(row.value) if row else 0
+    return current_revision(s)
 
 
 def _resolve_in_flight(s: Session, model: Model, begin: list[str]) -> None:

@@ -46,8 +46,8 @@ from kim_tui.domain.model import (
 )
 from kim_tui.domain.pseudonym import TABLES
 from kim_tui.domain.validation import validate_client, validate_intake, validate_residence
+from kim_tui.service.workspace import Workspace
 from kim_tui.store.errors import ValidationError
-from kim_tui.store.workspace import Workspace
 from kim_tui.sync import bundle_format as bf
 from kim_tui.sync import coach_state, identity
 from kim_tui.sync.coordinator_store import CoordinatorStore

@@ -9,7 +9,7 @@ a clear German validation message where a rule forbids it. The rules that refuse
 * names are stripped of surrounding whitespace (so are notes, reasons and other names), which
   is why the samples here start and end with a visible character;
 * contact notes, referral reasons/outcomes and goal evaluations over 10,000 characters are refused
-  with a message (store/casework.py, MAX_TEXT) — the test at the end shows it.
+  with a message (`service.context.stored_text`) — the test at the end shows it.
 
 Everything read back is shown literally: `literal(...)`/`literal_block(...)` keep "[bold]" as
 text and contain no escape, control, bidi or zero-width character, and Rich renders them
@@ -44,8 +44,8 @@ from kim_tui.domain.model import (
     ResidenceDraft,
     StepDraft,
 )
+from kim_tui.service.workspace import Workspace
 from kim_tui.store.errors import ValidationError
-from kim_tui.store.workspace import Workspace
 from kim_tui.sync import bundle_format as bf
 from kim_tui.sync import coach_state, identity
 from kim_tui.sync.coordinator_store import CoordinatorStore, SyncRecord

@@ -40,8 +40,8 @@ from kim_tui.domain.model import (
     ResidenceDraft,
     StepDraft,
 )
-from kim_tui.store.demo_seed import seed_demo
-from kim_tui.store.session import VaultSession
+from kim_tui.service.demo_seed import seed_demo
+from kim_tui.service.session import VaultSession
 from kim_tui.sync import bundle_format as bf
 from kim_tui.sync import coach_state
 from kim_tui.sync.coordinator_store import CoordinatorStore, SyncRecord

@@ -28,9 +28,9 @@ from sqlalchemy.exc import DBAPIError
 
 from kim_tui.cli import main as kim_main
 from kim_tui.domain.model import ClientDraft, FollowUpDraft, IntakeDraft
+from kim_tui.service.workspace import Workspace
 from kim_tui.store.errors import CorruptFile, VaultError
 from kim_tui.store.vault import Vault
-from kim_tui.store.workspace import Workspace
 from tests.builders import new_vault
 from tests.conftest import FIXED_TODAY, PASSPHRASE
 from tests.robustness.conftest import scaled

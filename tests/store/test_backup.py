@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from kim_tui.domain.model import FollowUpDraft
+from kim_tui.service.workspace import Workspace
 from kim_tui.store.errors import CorruptFile, UnsupportedVersion, VaultExists, WrongPassphrase
 from kim_tui.store.vault import Vault, backup_open_vault, restore_backup
-from kim_tui.store.workspace import Workspace
 from tests.builders import file_digests, intake_client
 from tests.conftest import FIXED_TODAY, PASSPHRASE
 

@@ -24,8 +24,8 @@ from kim_tui.domain.model import (
     ResidenceDraft,
     StepDraft,
 )
+from kim_tui.service.workspace import Workspace
 from kim_tui.store.vault import Vault, backup_open_vault
-from kim_tui.store.workspace import Workspace
 from tests.builders import canary_needles, needles_in, new_vault
 from tests.conftest import FIXED_TODAY, PASSPHRASE
 

@@ -46,7 +46,11 @@ def _loaded_after(*modules: str) -> set[str]:
 
 
 STORE_MODULES = (
-    "kim_tui.store.workspace",
+    "kim_tui.service.workspace",
+    "kim_tui.service.session",
+    "kim_tui.service.demo_seed",
+    "kim_tui.store.unit_of_work",
+    "kim_tui.sync.exporter",
     "kim_tui.store.vault",
     "kim_tui.store.keyfile",
     "kim_tui.store.migrate",

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from kim_tui.domain.model import FollowUpDraft
+from kim_tui.service.workspace import Workspace
 from kim_tui.store.errors import (
     CorruptFile,
     UnsupportedVersion,
@@ -19,7 +20,6 @@ from kim_tui.store.errors import (
     WrongPassphrase,
 )
 from kim_tui.store.vault import Vault
-from kim_tui.store.workspace import Workspace
 from tests.builders import file_digests, intake_client, new_vault
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
 

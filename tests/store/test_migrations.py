@@ -15,10 +15,10 @@ from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from kim_tui.domain.model import FollowUpSource
+from kim_tui.service.workspace import Workspace
 from kim_tui.store import migrate
 from kim_tui.store.errors import UnsupportedVersion
 from kim_tui.store.vault import Vault
-from kim_tui.store.workspace import Workspace
 from tests.builders import file_digests, intake_client, new_vault
 from tests.conftest import FIXED_TODAY
 

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session
 
 from kim_tui.domain.model import (
     AreaRatingDraft,
@@ -24,10 +23,10 @@ from kim_tui.domain.model import (
     ReferralDraft,
     ResidenceDraft,
 )
-from kim_tui.store.models import Client, VaultSetting
+from kim_tui.service.workspace import Workspace
+from kim_tui.store.models import Client
+from kim_tui.store.unit_of_work import UnitOfWork
 from kim_tui.store.vault import Vault
-from kim_tui.store.workspace import Workspace
-from kim_tui.sync import coach_state
 from kim_tui.sync.coordinator_store import CoordinatorStore
 from kim_tui.sync.exporter import ExportResult, export_bundle
 from tests.builders import new_vault
@@ -133,26 +132,21 @@ class Coach:
         return cid
 
     def tombstone_client(self, client_id: str) -> None:
-        """Delete a client the way a future delete function will: new revision + deleted_at."""
-        with Session(self.vault.engine) as s:
-            rev = int(s.get(VaultSetting, "revision").value) + 1  # type: ignore[union-attr]
-            s.merge(VaultSetting(key="revision", value=str(rev)))
-            row = s.get(Client, client_id)
+        """Delete a client the way a future delete function will: through the unit of work
+        (new revision + deleted_at, one audit event)."""
+        with UnitOfWork(self.vault.engine).write("client.delete", "client", client_id) as tx:
+            row = tx.session.get(Client, client_id)
             assert row is not None
             row.deleted_at = NOW
-            row.revision = rev
-            s.add(row)
-            s.commit()
+            tx.session.add(row)
 
 
 def make_coach(directory: Path, name: str, coordinator: CoordinatorStore | None) -> Coach:
     vault, _rk = new_vault(directory)
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
-    with Session(vault.engine) as s:
-        pub = coach_state.ensure_identity(s, name, f"Träger {name}")
-        if coordinator is not None:
-            coach_state.connect(s, coordinator.public())
-        s.commit()
+    pub = ws.create_identity(name, f"Träger {name}")
+    if coordinator is not None:
+        ws.connect_coordinator(coordinator.public())
     if coordinator is not None:
         coordinator.enroll(pub)
     return Coach(vault, ws)

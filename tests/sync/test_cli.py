@@ -36,7 +36,8 @@ def run(argv: Sequence[str]) -> int:
 
 def test_cli_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from kim_tui.domain.model import ClientDraft, ConsentDraft, ConsentPurpose, IntakeDraft
-    from kim_tui.store.workspace import Workspace
+    from kim_tui.service.workspace import Workspace
+    from kim_tui.store.vault import Vault
 
     pw = tmp_path / "pw"
     pw.write_text(PASSPHRASE + "\n")
@@ -101,6 +102,13 @@ def test_cli_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     files = sorted(out.glob("*.kimb"))
     assert [f.name[-19:] for f in files] == ["-2026-W48-0001.kimb", "-2026-W49-0002.kimb"]
     capsys.readouterr()
+    # identity and connect are audited writes without a revision; each export is audited once.
+    with Vault.open(vault_dir, PASSPHRASE) as reopened:
+        ws = Workspace(reopened, today=lambda: FIXED_TODAY)
+        actions = [e.action for e in ws.audit_log()]
+        assert ws.revision() == 7
+    assert actions.count("sync.identity") == 1 and actions.count("sync.connect") == 1
+    assert actions.count("bundle.export") == 2
 
     cdir = ["--dir", str(coord), "--passphrase-file", str(pw)]
     assert run(["coordinator", "import", *cdir, str(files[1])]) == 1  # unknown coach

@@ -144,8 +144,8 @@ def test_fork_is_held_back(
     """A laptop restored from an old backup makes a different bundle 2: reported, held back."""
     import shutil
 
+    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
-    from kim_tui.store.workspace import Workspace
     from tests.conftest import FIXED_TODAY
     from tests.sync.conftest import Coach as CoachT
 

@@ -119,8 +119,8 @@ def build_vault(
     directory: Path, seed: Callable[..., Seeded | None] | None = seed_small
 ) -> Seeded | None:
     """Create a fast-KDF vault in `directory`, fill it and close it again."""
+    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
-    from kim_tui.store.workspace import Workspace
 
     vault, _recovery = Vault.create(directory, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
     workspace = Workspace(vault, today=lambda: FIXED_TODAY)

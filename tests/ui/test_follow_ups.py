@@ -252,8 +252,8 @@ async def test_long_list_pages_in_windows_the_size_of_the_terminal(
     from datetime import timedelta
 
     from kim_tui.domain.model import FollowUpDraft
+    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
-    from kim_tui.store.workspace import Workspace
     from tests.conftest import PASSPHRASE
     from tests.ui.conftest import new_app
 

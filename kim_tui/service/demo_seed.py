@@ -1,4 +1,4 @@
-"""Fill a vault with the synthetic caseload of `domain.demo`, through the service object."""
+"""Fill a vault with the synthetic caseload of `kim_tui.demo`, through the service object."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from itertools import islice
 
 from kim_tui.demo import generate_caseload
 from kim_tui.domain.model import FollowUpDraft
-from kim_tui.store.workspace import Workspace
+from kim_tui.service.workspace import Workspace
 
 BATCH = 25
 """Clients per transaction: one fsync per batch keeps 10,000 clients within seconds."""

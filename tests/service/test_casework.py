@@ -21,8 +21,8 @@ from kim_tui.domain.model import (
     ReferralDraft,
     StepDraft,
 )
+from kim_tui.service.workspace import Workspace
 from kim_tui.store.errors import ConsentRequired, ValidationError
-from kim_tui.store.workspace import Workspace
 from tests.conftest import FIXED_TODAY
 
 D = date

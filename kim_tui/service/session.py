@@ -12,12 +12,12 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from kim_tui.service.workspace import Workspace
 from kim_tui.store.errors import VaultError
 from kim_tui.store.keyfile import KeyFile
 from kim_tui.store.layout import LOCK_FILE
 from kim_tui.store.lock import VaultLock
 from kim_tui.store.vault import Vault
-from kim_tui.store.workspace import Workspace
 
 
 class VaultSession:

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import event, text
 
 from kim_tui.domain.model import ClientDraft, IntakeDraft, ResidenceDraft
-from kim_tui.store.demo_seed import seed_demo
+from kim_tui.service.demo_seed import seed_demo
+from kim_tui.service.workspace import Workspace
 from kim_tui.store.vault import Vault
-from kim_tui.store.workspace import Workspace
 
 D = date
 

@@ -11,7 +11,7 @@ from kim_tui.domain.model import (
     DueGroup,
     FollowUpDraft,
 )
-from kim_tui.store.workspace import Workspace
+from kim_tui.service.workspace import Workspace
 from tests.builders import intake_client
 
 

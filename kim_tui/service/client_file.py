@@ -1,0 +1,86 @@
+"""The client file (the read model of one client and their case) and the audit trail."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from kim_tui.domain.model import AuditEntry, CaseStage, ClientFile
+from kim_tui.service.context import ServiceContext, cases_of, live
+from kim_tui.service.converters import (
+    agreement_views,
+    assessment_views,
+    client_draft,
+    consent_view,
+    contact_views,
+    facts_of,
+    referral_views,
+    residence_view,
+    themes_of,
+    uncodes,
+)
+from kim_tui.store.errors import NotFound
+from kim_tui.store.models import AuditEvent, Client, Consent, ResidenceRecord
+
+
+class ClientFileService:
+    """Everything the client file shows, and who did what when."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
+    def client_file(self, client_id: str) -> ClientFile:
+        """Everything the client file shows; opening it is audited (DP-11: reads too)."""
+        with self._ctx.uow.read() as s:
+            client = live(s, Client, client_id)
+            cases = cases_of(s, client_id, include_closed=True)
+            if not cases:
+                raise NotFound("Fall")
+            case = cases[0]
+            records = s.exec(
+                select(ResidenceRecord)
+                .where(
+                    col(ResidenceRecord.client_id) == client_id,
+                    col(ResidenceRecord.deleted_at).is_(None),
+                )
+                .order_by(col(ResidenceRecord.created_at).desc())
+            ).all()
+            consents = s.exec(
+                select(Consent)
+                .where(col(Consent.client_id) == client_id, col(Consent.deleted_at).is_(None))
+                .order_by(col(Consent.given_on))
+            ).all()
+            view = ClientFile(
+                client_id=client.id,
+                case_id=case.id,
+                client=client_draft(client),
+                first_contact_on=case.first_contact_on,
+                access_route=case.access_route,
+                referred_by=case.referred_by,
+                legal_domains=uncodes(case.legal_domains),
+                target_groups=uncodes(case.target_groups),
+                stage=CaseStage(case.stage),
+                next_due_on=case.next_due_on,
+                residence=tuple(residence_view(r) for r in records),
+                consents=tuple(consent_view(c) for c in consents),
+                closed_on=case.closed_on,
+                closure_reason=case.closure_reason,
+                assessments=assessment_views(s, case.id),
+                agreements=agreement_views(s, case.id),
+                referrals=referral_views(s, case.id),
+                contacts=contact_views(s, case.id),
+                themes=themes_of(case),
+                facts=facts_of(client),
+            )
+        self._ctx.uow.audit_only("client.open", "client", client_id, case.id)
+        return view
+
+    def audit_log(self, case_id: str | None = None, limit: int = 200) -> tuple[AuditEntry, ...]:
+        """The newest audit events (of one case, if given)."""
+        with self._ctx.uow.read() as s:
+            stmt = select(AuditEvent).order_by(col(AuditEvent.at).desc()).limit(limit)
+            if case_id is not None:
+                stmt = stmt.where(col(AuditEvent.case_id) == case_id)
+            return tuple(
+                AuditEntry(e.at, e.action, e.entity, e.entity_id, e.detail)
+                for e in s.exec(stmt).all()
+            )

@@ -1,0 +1,127 @@
+"""Clients: intake (single and CSV import), duplicates, master data and residence facts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import or_, update
+from sqlmodel import col, select
+
+from kim_tui.domain.duplicates import ExistingPerson, find_duplicates
+from kim_tui.domain.model import (
+    ClientDraft,
+    DuplicateCandidate,
+    IntakeDraft,
+    ResidenceFactsDraft,
+)
+from kim_tui.domain.text import fold
+from kim_tui.domain.validation import validate_client, validate_intake, validate_residence_facts
+from kim_tui.service.context import ServiceContext, like_pattern, live, require_valid
+from kim_tui.service.converters import (
+    apply_client,
+    apply_facts,
+    codes,
+    consent_row,
+    display_name,
+    residence_row,
+)
+from kim_tui.service.derived import refresh_case, residence_reminder_weeks, sync_residence
+from kim_tui.store.models import Case, Client, FollowUp, utcnow
+
+
+class ClientService:
+    """Intake, import and correction of a client's master data."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
+    def find_duplicates(self, client: ClientDraft) -> list[DuplicateCandidate]:
+        """Likely existing records of the person in `client` (same birth date, similar name)."""
+        with self._ctx.uow.read() as s:
+            stmt = select(Client).where(col(Client.deleted_at).is_(None))
+            if client.birth_date is not None:
+                stmt = stmt.where(
+                    or_(
+                        col(Client.birth_date) == client.birth_date,
+                        col(Client.birth_date).is_(None),
+                    )
+                )
+            family = fold(client.family_name)
+            if client.birth_date is None or not family:
+                stmt = stmt.where(col(Client.search_key).like(like_pattern(family), escape="\\"))
+            people = [
+                ExistingPerson(c.id, c.given_name, c.family_name, c.other_names, c.birth_date)
+                for c in s.exec(stmt).all()
+            ]
+        return find_duplicates(client, people)
+
+    def intake(self, draft: IntakeDraft) -> tuple[str, str]:
+        """Create a client and their first case; returns (client_id, case_id)."""
+        require_valid(validate_intake(draft, self._ctx.today()))
+        with self._ctx.uow.write("client.intake", "case") as tx:
+            client = Client(given_name="", family_name="")
+            apply_client(client, draft.client)
+            tx.session.add(client)
+            tx.session.flush()  # no ORM relationships, so parents are flushed before children
+            case = Case(
+                client_id=client.id,
+                first_contact_on=draft.first_contact_on,
+                access_route=draft.access_route,
+                referred_by=draft.referred_by,
+                legal_domains=codes(draft.legal_domains),
+                target_groups=codes(draft.target_groups),
+            )
+            tx.session.add(case)
+            tx.session.flush()
+            tx.entity_id = tx.case_id = case.id
+            for consent in draft.consents:
+                tx.session.add(consent_row(consent, client.id, case.id))
+            if draft.residence is not None:
+                record = residence_row(client.id, draft.residence)
+                tx.session.add(record)
+                tx.session.flush()
+                weeks = residence_reminder_weeks(tx.session)
+                sync_residence(tx, case, client, record, weeks, self._ctx.calendar)
+            refresh_case(tx, case)
+            return client.id, case.id
+
+    def import_intakes(self, drafts: Sequence[IntakeDraft]) -> int:
+        """Import many intakes all-or-nothing (CSV import): one transaction, one revision."""
+        today = self._ctx.today()
+        problems: dict[str, str] = {}
+        for number, draft in enumerate(drafts, start=1):
+            for name, message in validate_intake(draft, today).items():
+                problems[f"{number}.{name}"] = message
+        require_valid(problems)
+        with self._ctx.uow.batch():
+            for draft in drafts:
+                self.intake(draft)
+        self._ctx.update_statistics()
+        return len(drafts)
+
+    def update_client(self, client_id: str, draft: ClientDraft) -> None:
+        """Correct a client's master data (history stays in the audit trail and revisions)."""
+        require_valid(validate_client(draft, self._ctx.today()))
+        with self._ctx.uow.write("client.update", "client", entity_id=client_id) as tx:
+            client = live(tx.session, Client, client_id)
+            apply_client(client, draft)
+            tx.session.add(client)
+            tx.session.execute(
+                update(FollowUp)
+                .where(col(FollowUp.client_id) == client_id)
+                .values(
+                    search_key=client.search_key,
+                    client_name=display_name(client.given_name, client.family_name),
+                    sort_key=client.sort_key,
+                    revision=tx.revision,
+                    updated_at=utcnow(),
+                )
+            )
+
+    def set_residence_facts(self, client_id: str, facts: ResidenceFactsDraft) -> None:
+        """Record the facts the residence-path hints need."""
+        require_valid(validate_residence_facts(facts, self._ctx.today()))
+        with self._ctx.uow.write("client.facts", "client", client_id) as tx:
+            client = live(tx.session, Client, client_id)
+            apply_facts(client, facts)
+            tx.session.add(client)

@@ -1,0 +1,181 @@
+"""What the service derives from case data, in the same transaction as its source.
+
+Follow-ups of steps, referrals, review dates and residence expiries are kept in sync with their
+source row, so the Wiedervorlagen list is one indexed query; a case's stage and next due date
+are re-derived once per transaction (once per batch in a bulk load) by `refresh_case`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, col, func, select
+
+from kim_tui.domain import followups as fu
+from kim_tui.domain.catalogs import catalog
+from kim_tui.domain.model import FollowUpSource
+from kim_tui.domain.scheduling import DEFAULT_RESIDENCE_REMINDER_WEEKS, WorkingDays
+from kim_tui.domain.stage import derive_stage
+from kim_tui.service.converters import display_name
+from kim_tui.store.models import (
+    Assessment,
+    Case,
+    Client,
+    FollowUp,
+    GoalAgreement,
+    Referral,
+    ResidenceRecord,
+    VaultSetting,
+    utcnow,
+)
+from kim_tui.store.unit_of_work import Transaction
+
+REMINDER_WEEKS_SETTING = "residence_reminder_weeks"
+"""VaultSetting key of the lead time of residence expiry reminders."""
+
+
+def residence_reminder_weeks(session: Session) -> int:
+    """Weeks before a residence document expires that its reminder falls due."""
+    setting = session.get(VaultSetting, REMINDER_WEEKS_SETTING)
+    return int(setting.value) if setting else DEFAULT_RESIDENCE_REMINDER_WEEKS
+
+
+def sync_follow_up(
+    tx: Transaction,
+    case: Case,
+    client: Client,
+    derived: fu.DerivedDue | None,
+    *,
+    source: FollowUpSource | None = None,
+    source_id: str | None = None,
+) -> None:
+    """Make the derived follow-up of one source row match `derived` (None: retire it)."""
+    source = derived.source if derived else source
+    source_id = derived.source_id if derived else source_id
+    if source is None or source_id is None:
+        return
+    row = tx.session.exec(
+        select(FollowUp).where(
+            col(FollowUp.source) == source.value,
+            col(FollowUp.source_id) == source_id,
+            col(FollowUp.case_id) == case.id,
+        )
+    ).first()
+    if derived is None:
+        if row is not None and row.open:
+            row.open = 0
+            row.deleted_at = utcnow()
+            tx.session.add(row)
+        return
+    if row is None:
+        row = FollowUp(
+            case_id=case.id,
+            client_id=client.id,
+            source=source.value,
+            source_id=source_id,
+            original_due_on=derived.original_due_on,
+            due_on=derived.due_on,
+        )
+    elif row.original_due_on != derived.original_due_on:
+        # The source date changed: a new due date, so the reminder is open again.
+        row.original_due_on = derived.original_due_on
+        row.due_on = derived.due_on
+        row.done_on = None
+    row.reason = derived.reason
+    row.search_key = client.search_key
+    row.client_name = display_name(client.given_name, client.family_name)
+    row.sort_key = client.sort_key
+    row.deleted_at = None
+    row.open = 0 if (row.done_on is not None or case.closed_on is not None) else 1
+    tx.session.add(row)
+
+
+def sync_residence(
+    tx: Transaction,
+    case: Case,
+    client: Client,
+    record: ResidenceRecord,
+    weeks: int,
+    calendar: WorkingDays,
+) -> None:
+    """The expiry reminder of a residence record."""
+    label = catalog("residence_statuses").label(record.status)
+    sync_follow_up(
+        tx,
+        case,
+        client,
+        fu.due_for_residence(record.id, label, record.valid_until, weeks, calendar),
+        source=FollowUpSource.RESIDENCE,
+        source_id=record.id,
+    )
+
+
+def sync_referral(
+    tx: Transaction, case: Case, client: Client, row: Referral, calendar: WorkingDays
+) -> None:
+    """The feedback reminder of a referral (only while feedback is expected)."""
+    label = catalog("agencies").label(row.agency)
+    derived = fu.due_for_referral(row.id, label, row.feedback_due_on, row.status, calendar)
+    sync_follow_up(tx, case, client, derived, source=FollowUpSource.REFERRAL, source_id=row.id)
+
+
+def sync_step(
+    tx: Transaction,
+    case: Case,
+    client: Client,
+    step_id: str,
+    text: str,
+    due_on: date | None,
+    done_on: date | None,
+    calendar: WorkingDays,
+) -> None:
+    """The due-date reminder of a step (retired once the step is done)."""
+    derived = fu.due_for_step(step_id, text, due_on, done_on, calendar)
+    sync_follow_up(tx, case, client, derived, source=FollowUpSource.STEP, source_id=step_id)
+
+
+def refresh_case(tx: Transaction, case: Case) -> None:
+    """Re-derive the case's stage and next due date before the transaction commits (once per
+    case and transaction, so a bulk load does it once per case and batch)."""
+    tx.defer(("refresh_case", case.id), lambda: _refresh_now(tx.session, case))
+
+
+def _refresh_now(s: Session, case: Case) -> None:
+    s.flush()
+    has_assessment = (
+        s.exec(
+            select(func.count()).where(
+                col(Assessment.case_id) == case.id, col(Assessment.deleted_at).is_(None)
+            )
+        ).one()
+        > 0
+    )
+    has_agreement = (
+        s.exec(
+            select(func.count()).where(
+                col(GoalAgreement.case_id) == case.id, col(GoalAgreement.deleted_at).is_(None)
+            )
+        ).one()
+        > 0
+    )
+    statuses = s.exec(
+        select(Referral.status).where(
+            col(Referral.case_id) == case.id, col(Referral.deleted_at).is_(None)
+        )
+    ).all()
+    stage = derive_stage(
+        closed=case.closed_on is not None,
+        has_assessment=has_assessment,
+        has_goal_agreement=has_agreement,
+        open_referrals=sum(1 for st in statuses if st in fu.OPEN_REFERRAL_STATUSES),
+        any_referrals=len(statuses),
+    )
+    next_due = s.exec(
+        select(func.min(FollowUp.due_on)).where(
+            col(FollowUp.case_id) == case.id, col(FollowUp.open) == 1
+        )
+    ).one()
+    if case.stage != stage.value or case.next_due_on != next_due:
+        case.stage = stage.value
+        case.next_due_on = next_due
+        s.add(case)

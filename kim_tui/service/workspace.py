@@ -1,0 +1,330 @@
+"""The service object of one unlocked vault: the only thing screens and the CLI talk to.
+
+`Workspace` is a façade: every public method delegates to the service of one aggregate
+(clients, consents, residence, follow-ups, assessments, goals, referrals, contacts, closure,
+caseload, client file, bundles). Every write goes through the vault's `UnitOfWork` (one
+transaction, one revision, one audit event); reads return frozen `domain.model` views.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+
+from kim_tui.domain.model import (
+    PAGE_SIZE,
+    AssessmentDraft,
+    AssessmentView,
+    AuditEntry,
+    CaseloadPage,
+    CaseStage,
+    ClientDraft,
+    ClientFile,
+    ClosureDraft,
+    ConsentDraft,
+    ContactDraft,
+    DuplicateCandidate,
+    ExportSummary,
+    FollowUpCounts,
+    FollowUpDraft,
+    FollowUpPage,
+    GoalAgreementDraft,
+    GoalAgreementView,
+    GoalDraft,
+    IntakeDraft,
+    ReferralDraft,
+    ResidenceDraft,
+    ResidenceFactsDraft,
+    StepDraft,
+    SyncStatus,
+)
+from kim_tui.domain.scheduling import WorkingDays
+from kim_tui.service.assessments import AssessmentService
+from kim_tui.service.bundles import BundleService
+from kim_tui.service.caseload import CaseloadService
+from kim_tui.service.client_file import ClientFileService
+from kim_tui.service.clients import ClientService
+from kim_tui.service.closure import CaseService
+from kim_tui.service.consents import ConsentService
+from kim_tui.service.contacts import ContactService
+from kim_tui.service.context import ServiceContext
+from kim_tui.service.converters import display_name, search_key
+from kim_tui.service.follow_ups import FollowUpService
+from kim_tui.service.goals import GoalService
+from kim_tui.service.referrals import ReferralService
+from kim_tui.service.residence import ResidenceService
+from kim_tui.store.unit_of_work import UnitOfWork
+from kim_tui.store.vault import Vault
+from kim_tui.sync.identity import CoachPublic, CoordinatorPublic
+
+
+class Workspace:
+    """One unlocked vault's caseload, follow-ups, assessments, goals, referrals and contacts."""
+
+    def __init__(
+        self,
+        vault: Vault,
+        *,
+        today: Callable[[], date] = date.today,
+        calendar: WorkingDays | None = None,
+    ) -> None:
+        self.vault = vault
+        self.calendar = calendar or WorkingDays()
+        self._today = today
+        self._uow = UnitOfWork(vault.engine, today=today)
+        ctx = ServiceContext(vault, self._uow, today, self.calendar)
+        self._ctx = ctx
+        self._clients = ClientService(ctx)
+        self._consents = ConsentService(ctx)
+        self._residence = ResidenceService(ctx)
+        self._follow_ups = FollowUpService(ctx)
+        self._assessments = AssessmentService(ctx)
+        self._goals = GoalService(ctx)
+        self._referrals = ReferralService(ctx)
+        self._contacts = ContactService(ctx)
+        self._cases = CaseService(ctx)
+        self._caseload = CaseloadService(ctx)
+        self._client_file = ClientFileService(ctx)
+        self._bundles = BundleService(ctx)
+
+    # -- infrastructure ----------------------------------------------------------------------
+
+    def today(self) -> date:
+        """Today, as the vault's clock says (tests fix it)."""
+        return self._today()
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the vault is still unlocked."""
+        return self.vault.is_open
+
+    def close(self) -> None:
+        """Close every connection and drop the data key."""
+        self.vault.close()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Run many writes as one transaction and one revision (bulk import, demo seeding)."""
+        with self._uow.batch():
+            yield
+
+    def update_statistics(self) -> None:
+        """Give the query planner statistics after a bulk load (see ServiceContext)."""
+        self._ctx.update_statistics()
+
+    def revision(self) -> int:
+        """The vault-wide revision of the last committed write."""
+        return self._uow.revision()
+
+    # -- clients, consents, residence --------------------------------------------------------
+
+    def find_duplicates(self, client: ClientDraft) -> list[DuplicateCandidate]:
+        """Likely existing records of the person in `client`."""
+        return self._clients.find_duplicates(client)
+
+    def intake(self, draft: IntakeDraft) -> tuple[str, str]:
+        """Create a client and their first case; returns (client_id, case_id)."""
+        return self._clients.intake(draft)
+
+    def import_intakes(self, drafts: tuple[IntakeDraft, ...] | list[IntakeDraft]) -> int:
+        """Import many intakes all-or-nothing (CSV import): one transaction, one revision."""
+        return self._clients.import_intakes(drafts)
+
+    def update_client(self, client_id: str, draft: ClientDraft) -> None:
+        """Correct a client's master data."""
+        self._clients.update_client(client_id, draft)
+
+    def set_residence_facts(self, client_id: str, facts: ResidenceFactsDraft) -> None:
+        """Record the facts the residence-path hints need."""
+        self._clients.set_residence_facts(client_id, facts)
+
+    def add_consent(self, case_id: str, consent: ConsentDraft) -> str:
+        """Record a consent given for the case's client."""
+        return self._consents.add_consent(case_id, consent)
+
+    def withdraw_consent(self, consent_id: str, on: date) -> None:
+        """Withdraw a consent for future processing."""
+        self._consents.withdraw_consent(consent_id, on)
+
+    def sharing_consent_for(self, case_id: str, agency: str, on: date) -> bool:
+        """True if a consent valid on `on` allows sharing with `agency`."""
+        return self._consents.sharing_consent_for(case_id, agency, on)
+
+    def add_residence_record(self, client_id: str, draft: ResidenceDraft) -> str:
+        """A new residence status becomes the current one."""
+        return self._residence.add_residence_record(client_id, draft)
+
+    def residence_reminder_weeks(self) -> int:
+        """Weeks before a residence document expires that its reminder falls due."""
+        return self._residence.residence_reminder_weeks()
+
+    def set_residence_reminder_weeks(self, weeks: int) -> None:
+        """Change the lead time of expiry reminders and re-derive every open one."""
+        self._residence.set_residence_reminder_weeks(weeks)
+
+    # -- follow-ups --------------------------------------------------------------------------
+
+    def follow_ups(
+        self, query: str = "", *, offset: int = 0, limit: int = PAGE_SIZE, with_counts: bool = True
+    ) -> FollowUpPage:
+        """A window of open follow-ups by due date, filtered by name."""
+        return self._follow_ups.follow_ups(
+            query, offset=offset, limit=limit, with_counts=with_counts
+        )
+
+    def follow_up_counts(self, query: str = "") -> FollowUpCounts:
+        """The number of open follow-ups per group under the name filter."""
+        return self._follow_ups.follow_up_counts(query)
+
+    def add_follow_up(self, draft: FollowUpDraft) -> str:
+        """A manual Wiedervorlage."""
+        return self._follow_ups.add_follow_up(draft)
+
+    def complete_follow_up(self, follow_up_id: str, note: str = "") -> None:
+        """Mark a follow-up done (a step's follow-up also completes the step)."""
+        self._follow_ups.complete_follow_up(follow_up_id, note)
+
+    def snooze_follow_up(self, follow_up_id: str, until: date) -> date:
+        """Move a follow-up to `until` (next working day); returns the effective date."""
+        return self._follow_ups.snooze_follow_up(follow_up_id, until)
+
+    # -- case work ---------------------------------------------------------------------------
+
+    def add_assessment(self, draft: AssessmentDraft) -> str:
+        """A dated rating of every priority area."""
+        return self._assessments.add_assessment(draft)
+
+    def assessments(self, case_id: str) -> tuple[AssessmentView, ...]:
+        """Every assessment of the case, oldest first."""
+        return self._assessments.assessments(case_id)
+
+    def add_goal_agreement(self, draft: GoalAgreementDraft) -> str:
+        """Agreed goals with steps."""
+        return self._goals.add_goal_agreement(draft)
+
+    def add_goal(self, agreement_id: str, draft: GoalDraft) -> str:
+        """Add a goal (with its steps) to an existing agreement."""
+        return self._goals.add_goal(agreement_id, draft)
+
+    def add_step(self, goal_id: str, draft: StepDraft) -> str:
+        """Add a step to a goal."""
+        return self._goals.add_step(goal_id, draft)
+
+    def set_step_done(self, step_id: str, done_on: date | None) -> None:
+        """Mark a step done or open again (None)."""
+        self._goals.set_step_done(step_id, done_on)
+
+    def set_goal_status(self, goal_id: str, status: str, evaluation: str | None = None) -> None:
+        """Set a goal's status (and its evaluation, if given)."""
+        self._goals.set_goal_status(goal_id, status, evaluation)
+
+    def goal_agreements(self, case_id: str) -> tuple[GoalAgreementView, ...]:
+        """Every goal agreement of the case, oldest first."""
+        return self._goals.goal_agreements(case_id)
+
+    def print_goal_agreement(
+        self, agreement_id: str, path: str, *, coach: str, organisation: str
+    ) -> str:
+        """Write the agreement as a PDF for signature; returns the path written."""
+        return self._goals.print_goal_agreement(
+            agreement_id, path, coach=coach, organisation=organisation
+        )
+
+    def add_referral(self, draft: ReferralDraft) -> str:
+        """A referral to an agency (guarded by the sharing consent)."""
+        return self._referrals.add_referral(draft)
+
+    def record_referral_outcome(
+        self, referral_id: str, status: str, outcome: str, outcome_on: date | None
+    ) -> None:
+        """Record what came back from a referral."""
+        self._referrals.record_referral_outcome(referral_id, status, outcome, outcome_on)
+
+    def add_contact(self, draft: ContactDraft) -> str:
+        """Record a contact."""
+        return self._contacts.add_contact(draft)
+
+    def set_themes(self, case_id: str, themes: tuple[str, ...]) -> None:
+        """Set the case's structural themes."""
+        self._cases.set_themes(case_id, themes)
+
+    def close_case(self, draft: ClosureDraft) -> None:
+        """Close a case with a reason and a final evaluation per goal."""
+        self._cases.close_case(draft)
+
+    def reopen_case(self, case_id: str) -> None:
+        """Reopen a closed case."""
+        self._cases.reopen_case(case_id)
+
+    # -- caseload and client file ------------------------------------------------------------
+
+    def caseload(
+        self,
+        query: str = "",
+        *,
+        stage: CaseStage | None = None,
+        target_group: str | None = None,
+        sort: str = "name",
+        include_closed: bool = False,
+        offset: int = 0,
+        limit: int = PAGE_SIZE,
+        with_total: bool = True,
+    ) -> CaseloadPage:
+        """A window of clients with their case: searched, filtered, sorted."""
+        return self._caseload.caseload(
+            query,
+            stage=stage,
+            target_group=target_group,
+            sort=sort,
+            include_closed=include_closed,
+            offset=offset,
+            limit=limit,
+            with_total=with_total,
+        )
+
+    def caseload_total(
+        self,
+        query: str = "",
+        *,
+        stage: CaseStage | None = None,
+        target_group: str | None = None,
+        include_closed: bool = False,
+    ) -> int:
+        """How many clients the caseload shows under these filters."""
+        return self._caseload.caseload_total(
+            query, stage=stage, target_group=target_group, include_closed=include_closed
+        )
+
+    def client_file(self, client_id: str) -> ClientFile:
+        """Everything the client file shows (opening it is audited)."""
+        return self._client_file.client_file(client_id)
+
+    def audit_log(self, case_id: str | None = None, limit: int = 200) -> tuple[AuditEntry, ...]:
+        """The newest audit events (of one case, if given)."""
+        return self._client_file.audit_log(case_id, limit)
+
+    # -- weekly bundle -----------------------------------------------------------------------
+
+    def create_identity(
+        self, name: str | None = None, organisation: str | None = None
+    ) -> CoachPublic:
+        """Create the coach's signing identity (once); rename it if a name is given."""
+        return self._bundles.create_identity(name, organisation)
+
+    def connect_coordinator(self, coordinator: CoordinatorPublic) -> None:
+        """Store the coordinator's public identity (replacing an earlier one)."""
+        self._bundles.connect_coordinator(coordinator)
+
+    def sync_status(self) -> SyncStatus:
+        """Identity, connected coordinator and what the next bundle would carry."""
+        return self._bundles.sync_status()
+
+    def export_weekly(
+        self, out_dir: str, progress: Callable[[int, int], None] | None = None
+    ) -> ExportSummary:
+        """Write the next weekly bundle to `out_dir`."""
+        return self._bundles.export_weekly(out_dir, progress)
+
+
+__all__ = ["PAGE_SIZE", "Workspace", "display_name", "search_key"]

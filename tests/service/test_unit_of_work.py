@@ -1,0 +1,321 @@
+"""One owner for every write: each public write method of `Workspace` is one transaction with
+exactly one audit event and one new revision; reads that are audited (opening a client file,
+printing, exporting, the sync setup) add one audit event and no revision; plain queries add
+neither. A new public method of `Workspace` must be sorted into one of the lists below, or
+`test_every_public_method_is_classified` fails.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, col, func, select
+
+from kim_tui.domain.model import (
+    AreaRatingDraft,
+    AssessmentDraft,
+    ClientDraft,
+    ClosureDraft,
+    ConsentDraft,
+    ConsentPurpose,
+    ContactDraft,
+    FollowUpDraft,
+    GoalAgreementDraft,
+    GoalDraft,
+    IntakeDraft,
+    ReferralDraft,
+    ResidenceDraft,
+    ResidenceFactsDraft,
+    StepDraft,
+)
+from kim_tui.service.workspace import Workspace
+from kim_tui.store.models import AuditEvent
+from kim_tui.store.unit_of_work import UnitOfWork
+from kim_tui.store.vault import Vault
+from kim_tui.sync.identity import (
+    CoordinatorPublic,
+    kem_public_bytes,
+    new_kem_key,
+    new_signing_key,
+    signing_public,
+)
+from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
+
+D = date
+LATER = FIXED_TODAY + timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Ids:
+    client: str
+    case: str
+    consent: str
+    follow_up: str
+    agreement: str
+    goal: str
+    step: str
+    referral: str
+    closed_case: str
+
+
+@dataclass
+class Setup:
+    ws: Workspace
+    ids: Ids
+    tmp: Path
+
+
+def _intake(given: str, family: str) -> IntakeDraft:
+    return IntakeDraft(
+        ClientDraft(given, family, D(1990, 1, 1)),
+        D(2026, 10, 1),
+        residence=ResidenceDraft("gestattung", valid_until=D(2027, 3, 1)),
+        consents=(ConsentDraft(ConsentPurpose.CASE_MANAGEMENT, D(2026, 10, 1)),),
+    )
+
+
+def _coordinator() -> CoordinatorPublic:
+    return CoordinatorPublic(
+        "Koordinierung", kem_public_bytes(new_kem_key()), signing_public(new_signing_key())
+    )
+
+
+def _build(ws: Workspace) -> Ids:
+    client, case = ws.intake(_intake("Lan", "Nguyen"))
+    consent = ws.add_consent(case, ConsentDraft(ConsentPurpose.SHARE_COORDINATOR, D(2026, 10, 2)))
+    follow_up = ws.add_follow_up(FollowUpDraft(case, LATER, "Termin"))
+    agreement = ws.add_goal_agreement(
+        GoalAgreementDraft(
+            case,
+            D(2026, 11, 1),
+            D(2027, 2, 1),
+            (GoalDraft("housing", "Wohnung", steps=(StepDraft("Suchen", "client", LATER),)),),
+        )
+    )
+    (goal,) = ws.goal_agreements(case)[0].goals
+    referral = ws.add_referral(
+        ReferralDraft(
+            case,
+            "jobcenter",
+            "sgb2",
+            "Anspruch",
+            D(2026, 11, 20),
+            LATER,
+            passes_identifying_data=False,
+        )
+    )
+    _other, closed = ws.intake(_intake("Ada", "Abgeschlossen"))
+    ws.close_case(ClosureDraft(closed, FIXED_TODAY, "moved_away"))
+    ws.create_identity("Anna", "Träger")
+    ws.connect_coordinator(_coordinator())
+    return Ids(
+        client, case, consent, follow_up, agreement, goal.id, goal.steps[0].id, referral, closed
+    )
+
+
+@pytest.fixture(scope="module")
+def _template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Ids]:
+    directory = tmp_path_factory.mktemp("uow") / "vault"
+    vault, _recovery = Vault.create(directory, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
+    ws = Workspace(vault, today=lambda: FIXED_TODAY)
+    try:
+        return directory, _build(ws)
+    finally:
+        ws.close()
+
+
+@pytest.fixture
+def setup(_template: tuple[Path, Ids], tmp_path: Path) -> Iterator[Setup]:
+    directory = tmp_path / "vault"
+    shutil.copytree(_template[0], directory)
+    ws = Workspace(Vault.open(directory, PASSPHRASE), today=lambda: FIXED_TODAY)
+    yield Setup(ws, _template[1], tmp_path)
+    if ws.is_open:
+        ws.close()
+
+
+Call = Callable[[Setup], object]
+
+WRITES: dict[str, Call] = {
+    "intake": lambda s: s.ws.intake(_intake("Neu", "Person")),
+    "update_client": lambda s: s.ws.update_client(
+        s.ids.client, ClientDraft("Lan", "Nguyen-Tran", D(1990, 1, 1))
+    ),
+    "set_residence_facts": lambda s: s.ws.set_residence_facts(
+        s.ids.client, ResidenceFactsDraft(german_level="B1")
+    ),
+    "add_consent": lambda s: s.ws.add_consent(
+        s.ids.case, ConsentDraft(ConsentPurpose.SHARE_AGENCY, FIXED_TODAY, agency="jobcenter")
+    ),
+    "withdraw_consent": lambda s: s.ws.withdraw_consent(s.ids.consent, FIXED_TODAY),
+    "add_residence_record": lambda s: s.ws.add_residence_record(
+        s.ids.client, ResidenceDraft("duldung", valid_until=D(2027, 1, 1))
+    ),
+    "set_residence_reminder_weeks": lambda s: s.ws.set_residence_reminder_weeks(4),
+    "add_follow_up": lambda s: s.ws.add_follow_up(FollowUpDraft(s.ids.case, LATER, "Anruf")),
+    "complete_follow_up": lambda s: s.ws.complete_follow_up(s.ids.follow_up, "erledigt"),
+    "snooze_follow_up": lambda s: s.ws.snooze_follow_up(s.ids.follow_up, LATER),
+    "add_assessment": lambda s: s.ws.add_assessment(
+        AssessmentDraft(s.ids.case, FIXED_TODAY, (AreaRatingDraft("housing", 2),))
+    ),
+    "add_goal_agreement": lambda s: s.ws.add_goal_agreement(
+        GoalAgreementDraft(s.ids.case, FIXED_TODAY, LATER, (GoalDraft("work", "Arbeit"),))
+    ),
+    "add_goal": lambda s: s.ws.add_goal(s.ids.agreement, GoalDraft("language", "Kurs")),
+    "add_step": lambda s: s.ws.add_step(s.ids.goal, StepDraft("Anmelden", "coach", LATER)),
+    "set_step_done": lambda s: s.ws.set_step_done(s.ids.step, FIXED_TODAY),
+    "set_goal_status": lambda s: s.ws.set_goal_status(s.ids.goal, "in_progress", "läuft"),
+    "add_referral": lambda s: s.ws.add_referral(
+        ReferralDraft(
+            s.ids.case, "jobcenter", "sgb2", "Klären", FIXED_TODAY, passes_identifying_data=False
+        )
+    ),
+    "record_referral_outcome": lambda s: s.ws.record_referral_outcome(
+        s.ids.referral, "done", "bewilligt", FIXED_TODAY
+    ),
+    "add_contact": lambda s: s.ws.add_contact(ContactDraft(s.ids.case, FIXED_TODAY, "phone", 15)),
+    "set_themes": lambda s: s.ws.set_themes(s.ids.case, ("housing_shortage",)),
+    "close_case": lambda s: s.ws.close_case(ClosureDraft(s.ids.case, FIXED_TODAY, "moved_away")),
+    "reopen_case": lambda s: s.ws.reopen_case(s.ids.closed_case),
+}
+"""Public writes: +1 audit event, +1 revision."""
+
+AUDITED: dict[str, Call] = {
+    "client_file": lambda s: s.ws.client_file(s.ids.client),
+    "print_goal_agreement": lambda s: s.ws.print_goal_agreement(
+        s.ids.agreement, str(s.tmp / "vereinbarung.pdf"), coach="Anna", organisation="Träger"
+    ),
+    "export_weekly": lambda s: s.ws.export_weekly(str(s.tmp)),
+    "create_identity": lambda s: s.ws.create_identity("Anna B.", "Träger"),
+    "connect_coordinator": lambda s: s.ws.connect_coordinator(_coordinator()),
+}
+"""Reads, prints, exports and the sync setup: +1 audit event, no revision (they change no
+record that travels in a bundle)."""
+
+QUERIES: dict[str, Call] = {
+    "find_duplicates": lambda s: s.ws.find_duplicates(ClientDraft("Lan", "Nguyen", None)),
+    "sharing_consent_for": lambda s: s.ws.sharing_consent_for(s.ids.case, "jobcenter", FIXED_TODAY),
+    "residence_reminder_weeks": lambda s: s.ws.residence_reminder_weeks(),
+    "follow_ups": lambda s: s.ws.follow_ups("ngu"),
+    "follow_up_counts": lambda s: s.ws.follow_up_counts(),
+    "assessments": lambda s: s.ws.assessments(s.ids.case),
+    "goal_agreements": lambda s: s.ws.goal_agreements(s.ids.case),
+    "caseload": lambda s: s.ws.caseload("ngu"),
+    "caseload_total": lambda s: s.ws.caseload_total(),
+    "audit_log": lambda s: s.ws.audit_log(s.ids.case),
+    "sync_status": lambda s: s.ws.sync_status(),
+    "revision": lambda s: s.ws.revision(),
+    "today": lambda s: s.ws.today(),
+}
+"""List and look-up queries: nothing audited, no revision."""
+
+BATCHES = ("batch", "import_intakes")
+"""Many writes in one transaction: one revision, one audit event per write (tested below)."""
+
+LIFECYCLE = ("is_open", "close", "update_statistics")
+"""No data: the vault's state and the planner's statistics."""
+
+
+def _counts(ws: Workspace) -> tuple[int, int]:
+    with Session(ws.vault.engine) as s:
+        events = s.exec(select(func.count()).select_from(AuditEvent)).one()
+    return events, ws.revision()
+
+
+def test_every_public_method_is_classified() -> None:
+    public = {name for name in dir(Workspace) if not name.startswith("_")}
+    classified = set(WRITES) | set(AUDITED) | set(QUERIES) | set(BATCHES) | set(LIFECYCLE)
+    assert public - classified == set(), "new public Workspace methods: sort them in above"
+    assert classified - public == set(), "classified names that Workspace no longer has"
+
+
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_a_write_is_one_audit_event_and_one_revision(setup: Setup, name: str) -> None:
+    events, revision = _counts(setup.ws)
+    WRITES[name](setup)
+    assert _counts(setup.ws) == (events + 1, revision + 1)
+
+
+@pytest.mark.parametrize("name", sorted(AUDITED))
+def test_an_audited_read_takes_no_revision(setup: Setup, name: str) -> None:
+    events, revision = _counts(setup.ws)
+    AUDITED[name](setup)
+    assert _counts(setup.ws) == (events + 1, revision)
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_a_query_is_neither_audited_nor_revised(setup: Setup, name: str) -> None:
+    before = _counts(setup.ws)
+    QUERIES[name](setup)
+    assert _counts(setup.ws) == before
+
+
+def test_a_batch_is_one_revision_with_an_event_per_write(setup: Setup) -> None:
+    events, revision = _counts(setup.ws)
+    with setup.ws.batch():
+        setup.ws.intake(_intake("Eins", "Batch"))
+        setup.ws.add_follow_up(FollowUpDraft(setup.ids.case, LATER, "Zwei"))
+    assert _counts(setup.ws) == (events + 2, revision + 1)
+    assert setup.ws.import_intakes([_intake("Drei", "Import"), _intake("Vier", "Import")]) == 2
+    assert _counts(setup.ws) == (events + 4, revision + 2)
+
+
+def test_a_failed_write_leaves_no_trace(setup: Setup) -> None:
+    before = _counts(setup.ws)
+    with pytest.raises(Exception, match="Abschlussgrund"):
+        setup.ws.close_case(ClosureDraft(setup.ids.case, FIXED_TODAY, "no-such-reason"))
+    with pytest.raises(Exception, match="abgeschlossen"):
+        setup.ws.add_follow_up(FollowUpDraft(setup.ids.closed_case, LATER, "zu"))
+    assert _counts(setup.ws) == before
+
+
+def test_the_consent_override_is_the_one_documented_second_event(setup: Setup) -> None:
+    events, revision = _counts(setup.ws)
+    setup.ws.add_referral(
+        ReferralDraft(
+            setup.ids.case,
+            "jobcenter",
+            "sgb2",
+            "Klären",
+            FIXED_TODAY,
+            override_reason="Eilfall",
+        )
+    )
+    assert _counts(setup.ws) == (events + 2, revision + 1)
+    actions = [e.action for e in setup.ws.audit_log(setup.ids.case, limit=2)]
+    assert sorted(actions) == ["referral.add", "referral.consent_override"]
+
+
+def test_rows_written_carry_the_new_revision(setup: Setup) -> None:
+    setup.ws.add_contact(ContactDraft(setup.ids.case, FIXED_TODAY, "phone", 5))
+    revision = setup.ws.revision()
+    with Session(setup.ws.vault.engine) as s:
+        stamped = s.exec(
+            select(func.count()).select_from(AuditEvent).where(col(AuditEvent.revision) == revision)
+        ).one()
+    assert stamped == 1
+
+
+def test_the_stamping_listener_is_not_global(setup: Setup) -> None:
+    """A plain SQLModel session with a "revision" in its info is left alone: only the unit of
+    work's own session class stamps."""
+    with Session(setup.ws.vault.engine) as s:
+        s.info["revision"] = 999
+        s.add(AuditEvent(action="probe", entity="probe"))
+        s.flush()
+        probe = s.exec(select(AuditEvent).where(col(AuditEvent.action) == "probe")).one()
+        assert probe.revision == 0
+        s.rollback()
+    uow = UnitOfWork(setup.ws.vault.engine)
+    with uow.read() as s:
+        s.info["revision"] = 999
+        s.add(AuditEvent(action="probe", entity="probe"))
+        s.flush()
+        probe = s.exec(select(AuditEvent).where(col(AuditEvent.action) == "probe")).one()
+        assert probe.revision == 999
+        s.rollback()
