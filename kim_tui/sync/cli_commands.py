@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from kim_tui.store.keyfile import KeyFile
+    pass
 
 Command = Callable[..., argparse.ArgumentParser]
 
@@ -178,45 +178,14 @@ def _coordinator_wording(directory: Path) -> Iterator[None]:
         raise cli.CliError("Passwort ist falsch. Die Ablage wurde nicht verändert.") from None
 
 
-def _rewrap_coordinator_key(
-    directory: Path, unwrap: Callable[[KeyFile], bytes], new_passphrase: str
-) -> None:
-    """Set a new passphrase on the coordinator store, as `Vault.change_passphrase` does for a
-    vault: with coordinator.lock held, unwrap the data key, make sure it opens the database,
-    rewrap it under the new passphrase and replace coordinator.key atomically. A wrong
-    passphrase or recovery key raises before anything is written; the data is not touched."""
-    from kim_tui.store.engine import open_engine
-    from kim_tui.store.errors import CorruptFile, ValidationError, VaultNotFound
-    from kim_tui.store.keyfile import KeyFile
-    from kim_tui.store.lock import VaultLock
-    from kim_tui.store.vault import MIN_PASSPHRASE_LENGTH
-    from kim_tui.sync.coordinator_store import DB_FILE, KEY_FILE, LOCK_FILE
-
-    if len(new_passphrase) < MIN_PASSPHRASE_LENGTH:
-        raise ValidationError(
-            {"passphrase": f"Das Passwort muss mindestens {MIN_PASSPHRASE_LENGTH} Zeichen haben."}
-        )
-    if not (directory / KEY_FILE).is_file():
-        raise VaultNotFound(directory)
-    if not (directory / DB_FILE).is_file():
-        raise CorruptFile(directory / DB_FILE, "Datei fehlt")
-    lock = VaultLock(directory / LOCK_FILE)
-    lock.acquire()
-    try:
-        keyfile = KeyFile.read(directory / KEY_FILE)
-        dek = unwrap(keyfile)
-        open_engine(directory / DB_FILE, dek).dispose()  # the key really opens this store
-        keyfile.with_passphrase(dek, new_passphrase).write(directory / KEY_FILE)
-    finally:
-        lock.release()
-
-
 def cmd_coordinator_passwd(args: argparse.Namespace) -> int:
     """Change the coordinator store's passphrase (rewraps the key, data untouched)."""
     cli = _cli()
     old = cli._passphrase(args, prompt="Bisheriges Passwort: ")
     new = cli._passphrase(args, attr="new_passphrase_file", confirm=True, prompt="Neues Passwort: ")
-    _rewrap_coordinator_key(_coord_dir(args), lambda kf: kf.unlock(old), new)
+    from kim_tui.sync.coordinator_store import CoordinatorStore
+
+    CoordinatorStore.change_passphrase_of(_coord_dir(args), old, new)
     print(
         "Passwort geändert. Die Daten wurden nicht neu verschlüsselt; der alte "
         "Wiederherstellungsschlüssel gilt weiter."
@@ -227,12 +196,13 @@ def cmd_coordinator_passwd(args: argparse.Namespace) -> int:
 def cmd_coordinator_recover(args: argparse.Namespace) -> int:
     """Set a new passphrase on the coordinator store with its recovery key."""
     from kim_tui.store.errors import WrongPassphrase
+    from kim_tui.sync.coordinator_store import CoordinatorStore
 
     cli = _cli()
     recovery = cli._recovery_key(args)
     new = cli._passphrase(args, attr="new_passphrase_file", confirm=True, prompt="Neues Passwort: ")
     try:
-        _rewrap_coordinator_key(_coord_dir(args), lambda kf: kf.unlock_with_recovery(recovery), new)
+        CoordinatorStore.recover(_coord_dir(args), recovery, new)
     except WrongPassphrase:
         raise cli.CliError(
             "Wiederherstellungsschlüssel ist falsch. Die Ablage wurde nicht verändert."

@@ -81,3 +81,21 @@ def test_v1_store_opens_and_keeps_its_data(old_store: Path) -> None:
     # Opened a second time (the upgrade, if any, already done): still the same data.
     with CoordinatorStore.open(old_store, _fixture_passphrase()) as store:
         _check_data(store)
+
+
+def test_v1_store_is_stamped_with_the_first_migration(old_store: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from kim_tui.sync.coordinator_store import MIGRATIONS, CoordinatorBase, CoordSetting
+
+    with CoordinatorStore.open(old_store, _fixture_passphrase()) as store:
+        assert MIGRATIONS.current_revision(store.engine) == MIGRATIONS.head
+        with store.engine.connect() as conn:
+            context = MigrationContext.configure(
+                conn, opts={"version_table": MIGRATIONS.version_table}
+            )
+            # The first migration is exactly the schema `create_all` made.
+            assert compare_metadata(context, CoordinatorBase.metadata) == []
+        with store.session() as s:
+            assert s.get(CoordSetting, "schema_version") is None
