@@ -18,8 +18,8 @@ from kim_tui.config import load_config
 from kim_tui.i18n import set_language, tr
 
 if TYPE_CHECKING:
+    from kim_tui.coordinator.service import CoordinatorService
     from kim_tui.screens.unlock import UnlockWording
-    from kim_tui.sync.coordinator_service import CoordinatorService
 
 
 def _coordinator_action(action: UiAction) -> UiAction:
@@ -81,9 +81,9 @@ class CoordinatorApp(KimApp, inherit_bindings=False):
 
 
 def run_coordinator_app(directory: Path, *, language: str | None = None) -> int:
+    from kim_tui.coordinator.service import CoordinatorService
+    from kim_tui.coordinator.store import KEY_FILE
     from kim_tui.store.errors import VaultNotFound
-    from kim_tui.sync.coordinator_service import CoordinatorService
-    from kim_tui.sync.coordinator_store import KEY_FILE
 
     if not (Path(directory) / KEY_FILE).is_file():
         raise VaultNotFound(directory)

@@ -183,7 +183,7 @@ def cmd_coordinator_passwd(args: argparse.Namespace) -> int:
     cli = _cli()
     old = cli._passphrase(args, prompt="Bisheriges Passwort: ")
     new = cli._passphrase(args, attr="new_passphrase_file", confirm=True, prompt="Neues Passwort: ")
-    from kim_tui.sync.coordinator_store import CoordinatorStore
+    from kim_tui.coordinator.store import CoordinatorStore
 
     CoordinatorStore.change_passphrase_of(_coord_dir(args), old, new)
     print(
@@ -195,8 +195,8 @@ def cmd_coordinator_passwd(args: argparse.Namespace) -> int:
 
 def cmd_coordinator_recover(args: argparse.Namespace) -> int:
     """Set a new passphrase on the coordinator store with its recovery key."""
+    from kim_tui.coordinator.store import CoordinatorStore
     from kim_tui.store.errors import WrongPassphrase
-    from kim_tui.sync.coordinator_store import CoordinatorStore
 
     cli = _cli()
     recovery = cli._recovery_key(args)
@@ -213,7 +213,7 @@ def cmd_coordinator_recover(args: argparse.Namespace) -> int:
 
 def cmd_coordinator_init(args: argparse.Namespace) -> int:
     """Create the coordinator's encrypted store and its key pairs; write coordinator.pub."""
-    from kim_tui.sync.coordinator_store import PUB_FILE, CoordinatorStore
+    from kim_tui.coordinator.store import PUB_FILE, CoordinatorStore
     from kim_tui.sync.identity import display_fingerprint
 
     cli = _cli()
@@ -233,7 +233,7 @@ def cmd_coordinator_init(args: argparse.Namespace) -> int:
 
 def cmd_coordinator_enroll(args: argparse.Namespace) -> int:
     """Register a coach's public key (or revoke it with --revoke)."""
-    from kim_tui.sync.coordinator_store import CoordinatorStore
+    from kim_tui.coordinator.store import CoordinatorStore
     from kim_tui.sync.identity import CoachPublic, display_fingerprint, read_public_file
 
     cli = _cli()
@@ -260,8 +260,8 @@ def cmd_coordinator_enroll(args: argparse.Namespace) -> int:
 
 def cmd_coordinator_import(args: argparse.Namespace) -> int:
     """Import bundle files; one German result line per file, then open gaps and forks."""
-    from kim_tui.sync.coordinator_store import CoordinatorStore
-    from kim_tui.sync.importer import HELD, REJECTED, gaps, import_files
+    from kim_tui.coordinator.importer import HELD, REJECTED, gaps, import_files
+    from kim_tui.coordinator.store import CoordinatorStore
 
     cli = _cli()
     passphrase = cli._passphrase(args)
@@ -278,8 +278,8 @@ def cmd_coordinator_import(args: argparse.Namespace) -> int:
 
 def cmd_coordinator_held(args: argparse.Namespace) -> int:
     """List held-back forks, or decide one: --release ID merges it, --discard ID drops it."""
-    from kim_tui.sync.coordinator_store import CoordinatorStore
-    from kim_tui.sync.fork_decision import discard, held_bundles, release
+    from kim_tui.coordinator.forks import discard, held_bundles, release
+    from kim_tui.coordinator.store import CoordinatorStore
 
     cli = _cli()
     passphrase = cli._passphrase(args)
@@ -320,7 +320,7 @@ def cmd_coordinator_held(args: argparse.Namespace) -> int:
 
 def cmd_coordinator_report(args: argparse.Namespace) -> int:
     """Print the indicators per coach, organisation and in total, small cells masked."""
-    from kim_tui.sync.report_cli import run_report
+    from kim_tui.coordinator.report import run_report
 
     cli = _cli()
     passphrase = cli._passphrase(args)

@@ -24,6 +24,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from kim_tui.coordinator.importer import IMPORTED, import_bundle
+from kim_tui.coordinator.store import CoordinatorStore, SyncRecord
 from kim_tui.domain.model import (
     AreaRatingDraft,
     AssessmentDraft,
@@ -45,8 +47,6 @@ from kim_tui.store.session import VaultSession
 from kim_tui.store.vault import Vault
 from kim_tui.sync import bundle_format as bf
 from kim_tui.sync import coach_state
-from kim_tui.sync.coordinator_store import CoordinatorStore, SyncRecord
-from kim_tui.sync.importer import IMPORTED, import_bundle
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
 
 CANARIES = {

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from kim_tui.coordinator.store import CoordinatorStore
 from kim_tui.store.encrypted_store import EncryptedStore
 from kim_tui.store.errors import UnsupportedVersion, ValidationError, WrongPassphrase
 from kim_tui.store.vault import Vault
-from kim_tui.sync.coordinator_store import CoordinatorStore
 from tests.conftest import FAST_KDF_KIB, PASSPHRASE
 
 NEW = "ein ganz neues Passwort"

@@ -9,13 +9,13 @@ from sqlmodel import Session
 from textual.widgets import DataTable, Input, ProgressBar, Static
 
 from kim_tui.config import Config
+from kim_tui.coordinator.service import CoordinatorService
+from kim_tui.coordinator.store import CoordinatorStore
 from kim_tui.coordinator_app import CoordinatorApp
 from kim_tui.screens.coordinator import CoordinatorScreen
 from kim_tui.screens.export import ExportScreen
 from kim_tui.store.vault import Vault
 from kim_tui.sync import coach_state
-from kim_tui.sync.coordinator_service import CoordinatorService
-from kim_tui.sync.coordinator_store import CoordinatorStore
 from tests.conftest import FAST_KDF_KIB, PASSPHRASE
 from tests.ui.conftest import new_app, on_screen, row_texts, type_text, unlock, unlock_home, until
 
@@ -95,8 +95,8 @@ async def test_coordinator_decides_a_held_fork(tmp_path: Path) -> None:
     """Held-back bundles are listed in the import tab; Enter (or F8) offers release or discard."""
     from textual.widgets import OptionList
 
+    from kim_tui.coordinator.importer import gaps
     from kim_tui.screens.choice import ChoiceScreen
-    from kim_tui.sync.importer import gaps
     from tests.sync.conftest import make_coach, make_fork
 
     store, _rk = CoordinatorStore.create(

@@ -3,7 +3,7 @@ its own version table (``coord_alembic_version``) and only the coordinator's tab
 
 from alembic import context
 
-from kim_tui.sync.coordinator_store import CoordinatorBase
+from kim_tui.coordinator.store import CoordinatorBase
 
 connection = context.config.attributes["connection"]
 context.configure(

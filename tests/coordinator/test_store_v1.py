@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from kim_tui.sync.coordinator_store import (
+from kim_tui.coordinator.forks import held_bundles
+from kim_tui.coordinator.report import load_coach_rows
+from kim_tui.coordinator.store import (
     PUB_FILE,
     CoordinatorStore,
     ForkDecision,
     ImportedBundle,
     SyncRecord,
 )
-from kim_tui.sync.fork_decision import held_bundles
-from kim_tui.sync.report_cli import load_coach_rows
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FIXTURE = FIXTURES / "coordinator_v1"
@@ -87,7 +87,7 @@ def test_v1_store_is_stamped_with_the_first_migration(old_store: Path) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    from kim_tui.sync.coordinator_store import MIGRATIONS, CoordinatorBase, CoordSetting
+    from kim_tui.coordinator.store import MIGRATIONS, CoordinatorBase, CoordSetting
 
     with CoordinatorStore.open(old_store, _fixture_passphrase()) as store:
         assert MIGRATIONS.current_revision(store.engine) == MIGRATIONS.head

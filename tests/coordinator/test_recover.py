@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from kim_tui.cli import main
-from kim_tui.sync.coordinator_service import CoordinatorService
-from kim_tui.sync.coordinator_store import KEY_FILE, PUB_FILE, CoordinatorStore
+from kim_tui.coordinator.service import CoordinatorService
+from kim_tui.coordinator.store import KEY_FILE, PUB_FILE, CoordinatorStore
 from tests.conftest import FAST_KDF_KIB, PASSPHRASE
 
 NEW_PASSPHRASE = "neues Passwort der Koordinierung"

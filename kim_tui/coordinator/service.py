@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from kim_tui.coordinator import forks
+from kim_tui.coordinator.importer import HELD, REJECTED, gaps, import_bundle
+from kim_tui.coordinator.report import load_coach_rows
+from kim_tui.coordinator.store import LOCK_FILE, CoordinatorStore
 from kim_tui.domain import report
 from kim_tui.store.errors import VaultError
 from kim_tui.store.lock import VaultLock
-from kim_tui.sync import fork_decision
-from kim_tui.sync.coordinator_store import LOCK_FILE, CoordinatorStore
-from kim_tui.sync.importer import HELD, REJECTED, gaps, import_bundle
-from kim_tui.sync.report_cli import load_coach_rows
 
 
 @dataclass(frozen=True)
@@ -117,16 +117,16 @@ class CoordinatorService:
         """Missing sequence numbers per coach, as German lines (held forks: `held`)."""
         return gaps(self.store, with_held=False)
 
-    def held(self) -> list[fork_decision.HeldView]:
+    def held(self) -> list[forks.HeldView]:
         """The held-back forks, by coach and sequence number."""
-        return fork_decision.held_bundles(self.store)
+        return forks.held_bundles(self.store)
 
     def decide(self, held_id: str, release: bool) -> list[str]:
         """Release (merge despite the fork) or discard a held bundle; German result lines."""
         with self._writing:
             if release:
-                return fork_decision.release(self.store, held_id).lines
-            return fork_decision.discard(self.store, held_id).lines
+                return forks.release(self.store, held_id).lines
+            return forks.discard(self.store, held_id).lines
 
     def report(
         self, date_from: date | None, date_to: date | None, threshold: int = 5

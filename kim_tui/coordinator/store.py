@@ -34,7 +34,7 @@ PUB_FILE = "coordinator.pub"
 LEGACY_SCHEMA_VERSION = 1
 """The ``schema_version`` row of a store made before Alembic (it had only this one)."""
 MIGRATIONS = Migrations(
-    Path(__file__).resolve().parents[1] / "coordinator" / "migrations",
+    Path(__file__).with_name("migrations"),
     version_table="coord_alembic_version",
 )
 
