@@ -35,7 +35,7 @@ def coordinator_app(tmp_path: Path) -> Iterator[CoordinatorApp]:
     )
     store.close()
     service = CoordinatorService(tmp_path / "coord")
-    yield CoordinatorApp(tmp_path / "coord", config=Config(), session=service)  # type: ignore[arg-type]
+    yield CoordinatorApp(tmp_path / "coord", config=Config(), session=service)
     service.release()
 
 

@@ -147,7 +147,7 @@ def test_coordinator_import(
         pilot.app.screen.query_one("#folder", Input).cursor_blink = False
         await pilot.pause()
 
-    app = CoordinatorApp(directory, config=Config(), session=service)  # type: ignore[arg-type]
+    app = CoordinatorApp(directory, config=Config(), session=service)
     try:
         assert snap_compare(app, terminal_size=size, run_before=_import_tab)
     finally:

@@ -65,7 +65,7 @@ async def test_export_screen_writes_a_bundle_the_coordinator_imports(
     assert len(bundles) == 1 and bundles[0].name.endswith("-0001.kimb")
 
     service = CoordinatorService(coord_dir)
-    coordinator = CoordinatorApp(coord_dir, config=Config(), session=service)  # type: ignore[arg-type]
+    coordinator = CoordinatorApp(coord_dir, config=Config(), session=service)
     async with coordinator.run_test(size=(110, 40)) as pilot:
         await unlock(pilot)
         await on_screen(pilot, CoordinatorScreen)
@@ -110,7 +110,7 @@ async def test_coordinator_decides_a_held_fork(tmp_path: Path) -> None:
     store.close()
 
     service = CoordinatorService(tmp_path / "coord")
-    app = CoordinatorApp(tmp_path / "coord", config=Config(), session=service)  # type: ignore[arg-type]
+    app = CoordinatorApp(tmp_path / "coord", config=Config(), session=service)
     async with app.run_test(size=(120, 40)) as pilot:
         await unlock(pilot)
         await on_screen(pilot, CoordinatorScreen)
