@@ -31,6 +31,7 @@ class ImportLine:
 
     @property
     def failed(self) -> bool:
+        """Rejected or held back: the file needs the coordinator's attention."""
         return self.status in (REJECTED, HELD)
 
     @property
@@ -40,6 +41,9 @@ class ImportLine:
 
 
 class CoordinatorService:
+    """What the coordinator app unlocks and calls: the store's lock for the app's whole run,
+    the store while unlocked, import, held forks, gaps and the report (plain values only)."""
+
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
         self._store: CoordinatorStore | None = None
@@ -55,10 +59,12 @@ class CoordinatorService:
 
     @property
     def is_unlocked(self) -> bool:
+        """True while the store is open."""
         return self._store is not None
 
     @property
     def store(self) -> CoordinatorStore:
+        """The open store (raises VaultError while locked)."""
         if self._store is None:
             raise VaultError("Der Speicher der Koordinierung ist gesperrt.")
         return self._store
@@ -70,6 +76,7 @@ class CoordinatorService:
             self._store = CoordinatorStore.open(self.directory, passphrase, lock=lock)
 
     def lock(self) -> None:
+        """Close the store and forget its key; the process lock stays held."""
         if self._store is not None:
             self._store.close()
             self._store = None
