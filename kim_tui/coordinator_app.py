@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from textual.binding import BindingType
 from textual.screen import Screen
 
 from kim_tui.actions import UiAction, bindings
@@ -39,7 +40,7 @@ class CoordinatorApp(VaultApp["CoordinatorService"], inherit_bindings=False):
 
     TITLE = "KIM Koordinierung"
     ACTIONS: ClassVar[tuple[UiAction, ...]] = COORDINATOR_ACTIONS
-    BINDINGS = bindings(COORDINATOR_ACTIONS)  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings(COORDINATOR_ACTIONS))
 
     def __init__(
         self,
