@@ -38,7 +38,7 @@ sends: a new schema head alone reuses the bundle set cached under the older one 
 
 
 def _coordinator(directory: Path) -> Any:
-    from kim_tui.sync.coordinator_store import CoordinatorStore
+    from kim_tui.coordinator.store import CoordinatorStore
 
     store, _rk = CoordinatorStore.create(
         directory, PASSPHRASE, name="Koordinierung Bench", kdf_memory_kib=KDF_KIB
@@ -270,9 +270,9 @@ def imports(
 ) -> list[Figure]:
     from sqlmodel import select
 
+    from kim_tui.coordinator.importer import ALREADY, IMPORTED, import_files
+    from kim_tui.coordinator.store import CoordinatorStore, EnrolledCoach
     from kim_tui.sync import bundle_format as bf
-    from kim_tui.sync.coordinator_store import CoordinatorStore, EnrolledCoach
-    from kim_tui.sync.importer import ALREADY, IMPORTED, import_files
 
     source = bundle_set(coaches, weeks, log)
     paths = sorted((source / "bundles").iterdir())

@@ -7,18 +7,16 @@ coach types the passphrase, so the unlock screen appears as fast as a bare Textu
 from __future__ import annotations
 
 import gc
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-from rich.traceback import Traceback
-from textual import events, work
-from textual.app import App, SystemCommand
+from textual import work
 from textual.screen import Screen
 
 from kim_tui.actions import UiAction, bindings
+from kim_tui.app_base import HELP_ACTION, LOCK_ACTION, QUIT_ACTION, VaultApp
 from kim_tui.config import Config, load_config
 from kim_tui.i18n import set_language, tr
 
@@ -30,25 +28,8 @@ if TYPE_CHECKING:
     from kim_tui.store.lock import VaultLock
 
 APP_ACTIONS: tuple[UiAction, ...] = (
-    UiAction(
-        "app.lock",
-        "ctrl+l",
-        "lock",
-        "Sperren",
-        "Lock",
-        "Tresor sperren: Schlüssel aus dem Speicher, Bildschirm leer",
-        "Lock the vault: key dropped, screen cleared",
-        priority=True,
-    ),
-    UiAction(
-        "app.help",
-        "f1,question_mark",
-        "help",
-        "Hilfe",
-        "Help",
-        "Alle Tasten dieser Ansicht",
-        "All keys of this view",
-    ),
+    LOCK_ACTION,
+    HELP_ACTION,
     UiAction(
         "app.home",
         "f2",
@@ -85,7 +66,7 @@ APP_ACTIONS: tuple[UiAction, ...] = (
         "Verschlüsseltes Wochenpaket für die Koordinierung schreiben",
         "Write the encrypted weekly bundle for the coordinator",
     ),
-    UiAction("app.quit", "ctrl+q", "quit", "Beenden", "Quit", show=False, priority=True),
+    QUIT_ACTION,
     UiAction(
         "app.language",
         "",
@@ -116,12 +97,12 @@ APP_ACTIONS: tuple[UiAction, ...] = (
 )
 
 
-class KimApp(App[int]):
-    CSS_PATH = "kim.tcss"
+class KimApp(VaultApp["VaultSession"]):
+    """The coach's app: the vault's follow-ups, caseload, client files, intake and export."""
+
     TITLE = "KIM Coach"
     ACTIONS: ClassVar[tuple[UiAction, ...]] = APP_ACTIONS
     BINDINGS = bindings(APP_ACTIONS)  # type: ignore[assignment]
-    ENABLE_COMMAND_PALETTE = True
 
     def __init__(
         self,
@@ -131,53 +112,23 @@ class KimApp(App[int]):
         today: Callable[[], date] = date.today,
         session: VaultSession | None = None,
     ) -> None:
-        super().__init__()
-        self.vault_dir = Path(vault_dir)
-        self.config = config or Config()
-        """User settings (language, idle lock)."""
+        super().__init__(vault_dir, config=config, session=session)
         self.today = today
         """The clock; tests pass a fixed date."""
-        self._session = session
         self.claimed_lock: VaultLock | None = None
         """The vault's process lock when `run_app` took it before start-up."""
-        self.failed_unlocks = 0
-        """Consecutive wrong passphrases; each one after the third doubles the wait."""
-        self.locked_until = 0.0
-        self._last_activity = time.monotonic()
-        self.unlocked_once = False
-        self.latency_samples: list[float] | None = None
-        """Benchmarks set a list: each list update after a key adds key-to-painted seconds."""
-        self._last_key_at = 0.0
 
     # -- the vault session (service layer) --------------------------------------------------
 
-    @property
-    def session(self) -> VaultSession:
-        if self._session is None:
-            from kim_tui.service.session import VaultSession
+    def new_session(self) -> VaultSession:
+        from kim_tui.service.session import VaultSession
 
-            self._session = VaultSession(self.vault_dir, today=self.today, lock=self.claimed_lock)
-        return self._session
+        return VaultSession(self.directory, today=self.today, lock=self.claimed_lock)
 
     @property
     def workspace(self) -> Workspace:
         """The service object of the unlocked vault (raises if locked)."""
         return self.session.workspace
-
-    @property
-    def is_unlocked(self) -> bool:
-        return self._session is not None and self._session.is_unlocked
-
-    # -- life cycle --------------------------------------------------------------------------
-
-    def on_mount(self) -> None:
-        from kim_tui.screens.unlock import UnlockScreen
-
-        self.theme = "textual-dark"
-        self.push_screen(UnlockScreen(first=True))
-        self._preload_store()
-        if self.config.idle_lock_minutes > 0:
-            self.set_interval(5, self._check_idle)
 
     def home_screen(self) -> Screen[None]:
         """The screen the coach lands on after the first unlock."""
@@ -190,6 +141,9 @@ class KimApp(App[int]):
         from kim_tui.screens.unlock import coach_wording
 
         return coach_wording()
+
+    def preload(self) -> None:
+        self._preload_store()
 
     @work(thread=True, exit_on_error=False, group="preload")
     def _preload_store(self) -> None:
@@ -210,49 +164,6 @@ class KimApp(App[int]):
         # Everything loaded so far lives as long as the app: keep it out of the collector's
         # scans, whose pauses otherwise land on the first keystrokes after unlocking.
         gc.freeze()
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown)):
-            self._last_activity = time.monotonic()
-            if self.latency_samples is not None:
-                self._last_key_at = time.perf_counter()
-        await super().on_event(event)
-
-    def list_updated(self) -> None:
-        """Screens call this after refilling a list; measures key → painted for benchmarks."""
-        samples = self.latency_samples
-        if samples is None or not self._last_key_at:
-            return
-        started = self._last_key_at
-        self._last_key_at = 0.0
-        self.call_after_refresh(lambda: samples.append(time.perf_counter() - started))
-
-    def _check_idle(self) -> None:
-        idle = time.monotonic() - self._last_activity
-        if self.is_unlocked and idle >= self.config.idle_lock_minutes * 60:
-            self.action_lock()
-
-    def on_unmount(self) -> None:
-        if self._session is not None:
-            self._session.release()
-
-    # -- actions -----------------------------------------------------------------------------
-
-    def action_lock(self) -> None:
-        """Drop the key and cover everything; the screens below keep unsaved input."""
-        from kim_tui.screens.unlock import UnlockScreen
-
-        if not self.is_unlocked:
-            return
-        self.session.lock()
-        self.push_screen(UnlockScreen(first=False))
-
-    def action_help(self) -> None:
-        from kim_tui.screens.help import HelpScreen
-
-        if isinstance(self.screen, HelpScreen):
-            return
-        self.push_screen(HelpScreen(self.screen))
 
     def action_home(self) -> None:
         from kim_tui.screens.follow_ups import FollowUpsScreen
@@ -415,18 +326,6 @@ class KimApp(App[int]):
         if self.is_unlocked:
             self._go_to(ExportScreen)
 
-    def _go_to(self, screen_type: type[Screen[None]]) -> None:
-        """Bring a main screen to the top: reuse it from the stack instead of stacking copies."""
-        if isinstance(self.screen, screen_type):
-            return
-        stack = self.screen_stack
-        for index, screen in enumerate(stack):
-            if isinstance(screen, screen_type):
-                while len(self.screen_stack) > index + 1:
-                    self.pop_screen()
-                return
-        self.push_screen(screen_type())
-
     @work(exclusive=True, group="intake")
     async def action_intake(self) -> None:
         """Intake form → duplicate decision → save → open the new client's file."""
@@ -457,77 +356,6 @@ class KimApp(App[int]):
         self.notify(tr("Klient*in angelegt.", "Client created."))
         return client_id
 
-    # -- command palette: every declared action of the app and the current screen -----------
-
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        # While locked the palette offers only what needs no vault (and changes no settings).
-        locked_ok = {"app.help", "app.quit", "app.language"}
-        # One entry per label: a screen's own key for an app action (the caseload's `i` for
-        # the app's F4 Erstberatung) is named next to it, not listed twice.
-        entries: dict[tuple[str, str], tuple[UiAction, Screen[object] | KimApp, list[str]]] = {}
-        for source in (screen, self):
-            for action in getattr(source, "ACTIONS", ()):
-                if not action.palette:
-                    continue
-                if not self.is_unlocked and source is self and action.id not in locked_ok:
-                    continue
-                keys = [action.key_display] if action.keys else []
-                # The same action of the app, also bound by the screen (`app.intake` there).
-                key = (action.label, action.action.removeprefix("app."))
-                if key in entries:
-                    known = entries[key][2]
-                    known.extend(k for k in keys if k not in known)
-                else:
-                    entries[key] = (action, source, keys)
-        for (label, _name), (action, source, keys) in entries.items():
-            yield SystemCommand(
-                f"{label} ({' / '.join(keys)})" if keys else label,
-                action.help,
-                _runner(self, source, action.action),
-            )
-        yield SystemCommand(
-            tr("Design wechseln (hell/dunkel)", "Toggle light/dark theme"),
-            tr("Zwischen hellem und dunklem Design wechseln", "Switch light and dark theme"),
-            self._toggle_theme,
-        )
-
-    def action_command_palette(self) -> None:
-        """Textual's palette, with a German placeholder (its default is English)."""
-        from textual.command import CommandPalette
-
-        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
-            self.push_screen(
-                CommandPalette(
-                    placeholder=tr("Befehl suchen …", "Search for commands …"),
-                    id="--command-palette",
-                )
-            )
-
-    def _toggle_theme(self) -> None:
-        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
-
-    # -- crash output: never personal data -------------------------------------------------
-
-    def _fatal_error(self) -> None:
-        # Textual's default shows local variables (names, notes) and the exception message
-        # (which can quote SQL values). Show only where it happened.
-        self.bell()
-        traceback = Traceback(show_locals=False, width=None, suppress=[])
-        for stack in traceback.trace.stacks:
-            stack.exc_value = tr("(Inhalt ausgeblendet: Datenschutz)", "(hidden: data protection)")
-        self._exit_renderables.append(traceback)
-        self._close_messages_no_wait()
-
-
-def _runner(app: App[int], target: Screen[object] | App[int], action: str) -> Callable[[], object]:
-    """Run an action string the way its key binding does: with arguments (``section('x')``)
-    and namespaces (``app.intake``), which a plain ``getattr(target, "action_…")`` cannot."""
-
-    def run() -> object:
-        return app.run_action(action, target)
-
-    return run
-
 
 def make_app(
     vault_dir: Path,
@@ -552,9 +380,9 @@ def run_app(vault_dir: Path, *, language: str | None = None) -> int:
     from kim_tui.store.lock import VaultLock
 
     app = make_app(vault_dir, language=language)
-    if not is_vault(app.vault_dir):
-        raise VaultNotFound(app.vault_dir)
-    lock = VaultLock(app.vault_dir / LOCK_FILE)
+    if not is_vault(app.directory):
+        raise VaultNotFound(app.directory)
+    lock = VaultLock(app.directory / LOCK_FILE)
     lock.acquire()
     app.claimed_lock = lock
     try:

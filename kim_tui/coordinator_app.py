@@ -1,7 +1,7 @@
 """The coordinator's app: unlock the coordinator store, import weekly bundles, see the report.
 
-It reuses the coach app's unlock, lock, help and crash handling; only its home screen and its
-service object differ.
+It shares unlock, lock, idle lock, help, palette, crash output and worker errors with the coach
+app through `VaultApp`; it has no coach action, and its own home screen and service object.
 """
 
 from __future__ import annotations
@@ -10,43 +10,56 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from textual.binding import BindingType
 from textual.screen import Screen
 
 from kim_tui.actions import UiAction, bindings
-from kim_tui.app import APP_ACTIONS, KimApp
-from kim_tui.config import load_config
+from kim_tui.app_base import HELP_ACTION, LOCK_ACTION, QUIT_ACTION, VaultApp
+from kim_tui.config import Config, load_config
 from kim_tui.i18n import set_language, tr
 
 if TYPE_CHECKING:
+    from kim_tui.coordinator.service import CoordinatorService
     from kim_tui.screens.unlock import UnlockWording
-    from kim_tui.sync.coordinator_service import CoordinatorService
 
 
-def _coordinator_action(action: UiAction) -> UiAction:
-    """The coach app's action, worded for the coordinator where it names the vault."""
-    if action.id == "app.lock":
-        return replace(
-            action,
-            help_de="Ablage sperren: Schlüssel aus dem Speicher, Bildschirm leer",
-            help_en="Lock the store: key dropped, screen cleared",
-        )
-    return action
-
-
-COORDINATOR_ACTIONS: tuple[UiAction, ...] = tuple(
-    _coordinator_action(a) for a in APP_ACTIONS if a.id in ("app.lock", "app.help", "app.quit")
+COORDINATOR_ACTIONS: tuple[UiAction, ...] = (
+    replace(
+        LOCK_ACTION,
+        help_de="Ablage sperren: Schlüssel aus dem Speicher, Bildschirm leer",
+        help_en="Lock the store: key dropped, screen cleared",
+    ),
+    HELP_ACTION,
+    QUIT_ACTION,
 )
 
 
-class CoordinatorApp(KimApp, inherit_bindings=False):
+class CoordinatorApp(VaultApp["CoordinatorService"], inherit_bindings=False):
+    """The coordinator's app: import, held forks and the report over the coordinator store.
+    Its bindings are its own only (as before: not even Textual's defaults)."""
+
     TITLE = "KIM Koordinierung"
     ACTIONS: ClassVar[tuple[UiAction, ...]] = COORDINATOR_ACTIONS
-    BINDINGS = bindings(COORDINATOR_ACTIONS)
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings(COORDINATOR_ACTIONS))
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        config: Config | None = None,
+        session: CoordinatorService | None = None,
+    ) -> None:
+        super().__init__(directory, config=config, session=session)
+
+    def new_session(self) -> CoordinatorService:
+        from kim_tui.coordinator.service import CoordinatorService
+
+        return CoordinatorService(self.directory)
 
     @property
     def coordinator(self) -> CoordinatorService:
         """The coordinator's service object (import, gaps, report)."""
-        return self.session  # type: ignore[return-value]
+        return self.session
 
     def home_screen(self) -> Screen[None]:
         from kim_tui.screens.coordinator import CoordinatorScreen
@@ -75,15 +88,12 @@ class CoordinatorApp(KimApp, inherit_bindings=False):
             ),
         )
 
-    def _preload_store(self) -> None:  # type: ignore[override]
-        # Nothing to warm up beyond what the coordinator service imports itself.
-        return
-
 
 def run_coordinator_app(directory: Path, *, language: str | None = None) -> int:
+    """Run the coordinator's TUI; its store's lock is taken before the first paint."""
+    from kim_tui.coordinator.service import CoordinatorService
+    from kim_tui.coordinator.store import KEY_FILE
     from kim_tui.store.errors import VaultNotFound
-    from kim_tui.sync.coordinator_service import CoordinatorService
-    from kim_tui.sync.coordinator_store import KEY_FILE
 
     if not (Path(directory) / KEY_FILE).is_file():
         raise VaultNotFound(directory)
@@ -93,7 +103,7 @@ def run_coordinator_app(directory: Path, *, language: str | None = None) -> int:
     service = CoordinatorService(directory)
     service.claim()  # before the first paint: a second process is told at once, in the terminal
     try:
-        app = CoordinatorApp(directory, config=config, session=service)  # type: ignore[arg-type]
+        app = CoordinatorApp(directory, config=config, session=service)
         app.run()
     finally:
         service.release()

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kim_tui.cli.common import (
     EXIT_ERROR,
@@ -28,9 +27,6 @@ from kim_tui.cli.common import (
     shown,
     sync_errors,
 )
-
-if TYPE_CHECKING:
-    from kim_tui.store.keyfile import KeyFile
 
 
 def _coord_dir(args: argparse.Namespace) -> Path:
@@ -59,42 +55,9 @@ def _coordinator_wording(directory: Path) -> Iterator[None]:
         raise CliError("Passwort ist falsch. Die Ablage wurde nicht verändert.") from None
 
 
-def _rewrap_coordinator_key(
-    directory: Path, unwrap: Callable[[KeyFile], bytes], new_passphrase: str
-) -> None:
-    """Set a new passphrase on the coordinator store, as `Vault.change_passphrase` does for a
-    vault: with coordinator.lock held, unwrap the data key, make sure it opens the database,
-    rewrap it under the new passphrase and replace coordinator.key atomically. A wrong
-    passphrase or recovery key raises before anything is written; the data is not touched."""
-    from kim_tui.store.engine import open_engine
-    from kim_tui.store.errors import CorruptFile, ValidationError, VaultNotFound
-    from kim_tui.store.keyfile import KeyFile
-    from kim_tui.store.lock import VaultLock
-    from kim_tui.store.vault import MIN_PASSPHRASE_LENGTH
-    from kim_tui.sync.coordinator_store import DB_FILE, KEY_FILE, LOCK_FILE
-
-    if len(new_passphrase) < MIN_PASSPHRASE_LENGTH:
-        raise ValidationError(
-            {"passphrase": f"Das Passwort muss mindestens {MIN_PASSPHRASE_LENGTH} Zeichen haben."}
-        )
-    if not (directory / KEY_FILE).is_file():
-        raise VaultNotFound(directory)
-    if not (directory / DB_FILE).is_file():
-        raise CorruptFile(directory / DB_FILE, "Datei fehlt")
-    lock = VaultLock(directory / LOCK_FILE)
-    lock.acquire()
-    try:
-        keyfile = KeyFile.read(directory / KEY_FILE)
-        dek = unwrap(keyfile)
-        open_engine(directory / DB_FILE, dek).dispose()  # the key really opens this store
-        keyfile.with_passphrase(dek, new_passphrase).write(directory / KEY_FILE)
-    finally:
-        lock.release()
-
-
 def cmd_coordinator_init(args: argparse.Namespace) -> int:
     """Create the coordinator's encrypted store and its key pairs; write coordinator.pub."""
-    from kim_tui.sync.coordinator_store import PUB_FILE, CoordinatorStore
+    from kim_tui.coordinator.store import PUB_FILE, CoordinatorStore
     from kim_tui.sync.identity import display_fingerprint
 
     directory = _coord_dir(args)
@@ -113,7 +76,7 @@ def cmd_coordinator_init(args: argparse.Namespace) -> int:
 
 def cmd_coordinator_enroll(args: argparse.Namespace) -> int:
     """Register a coach's public key (or revoke it with --revoke)."""
-    from kim_tui.sync.coordinator_store import CoordinatorStore
+    from kim_tui.coordinator.store import CoordinatorStore
     from kim_tui.sync.identity import CoachPublic, display_fingerprint, read_public_file
 
     source = Path(args.file).expanduser()
@@ -141,8 +104,8 @@ def cmd_coordinator_enroll(args: argparse.Namespace) -> int:
 
 def cmd_coordinator_import(args: argparse.Namespace) -> int:
     """Import bundle files; one German result line per file, then open gaps and forks."""
-    from kim_tui.sync.coordinator_store import CoordinatorStore
-    from kim_tui.sync.importer import HELD, REJECTED, gaps, import_files
+    from kim_tui.coordinator.importer import HELD, REJECTED, gaps, import_files
+    from kim_tui.coordinator.store import CoordinatorStore
 
     passphrase = read_passphrase(args)
     with CoordinatorStore.open(_coord_dir(args), passphrase) as store:
@@ -158,8 +121,8 @@ def cmd_coordinator_import(args: argparse.Namespace) -> int:
 
 def cmd_coordinator_held(args: argparse.Namespace) -> int:
     """List held-back forks, or decide one: --release ID merges it, --discard ID drops it."""
-    from kim_tui.sync.coordinator_store import CoordinatorStore
-    from kim_tui.sync.fork_decision import discard, held_bundles, release
+    from kim_tui.coordinator.forks import discard, held_bundles, release
+    from kim_tui.coordinator.store import CoordinatorStore
 
     passphrase = read_passphrase(args)
     with CoordinatorStore.open(_coord_dir(args), passphrase) as store:
@@ -201,7 +164,9 @@ def cmd_coordinator_passwd(args: argparse.Namespace) -> int:
     """Change the coordinator store's passphrase (rewraps the key, data untouched)."""
     old = read_passphrase(args, prompt="Bisheriges Passwort: ")
     new = read_passphrase(args, attr="new_passphrase_file", confirm=True, prompt="Neues Passwort: ")
-    _rewrap_coordinator_key(_coord_dir(args), lambda kf: kf.unlock(old), new)
+    from kim_tui.coordinator.store import CoordinatorStore
+
+    CoordinatorStore.change_passphrase_of(_coord_dir(args), old, new)
     print(
         "Passwort geändert. Die Daten wurden nicht neu verschlüsselt; der alte "
         "Wiederherstellungsschlüssel gilt weiter."
@@ -211,12 +176,13 @@ def cmd_coordinator_passwd(args: argparse.Namespace) -> int:
 
 def cmd_coordinator_recover(args: argparse.Namespace) -> int:
     """Set a new passphrase on the coordinator store with its recovery key."""
+    from kim_tui.coordinator.store import CoordinatorStore
     from kim_tui.store.errors import WrongPassphrase
 
     recovery = read_recovery_key(args)
     new = read_passphrase(args, attr="new_passphrase_file", confirm=True, prompt="Neues Passwort: ")
     try:
-        _rewrap_coordinator_key(_coord_dir(args), lambda kf: kf.unlock_with_recovery(recovery), new)
+        CoordinatorStore.recover(_coord_dir(args), recovery, new)
     except WrongPassphrase:
         raise CliError(
             "Wiederherstellungsschlüssel ist falsch. Die Ablage wurde nicht verändert."
@@ -234,7 +200,7 @@ def cmd_coordinator_ui(args: argparse.Namespace) -> int:
 
 def cmd_coordinator_report(args: argparse.Namespace) -> int:
     """Print the indicators per coach, organisation and in total, small cells masked."""
-    from kim_tui.sync.report_cli import run_report
+    from kim_tui.coordinator.report import run_report
 
     passphrase = read_passphrase(args)
     try:

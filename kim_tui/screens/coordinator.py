@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -26,6 +26,12 @@ from kim_tui.domain.dates import parse_date
 from kim_tui.i18n import tr
 from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.literal import literal
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from kim_tui.coordinator.service import CoordinatorService
+    from kim_tui.coordinator_app import CoordinatorApp
 
 STATUS_STYLE = {"imported": "green", "already": "dim", "held": "yellow", "rejected": "bold red"}
 
@@ -173,9 +179,13 @@ class CoordinatorScreen(Screen[None]):
         if focusable:
             focusable[0].focus()
 
+    if TYPE_CHECKING:
+        app = getters.app(CoordinatorApp)  # for mypy only: the app sits above the screens
+
     @property
-    def service(self) -> Any:
-        return self.app.coordinator  # type: ignore[attr-defined]
+    def service(self) -> CoordinatorService:
+        """The coordinator's service object (the screen never sees the store)."""
+        return self.app.coordinator
 
     def _show_gaps(self) -> None:
         lines = self.service.open_gaps()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -11,11 +11,17 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Input, ProgressBar, Static
+from textual.worker import Worker
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.model import ExportSummary, SyncStatus
 from kim_tui.i18n import tr
 from kim_tui.widgets.key_line import KeyLine
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from kim_tui.app import KimApp
 
 
 class ExportScreen(Screen[None]):
@@ -41,6 +47,9 @@ class ExportScreen(Screen[None]):
         "and signed. Clients without sharing consent travel pseudonymised only.",
     )
 
+    if TYPE_CHECKING:
+        app = getters.app(KimApp)  # for mypy only: the app sits above the screens
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(classes="form"):
@@ -64,11 +73,11 @@ class ExportScreen(Screen[None]):
         self.query_one("#out_dir", Input).focus()
 
     def on_screen_resume(self) -> None:
-        if self.app.is_unlocked:  # type: ignore[attr-defined]
+        if self.app.is_unlocked:
             self.refresh_status()
 
     def refresh_status(self) -> None:
-        status: SyncStatus = self.app.workspace.sync_status()  # type: ignore[attr-defined]
+        status: SyncStatus = self.app.workspace.sync_status()
         lines = []
         if not status.has_identity:
             lines.append(
@@ -128,11 +137,21 @@ class ExportScreen(Screen[None]):
             self.app.call_from_thread(bar.update, total=max(total, 1), progress=done)
 
         try:
-            summary = self.app.workspace.export_weekly(out_dir, progress)  # type: ignore[attr-defined]
+            summary = self.app.workspace.export_weekly(out_dir, progress)
         except VaultError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
         self.app.call_from_thread(self._done, summary)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # A failure the worker did not catch (a full or missing USB stick raises OSError):
+        # the app's one handler words it and calls `worker_failed`.
+        self.app.handle_worker_state(event)
+
+    def worker_failed(self, message: str) -> None:
+        """The export failed unexpectedly: show why instead of "Erstelle Paket …"."""
+        self.query_one("#progress", ProgressBar).update(progress=0)
+        self._failed(message)
 
     def _failed(self, message: str) -> None:
         self.query_one("#result", Static).update(Text(message, style="bold red"))

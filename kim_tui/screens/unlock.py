@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,6 +19,11 @@ from textual.widgets import Input, Static
 from kim_tui.actions import UiAction, bindings
 from kim_tui.i18n import tr
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from kim_tui.app_base import StoreSession, VaultApp
+
 FREE_TRIES = 3
 MAX_DELAY_SECONDS = 300
 
@@ -26,7 +31,7 @@ MAX_DELAY_SECONDS = 300
 @dataclass(frozen=True)
 class UnlockWording:
     """What the unlock screen calls the app and what it unlocks. The app provides it
-    (`KimApp.unlock_wording`), so the coordinator app says "Ablage" and names its own
+    (`VaultApp.unlock_wording`), so the coordinator app says "Ablage" and names its own
     recovery command on the same screen."""
 
     title: str
@@ -81,14 +86,19 @@ class UnlockScreen(Screen[bool]):
         "Type the passphrase and press Enter. The data stays encrypted until then.",
     )
     wording: UnlockWording
-    """Title and texts naming what is unlocked: the app's (`KimApp.unlock_wording`)."""
+    """Title and texts naming what is unlocked: the app's (`VaultApp.unlock_wording`)."""
+
+    if TYPE_CHECKING:
+        # Either app (coach or coordinator); typed for mypy only, since the apps sit above the
+        # screens (they import them, never the other way round).
+        app: getters.app[VaultApp[StoreSession]] = getters.app(VaultApp)
 
     def __init__(self, *, first: bool) -> None:
         super().__init__()
         self.first = first
 
     def compose(self) -> ComposeResult:
-        self.wording = self.app.unlock_wording()  # type: ignore[attr-defined]
+        self.wording = self.app.unlock_wording()
         with Vertical(id="unlock-box"):
             yield Static(self.wording.title, classes="title")
             yield Static(
@@ -117,7 +127,7 @@ class UnlockScreen(Screen[bool]):
 
     @on(Input.Submitted, "#passphrase")
     def submit(self, event: Input.Submitted) -> None:
-        if time.monotonic() < self.app.locked_until:  # type: ignore[attr-defined]
+        if time.monotonic() < self.app.locked_until:
             return
         passphrase = event.value
         if not passphrase:
@@ -133,7 +143,7 @@ class UnlockScreen(Screen[bool]):
         from kim_tui.store.errors import VaultError, WrongPassphrase
 
         try:
-            self.app.session.unlock(passphrase)  # type: ignore[attr-defined]
+            self.app.session.unlock(passphrase)
         except WrongPassphrase:
             self.app.call_from_thread(self._wrong)
         except VaultError as exc:
@@ -153,19 +163,19 @@ class UnlockScreen(Screen[bool]):
             self.app.call_from_thread(self._unlocked)
 
     def _unlocked(self) -> None:
-        self.app.failed_unlocks = 0  # type: ignore[attr-defined]
+        self.app.failed_unlocks = 0
         if self.first:
             # Replace this screen by the home screen in one step: no blank frame in between.
-            self.app.unlocked_once = True  # type: ignore[attr-defined]
-            self.app.switch_screen(self.app.home_screen())  # type: ignore[attr-defined]
+            self.app.unlocked_once = True
+            self.app.switch_screen(self.app.home_screen())
         else:
             self.dismiss(True)
 
     def _wrong(self) -> None:
         app = self.app
-        app.failed_unlocks += 1  # type: ignore[attr-defined]
-        delay = delay_after(app.failed_unlocks)  # type: ignore[attr-defined]
-        app.locked_until = time.monotonic() + delay  # type: ignore[attr-defined]
+        app.failed_unlocks += 1
+        delay = delay_after(app.failed_unlocks)
+        app.locked_until = time.monotonic() + delay
         field = self.query_one("#passphrase", Input)
         field.value = ""
         self._error(tr("Falsches Passwort. ", "Wrong passphrase. ") + self.wording.unchanged)
@@ -183,7 +193,7 @@ class UnlockScreen(Screen[bool]):
         self._error(message)
 
     def _tick_delay(self) -> None:
-        remaining = self.app.locked_until - time.monotonic()  # type: ignore[attr-defined]
+        remaining = self.app.locked_until - time.monotonic()
         field = self.query_one("#passphrase", Input)
         if remaining > 0:
             field.disabled = True
@@ -194,7 +204,7 @@ class UnlockScreen(Screen[bool]):
                 )
             )
             self.set_timer(min(1.0, remaining), self._tick_delay)
-        elif field.disabled and self.app.failed_unlocks:  # type: ignore[attr-defined]
+        elif field.disabled and self.app.failed_unlocks:
             field.disabled = False
             field.focus()
             self._error(tr("Bitte erneut versuchen.", "Please try again."), error=False)

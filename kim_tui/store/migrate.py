@@ -1,4 +1,10 @@
-"""Schema migrations (Alembic), applied at unlock on the keyed connection."""
+"""Schema migrations (Alembic), applied at unlock on the keyed connection.
+
+One `Migrations` per kind of encrypted store: the coach vault's scripts live in
+`store/migrations/` (version table ``alembic_version``), the coordinator store's in
+`coordinator/migrations/` (its own version table). The module-level functions are the coach
+vault's.
+"""
 
 from __future__ import annotations
 
@@ -11,36 +17,72 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
-_SCRIPTS = Path(__file__).with_name("migrations")
+
+class Migrations:
+    """The Alembic scripts of one kind of store and the table its version is kept in."""
+
+    def __init__(self, scripts: Path, version_table: str = "alembic_version") -> None:
+        self.scripts = scripts
+        self.version_table = version_table
+
+    def _config(self, connection: Connection | None = None) -> Config:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(self.scripts))
+        cfg.attributes["version_table"] = self.version_table
+        if connection is not None:
+            cfg.attributes["connection"] = connection
+        return cfg
+
+    @functools.cached_property
+    def head(self) -> str | None:
+        """The newest schema revision this kim version knows."""
+        return ScriptDirectory.from_config(self._config()).get_current_head()
+
+    def current_revision(self, engine: Engine) -> str | None:
+        """The schema revision stored in the database (None for an unversioned one)."""
+        with engine.connect() as conn:
+            return self.stored_revision(conn)
+
+    def stored_revision(self, conn: Connection) -> str | None:
+        """As `current_revision`, on an open connection."""
+        opts = {"version_table": self.version_table}
+        return MigrationContext.configure(conn, opts=opts).get_current_revision()
+
+    def upgrade(self, engine: Engine) -> None:
+        """Bring the schema to head; a no-op when it is current."""
+        with engine.begin() as conn:
+            command.upgrade(self._config(conn), "head")
+
+    def stamp(self, conn: Connection, revision: str) -> None:
+        """Record `revision` as the stored one without running it (adopting a schema that an
+        older kim made without Alembic); the caller's transaction commits it."""
+        command.stamp(self._config(conn), revision)
+
+    def is_known(self, revision: str) -> bool:
+        """True if `revision` is one of ours (older stores migrate; newer ones are refused)."""
+        script = ScriptDirectory.from_config(self._config())
+        return any(rev.revision == revision for rev in script.walk_revisions())
 
 
-def _config(connection: Connection | None = None) -> Config:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(_SCRIPTS))
-    if connection is not None:
-        cfg.attributes["connection"] = connection
-    return cfg
+VAULT = Migrations(Path(__file__).with_name("migrations"))
+"""The coach vault's migrations."""
 
 
-@functools.cache
 def head_revision() -> str | None:
-    """The newest schema revision this kim version knows."""
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    """The newest vault schema revision this kim version knows."""
+    return VAULT.head
 
 
 def current_revision(engine: Engine) -> str | None:
     """The schema revision stored in the vault (None for an empty database)."""
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    return VAULT.current_revision(engine)
 
 
 def upgrade(engine: Engine) -> None:
     """Bring the vault's schema to head; a no-op when it is current."""
-    with engine.begin() as conn:
-        command.upgrade(_config(conn), "head")
+    VAULT.upgrade(engine)
 
 
 def is_known(revision: str) -> bool:
-    """True if `revision` is one of ours (older vaults migrate; newer ones are refused)."""
-    script = ScriptDirectory.from_config(_config())
-    return any(rev.revision == revision for rev in script.walk_revisions())
+    """True if `revision` is one of the vault's."""
+    return VAULT.is_known(revision)

@@ -25,7 +25,7 @@ ALLOWED_BUNDLE_REASONS = frozenset(
         "decrypt",
     }
 )
-"""Every stable rejection code the importer may give (kim_tui.sync.importer / bundle_format)."""
+"""Every stable rejection code the importer may give (coordinator.importer / bundle_format)."""
 
 
 def scale() -> float:
@@ -63,7 +63,7 @@ def fuzz_settings(base_examples: int = 200) -> settings:
 
 def store_digest(store: object) -> str:
     """SHA-256 over every row of every table of a coordinator store, in primary-key order."""
-    from kim_tui.sync.coordinator_store import CoordinatorBase, CoordinatorStore
+    from kim_tui.coordinator.store import CoordinatorBase, CoordinatorStore
 
     assert isinstance(store, CoordinatorStore)
     h = hashlib.sha256()

@@ -32,6 +32,8 @@ from hypothesis import assume, event, given
 from hypothesis import strategies as st
 from sqlmodel import Session
 
+from kim_tui.coordinator.importer import IMPORTED, REJECTED, import_bundle
+from kim_tui.coordinator.store import CoordinatorStore
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.csv_import import COLUMNS, CsvFormatError, ImportResult, parse_clients_csv
 from kim_tui.domain.dates import format_date, parse_date
@@ -50,8 +52,6 @@ from kim_tui.service.workspace import Workspace
 from kim_tui.store.errors import ValidationError
 from kim_tui.sync import bundle_format as bf
 from kim_tui.sync import coach_state, identity
-from kim_tui.sync.coordinator_store import CoordinatorStore
-from kim_tui.sync.importer import IMPORTED, REJECTED, import_bundle
 from tests.builders import new_vault
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
 from tests.robustness.conftest import ALLOWED_BUNDLE_REASONS, fuzz_settings

@@ -31,6 +31,8 @@ import pytest
 from rich.console import Console
 from sqlmodel import Session, col, select
 
+from kim_tui.coordinator.importer import IMPORTED, import_bundle
+from kim_tui.coordinator.store import CoordinatorStore, SyncRecord
 from kim_tui.domain.model import (
     ClientDraft,
     ConsentDraft,
@@ -48,8 +50,6 @@ from kim_tui.service.workspace import Workspace
 from kim_tui.store.errors import ValidationError
 from kim_tui.sync import bundle_format as bf
 from kim_tui.sync import coach_state, identity
-from kim_tui.sync.coordinator_store import CoordinatorStore, SyncRecord
-from kim_tui.sync.importer import IMPORTED, import_bundle
 from kim_tui.widgets.literal import literal, literal_block
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
 from tests.sync.conftest import Coach, make_coach

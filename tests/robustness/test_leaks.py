@@ -24,6 +24,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from kim_tui.coordinator.importer import IMPORTED, import_bundle
+from kim_tui.coordinator.store import CoordinatorStore, SyncRecord
 from kim_tui.domain.model import (
     AreaRatingDraft,
     AssessmentDraft,
@@ -44,8 +46,6 @@ from kim_tui.service.demo_seed import seed_demo
 from kim_tui.service.session import VaultSession
 from kim_tui.sync import bundle_format as bf
 from kim_tui.sync import coach_state
-from kim_tui.sync.coordinator_store import CoordinatorStore, SyncRecord
-from kim_tui.sync.importer import IMPORTED, import_bundle
 from tests.builders import canary_needles, needles_in, new_vault
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
 

@@ -30,10 +30,10 @@ from dataclasses import dataclass
 import pytest
 from sqlmodel import Session
 
+from kim_tui.coordinator.importer import IMPORTED, REJECTED, import_bundle
+from kim_tui.coordinator.store import CoordinatorStore
 from kim_tui.sync import bundle_format as bf
 from kim_tui.sync import coach_state, identity
-from kim_tui.sync.coordinator_store import CoordinatorStore
-from kim_tui.sync.importer import IMPORTED, REJECTED, import_bundle
 from tests.conftest import FAST_KDF_KIB, PASSPHRASE
 from tests.robustness.conftest import ALLOWED_BUNDLE_REASONS, scaled, store_digest
 from tests.sync.conftest import Coach, make_coach

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kim_tui.coordinator.store import CoordinatorStore
 from kim_tui.domain.model import (
     AreaRatingDraft,
     AssessmentDraft,
@@ -27,7 +28,6 @@ from kim_tui.service.workspace import Workspace
 from kim_tui.store.models import Client
 from kim_tui.store.unit_of_work import UnitOfWork
 from kim_tui.store.vault import Vault
-from kim_tui.sync.coordinator_store import CoordinatorStore
 from kim_tui.sync.exporter import ExportResult, export_bundle
 from tests.builders import new_vault
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
@@ -165,8 +165,8 @@ class Fork:
 
 def make_fork(tmp_path: Path, coordinator: CoordinatorStore, coach: Coach, outbox: Path) -> Fork:
     """Import branch A's bundles 1 and 2, then hold back branch B's 2 and 3 (see `Fork`)."""
+    from kim_tui.coordinator.importer import HELD, IMPORTED, import_bundle
     from kim_tui.domain.model import ClosureDraft
-    from kim_tui.sync.importer import HELD, IMPORTED, import_bundle
 
     def imported(*paths: Path) -> list[str]:
         return [import_bundle(coordinator, p.read_bytes(), p.name).status for p in paths]

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from kim_tui.coordinator.forks import discard, held_bundles, release
+from kim_tui.coordinator.importer import ALREADY, HELD, IMPORTED, gaps, import_bundle
+from kim_tui.coordinator.store import CoordinatorStore, ImportedBundle, SyncRecord
 from kim_tui.store.errors import VaultError
-from kim_tui.sync.coordinator_store import CoordinatorStore, ImportedBundle, SyncRecord
-from kim_tui.sync.fork_decision import discard, held_bundles, release
-from kim_tui.sync.importer import ALREADY, HELD, IMPORTED, gaps, import_bundle
 from tests.conftest import PASSPHRASE
 from tests.sync.conftest import Coach, Fork, Forked
 
@@ -260,7 +260,7 @@ def test_release_is_refused_while_the_bundle_before_is_missing(
 ) -> None:
     """Only B's bundle 3 arrived (its bundle 2 never did): releasing it would splice B onto
     A's chain. It is refused with what to do, and nothing changes."""
-    from kim_tui.sync.coordinator_store import HeldBundle
+    from kim_tui.coordinator.store import HeldBundle
 
     b2, b3 = held_bundles(coordinator)
     with coordinator.session() as s:  # as if B2 had never been imported
@@ -282,11 +282,11 @@ def test_a_release_goes_in_whole_or_not_at_all(
     coordinator: CoordinatorStore, fork: Fork, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Releasing B2 also brings in B3; if that second merge fails, B2 is not in either."""
-    from kim_tui.sync import fork_decision
+    from kim_tui.coordinator import forks
 
     chain = _chain(coordinator)
     records = {k: (r.revision, r.data) for k, r in _records(coordinator).items()}
-    real = fork_decision.merge_bundle
+    real = forks.merge_bundle
     calls = []
 
     def failing(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -295,7 +295,7 @@ def test_a_release_goes_in_whole_or_not_at_all(
             raise RuntimeError("disk full")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(fork_decision, "merge_bundle", failing)
+    monkeypatch.setattr(forks, "merge_bundle", failing)
     with pytest.raises(RuntimeError):
         release(coordinator, held_bundles(coordinator)[0].id)
     assert len(calls) == 2

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
-from kim_tui.sync.coordinator_store import CoordinatorStore, HeldBundle, ImportedBundle, SyncRecord
+from kim_tui.coordinator.importer import HELD, IMPORTED, REJECTED, import_bundle
+from kim_tui.coordinator.store import CoordinatorStore, HeldBundle, ImportedBundle, SyncRecord
 from kim_tui.sync.exporter import ExportResult
-from kim_tui.sync.importer import HELD, IMPORTED, REJECTED, import_bundle
 from tests.conftest import PASSPHRASE
 from tests.sync.conftest import Coach, make_coach
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kim_tui.sync.coordinator_store import CoordinatorStore
-from kim_tui.sync.importer import import_bundle
-from kim_tui.sync.report_cli import load_coach_rows
+from kim_tui.coordinator.importer import import_bundle
+from kim_tui.coordinator.report import load_coach_rows
+from kim_tui.coordinator.store import CoordinatorStore
 from tests.sync.conftest import make_coach
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from kim_tui.coordinator.importer import ALREADY, IMPORTED, gaps, import_bundle, import_files
+from kim_tui.coordinator.store import CoordinatorStore, ImportedBundle, SyncRecord
 from kim_tui.sync import bundle_format as bf
-from kim_tui.sync.coordinator_store import CoordinatorStore, ImportedBundle, SyncRecord
-from kim_tui.sync.importer import ALREADY, IMPORTED, gaps, import_bundle, import_files
 from tests.conftest import FIXED_TODAY
 from tests.sync.conftest import Coach
 

@@ -10,13 +10,13 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from kim_tui.config import Config
+from kim_tui.coordinator.service import CoordinatorService
+from kim_tui.coordinator.store import CoordinatorStore
 from kim_tui.coordinator_app import CoordinatorApp
 from kim_tui.i18n import set_language
 from kim_tui.screens.coordinator import CoordinatorScreen
 from kim_tui.screens.help import HelpScreen
 from kim_tui.screens.unlock import UnlockScreen
-from kim_tui.sync.coordinator_service import CoordinatorService
-from kim_tui.sync.coordinator_store import CoordinatorStore
 from tests.conftest import FAST_KDF_KIB, PASSPHRASE
 from tests.ui.conftest import on_screen, row_texts, screen_text, unlock, until
 
@@ -35,7 +35,7 @@ def coordinator_app(tmp_path: Path) -> Iterator[CoordinatorApp]:
     )
     store.close()
     service = CoordinatorService(tmp_path / "coord")
-    yield CoordinatorApp(tmp_path / "coord", config=Config(), session=service)  # type: ignore[arg-type]
+    yield CoordinatorApp(tmp_path / "coord", config=Config(), session=service)
     service.release()
 
 

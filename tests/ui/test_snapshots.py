@@ -86,8 +86,8 @@ def _held_fork(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import hashlib
     import os
 
+    from kim_tui.coordinator.store import CoordinatorStore
     from kim_tui.sync import exporter, identity
-    from kim_tui.sync.coordinator_store import CoordinatorStore
     from tests.conftest import FAST_KDF_KIB, PASSPHRASE
     from tests.sync.conftest import make_coach, make_fork
 
@@ -130,9 +130,9 @@ def test_coordinator_import(
     import shutil
 
     from kim_tui.config import Config
+    from kim_tui.coordinator.service import CoordinatorService
     from kim_tui.coordinator_app import CoordinatorApp
     from kim_tui.screens.coordinator import CoordinatorScreen
-    from kim_tui.sync.coordinator_service import CoordinatorService
     from tests.ui.conftest import unlock
 
     directory = tmp_path / "coord"
@@ -147,7 +147,7 @@ def test_coordinator_import(
         pilot.app.screen.query_one("#folder", Input).cursor_blink = False
         await pilot.pause()
 
-    app = CoordinatorApp(directory, config=Config(), session=service)  # type: ignore[arg-type]
+    app = CoordinatorApp(directory, config=Config(), session=service)
     try:
         assert snap_compare(app, terminal_size=size, run_before=_import_tab)
     finally:

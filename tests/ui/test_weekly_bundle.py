@@ -9,13 +9,13 @@ from sqlmodel import Session
 from textual.widgets import DataTable, Input, ProgressBar, Static
 
 from kim_tui.config import Config
+from kim_tui.coordinator.service import CoordinatorService
+from kim_tui.coordinator.store import CoordinatorStore
 from kim_tui.coordinator_app import CoordinatorApp
 from kim_tui.screens.coordinator import CoordinatorScreen
 from kim_tui.screens.export import ExportScreen
 from kim_tui.store.vault import Vault
 from kim_tui.sync import coach_state
-from kim_tui.sync.coordinator_service import CoordinatorService
-from kim_tui.sync.coordinator_store import CoordinatorStore
 from tests.conftest import FAST_KDF_KIB, PASSPHRASE
 from tests.ui.conftest import new_app, on_screen, row_texts, type_text, unlock, unlock_home, until
 
@@ -65,7 +65,7 @@ async def test_export_screen_writes_a_bundle_the_coordinator_imports(
     assert len(bundles) == 1 and bundles[0].name.endswith("-0001.kimb")
 
     service = CoordinatorService(coord_dir)
-    coordinator = CoordinatorApp(coord_dir, config=Config(), session=service)  # type: ignore[arg-type]
+    coordinator = CoordinatorApp(coord_dir, config=Config(), session=service)
     async with coordinator.run_test(size=(110, 40)) as pilot:
         await unlock(pilot)
         await on_screen(pilot, CoordinatorScreen)
@@ -95,8 +95,8 @@ async def test_coordinator_decides_a_held_fork(tmp_path: Path) -> None:
     """Held-back bundles are listed in the import tab; Enter (or F8) offers release or discard."""
     from textual.widgets import OptionList
 
+    from kim_tui.coordinator.importer import gaps
     from kim_tui.screens.choice import ChoiceScreen
-    from kim_tui.sync.importer import gaps
     from tests.sync.conftest import make_coach, make_fork
 
     store, _rk = CoordinatorStore.create(
@@ -110,7 +110,7 @@ async def test_coordinator_decides_a_held_fork(tmp_path: Path) -> None:
     store.close()
 
     service = CoordinatorService(tmp_path / "coord")
-    app = CoordinatorApp(tmp_path / "coord", config=Config(), session=service)  # type: ignore[arg-type]
+    app = CoordinatorApp(tmp_path / "coord", config=Config(), session=service)
     async with app.run_test(size=(120, 40)) as pilot:
         await unlock(pilot)
         await on_screen(pilot, CoordinatorScreen)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kim_tui.sync.coordinator_service import CoordinatorService
-from kim_tui.sync.coordinator_store import KEY_FILE, PUB_FILE, CoordinatorStore
+from kim_tui.coordinator.service import CoordinatorService
+from kim_tui.coordinator.store import KEY_FILE, PUB_FILE, CoordinatorStore
 from tests.builders import file_digests, run_kim, write_text
 from tests.conftest import PASSPHRASE
 

@@ -18,8 +18,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from kim_tui.sync import bundle_format as bf
-from kim_tui.sync.coordinator_store import (
+from kim_tui.coordinator.store import (
     CoordinatorStore,
     EnrolledCoach,
     ForkDecision,
@@ -27,6 +26,7 @@ from kim_tui.sync.coordinator_store import (
     ImportedBundle,
     SyncRecord,
 )
+from kim_tui.sync import bundle_format as bf
 from kim_tui.sync.identity import display_fingerprint
 
 IMPORTED = "imported"

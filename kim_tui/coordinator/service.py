@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from kim_tui.coordinator import forks
+from kim_tui.coordinator.importer import HELD, REJECTED, gaps, import_bundle
+from kim_tui.coordinator.report import load_coach_rows
+from kim_tui.coordinator.store import LOCK_FILE, CoordinatorStore
 from kim_tui.domain import report
 from kim_tui.store.errors import VaultError
 from kim_tui.store.lock import VaultLock
-from kim_tui.sync import fork_decision
-from kim_tui.sync.coordinator_store import LOCK_FILE, CoordinatorStore
-from kim_tui.sync.importer import HELD, REJECTED, gaps, import_bundle
-from kim_tui.sync.report_cli import load_coach_rows
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class ImportLine:
 
     @property
     def failed(self) -> bool:
+        """Rejected or held back: the file needs the coordinator's attention."""
         return self.status in (REJECTED, HELD)
 
     @property
@@ -40,6 +41,9 @@ class ImportLine:
 
 
 class CoordinatorService:
+    """What the coordinator app unlocks and calls: the store's lock for the app's whole run,
+    the store while unlocked, import, held forks, gaps and the report (plain values only)."""
+
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
         self._store: CoordinatorStore | None = None
@@ -55,10 +59,12 @@ class CoordinatorService:
 
     @property
     def is_unlocked(self) -> bool:
+        """True while the store is open."""
         return self._store is not None
 
     @property
     def store(self) -> CoordinatorStore:
+        """The open store (raises VaultError while locked)."""
         if self._store is None:
             raise VaultError("Der Speicher der Koordinierung ist gesperrt.")
         return self._store
@@ -70,6 +76,7 @@ class CoordinatorService:
             self._store = CoordinatorStore.open(self.directory, passphrase, lock=lock)
 
     def lock(self) -> None:
+        """Close the store and forget its key; the process lock stays held."""
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -117,16 +124,16 @@ class CoordinatorService:
         """Missing sequence numbers per coach, as German lines (held forks: `held`)."""
         return gaps(self.store, with_held=False)
 
-    def held(self) -> list[fork_decision.HeldView]:
+    def held(self) -> list[forks.HeldView]:
         """The held-back forks, by coach and sequence number."""
-        return fork_decision.held_bundles(self.store)
+        return forks.held_bundles(self.store)
 
     def decide(self, held_id: str, release: bool) -> list[str]:
         """Release (merge despite the fork) or discard a held bundle; German result lines."""
         with self._writing:
             if release:
-                return fork_decision.release(self.store, held_id).lines
-            return fork_decision.discard(self.store, held_id).lines
+                return forks.release(self.store, held_id).lines
+            return forks.discard(self.store, held_id).lines
 
     def report(
         self, date_from: date | None, date_to: date | None, threshold: int = 5

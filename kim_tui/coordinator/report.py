@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from kim_tui.coordinator.importer import coach_label
+from kim_tui.coordinator.store import CoordinatorStore, EnrolledCoach, SyncRecord
 from kim_tui.domain import report
 from kim_tui.domain.dates import parse_date
-from kim_tui.sync.coordinator_store import CoordinatorStore, EnrolledCoach, SyncRecord
-from kim_tui.sync.importer import coach_label
 
 
 def load_coach_rows(store: CoordinatorStore) -> list[report.CoachRows]:

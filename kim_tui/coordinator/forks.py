@@ -30,18 +30,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from kim_tui.store.errors import VaultError
-from kim_tui.sync import bundle_format as bf
-from kim_tui.sync.coordinator_store import (
-    CoordinatorStore,
-    EnrolledCoach,
-    ForkDecision,
-    HeldBundle,
-    ImportedBundle,
-    SyncRecord,
-    utcnow,
-)
-from kim_tui.sync.importer import (
+from kim_tui.coordinator.importer import (
     DECISION_LABEL,
     DISCARDED,
     HELD_ID_LENGTH,
@@ -57,6 +46,17 @@ from kim_tui.sync.importer import (
     merge_bundle,
     verify_bundle,
 )
+from kim_tui.coordinator.store import (
+    CoordinatorStore,
+    EnrolledCoach,
+    ForkDecision,
+    HeldBundle,
+    ImportedBundle,
+    SyncRecord,
+    utcnow,
+)
+from kim_tui.store.errors import VaultError
+from kim_tui.sync import bundle_format as bf
 
 _ID = re.compile(r"[0-9a-f]{4,64}")
 

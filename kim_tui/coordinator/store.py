@@ -5,43 +5,38 @@
     coordinator.lock  one process at a time
     coordinator.pub   the public identity handed to coaches (not secret)
 
-Its tables live in their own SQLAlchemy registry/MetaData, never on ``SQLModel.metadata`` (which
-the coach vault's Alembic migrations own). The schema is created with ``metadata.create_all``
-and its version is a row ``schema_version`` in ``coord_setting``: the store keeps generic
-records as JSON documents (report definitions work on those), so its schema is small and stable;
-a second Alembic environment and version table would add machinery without a migration to run.
-A future version adds an upgrade step keyed by that row; a newer store is refused.
+It is an `EncryptedStore` (opening, lock, log check, key handling, migrations are shared with
+the coach's vault). Its tables live in their own SQLAlchemy registry/MetaData, never on
+``SQLModel.metadata`` (which the coach vault's migrations own), and its Alembic migrations in
+`kim_tui/coordinator/migrations/` with their own version table. Stores made before Alembic
+(tables made by ``create_all``, a ``schema_version`` row of 1 in ``coord_setting``) are stamped
+with the first migration, which is exactly that schema, when they are first opened.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, LargeBinary, Text
+from sqlalchemy import LargeBinary, Text, inspect, text
 from sqlalchemy.orm import registry
 from sqlmodel import Column, Field, Session, SQLModel, select
 
-from kim_tui.store.engine import open_engine
-from kim_tui.store.errors import (
-    CorruptFile,
-    UnsupportedVersion,
-    ValidationError,
-    VaultError,
-    VaultExists,
-    VaultNotFound,
-)
-from kim_tui.store.keyfile import KeyFile
-from kim_tui.store.lock import VaultLock
-from kim_tui.store.vault import MIN_PASSPHRASE_LENGTH, refuse_damaged_log
+from kim_tui.store.encrypted_store import EncryptedStore, StoreLayout
+from kim_tui.store.errors import CorruptFile, UnsupportedVersion
+from kim_tui.store.migrate import Migrations
 from kim_tui.sync import identity
 
 KEY_FILE = "coordinator.key"
 DB_FILE = "coordinator.db"
 LOCK_FILE = "coordinator.lock"
 PUB_FILE = "coordinator.pub"
-SCHEMA_VERSION = 1
+LEGACY_SCHEMA_VERSION = 1
+"""The ``schema_version`` row of a store made before Alembic (it had only this one)."""
+MIGRATIONS = Migrations(
+    Path(__file__).with_name("migrations"),
+    version_table="coord_alembic_version",
+)
 
 _KEM_KEY = "kem_key"
 _SIGN_KEY = "sign_key"
@@ -59,7 +54,8 @@ class CoordinatorBase(SQLModel, registry=registry()):
 
 
 class CoordSetting(CoordinatorBase, table=True):
-    """Key/value settings: private keys, name, schema version."""
+    """Key/value settings: private keys and the name (a store made before Alembic also had
+    its schema version here)."""
 
     __tablename__ = "coord_setting"
     key: str = Field(primary_key=True)
@@ -135,133 +131,71 @@ class SyncRecord(CoordinatorBase, table=True):
     bundle_seq: int = 0
 
 
-class CoordinatorStore:
+class CoordinatorStore(EncryptedStore):
     """An unlocked coordinator store: lock held, engine keyed, keys readable."""
 
-    def __init__(
-        self,
-        directory: Path,
-        keyfile: KeyFile,
-        dek: bytes,
-        lock: VaultLock,
-        *,
-        owns_lock: bool = True,
-    ) -> None:
-        self.directory = directory
-        self.keyfile = keyfile
-        self._lock = lock
-        self._owns_lock = owns_lock
-        self._engine: Engine | None = open_engine(directory / DB_FILE, dek)
-        # Keys never change during a store's life; reading (and deriving) them once per import
-        # run instead of once per bundle saves three queries and an X-Wing key derivation each.
-        self._kem_private: bytes | None = None
-        self._public: identity.CoordinatorPublic | None = None
-
-    @property
-    def engine(self) -> Engine:
-        """The keyed engine (raises when closed)."""
-        if self._engine is None:
-            raise VaultError("Die Koordinierungs-Ablage ist geschlossen.")
-        return self._engine
+    layout = StoreLayout(
+        key_file=KEY_FILE,
+        db_file=DB_FILE,
+        lock_file=LOCK_FILE,
+        migrations=MIGRATIONS,
+        closed_message="Die Koordinierungs-Ablage ist geschlossen.",
+    )
+    # Keys never change during a store's life; reading (and deriving) them once per import
+    # run instead of once per bundle saves three queries and an X-Wing key derivation each.
+    _kem_private: bytes | None = None
+    _public: identity.CoordinatorPublic | None = None
 
     def session(self) -> Session:
         """A new session on the store."""
         return Session(self.engine, expire_on_commit=False)
 
-    def close(self) -> None:
-        """Close connections, forget the cached keys and release the lock."""
+    def _forget_cached_keys(self) -> None:
         self._kem_private = self._public = None
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
-        if self._owns_lock:
-            self._lock.release()
-
-    def __enter__(self) -> CoordinatorStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # -- opening -----------------------------------------------------------------------------
 
-    @staticmethod
+    @classmethod
     def create(
-        directory: Path, passphrase: str, *, name: str = "", kdf_memory_kib: int | None = None
+        cls,
+        directory: Path,
+        passphrase: str,
+        *,
+        name: str = "",
+        kdf_memory_kib: int | None = None,
     ) -> tuple[CoordinatorStore, str]:
-        """Create a new store with fresh keys; return it and the recovery key."""
-        directory = Path(directory)
-        if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-            raise ValidationError(
-                {
-                    "passphrase": f"Das Passwort muss mindestens "
-                    f"{MIN_PASSPHRASE_LENGTH} Zeichen haben."
-                }
-            )
-        if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
-            raise VaultExists(directory)
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(directory, 0o700)
-        keyfile, dek, recovery = KeyFile.create(
-            passphrase,
-            kdf_memory_kib=kdf_memory_kib,
-            created_at=utcnow().replace(microsecond=0).isoformat(),
-        )
-        lock = VaultLock(directory / LOCK_FILE)
-        lock.acquire()
-        try:
-            keyfile.write(directory / KEY_FILE)
-            os.close(os.open(directory / DB_FILE, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-            store = CoordinatorStore(directory, keyfile, dek, lock)
-            store._prepare_schema()
+        """Create a new store with fresh keys, write coordinator.pub; return the store and the
+        recovery key."""
+
+        def initialise(store: CoordinatorStore) -> None:
             with store.session() as s:
                 s.add(CoordSetting(key=_KEM_KEY, value=identity.new_kem_key().hex()))
                 s.add(CoordSetting(key=_SIGN_KEY, value=identity.new_signing_key().hex()))
                 s.add(CoordSetting(key=_NAME, value=name.strip()))
                 s.commit()
-            identity.write_public_file(directory / PUB_FILE, store.public().to_json())
-        except BaseException:
-            lock.release()
-            raise
-        return store, recovery
+            identity.write_public_file(store.directory / PUB_FILE, store.public().to_json())
 
-    @staticmethod
-    def open(
-        directory: Path, passphrase: str, *, lock: VaultLock | None = None
-    ) -> CoordinatorStore:
-        """Lock, unwrap the data key, open. Wrong passphrase: nothing is written. With `lock`
-        (held by the caller, e.g. the coordinator app for its whole run) the store uses it and
-        leaves it held on close."""
-        directory = Path(directory)
-        if not (directory / KEY_FILE).is_file():
-            raise VaultNotFound(directory)
-        keyfile = KeyFile.read(directory / KEY_FILE)
-        if not (directory / DB_FILE).is_file():
-            raise CorruptFile(directory / DB_FILE, "Datei fehlt")
-        owns = lock is None
-        held = lock or VaultLock(directory / LOCK_FILE)
-        if owns:
-            held.acquire()
-        try:
-            refuse_damaged_log(directory, DB_FILE)
-            dek = keyfile.unlock(passphrase)
-            store = CoordinatorStore(directory, keyfile, dek, held, owns_lock=owns)
-            store._prepare_schema()
-        except BaseException:
-            if owns:
-                held.release()
-            raise
-        return store
+        return cls._create(
+            directory, passphrase, kdf_memory_kib=kdf_memory_kib, initialise=initialise
+        )
 
-    def _prepare_schema(self) -> None:
-        CoordinatorBase.metadata.create_all(self.engine)
-        with self.session() as s:
-            row = s.get(CoordSetting, _SCHEMA)
-            if row is None:
-                s.add(CoordSetting(key=_SCHEMA, value=str(SCHEMA_VERSION)))
-                s.commit()
-            elif int(row.value) > SCHEMA_VERSION:
-                raise UnsupportedVersion(self.directory / DB_FILE, row.value, SCHEMA_VERSION)
+    def _adopt_unversioned_schema(self) -> str | None:
+        """A store made before Alembic has the first migration's tables and a schema_version
+        row instead of a version table: stamp it (in one transaction with dropping the row)."""
+        with self.engine.begin() as conn:
+            if not inspect(conn).has_table(CoordSetting.__tablename__):
+                return None  # a new, empty database
+            row = conn.execute(
+                text("SELECT value FROM coord_setting WHERE key = :key"), {"key": _SCHEMA}
+            ).scalar_one_or_none()
+            if row is not None and int(row) > LEGACY_SCHEMA_VERSION:
+                raise UnsupportedVersion(
+                    self.directory / DB_FILE, row, str(self.layout.migrations.head)
+                )
+            first = "0001"
+            self.layout.migrations.stamp(conn, first)
+            conn.execute(text("DELETE FROM coord_setting WHERE key = :key"), {"key": _SCHEMA})
+        return first
 
     # -- keys --------------------------------------------------------------------------------
 

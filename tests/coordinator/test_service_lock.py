@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from kim_tui.coordinator.service import CoordinatorService
+from kim_tui.coordinator.store import CoordinatorStore
 from kim_tui.store.errors import VaultLocked
-from kim_tui.sync.coordinator_service import CoordinatorService
-from kim_tui.sync.coordinator_store import CoordinatorStore
 from tests.conftest import PASSPHRASE
 
 
