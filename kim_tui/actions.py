@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from kim_tui.i18n import tr
 
@@ -70,8 +70,8 @@ def key_label(key: str) -> str:
     return _pretty(key)
 
 
-def bindings(actions: tuple[UiAction, ...]) -> list[Binding]:
-    """Textual bindings for a screen's declared actions."""
+def bindings(actions: tuple[UiAction, ...]) -> list[BindingType]:
+    """Textual bindings for a screen's declared actions (typed as Textual's `BINDINGS`)."""
     return [
         Binding(
             a.keys,

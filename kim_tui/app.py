@@ -120,7 +120,7 @@ class KimApp(App[int]):
     CSS_PATH = "kim.tcss"
     TITLE = "KIM Coach"
     ACTIONS: ClassVar[tuple[UiAction, ...]] = APP_ACTIONS
-    BINDINGS = bindings(APP_ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(APP_ACTIONS)
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(
