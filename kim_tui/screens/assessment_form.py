@@ -14,7 +14,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey, RowKey
 
@@ -23,12 +22,13 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date, parse_date
 from kim_tui.domain.model import AreaRatingDraft, AssessmentDraft, AssessmentView
 from kim_tui.i18n import language, tr
+from kim_tui.screens.base import KimModal
 from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.literal import literal
 from kim_tui.widgets.need_level import need_level_text
 
 
-class AssessmentFormScreen(ModalScreen[AssessmentDraft | None]):
+class AssessmentFormScreen(KimModal[AssessmentDraft | None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("assess.0", "0", "level(0)", "kein Bedarf", "no need", show=False),
         UiAction("assess.1", "1", "level(1)", "gering", "low", show=False),
@@ -55,7 +55,7 @@ class AssessmentFormScreen(ModalScreen[AssessmentDraft | None]):
         UiAction("assess.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
         UiAction("assess.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (
         "↑/↓ Handlungsfeld, 0–3 Bedarf, e Situation, r Ressourcen, Strg+S speichern.",
         "↑/↓ area, 0–3 need, e situation, r resources, Ctrl+S save.",

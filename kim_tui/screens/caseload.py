@@ -11,7 +11,6 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Header, Input, Select, Static
 from textual.worker import get_current_worker
 
@@ -20,6 +19,7 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import CaseloadPage, CaseStage
 from kim_tui.i18n import language, tr
+from kim_tui.screens.base import KimScreen
 from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.literal import literal
 from kim_tui.widgets.windowed_table import WindowedTable
@@ -97,7 +97,7 @@ def _cell(text: str, style: str = "") -> Text:
     return Text(text, style=style, no_wrap=True, overflow="ellipsis")
 
 
-class CaseloadScreen(Screen[None]):
+class CaseloadScreen(KimScreen[None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction(
             "caseload.open",
@@ -167,7 +167,7 @@ class CaseloadScreen(Screen[None]):
             palette=False,
         ),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (
         "Alle Klient*innen. Suchen: / und dann den Namen; Groß/klein und Akzente zählen nicht "
         "(„muller“ findet Müller). In der Liste beginnt auch jedes Zeichen, das keine Taste "
@@ -273,12 +273,12 @@ class CaseloadScreen(Screen[None]):
         self.query_one("#search", Input).select_on_focus = True
 
     def on_screen_resume(self) -> None:
-        if self.app.is_unlocked:  # type: ignore[attr-defined]
+        if self.app.is_unlocked:
             self.reload()
 
     def reload(self, *, typing: bool = False) -> None:
         """Refill the window; `typing` counts the matches only after a pause (`COUNT_PAUSE`)."""
-        self.page = self.app.workspace.caseload(  # type: ignore[attr-defined]
+        self.page = self.app.workspace.caseload(
             self.search_text,
             stage=self.stage,
             target_group=self.target_group,
@@ -297,9 +297,7 @@ class CaseloadScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def _count(self, filters: tuple[str, CaseStage | None, str | None]) -> None:
         search, stage, target = filters
-        total = self.app.workspace.caseload_total(  # type: ignore[attr-defined]
-            search, stage=stage, target_group=target
-        )
+        total = self.app.workspace.caseload_total(search, stage=stage, target_group=target)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._counted, filters, total)
 
@@ -313,7 +311,7 @@ class CaseloadScreen(Screen[None]):
         # One compositor pass for the whole refill, not one per row.
         with self.app.batch_update():
             self._fill_rows(page)
-        self.app.list_updated()  # type: ignore[attr-defined]
+        self.app.list_updated()
 
     def _fill_rows(self, page: CaseloadPage) -> None:
         lang = language()
@@ -322,7 +320,7 @@ class CaseloadScreen(Screen[None]):
             catalog("residence_statuses"),
             catalog("target_groups"),
         )
-        today: date = self.app.today()  # type: ignore[attr-defined]
+        today: date = self.app.today()
         table = self.query_one(WindowedTable)
         layout = self._column_layout()
         if layout != self._layout:

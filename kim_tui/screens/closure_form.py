@@ -8,7 +8,6 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from kim_tui.actions import UiAction, bindings
@@ -16,16 +15,17 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date, parse_date
 from kim_tui.domain.model import ClosureDraft, GoalView
 from kim_tui.i18n import language, tr
+from kim_tui.screens.base import KimModal
 from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.literal import literal
 
 
-class ClosureFormScreen(ModalScreen[ClosureDraft | None]):
+class ClosureFormScreen(KimModal[ClosureDraft | None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("closure.save", "ctrl+s", "save", "Abschließen", "Close case", priority=True),
         UiAction("closure.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, case_id: str, today: date, goals: tuple[GoalView, ...]) -> None:
         super().__init__(classes="dialog wide")

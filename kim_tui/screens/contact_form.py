@@ -8,7 +8,6 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static, TextArea
 
 from kim_tui.actions import UiAction, bindings
@@ -16,15 +15,16 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date, parse_date
 from kim_tui.domain.model import MAX_NOTE_LENGTH, ContactDraft
 from kim_tui.i18n import language, tr
+from kim_tui.screens.base import KimModal
 from kim_tui.widgets.field_error import FieldError
 
 
-class ContactFormScreen(ModalScreen[ContactDraft | None]):
+class ContactFormScreen(KimModal[ContactDraft | None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("contact.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
         UiAction("contact.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, case_id: str, today: date) -> None:
         super().__init__(classes="dialog")

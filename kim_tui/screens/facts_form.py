@@ -8,13 +8,13 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.dates import format_date, parse_date
 from kim_tui.domain.model import ResidenceFactsDraft
 from kim_tui.i18n import tr
+from kim_tui.screens.base import KimModal
 from kim_tui.widgets.field_error import FieldError
 
 LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
@@ -28,12 +28,12 @@ def _from_tri(value: object) -> bool | None:
     return None if value in ("unknown", Select.NULL) else value == "yes"
 
 
-class FactsFormScreen(ModalScreen[ResidenceFactsDraft | None]):
+class FactsFormScreen(KimModal[ResidenceFactsDraft | None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("facts.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
         UiAction("facts.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, facts: ResidenceFactsDraft, today: date) -> None:
         super().__init__(classes="dialog wide")

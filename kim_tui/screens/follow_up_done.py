@@ -8,23 +8,23 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import FollowUpView
 from kim_tui.i18n import tr
+from kim_tui.screens.base import KimModal
 from kim_tui.widgets.literal import literal
 
 MAX_NOTE = 500
 
 
-class FollowUpDoneScreen(ModalScreen[str | None]):
+class FollowUpDoneScreen(KimModal[str | None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("done.cancel", "escape", "cancel", "Abbrechen", "Cancel", palette=False),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, item: FollowUpView) -> None:
         super().__init__(classes="dialog")

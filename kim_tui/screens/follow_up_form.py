@@ -8,7 +8,6 @@ from typing import ClassVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -16,18 +15,19 @@ from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.dates import format_date, parse_date
 from kim_tui.domain.model import FollowUpDraft
 from kim_tui.i18n import tr
+from kim_tui.screens.base import KimModal
 from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.literal import literal
 
 MAX_REASON = 200
 
 
-class FollowUpFormScreen(ModalScreen[FollowUpDraft | None]):
+class FollowUpFormScreen(KimModal[FollowUpDraft | None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("followupform.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
         UiAction("followupform.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, *, client_id: str | None, client_name: str, case_id: str | None) -> None:
         super().__init__(classes="dialog")
@@ -36,7 +36,7 @@ class FollowUpFormScreen(ModalScreen[FollowUpDraft | None]):
         self._client_id = client_id
 
     def compose(self) -> ComposeResult:
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.app.today()
         with Vertical():
             yield Static(tr("Neue Wiedervorlage", "New follow-up"), classes="title")
             yield Static(
@@ -75,9 +75,7 @@ class FollowUpFormScreen(ModalScreen[FollowUpDraft | None]):
         if not event.value.strip():
             options.add_class("hidden")
             return
-        page = self.app.workspace.caseload(  # type: ignore[attr-defined]
-            event.value, limit=8, with_total=False
-        )
+        page = self.app.workspace.caseload(event.value, limit=8, with_total=False)
         for row in page.items:
             # The birth date tells apart people with the same name.
             label = literal(row.display_name)

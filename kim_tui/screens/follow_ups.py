@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 from textual.widgets.data_table import ColumnKey
 from textual.worker import get_current_worker
@@ -17,9 +17,13 @@ from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import DueGroup, FollowUpCounts, FollowUpPage, FollowUpView
 from kim_tui.i18n import tr
+from kim_tui.screens.base import KimScreen
 from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.literal import literal
 from kim_tui.widgets.windowed_table import WindowedTable
+
+if TYPE_CHECKING:
+    from kim_tui.store.workspace import Workspace
 
 CLIENT_WIDTH = 22
 # The reason text names its source ("Schritt: …", "Rückmeldung erwartet: …"), so no extra column.
@@ -44,7 +48,7 @@ def group_label(group: DueGroup) -> str:
     return tr(de, en)
 
 
-class FollowUpsScreen(Screen[None]):
+class FollowUpsScreen(KimScreen[None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction(
             "followups.open",
@@ -97,7 +101,7 @@ class FollowUpsScreen(Screen[None]):
         UiAction("followups.down", "j", "cursor_down", "Runter", "Down", show=False, palette=False),
         UiAction("followups.up", "k", "cursor_up", "Hoch", "Up", show=False, palette=False),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (
         "Alle fälligen Termine aus Wiedervorlagen, Schritten, Vermittlungen, Überprüfungen und "
         "ablaufenden Aufenthaltstiteln. Fälligkeiten am Wochenende oder an NRW-Feiertagen "
@@ -144,7 +148,7 @@ class FollowUpsScreen(Screen[None]):
         if self._fresh:
             self._fresh = False
             return
-        if self.app.is_unlocked:  # type: ignore[attr-defined]
+        if self.app.is_unlocked:
             self.reload(keep_cursor=True)
 
     # -- data --------------------------------------------------------------------------------
@@ -158,7 +162,7 @@ class FollowUpsScreen(Screen[None]):
         table = self.query_one(WindowedTable)
         selected = table.selected_key() if keep_cursor and not keep_row else None
         cursor = table.cursor_row
-        workspace = self.app.workspace  # type: ignore[attr-defined]
+        workspace = self.app.workspace
         size = table.window_size()
         # The rows first; the counts need every matching entry and come after the paint.
         self.page = workspace.follow_ups(
@@ -185,7 +189,7 @@ class FollowUpsScreen(Screen[None]):
         # One compositor pass for the whole refill, not one per row.
         with self.app.batch_update():
             self._fill_rows(page)
-        self.app.list_updated()  # type: ignore[attr-defined]
+        self.app.list_updated()
 
     def _fill_rows(self, page: FollowUpPage) -> None:
         table = self.query_one(WindowedTable)
@@ -212,7 +216,7 @@ class FollowUpsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def _count(self, query: str) -> None:
-        counts = self.app.workspace.follow_up_counts(query)  # type: ignore[attr-defined]
+        counts = self.app.workspace.follow_up_counts(query)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._counted, query, counts)
 
@@ -232,7 +236,7 @@ class FollowUpsScreen(Screen[None]):
         if self.counts is None or self.counted_query != self.query_text:
             self._counted(
                 self.query_text,
-                self.app.workspace.follow_up_counts(self.query_text),  # type: ignore[attr-defined]
+                self.app.workspace.follow_up_counts(self.query_text),
             )
         assert self.counts is not None
         return self.counts
@@ -371,7 +375,7 @@ class FollowUpsScreen(Screen[None]):
         item = self.selected()
         if item is None:
             return
-        until = await self.app.push_screen_wait(SnoozeScreen(item, self.app.today()))  # type: ignore[attr-defined]
+        until = await self.app.push_screen_wait(SnoozeScreen(item, self.app.today()))
         if until is None:
             return
         effective = self._call(lambda ws: ws.snooze_follow_up(item.id, until))
@@ -400,12 +404,12 @@ class FollowUpsScreen(Screen[None]):
         if self._call(lambda ws: ws.add_follow_up(draft)) is not None:
             self.notify(tr("Wiedervorlage angelegt.", "Follow-up created."))
 
-    def _call(self, operation: object) -> object:
+    def _call(self, operation: Callable[[Workspace], object]) -> object:
         """Run a service call; show its error instead of crashing; reload the list."""
         from kim_tui.store.errors import VaultError
 
         try:
-            result = operation(self.app.workspace)  # type: ignore[operator,attr-defined]
+            result = operation(self.app.workspace)
         except VaultError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return None

@@ -9,7 +9,6 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from kim_tui.actions import UiAction, bindings
@@ -17,6 +16,7 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date, parse_date
 from kim_tui.domain.model import GoalDraft, StepDraft
 from kim_tui.i18n import language, tr
+from kim_tui.screens.base import KimModal
 from kim_tui.widgets.field_error import FieldError
 
 STEP_ROWS = 3
@@ -30,12 +30,12 @@ class GoalFormResult:
     review_on: date | None = None
 
 
-class GoalFormScreen(ModalScreen[GoalFormResult | None]):
+class GoalFormScreen(KimModal[GoalFormResult | None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("goal.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
         UiAction("goal.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, today: date, *, new_agreement: bool, suggested_area: str | None) -> None:
         super().__init__(classes="dialog wide")

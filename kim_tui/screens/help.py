@@ -7,20 +7,21 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.i18n import tr
+from kim_tui.screens.base import KimModal
 
 KEY_WIDTH = 12
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(KimModal[None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("help.close", "escape,f1,q", "close", "Schließen", "Close", palette=False),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, for_screen: Screen[object]) -> None:
         super().__init__(classes="dialog wide")

@@ -13,7 +13,6 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import (
     Checkbox,
@@ -40,6 +39,7 @@ from kim_tui.domain.model import (
 )
 from kim_tui.domain.validation import validate_intake
 from kim_tui.i18n import language, tr
+from kim_tui.screens.base import KimScreen
 from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.suggest import NameSuggester
@@ -67,7 +67,7 @@ class IntakeResult:
     open_existing: str | None = None
 
 
-class IntakeScreen(Screen[IntakeResult | None]):
+class IntakeScreen(KimScreen[IntakeResult | None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction(
             "intake.save",
@@ -89,7 +89,7 @@ class IntakeScreen(Screen[IntakeResult | None]):
             "Leave the form (asks first)",
         ),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
     HOLDS_INPUT: ClassVar[bool] = True
     """A language switch waits until this form is saved or cancelled."""
     HELP_TEXT: ClassVar[tuple[str, str]] = (
@@ -107,7 +107,7 @@ class IntakeScreen(Screen[IntakeResult | None]):
 
     def compose(self) -> ComposeResult:
         lang = language()
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.app.today()
         countries = NameSuggester(
             lambda q: [c.de if lang == "de" else c.en for c in search_countries(q, 10)]
         )
@@ -408,7 +408,7 @@ class IntakeScreen(Screen[IntakeResult | None]):
             else None,
             consents=tuple(consents),
         )
-        return draft, validate_intake(draft, self.app.today())  # type: ignore[attr-defined]
+        return draft, validate_intake(draft, self.app.today())
 
     def _country(self, field: str, problems: dict[str, str]) -> str:
         text = self._value(field)
@@ -509,7 +509,7 @@ class IntakeScreen(Screen[IntakeResult | None]):
         if draft is None or problems:
             self._focus_first_error(problems)
             return
-        candidates = self.app.workspace.find_duplicates(draft.client)  # type: ignore[attr-defined]
+        candidates = self.app.workspace.find_duplicates(draft.client)
         if candidates:
             decision = await self.app.push_screen_wait(DuplicateScreen(draft.client, candidates))
             if decision is None or decision.action == DuplicateDecision.BACK:

@@ -8,7 +8,6 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from kim_tui.actions import UiAction, bindings
@@ -16,6 +15,7 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date, parse_date
 from kim_tui.domain.model import ReferralView
 from kim_tui.i18n import language, tr
+from kim_tui.screens.base import KimModal
 from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.literal import literal
 
@@ -27,12 +27,12 @@ class ReferralOutcome:
     outcome_on: date | None
 
 
-class ReferralOutcomeScreen(ModalScreen[ReferralOutcome | None]):
+class ReferralOutcomeScreen(KimModal[ReferralOutcome | None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("outcome.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
         UiAction("outcome.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, referral: ReferralView, today: date) -> None:
         super().__init__(classes="dialog")

@@ -8,7 +8,6 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from kim_tui.actions import UiAction, bindings
@@ -17,15 +16,16 @@ from kim_tui.domain.dates import parse_date
 from kim_tui.domain.model import ResidenceDraft
 from kim_tui.domain.validation import validate_residence
 from kim_tui.i18n import language, tr
+from kim_tui.screens.base import KimModal
 from kim_tui.widgets.field_error import FieldError
 
 
-class ResidenceFormScreen(ModalScreen[ResidenceDraft | None]):
+class ResidenceFormScreen(KimModal[ResidenceDraft | None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("residence.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
         UiAction("residence.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, today: date) -> None:
         super().__init__(classes="dialog")

@@ -8,7 +8,6 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -17,11 +16,12 @@ from kim_tui.domain.dates import format_date, parse_date
 from kim_tui.domain.model import FollowUpView
 from kim_tui.domain.scheduling import SnoozeOption, WorkingDays, snooze_target
 from kim_tui.i18n import tr
+from kim_tui.screens.base import KimModal
 from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.literal import literal
 
 
-class SnoozeScreen(ModalScreen[date | None]):
+class SnoozeScreen(KimModal[date | None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("snooze.cancel", "escape", "cancel", "Abbrechen", "Cancel", palette=False),
         UiAction("snooze.day", "1", "pick('day')", "+1 Tag", "+1 day", palette=False),
@@ -29,7 +29,7 @@ class SnoozeScreen(ModalScreen[date | None]):
         UiAction("snooze.month", "3", "pick('month')", "+1 Monat", "+1 month", palette=False),
         UiAction("snooze.date", "4,d", "pick('date')", "Datum", "Date", palette=False),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, item: FollowUpView, today: date) -> None:
         super().__init__(classes="dialog")

@@ -8,19 +8,19 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.i18n import tr
+from kim_tui.screens.base import KimModal
 from kim_tui.widgets.field_error import FieldError
 
 
-class TextPromptScreen(ModalScreen[str | None]):
+class TextPromptScreen(KimModal[str | None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("prompt.cancel", "escape", "cancel", "Abbrechen", "Cancel", palette=False),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(
         self,

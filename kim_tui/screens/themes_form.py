@@ -6,22 +6,22 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, SelectionList, Static
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
 from kim_tui.i18n import language, tr
+from kim_tui.screens.base import KimModal
 
 FREE_TEXT = "text:"
 
 
-class ThemesFormScreen(ModalScreen[tuple[str, ...] | None]):
+class ThemesFormScreen(KimModal[tuple[str, ...] | None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("themes.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
         UiAction("themes.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, current: tuple[str, ...]) -> None:
         super().__init__(classes="dialog")
