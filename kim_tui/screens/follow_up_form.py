@@ -12,25 +12,22 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kim_tui.actions import UiAction, bindings
-from kim_tui.domain.dates import format_date, parse_date
+from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import FollowUpDraft
 from kim_tui.i18n import tr
-from kim_tui.screens.base import KimModal
+from kim_tui.screens.form import FormInvalid, FormModal, form_actions
 from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.literal import literal
 
 MAX_REASON = 200
 
 
-class FollowUpFormScreen(KimModal[FollowUpDraft | None]):
-    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
-        UiAction("followupform.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
-        UiAction("followupform.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
-    )
+class FollowUpFormScreen(FormModal[FollowUpDraft]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = form_actions("followupform")
     BINDINGS = bindings(ACTIONS)
 
     def __init__(self, *, client_id: str | None, client_name: str, case_id: str | None) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.case_id = case_id
         self.client_name = client_name
         self._client_id = client_id
@@ -117,24 +114,13 @@ class FollowUpFormScreen(KimModal[FollowUpDraft | None]):
     def submitted(self) -> None:
         self.action_save()
 
-    def action_save(self) -> None:
-        error = self.query_one("#form-error", FieldError)
+    def build_draft(self) -> FollowUpDraft:
         if not self.case_id:
-            error.show(tr("Bitte eine Klient*in auswählen.", "Please choose a client."))
-            self.query_one("#client", Input).focus()
-            return
-        try:
-            due = parse_date(self.query_one("#due", Input).value)
-        except ValueError as exc:
-            error.show(str(exc))
-            self.query_one("#due", Input).focus()
-            return
-        reason = self.query_one("#reason", Input).value.strip()
+            raise FormInvalid(
+                tr("Bitte eine Klient*in auswählen.", "Please choose a client."), "client"
+            )
+        due = self.date_value("due", focus=True)
+        reason = self.text("reason")
         if not reason:
-            error.show(tr("Bitte einen Anlass angeben.", "Please give a reason."))
-            self.query_one("#reason", Input).focus()
-            return
-        self.dismiss(FollowUpDraft(case_id=self.case_id, due_on=due, reason=reason))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+            raise FormInvalid(tr("Bitte einen Anlass angeben.", "Please give a reason."), "reason")
+        return FollowUpDraft(case_id=self.case_id, due_on=due, reason=reason)

@@ -40,6 +40,7 @@ from kim_tui.domain.model import (
 from kim_tui.domain.validation import validate_intake
 from kim_tui.i18n import language, tr
 from kim_tui.screens.base import KimScreen
+from kim_tui.screens.form import confirm_discard, field_values
 from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.suggest import NameSuggester
@@ -102,6 +103,8 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
     def __init__(self) -> None:
         super().__init__()
         self.tried_save = False
+        self._initial: dict[str, object] | None = None
+        """Every field's value once the form is shown (`holds_input`)."""
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -309,6 +312,10 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
     def on_mount(self) -> None:
         self.title = tr("Erstberatung – neue Klient*in", "Intake – new client")
         self.query_one("#given_name", Input).focus()
+        self.call_after_refresh(self._remember_initial)
+
+    def _remember_initial(self) -> None:
+        self._initial = field_values(self)
 
     # -- reading the form --------------------------------------------------------------------
 
@@ -531,10 +538,13 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
                 targets.first().focus()
                 return
 
+    def holds_input(self) -> bool:
+        return self._initial is not None and field_values(self) != self._initial
+
     @work(exclusive=True, group="intake-cancel")
     async def action_cancel(self) -> None:
-        from kim_tui.screens.confirm import ConfirmScreen
-
+        # Asks only when a name, date of birth, contact or household was typed: the dates and
+        # choices filled in beforehand are quick to set again.
         typed = any(
             self._value(f)
             for f in (
@@ -548,15 +558,12 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
                 "other_names",
             )
         ) or bool(self.query_one("#household", TextArea).text.strip())
-        if typed and not await self.app.push_screen_wait(
-            ConfirmScreen(
-                tr(
-                    "Eingaben verwerfen? Es wird nichts gespeichert.",
-                    "Discard the input? Nothing will be saved.",
-                ),
-                tr("Verwerfen", "Discard"),
-                no=tr("Weiter bearbeiten", "Keep editing"),
-            )
+        if typed and not await confirm_discard(
+            self.app,
+            tr(
+                "Eingaben verwerfen? Es wird nichts gespeichert.",
+                "Discard the input? Nothing will be saved.",
+            ),
         ):
             return
         self.dismiss(None)

@@ -11,20 +11,17 @@ from textual.widgets import Input, SelectionList, Static
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
 from kim_tui.i18n import language, tr
-from kim_tui.screens.base import KimModal
+from kim_tui.screens.form import FormModal, form_actions
 
 FREE_TEXT = "text:"
 
 
-class ThemesFormScreen(KimModal[tuple[str, ...] | None]):
-    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
-        UiAction("themes.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
-        UiAction("themes.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
-    )
+class ThemesFormScreen(FormModal[tuple[str, ...]]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = form_actions("themes")
     BINDINGS = bindings(ACTIONS)
 
     def __init__(self, current: tuple[str, ...]) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.current = current
 
     def compose(self) -> ComposeResult:
@@ -55,12 +52,9 @@ class ThemesFormScreen(KimModal[tuple[str, ...] | None]):
     def on_mount(self) -> None:
         self.query_one("#themes", SelectionList).focus()
 
-    def action_save(self) -> None:
+    def build_draft(self) -> tuple[str, ...]:
         themes: list[str] = list(self.query_one("#themes", SelectionList).selected)
-        free = self.query_one("#free", Input).value.strip()
+        free = self.text("free")
         if free:
             themes.append(FREE_TEXT + free)
-        self.dismiss(tuple(themes))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        return tuple(themes)
