@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from kim_tui.actions import UiAction, bindings
+from kim_tui.actions import UiAction, bindings, declared_actions, declared_help
 from kim_tui.i18n import tr
 from kim_tui.screens.base import KimModal
 
@@ -31,7 +31,7 @@ class HelpScreen(KimModal[None]):
         with Vertical():
             yield Static(tr("Hilfe – Tasten", "Help – keys"), classes="title")
             # (German, English): picked now, so a language switch shows at once.
-            help_text = getattr(self.for_screen, "HELP_TEXT", None)
+            help_text = declared_help(self.for_screen)
             text = tr(*help_text) if help_text else ""
             if text:
                 yield Static(Text(text), classes="muted")
@@ -51,9 +51,7 @@ class HelpScreen(KimModal[None]):
         dialog = min(112, self.app.size.width * 98 // 100)
         table.add_column(tr("Taste", "Key"), width=KEY_WIDTH)
         table.add_column(tr("Aktion", "Action"), width=max(30, dialog - KEY_WIDTH - 10))
-        screen_actions: tuple[UiAction, ...] = getattr(self.for_screen, "ACTIONS", ())
-        app_actions: tuple[UiAction, ...] = getattr(self.app, "ACTIONS", ())
-        for action in (*screen_actions, *app_actions):
+        for action in (*declared_actions(self.for_screen), *self.app.ACTIONS):
             # The footer's label first, so "x Erledigt" in the footer is found here too.
             extra = f" – {action.help}" if action.help != action.label else ""
             table.add_row(
