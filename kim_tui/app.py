@@ -18,7 +18,7 @@ from textual import events, work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from kim_tui.actions import UiAction, bindings
+from kim_tui.actions import KimView, UiAction, bindings, declared_actions
 from kim_tui.config import Config, load_config
 from kim_tui.i18n import set_language, tr
 
@@ -290,7 +290,7 @@ class KimApp(App[int]):
         if any(
             isinstance(screen, ModalScreen) and not isinstance(screen, UnlockScreen)
             for screen in self.screen_stack
-        ) or any(getattr(screen, "HOLDS_INPUT", False) for screen in self.screen_stack):
+        ) or any(isinstance(s, KimView) and s.HOLDS_INPUT for s in self.screen_stack):
             self.notify(
                 tr(
                     "Bitte erst den offenen Dialog schließen bzw. das Formular speichern oder "
@@ -406,7 +406,7 @@ class KimApp(App[int]):
                 f"Reminder {answer} weeks before expiry; list recalculated.",
             )
         )
-        if hasattr(self.screen, "reload"):
+        if isinstance(self.screen, KimView):
             self.screen.reload()
 
     def action_export(self) -> None:
@@ -465,8 +465,8 @@ class KimApp(App[int]):
         # One entry per label: a screen's own key for an app action (the caseload's `i` for
         # the app's F4 Erstberatung) is named next to it, not listed twice.
         entries: dict[tuple[str, str], tuple[UiAction, Screen[object] | KimApp, list[str]]] = {}
-        for source in (screen, self):
-            for action in getattr(source, "ACTIONS", ()):
+        for source, actions in ((screen, declared_actions(screen)), (self, self.ACTIONS)):
+            for action in actions:
                 if not action.palette:
                     continue
                 if not self.is_unlocked and source is self and action.id not in locked_ok:
