@@ -14,7 +14,7 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import MAX_NOTE_LENGTH, ContactDraft
 from kim_tui.i18n import language, tr
-from kim_tui.screens.form import FormInvalid, FormModal, form_actions
+from kim_tui.screens.form import FormInvalid, FormModal, form_actions, save_hint
 from kim_tui.widgets.field_error import FieldError
 
 
@@ -50,9 +50,7 @@ class ContactFormScreen(FormModal[ContactDraft]):
             yield Static(tr("Notiz", "Note"), classes="field-label")
             yield TextArea(id="note")
             yield FieldError(id="form-error")
-            yield Static(
-                tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
-            )
+            yield save_hint()
 
     def on_mount(self) -> None:
         # Most contacts are "persönlich" today: the note is what the coach types first.

@@ -14,7 +14,7 @@ from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import ResidenceFactsDraft
 from kim_tui.i18n import tr
-from kim_tui.screens.form import FormInvalid, FormModal, form_actions
+from kim_tui.screens.form import FormInvalid, FormModal, form_actions, save_hint
 from kim_tui.widgets.field_error import FieldError
 
 LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
@@ -147,9 +147,7 @@ class FactsFormScreen(FormModal[ResidenceFactsDraft]):
                 ),
             )
             yield FieldError(id="form-error")
-            yield Static(
-                tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
-            )
+            yield save_hint()
 
     def on_mount(self) -> None:
         self.query_one("#entry_on", Input).focus()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import work
 from textual.dom import DOMNode
-from textual.widgets import Checkbox, Input, Select, SelectionList, TextArea
+from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
 
 from kim_tui.actions import UiAction
 from kim_tui.domain.dates import parse_date
@@ -64,6 +64,13 @@ def field_values(root: DOMNode) -> dict[str, object]:
         elif isinstance(field, (Select, Checkbox)):
             values[key] = field.value
     return values
+
+
+def save_hint() -> Static:
+    """The keys of a form, under its fields (a dialog covers the screen's key line)."""
+    return Static(
+        tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
+    )
 
 
 async def confirm_discard(app: KimApp, question: str) -> bool:

@@ -16,7 +16,7 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import GoalDraft, StepDraft
 from kim_tui.i18n import language, tr
-from kim_tui.screens.form import FormInvalid, FormModal, form_actions
+from kim_tui.screens.form import FormInvalid, FormModal, form_actions, save_hint
 from kim_tui.widgets.field_error import FieldError
 
 STEP_ROWS = 3
@@ -108,9 +108,7 @@ class GoalFormScreen(FormModal[GoalFormResult]):
                     )
                     yield Input(id=f"due{index}", compact=True, placeholder="TT.MM.JJJJ")
             yield FieldError(id="form-error")
-            yield Static(
-                tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
-            )
+            yield save_hint()
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()

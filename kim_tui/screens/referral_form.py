@@ -15,7 +15,7 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import ReferralDraft
 from kim_tui.i18n import language, tr
-from kim_tui.screens.form import FormInvalid, FormModal, form_actions
+from kim_tui.screens.form import FormInvalid, FormModal, form_actions, save_hint
 from kim_tui.widgets.field_error import FieldError
 
 
@@ -70,9 +70,7 @@ class ReferralFormScreen(FormModal[ReferralDraft]):
                 id="identifying",
             )
             yield FieldError(id="form-error")
-            yield Static(
-                tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
-            )
+            yield save_hint()
 
     def on_mount(self) -> None:
         self.query_one("#agency", Select).focus()

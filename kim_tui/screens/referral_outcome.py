@@ -15,7 +15,7 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import ReferralView
 from kim_tui.i18n import language, tr
-from kim_tui.screens.form import FormModal, form_actions
+from kim_tui.screens.form import FormModal, form_actions, save_hint
 from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.literal import literal
 
@@ -58,9 +58,7 @@ class ReferralOutcomeScreen(FormModal[ReferralOutcome]):
                 format_date(self.referral.outcome_on or self.today), id="outcome_on", compact=True
             )
             yield FieldError(id="form-error")
-            yield Static(
-                tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
-            )
+            yield save_hint()
 
     def on_mount(self) -> None:
         self.query_one("#status", Select).focus()

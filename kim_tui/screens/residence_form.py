@@ -15,7 +15,7 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.model import ResidenceDraft
 from kim_tui.domain.validation import validate_residence
 from kim_tui.i18n import language, tr
-from kim_tui.screens.form import FormInvalid, FormModal, form_actions
+from kim_tui.screens.form import FormInvalid, FormModal, form_actions, save_hint
 from kim_tui.widgets.field_error import FieldError
 
 
@@ -48,9 +48,7 @@ class ResidenceFormScreen(FormModal[ResidenceDraft]):
                     yield Static(tr("gültig bis", "valid until"), classes="field-label")
                     yield Input(id="valid_until", compact=True, placeholder="TT.MM.JJJJ")
             yield FieldError(id="form-error")
-            yield Static(
-                tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
-            )
+            yield save_hint()
 
     def on_mount(self) -> None:
         self.query_one("#status", Select).focus()

@@ -11,7 +11,7 @@ from textual.widgets import Input, SelectionList, Static
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
 from kim_tui.i18n import language, tr
-from kim_tui.screens.form import FormModal, form_actions
+from kim_tui.screens.form import FormModal, form_actions, save_hint
 
 FREE_TEXT = "text:"
 
@@ -45,9 +45,7 @@ class ThemesFormScreen(FormModal[tuple[str, ...]]):
                 tr("Anderes Thema (frei)", "Other theme (free text)"), classes="field-label"
             )
             yield Input(free, id="free", compact=True, max_length=300)
-            yield Static(
-                tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
-            )
+            yield save_hint()
 
     def on_mount(self) -> None:
         self.query_one("#themes", SelectionList).focus()
