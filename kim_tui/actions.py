@@ -4,8 +4,9 @@ the help screen are all generated from these declarations, so they always agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from kim_tui.i18n import tr
 
@@ -70,8 +71,8 @@ def key_label(key: str) -> str:
     return _pretty(key)
 
 
-def bindings(actions: tuple[UiAction, ...]) -> list[Binding]:
-    """Textual bindings for a screen's declared actions."""
+def bindings(actions: tuple[UiAction, ...]) -> list[BindingType]:
+    """Textual bindings for a screen's declared actions (typed as Textual's `BINDINGS`)."""
     return [
         Binding(
             a.keys,
@@ -85,3 +86,45 @@ def bindings(actions: tuple[UiAction, ...]) -> list[Binding]:
         for a in actions
         if a.keys  # palette-only actions have no key
     ]
+
+
+class KimView:
+    """What the app, the key line and the help screen read from a screen of kim: its actions,
+    help text, whether it holds unsaved input (a language switch waits for it) and `reload()`
+    (a setting changed what it shows). Declared once here with harmless defaults, so nobody
+    probes a screen with `getattr`; mixed into `screens.base.KimScreen` and `KimModal`."""
+
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = ()
+    """Every action of the screen, each declared once as a `UiAction`."""
+    HELP_TEXT: ClassVar[tuple[str, str] | None] = None
+    """(German, English) text above the keys in the help screen; chosen when shown."""
+    HOLDS_INPUT: ClassVar[bool] = False
+    """True for a screen whose input a language switch would lose (the switch waits)."""
+
+    def reload(self) -> None:
+        """Fetch what the screen shows again (a setting changed it). Most screens show
+        nothing that a setting changes."""
+
+    def holds_input(self) -> bool:
+        """Whether leaving the screen now would lose what the coach entered."""
+        return self.HOLDS_INPUT
+
+
+def declared_actions(screen: object) -> tuple[UiAction, ...]:
+    """The actions `screen` declares; none for Textual's own screens (the command palette).
+
+    The only place left that reads the protocol from a screen that is no `KimView`: the unlock,
+    export and coordinator screens still derive from Textual's `Screen`. Once they are views,
+    this is `screen.ACTIONS if isinstance(screen, KimView) else ()`."""
+    if isinstance(screen, KimView):
+        return screen.ACTIONS
+    actions: tuple[UiAction, ...] = getattr(screen, "ACTIONS", ())
+    return actions
+
+
+def declared_help(screen: object) -> tuple[str, str] | None:
+    """The (German, English) help text `screen` declares, if any (see `declared_actions`)."""
+    if isinstance(screen, KimView):
+        return screen.HELP_TEXT
+    text: tuple[str, str] | None = getattr(screen, "HELP_TEXT", None)
+    return text

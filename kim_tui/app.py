@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from textual import work
 from textual.screen import Screen
 
-from kim_tui.actions import UiAction, bindings
+from kim_tui.actions import KimView, UiAction, bindings
 from kim_tui.app_base import HELP_ACTION, LOCK_ACTION, QUIT_ACTION, VaultApp
 from kim_tui.config import Config, load_config
 from kim_tui.i18n import set_language, tr
@@ -102,7 +102,7 @@ class KimApp(VaultApp["VaultSession"]):
 
     TITLE = "KIM Coach"
     ACTIONS: ClassVar[tuple[UiAction, ...]] = APP_ACTIONS
-    BINDINGS = bindings(APP_ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(APP_ACTIONS)
 
     def __init__(
         self,
@@ -201,7 +201,7 @@ class KimApp(VaultApp["VaultSession"]):
         if any(
             isinstance(screen, ModalScreen) and not isinstance(screen, UnlockScreen)
             for screen in self.screen_stack
-        ) or any(getattr(screen, "HOLDS_INPUT", False) for screen in self.screen_stack):
+        ) or any(isinstance(s, KimView) and s.HOLDS_INPUT for s in self.screen_stack):
             self.notify(
                 tr(
                     "Bitte erst den offenen Dialog schließen bzw. das Formular speichern oder "
@@ -317,7 +317,7 @@ class KimApp(VaultApp["VaultSession"]):
                 f"Reminder {answer} weeks before expiry; list recalculated.",
             )
         )
-        if hasattr(self.screen, "reload"):
+        if isinstance(self.screen, KimView):
             self.screen.reload()
 
     def action_export(self) -> None:

@@ -21,7 +21,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from kim_tui.actions import UiAction
+from kim_tui.actions import UiAction, declared_actions
 from kim_tui.config import Config
 from kim_tui.i18n import tr
 
@@ -251,9 +251,12 @@ class VaultApp(App[int], Generic[S]):
         # One entry per label: a screen's own key for an app action (the caseload's `i` for
         # the app's F4 Erstberatung) is named next to it, not listed twice.
         entries: dict[tuple[str, str], tuple[UiAction, Screen[object] | App[int], list[str]]] = {}
-        sources: tuple[Screen[object] | App[int], ...] = (screen, self)
-        for source in sources:
-            for action in getattr(source, "ACTIONS", ()):
+        sources: tuple[tuple[Screen[object] | App[int], tuple[UiAction, ...]], ...] = (
+            (screen, declared_actions(screen)),
+            (self, self.ACTIONS),
+        )
+        for source, actions in sources:
+            for action in actions:
                 if not action.palette:
                     continue
                 if not self.is_unlocked and source is self and action.id not in LOCKED_PALETTE:

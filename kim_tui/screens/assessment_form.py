@@ -14,21 +14,21 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey, RowKey
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.dates import format_date, parse_date
+from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import AreaRatingDraft, AssessmentDraft, AssessmentView
 from kim_tui.i18n import language, tr
+from kim_tui.screens.form import FormInvalid, FormModal, form_actions
 from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.literal import literal
 from kim_tui.widgets.need_level import need_level_text
 
 
-class AssessmentFormScreen(ModalScreen[AssessmentDraft | None]):
+class AssessmentFormScreen(FormModal[AssessmentDraft]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("assess.0", "0", "level(0)", "kein Bedarf", "no need", show=False),
         UiAction("assess.1", "1", "level(1)", "gering", "low", show=False),
@@ -52,10 +52,9 @@ class AssessmentFormScreen(ModalScreen[AssessmentDraft | None]):
             "Ressourcen/Stärken des markierten Handlungsfelds bearbeiten",
             "Edit resources/strengths of the highlighted area",
         ),
-        UiAction("assess.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
-        UiAction("assess.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
+        *form_actions("assess"),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (
         "↑/↓ Handlungsfeld, 0–3 Bedarf, e Situation, r Ressourcen, Strg+S speichern.",
         "↑/↓ area, 0–3 need, e situation, r resources, Ctrl+S save.",
@@ -75,6 +74,8 @@ class AssessmentFormScreen(ModalScreen[AssessmentDraft | None]):
                 self.situation[rating.area] = rating.situation
                 self.resources[rating.area] = rating.resources
         self.editing: str | None = None
+        """`situation:<area>` or `resources:<area>` while that text is being edited."""
+        self._initial_ratings = self._ratings()
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -161,36 +162,37 @@ class AssessmentFormScreen(ModalScreen[AssessmentDraft | None]):
         self.query_one("#edit-label", Static).update("")
         self.query_one("#matrix", DataTable).focus()
 
-    def action_save(self) -> None:
-        error = self.query_one("#form-error", FieldError)
-        try:
-            assessed_on = parse_date(self.query_one("#assessed_on", Input).value)
-        except ValueError as exc:
-            error.show(str(exc))
-            return
+    def build_draft(self) -> AssessmentDraft:
+        assessed_on = self.date_value("assessed_on")
         if assessed_on > self.today:
-            error.show(tr("Das Datum liegt in der Zukunft.", "The date is in the future."))
-            return
+            raise FormInvalid(tr("Das Datum liegt in der Zukunft.", "The date is in the future."))
         ratings = tuple(
             AreaRatingDraft(area, level, self.situation[area], self.resources[area])
             for area, level in self.levels.items()
             if level is not None
         )
         if not ratings:
-            error.show(
+            raise FormInvalid(
                 tr(
                     "Bitte mindestens ein Handlungsfeld bewerten (0–3).",
                     "Please rate at least one area (0–3).",
                 )
             )
-            return
-        self.dismiss(AssessmentDraft(self.case_id, assessed_on, ratings))
+        return AssessmentDraft(self.case_id, assessed_on, ratings)
+
+    def holds_input(self) -> bool:
+        # The ratings live in the table, not in fields: compare them with where they started.
+        return super().holds_input() or self._ratings() != self._initial_ratings
+
+    def _ratings(self) -> tuple[dict[str, int | None], dict[str, str], dict[str, str]]:
+        return (dict(self.levels), dict(self.situation), dict(self.resources))
 
     def action_cancel(self) -> None:
+        # Esc first leaves the text being edited, and only then the form.
         if self.editing is not None:
             self.editing = None
             self.query_one("#edit-text", Input).add_class("hidden")
             self.query_one("#edit-label", Static).update("")
             self.query_one("#matrix", DataTable).focus()
             return
-        self.dismiss(None)
+        super().action_cancel()

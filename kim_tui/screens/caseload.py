@@ -8,18 +8,17 @@ from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Header, Input, Select, Static
-from textual.worker import get_current_worker
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import CaseloadPage, CaseStage
 from kim_tui.i18n import language, tr
+from kim_tui.screens.windowed_list import WindowedListScreen
 from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.literal import literal
 from kim_tui.widgets.windowed_table import WindowedTable
@@ -97,7 +96,11 @@ def _cell(text: str, style: str = "") -> Text:
     return Text(text, style=style, no_wrap=True, overflow="ellipsis")
 
 
-class CaseloadScreen(Screen[None]):
+CaseloadFilters = tuple[str, CaseStage | None, str | None]
+"""Search text, stage and target group."""
+
+
+class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction(
             "caseload.open",
@@ -167,7 +170,7 @@ class CaseloadScreen(Screen[None]):
             palette=False,
         ),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (
         "Alle Klient*innen. Suchen: / und dann den Namen; Groß/klein und Akzente zählen nicht "
         "(„muller“ findet Müller). In der Liste beginnt auch jedes Zeichen, das keine Taste "
@@ -193,11 +196,6 @@ class CaseloadScreen(Screen[None]):
         self.stage: CaseStage | None = None
         self.target_group: str | None = None
         self.sort = "name"
-        self.window_start = 0
-        self.page: CaseloadPage | None = None
-        self.total: int | None = None
-        """The number of matches for `totalled` (filters), counted after the rows are painted."""
-        self.totalled: tuple[str, CaseStage | None, str | None] | None = None
         self._layout: ColumnLayout | None = None
         """The column widths of the filled table (None before the first fill)."""
         self._stage_max = 0
@@ -273,57 +271,45 @@ class CaseloadScreen(Screen[None]):
         self.query_one("#search", Input).select_on_focus = True
 
     def on_screen_resume(self) -> None:
-        if self.app.is_unlocked:  # type: ignore[attr-defined]
+        if self.app.is_unlocked:
             self.reload()
+
+    @property
+    def total(self) -> int | None:
+        """The number of matches last counted (see `fresh_count` for the current filters)."""
+        return self.count
 
     def reload(self, *, typing: bool = False) -> None:
         """Refill the window; `typing` counts the matches only after a pause (`COUNT_PAUSE`)."""
-        self.page = self.app.workspace.caseload(  # type: ignore[attr-defined]
-            self.search_text,
-            stage=self.stage,
-            target_group=self.target_group,
-            sort=self.sort,
-            offset=self.window_start,
-            limit=self.query_one(WindowedTable).window_size(),
-            with_total=False,
-        )
-        self._fill(self.page)
-        filters = self._filters()
-        self.query_one(WindowedTable).count_after_paint(lambda: self._count(filters), typing=typing)
+        self.show_page(self.fetch(self.window_start), typing=typing)
 
-    def _filters(self) -> tuple[str, CaseStage | None, str | None]:
+    def current_filters(self) -> CaseloadFilters:
         return (self.search_text, self.stage, self.target_group)
 
-    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
-    def _count(self, filters: tuple[str, CaseStage | None, str | None]) -> None:
+    def fetch_window(self, filters: CaseloadFilters, offset: int, limit: int) -> CaseloadPage:
         search, stage, target = filters
-        total = self.app.workspace.caseload_total(  # type: ignore[attr-defined]
-            search, stage=stage, target_group=target
+        return self.app.workspace.caseload(
+            search,
+            stage=stage,
+            target_group=target,
+            sort=self.sort,
+            offset=offset,
+            limit=limit,
+            with_total=False,
         )
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._counted, filters, total)
 
-    def _counted(self, filters: tuple[str, CaseStage | None, str | None], total: int) -> None:
-        if filters != self._filters():
-            return  # the filters changed meanwhile: the next count is under way
-        self.total, self.totalled = total, filters
-        self._show_window_info()
+    def fetch_count(self, filters: CaseloadFilters) -> int:
+        search, stage, target = filters
+        return self.app.workspace.caseload_total(search, stage=stage, target_group=target)
 
-    def _fill(self, page: CaseloadPage) -> None:
-        # One compositor pass for the whole refill, not one per row.
-        with self.app.batch_update():
-            self._fill_rows(page)
-        self.app.list_updated()  # type: ignore[attr-defined]
-
-    def _fill_rows(self, page: CaseloadPage) -> None:
+    def fill_rows(self, table: WindowedTable, page: CaseloadPage) -> None:
         lang = language()
         stages, statuses, groups = (
             catalog("case_stages"),
             catalog("residence_statuses"),
             catalog("target_groups"),
         )
-        today: date = self.app.today()  # type: ignore[attr-defined]
-        table = self.query_one(WindowedTable)
+        today: date = self.app.today()
         layout = self._column_layout()
         if layout != self._layout:
             self._set_columns(table, layout)
@@ -347,17 +333,15 @@ class CaseloadScreen(Screen[None]):
             if layout.targets:
                 cells.append(_cell(", ".join(groups.label(g, lang) for g in row.target_groups)))
             table.add_row(*cells, key=row.client_id)
-        table.window_filled(has_more_before=page.offset > 0, has_more_after=page.has_more)
-        self._show_window_info()
 
-    def _show_window_info(self) -> None:
+    def show_window_info(self) -> None:
         page = self.page
         if page is None:
             return
         sort = tr("Name", "name") if self.sort == "name" else tr("Fälligkeit", "next due")
         if page.items:
-            fresh = self.totalled == self._filters() and self.total is not None
-            total = str(self.total) if fresh else "…"
+            count = self.fresh_count()
+            total = "…" if count is None else str(count)
             first, last = page.offset + 1, page.offset + len(page.items)
             info = tr(
                 f"{first}–{last} von {total} · sortiert nach {sort} (o)",
@@ -393,23 +377,8 @@ class CaseloadScreen(Screen[None]):
             )
         self._layout = layout
 
-    def on_resize(self) -> None:
-        # Only new column widths need a refill.
-        if self.page is not None and self._column_layout() != self._layout:
-            self._fill(self.page)
-
-    @on(WindowedTable.EdgeReached)
-    def page_window(self, event: WindowedTable.EdgeReached) -> None:
-        table = self.query_one(WindowedTable)
-        # Forward by what the window held (the terminal may have been resized since).
-        shown = len(self.page.items) if self.page else table.window_size()
-        self.window_start = (
-            self.window_start + shown
-            if event.forward
-            else max(0, self.window_start - table.window_size())
-        )
-        self.reload()
-        table.move_cursor(row=0 if event.forward else table.row_count - 1)
+    def columns_changed(self) -> bool:
+        return self._column_layout() != self._layout
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
@@ -453,12 +422,6 @@ class CaseloadScreen(Screen[None]):
         self.window_start = 0
         self.reload()
 
-    def action_cursor_down(self) -> None:
-        self.query_one(WindowedTable).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(WindowedTable).action_cursor_up()
-
     def action_back(self) -> None:
         # Esc steps out one level: search box (or a search) → list → previous view.
         search = self.query_one("#search", Input)
@@ -467,10 +430,6 @@ class CaseloadScreen(Screen[None]):
             self.query_one(WindowedTable).focus()
             return
         self.app.pop_screen()
-
-    @on(WindowedTable.RowSelected)
-    def row_selected(self) -> None:
-        self.action_open()
 
     def action_open(self) -> None:
         from kim_tui.screens.client_file import ClientFileScreen

@@ -8,18 +8,18 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from kim_tui.actions import UiAction, bindings
+from kim_tui.screens.base import KimModal
 
 
-class ChoiceScreen(ModalScreen[str | None]):
+class ChoiceScreen(KimModal[str | None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("choice.cancel", "escape", "cancel", "Abbrechen", "Cancel", palette=False),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, title: str, options: list[tuple[str, str]]) -> None:
         super().__init__(classes="dialog")

@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import Header, TabbedContent
 
 from kim_tui.actions import UiAction, bindings
@@ -24,6 +23,7 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import ClientFile
 from kim_tui.i18n import language, tr
+from kim_tui.screens.base import KimScreen
 from kim_tui.widgets.client_file import (
     AssessmentSection,
     ConsentsSection,
@@ -37,6 +37,9 @@ from kim_tui.widgets.client_file import (
     ResidenceSection,
 )
 from kim_tui.widgets.key_line import KeyLine
+
+if TYPE_CHECKING:
+    from kim_tui.store.workspace import Workspace
 
 
 def _section(key: str, de: str, en: str, number: int) -> UiAction:
@@ -52,7 +55,7 @@ def _section(key: str, de: str, en: str, number: int) -> UiAction:
     )
 
 
-class ClientFileScreen(Screen[None]):
+class ClientFileScreen(KimScreen[None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         _section("overview", "Überblick", "Overview", 1),
         _section("assessment", "Bestandsaufnahme", "Assessment", 2),
@@ -197,7 +200,7 @@ class ClientFileScreen(Screen[None]):
         ),
         UiAction("file.back", "escape", "back", "Zurück", "Back"),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (
         "Die Akte einer Klient*in. Abschnitte mit 1–8; k erfasst einen Kontakt von überall.",
         "One client's file. Sections with 1–8; k records a contact from anywhere.",
@@ -226,18 +229,18 @@ class ClientFileScreen(Screen[None]):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        if self.app.is_unlocked:  # type: ignore[attr-defined]
+        if self.app.is_unlocked:
             self.reload()
 
     @property
     def today(self) -> date:
-        return self.app.today()  # type: ignore[attr-defined,no-any-return]
+        return self.app.today()
 
     # -- rendering ---------------------------------------------------------------------------
 
     def reload(self) -> None:
         """Fetch the file again and hand each section its part."""
-        workspace = self.app.workspace  # type: ignore[attr-defined]
+        workspace = self.app.workspace
         self.file = file = workspace.client_file(self.client_id)
         self.title = tr("Akte", "File")
         today = self.today
@@ -260,12 +263,12 @@ class ClientFileScreen(Screen[None]):
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    def _save(self, operation: Callable[[Any], object], done: str) -> object | None:
+    def _save(self, operation: Callable[[Workspace], object], done: str) -> object | None:
         """Run one service call; show its error instead of crashing; refresh the file."""
         from kim_tui.store.errors import VaultError
 
         try:
-            result = operation(self.app.workspace)  # type: ignore[attr-defined]
+            result = operation(self.app.workspace)
         except VaultError as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return None
@@ -389,7 +392,7 @@ class ClientFileScreen(Screen[None]):
         draft = await self.app.push_screen_wait(ReferralFormScreen(self.file.case_id, self.today))
         if draft is None:
             return
-        workspace = self.app.workspace  # type: ignore[attr-defined]
+        workspace = self.app.workspace
         saved = tr("Vermittlung gespeichert.", "Referral saved.")
         try:
             workspace.add_referral(draft)
@@ -582,7 +585,7 @@ class ClientFileScreen(Screen[None]):
         if not path:
             return
         agreement_id = self.file.agreements[-1].id
-        config = self.app.config  # type: ignore[attr-defined]
+        config = self.app.config
         result = self._save(
             lambda ws: ws.print_goal_agreement(
                 agreement_id, path, coach=config.coach_name, organisation=config.organisation

@@ -8,24 +8,23 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.dates import format_date, parse_date
+from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import ClosureDraft, GoalView
 from kim_tui.i18n import language, tr
+from kim_tui.screens.form import FormInvalid, FormModal, form_actions
 from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.literal import literal
 
 
-class ClosureFormScreen(ModalScreen[ClosureDraft | None]):
-    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
-        UiAction("closure.save", "ctrl+s", "save", "Abschließen", "Close case", priority=True),
-        UiAction("closure.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
+class ClosureFormScreen(FormModal[ClosureDraft]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = form_actions(
+        "closure", save=("Abschließen", "Close case")
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, case_id: str, today: date, goals: tuple[GoalView, ...]) -> None:
         super().__init__(classes="dialog wide")
@@ -90,26 +89,17 @@ class ClosureFormScreen(ModalScreen[ClosureDraft | None]):
     def on_mount(self) -> None:
         self.query_one("#reason", Select).focus()
 
-    def action_save(self) -> None:
-        error = self.query_one("#form-error", FieldError)
+    def build_draft(self) -> ClosureDraft:
         reason = self.query_one("#reason", Select).value
         if reason is Select.NULL:
-            error.show(tr("Bitte einen Grund wählen.", "Please choose a reason."))
-            return
-        try:
-            closed_on = parse_date(self.query_one("#closed_on", Input).value)
-        except ValueError as exc:
-            error.show(str(exc))
-            return
+            raise FormInvalid(tr("Bitte einen Grund wählen.", "Please choose a reason."))
+        closed_on = self.date_value("closed_on")
         evaluations = tuple(
             (
                 goal.id,
                 str(self.query_one(f"#status{index}", Select).value),
-                self.query_one(f"#evaluation{index}", Input).value.strip(),
+                self.text(f"evaluation{index}"),
             )
             for index, goal in enumerate(self.goals)
         )
-        self.dismiss(ClosureDraft(self.case_id, closed_on, str(reason), evaluations))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        return ClosureDraft(self.case_id, closed_on, str(reason), evaluations)

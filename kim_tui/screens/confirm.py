@@ -8,18 +8,18 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.i18n import tr
+from kim_tui.screens.base import KimModal
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(KimModal[bool]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("confirm.no", "escape", "no", "Abbrechen", "Cancel", palette=False),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, question: str, yes: str, *, no: str | None = None) -> None:
         super().__init__(classes="dialog")

@@ -5,29 +5,25 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static, TextArea
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.dates import format_date, parse_date
+from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import MAX_NOTE_LENGTH, ContactDraft
 from kim_tui.i18n import language, tr
+from kim_tui.screens.form import FormInvalid, FormModal, form_actions, save_hint
 from kim_tui.widgets.field_error import FieldError
 
 
-class ContactFormScreen(ModalScreen[ContactDraft | None]):
-    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
-        UiAction("contact.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
-        UiAction("contact.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
-    )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+class ContactFormScreen(FormModal[ContactDraft]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = form_actions("contact")
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, case_id: str, today: date) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.case_id = case_id
         self.today = today
 
@@ -54,32 +50,25 @@ class ContactFormScreen(ModalScreen[ContactDraft | None]):
             yield Static(tr("Notiz", "Note"), classes="field-label")
             yield TextArea(id="note")
             yield FieldError(id="form-error")
-            yield Static(
-                tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
-            )
+            yield save_hint()
 
     def on_mount(self) -> None:
         # Most contacts are "persönlich" today: the note is what the coach types first.
         self.query_one("#note", TextArea).focus()
 
-    def action_save(self) -> None:
-        error = self.query_one("#form-error", FieldError)
-        try:
-            on = parse_date(self.query_one("#on", Input).value)
-        except ValueError as exc:
-            error.show(str(exc))
-            return
+    def build_draft(self) -> ContactDraft:
+        on = self.date_value("on")
         if on > self.today:
-            error.show(tr("Das Datum liegt in der Zukunft.", "The date is in the future."))
-            return
+            raise FormInvalid(tr("Das Datum liegt in der Zukunft.", "The date is in the future."))
         minutes_text = self.query_one("#minutes", Input).value.strip() or "0"
         minutes = int(minutes_text) if minutes_text.lstrip("-").isdigit() else -1
         if not 0 <= minutes <= 1440:
-            error.show(tr("Dauer bitte in Minuten (0–1440).", "Duration in minutes (0–1440)."))
-            return
+            raise FormInvalid(
+                tr("Dauer bitte in Minuten (0–1440).", "Duration in minutes (0–1440).")
+            )
         note = self.query_one("#note", TextArea).text.strip()
         if len(note) > MAX_NOTE_LENGTH:
-            error.show(
+            raise FormInvalid(
                 tr(
                     f"Die Notiz ist zu lang ({len(note)} Zeichen, höchstens "
                     f"{MAX_NOTE_LENGTH}); bitte kürzen.",
@@ -87,32 +76,21 @@ class ContactFormScreen(ModalScreen[ContactDraft | None]):
                     f"{MAX_NOTE_LENGTH}); please shorten it.",
                 )
             )
-            return
         kind = str(self.query_one("#kind", Select).value)
-        self.dismiss(
-            ContactDraft(
-                case_id=self.case_id,
-                on=on,
-                kind=kind,
-                minutes=minutes,
-                note=note,
-                interpreter=kind == "interpreted",
-            )
+        return ContactDraft(
+            case_id=self.case_id,
+            on=on,
+            kind=kind,
+            minutes=minutes,
+            note=note,
+            interpreter=kind == "interpreted",
         )
 
-    @work(exclusive=True, group="contact-cancel")
-    async def action_cancel(self) -> None:
-        from kim_tui.screens.confirm import ConfirmScreen
-
-        if self.query_one("#note", TextArea).text.strip() and not await self.app.push_screen_wait(
-            ConfirmScreen(
-                tr(
-                    "Notiz verwerfen? Es wird nichts gespeichert.",
-                    "Discard the note? Nothing will be saved.",
-                ),
-                tr("Verwerfen", "Discard"),
-                no=tr("Weiter bearbeiten", "Keep editing"),
-            )
-        ):
-            return
-        self.dismiss(None)
+    def discard_question(self) -> str | None:
+        # A typed note is work: Esc asks before throwing it away.
+        if not self.query_one("#note", TextArea).text.strip():
+            return None
+        return tr(
+            "Notiz verwerfen? Es wird nichts gespeichert.",
+            "Discard the note? Nothing will be saved.",
+        )

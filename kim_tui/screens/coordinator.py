@@ -96,7 +96,7 @@ class CoordinatorScreen(Screen[None]):
             priority=True,
         ),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
     _held: list[Any]
     HELP_TEXT: ClassVar[tuple[str, str]] = (
         "Wochenpakete werden erst geprüft (Signatur des eingeschriebenen Coaches), dann "

@@ -10,7 +10,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -18,6 +17,7 @@ from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import ClientDraft, DuplicateCandidate
 from kim_tui.i18n import tr
+from kim_tui.screens.base import KimModal
 from kim_tui.widgets.literal import literal
 
 
@@ -33,13 +33,13 @@ class DuplicateChoice:
     client_id: str | None = None
 
 
-class DuplicateScreen(ModalScreen[DuplicateChoice | None]):
+class DuplicateScreen(KimModal[DuplicateChoice | None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("dup.back", "escape", "back", "Zurück zum Formular", "Back to the form"),
         UiAction("dup.create", "a", "create", "Trotzdem anlegen", "Create anyway"),
         UiAction("dup.open", "o", "open", "Vorhandene öffnen", "Open existing"),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, client: ClientDraft, candidates: list[DuplicateCandidate]) -> None:
         super().__init__(classes="dialog")

@@ -38,7 +38,7 @@ class ExportScreen(Screen[None]):
         ),
         UiAction("export.back", "escape", "back", "Zurück", "Back"),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (
         "Das Wochenpaket enthält alle Änderungen seit dem letzten Paket, verschlüsselt für die "
         "Koordinierung und signiert. Personen ohne Einwilligung zur Weitergabe reisen nur "

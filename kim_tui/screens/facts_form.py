@@ -8,13 +8,13 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from kim_tui.actions import UiAction, bindings
-from kim_tui.domain.dates import format_date, parse_date
+from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import ResidenceFactsDraft
 from kim_tui.i18n import tr
+from kim_tui.screens.form import FormInvalid, FormModal, form_actions, save_hint
 from kim_tui.widgets.field_error import FieldError
 
 LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
@@ -28,12 +28,9 @@ def _from_tri(value: object) -> bool | None:
     return None if value in ("unknown", Select.NULL) else value == "yes"
 
 
-class FactsFormScreen(ModalScreen[ResidenceFactsDraft | None]):
-    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
-        UiAction("facts.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
-        UiAction("facts.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
-    )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+class FactsFormScreen(FormModal[ResidenceFactsDraft]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = form_actions("facts")
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, facts: ResidenceFactsDraft, today: date) -> None:
         super().__init__(classes="dialog wide")
@@ -150,44 +147,30 @@ class FactsFormScreen(ModalScreen[ResidenceFactsDraft | None]):
                 ),
             )
             yield FieldError(id="form-error")
-            yield Static(
-                tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
-            )
+            yield save_hint()
 
     def on_mount(self) -> None:
         self.query_one("#entry_on", Input).focus()
 
     def _int(self, field: str) -> int | None:
-        text = self.query_one(f"#{field}", Input).value.strip()
-        return int(text) if text else None
-
-    def _date(self, field: str) -> date | None:
-        text = self.query_one(f"#{field}", Input).value.strip()
-        return parse_date(text) if text else None
-
-    def action_save(self) -> None:
-        error = self.query_one("#form-error", FieldError)
+        text = self.text(field)
         try:
-            level = self.query_one("#german_level", Select).value
-            draft = ResidenceFactsDraft(
-                entry_on=self._date("entry_on"),
-                german_level=None if level is Select.NULL else str(level),
-                german_certificate_on=self._date("german_certificate_on"),
-                livelihood_share=self._int("livelihood_share"),
-                in_school_or_training=_from_tri(
-                    self.query_one("#in_school_or_training", Select).value
-                ),
-                school_months=self._int("school_months"),
-                pension_months=self._int("pension_months"),
-                conviction_over_threshold=str(
-                    self.query_one("#conviction_over_threshold", Select).value
-                ),
-                identity_clarified=_from_tri(self.query_one("#identity_clarified", Select).value),
-            )
+            return int(text) if text else None
         except ValueError as exc:
-            error.show(str(exc))
-            return
-        self.dismiss(draft)
+            raise FormInvalid(str(exc)) from exc
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def build_draft(self) -> ResidenceFactsDraft:
+        level = self.query_one("#german_level", Select).value
+        return ResidenceFactsDraft(
+            entry_on=self.optional_date("entry_on"),
+            german_level=None if level is Select.NULL else str(level),
+            german_certificate_on=self.optional_date("german_certificate_on"),
+            livelihood_share=self._int("livelihood_share"),
+            in_school_or_training=_from_tri(self.query_one("#in_school_or_training", Select).value),
+            school_months=self._int("school_months"),
+            pension_months=self._int("pension_months"),
+            conviction_over_threshold=str(
+                self.query_one("#conviction_over_threshold", Select).value
+            ),
+            identity_clarified=_from_tri(self.query_one("#identity_clarified", Select).value),
+        )

@@ -8,26 +8,26 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import FollowUpView
 from kim_tui.i18n import tr
+from kim_tui.screens.form import FormModal
 from kim_tui.widgets.literal import literal
 
 MAX_NOTE = 500
 
 
-class FollowUpDoneScreen(ModalScreen[str | None]):
+class FollowUpDoneScreen(FormModal[str]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("done.cancel", "escape", "cancel", "Abbrechen", "Cancel", palette=False),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, item: FollowUpView) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.item = item
 
     def compose(self) -> ComposeResult:
@@ -58,8 +58,8 @@ class FollowUpDoneScreen(ModalScreen[str | None]):
         self.query_one("#note", Input).focus()
 
     @on(Input.Submitted, "#note")
-    def confirm(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip())
+    def confirm(self) -> None:
+        self.action_save()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def build_draft(self) -> str:
+        return self.text("note")

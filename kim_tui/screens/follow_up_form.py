@@ -8,35 +8,32 @@ from typing import ClassVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kim_tui.actions import UiAction, bindings
-from kim_tui.domain.dates import format_date, parse_date
+from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import FollowUpDraft
 from kim_tui.i18n import tr
+from kim_tui.screens.form import FormInvalid, FormModal, form_actions
 from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.literal import literal
 
 MAX_REASON = 200
 
 
-class FollowUpFormScreen(ModalScreen[FollowUpDraft | None]):
-    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
-        UiAction("followupform.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
-        UiAction("followupform.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
-    )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+class FollowUpFormScreen(FormModal[FollowUpDraft]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = form_actions("followupform")
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, *, client_id: str | None, client_name: str, case_id: str | None) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.case_id = case_id
         self.client_name = client_name
         self._client_id = client_id
 
     def compose(self) -> ComposeResult:
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.app.today()
         with Vertical():
             yield Static(tr("Neue Wiedervorlage", "New follow-up"), classes="title")
             yield Static(
@@ -75,9 +72,7 @@ class FollowUpFormScreen(ModalScreen[FollowUpDraft | None]):
         if not event.value.strip():
             options.add_class("hidden")
             return
-        page = self.app.workspace.caseload(  # type: ignore[attr-defined]
-            event.value, limit=8, with_total=False
-        )
+        page = self.app.workspace.caseload(event.value, limit=8, with_total=False)
         for row in page.items:
             # The birth date tells apart people with the same name.
             label = literal(row.display_name)
@@ -119,24 +114,13 @@ class FollowUpFormScreen(ModalScreen[FollowUpDraft | None]):
     def submitted(self) -> None:
         self.action_save()
 
-    def action_save(self) -> None:
-        error = self.query_one("#form-error", FieldError)
+    def build_draft(self) -> FollowUpDraft:
         if not self.case_id:
-            error.show(tr("Bitte eine Klient*in auswählen.", "Please choose a client."))
-            self.query_one("#client", Input).focus()
-            return
-        try:
-            due = parse_date(self.query_one("#due", Input).value)
-        except ValueError as exc:
-            error.show(str(exc))
-            self.query_one("#due", Input).focus()
-            return
-        reason = self.query_one("#reason", Input).value.strip()
+            raise FormInvalid(
+                tr("Bitte eine Klient*in auswählen.", "Please choose a client."), "client"
+            )
+        due = self.date_value("due", focus=True)
+        reason = self.text("reason")
         if not reason:
-            error.show(tr("Bitte einen Anlass angeben.", "Please give a reason."))
-            self.query_one("#reason", Input).focus()
-            return
-        self.dismiss(FollowUpDraft(case_id=self.case_id, due_on=due, reason=reason))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+            raise FormInvalid(tr("Bitte einen Anlass angeben.", "Please give a reason."), "reason")
+        return FollowUpDraft(case_id=self.case_id, due_on=due, reason=reason)

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 from textual.widgets.data_table import ColumnKey
-from textual.worker import get_current_worker
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import DueGroup, FollowUpCounts, FollowUpPage, FollowUpView
 from kim_tui.i18n import tr
+from kim_tui.screens.windowed_list import WindowedListScreen
 from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.literal import literal
 from kim_tui.widgets.windowed_table import WindowedTable
+
+if TYPE_CHECKING:
+    from kim_tui.store.workspace import Workspace
 
 CLIENT_WIDTH = 22
 # The reason text names its source ("Schritt: …", "Rückmeldung erwartet: …"), so no extra column.
@@ -44,7 +47,7 @@ def group_label(group: DueGroup) -> str:
     return tr(de, en)
 
 
-class FollowUpsScreen(Screen[None]):
+class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction(
             "followups.open",
@@ -97,7 +100,7 @@ class FollowUpsScreen(Screen[None]):
         UiAction("followups.down", "j", "cursor_down", "Runter", "Down", show=False, palette=False),
         UiAction("followups.up", "k", "cursor_up", "Hoch", "Up", show=False, palette=False),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (
         "Alle fälligen Termine aus Wiedervorlagen, Schritten, Vermittlungen, Überprüfungen und "
         "ablaufenden Aufenthaltstiteln. Fälligkeiten am Wochenende oder an NRW-Feiertagen "
@@ -110,12 +113,6 @@ class FollowUpsScreen(Screen[None]):
         super().__init__()
         self.query_text = ""
         """The name filter typed after `/`."""
-        self.window_start = 0
-        """First row of the shown window within the whole (filtered) list."""
-        self.page: FollowUpPage | None = None
-        self.counts: FollowUpCounts | None = None
-        """Counts per group for `counted_query`, filled after the rows are painted."""
-        self.counted_query: str | None = None
         self._fresh = True
         self._filled_width = 0
 
@@ -144,7 +141,7 @@ class FollowUpsScreen(Screen[None]):
         if self._fresh:
             self._fresh = False
             return
-        if self.app.is_unlocked:  # type: ignore[attr-defined]
+        if self.app.is_unlocked:
             self.reload(keep_cursor=True)
 
     # -- data --------------------------------------------------------------------------------
@@ -155,40 +152,34 @@ class FollowUpsScreen(Screen[None]):
         """Refill the window. `keep_cursor` stays on the same item; `keep_row` stays on the same
         row (after done or snooze the next item moves up under the cursor); `typing` counts
         only after a pause (`COUNT_PAUSE`)."""
-        table = self.query_one(WindowedTable)
+        table = self.table
         selected = table.selected_key() if keep_cursor and not keep_row else None
         cursor = table.cursor_row
-        workspace = self.app.workspace  # type: ignore[attr-defined]
-        size = table.window_size()
         # The rows first; the counts need every matching entry and come after the paint.
-        self.page = workspace.follow_ups(
-            self.query_text, offset=self.window_start, limit=size, with_counts=False
-        )
-        if not self.page.items and self.window_start:
+        page = self.fetch(self.window_start)
+        if not page.items and self.window_start:
             self.window_start = 0
-            self.page = workspace.follow_ups(
-                self.query_text, offset=0, limit=size, with_counts=False
-            )
+            page = self.fetch(0)
         if not typing:
             # Done, snooze, new or back on the screen: the counts changed; `t` must not use the
             # old ones before the worker has counted again.
-            self.counts = None
-        self._fill(self.page)
-        query = self.query_text
-        self.query_one(WindowedTable).count_after_paint(lambda: self._count(query), typing=typing)
-        if selected is not None and selected in {i.id for i in self.page.items}:
+            self.count = None
+        self.show_page(page, typing=typing)
+        if selected is not None and selected in {i.id for i in page.items}:
             table.move_cursor(row=table.get_row_index(selected))
-        elif (keep_cursor or keep_row) and self.page.items:
-            table.move_cursor(row=min(cursor, len(self.page.items) - 1))
+        elif (keep_cursor or keep_row) and page.items:
+            table.move_cursor(row=min(cursor, len(page.items) - 1))
 
-    def _fill(self, page: FollowUpPage) -> None:
-        # One compositor pass for the whole refill, not one per row.
-        with self.app.batch_update():
-            self._fill_rows(page)
-        self.app.list_updated()  # type: ignore[attr-defined]
+    def current_filters(self) -> str:
+        return self.query_text
 
-    def _fill_rows(self, page: FollowUpPage) -> None:
-        table = self.query_one(WindowedTable)
+    def fetch_window(self, filters: str, offset: int, limit: int) -> FollowUpPage:
+        return self.app.workspace.follow_ups(filters, offset=offset, limit=limit, with_counts=False)
+
+    def fetch_count(self, filters: str) -> FollowUpCounts:
+        return self.app.workspace.follow_up_counts(filters)
+
+    def fill_rows(self, table: WindowedTable, page: FollowUpPage) -> None:
         table.clear()
         reason_width = self._reason_width()
         self._filled_width = reason_width
@@ -207,44 +198,33 @@ class FollowUpsScreen(Screen[None]):
                 literal(item.reason, max_len=reason_width),
                 key=item.id,
             )
-        table.window_filled(has_more_before=page.offset > 0, has_more_after=page.has_more)
-        self._show_window_info()
 
-    @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
-    def _count(self, query: str) -> None:
-        counts = self.app.workspace.follow_up_counts(query)  # type: ignore[attr-defined]
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._counted, query, counts)
-
-    def _counted(self, query: str, counts: FollowUpCounts) -> None:
-        if query != self.query_text:
-            return  # typed on meanwhile: the next count is under way
-        self.counts, self.counted_query = counts, query
+    def show_count(self) -> None:
+        counts = self.count
+        assert counts is not None
         line = "   ".join(
             f"{group_label(g)[:1].upper()}{group_label(g)[1:]}: {counts.counts[g]}"
             for g in DueGroup
         )
         self.query_one("#counts", Static).update(Text(line))
-        self._show_window_info()
+        self.show_window_info()
 
     def _current_counts(self) -> FollowUpCounts:
         """The counts for the current filter (counted now if the worker has not yet)."""
-        if self.counts is None or self.counted_query != self.query_text:
-            self._counted(
-                self.query_text,
-                self.app.workspace.follow_up_counts(self.query_text),  # type: ignore[attr-defined]
-            )
-        assert self.counts is not None
-        return self.counts
+        counts = self.fresh_count()
+        if counts is None:
+            counts = self.fetch_count(self.query_text)
+            self.counted_for(self.query_text, counts)
+        return counts
 
-    def _show_window_info(self) -> None:
+    def show_window_info(self) -> None:
         page = self.page
         if page is None:
             return
         if page.items:
             first, last = page.offset + 1, page.offset + len(page.items)
-            fresh = self.counts is not None and self.counted_query == self.query_text
-            total = str(self.counts.total) if fresh and self.counts else "…"
+            counts = self.fresh_count()
+            total = "…" if counts is None else str(counts.total)
             info = tr(f"Zeilen {first}–{last} von {total}", f"Rows {first}–{last} of {total}")
         else:
             info = (
@@ -263,28 +243,14 @@ class FollowUpsScreen(Screen[None]):
         """The reason column takes what the terminal has left (at least 20 cells)."""
         return max(20, self.app.size.width - FIXED_WIDTH)
 
-    def on_resize(self) -> None:
-        # Only a new reason-column width needs a refill.
-        if self.page is not None and self._reason_width() != self._filled_width:
-            self._fill(self.page)
+    def columns_changed(self) -> bool:
+        return self._reason_width() != self._filled_width
 
     def selected(self) -> FollowUpView | None:
         key = self.query_one(WindowedTable).selected_key()
         if key is None or self.page is None:
             return None
         return next((i for i in self.page.items if i.id == key), None)
-
-    @on(WindowedTable.EdgeReached)
-    def page_window(self, event: WindowedTable.EdgeReached) -> None:
-        table = self.query_one(WindowedTable)
-        if event.forward:
-            self.window_start += len(self.page.items) if self.page else table.window_size()
-            self.reload()
-            table.move_cursor(row=0)
-        else:
-            self.window_start = max(0, self.window_start - table.window_size())
-            self.reload()
-            table.move_cursor(row=table.row_count - 1)
 
     # -- filter ------------------------------------------------------------------------------
 
@@ -315,12 +281,6 @@ class FollowUpsScreen(Screen[None]):
 
     # -- actions -----------------------------------------------------------------------------
 
-    def action_cursor_down(self) -> None:
-        self.query_one(WindowedTable).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one(WindowedTable).action_cursor_up()
-
     def action_today(self) -> None:
         if self.page is None:
             return
@@ -339,10 +299,6 @@ class FollowUpsScreen(Screen[None]):
         # Today's items start at the top of the view, with the rest of the day below them.
         table.scroll_to(y=row, animate=False)
         table.focus()
-
-    @on(WindowedTable.RowSelected)
-    def row_selected(self) -> None:
-        self.action_open()
 
     def action_open(self) -> None:
         from kim_tui.screens.client_file import ClientFileScreen
@@ -371,7 +327,7 @@ class FollowUpsScreen(Screen[None]):
         item = self.selected()
         if item is None:
             return
-        until = await self.app.push_screen_wait(SnoozeScreen(item, self.app.today()))  # type: ignore[attr-defined]
+        until = await self.app.push_screen_wait(SnoozeScreen(item, self.app.today()))
         if until is None:
             return
         effective = self._call(lambda ws: ws.snooze_follow_up(item.id, until))
@@ -400,12 +356,12 @@ class FollowUpsScreen(Screen[None]):
         if self._call(lambda ws: ws.add_follow_up(draft)) is not None:
             self.notify(tr("Wiedervorlage angelegt.", "Follow-up created."))
 
-    def _call(self, operation: object) -> object:
+    def _call(self, operation: Callable[[Workspace], object]) -> object:
         """Run a service call; show its error instead of crashing; reload the list."""
         from kim_tui.store.errors import VaultError
 
         try:
-            result = operation(self.app.workspace)  # type: ignore[operator,attr-defined]
+            result = operation(self.app.workspace)
         except VaultError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return None

@@ -9,14 +9,14 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.dates import format_date, parse_date
+from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import GoalDraft, StepDraft
 from kim_tui.i18n import language, tr
+from kim_tui.screens.form import FormInvalid, FormModal, form_actions, save_hint
 from kim_tui.widgets.field_error import FieldError
 
 STEP_ROWS = 3
@@ -30,12 +30,9 @@ class GoalFormResult:
     review_on: date | None = None
 
 
-class GoalFormScreen(ModalScreen[GoalFormResult | None]):
-    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
-        UiAction("goal.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
-        UiAction("goal.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
-    )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+class GoalFormScreen(FormModal[GoalFormResult]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = form_actions("goal")
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, today: date, *, new_agreement: bool, suggested_area: str | None) -> None:
         super().__init__(classes="dialog wide")
@@ -111,78 +108,45 @@ class GoalFormScreen(ModalScreen[GoalFormResult | None]):
                     )
                     yield Input(id=f"due{index}", compact=True, placeholder="TT.MM.JJJJ")
             yield FieldError(id="form-error")
-            yield Static(
-                tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
-            )
+            yield save_hint()
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
 
-    def _date(self, field: str, *, required: bool = False) -> date | None:
-        text = self.query_one(f"#{field}", Input).value.strip()
-        if not text:
-            if required:
-                raise ValueError(tr("Bitte ein Datum angeben.", "Please give a date."))
-            return None
-        return parse_date(text)
-
-    def action_save(self) -> None:
-        error = self.query_one("#form-error", FieldError)
-
-        def fail(message: str, field: str) -> None:
-            error.show(message)
-            self.query_one(f"#{field}").focus()
-
-        title = self.query_one("#title", Input).value.strip()
+    def build_draft(self) -> GoalFormResult:
+        title = self.text("title")
         if not title:
-            fail(tr("Bitte das Ziel benennen.", "Please name the goal."), "title")
-            return
-        try:
-            target = self._date("target_on")
-        except ValueError as exc:
-            fail(str(exc), "target_on")
-            return
+            raise FormInvalid(tr("Bitte das Ziel benennen.", "Please name the goal."), "title")
+        target = self.optional_date("target_on", focus=True)
         steps: list[StepDraft] = []
         for index in range(STEP_ROWS):
-            text = self.query_one(f"#step{index}", Input).value.strip()
+            text = self.text(f"step{index}")
             if not text:
                 continue
-            try:
-                due = self._date(f"due{index}")
-            except ValueError as exc:
-                fail(str(exc), f"due{index}")
-                return
+            due = self.optional_date(f"due{index}", focus=True)
             owner = str(self.query_one(f"#owner{index}", Select).value)
             steps.append(StepDraft(text=text, owner=owner, due_on=due))
         agreed_on = review_on = None
         if self.new_agreement:
-            try:
-                agreed_on = self._date("agreed_on", required=True)
-            except ValueError as exc:
-                fail(str(exc), "agreed_on")
-                return
-            try:
-                review_on = self._date("review_on")
-            except ValueError as exc:
-                fail(str(exc), "review_on")
-                return
+            if not self.text("agreed_on"):
+                raise FormInvalid(
+                    tr("Bitte ein Datum angeben.", "Please give a date."), "agreed_on"
+                )
+            agreed_on = self.optional_date("agreed_on", focus=True)
+            review_on = self.optional_date("review_on", focus=True)
             if agreed_on is not None and agreed_on > self.today:
-                fail(
+                raise FormInvalid(
                     tr(
                         "Die Vereinbarung kann nicht in der Zukunft liegen.",
                         "The agreement cannot be in the future.",
                     ),
                     "agreed_on",
                 )
-                return
         goal = GoalDraft(
             area=str(self.query_one("#area", Select).value),
             title=title,
-            indicator=self.query_one("#indicator", Input).value.strip(),
+            indicator=self.text("indicator"),
             target_on=target,
             steps=tuple(steps),
         )
-        self.dismiss(GoalFormResult(goal, agreed_on, review_on))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        return GoalFormResult(goal, agreed_on, review_on)

@@ -7,20 +7,21 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from kim_tui.actions import UiAction, bindings
+from kim_tui.actions import UiAction, bindings, declared_actions, declared_help
 from kim_tui.i18n import tr
+from kim_tui.screens.base import KimModal
 
 KEY_WIDTH = 12
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(KimModal[None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("help.close", "escape,f1,q", "close", "Schließen", "Close", palette=False),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, for_screen: Screen[object]) -> None:
         super().__init__(classes="dialog wide")
@@ -30,7 +31,7 @@ class HelpScreen(ModalScreen[None]):
         with Vertical():
             yield Static(tr("Hilfe – Tasten", "Help – keys"), classes="title")
             # (German, English): picked now, so a language switch shows at once.
-            help_text = getattr(self.for_screen, "HELP_TEXT", None)
+            help_text = declared_help(self.for_screen)
             text = tr(*help_text) if help_text else ""
             if text:
                 yield Static(Text(text), classes="muted")
@@ -50,9 +51,7 @@ class HelpScreen(ModalScreen[None]):
         dialog = min(112, self.app.size.width * 98 // 100)
         table.add_column(tr("Taste", "Key"), width=KEY_WIDTH)
         table.add_column(tr("Aktion", "Action"), width=max(30, dialog - KEY_WIDTH - 10))
-        screen_actions: tuple[UiAction, ...] = getattr(self.for_screen, "ACTIONS", ())
-        app_actions: tuple[UiAction, ...] = getattr(self.app, "ACTIONS", ())
-        for action in (*screen_actions, *app_actions):
+        for action in (*declared_actions(self.for_screen), *self.app.ACTIONS):
             # The footer's label first, so "x Erledigt" in the footer is found here too.
             extra = f" – {action.help}" if action.help != action.label else ""
             table.add_row(

@@ -13,7 +13,6 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import (
     Checkbox,
@@ -40,6 +39,8 @@ from kim_tui.domain.model import (
 )
 from kim_tui.domain.validation import validate_intake
 from kim_tui.i18n import language, tr
+from kim_tui.screens.base import KimScreen
+from kim_tui.screens.form import confirm_discard, field_values
 from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.suggest import NameSuggester
@@ -67,7 +68,7 @@ class IntakeResult:
     open_existing: str | None = None
 
 
-class IntakeScreen(Screen[IntakeResult | None]):
+class IntakeScreen(KimScreen[IntakeResult | None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction(
             "intake.save",
@@ -89,7 +90,7 @@ class IntakeScreen(Screen[IntakeResult | None]):
             "Leave the form (asks first)",
         ),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
     HOLDS_INPUT: ClassVar[bool] = True
     """A language switch waits until this form is saved or cancelled."""
     HELP_TEXT: ClassVar[tuple[str, str]] = (
@@ -102,12 +103,14 @@ class IntakeScreen(Screen[IntakeResult | None]):
     def __init__(self) -> None:
         super().__init__()
         self.tried_save = False
+        self._initial: dict[str, object] | None = None
+        """Every field's value once the form is shown (`holds_input`)."""
 
     # -- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         lang = language()
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.app.today()
         countries = NameSuggester(
             lambda q: [c.de if lang == "de" else c.en for c in search_countries(q, 10)]
         )
@@ -309,6 +312,10 @@ class IntakeScreen(Screen[IntakeResult | None]):
     def on_mount(self) -> None:
         self.title = tr("Erstberatung – neue Klient*in", "Intake – new client")
         self.query_one("#given_name", Input).focus()
+        self.call_after_refresh(self._remember_initial)
+
+    def _remember_initial(self) -> None:
+        self._initial = field_values(self)
 
     # -- reading the form --------------------------------------------------------------------
 
@@ -408,7 +415,7 @@ class IntakeScreen(Screen[IntakeResult | None]):
             else None,
             consents=tuple(consents),
         )
-        return draft, validate_intake(draft, self.app.today())  # type: ignore[attr-defined]
+        return draft, validate_intake(draft, self.app.today())
 
     def _country(self, field: str, problems: dict[str, str]) -> str:
         text = self._value(field)
@@ -509,7 +516,7 @@ class IntakeScreen(Screen[IntakeResult | None]):
         if draft is None or problems:
             self._focus_first_error(problems)
             return
-        candidates = self.app.workspace.find_duplicates(draft.client)  # type: ignore[attr-defined]
+        candidates = self.app.workspace.find_duplicates(draft.client)
         if candidates:
             decision = await self.app.push_screen_wait(DuplicateScreen(draft.client, candidates))
             if decision is None or decision.action == DuplicateDecision.BACK:
@@ -531,10 +538,13 @@ class IntakeScreen(Screen[IntakeResult | None]):
                 targets.first().focus()
                 return
 
+    def holds_input(self) -> bool:
+        return self._initial is not None and field_values(self) != self._initial
+
     @work(exclusive=True, group="intake-cancel")
     async def action_cancel(self) -> None:
-        from kim_tui.screens.confirm import ConfirmScreen
-
+        # Asks only when a name, date of birth, contact or household was typed: the dates and
+        # choices filled in beforehand are quick to set again.
         typed = any(
             self._value(f)
             for f in (
@@ -548,15 +558,12 @@ class IntakeScreen(Screen[IntakeResult | None]):
                 "other_names",
             )
         ) or bool(self.query_one("#household", TextArea).text.strip())
-        if typed and not await self.app.push_screen_wait(
-            ConfirmScreen(
-                tr(
-                    "Eingaben verwerfen? Es wird nichts gespeichert.",
-                    "Discard the input? Nothing will be saved.",
-                ),
-                tr("Verwerfen", "Discard"),
-                no=tr("Weiter bearbeiten", "Keep editing"),
-            )
+        if typed and not await confirm_discard(
+            self.app,
+            tr(
+                "Eingaben verwerfen? Es wird nichts gespeichert.",
+                "Discard the input? Nothing will be saved.",
+            ),
         ):
             return
         self.dismiss(None)

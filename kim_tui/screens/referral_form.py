@@ -8,26 +8,23 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select, Static
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.dates import format_date, parse_date
+from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import ReferralDraft
 from kim_tui.i18n import language, tr
+from kim_tui.screens.form import FormInvalid, FormModal, form_actions, save_hint
 from kim_tui.widgets.field_error import FieldError
 
 
-class ReferralFormScreen(ModalScreen[ReferralDraft | None]):
-    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
-        UiAction("referral.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
-        UiAction("referral.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
-    )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+class ReferralFormScreen(FormModal[ReferralDraft]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = form_actions("referral")
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, case_id: str, today: date) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.case_id = case_id
         self.today = today
 
@@ -73,9 +70,7 @@ class ReferralFormScreen(ModalScreen[ReferralDraft | None]):
                 id="identifying",
             )
             yield FieldError(id="form-error")
-            yield Static(
-                tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
-            )
+            yield save_hint()
 
     def on_mount(self) -> None:
         self.query_one("#agency", Select).focus()
@@ -89,46 +84,22 @@ class ReferralFormScreen(ModalScreen[ReferralDraft | None]):
         if domain and domain in catalog("legal_domains") and target.value is Select.NULL:
             target.value = domain
 
-    def action_save(self) -> None:
-        error = self.query_one("#form-error", FieldError)
-
-        def fail(message: str, field: str) -> None:
-            error.show(message)
-            self.query_one(f"#{field}").focus()
-
+    def build_draft(self) -> ReferralDraft:
         agency = self.query_one("#agency", Select).value
         domain = self.query_one("#legal_domain", Select).value
         if agency is Select.NULL:
-            fail(tr("Bitte eine Stelle wählen.", "Please choose an agency."), "agency")
-            return
+            raise FormInvalid(tr("Bitte eine Stelle wählen.", "Please choose an agency."), "agency")
         if domain is Select.NULL:
-            fail(
+            raise FormInvalid(
                 tr("Bitte den Rechtskreis wählen.", "Please choose the legal domain."),
                 "legal_domain",
             )
-            return
-        try:
-            sent_on = parse_date(self.query_one("#sent_on", Input).value)
-        except ValueError as exc:
-            fail(str(exc), "sent_on")
-            return
-        feedback_text = self.query_one("#feedback_due_on", Input).value.strip()
-        try:
-            feedback = parse_date(feedback_text) if feedback_text else None
-        except ValueError as exc:
-            fail(str(exc), "feedback_due_on")
-            return
-        self.dismiss(
-            ReferralDraft(
-                case_id=self.case_id,
-                agency=str(agency),
-                legal_domain=str(domain),
-                reason=self.query_one("#reason", Input).value.strip(),
-                sent_on=sent_on,
-                feedback_due_on=feedback,
-                passes_identifying_data=self.query_one("#identifying", Checkbox).value,
-            )
+        return ReferralDraft(
+            case_id=self.case_id,
+            agency=str(agency),
+            legal_domain=str(domain),
+            reason=self.text("reason"),
+            sent_on=self.date_value("sent_on", focus=True),
+            feedback_due_on=self.optional_date("feedback_due_on", focus=True),
+            passes_identifying_data=self.query_one("#identifying", Checkbox).value,
         )
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

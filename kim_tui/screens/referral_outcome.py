@@ -8,14 +8,14 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.dates import format_date, parse_date
+from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import ReferralView
 from kim_tui.i18n import language, tr
+from kim_tui.screens.form import FormModal, form_actions, save_hint
 from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.literal import literal
 
@@ -27,15 +27,12 @@ class ReferralOutcome:
     outcome_on: date | None
 
 
-class ReferralOutcomeScreen(ModalScreen[ReferralOutcome | None]):
-    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
-        UiAction("outcome.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
-        UiAction("outcome.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
-    )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+class ReferralOutcomeScreen(FormModal[ReferralOutcome]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = form_actions("outcome")
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, referral: ReferralView, today: date) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.referral = referral
         self.today = today
 
@@ -61,28 +58,14 @@ class ReferralOutcomeScreen(ModalScreen[ReferralOutcome | None]):
                 format_date(self.referral.outcome_on or self.today), id="outcome_on", compact=True
             )
             yield FieldError(id="form-error")
-            yield Static(
-                tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
-            )
+            yield save_hint()
 
     def on_mount(self) -> None:
         self.query_one("#status", Select).focus()
 
-    def action_save(self) -> None:
-        text = self.query_one("#outcome_on", Input).value.strip()
-        try:
-            on = parse_date(text) if text else None
-        except ValueError as exc:
-            error = self.query_one("#form-error", FieldError)
-            error.show(str(exc))
-            return
-        self.dismiss(
-            ReferralOutcome(
-                status=str(self.query_one("#status", Select).value),
-                outcome=self.query_one("#outcome", Input).value.strip(),
-                outcome_on=on,
-            )
+    def build_draft(self) -> ReferralOutcome:
+        return ReferralOutcome(
+            status=str(self.query_one("#status", Select).value),
+            outcome=self.text("outcome"),
+            outcome_on=self.optional_date("outcome_on"),
         )
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

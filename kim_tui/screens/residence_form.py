@@ -8,27 +8,23 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.dates import parse_date
 from kim_tui.domain.model import ResidenceDraft
 from kim_tui.domain.validation import validate_residence
 from kim_tui.i18n import language, tr
+from kim_tui.screens.form import FormInvalid, FormModal, form_actions, save_hint
 from kim_tui.widgets.field_error import FieldError
 
 
-class ResidenceFormScreen(ModalScreen[ResidenceDraft | None]):
-    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
-        UiAction("residence.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
-        UiAction("residence.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
-    )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+class ResidenceFormScreen(FormModal[ResidenceDraft]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = form_actions("residence")
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, today: date) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.today = today
 
     def compose(self) -> ComposeResult:
@@ -52,9 +48,7 @@ class ResidenceFormScreen(ModalScreen[ResidenceDraft | None]):
                     yield Static(tr("gültig bis", "valid until"), classes="field-label")
                     yield Input(id="valid_until", compact=True, placeholder="TT.MM.JJJJ")
             yield FieldError(id="form-error")
-            yield Static(
-                tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
-            )
+            yield save_hint()
 
     def on_mount(self) -> None:
         self.query_one("#status", Select).focus()
@@ -66,32 +60,17 @@ class ResidenceFormScreen(ModalScreen[ResidenceDraft | None]):
         if entry is not None and not field.value:
             field.value = entry.extra.get("legal_basis", "")
 
-    def action_save(self) -> None:
-        error = self.query_one("#form-error", FieldError)
-
-        def fail(message: str) -> None:
-            error.show(message)
-
+    def build_draft(self) -> ResidenceDraft:
         status = self.query_one("#status", Select).value
         if status is Select.NULL:
-            fail(tr("Bitte einen Status wählen.", "Please choose a status."))
-            return
-        try:
-            dates = [
-                parse_date(v) if (v := self.query_one(f"#{f}", Input).value.strip()) else None
-                for f in ("valid_from", "valid_until")
-            ]
-        except ValueError as exc:
-            fail(str(exc))
-            return
+            raise FormInvalid(tr("Bitte einen Status wählen.", "Please choose a status."))
         draft = ResidenceDraft(
-            str(status), self.query_one("#legal_basis", Input).value.strip(), dates[0], dates[1]
+            str(status),
+            self.text("legal_basis"),
+            self.optional_date("valid_from"),
+            self.optional_date("valid_until"),
         )
         problems = validate_residence(draft, self.today)
         if problems:
-            fail(" ".join(problems.values()))
-            return
-        self.dismiss(draft)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+            raise FormInvalid(" ".join(problems.values()))
+        return draft

@@ -8,20 +8,21 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kim_tui.actions import UiAction, bindings
-from kim_tui.domain.dates import format_date, parse_date
+from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import FollowUpView
 from kim_tui.domain.scheduling import SnoozeOption, WorkingDays, snooze_target
 from kim_tui.i18n import tr
+from kim_tui.screens.form import FormInvalid, FormModal
 from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.literal import literal
 
 
-class SnoozeScreen(ModalScreen[date | None]):
+class SnoozeScreen(FormModal[date]):
+    ERROR_ID = "date-error"
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("snooze.cancel", "escape", "cancel", "Abbrechen", "Cancel", palette=False),
         UiAction("snooze.day", "1", "pick('day')", "+1 Tag", "+1 day", palette=False),
@@ -29,10 +30,10 @@ class SnoozeScreen(ModalScreen[date | None]):
         UiAction("snooze.month", "3", "pick('month')", "+1 Monat", "+1 month", palette=False),
         UiAction("snooze.date", "4,d", "pick('date')", "Datum", "Date", palette=False),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, item: FollowUpView, today: date) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.item = item
         self.today = today
         self.calendar = WorkingDays()
@@ -71,17 +72,14 @@ class SnoozeScreen(ModalScreen[date | None]):
         self.dismiss(snooze_target(SnoozeOption(choice), self.today, self.calendar))
 
     @on(Input.Submitted, "#date-input")
-    def date_entered(self, event: Input.Submitted) -> None:
-        error = self.query_one("#date-error", FieldError)
-        try:
-            chosen = parse_date(event.value)
-        except ValueError as exc:
-            error.show(str(exc))
-            return
-        if chosen < self.today:
-            error.show(tr("Das Datum liegt in der Vergangenheit.", "That date is in the past."))
-            return
-        self.dismiss(chosen)
+    def date_entered(self) -> None:
+        self.action_save()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def build_draft(self) -> date:
+        """The typed date (the options 1–3 dismiss with their date at once)."""
+        chosen = self.date_value("date-input")
+        if chosen < self.today:
+            raise FormInvalid(
+                tr("Das Datum liegt in der Vergangenheit.", "That date is in the past.")
+            )
+        return chosen

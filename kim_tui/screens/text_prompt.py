@@ -8,19 +8,19 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.i18n import tr
+from kim_tui.screens.form import FormInvalid, FormModal
 from kim_tui.widgets.field_error import FieldError
 
 
-class TextPromptScreen(ModalScreen[str | None]):
+class TextPromptScreen(FormModal[str]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("prompt.cancel", "escape", "cancel", "Abbrechen", "Cancel", palette=False),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(
         self,
@@ -31,7 +31,7 @@ class TextPromptScreen(ModalScreen[str | None]):
         value: str = "",
         max_length: int = 500,
     ) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.title_text = title
         self.explanation = explanation
         self.required = required
@@ -53,13 +53,11 @@ class TextPromptScreen(ModalScreen[str | None]):
         self.query_one("#answer", Input).focus()
 
     @on(Input.Submitted, "#answer")
-    def submitted(self, event: Input.Submitted) -> None:
-        answer = event.value.strip()
-        if self.required and not answer:
-            error = self.query_one("#form-error", FieldError)
-            error.show(tr("Bitte eine Angabe machen.", "An answer is required."))
-            return
-        self.dismiss(answer)
+    def submitted(self) -> None:
+        self.action_save()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def build_draft(self) -> str:
+        answer = self.text("answer")
+        if self.required and not answer:
+            raise FormInvalid(tr("Bitte eine Angabe machen.", "An answer is required."))
+        return answer

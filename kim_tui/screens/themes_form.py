@@ -6,25 +6,22 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, SelectionList, Static
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
 from kim_tui.i18n import language, tr
+from kim_tui.screens.form import FormModal, form_actions, save_hint
 
 FREE_TEXT = "text:"
 
 
-class ThemesFormScreen(ModalScreen[tuple[str, ...] | None]):
-    ACTIONS: ClassVar[tuple[UiAction, ...]] = (
-        UiAction("themes.save", "ctrl+s", "save", "Speichern", "Save", priority=True),
-        UiAction("themes.cancel", "escape", "cancel", "Abbrechen", "Cancel"),
-    )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+class ThemesFormScreen(FormModal[tuple[str, ...]]):
+    ACTIONS: ClassVar[tuple[UiAction, ...]] = form_actions("themes")
+    BINDINGS = bindings(ACTIONS)
 
     def __init__(self, current: tuple[str, ...]) -> None:
-        super().__init__(classes="dialog")
+        super().__init__()
         self.current = current
 
     def compose(self) -> ComposeResult:
@@ -48,19 +45,14 @@ class ThemesFormScreen(ModalScreen[tuple[str, ...] | None]):
                 tr("Anderes Thema (frei)", "Other theme (free text)"), classes="field-label"
             )
             yield Input(free, id="free", compact=True, max_length=300)
-            yield Static(
-                tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
-            )
+            yield save_hint()
 
     def on_mount(self) -> None:
         self.query_one("#themes", SelectionList).focus()
 
-    def action_save(self) -> None:
+    def build_draft(self) -> tuple[str, ...]:
         themes: list[str] = list(self.query_one("#themes", SelectionList).selected)
-        free = self.query_one("#free", Input).value.strip()
+        free = self.text("free")
         if free:
             themes.append(FREE_TEXT + free)
-        self.dismiss(tuple(themes))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        return tuple(themes)

@@ -80,7 +80,7 @@ class UnlockScreen(Screen[bool]):
         ),
         UiAction("unlock.quit", "ctrl+q", "app.quit", "Beenden", "Quit", palette=False),
     )
-    BINDINGS = bindings(ACTIONS)  # type: ignore[assignment]
+    BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (
         "Passwort eingeben und Enter drücken. Die Daten bleiben bis dahin verschlüsselt.",
         "Type the passphrase and press Enter. The data stays encrypted until then.",

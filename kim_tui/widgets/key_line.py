@@ -8,12 +8,19 @@ on the list screens that cost up to 40 ms of the time from unlock to an interact
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.screen import Screen
 from textual.widget import Widget
 
-from kim_tui.actions import key_label
+from kim_tui.actions import declared_actions, key_label
 from kim_tui.i18n import tr
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from kim_tui.app import KimApp
 
 
 class KeyLine(Widget, can_focus=False):
@@ -35,6 +42,9 @@ class KeyLine(Widget, can_focus=False):
     """
     COMPONENT_CLASSES = {"key-line--key", "key-line--disabled"}
 
+    if TYPE_CHECKING:
+        app = getters.app(KimApp)
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
 
@@ -52,9 +62,7 @@ class KeyLine(Widget, can_focus=False):
         # Labels from the declarations, in the current language: a binding's description was
         # fixed when its class was created, which can be before `--lang en` took effect.
         actions = {
-            action.id: action
-            for source in (self.screen, self.app)
-            for action in getattr(source, "ACTIONS", ())
+            action.id: action for action in (*declared_actions(self.screen), *self.app.ACTIONS)
         }
         seen: set[str] = set()
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():

@@ -21,8 +21,10 @@ def literal_block(value: str | None, *, style: str = "") -> Text:
 class LiteralStatic(Static):
     """A Static that never parses markup; use for anything a person typed."""
 
-    def __init__(self, value: str = "", **kwargs: object) -> None:
-        super().__init__(literal_block(value), markup=False, **kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self, value: str = "", *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(literal_block(value), markup=False, id=id, classes=classes)
 
     def set_text(self, value: str) -> None:
         self.update(literal_block(value))

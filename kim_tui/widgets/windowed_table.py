@@ -40,8 +40,8 @@ class WindowedTable(DataTable[object]):
         table: WindowedTable
         forward: bool
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, id=id)
         self.has_more_after = False
         self.has_more_before = False
         self._paging = False
