@@ -117,7 +117,9 @@ def render_hints(file: ClientFile, today: date) -> Group:
             text = Text(label)
             if detail:
                 text.append(f" – {detail}", style="dim")
-            if condition.earliest_date and condition.state is not ConditionState.MET:
+            # An unknown condition states its own dates (e.g. papers missing since entry):
+            # a bare "met from" would hide that the date is not proven.
+            if condition.earliest_date and condition.state is ConditionState.MISSING:
                 text.append(
                     tr(
                         f" (erfüllt ab {format_date(condition.earliest_date)})",

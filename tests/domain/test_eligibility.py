@@ -67,6 +67,10 @@ def good(**changes: Any) -> ResidenceFacts:
         identity_clarified=True,
         conviction_over_threshold="no",
     )
+    if changes.get("periods") and "date_of_entry" not in changes:
+        # The entry is the start of the first paper unless a test says otherwise: papers missing
+        # between entry and the first one on file are tested on their own.
+        changes["date_of_entry"] = min(p.valid_from for p in changes["periods"])
     return dataclasses.replace(base, **changes)
 
 
@@ -337,16 +341,16 @@ def test_stale_periods_give_unknown_stay() -> None:
 
 
 def young(birth: date, **changes: Any) -> ResidenceFacts:
-    base = good(
-        birth_date=birth,
-        periods=(
+    defaults: dict[str, Any] = {
+        "birth_date": birth,
+        "periods": (
             since("gestattung", date(2018, 1, 1), date(2020, 12, 31)),
             since("duldung", date(2021, 1, 1)),
         ),
-        in_school_or_training=True,
-        livelihood_share=0,
-    )
-    return dataclasses.replace(base, **changes)
+        "in_school_or_training": True,
+        "livelihood_share": 0,
+    }
+    return good(**(defaults | changes))
 
 
 def test_25a_age_limit_day_before_27th_birthday() -> None:
@@ -472,7 +476,10 @@ def test_104c_five_years_on_cutoff_day() -> None:
 
 
 def test_60d_entry_cutoff_and_duldung_months() -> None:
-    periods = (since("duldung", date(2024, 2, 29)),)
+    periods = (
+        since("gestattung", date(2022, 12, 31), date(2024, 2, 28)),
+        since("duldung", date(2024, 2, 29)),
+    )
     facts = good(periods=periods, date_of_entry=date(2022, 12, 31))
     h = hint(facts, date(2025, 2, 27), "beschaeftigungsduldung")
     assert h.status is HintStatus.POSSIBLE_LATER and h.earliest_date == date(2025, 2, 28)

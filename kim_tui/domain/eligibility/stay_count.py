@@ -128,3 +128,25 @@ def counts_for(spec: ConditionSpec, facts: ResidenceFacts) -> tuple[str, ...]:
 def neutral_for(spec: ConditionSpec, counts: Sequence[str]) -> tuple[str, ...]:
     """The neutral statuses of ``spec`` that do not also count."""
     return tuple(code for code in spec.neutral if code not in counts)
+
+
+ENTRY_TOLERANCE_DAYS = 31
+"""A first paper that starts within a month of the entry leaves no gap worth a warning (the
+first papers are often issued some days after arrival)."""
+
+
+def run_from_entry(run: StayRun, facts: ResidenceFacts) -> StayRun | None:
+    """The same run counted from the date of entry, when papers before the first one on file
+    seem to be missing: the entry is recorded, the run begins with the earliest paper on file,
+    and that paper starts more than a month after the entry. None otherwise.
+
+    The time between entry and first paper is unknown, not proven: the caller must say that it
+    counts only if earlier papers show it.
+    """
+    entry = facts.date_of_entry
+    if entry is None or not facts.periods:
+        return None
+    first = min(period.valid_from for period in facts.periods)
+    if run.start != first or (run.start - entry).days <= ENTRY_TOLERANCE_DAYS:
+        return None
+    return StayRun(start=entry, counted=((entry, run.start - ONE_DAY), *run.counted), end=run.end)

@@ -16,7 +16,14 @@ from kim_tui.domain.eligibility.outcome import (
 )
 from kim_tui.domain.eligibility.results import ConditionState
 from kim_tui.domain.eligibility.schema import ConditionSpec, Rule, matches_status
-from kim_tui.domain.eligibility.stay_count import counts_for, current_run, neutral_for, reached_on
+from kim_tui.domain.eligibility.stay_count import (
+    StayRun,
+    counts_for,
+    current_run,
+    neutral_for,
+    reached_on,
+    run_from_entry,
+)
 
 
 def stay(rule: Rule, spec: ConditionSpec, facts: ResidenceFacts, on: date) -> Outcome:
@@ -57,10 +64,18 @@ def stay(rule: Rule, spec: ConditionSpec, facts: ResidenceFacts, on: date) -> Ou
     since_de = f"Gezählt ab {format_date(run.start)}."
     since_en = f"Counted from {format_date(run.start)}."
     reached = reached_on(run, months, on)
+    child = facts.minor_children_in_household
+    effective = months
+    if spec.months_with_minor_child is not None and child is True:
+        effective = spec.months_with_minor_child
+    from_entry = run_from_entry(run, facts)
+    if from_entry is not None:
+        missing = _papers_missing(spec, label, run, from_entry, effective, on, facts)
+        if missing is not None:
+            return missing
     child_de = child_en = ""
     if spec.months_with_minor_child is not None:
         reached_child = reached_on(run, spec.months_with_minor_child, on)
-        child = facts.minor_children_in_household
         if child is True:
             reached = reached_child
         elif child is None and reached_child > on:
@@ -142,6 +157,11 @@ def stay_at_cutoff(rule: Rule, spec: ConditionSpec, facts: ResidenceFacts, on: d
             )
         )
     reached = reached_on(run, months, spec.cutoff)
+    from_entry = run_from_entry(run, facts)
+    if reached > spec.cutoff and from_entry is not None:
+        missing = _papers_missing(spec, label, run, from_entry, months, spec.cutoff, facts)
+        if missing is not None:
+            return missing
     if reached <= spec.cutoff:
         return Outcome(
             condition_result(
@@ -162,4 +182,44 @@ def stay_at_cutoff(rule: Rule, spec: ConditionSpec, facts: ResidenceFacts, on: d
             f"Counted from {format_date(run.start)}: cut-off not met.",
         ),
         final=True,
+    )
+
+
+def _papers_missing(
+    spec: ConditionSpec,
+    label: tuple[str, str],
+    run: StayRun,
+    from_entry: StayRun,
+    months: int,
+    on: date,
+    facts: ResidenceFacts,
+) -> Outcome | None:
+    """UNKNOWN with both dates when the papers on file reach ``months`` later than the stay
+    since entry would, and the records do not meet the condition on ``on``: the file lacks the
+    papers between entry and the first one on file. None when the gap changes nothing."""
+    by_papers = reached_on(run, months, on)
+    by_entry = reached_on(from_entry, months, on)
+    if by_papers <= on or by_entry >= by_papers:
+        return None
+    assert facts.date_of_entry is not None
+    short_de, short_en = months_text(months)
+    entry, first = format_date(facts.date_of_entry), format_date(run.start)
+    verb_de = "wären es" if by_entry > on else "wären es schon"
+    verb_en = "would be" if by_entry > on else "would already be"
+    return Outcome(
+        condition_result(
+            spec,
+            *label,
+            ConditionState.UNKNOWN,
+            f"Zeit vor dem ersten erfassten Papier ({first}) fehlt – ab Einreise am {entry}"
+            f" {verb_de} {short_de} am {format_date(by_entry)}, sofern diese Zeit anrechenbar"
+            f" ist; nach den erfassten Papieren erst am {format_date(by_papers)}."
+            " Bitte frühere Papiere nachtragen.",
+            f"Time before the first paper on file ({first}) is missing – counted from entry on"
+            f" {entry} it {verb_en} {short_en} on {format_date(by_entry)}, if that time counts;"
+            f" by the papers on file only on {format_date(by_papers)}."
+            " Please add the earlier papers.",
+            earliest=by_entry,
+            time_based=True,
+        )
     )
