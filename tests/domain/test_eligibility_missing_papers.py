@@ -27,6 +27,7 @@ def coach_facts(**changes: Any) -> ResidenceFacts:
     """What a coach records for a well-integrated adult; tests set status, papers and entry."""
     base = ResidenceFacts(
         birth_date=date(1990, 6, 15),
+        nationality="SYR",
         german_level="B1",
         livelihood_share=100,
         minor_children_in_household=False,

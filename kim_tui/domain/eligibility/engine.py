@@ -18,7 +18,7 @@ def _overall(
 ) -> tuple[HintStatus, date | None, date | None]:
     results = [o.result for o in outcomes]
     latest = [r.latest_date for r in results if r.latest_date is not None]
-    if rule.valid_until is not None:
+    if rule.valid_until is not None and rule.valid_until_is_deadline:
         latest.append(rule.valid_until)
     deadline = min(latest) if latest else None
     pending = [
@@ -32,6 +32,10 @@ def _overall(
     earliest = max(pending) if pending else None
     if any(o.inadmissible or o.final for o in outcomes):
         return HintStatus.NOT_APPLICABLE, None, deadline
+    if rule.notice:
+        if any(r.state is not ConditionState.MET for r in results):
+            return HintStatus.UNCLEAR, None, deadline
+        return HintStatus.NOTICE, None, deadline
     if earliest is not None and deadline is not None and earliest > deadline:
         return HintStatus.NOT_APPLICABLE, earliest, deadline
     if any(r.state is ConditionState.MISSING and not r.time_based for r in results):
@@ -43,16 +47,18 @@ def _overall(
     return HintStatus.ELIGIBLE_NOW, None, deadline
 
 
-def _hint(rule: Rule, facts: ResidenceFacts, on: date, version: str) -> Hint:
-    outcomes = [evaluate_condition(rule, spec, facts, on) for spec in rule.conditions]
+def _hint(rule: Rule, facts: ResidenceFacts, on: date, rule_set: RuleSet) -> Hint:
+    outcomes = [
+        evaluate_condition(rule, spec, facts, on) for spec in rule.conditions if spec.applies_on(on)
+    ]
     status, earliest, deadline = _overall(rule, outcomes, on)
     return Hint(
         rule_id=rule.id,
         title_de=rule.title_de,
         title_en=rule.title_en,
         legal_basis=rule.legal_basis,
-        source=rule.source,
-        source_date=rule.source_date,
+        statute=rule.statute,
+        guidance=rule.guidance,
         as_of=rule.as_of,
         verify=rule.verify,
         status=status,
@@ -63,7 +69,10 @@ def _hint(rule: Rule, facts: ResidenceFacts, on: date, version: str) -> Hint:
         verify_note_en=rule.verify_note_en,
         not_checked_de=rule.not_checked_de,
         not_checked_en=rule.not_checked_en,
-        rules_version=version,
+        rules_version=rule_set.version,
+        rules_date=rule_set.published,
+        notice_de=rule.notice_de,
+        notice_en=rule.notice_en,
     )
 
 
@@ -74,9 +83,7 @@ def evaluate(facts: ResidenceFacts, on: date, rules: RuleSet | None = None) -> t
     Hints with status NOT_APPLICABLE are included; see `relevant` to drop them.
     """
     rule_set = rules if rules is not None else load_rules()
-    return tuple(
-        _hint(rule, facts, on, rule_set.version) for rule in rule_set.rules if rule.in_force(on)
-    )
+    return tuple(_hint(rule, facts, on, rule_set) for rule in rule_set.rules if rule.in_force(on))
 
 
 def relevant(hints: Iterable[Hint]) -> tuple[Hint, ...]:

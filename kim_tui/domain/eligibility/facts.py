@@ -51,6 +51,8 @@ class ResidenceFacts:
     periods: tuple[StatusPeriod, ...] = ()
     birth_date: date | None = None
     date_of_entry: date | None = None
+    nationality: str | None = None
+    """ISO 3166-1 alpha-3 code (``XXX`` unknown); None when not recorded."""
     german_level: str | None = None
     """Highest proven level, "A1" to "C2"."""
     german_certificate_on: date | None = None
@@ -129,6 +131,7 @@ def facts_from_records(
     residence: Iterable[ResidenceView],
     draft: ResidenceFactsDraft | None,
     minor_children_in_household: bool | None = None,
+    nationality: str | None = None,
 ) -> ResidenceFacts:
     """Build the rule input from what the store keeps for a client.
 
@@ -157,6 +160,7 @@ def facts_from_records(
         periods=periods,
         birth_date=birth_date,
         date_of_entry=d.entry_on,
+        nationality=nationality or None,
         german_level=d.german_level if d.german_level in GERMAN_LEVELS else None,
         german_certificate_on=d.german_certificate_on,
         livelihood_share=d.livelihood_share,

@@ -44,6 +44,9 @@ _SPEC_FIELDS: Mapping[str, str] = {
     "threshold_tagessaetze": "int",
     "threshold_foreigner_offences": "int",
     "weighing": "bool",
+    "valid_from": "date",
+    "valid_until": "date",
+    "allowed_until": "until",
 }
 
 _REQUIRED: Mapping[str, tuple[str, ...]] = {
@@ -52,12 +55,40 @@ _REQUIRED: Mapping[str, tuple[str, ...]] = {
     "age_min": ("years",),
     "age_before": ("years",),
     "entry_on_or_before": ("cutoff",),
+    "entry_on_or_after": ("cutoff",),
     "school": ("months",),
     "language": ("level",),
     "livelihood": ("min_share",),
     "pension": ("months",),
     "employment": ("months",),
 }
+
+
+_RULE_FIELDS = frozenset(
+    {
+        "id",
+        "title_de",
+        "title_en",
+        "legal_basis",
+        "statute",
+        "guidance",
+        "as_of",
+        "valid_from",
+        "valid_until",
+        "valid_until_is_deadline",
+        "verify",
+        "verify_note_de",
+        "verify_note_en",
+        "not_checked_de",
+        "not_checked_en",
+        "not_admissible_note_de",
+        "not_admissible_note_en",
+        "notice",
+        "notice_de",
+        "notice_en",
+        "conditions",
+    }
+)
 
 
 def _typed(where: str, key: str, kind: str, value: Any) -> Any:
@@ -69,6 +100,12 @@ def _typed(where: str, key: str, kind: str, value: Any) -> Any:
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
     elif kind == "date":
         ok = isinstance(value, date)
+    elif kind == "until":
+        ok = isinstance(value, dict) and all(
+            isinstance(k, str) and k and isinstance(v, date) for k, v in value.items()
+        )
+        if ok:
+            return tuple(sorted(value.items()))
     else:
         ok = isinstance(value, list) and all(isinstance(v, str) and v for v in value)
         if ok:
@@ -110,6 +147,13 @@ def _str(where: str, raw: Mapping[str, Any], key: str, default: str | None = Non
     return value
 
 
+def _bool(where: str, raw: Mapping[str, Any], key: str, default: bool = False) -> bool:
+    value = raw.get(key, default)
+    if not isinstance(value, bool):
+        raise ValueError(f"{where}: {key!r} must be true or false")
+    return value
+
+
 def _strs(where: str, raw: Mapping[str, Any], key: str) -> tuple[str, ...]:
     value = raw.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
@@ -132,6 +176,9 @@ def parse_rules(data: Mapping[str, Any], name: str = RULES_FILE) -> RuleSet:
     raw_rules = data.get("rules")
     if not isinstance(raw_rules, list) or not raw_rules:
         raise ValueError(f"{name}: no [[rules]]")
+    published = data.get("rules_date")
+    if not isinstance(published, date):
+        raise ValueError(f"{name}: rules_date is required (the date of this version)")
     rules: list[Rule] = []
     seen: set[str] = set()
     for index, raw in enumerate(raw_rules):
@@ -146,6 +193,9 @@ def parse_rules(data: Mapping[str, Any], name: str = RULES_FILE) -> RuleSet:
         as_of = raw.get("as_of")
         if not isinstance(as_of, date):
             raise ValueError(f"{where}: as_of must be a date")
+        unknown = sorted(set(raw) - _RULE_FIELDS)
+        if unknown:
+            raise ValueError(f"{where}: unknown fields {unknown}")
         verify = raw.get("verify", False)
         if not isinstance(verify, bool):
             raise ValueError(f"{where}: verify must be true or false")
@@ -163,12 +213,16 @@ def parse_rules(data: Mapping[str, Any], name: str = RULES_FILE) -> RuleSet:
                 title_de=_str(where, raw, "title_de"),
                 title_en=_str(where, raw, "title_en"),
                 legal_basis=_str(where, raw, "legal_basis"),
-                source=_str(where, raw, "source"),
-                source_date=_str(where, raw, "source_date", ""),
+                statute=_str(where, raw, "statute"),
+                guidance=_str(where, raw, "guidance", ""),
                 as_of=as_of,
                 conditions=conditions,
+                notice=_bool(where, raw, "notice"),
+                notice_de=_str(where, raw, "notice_de", ""),
+                notice_en=_str(where, raw, "notice_en", ""),
                 valid_from=_opt_date(where, raw, "valid_from"),
                 valid_until=_opt_date(where, raw, "valid_until"),
+                valid_until_is_deadline=_bool(where, raw, "valid_until_is_deadline", default=True),
                 verify=verify or any(c.verify for c in conditions),
                 verify_note_de=_str(where, raw, "verify_note_de", ""),
                 verify_note_en=_str(where, raw, "verify_note_en", ""),
@@ -178,7 +232,7 @@ def parse_rules(data: Mapping[str, Any], name: str = RULES_FILE) -> RuleSet:
                 not_admissible_note_en=_str(where, raw, "not_admissible_note_en", ""),
             )
         )
-    return RuleSet(version=version, rules=tuple(rules))
+    return RuleSet(version=version, rules=tuple(rules), published=published)
 
 
 @functools.cache

@@ -30,6 +30,8 @@ class HintStatus(StrEnum):
     """Nothing is missing except time, but some facts are unknown."""
     POSSIBLE_LATER = "possible_later"
     """Only time conditions are missing; `Hint.earliest_date` says when they are met."""
+    NOTICE = "notice"
+    """An information hint (e.g. a suspension that concerns the current status)."""
     ELIGIBLE_NOW = "eligible_now"
     """Every checkable condition is met (the ones the app cannot check are listed)."""
 
@@ -67,10 +69,10 @@ class Hint:
     title_de: str
     title_en: str
     legal_basis: str
-    source: str
-    source_date: str
+    statute: str
+    """The statute with paragraph and official publication, in German."""
     as_of: date
-    """When the rule data was last checked against its sources."""
+    """"Stand": when the rule was last checked against its sources."""
     verify: bool
     """Some threshold of this rule is not confirmed in a primary text (see `verify_note_de`)."""
     status: HintStatus
@@ -85,8 +87,18 @@ class Hint:
     """Requirements the app cannot judge (integration prognosis, FDGO, passport, ...)."""
     not_checked_en: tuple[str, ...] = ()
     rules_version: str = ""
+    rules_date: date | None = None
+    guidance: str = ""
+    """At most one authority or counselling page."""
+    notice_de: str = ""
+    notice_en: str = ""
     disclaimer_de: str = DISCLAIMER_DE
     disclaimer_en: str = DISCLAIMER_EN
 
     def title(self, lang: str = "de") -> str:
         return self.title_en if lang == "en" else self.title_de
+
+    @property
+    def sources(self) -> str:
+        """The statute and, if any, the one guidance page, as shown to a coach."""
+        return f"{self.statute}; {self.guidance}" if self.guidance else self.statute

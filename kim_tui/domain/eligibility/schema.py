@@ -24,6 +24,9 @@ ConditionKind = Literal[
     "civic_knowledge",
     "naturalisation_test",
     "training_contract",
+    "entry_on_or_after",
+    "safe_country",
+    "permit_valid",
 ]
 KINDS: frozenset[str] = frozenset(get_args(ConditionKind))
 
@@ -61,6 +64,19 @@ class ConditionSpec:
     threshold_tagessaetze: int | None = None
     threshold_foreigner_offences: int | None = None
     weighing: bool = False
+    valid_from: date | None = None
+    """First day the condition applies; before it the engine leaves it out."""
+    valid_until: date | None = None
+    """Last day the condition applies (e.g. a transitional privilege); afterwards left out."""
+    allowed_until: tuple[tuple[str, date], ...] = ()
+    """current_status: statuses in ``allowed`` only up to a day (e.g. § 104c holders for § 25a
+    and § 25b until 30.06.2027); afterwards the status is not admissible any more."""
+
+    def applies_on(self, on: date) -> bool:
+        """Whether the condition is part of its rule on ``on``."""
+        if self.valid_from is not None and on < self.valid_from:
+            return False
+        return self.valid_until is None or on <= self.valid_until
 
 
 @dataclass(frozen=True)
@@ -71,13 +87,23 @@ class Rule:
     title_de: str
     title_en: str
     legal_basis: str
-    source: str
-    source_date: str
+    statute: str
+    """The statute with paragraph and official publication (BGBl.), in German."""
     as_of: date
+    """"Stand": the day this rule was last checked against its sources."""
     conditions: tuple[ConditionSpec, ...]
+    guidance: str = ""
+    """At most one authority or counselling page (German name, date, address)."""
+    notice: bool = False
+    """An information hint: its conditions only select whom it concerns (status NOTICE)."""
+    notice_de: str = ""
+    notice_en: str = ""
     valid_from: date | None = None
     valid_until: date | None = None
     """Last day an application is possible; afterwards the rule is never suggested."""
+    valid_until_is_deadline: bool = True
+    """False when ``valid_until`` only ends the rule (e.g. the end of a suspension) and is no
+    deadline for the client."""
     verify: bool = False
     verify_note_de: str = ""
     verify_note_en: str = ""
@@ -99,8 +125,11 @@ class RuleSet:
 
     version: str
     rules: tuple[Rule, ...] = field(default=())
+    published: date | None = None
+    """The date of this version of the rules ("Stand der Regeln")."""
 
     def get(self, rule_id: str) -> Rule | None:
+        """The rule with ``rule_id``, None if there is none."""
         return next((rule for rule in self.rules if rule.id == rule_id), None)
 
 

@@ -12,10 +12,12 @@ from datetime import date
 from kim_tui.domain.eligibility.conditions.age import age_before, age_min, age_reached_on
 from kim_tui.domain.eligibility.conditions.conviction import conviction
 from kim_tui.domain.eligibility.conditions.counted import employment, pension
-from kim_tui.domain.eligibility.conditions.entry import entry_on_or_before
+from kim_tui.domain.eligibility.conditions.entry import entry_on_or_after, entry_on_or_before
 from kim_tui.domain.eligibility.conditions.flags import flag
 from kim_tui.domain.eligibility.conditions.language import language
 from kim_tui.domain.eligibility.conditions.livelihood import livelihood
+from kim_tui.domain.eligibility.conditions.permit import permit_valid
+from kim_tui.domain.eligibility.conditions.safe_country import safe_country
 from kim_tui.domain.eligibility.conditions.school import school
 from kim_tui.domain.eligibility.conditions.status import current_status
 from kim_tui.domain.eligibility.conditions.stay import stay, stay_at_cutoff
@@ -44,6 +46,9 @@ EVALUATORS: Mapping[str, Evaluator] = {
     "civic_knowledge": flag,
     "naturalisation_test": flag,
     "training_contract": flag,
+    "entry_on_or_after": entry_on_or_after,
+    "safe_country": safe_country,
+    "permit_valid": permit_valid,
 }
 assert set(EVALUATORS) == KINDS, "every condition kind needs an evaluator"
 

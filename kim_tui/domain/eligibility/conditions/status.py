@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from kim_tui.domain.dates import format_date
 from kim_tui.domain.eligibility.facts import ResidenceFacts
 from kim_tui.domain.eligibility.outcome import (
     Outcome,
@@ -31,6 +32,21 @@ def current_status(rule: Rule, spec: ConditionSpec, facts: ResidenceFacts, on: d
             )
         )
     name_de, name_en = status_label_de(status), status_label_en(status)
+    ended = next(
+        (until for code, until in spec.allowed_until if code == status and until < on), None
+    )
+    if ended is not None:
+        return Outcome(
+            ConditionResult(
+                label_de=spec.label_de or label[0],
+                label_en=spec.label_en or label[1],
+                state=ConditionState.MISSING,
+                detail_de=f"{name_de}: nur bis {format_date(ended)} vorgesehen.",
+                detail_en=f"{name_en}: only until {format_date(ended)}.",
+                verify=spec.verify,
+            ),
+            inadmissible=True,
+        )
     if matches_status(status, spec.allowed):
         return Outcome(
             condition_result(
