@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -332,3 +332,123 @@ def test_hints_view_shows_rules_version_date_and_stand_per_rule() -> None:
     assert "Quelle: § " in text
     # The case: entered 15.08.2021, Duldung on file from 03.10.2025.
     assert "Zeit vor dem ersten erfassten Papier" in text
+
+
+# ---------------------------------------------------------------- every rule: + and − case
+
+
+def _tolerated(**changes: Any) -> ResidenceFacts:
+    base: dict[str, Any] = {
+        "current_status": "duldung",
+        "periods": (StatusPeriod("duldung", date(2018, 1, 1)),),
+        "date_of_entry": date(2018, 1, 1),
+    }
+    return coach_facts(**(base | changes))
+
+
+def _permit(status: str, since: date, **changes: Any) -> ResidenceFacts:
+    base: dict[str, Any] = {
+        "current_status": status,
+        "periods": (
+            StatusPeriod("gestattung", since, since.replace(year=since.year + 1)),
+            StatusPeriod(status, since.replace(year=since.year + 1) + timedelta(days=1)),
+        ),
+        "date_of_entry": since,
+        "german_level": "C1",
+    }
+    return coach_facts(**(base | changes))
+
+
+YOUNG = {
+    "birth_date": date(2005, 3, 1),
+    "in_school_or_training": True,
+    "school_attendance_months": 40,
+}
+# rule: (positive facts, day, expected status), (negative facts, day, expected status)
+CASES: dict[
+    str, tuple[tuple[ResidenceFacts, date, HintStatus], tuple[ResidenceFacts, date, HintStatus]]
+] = {
+    "ae_25a": (
+        (_tolerated(**YOUNG), DEC_2026, HintStatus.ELIGIBLE_NOW),
+        (
+            _tolerated(**(YOUNG | {"birth_date": date(1995, 3, 1)})),
+            DEC_2026,
+            HintStatus.NOT_APPLICABLE,
+        ),
+    ),
+    "ae_25b": (
+        (_tolerated(german_level="A2"), DEC_2026, HintStatus.ELIGIBLE_NOW),
+        (_tolerated(german_level="A1"), DEC_2026, HintStatus.NOT_YET),
+    ),
+    "ae_104c": (
+        (
+            _tolerated(
+                periods=(StatusPeriod("duldung", date(2016, 1, 1)),), date_of_entry=date(2016, 1, 1)
+            ),
+            date(2025, 6, 1),
+            HintStatus.ELIGIBLE_NOW,
+        ),
+        (_tolerated(), date(2025, 6, 1), HintStatus.NOT_APPLICABLE),
+    ),
+    "ae_104c_uebergang": (
+        (holder_104c(date(2027, 3, 31)), DEC_2026, HintStatus.NOTICE),
+        (_tolerated(), DEC_2026, HintStatus.NOT_APPLICABLE),
+    ),
+    "beschaeftigungsduldung": (
+        (_tolerated(), DEC_2026, HintStatus.ELIGIBLE_NOW),
+        (_tolerated(employment_months_20h=6), DEC_2026, HintStatus.NOT_YET),
+    ),
+    "ausbildungsduldung": (
+        (_tolerated(), DEC_2026, HintStatus.ELIGIBLE_NOW),
+        (_tolerated(vocational_training_contract=False), DEC_2026, HintStatus.NOT_YET),
+    ),
+    "ne_26_3": (
+        (_permit("ae_25_2_gfk", date(2019, 1, 1)), DEC_2026, HintStatus.ELIGIBLE_NOW),
+        (_permit("ae_25_2_subs", date(2019, 1, 1)), DEC_2026, HintStatus.NOT_APPLICABLE),
+    ),
+    "ne_26_3_c1": (
+        (_permit("ae_25_2_gfk", date(2022, 1, 1)), DEC_2026, HintStatus.ELIGIBLE_NOW),
+        (_permit("ae_25_2_gfk", date(2022, 1, 1), german_level="B2"), DEC_2026, HintStatus.NOT_YET),
+    ),
+    "ne_26_4": (
+        (_permit("ae_25_2_subs", date(2019, 1, 1)), DEC_2026, HintStatus.ELIGIBLE_NOW),
+        (
+            _permit("ae_25_2_subs", date(2019, 1, 1), pension_contribution_months=30),
+            DEC_2026,
+            HintStatus.NOT_YET,
+        ),
+    ),
+    "ne_9": (
+        (
+            _permit(
+                "ae_other", date(2019, 1, 1), periods=(StatusPeriod("ae_other", date(2019, 1, 1)),)
+            ),
+            DEC_2026,
+            HintStatus.ELIGIBLE_NOW,
+        ),
+        (_permit("ae_25_3", date(2019, 1, 1)), DEC_2026, HintStatus.NOT_APPLICABLE),
+    ),
+    "einbuergerung_10": (
+        (_permit("ae_25_2_gfk", date(2019, 1, 1)), DEC_2026, HintStatus.ELIGIBLE_NOW),
+        (_permit("ae_25_3", date(2019, 1, 1)), DEC_2026, HintStatus.NOT_APPLICABLE),
+    ),
+    "familiennachzug_subsidiaer": (
+        (subsidiary(), DEC_2026, HintStatus.NOTICE),
+        (_permit("ae_25_2_gfk", date(2019, 1, 1)), DEC_2026, HintStatus.NOT_APPLICABLE),
+    ),
+    "asylblg_24": (
+        (temporary_protection(date(2025, 6, 1)), DEC_2026, HintStatus.NOTICE),
+        (temporary_protection(date(2024, 6, 1)), DEC_2026, HintStatus.NOT_APPLICABLE),
+    ),
+}
+
+
+def test_every_rule_has_a_positive_and_a_negative_case() -> None:
+    assert set(CASES) == {rule.id for rule in load_rules().rules}
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_positive_and_negative_case(rule_id: str) -> None:
+    (good_facts, good_day, good_status), (bad_facts, bad_day, bad_status) = CASES[rule_id]
+    assert hint(good_facts, rule_id, good_day).status is good_status
+    assert hint(bad_facts, rule_id, bad_day).status is bad_status
