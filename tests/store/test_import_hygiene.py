@@ -51,7 +51,7 @@ def test_store_and_service_do_not_import_textual() -> None:
 
 def test_cli_module_is_light() -> None:
     """`kim --help` must stay fast: the CLI imports heavy modules only inside commands."""
-    loaded = _loaded_after("kim_tui.cli")
+    loaded = _loaded_after("kim_tui.cli", "kim_tui.cli.parser")
     assert not loaded & {"textual", "sqlalchemy", "sqlmodel", "cryptography", "sqlcipher3"}
 
 

@@ -4,38 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from kim_tui import cli
-from kim_tui.sync.cli_commands import register_sync_commands
+from kim_tui.cli.common import CliError
+from kim_tui.cli.parser import build_parser
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
 
 
 def _parser() -> argparse.ArgumentParser:
-    """kim's parser with the sync commands, registered the way build_parser does."""
-    parser = cli.build_parser()
-    names = set()
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            sub = action
-            names = set(action.choices)
-    if "export" in names:
-        return parser
-
-    def command(
-        name: str, func: Callable[[argparse.Namespace], int], help_text: str, *, vault: bool = True
-    ) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        if vault:
-            p.add_argument("--vault", metavar="DIR", default=argparse.SUPPRESS)
-        p.set_defaults(func=func)
-        return p
-
-    register_sync_commands(sub, command)
-    return parser
+    """kim's parser, sync commands included."""
+    return build_parser()
 
 
 def run(argv: Sequence[str]) -> int:
@@ -45,7 +26,7 @@ def run(argv: Sequence[str]) -> int:
     try:
         result: int = args.func(args)
         return result
-    except (cli.CliError, VaultError) as exc:
+    except (CliError, VaultError) as exc:
         print(f"kim: {exc}")
         return 1
 

@@ -1,0 +1,104 @@
+"""`kim import-clients`: take over a caseload from a CSV list (or write an empty template)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from kim_tui.cli.common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    CliError,
+    SubParsers,
+    add_command,
+    read_passphrase,
+    shown,
+    vault_dir,
+)
+
+
+def cmd_import_clients(args: argparse.Namespace) -> int:
+    """Check a CSV list and import its clients; nothing is imported if one row is wrong or a
+    likely duplicate (unless --allow-duplicates)."""
+    from kim_tui.domain.csv_import import CsvFormatError, parse_clients_csv, template_csv
+
+    if args.template:
+        target = Path(args.template).expanduser()
+        if target.exists():
+            raise CliError(f"{target} existiert bereits; es wird nichts überschrieben.")
+        target.write_bytes(template_csv())
+        print(f"Vorlage geschrieben: {target}")
+        return EXIT_OK
+    if not args.file:
+        raise CliError("Bitte eine CSV-Datei angeben (oder --template DATEI).")
+    source = Path(args.file).expanduser()
+    try:
+        data = source.read_bytes()
+    except FileNotFoundError:
+        raise CliError(f"Datei {source} gibt es nicht.") from None
+    try:
+        result = parse_clients_csv(data, date.today())
+    except CsvFormatError as exc:
+        raise CliError(f"{source}: {exc}") from None
+    if not result.ok:
+        print(f"{source}: {len(result.errors)} Fehler, nichts importiert:", file=sys.stderr)
+        for error in result.errors:
+            print(f"  {error.message}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.dry_run:
+        print(
+            f"{source}: {len(result.drafts)} Zeile(n) geprüft, alle in Ordnung "
+            f"(Kodierung {result.encoding}, Trennzeichen {result.delimiter!r}). "
+            "Probelauf: nichts importiert."
+        )
+        return EXIT_OK
+    from kim_tui.domain.dates import format_date
+    from kim_tui.store.vault import Vault
+    from kim_tui.store.workspace import Workspace
+
+    passphrase = read_passphrase(args)
+    with Vault.open(vault_dir(args), passphrase) as vault:
+        workspace = Workspace(vault)
+        # Importing the same list twice must not double the caseload: likely duplicates of
+        # people already in the vault stop the import unless the coach says otherwise.
+        duplicates = []
+        for line, draft in zip(result.draft_lines, result.drafts, strict=True):
+            for match in workspace.find_duplicates(draft.client):
+                duplicates.append(
+                    f"  Zeile {line}: vermutlich schon im Tresor: {shown(match.display_name)}, "
+                    f"{format_date(match.birth_date)} ({match.reason})"
+                )
+        if duplicates and not args.allow_duplicates:
+            print(
+                f"{source}: {len(duplicates)} mögliche Dublette(n), nichts importiert:",
+                file=sys.stderr,
+            )
+            for message in duplicates:
+                print(message, file=sys.stderr)
+            print(
+                "  Prüfen und die Zeilen entfernen, oder mit --allow-duplicates trotzdem "
+                "importieren.",
+                file=sys.stderr,
+            )
+            return EXIT_ERROR
+        count = workspace.import_intakes(result.drafts)
+    print(f"{source}: {count} {'Klient*in' if count == 1 else 'Klient*innen'} importiert.")
+    return EXIT_OK
+
+
+def add_import_clients(sub: SubParsers) -> None:
+    """Add `kim import-clients`."""
+    p = add_command(
+        sub, "import-clients", cmd_import_clients, "Klient*innen aus einer CSV-Liste übernehmen"
+    )
+    p.add_argument("file", metavar="FILE.csv", nargs="?")
+    p.add_argument("--passphrase-file", metavar="F")
+    p.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts importieren")
+    p.add_argument(
+        "--allow-duplicates",
+        action="store_true",
+        help="auch Zeilen importieren, die vermutlich schon im Tresor sind",
+    )
+    p.add_argument("--template", metavar="FILE", help="leere Vorlage schreiben")

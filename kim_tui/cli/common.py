@@ -1,0 +1,181 @@
+"""What every `kim` command shares: exit codes, the user-facing error, passphrases and recovery
+keys from a TTY prompt or a file, terminal-safe printing, and how a command is added to the
+parser and run.
+
+Passphrases come from a TTY prompt or a file, never from argv or the environment. This module
+stays light (no store, no Textual): `kim --help` imports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeAlias
+
+from kim_tui.domain.text import safe_text
+from kim_tui.locations import default_vault_dir
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+Command: TypeAlias = Callable[[argparse.Namespace], int]
+"""A command function: parsed arguments in, exit code out."""
+
+SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+"""What `ArgumentParser.add_subparsers` returns; commands are added to it."""
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed without a traceback."""
+
+
+# -- adding and running commands ---------------------------------------------------------------
+
+
+def add_command(
+    sub: SubParsers, name: str, func: Command, help_text: str, *, vault: bool = True
+) -> argparse.ArgumentParser:
+    """Add the top-level command `name` running `func`; with `vault`, it takes `--vault DIR`."""
+    parser = sub.add_parser(name, help=help_text, description=help_text, allow_abbrev=False)
+    if vault:
+        parser.add_argument(
+            "--vault", metavar="DIR", default=argparse.SUPPRESS, help="Tresor-Verzeichnis"
+        )
+    parser.set_defaults(func=func)
+    return parser
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run the command chosen by `args` and map what it raises to an exit code: a problem the
+    user can fix (`CliError`, any `VaultError`) is one line on stderr and exit 1, Ctrl-C is 130.
+    Anything else is a bug and keeps its traceback."""
+    from kim_tui.store.errors import VaultError
+
+    func: Command = args.func
+    try:
+        return func(args)
+    except (CliError, VaultError) as exc:
+        print(f"kim: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("\nkim: abgebrochen.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def sync_errors() -> tuple[type[Exception], ...]:
+    """The sync layer's errors a user can fix (setup, identity files, bundles); the commands
+    turn them into `CliError`."""
+    from kim_tui.sync.bundle_format import BundleError
+    from kim_tui.sync.coach_state import SyncSetupError
+    from kim_tui.sync.identity import IdentityError
+
+    return (SyncSetupError, IdentityError, BundleError)
+
+
+# -- where and with what -----------------------------------------------------------------------
+
+
+def vault_dir(args: argparse.Namespace) -> Path:
+    """The vault directory from `--vault`, or the default one under the user data directory."""
+    value = getattr(args, "vault", None)
+    return Path(value).expanduser() if value else default_vault_dir()
+
+
+def read_secret_file(path: str, what: str = "Passwortdatei") -> str:
+    """The first line of a secret file (a trailing newline is not part of the secret)."""
+    p = Path(path).expanduser()
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise CliError(f"{what} {p} gibt es nicht.") from None
+    except IsADirectoryError:
+        raise CliError(f"{what} {p} ist ein Verzeichnis.") from None
+    except PermissionError:
+        raise CliError(f"{what} {p} ist nicht lesbar (Rechte).") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CliError(f"{what} {p} ist nicht UTF-8-kodiert.") from None
+    secret = text.split("\n", 1)[0].rstrip("\r")
+    if not secret:
+        raise CliError(f"{what} {p} ist leer.")
+    return secret
+
+
+def read_passphrase(
+    args: argparse.Namespace,
+    *,
+    attr: str = "passphrase_file",
+    confirm: bool = False,
+    prompt: str = "Passwort: ",
+) -> str:
+    """The passphrase from the file named by `args.<attr>`, or typed at a TTY prompt (twice with
+    `confirm`). Without a file and without a terminal it fails at once instead of hanging."""
+    path = getattr(args, attr, None)
+    if path:
+        return read_secret_file(path)
+    if not sys.stdin.isatty():
+        flag = "--" + attr.replace("_", "-")
+        raise CliError(f"Kein Passwort: {flag} angeben oder im Terminal ausführen.")
+    first = getpass.getpass(prompt)
+    if not first:
+        raise CliError("Leeres Passwort.")
+    if confirm and getpass.getpass("Passwort wiederholen: ") != first:
+        raise CliError("Die beiden Eingaben stimmen nicht überein.")
+    return first
+
+
+def read_recovery_key(args: argparse.Namespace) -> str:
+    """The recovery key from --recovery-key-file, or typed at a TTY prompt."""
+    if args.recovery_key_file:
+        return read_secret_file(args.recovery_key_file, "Schlüsseldatei")
+    if sys.stdin.isatty():
+        return getpass.getpass("Wiederherstellungsschlüssel: ")
+    raise CliError("Kein Wiederherstellungsschlüssel: --recovery-key-file angeben.")
+
+
+def confirm(question: str) -> bool:
+    """Ask a yes/no question at the terminal (default no); without a terminal, yes."""
+    if not sys.stdin.isatty():
+        return True
+    answer = input(f"{question} [j/N] ").strip().lower()
+    return answer in ("j", "ja", "y", "yes")
+
+
+# -- output ------------------------------------------------------------------------------------
+
+
+def shown(text: str) -> str:
+    """`text` from outside (a name in a public-key file, a file name) made safe to print: escape
+    sequences, other control characters and bidi overrides become visible instead of steering
+    the terminal. Ordinary text is returned unchanged."""
+    return safe_text(text)
+
+
+def write_secret_file(path: Path, text: str) -> None:
+    """Write `text` to a new file readable only by the user (0600); never overwrite one."""
+    if path.exists():
+        raise CliError(f"{path} existiert bereits; es wird nichts überschrieben.")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(text + "\n")
+
+
+def print_recovery(recovery: str, out: str | None) -> None:
+    """Hand over a new recovery key: into the file `out` (0600), or shown once on stdout."""
+    if out:
+        write_secret_file(Path(out).expanduser(), recovery)
+        print(f"Wiederherstellungsschlüssel in {out} gespeichert (nur für Sie lesbar).")
+        return
+    print()
+    print("  Wiederherstellungsschlüssel (wird nur jetzt angezeigt):")
+    print(f"    {recovery}")
+    print("  Bitte ausdrucken oder abschreiben und getrennt vom Laptop verwahren.")
+    print("  Ohne Passwort und ohne diesen Schlüssel sind die Daten nicht mehr lesbar.")
+    print()

@@ -1,0 +1,337 @@
+"""The coordinator's commands: ``kim coordinator init|enroll|import|held|passwd|recover|ui|report``.
+
+The coordinator's store, importer and report are imported inside the commands, so `kim --help`
+stays fast. Store errors are worded for the coordinator's "Ablage" instead of the coach's
+"Tresor".
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kim_tui.cli.common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    Command,
+    SubParsers,
+    add_command,
+    print_recovery,
+    read_passphrase,
+    read_recovery_key,
+    shown,
+    sync_errors,
+)
+
+if TYPE_CHECKING:
+    from kim_tui.store.keyfile import KeyFile
+
+
+def _coord_dir(args: argparse.Namespace) -> Path:
+    return Path(args.dir).expanduser()
+
+
+@contextmanager
+def _coordinator_wording(directory: Path) -> Iterator[None]:
+    """The store's errors name the coach's vault ("Tresor", "kim init"); say "Ablage" and name
+    the coordinator's commands instead."""
+    from kim_tui.store.errors import VaultLocked, VaultNotFound, WrongPassphrase
+
+    try:
+        yield
+    except VaultNotFound:
+        raise CliError(
+            f"Keine Koordinierungs-Ablage in {directory} (keine Schlüsseldatei gefunden). "
+            f"Mit `kim coordinator init --dir {directory}` anlegen."
+        ) from None
+    except VaultLocked:
+        raise CliError(
+            f"Die Ablage {directory} ist bereits in einem anderen kim-Prozess geöffnet. "
+            "Bitte dort schließen (oder sperren und beenden) und erneut versuchen."
+        ) from None
+    except WrongPassphrase:
+        raise CliError("Passwort ist falsch. Die Ablage wurde nicht verändert.") from None
+
+
+def _rewrap_coordinator_key(
+    directory: Path, unwrap: Callable[[KeyFile], bytes], new_passphrase: str
+) -> None:
+    """Set a new passphrase on the coordinator store, as `Vault.change_passphrase` does for a
+    vault: with coordinator.lock held, unwrap the data key, make sure it opens the database,
+    rewrap it under the new passphrase and replace coordinator.key atomically. A wrong
+    passphrase or recovery key raises before anything is written; the data is not touched."""
+    from kim_tui.store.engine import open_engine
+    from kim_tui.store.errors import CorruptFile, ValidationError, VaultNotFound
+    from kim_tui.store.keyfile import KeyFile
+    from kim_tui.store.lock import VaultLock
+    from kim_tui.store.vault import MIN_PASSPHRASE_LENGTH
+    from kim_tui.sync.coordinator_store import DB_FILE, KEY_FILE, LOCK_FILE
+
+    if len(new_passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise ValidationError(
+            {"passphrase": f"Das Passwort muss mindestens {MIN_PASSPHRASE_LENGTH} Zeichen haben."}
+        )
+    if not (directory / KEY_FILE).is_file():
+        raise VaultNotFound(directory)
+    if not (directory / DB_FILE).is_file():
+        raise CorruptFile(directory / DB_FILE, "Datei fehlt")
+    lock = VaultLock(directory / LOCK_FILE)
+    lock.acquire()
+    try:
+        keyfile = KeyFile.read(directory / KEY_FILE)
+        dek = unwrap(keyfile)
+        open_engine(directory / DB_FILE, dek).dispose()  # the key really opens this store
+        keyfile.with_passphrase(dek, new_passphrase).write(directory / KEY_FILE)
+    finally:
+        lock.release()
+
+
+def cmd_coordinator_init(args: argparse.Namespace) -> int:
+    """Create the coordinator's encrypted store and its key pairs; write coordinator.pub."""
+    from kim_tui.sync.coordinator_store import PUB_FILE, CoordinatorStore
+    from kim_tui.sync.identity import display_fingerprint
+
+    directory = _coord_dir(args)
+    passphrase = read_passphrase(args, confirm=True, prompt="Neues Passwort: ")
+    store, recovery = CoordinatorStore.create(directory, passphrase, name=args.name or "")
+    try:
+        fingerprint = store.public().fingerprint
+    finally:
+        store.close()
+    print(f"Koordinierungs-Ablage angelegt: {directory}")
+    print(f"Öffentlicher Schlüssel für die Coaches: {directory / PUB_FILE}")
+    print(f"  Fingerabdruck: {display_fingerprint(fingerprint)}")
+    print_recovery(recovery, args.recovery_key_file)
+    return EXIT_OK
+
+
+def cmd_coordinator_enroll(args: argparse.Namespace) -> int:
+    """Register a coach's public key (or revoke it with --revoke)."""
+    from kim_tui.sync.coordinator_store import CoordinatorStore
+    from kim_tui.sync.identity import CoachPublic, display_fingerprint, read_public_file
+
+    source = Path(args.file).expanduser()
+    try:
+        pub = CoachPublic.from_json(read_public_file(source), source)
+    except sync_errors() as exc:
+        raise CliError(str(exc)) from None
+    passphrase = read_passphrase(args)
+    label = f"{shown(pub.name) or '(ohne Namen)'}" + (
+        f", {shown(pub.organisation)}" if pub.organisation else ""
+    )
+    with CoordinatorStore.open(_coord_dir(args), passphrase) as store:
+        if args.revoke:
+            if store.revoke(pub.fingerprint) is None:
+                raise CliError(f"Coach {label} ist nicht eingeschrieben.")
+            print(f"Coach {label} widerrufen: weitere Pakete werden abgelehnt.")
+            return EXIT_OK
+        store.enroll(pub)
+    print(f"Coach eingeschrieben: {label}")
+    print(
+        f"  Fingerabdruck: {display_fingerprint(pub.fingerprint)} (bitte mit dem Coach vergleichen)"
+    )
+    return EXIT_OK
+
+
+def cmd_coordinator_import(args: argparse.Namespace) -> int:
+    """Import bundle files; one German result line per file, then open gaps and forks."""
+    from kim_tui.sync.coordinator_store import CoordinatorStore
+    from kim_tui.sync.importer import HELD, REJECTED, gaps, import_files
+
+    passphrase = read_passphrase(args)
+    with CoordinatorStore.open(_coord_dir(args), passphrase) as store:
+        outcomes = import_files(store, [Path(f).expanduser() for f in args.files])
+        missing = gaps(store)
+    for outcome in outcomes:
+        print(shown(outcome.line), file=sys.stderr if outcome.status == REJECTED else sys.stdout)
+    for line in missing:
+        print(f"Hinweis: {shown(line)}")
+    bad = any(o.status in (REJECTED, HELD) for o in outcomes)
+    return EXIT_ERROR if bad else EXIT_OK
+
+
+def cmd_coordinator_held(args: argparse.Namespace) -> int:
+    """List held-back forks, or decide one: --release ID merges it, --discard ID drops it."""
+    from kim_tui.sync.coordinator_store import CoordinatorStore
+    from kim_tui.sync.fork_decision import discard, held_bundles, release
+
+    passphrase = read_passphrase(args)
+    with CoordinatorStore.open(_coord_dir(args), passphrase) as store:
+        try:
+            if args.release:
+                decision = release(store, args.release)
+            elif args.discard:
+                decision = discard(store, args.discard)
+            else:
+                held = held_bundles(store)
+                if not held:
+                    print("Keine zurückgehaltenen Pakete.")
+                for h in held:
+                    print(
+                        f"{h.id}  Paket {h.seq} ({h.week}) von Coach {shown(h.coach)}, "
+                        f"Datei {shown(h.file_name)}, eingegangen {h.received_at:%d.%m.%Y}"
+                    )
+                    print(f"            {shown(h.reason)}")
+                    if h.leaves:
+                        seqs = ", ".join(map(str, h.leaves))
+                        print(f"            übernehmen nimmt Paket(e) {seqs} des anderen Stands")
+                    if h.brings:
+                        seqs = ", ".join(map(str, h.brings))
+                        print(f"            übernehmen bringt Paket(e) {seqs} dieses Stands mit")
+                if held:
+                    print(
+                        "Entscheiden mit --release ID (übernehmen: dieser Stand gilt ab diesem "
+                        "Paket) oder --discard ID (verwerfen)."
+                    )
+                return EXIT_OK
+        except sync_errors() as exc:
+            raise CliError(str(exc)) from None
+    for line in decision.lines:
+        print(shown(line))
+    return EXIT_OK
+
+
+def cmd_coordinator_passwd(args: argparse.Namespace) -> int:
+    """Change the coordinator store's passphrase (rewraps the key, data untouched)."""
+    old = read_passphrase(args, prompt="Bisheriges Passwort: ")
+    new = read_passphrase(args, attr="new_passphrase_file", confirm=True, prompt="Neues Passwort: ")
+    _rewrap_coordinator_key(_coord_dir(args), lambda kf: kf.unlock(old), new)
+    print(
+        "Passwort geändert. Die Daten wurden nicht neu verschlüsselt; der alte "
+        "Wiederherstellungsschlüssel gilt weiter."
+    )
+    return EXIT_OK
+
+
+def cmd_coordinator_recover(args: argparse.Namespace) -> int:
+    """Set a new passphrase on the coordinator store with its recovery key."""
+    from kim_tui.store.errors import WrongPassphrase
+
+    recovery = read_recovery_key(args)
+    new = read_passphrase(args, attr="new_passphrase_file", confirm=True, prompt="Neues Passwort: ")
+    try:
+        _rewrap_coordinator_key(_coord_dir(args), lambda kf: kf.unlock_with_recovery(recovery), new)
+    except WrongPassphrase:
+        raise CliError(
+            "Wiederherstellungsschlüssel ist falsch. Die Ablage wurde nicht verändert."
+        ) from None
+    print("Neues Passwort gesetzt. Der Wiederherstellungsschlüssel gilt weiter.")
+    return EXIT_OK
+
+
+def cmd_coordinator_ui(args: argparse.Namespace) -> int:
+    """Open the coordinator's screens (import with progress, report with chart)."""
+    from kim_tui.coordinator_app import run_coordinator_app
+
+    return run_coordinator_app(_coord_dir(args), language=getattr(args, "lang", None))
+
+
+def cmd_coordinator_report(args: argparse.Namespace) -> int:
+    """Print the indicators per coach, organisation and in total, small cells masked."""
+    from kim_tui.sync.report_cli import run_report
+
+    passphrase = read_passphrase(args)
+    try:
+        text = run_report(
+            _coord_dir(args),
+            passphrase,
+            date_from=args.date_from,
+            date_to=args.date_to,
+            fmt=args.format,
+            threshold=args.threshold,
+        )
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _in_coordinator_wording(func: Command) -> Command:
+    """Run a coordinator command with its store errors worded for the coordinator."""
+
+    def run(args: argparse.Namespace) -> int:
+        with _coordinator_wording(_coord_dir(args)):
+            return func(args)
+
+    run.__doc__ = func.__doc__
+    return run
+
+
+def _group_help(args: argparse.Namespace) -> int:
+    print(
+        "Bitte einen Befehl angeben: kim coordinator "
+        "{init,enroll,import,held,report,ui,passwd,recover} --help",
+        file=sys.stderr,
+    )
+    return EXIT_USAGE
+
+
+# -- parser ------------------------------------------------------------------------------------
+
+
+def add_coordinator(sub: SubParsers) -> None:
+    """Add the `kim coordinator …` group and its commands."""
+    group = add_command(sub, "coordinator", _group_help, "Befehle der Koordinierung", vault=False)
+    csub = group.add_subparsers(title="Befehle", metavar="BEFEHL")
+
+    def coord(
+        name: str, func: Command, help_text: str, *, passphrase: str | None = "F"
+    ) -> argparse.ArgumentParser:
+        c = csub.add_parser(name, help=help_text, description=help_text)
+        c.add_argument("--dir", metavar="D", required=True, help="Verzeichnis der Ablage")
+        if passphrase:
+            c.add_argument("--passphrase-file", metavar=passphrase)
+        c.set_defaults(func=_in_coordinator_wording(func))
+        return c
+
+    c = coord("init", cmd_coordinator_init, "Ablage und Schlüssel der Koordinierung anlegen")
+    c.add_argument("--name", metavar="N", help="Name der Koordinierung")
+    c.add_argument("--recovery-key-file", metavar="OUT")
+
+    c = coord("enroll", cmd_coordinator_enroll, "Coach einschreiben (oder widerrufen)")
+    c.add_argument("file", metavar="coach.pub")
+    c.add_argument("--revoke", action="store_true", help="Coach widerrufen")
+
+    c = coord("import", cmd_coordinator_import, "Wochenpakete einlesen")
+    c.add_argument("files", metavar="FILE", nargs="+")
+
+    c = coord(
+        "held", cmd_coordinator_held, "Zurückgehaltene Pakete (Gabelungen) zeigen und entscheiden"
+    )
+    decide = c.add_mutually_exclusive_group()
+    decide.add_argument(
+        "--release", metavar="ID", help="Paket übernehmen (dieser Stand gilt ab dem Paket)"
+    )
+    decide.add_argument("--discard", metavar="ID", help="Paket verwerfen")
+
+    c = coord("passwd", cmd_coordinator_passwd, "Passwort der Ablage ändern", passphrase="OLD")
+    c.add_argument("--new-passphrase-file", metavar="NEW")
+
+    c = coord(
+        "recover",
+        cmd_coordinator_recover,
+        "Mit dem Wiederherstellungsschlüssel ein neues Passwort für die Ablage setzen",
+        passphrase=None,
+    )
+    c.add_argument("--recovery-key-file", metavar="RK")
+    c.add_argument("--new-passphrase-file", metavar="NEW")
+
+    coord("ui", cmd_coordinator_ui, "Oberfläche der Koordinierung öffnen (Import und Bericht)")
+
+    c = coord("report", cmd_coordinator_report, "Kennzahlen ausgeben (kleine Zellen maskiert)")
+    c.add_argument("--from", dest="date_from", metavar="DATE")
+    c.add_argument("--to", dest="date_to", metavar="DATE")
+    c.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    c.add_argument(
+        "--threshold",
+        type=int,
+        default=5,
+        metavar="N",
+        help="Zellen unter N werden maskiert (Standard 5)",
+    )

@@ -1,0 +1,76 @@
+"""`kim demo`: a vault with synthetic cases, opened at once (or kept with --vault/--no-ui)."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from kim_tui.cli.common import (
+    EXIT_OK,
+    CliError,
+    SubParsers,
+    add_command,
+    read_secret_file,
+    vault_dir,
+)
+from kim_tui.cli.tui import launch
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Create a demo vault with `--clients` synthetic cases and open it."""
+    from kim_tui.domain.demo import DEMO_PASSPHRASE
+    from kim_tui.store.demo_seed import seed_demo
+    from kim_tui.store.vault import Vault
+    from kim_tui.store.workspace import Workspace
+
+    if args.clients < 0:
+        raise CliError("--clients muss 0 oder größer sein.")
+    throwaway = not args.vault
+    directory = (
+        Path(tempfile.mkdtemp(prefix="kim-demo-")) / "vault" if throwaway else vault_dir(args)
+    )
+    passphrase = read_secret_file(args.passphrase_file) if args.passphrase_file else DEMO_PASSPHRASE
+    try:
+        vault, _recovery = Vault.create(directory, passphrase)
+        workspace = Workspace(vault)
+        print(f"Demo-Tresor: {directory}")
+        seed_demo(workspace, count=args.clients, seed=args.seed, progress=_progress_printer())
+        workspace.close()
+        if not args.passphrase_file:
+            print(f"Demo-Passwort: {DEMO_PASSPHRASE}")
+        if args.no_ui:
+            return EXIT_OK
+        return launch(directory, args)
+    finally:
+        if throwaway and not args.no_ui:
+            shutil.rmtree(directory.parent, ignore_errors=True)
+
+
+def _progress_printer() -> Callable[[int, int], None]:
+    interactive = sys.stderr.isatty()
+
+    def report(done: int, total: int) -> None:
+        if interactive:
+            print(f"\r  {done}/{total} Klient*innen angelegt", end="", file=sys.stderr)
+            if done == total:
+                print(file=sys.stderr)
+        elif done == total:
+            print(f"  {done} Klient*innen angelegt", file=sys.stderr)
+
+    return report
+
+
+def add_demo(sub: SubParsers) -> None:
+    """Add `kim demo`."""
+    p = add_command(
+        sub, "demo", cmd_demo, "Demo-Tresor mit synthetischen Fällen anlegen und öffnen"
+    )
+    p.add_argument("--passphrase-file", metavar="F")
+    p.add_argument("--clients", type=int, default=60, metavar="N")
+    p.add_argument("--seed", type=int, default=1, metavar="S")
+    p.add_argument("--no-ui", action="store_true", help="nur anlegen, nicht öffnen")
+    p.add_argument("--lang", choices=["de", "en"], default=argparse.SUPPRESS)

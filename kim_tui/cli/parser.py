@@ -1,0 +1,40 @@
+"""The `kim` parser: the global options and every command, in the order `kim --help` lists
+them. Each command module adds its own commands; none of them imports the store or Textual at
+module level, so building the parser stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from kim_tui.cli import clients, coordinator, demo, sync, vault
+from kim_tui.cli.tui import cmd_tui
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of the `kim` command; each parsed command carries its function in `func`."""
+    parser = argparse.ArgumentParser(
+        prog="kim",
+        description="KIM Coach: Fallbegleitung im Kommunalen Integrationsmanagement NRW, "
+        "offline und verschlüsselt.",
+    )
+    parser.add_argument("--vault", metavar="DIR", help="Tresor-Verzeichnis")
+    parser.add_argument("--lang", choices=["de", "en"], help="Sprache der Oberfläche")
+    parser.set_defaults(func=cmd_tui)
+    sub = parser.add_subparsers(title="Befehle", metavar="BEFEHL")
+    for add in (
+        vault.add_init,
+        demo.add_demo,
+        vault.add_passwd,
+        vault.add_recover,
+        vault.add_backup,
+        vault.add_restore,
+        vault.add_check,
+        clients.add_import_clients,
+        sync.add_identity,
+        sync.add_connect,
+        sync.add_export,
+        coordinator.add_coordinator,
+    ):
+        add(sub)
+    return parser

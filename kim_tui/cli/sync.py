@@ -1,0 +1,151 @@
+"""The coach's sync commands: identity, connect and export.
+
+The store and the sync modules are imported inside the commands, so `kim --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kim_tui.cli.common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    CliError,
+    SubParsers,
+    add_command,
+    confirm,
+    read_passphrase,
+    shown,
+    sync_errors,
+    vault_dir,
+)
+
+
+def cmd_identity(args: argparse.Namespace) -> int:
+    """Create (once) the coach's signing identity and write coach.pub."""
+    from sqlmodel import Session
+
+    from kim_tui.store.vault import Vault
+    from kim_tui.sync import coach_state
+    from kim_tui.sync.identity import display_fingerprint, write_public_file
+
+    passphrase = read_passphrase(args)
+    out = Path(args.out).expanduser()
+    try:
+        with Vault.open(vault_dir(args), passphrase) as vault, Session(vault.engine) as s:
+            pub = coach_state.ensure_identity(s, args.name, args.organisation)
+            s.commit()
+        write_public_file(out, pub.to_json())
+    except sync_errors() as exc:
+        raise CliError(str(exc)) from None
+    print(f"Identität geschrieben: {out}")
+    print(
+        f"  Coach: {shown(pub.name) or '(ohne Namen)'}"
+        + (f", {shown(pub.organisation)}" if pub.organisation else "")
+    )
+    print(f"  Fingerabdruck: {display_fingerprint(pub.fingerprint)}")
+    if not pub.name:
+        print(
+            "  Hinweis: mit --name und --organisation benennen, damit die Koordinierung "
+            "Sie erkennt."
+        )
+    return EXIT_OK
+
+
+def cmd_connect(args: argparse.Namespace) -> int:
+    """Store the coordinator's public key in the vault after showing its fingerprint."""
+    from sqlmodel import Session
+
+    from kim_tui.store.vault import Vault
+    from kim_tui.sync import coach_state
+    from kim_tui.sync.identity import (
+        CoordinatorPublic,
+        display_fingerprint,
+        read_public_file,
+    )
+
+    source = Path(args.file).expanduser()
+    try:
+        pub = CoordinatorPublic.from_json(read_public_file(source), source)
+    except sync_errors() as exc:
+        raise CliError(str(exc)) from None
+    fingerprint = display_fingerprint(pub.fingerprint)
+    print(f"Koordinierung: {shown(pub.name) or '(ohne Namen)'}")
+    print(f"  Fingerabdruck: {fingerprint}")
+    if args.fingerprint and args.fingerprint.strip().upper() != fingerprint:
+        raise CliError("Der Fingerabdruck stimmt nicht überein; nichts gespeichert.")
+    if args.fingerprint:
+        print("  Stimmt mit dem angegebenen Fingerabdruck überein.")
+    else:
+        print("  Bitte telefonisch mit der Koordinierung vergleichen.")
+    if not args.fingerprint and not confirm("Stimmt der Fingerabdruck?"):
+        print("Nichts gespeichert.")
+        return EXIT_ERROR
+    passphrase = read_passphrase(args)
+    with Vault.open(vault_dir(args), passphrase) as vault, Session(vault.engine) as s:
+        coach_state.connect(s, pub)
+        s.commit()
+    print("Koordinierung gespeichert; `kim export` verschlüsselt ab jetzt an diesen Schlüssel.")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the next weekly bundle (or re-create an earlier one with --resend)."""
+    from kim_tui.store.vault import Vault
+    from kim_tui.sync.exporter import export_bundle
+
+    passphrase = read_passphrase(args)
+    out = Path(args.out).expanduser()
+    try:
+        with Vault.open(vault_dir(args), passphrase) as vault:
+            result = export_bundle(
+                vault, out, week=args.week, resend=args.resend, progress=_progress
+            )
+    except sync_errors() as exc:
+        raise CliError(str(exc)) from None
+    h = result.header
+    total = sum(h.counts.values())
+    verb = "erneut erstellt" if result.resent else "erstellt"
+    print(f"Paket {h.seq} ({h.week}) {verb}: {result.path}")
+    if h.rev_upto > h.rev_after:
+        print(f"  {total} Datensätze, Revisionen {h.rev_after + 1}–{h.rev_upto}")
+    else:
+        print("  keine Änderungen seit dem letzten Paket")
+    return EXIT_OK
+
+
+def _progress(done: int, total: int) -> None:
+    if sys.stderr.isatty() and total:
+        end = "\n" if done == total else ""
+        print(f"\r  {done}/{total} Datensätze", end=end, file=sys.stderr)
+
+
+# -- parser ------------------------------------------------------------------------------------
+
+
+def add_identity(sub: SubParsers) -> None:
+    """Add `kim identity`."""
+    p = add_command(sub, "identity", cmd_identity, "Eigene Identität für die Wochenpakete ausgeben")
+    p.add_argument("--passphrase-file", metavar="F")
+    p.add_argument("--out", metavar="coach.pub", required=True)
+    p.add_argument("--name", metavar="N", help="Name der Coach")
+    p.add_argument("--organisation", metavar="O", help="Träger / Organisation")
+
+
+def add_connect(sub: SubParsers) -> None:
+    """Add `kim connect`."""
+    p = add_command(sub, "connect", cmd_connect, "Koordinierung (coordinator.pub) verbinden")
+    p.add_argument("file", metavar="coordinator.pub")
+    p.add_argument("--passphrase-file", metavar="F")
+    p.add_argument("--fingerprint", metavar="FP", help="erwarteter Fingerabdruck (statt Rückfrage)")
+
+
+def add_export(sub: SubParsers) -> None:
+    """Add `kim export`."""
+    p = add_command(sub, "export", cmd_export, "Wochenpaket für die Koordinierung schreiben")
+    p.add_argument("--passphrase-file", metavar="F")
+    p.add_argument("--out", metavar="OUTDIR", required=True)
+    p.add_argument("--week", metavar="2026-W48", help="Kalenderwoche (Standard: aktuelle)")
+    p.add_argument("--resend", metavar="SEQ", type=int, help="früheres Paket neu erstellen")

@@ -1,0 +1,164 @@
+"""The vault's own commands: init, passwd, recover, backup, restore and check.
+
+The store is imported inside each command, so `kim --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kim_tui.cli.common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    CliError,
+    SubParsers,
+    add_command,
+    print_recovery,
+    read_passphrase,
+    read_recovery_key,
+    vault_dir,
+)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Create a new vault and hand over its recovery key."""
+    from kim_tui.store.vault import Vault
+
+    directory = vault_dir(args)
+    if args.recovery_key_file and Path(args.recovery_key_file).expanduser().exists():
+        # Checked first: the recovery key is shown only once and must not get lost.
+        raise CliError(f"{args.recovery_key_file} existiert bereits; es wird nichts überschrieben.")
+    passphrase = read_passphrase(args, confirm=True, prompt="Neues Passwort: ")
+    vault, recovery = Vault.create(directory, passphrase)
+    vault.close()
+    print(f"Tresor angelegt: {directory}")
+    print_recovery(recovery, args.recovery_key_file)
+    return EXIT_OK
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    """Change the vault's passphrase (rewraps the key, data untouched)."""
+    from kim_tui.store.vault import Vault
+
+    old = read_passphrase(args, prompt="Bisheriges Passwort: ")
+    new = read_passphrase(args, attr="new_passphrase_file", confirm=True, prompt="Neues Passwort: ")
+    with Vault.open(vault_dir(args), old, migrate_schema=False) as vault:
+        vault.change_passphrase(new)
+    print(
+        "Passwort geändert. Die Daten wurden nicht neu verschlüsselt; der alte "
+        "Wiederherstellungsschlüssel gilt weiter."
+    )
+    return EXIT_OK
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    """Set a new passphrase with the recovery key."""
+    from kim_tui.store.vault import Vault
+
+    recovery = read_recovery_key(args)
+    new = read_passphrase(args, attr="new_passphrase_file", confirm=True, prompt="Neues Passwort: ")
+    with Vault.open_with_recovery(vault_dir(args), recovery) as vault:
+        vault.change_passphrase(new)
+    print("Neues Passwort gesetzt. Der Wiederherstellungsschlüssel gilt weiter.")
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Write an encrypted backup of the (possibly open) vault to one file."""
+    from kim_tui.store.vault import backup_open_vault
+
+    passphrase = read_passphrase(args)
+    out = Path(args.out).expanduser()
+    backup_open_vault(vault_dir(args), passphrase, out)
+    print(
+        f"Sicherung geschrieben: {out} (verschlüsselt; öffnet mit Passwort oder "
+        "Wiederherstellungsschlüssel)"
+    )
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Restore a backup into a new vault directory (never over an existing vault)."""
+    from kim_tui.store.vault import restore_backup
+
+    if not getattr(args, "vault", None):
+        raise CliError("Bitte mit --vault ein neues Zielverzeichnis angeben.")
+    restore_backup(Path(args.file).expanduser(), vault_dir(args))
+    print(
+        f"Sicherung wiederhergestellt nach {vault_dir(args)}. Mit dem Passwort der "
+        "Sicherung öffnen; `kim check` prüft sie."
+    )
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check encryption, integrity and schema; print the row counts."""
+    from kim_tui.store.vault import Vault
+
+    passphrase = read_passphrase(args)
+    with Vault.open(vault_dir(args), passphrase, migrate_schema=False) as vault:
+        report = vault.check()
+    print(f"Tresor: {vault_dir(args)}")
+    print(f"Schema-Version: {report.schema_version}")
+    for table, count in report.counts.items():
+        print(f"  {table:<16} {count:>8}")
+    if report.ok:
+        print("Prüfung: in Ordnung (Verschlüsselung, Integrität, Schema).")
+        return EXIT_OK
+    print("Prüfung: FEHLER", file=sys.stderr)
+    for problem in report.problems:
+        print(f"  - {problem}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+# -- parser ------------------------------------------------------------------------------------
+
+
+def add_init(sub: SubParsers) -> None:
+    """Add `kim init`."""
+    p = add_command(sub, "init", cmd_init, "Neuen Tresor anlegen")
+    p.add_argument("--passphrase-file", metavar="F")
+    p.add_argument(
+        "--recovery-key-file",
+        metavar="OUT",
+        help="Wiederherstellungsschlüssel in diese Datei schreiben (Modus 0600)",
+    )
+
+
+def add_passwd(sub: SubParsers) -> None:
+    """Add `kim passwd`."""
+    p = add_command(sub, "passwd", cmd_passwd, "Passwort ändern")
+    p.add_argument("--passphrase-file", metavar="OLD")
+    p.add_argument("--new-passphrase-file", metavar="NEW")
+
+
+def add_recover(sub: SubParsers) -> None:
+    """Add `kim recover`."""
+    p = add_command(
+        sub, "recover", cmd_recover, "Mit dem Wiederherstellungsschlüssel ein neues Passwort setzen"
+    )
+    p.add_argument("--recovery-key-file", metavar="RK")
+    p.add_argument("--new-passphrase-file", metavar="NEW")
+
+
+def add_backup(sub: SubParsers) -> None:
+    """Add `kim backup`."""
+    p = add_command(sub, "backup", cmd_backup, "Verschlüsselte Sicherung in eine Datei schreiben")
+    p.add_argument("--passphrase-file", metavar="F")
+    p.add_argument("--out", metavar="FILE", required=True)
+
+
+def add_restore(sub: SubParsers) -> None:
+    """Add `kim restore`."""
+    p = add_command(
+        sub, "restore", cmd_restore, "Sicherung in ein neues Tresor-Verzeichnis zurückspielen"
+    )
+    p.add_argument("file", metavar="FILE")
+
+
+def add_check(sub: SubParsers) -> None:
+    """Add `kim check`."""
+    p = add_command(sub, "check", cmd_check, "Tresor prüfen (Verschlüsselung, Integrität, Schema)")
+    p.add_argument("--passphrase-file", metavar="F")
