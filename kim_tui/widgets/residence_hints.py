@@ -22,6 +22,7 @@ from kim_tui.domain.eligibility import (
     evaluate,
     facts_from_records,
     infer_starts,
+    load_rules,
     relevant,
 )
 from kim_tui.domain.model import ClientFile
@@ -32,6 +33,7 @@ STATUS_TEXT = {
     HintStatus.POSSIBLE_LATER: ("später möglich", "possible later", "green"),
     HintStatus.UNCLEAR: ("offen – Angaben fehlen", "open – facts missing", "yellow"),
     HintStatus.NOT_YET: ("noch nicht", "not yet", "dim"),
+    HintStatus.NOTICE: ("Hinweis", "notice", "bold cyan"),
     HintStatus.NOT_APPLICABLE: ("nicht anwendbar", "not applicable", "dim"),
 }
 STATE_MARK = {
@@ -63,6 +65,7 @@ def hints_for(file: ClientFile, today: date) -> tuple[Hint, ...]:
         residence=records,
         draft=file.facts,
         minor_children_in_household=minor_children(file, today),
+        nationality=file.client.nationality,
     )
     return relevant(evaluate(facts, today))
 
@@ -70,8 +73,19 @@ def hints_for(file: ClientFile, today: date) -> tuple[Hint, ...]:
 def render_hints(file: ClientFile, today: date) -> Group:
     """A block per relevant hint: status, conditions (met / missing / unknown), source."""
     english = language() == "en"
+    rules = load_rules()
+    stand = format_date(rules.published) if rules.published else ""
     parts: list[Text | Table] = [
-        Text(tr("Bleibeperspektive – Hinweise", "Residence path – hints"), style="bold"),
+        Text.assemble(
+            (tr("Bleibeperspektive – Hinweise", "Residence path – hints"), "bold"),
+            (
+                tr(
+                    f"  (Regelwerk {rules.version}, Stand {stand})",
+                    f"  (rules {rules.version}, as of {stand})",
+                ),
+                "dim",
+            ),
+        ),
         Text(DISCLAIMER_EN if english else DISCLAIMER_DE, style="italic yellow"),
     ]
     hints = hints_for(file, today)
@@ -107,6 +121,9 @@ def render_hints(file: ClientFile, today: date) -> Group:
                 )
             )
         parts.append(title)
+        notice = hint.notice_en if english else hint.notice_de
+        if notice:
+            parts.append(Text("  " + notice))
         table = Table.grid(padding=(0, 1))
         table.add_column(width=2)
         table.add_column()
@@ -117,7 +134,9 @@ def render_hints(file: ClientFile, today: date) -> Group:
             text = Text(label)
             if detail:
                 text.append(f" – {detail}", style="dim")
-            if condition.earliest_date and condition.state is not ConditionState.MET:
+            # An unknown condition states its own dates (e.g. papers missing since entry):
+            # a bare "met from" would hide that the date is not proven.
+            if condition.earliest_date and condition.state is ConditionState.MISSING:
                 text.append(
                     tr(
                         f" (erfüllt ab {format_date(condition.earliest_date)})",
@@ -138,13 +157,13 @@ def render_hints(file: ClientFile, today: date) -> Group:
         note = hint.verify_note_en if english else hint.verify_note_de
         if hint.verify and note:
             parts.append(Text("  ⚠ " + note, style="yellow"))
+        # Sources are German on purpose: the statute and the one guidance page a coach can open.
+        parts.append(Text(tr("  Quelle: ", "  Source: ") + hint.sources, style="dim"))
         parts.append(
             Text(
                 tr(
-                    f"  Quelle: {hint.source} (Stand {hint.source_date}; "
-                    f"Regeln {hint.rules_version})",
-                    f"  Source: {hint.source} (as of {hint.source_date}; "
-                    f"rules {hint.rules_version})",
+                    f"  Stand der Regel: {format_date(hint.as_of)}",
+                    f"  Rule as of: {format_date(hint.as_of)}",
                 ),
                 style="dim",
             )

@@ -42,6 +42,9 @@ ALL_RULES = {
     "ne_26_4",
     "ne_9",
     "einbuergerung_10",
+    "ae_104c_uebergang",
+    "familiennachzug_subsidiaer",
+    "asylblg_24",
 }
 
 
@@ -52,6 +55,7 @@ def good(**changes: Any) -> ResidenceFacts:
         periods=(),
         birth_date=date(1990, 6, 15),
         date_of_entry=date(2015, 1, 1),
+        nationality="SYR",
         german_level="C2",
         german_certificate_on=date(2020, 1, 1),
         livelihood_share=100,
@@ -67,6 +71,10 @@ def good(**changes: Any) -> ResidenceFacts:
         identity_clarified=True,
         conviction_over_threshold="no",
     )
+    if changes.get("periods") and "date_of_entry" not in changes:
+        # The entry is the start of the first paper unless a test says otherwise: papers missing
+        # between entry and the first one on file are tested on their own.
+        changes["date_of_entry"] = min(p.valid_from for p in changes["periods"])
     return dataclasses.replace(base, **changes)
 
 
@@ -94,7 +102,7 @@ def test_rules_are_versioned_data_with_sources() -> None:
     assert rules.version
     assert {r.id for r in rules.rules} == ALL_RULES
     for rule in rules.rules:
-        assert rule.source and rule.legal_basis and rule.as_of
+        assert rule.statute and rule.legal_basis and rule.as_of
         assert rule.title_de and rule.title_en
         assert rule.conditions[0].kind == "current_status"
 
@@ -129,7 +137,9 @@ def test_verify_flags_follow_domain_note() -> None:
     assert rules["ausbildungsduldung"].verify
     # § 6.3: 51 % / 75 % are authority practice, not statute.
     assert rules["ne_26_3"].verify and rules["ne_26_3_c1"].verify
-    assert rules["ae_25a"].verify is False
+    # § 25a: the 50/90 Tagessätze limit is not in the statute's wording (issue 15).
+    assert rules["ae_25a"].verify
+    assert rules["familiennachzug_subsidiaer"].verify is False
     for rule in rules.values():
         if rule.verify:
             assert rule.verify_note_de and rule.verify_note_en, rule.id
@@ -147,13 +157,19 @@ def test_bad_rule_data_is_rejected() -> None:
     rule = dict(data["rules"][0])
     rule["conditions"] = [{"kind": "stay", "counts": ["duldung"], "months": 3}]
     with pytest.raises(ValueError, match="current_status"):
-        parse_rules({"rules_version": "x", "rules": [dict(rule, conditions=rule["conditions"])]})
+        parse_rules(
+            {
+                "rules_version": "x",
+                "rules_date": date(2026, 1, 1),
+                "rules": [dict(rule, conditions=rule["conditions"])],
+            }
+        )
     rule["conditions"] = [{"kind": "current_status"}, {"kind": "stay", "counts": ["duldung"]}]
     with pytest.raises(ValueError, match="'months' is required"):
-        parse_rules({"rules_version": "x", "rules": [rule]})
+        parse_rules({"rules_version": "x", "rules_date": date(2026, 1, 1), "rules": [rule]})
     rule["conditions"] = [{"kind": "telepathy"}]
     with pytest.raises(ValueError, match="unknown kind"):
-        parse_rules({"rules_version": "x", "rules": [rule]})
+        parse_rules({"rules_version": "x", "rules_date": date(2026, 1, 1), "rules": [rule]})
 
 
 def test_facts_validation() -> None:
@@ -182,7 +198,7 @@ def test_every_hint_carries_disclaimer_and_version() -> None:
 
 def test_unknown_facts_are_never_met() -> None:
     hints = evaluate(ResidenceFacts(), date(2026, 1, 1))
-    assert {h.rule_id for h in hints} == ALL_RULES - {"ae_104c"}
+    assert {h.rule_id for h in hints} == ALL_RULES - {"ae_104c", "asylblg_24"}
     for h in hints:
         assert h.status is HintStatus.UNCLEAR, h.rule_id
         for c in h.conditions:
@@ -337,16 +353,16 @@ def test_stale_periods_give_unknown_stay() -> None:
 
 
 def young(birth: date, **changes: Any) -> ResidenceFacts:
-    base = good(
-        birth_date=birth,
-        periods=(
+    defaults: dict[str, Any] = {
+        "birth_date": birth,
+        "periods": (
             since("gestattung", date(2018, 1, 1), date(2020, 12, 31)),
             since("duldung", date(2021, 1, 1)),
         ),
-        in_school_or_training=True,
-        livelihood_share=0,
-    )
-    return dataclasses.replace(base, **changes)
+        "in_school_or_training": True,
+        "livelihood_share": 0,
+    }
+    return good(**(defaults | changes))
 
 
 def test_25a_age_limit_day_before_27th_birthday() -> None:
@@ -472,7 +488,10 @@ def test_104c_five_years_on_cutoff_day() -> None:
 
 
 def test_60d_entry_cutoff_and_duldung_months() -> None:
-    periods = (since("duldung", date(2024, 2, 29)),)
+    periods = (
+        since("gestattung", date(2022, 12, 31), date(2024, 2, 28)),
+        since("duldung", date(2024, 2, 29)),
+    )
     facts = good(periods=periods, date_of_entry=date(2022, 12, 31))
     h = hint(facts, date(2025, 2, 27), "beschaeftigungsduldung")
     assert h.status is HintStatus.POSSIBLE_LATER and h.earliest_date == date(2025, 2, 28)
