@@ -61,7 +61,8 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         return func(args)
     except (CliError, VaultError) as exc:
-        print(f"kim: {exc}", file=sys.stderr)
+        # Messages name files and quote what was read: nothing in them may steer the terminal.
+        print(f"kim: {shown(exc, keep_newlines=True)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("\nkim: abgebrochen.", file=sys.stderr)
@@ -151,11 +152,14 @@ def confirm(question: str) -> bool:
 # -- output ------------------------------------------------------------------------------------
 
 
-def shown(text: str) -> str:
-    """`text` from outside (a name in a public-key file, a file name) made safe to print: escape
-    sequences, other control characters and bidi overrides become visible instead of steering
-    the terminal. Ordinary text is returned unchanged."""
-    return safe_text(text)
+def shown(text: object, *, keep_newlines: bool = False) -> str:
+    """`text` from outside (a name in a public-key file, a payload code, a file name) made safe
+    to print: escape sequences (CSI, OSC), other C0/C1 control characters, bidi controls and
+    zero-width or other invisible characters become visible escapes such as ``\\u202e``
+    instead of steering the terminal or hiding in a name. Ordinary text is returned unchanged.
+    The one sanitiser for every untrusted string the CLI prints (built on `safe_text`, which the
+    TUI shares); with `keep_newlines`, line breaks and tabs of a multi-line text stay."""
+    return safe_text(str(text), keep_newlines=keep_newlines)
 
 
 def write_secret_file(path: Path, text: str) -> None:

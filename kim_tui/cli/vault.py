@@ -18,6 +18,7 @@ from kim_tui.cli.common import (
     print_recovery,
     read_passphrase,
     read_recovery_key,
+    shown,
     vault_dir,
 )
 
@@ -33,7 +34,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args, confirm=True, prompt="Neues Passwort: ")
     vault, recovery = Vault.create(directory, passphrase)
     vault.close()
-    print(f"Tresor angelegt: {directory}")
+    print(f"Tresor angelegt: {shown(directory)}")
     print_recovery(recovery, args.recovery_key_file)
     return EXIT_OK
 
@@ -73,7 +74,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
     backup_open_vault(vault_dir(args), passphrase, out)
     print(
-        f"Sicherung geschrieben: {out} (verschlüsselt; öffnet mit Passwort oder "
+        f"Sicherung geschrieben: {shown(out)} (verschlüsselt; öffnet mit Passwort oder "
         "Wiederherstellungsschlüssel)"
     )
     return EXIT_OK
@@ -87,7 +88,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         raise CliError("Bitte mit --vault ein neues Zielverzeichnis angeben.")
     restore_backup(Path(args.file).expanduser(), vault_dir(args))
     print(
-        f"Sicherung wiederhergestellt nach {vault_dir(args)}. Mit dem Passwort der "
+        f"Sicherung wiederhergestellt nach {shown(vault_dir(args))}. Mit dem Passwort der "
         "Sicherung öffnen; `kim check` prüft sie."
     )
     return EXIT_OK
@@ -100,7 +101,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase, migrate_schema=False) as vault:
         report = vault.check()
-    print(f"Tresor: {vault_dir(args)}")
+    print(f"Tresor: {shown(vault_dir(args))}")
     print(f"Schema-Version: {report.schema_version}")
     for table, count in report.counts.items():
         print(f"  {table:<16} {count:>8}")
