@@ -54,19 +54,48 @@ def add_command(
 def run_command(args: argparse.Namespace) -> int:
     """Run the command chosen by `args` and map what it raises to an exit code: a problem the
     user can fix (`CliError`, any `VaultError`) is one line on stderr and exit 1, Ctrl-C is 130.
-    Anything else is a bug and keeps its traceback."""
-    from kim_tui.store.errors import VaultError
+    What the operating system refuses (disk full, read-only, no permission, a directory where a
+    file belongs, a name too long …), also when SQLite reports it, is one line naming the file
+    and what to do. Anything else is a bug and keeps its traceback."""
+    from kim_tui.store.errors import StorageError, VaultError
 
     func: Command = args.func
     try:
         return func(args)
     except (CliError, VaultError) as exc:
-        # Messages name files and quote what was read: nothing in them may steer the terminal.
-        print(f"kim: {shown(exc, keep_newlines=True)}", file=sys.stderr)
-        return EXIT_ERROR
+        return _fail(exc)
+    except OSError as exc:
+        return _fail(StorageError.from_os_error(exc))
     except KeyboardInterrupt:
         print("\nkim: abgebrochen.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:
+        problem = _database_storage_problem(exc, args)
+        if problem is None:
+            raise
+        return _fail(problem)
+
+
+def _fail(exc: Exception) -> int:
+    # Messages name files and quote what was read: nothing in them may steer the terminal.
+    print(f"kim: {shown(exc, keep_newlines=True)}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def is_database_error(exc: BaseException) -> bool:
+    """Whether `exc` comes from SQLAlchemy or the SQLCipher driver (without importing them)."""
+    return type(exc).__module__.startswith(("sqlalchemy", "sqlcipher3"))
+
+
+def _database_storage_problem(exc: Exception, args: argparse.Namespace) -> Exception | None:
+    """A database error caused by the disk (full, read-only, I/O) as a `StorageError` naming
+    the store's directory; None for anything else."""
+    if not is_database_error(exc):
+        return None
+    from kim_tui.store.engine import storage_error
+
+    directory = Path(args.dir).expanduser() if getattr(args, "dir", None) else vault_dir(args)
+    return storage_error(exc, directory)
 
 
 def sync_errors() -> tuple[type[Exception], ...]:

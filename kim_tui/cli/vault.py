@@ -15,6 +15,7 @@ from kim_tui.cli.common import (
     CliError,
     SubParsers,
     add_command,
+    is_database_error,
     print_recovery,
     read_passphrase,
     read_recovery_key,
@@ -68,11 +69,20 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """Write an encrypted backup of the (possibly open) vault to one file."""
+    from kim_tui.store.engine import storage_error
     from kim_tui.store.vault import backup_open_vault
 
     passphrase = read_passphrase(args)
     out = Path(args.out).expanduser()
-    backup_open_vault(vault_dir(args), passphrase, out)
+    try:
+        backup_open_vault(vault_dir(args), passphrase, out)
+    except Exception as exc:
+        # The snapshot is written next to the target: a full or read-only disk there is the
+        # target's problem, not the vault's.
+        problem = storage_error(exc, out) if is_database_error(exc) else None
+        if problem is None:
+            raise
+        raise problem from None
     print(
         f"Sicherung geschrieben: {shown(out)} (verschlüsselt; öffnet mit Passwort oder "
         "Wiederherstellungsschlüssel)"
