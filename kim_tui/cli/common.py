@@ -53,16 +53,18 @@ def add_command(
 
 def run_command(args: argparse.Namespace) -> int:
     """Run the command chosen by `args` and map what it raises to an exit code: a problem the
-    user can fix (`CliError`, any `VaultError`) is one line on stderr and exit 1, Ctrl-C is 130.
+    user can fix (`CliError`, any `VaultError`, a broken settings file) is one line on stderr
+    and exit 1, Ctrl-C is 130.
     What the operating system refuses (disk full, read-only, no permission, a directory where a
     file belongs, a name too long …), also when SQLite reports it, is one line naming the file
     and what to do. Anything else is a bug and keeps its traceback."""
+    from kim_tui.config import ConfigError
     from kim_tui.store.errors import StorageError, VaultError
 
     func: Command = args.func
     try:
         return func(args)
-    except (CliError, VaultError) as exc:
+    except (CliError, VaultError, ConfigError) as exc:
         return _fail(exc)
     except OSError as exc:
         return _fail(StorageError.from_os_error(exc))

@@ -78,7 +78,7 @@ def _rewrap_coordinator_key(
         raise ValidationError(
             {"passphrase": f"Das Passwort muss mindestens {MIN_PASSPHRASE_LENGTH} Zeichen haben."}
         )
-    if not (directory / KEY_FILE).is_file():
+    if not (directory / KEY_FILE).exists():  # a directory or FIFO there is refused on reading
         raise VaultNotFound(directory)
     if not (directory / DB_FILE).is_file():
         raise CorruptFile(directory / DB_FILE, "Datei fehlt")

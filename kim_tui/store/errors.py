@@ -118,7 +118,10 @@ _OS_PROBLEMS: dict[int, tuple[str, str]] = {
         "keine Berechtigung",
         "Bitte die Rechte prüfen oder ein anderes Verzeichnis wählen.",
     ),
-    errno.EISDIR: ("ist ein Verzeichnis, keine Datei", "Bitte einen Dateinamen angeben."),
+    errno.EISDIR: (
+        "ist ein Verzeichnis, keine Datei",
+        "Hier gehört eine Datei hin; bitte den Pfad prüfen.",
+    ),
     errno.ENOTDIR: (
         "ein Teil des Pfads ist kein Verzeichnis",
         "Bitte den Pfad prüfen.",

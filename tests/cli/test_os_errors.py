@@ -74,7 +74,7 @@ def test_a_directory_given_to_import_clients(
     folder = tmp_path / "liste.csv"
     folder.mkdir()
     code = main(["import-clients", str(folder), "--vault", str(vault_dir)])
-    _one_clear_line(code, capsys.readouterr().err, folder, "ist ein Verzeichnis", "Dateinamen")
+    _one_clear_line(code, capsys.readouterr().err, folder, "ist ein Verzeichnis", "Datei hin")
 
 
 def test_a_template_into_a_missing_folder(
