@@ -120,14 +120,17 @@ def vault_dir(args: argparse.Namespace) -> Path:
 
 
 def read_secret_file(path: str, what: str = "Passwortdatei") -> str:
-    """The first line of a secret file (a trailing newline is not part of the secret)."""
+    """The first line of a secret file (a trailing newline is not part of the secret). A
+    directory, FIFO or device in its place, or a file over 64 KiB, is refused without waiting."""
+    from kim_tui.store.small_file import UnsuitableFile, read_small_file
+
     p = Path(path).expanduser()
     try:
-        raw = p.read_bytes()
+        raw = read_small_file(p)
     except FileNotFoundError:
         raise CliError(f"{what} {p} gibt es nicht.") from None
-    except IsADirectoryError:
-        raise CliError(f"{what} {p} ist ein Verzeichnis.") from None
+    except UnsuitableFile as exc:
+        raise CliError(f"{what} {p} {exc.why}.") from None
     except PermissionError:
         raise CliError(f"{what} {p} ist nicht lesbar (Rechte).") from None
     try:

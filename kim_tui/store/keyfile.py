@@ -80,8 +80,10 @@ def new_recovery_key() -> str:
 
 
 def normalise_recovery_key(text: str) -> str:
-    """Accept the key as typed: any case, with or without dashes or spaces."""
-    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
+    """Accept the key as typed: any case, with or without dashes or spaces. Characters that
+    cannot be part of a key ("Ö", other letters beyond ASCII) are dropped, so such a key is
+    simply wrong instead of breaking the ASCII encoding below."""
+    cleaned = "".join(ch for ch in text.upper() if ch.isascii() and ch.isalnum())
     return "-".join(cleaned[i : i + 4] for i in range(0, len(cleaned), 4))
 
 
