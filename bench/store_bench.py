@@ -1,6 +1,6 @@
 """3: store overhead — the same workload on the SQLCipher vault and on plain SQLite.
 
-Write workload: the intake of N synthetic clients (from `kim_tui.domain.demo`) through
+Write workload: the intake of N synthetic clients (from `kim_tui.demo`) through
 `Workspace`, each followed by its goal agreement (goals and steps) and its contacts. Every call
 is its own transaction with `synchronous = FULL`, as when a coach saves a form. The batched
 variant runs the same calls 25 clients per transaction (CSV import, demo seeding) so that the
@@ -80,7 +80,7 @@ def _one(kind: str, cases: list[Any], batch: int) -> tuple[float, float]:
 
 
 def run(clients: int, repeats: int, log: Callable[[str], None]) -> list[Figure]:
-    from kim_tui.domain.demo import generate_caseload
+    from kim_tui.demo import generate_caseload
 
     cases = list(islice(generate_caseload(clients, 11, BENCH_TODAY), clients))
     n_contacts = sum(len(c.contacts) for c in cases)

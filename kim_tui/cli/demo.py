@@ -23,7 +23,7 @@ from kim_tui.cli.tui import launch
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Create a demo vault with `--clients` synthetic cases and open it."""
-    from kim_tui.domain.demo import DEMO_PASSPHRASE
+    from kim_tui.demo import DEMO_PASSPHRASE
     from kim_tui.store.demo_seed import seed_demo
     from kim_tui.store.vault import Vault
     from kim_tui.store.workspace import Workspace

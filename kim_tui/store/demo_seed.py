@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from itertools import islice
 
-from kim_tui.domain.demo import generate_caseload
+from kim_tui.demo import generate_caseload
 from kim_tui.domain.model import FollowUpDraft
 from kim_tui.store.workspace import Workspace
 

@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
+from kim_tui.demo import DEMO_PASSPHRASE, DemoCase, generate_caseload
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.demo import DEMO_PASSPHRASE, DemoCase, generate_caseload
 from kim_tui.domain.geo import find_country, find_language
 from kim_tui.domain.model import ConsentPurpose
 from kim_tui.domain.validation import validate_intake
