@@ -22,23 +22,58 @@ class Config:
     """The coach's organisation (Caritas, DRK, Diakonie, ZAQ, KI)."""
 
 
+MAX_TEXT_SETTING = 200
+"""Longest coach name or organisation in the settings (they are printed on one line)."""
+MAX_CONFIG_BYTES = 64 * 1024
+
+
+class ConfigError(ValueError):
+    """The settings file cannot be used; the message names the file and what is wrong."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        self.path = path
+        super().__init__(
+            f"Konfigurationsdatei {path}: {why}. Bitte die Datei korrigieren oder löschen "
+            "(dann gelten die Standardwerte)."
+        )
+
+
 def load_config(path: Path | None = None) -> Config:
-    """Read the config file; a missing file gives the defaults, a broken one a clear error."""
+    """Read the config file; a missing file gives the defaults, a broken one a `ConfigError`
+    naming the file (never a traceback): bad TOML or encoding, unknown keys, wrong types, values
+    out of range, a file far too large or nested far too deep."""
     path = path or config_file()
     if not path.is_file():
         return Config()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"Konfigurationsdatei {path} ist fehlerhaft: {exc}") from None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(path, f"nicht lesbar ({exc.strerror or exc})") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(path, "zu groß")
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(path, "nicht UTF-8-kodiert") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, f"kein gültiges TOML ({exc})") from None
+    except (ValueError, RecursionError):  # overlong numbers, nesting thousands deep
+        raise ConfigError(path, "kein gültiges TOML") from None
     known = {f.name for f in fields(Config)}
     unknown = set(raw) - known
     if unknown:
-        raise ValueError(f"Konfigurationsdatei {path}: unbekannte Einträge {sorted(unknown)}")
-    config = Config(**raw)
-    if config.language not in ("de", "en"):
-        raise ValueError(f"Konfigurationsdatei {path}: language muss 'de' oder 'en' sein")
-    return config
+        raise ConfigError(path, f"unbekannte Einträge {sorted(unknown)}")
+    if raw.get("language", "de") not in ("de", "en"):
+        raise ConfigError(path, "language muss 'de' oder 'en' sein")
+    minutes = raw.get("idle_lock_minutes", 10.0)
+    if type(minutes) not in (int, float) or not 0 <= minutes <= 24 * 60:
+        raise ConfigError(path, "idle_lock_minutes muss eine Zahl von 0 bis 1440 sein")
+    for key in ("coach_name", "organisation"):
+        value = raw.get(key, "")
+        if not isinstance(value, str) or len(value) > MAX_TEXT_SETTING:
+            limit = f"höchstens {MAX_TEXT_SETTING} Zeichen"
+            raise ConfigError(path, f"{key} muss Text mit {limit} sein")
+    return Config(**{**raw, "idle_lock_minutes": float(minutes)})
 
 
 def save_config(config: Config, path: Path | None = None) -> Path:

@@ -27,9 +27,9 @@ def cmd_import_clients(args: argparse.Namespace) -> int:
     if args.template:
         target = Path(args.template).expanduser()
         if target.exists():
-            raise CliError(f"{target} existiert bereits; es wird nichts überschrieben.")
+            raise CliError(f"{shown(target)} existiert bereits; es wird nichts überschrieben.")
         target.write_bytes(template_csv())
-        print(f"Vorlage geschrieben: {target}")
+        print(f"Vorlage geschrieben: {shown(target)}")
         return EXIT_OK
     if not args.file:
         raise CliError("Bitte eine CSV-Datei angeben (oder --template DATEI).")
@@ -37,19 +37,19 @@ def cmd_import_clients(args: argparse.Namespace) -> int:
     try:
         data = source.read_bytes()
     except FileNotFoundError:
-        raise CliError(f"Datei {source} gibt es nicht.") from None
+        raise CliError(f"Datei {shown(source)} gibt es nicht.") from None
     try:
         result = parse_clients_csv(data, date.today())
     except CsvFormatError as exc:
-        raise CliError(f"{source}: {exc}") from None
+        raise CliError(f"{shown(source)}: {exc}") from None
     if not result.ok:
-        print(f"{source}: {len(result.errors)} Fehler, nichts importiert:", file=sys.stderr)
+        print(f"{shown(source)}: {len(result.errors)} Fehler, nichts importiert:", file=sys.stderr)
         for error in result.errors:
-            print(f"  {error.message}", file=sys.stderr)
+            print(f"  {shown(error.message)}", file=sys.stderr)
         return EXIT_ERROR
     if args.dry_run:
         print(
-            f"{source}: {len(result.drafts)} Zeile(n) geprüft, alle in Ordnung "
+            f"{shown(source)}: {len(result.drafts)} Zeile(n) geprüft, alle in Ordnung "
             f"(Kodierung {result.encoding}, Trennzeichen {result.delimiter!r}). "
             "Probelauf: nichts importiert."
         )
@@ -68,11 +68,11 @@ def cmd_import_clients(args: argparse.Namespace) -> int:
             for match in workspace.find_duplicates(draft.client):
                 duplicates.append(
                     f"  Zeile {line}: vermutlich schon im Tresor: {shown(match.display_name)}, "
-                    f"{format_date(match.birth_date)} ({match.reason})"
+                    f"{format_date(match.birth_date)} ({shown(match.reason)})"
                 )
         if duplicates and not args.allow_duplicates:
             print(
-                f"{source}: {len(duplicates)} mögliche Dublette(n), nichts importiert:",
+                f"{shown(source)}: {len(duplicates)} mögliche Dublette(n), nichts importiert:",
                 file=sys.stderr,
             )
             for message in duplicates:
@@ -84,7 +84,7 @@ def cmd_import_clients(args: argparse.Namespace) -> int:
             )
             return EXIT_ERROR
         count = workspace.import_intakes(result.drafts)
-    print(f"{source}: {count} {'Klient*in' if count == 1 else 'Klient*innen'} importiert.")
+    print(f"{shown(source)}: {count} {'Klient*in' if count == 1 else 'Klient*innen'} importiert.")
     return EXIT_OK
 
 

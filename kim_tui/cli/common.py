@@ -53,19 +53,51 @@ def add_command(
 
 def run_command(args: argparse.Namespace) -> int:
     """Run the command chosen by `args` and map what it raises to an exit code: a problem the
-    user can fix (`CliError`, any `VaultError`) is one line on stderr and exit 1, Ctrl-C is 130.
-    Anything else is a bug and keeps its traceback."""
-    from kim_tui.store.errors import VaultError
+    user can fix (`CliError`, any `VaultError`, a broken settings file) is one line on stderr
+    and exit 1, Ctrl-C is 130.
+    What the operating system refuses (disk full, read-only, no permission, a directory where a
+    file belongs, a name too long …), also when SQLite reports it, is one line naming the file
+    and what to do. Anything else is a bug and keeps its traceback."""
+    from kim_tui.config import ConfigError
+    from kim_tui.store.errors import StorageError, VaultError
 
     func: Command = args.func
     try:
         return func(args)
-    except (CliError, VaultError) as exc:
-        print(f"kim: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+    except (CliError, VaultError, ConfigError) as exc:
+        return _fail(exc)
+    except OSError as exc:
+        return _fail(StorageError.from_os_error(exc))
     except KeyboardInterrupt:
         print("\nkim: abgebrochen.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:
+        problem = _database_storage_problem(exc, args)
+        if problem is None:
+            raise
+        return _fail(problem)
+
+
+def _fail(exc: Exception) -> int:
+    # Messages name files and quote what was read: nothing in them may steer the terminal.
+    print(f"kim: {shown(exc, keep_newlines=True)}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def is_database_error(exc: BaseException) -> bool:
+    """Whether `exc` comes from SQLAlchemy or the SQLCipher driver (without importing them)."""
+    return type(exc).__module__.startswith(("sqlalchemy", "sqlcipher3"))
+
+
+def _database_storage_problem(exc: Exception, args: argparse.Namespace) -> Exception | None:
+    """A database error caused by the disk (full, read-only, I/O) as a `StorageError` naming
+    the store's directory; None for anything else."""
+    if not is_database_error(exc):
+        return None
+    from kim_tui.store.engine import storage_error
+
+    directory = Path(args.dir).expanduser() if getattr(args, "dir", None) else vault_dir(args)
+    return storage_error(exc, directory)
 
 
 def sync_errors() -> tuple[type[Exception], ...]:
@@ -88,14 +120,17 @@ def vault_dir(args: argparse.Namespace) -> Path:
 
 
 def read_secret_file(path: str, what: str = "Passwortdatei") -> str:
-    """The first line of a secret file (a trailing newline is not part of the secret)."""
+    """The first line of a secret file (a trailing newline is not part of the secret). A
+    directory, FIFO or device in its place, or a file over 64 KiB, is refused without waiting."""
+    from kim_tui.store.small_file import UnsuitableFile, read_small_file
+
     p = Path(path).expanduser()
     try:
-        raw = p.read_bytes()
+        raw = read_small_file(p)
     except FileNotFoundError:
         raise CliError(f"{what} {p} gibt es nicht.") from None
-    except IsADirectoryError:
-        raise CliError(f"{what} {p} ist ein Verzeichnis.") from None
+    except UnsuitableFile as exc:
+        raise CliError(f"{what} {p} {exc.why}.") from None
     except PermissionError:
         raise CliError(f"{what} {p} ist nicht lesbar (Rechte).") from None
     try:
@@ -151,11 +186,14 @@ def confirm(question: str) -> bool:
 # -- output ------------------------------------------------------------------------------------
 
 
-def shown(text: str) -> str:
-    """`text` from outside (a name in a public-key file, a file name) made safe to print: escape
-    sequences, other control characters and bidi overrides become visible instead of steering
-    the terminal. Ordinary text is returned unchanged."""
-    return safe_text(text)
+def shown(text: object, *, keep_newlines: bool = False) -> str:
+    """`text` from outside (a name in a public-key file, a payload code, a file name) made safe
+    to print: escape sequences (CSI, OSC), other C0/C1 control characters, bidi controls and
+    zero-width or other invisible characters become visible escapes such as ``\\u202e``
+    instead of steering the terminal or hiding in a name. Ordinary text is returned unchanged.
+    The one sanitiser for every untrusted string the CLI prints (built on `safe_text`, which the
+    TUI shares); with `keep_newlines`, line breaks and tabs of a multi-line text stay."""
+    return safe_text(str(text), keep_newlines=keep_newlines)
 
 
 def write_secret_file(path: Path, text: str) -> None:

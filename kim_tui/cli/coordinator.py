@@ -8,6 +8,7 @@ stays fast. Store errors are worded for the coordinator's "Ablage" instead of th
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,12 +44,12 @@ def _coordinator_wording(directory: Path) -> Iterator[None]:
         yield
     except VaultNotFound:
         raise CliError(
-            f"Keine Koordinierungs-Ablage in {directory} (keine Schlüsseldatei gefunden). "
-            f"Mit `kim coordinator init --dir {directory}` anlegen."
+            f"Keine Koordinierungs-Ablage in {shown(directory)} (keine Schlüsseldatei gefunden). "
+            f"Mit `kim coordinator init --dir {shown(directory)}` anlegen."
         ) from None
     except VaultLocked:
         raise CliError(
-            f"Die Ablage {directory} ist bereits in einem anderen kim-Prozess geöffnet. "
+            f"Die Ablage {shown(directory)} ist bereits in einem anderen kim-Prozess geöffnet. "
             "Bitte dort schließen (oder sperren und beenden) und erneut versuchen."
         ) from None
     except WrongPassphrase:
@@ -58,8 +59,11 @@ def _coordinator_wording(directory: Path) -> Iterator[None]:
 def cmd_coordinator_init(args: argparse.Namespace) -> int:
     """Create the coordinator's encrypted store and its key pairs; write coordinator.pub."""
     from kim_tui.coordinator.store import PUB_FILE, CoordinatorStore
-    from kim_tui.sync.identity import display_fingerprint
+    from kim_tui.sync.identity import display_fingerprint, label_problem
 
+    problem = label_problem(args.name, "--name") if args.name else None
+    if problem:
+        raise CliError(problem)
     directory = _coord_dir(args)
     passphrase = read_passphrase(args, confirm=True, prompt="Neues Passwort: ")
     store, recovery = CoordinatorStore.create(directory, passphrase, name=args.name or "")
@@ -67,8 +71,8 @@ def cmd_coordinator_init(args: argparse.Namespace) -> int:
         fingerprint = store.public().fingerprint
     finally:
         store.close()
-    print(f"Koordinierungs-Ablage angelegt: {directory}")
-    print(f"Öffentlicher Schlüssel für die Coaches: {directory / PUB_FILE}")
+    print(f"Koordinierungs-Ablage angelegt: {shown(directory)}")
+    print(f"Öffentlicher Schlüssel für die Coaches: {shown(directory / PUB_FILE)}")
     print(f"  Fingerabdruck: {display_fingerprint(fingerprint)}")
     print_recovery(recovery, args.recovery_key_file)
     return EXIT_OK
@@ -214,8 +218,22 @@ def cmd_coordinator_report(args: argparse.Namespace) -> int:
         )
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    sys.stdout.write(text)
+    sys.stdout.write(_terminal_safe_report(text, args.format))
     return EXIT_OK
+
+
+def _terminal_safe_report(text: str, fmt: str) -> str:
+    """The report with nothing in it that could steer a terminal: names and codes come from
+    the coaches' bundles. A clean report is returned unchanged. Table and CSV are cleaned line
+    by line (a CR, tab or C1 control inside a line shows as ``\\x0d`` …; CSV keeps its CRLF
+    line ends); JSON stays valid JSON with the same content (such characters become JSON
+    ``\\u`` escapes)."""
+    if fmt == "json":
+        if shown(text, keep_newlines=True) == text:
+            return text
+        return json.dumps(json.loads(text), ensure_ascii=True, indent=2) + "\n"
+    end = "\r\n" if fmt == "csv" else "\n"
+    return end.join(shown(line) for line in text.split(end))
 
 
 def _in_coordinator_wording(func: Command) -> Command:

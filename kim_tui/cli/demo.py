@@ -15,6 +15,7 @@ from kim_tui.cli.common import (
     SubParsers,
     add_command,
     read_secret_file,
+    shown,
     vault_dir,
 )
 from kim_tui.cli.tui import launch
@@ -37,7 +38,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         vault, _recovery = Vault.create(directory, passphrase)
         workspace = Workspace(vault)
-        print(f"Demo-Tresor: {directory}")
+        print(f"Demo-Tresor: {shown(directory)}")
         seed_demo(workspace, count=args.clients, seed=args.seed, progress=_progress_printer())
         workspace.close()
         if not args.passphrase_file:

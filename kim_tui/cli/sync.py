@@ -27,17 +27,23 @@ def cmd_identity(args: argparse.Namespace) -> int:
     """Create (once) the coach's signing identity and write coach.pub (an audited write)."""
     from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
-    from kim_tui.sync.identity import display_fingerprint, write_public_file
+    from kim_tui.sync.identity import display_fingerprint, label_problem, write_public_file
 
-    passphrase = read_passphrase(args)
+    for value, what in ((args.name, "--name"), (args.organisation, "--organisation")):
+        problem = label_problem(value, what) if value is not None else None
+        if problem:
+            raise CliError(problem)
     out = Path(args.out).expanduser()
+    if out.is_dir():
+        raise CliError(f"{out} ist ein Verzeichnis; bitte einen Dateinamen angeben (coach.pub).")
+    passphrase = read_passphrase(args)
     try:
         with Vault.open(vault_dir(args), passphrase) as vault:
             pub = Workspace(vault).create_identity(args.name, args.organisation)
         write_public_file(out, pub.to_json())
     except sync_errors() as exc:
         raise CliError(str(exc)) from None
-    print(f"Identität geschrieben: {out}")
+    print(f"Identität geschrieben: {shown(out)}")
     print(
         f"  Coach: {shown(pub.name) or '(ohne Namen)'}"
         + (f", {shown(pub.organisation)}" if pub.organisation else "")
@@ -103,7 +109,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     h = result.header
     total = sum(h.counts.values())
     verb = "erneut erstellt" if result.resent else "erstellt"
-    print(f"Paket {h.seq} ({h.week}) {verb}: {result.path}")
+    print(f"Paket {h.seq} ({h.week}) {verb}: {shown(result.path)}")
     if h.rev_upto > h.rev_after:
         print(f"  {total} Datensätze, Revisionen {h.rev_after + 1}–{h.rev_upto}")
     else:

@@ -15,9 +15,11 @@ from kim_tui.cli.common import (
     CliError,
     SubParsers,
     add_command,
+    is_database_error,
     print_recovery,
     read_passphrase,
     read_recovery_key,
+    shown,
     vault_dir,
 )
 
@@ -33,7 +35,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args, confirm=True, prompt="Neues Passwort: ")
     vault, recovery = Vault.create(directory, passphrase)
     vault.close()
-    print(f"Tresor angelegt: {directory}")
+    print(f"Tresor angelegt: {shown(directory)}")
     print_recovery(recovery, args.recovery_key_file)
     return EXIT_OK
 
@@ -67,13 +69,22 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """Write an encrypted backup of the (possibly open) vault to one file."""
+    from kim_tui.store.engine import storage_error
     from kim_tui.store.vault import backup_open_vault
 
     passphrase = read_passphrase(args)
     out = Path(args.out).expanduser()
-    backup_open_vault(vault_dir(args), passphrase, out)
+    try:
+        backup_open_vault(vault_dir(args), passphrase, out)
+    except Exception as exc:
+        # The snapshot is written next to the target: a full or read-only disk there is the
+        # target's problem, not the vault's.
+        problem = storage_error(exc, out) if is_database_error(exc) else None
+        if problem is None:
+            raise
+        raise problem from None
     print(
-        f"Sicherung geschrieben: {out} (verschlüsselt; öffnet mit Passwort oder "
+        f"Sicherung geschrieben: {shown(out)} (verschlüsselt; öffnet mit Passwort oder "
         "Wiederherstellungsschlüssel)"
     )
     return EXIT_OK
@@ -87,7 +98,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         raise CliError("Bitte mit --vault ein neues Zielverzeichnis angeben.")
     restore_backup(Path(args.file).expanduser(), vault_dir(args))
     print(
-        f"Sicherung wiederhergestellt nach {vault_dir(args)}. Mit dem Passwort der "
+        f"Sicherung wiederhergestellt nach {shown(vault_dir(args))}. Mit dem Passwort der "
         "Sicherung öffnen; `kim check` prüft sie."
     )
     return EXIT_OK
@@ -100,7 +111,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase, migrate_schema=False) as vault:
         report = vault.check()
-    print(f"Tresor: {vault_dir(args)}")
+    print(f"Tresor: {shown(vault_dir(args))}")
     print(f"Schema-Version: {report.schema_version}")
     for table, count in report.counts.items():
         print(f"  {table:<16} {count:>8}")

@@ -3,7 +3,8 @@
 `fold` builds the key used for case- and diacritic-insensitive lookups (catalog labels, countries,
 languages, duplicate checks). `safe_text` and `one_line` neutralise characters that must never
 reach the terminal (escape sequences, other control characters, bidi overrides, zero-width
-characters). Escaping Rich markup is not done here; that is the UI's job.
+characters, each shown as a visible escape). Escaping Rich markup is not done here; that is the
+UI's job.
 """
 
 from __future__ import annotations
@@ -55,21 +56,35 @@ def fold(text: str) -> str:
     return _TRANSLITERATIONS.sub(lambda m: m.group(0)[0], folded)
 
 
-_BIDI_CONTROLS = (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
-_ZERO_WIDTH = (*range(0x200B, 0x2010), 0x2060, 0xFEFF, 0x061C)
+# Bidi embeddings, overrides and isolates, and the implicit direction marks (LRM, RLM, ALM).
+_BIDI_CONTROLS = (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)
+# Characters that take no room on screen, so they can hide inside a name: zero-width space,
+# (non-)joiner, word joiner, BOM, invisible operators, deprecated format characters, the
+# Mongolian vowel separator, interlinear annotation marks and the tag characters.
+_INVISIBLE = (
+    *range(0x200B, 0x200E),
+    *range(0x2060, 0x2065),
+    *range(0x206A, 0x2070),
+    0x180E,
+    0xFEFF,
+    # Lone surrogates (a file name that is not UTF-8) cannot even be encoded for the terminal.
+    *range(0xD800, 0xE000),
+    *range(0xFFF9, 0xFFFC),
+    *range(0xE0000, 0xE0080),
+)
 
 
-def _build_table(keep_newlines: bool) -> dict[int, str | None]:
-    table: dict[int, str | None] = {}
+def _visible_escape(cp: int) -> str:
+    return f"\\u{cp:04x}" if cp <= 0xFFFF else f"\\U{cp:08x}"
+
+
+def _build_table(keep_newlines: bool) -> dict[int, str]:
+    table: dict[int, str] = {}
     for cp in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)):
         table[cp] = f"\\x{cp:02x}"
     table[0x1B] = "\u241b"  # SYMBOL FOR ESCAPE
-    for cp in (0x2028, 0x2029):
-        table[cp] = f"\\u{cp:04x}"
-    for cp in _BIDI_CONTROLS:
-        table[cp] = f"\\u{cp:04x}"
-    for cp in _ZERO_WIDTH:
-        table[cp] = None
+    for cp in (0x2028, 0x2029, *_BIDI_CONTROLS, *_INVISIBLE):
+        table[cp] = _visible_escape(cp)
     if keep_newlines:
         del table[ord("\n")]
         del table[ord("\t")]
@@ -83,13 +98,15 @@ _SAFE_TABLE_NEWLINES = _build_table(keep_newlines=True)
 
 
 def safe_text(text: str, *, keep_newlines: bool = False) -> str:
-    """Return ``text`` with everything that could steer the terminal made visible or removed.
+    """Return ``text`` with everything that could steer the terminal made visible.
 
     - ESC becomes "␛"; other C0 controls, DEL and C1 controls become the literal text ``\\xNN``
       (so "\\x1b[31m" shows as "␛[31m" and NUL as "\\x00");
-    - bidi embedding/override/isolate characters (U+202A–U+202E, U+2066–U+2069) and the line and
-      paragraph separators become the literal text ``\\uNNNN``;
-    - zero-width characters (U+200B–U+200F, U+2060, U+FEFF) and U+061C are removed.
+    - bidi controls (embeddings, overrides and isolates U+202A–U+202E, U+2066–U+2069, the marks
+      U+200E, U+200F, U+061C), the line and paragraph separators and invisible characters
+      (zero-width U+200B–U+200D, U+2060–U+2064, U+FEFF, tag characters …) and lone surrogates
+      become the literal
+      text ``\\uNNNN`` (``\\UNNNNNNNN`` above U+FFFF), so nothing hides in a name.
 
     With ``keep_newlines`` newline and tab are kept, CR LF and lone CR become newline, and
     U+2028/U+2029 become newline. Everything else, including Rich markup, is left unchanged.

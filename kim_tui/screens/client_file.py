@@ -39,7 +39,7 @@ from kim_tui.widgets.client_file import (
 from kim_tui.widgets.key_line import KeyLine
 
 if TYPE_CHECKING:
-    from kim_tui.store.workspace import Workspace
+    from kim_tui.service.workspace import Workspace
 
 
 def _section(key: str, de: str, en: str, number: int) -> UiAction:

@@ -22,7 +22,7 @@ from kim_tui.widgets.literal import literal
 from kim_tui.widgets.windowed_table import WindowedTable
 
 if TYPE_CHECKING:
-    from kim_tui.store.workspace import Workspace
+    from kim_tui.service.workspace import Workspace
 
 CLIENT_WIDTH = 22
 # The reason text names its source ("Schritt: …", "Rückmeldung erwartet: …"), so no extra column.

@@ -6,14 +6,16 @@ not come first; the plain dialect plus a `connect` listener lets us set every pr
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 from typing import Any
 
 import sqlcipher3
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
-from kim_tui.store.errors import CorruptFile
+from kim_tui.store.errors import CorruptFile, StorageError
 
 
 def _pragmas(dbapi_conn: Any, dek_hex: str) -> None:
@@ -36,13 +38,48 @@ def _pragmas(dbapi_conn: Any, dek_hex: str) -> None:
         cur.close()
 
 
+# SQLite reports operating-system trouble only as text; these say which trouble it is.
+_SQLITE_OS_MESSAGES = (
+    ("database or disk is full", errno.ENOSPC),
+    ("readonly database", errno.EROFS),
+    ("unable to open database file", errno.EACCES),
+    ("disk i/o error", errno.EIO),
+)
+
+
+def storage_error(exc: BaseException, db_path: Path) -> StorageError | None:
+    """The `StorageError` for a SQLite error caused by the disk or the file system (full,
+    read-only, cannot be opened, I/O error), naming `db_path` (the database file or the
+    directory that holds it); None for any other error.
+    A read-only file system and missing write permission both read "readonly" in SQLite: the
+    directory tells them apart."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    for fragment, code in _SQLITE_OS_MESSAGES:
+        if fragment in text:
+            if code == errno.EROFS and not _on_read_only_fs(db_path):
+                code = errno.EACCES
+            return StorageError(db_path, code)
+    return None
+
+
+def _on_read_only_fs(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path if path.is_dir() else path.parent).f_flag & os.ST_RDONLY)
+    except (AttributeError, OSError):  # no statvfs on Windows
+        return False
+
+
 def open_engine(db_path: Path, dek: bytes) -> Engine:
     """An engine whose every connection is keyed with `dek`; raises CorruptFile on a bad file."""
     dek_hex = dek.hex()
     # A file URL, not "sqlite://" with a creator: SQLAlchemy would take that for an in-memory
     # database and share one connection per thread, so closing a read could roll back a write.
+    # Built with URL.create, never from a string: a "?", "#" or "%41" in the directory name
+    # would otherwise be read as a query, a fragment or an escape, and the database would land
+    # outside its directory. The path is absolute, so it can never be read as a "file:" URI.
+    url = URL.create("sqlite", database=str(Path(db_path).absolute()))
     engine = create_engine(
-        f"sqlite:///{db_path}",
+        url,
         module=sqlcipher3.dbapi2,
         connect_args={"check_same_thread": False},  # UI workers use the pool from threads
         poolclass=QueuePool,
@@ -58,8 +95,11 @@ def open_engine(db_path: Path, dek: bytes) -> Engine:
     try:
         with engine.connect():
             pass
-    except Exception:
+    except Exception as exc:
         engine.dispose()
+        problem = storage_error(exc, db_path)
+        if problem is not None:
+            raise problem from None
         raise CorruptFile(
             db_path, "lässt sich mit diesem Schlüssel nicht lesen (beschädigt oder fremde Datei)"
         ) from None

@@ -6,6 +6,8 @@ personal data: they name files and fields, never content.
 
 from __future__ import annotations
 
+import errno
+
 
 class VaultError(Exception):
     """Base class of every expected, explainable failure of the vault."""
@@ -92,3 +94,67 @@ class ConsentRequired(VaultError):
             f"Keine gültige Einwilligung zur Weitergabe an „{agency}“. Ohne Einwilligung nur mit "
             "Begründung (wird protokolliert) oder ohne identifizierende Daten."
         )
+
+
+# What the operating system said, in words a coach can act on: (what is wrong, what to do).
+_OS_PROBLEMS: dict[int, tuple[str, str]] = {
+    errno.ENOSPC: (
+        "kein Platz mehr auf dem Datenträger",
+        "Bitte Platz schaffen und erneut versuchen.",
+    ),
+    errno.EDQUOT: (
+        "Speicherkontingent auf dem Datenträger erschöpft",
+        "Bitte Platz schaffen und erneut versuchen.",
+    ),
+    errno.EROFS: (
+        "der Datenträger ist schreibgeschützt (nur lesbar eingehängt)",
+        "Bitte ein beschreibbares Verzeichnis wählen.",
+    ),
+    errno.EACCES: (
+        "keine Berechtigung",
+        "Bitte die Rechte prüfen oder ein anderes Verzeichnis wählen.",
+    ),
+    errno.EPERM: (
+        "keine Berechtigung",
+        "Bitte die Rechte prüfen oder ein anderes Verzeichnis wählen.",
+    ),
+    errno.EISDIR: (
+        "ist ein Verzeichnis, keine Datei",
+        "Hier gehört eine Datei hin; bitte den Pfad prüfen.",
+    ),
+    errno.ENOTDIR: (
+        "ein Teil des Pfads ist kein Verzeichnis",
+        "Bitte den Pfad prüfen.",
+    ),
+    errno.ENAMETOOLONG: ("der Name ist zu lang", "Bitte einen kürzeren Namen oder Pfad wählen."),
+    errno.ENOENT: ("gibt es nicht", "Bitte den Pfad prüfen (Ordner vorher anlegen)."),
+    errno.EEXIST: (
+        "existiert bereits",
+        "Es wird nichts überschrieben; bitte ein neues Ziel wählen.",
+    ),
+    errno.EIO: (
+        "Lese- oder Schreibfehler des Datenträgers",
+        "Bitte den Datenträger prüfen und erneut versuchen.",
+    ),
+    errno.ELOOP: ("zu viele symbolische Verweise", "Bitte den Pfad prüfen."),
+}
+
+
+class StorageError(VaultError):
+    """The operating system refused to read or write a file (disk full, read-only, no
+    permission, a directory where a file belongs, a name too long …). Says which file and what
+    to do; the message holds the path and the problem, never file content."""
+
+    def __init__(self, path: object, code: int | None, detail: str = "") -> None:
+        self.path = path
+        self.errno = code
+        why, todo = _OS_PROBLEMS.get(
+            code or -1, (detail or "Zugriff fehlgeschlagen", "Bitte den Pfad prüfen.")
+        )
+        super().__init__(f"{path}: {why}. {todo}")
+
+    @staticmethod
+    def from_os_error(exc: OSError, fallback_path: object = None) -> StorageError:
+        """The `StorageError` for an `OSError`, naming the file it names (or `fallback_path`)."""
+        path = exc.filename if exc.filename is not None else fallback_path
+        return StorageError(path if path is not None else "Datei", exc.errno, exc.strerror or "")

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from kim_tui.store.atomic import write_atomic
 from kim_tui.store.errors import CorruptFile, UnsupportedVersion, WrongPassphrase
+from kim_tui.store.small_file import UnsuitableFile, read_small_file
 
 FORMAT = "kim-vault-key"
 VERSION = 1
@@ -33,6 +34,13 @@ DEK_BYTES = 32
 DEFAULT_KDF = {"memory_kib": 128 * 1024, "iterations": 3, "lanes": 4}
 # Tests and demo throwaway vaults may lower the cost; never below this floor.
 MIN_MEMORY_KIB = 8 * 1024
+# A key file is untrusted input: parameters beyond these would make an unlock take minutes or
+# exhaust memory (a hostile file could otherwise hang or crash kim before any check).
+MAX_MEMORY_KIB = 1024 * 1024  # 1 GiB, eight times the default
+MAX_ITERATIONS = 16
+MAX_LANES = 16
+SALT_BYTES = (16, 64)
+MAX_KEY_FILE_BYTES = 64 * 1024
 
 _RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
 
@@ -72,8 +80,10 @@ def new_recovery_key() -> str:
 
 
 def normalise_recovery_key(text: str) -> str:
-    """Accept the key as typed: any case, with or without dashes or spaces."""
-    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
+    """Accept the key as typed: any case, with or without dashes or spaces. Characters that
+    cannot be part of a key ("Ö", other letters beyond ASCII) are dropped, so such a key is
+    simply wrong instead of breaking the ASCII encoding below."""
+    cleaned = "".join(ch for ch in text.upper() if ch.isascii() and ch.isalnum())
     return "-".join(cleaned[i : i + 4] for i in range(0, len(cleaned), 4))
 
 
@@ -178,47 +188,57 @@ class KeyFile:
 
     @staticmethod
     def from_json(data: bytes, path: object = "Schlüsseldatei") -> KeyFile:
-        """Parse and validate; any damage raises CorruptFile naming the file."""
+        """Parse and validate; any damage raises CorruptFile naming the file. The file is
+        untrusted: every field must have its type, KDF parameters must lie within bounds (so
+        a crafted file can neither hang nor exhaust memory), and deep nesting or overlong
+        numbers are refused like any other broken JSON."""
         try:
             doc = json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            # ValueError: broken JSON, or a number beyond Python's int-digit limit;
+            # RecursionError: arrays nested thousands deep.
             raise CorruptFile(
                 path, "kein gültiges JSON (abgeschnitten oder fremde Datei?)"
             ) from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise CorruptFile(path, "keine kim-Schlüsseldatei")
-        if doc.get("version") != VERSION:
-            raise UnsupportedVersion(path, doc.get("version"), VERSION)
+        version = doc.get("version")
+        if type(version) is not int:
+            raise CorruptFile(
+                path, f"unbekannte Version der Schlüsseldatei (erwartet die Zahl {VERSION})"
+            )
+        if version != VERSION:
+            raise UnsupportedVersion(path, version, VERSION)
         try:
             kdf = doc["kdf"]
             if kdf["name"] != "argon2id":
-                raise CorruptFile(path, f"unbekanntes Schlüsselverfahren {kdf['name']!r}")
+                raise CorruptFile(path, "unbekanntes Schlüsselverfahren")
             params = KdfParams(
-                int(kdf["memory_kib"]),
-                int(kdf["iterations"]),
-                int(kdf["lanes"]),
-                _unb64(kdf["salt"]),
+                _bounded(kdf["memory_kib"], MIN_MEMORY_KIB, MAX_MEMORY_KIB, path, "memory_kib"),
+                _bounded(kdf["iterations"], 1, MAX_ITERATIONS, path, "iterations"),
+                _bounded(kdf["lanes"], 1, MAX_LANES, path, "lanes"),
+                _unb64(_text(kdf["salt"])),
             )
-            if params.memory_kib < MIN_MEMORY_KIB or params.iterations < 1 or len(params.salt) < 16:
-                raise CorruptFile(path, "Schlüsselparameter unter dem Mindestwert")
+            if not SALT_BYTES[0] <= len(params.salt) <= SALT_BYTES[1]:
+                raise CorruptFile(path, "Salz hat eine unzulässige Länge")
             wrapped = doc["wrapped"]
             kf = KeyFile(
-                vault_id=str(uuid.UUID(str(doc["vault_id"]))),
+                vault_id=str(uuid.UUID(_text(doc["vault_id"]))),
                 kdf=params,
                 wrapped_by_passphrase={
-                    "nonce": str(wrapped["passphrase"]["nonce"]),
-                    "ct": str(wrapped["passphrase"]["ct"]),
+                    "nonce": _text(wrapped["passphrase"]["nonce"]),
+                    "ct": _text(wrapped["passphrase"]["ct"]),
                 },
                 wrapped_by_recovery={
-                    "nonce": str(wrapped["recovery"]["nonce"]),
-                    "ct": str(wrapped["recovery"]["ct"]),
+                    "nonce": _text(wrapped["recovery"]["nonce"]),
+                    "ct": _text(wrapped["recovery"]["ct"]),
                 },
-                created_at=str(doc.get("created_at", "")),
+                created_at=_text(doc.get("created_at", "")),
             )
             for blob in (kf.wrapped_by_passphrase, kf.wrapped_by_recovery):
                 if len(_unb64(blob["nonce"])) != 12 or len(_unb64(blob["ct"])) != DEK_BYTES + 16:
                     raise CorruptFile(path, "verpackter Schlüssel hat falsche Länge")
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
             if isinstance(exc, CorruptFile):
                 raise
             raise CorruptFile(path, "Felder fehlen oder sind ungültig") from None
@@ -226,14 +246,35 @@ class KeyFile:
 
     @staticmethod
     def read(path: Path) -> KeyFile:
+        """Read and validate the key file at `path`. A directory, FIFO or device in its place,
+        or a file over 64 KiB, is refused before anything is parsed (and without waiting)."""
         try:
-            data = path.read_bytes()
+            data = read_small_file(path, MAX_KEY_FILE_BYTES)
         except FileNotFoundError:
             raise CorruptFile(path, "Datei fehlt") from None
+        except UnsuitableFile as exc:
+            raise CorruptFile(path, exc.why) from None
         return KeyFile.from_json(data, path)
 
     def write(self, path: Path) -> None:
         write_atomic(path, self.to_json(), mode=0o600)
+
+
+def _bounded(value: object, low: int, high: int, path: object, name: str) -> int:
+    """`value` if it is an integer in [low, high]; CorruptFile naming the parameter otherwise."""
+    if type(value) is not int:
+        raise CorruptFile(path, f"Schlüsselparameter {name} ist keine ganze Zahl")
+    if not low <= value <= high:
+        raise CorruptFile(
+            path, f"Schlüsselparameter {name} außerhalb des zulässigen Bereichs ({low}–{high})"
+        )
+    return value
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError("expected text")
+    return value
 
 
 def _aad(vault_id: str, purpose: str) -> bytes:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, mlkem, x25519
 from cryptography.hazmat.primitives.hpke import MLKEM768X25519PrivateKey, MLKEM768X25519PublicKey
 
 from kim_tui.store.atomic import write_atomic
+from kim_tui.store.small_file import UnsuitableFile, read_small_file
 
 COACH_PUB_FORMAT = "kim-coach-pub"
 COORDINATOR_PUB_FORMAT = "kim-coordinator-pub"
@@ -30,6 +32,11 @@ MLKEM_PK_LEN = 1184
 X25519_LEN = 32
 KEM_PK_LEN = MLKEM_PK_LEN + X25519_LEN
 ED25519_LEN = 32
+MAX_LABEL_LENGTH = 100
+"""Longest name or organisation in an identity file: they are shown on one terminal line."""
+# Control, format (bidi, zero-width), surrogate, private-use and unassigned characters, and the
+# line/paragraph separators: none belongs in a name, and each could steer or fool a terminal.
+_FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
 class IdentityError(Exception):
@@ -51,6 +58,31 @@ def coach_fingerprint(sign_public: bytes) -> str:
 def coordinator_fingerprint(kem_public: bytes, sign_public: bytes) -> str:
     """The coordinator id: SHA-256 of the KEM public key followed by the Ed25519 key, hex."""
     return hashlib.sha256(kem_public + sign_public).hexdigest()
+
+
+def label_problem(value: object, what: str) -> str | None:
+    """Why `value` cannot be the name or organisation (`what`) of an identity, or None if it
+    can: it must be text of at most `MAX_LABEL_LENGTH` printable characters. The reason names
+    the first bad character by its code point, never the text itself."""
+    if not isinstance(value, str):
+        return f"{what} ist kein Text."
+    if len(value) > MAX_LABEL_LENGTH:
+        return f"{what} ist zu lang (höchstens {MAX_LABEL_LENGTH} Zeichen)."
+    for position, ch in enumerate(value, start=1):
+        if unicodedata.category(ch) in _FORBIDDEN_CATEGORIES:
+            return (
+                f"{what} enthält ein Steuer- oder unsichtbares Zeichen "
+                f"(U+{ord(ch):04X} an Stelle {position})."
+            )
+    return None
+
+
+def _label(doc: dict[str, Any], key: str, what: str, source: object) -> str:
+    value = doc.get(key, "")
+    problem = label_problem(value, what)
+    if problem:
+        raise IdentityError(f"{source}: {problem} Datei abgelehnt.")
+    return str(value)
 
 
 # -- private keys ------------------------------------------------------------------------------
@@ -136,9 +168,11 @@ class CoachPublic:
     def from_json(data: bytes, source: object = "coach.pub") -> CoachPublic:
         """Parse and check a ``coach.pub`` (the fingerprint must match the key)."""
         doc = _load(data, source, COACH_PUB_FORMAT)
+        name = _label(doc, "name", "Name", source)
+        organisation = _label(doc, "organisation", "Organisation", source)
         try:
             key = bytes.fromhex(str(doc["sign_key"]))
-            pub = CoachPublic(str(doc.get("name", "")), str(doc.get("organisation", "")), key)
+            pub = CoachPublic(name, organisation, key)
             ed25519.Ed25519PublicKey.from_public_bytes(key)
         except (KeyError, ValueError):
             raise IdentityError(f"{source}: Schlüssel fehlt oder ist ungültig.") from None
@@ -178,10 +212,11 @@ class CoordinatorPublic:
         """Parse and check a ``coordinator.pub`` (the fingerprint must match the keys)."""
         doc = _load(data, source, COORDINATOR_PUB_FORMAT)
         if doc.get("kem") != KEM_NAME:
-            raise IdentityError(f"{source}: unbekanntes Verfahren {doc.get('kem')!r}.")
+            raise IdentityError(f"{source}: unbekanntes Verfahren.")
+        name = _label(doc, "name", "Name", source)
         try:
             pub = CoordinatorPublic(
-                str(doc.get("name", "")),
+                name,
                 bytes.fromhex(str(doc["kem_key"])),
                 bytes.fromhex(str(doc["sign_key"])),
             )
@@ -197,21 +232,30 @@ class CoordinatorPublic:
 def _load(data: bytes, source: object, fmt: str) -> dict[str, Any]:
     try:
         doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        # ValueError covers broken JSON and numbers beyond Python's int-digit limit;
+        # RecursionError a file nested thousands deep.
         raise IdentityError(f"{source}: kein gültiges JSON.") from None
     if not isinstance(doc, dict) or doc.get("format") != fmt:
         raise IdentityError(f"{source}: keine Datei vom Typ {fmt}.")
-    if doc.get("version") != PUB_VERSION:
-        raise IdentityError(f"{source}: Version {doc.get('version')!r} wird nicht unterstützt.")
+    version = doc.get("version")
+    if type(version) is not int or version != PUB_VERSION:
+        shown = repr(version) if isinstance(version, int | str) and len(str(version)) < 20 else "?"
+        raise IdentityError(f"{source}: unbekannte Version {shown} (unterstützt: {PUB_VERSION}).")
     return doc
 
 
 def read_public_file(path: Path) -> bytes:
-    """Read a public identity file or raise IdentityError with a German message."""
+    """Read a public identity file or raise IdentityError with a German message (a directory,
+    FIFO or file over 64 KiB in its place is refused before anything is read)."""
     try:
-        return Path(path).read_bytes()
-    except OSError:
-        raise IdentityError(f"{path} lässt sich nicht lesen.") from None
+        return read_small_file(Path(path))
+    except FileNotFoundError:
+        raise IdentityError(f"{path} gibt es nicht.") from None
+    except UnsuitableFile as exc:
+        raise IdentityError(f"{path} {exc.why}.") from None
+    except OSError as exc:
+        raise IdentityError(f"{path} lässt sich nicht lesen ({exc.strerror or exc}).") from None
 
 
 def write_public_file(path: Path, data: bytes) -> None:

@@ -93,10 +93,10 @@ def test_a_name_from_a_public_key_file_cannot_steer_the_terminal(
     )
     source = tmp_path / "coordinator.pub"
     source.write_bytes(pub.to_json())
-    # A wrong expected fingerprint stops before any vault is opened; the name is shown first.
+    # Such a name is refused when the file is read, before any vault is opened.
     assert main(["connect", str(source), "--fingerprint", "XXXX", "--vault", str(tmp_path)]) == 1
     out, err = capsys.readouterr()
     assert "\x1b" not in out + err
     assert "\x07" not in out + err
-    assert "Koordinierung: Koordinierung ␛[2J␛]0;owned\\x07Kreis" in out
-    assert "Der Fingerabdruck stimmt nicht überein; nichts gespeichert." in err
+    assert out == ""
+    assert "Name enthält ein Steuer- oder unsichtbares Zeichen (U+001B an Stelle 15)" in err

@@ -54,9 +54,13 @@ def test_safe_text_neutralises_escape_sequences() -> None:
         ("a\x9bb", "a\\x9bb"),  # C1 CSI
         ("a\u202eb", "a\\u202eb"),  # right-to-left override
         ("a\u2066b\u2069", "a\\u2066b\\u2069"),
-        ("a\u200bb", "ab"),  # zero-width space
-        ("a\ufeffb", "ab"),
-        ("a\u2060b", "ab"),
+        ("a\u200bb", "a\\u200bb"),  # zero-width space
+        ("a\u200cb\u200db", "a\\u200cb\\u200db"),
+        ("a\ufeffb", "a\\ufeffb"),
+        ("a\u2060b", "a\\u2060b"),
+        ("a\u200eb\u200fc\u061cd", "a\\u200eb\\u200fc\\u061cd"),  # direction marks
+        ("a\U000e0041b", "a\\U000e0041b"),  # tag character
+        ("a\udcffb", "a\\udcffb"),  # lone surrogate from a non-UTF-8 file name
         ("a\nb\tc", "a\\x0ab\\x09c"),
     ],
 )

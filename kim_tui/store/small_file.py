@@ -1,0 +1,68 @@
+"""Reading a small file that somebody else may have replaced: a key file, a public identity.
+
+Before a byte is read the file is opened without blocking and checked to be a regular file of
+bounded size, so a directory, a FIFO, a device or a huge file in its place gives a clear
+refusal instead of a traceback, a hang or exhausted memory.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+__all__ = ["MAX_SMALL_FILE", "UnsuitableFile", "read_small_file"]
+
+MAX_SMALL_FILE = 64 * 1024
+"""Key files and public identities are a few KiB; anything beyond this is not one of them."""
+
+# O_NONBLOCK: opening a FIFO without a writer returns at once instead of waiting for one.
+# Not on Windows, where FIFOs of this kind do not exist.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+class UnsuitableFile(Exception):
+    """The path is there but is not a small regular file; `why` says what it is (German)."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        self.path = path
+        self.why = why
+        super().__init__(f"{path}: {why}")
+
+
+def read_small_file(path: Path, max_bytes: int = MAX_SMALL_FILE) -> bytes:
+    """The bytes of the regular file `path`, at most `max_bytes` long.
+
+    Raises `UnsuitableFile` for a directory, FIFO, socket or device, and for a larger file;
+    `FileNotFoundError` and other `OSError`s (no permission, …) pass through unchanged.
+    """
+    path = Path(path)
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except IsADirectoryError:
+        raise UnsuitableFile(path, "ist ein Verzeichnis, keine Datei") from None
+    except PermissionError:
+        if path.is_dir():  # Windows refuses to open a directory with "permission denied"
+            raise UnsuitableFile(path, "ist ein Verzeichnis, keine Datei") from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise UnsuitableFile(path, "ist ein Verzeichnis, keine Datei")
+        if not stat.S_ISREG(info.st_mode):
+            raise UnsuitableFile(path, "ist keine gewöhnliche Datei (Gerät, FIFO oder Socket)")
+        if info.st_size > max_bytes:
+            raise UnsuitableFile(path, f"ist zu groß (mehr als {max_bytes // 1024} KiB)")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= max_bytes:
+            chunk = os.read(fd, max_bytes + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > max_bytes:  # grew after the check
+            raise UnsuitableFile(path, f"ist zu groß (mehr als {max_bytes // 1024} KiB)")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
