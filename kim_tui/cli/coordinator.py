@@ -245,10 +245,17 @@ def cmd_coordinator_report(args: argparse.Namespace) -> int:
             date_to=args.date_to,
             fmt=args.format,
             threshold=args.threshold,
+            csv_delimiter=args.csv_delimiter,
         )
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    sys.stdout.write(text)
+    if args.format == "csv":
+        # Bytes, so the BOM and umlauts reach the file as UTF-8 whatever the console's encoding.
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 
@@ -334,4 +341,10 @@ def add_coordinator(sub: SubParsers) -> None:
         default=5,
         metavar="N",
         help="Zellen unter N werden maskiert (Standard 5)",
+    )
+    c.add_argument(
+        "--csv-delimiter",
+        choices=[";", ","],
+        default=";",
+        help="Trennzeichen für --format csv (Standard ; für deutsches Excel)",
     )
