@@ -74,7 +74,7 @@ def cmd_connect(args: argparse.Namespace) -> int:
     fingerprint = display_fingerprint(pub.fingerprint)
     print(f"Koordinierung: {shown(pub.name) or '(ohne Namen)'}")
     print(f"  Fingerabdruck: {fingerprint}")
-    if args.fingerprint and args.fingerprint.strip().upper() != fingerprint:
+    if args.fingerprint and not fingerprint_matches(args.fingerprint, pub.fingerprint):
         raise CliError("Der Fingerabdruck stimmt nicht überein; nichts gespeichert.")
     if args.fingerprint:
         print("  Stimmt mit dem angegebenen Fingerabdruck überein.")
@@ -89,6 +89,18 @@ def cmd_connect(args: argparse.Namespace) -> int:
         s.commit()
     print("Koordinierung gespeichert; `kim export` verschlüsselt ab jetzt an diesen Schlüssel.")
     return EXIT_OK
+
+
+def fingerprint_matches(given: str, fingerprint_hex: str) -> bool:
+    """True if `given` is the fingerprint in either form: as read out (``ABCD-EFGH-…``) or the
+    64 hex digits written in coordinator.pub; case, spaces, colons and dashes do not matter."""
+    from kim_tui.sync.identity import display_fingerprint
+
+    typed = "".join(ch for ch in given if ch not in " \t:-").upper()
+    return typed in (
+        display_fingerprint(fingerprint_hex).replace("-", ""),
+        fingerprint_hex.upper(),
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -139,7 +151,11 @@ def add_connect(sub: SubParsers) -> None:
     p = add_command(sub, "connect", cmd_connect, "Koordinierung (coordinator.pub) verbinden")
     p.add_argument("file", metavar="coordinator.pub")
     p.add_argument("--passphrase-file", metavar="F")
-    p.add_argument("--fingerprint", metavar="FP", help="erwarteter Fingerabdruck (statt Rückfrage)")
+    p.add_argument(
+        "--fingerprint",
+        metavar="FP",
+        help="erwarteter Fingerabdruck (statt Rückfrage): ABCD-EFGH-… oder die 64 Hex-Ziffern",
+    )
 
 
 def add_export(sub: SubParsers) -> None:
