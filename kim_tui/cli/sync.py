@@ -112,6 +112,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
     try:
         with Vault.open(vault_dir(args), passphrase) as vault:
+            _make_out_dir(out)
             result = export_bundle(
                 vault, out, week=args.week, resend=args.resend, progress=_progress
             )
@@ -126,6 +127,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         print("  keine Änderungen seit dem letzten Paket")
     return EXIT_OK
+
+
+def _make_out_dir(out: Path) -> None:
+    """Create the target folder of `kim export` (and missing parents), only its owner may read:
+    bundles are encrypted, but who sent how many when is nobody else's business."""
+    if out.is_dir():
+        return
+    if out.exists():
+        raise CliError(f"{shown(str(out))} ist kein Ordner; bitte einen Ordner mit --out angeben.")
+    missing = [out, *(p for p in out.parents if not p.exists())]
+    try:
+        for folder in reversed(missing):
+            if not folder.exists():
+                folder.mkdir(mode=0o700)
+    except OSError as exc:
+        raise CliError(
+            f"Zielverzeichnis {shown(str(out))} lässt sich nicht anlegen ({exc.strerror}); "
+            "bitte einen anderen Ordner mit --out angeben."
+        ) from None
+    print(f"Zielverzeichnis angelegt: {shown(str(out))}")
 
 
 def _progress(done: int, total: int) -> None:

@@ -64,3 +64,35 @@ def test_connect_accepts_both_fingerprint_forms(
     for typed in (wrong, hex_form[:-1], shown[:-1]):
         assert _connect(pub, vault_dir, passphrase_file, typed) != 0, typed
         assert "stimmt nicht überein" in capsys.readouterr().err
+
+
+def _identity_and_connect(
+    tmp_path: Path, vault_dir: Path, passphrase_file: Path, pub: Path
+) -> None:
+    common = ["--vault", str(vault_dir), "--passphrase-file", str(passphrase_file)]
+    assert main(["identity", *common, "--out", str(tmp_path / "coach.pub"), "--name", "Anna"]) == 0
+    fingerprint = json.loads(pub.read_text())["fingerprint"]
+    assert _connect(pub, vault_dir, passphrase_file, fingerprint) == 0
+
+
+def test_export_creates_a_missing_target_folder_for_its_owner_only(
+    tmp_path: Path, passphrase_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault_dir = _vault(tmp_path)
+    _identity_and_connect(
+        tmp_path, vault_dir, passphrase_file, _coordinator(tmp_path, passphrase_file)
+    )
+    capsys.readouterr()
+    out = tmp_path / "neu" / "tiefer" / "pakete"
+    common = ["--vault", str(vault_dir), "--passphrase-file", str(passphrase_file)]
+    assert main(["export", *common, "--out", str(out)]) == 0
+    assert f"Zielverzeichnis angelegt: {out}" in capsys.readouterr().out
+    assert len(list(out.glob("*.kimb"))) == 1
+    for folder in (out, out.parent, out.parent.parent):
+        assert folder.stat().st_mode & 0o777 == 0o700
+    assert main(["export", *common, "--out", str(out)]) == 0  # exists now: nothing to say
+    assert "angelegt" not in capsys.readouterr().out
+    blocker = tmp_path / "datei"
+    blocker.write_text("x")
+    assert main(["export", *common, "--out", str(blocker)]) != 0
+    assert "ist kein Ordner" in capsys.readouterr().err
