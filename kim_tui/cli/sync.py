@@ -85,9 +85,14 @@ def cmd_connect(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase) as vault, Session(vault.engine) as s:
-        coach_state.connect(s, pub)
+        new_chain = coach_state.connect(s, pub)
         s.commit()
     print("Koordinierung gespeichert; `kim export` verschlüsselt ab jetzt an diesen Schlüssel.")
+    if new_chain:
+        print(
+            "  Neue Koordinierung: das nächste Paket ist Paket 1 und enthält den ganzen "
+            "aktuellen Stand (die frühere Koordinierung bekommt keine Pakete mehr)."
+        )
     return EXIT_OK
 
 

@@ -96,3 +96,48 @@ def test_export_creates_a_missing_target_folder_for_its_owner_only(
     blocker.write_text("x")
     assert main(["export", *common, "--out", str(blocker)]) != 0
     assert "ist kein Ordner" in capsys.readouterr().err
+
+
+def test_a_new_coordinator_gets_the_whole_state_as_bundle_one(
+    tmp_path: Path, passphrase_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kim_tui.domain.model import ClientDraft, IntakeDraft
+    from kim_tui.store.workspace import Workspace
+    from tests.conftest import FIXED_TODAY
+
+    vault_dir = _vault(tmp_path)
+    with Vault.open(vault_dir, PASSPHRASE) as vault:
+        ws = Workspace(vault, today=lambda: FIXED_TODAY)
+        for i in range(6):
+            ws.intake(IntakeDraft(ClientDraft(f"V{i}", f"N{i}", None), FIXED_TODAY))
+    old_pub = _coordinator(tmp_path, passphrase_file, "alt")
+    new_pub = _coordinator(tmp_path, passphrase_file, "neu")
+    _identity_and_connect(tmp_path, vault_dir, passphrase_file, old_pub)
+    common = ["--vault", str(vault_dir), "--passphrase-file", str(passphrase_file)]
+    old_out, new_out = tmp_path / "an-alt", tmp_path / "an-neu"
+    for week in ("2026-W48", "2026-W49"):
+        assert main(["export", *common, "--out", str(old_out), "--week", week]) == 0
+    old_fp = json.loads(old_pub.read_text())["fingerprint"]
+    assert _connect(old_pub, vault_dir, passphrase_file, old_fp) == 0  # same one: same chain
+    assert "Neue Koordinierung" not in capsys.readouterr().out
+    assert main(["export", *common, "--out", str(old_out), "--week", "2026-W50"]) == 0
+    assert "Paket 3 (2026-W50)" in capsys.readouterr().out
+
+    new_fp = json.loads(new_pub.read_text())["fingerprint"]
+    assert _connect(new_pub, vault_dir, passphrase_file, new_fp) == 0
+    assert "das nächste Paket ist Paket 1" in capsys.readouterr().out
+    assert main(["export", *common, "--out", str(new_out), "--week", "2026-W50"]) == 0
+    shown = capsys.readouterr().out
+    assert "Paket 1 (2026-W50)" in shown and "Revisionen 1–" in shown
+    assert main(["export", *common, "--out", str(new_out), "--resend", "3"]) != 0  # old chain gone
+
+    coord = ["--dir", str(new_pub.parent), "--passphrase-file", str(passphrase_file)]
+    assert main(["coordinator", "enroll", *coord, str(tmp_path / "coach.pub")]) == 0
+    bundles = sorted(new_out.glob("*.kimb"))
+    assert len(bundles) == 1
+    assert main(["coordinator", "import", *coord, str(bundles[0])]) == 0
+    capsys.readouterr()
+    assert main(["coordinator", "report", *coord, "--format", "json"]) == 0
+    cells = json.loads(capsys.readouterr().out)["cells"]
+    total = {(c["indicator"], c["category"]): c["value"] for c in cells if c["scope"] == "Gesamt"}
+    assert total[("cases_active", "gesamt")] == 6
