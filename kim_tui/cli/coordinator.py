@@ -327,11 +327,12 @@ def cmd_coordinator_report(args: argparse.Namespace) -> int:
         )
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    if args.format == "csv":
+    buffer = getattr(sys.stdout, "buffer", None)
+    if args.format == "csv" and buffer is not None:
         # Bytes, so the BOM and umlauts reach the file as UTF-8 whatever the console's encoding.
         sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8"))
-        sys.stdout.buffer.flush()
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
     else:
         sys.stdout.write(text)
     return EXIT_OK
