@@ -28,7 +28,7 @@ def cmd_import_clients(args: argparse.Namespace) -> int:
         target = Path(args.template).expanduser()
         if target.exists():
             raise CliError(f"{shown(target)} existiert bereits; es wird nichts überschrieben.")
-        target.write_bytes(template_csv())
+        target.write_bytes(template_csv(args.csv_delimiter))
         print(f"Vorlage geschrieben: {shown(target)}")
         return EXIT_OK
     if not args.file:
@@ -102,3 +102,9 @@ def add_import_clients(sub: SubParsers) -> None:
         help="auch Zeilen importieren, die vermutlich schon im Tresor sind",
     )
     p.add_argument("--template", metavar="FILE", help="leere Vorlage schreiben")
+    p.add_argument(
+        "--csv-delimiter",
+        choices=[";", ","],
+        default=";",
+        help="Trennzeichen der Vorlage (Standard ; für deutsches Excel)",
+    )

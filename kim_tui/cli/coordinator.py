@@ -10,9 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kim_tui.cli.common import (
     EXIT_ERROR,
@@ -28,6 +29,10 @@ from kim_tui.cli.common import (
     shown,
     sync_errors,
 )
+from kim_tui.i18n import tr
+
+if TYPE_CHECKING:
+    from kim_tui.coordinator.forks import HeldView
 
 
 def _coord_dir(args: argparse.Namespace) -> Path:
@@ -44,16 +49,30 @@ def _coordinator_wording(directory: Path) -> Iterator[None]:
         yield
     except VaultNotFound:
         raise CliError(
-            f"Keine Koordinierungs-Ablage in {shown(directory)} (keine Schlüsseldatei gefunden). "
-            f"Mit `kim coordinator init --dir {shown(directory)}` anlegen."
+            tr(
+                f"Keine Koordinierungs-Ablage in {shown(directory)} "
+                "(keine Schlüsseldatei gefunden). "
+                f"Mit `kim coordinator init --dir {shown(directory)}` anlegen.",
+                f"No coordinator store in {shown(directory)} (no key file found). "
+                f"Create one with `kim coordinator init --dir {shown(directory)}`.",
+            )
         ) from None
     except VaultLocked:
         raise CliError(
-            f"Die Ablage {shown(directory)} ist bereits in einem anderen kim-Prozess geöffnet. "
-            "Bitte dort schließen (oder sperren und beenden) und erneut versuchen."
+            tr(
+                f"Die Ablage {shown(directory)} ist bereits in einem anderen kim-Prozess geöffnet. "
+                "Bitte dort schließen (oder sperren und beenden) und erneut versuchen.",
+                f"The store {shown(directory)} is already open in another kim process. "
+                "Please close it there (or lock and quit) and try again.",
+            )
         ) from None
     except WrongPassphrase:
-        raise CliError("Passwort ist falsch. Die Ablage wurde nicht verändert.") from None
+        raise CliError(
+            tr(
+                "Passwort ist falsch. Die Ablage wurde nicht verändert.",
+                "Wrong passphrase. The store was not changed.",
+            )
+        ) from None
 
 
 def cmd_coordinator_init(args: argparse.Namespace) -> int:
@@ -65,15 +84,20 @@ def cmd_coordinator_init(args: argparse.Namespace) -> int:
     if problem:
         raise CliError(problem)
     directory = _coord_dir(args)
-    passphrase = read_passphrase(args, confirm=True, prompt="Neues Passwort: ")
+    passphrase = read_passphrase(
+        args, confirm=True, prompt=tr("Neues Passwort: ", "New passphrase: ")
+    )
     store, recovery = CoordinatorStore.create(directory, passphrase, name=args.name or "")
     try:
         fingerprint = store.public().fingerprint
     finally:
         store.close()
-    print(f"Koordinierungs-Ablage angelegt: {shown(directory)}")
-    print(f"Öffentlicher Schlüssel für die Coaches: {shown(directory / PUB_FILE)}")
-    print(f"  Fingerabdruck: {display_fingerprint(fingerprint)}")
+    print(tr("Koordinierungs-Ablage angelegt: ", "Coordinator store created: ") + shown(directory))
+    print(
+        tr("Öffentlicher Schlüssel für die Coaches: ", "Public key for the coaches: ")
+        + shown(directory / PUB_FILE)
+    )
+    print(tr("  Fingerabdruck: ", "  Fingerprint: ") + display_fingerprint(fingerprint))
     print_recovery(recovery, args.recovery_key_file)
     return EXIT_OK
 
@@ -89,19 +113,31 @@ def cmd_coordinator_enroll(args: argparse.Namespace) -> int:
     except sync_errors() as exc:
         raise CliError(str(exc)) from None
     passphrase = read_passphrase(args)
-    label = f"{shown(pub.name) or '(ohne Namen)'}" + (
+    label = f"{shown(pub.name) or tr('(ohne Namen)', '(no name)')}" + (
         f", {shown(pub.organisation)}" if pub.organisation else ""
     )
     with CoordinatorStore.open(_coord_dir(args), passphrase) as store:
         if args.revoke:
             if store.revoke(pub.fingerprint) is None:
-                raise CliError(f"Coach {label} ist nicht eingeschrieben.")
-            print(f"Coach {label} widerrufen: weitere Pakete werden abgelehnt.")
+                raise CliError(
+                    tr(
+                        f"Coach {label} ist nicht eingeschrieben.",
+                        f"Coach {label} is not enrolled.",
+                    )
+                )
+            print(
+                tr(
+                    f"Coach {label} widerrufen: weitere Pakete werden abgelehnt.",
+                    f"Coach {label} revoked: further bundles will be rejected.",
+                )
+            )
             return EXIT_OK
         store.enroll(pub)
-    print(f"Coach eingeschrieben: {label}")
+    print(tr("Coach eingeschrieben: ", "Coach enrolled: ") + label)
     print(
-        f"  Fingerabdruck: {display_fingerprint(pub.fingerprint)} (bitte mit dem Coach vergleichen)"
+        tr("  Fingerabdruck: ", "  Fingerprint: ")
+        + display_fingerprint(pub.fingerprint)
+        + tr(" (bitte mit dem Coach vergleichen)", " (please compare it with the coach)")
     )
     return EXIT_OK
 
@@ -118,7 +154,7 @@ def cmd_coordinator_import(args: argparse.Namespace) -> int:
     for outcome in outcomes:
         print(shown(outcome.line), file=sys.stderr if outcome.status == REJECTED else sys.stdout)
     for line in missing:
-        print(f"Hinweis: {shown(line)}")
+        print(tr("Hinweis: ", "Note: ") + shown(line))
     bad = any(o.status in (REJECTED, HELD) for o in outcomes)
     return EXIT_ERROR if bad else EXIT_OK
 
@@ -136,26 +172,7 @@ def cmd_coordinator_held(args: argparse.Namespace) -> int:
             elif args.discard:
                 decision = discard(store, args.discard)
             else:
-                held = held_bundles(store)
-                if not held:
-                    print("Keine zurückgehaltenen Pakete.")
-                for h in held:
-                    print(
-                        f"{h.id}  Paket {h.seq} ({h.week}) von Coach {shown(h.coach)}, "
-                        f"Datei {shown(h.file_name)}, eingegangen {h.received_at:%d.%m.%Y}"
-                    )
-                    print(f"            {shown(h.reason)}")
-                    if h.leaves:
-                        seqs = ", ".join(map(str, h.leaves))
-                        print(f"            übernehmen nimmt Paket(e) {seqs} des anderen Stands")
-                    if h.brings:
-                        seqs = ", ".join(map(str, h.brings))
-                        print(f"            übernehmen bringt Paket(e) {seqs} dieses Stands mit")
-                if held:
-                    print(
-                        "Entscheiden mit --release ID (übernehmen: dieser Stand gilt ab diesem "
-                        "Paket) oder --discard ID (verwerfen)."
-                    )
+                _print_held(held_bundles(store))
                 return EXIT_OK
         except sync_errors() as exc:
             raise CliError(str(exc)) from None
@@ -164,16 +181,68 @@ def cmd_coordinator_held(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_held(held: Sequence[HeldView]) -> None:
+    """The held-back bundles, each with what releasing it would do, and how to decide."""
+    pad = " " * 12
+    if not held:
+        print(tr("Keine zurückgehaltenen Pakete.", "No bundles held back."))
+        return
+    for h in held:
+        print(
+            tr(
+                f"{h.id}  Paket {h.seq} ({h.week}) von Coach {shown(h.coach)}, "
+                f"Datei {shown(h.file_name)}, eingegangen {h.received_at:%d.%m.%Y}",
+                f"{h.id}  bundle {h.seq} ({h.week}) from coach {shown(h.coach)}, "
+                f"file {shown(h.file_name)}, received {h.received_at:%Y-%m-%d}",
+            )
+        )
+        print(f"{pad}{shown(h.reason)}")
+        if h.leaves:
+            seqs = ", ".join(map(str, h.leaves))
+            print(
+                pad
+                + tr(
+                    f"übernehmen nimmt Paket(e) {seqs} des anderen Stands",
+                    f"releasing drops bundle(s) {seqs} of the other history",
+                )
+            )
+        if h.brings:
+            seqs = ", ".join(map(str, h.brings))
+            print(
+                pad
+                + tr(
+                    f"übernehmen bringt Paket(e) {seqs} dieses Stands mit",
+                    f"releasing brings bundle(s) {seqs} of this history along",
+                )
+            )
+    print(
+        tr(
+            "Entscheiden mit --release ID (übernehmen: dieser Stand gilt ab diesem "
+            "Paket) oder --discard ID (verwerfen).",
+            "Decide with --release ID (this history applies from this bundle on) "
+            "or --discard ID (drop it).",
+        )
+    )
+
+
 def cmd_coordinator_passwd(args: argparse.Namespace) -> int:
     """Change the coordinator store's passphrase (rewraps the key, data untouched)."""
-    old = read_passphrase(args, prompt="Bisheriges Passwort: ")
-    new = read_passphrase(args, attr="new_passphrase_file", confirm=True, prompt="Neues Passwort: ")
+    old = read_passphrase(args, prompt=tr("Bisheriges Passwort: ", "Current passphrase: "))
+    new = read_passphrase(
+        args,
+        attr="new_passphrase_file",
+        confirm=True,
+        prompt=tr("Neues Passwort: ", "New passphrase: "),
+    )
     from kim_tui.coordinator.store import CoordinatorStore
 
     CoordinatorStore.change_passphrase_of(_coord_dir(args), old, new)
     print(
-        "Passwort geändert. Die Daten wurden nicht neu verschlüsselt; der alte "
-        "Wiederherstellungsschlüssel gilt weiter."
+        tr(
+            "Passwort geändert. Die Daten wurden nicht neu verschlüsselt; der alte "
+            "Wiederherstellungsschlüssel gilt weiter.",
+            "Passphrase changed. The data was not re-encrypted; the old recovery key stays valid.",
+        )
     )
     return EXIT_OK
 
@@ -184,14 +253,27 @@ def cmd_coordinator_recover(args: argparse.Namespace) -> int:
     from kim_tui.store.errors import WrongPassphrase
 
     recovery = read_recovery_key(args)
-    new = read_passphrase(args, attr="new_passphrase_file", confirm=True, prompt="Neues Passwort: ")
+    new = read_passphrase(
+        args,
+        attr="new_passphrase_file",
+        confirm=True,
+        prompt=tr("Neues Passwort: ", "New passphrase: "),
+    )
     try:
         CoordinatorStore.recover(_coord_dir(args), recovery, new)
     except WrongPassphrase:
         raise CliError(
-            "Wiederherstellungsschlüssel ist falsch. Die Ablage wurde nicht verändert."
+            tr(
+                "Wiederherstellungsschlüssel ist falsch. Die Ablage wurde nicht verändert.",
+                "Wrong recovery key. The store was not changed.",
+            )
         ) from None
-    print("Neues Passwort gesetzt. Der Wiederherstellungsschlüssel gilt weiter.")
+    print(
+        tr(
+            "Neues Passwort gesetzt. Der Wiederherstellungsschlüssel gilt weiter.",
+            "New passphrase set. The recovery key stays valid.",
+        )
+    )
     return EXIT_OK
 
 
@@ -215,10 +297,19 @@ def cmd_coordinator_report(args: argparse.Namespace) -> int:
             date_to=args.date_to,
             fmt=args.format,
             threshold=args.threshold,
+            csv_delimiter=args.csv_delimiter,
         )
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    sys.stdout.write(_terminal_safe_report(text, args.format))
+    text = _terminal_safe_report(text, args.format)
+    buffer = getattr(sys.stdout, "buffer", None)
+    if args.format == "csv" and buffer is not None:
+        # Bytes, so the BOM and umlauts reach the file as UTF-8 whatever the console's encoding.
+        sys.stdout.flush()
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 
@@ -233,7 +324,9 @@ def _terminal_safe_report(text: str, fmt: str) -> str:
             return text
         return json.dumps(json.loads(text), ensure_ascii=True, indent=2) + "\n"
     end = "\r\n" if fmt == "csv" else "\n"
-    return end.join(shown(line) for line in text.split(end))
+    # The CSV's byte-order mark is kim's own (for Excel), not untrusted text: keep it.
+    bom = "\ufeff" if fmt == "csv" and text.startswith("\ufeff") else ""
+    return bom + end.join(shown(line) for line in text[len(bom) :].split(end))
 
 
 def _in_coordinator_wording(func: Command) -> Command:
@@ -249,8 +342,8 @@ def _in_coordinator_wording(func: Command) -> Command:
 
 def _group_help(args: argparse.Namespace) -> int:
     print(
-        "Bitte einen Befehl angeben: kim coordinator "
-        "{init,enroll,import,held,report,ui,passwd,recover} --help",
+        tr("Bitte einen Befehl angeben: ", "Please name a command: ")
+        + "kim coordinator {init,enroll,import,held,report,ui,passwd,recover} --help",
         file=sys.stderr,
     )
     return EXIT_USAGE
@@ -318,4 +411,10 @@ def add_coordinator(sub: SubParsers) -> None:
         default=5,
         metavar="N",
         help="Zellen unter N werden maskiert (Standard 5)",
+    )
+    c.add_argument(
+        "--csv-delimiter",
+        choices=[";", ","],
+        default=";",
+        help="Trennzeichen für --format csv (Standard ; für deutsches Excel)",
     )

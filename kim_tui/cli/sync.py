@@ -76,7 +76,7 @@ def cmd_connect(args: argparse.Namespace) -> int:
     fingerprint = display_fingerprint(pub.fingerprint)
     print(f"Koordinierung: {shown(pub.name) or '(ohne Namen)'}")
     print(f"  Fingerabdruck: {fingerprint}")
-    if args.fingerprint and args.fingerprint.strip().upper() != fingerprint:
+    if args.fingerprint and not fingerprint_matches(args.fingerprint, pub.fingerprint):
         raise CliError("Der Fingerabdruck stimmt nicht überein; nichts gespeichert.")
     if args.fingerprint:
         print("  Stimmt mit dem angegebenen Fingerabdruck überein.")
@@ -87,9 +87,26 @@ def cmd_connect(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase) as vault:
-        Workspace(vault).connect_coordinator(pub)
+        new_chain = Workspace(vault).connect_coordinator(pub)
     print("Koordinierung gespeichert; `kim export` verschlüsselt ab jetzt an diesen Schlüssel.")
+    if new_chain:
+        print(
+            "  Neue Koordinierung: das nächste Paket ist Paket 1 und enthält den ganzen "
+            "aktuellen Stand (die frühere Koordinierung bekommt keine Pakete mehr)."
+        )
     return EXIT_OK
+
+
+def fingerprint_matches(given: str, fingerprint_hex: str) -> bool:
+    """True if `given` is the fingerprint in either form: as read out (``ABCD-EFGH-…``) or the
+    64 hex digits written in coordinator.pub; case, spaces, colons and dashes do not matter."""
+    from kim_tui.sync.identity import display_fingerprint
+
+    typed = "".join(ch for ch in given if ch not in " \t:-").upper()
+    return typed in (
+        display_fingerprint(fingerprint_hex).replace("-", ""),
+        fingerprint_hex.upper(),
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -101,6 +118,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
     try:
         with Vault.open(vault_dir(args), passphrase) as vault:
+            _make_out_dir(out)
             result = export_bundle(
                 vault, out, week=args.week, resend=args.resend, progress=_progress
             )
@@ -115,6 +133,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         print("  keine Änderungen seit dem letzten Paket")
     return EXIT_OK
+
+
+def _make_out_dir(out: Path) -> None:
+    """Create the target folder of `kim export` (and missing parents), only its owner may read:
+    bundles are encrypted, but who sent how many when is nobody else's business."""
+    if out.is_dir():
+        return
+    if out.exists():
+        raise CliError(f"{shown(str(out))} ist kein Ordner; bitte einen Ordner mit --out angeben.")
+    missing = [out, *(p for p in out.parents if not p.exists())]
+    try:
+        for folder in reversed(missing):
+            if not folder.exists():
+                folder.mkdir(mode=0o700)
+    except OSError as exc:
+        raise CliError(
+            f"Zielverzeichnis {shown(str(out))} lässt sich nicht anlegen ({exc.strerror}); "
+            "bitte einen anderen Ordner mit --out angeben."
+        ) from None
+    print(f"Zielverzeichnis angelegt: {shown(str(out))}")
 
 
 def _progress(done: int, total: int) -> None:
@@ -140,7 +178,11 @@ def add_connect(sub: SubParsers) -> None:
     p = add_command(sub, "connect", cmd_connect, "Koordinierung (coordinator.pub) verbinden")
     p.add_argument("file", metavar="coordinator.pub")
     p.add_argument("--passphrase-file", metavar="F")
-    p.add_argument("--fingerprint", metavar="FP", help="erwarteter Fingerabdruck (statt Rückfrage)")
+    p.add_argument(
+        "--fingerprint",
+        metavar="FP",
+        help="erwarteter Fingerabdruck (statt Rückfrage): ABCD-EFGH-… oder die 64 Hex-Ziffern",
+    )
 
 
 def add_export(sub: SubParsers) -> None:

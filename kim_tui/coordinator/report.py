@@ -54,6 +54,7 @@ def run_report(
     date_to: str | None,
     fmt: str = "table",
     threshold: int = 5,
+    csv_delimiter: str = ";",
 ) -> str:
     """Open the store, compute every indicator and render it as table, csv or json."""
     period = report.Period(_date(date_from), _date(date_to))
@@ -65,5 +66,5 @@ def run_report(
     if fmt == "json":
         return report.render_json(cells, threshold, period)
     if fmt == "csv":
-        return report.render_csv(cells, threshold)
+        return report.render_csv(cells, threshold, csv_delimiter)
     return report.render_table(cells, threshold, period)

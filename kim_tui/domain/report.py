@@ -16,8 +16,6 @@ has exactly one masked cell, the smallest visible cell of such a group is masked
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -25,6 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from kim_tui.domain.csv_export import csv_text
 from kim_tui.domain.pseudonym import age_band
 
 Rows = Mapping[str, Sequence[Mapping[str, Any]]]
@@ -483,23 +482,21 @@ def category_label(indicator: str, category: str) -> str:
     return catalog(name).label(category)
 
 
-def render_csv(cells: Sequence[Cell], threshold: int) -> str:
-    """Semicolon CSV (German Excel), one row per cell; masked values as ``<N``."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["Ebene", "Name", "Kennzahl", "Kategorie", "Code", "Wert"])
-    for c in cells:
-        writer.writerow(
-            [
-                c.scope,
-                c.scope_name,
-                c.label,
-                category_label(c.indicator, c.category),
-                c.category,
-                c.display(threshold),
-            ]
-        )
-    return buf.getvalue()
+def render_csv(cells: Sequence[Cell], threshold: int, delimiter: str = ";") -> str:
+    """CSV for German Excel (see `csv_export`), one row per cell; masked values as ``<N``."""
+    header = ["Ebene", "Name", "Kennzahl", "Kategorie", "Code", "Wert"]
+    rows = (
+        [
+            c.scope,
+            c.scope_name,
+            c.label,
+            category_label(c.indicator, c.category),
+            c.category,
+            c.display(threshold),
+        ]
+        for c in cells
+    )
+    return csv_text([header, *rows], delimiter)
 
 
 def render_table(cells: Sequence[Cell], threshold: int, period: Period) -> str:

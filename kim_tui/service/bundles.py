@@ -33,13 +33,14 @@ class BundleService:
         with self._ctx.uow.audited("sync.identity", "setting") as tx:
             return cs.ensure_identity(tx.session, name, organisation)
 
-    def connect_coordinator(self, coordinator: CoordinatorPublic) -> None:
-        """Store the coordinator's public identity (replacing an earlier one).
+    def connect_coordinator(self, coordinator: CoordinatorPublic) -> bool:
+        """Store the coordinator's public identity (replacing an earlier one); True when it is
+        a different coordinator, whose first bundle then carries the whole current state.
 
         Audited (``sync.connect``, with the key's fingerprint) without a revision.
         """
         with self._ctx.uow.audited("sync.connect", "setting", detail=coordinator.fingerprint) as tx:
-            cs.connect(tx.session, coordinator)
+            return cs.connect(tx.session, coordinator)
 
     def sync_status(self) -> SyncStatus:
         """Identity, connected coordinator and what the next bundle would carry."""

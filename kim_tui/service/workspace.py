@@ -312,9 +312,10 @@ class Workspace:
         """Create the coach's signing identity (once); rename it if a name is given."""
         return self._bundles.create_identity(name, organisation)
 
-    def connect_coordinator(self, coordinator: CoordinatorPublic) -> None:
-        """Store the coordinator's public identity (replacing an earlier one)."""
-        self._bundles.connect_coordinator(coordinator)
+    def connect_coordinator(self, coordinator: CoordinatorPublic) -> bool:
+        """Store the coordinator's public identity (replacing an earlier one); True when it is
+        a different coordinator, whose first bundle then carries the whole current state."""
+        return self._bundles.connect_coordinator(coordinator)
 
     def sync_status(self) -> SyncStatus:
         """Identity, connected coordinator and what the next bundle would carry."""

@@ -21,7 +21,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from kim_tui.store.models import VaultSetting
 from kim_tui.sync import identity
@@ -34,9 +34,12 @@ COORDINATOR = "sync.coordinator"
 LAST_SEQ = "sync.last_seq"
 
 
+BUNDLE_PREFIX = "sync.bundle."
+
+
 def bundle_key(seq: int) -> str:
     """The VaultSetting key of bundle number `seq`."""
-    return f"sync.bundle.{seq:06d}"
+    return f"{BUNDLE_PREFIX}{seq:06d}"
 
 
 class SyncSetupError(Exception):
@@ -106,9 +109,22 @@ def coordinator(session: Session) -> identity.CoordinatorPublic:
     return identity.CoordinatorPublic.from_json(raw.encode("utf-8"), "gespeicherte Koordinierung")
 
 
-def connect(session: Session, pub: identity.CoordinatorPublic) -> None:
-    """Store the coordinator's public identity (replacing an earlier one)."""
+def connect(session: Session, pub: identity.CoordinatorPublic) -> bool:
+    """Store the coordinator's public identity (replacing an earlier one). True if that starts
+    a new chain: a different coordinator has none of this vault's earlier bundles, so the
+    bundles made for the old one are forgotten and the next one is bundle 1 over the whole
+    current state (revisions from 0). Connecting the same coordinator again changes nothing."""
+    raw = get(session, COORDINATOR)
+    before = identity.CoordinatorPublic.from_json(raw.encode("utf-8"), "") if raw else None
     put(session, COORDINATOR, pub.to_json().decode("utf-8"))
+    if before is None or before.fingerprint == pub.fingerprint:
+        return False
+    for row in session.exec(
+        select(VaultSetting).where(col(VaultSetting.key).startswith(BUNDLE_PREFIX))
+    ).all():
+        session.delete(row)
+    put(session, LAST_SEQ, "0")
+    return True
 
 
 @dataclass(frozen=True)

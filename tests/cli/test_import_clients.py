@@ -96,3 +96,19 @@ def test_dry_run_and_template_touch_no_vault(
     csv.write_bytes("\n".join([HEADER, *GOOD]).encode())
     assert main(["import-clients", str(csv), "--dry-run"]) == 0
     assert "3 Zeile(n) geprüft" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("delimiter", [";", ","])
+def test_template_imports_back(tmp_path: Path, passphrase_file: Path, delimiter: str) -> None:
+    vault_dir = closed_vault(tmp_path / "vault")
+    template = tmp_path / "vorlage.csv"
+    assert main(["import-clients", "--template", str(template), "--csv-delimiter", delimiter]) == 0
+    data = template.read_bytes()
+    assert data.startswith("\ufeff".encode()) and data.decode("utf-8-sig").count(delimiter) >= 5
+    # Filled in as Excel saves it: the template's header, full rows with the same separator.
+    columns = data.decode("utf-8-sig").strip().split(delimiter)
+    given = [dict(zip(HEADER.split(";"), row.split(";"), strict=True)) for row in GOOD]
+    rows = [delimiter.join(row.get(column, "") for column in columns) for row in given]
+    template.write_bytes(data + "\r\n".join(rows).encode() + b"\r\n")
+    assert _run(template, vault_dir, passphrase_file) == 0
+    assert sorted(_clients(vault_dir)) == ["Al-Hassan, Amira", "Müller, Jürgen", "Yılmaz, Şükrü"]

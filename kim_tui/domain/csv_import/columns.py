@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kim_tui.domain.csv_export import DEFAULT_DELIMITER, csv_bytes
 from kim_tui.domain.text import fold
 
 __all__ = [
@@ -97,9 +98,10 @@ HEADER_OF: dict[str, str] = {c.key: c.header for c in COLUMNS}
 """The German header of every column key."""
 
 
-def template_csv() -> bytes:
-    """The header line of an import file: ``;``-separated, UTF-8 with BOM, CRLF."""
-    return (";".join(c.header for c in COLUMNS) + "\r\n").encode("utf-8-sig")
+def template_csv(delimiter: str = DEFAULT_DELIMITER) -> bytes:
+    """The header line of an import file, written as every kim CSV (`csv_export`): ``;``
+    (or `delimiter`), UTF-8 with BOM, CRLF."""
+    return csv_bytes([[c.header for c in COLUMNS]], delimiter)
 
 
 def columns_markdown() -> str:
