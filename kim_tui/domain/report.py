@@ -20,11 +20,14 @@ cell, whatever they combine of what the report publishes.
 - In every group that adds up, no masked cell stands alone, and the masked cells of a group add
   up to at least the threshold and at least their number plus two: k masked cells of at least 1
   with a known sum S each lie in 1..S-(k-1), which is three values or more only if S >= k + 2.
-- Until both hold everywhere, the smallest visible cell of a failing group is masked as well
-  (ties by name and category: the same report every run).
-`tests/domain/test_report_audit.py` checks the result with integer programming over the
-published JSON (demo data and random tables): no masked cell is narrowed to fewer than three
-values.
+  The smallest visible cell of a failing group is masked as well (`_protect`).
+- Groups overlap (a coach cell is in its organisation's column and in its own categories), so
+  that is not enough on its own: `kim_tui.domain.suppression.protect` then shows for every
+  masked cell, by moves between masked cells that keep every sum a reader knows, that it can
+  take three values, and masks neighbours (smallest first) where it cannot.
+Ties go by name and category: the same report every run. `tests/domain/test_report_audit.py`
+checks the result with integer programming over the published JSON (demo data and random
+tables): no masked cell is narrowed to fewer than three values.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from datetime import date
 from typing import Any
 
 from kim_tui.domain.pseudonym import age_band
+from kim_tui.domain.suppression import Figure, protect
 
 Rows = Mapping[str, Sequence[Mapping[str, Any]]]
 """Live (not deleted) records per table; each dict is a record's data plus ``_id`` and ``_rev``."""
@@ -420,6 +424,11 @@ def _protect(cells: list[Cell], org_of: Mapping[str, str], threshold: int) -> li
             )
             masked[pick] = True
             changed = True
+    figures = [
+        Figure(c.scope, c.scope_name, c.indicator, c.category, c.value, 0 if c.hours else 1)
+        for c in cells
+    ]
+    masked = protect(figures, org_of, masked)
     return [
         replace(c, masked=True, secondary=True) if m and not c.masked else c
         for c, m in zip(cells, masked, strict=True)
