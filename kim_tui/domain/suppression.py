@@ -38,6 +38,8 @@ from dataclasses import dataclass
 SAME_CLIENTS = ("age_band", "gender", "nationality", "residence_intake", "residence_now")
 SAME_REFERRALS = ("referrals", "referral_agencies")
 NEED = ("need_first", "need_latest")
+_TRIES = 8
+_PARTNERS = 12
 _FAMILY_OF = {ind: fam for fam in (SAME_CLIENTS, SAME_REFERRALS, NEED) for ind in fam}
 
 
@@ -72,6 +74,9 @@ class _Table:
         self.at: dict[tuple[str, str, str, str], int] = {
             (f.scope, f.name, f.indicator, f.category): i for i, f in enumerate(figures)
         }
+        self.of_indicator: dict[str, list[int]] = defaultdict(list)
+        for i, f in enumerate(figures):
+            self.of_indicator[f.indicator].append(i)
         # Per scope and sum: the categories counting towards it.
         self.members: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
         for f in figures:
@@ -85,23 +90,33 @@ class _Table:
     def chain(self, coach: str) -> list[tuple[str, str]]:
         return [("Coach", coach), ("Organisation", self.org_of[coach]), ("Gesamt", "alle")]
 
-    def column_moves(self, scope: str, name: str) -> Iterator[dict[tuple[str, str], int]]:
+    def column_moves(
+        self, f: Figure, masked: Sequence[bool]
+    ) -> Iterator[dict[tuple[str, str], int]]:
         """Changes per scope that keep coaches, organisations and total adding up and raise
-        (scope, name) by 1."""
-        coaches = sorted(self.org_of)
-        if scope == "Coach":
-            raising = [name]
-        elif scope == "Organisation":
-            raising = self.coaches_of.get(name, [])
+        f's scope by 1 (in f's category; only coaches whose cell there is masked)."""
+        cells = {c: self.at.get(("Coach", c, f.indicator, f.category)) for c in self.org_of}
+        coaches = [c for c, j in sorted(cells.items()) if j is not None and masked[j]]
+        if f.scope == "Coach":
+            raising = [f.name] if f.name in coaches else []
+        elif f.scope == "Organisation":
+            raising = [c for c in coaches if self.org_of[c] == f.name]
         else:
             raising = coaches
+        # Partners with the most room first, those of the same organisation before others; a
+        # bounded number (a shorter search only masks more, it never proves too much).
+        partners = sorted(
+            coaches,
+            key=lambda c: (-self.figures[cells[c] or 0].value, c),
+        )[:_PARTNERS]
         for a in raising:
             yield dict.fromkeys(self.chain(a), 1)
-            for b in coaches:
-                if b == a or (scope == "Gesamt"):
-                    continue
+            if f.scope == "Gesamt":
+                continue
+            ordered = sorted(partners, key=lambda b: self.org_of[b] != self.org_of[a])
+            for b in ordered:
                 same_org = self.org_of[a] == self.org_of[b]
-                if scope == "Organisation" and same_org:
+                if b == a or (f.scope == "Organisation" and same_org):
                     continue
                 move = {("Coach", a): 1, ("Coach", b): -1}
                 if not same_org:
@@ -113,7 +128,7 @@ class _Table:
         """How far cell i can be shown to go up and down (capped at 2)."""
         f = self.figures[i]
         up = down = 0
-        for move in self.column_moves(f.scope, f.name):
+        for move in self.column_moves(f, masked):
             for cells in self._with_rows(move, f.indicator, f.category, masked):
                 ups = [self.figures[j].value - self.figures[j].low for j, s in cells if s < 0]
                 downs = [self.figures[j].value - self.figures[j].low for j, s in cells if s > 0]
@@ -185,11 +200,11 @@ class _Table:
         family = _FAMILY_OF.get(f.indicator, (f.indicator,))
         near = [
             j
-            for j, g in enumerate(self.figures)
-            if g.indicator == f.indicator
-            and (g.category == f.category or (g.scope, g.name) == (f.scope, f.name))
+            for j in self.of_indicator[f.indicator]
+            if self.figures[j].category == f.category
+            or (self.figures[j].scope, self.figures[j].name) == (f.scope, f.name)
         ]
-        far = [j for j, g in enumerate(self.figures) if g.indicator in family]
+        far = [j for ind in family for j in self.of_indicator[ind]]
         return near, far
 
 
@@ -209,9 +224,10 @@ def protect(
             if not visible:
                 break  # cannot happen: with its whole family masked a cell can always rise
             visible.sort(key=lambda j: (figures[j].value, figures[j].name, figures[j].category))
-            # The smallest cell that makes i safe on its own, else the smallest one.
+            # The smallest cell that makes i safe on its own, else the smallest one (a few are
+            # tried: each try is a search of moves).
             pick = visible[0]
-            for j in visible:
+            for j in visible[:_TRIES]:
                 out[j] = True
                 safe = sum(table.rooms(i, out)) >= 2
                 out[j] = False
