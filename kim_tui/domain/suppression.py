@@ -124,12 +124,15 @@ class _Table:
                     move[("Organisation", self.org_of[b])] = -1
                 yield move
 
-    def rooms(self, i: int, masked: Sequence[bool]) -> tuple[int, int]:
-        """How far cell i can be shown to go up and down (capped at 2)."""
+    def rooms(
+        self, i: int, masked: Sequence[bool], blockers: list[int] | None = None
+    ) -> tuple[int, int]:
+        """How far cell i can be shown to go up and down (capped at 2). `blockers` collects
+        visible cells that alone stand in the way of a move."""
         f = self.figures[i]
         up = down = 0
         for move in self.column_moves(f, masked):
-            for cells in self._with_rows(move, f.indicator, f.category, masked):
+            for cells in self._with_rows(move, f.indicator, f.category, masked, blockers):
                 ups = [self.figures[j].value - self.figures[j].low for j, s in cells if s < 0]
                 downs = [self.figures[j].value - self.figures[j].low for j, s in cells if s > 0]
                 up = max(up, min(ups, default=2))
@@ -150,15 +153,26 @@ class _Table:
             out.append((j, s * sign))
         return out
 
+    @staticmethod
+    def _open(
+        cells: Sequence[tuple[int, int]], masked: Sequence[bool], blockers: list[int] | None
+    ) -> bool:
+        """True if every cell is masked; one visible cell is noted as a blocker."""
+        visible = [j for j, _ in cells if not masked[j]]
+        if len(visible) == 1 and blockers is not None:
+            blockers.append(visible[0])
+        return not visible
+
     def _with_rows(
         self,
         move: Mapping[tuple[str, str], int],
         indicator: str,
         category: str,
         masked: Sequence[bool],
+        blockers: list[int] | None,
     ) -> Iterator[list[tuple[int, int]]]:
         base = self._cells(move, indicator, category, 1)
-        if base is None or not all(masked[j] for j, _ in base):
+        if base is None or not self._open(base, masked, blockers):
             return
         group = _sum_group(indicator, category)
         if group is None:
@@ -171,7 +185,7 @@ class _Table:
         )
         for other in sorted(candidates - {category}):
             mirror = self._cells(move, indicator, other, -1)
-            if mirror is not None and all(masked[j] for j, _ in mirror):
+            if mirror is not None and self._open(mirror, masked, blockers):
                 yield base + mirror
         # Repeated in every other sum of the family: all of them change together.
         extra: list[tuple[int, int]] = []
@@ -218,16 +232,24 @@ def protect(
     queue = [i for i, m in enumerate(out) if m]
     while queue:
         i = queue.pop(0)
-        while sum(table.rooms(i, out)) < 2:
+        blockers: list[int] = []
+        while sum(table.rooms(i, out, blockers)) < 2:
             near, far = table.neighbours(i)
             visible = [j for j in near if not out[j]] or [j for j in far if not out[j]]
             if not visible:
                 break  # cannot happen: with its whole family masked a cell can always rise
             visible.sort(key=lambda j: (figures[j].value, figures[j].name, figures[j].category))
-            # The smallest cell that makes i safe on its own, else the smallest one (a few are
-            # tried: each try is a search of moves).
+            # Cells that alone block a move first, then the smallest neighbours: the smallest
+            # that makes i safe on its own, else the smallest one (a few are tried: each try is
+            # a search of moves).
+            order = sorted(
+                set(blockers),
+                key=lambda j: (figures[j].value, figures[j].name, figures[j].category),
+            )
+            tries = (order + [j for j in visible if j not in set(order)])[:_TRIES]
+            blockers = []
             pick = visible[0]
-            for j in visible[:_TRIES]:
+            for j in tries:
                 out[j] = True
                 safe = sum(table.rooms(i, out)) >= 2
                 out[j] = False
