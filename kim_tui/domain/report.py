@@ -10,8 +10,24 @@ Every figure is a count of records (hours are reported with their contact count)
 Masking one cell is not enough when the others around it are known: the categories of one
 indicator add up (to its "gesamt" or to a total shown elsewhere), the coaches of an organisation
 add up to the organisation, the organisations to the total. A lone masked cell in such a group
-is its sum minus the rest. So complementary cells are masked too (`_protect`): until no group
-has exactly one masked cell, the smallest visible cell of such a group is masked as well.
+is its sum minus the rest. So complementary cells are masked too (`_protect`).
+
+The rule (issue #13): a reader must be left at least three possible values for every masked
+cell, whatever they combine of what the report publishes.
+- Every masked cell is shown as the same ``x``, small or complementary: a "<5" would publish an
+  upper bound, and a sum of 12 over three cells of "<5" makes each of them 4. All a reader
+  learns of an ``x`` is that it is at least 1 (listed categories are not empty).
+- In every group that adds up, no masked cell stands alone, and the masked cells of a group add
+  up to at least the threshold and at least their number plus two: k masked cells of at least 1
+  with a known sum S each lie in 1..S-(k-1), which is three values or more only if S >= k + 2.
+  The smallest visible cell of a failing group is masked as well (`_protect`).
+- Groups overlap (a coach cell is in its organisation's column and in its own categories), so
+  that is not enough on its own: `kim_tui.domain.suppression.protect` then shows for every
+  masked cell, by moves between masked cells that keep every sum a reader knows, that it can
+  take three values, and masks neighbours (smallest first) where it cannot.
+Ties go by name and category: the same report every run. `tests/domain/test_report_audit.py`
+checks the result with integer programming over the published JSON (demo data and random
+tables): no masked cell is narrowed to fewer than three values.
 """
 
 from __future__ import annotations
@@ -25,13 +41,13 @@ from typing import Any
 
 from kim_tui.domain.csv_export import csv_text
 from kim_tui.domain.pseudonym import age_band
+from kim_tui.domain.suppression import Figure, protect
 
 Rows = Mapping[str, Sequence[Mapping[str, Any]]]
 """Live (not deleted) records per table; each dict is a record's data plus ``_id`` and ``_rev``."""
 
-MASK = "<{n}"
-MASK_SECONDARY = "x"
-"""A cell of any size masked so that a small one cannot be worked out from the sums."""
+MASK = "x"
+"""Every masked cell, small or complementary: no upper bound is published (see above)."""
 
 
 @dataclass(frozen=True)
@@ -303,15 +319,14 @@ class Cell:
     masked: bool = False
     hours: bool = False
     secondary: bool = False
-    """Masked only so that another masked cell cannot be worked out (any size)."""
+    """Masked only so that another masked cell cannot be worked out (any size); published
+    the same as a small one."""
 
     def display(self, threshold: int) -> str:
-        """The value as shown: small cells as ``<N``, complementary masked ones as ``x``,
-        hours with one decimal."""
-        if self.secondary:
-            return MASK_SECONDARY
+        """The value as shown: masked cells as ``x`` whatever their size, hours with one
+        decimal."""
         if self.masked:
-            return MASK.format(n=threshold)
+            return MASK
         if self.hours:
             return f"{self.value / 60:.1f}".replace(".", ",")
         return str(self.value)
@@ -366,9 +381,10 @@ def compute(coaches: Sequence[CoachRows], period: Period, threshold: int = 5) ->
 
 def _protect(cells: list[Cell], org_of: Mapping[str, str], threshold: int) -> list[Cell]:
     """Complementary suppression: no group of cells that adds up has exactly one masked cell,
-    and the masked cells of a group add up to at least the threshold (else their sum, known
-    from the group's total, gives them away: two masked cells summing to 2 are both 1, since
-    empty categories are not listed).
+    and the masked cells of a group add up to at least the threshold and to at least their
+    number plus two (else their sum, known from the group's total, narrows them down: two
+    masked cells summing to 2 are both 1, since empty categories are not listed; three summing
+    to 4 are each 1 or 2).
 
     Groups: the categories of one indicator within one scope; one organisation with its coaches
     for one indicator and category; the total with the organisations. The smallest visible cell
@@ -396,7 +412,8 @@ def _protect(cells: list[Cell], org_of: Mapping[str, str], threshold: int) -> li
         changed = False
         for members in groups.values():
             hidden = [i for i in members if masked[i]]
-            if not hidden or (len(hidden) > 1 and sum(cells[i].value for i in hidden) >= threshold):
+            enough = max(threshold, len(hidden) + 2)
+            if not hidden or (len(hidden) > 1 and sum(cells[i].value for i in hidden) >= enough):
                 continue
             visible = [i for i in members if not masked[i]]
             if not visible:
@@ -406,6 +423,11 @@ def _protect(cells: list[Cell], org_of: Mapping[str, str], threshold: int) -> li
             )
             masked[pick] = True
             changed = True
+    figures = [
+        Figure(c.scope, c.scope_name, c.indicator, c.category, c.value, 0 if c.hours else 1)
+        for c in cells
+    ]
+    masked = protect(figures, org_of, masked)
     return [
         replace(c, masked=True, secondary=True) if m and not c.masked else c
         for c, m in zip(cells, masked, strict=True)
@@ -429,7 +451,7 @@ def _public(cell: Cell, threshold: int) -> dict[str, Any]:
 
 
 def render_json(cells: Sequence[Cell], threshold: int, period: Period) -> str:
-    """JSON document; masked values are the string ``<N``, never the number."""
+    """JSON document; masked values are the string ``x``, never the number."""
     doc = {
         "period": {
             "from": period.start.isoformat() if period.start else None,
@@ -483,7 +505,7 @@ def category_label(indicator: str, category: str) -> str:
 
 
 def render_csv(cells: Sequence[Cell], threshold: int, delimiter: str = ";") -> str:
-    """CSV for German Excel (see `csv_export`), one row per cell; masked values as ``<N``."""
+    """CSV for German Excel (see `csv_export`), one row per cell; masked values as ``x``."""
     header = ["Ebene", "Name", "Kennzahl", "Kategorie", "Code", "Wert"]
     rows = (
         [
@@ -503,8 +525,8 @@ def render_table(cells: Sequence[Cell], threshold: int, period: Period) -> str:
     """Plain-text report grouped by scope and indicator, with a bar chart of need levels."""
     lines = [
         f"Zeitraum: {period.start or 'Anfang'} bis {period.end or 'heute'}; "
-        f"Zellen unter {threshold} maskiert ({MASK.format(n=threshold)}); damit sie sich nicht "
-        f"aus Summen errechnen lassen, auch weitere ({MASK_SECONDARY})."
+        f"Maskiert ({MASK}): Zellen unter {threshold} und so viele weitere, dass sich keine aus "
+        "Summen errechnen oder auf weniger als drei Werte eingrenzen lässt."
     ]
     current: tuple[str, str] | None = None
     label = ""

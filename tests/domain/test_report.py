@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 
@@ -114,16 +115,14 @@ def test_small_cells_are_masked_everywhere() -> None:
     cells = compute(coaches, Period(), 5)
     small = [c for c in cells if c.scope_name == "B" and c.indicator == "cases_active"]
     assert small and all(c.masked for c in small)
-    for text in (
-        render_csv(cells, 5),
-        render_table(cells, 5, Period()),
-        render_json(cells, 5, Period()),
-    ):
-        assert "<5" in text
+    # Shown as "x" like every masked cell: "<5" would publish an upper bound (issue #13).
+    assert ";x\r\n" in render_csv(cells, 5)
+    assert re.search(r" x$", render_table(cells, 5, Period()), re.MULTILINE)
+    assert '"value": "x"' in render_json(cells, 5, Period())
     doc = json.loads(render_json(cells, 5, Period()))
     for cell in doc["cells"]:
         if cell["name"] == "B":
-            assert cell["value"] == "<5" or cell["value"] >= 5 or cell["value"] == 0
+            assert cell["value"] == "x" or cell["value"] >= 5 or cell["value"] == 0
     # Hours are masked by the number of contacts they sum over.
     hours = [c for c in cells if c.scope_name == "B" and c.indicator == "contact_hours"]
     assert hours and all(c.masked for c in hours)
@@ -216,16 +215,18 @@ def test_need_levels_are_protected_per_area() -> None:
     ]
     assert sum(c.masked for c in housing) != 1
     level2 = next(c for c in housing if c.category.endswith("Stufe 2"))
-    assert level2.masked and level2.display(5) == "x"  # complementary, not "<5": it is 10
+    assert level2.masked and level2.secondary and level2.display(5) == "x"  # complementary: 10
 
 
-def test_complementary_cells_are_marked_x_not_small() -> None:
+def test_small_and_complementary_cells_look_the_same() -> None:
+    """Both are "x": a "<5" would tell a reader the cell is at most 4 (issue #13)."""
     cells = compute([_coach("C", "Diakonie", 9)], Period(), 5)
     by_key = {(c.scope, c.scope_name, c.indicator, c.category): c for c in cells}
     women, men = by_key[("Coach", "C", "gender", "f")], by_key[("Coach", "C", "gender", "m")]
-    assert (women.display(5), men.display(5)) == ("<5", "x")
-    assert '"value": "x"' in render_json(cells, 5, Period())
-    assert "auch weitere (x)" in render_table(cells, 5, Period())
+    assert not women.secondary and men.secondary
+    assert (women.display(5), men.display(5)) == ("x", "x")
+    assert "<5" not in render_json(cells, 5, Period())
+    assert "Maskiert (x): Zellen unter 5 und so viele weitere" in render_table(cells, 5, Period())
 
 
 def test_masked_cells_of_a_group_add_up_to_at_least_the_threshold() -> None:
@@ -240,3 +241,23 @@ def test_masked_cells_of_a_group_add_up_to_at_least_the_threshold() -> None:
     }
     assert nationality["AFG"].masked and nationality["IRQ"].masked
     assert nationality["SYR"].masked and nationality["SYR"].display(5) == "x"
+
+
+def test_masked_cells_of_a_group_leave_each_three_values() -> None:
+    """12 clients: 8 Syrian, 1 each from four other countries. The four small cells add up to
+    5 (the threshold), but four cells of at least 1 summing to 5 are each 1 or 2. The group's
+    masked cells must add up to their number plus two: the 8 is masked as well."""
+    coach = _coach("A", "X", 12)
+    for i, nation in enumerate(("AFG", "IRQ", "ERI", "TUR", "TUR")):
+        coach.rows["client"][i]["nationality"] = nation
+    cells = compute([coach], Period(), 5)
+    nationality = {
+        c.category: c for c in cells if (c.scope, c.indicator) == ("Coach", "nationality")
+    }
+    assert [nationality[n].secondary for n in ("AFG", "IRQ", "ERI", "TUR", "SYR")] == [
+        False,
+        False,
+        False,
+        False,
+        True,
+    ]

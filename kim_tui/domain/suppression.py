@@ -1,0 +1,264 @@
+"""Complementary suppression for the coordinator report: no masked cell narrowed below three values.
+
+A reader of the report knows how its figures relate: the coaches of an organisation add up to it,
+the organisations to the total; the indicators that sort the same clients (age, gender,
+nationality, residence status at intake and now) have the same sum in one scope, so have the
+two referral indicators; every assessment rates every area, so in one scope each area's levels
+add up to the same number, in the first and the latest assessment alike. Masked cells are only
+known to be at least 1 (listed categories are not empty; hours at least 0).
+
+`protect` masks cells until every masked cell can be shown to keep at least three values. The
+proof is constructive: a *move* changes masked cells only, by +1 and -1, so that every relation
+above still holds (a sum of cells that rises in one place falls in another, or rises in all the
+relations it appears in). Applied t times, a move gives another table a reader cannot tell from
+the real one, as long as every cell it lowers stays at its lower bound or above. If the masked
+cell can go up by `up` and down by `down` (by the same or different moves) with up + down >= 2,
+it has at least three possible values. Moves tried for a cell of category c:
+
+- up the chain: a coach, their organisation and the total, +1 in c (the only move for the
+  total); between two coaches of one organisation; between two coaches of two organisations
+  (their organisations' cells along);
+- for indicators whose categories add up to a sum a reader knows (or can compare): the same
+  move, mirrored, in another category of that sum (the sum stays), or repeated in one category
+  of every other sum it must equal (all of them rise together).
+
+Cells that cannot be shown safe get a neighbour masked, the smallest visible cell first (ties by
+name and category, so the report is the same every run), until they can. Masking more never
+makes a safe cell unsafe (moves only use masked cells), so this ends; a table with everything
+masked is always safe. `tests/domain/test_report_audit.py` checks the outcome independently with
+integer programming over the published JSON.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+SAME_CLIENTS = ("age_band", "gender", "nationality", "residence_intake", "residence_now")
+SAME_REFERRALS = ("referrals", "referral_agencies")
+NEED = ("need_first", "need_latest")
+_TRIES = 8
+_PARTNERS = 12
+_FAMILY_OF = {ind: fam for fam in (SAME_CLIENTS, SAME_REFERRALS, NEED) for ind in fam}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One cell as the masking sees it."""
+
+    scope: str
+    name: str
+    indicator: str
+    category: str
+    value: int
+    low: int = 1
+    """The least value a reader knows the cell has (1 for listed counts)."""
+
+
+def _sum_group(indicator: str, category: str) -> tuple[str, str] | None:
+    """The sum a category counts towards (indicator, area), or None if no sum is known."""
+    if indicator not in _FAMILY_OF:
+        return None
+    area = category.partition(": Stufe ")[0] if indicator in NEED else ""
+    return (indicator, area)
+
+
+class _Table:
+    def __init__(self, figures: Sequence[Figure], org_of: Mapping[str, str]) -> None:
+        self.figures = figures
+        self.org_of = dict(org_of)
+        self.coaches_of: dict[str, list[str]] = defaultdict(list)
+        for coach in sorted(org_of):
+            self.coaches_of[org_of[coach]].append(coach)
+        self.at: dict[tuple[str, str, str, str], int] = {
+            (f.scope, f.name, f.indicator, f.category): i for i, f in enumerate(figures)
+        }
+        self.of_indicator: dict[str, list[int]] = defaultdict(list)
+        for i, f in enumerate(figures):
+            self.of_indicator[f.indicator].append(i)
+        # Per scope and sum: the categories counting towards it.
+        self.members: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
+        for f in figures:
+            group = _sum_group(f.indicator, f.category)
+            if group is not None:
+                self.members[(f.scope, f.name, *group)].append(f.category)
+        self.groups_of_family: dict[tuple[str, ...], set[tuple[str, str]]] = defaultdict(set)
+        for _s, _n, ind, area in self.members:
+            self.groups_of_family[_FAMILY_OF[ind]].add((ind, area))
+
+    def chain(self, coach: str) -> list[tuple[str, str]]:
+        return [("Coach", coach), ("Organisation", self.org_of[coach]), ("Gesamt", "alle")]
+
+    def column_moves(
+        self, f: Figure, masked: Sequence[bool]
+    ) -> Iterator[dict[tuple[str, str], int]]:
+        """Changes per scope that keep coaches, organisations and total adding up and raise
+        f's scope by 1 (in f's category; only coaches whose cell there is masked)."""
+        cells = {c: self.at.get(("Coach", c, f.indicator, f.category)) for c in self.org_of}
+        coaches = [c for c, j in sorted(cells.items()) if j is not None and masked[j]]
+        if f.scope == "Coach":
+            raising = [f.name] if f.name in coaches else []
+        elif f.scope == "Organisation":
+            raising = [c for c in coaches if self.org_of[c] == f.name]
+        else:
+            raising = coaches
+        # Partners with the most room first, those of the same organisation before others; a
+        # bounded number (a shorter search only masks more, it never proves too much).
+        partners = sorted(
+            coaches,
+            key=lambda c: (-self.figures[cells[c] or 0].value, c),
+        )[:_PARTNERS]
+        for a in raising:
+            yield dict.fromkeys(self.chain(a), 1)
+            if f.scope == "Gesamt":
+                continue
+            ordered = sorted(partners, key=lambda b: self.org_of[b] != self.org_of[a])
+            for b in ordered:
+                same_org = self.org_of[a] == self.org_of[b]
+                if b == a or (f.scope == "Organisation" and same_org):
+                    continue
+                move = {("Coach", a): 1, ("Coach", b): -1}
+                if not same_org:
+                    move[("Organisation", self.org_of[a])] = 1
+                    move[("Organisation", self.org_of[b])] = -1
+                yield move
+
+    def rooms(
+        self, i: int, masked: Sequence[bool], blockers: list[int] | None = None
+    ) -> tuple[int, int]:
+        """How far cell i can be shown to go up and down (capped at 2). `blockers` collects
+        visible cells that alone stand in the way of a move."""
+        f = self.figures[i]
+        up = down = 0
+        for move in self.column_moves(f, masked):
+            for cells in self._with_rows(move, f.indicator, f.category, masked, blockers):
+                ups = [self.figures[j].value - self.figures[j].low for j, s in cells if s < 0]
+                downs = [self.figures[j].value - self.figures[j].low for j, s in cells if s > 0]
+                up = max(up, min(ups, default=2))
+                down = max(down, min(downs, default=2))
+                if up + down >= 2:
+                    return up, down
+        return up, down
+
+    def _cells(
+        self, move: Mapping[tuple[str, str], int], indicator: str, category: str, sign: int
+    ) -> list[tuple[int, int]] | None:
+        """The move applied in one category, or None if it touches a visible or absent cell."""
+        out = []
+        for (scope, name), s in move.items():
+            j = self.at.get((scope, name, indicator, category))
+            if j is None:
+                return None
+            out.append((j, s * sign))
+        return out
+
+    @staticmethod
+    def _open(
+        cells: Sequence[tuple[int, int]], masked: Sequence[bool], blockers: list[int] | None
+    ) -> bool:
+        """True if every cell is masked; one visible cell is noted as a blocker."""
+        visible = [j for j, _ in cells if not masked[j]]
+        if len(visible) == 1 and blockers is not None:
+            blockers.append(visible[0])
+        return not visible
+
+    def _with_rows(
+        self,
+        move: Mapping[tuple[str, str], int],
+        indicator: str,
+        category: str,
+        masked: Sequence[bool],
+        blockers: list[int] | None,
+    ) -> Iterator[list[tuple[int, int]]]:
+        base = self._cells(move, indicator, category, 1)
+        if base is None or not self._open(base, masked, blockers):
+            return
+        group = _sum_group(indicator, category)
+        if group is None:
+            yield base
+            return
+        # Mirrored in another category of the same sum: every scope's sum stays.
+        scopes = list(move)
+        candidates = set.intersection(
+            *(set(self.members.get((s, n, *group), ())) for s, n in scopes)
+        )
+        for other in sorted(candidates - {category}):
+            mirror = self._cells(move, indicator, other, -1)
+            if mirror is not None and self._open(mirror, masked, blockers):
+                yield base + mirror
+        # Repeated in every other sum of the family: all of them change together.
+        extra: list[tuple[int, int]] = []
+        for other_group in sorted(self.groups_of_family[_FAMILY_OF[indicator]] - {group}):
+            best: list[tuple[int, int]] | None = None
+            best_room = -1
+            options = set.intersection(
+                *(set(self.members.get((s, n, *other_group), ())) for s, n in scopes)
+            )
+            for cat in sorted(options):
+                cells = self._cells(move, other_group[0], cat, 1)
+                if cells is None or not all(masked[j] for j, _ in cells):
+                    continue
+                room = min(self.figures[j].value - self.figures[j].low for j, _ in cells)
+                if room > best_room:
+                    best, best_room = cells, room
+            if best is None:
+                return
+            extra += best
+        yield base + extra
+
+    def neighbours(self, i: int) -> tuple[list[int], list[int]]:
+        """Cells whose masking can open a move for cell i: its category in other scopes and the
+        other categories of its scope; then its whole family."""
+        f = self.figures[i]
+        family = _FAMILY_OF.get(f.indicator, (f.indicator,))
+        near = [
+            j
+            for j in self.of_indicator[f.indicator]
+            if self.figures[j].category == f.category
+            or (self.figures[j].scope, self.figures[j].name) == (f.scope, f.name)
+        ]
+        far = [j for ind in family for j in self.of_indicator[ind]]
+        return near, far
+
+
+def protect(
+    figures: Sequence[Figure], org_of: Mapping[str, str], masked: Sequence[bool]
+) -> list[bool]:
+    """`masked` plus the complementary cells it takes that every masked cell keeps at least
+    three possible values for a reader of the whole report."""
+    table = _Table(figures, org_of)
+    out = list(masked)
+    queue = [i for i, m in enumerate(out) if m]
+    while queue:
+        i = queue.pop(0)
+        blockers: list[int] = []
+        while sum(table.rooms(i, out, blockers)) < 2:
+            near, far = table.neighbours(i)
+            visible = [j for j in near if not out[j]] or [j for j in far if not out[j]]
+            if not visible:
+                break  # cannot happen: with its whole family masked a cell can always rise
+            visible.sort(key=lambda j: (figures[j].value, figures[j].name, figures[j].category))
+            # Cells that alone block a move first, then the smallest neighbours: the smallest
+            # that makes i safe on its own, else the smallest one (a few are tried: each try is
+            # a search of moves).
+            order = sorted(
+                set(blockers),
+                key=lambda j: (figures[j].value, figures[j].name, figures[j].category),
+            )
+            tries = (order + [j for j in visible if j not in set(order)])[:_TRIES]
+            blockers = []
+            pick = visible[0]
+            for j in tries:
+                out[j] = True
+                safe = sum(table.rooms(i, out)) >= 2
+                out[j] = False
+                if safe:
+                    pick = j
+                    break
+            out[pick] = True
+            queue.append(pick)
+    return out
+
+
+__all__ = ["Figure", "protect"]
