@@ -101,9 +101,8 @@ def test_export_creates_a_missing_target_folder_for_its_owner_only(
 def test_a_new_coordinator_gets_the_whole_state_as_bundle_one(
     tmp_path: Path, passphrase_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from kim_tui.store.workspace import Workspace
-
     from kim_tui.domain.model import ClientDraft, IntakeDraft
+    from kim_tui.service.workspace import Workspace
     from tests.conftest import FIXED_TODAY
 
     vault_dir = _vault(tmp_path)

@@ -204,11 +204,11 @@ def test_init_on_a_read_only_file_system(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from kim_tui.store import vault as vault_module
+    from kim_tui.store import encrypted_store
 
     directory = tmp_path / "neu"
     error = _os_error(errno.EROFS, directory)
-    monkeypatch.setattr(vault_module, "_prepare_new_dir", _raiser(error))
+    monkeypatch.setattr(encrypted_store, "prepare_new_dir", _raiser(error))
     argv = ["init", "--vault", str(directory), "--passphrase-file", str(passphrase_file)]
     result = main([*argv, "--recovery-key-file", str(tmp_path / "rk")])
     _one_clear_line(result, capsys.readouterr().err, directory, "schreibgeschützt")

@@ -31,13 +31,13 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from kim_tui.store.demo_seed import seed_demo
-from kim_tui.store.workspace import Workspace
 from scipy import sparse
 from scipy.optimize import linprog
 from sqlmodel import Session
 
 from kim_tui.domain.report import CoachRows, Period, compute, render_json
+from kim_tui.service.demo_seed import seed_demo
+from kim_tui.service.workspace import Workspace
 from kim_tui.store.vault import Vault
 from kim_tui.sync.exporter import collect_records
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
