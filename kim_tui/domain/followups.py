@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
+from kim_tui.domain.eligibility import load_rules
 from kim_tui.domain.model import DueGroup, FollowUpSource
 from kim_tui.domain.scheduling import WorkingDays, effective_due, residence_reminder_date
 
@@ -71,6 +72,8 @@ class DerivedDue:
     original_due_on: date
     reason: str
     """Short German text shown in the list."""
+    reason_en: str = ""
+    """The English wording of ``reason`` where one is defined (the list stores the German)."""
 
 
 def due_for_step(
@@ -151,6 +154,75 @@ def due_for_residence(
         original_due_on=original,
         reason=f"Aufenthaltsdokument läuft ab am {format_date(valid_until)}{suffix}",
     )
+
+
+TRANSITION_104C_RULE = "ae_104c_uebergang"
+"""The rule whose ``valid_until`` is the last day to apply for § 25a / § 25b from § 104c."""
+
+STATUS_104C = "ae_104c"
+"""Residence status code of the § 104c permit (Chancen-Aufenthaltsrecht)."""
+
+
+def transition_104c_deadline() -> date | None:
+    """Last day § 104c holders can apply for § 25a / § 25b (from the rules data), or None."""
+    rule = load_rules().get(TRANSITION_104C_RULE)
+    return rule.valid_until if rule is not None else None
+
+
+def due_for_104c(
+    record_id: str,
+    valid_until: date | None,
+    weeks_before: int,
+    calendar: WorkingDays,
+    deadline: date,
+) -> DerivedDue:
+    """Reminder for a § 104c holder to apply for § 25a / § 25b in time.
+
+    Due ``weeks_before`` weeks before the earlier of the permit's expiry and the application
+    ``deadline`` (30.06.2027 in the rules data), moved to a working day. The reason says what to
+    do: apply before the permit expires (only that application keeps the stay lawful,
+    Fiktionswirkung) and by the deadline at the latest.
+    """
+    last = deadline if valid_until is None else min(valid_until, deadline)
+    original = last - timedelta(weeks=weeks_before)
+    if valid_until is None:
+        expiry_de = ""
+        expiry_en = ""
+    else:
+        expiry_de = f" vor Ablauf am {format_date(valid_until)}"
+        expiry_en = f" before the permit expires on {format_date(valid_until)}"
+    return DerivedDue(
+        source=FollowUpSource.RESIDENCE,
+        source_id=record_id,
+        due_on=residence_reminder_date(last, weeks_before, calendar),
+        original_due_on=original,
+        reason=(
+            f"AE § 104c: AE § 25a / § 25b{expiry_de} beantragen, spätestens bis "
+            f"{format_date(deadline)} – nur dieser Antrag hält den Aufenthalt erlaubt "
+            "(Fiktionswirkung)"
+        ),
+        reason_en=(
+            f"§ 104c permit: apply for § 25a / § 25b{expiry_en}, by {format_date(deadline)} "
+            "at the latest – only that application keeps the stay lawful (Fiktionswirkung)"
+        ),
+    )
+
+
+def due_for_residence_record(
+    record_id: str,
+    status: str,
+    status_label: str,
+    valid_until: date | None,
+    weeks_before: int,
+    calendar: WorkingDays,
+) -> DerivedDue | None:
+    """The follow-up of a residence record: the § 104c transition reminder for a § 104c permit
+    while the rules data has its application deadline, otherwise the expiry reminder."""
+    if status == STATUS_104C:
+        deadline = transition_104c_deadline()
+        if deadline is not None:
+            return due_for_104c(record_id, valid_until, weeks_before, calendar, deadline)
+    return due_for_residence(record_id, status_label, valid_until, weeks_before, calendar)
 
 
 def due_for_manual(due_on: date, calendar: WorkingDays) -> date:

@@ -98,13 +98,15 @@ def sync_residence(
     weeks: int,
     calendar: WorkingDays,
 ) -> None:
-    """The expiry reminder of a residence record."""
+    """The expiry reminder of a residence record (for § 104c: the transition reminder)."""
     label = catalog("residence_statuses").label(record.status)
     sync_follow_up(
         tx,
         case,
         client,
-        fu.due_for_residence(record.id, label, record.valid_until, weeks, calendar),
+        fu.due_for_residence_record(
+            record.id, record.status, label, record.valid_until, weeks, calendar
+        ),
         source=FollowUpSource.RESIDENCE,
         source_id=record.id,
     )

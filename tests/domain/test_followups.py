@@ -147,3 +147,61 @@ def test_due_for_residence() -> None:
 def test_due_for_manual() -> None:
     assert due_for_manual(date(2026, 12, 26), CAL) == date(2026, 12, 28)
     assert due_for_manual(date(2026, 12, 24), CAL) == date(2026, 12, 24)
+
+
+# --- § 104c transition reminder (issue 15 § 2) ---------------------------------------------
+
+
+def test_104c_deadline_comes_from_the_rules_data() -> None:
+    from kim_tui.domain.eligibility import load_rules
+    from kim_tui.domain.followups import TRANSITION_104C_RULE, transition_104c_deadline
+
+    rule = load_rules().get(TRANSITION_104C_RULE)
+    assert rule is not None
+    assert transition_104c_deadline() == rule.valid_until == date(2027, 6, 30)
+
+
+def test_104c_reminder_before_expiry_says_what_to_do() -> None:
+    from kim_tui.domain.followups import due_for_104c
+
+    # Expiry Sunday 14.03.2027, 8 weeks before = Sunday 17.01.2027 -> Monday 18.01.2027.
+    item = due_for_104c("r1", date(2027, 3, 14), 8, CAL, date(2027, 6, 30))
+    assert item.source is FollowUpSource.RESIDENCE
+    assert item.source_id == "r1"
+    assert item.original_due_on == date(2027, 1, 17)
+    assert item.due_on == date(2027, 1, 18)
+    assert "§ 25a / § 25b" in item.reason
+    assert "vor Ablauf am 14.03.2027" in item.reason
+    assert "spätestens bis 30.06.2027" in item.reason
+    assert "Fiktionswirkung" in item.reason
+    assert "läuft ab" not in item.reason
+    assert "apply for § 25a / § 25b" in item.reason_en
+    assert "30.06.2027 at the latest" in item.reason_en
+
+
+def test_104c_reminder_uses_the_application_deadline_when_it_is_earlier() -> None:
+    from kim_tui.domain.followups import due_for_104c
+
+    item = due_for_104c("r1", date(2027, 12, 31), 8, CAL, date(2027, 6, 30))
+    assert item.original_due_on == date(2027, 5, 5)  # 30.06.2027 - 8 weeks, a Wednesday
+    assert item.due_on == date(2027, 5, 5)
+    assert "31.12.2027" in item.reason and "30.06.2027" in item.reason
+
+
+def test_104c_reminder_without_expiry_uses_the_deadline() -> None:
+    from kim_tui.domain.followups import due_for_104c
+
+    item = due_for_104c("r1", None, 6, CAL, date(2027, 6, 30))
+    assert item.original_due_on == date(2027, 5, 19)
+    assert "vor Ablauf" not in item.reason
+    assert "30.06.2027" in item.reason
+
+
+def test_residence_record_picks_the_104c_reminder_only_for_104c() -> None:
+    from kim_tui.domain.followups import due_for_residence_record
+
+    special = due_for_residence_record("r1", "ae_104c", "AE § 104c", date(2027, 3, 14), 8, CAL)
+    assert special is not None and "§ 25a / § 25b" in special.reason
+    general = due_for_residence_record("r2", "duldung", "Duldung", date(2027, 3, 14), 8, CAL)
+    assert general == due_for_residence("r2", "Duldung", date(2027, 3, 14), 8, CAL)
+    assert due_for_residence_record("r3", "duldung", "Duldung", None, 8, CAL) is None
