@@ -389,7 +389,12 @@ class ClientFileScreen(KimScreen[None]):
 
         if self.file is None:
             return
-        draft = await self.app.push_screen_wait(ReferralFormScreen(self.file.case_id, self.today))
+        from kim_tui.widgets.residence_hints import asylblg_notice
+
+        asylblg = asylblg_notice(self.file, self.today)
+        draft = await self.app.push_screen_wait(
+            ReferralFormScreen(self.file.case_id, self.today, asylblg)
+        )
         if draft is None:
             return
         workspace = self.app.workspace

@@ -13,20 +13,32 @@ from textual.widgets import Checkbox, Input, Select, Static
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
+from kim_tui.domain.eligibility import Hint
 from kim_tui.domain.model import ReferralDraft
 from kim_tui.i18n import language, tr
 from kim_tui.screens.form import FormInvalid, FormModal, form_actions, save_hint
 from kim_tui.widgets.field_error import FieldError
+from kim_tui.widgets.residence_hints import ASYLBLG_LEGAL_DOMAIN, asylblg_notice_text
+
+
+def income_domain(code: object) -> bool:
+    """Whether a legal domain is one of livelihood benefits (``area = "income"``)."""
+    entry = catalog("legal_domains").get(str(code))
+    return entry is not None and entry.extra.get("area") == "income"
 
 
 class ReferralFormScreen(FormModal[ReferralDraft]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = form_actions("referral")
     BINDINGS = bindings(ACTIONS)
 
-    def __init__(self, case_id: str, today: date) -> None:
+    def __init__(self, case_id: str, today: date, asylblg: Hint | None = None) -> None:
+        """``asylblg``: the AsylbLG notice hint when it concerns the client (§ 24 permit, entry
+        from 01.04.2025); the form then shows it for income referrals and suggests the AsylbLG
+        legal domain, without blocking the coach."""
         super().__init__()
         self.case_id = case_id
         self.today = today
+        self.asylblg = asylblg
 
     def compose(self) -> ComposeResult:
         lang = language()
@@ -46,6 +58,11 @@ class ReferralFormScreen(FormModal[ReferralDraft]):
                 compact=True,
                 prompt="–",
             )
+            if self.asylblg is not None:
+                de, en = asylblg_notice_text(self.asylblg)
+                notice = Static(tr(de, en), id="asylblg-notice", classes="notice")
+                notice.display = False
+                yield notice
             yield Static(tr("Anlass", "Reason"), classes="field-label")
             yield Input(id="reason", compact=True, max_length=500)
             with Horizontal(classes="row"):
@@ -81,8 +98,27 @@ class ReferralFormScreen(FormModal[ReferralDraft]):
         entry = catalog("agencies").get(str(event.value))
         domain = entry.extra.get("legal_domain") if entry else None
         target = self.query_one("#legal_domain", Select)
+        if self.asylblg is not None and income_domain(domain):
+            # § 24, entry from 01.04.2025: income matters go to the AsylbLG office.
+            domain = ASYLBLG_LEGAL_DOMAIN
         if domain and domain in catalog("legal_domains") and target.value is Select.NULL:
             target.value = domain
+        self._show_asylblg()
+
+    @on(Select.Changed, "#legal_domain")
+    def legal_domain_changed(self) -> None:
+        self._show_asylblg()
+
+    def _show_asylblg(self) -> None:
+        """The AsylbLG notice shows while the referral concerns income (agency or domain)."""
+        if self.asylblg is None:
+            return
+        agency = catalog("agencies").get(str(self.query_one("#agency", Select).value))
+        domain = self.query_one("#legal_domain", Select).value
+        income = income_domain(domain) or (
+            agency is not None and income_domain(agency.extra.get("legal_domain"))
+        )
+        self.query_one("#asylblg-notice", Static).display = income
 
     def build_draft(self) -> ReferralDraft:
         agency = self.query_one("#agency", Select).value

@@ -70,6 +70,43 @@ def hints_for(file: ClientFile, today: date) -> tuple[Hint, ...]:
     return relevant(evaluate(facts, today))
 
 
+ASYLBLG_RULE = "asylblg_24"
+"""The notice rule: § 24 holders who entered from 01.04.2025 get benefits under the AsylbLG."""
+
+ASYLBLG_LEGAL_DOMAIN = "asylg"
+"""Legal-domain code of the AsylbLG (catalog legal_domains, "AsylG / AsylbLG")."""
+
+
+def asylblg_notice(file: ClientFile, today: date) -> Hint | None:
+    """The AsylbLG notice when it concerns this client today (every condition of the rule met:
+    current status a § 24 permit, entry on or after the rule's cutoff, rule in force)."""
+    return next(
+        (
+            h
+            for h in hints_for(file, today)
+            if h.rule_id == ASYLBLG_RULE and h.status is HintStatus.NOTICE
+        ),
+        None,
+    )
+
+
+def asylblg_notice_text(hint: Hint) -> tuple[str, str]:
+    """The referral form's notice (German, English) built from the rule's data."""
+    rule = load_rules().get(hint.rule_id)
+    since = format_date(rule.valid_from) if rule is not None and rule.valid_from else ""
+    since_de = f"Ab {since}: " if since else ""
+    since_en = f"From {since}: " if since else ""
+    de = (
+        f"Hinweis AsylbLG – {hint.title_de}. {since_de}{hint.notice_de} {hint.verify_note_de} "
+        "Rechtskreis „AsylG / AsylbLG“ vorgeschlagen; die Auswahl bleibt frei."
+    )
+    en = (
+        f"AsylbLG notice – {hint.title_en}. {since_en}{hint.notice_en} {hint.verify_note_en} "
+        "Legal domain AsylG / AsylbLG suggested; the choice stays open."
+    )
+    return de, en
+
+
 def render_hints(file: ClientFile, today: date) -> Group:
     """A block per relevant hint: status, conditions (met / missing / unknown), source."""
     english = language() == "en"
