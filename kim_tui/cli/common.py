@@ -205,12 +205,45 @@ def write_secret_file(path: Path, text: str) -> None:
         fh.write(text + "\n")
 
 
-def print_recovery(recovery: str, out: str | None) -> None:
-    """Hand over a new recovery key: into the file `out` (0600), or shown once on stdout."""
-    if out:
-        write_secret_file(Path(out).expanduser(), recovery)
-        print(f"Wiederherstellungsschlüssel in {out} gespeichert (nur für Sie lesbar).")
+def check_recovery_target(out: str | None) -> None:
+    """Before a store is created: the file for its recovery key, shown only once, can be made.
+
+    Checked first so that a missing folder or an existing file refuses the whole command
+    instead of creating a store whose recovery key then has nowhere to go."""
+    if not out:
         return
+    path = Path(out).expanduser()
+    if path.exists() or path.is_symlink():
+        raise CliError(f"{shown(out)} existiert bereits; es wird nichts überschrieben.")
+    if not path.parent.is_dir():
+        raise CliError(
+            f"Der Ordner {shown(path.parent)} für den Wiederherstellungsschlüssel fehlt; "
+            "bitte vorher anlegen. Es wurde nichts angelegt."
+        )
+    if not os.access(path.parent, os.W_OK):
+        raise CliError(
+            f"In {shown(path.parent)} darf kim nicht schreiben; bitte einen anderen Ordner für "
+            "den Wiederherstellungsschlüssel wählen. Es wurde nichts angelegt."
+        )
+
+
+def print_recovery(recovery: str, out: str | None) -> None:
+    """Hand over a new recovery key: into the file `out` (0600), or shown once on stdout.
+
+    The store exists already: if the file cannot be written after all, the key is shown on
+    stdout instead of being lost."""
+    if out:
+        try:
+            write_secret_file(Path(out).expanduser(), recovery)
+        except (OSError, CliError):
+            print(
+                f"{shown(out)} ließ sich nicht schreiben; "
+                "der Schlüssel wird deshalb hier angezeigt.",
+                file=sys.stderr,
+            )
+        else:
+            print(f"Wiederherstellungsschlüssel in {shown(out)} gespeichert (nur für Sie lesbar).")
+            return
     print()
     print("  Wiederherstellungsschlüssel (wird nur jetzt angezeigt):")
     print(f"    {recovery}")

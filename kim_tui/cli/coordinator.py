@@ -23,6 +23,7 @@ from kim_tui.cli.common import (
     Command,
     SubParsers,
     add_command,
+    check_recovery_target,
     print_recovery,
     read_passphrase,
     read_recovery_key,
@@ -84,6 +85,7 @@ def cmd_coordinator_init(args: argparse.Namespace) -> int:
     if problem:
         raise CliError(problem)
     directory = _coord_dir(args)
+    check_recovery_target(args.recovery_key_file)
     passphrase = read_passphrase(
         args, confirm=True, prompt=tr("Neues Passwort: ", "New passphrase: ")
     )

@@ -15,6 +15,7 @@ from kim_tui.cli.common import (
     CliError,
     SubParsers,
     add_command,
+    check_recovery_target,
     is_database_error,
     print_recovery,
     read_passphrase,
@@ -29,9 +30,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from kim_tui.store.vault import Vault
 
     directory = vault_dir(args)
-    if args.recovery_key_file and Path(args.recovery_key_file).expanduser().exists():
-        # Checked first: the recovery key is shown only once and must not get lost.
-        raise CliError(f"{args.recovery_key_file} existiert bereits; es wird nichts überschrieben.")
+    check_recovery_target(args.recovery_key_file)
     passphrase = read_passphrase(args, confirm=True, prompt="Neues Passwort: ")
     vault, recovery = Vault.create(directory, passphrase)
     vault.close()

@@ -40,6 +40,7 @@ from datetime import date
 from typing import Any
 
 from kim_tui.domain.csv_export import csv_text
+from kim_tui.domain.dates import format_date
 from kim_tui.domain.pseudonym import age_band
 from kim_tui.domain.suppression import Figure, protect
 
@@ -524,7 +525,8 @@ def render_csv(cells: Sequence[Cell], threshold: int, delimiter: str = ";") -> s
 def render_table(cells: Sequence[Cell], threshold: int, period: Period) -> str:
     """Plain-text report grouped by scope and indicator, with a bar chart of need levels."""
     lines = [
-        f"Zeitraum: {period.start or 'Anfang'} bis {period.end or 'heute'}; "
+        f"Zeitraum: {format_date(period.start) or 'Anfang'} bis "
+        f"{format_date(period.end) or 'heute'}; "
         f"Maskiert ({MASK}): Zellen unter {threshold} und so viele weitere, dass sich keine aus "
         "Summen errechnen oder auf weniger als drei Werte eingrenzen lässt."
     ]

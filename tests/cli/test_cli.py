@@ -458,3 +458,26 @@ def test_restore_of_garbage_creates_nothing(
     code, _out, err = run_kim(capsys, "restore", "--vault", str(tmp_path / "t"), str(bad))
     assert code == 1 and "beschädigt" in err
     assert not (tmp_path / "t").exists()
+
+
+@pytest.mark.parametrize("command", ["init", "coordinator-init"])
+def test_init_with_a_missing_recovery_key_folder_creates_nothing(
+    tmp_path: Path, passphrase_file: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """The recovery key is shown only once: a folder that is missing for it refuses the whole
+    command before a store exists, instead of creating one whose key then has nowhere to go."""
+    target = tmp_path / "store"
+    where = ["--vault", str(target)] if command == "init" else ["--dir", str(target)]
+    argv = ["init"] if command == "init" else ["coordinator", "init"]
+    code, _out, err = run_kim(
+        capsys,
+        *argv,
+        *where,
+        "--passphrase-file",
+        str(passphrase_file),
+        "--recovery-key-file",
+        str(tmp_path / "missing" / "rk"),
+    )
+    assert code == 1
+    assert "fehlt" in err and "nichts angelegt" in err
+    assert not target.exists()

@@ -261,3 +261,10 @@ def test_masked_cells_of_a_group_leave_each_three_values() -> None:
         False,
         True,
     ]
+
+
+def test_table_header_gives_the_period_as_tt_mm_jjjj() -> None:
+    period = Period(date(2026, 11, 1), date(2026, 11, 30))
+    cells = compute([_coach("C", "Diakonie", 9)], period, 5)
+    assert render_table(cells, 5, period).startswith("Zeitraum: 01.11.2026 bis 30.11.2026;")
+    assert render_table(cells, 5, Period()).startswith("Zeitraum: Anfang bis heute;")
