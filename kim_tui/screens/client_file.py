@@ -386,15 +386,13 @@ class ClientFileScreen(KimScreen[None]):
         from kim_tui.screens.referral_form import ReferralFormScreen
         from kim_tui.screens.text_prompt import TextPromptScreen
         from kim_tui.store.errors import ConsentRequired, VaultError
+        from kim_tui.widgets.residence_hints import asylblg_notice
 
         if self.file is None:
             return
-        from kim_tui.widgets.residence_hints import asylblg_notice
-
-        asylblg = asylblg_notice(self.file, self.today)
-        draft = await self.app.push_screen_wait(
-            ReferralFormScreen(self.file.case_id, self.today, asylblg)
-        )
+        notice = asylblg_notice(self.file, self.today)
+        form = ReferralFormScreen(self.file.case_id, self.today, notice)
+        draft = await self.app.push_screen_wait(form)
         if draft is None:
             return
         workspace = self.app.workspace
