@@ -37,29 +37,9 @@ from kim_tui.domain.model import (
 )
 from kim_tui.i18n import Lang, language, set_language
 from kim_tui.widgets.residence_hints import render_hints
+from tests.domain.coach_facts import coach_facts
 
 DEC_2026 = date(2026, 12, 2)
-
-
-def coach_facts(**changes: Any) -> ResidenceFacts:
-    base = ResidenceFacts(
-        birth_date=date(1990, 6, 15),
-        nationality="SYR",
-        german_level="B1",
-        livelihood_share=100,
-        minor_children_in_household=False,
-        in_school_or_training=False,
-        school_attendance_months=0,
-        school_or_vocational_degree=False,
-        vocational_training_contract=True,
-        employment_months_20h=24,
-        pension_contribution_months=120,
-        civic_knowledge_proven=True,
-        naturalisation_test_passed=True,
-        identity_clarified=True,
-        conviction_over_threshold="no",
-    )
-    return dataclasses.replace(base, **changes)
 
 
 def hint(facts: ResidenceFacts, rule_id: str, on: date = DEC_2026) -> Hint:

@@ -4,9 +4,7 @@ silently counting from the first paper."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
 
@@ -19,30 +17,9 @@ from kim_tui.domain.eligibility import (
     StatusPeriod,
     evaluate,
 )
+from tests.domain.coach_facts import coach_facts
 
 ON = date(2026, 12, 2)
-
-
-def coach_facts(**changes: Any) -> ResidenceFacts:
-    """What a coach records for a well-integrated adult; tests set status, papers and entry."""
-    base = ResidenceFacts(
-        birth_date=date(1990, 6, 15),
-        nationality="SYR",
-        german_level="B1",
-        livelihood_share=100,
-        minor_children_in_household=False,
-        in_school_or_training=False,
-        school_attendance_months=0,
-        school_or_vocational_degree=False,
-        vocational_training_contract=True,
-        employment_months_20h=24,
-        pension_contribution_months=120,
-        civic_knowledge_proven=True,
-        naturalisation_test_passed=True,
-        identity_clarified=True,
-        conviction_over_threshold="no",
-    )
-    return dataclasses.replace(base, **changes)
 
 
 def hint(facts: ResidenceFacts, rule_id: str) -> Hint:
