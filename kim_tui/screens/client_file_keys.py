@@ -1,0 +1,168 @@
+"""The client file's actions, declared once: key, label, help line and palette entry.
+
+Kept apart from the screen so each section's actions can be listed in one place without
+pushing the screen module past its size limit.
+"""
+
+from __future__ import annotations
+
+from kim_tui.actions import UiAction
+
+
+def _section(key: str, de: str, en: str, number: int) -> UiAction:
+    return UiAction(
+        f"file.{key}",
+        str(number),
+        f"section('{key}')",
+        de,
+        en,
+        f"Abschnitt {de}",
+        f"Section {en}",
+        show=False,
+    )
+
+
+FILE_ACTIONS: tuple[UiAction, ...] = (
+    _section("overview", "Überblick", "Overview", 1),
+    _section("assessment", "Bestandsaufnahme", "Assessment", 2),
+    _section("goals", "Ziele", "Goals", 3),
+    _section("referrals", "Vermittlungen", "Referrals", 4),
+    _section("contacts", "Kontakte", "Contacts", 5),
+    _section("residence", "Aufenthalt", "Residence", 6),
+    _section("consents", "Einwilligungen", "Consents", 7),
+    _section("history", "Verlauf", "History", 8),
+    UiAction(
+        "file.contact",
+        "k",
+        "contact",
+        "Kontakt",
+        "Contact",
+        "Kontakt erfassen (von überall in der Akte)",
+        "Record a contact",
+    ),
+    UiAction(
+        "file.assess",
+        "b",
+        "assess",
+        "Bestandsaufn.",
+        "Assess",
+        "Neue Bestandsaufnahme (startet mit den letzten Werten)",
+        "New needs assessment (starts from the latest levels)",
+    ),
+    UiAction(
+        "file.goal",
+        "z",
+        "goal",
+        "Ziel",
+        "Goal",
+        "Neues Ziel (und bei Bedarf neue Zielvereinbarung)",
+        "New goal (and a new agreement if there is none)",
+    ),
+    UiAction(
+        "file.step_done",
+        "d",
+        "step_done",
+        "Schritt erledigt",
+        "Step done",
+        "Markierten Schritt erledigt / wieder offen",
+        "Toggle the highlighted step",
+        show=False,
+    ),
+    UiAction(
+        "file.goal_status",
+        "u",
+        "goal_status",
+        "Zielstatus",
+        "Goal status",
+        "Status des markierten Ziels ändern",
+        "Change the highlighted goal's status",
+        show=False,
+    ),
+    UiAction(
+        "file.print",
+        "p",
+        "print_agreement",
+        "Drucken",
+        "Print",
+        "Zielvereinbarung als PDF zur Unterschrift",
+        "Goal agreement as a PDF",
+    ),
+    UiAction(
+        "file.referral",
+        "v",
+        "referral",
+        "Vermittlung",
+        "Referral",
+        "Neue Vermittlung an eine Stelle",
+        "New referral to an agency",
+    ),
+    UiAction(
+        "file.outcome",
+        "r",
+        "outcome",
+        "Rückmeldung",
+        "Outcome",
+        "Ergebnis der markierten Vermittlung erfassen",
+        "Record a referral's outcome",
+        show=False,
+    ),
+    UiAction(
+        "file.residence_add",
+        "s",
+        "residence_add",
+        "Status",
+        "Status",
+        "Neuen Aufenthaltsstatus erfassen (der bisherige bleibt im Verlauf)",
+        "Record a new residence status (the old one stays in the history)",
+        show=False,
+    ),
+    UiAction(
+        "file.facts",
+        "f",
+        "facts",
+        "Angaben",
+        "Facts",
+        "Angaben für Bleibeperspektive (Einreise, Sprache, Einkommen …)",
+        "Facts for residence hints (entry, language, income …)",
+        show=False,
+    ),
+    UiAction(
+        "file.themes",
+        "t",
+        "themes",
+        "Thema",
+        "Theme",
+        "Generatives Thema für die Koordinierung markieren",
+        "Flag a structural theme for the coordinator",
+        show=False,
+    ),
+    UiAction(
+        "file.withdraw",
+        "w",
+        "withdraw",
+        "Widerrufen",
+        "Withdraw",
+        "Markierte Einwilligung ab heute widerrufen",
+        "Withdraw the highlighted consent as of today",
+        show=False,
+    ),
+    UiAction(
+        "file.followup",
+        "n",
+        "new_follow_up",
+        "Wiedervorlage",
+        "Follow-up",
+        "Neue Wiedervorlage für diese Klient*in",
+        "New follow-up for this client",
+    ),
+    UiAction(
+        "file.close",
+        "a",
+        "close_or_reopen",
+        "Abschluss",
+        "Close",
+        "Fall abschließen oder wieder öffnen",
+        "Close or reopen the case",
+    ),
+    UiAction("file.back", "escape", "back", "Zurück", "Back"),
+)
