@@ -8,10 +8,13 @@ service can keep its FollowUp table in sync. All due dates are moved to the next
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from types import MappingProxyType
 
-from kim_tui.domain.catalogs import catalog
+from kim_tui.domain.catalogs import Lang, catalog
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.eligibility import load_rules
 from kim_tui.domain.model import DueGroup, FollowUpSource
@@ -63,17 +66,106 @@ def group_bounds(today: date) -> dict[DueGroup, tuple[date | None, date | None]]
 
 @dataclass(frozen=True)
 class DerivedDue:
-    """The follow-up a source record (step, referral, review, residence permit) calls for."""
+    """The follow-up a source record (step, referral, review, residence permit) calls for.
+
+    The reason is kept as a code with parameters (`stored_reason`), so the list shows it in the
+    UI language at read time; `reason` and `reason_en` are its two renderings."""
 
     source: FollowUpSource
     source_id: str
     due_on: date
     """The effective due date (moved to a working day)."""
     original_due_on: date
-    reason: str
-    """Short German text shown in the list."""
-    reason_en: str = ""
-    """The English wording of ``reason`` where one is defined (the list stores the German)."""
+    code: str
+    """What the reason says (a key of `_RENDERERS`)."""
+    params: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """The reason's parameters: ISO dates, catalog codes, the step's text."""
+
+    @property
+    def stored_reason(self) -> str:
+        """The text kept in the follow-up row: the code and parameters as JSON."""
+        return encode_reason(self.code, self.params)
+
+    @property
+    def reason(self) -> str:
+        """The German reason shown in the list."""
+        return render_reason(self.stored_reason, "de")
+
+    @property
+    def reason_en(self) -> str:
+        """The English reason shown in the list."""
+        return render_reason(self.stored_reason, "en")
+
+
+def encode_reason(code: str, params: Mapping[str, str]) -> str:
+    """The stored form of a derived reason: ``{"code": …, <params>}`` as JSON.
+
+    Derived rows only (manual reasons are the coach's own text and stored as typed)."""
+    return json.dumps({"code": code, **params}, ensure_ascii=False, sort_keys=True)
+
+
+def _iso(value: str) -> str:
+    return format_date(date.fromisoformat(value))
+
+
+def _label(catalog_name: str, code: str, lang: Lang) -> str:
+    entries = catalog(catalog_name)
+    return entries.label(code, lang) if code in entries else code
+
+
+def _residence(p: Mapping[str, str], lang: Lang) -> str:
+    # The paper and its date lead, so a narrow list still shows both.
+    label = _label("residence_statuses", p["status"], lang) if p.get("status") else ""
+    if lang == "en":
+        return f"Expires {_iso(p['valid_until'])}" + (f": {label}" if label else "")
+    return f"Ablauf {_iso(p['valid_until'])}" + (f": {label}" if label else "")
+
+
+def _transition_104c(p: Mapping[str, str], lang: Lang) -> str:
+    deadline = _iso(p["deadline"])
+    if lang == "en":
+        expiry = f" before the permit expires on {_iso(p['valid_until'])}" if "valid_until" in p else ""
+        return (
+            f"§ 104c permit: apply for § 25a / § 25b{expiry}, by {deadline} "
+            "at the latest – only that application keeps the stay lawful (Fiktionswirkung)"
+        )
+    expiry = f" vor Ablauf am {_iso(p['valid_until'])}" if "valid_until" in p else ""
+    return (
+        f"AE § 104c: AE § 25a / § 25b{expiry} beantragen, spätestens bis {deadline} – nur "
+        "dieser Antrag hält den Aufenthalt erlaubt (Fiktionswirkung)"
+    )
+
+
+_RENDERERS = {
+    "step": lambda p, lang: (
+        f"Step: {p['text']}" if lang == "en" else f"Schritt: {p['text']}"
+    ),
+    "referral_feedback": lambda p, lang: (
+        f"Feedback expected: {_label('agencies', p['agency'], lang)}"
+        if lang == "en"
+        else f"Rückmeldung erwartet: {_label('agencies', p['agency'], lang)}"
+    ),
+    "review": lambda p, lang: (
+        "Goal agreement review" if lang == "en" else "Überprüfung Zielvereinbarung"
+    ),
+    "residence_expiry": _residence,
+    "transition_104c": _transition_104c,
+}
+
+
+def render_reason(stored: str, lang: Lang) -> str:
+    """The reason of a follow-up row in ``lang``.
+
+    Rows written before reasons were stored as codes hold German text: shown as it is. So is
+    anything that does not parse (never an error in the list)."""
+    if not stored.startswith("{"):
+        return stored
+    try:
+        data = json.loads(stored)
+        code = data.pop("code")
+        return str(_RENDERERS[code](data, lang))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return stored
 
 
 def due_for_step(
@@ -91,13 +183,14 @@ def due_for_step(
         source_id=step_id,
         due_on=effective_due(due_on, calendar),
         original_due_on=due_on,
-        reason=f"Schritt: {text}",
+        code="step",
+        params={"text": text},
     )
 
 
 def due_for_referral(
     referral_id: str,
-    agency_label: str,
+    agency: str,
     feedback_due_on: date | None,
     status: str,
     calendar: WorkingDays,
@@ -110,7 +203,8 @@ def due_for_referral(
         source_id=referral_id,
         due_on=effective_due(feedback_due_on, calendar),
         original_due_on=feedback_due_on,
-        reason=f"Rückmeldung erwartet: {agency_label}",
+        code="referral_feedback",
+        params={"agency": agency},
     )
 
 
@@ -127,13 +221,13 @@ def due_for_review(
         source_id=agreement_id,
         due_on=effective_due(review_on, calendar),
         original_due_on=review_on,
-        reason="Überprüfung Zielvereinbarung",
+        code="review",
     )
 
 
 def due_for_residence(
     record_id: str,
-    status_label: str,
+    status: str,
     valid_until: date | None,
     weeks_before: int,
     calendar: WorkingDays,
@@ -141,18 +235,19 @@ def due_for_residence(
     """Reminder ``weeks_before`` weeks before a residence permit expires; None without expiry.
 
     ``original_due_on`` is the reminder date before moving to a working day (not the expiry).
-    The reason reads e.g. "Aufenthaltsdokument läuft ab am 24.11.2026 (Duldung)".
+    The reason reads e.g. "Ablauf 24.11.2026: Duldung" (the status code, ``status``, may be
+    empty).
     """
     if valid_until is None:
         return None
     original = valid_until - timedelta(weeks=weeks_before)
-    suffix = f" ({status_label})" if status_label else ""
     return DerivedDue(
         source=FollowUpSource.RESIDENCE,
         source_id=record_id,
         due_on=residence_reminder_date(valid_until, weeks_before, calendar),
         original_due_on=original,
-        reason=f"Aufenthaltsdokument läuft ab am {format_date(valid_until)}{suffix}",
+        code="residence_expiry",
+        params={"valid_until": valid_until.isoformat(), "status": status},
     )
 
 
@@ -185,33 +280,22 @@ def due_for_104c(
     """
     last = deadline if valid_until is None else min(valid_until, deadline)
     original = last - timedelta(weeks=weeks_before)
-    if valid_until is None:
-        expiry_de = ""
-        expiry_en = ""
-    else:
-        expiry_de = f" vor Ablauf am {format_date(valid_until)}"
-        expiry_en = f" before the permit expires on {format_date(valid_until)}"
+    params = {"deadline": deadline.isoformat()}
+    if valid_until is not None:
+        params["valid_until"] = valid_until.isoformat()
     return DerivedDue(
         source=FollowUpSource.RESIDENCE,
         source_id=record_id,
         due_on=residence_reminder_date(last, weeks_before, calendar),
         original_due_on=original,
-        reason=(
-            f"AE § 104c: AE § 25a / § 25b{expiry_de} beantragen, spätestens bis "
-            f"{format_date(deadline)} – nur dieser Antrag hält den Aufenthalt erlaubt "
-            "(Fiktionswirkung)"
-        ),
-        reason_en=(
-            f"§ 104c permit: apply for § 25a / § 25b{expiry_en}, by {format_date(deadline)} "
-            "at the latest – only that application keeps the stay lawful (Fiktionswirkung)"
-        ),
+        code="transition_104c",
+        params=params,
     )
 
 
 def due_for_residence_record(
     record_id: str,
     status: str,
-    status_label: str,
     valid_until: date | None,
     weeks_before: int,
     calendar: WorkingDays,
@@ -222,7 +306,7 @@ def due_for_residence_record(
         deadline = transition_104c_deadline()
         if deadline is not None:
             return due_for_104c(record_id, valid_until, weeks_before, calendar, deadline)
-    return due_for_residence(record_id, status_label, valid_until, weeks_before, calendar)
+    return due_for_residence(record_id, status, valid_until, weeks_before, calendar)
 
 
 def due_for_manual(due_on: date, calendar: WorkingDays) -> date:

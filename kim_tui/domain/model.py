@@ -150,6 +150,12 @@ class FollowUpView:
     """The effective due date (already moved to a working day)."""
     original_due_on: date
     group: DueGroup
+    reason_en: str = ""
+    """The reason in English (a manual reason is the coach's text, the same in both)."""
+
+    def reason_in(self, lang: str) -> str:
+        """The reason in the UI language ``lang`` ("de" or "en")."""
+        return self.reason_en or self.reason if lang == "en" else self.reason
 
 
 @dataclass(frozen=True)

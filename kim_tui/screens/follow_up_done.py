@@ -13,7 +13,7 @@ from textual.widgets import Input, Static
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import FollowUpView
-from kim_tui.i18n import tr
+from kim_tui.i18n import language, tr
 from kim_tui.screens.form import FormModal
 from kim_tui.widgets.literal import literal
 
@@ -33,7 +33,7 @@ class FollowUpDoneScreen(FormModal[str]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(tr("Als erledigt markieren", "Mark as done"), classes="title")
-            yield Static(literal(f"{self.item.client_name} – {self.item.reason}"))
+            yield Static(literal(f"{self.item.client_name} – {self.item.reason_in(language())}"))
             yield Static(
                 Text(
                     tr(

@@ -15,7 +15,7 @@ from textual.widgets.data_table import ColumnKey
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import DueGroup, FollowUpCounts, FollowUpPage, FollowUpView
-from kim_tui.i18n import tr
+from kim_tui.i18n import language, tr
 from kim_tui.screens.windowed_list import WindowedListScreen
 from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.literal import literal
@@ -195,7 +195,7 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
                 ),
                 Text(format_date(item.due_on), style=GROUP_STYLES[item.group]),
                 literal(item.client_name, max_len=CLIENT_WIDTH),
-                literal(item.reason, max_len=reason_width),
+                literal(item.reason_in(language()), max_len=reason_width),
                 key=item.id,
             )
 

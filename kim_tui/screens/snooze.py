@@ -15,7 +15,7 @@ from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import FollowUpView
 from kim_tui.domain.scheduling import SnoozeOption, WorkingDays, snooze_target
-from kim_tui.i18n import tr
+from kim_tui.i18n import language, tr
 from kim_tui.screens.form import FormInvalid, FormModal
 from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.literal import literal
@@ -45,7 +45,7 @@ class SnoozeScreen(FormModal[date]):
 
         with Vertical():
             yield Static(tr("Verschieben", "Snooze"), classes="title")
-            yield Static(literal(f"{self.item.client_name} – {self.item.reason}"))
+            yield Static(literal(f"{self.item.client_name} – {self.item.reason_in(language())}"))
             yield OptionList(
                 option("1", SnoozeOption.DAY, "+1 Tag", "+1 day"),
                 option("2", SnoozeOption.WEEK, "+1 Woche", "+1 week"),

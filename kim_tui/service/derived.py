@@ -12,7 +12,6 @@ from datetime import date
 from sqlmodel import Session, col, func, select
 
 from kim_tui.domain import followups as fu
-from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.model import FollowUpSource
 from kim_tui.domain.scheduling import DEFAULT_RESIDENCE_REMINDER_WEEKS, WorkingDays
 from kim_tui.domain.stage import derive_stage
@@ -81,7 +80,7 @@ def sync_follow_up(
         row.original_due_on = derived.original_due_on
         row.due_on = derived.due_on
         row.done_on = None
-    row.reason = derived.reason
+    row.reason = derived.stored_reason
     row.search_key = client.search_key
     row.client_name = display_name(client.given_name, client.family_name)
     row.sort_key = client.sort_key
@@ -99,14 +98,11 @@ def sync_residence(
     calendar: WorkingDays,
 ) -> None:
     """The expiry reminder of a residence record (for § 104c: the transition reminder)."""
-    label = catalog("residence_statuses").label(record.status)
     sync_follow_up(
         tx,
         case,
         client,
-        fu.due_for_residence_record(
-            record.id, record.status, label, record.valid_until, weeks, calendar
-        ),
+        fu.due_for_residence_record(record.id, record.status, record.valid_until, weeks, calendar),
         source=FollowUpSource.RESIDENCE,
         source_id=record.id,
     )
@@ -116,8 +112,7 @@ def sync_referral(
     tx: Transaction, case: Case, client: Client, row: Referral, calendar: WorkingDays
 ) -> None:
     """The feedback reminder of a referral (only while feedback is expected)."""
-    label = catalog("agencies").label(row.agency)
-    derived = fu.due_for_referral(row.id, label, row.feedback_due_on, row.status, calendar)
+    derived = fu.due_for_referral(row.id, row.agency, row.feedback_due_on, row.status, calendar)
     sync_follow_up(tx, case, client, derived, source=FollowUpSource.REFERRAL, source_id=row.id)
 
 

@@ -76,10 +76,11 @@ class FollowUpService:
                 client_id=client_id,
                 client_name=name,
                 source=FollowUpSource(source),
-                reason=reason,
+                reason=fu.render_reason(reason, "de"),
                 due_on=due,
                 original_due_on=original,
                 group=fu.due_group(due, today),
+                reason_en=fu.render_reason(reason, "en"),
             )
             for fid, case_id, client_id, name, source, reason, due, original in rows[:limit]
         )

@@ -92,8 +92,11 @@ def test_due_for_step() -> None:
         source_id="s1",
         due_on=date(2026, 6, 5),
         original_due_on=date(2026, 6, 4),
-        reason="Schritt: Anmeldung Sprachkurs",
+        code="step",
+        params={"text": "Anmeldung Sprachkurs"},
     )
+    assert item is not None and item.reason == "Schritt: Anmeldung Sprachkurs"
+    assert item.reason_en == "Step: Anmeldung Sprachkurs"
     assert due_for_step("s1", "x", None, None, CAL) is None
     assert due_for_step("s1", "x", date(2026, 6, 4), date(2026, 6, 1), CAL) is None
 
@@ -109,17 +112,18 @@ def test_due_for_step() -> None:
     ],
 )
 def test_due_for_referral_status(status: str, expected: bool) -> None:
-    item = due_for_referral("r1", "Jobcenter", date(2026, 12, 25), status, CAL)
+    item = due_for_referral("r1", "jobcenter", date(2026, 12, 25), status, CAL)
     assert (item is not None) is expected
     if item is not None:
         assert item.source is FollowUpSource.REFERRAL
         assert item.due_on == date(2026, 12, 28)
         assert item.original_due_on == date(2026, 12, 25)
         assert item.reason == "Rückmeldung erwartet: Jobcenter"
+        assert item.reason_en.startswith("Feedback expected: ")
 
 
 def test_due_for_referral_without_date() -> None:
-    assert due_for_referral("r1", "Jobcenter", None, "open", CAL) is None
+    assert due_for_referral("r1", "jobcenter", None, "open", CAL) is None
 
 
 def test_due_for_review() -> None:
@@ -128,20 +132,39 @@ def test_due_for_review() -> None:
     assert item.source is FollowUpSource.REVIEW
     assert item.due_on == date(2026, 11, 2)
     assert item.reason == "Überprüfung Zielvereinbarung"
+    assert item.reason_en == "Goal agreement review"
     assert due_for_review("a1", None, CAL) is None
 
 
 def test_due_for_residence() -> None:
-    item = due_for_residence("p1", "Duldung", date(2026, 11, 28), 8, CAL)
+    item = due_for_residence("p1", "duldung", date(2026, 11, 28), 8, CAL)
     assert item is not None
     assert item.source is FollowUpSource.RESIDENCE
     assert item.source_id == "p1"
     assert item.original_due_on == date(2026, 10, 3)
     assert item.due_on == date(2026, 10, 5)
-    assert item.reason == "Aufenthaltsdokument läuft ab am 28.11.2026 (Duldung)"
+    # The paper's date and name lead, so a narrow list (80 columns) still shows both.
+    assert item.reason == "Ablauf 28.11.2026: Duldung"
+    assert item.reason_en == "Expires 28.11.2026: toleration"
     bare = due_for_residence("p1", "", date(2026, 11, 24), 8, CAL)
-    assert bare is not None and bare.reason == "Aufenthaltsdokument läuft ab am 24.11.2026"
-    assert due_for_residence("p1", "Duldung", None, 8, CAL) is None
+    assert bare is not None and bare.reason == "Ablauf 24.11.2026"
+    assert due_for_residence("p1", "duldung", None, 8, CAL) is None
+
+
+def test_reasons_are_stored_as_codes_and_old_german_rows_stay_readable() -> None:
+    from kim_tui.domain.followups import render_reason
+
+    item = due_for_residence("p1", "duldung", date(2026, 11, 28), 8, CAL)
+    assert item is not None
+    stored = item.stored_reason
+    assert "Ablauf" not in stored and "duldung" in stored
+    assert render_reason(stored, "de") == "Ablauf 28.11.2026: Duldung"
+    assert render_reason(stored, "en") == "Expires 28.11.2026: toleration"
+    # A row written before codes (German text) and a manual reason are shown as they are.
+    old = "Aufenthaltsdokument läuft ab am 28.11.2026 (Duldung)"
+    assert render_reason(old, "en") == old
+    assert render_reason("{kaputt", "de") == "{kaputt"
+    assert render_reason('{"code": "unbekannt"}', "de") == '{"code": "unbekannt"}'
 
 
 def test_due_for_manual() -> None:
@@ -174,7 +197,7 @@ def test_104c_reminder_before_expiry_says_what_to_do() -> None:
     assert "vor Ablauf am 14.03.2027" in item.reason
     assert "spätestens bis 30.06.2027" in item.reason
     assert "Fiktionswirkung" in item.reason
-    assert "läuft ab" not in item.reason
+    assert not item.reason.startswith("Ablauf")
     assert "apply for § 25a / § 25b" in item.reason_en
     assert "30.06.2027 at the latest" in item.reason_en
 
@@ -200,8 +223,8 @@ def test_104c_reminder_without_expiry_uses_the_deadline() -> None:
 def test_residence_record_picks_the_104c_reminder_only_for_104c() -> None:
     from kim_tui.domain.followups import due_for_residence_record
 
-    special = due_for_residence_record("r1", "ae_104c", "AE § 104c", date(2027, 3, 14), 8, CAL)
+    special = due_for_residence_record("r1", "ae_104c", date(2027, 3, 14), 8, CAL)
     assert special is not None and "§ 25a / § 25b" in special.reason
-    general = due_for_residence_record("r2", "duldung", "Duldung", date(2027, 3, 14), 8, CAL)
-    assert general == due_for_residence("r2", "Duldung", date(2027, 3, 14), 8, CAL)
-    assert due_for_residence_record("r3", "duldung", "Duldung", None, 8, CAL) is None
+    general = due_for_residence_record("r2", "duldung", date(2027, 3, 14), 8, CAL)
+    assert general == due_for_residence("r2", "duldung", date(2027, 3, 14), 8, CAL)
+    assert due_for_residence_record("r3", "duldung", None, 8, CAL) is None

@@ -29,7 +29,7 @@ def test_adding_a_104c_record_creates_the_transition_follow_up(vault) -> None:  
         )
     )
     [(before, _)] = _residence_reasons(ws)
-    assert before.startswith("Aufenthaltsdokument läuft ab")
+    assert before == "Ablauf 28.02.2027: Duldung"
 
     expiry = D(2027, 3, 14)
     ws.add_residence_record(client_id, ResidenceDraft("ae_104c", valid_until=expiry))

@@ -530,4 +530,4 @@ async def test_residence_facts_hints_and_new_status(app, seeded: Seeded) -> None
         reminders = [
             f.reason for f in ws.follow_ups().items if f.source is FollowUpSource.RESIDENCE
         ]
-        assert reminders == ["Aufenthaltsdokument läuft ab am 19.11.2028 (AE § 25b)"]
+        assert reminders == ["Ablauf 19.11.2028: AE § 25b"]
