@@ -122,7 +122,7 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
         ),
         UiAction(
             "caseload.sort",
-            "o",
+            "ctrl+o",
             "sort",
             "Sortierung",
             "Sort",
@@ -131,7 +131,7 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
         ),
         UiAction(
             "caseload.stage",
-            "g",
+            "ctrl+g",
             "focus_stage",
             "Phase",
             "Stage",
@@ -140,24 +140,13 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
         ),
         UiAction(
             "caseload.target",
-            "z",
+            "ctrl+z",
             "focus_target",
             "Zielgruppe",
             "Target group",
             "Nach Zielgruppe filtern",
             "Filter by target group",
         ),
-        UiAction(
-            "caseload.intake",
-            "i",
-            "app.intake",
-            "Erstberatung",
-            "Intake",
-            "Neue Klient*in aufnehmen",
-            "Take in a new client",
-        ),
-        UiAction("caseload.down", "j", "cursor_down", "Runter", "Down", show=False, palette=False),
-        UiAction("caseload.up", "k", "cursor_up", "Hoch", "Up", show=False, palette=False),
         UiAction(
             "caseload.back",
             "escape",
@@ -172,22 +161,19 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
     )
     BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (
-        "Alle Klient*innen. Suchen: / und dann den Namen; Groß/klein und Akzente zählen nicht "
-        "(„muller“ findet Müller). In der Liste beginnt auch jedes Zeichen, das keine Taste "
-        "dieser Ansicht ist, eine neue Suche: „cetin“ sucht Çetin. Die Tasten behalten ihre "
-        "Bedeutung (g, z, o, i, j, k, / und alle in der Tabelle unten): für einen Namen, der "
-        "mit einem dieser Buchstaben beginnt, erst / drücken oder ihn groß schreiben "
-        "(„Ivanova“). Esc löscht die Suche und geht zurück in die Liste, ein weiteres Esc "
-        "zurück zur vorigen Ansicht. In schmalen Fenstern fehlen die Spalten „Gültig bis“ und "
-        "„Zielgruppen“; die Akte zeigt alles.",
-        "All clients. Search: / and then the name; case and accents do not matter (“muller” "
-        "finds Müller). In the list, any character that is not a key of this view starts a "
-        "new search too: “cetin” searches for Çetin. The keys keep their meaning (g, z, o, i, "
-        "j, k, / and all in the table below): for a name that starts with one of these "
-        "letters press / first or type it capitalised (“Ivanova”). Esc clears the search and "
-        "returns to the list, another Esc goes back to the previous view. Narrow windows "
-        "leave out the columns “Expires” and “Target groups”; the client's file shows "
-        "everything.",
+        "Alle Klient*innen. Suchen: einfach den Namen tippen (oder erst /); Groß/klein und "
+        "Akzente zählen nicht („muller“ findet Müller, „cetin“ Çetin). Jeder Buchstabe, auch "
+        "kyrillisch oder arabisch, beginnt die Suche; deshalb liegen die Befehle dieser Ansicht "
+        "auf Strg-Tasten (Tabelle unten), neue Klient*in: F4. ↑/↓ und Bild↑/↓ bewegen in der "
+        "Liste, Enter öffnet. Esc löscht die Suche und geht zurück in die Liste, ein weiteres "
+        "Esc zurück zur vorigen Ansicht. In schmalen Fenstern fehlen Spalten (zuerst "
+        "„Zielgruppen“); die Akte zeigt alles.",
+        "All clients. Search: just type the name (or / first); case and accents do not matter "
+        "(“muller” finds Müller, “cetin” Çetin). Every letter, Cyrillic or Arabic too, starts "
+        "the search; so this view's commands are on Ctrl keys (table below), new client: F4. "
+        "↑/↓ and PgUp/PgDn move in the list, Enter opens. Esc clears the search and returns to "
+        "the list, another Esc goes back to the previous view. Narrow windows leave out columns "
+        "(“Target groups” first); the client's file shows everything.",
     )
 
     def __init__(self) -> None:
@@ -231,8 +217,8 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
         self._stage_max = max(cell_len(e.label(lang)) for e in catalog("case_stages"))
         self._status_max = max(cell_len(e.label(lang)) for e in catalog("residence_statuses"))
         self.reload()
-        # The list has focus so g, z, o and i work at once; / or any other character starts
-        # the search (`on_key`).
+        # The list has focus so the arrows and Enter work at once; every character starts the
+        # search (`on_key`): the commands are on Ctrl keys, so no letter is taken.
         self.query_one(WindowedTable).focus()
 
     def on_key(self, event: events.Key) -> None:
@@ -246,7 +232,7 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
             return
         if self.focused is search:
             # Typed quickly after the first letter of a search: the key was on its way to the
-            # list before the search box had the focus. It is part of the name, even `i`.
+            # list before the search box had the focus. It is part of the name.
             event.stop()
             event.prevent_default()
             if search.selected_text:
@@ -257,7 +243,7 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
             and not event.character.isspace()
             and event.key not in self.active_bindings
         ):
-            # A character that is no key here starts a new search with it, like `/` and it.
+            # Any character (no letter is a key here) starts a new search with it.
             event.stop()
             event.prevent_default()
             search.select_on_focus = False  # the focus must not select the letter: typing goes on

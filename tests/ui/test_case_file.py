@@ -60,12 +60,12 @@ async def choose(pilot: Pilot, select_id: str, search: str) -> None:
 
 
 async def open_from_caseload(pilot: Pilot, name: str, stage: str = "") -> ClientFileScreen:
-    """F3, (g: a stage filter,) search the name, Enter on the only hit."""
+    """F3, (Ctrl+G: a stage filter,) search the name, Enter on the only hit."""
     await pilot.press("f3")
     await on_screen(pilot, CaseloadScreen)
     table = pilot.app.screen.query_one(DataTable)
     if stage:
-        await pilot.press("g")
+        await pilot.press("ctrl+g")
         await choose(pilot, "stage", stage)
     await pilot.press("slash")
     await type_text(pilot, name)

@@ -78,7 +78,7 @@ async def test_caseload_search_filter_sort(app) -> None:  # type: ignore[no-unty
             next(r.client_id for r in screen.page.items if r.display_name.startswith("Kow"))
         ).stage
         assert stage is CaseStage.GOAL_AGREEMENT
-        await pilot.press("g")
+        await pilot.press("ctrl+g")
         select = screen.query_one("#stage", Select)
         assert select.has_focus
         select.value = stage.value
@@ -90,14 +90,14 @@ async def test_caseload_search_filter_sort(app) -> None:  # type: ignore[no-unty
         await until(pilot, lambda: table.row_count == 6)
         # Sort toggles between name and next due date.
         table.focus()
-        await pilot.press("o")
+        await pilot.press("ctrl+o")
         assert column_text(table, 0) == BY_DUE
         assert column_text(table, 3)[0] == "19.11.2026"
         assert "sortiert nach Fälligkeit" in str(info.render())
-        await pilot.press("o")
+        await pilot.press("ctrl+o")
         assert column_text(table, 0) == BY_NAME
-        # `i` starts an intake; Esc on the empty form comes straight back.
-        await pilot.press("i")
+        # F4 starts an intake; Esc on the empty form comes straight back.
+        await pilot.press("f4")
         await on_screen(pilot, IntakeScreen)
         await pilot.press("escape")
         await on_screen(pilot, CaseloadScreen)
@@ -139,8 +139,7 @@ async def test_typing_on_the_list_starts_the_search(app) -> None:  # type: ignor
         # The empty box says how to search.
         assert search.placeholder.startswith("/ Suchen")
         assert "/ Suchen: Name" in screen_text(app)
-        # A letter that is no key here starts the search with it; the rest goes into the box,
-        # bound letters (g) included.
+        # A letter starts the search with it; the rest goes into the box.
         await pilot.press(*"nguyen")
         assert search.has_focus
         assert search.value == "nguyen"
@@ -150,24 +149,40 @@ async def test_typing_on_the_list_starts_the_search(app) -> None:  # type: ignor
         await pilot.press("escape")
         await until(pilot, lambda: table.row_count == 6)
         assert table.has_focus and search.value == ""
-        # Typed faster than the app handles keys: `i` and `z` after the first letter are part
-        # of the name, not the intake form or the target-group filter.
+        # Typed faster than the app handles keys: every letter is part of the name.
         await _burst(pilot, "yilmaz")
         await until(pilot, lambda: column_text(table, 0) == ["Yılmaz, Şükrü"])
         assert app.screen is screen
         assert search.has_focus and search.value == "yilmaz"
         await pilot.press("escape")
         await until(pilot, lambda: table.row_count == 6 and table.has_focus)
-        # A bound key keeps its meaning: o sorts, the search stays empty.
-        await pilot.press("o")
-        assert "sortiert nach Fälligkeit" in str(info.render())
-        assert table.has_focus and search.value == ""
-        # Capitalised, the same letter is not a key: it starts the search.
-        await pilot.press("O", *"kafor")
-        await until(pilot, lambda: column_text(table, 0) == ["Okafor, Grace"])
-        assert search.value == "Okafor"
+        # Names starting with the letters that once were keys (o, g, z, i) are searched
+        # lower-case too; the commands are on Ctrl keys.
+        for name, hit in (
+            ("okafor", "Okafor, Grace"),
+            ("ivanova", None),
+            ("g", None),
+            ("z", None),
+        ):
+            await pilot.press(*name)
+            assert app.screen is screen and search.has_focus and search.value == name
+            if hit is not None:
+                await until(pilot, lambda hit=hit: column_text(table, 0) == [hit])
+            await pilot.press("escape")
+            await until(pilot, lambda: table.row_count == 6 and table.has_focus)
+        # A name in another script starts the search as well.
+        await pilot.press("ш")
+        assert search.has_focus and search.value == "ш"
         await pilot.press("escape")
         await until(pilot, lambda: table.row_count == 6 and table.has_focus)
+        await _burst(pilot, "خالد")
+        assert search.has_focus and search.value == "خالد"
+        await pilot.press("escape")
+        await until(pilot, lambda: table.row_count == 6 and table.has_focus)
+        # Ctrl+O sorts, the search stays empty.
+        await pilot.press("ctrl+o")
+        assert "sortiert nach Fälligkeit" in str(info.render())
+        assert table.has_focus and search.value == ""
         # A space does not start a search.
         await pilot.press("space")
         assert table.has_focus and search.value == ""
@@ -179,11 +194,10 @@ async def test_typing_on_the_list_starts_the_search(app) -> None:  # type: ignor
         assert table.has_focus
         await pilot.press("slash", *"nguyen")
         assert search.value == "nguyen"
-        # And `i` first on the list opens the intake form, as the key line says.
-        await pilot.press("escape", "i")
-        await on_screen(pilot, IntakeScreen)
+        # The key line names the Ctrl keys, and help says why.
         await pilot.press("escape")
-        await on_screen(pilot, CaseloadScreen)
+        text = screen_text(app)
+        assert "Strg+O" in text
 
 
 async def test_escape_clears_the_search_then_leaves(app) -> None:  # type: ignore[no-untyped-def]
@@ -200,7 +214,7 @@ async def test_escape_clears_the_search_then_leaves(app) -> None:  # type: ignor
         assert "Suche" not in str(info.render())
         assert app.screen is screen
         # So the next key is a key again, not text.
-        await pilot.press("o")
+        await pilot.press("ctrl+o")
         assert "sortiert nach Fälligkeit" in str(info.render())
         assert search.value == ""
         # Esc in the empty box goes back to the list as well.
