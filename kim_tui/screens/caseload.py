@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Header, Input, Select, Static
 
-from kim_tui.actions import UiAction, bindings
+from kim_tui.actions import UiAction, bindings, key_label
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import CaseloadPage, CaseStage
@@ -49,22 +49,23 @@ class ColumnLayout:
 def column_layout(width: int, *, stage_max: int, status_max: int) -> ColumnLayout:
     """The caseload's column widths for a terminal `width` cells wide.
 
-    Birth date and next due date always get their `DATE_WIDTH`. What is left goes, step by
-    step, to what a coach needs first: a readable name (18), the start of the residence status
-    (18), the whole stage (`stage_max`), the expiry date of the residence document as its own
-    column, a longer name (22), more of the residence status, the whole name, and then the
-    target groups (`TARGETS_MIN`); the rest widens the last column. At 80 columns: name, born,
-    stage, due and status; with the German labels the expiry date from 98 columns, the target
-    groups from about 130. The widths are fixed: an auto-width column is measured over every
-    row on each refill, that is on each keystroke of a search (docs/performance.md).
+    Birth date and next due date always get their `DATE_WIDTH`; so does the expiry date of the
+    residence document ("Gültig bis") as soon as the others have their minimum (at 80 columns),
+    because an expiring paper is what a coach must act on. What is left goes, step by step, to
+    what a coach needs next: a readable name (18), the start of the residence status (18), the
+    whole stage (`stage_max`), a longer name (22), more of the residence status, the whole
+    name, and then the target groups (`TARGETS_MIN`); the rest widens the last column. The
+    target groups come from about 130 columns. The widths are fixed: an auto-width column is
+    measured over every row on each refill, that is on each keystroke of a search
+    (docs/performance.md).
     """
-    widths = {"name": 16, "stage": min(12, stage_max), "status": 12, "until": 0, "targets": 0}
+    widths = {"name": 16, "stage": min(10, stage_max), "status": 10, "until": 0, "targets": 0}
     room = width - SCROLLBAR - 2 * (DATE_WIDTH + PADDING) - 3 * PADDING - sum(widths.values())
     steps = (
+        ("until", DATE_WIDTH),
         ("name", 18),
         ("status", 18),
         ("stage", stage_max),
-        ("until", DATE_WIDTH),
         ("name", 22),
         ("status", min(status_max, 26)),
         ("name", NAME_MAX),
@@ -325,13 +326,14 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
         if page is None:
             return
         sort = tr("Name", "name") if self.sort == "name" else tr("Fälligkeit", "next due")
+        key = key_label("ctrl+o")
         if page.items:
             count = self.fresh_count()
             total = "…" if count is None else str(count)
             first, last = page.offset + 1, page.offset + len(page.items)
             info = tr(
-                f"{first}–{last} von {total} · sortiert nach {sort} (o)",
-                f"{first}–{last} of {total} · sorted by {sort} (o)",
+                f"{first}–{last} von {total} · sortiert nach {sort} ({key})",
+                f"{first}–{last} of {total} · sorted by {sort} ({key})",
             )
         else:
             info = tr("Keine Klient*innen für diese Auswahl.", "No clients for this selection.")
