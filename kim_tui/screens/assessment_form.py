@@ -1,7 +1,9 @@
 """Bestandsaufnahme: rate every priority area 0–3 from the keyboard alone.
 
-↑/↓ choose the area, 0–3 set the need level, Enter (or e) edits the situation text, r the
-resources; Ctrl+S saves. Starts from the latest assessment's levels when there is one, so a
+↑/↓ choose the area, 0–3 set the need level (and move on to the next area, so a whole
+assessment is twelve digits), Enter (or e) edits the situation text, r the resources; Ctrl+S
+saves. The line under the table always names the highlighted area that e and r edit, and after a
+digit what was rated and where the highlight went. Starts from the latest assessment's levels when there is one, so a
 repeated assessment only changes what changed.
 """
 
@@ -26,6 +28,24 @@ from kim_tui.screens.form import FormInvalid, FormModal, form_actions
 from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.literal import literal
 from kim_tui.widgets.need_level import need_level_text
+
+
+def assessment_widths(terminal_width: int) -> tuple[int, int, int, int]:
+    """Widths of the area, need, situation and resources columns for a terminal this wide.
+
+    The dialog takes up to 112 cells (98 % of a narrower terminal); inside it the border, the
+    padding, the cells' padding and a scrollbar. All four columns stay: at 80 columns the area
+    names are cut and situation and resources share what is left."""
+    inner = min(112, terminal_width * 98 // 100) - 2 - 4 - 4 * 2
+    level = 13
+    area = 30 if inner >= 90 else 18
+    rest = max(20, inner - area - level - 2)  # 2: a scrollbar in a short terminal
+    situation = rest * 3 // 5 if inner >= 90 else rest // 2 + 1
+    return area, level, situation, rest - situation
+
+
+def _cut(text: str) -> Text:
+    return Text(text, no_wrap=True, overflow="ellipsis")
 
 
 class AssessmentFormScreen(FormModal[AssessmentDraft]):
@@ -56,8 +76,14 @@ class AssessmentFormScreen(FormModal[AssessmentDraft]):
     )
     BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (
-        "↑/↓ Handlungsfeld, 0–3 Bedarf, e Situation, r Ressourcen, Strg+S speichern.",
-        "↑/↓ area, 0–3 need, e situation, r resources, Ctrl+S save.",
+        "↑/↓ Handlungsfeld, 0–3 Bedarf, e Situation, r Ressourcen, Strg+S speichern. Nach einer "
+        "Ziffer springt die Markierung in die nächste Zeile (so ist eine Bestandsaufnahme zwölf "
+        "Ziffern); e und r bearbeiten immer die markierte Zeile. Die Zeile unter der Tabelle "
+        "nennt sie („e/r bearbeiten: …“) und nach einer Ziffer, was bewertet wurde.",
+        "↑/↓ area, 0–3 need, e situation, r resources, Ctrl+S save. After a digit the highlight "
+        "moves to the next row (so an assessment is twelve digits); e and r always edit the "
+        "highlighted row. The line under the table names it (“e/r edit: …”) and, after a digit, "
+        "what was rated.",
     )
 
     def __init__(self, case_id: str, today: date, previous: AssessmentView | None) -> None:
@@ -73,6 +99,8 @@ class AssessmentFormScreen(FormModal[AssessmentDraft]):
                 self.levels[rating.area] = rating.level
                 self.situation[rating.area] = rating.situation
                 self.resources[rating.area] = rating.resources
+        self.widths = assessment_widths(112)
+        """Widths of the four columns (set for the terminal on mount)."""
         self.editing: str | None = None
         """`situation:<area>` or `resources:<area>` while that text is being edited."""
         self._initial_ratings = self._ratings()
@@ -87,12 +115,13 @@ class AssessmentFormScreen(FormModal[AssessmentDraft]):
                 compact=True,
             )
             yield DataTable(id="matrix", cursor_type="row")
+            yield Static("", id="current-area", classes="field-label")
             yield Static("", id="edit-label", classes="field-label")
             yield Input(id="edit-text", classes="hidden", max_length=1000, compact=True)
             yield FieldError(id="form-error")
             yield Static(
                 tr(
-                    "0–3 Bedarf · e Situation · r Ressourcen · Strg+S speichern · Esc abbrechen",
+                    "0–3 Bedarf · e Situation · r Ressourcen · Strg+S speichern · Esc Abbruch",
                     "0–3 need · e situation · r resources · Ctrl+S save · Esc cancel",
                 ),
                 classes="muted",
@@ -100,20 +129,42 @@ class AssessmentFormScreen(FormModal[AssessmentDraft]):
 
     def on_mount(self) -> None:
         table = self.query_one("#matrix", DataTable)
-        table.add_column(tr("Handlungsfeld", "Priority area"), key="area", width=30)
-        table.add_column(tr("Bedarf", "Need"), key="level", width=14)
-        table.add_column(tr("Situation", "Situation"), key="situation", width=34)
-        table.add_column(tr("Ressourcen", "Resources"), key="resources", width=24)
+        self.widths = assessment_widths(self.app.size.width)
+        area_w, level_w, situation_w, resources_w = self.widths
+        table.add_column(tr("Handlungsfeld", "Priority area"), key="area", width=area_w)
+        table.add_column(tr("Bedarf", "Need"), key="level", width=level_w)
+        table.add_column(tr("Situation", "Situation"), key="situation", width=situation_w)
+        table.add_column(tr("Ressourcen", "Resources"), key="resources", width=resources_w)
         areas = catalog("priority_areas")
         for area in self.areas:
             table.add_row(
-                Text(areas.label(area, language())),
+                _cut(areas.label(area, language())),
                 need_level_text(self.levels[area]),
-                literal(self.situation[area], max_len=34),
-                literal(self.resources[area], max_len=24),
+                literal(self.situation[area], max_len=situation_w),
+                literal(self.resources[area], max_len=resources_w),
                 key=area,
             )
         table.focus()
+        self._show_current()
+
+    def _area_label(self, area: str) -> str:
+        return catalog("priority_areas").label(area, language())
+
+    def _show_current(self, rated: str | None = None) -> None:
+        """Name the row e and r edit; after a digit also what was rated (`rated`)."""
+        line = Text()
+        if rated is not None:
+            line.append(f"{self._area_label(rated)}: ", style="bold")
+            line.append_text(need_level_text(self.levels[rated]))
+            line.append(tr(" · weiter: ", " · next: "))
+        line.append(tr("e/r bearbeiten: ", "e/r edit: "))
+        line.append(self._area_label(self._current_area()), style="bold reverse")
+        self.query_one("#current-area", Static).update(line)
+
+    @on(DataTable.RowHighlighted, "#matrix")
+    def row_highlighted(self) -> None:
+        if self.is_mounted:
+            self._show_current()
 
     def _current_area(self) -> str:
         table = self.query_one("#matrix", DataTable)
@@ -128,6 +179,8 @@ class AssessmentFormScreen(FormModal[AssessmentDraft]):
         table.update_cell(RowKey(area), ColumnKey("level"), need_level_text(level))
         if table.cursor_row < len(self.areas) - 1:
             table.move_cursor(row=table.cursor_row + 1)
+        # After the highlight moved (RowHighlighted would say only where it is now).
+        self.call_after_refresh(self._show_current, area)
 
     def action_edit(self, what: str) -> None:
         area = self._current_area()
@@ -136,7 +189,9 @@ class AssessmentFormScreen(FormModal[AssessmentDraft]):
         kind = (
             tr("Situation", "Situation") if what == "situation" else tr("Ressourcen", "Resources")
         )
-        self.query_one("#edit-label", Static).update(Text(f"{kind} – {label} (Enter übernimmt)"))
+        self.query_one("#edit-label", Static).update(
+            Text(f"{kind} – {label} " + tr("(Enter übernimmt)", "(Enter keeps it)"))
+        )
         field = self.query_one("#edit-text", Input)
         field.value = (self.situation if what == "situation" else self.resources)[area]
         field.remove_class("hidden")
@@ -153,7 +208,7 @@ class AssessmentFormScreen(FormModal[AssessmentDraft]):
         what, area = self.editing.split(":", 1)
         store = self.situation if what == "situation" else self.resources
         store[area] = event.value.strip()
-        width = 34 if what == "situation" else 24
+        width = self.widths[2] if what == "situation" else self.widths[3]
         self.query_one("#matrix", DataTable).update_cell(
             RowKey(area), ColumnKey(what), literal(store[area], max_len=width)
         )
