@@ -140,7 +140,13 @@ class KimApp(VaultApp["VaultSession"]):
         """Title and recovery hint of the unlock screen (the coordinator app has its own)."""
         from kim_tui.screens.unlock import coach_wording
 
-        return coach_wording()
+        return coach_wording(self.directory)
+
+    def check_command(self) -> str:
+        """`kim check` for this vault, as it runs in a terminal (kim closed first)."""
+        from kim_tui.locations import command_line
+
+        return command_line("kim", "check", "--vault", self.directory)
 
     def preload(self) -> None:
         self._preload_store()

@@ -77,9 +77,10 @@ LOCKED_PALETTE = frozenset({"app.help", "app.quit", "app.language"})
 """What the palette offers while locked: nothing that needs the store or changes settings."""
 
 
-def worker_failure_message(error: BaseException | None) -> str:
+def worker_failure_message(error: BaseException | None, check: str | None = None) -> str:
     """What a failed worker shows: the kind of error and what to do, never the exception's
-    text (it can quote file names, SQL values or other personal data)."""
+    text (it can quote file names, SQL values or other personal data). `check` is the command
+    that checks the store (`VaultApp.check_command`), if there is one."""
     if isinstance(error, OSError):
         code = errno.errorcode.get(error.errno or 0, type(error).__name__)
         return tr(
@@ -89,12 +90,17 @@ def worker_failure_message(error: BaseException | None) -> str:
             "space, then try again.",
         )
     kind = type(error).__name__ if error is not None else "?"
-    return tr(
+    message = tr(
         f"Unerwarteter Fehler ({kind}). Die Ansicht ist wieder bedienbar; bitte erneut "
-        "versuchen und bei Wiederholung `kim check` ausführen.",
-        f"Unexpected error ({kind}). The view is usable again; please try again and run "
-        "`kim check` if it happens again.",
+        "versuchen",
+        f"Unexpected error ({kind}). The view is usable again; please try again",
     )
+    if check:
+        return message + tr(
+            f" und bei Wiederholung kim beenden und `{check}` ausführen.",
+            f", and if it happens again quit kim and run `{check}`.",
+        )
+    return message + "."
 
 
 class VaultApp(App[int], Generic[S]):
@@ -139,6 +145,10 @@ class VaultApp(App[int], Generic[S]):
     def unlock_wording(self) -> UnlockWording:
         """Title and recovery hint of the unlock screen."""
         raise NotImplementedError
+
+    def check_command(self) -> str | None:
+        """The command line that checks this app's store (as the coach types it), if any."""
+        return None
 
     def preload(self) -> None:
         """Called once the unlock screen is up: start loading what unlocking needs (in a
@@ -209,7 +219,7 @@ class VaultApp(App[int], Generic[S]):
             return
         if worker.group in self.QUIET_WORKER_GROUPS:
             return
-        message = worker_failure_message(worker.error)
+        message = worker_failure_message(worker.error, self.check_command())
         node = worker.node
         if isinstance(node, ShowsWorkerFailure):
             node.worker_failed(message)

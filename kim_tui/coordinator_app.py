@@ -69,22 +69,24 @@ class CoordinatorApp(VaultApp["CoordinatorService"], inherit_bindings=False):
     def unlock_wording(self) -> UnlockWording:
         from kim_tui.screens.unlock import UnlockWording
 
-        # The command is longer than the unlock box is wide: continued with a backslash, so it
-        # does not wrap in the middle and still pastes into a shell as one command.
+        from kim_tui.locations import command_line
+
+        command = command_line("kim", "coordinator", "recover", "--dir", self.directory)
         return UnlockWording(
             title=tr("KIM Koordinierung – Ablage entsperren", "KIM Coordinator – unlock store"),
             unchanged=tr("Die Ablage wurde nicht verändert.", "The store was not changed."),
             forgot=tr(
                 "Passwort vergessen? Mit dem Wiederherstellungsschlüssel, der beim Anlegen der "
                 "Ablage einmal angezeigt (oder in eine Datei geschrieben) wurde (8 Gruppen à 4 "
-                "Zeichen), setzen Sie ein neues Passwort:\n"
-                "  kim coordinator recover --dir <Ablage> \\\n      --recovery-key-file <Datei>\n"
-                "Ohne Passwort und ohne diesen Schlüssel kann niemand die Daten lesen – auch nicht "
-                "der Support.",
+                "Zeichen), setzen Sie ein neues Passwort: kim beenden (Strg+Q) und im "
+                f"Terminal\n  {command}\neingeben; es fragt nach dem Schlüssel und dem neuen "
+                "Passwort. Ohne Passwort und ohne diesen Schlüssel kann niemand die Daten lesen "
+                "– auch nicht der Support.",
                 "Forgot the passphrase? With the recovery key shown once (or written to a file) "
-                "when the store was created (8 groups of 4 characters) you can set a new one:\n"
-                "  kim coordinator recover --dir <store> \\\n      --recovery-key-file <file>\n"
-                "Without passphrase and recovery key nobody can read the data, not even support.",
+                "when the store was created (8 groups of 4 characters) you can set a new one: "
+                f"quit kim (Ctrl+Q) and run in a terminal\n  {command}\nwhich asks for the "
+                "key and the new passphrase. Without passphrase and recovery key nobody can "
+                "read the data, not even support.",
             ),
         )
 

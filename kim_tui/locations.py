@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import os
+import shlex
+import subprocess
 from pathlib import Path
 
 from platformdirs import user_config_path, user_data_path
@@ -23,3 +25,12 @@ def config_file() -> Path:
     if override:
         return Path(override)
     return user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
+def command_line(*parts: str | Path) -> str:
+    """A command as the coach types it in this platform's terminal: every part quoted where
+    the shell needs it (a vault path with spaces), so the printed line runs as shown."""
+    args = [str(part) for part in parts]
+    if os.name == "nt":
+        return subprocess.list2cmdline(args)
+    return shlex.join(args)

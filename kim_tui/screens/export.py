@@ -16,6 +16,7 @@ from textual.worker import Worker
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.model import ExportSummary, SyncStatus
 from kim_tui.i18n import tr
+from kim_tui.locations import command_line
 from kim_tui.widgets.key_line import KeyLine
 
 if TYPE_CHECKING:
@@ -79,18 +80,26 @@ class ExportScreen(Screen[None]):
     def refresh_status(self) -> None:
         status: SyncStatus = self.app.workspace.sync_status()
         lines = []
+        vault = self.app.directory
         if not status.has_identity:
+            command = command_line("kim", "identity", "--vault", vault, "--out", "coach.pub")
             lines.append(
                 tr(
-                    "Noch keine Coach-Identität: einmalig `kim identity` ausführen.",
-                    "No coach identity yet: run `kim identity` once.",
+                    "Noch keine Coach-Identität. Einmalig kim beenden (Strg+Q) und im Terminal "
+                    f"ausführen:\n  {command}\n(schreibt coach.pub für die Koordinierung)",
+                    "No coach identity yet. Once, quit kim (Ctrl+Q) and run in a terminal:\n"
+                    f"  {command}\n(writes coach.pub for the coordinator)",
                 )
             )
         if status.coordinator_fingerprint is None:
+            command = command_line("kim", "connect", "--vault", vault, "coordinator.pub")
             lines.append(
                 tr(
-                    "Keine Koordinierung verbunden: einmalig `kim connect coordinator.pub`.",
-                    "No coordinator connected: run `kim connect coordinator.pub` once.",
+                    "Keine Koordinierung verbunden. Einmalig kim beenden (Strg+Q) und im "
+                    f"Terminal ausführen:\n  {command}\n(coordinator.pub von der "
+                    "Koordinierung im aktuellen Ordner)",
+                    "No coordinator connected. Once, quit kim (Ctrl+Q) and run in a terminal:\n"
+                    f"  {command}\n(coordinator.pub from the coordinator in the current folder)",
                 )
             )
         else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -18,6 +19,7 @@ from textual.widgets import Input, Static
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.i18n import tr
+from kim_tui.locations import command_line
 
 if TYPE_CHECKING:
     from textual import getters
@@ -41,21 +43,25 @@ class UnlockWording:
     """F2: how to set a new passphrase with the recovery key."""
 
 
-def coach_wording() -> UnlockWording:
-    """The coach app's wording (vault, `kim recover`)."""
+def coach_wording(directory: Path) -> UnlockWording:
+    """The coach app's wording (vault, `kim recover` for the vault in `directory`)."""
+    command = command_line("kim", "recover", "--vault", directory)
     return UnlockWording(
         title=tr("KIM Coach – Tresor entsperren", "KIM Coach – unlock vault"),
         unchanged=tr("Der Tresor wurde nicht verändert.", "The vault was not changed."),
         forgot=tr(
             "Passwort vergessen? Mit dem Wiederherstellungsschlüssel, der beim Anlegen des "
             "Tresors einmal angezeigt wurde (8 Gruppen à 4 Zeichen), setzen Sie ein neues "
-            "Passwort:\n  kim recover --vault <Tresor> --recovery-key-file <Datei>\n"
-            "Ohne Passwort und ohne diesen Schlüssel kann niemand die Daten lesen – auch nicht "
-            "der Support.",
+            "Passwort: kim beenden (Strg+Q) und im Terminal\n"
+            f"  {command}\n"
+            "eingeben; es fragt nach dem Schlüssel und dem neuen Passwort. Ohne Passwort und "
+            "ohne diesen Schlüssel kann niemand die Daten lesen – auch nicht der Support.",
             "Forgot the passphrase? With the recovery key shown once when the vault was "
-            "created (8 groups of 4 characters) you can set a new one:\n"
-            "  kim recover --vault <vault> --recovery-key-file <file>\n"
-            "Without passphrase and recovery key nobody can read the data, not even support.",
+            "created (8 groups of 4 characters) you can set a new one: quit kim (Ctrl+Q) and "
+            "run in a terminal\n"
+            f"  {command}\n"
+            "which asks for the key and the new passphrase. Without passphrase and recovery "
+            "key nobody can read the data, not even support.",
         ),
     )
 
@@ -149,16 +155,18 @@ class UnlockScreen(Screen[bool]):
         except VaultError as exc:
             self.app.call_from_thread(self._failed, str(exc))
         except Exception as exc:  # noqa: BLE001 - the screen must never stay at "Entsperre …"
+            check = self.app.check_command()
             # Only the kind of error: a message could quote data.
-            self.app.call_from_thread(
-                self._failed,
-                tr(
-                    f"Entsperren fehlgeschlagen ({type(exc).__name__}). Es wurde nichts "
-                    "geöffnet; bitte `kim check` ausführen.",
-                    f"Unlocking failed ({type(exc).__name__}). Nothing was opened; please run "
-                    "`kim check`.",
-                ),
+            message = tr(
+                f"Entsperren fehlgeschlagen ({type(exc).__name__}). Es wurde nichts geöffnet.",
+                f"Unlocking failed ({type(exc).__name__}). Nothing was opened.",
             )
+            if check:
+                message += tr(
+                    f" Bitte kim beenden und `{check}` ausführen.",
+                    f" Please quit kim and run `{check}`.",
+                )
+            self.app.call_from_thread(self._failed, message)
         else:
             self.app.call_from_thread(self._unlocked)
 

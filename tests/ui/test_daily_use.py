@@ -65,3 +65,27 @@ async def test_assessment_names_the_row_that_e_and_r_edit(ui_vault: Path, size) 
         help_de = " ".join(AssessmentFormScreen.HELP_TEXT[0].split())
         assert "springt die Markierung in die nächste Zeile" in help_de
         assert "e und r bearbeiten immer die markierte Zeile" in help_de
+
+
+async def test_f5_prints_commands_that_run_as_shown(ui_vault: Path) -> None:
+    import shlex
+
+    from kim_tui.cli.parser import build_parser
+    from kim_tui.cli.sync import cmd_connect, cmd_identity
+    from kim_tui.screens.export import ExportScreen
+
+    app = new_app(ui_vault)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_home(pilot)
+        await pilot.press("f5")
+        await on_screen(pilot, ExportScreen)
+        shown = str(app.screen.query_one("#sync-status", Static).render())
+        commands = [line.strip() for line in shown.splitlines() if line.strip().startswith("kim ")]
+        assert len(commands) == 2
+        parsed = [build_parser().parse_args(shlex.split(c)[1:]) for c in commands]
+        identity, connect = parsed
+        assert identity.func is cmd_identity and identity.out == "coach.pub"
+        assert connect.func is cmd_connect and connect.file == "coordinator.pub"
+        # For this vault, not the default one; kim must be closed first (one process per vault).
+        assert all(Path(args.vault) == ui_vault for args in parsed)
+        assert "kim beenden (Strg+Q)" in shown
