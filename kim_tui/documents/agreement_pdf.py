@@ -6,8 +6,13 @@ and the embedded DejaVu Sans fonts (``kim_tui/assets/fonts``, Bitstream Vera / D
 so names in Turkish, Cyrillic or Arabic script render; Arabic and other complex scripts are
 shaped with HarfBuzz (uharfbuzz) when it is installed.
 
+The head names the agreed-on, last-changed and printed-on dates and the version ("Fassung": how
+many times the agreement, its goals or steps were written), and done steps are marked, so two
+printouts can be told apart and a signed paper matches what the vault holds.
+
 The PDF metadata carries no personal data (title "Zielvereinbarung", no author or subject), and
-the creation date is the agreement date, so the same input gives the same bytes.
+the creation date is the print date (the agreement date when none is given), so the same input
+gives the same bytes.
 """
 
 from __future__ import annotations
@@ -52,6 +57,8 @@ class AgreementStep:
     owner: str
     """Label of who does it (e.g. "Klient*in", "Coach", "Stelle")."""
     due_on: date | None = None
+    done_on: date | None = None
+    """When the step was done (marked "erledigt" in the PDF); None while open."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,11 @@ class AgreementDocument:
     agreed_on: date
     review_on: date | None
     goals: tuple[AgreementGoal, ...]
+    changed_on: date | None = None
+    """When the agreement, a goal or a step was last written (None: not known)."""
+    printed_on: date | None = None
+    version: int | None = None
+    """The agreement's version ("Fassung"): 1 when agreed, one more for every later change."""
 
 
 def agreement_document(
@@ -87,8 +99,12 @@ def agreement_document(
     birth_date: date | None,
     coach_name: str,
     organisation: str,
+    changed_on: date | None = None,
+    printed_on: date | None = None,
+    version: int | None = None,
 ) -> AgreementDocument:
-    """Build the printable document from a stored agreement, with German catalog labels."""
+    """Build the printable document from a stored agreement, with German catalog labels;
+    `changed_on`, `printed_on` and `version` go into its head."""
     areas = catalog("priority_areas")
     statuses = catalog("goal_statuses")
     owners = catalog("step_owners")
@@ -99,6 +115,9 @@ def agreement_document(
         organisation=organisation,
         agreed_on=draft.agreed_on,
         review_on=draft.review_on,
+        changed_on=changed_on,
+        printed_on=printed_on,
+        version=version,
         goals=tuple(
             AgreementGoal(
                 area=areas.label(goal.area),
@@ -107,7 +126,9 @@ def agreement_document(
                 target_on=goal.target_on,
                 status=statuses.label(goal.status),
                 steps=tuple(
-                    AgreementStep(text=s.text, owner=owners.label(s.owner), due_on=s.due_on)
+                    AgreementStep(
+                        text=s.text, owner=owners.label(s.owner), due_on=s.due_on, done_on=s.done_on
+                    )
                     for s in goal.steps
                 ),
             )
@@ -132,11 +153,14 @@ def _shaping_available() -> bool:
 
 
 class _AgreementPDF(FPDF):
+    stamp = ""
+    """Version and print date, repeated on every page (a page alone still says which print)."""
+
     def footer(self) -> None:
         self.set_y(-15)
         self.set_font(_FONT, "", 8)
         self.set_text_color(110)
-        self.cell(0, 5, f"{_TITLE} – Seite {self.page_no()} von {{nb}}", align="C")
+        self.cell(0, 5, f"{_TITLE}{self.stamp} – Seite {self.page_no()} von {{nb}}", align="C")
         self.set_text_color(0)
 
 
@@ -146,6 +170,10 @@ def _date_or_dash(d: date | None) -> str:
 
 def _new_pdf(doc: AgreementDocument) -> _AgreementPDF:
     pdf = _AgreementPDF(orientation="P", unit="mm", format="A4")
+    if doc.version is not None:
+        pdf.stamp += f" – Fassung {doc.version}"
+    if doc.printed_on is not None:
+        pdf.stamp += f" – gedruckt am {format_date(doc.printed_on)}"
     pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
     pdf.set_auto_page_break(auto=True, margin=22)
     pdf.add_font(_FONT, "", str(_font_path("DejaVuSans.ttf")))
@@ -158,7 +186,8 @@ def _new_pdf(doc: AgreementDocument) -> _AgreementPDF:
     pdf.set_lang("de-DE")
     pdf.set_creator(_CREATOR)
     pdf.set_producer(_CREATOR)
-    pdf.set_creation_date(datetime.combine(doc.agreed_on, time(0, 0), tzinfo=UTC))
+    created = doc.printed_on or doc.agreed_on
+    pdf.set_creation_date(datetime.combine(created, time(0, 0), tzinfo=UTC))
     return pdf
 
 
@@ -190,8 +219,8 @@ def _goal(pdf: FPDF, number: int, goal: AgreementGoal) -> None:
         return
     pdf.set_font(_FONT, "", 10)
     with pdf.table(
-        col_widths=(110, 34, 26),
-        text_align=("LEFT", "LEFT", "LEFT"),
+        col_widths=(86, 30, 24, 30),
+        text_align=("LEFT", "LEFT", "LEFT", "LEFT"),
         line_height=6,
         first_row_as_headings=True,
         headings_style=FontFace(family=_FONT, emphasis="BOLD", fill_color=(245, 245, 245)),
@@ -200,13 +229,14 @@ def _goal(pdf: FPDF, number: int, goal: AgreementGoal) -> None:
         cell_fill_mode="ROWS",
     ) as table:
         heading = table.row()
-        for text in ("Schritt", "Wer", "Bis"):
+        for text in ("Schritt", "Wer", "Bis", "Erledigt"):
             heading.cell(text)
         for step in goal.steps:
             row = table.row()
             row.cell(step.text)
             row.cell(step.owner)
             row.cell(_date_or_dash(step.due_on))
+            row.cell(f"✓ {format_date(step.done_on)}" if step.done_on is not None else "–")
 
 
 def _signatures(pdf: FPDF, doc: AgreementDocument) -> None:
@@ -249,7 +279,13 @@ def render_agreement_pdf(doc: AgreementDocument) -> bytes:
     _field(pdf, "Coach:", doc.coach_name)
     _field(pdf, "Organisation:", doc.organisation)
     _field(pdf, "Vereinbart am:", format_date(doc.agreed_on))
+    if doc.changed_on is not None:
+        _field(pdf, "Zuletzt geändert am:", format_date(doc.changed_on))
     _field(pdf, "Überprüfung am:", _date_or_dash(doc.review_on))
+    if doc.version is not None:
+        _field(pdf, "Fassung:", str(doc.version))
+    if doc.printed_on is not None:
+        _field(pdf, "Gedruckt am:", format_date(doc.printed_on))
     if not doc.goals:
         pdf.ln(4)
         pdf.set_font(_FONT, "", 10)

@@ -3,10 +3,10 @@ the printable agreement for signature."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from kim_tui.domain import followups as fu
 from kim_tui.domain.model import (
@@ -21,7 +21,15 @@ from kim_tui.service.context import ServiceContext, live, open_case, require_val
 from kim_tui.service.converters import agreement_views
 from kim_tui.service.derived import refresh_case, sync_follow_up, sync_step
 from kim_tui.store.errors import ValidationError
-from kim_tui.store.models import Case, Client, FollowUp, Goal, GoalAgreement, Step
+from kim_tui.store.models import (
+    AuditEvent,
+    Case,
+    Client,
+    FollowUp,
+    Goal,
+    GoalAgreement,
+    Step,
+)
 from kim_tui.store.unit_of_work import Transaction
 
 
@@ -142,6 +150,7 @@ class GoalService:
             case = live(s, Case, agreement.case_id)
             client = live(s, Client, case.client_id)
             view = next(a for a in agreement_views(s, case.id) if a.id == agreement_id)
+            version, changed_on = _agreement_history(s, agreement)
         draft = GoalAgreementDraft(
             case_id=case.id,
             agreed_on=view.agreed_on,
@@ -166,6 +175,9 @@ class GoalService:
             birth_date=client.birth_date,
             coach_name=coach,
             organisation=organisation,
+            changed_on=changed_on,
+            printed_on=self._ctx.today(),
+            version=version,
         )
         try:
             write_agreement_pdf(document, target)
@@ -176,7 +188,10 @@ class GoalService:
                 {"path": f"{target} lässt sich nicht schreiben: {exc.strerror}"}
             ) from None
         # The export is audited (DP-11), without the path: it may contain the client's name.
-        self._ctx.uow.audit_only("goalagreement.print", "goalagreement", agreement_id, case.id)
+        # The version printed is in the history, so a signed paper can be matched to it.
+        self._ctx.uow.audit_only(
+            "goalagreement.print", "goalagreement", agreement_id, case.id, detail=f"v{version}"
+        )
         return str(target)
 
     def _insert_goal(
@@ -207,3 +222,28 @@ class GoalService:
         due = fu.due_for_step(step.id, step.text, step.due_on, step.done_on, self._ctx.calendar)
         sync_follow_up(tx, case, client, due)
         return step.id
+
+
+PRINT_ACTION = "goalagreement.print"
+
+
+def _agreement_history(s: Session, agreement: GoalAgreement) -> tuple[int, date | None]:
+    """The agreement's version and the day it last changed, from the audit log: every write
+    to the agreement, one of its goals or steps (edits, status, done) counts once; prints do
+    not. Version 1 is the agreement as agreed."""
+    goal_ids = list(
+        s.exec(select(Goal.id).where(col(Goal.agreement_id) == agreement.id)).all()
+    )
+    step_ids = list(s.exec(select(Step.id).where(col(Step.goal_id).in_(goal_ids))).all())
+    stamps = s.exec(
+        select(AuditEvent.at).where(
+            col(AuditEvent.entity_id).in_([agreement.id, *goal_ids, *step_ids]),
+            col(AuditEvent.action) != PRINT_ACTION,
+        )
+    ).all()
+    if not stamps:
+        return 1, None
+    last = max(stamps)
+    if last.tzinfo is None:  # SQLite keeps the UTC time without its zone
+        last = last.replace(tzinfo=UTC)
+    return max(1, len(stamps)), last.astimezone().date()
