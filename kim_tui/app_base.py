@@ -292,18 +292,20 @@ class VaultApp(App[int], Generic[S]):
         )
 
     def action_command_palette(self) -> None:
-        """Textual's palette, with a German placeholder (its default is English)."""
-        from textual.command import CommandPalette
+        """Textual's palette in the UI language (its texts are English by default)."""
+        from kim_tui.screens.palette import KimCommandPalette
 
         # `CommandPalette.is_open` is typed for App[object] only; this is its own test.
         palette_open = self.screen.has_class("--textual-command-palette")
         if self.use_command_palette and not palette_open:
-            self.push_screen(
-                CommandPalette(
-                    placeholder=tr("Befehl suchen …", "Search for commands …"),
-                    id="--command-palette",
-                )
-            )
+            self.push_screen(KimCommandPalette())
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C (no longer quits in Textual): say how to quit, in the UI language."""
+        self.notify(
+            tr("Beenden mit Strg+Q.", "Quit with Ctrl+Q."),
+            title=tr("Beenden?", "Quit?"),
+        )
 
     def _toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

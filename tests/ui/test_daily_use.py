@@ -89,3 +89,137 @@ async def test_f5_prints_commands_that_run_as_shown(ui_vault: Path) -> None:
         # For this vault, not the default one; kim must be closed first (one process per vault).
         assert all(Path(args.vault) == ui_vault for args in parsed)
         assert "kim beenden (Strg+Q)" in shown
+
+
+# -- each language complete ----------------------------------------------------------------------
+
+GERMAN_ONLY = (
+    "Wiedervorlagen",
+    "Fällig",
+    "Anlass",
+    "Ablauf",
+    "Aufenthaltsdokument",
+    "Klient*innen",
+    "Gültig bis",
+    "Suchen",
+    "Sortierung",
+    "Erstberatung",
+    "Vorname(n)",
+    "Staatsangehörigkeit",
+    "Einwilligungen",
+    "Überblick",
+    "Bestandsaufnahme",
+    "Vermittlungen",
+    "Kontakte",
+    "Verlauf",
+    "Wochenpaket",
+    "Schritt",
+    "Rückmeldung erwartet",
+    "Überprüfung",
+    "Keine Treffer",
+    "Befehle",
+    "Strg",
+    "Befehl suchen",
+)
+"""Labels of the German UI that must not show in English mode."""
+
+ENGLISH_ONLY = (
+    "Follow-ups",
+    "Due",
+    "Reason",
+    "Expires",
+    "Caseload",
+    "Search",
+    "Sort",
+    "Intake",
+    "Given name",
+    "Nationality",
+    "Consents",
+    "Overview",
+    "Needs assessment",
+    "Referrals",
+    "Contacts",
+    "History",
+    "Weekly bundle",
+    "Step",
+    "Feedback expected",
+    "No matches found",
+    "Commands",
+    "Ctrl",
+    "Search for commands",
+    "Select",
+)
+"""Labels of the English UI (and Textual's own English texts) that must not show in German."""
+
+
+async def _walk_main_screens(pilot: Pilot) -> list[tuple[str, str]]:
+    """The text of every main screen: follow-ups, caseload, client file sections 1–8,
+    intake, weekly bundle and the palette with no match."""
+    from textual.command import CommandPalette
+
+    from kim_tui.screens.export import ExportScreen
+    from kim_tui.screens.intake import IntakeScreen
+
+    app = pilot.app
+    shown: list[tuple[str, str]] = []
+    await unlock_home(pilot)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    shown.append(("follow-ups", screen_text(app)))
+    screen = await open_file(pilot, "kowalski")
+    for section in "12345678":
+        await pilot.press(section)
+        await pilot.pause()
+        shown.append((f"client file {section}", screen_text(app)))
+    assert app.screen is screen
+    await pilot.press("f3")
+    await on_screen(pilot, CaseloadScreen)
+    await pilot.press("escape")  # clears the search of `open_file`
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    shown.append(("caseload", screen_text(app)))
+    await pilot.press("f4")
+    await on_screen(pilot, IntakeScreen)
+    await pilot.pause()
+    shown.append(("intake", screen_text(app)))
+    await pilot.press("escape")
+    await pilot.press("f5")
+    await on_screen(pilot, ExportScreen)
+    shown.append(("weekly bundle", screen_text(app)))
+    await pilot.press("ctrl+p")
+    await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+    await type_text(pilot, "qqqxz")
+    await until(
+        pilot, lambda: "No matches" in screen_text(app) or "Keine Treffer" in screen_text(app)
+    )
+    shown.append(("palette", screen_text(app)))
+    return shown
+
+
+def _found(labels: tuple[str, ...], text: str) -> list[str]:
+    import re
+
+    return [label for label in labels if re.search(rf"(?<!\w){re.escape(label)}(?!\w)", text)]
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+async def test_each_language_is_complete_on_the_main_screens(ui_vault: Path, lang: str) -> None:
+    from kim_tui.app import make_app
+    from kim_tui.config import Config
+    from kim_tui.i18n import set_language
+    from tests.conftest import FIXED_TODAY
+
+    app = make_app(ui_vault, language=lang, config=Config(), today=lambda: FIXED_TODAY)
+    foreign, own = (ENGLISH_ONLY, GERMAN_ONLY) if lang == "de" else (GERMAN_ONLY, ENGLISH_ONLY)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            shown = await _walk_main_screens(pilot)
+    finally:
+        set_language("de")
+    for where, text in shown:
+        assert _found(foreign, text) == [], (where, text)
+    # The walk did see the screens: most of the language's own labels showed up.
+    everything = "\n".join(text for _where, text in shown)
+    # ("Select" is Textual's default prompt, which no screen should show in either language.)
+    missing = [x for x in own if x not in _found(own, everything) and x != "Select"]
+    assert len(missing) <= 3, missing
