@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.widgets import Header, TabbedContent
 
@@ -25,6 +25,7 @@ from kim_tui.domain.model import ClientFile
 from kim_tui.i18n import language, tr
 from kim_tui.screens.base import KimScreen
 from kim_tui.screens.client_file_keys import FILE_ACTIONS
+from kim_tui.screens.client_file_tabs import fit_tab_labels
 from kim_tui.widgets.client_file import (
     AssessmentSection,
     ConsentsSection,
@@ -72,6 +73,10 @@ class ClientFileScreen(KimScreen[None]):
 
     def on_mount(self) -> None:
         self.reload()
+        fit_tab_labels(self.query_one(TabbedContent), self.app.size.width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        fit_tab_labels(self.query_one(TabbedContent), event.size.width)
 
     def on_screen_resume(self) -> None:
         if self.app.is_unlocked:

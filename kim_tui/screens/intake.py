@@ -13,6 +13,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.lazy import Lazy
 from textual.widget import Widget
 from textual.widgets import (
     Checkbox,
@@ -189,124 +190,131 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
                     "interpreter",
                     Checkbox(tr("Dolmetschung nötig", "needs an interpreter"), id="interpreter"),
                 )
-            yield Static(
-                tr("Kontakt und Haushalt", "Contact and household"), classes="section-title"
-            )
-            with Horizontal(classes="row"):
-                yield _field(
-                    tr("Adresse", "Address"),
-                    "address",
-                    Input(compact=True, id="address", max_length=300),
+            # Below the first screenful: mounted right after the first paint, so F4 shows
+            # the form at once and the coach types the name while the rest arrives.
+            with Lazy(Vertical(classes="form", id="intake-rest")):
+                yield Static(
+                    tr("Kontakt und Haushalt", "Contact and household"), classes="section-title"
                 )
-                yield _field(
-                    tr("Telefon", "Phone"), "phone", Input(compact=True, id="phone", max_length=60)
-                )
-            yield _field(
-                tr(
-                    "Haushalt: je Zeile Name; Beziehung; Geburtsdatum",
-                    "Household: one per line: name; relation; date of birth",
-                ),
-                "household",
-                TextArea(id="household"),
-            )
-            yield Static(tr("Fall", "Case"), classes="section-title")
-            with Horizontal(classes="row"):
-                yield _field(
-                    tr("Erstkontakt", "First contact"),
-                    "first_contact_on",
-                    Input(compact=True, value=format_date(today), id="first_contact_on"),
-                )
-                yield _field(
-                    tr("Zugang", "Access"),
-                    "access_route",
-                    Select(
-                        [(e.label(lang), e.code) for e in catalog("access_routes")],
-                        compact=True,
-                        value="self",
-                        allow_blank=False,
-                        id="access_route",
-                    ),
-                )
-                yield _field(
-                    tr("vermittelt durch", "referred by"),
-                    "referred_by",
-                    Select(agencies, compact=True, id="referred_by", prompt="–"),
-                )
-            with Horizontal(classes="row"):
-                yield _field(
-                    tr("Rechtskreise", "Legal domains"),
-                    "legal_domains",
-                    SelectionList[str](
-                        *[(e.label(lang), e.code) for e in catalog("legal_domains")],
-                        id="legal_domains",
-                    ),
-                )
-                yield _field(
-                    tr("Zielgruppen", "Target groups"),
-                    "target_groups",
-                    SelectionList[str](
-                        *[(e.label(lang), e.code) for e in catalog("target_groups")],
-                        id="target_groups",
-                    ),
-                )
-            yield Static(tr("Aufenthalt (aktuell)", "Residence (current)"), classes="section-title")
-            with Horizontal(classes="row"):
-                yield _field(
-                    tr("Status", "Status"),
-                    "residence_status",
-                    Select(
-                        [(e.label(lang), e.code) for e in catalog("residence_statuses")],
-                        compact=True,
-                        id="residence_status",
-                        prompt=tr("nicht erfasst", "not recorded"),
-                    ),
-                )
-                yield _field(
-                    tr("Rechtsgrundlage", "Legal basis"),
-                    "residence_legal_basis",
-                    Input(compact=True, id="residence_legal_basis", max_length=100),
-                )
-                yield _field(
-                    tr("gültig bis", "valid until"),
-                    "residence_valid_until",
-                    Input(compact=True, id="residence_valid_until", placeholder="TT.MM.JJJJ"),
-                )
-            yield Static(tr("Einwilligungen", "Consents"), classes="section-title")
-            for purpose, (prefix, _key) in CONSENT_FIELDS.items():
                 with Horizontal(classes="row"):
                     yield _field(
-                        "",
-                        f"{prefix}_given",
-                        Checkbox(
-                            catalog("consent_purposes").label(purpose.value, lang),
-                            id=f"{prefix}_given",
-                            value=purpose is ConsentPurpose.CASE_MANAGEMENT,
-                        ),
-                    )
-                    if purpose is ConsentPurpose.SHARE_AGENCY:
-                        yield _field(
-                            tr("Stelle", "Agency"),
-                            "agency_code",
-                            Select(agencies, compact=True, id="agency_code", prompt="–"),
-                        )
-                    yield _field(
-                        tr("am", "on"),
-                        f"{prefix}_on",
-                        Input(compact=True, value=format_date(today), id=f"{prefix}_on"),
+                        tr("Adresse", "Address"),
+                        "address",
+                        Input(compact=True, id="address", max_length=300),
                     )
                     yield _field(
-                        tr("Form", "Form"),
-                        f"{prefix}_form",
+                        tr("Telefon", "Phone"),
+                        "phone",
+                        Input(compact=True, id="phone", max_length=60),
+                    )
+                yield _field(
+                    tr(
+                        "Haushalt: je Zeile Name; Beziehung; Geburtsdatum",
+                        "Household: one per line: name; relation; date of birth",
+                    ),
+                    "household",
+                    TextArea(id="household"),
+                )
+                yield Static(tr("Fall", "Case"), classes="section-title")
+                with Horizontal(classes="row"):
+                    yield _field(
+                        tr("Erstkontakt", "First contact"),
+                        "first_contact_on",
+                        Input(compact=True, value=format_date(today), id="first_contact_on"),
+                    )
+                    yield _field(
+                        tr("Zugang", "Access"),
+                        "access_route",
                         Select(
-                            forms,
+                            [(e.label(lang), e.code) for e in catalog("access_routes")],
                             compact=True,
-                            value="written",
+                            value="self",
                             allow_blank=False,
-                            id=f"{prefix}_form",
+                            id="access_route",
                         ),
                     )
-                yield FieldError(id=f"err-{CONSENT_FIELDS[purpose][1]}")
-            yield FieldError(id="form-summary")
+                    yield _field(
+                        tr("vermittelt durch", "referred by"),
+                        "referred_by",
+                        Select(agencies, compact=True, id="referred_by", prompt="–"),
+                    )
+                with Horizontal(classes="row"):
+                    yield _field(
+                        tr("Rechtskreise", "Legal domains"),
+                        "legal_domains",
+                        SelectionList[str](
+                            *[(e.label(lang), e.code) for e in catalog("legal_domains")],
+                            id="legal_domains",
+                        ),
+                    )
+                    yield _field(
+                        tr("Zielgruppen", "Target groups"),
+                        "target_groups",
+                        SelectionList[str](
+                            *[(e.label(lang), e.code) for e in catalog("target_groups")],
+                            id="target_groups",
+                        ),
+                    )
+                yield Static(
+                    tr("Aufenthalt (aktuell)", "Residence (current)"), classes="section-title"
+                )
+                with Horizontal(classes="row"):
+                    yield _field(
+                        tr("Status", "Status"),
+                        "residence_status",
+                        Select(
+                            [(e.label(lang), e.code) for e in catalog("residence_statuses")],
+                            compact=True,
+                            id="residence_status",
+                            prompt=tr("nicht erfasst", "not recorded"),
+                        ),
+                    )
+                    yield _field(
+                        tr("Rechtsgrundlage", "Legal basis"),
+                        "residence_legal_basis",
+                        Input(compact=True, id="residence_legal_basis", max_length=100),
+                    )
+                    yield _field(
+                        tr("gültig bis", "valid until"),
+                        "residence_valid_until",
+                        Input(compact=True, id="residence_valid_until", placeholder="TT.MM.JJJJ"),
+                    )
+                yield Static(tr("Einwilligungen", "Consents"), classes="section-title")
+                for purpose, (prefix, _key) in CONSENT_FIELDS.items():
+                    with Horizontal(classes="row"):
+                        yield _field(
+                            "",
+                            f"{prefix}_given",
+                            Checkbox(
+                                catalog("consent_purposes").label(purpose.value, lang),
+                                id=f"{prefix}_given",
+                                value=purpose is ConsentPurpose.CASE_MANAGEMENT,
+                            ),
+                        )
+                        if purpose is ConsentPurpose.SHARE_AGENCY:
+                            yield _field(
+                                tr("Stelle", "Agency"),
+                                "agency_code",
+                                Select(agencies, compact=True, id="agency_code", prompt="–"),
+                            )
+                        yield _field(
+                            tr("am", "on"),
+                            f"{prefix}_on",
+                            Input(compact=True, value=format_date(today), id=f"{prefix}_on"),
+                        )
+                        yield _field(
+                            tr("Form", "Form"),
+                            f"{prefix}_form",
+                            Select(
+                                forms,
+                                compact=True,
+                                value="written",
+                                allow_blank=False,
+                                id=f"{prefix}_form",
+                            ),
+                        )
+                    yield FieldError(id=f"err-{CONSENT_FIELDS[purpose][1]}")
+                yield FieldError(id="form-summary")
         yield KeyLine()
 
     def on_mount(self) -> None:
@@ -315,6 +323,9 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
         self.call_after_refresh(self._remember_initial)
 
     def _remember_initial(self) -> None:
+        if self.query(Lazy):  # the lower part is not mounted yet: its fields count too
+            self.call_after_refresh(self._remember_initial)
+            return
         self._initial = field_values(self)
 
     # -- reading the form --------------------------------------------------------------------

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from kim_tui.app import KimApp
 
 
+HELP_ID = "app.help"
+"""The help action (F1), pinned to the right of the key line with the palette key."""
+
+
 class KeyLine(Widget, can_focus=False):
     DEFAULT_CSS = """
     KeyLine {
@@ -64,7 +68,9 @@ class KeyLine(Widget, can_focus=False):
         actions = {
             action.id: action for action in (*declared_actions(self.screen), *self.app.ACTIONS)
         }
-        seen: set[str] = set()
+        help_action = actions.get(HELP_ID)
+        # Help is pinned at the right edge (below): a narrow window must not lose it.
+        seen: set[str] = {help_action.action} if help_action else set()
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             # Alternatives of one action (j / down) show once, like the footer does.
             if not binding.show or binding.action in seen:
@@ -77,8 +83,12 @@ class KeyLine(Widget, can_focus=False):
             line.append(f"{label} ", None if enabled else disabled)
         if not self.app.ENABLE_COMMAND_PALETTE:
             return line
-        # The palette key stays visible at the right edge even when the keys do not all fit.
+        # Help and the palette key stay visible at the right edge even when the keys do not all
+        # fit.
         palette = Text(end="")
+        if help_action is not None and help_action.keys:
+            palette.append(f" {key_label(help_action.keys.split(',')[0])} ", key_style)
+            palette.append(f"{help_action.label} ")
         palette.append(f" {key_label(self.app.COMMAND_PALETTE_BINDING)} ", key_style)
         palette.append(f"{tr('Befehle', 'Commands')} ")
         room = self.size.width - palette.cell_len

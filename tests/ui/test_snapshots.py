@@ -1,6 +1,11 @@
 """SVG snapshots of the main screens at 80x24 and 120x40: Wiedervorlagen, intake, caseload,
 client file and the coordinator's import tab (with a held-back fork).
 
+Each test also asserts the screen's decisive content as text at both sizes (a picture that
+changed for the worse would otherwise only be noticed by whoever looks at the SVG): which paper
+expires when, the expiry column of the caseload, all eight file tabs and F1, the form's first
+fields, the held fork.
+
 Deterministic: fixed today, a vault whose rows all have distinct due dates, no clock, no
 cursor blink. Regenerate after an intended UI change with
 ``pytest tests/ui/test_snapshots.py --snapshot-update`` and look at the SVGs before keeping them.
@@ -17,9 +22,23 @@ from textual.widgets import Input, TextArea
 from kim_tui.screens.caseload import CaseloadScreen
 from kim_tui.screens.client_file import ClientFileScreen
 from kim_tui.screens.intake import IntakeScreen
-from tests.ui.conftest import new_app, on_screen, type_text, unlock_home
+from tests.ui.conftest import new_app, on_screen, screen_text, type_text, unlock_home
 
 SIZES = [(80, 24), (120, 40)]
+
+
+def shown_after(run_before, seen: list[str]):  # type: ignore[no-untyped-def]
+    """`run_before`, then the screen's text into `seen` (what the snapshot shows, as text)."""
+
+    async def run(pilot: Pilot) -> None:
+        await run_before(pilot)
+        seen.append(screen_text(pilot.app))
+
+    return run
+
+
+def line_with(text: str, part: str) -> str:
+    return next(line for line in text.splitlines() if part in line)
 
 
 async def _home(pilot: Pilot) -> None:
@@ -42,12 +61,23 @@ async def _intake(pilot: Pilot) -> None:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_home_screen(snap_compare, ui_vault: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(new_app(ui_vault), terminal_size=size, run_before=_home)
+    seen: list[str] = []
+    assert snap_compare(new_app(ui_vault), terminal_size=size, run_before=shown_after(_home, seen))
+    (text,) = seen
+    # Which paper expires, and when, even at 80 columns.
+    assert "Müller, Hans" in line_with(text, "Ablauf 30.06.2027: Duldung")
+    assert "Überfällig: " in text and "F1 Hilfe" in text and "Strg+P Befehle" in text
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_intake_form(snap_compare, ui_vault: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(new_app(ui_vault), terminal_size=size, run_before=_intake)
+    seen: list[str] = []
+    assert snap_compare(
+        new_app(ui_vault), terminal_size=size, run_before=shown_after(_intake, seen)
+    )
+    (text,) = seen
+    for label in ("Erstberatung", "Vorname(n)", "Familienname *", "Geburtsdatum", "F1 Hilfe"):
+        assert label in text, label
 
 
 async def _caseload(pilot: Pilot) -> None:
@@ -69,12 +99,32 @@ async def _client_file(pilot: Pilot) -> None:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_caseload(snap_compare, ui_vault: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(new_app(ui_vault), terminal_size=size, run_before=_caseload)
+    seen: list[str] = []
+    assert snap_compare(
+        new_app(ui_vault), terminal_size=size, run_before=shown_after(_caseload, seen)
+    )
+    (text,) = seen
+    assert "Gültig bis" in line_with(text, " Name ")
+    müller = line_with(text, "Müller, Hans")
+    assert "15.03.1980" in müller and "19.11.2026" in müller and "30.06.2027" in müller
+    assert "Strg+O" in text and "F1 Hilfe" in text
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_client_file(snap_compare, ui_vault: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
-    assert snap_compare(new_app(ui_vault), terminal_size=size, run_before=_client_file)
+    seen: list[str] = []
+    assert snap_compare(
+        new_app(ui_vault), terminal_size=size, run_before=shown_after(_client_file, seen)
+    )
+    (text,) = seen
+    assert "Kowalski, Piotr" in text
+    # All eight sections can be seen and reached, and help stays on the key line.
+    tabs = line_with(text, "1 Über")
+    for number in "12345678":
+        assert f"{number} " in tabs, number
+    assert ("7 Einwilligungen" if size[0] >= 120 else "7 Einw.") in tabs
+    assert "8 Verlauf" in tabs
+    assert "F1 Hilfe" in text
 
 
 @pytest.fixture(scope="module")
