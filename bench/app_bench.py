@@ -230,52 +230,6 @@ async def _child_floor_typing(data: dict[str, Any]) -> dict[str, Any]:
         return {"samples": list(app.latency_samples)}
 
 
-async def _child_intake(vault: Path, rounds: int) -> dict[str, Any]:
-    """After unlock: F4 → the intake form's first paint (its lower part mounts just after)."""
-    from textual.widgets import Input
-
-    from kim_tui.screens.follow_ups import FollowUpsScreen
-    from kim_tui.screens.intake import IntakeScreen
-
-    painted: list[float] = []
-    compose = IntakeScreen.compose
-
-    def timed_compose(self: IntakeScreen) -> Any:
-        # Queued before the lazy part's mount, so it runs after the first paint, not after all.
-        self.call_after_refresh(lambda: painted.append(time.perf_counter()))
-        yield from compose(self)
-
-    IntakeScreen.compose = timed_compose  # type: ignore[method-assign]
-    app = _make_app(vault)
-    samples: list[float] = []
-    async with app.run_test(size=SIZE) as pilot:
-        paint_for_real(app)
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        screen = app.screen
-        field = screen.query_one("#passphrase", Input)
-        field.value = PASSPHRASE
-        screen.submit(Input.Submitted(field, PASSPHRASE))
-        while not isinstance(app.screen, FollowUpsScreen):
-            await asyncio.sleep(0.002)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        for _ in range(rounds):
-            painted.clear()
-            started = time.perf_counter()
-            await pilot.press("f4")
-            while not painted:
-                await asyncio.sleep(0.001)
-            samples.append(painted[0] - started)
-            await app.workers.wait_for_complete()
-            await pilot.pause(0.2)  # the lower part mounts; then back to the list
-            await pilot.press("escape")
-            while not isinstance(app.screen, FollowUpsScreen):
-                await asyncio.sleep(0.002)
-            await pilot.pause()
-    return {"samples": samples}
-
-
 def _child(argv: list[str]) -> int:
     """``python -m bench.app_bench KIND IN_JSON OUT_JSON``."""
     kind, source, target = argv
@@ -284,8 +238,6 @@ def _child(argv: list[str]) -> int:
         result = asyncio.run(_child_unlock(Path(args["vault"])))
     elif kind == "floor-switch":
         result = asyncio.run(_child_floor_switch(args))
-    elif kind == "intake":
-        result = asyncio.run(_child_intake(Path(args["vault"]), args["rounds"]))
     elif kind == "typing":
         result = asyncio.run(_child_typing(Path(args["vault"]), args["screen"], args["rounds"]))
     else:
@@ -348,20 +300,6 @@ def unlock(vault: Path, size: int, runs: int) -> Figure:
         target=f"≤ {limit * 1000:.0f} ms",
         limit=limit,
         extra={"open": _median(opens), "kdf": _median(kdfs)},
-    )
-
-
-def intake(vault: Path, size: int, rounds: int) -> Figure:
-    """1c: F4 after unlock → the intake form painted (issue 11 § 8: it took 3–5 s)."""
-    samples = _run_child("intake", {"vault": str(vault), "rounds": rounds})["samples"]
-    return Figure(
-        "1c",
-        "F4 → Erstberatung painted, after unlock",
-        size,
-        samples,
-        target="≤ 150 ms",
-        limit=0.150,
-        note="first paint; the form's lower part mounts right after it",
     )
 
 

@@ -156,15 +156,19 @@ class CoordinatorScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = tr("Koordinierung", "Coordinator")
-        self.query_one("#results", DataTable).add_columns(
-            tr("Datei", "File"), tr("Ergebnis", "Result")
-        )
+        # Fixed widths that fit the window (80 columns too): long texts end in "…" instead of
+        # pushing the value or the result out of sight.
+        room = max(60, self.app.size.width - 8)
+        results = self.query_one("#results", DataTable)
+        results.add_column(tr("Datei", "File"), width=24)
+        results.add_column(tr("Ergebnis", "Result"), width=room - 24 - 4)
         cells = self.query_one("#cells", DataTable)
+        texts = max(30, min(66, room - 12 - 14 - 8 - 10))
         for label, width in (
             (tr("Ebene", "Scope"), 12),
-            (tr("Name", "Name"), 18),
-            (tr("Kennzahl", "Indicator"), 36),
-            (tr("Kategorie", "Category"), 30),
+            (tr("Name", "Name"), 14 if room < 110 else 18),
+            (tr("Kennzahl", "Indicator"), texts * 6 // 11),
+            (tr("Kategorie", "Category"), texts - texts * 6 // 11),
             (tr("Wert", "Value"), 8),
         ):
             cells.add_column(label, width=width)
@@ -363,7 +367,13 @@ class CoordinatorScreen(Screen[None]):
         for line in lines:
             # The file name has its own column; the result column starts with the outcome.
             table.add_row(
-                literal(line.name), Text(line.message, style=STATUS_STYLE.get(line.status, ""))
+                literal(line.name, max_len=24),
+                Text(
+                    line.message,
+                    style=STATUS_STYLE.get(line.status, ""),
+                    no_wrap=True,
+                    overflow="ellipsis",
+                ),
             )
         by_status = {status: sum(1 for x in lines if x.status == status) for status in STATUS_STYLE}
         parts = [
@@ -406,7 +416,11 @@ class CoordinatorScreen(Screen[None]):
                 Text(cell.scope),
                 literal(cell.scope_name),
                 Text(cell.label, no_wrap=True, overflow="ellipsis"),
-                literal(category_label(cell.indicator, cell.category), max_len=30),
+                Text(
+                    category_label(cell.indicator, cell.category),
+                    no_wrap=True,
+                    overflow="ellipsis",
+                ),
                 Text(cell.display(threshold), style="dim" if cell.masked else "bold"),
             )
         self.query_one("#chart", Static).update(Text("\n".join(chart)))

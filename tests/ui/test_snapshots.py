@@ -197,8 +197,30 @@ def test_coordinator_import(
         pilot.app.screen.query_one("#folder", Input).cursor_blink = False
         await pilot.pause()
 
+    seen: list[str] = []
+
+    async def _report_tab(pilot: Pilot) -> None:
+        # The report tab's value column must be on screen at every size ("x" when masked).
+        from textual.widgets import DataTable
+
+        await pilot.press("f3")
+        await pilot.pause()
+        table = pilot.app.screen.query_one("#cells", DataTable)
+        right = sum(c.get_render_width(table) for c in table.columns.values())
+        seen.append(str(right <= pilot.app.size.width - 2))
+        await pilot.press("f2")
+        await pilot.pause()
+
+    async def _run(pilot: Pilot) -> None:
+        await _import_tab(pilot)
+        await _report_tab(pilot)
+        seen.append(screen_text(pilot.app))
+
     app = CoordinatorApp(directory, config=Config(), session=service)
     try:
-        assert snap_compare(app, terminal_size=size, run_before=_import_tab)
+        assert snap_compare(app, terminal_size=size, run_before=_run)
     finally:
         service.release()
+    fits, text = seen
+    assert fits == "True"
+    assert "/media/usb" in text and "F1 Hilfe" in text
