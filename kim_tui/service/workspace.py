@@ -8,9 +8,10 @@ transaction, one revision, one audit event); reads return frozen `domain.model` 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from typing import Any
 
 from kim_tui.domain.model import (
     PAGE_SIZE,
@@ -52,8 +53,10 @@ from kim_tui.service.context import ServiceContext
 from kim_tui.service.converters import display_name, search_key
 from kim_tui.service.follow_ups import FollowUpService
 from kim_tui.service.goals import GoalService
+from kim_tui.service.printouts import PrintoutService
 from kim_tui.service.referrals import ReferralService
 from kim_tui.service.residence import ResidenceService
+from kim_tui.service.subject_access import SubjectAccessService
 from kim_tui.store.unit_of_work import UnitOfWork
 from kim_tui.store.vault import Vault
 from kim_tui.sync.identity import CoachPublic, CoordinatorPublic
@@ -87,6 +90,8 @@ class Workspace:
         self._caseload = CaseloadService(ctx)
         self._client_file = ClientFileService(ctx)
         self._bundles = BundleService(ctx)
+        self._printouts = PrintoutService(ctx)
+        self._subject_access = SubjectAccessService(ctx)
 
     # -- infrastructure ----------------------------------------------------------------------
 
@@ -326,6 +331,77 @@ class Workspace:
     ) -> ExportSummary:
         """Write the next weekly bundle to `out_dir`."""
         return self._bundles.export_weekly(out_dir, progress)
+
+    # -- printouts and data-protection documents ---------------------------------------------
+    # `regime_code` is the vault's data-protection regime (DP-1); callers pass the vault's
+    # setting once it exists, "dsgvo" until then.
+
+    def print_folder(self) -> str:
+        """The folder printouts are suggested in ("~" until the coach chooses one)."""
+        return self._printouts.print_folder()
+
+    def set_print_folder(self, folder: str) -> str:
+        """Change the print folder (it must exist); audited without the path."""
+        return self._printouts.set_print_folder(folder)
+
+    def printout_path(self, kind: str, case_id: str) -> str:
+        """Suggested path of a new printout: print folder, kind, case reference, date."""
+        return self._printouts.printout_path(kind, case_id)
+
+    def consent_form_languages(self) -> tuple[str, ...]:
+        """Languages a consent form can be printed in beside German (ISO 639-3)."""
+        return self._printouts.consent_form_languages()
+
+    def print_consent_form(
+        self,
+        consent_id: str,
+        path: str,
+        *,
+        organisation: str,
+        second_language: str | None = None,
+        special_categories: tuple[str, ...] = (),
+        regime_code: str = "dsgvo",
+    ) -> str:
+        """Write the consent form (Schweigepflichtentbindung) of one consent as a PDF."""
+        return self._printouts.print_consent_form(
+            consent_id,
+            path,
+            organisation=organisation,
+            second_language=second_language,
+            special_categories=special_categories,
+            regime_code=regime_code,
+        )
+
+    def subject_access_copy(
+        self,
+        client_id: str,
+        *,
+        regime_code: str = "dsgvo",
+        organisation: str = "",
+        corrections: Sequence[object] = (),
+    ) -> dict[str, Any]:
+        """Everything stored about one client as one JSON-ready document (Art. 15 copy)."""
+        return self._subject_access.subject_access_copy(
+            client_id, regime_code=regime_code, organisation=organisation, corrections=corrections
+        )
+
+    def write_subject_access(
+        self,
+        client_id: str,
+        out_dir: str,
+        *,
+        regime_code: str = "dsgvo",
+        organisation: str = "",
+        corrections: Sequence[object] = (),
+    ) -> tuple[str, str]:
+        """Write the Art. 15 copy as PDF and JSON into `out_dir`; returns both paths."""
+        return self._subject_access.write_subject_access(
+            client_id,
+            out_dir,
+            regime_code=regime_code,
+            organisation=organisation,
+            corrections=corrections,
+        )
 
 
 __all__ = ["PAGE_SIZE", "Workspace", "display_name", "search_key"]
