@@ -23,7 +23,7 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import ClientFile
 from kim_tui.i18n import language, tr
-from kim_tui.screens.base import KimScreen
+from kim_tui.screens.client_file_documents import DocumentActions
 from kim_tui.screens.client_file_keys import FILE_ACTIONS
 from kim_tui.widgets.client_file import (
     AssessmentSection,
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from kim_tui.service.workspace import Workspace
 
 
-class ClientFileScreen(KimScreen[None]):
+class ClientFileScreen(DocumentActions):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = FILE_ACTIONS
     BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (
@@ -418,8 +418,8 @@ class ClientFileScreen(KimScreen[None]):
         if self.file is None or not self.file.agreements:
             self.notify(tr("Noch keine Zielvereinbarung.", "No goal agreement yet."))
             return
-        client = self.file.client
-        suggestion = f"~/Zielvereinbarung-{client.family_name}-{self.today.isoformat()}.pdf"
+        self.tell_about_printouts()
+        suggestion = self.app.workspace.printout_path("Zielvereinbarung", self.file.case_id)
         path = await self.app.push_screen_wait(
             TextPromptScreen(
                 tr("Zielvereinbarung drucken", "Print goal agreement"),

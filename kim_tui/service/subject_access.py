@@ -224,8 +224,21 @@ class SubjectAccessService:
         organisation: str = "",
         corrections: Sequence[object] = (),
     ) -> dict[str, Any]:
-        """Everything stored about the client as one JSON-ready document (not audited: it is
-        only written down, and audited, by `write_subject_access`)."""
+        """Everything stored about the client as one JSON-ready document. Reading it is
+        audited (``client.subject_access_read``, DP-11: reads too)."""
+        copy = self._copy(client_id, regime_code, organisation, corrections)
+        with self._ctx.uow.read() as s:
+            case_id = cases_of(s, client_id, include_closed=True)[0].id
+        self._ctx.uow.audit_only("client.subject_access_read", "client", client_id, case_id)
+        return copy
+
+    def _copy(
+        self,
+        client_id: str,
+        regime_code: str,
+        organisation: str,
+        corrections: Sequence[object],
+    ) -> dict[str, Any]:
         with self._ctx.uow.read() as s:
             data = gather_subject_access(s, client_id)
         return subject_access_copy(
@@ -256,9 +269,7 @@ class SubjectAccessService:
         if not cases:
             raise NotFound("Fall")
         case_id = cases[0].id
-        copy = self.subject_access_copy(
-            client_id, regime_code=regime_code, organisation=organisation, corrections=corrections
-        )
+        copy = self._copy(client_id, regime_code, organisation, corrections)
         stem = f"Auskunft-{case_reference(case_id)}-{self._ctx.today().isoformat()}"
         pdf_path, json_path = folder / f"{stem}.pdf", folder / f"{stem}.json"
         for path in (pdf_path, json_path):

@@ -193,6 +193,12 @@ AUDITED: dict[str, Call] = {
     "export_weekly": lambda s: s.ws.export_weekly(str(s.tmp)),
     "create_identity": lambda s: s.ws.create_identity("Anna B.", "Träger"),
     "connect_coordinator": lambda s: s.ws.connect_coordinator(_coordinator()),
+    "set_print_folder": lambda s: s.ws.set_print_folder(str(s.tmp)),
+    "print_consent_form": lambda s: s.ws.print_consent_form(
+        s.ids.consent, str(s.tmp / "einwilligung.pdf"), organisation="Träger"
+    ),
+    "subject_access_copy": lambda s: s.ws.subject_access_copy(s.ids.client),
+    "write_subject_access": lambda s: s.ws.write_subject_access(s.ids.client, str(s.tmp)),
 }
 """Reads, prints, exports and the sync setup: +1 audit event, no revision (they change no
 record that travels in a bundle)."""
@@ -211,6 +217,9 @@ QUERIES: dict[str, Call] = {
     "sync_status": lambda s: s.ws.sync_status(),
     "revision": lambda s: s.ws.revision(),
     "today": lambda s: s.ws.today(),
+    "print_folder": lambda s: s.ws.print_folder(),
+    "printout_path": lambda s: s.ws.printout_path("Einwilligung", s.ids.case),
+    "consent_form_languages": lambda s: s.ws.consent_form_languages(),
 }
 """List and look-up queries: nothing audited, no revision."""
 
