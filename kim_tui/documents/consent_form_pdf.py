@@ -207,24 +207,48 @@ def _pair(
 
 
 def _signatures(pdf: KimPDF, german: ConsentFormText, second: ConsentFormText | None) -> None:
-    if pdf.will_page_break(60):
+    """Four signature lines, each labelled in German and, below, in the second language."""
+    if pdf.will_page_break(62):
         pdf.add_page()
-    pdf.ln(8)
     width = pdf.w - 2 * MARGIN
     half = (width - 10) / 2
     for row in (("place_date", "client"), ("interpreter", "coach")):
-        pdf.ln(14)
+        pdf.ln(16)
         y = pdf.get_y()
         for index, key in enumerate(row):
             x = MARGIN + index * (half + 10)
             pdf.line(x, y, x + half, y)
             pdf.set_xy(x, y + 1)
             pdf.set_font(FONT, "", 8.5)
-            label = german.signatures[key]
+            _set_direction(pdf, german)
+            pdf.cell(half, 4.5, german.signatures[key])
             if second is not None:
-                label = f"{label} / {second.signatures[key]}"
-            pdf.cell(half, 4.5, label)
-        pdf.set_xy(MARGIN, y + 6)
+                _set_direction(pdf, second)
+                pdf.set_xy(x, y + 5.5)
+                pdf.cell(half, 4.5, second.signatures[key], align="R" if second.rtl else "L")
+        pdf.set_text_shaping(use_shaping_engine=True)
+        pdf.set_xy(MARGIN, y + 10)
+
+
+def _small_print(pdf: KimPDF, german: ConsentFormText, second: ConsentFormText) -> None:
+    """Whether a certified translator reviewed the translation, in both languages."""
+    width = (pdf.w - 2 * MARGIN - 8) / 2
+    pdf.ln(8)
+    top = pdf.get_y()
+    bottom = top
+    pdf.set_text_color(90)
+    for text, note, x in (
+        (german, _german_review_note(second), MARGIN),
+        (second, second.reviewed_note, MARGIN + width + 8),
+    ):
+        _set_direction(pdf, text)
+        pdf.set_xy(x, top)
+        pdf.set_font(FONT, "", 7.5)
+        pdf.multi_cell(width, 3.8, note, align="R" if text.rtl else "L", new_x="LEFT", new_y="NEXT")
+        bottom = max(bottom, pdf.get_y())
+    pdf.set_text_color(0)
+    pdf.set_text_shaping(use_shaping_engine=True)
+    pdf.set_xy(MARGIN, bottom)
 
 
 def render_consent_form_pdf(doc: ConsentFormDocument) -> bytes:
@@ -250,14 +274,7 @@ def render_consent_form_pdf(doc: ConsentFormDocument) -> bytes:
         _pair(pdf, (german, heading, body), other, column, gap)
     _signatures(pdf, german, second)
     if second is not None:
-        pdf.ln(6)
-        _pair(
-            pdf,
-            (german, "", _german_review_note(second)),
-            (second, "", second.reviewed_note),
-            column,
-            gap,
-        )
+        _small_print(pdf, german, second)
     return bytes(pdf.output())
 
 
