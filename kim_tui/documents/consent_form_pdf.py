@@ -165,8 +165,10 @@ def _set_direction(pdf: KimPDF, text: ConsentFormText) -> None:
 
 def _height(pdf: KimPDF, width: float, text: str, text_style: str, size: float, rtl: bool) -> float:
     pdf.set_font(FONT, text_style, size)
-    lines = pdf.multi_cell(width, 5, text, dry_run=True, output="LINES", align="R" if rtl else "L")
-    return 5.0 * len(lines)
+    height = pdf.multi_cell(
+        width, 5, text, dry_run=True, output="HEIGHT", align="R" if rtl else "L"
+    )
+    return float(height) if isinstance(height, int | float) else 0.0
 
 
 def _pair(

@@ -34,8 +34,11 @@ def render_processing_record_pdf(regime_code: str, on: date) -> bytes:
         if section.verify:
             pdf.set_font(FONT, "", 8)
             pdf.multi_cell(
-                0, 4.5, "Rechtlich noch zu prüfen (nicht am Primärtext bestätigt).",
-                new_x="LMARGIN", new_y="NEXT",
+                0,
+                4.5,
+                "Rechtlich noch zu prüfen (nicht am Primärtext bestätigt).",
+                new_x="LMARGIN",
+                new_y="NEXT",
             )
     return bytes(pdf.output())
 

@@ -192,7 +192,11 @@ def render_subject_access_pdf(copy: dict[str, Any]) -> bytes:
     intro = (
         f"Für: {name}, geboren am {_value('birth_date', client['birth_date'])}. "
         f"Erstellt am {format_date(generated)}"
-        + (f" von {copy['controller']['organisation']}" if copy["controller"]["organisation"] else "")
+        + (
+            f" von {copy['controller']['organisation']}"
+            if copy["controller"]["organisation"]
+            else ""
+        )
         + f". Rechtsrahmen: {law['name']}. Zuständige Aufsicht: {law['authority']}. "
         "Diese Kopie enthält alle Daten, die in der Fallbegleitung über Sie gespeichert sind; "
         "dieselben Angaben liegen als maschinenlesbare JSON-Datei bei."

@@ -44,6 +44,8 @@ EXPECTED = {
     ("coordinator", "recover"),
     ("coordinator", "ui"),
     ("coordinator", "report"),
+    ("subject-access",),
+    ("processing-record",),
 }
 
 

@@ -83,7 +83,9 @@ def _fill(ws: Workspace) -> tuple[str, str, str]:
             ),
         )
     )
-    ws.add_residence_record(client, ResidenceDraft("aufenthaltserlaubnis", valid_until=D(2028, 1, 1)))
+    ws.add_residence_record(
+        client, ResidenceDraft("aufenthaltserlaubnis", valid_until=D(2028, 1, 1))
+    )
     ws.add_assessment(
         AssessmentDraft(case, D(2026, 10, 5), (AreaRatingDraft("housing", 3, "Notunterkunft"),))
     )
@@ -92,18 +94,24 @@ def _fill(ws: Workspace) -> tuple[str, str, str]:
             case,
             D(2026, 10, 6),
             D(2027, 1, 6),
-            (GoalDraft("housing", "Eigene Wohnung", steps=(StepDraft("WBS beantragen", "client"),)),),
+            (
+                GoalDraft(
+                    "housing", "Eigene Wohnung", steps=(StepDraft("WBS beantragen", "client"),)
+                ),
+            ),
         )
     )
-    ws.add_referral(
-        ReferralDraft(case, "jobcenter", "sgb2", "Leistungsantrag", D(2026, 10, 7))
-    )
+    ws.add_referral(ReferralDraft(case, "jobcenter", "sgb2", "Leistungsantrag", D(2026, 10, 7)))
     ws.add_contact(ContactDraft(case, D(2026, 10, 8), "phone", 20, "Rückruf wegen Wohnung"))
     ws.add_follow_up(FollowUpDraft(case, D(2026, 12, 1), "Termin Wohnungsamt"))
     other, other_case = ws.intake(
-        IntakeDraft(ClientDraft(OTHER[0], OTHER[1], D(1985, 2, 2), other_names=OTHER[2]), D(2026, 9, 1))
+        IntakeDraft(
+            ClientDraft(OTHER[0], OTHER[1], D(1985, 2, 2), other_names=OTHER[2]), D(2026, 9, 1)
+        )
     )
-    ws.add_contact(ContactDraft(other_case, D(2026, 10, 9), "in_person", 30, "Geheimnis-der-Anderen"))
+    ws.add_contact(
+        ContactDraft(other_case, D(2026, 10, 9), "in_person", 30, "Geheimnis-der-Anderen")
+    )
     consent = next(c.id for c in ws.client_file(client).consents if c.agency == "jobcenter")
     return client, other, consent
 
@@ -138,9 +146,18 @@ def test_the_copy_is_complete_for_one_client_and_holds_nothing_of_the_other(
 
     text = _pdf_text(Path(pdf))
     assert "Auskunft über gespeicherte Daten nach § 17 KDG" in text
-    for needle in ("رضایی", "Mohammed Rezaei", "Notunterkunft", "WBS beantragen",
-                   "Leistungsantrag", "Rückruf wegen Wohnung", "Termin Wohnungsamt",
-                   "Ringstraße 9", "Weitergaben an Dritte", "Jobcenter"):
+    for needle in (
+        "رضایی",
+        "Mohammed Rezaei",
+        "Notunterkunft",
+        "WBS beantragen",
+        "Leistungsantrag",
+        "Rückruf wegen Wohnung",
+        "Termin Wohnungsamt",
+        "Ringstraße 9",
+        "Weitergaben an Dritte",
+        "Jobcenter",
+    ):
         assert needle in text, needle
     everything = text + Path(data).read_text("utf-8")
     for needle in (*OTHER, "Geheimnis-der-Anderen"):
@@ -196,10 +213,14 @@ def test_kim_subject_access_and_processing_record(
     out = tmp_path / "out"
     out.mkdir()
     common = ("--vault", str(vault_dir), "--passphrase-file", str(secret))
-    code, stdout, _err = run_kim(capsys, "subject-access", *common, "--client", client, "--out", str(out))
+    code, stdout, _err = run_kim(
+        capsys, "subject-access", *common, "--client", client, "--out", str(out)
+    )
     assert code == 0 and "Auskunft geschrieben" in stdout
     assert sorted(p.suffix for p in out.iterdir()) == [".json", ".pdf"]
-    code, _out, err = run_kim(capsys, "subject-access", *common, "--client", "nobody", "--out", str(out))
+    code, _out, err = run_kim(
+        capsys, "subject-access", *common, "--client", "nobody", "--out", str(out)
+    )
     assert code == 1 and err
 
     for name in ("record.md", "record.pdf"):
@@ -215,5 +236,7 @@ def test_kim_subject_access_and_processing_record(
         assert "Nicht geschützt" in text
         for needle in ("رضایی", "Mohammed", "Rezaei", *OTHER, "Hauptstraße"):
             assert needle not in text
-    code, _out, err = run_kim(capsys, "processing-record", *common, "--out", str(tmp_path / "x.txt"))
+    code, _out, err = run_kim(
+        capsys, "processing-record", *common, "--out", str(tmp_path / "x.txt")
+    )
     assert code == 1 and ".md" in err
