@@ -35,6 +35,7 @@ __all__ = [
     "consent_form_text",
     "render_consent_form_pdf",
     "second_language_for",
+    "translation_for",
     "write_consent_form_pdf",
 ]
 
@@ -62,6 +63,8 @@ class ConsentFormText:
     purposes: Mapping[str, Mapping[str, str]]
     special_categories: Mapping[str, str]
     signatures: Mapping[str, str]
+    also_for: tuple[str, ...] = ()
+    """Other languages (ISO 639-3) whose speakers get this text."""
 
 
 def _folder() -> Any:
@@ -87,6 +90,7 @@ def consent_form_text(language: str) -> ConsentFormText:
         purposes=raw["purposes"],
         special_categories=raw["special_categories"],
         signatures=raw["signatures"],
+        also_for=tuple(raw.get("also_for", ())),
     )
 
 
@@ -102,10 +106,22 @@ def consent_form_languages() -> tuple[str, ...]:
     )
 
 
+def translation_for(language: str) -> str | None:
+    """The translation a speaker of `language` gets: its own, or one a file declares itself
+    for (``also_for``: Dari speakers read the Persian text); None if there is none."""
+    for code in consent_form_languages():
+        raw = consent_form_text(code)
+        if code == language or language in raw.also_for:
+            return code
+    return None
+
+
 def second_language_for(client_languages: tuple[str, ...]) -> str | None:
-    """The first of the client's languages that has a translation (German itself needs none)."""
-    available = consent_form_languages()
-    return next((code for code in client_languages if code in available), None)
+    """The translation for the first of the client's languages that has one."""
+    return next(
+        (found for code in client_languages if (found := translation_for(code)) is not None),
+        None,
+    )
 
 
 @dataclass(frozen=True)

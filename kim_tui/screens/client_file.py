@@ -418,12 +418,12 @@ class ClientFileScreen(DocumentActions):
         if self.file is None or not self.file.agreements:
             self.notify(tr("Noch keine Zielvereinbarung.", "No goal agreement yet."))
             return
-        self.tell_about_printouts()
         suggestion = self.app.workspace.printout_path("Zielvereinbarung", self.file.case_id)
         path = await self.app.push_screen_wait(
             TextPromptScreen(
                 tr("Zielvereinbarung drucken", "Print goal agreement"),
-                tr(
+                self.printout_warning()
+                + tr(
                     "Dateipfad für das PDF (es wird nichts überschrieben):",
                     "Path for the PDF (nothing is overwritten):",
                 ),

@@ -40,14 +40,15 @@ class DocumentActions(KimScreen[None]):
     client_id: str
     file: ClientFile | None
 
-    def tell_about_printouts(self) -> None:
-        """Once per session: printouts are plain-text personal data, in this folder."""
+    def printout_warning(self) -> str:
+        """Once per session, the notice that printouts are plain-text personal data and where
+        they go, to put above a print dialog's question; "" once the coach has read it."""
         app = self.app
         if app.printout_notice_shown:
-            return
+            return ""
         app.printout_notice_shown = True
         folder = str(Path(app.workspace.print_folder()).expanduser())
-        self.notify(printout_notice(folder), severity="warning", timeout=20, markup=False)
+        return printout_notice(folder) + "\n\n"
 
     # -- consent form ------------------------------------------------------------------------
 
@@ -71,15 +72,19 @@ class DocumentActions(KimScreen[None]):
             )
             return
         workspace = self.app.workspace
-        available = workspace.consent_form_languages()
-        spoken = [code for code in self.file.client.languages if code in available]
+        # The client's languages with a translation (Dari speakers get the Persian text).
+        spoken: dict[str, str] = {}
+        for code in self.file.client.languages:
+            found_code = workspace.consent_form_translation(code)
+            if found_code is not None and found_code not in spoken:
+                spoken[found_code] = code
         language: str | None = None
         if spoken:
             options = []
-            for code in spoken:
-                found = find_language(code)
+            for translation, code in spoken.items():
+                found = find_language(translation)
                 name = (found.de if tr("de", "en") == "de" else found.en) if found else code
-                options.append((code, tr(f"Deutsch und {name}", f"German and {name}")))
+                options.append((translation, tr(f"Deutsch und {name}", f"German and {name}")))
             options.append(("deu", tr("Nur Deutsch", "German only")))
             choice = await self.app.push_screen_wait(
                 ChoiceScreen(tr("Sprache des Formulars", "Language of the form"), options)
@@ -87,11 +92,11 @@ class DocumentActions(KimScreen[None]):
             if choice is None:
                 return
             language = None if choice == "deu" else choice
-        self.tell_about_printouts()
         path = await self.app.push_screen_wait(
             TextPromptScreen(
                 tr("Einwilligung drucken", "Print consent form"),
-                tr(
+                self.printout_warning()
+                + tr(
                     "Dateipfad für das PDF (es wird nichts überschrieben):",
                     "Path for the PDF (nothing is overwritten):",
                 ),
@@ -129,11 +134,11 @@ class DocumentActions(KimScreen[None]):
 
         if self.file is None:
             return
-        self.tell_about_printouts()
         folder = await self.app.push_screen_wait(
             TextPromptScreen(
                 tr("Auskunft (Kopie aller Daten)", "Subject access copy"),
-                tr(
+                self.printout_warning()
+                + tr(
                     "Ordner für PDF und JSON mit allen Daten dieser Klient*in:",
                     "Folder for the PDF and JSON with all of this client's data:",
                 ),

@@ -16,6 +16,7 @@ from kim_tui.documents.consent_form_pdf import (
     ConsentFormDocument,
     consent_form_languages,
     second_language_for,
+    translation_for,
     write_consent_form_pdf,
 )
 from kim_tui.domain.catalogs import catalog
@@ -97,9 +98,9 @@ class PrintoutService:
             number += 1
         return str(candidate)
 
-    def consent_form_languages(self) -> tuple[str, ...]:
-        """The languages a consent form can be printed in beside German (ISO 639-3)."""
-        return consent_form_languages()
+    def consent_form_translation(self, language: str) -> str | None:
+        """The consent-form translation a speaker of `language` (ISO 639-3) gets, or None."""
+        return translation_for(language)
 
     def print_consent_form(
         self,

@@ -348,9 +348,9 @@ class Workspace:
         """Suggested path of a new printout: print folder, kind, case reference, date."""
         return self._printouts.printout_path(kind, case_id)
 
-    def consent_form_languages(self) -> tuple[str, ...]:
-        """Languages a consent form can be printed in beside German (ISO 639-3)."""
-        return self._printouts.consent_form_languages()
+    def consent_form_translation(self, language: str) -> str | None:
+        """The consent-form translation a speaker of `language` gets (ISO 639-3), or None."""
+        return self._printouts.consent_form_translation(language)
 
     def print_consent_form(
         self,

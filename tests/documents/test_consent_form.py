@@ -61,6 +61,7 @@ def test_the_six_translations_ship_and_none_is_reviewed_yet() -> None:
 def test_the_second_language_is_the_first_of_the_clients_with_a_translation() -> None:
     assert second_language_for(("deu", "kur", "fas", "ara")) == "fas"
     assert second_language_for(("deu", "kur")) is None
+    assert second_language_for(("prs",)) == "fas"  # Dari speakers read the Persian text
 
 
 def test_german_and_arabic_side_by_side_name_purpose_recipient_and_refusal() -> None:

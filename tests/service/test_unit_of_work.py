@@ -219,7 +219,7 @@ QUERIES: dict[str, Call] = {
     "today": lambda s: s.ws.today(),
     "print_folder": lambda s: s.ws.print_folder(),
     "printout_path": lambda s: s.ws.printout_path("Einwilligung", s.ids.case),
-    "consent_form_languages": lambda s: s.ws.consent_form_languages(),
+    "consent_form_translation": lambda s: s.ws.consent_form_translation("prs"),
 }
 """List and look-up queries: nothing audited, no revision."""
 

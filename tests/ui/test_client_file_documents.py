@@ -1,6 +1,6 @@
 """From the client file: the consent form of the highlighted consent (e) and the Art. 15 copy
-(x), written in a worker; the first printout of the session says PDFs are plain text and where
-they go, and only once."""
+(x), written in a worker; the first print dialog of the session says PDFs are plain text and
+where they go, the next one does not."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from textual.widgets import Input
 from kim_tui.domain.model import ConsentDraft, ConsentPurpose
 from kim_tui.screens.choice import ChoiceScreen
 from kim_tui.screens.text_prompt import TextPromptScreen
-from tests.ui.conftest import Seeded, notifications, on_screen, unlock_home, until
+from tests.ui.conftest import Seeded, notifications, on_screen, screen_text, unlock_home, until
 from tests.ui.test_case_file import open_from_home
 
 SIZE = (130, 45)
@@ -38,22 +38,22 @@ async def test_consent_form_and_subject_access_from_the_file(  # type: ignore[no
         if isinstance(app.screen, ChoiceScreen):  # the client speaks a translated language
             await pilot.press("enter")
         await on_screen(pilot, TextPromptScreen)
+        # the first print dialog of the session carries the plain-text notice with the folder
+        warning = screen_text(app)
+        assert "unverschlüsselt" in warning and str(tmp_path) in " ".join(warning.split())
         suggested = app.screen.query_one("#answer", Input).value
         assert Path(suggested).parent == tmp_path and "Kowalski" not in suggested
         await pilot.press("enter")
         await until(pilot, lambda: any("PDF geschrieben" in n for n in notifications(app)))
-        notices = [n for n in notifications(app) if "unverschlüsselt" in n]
-        assert len(notices) == 1 and str(tmp_path) in notices[0]
         text = " ".join(" ".join(p.extract_text() for p in PdfReader(suggested).pages).split())
         assert "Schweigepflichtentbindung" in text and "Piotr Kowalski" in text
         assert "Jobcenter" in text
 
         await pilot.press("x")
         await on_screen(pilot, TextPromptScreen)
+        assert "unverschlüsselt" not in screen_text(app)  # told once per session
         await pilot.press("enter")
         await until(pilot, lambda: any("Auskunft geschrieben" in n for n in notifications(app)))
         names = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("Auskunft"))
         assert [Path(n).suffix for n in names] == [".json", ".pdf"]
         assert all("Kowalski" not in n for n in names)
-        # told once per session, not again
-        assert len([n for n in notifications(app) if "unverschlüsselt" in n]) == 1
