@@ -20,7 +20,7 @@ def render_processing_record_pdf(regime_code: str, on: date) -> bytes:
     pdf.multi_cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font(FONT, "", 9.5)
-    pdf.multi_cell(0, 5, intro, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, intro, align="L", new_x="LMARGIN", new_y="NEXT")
     for section in sections:
         if pdf.will_page_break(25):
             pdf.add_page()
@@ -30,7 +30,7 @@ def render_processing_record_pdf(regime_code: str, on: date) -> bytes:
         pdf.set_font(FONT, "", 9.5)
         for item in section.items:
             pdf.set_x(pdf.l_margin + 4)
-            pdf.multi_cell(0, 5, f"• {item}", new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5, f"• {item}", align="L", new_x="LMARGIN", new_y="NEXT")
         if section.verify:
             pdf.set_font(FONT, "", 8)
             pdf.multi_cell(

@@ -13,6 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from fpdf.fonts import FontFace
+
 from kim_tui.documents.pdf_base import FONT, KimPDF, new_pdf, write_new_file
 from kim_tui.domain.dates import format_date
 
@@ -147,7 +149,7 @@ def _line(pdf: KimPDF, indent: float, label: str, value: str) -> None:
     pdf.set_font(FONT, "B", 9)
     pdf.cell(64, 5, label)
     pdf.set_font(FONT, "", 9)
-    pdf.multi_cell(0, 5, value, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, value, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
 def _object(pdf: KimPDF, obj: dict[str, Any], indent: float) -> None:
@@ -157,10 +159,44 @@ def _object(pdf: KimPDF, obj: dict[str, Any], indent: float) -> None:
             pdf.set_x(pdf.l_margin + indent)
             pdf.set_font(FONT, "B", 9.5)
             pdf.cell(0, 6, f"{label} ({len(value)})", new_x="LMARGIN", new_y="NEXT")
+            if _is_flat(value):
+                _table(pdf, value, indent + 5)
+                continue
             for number, item in enumerate(value, start=1):
                 _item(pdf, item, indent + 5, number)
         else:
             _line(pdf, indent, label, _value(key, value))
+
+
+def _is_flat(items: list[dict[str, Any]]) -> bool:
+    """Small records of plain values (ratings, steps, household) read best as a table."""
+    return len(items[0]) <= 4 and all(
+        not isinstance(v, dict | list) for item in items for v in item.values()
+    )
+
+
+def _table(pdf: KimPDF, items: list[dict[str, Any]], indent: float) -> None:
+    keys = list(items[0])
+    pdf.set_font(FONT, "", 8.5)
+    pdf.set_x(pdf.l_margin + indent)
+    width = pdf.w - pdf.r_margin - pdf.l_margin - indent
+    with pdf.table(
+        width=width,
+        align="RIGHT",
+        line_height=4.6,
+        text_align="LEFT",
+        first_row_as_headings=True,
+        headings_style=FontFace(family=FONT, emphasis="BOLD", fill_color=(240, 240, 240)),
+        borders_layout="HORIZONTAL_LINES",
+    ) as table:
+        heading = table.row()
+        for key in keys:
+            heading.cell(LABELS.get(key, key))
+        for item in items:
+            row = table.row()
+            for key in keys:
+                row.cell(_value(key, item[key]))
+    pdf.ln(1)
 
 
 def _item(pdf: KimPDF, item: dict[str, Any], indent: float, number: int) -> None:
@@ -201,7 +237,7 @@ def render_subject_access_pdf(copy: dict[str, Any]) -> bytes:
         "Diese Kopie enthält alle Daten, die in der Fallbegleitung über Sie gespeichert sind; "
         "dieselben Angaben liegen als maschinenlesbare JSON-Datei bei."
     )
-    pdf.multi_cell(0, 5, intro, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, intro, align="L", new_x="LMARGIN", new_y="NEXT")
     for key, heading in SECTIONS:
         value = copy[key]
         if pdf.will_page_break(25):
