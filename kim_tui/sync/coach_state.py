@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -140,6 +140,10 @@ class SentBundle:
     week: str
     created_at: str
     recipient: str
+    written: bool = True
+    """False from the commit that takes the sequence number until its file is on disk: a crash
+    or a full disk in between leaves it False, and the next export writes it again first.
+    (Rows from before this field read as written.)"""
 
     def to_json(self) -> str:
         """JSON for the VaultSetting row."""
@@ -168,3 +172,17 @@ def record_bundle(session: Session, sent: SentBundle) -> None:
     """Remember a new bundle and advance the sequence (the caller commits)."""
     put(session, bundle_key(sent.seq), sent.to_json())
     put(session, LAST_SEQ, str(sent.seq))
+
+
+def mark_written(session: Session, seq: int) -> None:
+    """Note that bundle `seq`'s file reached the disk (the caller commits)."""
+    sent = sent_bundle(session, seq)
+    if sent is not None and not sent.written:
+        put(session, bundle_key(seq), replace(sent, written=True).to_json())
+
+
+def unwritten_seq(session: Session) -> int | None:
+    """The newest bundle whose file was never completely written, or None."""
+    seq = last_seq(session)
+    sent = sent_bundle(session, seq) if seq else None
+    return seq if sent is not None and not sent.written else None

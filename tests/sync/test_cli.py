@@ -139,7 +139,7 @@ def test_cli_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "Fälle aktiv" in capsys.readouterr().out
     # A row an earlier version let in is left out with a line on stderr, never a traceback.
     with CoordinatorStore.open(coord, PASSPHRASE) as store:
-        spoilt = spoil_stored_row(store, "case", "first_contact_on", "\"2026-02-30\"")
+        spoilt = spoil_stored_row(store, "case", "first_contact_on", '"2026-02-30"')
     assert run(["coordinator", "report", *cdir]) == 0
     captured = capsys.readouterr()
     assert "Fälle aktiv" in captured.out
