@@ -145,6 +145,9 @@ def backup_vault_dir(directory: Path, engine: Engine, keyfile: KeyFile, out: Pat
         busy.acquire()
         try:
             _write_backup(engine, keyfile, work, out)
+        except OSError as exc:
+            # The coach chose `out`; the hidden work folder means nothing to them.
+            raise OSError(exc.errno, exc.strerror, str(out)) from None
         finally:
             busy.release()
 
