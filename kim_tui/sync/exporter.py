@@ -240,8 +240,7 @@ def export_bundle(
     path = out_dir / bf.file_name(header)
     write_atomic(path, data, mode=0o600)
     if not sent.written or resend is None:
-        with UnitOfWork(vault.engine).audited(
-            "bundle.written", "bundle", detail=f"Paket {sent.seq}"
-        ) as done:
-            cs.mark_written(done.session, sent.seq)
+        # Part of the export audited above: one operation, one audit event.
+        with UnitOfWork(vault.engine).bookkeeping() as session:
+            cs.mark_written(session, sent.seq)
     return ExportResult(path=path, header=header, resent=resend is not None, repaired=repaired)
