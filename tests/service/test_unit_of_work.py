@@ -38,10 +38,13 @@ from kim_tui.store.models import AuditEvent
 from kim_tui.store.unit_of_work import UnitOfWork
 from kim_tui.store.vault import Vault
 from kim_tui.sync.identity import (
+    CoachPublic,
     CoordinatorPublic,
     kem_public_bytes,
     new_kem_key,
     new_signing_key,
+    receiving_key_message,
+    signing_key,
     signing_public,
 )
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
@@ -83,6 +86,13 @@ def _coordinator() -> CoordinatorPublic:
     return CoordinatorPublic(
         "Koordinierung", kem_public_bytes(new_kem_key()), signing_public(new_signing_key())
     )
+
+
+def _colleague() -> CoachPublic:
+    sign = new_signing_key()
+    kem = kem_public_bytes(new_kem_key())
+    signature = signing_key(sign).sign(receiving_key_message(kem))
+    return CoachPublic("Kollegin", "DRK", signing_public(sign), kem, signature)
 
 
 def _build(ws: Workspace) -> Ids:
@@ -199,6 +209,7 @@ AUDITED: dict[str, Call] = {
     ),
     "subject_access_copy": lambda s: s.ws.subject_access_copy(s.ids.client),
     "write_subject_access": lambda s: s.ws.write_subject_access(s.ids.client, str(s.tmp)),
+    "add_colleague": lambda s: s.ws.add_colleague(_colleague()),
 }
 """Reads, prints, exports and the sync setup: +1 audit event, no revision (they change no
 record that travels in a bundle)."""
@@ -215,6 +226,7 @@ QUERIES: dict[str, Call] = {
     "caseload_total": lambda s: s.ws.caseload_total(),
     "audit_log": lambda s: s.ws.audit_log(s.ids.case),
     "sync_status": lambda s: s.ws.sync_status(),
+    "colleagues": lambda s: s.ws.colleagues(),
     "revision": lambda s: s.ws.revision(),
     "today": lambda s: s.ws.today(),
     "print_folder": lambda s: s.ws.print_folder(),
