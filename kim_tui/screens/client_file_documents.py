@@ -15,7 +15,7 @@ from textual.widgets import TabbedContent
 from textual.worker import Worker
 
 from kim_tui.domain.model import ClientFile
-from kim_tui.i18n import tr
+from kim_tui.i18n import language, tr
 from kim_tui.screens.base import KimScreen
 
 REGIME_CODE = "dsgvo"
@@ -78,12 +78,12 @@ class DocumentActions(KimScreen[None]):
             found_code = workspace.consent_form_translation(code)
             if found_code is not None and found_code not in spoken:
                 spoken[found_code] = code
-        language: str | None = None
+        second: str | None = None
         if spoken:
             options = []
             for translation, code in spoken.items():
                 found = find_language(translation)
-                name = (found.de if tr("de", "en") == "de" else found.en) if found else code
+                name = (found.en if language() == "en" else found.de) if found else code
                 options.append((translation, tr(f"Deutsch und {name}", f"German and {name}")))
             options.append(("deu", tr("Nur Deutsch", "German only")))
             choice = await self.app.push_screen_wait(
@@ -91,7 +91,7 @@ class DocumentActions(KimScreen[None]):
             )
             if choice is None:
                 return
-            language = None if choice == "deu" else choice
+            second = None if choice == "deu" else choice
         path = await self.app.push_screen_wait(
             TextPromptScreen(
                 tr("Einwilligung drucken", "Print consent form"),
@@ -105,10 +105,10 @@ class DocumentActions(KimScreen[None]):
         )
         if not path:
             return
-        self._write_consent_form(consent_id, path, language)
+        self._write_consent_form(consent_id, path, second)
 
     @work(thread=True, exclusive=True, group="documents", exit_on_error=False)
-    def _write_consent_form(self, consent_id: str, path: str, language: str | None) -> None:
+    def _write_consent_form(self, consent_id: str, path: str, second: str | None) -> None:
         from kim_tui.store.errors import VaultError
 
         try:
@@ -116,7 +116,7 @@ class DocumentActions(KimScreen[None]):
                 consent_id,
                 path,
                 organisation=self.app.config.organisation,
-                second_language=language,
+                second_language=second,
                 regime_code=REGIME_CODE,
             )
         except VaultError as exc:

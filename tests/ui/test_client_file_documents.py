@@ -4,6 +4,7 @@ where they go, the next one does not."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -31,12 +32,17 @@ async def test_consent_form_and_subject_access_from_the_file(  # type: ignore[no
             case_id,
             ConsentDraft(ConsentPurpose.SHARE_AGENCY, date(2026, 11, 20), agency="jobcenter"),
         )
+        # Kowalski speaks Dari: the form offers German with the Persian translation.
+        client_id = seeded.clients["Kowalski"]
+        client = ws.client_file(client_id).client
+        ws.update_client(client_id, replace(client, languages=("prs", "pol")))
         await open_from_home(pilot, "kowalski")
         await pilot.press("7")
         await pilot.press("down", "down", "down", "down")  # the agency consent is the newest
         await pilot.press("e")
-        if isinstance(app.screen, ChoiceScreen):  # the client speaks a translated language
-            await pilot.press("enter")
+        await on_screen(pilot, ChoiceScreen)
+        assert "Deutsch und Persisch" in screen_text(app)
+        await pilot.press("enter")
         await on_screen(pilot, TextPromptScreen)
         # the first print dialog of the session carries the plain-text notice with the folder
         warning = screen_text(app)
@@ -48,6 +54,7 @@ async def test_consent_form_and_subject_access_from_the_file(  # type: ignore[no
         text = " ".join(" ".join(p.extract_text() for p in PdfReader(suggested).pages).split())
         assert "Schweigepflichtentbindung" in text and "Piotr Kowalski" in text
         assert "Jobcenter" in text
+        assert "رضایت‌نامه و رفع تعهد رازداری" in text  # the Persian title beside the German
 
         await pilot.press("x")
         await on_screen(pilot, TextPromptScreen)
