@@ -240,3 +240,29 @@ def test_kim_subject_access_and_processing_record(
         capsys, "processing-record", *common, "--out", str(tmp_path / "x.txt")
     )
     assert code == 1 and ".md" in err
+
+
+def test_a_referral_without_consent_is_listed_with_its_override_reason(ws: Workspace) -> None:
+    client, _other, _consent = _fill(ws)
+    case_id = ws.client_file(client).case_id
+    ws.add_referral(
+        ReferralDraft(
+            case_id,
+            "auslaenderbehoerde",
+            "aufenthg",
+            "Frist",
+            D(2026, 11, 2),
+            override_reason="Eilfall: Abschiebung droht",
+        )
+    )
+    ws.add_referral(
+        ReferralDraft(
+            case_id, "jugendamt", "sgb8", "Kita", D(2026, 11, 3), passes_identifying_data=False
+        )
+    )
+    disclosures = ws.subject_access_copy(client)["disclosures"]
+    by_recipient = {d["recipient"]: d for d in disclosures}
+    assert set(by_recipient) == {"Jobcenter", "Ausländerbehörde"}  # the anonymous one is not
+    assert by_recipient["Ausländerbehörde"]["basis"] == (
+        "ohne Einwilligung; Begründung: Eilfall: Abschiebung droht"
+    )
