@@ -7,10 +7,12 @@ changes no record that travels in a bundle. The audit event names the colleague'
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kim_tui.service.context import ServiceContext
 from kim_tui.store.errors import ValidationError
 from kim_tui.sync import coach_state as cs
-from kim_tui.sync.identity import CoachPublic
+from kim_tui.sync.identity import CoachPublic, IdentityError, read_public_file
 
 
 class ColleagueService:
@@ -41,6 +43,15 @@ class ColleagueService:
             "sync.colleague_add", "setting", detail=colleague.fingerprint
         ) as tx:
             return cs.add_colleague(tx.session, colleague)
+
+    def read_colleague_file(self, path: str) -> CoachPublic:
+        """Read and check a colleague's coach.pub (signatures included) without storing it, so
+        the coach can compare the fingerprint first; `ValidationError` says what is wrong."""
+        source = Path(path).expanduser()
+        try:
+            return CoachPublic.from_json(read_public_file(source), source)
+        except IdentityError as exc:
+            raise ValidationError({"colleague": str(exc)}) from None
 
     def colleagues(self) -> list[CoachPublic]:
         """Every stored colleague, by name."""

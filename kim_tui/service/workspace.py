@@ -411,6 +411,10 @@ class Workspace:
         """Store a colleague (coach.pub version 2) after the fingerprint was compared."""
         return self._colleagues.add_colleague(colleague)
 
+    def read_colleague_file(self, path: str) -> CoachPublic:
+        """A colleague's coach.pub, checked but not stored (compare the fingerprint first)."""
+        return self._colleagues.read_colleague_file(path)
+
     def colleagues(self) -> list[CoachPublic]:
         """Every stored colleague, by name."""
         return self._colleagues.colleagues()

@@ -34,6 +34,7 @@ from kim_tui.domain.model import (
     StepDraft,
 )
 from kim_tui.service.workspace import Workspace
+from kim_tui.store.errors import ValidationError
 from kim_tui.store.models import AuditEvent
 from kim_tui.store.unit_of_work import UnitOfWork
 from kim_tui.store.vault import Vault
@@ -93,6 +94,11 @@ def _colleague() -> CoachPublic:
     kem = kem_public_bytes(new_kem_key())
     signature = signing_key(sign).sign(receiving_key_message(kem))
     return CoachPublic("Kollegin", "DRK", signing_public(sign), kem, signature)
+
+
+def _refused(call: Callable[[], object]) -> None:
+    with pytest.raises(ValidationError):
+        call()
 
 
 def _build(ws: Workspace) -> Ids:
@@ -227,6 +233,7 @@ QUERIES: dict[str, Call] = {
     "audit_log": lambda s: s.ws.audit_log(s.ids.case),
     "sync_status": lambda s: s.ws.sync_status(),
     "colleagues": lambda s: s.ws.colleagues(),
+    "read_colleague_file": lambda s: _refused(lambda: s.ws.read_colleague_file(str(s.tmp))),
     "revision": lambda s: s.ws.revision(),
     "today": lambda s: s.ws.today(),
     "print_folder": lambda s: s.ws.print_folder(),
