@@ -81,6 +81,6 @@ class ClientFileService:
             if case_id is not None:
                 stmt = stmt.where(col(AuditEvent.case_id) == case_id)
             return tuple(
-                AuditEntry(e.at, e.action, e.entity, e.entity_id, e.detail)
+                AuditEntry(e.at, e.action, e.entity, e.entity_id, e.detail, e.revision or None)
                 for e in s.exec(stmt).all()
             )

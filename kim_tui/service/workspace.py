@@ -25,6 +25,7 @@ from kim_tui.domain.model import (
     ConsentDraft,
     ContactDraft,
     DuplicateCandidate,
+    EntryKind,
     ExportSummary,
     FollowUpCounts,
     FollowUpDraft,
@@ -33,6 +34,7 @@ from kim_tui.domain.model import (
     GoalAgreementView,
     GoalDraft,
     IntakeDraft,
+    RecordChangeView,
     ReferralDraft,
     ResidenceDraft,
     ResidenceFactsDraft,
@@ -50,6 +52,7 @@ from kim_tui.service.consents import ConsentService
 from kim_tui.service.contacts import ContactService
 from kim_tui.service.context import ServiceContext
 from kim_tui.service.converters import display_name, search_key
+from kim_tui.service.corrections import CorrectionService
 from kim_tui.service.follow_ups import FollowUpService
 from kim_tui.service.goals import GoalService
 from kim_tui.service.referrals import ReferralService
@@ -87,6 +90,7 @@ class Workspace:
         self._caseload = CaseloadService(ctx)
         self._client_file = ClientFileService(ctx)
         self._bundles = BundleService(ctx)
+        self._corrections = CorrectionService(ctx)
 
     # -- infrastructure ----------------------------------------------------------------------
 
@@ -326,6 +330,49 @@ class Workspace:
     ) -> ExportSummary:
         """Write the next weekly bundle to `out_dir`."""
         return self._bundles.export_weekly(out_dir, progress)
+
+    # -- corrections, deletions and their history (Art. 16 DSGVO) -----------------------------
+
+    def correct_consent(self, consent_id: str, draft: ConsentDraft) -> None:
+        """Correct a consent entered wrongly (purpose, agency, date, form)."""
+        self._corrections.correct_consent(consent_id, draft)
+
+    def correct_residence_record(self, record_id: str, draft: ResidenceDraft) -> None:
+        """Correct a residence entry; its expiry reminder follows."""
+        self._corrections.correct_residence_record(record_id, draft)
+
+    def correct_assessment(self, assessment_id: str, draft: AssessmentDraft) -> None:
+        """Correct an assessment's date and ratings."""
+        self._corrections.correct_assessment(assessment_id, draft)
+
+    def correct_goal(self, goal_id: str, draft: GoalDraft) -> None:
+        """Correct a goal's area, title, indicator and target date."""
+        self._corrections.correct_goal(goal_id, draft)
+
+    def correct_step(self, step_id: str, draft: StepDraft) -> None:
+        """Correct a step's text, owner and due date; its reminder follows."""
+        self._corrections.correct_step(step_id, draft)
+
+    def correct_referral(self, referral_id: str, draft: ReferralDraft) -> None:
+        """Correct a referral (consent check as when it was made)."""
+        self._corrections.correct_referral(referral_id, draft)
+
+    def correct_contact(self, contact_id: str, draft: ContactDraft) -> None:
+        """Correct a contact."""
+        self._corrections.correct_contact(contact_id, draft)
+
+    def correct_follow_up(self, follow_up_id: str, draft: FollowUpDraft) -> None:
+        """Correct a manual follow-up's reason and due date."""
+        self._corrections.correct_follow_up(follow_up_id, draft)
+
+    def delete_entry(self, kind: EntryKind, entry_id: str, reason: str) -> None:
+        """Delete an entry made in error, with a reason; it stays in the history only."""
+        self._corrections.delete_entry(kind, entry_id, reason)
+
+    def record_history(self, client_id: str) -> tuple[RecordChangeView, ...]:
+        """Every correction and deletion of the client's record, newest first (old and new
+        value, who, when, why)."""
+        return self._corrections.record_history(client_id)
 
 
 __all__ = ["PAGE_SIZE", "Workspace", "display_name", "search_key"]
