@@ -300,9 +300,10 @@ class Workspace:
             query, stage=stage, target_group=target_group, include_closed=include_closed
         )
 
-    def client_file(self, client_id: str) -> ClientFile:
-        """Everything the client file shows (opening it is audited)."""
-        return self._client_file.client_file(client_id)
+    def client_file(self, client_id: str, *, audited: bool = True) -> ClientFile:
+        """Everything the client file shows. Opening it is audited; a screen that shows the
+        same open file again (after a dialog) passes ``audited=False``."""
+        return self._client_file.client_file(client_id, audited=audited)
 
     def audit_log(self, case_id: str | None = None, limit: int = 200) -> tuple[AuditEntry, ...]:
         """The newest audit events (of one case, if given)."""
