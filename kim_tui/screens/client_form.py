@@ -41,7 +41,7 @@ class MasterDataFormScreen(FormModal[ClientDraft]):
     def compose(self) -> ComposeResult:
         lang = language()
         c = self.current
-        with VerticalScroll():
+        with VerticalScroll(classes="form"):
             yield Static(tr("Stammdaten korrigieren", "Correct master data"), classes="title")
             with Horizontal(classes="row"):
                 yield _field(

@@ -417,9 +417,8 @@ def _resync_residence(tx: Transaction, ctx: ServiceContext, client: Client) -> N
         )
         .order_by(col(ResidenceRecord.created_at).desc())
     ).first()
-    if current is None:
-        return
     weeks = residence_reminder_weeks(tx.session)
     for case in cases_of(tx.session, client.id):
-        sync_residence(tx, case, client, current, weeks, ctx.calendar)
+        if current is not None:
+            sync_residence(tx, case, client, current, weeks, ctx.calendar)
         refresh_case(tx, case)

@@ -240,9 +240,11 @@ def test_deleted_entries_leave_lists_counts_and_follow_ups(workspace: Workspace)
     workspace.delete_entry(EntryKind.CONTACT, contact, REASON)
     workspace.delete_entry(EntryKind.STEP, goal.steps[0].id, REASON)
     workspace.delete_entry(EntryKind.REFERRAL, referral, REASON)
-    workspace.delete_entry(EntryKind.RESIDENCE, record.id, REASON)
     workspace.delete_entry(EntryKind.FOLLOW_UP, manual, REASON)
+    assert workspace.client_file(client_id).next_due_on is not None  # the paper's reminder
+    workspace.delete_entry(EntryKind.RESIDENCE, record.id, REASON)
     assert workspace.follow_up_counts().total == 0
+    assert workspace.client_file(client_id).next_due_on is None
     workspace.delete_entry(EntryKind.GOAL, goal.id, REASON)
     workspace.delete_entry(EntryKind.ASSESSMENT, assessment, REASON)
     workspace.delete_entry(EntryKind.CONSENT, consent.id, REASON)
@@ -251,7 +253,6 @@ def test_deleted_entries_leave_lists_counts_and_follow_ups(workspace: Workspace)
     assert file.contacts == () and file.referrals == () and file.residence == ()
     assert file.consents == () and file.assessments == ()
     assert file.agreements[0].goals == ()
-    assert file.next_due_on is None
     deleted = [c for c in workspace.record_history(client_id) if c.kind == "deleted"]
     kinds = {c.entity for c in deleted}
     assert kinds >= {
@@ -283,3 +284,12 @@ def test_deleting_the_current_paper_brings_the_older_ones_reminder_back(
     workspace.delete_entry(EntryKind.RESIDENCE, newest.id, "Falscher Status, war Duldung.")
     reminders = [f for f in workspace.follow_ups().items if f.source is FollowUpSource.RESIDENCE]
     assert len(reminders) == 1 and "Duldung" in reminders[0].reason
+
+
+def test_the_done_note_of_a_follow_up_is_in_the_history(workspace: Workspace) -> None:
+    client_id, case_id = _client(workspace)
+    follow_up = workspace.add_follow_up(FollowUpDraft(case_id, SOON, "Anruf"))
+    workspace.complete_follow_up(follow_up, "Termin beim Amt vereinbart")
+    changes = _changes(workspace, client_id)
+    assert changes["done_note"] == ("", "Termin beim Amt vereinbart")
+    assert changes["done_on"] == ("", FIXED_TODAY.isoformat())
