@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 Fill = dict[str, object]
 
 
-async def _prefilled(
+async def open_prefilled(
     host: KimScreen[None], form: ModalScreen[Any], values: Fill, title: str
 ) -> Any:
     """Open `form` with `values` in its fields (by id) and `title`; its draft, or None.
@@ -114,7 +114,7 @@ class EditActions(KimScreen[None]):
             contact = self.query_one(ContactsSection).highlighted()
             if contact is None:
                 return self._nothing_highlighted()
-            draft = await _prefilled(
+            draft = await open_prefilled(
                 self,
                 ContactFormScreen(file.case_id, today),
                 {
@@ -133,7 +133,7 @@ class EditActions(KimScreen[None]):
             record = self.query_one(ResidenceSection).highlighted()
             if record is None:
                 return self._nothing_highlighted()
-            draft = await _prefilled(
+            draft = await open_prefilled(
                 self,
                 ResidenceFormScreen(today),
                 {
@@ -156,7 +156,7 @@ class EditActions(KimScreen[None]):
             if not file.assessments:
                 return self._nothing_highlighted()
             latest = file.assessments[-1]
-            draft = await _prefilled(
+            draft = await open_prefilled(
                 self,
                 AssessmentFormScreen(file.case_id, today, latest),
                 {"assessed_on": format_date(latest.assessed_on)},
@@ -185,7 +185,7 @@ class EditActions(KimScreen[None]):
         referral = self.query_one(ReferralsSection).highlighted()
         if referral is None:
             return self._nothing_highlighted()
-        draft = await _prefilled(
+        draft = await open_prefilled(
             self,
             ReferralFormScreen(file.case_id, self.today),
             {
@@ -243,7 +243,7 @@ class EditActions(KimScreen[None]):
         from kim_tui.screens.goal_form import GoalFormScreen
 
         form = GoalFormScreen(self.today, new_agreement=False, suggested_area=goal.area)
-        result = await _prefilled(
+        result = await open_prefilled(
             self,
             form,
             {

@@ -168,3 +168,35 @@ async def test_history_hides_read_events_and_opening_is_audited_once(app, seeded
         assert [r for r in _history(screen) if "Akte geöffnet" in r]
         await pilot.press("g")
         assert not [r for r in _history(screen) if "Akte geöffnet" in r]
+
+
+async def test_correct_and_delete_a_manual_follow_up_in_the_list(app, seeded: Seeded) -> None:  # type: ignore[no-untyped-def]
+    from kim_tui.screens.follow_up_form import FollowUpFormScreen
+    from kim_tui.screens.follow_ups import FollowUpsScreen
+    from tests.ui.conftest import notifications
+
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock_home(pilot)
+        ws = app.workspace
+        await pilot.press("slash")
+        await type_text(pilot, "nguyen")
+        await pilot.press("enter")
+        await pilot.press("e")
+        await on_screen(pilot, FollowUpFormScreen)
+        form = app.screen
+        await until(pilot, lambda: form.query_one("#reason", Input).value == "Bescheid prüfen")
+        assert form.query_one("#due", Input).value == "26.11.2026"
+        form.query_one("#reason", Input).value = "Bescheid Jobcenter prüfen"
+        form.query_one("#due", Input).value = "27.11.2026"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "Korrektur gespeichert." in notifications(app))
+        (item,) = ws.follow_ups("nguyen").items
+        assert (item.reason, item.due_on) == ("Bescheid Jobcenter prüfen", D(2026, 11, 27))
+
+        await on_screen(pilot, FollowUpsScreen)
+        await pilot.press("l")
+        await on_screen(pilot, DeleteReasonScreen)
+        await type_text(pilot, "Hat sich mit dem Anruf von heute erledigt.", "answer")
+        await pilot.press("enter")
+        await until(pilot, lambda: "Wiedervorlage gelöscht." in notifications(app))
+        assert ws.follow_ups("nguyen").items == ()
