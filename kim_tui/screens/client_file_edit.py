@@ -168,12 +168,15 @@ class EditActions(KimScreen[None]):
             if draft is not None:
                 self._save(lambda ws: ws.correct_assessment(latest.id, draft), saved)
         elif section == "consents":
-            self.notify(
-                tr(
-                    "Einwilligungen: w widerruft, l löscht einen Fehleintrag.",
-                    "Consents: w withdraws, l deletes an entry made in error.",
-                )
-            )
+            from kim_tui.screens.consent_correction import ConsentCorrectionScreen
+
+            consent_id = self.query_one(ConsentsSection).highlighted_id()
+            consent = next((c for c in file.consents if c.id == consent_id), None)
+            if consent is None:
+                return self._nothing_highlighted()
+            fixed = await self.app.push_screen_wait(ConsentCorrectionScreen(consent, today))
+            if fixed is not None:
+                self._save(lambda ws: ws.correct_consent(consent.id, fixed), saved)
         else:
             self.notify(tr("Hier gibt es nichts zu korrigieren.", "Nothing to correct here."))
 

@@ -200,3 +200,30 @@ async def test_correct_and_delete_a_manual_follow_up_in_the_list(app, seeded: Se
         await pilot.press("enter")
         await until(pilot, lambda: "Wiedervorlage gelöscht." in notifications(app))
         assert ws.follow_ups("nguyen").items == ()
+
+
+async def test_correct_a_consent(app, seeded: Seeded) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Select
+
+    from kim_tui.domain.model import ConsentForm
+    from kim_tui.screens.consent_correction import ConsentCorrectionScreen
+
+    client_id = seeded.clients["Müller"]
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock_home(pilot)
+        screen = await open_from_home(pilot, "müller")
+        await pilot.press("7", "e")
+        await on_screen(pilot, ConsentCorrectionScreen)
+        form = app.screen
+        assert form.query_one("#given_on", Input).value == "01.10.2026"
+        form.query_one("#form", Select).value = "oral"
+        form.query_one("#given_on", Input).value = "02.10.2026"
+        await pilot.press("ctrl+s")
+        await saved(pilot, "Korrektur gespeichert.")
+        (consent,) = app.workspace.client_file(client_id).consents
+        assert (consent.form, consent.given_on) == (ConsentForm.ORAL, D(2026, 10, 2))
+        await pilot.press("8")
+        rows = _history(screen)
+        assert rows[0].endswith("| Einwilligung korrigiert | Case Management")
+        assert " | ↳ Form der Einwilligung geändert | schriftlich → mündlich" in rows
+        assert " | ↳ Erteilt am geändert | 01.10.2026 → 02.10.2026" in rows
