@@ -491,8 +491,9 @@ class EntryKind(StrEnum):
     FOLLOW_UP = "followup"
 
 
-MIN_DELETE_REASON_LENGTH = 10
-"""A deletion's reason is a real sentence: at least this many characters."""
+MIN_REASON_LENGTH = 10
+"""A reason (for a deletion, for sharing without consent) is a real sentence: at least this many
+characters."""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from kim_tui.domain.eligibility import GERMAN_LEVELS, ConvictionCode
 from kim_tui.domain.geo import find_country, find_language
 from kim_tui.domain.model import (
     MAX_NOTE_LENGTH,
-    MIN_DELETE_REASON_LENGTH,
+    MIN_REASON_LENGTH,
     AreaRatingDraft,
     ClientDraft,
     ClosureDraft,
@@ -293,12 +293,13 @@ def validate_residence_correction(residence: ResidenceDraft) -> dict[str, str]:
     return validate_residence(residence, date.min)
 
 
-def validate_delete_reason(reason: str) -> dict[str, str]:
-    """A deletion needs a reason that is a real sentence (`MIN_DELETE_REASON_LENGTH`)."""
+def validate_delete_reason(reason: str, field: str = "reason") -> dict[str, str]:
+    """A deletion (or sharing without consent) needs a reason that is a real sentence
+    (`MIN_REASON_LENGTH`)."""
     text = reason.strip()
-    if len(text) < MIN_DELETE_REASON_LENGTH:
+    if len(text) < MIN_REASON_LENGTH:
         return {
-            "reason": f"Bitte einen Grund mit mindestens {MIN_DELETE_REASON_LENGTH} Zeichen "
+            field: f"Bitte einen Grund mit mindestens {MIN_REASON_LENGTH} Zeichen "
             f"angeben (jetzt {len(text)})."
         }
     return text_problems(text)

@@ -228,8 +228,8 @@ class ClientFileScreen(EditActions):
 
     @work(exclusive=True, group="file-edit")
     async def action_referral(self) -> None:
+        from kim_tui.screens.reason_prompt import ReasonPromptScreen
         from kim_tui.screens.referral_form import ReferralFormScreen
-        from kim_tui.screens.text_prompt import TextPromptScreen
         from kim_tui.store.errors import ConsentRequired, VaultError
         from kim_tui.widgets.residence_hints import asylblg_notice
 
@@ -246,7 +246,7 @@ class ClientFileScreen(EditActions):
             workspace.add_referral(draft)
         except ConsentRequired as exc:
             reason = await self.app.push_screen_wait(
-                TextPromptScreen(
+                ReasonPromptScreen(
                     tr("Keine Einwilligung zur Weitergabe", "No consent to share"),
                     str(exc)
                     + "\n"

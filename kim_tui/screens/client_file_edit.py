@@ -181,8 +181,8 @@ class EditActions(KimScreen[None]):
             self.notify(tr("Hier gibt es nichts zu korrigieren.", "Nothing to correct here."))
 
     async def _edit_referral(self, file: ClientFile) -> None:
+        from kim_tui.screens.reason_prompt import ReasonPromptScreen
         from kim_tui.screens.referral_form import ReferralFormScreen
-        from kim_tui.screens.text_prompt import TextPromptScreen
         from kim_tui.store.errors import ConsentRequired, VaultError
 
         referral = self.query_one(ReferralsSection).highlighted()
@@ -209,7 +209,7 @@ class EditActions(KimScreen[None]):
             self.app.workspace.correct_referral(referral.id, draft)
         except ConsentRequired as exc:
             reason = await self.app.push_screen_wait(
-                TextPromptScreen(
+                ReasonPromptScreen(
                     tr("Keine Einwilligung zur Weitergabe", "No consent to share"),
                     str(exc)
                     + "\n"
@@ -351,7 +351,7 @@ class EditActions(KimScreen[None]):
 
     @work(exclusive=True, group="file-edit")
     async def action_delete_entry(self) -> None:
-        from kim_tui.screens.delete_reason import DeleteReasonScreen
+        from kim_tui.screens.reason_prompt import DeleteReasonScreen
 
         if self._active_section() == "overview":
             self.notify(

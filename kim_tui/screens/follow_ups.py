@@ -428,7 +428,7 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
     @work(exclusive=True, group="followup-edit")
     async def action_delete(self) -> None:
         from kim_tui.domain.model import EntryKind
-        from kim_tui.screens.delete_reason import DeleteReasonScreen
+        from kim_tui.screens.reason_prompt import DeleteReasonScreen
 
         item = self._manual()
         if item is None:

@@ -217,6 +217,7 @@ class CorrectionService:
             row.passes_identifying_data = draft.passes_identifying_data
             if needs_reason:
                 if override and override != row.override_reason:
+                    require_valid(validate_delete_reason(override, "override_reason"))
                     row.override_reason = stored_text(override)
                     tx.record_consent_override(row.id, case.id, draft.agency)
             else:
@@ -264,7 +265,7 @@ class CorrectionService:
     # -- deletion ----------------------------------------------------------------------------
 
     def delete_entry(self, kind: EntryKind, entry_id: str, reason: str) -> None:
-        """Delete an entry made in error, with a reason (at least `MIN_DELETE_REASON_LENGTH`
+        """Delete an entry made in error, with a reason (at least `MIN_REASON_LENGTH`
         characters). It leaves every list, count and follow-up, stays in the history with the
         reason, and travels to the coordinator as a tombstone."""
         kind = EntryKind(kind)

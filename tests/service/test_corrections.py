@@ -293,3 +293,11 @@ def test_the_done_note_of_a_follow_up_is_in_the_history(workspace: Workspace) ->
     changes = _changes(workspace, client_id)
     assert changes["done_note"] == ("", "Termin beim Amt vereinbart")
     assert changes["done_on"] == ("", FIXED_TODAY.isoformat())
+
+
+def test_sharing_without_consent_needs_a_real_sentence(workspace: Workspace) -> None:
+    _client_id, case_id = _client(workspace)
+    draft = ReferralDraft(case_id, "jobcenter", "sgb2", "Antrag", FIXED_TODAY, override_reason="x")
+    with pytest.raises(ValidationError, match="mindestens 10 Zeichen"):
+        workspace.add_referral(draft)
+    workspace.add_referral(replace(draft, override_reason="Frist läuft ab, mündlich zugestimmt."))

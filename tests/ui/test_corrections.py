@@ -12,7 +12,7 @@ from kim_tui.domain.model import ContactDraft, FollowUpSource
 from kim_tui.screens.client_file import ClientFileScreen
 from kim_tui.screens.client_form import MasterDataFormScreen
 from kim_tui.screens.contact_form import ContactFormScreen
-from kim_tui.screens.delete_reason import DeleteReasonScreen
+from kim_tui.screens.reason_prompt import DeleteReasonScreen
 from tests.ui.conftest import Seeded, on_screen, type_text, unlock_home, until
 from tests.ui.test_case_file import open_from_home, saved, table_rows
 
@@ -227,3 +227,32 @@ async def test_correct_a_consent(app, seeded: Seeded) -> None:  # type: ignore[n
         assert rows[0].endswith("| Einwilligung korrigiert | Case Management")
         assert " | ↳ Form der Einwilligung geändert | schriftlich → mündlich" in rows
         assert " | ↳ Erteilt am geändert | 01.10.2026 → 02.10.2026" in rows
+
+
+async def test_history_shows_done_notes_and_override_reasons(app, seeded: Seeded) -> None:  # type: ignore[no-untyped-def]
+    from kim_tui.domain.model import ReferralDraft
+
+    case_id = seeded.cases["Nguyen"]
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock_home(pilot)
+        ws = app.workspace
+        (follow_up,) = ws.follow_ups("nguyen").items
+        ws.complete_follow_up(follow_up.id, "Bescheid liegt vor, alles bewilligt")
+        ws.add_referral(
+            ReferralDraft(
+                case_id,
+                "jobcenter",
+                "sgb2",
+                "Antrag",
+                D(2026, 11, 24),
+                override_reason="Frist läuft heute ab, Klientin telefonisch einverstanden",
+            )
+        )
+        await pilot.press("f3")
+        from tests.ui.test_case_file import open_from_caseload
+
+        screen = await open_from_caseload(pilot, "nguyen")
+        await pilot.press("8")
+        rows = _history(screen)
+        assert " | ↳ Notiz zur Erledigung | Bescheid liegt vor, alles bewilligt" in rows
+        assert " | ↳ Begründung | Frist läuft heute ab, Klientin telefonisch einverstanden" in rows
