@@ -476,6 +476,8 @@ class ExportSummary:
     seq: int
     week: str
     records: int
+    repaired: str | None = None
+    """The earlier bundle written again first because its file was never finished."""
 
 
 class EntryKind(StrEnum):
