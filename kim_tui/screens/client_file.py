@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -24,6 +23,7 @@ from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import ClientFile
 from kim_tui.i18n import language, tr
 from kim_tui.screens.client_file_documents import DocumentActions
+from kim_tui.screens.client_file_edit import EditActions
 from kim_tui.screens.client_file_keys import FILE_ACTIONS
 from kim_tui.widgets.client_file import (
     AssessmentSection,
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from kim_tui.service.workspace import Workspace
 
 
-class ClientFileScreen(DocumentActions):
+class ClientFileScreen(EditActions, DocumentActions):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = FILE_ACTIONS
     BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (
@@ -71,22 +71,19 @@ class ClientFileScreen(DocumentActions):
         yield KeyLine()
 
     def on_mount(self) -> None:
-        self.reload()
+        self.reload(opening=True)
 
     def on_screen_resume(self) -> None:
+        # Back from a dialog or another screen: the file is still open, no new read event.
         if self.app.is_unlocked:
             self.reload()
 
-    @property
-    def today(self) -> date:
-        return self.app.today()
-
     # -- rendering ---------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Fetch the file again and hand each section its part."""
+    def reload(self, *, opening: bool = False) -> None:
+        """Fetch the file again and hand each section its part; only `opening` it is audited."""
         workspace = self.app.workspace
-        self.file = file = workspace.client_file(self.client_id)
+        self.file = file = workspace.client_file(self.client_id, audited=opening)
         self.title = tr("Akte", "File")
         today = self.today
         self.query_one(FileHeader).show(file, today)
@@ -97,7 +94,11 @@ class ClientFileScreen(DocumentActions):
         self.query_one(ContactsSection).show(file)
         self.query_one(ResidenceSection).show(file, today)
         self.query_one(ConsentsSection).show(file)
-        self.query_one(HistorySection).show(workspace.audit_log(case_id=file.case_id, limit=200))
+        self.query_one(HistorySection).show(
+            workspace.audit_log(case_id=file.case_id, limit=200),
+            workspace.record_history(self.client_id),
+            file,
+        )
 
     # -- navigation --------------------------------------------------------------------------
 
@@ -228,8 +229,8 @@ class ClientFileScreen(DocumentActions):
 
     @work(exclusive=True, group="file-edit")
     async def action_referral(self) -> None:
+        from kim_tui.screens.reason_prompt import ReasonPromptScreen
         from kim_tui.screens.referral_form import ReferralFormScreen
-        from kim_tui.screens.text_prompt import TextPromptScreen
         from kim_tui.store.errors import ConsentRequired, VaultError
         from kim_tui.widgets.residence_hints import asylblg_notice
 
@@ -246,7 +247,7 @@ class ClientFileScreen(DocumentActions):
             workspace.add_referral(draft)
         except ConsentRequired as exc:
             reason = await self.app.push_screen_wait(
-                TextPromptScreen(
+                ReasonPromptScreen(
                     tr("Keine Einwilligung zur Weitergabe", "No consent to share"),
                     str(exc)
                     + "\n"

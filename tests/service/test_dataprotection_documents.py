@@ -266,3 +266,25 @@ def test_a_referral_without_consent_is_listed_with_its_override_reason(ws: Works
     assert by_recipient["Ausländerbehörde"]["basis"] == (
         "ohne Einwilligung; Begründung: Eilfall: Abschiebung droht"
     )
+
+
+def test_the_copy_holds_the_history_of_corrections(ws: Workspace) -> None:
+    """Art. 15 covers what was corrected too: the old address is in the copy, as history."""
+    client, _other, _consent = _fill(ws)
+    before = ws.client_file(client)
+    old = before.client
+    ws.update_client(
+        client,
+        ClientDraft(
+            old.given_name,
+            old.family_name,
+            old.birth_date,
+            other_names=old.other_names,
+            languages=old.languages,
+            address="Neue Straße 7, Köln",
+        ),
+    )
+    copy = ws.subject_access_copy(client)
+    text = json.dumps(copy["corrections"], ensure_ascii=False)
+    assert "Hauptstraße 1, Köln" in text and "Neue Straße 7, Köln" in text
+    jsonschema.validate(copy, _schema())

@@ -39,7 +39,7 @@ async def test_consent_form_and_subject_access_from_the_file(  # type: ignore[no
         await open_from_home(pilot, "kowalski")
         await pilot.press("7")
         await pilot.press("down", "down", "down", "down")  # the agency consent is the newest
-        await pilot.press("e")
+        await pilot.press("i")
         await on_screen(pilot, ChoiceScreen)
         assert "Deutsch und Persisch" in screen_text(app)
         await pilot.press("enter")
