@@ -62,9 +62,8 @@ def run_command(args: argparse.Namespace) -> int:
     file belongs, a name too long …), also when SQLite reports it, is one line naming the file
     and what to do. Anything else is a bug and keeps its traceback."""
     from kim_tui.config import ConfigError
-    from kim_tui.store.errors import StorageError, VaultError
-
     from kim_tui.store import failed_unlocks
+    from kim_tui.store.errors import StorageError, VaultError
 
     func: Command = args.func
     # Every command that unlocks a store says so when earlier unlocks had failed.

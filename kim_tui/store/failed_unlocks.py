@@ -41,7 +41,7 @@ class FailedUnlocks:
     """UTC; None when the file did not say (damaged)."""
 
     def message(self, lang: str = "de") -> str:
-        """"3 Fehlversuche seit 02.12.2026 14:03" (local time), or the English sentence."""
+        """ "3 Fehlversuche seit 02.12.2026 14:03" (local time), or the English sentence."""
         when = ""
         if self.since is not None:
             local = self.since.astimezone()
