@@ -18,6 +18,7 @@ from kim_tui.widgets.passphrase_input import PassphraseInput
 from tests.conftest import PASSPHRASE, snapshot_files
 from tests.ui.conftest import (
     new_app,
+    notifications,
     on_screen,
     screen_text,
     unlock,
@@ -214,3 +215,33 @@ async def test_an_unexpected_error_while_unlocking_is_shown_not_hung(ui_vault, m
         await until(pilot, lambda: "Entsperren fehlgeschlagen (RuntimeError)" in screen_text(app))
         assert "Müller" not in screen_text(app)
         assert isinstance(app.screen, UnlockScreen)
+
+
+async def test_failed_attempts_are_shown_after_the_next_unlock(app, ui_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test() as pilot:
+        await _wrong(pilot, app)
+        await _wrong(pilot, app)
+        assert (ui_vault / "vault.failed-unlocks").exists()
+        await unlock_home(pilot)
+        shown = [n for n in notifications(app) if "Fehlversuche" in n]
+        assert len(shown) == 1 and shown[0].startswith("2 Fehlversuche beim Entsperren seit ")
+        assert not (ui_vault / "vault.failed-unlocks").exists()
+        # Locked and unlocked again: nothing new to report.
+        await pilot.press("ctrl+l")
+        await on_screen(pilot, UnlockScreen)
+        await unlock(pilot)
+        assert len([n for n in notifications(app) if "Fehlversuche" in n]) == 1
+
+
+async def test_the_field_is_emptied_and_zeroed_after_unlock_and_lock(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test() as pilot:
+        field = app.screen.query_one("#passphrase", PassphraseInput)
+        await pilot.press(*"abc", "backspace", "ä")
+        assert field.length == 3
+        await pilot.press("ctrl+u")
+        assert field.length == 0 and not any(field._buffer)
+        await unlock_home(pilot)
+        assert not any(field._buffer)
+        await pilot.press("ctrl+l")
+        await on_screen(pilot, UnlockScreen)
+        assert app.screen.query_one("#passphrase", PassphraseInput).length == 0
