@@ -14,7 +14,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -78,7 +78,9 @@ def _derive(secret: bytearray, params: KdfParams) -> bytearray:
         memory_cost=params.memory_kib,
     )
     out = bytearray(32)
-    kdf.derive_into(secret, out)
+    # cryptography takes any buffer here (its Rust side reads it in place, no copy); its type
+    # stub says bytes, and converting to bytes would make exactly the copy we avoid.
+    kdf.derive_into(cast(bytes, secret), out)
     _overwrite_kdf_copy(len(secret))
     return out
 
