@@ -238,7 +238,6 @@ def cmd_coordinator_passwd(args: argparse.Namespace) -> int:
         args,
         attr="new_passphrase_file",
         prompt=tr("Neues Passwort: ", "New passphrase: "),
-        user_inputs=(old,),
     )
     from kim_tui.coordinator.store import CoordinatorStore
 

@@ -46,7 +46,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     from kim_tui.store.vault import Vault
 
     old = read_passphrase(args, prompt="Bisheriges Passwort: ")
-    new = read_new_passphrase(args, attr="new_passphrase_file", user_inputs=(old,))
+    new = read_new_passphrase(args, attr="new_passphrase_file")
     with Vault.open(vault_dir(args), old, migrate_schema=False) as vault:
         vault.change_passphrase(new)
     print(

@@ -5,7 +5,7 @@ is estimated with zxcvbn, a maintained port of Dropbox's estimator: it looks for
 words, names, keyboard rows, repeats, sequences, dates and common passwords and says which it
 found. A score below `MIN_SCORE` is refused with that reason unless the person insists
 (`--allow-weak`). zxcvbn's feedback is English; the German wording is a data file
-(``data/passphrase_feedback.toml``).
+(``data/texts/passphrase_feedback.toml``).
 
 Every passphrase is normalised to Unicode NFC before derivation, so "é" typed as one code point
 (most keyboards) or as "e" plus a combining accent (some macOS input paths, pasted text) opens
@@ -97,6 +97,6 @@ def assess(passphrase: str, user_inputs: Iterable[str] = ()) -> Strength:
 
 @functools.cache
 def _german() -> Mapping[str, str]:
-    source = resources.files("kim_tui.domain").joinpath("data/passphrase_feedback.toml")
+    source = resources.files("kim_tui.domain").joinpath("data/texts/passphrase_feedback.toml")
     data = tomllib.loads(source.read_text(encoding="utf-8"))
     return MappingProxyType({str(e["en"]): str(e["de"]) for e in data["entries"]})
