@@ -14,6 +14,8 @@ from datetime import date
 
 from kim_tui.domain.model import (
     PAGE_SIZE,
+    ClientListing,
+    ErasureResult,
     AssessmentDraft,
     AssessmentView,
     AuditEntry,
@@ -39,6 +41,8 @@ from kim_tui.domain.model import (
     StepDraft,
     SyncStatus,
 )
+from kim_tui.domain.regime import Regime
+from kim_tui.domain.retention import RetentionRule
 from kim_tui.domain.scheduling import WorkingDays
 from kim_tui.service.assessments import AssessmentService
 from kim_tui.service.bundles import BundleService
@@ -54,6 +58,8 @@ from kim_tui.service.follow_ups import FollowUpService
 from kim_tui.service.goals import GoalService
 from kim_tui.service.referrals import ReferralService
 from kim_tui.service.residence import ResidenceService
+from kim_tui.service.erasure import ErasureService
+from kim_tui.service.privacy import PrivacyService
 from kim_tui.store.unit_of_work import UnitOfWork
 from kim_tui.store.vault import Vault
 from kim_tui.sync.identity import CoachPublic, CoordinatorPublic
@@ -87,6 +93,8 @@ class Workspace:
         self._caseload = CaseloadService(ctx)
         self._client_file = ClientFileService(ctx)
         self._bundles = BundleService(ctx)
+        self._privacy = PrivacyService(ctx)
+        self._erasure = ErasureService(ctx)
 
     # -- infrastructure ----------------------------------------------------------------------
 
@@ -326,6 +334,52 @@ class Workspace:
     ) -> ExportSummary:
         """Write the next weekly bundle to `out_dir`."""
         return self._bundles.export_weekly(out_dir, progress)
+
+    # -- data protection: regime, retention, erasure, restriction ----------------------------
+
+    def regime(self) -> Regime:
+        """The data-protection regime the vault works under (DSGVO, DSG NRW, KDG, DSG-EKD)."""
+        return self._privacy.regime()
+
+    def set_regime(self, code: str) -> None:
+        """Choose the vault's data-protection regime (audited)."""
+        self._privacy.set_regime(code)
+
+    def retention_rule(self) -> RetentionRule:
+        """How long closed cases are kept (end of the closure year + N years)."""
+        return self._privacy.retention_rule()
+
+    def set_retention_years(self, years: int) -> None:
+        """Change N of the retention rule; the erasure follow-ups move with it."""
+        self._privacy.set_retention_years(years)
+
+    def clients(self, search: str = "") -> tuple[ClientListing, ...]:
+        """Every client with birth date, case status and retention end."""
+        return self._privacy.clients(search)
+
+    def retention_due(self, as_of: date | None = None) -> tuple[ClientListing, ...]:
+        """Clients whose retention has ended (their erasure is due)."""
+        return self._privacy.retention_due(as_of)
+
+    def restrict_client(self, client_id: str) -> None:
+        """Restrict processing (Art. 18): the file becomes read-only."""
+        self._privacy.restrict_client(client_id)
+
+    def lift_restriction(self, client_id: str) -> None:
+        """Lift the restriction of processing."""
+        self._privacy.lift_restriction(client_id)
+
+    def erase_client(self, client_id: str, reason: str = "") -> ErasureResult:
+        """Erase the client and every dependent record for good (an open case needs a reason)."""
+        return self._erasure.erase_client(client_id, reason)
+
+    def erased_ids(self) -> frozenset[str]:
+        """The random ids of every client erased in this vault (the erasure register)."""
+        return self._erasure.erased_ids()
+
+    def re_erase(self, client_ids: frozenset[str] | set[str]) -> int:
+        """Erase again the clients of another register found in this vault; returns how many."""
+        return self._erasure.re_erase(client_ids)
 
 
 __all__ = ["PAGE_SIZE", "Workspace", "display_name", "search_key"]

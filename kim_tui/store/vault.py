@@ -105,6 +105,14 @@ class Vault(EncryptedStore):
         """Write a consistent single-file backup (still encrypted) atomically to `out`."""
         backup_vault_dir(self.directory, self.engine, self.keyfile, out)
 
+    # -- erasure -----------------------------------------------------------------------------
+
+    def truncate_log(self) -> None:
+        """Move every committed page into the database file and empty the write-ahead log, so
+        the log keeps no earlier version of a page an erasure zeroed (secure_delete)."""
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
 
 def backup_open_vault(directory: Path, passphrase: str, out: Path) -> None:
     """Back up a vault that another kim process may have open (no lock taken: read only)."""
