@@ -23,6 +23,7 @@ from kim_tui.cli.common import (
     shown,
     vault_dir,
 )
+from kim_tui.cli.privacy_setup import add_regime_option, choose_regime, set_vault_regime
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -31,9 +32,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     directory = vault_dir(args)
     check_recovery_target(args.recovery_key_file)
+    code = choose_regime(args.regime)
     passphrase = read_passphrase(args, confirm=True, prompt="Neues Passwort: ")
     vault, recovery = Vault.create(directory, passphrase)
-    vault.close()
+    try:
+        set_vault_regime(vault, code)
+    finally:
+        vault.close()
     print(f"Tresor angelegt: {shown(directory)}")
     print_recovery(recovery, args.recovery_key_file)
     return EXIT_OK
@@ -135,6 +140,7 @@ def add_init(sub: SubParsers) -> None:
         metavar="OUT",
         help="Wiederherstellungsschlüssel in diese Datei schreiben (Modus 0600)",
     )
+    add_regime_option(p)
 
 
 def add_passwd(sub: SubParsers) -> None:

@@ -81,7 +81,17 @@ class CaseloadService:
                 residence_valid_until=(residence[client_id][1] if client_id in residence else None),
                 restricted=restricted_on is not None,
             )
-            for client_id, given, family, birth, case_id, stage, next_due, groups, restricted_on in rows
+            for (
+                client_id,
+                given,
+                family,
+                birth,
+                case_id,
+                stage,
+                next_due,
+                groups,
+                restricted_on,
+            ) in rows
         )
         return CaseloadPage(items=items, total=total, offset=offset, has_more=has_more)
 

@@ -1,15 +1,17 @@
 """Erasure of a client (Art. 17 / § 19 KDG / § 21 DSG-EKD): irreversible, complete, audited.
 
 Which rows belong to the client is decided by a rule over the schema, not by a list, so tables
-added later are covered: starting from the client, every row of a table in `TABLES` is the
-client's if its ``client_id`` or ``case_id`` names a collected row, if a foreign key points to
-a collected row (assessment → ratings, agreement → goals → steps), or, for a change history, if
-its ``entity_id`` names one. The audit trail is kept: its events hold actions, times, random
-ids and codes, never content, and stay the controller's record of who did what. Those rows are deleted for good (no tombstone:
-a tombstone keeps its columns). What remains is one row in the erasure register (the client's
-random id, the day, the reason, how many rows went) and one audit event with no personal
-content. `PRAGMA secure_delete` (set on every connection) zeroes the freed space, and a
-checkpoint that truncates the write-ahead log moves the zeroed pages into the database file.
+added later are covered: starting from the client, a row of a table in `TABLES` is the client's
+if its ``client_id`` or ``case_id`` names a collected row, if a foreign key points to a
+collected row (assessment → ratings, agreement → goals → steps), or, for a change history, if
+its ``entity_id`` names one. Those rows are deleted for good (no tombstone: a tombstone keeps
+its columns). The audit trail is kept: its events hold actions, times, random ids and codes,
+never content, and stay the controller's record of who did what.
+
+What remains is one row in the erasure register (the client's random id, the day, a reason
+code, how many rows went) and one audit event without personal content. `PRAGMA
+secure_delete` (on every connection) zeroes freed space, and a checkpoint that truncates the
+write-ahead log moves the zeroed pages into the database file.
 
 The coordinator is told in the next weekly bundle (sync/exporter.py): the client record travels
 once more, marked erased and without personal fields, so the coordinator drops identifying data

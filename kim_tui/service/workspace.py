@@ -14,8 +14,6 @@ from datetime import date
 
 from kim_tui.domain.model import (
     PAGE_SIZE,
-    ClientListing,
-    ErasureResult,
     AssessmentDraft,
     AssessmentView,
     AuditEntry,
@@ -23,10 +21,12 @@ from kim_tui.domain.model import (
     CaseStage,
     ClientDraft,
     ClientFile,
+    ClientListing,
     ClosureDraft,
     ConsentDraft,
     ContactDraft,
     DuplicateCandidate,
+    ErasureResult,
     ExportSummary,
     FollowUpCounts,
     FollowUpDraft,
@@ -54,12 +54,12 @@ from kim_tui.service.consents import ConsentService
 from kim_tui.service.contacts import ContactService
 from kim_tui.service.context import ServiceContext
 from kim_tui.service.converters import display_name, search_key
+from kim_tui.service.erasure import ErasureService
 from kim_tui.service.follow_ups import FollowUpService
 from kim_tui.service.goals import GoalService
+from kim_tui.service.privacy import PrivacyService
 from kim_tui.service.referrals import ReferralService
 from kim_tui.service.residence import ResidenceService
-from kim_tui.service.erasure import ErasureService
-from kim_tui.service.privacy import PrivacyService
 from kim_tui.store.unit_of_work import UnitOfWork
 from kim_tui.store.vault import Vault
 from kim_tui.sync.identity import CoachPublic, CoordinatorPublic
