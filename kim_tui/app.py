@@ -94,6 +94,24 @@ APP_ACTIONS: tuple[UiAction, ...] = (
         "Wie viele Wochen vor Ablauf eines Aufenthaltsdokuments erinnert wird",
         "How many weeks before a residence document expires the reminder is due",
     ),
+    UiAction(
+        "app.regime",
+        "",
+        "regime",
+        "Datenschutzrecht",
+        "Data-protection law",
+        "DSGVO, DSG NRW, KDG (Caritas) oder DSG-EKD (Diakonie): bestimmt die genannten Artikel",
+        "GDPR, DSG NRW, KDG (Caritas) or DSG-EKD (Diakonie): decides the articles named",
+    ),
+    UiAction(
+        "app.retention",
+        "",
+        "retention",
+        "Aufbewahrung",
+        "Retention",
+        "Wie lange abgeschlossene Fälle aufbewahrt werden (danach Löschung fällig)",
+        "How long closed cases are kept (then their erasure is due)",
+    ),
 )
 
 
@@ -319,6 +337,22 @@ class KimApp(VaultApp["VaultSession"]):
         )
         if isinstance(self.screen, KimView):
             self.screen.reload()
+
+    @work(exclusive=True, group="settings")
+    async def action_regime(self) -> None:
+        from kim_tui.screens.privacy_settings import change_regime
+
+        if self.is_unlocked:
+            await change_regime(self)
+
+    @work(exclusive=True, group="settings")
+    async def action_retention(self) -> None:
+        from kim_tui.screens.privacy_settings import change_retention
+
+        if self.is_unlocked:
+            await change_retention(self)
+            if isinstance(self.screen, KimView):
+                self.screen.reload()
 
     def action_export(self) -> None:
         from kim_tui.screens.export import ExportScreen

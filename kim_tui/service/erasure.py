@@ -72,9 +72,9 @@ def linked_rows(session: Session, client_id: str) -> dict[str, set[str]]:
                     targets |= every_id
                 if targets:
                     conditions.append((column, sorted(targets)))
-            for column, targets in conditions:
-                for start in range(0, len(targets), _MAX_IN):
-                    chunk = targets[start : start + _MAX_IN]
+            for column, wanted in conditions:
+                for start in range(0, len(wanted), _MAX_IN):
+                    chunk = wanted[start : start + _MAX_IN]
                     ids = set(session.exec(select(table.c.id).where(column.in_(chunk))).all())
                     new = ids - found.get(name, set())
                     if new:

@@ -63,4 +63,24 @@ class FileHeader(Static):
                 style="bold",
             ),
         )
+        if file.restricted_on is not None or file.retention_end is not None:
+            header.add_row(
+                Text(
+                    tr(
+                        f"Verarbeitung eingeschränkt seit {format_date(file.restricted_on)} – "
+                        "Akte schreibgeschützt (E hebt auf)",
+                        f"Processing restricted since {format_date(file.restricted_on)} – "
+                        "file is read-only (E lifts it)",
+                    )
+                    if file.restricted_on is not None
+                    else "",
+                    style="bold yellow",
+                ),
+                Text(
+                    tr("aufbewahren bis ", "keep until ") + format_date(file.retention_end)
+                    if file.retention_end is not None
+                    else ""
+                ),
+                Text(""),
+            )
         self.update(header)
