@@ -1,9 +1,11 @@
-"""The data-protection regime at `kim init`: from `--regime`, asked at a terminal, or DSGVO."""
+"""Data protection in the vault commands: the regime at `kim init` (from `--regime`, asked at a
+terminal, or DSGVO), and the erasure register when a backup is restored."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kim_tui.cli.common import CliError
@@ -52,3 +54,43 @@ def set_vault_regime(vault: Vault, code: str) -> None:
     from kim_tui.service.workspace import Workspace
 
     Workspace(vault).set_regime(code)
+
+
+def add_erasures_from_option(p: argparse.ArgumentParser) -> None:
+    """Add `--erasures-from` (and the passphrase file it needs) to `kim restore`."""
+    p.add_argument(
+        "--erasures-from",
+        metavar="DIR",
+        help="Löschregister dieses Tresors (z. B. des bisherigen) auf die Sicherung anwenden: "
+        "wer dort gelöscht ist, wird in der Sicherung erneut gelöscht (ein Passwort für beide)",
+    )
+    p.add_argument("--passphrase-file", metavar="F")
+
+
+def reapply_erasures(source: Path, restored: Path, passphrase: str) -> int:
+    """Erase again in `restored` every client that `source`'s register lists; how many."""
+    from kim_tui.service.workspace import Workspace
+    from kim_tui.store.vault import Vault
+
+    with Vault.open(source, passphrase) as other:
+        erased = Workspace(other).erased_ids()
+    with Vault.open(restored, passphrase) as vault:
+        return Workspace(vault).re_erase(erased)
+
+
+def restore_warning(made: str) -> str:
+    """What a coach must know after restoring: later erasures are not in an older backup."""
+    from datetime import datetime
+
+    from kim_tui.domain.dates import format_date
+
+    try:
+        when = format_date(datetime.fromisoformat(made).date())
+    except ValueError:
+        when = "unbekannt"
+    return (
+        f"Achtung: Die Sicherung ist vom {when}. Wer danach gelöscht wurde, ist in ihr wieder "
+        "enthalten. Mit --erasures-from DIR das Löschregister des bisherigen Tresors anwenden, "
+        "oder `kim clients` mit den Löschungen seit diesem Tag abgleichen; die Koordinierung "
+        "behält gelöschte Klient*innen ohnehin ohne Personendaten und meldet sie."
+    )

@@ -23,7 +23,14 @@ from kim_tui.cli.common import (
     shown,
     vault_dir,
 )
-from kim_tui.cli.privacy_setup import add_regime_option, choose_regime, set_vault_regime
+from kim_tui.cli.privacy_setup import (
+    add_erasures_from_option,
+    add_regime_option,
+    choose_regime,
+    reapply_erasures,
+    restore_warning,
+    set_vault_regime,
+)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -100,11 +107,17 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     if not getattr(args, "vault", None):
         raise CliError("Bitte mit --vault ein neues Zielverzeichnis angeben.")
-    restore_backup(Path(args.file).expanduser(), vault_dir(args))
+    passphrase = read_passphrase(args) if args.erasures_from else None
+    made = restore_backup(Path(args.file).expanduser(), vault_dir(args))
     print(
         f"Sicherung wiederhergestellt nach {shown(vault_dir(args))}. Mit dem Passwort der "
         "Sicherung öffnen; `kim check` prüft sie."
     )
+    if passphrase is not None:
+        count = reapply_erasures(Path(args.erasures_from).expanduser(), vault_dir(args), passphrase)
+        print(f"Löschregister abgeglichen: {count} Klient*in(nen) erneut gelöscht.")
+    else:
+        print(restore_warning(made))
     return EXIT_OK
 
 
@@ -172,6 +185,7 @@ def add_restore(sub: SubParsers) -> None:
         sub, "restore", cmd_restore, "Sicherung in ein neues Tresor-Verzeichnis zurückspielen"
     )
     p.add_argument("file", metavar="FILE")
+    add_erasures_from_option(p)
 
 
 def add_check(sub: SubParsers) -> None:

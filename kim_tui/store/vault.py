@@ -160,8 +160,9 @@ def backup_vault_dir(directory: Path, engine: Engine, keyfile: KeyFile, out: Pat
         write_atomic(out, buf.getvalue(), mode=0o600)
 
 
-def restore_backup(backup: Path, directory: Path) -> None:
-    """Unpack a backup into a new vault directory; never overwrites an existing one."""
+def restore_backup(backup: Path, directory: Path) -> str:
+    """Unpack a backup into a new vault directory; never overwrites an existing one. Returns
+    when the backup was made (ISO 8601, from its manifest; "" if it does not say)."""
     backup, directory = Path(backup), Path(directory)
     if not backup.is_file():
         raise CorruptFile(backup, "Datei fehlt")
@@ -195,6 +196,8 @@ def restore_backup(backup: Path, directory: Path) -> None:
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise
+    created = manifest.get("created_at")
+    return created if isinstance(created, str) else ""
 
 
 def _sql_quote(value: str) -> str:

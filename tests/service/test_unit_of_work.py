@@ -61,6 +61,7 @@ class Ids:
     step: str
     referral: str
     closed_case: str
+    restricted: str = ""
 
 
 @dataclass
@@ -111,10 +112,21 @@ def _build(ws: Workspace) -> Ids:
     )
     _other, closed = ws.intake(_intake("Ada", "Abgeschlossen"))
     ws.close_case(ClosureDraft(closed, FIXED_TODAY, "moved_away"))
+    restricted, _case = ws.intake(_intake("Rita", "Eingeschränkt"))
+    ws.restrict_client(restricted)
     ws.create_identity("Anna", "Träger")
     ws.connect_coordinator(_coordinator())
     return Ids(
-        client, case, consent, follow_up, agreement, goal.id, goal.steps[0].id, referral, closed
+        client,
+        case,
+        consent,
+        follow_up,
+        agreement,
+        goal.id,
+        goal.steps[0].id,
+        referral,
+        closed,
+        restricted,
     )
 
 
@@ -182,6 +194,11 @@ WRITES: dict[str, Call] = {
     "set_themes": lambda s: s.ws.set_themes(s.ids.case, ("housing_shortage",)),
     "close_case": lambda s: s.ws.close_case(ClosureDraft(s.ids.case, FIXED_TODAY, "moved_away")),
     "reopen_case": lambda s: s.ws.reopen_case(s.ids.closed_case),
+    "set_retention_years": lambda s: s.ws.set_retention_years(5),
+    "restrict_client": lambda s: s.ws.restrict_client(s.ids.client),
+    "lift_restriction": lambda s: s.ws.lift_restriction(s.ids.restricted),
+    "erase_client": lambda s: s.ws.erase_client(s.ids.client, "Antrag"),
+    "re_erase": lambda s: s.ws.re_erase({s.ids.restricted}),
 }
 """Public writes: +1 audit event, +1 revision."""
 
@@ -193,6 +210,7 @@ AUDITED: dict[str, Call] = {
     "export_weekly": lambda s: s.ws.export_weekly(str(s.tmp)),
     "create_identity": lambda s: s.ws.create_identity("Anna B.", "Träger"),
     "connect_coordinator": lambda s: s.ws.connect_coordinator(_coordinator()),
+    "set_regime": lambda s: s.ws.set_regime("kdg"),
 }
 """Reads, prints, exports and the sync setup: +1 audit event, no revision (they change no
 record that travels in a bundle)."""
@@ -211,6 +229,11 @@ QUERIES: dict[str, Call] = {
     "sync_status": lambda s: s.ws.sync_status(),
     "revision": lambda s: s.ws.revision(),
     "today": lambda s: s.ws.today(),
+    "regime": lambda s: s.ws.regime(),
+    "retention_rule": lambda s: s.ws.retention_rule(),
+    "clients": lambda s: s.ws.clients("ngu"),
+    "retention_due": lambda s: s.ws.retention_due(),
+    "erased_ids": lambda s: s.ws.erased_ids(),
 }
 """List and look-up queries: nothing audited, no revision."""
 
