@@ -43,14 +43,21 @@ def test_regime_choices_match_the_data_file() -> None:
 
 
 def test_init_stores_the_regime_or_says_it_took_the_default(
-    tmp_path: Path, passphrase_file: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    passphrase_file: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.chdir(tmp_path)  # the recovery key files land here
     pw = str(passphrase_file)
-    code, out, _ = run_kim(capsys, "init", "--vault", str(tmp_path / "a"), "--passphrase-file", pw, "--regime", "dsg-ekd", "--recovery-key-file", str(tmp_path / "rk1"))  # fmt: skip
+    init = ("init", "--passphrase-file", pw, "--vault")
+    code, out, _ = run_kim(
+        capsys, *init, str(tmp_path / "a"), "--regime", "dsg-ekd", "--recovery-key-file", "rk"
+    )
     assert code == 0
     with Vault.open(tmp_path / "a", PASSPHRASE) as vault:
         assert Workspace(vault).regime().cite("erasure") == "§ 21 DSG-EKD"
-    code, out, _ = run_kim(capsys, "init", "--vault", str(tmp_path / "b"), "--passphrase-file", pw, "--recovery-key-file", str(tmp_path / "rk2"))  # fmt: skip
+    code, out, _ = run_kim(capsys, *init, str(tmp_path / "b"), "--recovery-key-file", "rk2")
     assert code == 0 and "Datenschutzrecht: dsgvo (Standard" in out
 
 
@@ -113,7 +120,17 @@ def test_restore_reapplies_the_register_of_the_current_vault(
         assert ids["closed"] in {c.client_id for c in Workspace(vault).clients()}
 
     checked = tmp_path / "checked"
-    code, out, _ = run_kim(capsys, "restore", str(backup), "--vault", str(checked), "--erasures-from", str(directory), "--passphrase-file", str(passphrase_file))  # fmt: skip
+    code, out, _ = run_kim(
+        capsys,
+        "restore",
+        str(backup),
+        "--vault",
+        str(checked),
+        "--erasures-from",
+        str(directory),
+        "--passphrase-file",
+        str(passphrase_file),
+    )
     assert code == 0 and "1 Klient*in(nen) erneut gelöscht" in out
     with Vault.open(checked, PASSPHRASE) as vault:
         ws = Workspace(vault)
