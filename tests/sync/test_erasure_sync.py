@@ -28,6 +28,15 @@ def _everything(store: CoordinatorStore) -> str:
     return " ".join(r.data for r in _live(store))
 
 
+def _report(store: CoordinatorStore) -> str:
+    """The coordinator's report as JSON, unmasked (threshold 1), from the open store."""
+    from kim_tui.coordinator.report import load_coach_rows
+    from kim_tui.domain import report
+
+    period = report.Period(None, None)
+    return report.render_json(report.compute(load_coach_rows(store), period, 1), 1, period)
+
+
 def test_erasure_drops_identifying_data_and_keeps_the_counts(
     coach: Coach, coordinator: CoordinatorStore, outbox: Path
 ) -> None:
@@ -37,12 +46,19 @@ def test_erasure_drops_identifying_data_and_keeps_the_counts(
     assert import_bundle(coordinator, first.read_bytes(), first.name).status == IMPORTED
     assert "Vorname001x" in _everything(coordinator)
     before = Counter(r.table for r in _live(coordinator))
+    report_before = _report(coordinator)
+    assert report_before.count("\"value\"") > 5, report_before[:300]
 
     coach.ws.close_case(ClosureDraft(coach.cases[erased], FIXED_TODAY, "moved_away"))
     coach.ws.erase_client(erased)
     second = coach.export(outbox, days=7).path
+    from tests.sync.test_roundtrip import _plaintext
+
+    payload = _plaintext(coordinator, second)
+    assert "Vorname001x" not in payload and '"erased": true' in payload
     outcome = import_bundle(coordinator, second.read_bytes(), second.name)
     assert outcome.status == IMPORTED and "1 Löschung(en) übernommen" in outcome.line
+    assert _report(coordinator) == report_before  # every figure stays
 
     text = _everything(coordinator)
     for secret in ("Vorname001x", "Nachname001y", "Geheimweg 1 ", "0170-5500001"):
