@@ -21,6 +21,17 @@ class PrivacyActions(KimScreen[None]):
     file: ClientFile | None
     client_id: str
 
+    # While processing is restricted only these run; every other action would open a form whose
+    # input the service then refuses, so it does not open at all (the header says why).
+    _WHILE_RESTRICTED = frozenset(
+        {"section", "back", "restrict_or_lift", "erase_client", "print_agreement"}
+    )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        restricted = self.file is not None and self.file.restricted_on is not None
+        own = {a.action.split("(", 1)[0] for a in self.ACTIONS}
+        return not (restricted and action in own and action not in self._WHILE_RESTRICTED)
+
     @work(exclusive=True, group="file-edit")
     async def action_restrict_or_lift(self) -> None:
         from kim_tui.screens.confirm import ConfirmScreen

@@ -84,6 +84,9 @@ async def test_restriction_shows_in_file_and_caseload_and_lifts(
         await on_screen(pilot, ClientFileScreen)
         await until(pilot, lambda: "Verarbeitung eingeschränkt." in notifications(app))
         assert "Akte schreibgeschützt" in screen_text(app)
+        await pilot.press("k")  # no form opens whose input would then be refused
+        await pilot.pause()
+        assert isinstance(app.screen, ClientFileScreen)
         # A write is refused with the reason, nothing is saved.
         case_id = seeded.cases["Kowalski"]
         from kim_tui.domain.model import ContactDraft

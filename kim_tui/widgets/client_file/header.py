@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
@@ -63,24 +64,18 @@ class FileHeader(Static):
                 style="bold",
             ),
         )
-        if file.restricted_on is not None or file.retention_end is not None:
-            header.add_row(
-                Text(
-                    tr(
-                        f"Verarbeitung eingeschränkt seit {format_date(file.restricted_on)} – "
-                        "Akte schreibgeschützt (E hebt auf)",
-                        f"Processing restricted since {format_date(file.restricted_on)} – "
-                        "file is read-only (E lifts it)",
-                    )
-                    if file.restricted_on is not None
-                    else "",
-                    style="bold yellow",
+        notes = Text()
+        if file.restricted_on is not None:
+            notes.append(
+                tr(
+                    f"Verarbeitung eingeschränkt seit {format_date(file.restricted_on)} – Akte "
+                    "schreibgeschützt, Bearbeiten gesperrt (E hebt auf)",
+                    f"Processing restricted since {format_date(file.restricted_on)} – file is "
+                    "read-only, editing blocked (E lifts it)",
                 ),
-                Text(
-                    tr("aufbewahren bis ", "keep until ") + format_date(file.retention_end)
-                    if file.retention_end is not None
-                    else ""
-                ),
-                Text(""),
+                style="bold yellow",
             )
-        self.update(header)
+        if file.retention_end is not None:
+            notes.append("   " if notes else "")
+            notes.append(tr("aufbewahren bis ", "keep until ") + format_date(file.retention_end))
+        self.update(Group(header, notes) if notes else header)
