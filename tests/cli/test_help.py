@@ -44,6 +44,9 @@ EXPECTED = {
     ("coordinator", "recover"),
     ("coordinator", "ui"),
     ("coordinator", "report"),
+    ("clients",),
+    ("retention",),
+    ("erase",),
 }
 
 
