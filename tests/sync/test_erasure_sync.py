@@ -109,3 +109,18 @@ def test_restricted_client_travels_without_identifying_data(
     bundle = coach.export(outbox).path
     assert import_bundle(coordinator, bundle.read_bytes(), bundle.name).status == IMPORTED
     assert "Vorname001x" not in _everything(coordinator)
+
+
+def test_an_erasure_marker_carries_nothing_else() -> None:
+    import pytest
+
+    from kim_tui.sync.payload_schema import SchemaError, check_data
+
+    check_data("client", {"erased": True, "personal": False})
+    for bad in (
+        {"erased": True, "personal": False, "given_name": "Eve"},
+        {"erased": True, "personal": True},
+        {"erased": False, "personal": False},
+    ):
+        with pytest.raises(SchemaError):
+            check_data("client", bad)
