@@ -8,7 +8,7 @@ from kim_tui.domain.catalogs import CATALOG_NAMES, Catalog, CatalogEntry, _load,
 from kim_tui.domain.model import CaseStage, ConsentPurpose, FollowUpSource
 from kim_tui.domain.text import fold
 
-RULE_FILES = {"regimes", "retention"}
+RULE_FILES = {"regimes", "retention", "processing_record"}
 """Data files that hold legal rules with sources, not code catalogs (their own loaders)."""
 
 
