@@ -55,7 +55,7 @@ class ConsentForm(StrEnum):
 
 
 class CaseStage(StrEnum):
-    """The case's workflow stage; always derived from its data (see `domain.stage`)."""
+    """The case's phase: derived from its data or set by hand (see `domain.stage`)."""
 
     INTAKE = "intake"
     ASSESSMENT = "assessment"
@@ -63,6 +63,7 @@ class CaseStage(StrEnum):
     LINKING = "linking"
     MONITORING = "monitoring"
     CLOSED = "closed"
+    EVALUATION = "evaluation"
 
 
 @dataclass(frozen=True)
@@ -250,6 +251,10 @@ class ClientFile:
     themes: tuple[str, ...] = ()
     """Structural themes: catalog codes, or free text prefixed with ``text:``."""
     facts: ResidenceFactsDraft = field(default_factory=lambda: ResidenceFactsDraft())
+    stage_by_hand: bool = False
+    """The phase was set by hand (it holds until the coach clears it)."""
+    stage_by_hand_reason: str = ""
+    stage_by_hand_on: date | None = None
 
 
 @dataclass(frozen=True)

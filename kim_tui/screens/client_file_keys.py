@@ -165,4 +165,14 @@ FILE_ACTIONS: tuple[UiAction, ...] = (
         "Close or reopen the case",
     ),
     UiAction("file.back", "escape", "back", "Zurück", "Back"),
+    UiAction(
+        "file.phase",
+        "h",
+        "phase",
+        "Phase",
+        "Phase",
+        "Phase von Hand setzen (mit Grund) oder wieder ableiten lassen",
+        "Set the phase by hand (with a reason) or let it be derived again",
+        show=False,
+    ),
 )

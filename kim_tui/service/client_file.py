@@ -70,6 +70,9 @@ class ClientFileService:
                 contacts=contact_views(s, case.id),
                 themes=themes_of(case),
                 facts=facts_of(client),
+                stage_by_hand=case.stage_by_hand is not None,
+                stage_by_hand_reason=case.stage_by_hand_reason,
+                stage_by_hand_on=case.stage_by_hand_on,
             )
         self._ctx.uow.audit_only("client.open", "client", client_id, case.id)
         return view

@@ -257,6 +257,14 @@ class Workspace:
         """Reopen a closed case."""
         self._cases.reopen_case(case_id)
 
+    def set_phase_by_hand(self, case_id: str, stage: CaseStage | str, reason: str) -> None:
+        """Set the case's phase by hand with a reason; it holds until cleared."""
+        self._cases.set_phase_by_hand(case_id, stage, reason)
+
+    def clear_phase_by_hand(self, case_id: str) -> None:
+        """Let the case's phase be derived from its records again."""
+        self._cases.clear_phase_by_hand(case_id)
+
     # -- caseload and client file ------------------------------------------------------------
 
     def caseload(

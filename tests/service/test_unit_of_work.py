@@ -113,6 +113,7 @@ def _build(ws: Workspace) -> Ids:
     ws.close_case(ClosureDraft(closed, FIXED_TODAY, "moved_away"))
     ws.create_identity("Anna", "Träger")
     ws.connect_coordinator(_coordinator())
+    ws.set_phase_by_hand(case, "monitoring", "Begleitung läuft über die Schule")
     return Ids(
         client, case, consent, follow_up, agreement, goal.id, goal.steps[0].id, referral, closed
     )
@@ -182,6 +183,10 @@ WRITES: dict[str, Call] = {
     "set_themes": lambda s: s.ws.set_themes(s.ids.case, ("housing_shortage",)),
     "close_case": lambda s: s.ws.close_case(ClosureDraft(s.ids.case, FIXED_TODAY, "moved_away")),
     "reopen_case": lambda s: s.ws.reopen_case(s.ids.closed_case),
+    "set_phase_by_hand": lambda s: s.ws.set_phase_by_hand(
+        s.ids.case, "linking", "Vermittlung läuft telefonisch"
+    ),
+    "clear_phase_by_hand": lambda s: s.ws.clear_phase_by_hand(s.ids.case),
 }
 """Public writes: +1 audit event, +1 revision."""
 
