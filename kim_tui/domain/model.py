@@ -263,6 +263,9 @@ class DuplicateCandidate:
     display_name: str
     birth_date: date | None
     reason: str
+    """The reasons in German, one line (for the CLI and logs of the coach's own terminal)."""
+    reasons: tuple[str, ...] = ()
+    """Why it matched: codes of `duplicate_reasons.toml` (a name reason, a birth-date reason)."""
 
 
 @dataclass(frozen=True)

@@ -67,9 +67,7 @@ class PhaseActions(KimScreen[None]):
             return
         lang = language()
         stages = catalog("case_stages")
-        options = [
-            (e.code, e.label(lang)) for e in stages if e.code != CaseStage.CLOSED.value
-        ]
+        options = [(e.code, e.label(lang)) for e in stages if e.code != CaseStage.CLOSED.value]
         title = tr("Phase von Hand setzen", "Set the phase by hand")
         if file.stage_by_hand:
             options.insert(

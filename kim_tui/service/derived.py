@@ -202,9 +202,7 @@ def phase_events(s: Session, case_id: str) -> list[PhaseEvent]:
             on = max(at.date(), newest.agreed_on)
             events.append(PhaseEvent(on, at, PhaseEventKind.GOALS_EVALUATED, newest.id))
     for referral in s.exec(
-        select(Referral).where(
-            col(Referral.case_id) == case_id, col(Referral.deleted_at).is_(None)
-        )
+        select(Referral).where(col(Referral.case_id) == case_id, col(Referral.deleted_at).is_(None))
     ).all():
         events.append(
             PhaseEvent(

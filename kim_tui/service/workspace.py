@@ -8,7 +8,7 @@ transaction, one revision, one audit event); reads return frozen `domain.model` 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 
@@ -122,6 +122,16 @@ class Workspace:
     def find_duplicates(self, client: ClientDraft) -> list[DuplicateCandidate]:
         """Likely existing records of the person in `client`."""
         return self._clients.find_duplicates(client)
+
+    def find_duplicates_many(
+        self, clients: Sequence[ClientDraft]
+    ) -> list[list[DuplicateCandidate]]:
+        """Likely existing records of each person in `clients` (one look at the vault)."""
+        return self._clients.find_duplicates_many(clients)
+
+    def duplicates_of(self, client_id: str) -> list[DuplicateCandidate]:
+        """Other client files that are probably the same person as `client_id`."""
+        return self._clients.duplicates_of(client_id)
 
     def intake(self, draft: IntakeDraft) -> tuple[str, str]:
         """Create a client and their first case; returns (client_id, case_id)."""

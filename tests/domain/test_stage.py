@@ -54,9 +54,7 @@ def test_a_referral_moves_the_case_into_linking() -> None:
 def test_a_rejected_referral_never_leads_to_monitoring() -> None:
     """Seen: a rejected outcome set "Monitoring", the next referral "Leistungssteuerung"
     again. Rejected means no service yet: the coach keeps linking."""
-    events = history(
-        K.GOAL_AGREEMENT, (K.REFERRAL_SENT, "r1"), (K.REFERRAL_NOT_LINKED, "r1")
-    )
+    events = history(K.GOAL_AGREEMENT, (K.REFERRAL_SENT, "r1"), (K.REFERRAL_NOT_LINKED, "r1"))
     assert derive_phase(events) is CaseStage.LINKING
 
 

@@ -18,7 +18,6 @@ branch_labels = None
 depends_on = None
 
 
-
 def _case_columns() -> tuple[sa.Column[object], ...]:
     return (
         sa.Column("stage_by_hand", sa.String(), nullable=True),
