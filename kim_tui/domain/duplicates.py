@@ -103,6 +103,26 @@ def name_variants() -> dict[str, str]:
     return table
 
 
+@dataclass(frozen=True, eq=False)
+class _Part:
+    """What the check compares of one name part (a given or family name), computed once and
+    shared (`_part` caches it), so it compares and hashes by identity."""
+
+    key: str
+    canonical: str
+    tokens: tuple[str, ...]
+    """Words of more than one letter (initials do not make a name similar)."""
+
+
+@functools.lru_cache(maxsize=65536)
+def _part(text: str) -> _Part:
+    # Caseloads repeat names a lot, and the index is rebuilt per check: cache per spelling.
+    tokens = tuple(_tokens(text))
+    table = name_variants()
+    joined = "".join(table.get(t, t) for t in tokens)
+    return _Part(_key(text), table.get(joined, joined), tuple(t for t in tokens if len(t) > 1))
+
+
 def _key(text: str) -> str:
     """The comparison key of a name: `fold` (Müller, Mueller, Muller → ``muller``) without
     spaces, hyphens and punctuation, so ``Al-Hassan`` and ``Alhassan`` agree."""
@@ -113,28 +133,29 @@ def _tokens(text: str) -> list[str]:
     return [k for k in (_NON_LETTERS.sub("", t) for t in fold(text).split()) if k]
 
 
-def _canonical(text: str) -> str:
-    """The key with every word (and the whole) replaced by its transliteration group."""
-    table = name_variants()
-    joined = "".join(table.get(t, t) for t in _tokens(text))
-    return table.get(joined, joined)
-
-
 def _levenshtein(a: str, b: str, limit: int) -> int:
-    """Edit distance between ``a`` and ``b``, stopping early once it exceeds ``limit``."""
+    """Edit distance between ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``.
+
+    Only the band of cells within ``limit`` of the diagonal can stay under the limit, so only
+    those are computed (names are short, the limit is 1 or 2).
+    """
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    previous = list(range(len(b) + 1))
+    over = limit + 1
+    previous = [j if j <= limit else over for j in range(len(b) + 1)]
     for i, char_a in enumerate(a, start=1):
-        current = [i]
-        for j, char_b in enumerate(b, start=1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+        low, high = max(1, i - limit), min(len(b), i + limit)
+        current = [over] * (len(b) + 1)
+        if i <= limit:
+            current[0] = i
+        for j in range(low, high + 1):
+            current[j] = min(
+                previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != b[j - 1]), over
             )
-        if min(current) > limit:
-            return limit + 1
+        if min(current[low - 1 : high + 1]) > limit:
+            return over
         previous = current
-    return previous[-1]
+    return min(previous[-1], over)
 
 
 def _similar_key(a: str, b: str) -> bool:
@@ -144,22 +165,34 @@ def _similar_key(a: str, b: str) -> bool:
     if a == b:
         return True
     limit = 1 if max(len(a), len(b)) <= 5 else 2
+    if abs(len(a) - len(b)) > limit:
+        return False
+    # Every letter of one key missing from the other needs its own edit: a cheap bound that
+    # rules out most pairs before the edit distance is computed.
+    mask_a, mask_b = _letters(a), _letters(b)
+    if (mask_a & ~mask_b).bit_count() > limit or (mask_b & ~mask_a).bit_count() > limit:
+        return False
     return _levenshtein(a, b, limit) <= limit
 
 
-def _similar_part(a: str, b: str) -> bool:
+@functools.lru_cache(maxsize=65536)
+def _letters(key: str) -> int:
+    """The letters of a key as a bit set (folded by code point modulo 64: a collision only
+    weakens the bound in `_similar_key`, never wrongly rules a pair out)."""
+    mask = 0
+    for char in key:
+        mask |= 1 << (ord(char) & 63)
+    return mask
+
+
+def _similar_part(a: _Part, b: _Part) -> bool:
     """Names (possibly several words) are similar as a whole or by any pair of words.
 
     Two empty names count as similar (a person recorded with one name only).
     """
-    key_a, key_b = _key(a), _key(b)
-    if key_a == key_b == "" or _similar_key(key_a, key_b):
+    if a.key == b.key == "" or _similar_key(a.key, b.key):
         return True
-    return any(_similar_key(x, y) for x, y in _word_pairs(a, b))
-
-
-def _word_pairs(a: str, b: str) -> Iterable[tuple[str, str]]:
-    return ((x, y) for x in _tokens(a) for y in _tokens(b) if len(x) > 1)
+    return any(_similar_key(x, y) for x in a.tokens for y in b.tokens)
 
 
 def _readings(given: str, family: str, other_names: str) -> list[tuple[str, str, str]]:
@@ -183,7 +216,7 @@ class _Prepared:
     """A person with the keys of each reading, computed once."""
 
     person: ExistingPerson
-    readings: list[tuple[str, str, str]]
+    readings: list[tuple[_Part, _Part, str]]
     exact: dict[str, str] = field(default_factory=dict)
     """Folded full key → how it was read (the first reading wins: recorded before swapped)."""
     canonical: dict[str, str] = field(default_factory=dict)
@@ -191,10 +224,13 @@ class _Prepared:
 
     @classmethod
     def of(cls, given: str, family: str, other_names: str, person: ExistingPerson) -> _Prepared:
-        prepared = cls(person, _readings(given, family, other_names))
-        for g, f, how in prepared.readings:
-            prepared.exact.setdefault(_key(g) + " " + _key(f), how)
-            prepared.canonical.setdefault(_canonical(g) + " " + _canonical(f), how)
+        readings = [
+            (_part(g), _part(f), how) for g, f, how in _readings(given, family, other_names)
+        ]
+        prepared = cls(person, readings)
+        for g, f, how in readings:
+            prepared.exact.setdefault(g.key + " " + f.key, how)
+            prepared.canonical.setdefault(g.canonical + " " + f.canonical, how)
         return prepared
 
 
@@ -217,15 +253,17 @@ def _name_reason(draft: _Prepared, person: _Prepared) -> str | None:
         return min(found, key=_NAME_RANK.__getitem__)
     if any(key in person.canonical for key in draft.canonical):
         return NAME_VARIANT
-    d, p = draft.person, person.person
-    similar = any(
-        _similar_part(g, d.given_name) and _similar_part(f, d.family_name)
-        for g, f, _how in person.readings
-    ) or any(
-        _similar_part(g, p.given_name) and _similar_part(f, p.family_name)
-        for g, f, _how in draft.readings
-    )
-    return SIMILAR_NAME if similar else None
+    # Each pair of readings where one side is as recorded (the other swapped or another
+    # spelling); similarity is symmetric, so each pair is compared once.
+    pairs = {
+        (dg, df, pg, pf)
+        for dg, df, d_how in draft.readings
+        for pg, pf, p_how in person.readings
+        if _RECORDED in (d_how, p_how)
+    }
+    if any(_similar_part(pg, dg) and _similar_part(pf, df) for dg, df, pg, pf in pairs):
+        return SIMILAR_NAME
+    return None
 
 
 def is_placeholder(day: date) -> bool:
