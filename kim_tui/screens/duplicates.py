@@ -15,8 +15,8 @@ from textual.widgets.option_list import Option
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.dates import format_date
-from kim_tui.domain.model import ClientDraft, DuplicateCandidate
 from kim_tui.domain.duplicates import reason_text
+from kim_tui.domain.model import ClientDraft, DuplicateCandidate
 from kim_tui.i18n import language, tr
 from kim_tui.screens.base import KimModal
 from kim_tui.widgets.literal import literal

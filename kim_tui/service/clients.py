@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import select as sql_select
 from sqlalchemy import update
-from sqlmodel import col, select
+from sqlmodel import col
 
 from kim_tui.domain.duplicates import DuplicateIndex, ExistingPerson
 from kim_tui.domain.model import (
@@ -58,15 +59,20 @@ class ClientService:
         """Every live client (merged-away ones are tombstones and left out): the names and
         the birth date only, the few columns the check needs."""
         with self._ctx.uow.read() as s:
-            rows = s.exec(
-                select(
-                    Client.id,
-                    Client.given_name,
-                    Client.family_name,
-                    Client.other_names,
-                    Client.birth_date,
-                ).where(col(Client.deleted_at).is_(None))
-            ).all()
+            # Plain columns, not ORM entities: 5,000 full objects would cost more than the check.
+            rows = (
+                s.connection()
+                .execute(
+                    sql_select(
+                        col(Client.id),
+                        col(Client.given_name),
+                        col(Client.family_name),
+                        col(Client.other_names),
+                        col(Client.birth_date),
+                    ).where(col(Client.deleted_at).is_(None))
+                )
+                .all()
+            )
         return [ExistingPerson(*row) for row in rows]
 
     def intake(self, draft: IntakeDraft) -> tuple[str, str]:

@@ -171,12 +171,14 @@ def _refresh_now(s: Session, case: Case) -> None:
 def phase_events(s: Session, case_id: str) -> list[PhaseEvent]:
     """The events of a case that move its phase (`domain.stage`), from its live records."""
     events: list[PhaseEvent] = []
-    for assessed_on, created_at in s.exec(
-        select(Assessment.assessed_on, Assessment.created_at).where(
+    for assessment in s.exec(
+        select(Assessment).where(
             col(Assessment.case_id) == case_id, col(Assessment.deleted_at).is_(None)
         )
     ).all():
-        events.append(PhaseEvent(assessed_on, created_at, PhaseEventKind.ASSESSMENT))
+        events.append(
+            PhaseEvent(assessment.assessed_on, assessment.created_at, PhaseEventKind.ASSESSMENT)
+        )
     agreements = s.exec(
         select(GoalAgreement).where(
             col(GoalAgreement.case_id) == case_id, col(GoalAgreement.deleted_at).is_(None)

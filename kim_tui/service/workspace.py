@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 
+from kim_tui.domain.merge import MasterDifference
 from kim_tui.domain.model import (
     PAGE_SIZE,
     AssessmentDraft,
@@ -52,6 +53,7 @@ from kim_tui.service.context import ServiceContext
 from kim_tui.service.converters import display_name, search_key
 from kim_tui.service.follow_ups import FollowUpService
 from kim_tui.service.goals import GoalService
+from kim_tui.service.merge import MergeService
 from kim_tui.service.referrals import ReferralService
 from kim_tui.service.residence import ResidenceService
 from kim_tui.store.unit_of_work import UnitOfWork
@@ -87,6 +89,7 @@ class Workspace:
         self._caseload = CaseloadService(ctx)
         self._client_file = ClientFileService(ctx)
         self._bundles = BundleService(ctx)
+        self._merge = MergeService(ctx)
 
     # -- infrastructure ----------------------------------------------------------------------
 
@@ -274,6 +277,17 @@ class Workspace:
     def clear_phase_by_hand(self, case_id: str) -> None:
         """Let the case's phase be derived from its records again."""
         self._cases.clear_phase_by_hand(case_id)
+
+    def merge_differences(self, survivor_id: str, other_id: str) -> list[MasterDifference]:
+        """Master-data fields on which two files of one person disagree."""
+        return self._merge.merge_differences(survivor_id, other_id)
+
+    def merge_clients(
+        self, survivor_id: str, other_id: str, take_from_other: frozenset[str] = frozenset()
+    ) -> None:
+        """Merge the file `other_id` into `survivor_id`; `take_from_other`: master-data
+        fields whose value comes from the other file."""
+        self._merge.merge_clients(survivor_id, other_id, take_from_other)
 
     # -- caseload and client file ------------------------------------------------------------
 

@@ -61,6 +61,7 @@ class Ids:
     step: str
     referral: str
     closed_case: str
+    closed_client: str = ""
 
 
 @dataclass
@@ -115,7 +116,16 @@ def _build(ws: Workspace) -> Ids:
     ws.connect_coordinator(_coordinator())
     ws.set_phase_by_hand(case, "monitoring", "Begleitung läuft über die Schule")
     return Ids(
-        client, case, consent, follow_up, agreement, goal.id, goal.steps[0].id, referral, closed
+        client,
+        case,
+        consent,
+        follow_up,
+        agreement,
+        goal.id,
+        goal.steps[0].id,
+        referral,
+        closed,
+        _other,
     )
 
 
@@ -187,6 +197,9 @@ WRITES: dict[str, Call] = {
         s.ids.case, "linking", "Vermittlung läuft telefonisch"
     ),
     "clear_phase_by_hand": lambda s: s.ws.clear_phase_by_hand(s.ids.case),
+    "merge_clients": lambda s: s.ws.merge_clients(
+        s.ids.client, s.ids.closed_client, frozenset({"family_name"})
+    ),
 }
 """Public writes: +1 audit event, +1 revision."""
 
@@ -204,6 +217,11 @@ record that travels in a bundle)."""
 
 QUERIES: dict[str, Call] = {
     "find_duplicates": lambda s: s.ws.find_duplicates(ClientDraft("Lan", "Nguyen", None)),
+    "find_duplicates_many": lambda s: s.ws.find_duplicates_many(
+        [ClientDraft("Lan", "Nguyen", None)]
+    ),
+    "duplicates_of": lambda s: s.ws.duplicates_of(s.ids.client),
+    "merge_differences": lambda s: s.ws.merge_differences(s.ids.client, s.ids.closed_client),
     "sharing_consent_for": lambda s: s.ws.sharing_consent_for(s.ids.case, "jobcenter", FIXED_TODAY),
     "residence_reminder_weeks": lambda s: s.ws.residence_reminder_weeks(),
     "follow_ups": lambda s: s.ws.follow_ups("ngu"),
