@@ -25,6 +25,7 @@ from kim_tui.domain.model import ClientFile
 from kim_tui.i18n import language, tr
 from kim_tui.screens.base import KimScreen
 from kim_tui.screens.client_file_keys import FILE_ACTIONS
+from kim_tui.screens.client_file_merge import MergeActions
 from kim_tui.screens.client_file_phase import PhaseActions
 from kim_tui.widgets.client_file import (
     AssessmentSection,
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from kim_tui.service.workspace import Workspace
 
 
-class ClientFileScreen(PhaseActions, KimScreen[None]):
+class ClientFileScreen(PhaseActions, MergeActions, KimScreen[None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = FILE_ACTIONS
     BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (

@@ -175,4 +175,14 @@ FILE_ACTIONS: tuple[UiAction, ...] = (
         "Set the phase by hand (with a reason) or let it be derived again",
         show=False,
     ),
+    UiAction(
+        "file.merge",
+        "m",
+        "merge",
+        "Dubletten",
+        "Duplicates",
+        "Mögliche Dubletten dieser Akte prüfen und eine in diese Akte übernehmen",
+        "Check this file's possible duplicates and merge one into it",
+        show=False,
+    ),
 )

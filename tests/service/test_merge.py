@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from sqlmodel import Session, col, func, select
@@ -34,11 +35,11 @@ from kim_tui.store.models import (
     Client,
     Consent,
     ContactNote,
-    FollowUp,
     GoalAgreement,
     Referral,
     ResidenceRecord,
 )
+from kim_tui.store.vault import Vault
 from tests.conftest import FIXED_TODAY
 
 D = date
@@ -97,7 +98,7 @@ def _file(ws: Workspace, draft: ClientDraft, first_contact: date, n: int) -> tup
 
 
 @pytest.fixture
-def two(vault) -> Iterator[Two]:  # type: ignore[no-untyped-def]
+def two(vault: Vault) -> Iterator[Two]:
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
     survivor, survivor_case = _file(
         ws,
@@ -114,7 +115,7 @@ def two(vault) -> Iterator[Two]:  # type: ignore[no-untyped-def]
     yield Two(ws, survivor, other, survivor_case, other_case)
 
 
-def _count(ws: Workspace, model: type, **where: str) -> int:  # type: ignore[type-arg]
+def _count(ws: Workspace, model: type[Any], **where: str) -> int:
     with Session(ws.vault.engine) as s:
         stmt = select(func.count()).select_from(model)
         for name, value in where.items():

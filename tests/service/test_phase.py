@@ -24,6 +24,7 @@ from kim_tui.domain.model import (
 )
 from kim_tui.service.workspace import Workspace
 from kim_tui.store.errors import ValidationError
+from kim_tui.store.vault import Vault
 from tests.conftest import FIXED_TODAY
 
 D = date
@@ -53,7 +54,7 @@ class Case:
 
 
 @pytest.fixture
-def case(vault) -> Iterator[Case]:  # type: ignore[no-untyped-def]
+def case(vault: Vault) -> Iterator[Case]:
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
     client_id, case_id = ws.intake(
         IntakeDraft(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
+from kim_tui.app import KimApp
 from kim_tui.domain.model import CaseStage
 from kim_tui.screens.choice import ChoiceScreen
 from kim_tui.screens.client_file import ClientFileScreen
@@ -16,7 +17,7 @@ from tests.ui.test_case_file import open_from_caseload, saved, static_text
 SIZE = (120, 40)
 
 
-async def test_set_the_phase_by_hand_and_clear_it(app, seeded: Seeded) -> None:  # type: ignore[no-untyped-def]
+async def test_set_the_phase_by_hand_and_clear_it(app: KimApp, seeded: Seeded) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await unlock_home(pilot)
         screen = await open_from_caseload(pilot, "kowalski")
