@@ -286,6 +286,21 @@ def birth_date_reason(a: date | None, b: date | None) -> str:
     return OTHER_BIRTH_DATE
 
 
+def _name_keys(person: ExistingPerson) -> set[str]:
+    """Every full key (folded and transliteration group) of every reading of a person."""
+    given, family = _part(person.given_name), _part(person.family_name)
+    keys = {
+        f"{given.key} {family.key}",
+        f"{family.key} {given.key}",
+        f"{given.canonical} {family.canonical}",
+        f"{family.canonical} {given.canonical}",
+    }
+    if person.other_names.strip():
+        prepared = _Prepared.of(person.given_name, person.family_name, person.other_names, person)
+        keys |= set(prepared.exact) | set(prepared.canonical)
+    return keys
+
+
 def _swapped_day_month(day: date) -> date | None:
     try:
         return date(day.year, day.day, day.month)
@@ -297,24 +312,24 @@ class DuplicateIndex:
     """The stored people, indexed by name key and birth date, to check many drafts quickly."""
 
     def __init__(self, existing: Iterable[ExistingPerson]) -> None:
-        self._by_key: dict[str, list[_Prepared]] = {}
-        self._by_birth: dict[date, list[_Prepared]] = {}
-        self._by_year: dict[int, list[_Prepared]] = {}
-        self._placeholders_by_year: dict[int, list[_Prepared]] = {}
+        # Only keys and dates up front (a dict look-up per name part, thanks to `_part`'s
+        # cache); the full comparison data is made for the few people a draft comes near.
+        self._by_key: dict[str, list[ExistingPerson]] = {}
+        self._by_birth: dict[date, list[ExistingPerson]] = {}
+        self._by_year: dict[int, list[ExistingPerson]] = {}
+        self._placeholders_by_year: dict[int, list[ExistingPerson]] = {}
+        self._prepared: dict[str, _Prepared] = {}
         for person in existing:
-            prepared = _Prepared.of(
-                person.given_name, person.family_name, person.other_names, person
-            )
-            for key in set(prepared.exact) | set(prepared.canonical):
-                self._by_key.setdefault(key, []).append(prepared)
+            for key in _name_keys(person):
+                self._by_key.setdefault(key, []).append(person)
             born = person.birth_date
             if born is not None:
-                self._by_birth.setdefault(born, []).append(prepared)
-                self._by_year.setdefault(born.year, []).append(prepared)
+                self._by_birth.setdefault(born, []).append(person)
+                self._by_year.setdefault(born.year, []).append(person)
                 if is_placeholder(born):
-                    self._placeholders_by_year.setdefault(born.year, []).append(prepared)
+                    self._placeholders_by_year.setdefault(born.year, []).append(person)
 
-    def _nearby(self, born: date) -> Iterable[_Prepared]:
+    def _nearby(self, born: date) -> Iterable[ExistingPerson]:
         for offset in range(-CLOSE_DAYS, CLOSE_DAYS + 1):
             yield from self._by_birth.get(born + timedelta(days=offset), ())
         swapped = _swapped_day_month(born)
@@ -323,6 +338,15 @@ class DuplicateIndex:
         yield from self._placeholders_by_year.get(born.year, ())
         if is_placeholder(born):
             yield from self._by_year.get(born.year, ())
+
+    def _prepare(self, person: ExistingPerson) -> _Prepared:
+        prepared = self._prepared.get(person.client_id)
+        if prepared is None:
+            prepared = _Prepared.of(
+                person.given_name, person.family_name, person.other_names, person
+            )
+            self._prepared[person.client_id] = prepared
+        return prepared
 
     def find(self, draft: ClientDraft, *, exclude: str | None = None) -> list[DuplicateCandidate]:
         """The stored people who are probably the person in ``draft``, most likely first.
@@ -335,17 +359,18 @@ class DuplicateIndex:
             draft.other_names,
             ExistingPerson("", draft.given_name, draft.family_name, draft.other_names),
         )
-        pool: dict[str, _Prepared] = {}
+        pool: dict[str, ExistingPerson] = {}
         for key in set(probe.exact) | set(probe.canonical):
-            for prepared in self._by_key.get(key, ()):
-                pool[prepared.person.client_id] = prepared
+            for person in self._by_key.get(key, ()):
+                pool[person.client_id] = person
         if draft.birth_date is not None:
-            for prepared in self._nearby(draft.birth_date):
-                pool[prepared.person.client_id] = prepared
+            for person in self._nearby(draft.birth_date):
+                pool[person.client_id] = person
         ranked: list[tuple[int, int, int, DuplicateCandidate]] = []
-        for order, prepared in enumerate(pool.values()):
-            if prepared.person.client_id == exclude:
+        for order, person in enumerate(pool.values()):
+            if person.client_id == exclude:
                 continue
+            prepared = self._prepare(person)
             name = _name_reason(probe, prepared)
             if name is None:
                 continue
@@ -358,6 +383,13 @@ class DuplicateIndex:
             )
         ranked.sort(key=lambda r: r[:3])
         return [r[3] for r in ranked]
+
+
+def forget_names() -> None:
+    """Drop the cached name keys (`_part`, `_letters`): they are personal data, and a check
+    must leave none behind in memory once it is done (rebuilding them costs little)."""
+    _part.cache_clear()
+    _letters.cache_clear()
 
 
 def find_duplicates(
