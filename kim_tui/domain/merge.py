@@ -14,7 +14,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
+from kim_tui.domain.geo import country_name, language_name
 from kim_tui.domain.model import ClientDraft
 from kim_tui.domain.text import fold
 
@@ -48,13 +50,20 @@ class MasterDifference:
     other: str
 
 
-def _shown(value: object) -> str:
+def _shown(name: str, value: object) -> str:
+    """A master-data value as the coach reads it: catalog codes as their German names."""
     if value is None or value == "" or value == ():
         return "–"
     if isinstance(value, bool):
         return "ja" if value else "nein"
     if isinstance(value, date):
         return format_date(value)
+    if name == "gender":
+        return catalog("genders").label(str(value))
+    if name in ("nationality", "country_of_birth"):
+        return country_name(str(value))
+    if name == "languages" and isinstance(value, tuple):
+        return ", ".join(language_name(str(v)) for v in value)
     if isinstance(value, tuple):
         return ", ".join(getattr(v, "name", None) or str(v) for v in value)
     return str(value)
@@ -64,7 +73,7 @@ def master_differences(survivor: ClientDraft, other: ClientDraft) -> list[Master
     """The master-data fields on which the two files disagree, in form order."""
     return [
         MasterDifference(
-            name, de, en, _shown(getattr(survivor, name)), _shown(getattr(other, name))
+            name, de, en, _shown(name, getattr(survivor, name)), _shown(name, getattr(other, name))
         )
         for name, de, en in MASTER_FIELDS
         if getattr(survivor, name) != getattr(other, name)

@@ -45,3 +45,10 @@ def test_chosen_name_keeps_the_survivor_s_spelling_as_another_one() -> None:
 def test_unknown_field_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown"):
         merged_master(SURVIVOR, OTHER, frozenset({"household_json"}))
+
+
+def test_codes_are_shown_by_their_names() -> None:
+    a = ClientDraft("Farid", "Ahmadi", None, gender="m", nationality="AFG", languages=("prs",))
+    b = ClientDraft("Farid", "Ahmadi", None)
+    shown = {d.field: d.survivor for d in master_differences(a, b)}
+    assert shown == {"gender": "männlich", "nationality": "Afghanistan", "languages": "Dari"}
