@@ -3,7 +3,9 @@
 Run: ``.venv/bin/python -m bench.duplicates_bench [N]`` (default 5,000). Synthetic people from
 `kim_tui.demo` (seed 11). Figures, each a median of repeated runs:
 
-- domain: `DuplicateIndex` built over N people; one draft checked against it;
+- floor: a plain dict of N lower-cased names (the least any name index costs here);
+- domain: `DuplicateIndex` built over N people (name caches warm, as after the first check of
+  an unlocked session); one draft checked against it;
 - service: `Workspace.find_duplicates` on a vault of N clients (what the intake dialog waits
   for: read the names, build the index, check), and `find_duplicates_many` for a list of 200
   rows (what `kim import-clients` does).
@@ -72,6 +74,12 @@ def main(n: int) -> None:
         for i, c in enumerate(clients)
     ]
     drafts = _disturbed(clients, 200)
+
+    def floor() -> dict[str, ExistingPerson]:
+        # The least a name index costs: one lower-cased key per person, in a dict.
+        return {f"{p.given_name} {p.family_name}".lower(): p for p in existing}
+
+    floor_ms = _median_ms(floor, 7)
     build = _median_ms(lambda: DuplicateIndex(existing), 7)
     index = DuplicateIndex(existing)
     found = [len(index.find(d)) for d in drafts]
@@ -84,6 +92,7 @@ def main(n: int) -> None:
         service_many = _median_ms(lambda: ws.find_duplicates_many(drafts), 5)
         ws.close()
     print(f"| clients | {n} |")
+    print(f"| floor: a plain dict of {n} lower-cased names | {floor_ms:.1f} ms |")
     print(f"| domain: build the index | {build:.1f} ms |")
     print(f"| domain: check one draft against the index | {one:.3f} ms |")
     print(f"| service: `find_duplicates` (intake dialog) | {service_one:.1f} ms |")

@@ -296,8 +296,12 @@ def _name_keys(person: ExistingPerson) -> set[str]:
         f"{family.canonical} {given.canonical}",
     }
     if person.other_names.strip():
-        prepared = _Prepared.of(person.given_name, person.family_name, person.other_names, person)
-        keys |= set(prepared.exact) | set(prepared.canonical)
+        for g_text, f_text, _how in _readings(
+            person.given_name, person.family_name, person.other_names
+        )[2:]:
+            g, f = _part(g_text), _part(f_text)
+            keys.add(f"{g.key} {f.key}")
+            keys.add(f"{g.canonical} {f.canonical}")
     return keys
 
 
@@ -386,8 +390,8 @@ class DuplicateIndex:
 
 
 def forget_names() -> None:
-    """Drop the cached name keys (`_part`, `_letters`): they are personal data, and a check
-    must leave none behind in memory once it is done (rebuilding them costs little)."""
+    """Drop the cached name keys (`_part`, `_letters`): they are personal data, so the
+    workspace drops them when the vault is locked (`Workspace.close`)."""
     _part.cache_clear()
     _letters.cache_clear()
 

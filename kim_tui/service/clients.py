@@ -8,7 +8,7 @@ from sqlalchemy import select as sql_select
 from sqlalchemy import update
 from sqlmodel import col
 
-from kim_tui.domain.duplicates import DuplicateIndex, ExistingPerson, forget_names
+from kim_tui.domain.duplicates import DuplicateIndex, ExistingPerson
 from kim_tui.domain.model import (
     ClientDraft,
     DuplicateCandidate,
@@ -43,11 +43,8 @@ class ClientService:
         self, clients: Sequence[ClientDraft]
     ) -> list[list[DuplicateCandidate]]:
         """`find_duplicates` for each of `clients` (a list import), indexing the vault once."""
-        try:
-            index = DuplicateIndex(self._people())
-            return [index.find(client) for client in clients]
-        finally:
-            forget_names()
+        index = DuplicateIndex(self._people())
+        return [index.find(client) for client in clients]
 
     def duplicates_of(self, client_id: str) -> list[DuplicateCandidate]:
         """Other client files that are probably the same person as `client_id`."""
@@ -56,10 +53,7 @@ class ClientService:
             draft = ClientDraft(
                 client.given_name, client.family_name, client.birth_date, client.other_names
             )
-        try:
-            return DuplicateIndex(self._people()).find(draft, exclude=client_id)
-        finally:
-            forget_names()
+        return DuplicateIndex(self._people()).find(draft, exclude=client_id)
 
     def _people(self) -> list[ExistingPerson]:
         """Every live client (merged-away ones are tombstones and left out): the names and

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 
+from kim_tui.domain.duplicates import forget_names
 from kim_tui.domain.merge import MasterDifference
 from kim_tui.domain.model import (
     PAGE_SIZE,
@@ -103,7 +104,9 @@ class Workspace:
         return self.vault.is_open
 
     def close(self) -> None:
-        """Close every connection and drop the data key."""
+        """Close every connection and drop the data key (and the duplicate check's cached
+        name keys: no name stays in memory once the vault is locked)."""
+        forget_names()
         self.vault.close()
 
     @contextmanager
