@@ -46,7 +46,8 @@ def test_a_merge_reaches_the_coordinator_as_one_person(
 
     coach.ws.merge_clients(survivor, other)
     second = coach.export(outbox, days=7).path
-    assert [o.status for o in import_files(coordinator, [second])] == [IMPORTED]
+    outcomes = import_files(coordinator, [second])
+    assert [o.status for o in outcomes] == [IMPORTED], outcomes
 
     with Session(coach.vault.engine) as s:  # the coach's pseudonym key, to name the clients
         key = cs.pseudonym_key(s)
@@ -68,3 +69,21 @@ def test_a_merge_reaches_the_coordinator_as_one_person(
         assert {r["case_id"] for r in rows} == {coach.cases[survivor]}, table
     residence = _live(coordinator, "residencerecord")
     assert len(residence) == 2 and {r["client_id"] for r in residence} == {p_survivor}
+
+
+def test_only_a_client_tombstone_may_name_its_survivor() -> None:
+    from kim_tui.sync import payload_schema as schema
+
+    me, survivor = "p-" + "a" * 32, "p-" + "b" * 32
+
+    def problem(table: str, rid: str, data: dict[str, object]) -> str | None:
+        record = {"t": table, "id": rid, "rev": 3, "del": True, "data": data}
+        found = schema.check_record(0, record)
+        return None if found is None else found.problem
+
+    assert problem("client", me, {"merged_into": survivor}) is None
+    assert problem("client", me, {"merged_into": me}) == "zeigt auf sich selbst"
+    assert problem("client", me, {"merged_into": "Öztürk"}) == "kein Pseudonym p-…"
+    assert problem("client", me, {"merged_into": survivor, "x": 1}) == "Löschvermerk mit Daten"
+    case_id = "0b3c9a2e-1d4f-4a5b-8c6d-7e8f9a0b1c2d"
+    assert problem("case", case_id, {"merged_into": survivor}) == "Löschvermerk mit Daten"
