@@ -44,6 +44,8 @@ CATALOG_NAMES: tuple[str, ...] = (
     "themes",
     "need_levels",
     "duplicate_reasons",
+    "record_fields",
+    "record_entities",
 )
 
 _CODE_RE = re.compile(r"[a-z0-9][a-z0-9_]*")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -23,7 +22,8 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import ClientFile
 from kim_tui.i18n import language, tr
-from kim_tui.screens.base import KimScreen
+from kim_tui.screens.client_file_documents import DocumentActions
+from kim_tui.screens.client_file_edit import EditActions
 from kim_tui.screens.client_file_keys import FILE_ACTIONS
 from kim_tui.screens.client_file_merge import MergeActions
 from kim_tui.screens.client_file_phase import PhaseActions
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from kim_tui.service.workspace import Workspace
 
 
-class ClientFileScreen(PhaseActions, MergeActions, KimScreen[None]):
+class ClientFileScreen(PhaseActions, MergeActions, EditActions, DocumentActions):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = FILE_ACTIONS
     BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (
@@ -73,22 +73,19 @@ class ClientFileScreen(PhaseActions, MergeActions, KimScreen[None]):
         yield KeyLine()
 
     def on_mount(self) -> None:
-        self.reload()
+        self.reload(opening=True)
 
     def on_screen_resume(self) -> None:
+        # Back from a dialog or another screen: the file is still open, no new read event.
         if self.app.is_unlocked:
             self.reload()
 
-    @property
-    def today(self) -> date:
-        return self.app.today()
-
     # -- rendering ---------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Fetch the file again and hand each section its part."""
+    def reload(self, *, opening: bool = False) -> None:
+        """Fetch the file again and hand each section its part; only `opening` it is audited."""
         workspace = self.app.workspace
-        self.file = file = workspace.client_file(self.client_id)
+        self.file = file = workspace.client_file(self.client_id, audited=opening)
         self.title = tr("Akte", "File")
         today = self.today
         self.query_one(FileHeader).show(file, today)
@@ -99,7 +96,11 @@ class ClientFileScreen(PhaseActions, MergeActions, KimScreen[None]):
         self.query_one(ContactsSection).show(file)
         self.query_one(ResidenceSection).show(file, today)
         self.query_one(ConsentsSection).show(file)
-        self.query_one(HistorySection).show(workspace.audit_log(case_id=file.case_id, limit=200))
+        self.query_one(HistorySection).show(
+            workspace.audit_log(case_id=file.case_id, limit=200),
+            workspace.record_history(self.client_id),
+            file,
+        )
 
     # -- navigation --------------------------------------------------------------------------
 
@@ -230,8 +231,8 @@ class ClientFileScreen(PhaseActions, MergeActions, KimScreen[None]):
 
     @work(exclusive=True, group="file-edit")
     async def action_referral(self) -> None:
+        from kim_tui.screens.reason_prompt import ReasonPromptScreen
         from kim_tui.screens.referral_form import ReferralFormScreen
-        from kim_tui.screens.text_prompt import TextPromptScreen
         from kim_tui.store.errors import ConsentRequired, VaultError
         from kim_tui.widgets.residence_hints import asylblg_notice
 
@@ -248,7 +249,7 @@ class ClientFileScreen(PhaseActions, MergeActions, KimScreen[None]):
             workspace.add_referral(draft)
         except ConsentRequired as exc:
             reason = await self.app.push_screen_wait(
-                TextPromptScreen(
+                ReasonPromptScreen(
                     tr("Keine Einwilligung zur Weitergabe", "No consent to share"),
                     str(exc)
                     + "\n"
@@ -420,12 +421,12 @@ class ClientFileScreen(PhaseActions, MergeActions, KimScreen[None]):
         if self.file is None or not self.file.agreements:
             self.notify(tr("Noch keine Zielvereinbarung.", "No goal agreement yet."))
             return
-        client = self.file.client
-        suggestion = f"~/Zielvereinbarung-{client.family_name}-{self.today.isoformat()}.pdf"
+        suggestion = self.app.workspace.printout_path("Zielvereinbarung", self.file.case_id)
         path = await self.app.push_screen_wait(
             TextPromptScreen(
                 tr("Zielvereinbarung drucken", "Print goal agreement"),
-                tr(
+                self.printout_warning()
+                + tr(
                     "Dateipfad für das PDF (es wird nichts überschrieben):",
                     "Path for the PDF (nothing is overwritten):",
                 ),
