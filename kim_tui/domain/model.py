@@ -56,7 +56,7 @@ class ConsentForm(StrEnum):
 
 
 class CaseStage(StrEnum):
-    """The case's workflow stage; always derived from its data (see `domain.stage`)."""
+    """The case's phase: derived from its data or set by hand (see `domain.stage`)."""
 
     INTAKE = "intake"
     ASSESSMENT = "assessment"
@@ -64,6 +64,7 @@ class CaseStage(StrEnum):
     LINKING = "linking"
     MONITORING = "monitoring"
     CLOSED = "closed"
+    EVALUATION = "evaluation"
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,10 @@ class ClientFile:
     """Art. 18 restriction since this day: the file is read-only except for lifting it."""
     retention_end: date | None = None
     """For a closed case: the day its data are kept until (the vault's retention rule)."""
+    stage_by_hand: bool = False
+    """The phase was set by hand (it holds until the coach clears it)."""
+    stage_by_hand_reason: str = ""
+    stage_by_hand_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -265,6 +270,9 @@ class DuplicateCandidate:
     display_name: str
     birth_date: date | None
     reason: str
+    """The reasons in German, one line (for the CLI and logs of the coach's own terminal)."""
+    reasons: tuple[str, ...] = ()
+    """Why it matched: codes of `duplicate_reasons.toml` (a name reason, a birth-date reason)."""
 
 
 @dataclass(frozen=True)

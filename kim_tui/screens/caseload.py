@@ -212,7 +212,7 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
         )
         with Horizontal(id="caseload-filters"):
             yield Select(
-                [(catalog("case_stages").label(s.value, lang), s.value) for s in CaseStage],
+                [(e.label(lang), e.code) for e in catalog("case_stages")],
                 prompt=tr("Phase: alle offenen", "Stage: all open"),
                 id="stage",
             )

@@ -25,6 +25,8 @@ from kim_tui.i18n import language, tr
 from kim_tui.screens.client_file_documents import DocumentActions
 from kim_tui.screens.client_file_edit import EditActions
 from kim_tui.screens.client_file_keys import FILE_ACTIONS
+from kim_tui.screens.client_file_merge import MergeActions
+from kim_tui.screens.client_file_phase import PhaseActions
 from kim_tui.screens.client_file_privacy import PrivacyActions
 from kim_tui.widgets.client_file import (
     AssessmentSection,
@@ -44,7 +46,7 @@ if TYPE_CHECKING:
     from kim_tui.service.workspace import Workspace
 
 
-class ClientFileScreen(EditActions, DocumentActions, PrivacyActions):
+class ClientFileScreen(PhaseActions, MergeActions, EditActions, DocumentActions, PrivacyActions):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = FILE_ACTIONS
     BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (

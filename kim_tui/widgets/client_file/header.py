@@ -40,7 +40,11 @@ class FileHeader(Static):
                 if age is not None
                 else tr("Alter unbekannt", "age unknown")
             ),
-            Text(catalog("case_stages").label(file.stage.value, lang), style="bold"),
+            Text(
+                catalog("case_stages").label(file.stage.value, lang)
+                + (tr(" ✎ von Hand", " ✎ by hand") if file.stage_by_hand else ""),
+                style="bold",
+            ),
         )
         expiry = ""
         if status and status.valid_until:
