@@ -77,9 +77,7 @@ def current_paper(records: Iterable[ResidenceView], today: date) -> CurrentPaper
     ending = [(i, r) for i, r in valid if r.valid_until is not None]
     open_ended = [(i, r) for i, r in valid if r.valid_until is None]
     best_ending = (
-        max(ending, key=lambda it: (it[1].valid_from or date.min, it[0]))[1]
-        if ending
-        else None
+        max(ending, key=lambda it: (it[1].valid_from or date.min, it[0]))[1] if ending else None
     )
     best_open = (
         max(open_ended, key=lambda it: (it[1].valid_from or date.min, it[0]))[1]

@@ -279,7 +279,8 @@ class ClientFileScreen(ConsentActions):
     async def action_residence_add(self) -> None:
         from kim_tui.screens.residence_form import ResidenceFormScreen
 
-        draft = await self.app.push_screen_wait(ResidenceFormScreen(self.today))
+        existing = self.file.residence if self.file else ()
+        draft = await self.app.push_screen_wait(ResidenceFormScreen(self.today, existing))
         if draft is not None and self._save(
             lambda ws: ws.add_residence_record(self.client_id, draft),
             tr("Aufenthaltsstatus gespeichert.", "Residence status saved."),
