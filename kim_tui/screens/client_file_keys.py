@@ -112,8 +112,8 @@ FILE_ACTIONS: tuple[UiAction, ...] = (
         "residence_add",
         "Status",
         "Status",
-        "Neuen Aufenthaltsstatus erfassen (der bisherige bleibt im Verlauf)",
-        "Record a new residence status (the old one stays in the history)",
+        "Aufenthaltspapier erfassen, aktuell oder früher (mit beiden Daten)",
+        "Record a residence paper, current or earlier (with both dates)",
         show=False,
     ),
     UiAction(

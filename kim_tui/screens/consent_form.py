@@ -94,14 +94,18 @@ class ConsentFormScreen(FormModal[ConsentDraft]):
                         prompt="–",
                     ),
                 )
-            yield field(
-                tr("oder Stelle als Text", "or agency as text"),
-                Input(old.recipient if old else "", id="recipient", compact=True, max_length=200),
-            )
-            yield field(
-                tr("Umfang: welche Daten, wofür", "Scope: which data, what for"),
-                Input(old.scope if old else "", id="scope", compact=True),
-            )
+            with Horizontal(classes="row"):
+                yield field(
+                    tr("oder Stelle als Text", "or agency as text"),
+                    Input(
+                        old.recipient if old else "", id="recipient", compact=True, max_length=200
+                    ),
+                )
+            with Horizontal(classes="row"):
+                yield field(
+                    tr("Umfang: welche Daten, wofür", "Scope: which data, what for"),
+                    Input(old.scope if old else "", id="scope", compact=True),
+                )
             yield Checkbox(
                 tr(
                     "umfasst besondere Kategorien (Art. 9 DSGVO, z. B. Gesundheit)",

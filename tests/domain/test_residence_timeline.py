@@ -10,6 +10,7 @@ from kim_tui.domain.validation import validate_residence
 
 D = date
 TODAY = D(2026, 11, 24)
+RECORDED = D(2026, 10, 1)
 
 
 def paper(
@@ -17,7 +18,7 @@ def paper(
     status: str,
     start: date | None,
     until: date | None,
-    recorded: date | None = D(2026, 10, 1),
+    recorded: date | None = RECORDED,
 ) -> ResidenceView:
     return ResidenceView(rid, status, "", start, until, recorded_on=recorded)
 

@@ -48,13 +48,14 @@ class ConsentsSection(FileSection):
 
     def on_mount(self) -> None:
         self.query_one("#consent-table", DataTable).add_columns(
+            # What decides whether data may flow comes first (80 columns show these).
             tr("Zweck", "Purpose"),
             tr("Stelle", "Recipient"),
+            tr("erteilt", "given"),
+            tr("Stand", "State"),
+            tr("Form", "Form"),
             tr("Umfang", "Scope"),
             tr("Art. 9", "Art. 9"),
-            tr("erteilt", "given"),
-            tr("Form", "Form"),
-            tr("Stand", "State"),
             tr("erfasst von", "recorded by"),
         )
 
@@ -89,12 +90,12 @@ class ConsentsSection(FileSection):
                 )
                 table.add_row(
                     Text(catalog("consent_purposes").label(consent.purpose.value, lang)),
-                    literal(recipient_label(consent), max_len=40),
+                    literal(recipient_label(consent), max_len=30),
+                    Text(format_date(consent.given_on)),
+                    consent_state(consent, day),
+                    literal(form, max_len=40),
                     literal(consent.scope, max_len=40),
                     Text(tr("ja", "yes") if consent.special_categories else tr("nein", "no")),
-                    Text(format_date(consent.given_on)),
-                    literal(form, max_len=40),
-                    consent_state(consent, day),
                     literal(consent.recorded_by, max_len=30),
                     key=consent.id,
                 )
