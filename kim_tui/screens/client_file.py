@@ -23,6 +23,7 @@ from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import ClientFile, ConsentPurpose
 from kim_tui.i18n import language, tr
 from kim_tui.screens.client_file_consents import ConsentActions
+from kim_tui.screens.client_file_documents import DocumentActions
 from kim_tui.screens.client_file_keys import FILE_ACTIONS
 from kim_tui.widgets.client_file import (
     AssessmentSection,
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from kim_tui.service.workspace import Workspace
 
 
-class ClientFileScreen(ConsentActions):
+class ClientFileScreen(ConsentActions, DocumentActions):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = FILE_ACTIONS
     BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (
@@ -401,12 +402,12 @@ class ClientFileScreen(ConsentActions):
         what = ("Zielvereinbarung drucken", "Print the goal agreement")
         if not await self.ensure_consent(ConsentPurpose.CASE_MANAGEMENT, what) or not self.file:
             return
-        client = self.file.client
-        suggestion = f"~/Zielvereinbarung-{client.family_name}-{self.today.isoformat()}.pdf"
+        suggestion = self.app.workspace.printout_path("Zielvereinbarung", self.file.case_id)
         path = await self.app.push_screen_wait(
             TextPromptScreen(
                 tr("Zielvereinbarung drucken", "Print goal agreement"),
-                tr(
+                self.printout_warning()
+                + tr(
                     "Dateipfad für das PDF (es wird nichts überschrieben):",
                     "Path for the PDF (nothing is overwritten):",
                 ),

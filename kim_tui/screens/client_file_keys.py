@@ -185,4 +185,25 @@ FILE_ACTIONS: tuple[UiAction, ...] = (
         "Renew the highlighted consent (the old one stays in the history)",
         show=False,
     ),
+    UiAction(
+        "file.consent_form",
+        "e",
+        "consent_form",
+        "Einwilligung drucken",
+        "Print consent",
+        "Einwilligung / Schweigepflichtentbindung der markierten Einwilligung als PDF "
+        "(Deutsch und eine Sprache der Klient*in)",
+        "Consent form of the highlighted consent as a PDF (German and a client language)",
+        show=False,
+    ),
+    UiAction(
+        "file.subject_access",
+        "x",
+        "subject_access",
+        "Auskunft",
+        "Data copy",
+        "Auskunft: Kopie aller Daten dieser Klient*in als PDF und JSON (Art. 15)",
+        "Subject access: copy of all of this client's data as PDF and JSON",
+        show=False,
+    ),
 )

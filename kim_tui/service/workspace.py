@@ -8,9 +8,10 @@ transaction, one revision, one audit event); reads return frozen `domain.model` 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from typing import Any
 
 from kim_tui.domain.model import (
     PAGE_SIZE,
@@ -46,14 +47,17 @@ from kim_tui.service.caseload import CaseloadService
 from kim_tui.service.client_file import ClientFileService
 from kim_tui.service.clients import ClientService
 from kim_tui.service.closure import CaseService
+from kim_tui.service.colleagues import ColleagueService
 from kim_tui.service.consents import ConsentService
 from kim_tui.service.contacts import ContactService
 from kim_tui.service.context import ServiceContext
 from kim_tui.service.converters import display_name, search_key
 from kim_tui.service.follow_ups import FollowUpService
 from kim_tui.service.goals import GoalService
+from kim_tui.service.printouts import PrintoutService
 from kim_tui.service.referrals import ReferralService
 from kim_tui.service.residence import ResidenceService
+from kim_tui.service.subject_access import SubjectAccessService
 from kim_tui.store.unit_of_work import UnitOfWork
 from kim_tui.store.vault import Vault
 from kim_tui.sync.identity import CoachPublic, CoordinatorPublic
@@ -78,6 +82,7 @@ class Workspace:
         self._clients = ClientService(ctx)
         self._consents = ConsentService(ctx)
         self._residence = ResidenceService(ctx)
+        self._colleagues = ColleagueService(ctx)
         self._follow_ups = FollowUpService(ctx)
         self._assessments = AssessmentService(ctx)
         self._goals = GoalService(ctx)
@@ -87,6 +92,8 @@ class Workspace:
         self._caseload = CaseloadService(ctx)
         self._client_file = ClientFileService(ctx)
         self._bundles = BundleService(ctx)
+        self._printouts = PrintoutService(ctx)
+        self._subject_access = SubjectAccessService(ctx)
 
     # -- infrastructure ----------------------------------------------------------------------
 
@@ -330,6 +337,91 @@ class Workspace:
     ) -> ExportSummary:
         """Write the next weekly bundle to `out_dir`."""
         return self._bundles.export_weekly(out_dir, progress)
+
+    # -- printouts and data-protection documents ---------------------------------------------
+    # `regime_code` is the vault's data-protection regime (DP-1); callers pass the vault's
+    # setting once it exists, "dsgvo" until then.
+
+    def print_folder(self) -> str:
+        """The folder printouts are suggested in ("~" until the coach chooses one)."""
+        return self._printouts.print_folder()
+
+    def set_print_folder(self, folder: str) -> str:
+        """Change the print folder (it must exist); audited without the path."""
+        return self._printouts.set_print_folder(folder)
+
+    def printout_path(self, kind: str, case_id: str) -> str:
+        """Suggested path of a new printout: print folder, kind, case reference, date."""
+        return self._printouts.printout_path(kind, case_id)
+
+    def consent_form_translation(self, language: str) -> str | None:
+        """The consent-form translation a speaker of `language` gets (ISO 639-3), or None."""
+        return self._printouts.consent_form_translation(language)
+
+    def print_consent_form(
+        self,
+        consent_id: str,
+        path: str,
+        *,
+        organisation: str,
+        second_language: str | None = None,
+        special_categories: tuple[str, ...] = (),
+        regime_code: str = "dsgvo",
+    ) -> str:
+        """Write the consent form (Schweigepflichtentbindung) of one consent as a PDF."""
+        return self._printouts.print_consent_form(
+            consent_id,
+            path,
+            organisation=organisation,
+            second_language=second_language,
+            special_categories=special_categories,
+            regime_code=regime_code,
+        )
+
+    def subject_access_copy(
+        self,
+        client_id: str,
+        *,
+        regime_code: str = "dsgvo",
+        organisation: str = "",
+        corrections: Sequence[object] = (),
+    ) -> dict[str, Any]:
+        """Everything stored about one client as one JSON-ready document (Art. 15 copy)."""
+        return self._subject_access.subject_access_copy(
+            client_id, regime_code=regime_code, organisation=organisation, corrections=corrections
+        )
+
+    def write_subject_access(
+        self,
+        client_id: str,
+        out_dir: str,
+        *,
+        regime_code: str = "dsgvo",
+        organisation: str = "",
+        corrections: Sequence[object] = (),
+    ) -> tuple[str, str]:
+        """Write the Art. 15 copy as PDF and JSON into `out_dir`; returns both paths."""
+        return self._subject_access.write_subject_access(
+            client_id,
+            out_dir,
+            regime_code=regime_code,
+            organisation=organisation,
+            corrections=corrections,
+        )
+
+    # -- colleagues (handover) ---------------------------------------------------------------
+
+    def add_colleague(self, colleague: CoachPublic) -> bool:
+        """Store a colleague (coach.pub version 2) after the fingerprint was compared."""
+        return self._colleagues.add_colleague(colleague)
+
+    def read_colleague_file(self, path: str) -> CoachPublic:
+        """A colleague's coach.pub, checked but not stored (compare the fingerprint first)."""
+        return self._colleagues.read_colleague_file(path)
+
+    def colleagues(self) -> list[CoachPublic]:
+        """Every stored colleague, by name."""
+        return self._colleagues.colleagues()
 
 
 __all__ = ["PAGE_SIZE", "Workspace", "display_name", "search_key"]
