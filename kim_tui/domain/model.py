@@ -82,7 +82,17 @@ class ConsentDraft:
     given_on: date
     form: ConsentForm = ConsentForm.WRITTEN
     agency: str | None = None
-    """Agency code from the catalog; required for SHARE_AGENCY."""
+    """Agency code from the catalog; SHARE_AGENCY needs it or a free-text `recipient`."""
+    recipient: str = ""
+    """The receiving organisation in free text, when it is not in the agencies catalog."""
+    scope: str = ""
+    """What may be shared or processed (e.g. "Name, Anschrift, Bescheide des Jobcenters")."""
+    special_categories: bool = False
+    """Whether the consent covers special categories (Art. 9 DSGVO, e.g. health data)."""
+    witness: str = ""
+    """Who witnessed an oral consent (required for ORAL)."""
+    recorded_by: str = ""
+    """Who recorded the consent (the coach's name)."""
 
 
 @dataclass(frozen=True)
@@ -194,6 +204,8 @@ class ClientSummary:
     residence_valid_until: date | None
     restricted: bool = False
     """Art. 18 restriction: the file is read-only (shown as a flag in the list)."""
+    case_consent: bool = True
+    """False when no case-management consent is in force today (marked in the list)."""
 
 
 @dataclass(frozen=True)
@@ -216,6 +228,15 @@ class ConsentView:
     form: ConsentForm
     agency: str | None
     withdrawn_on: date | None
+    recipient: str = ""
+    scope: str = ""
+    special_categories: bool = False
+    witness: str = ""
+    recorded_by: str = ""
+    renews_id: str | None = None
+    """The consent this one renewed (supersedes), if any."""
+    superseded_on: date | None = None
+    """When a renewal replaced this consent (it stays in the history)."""
 
 
 @dataclass(frozen=True)
@@ -225,6 +246,8 @@ class ResidenceView:
     legal_basis: str
     valid_from: date | None
     valid_until: date | None
+    recorded_on: date | None = None
+    """The day the paper was recorded: its start at the latest (see `domain.residence`)."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ Every form is a modal that returns a draft; this screen saves it through the ser
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -20,8 +19,9 @@ from textual.widgets import Header, TabbedContent
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
-from kim_tui.domain.model import ClientFile
+from kim_tui.domain.model import ClientFile, ConsentPurpose
 from kim_tui.i18n import language, tr
+from kim_tui.screens.client_file_consents import ConsentActions
 from kim_tui.screens.client_file_documents import DocumentActions
 from kim_tui.screens.client_file_edit import EditActions
 from kim_tui.screens.client_file_keys import FILE_ACTIONS
@@ -46,7 +46,9 @@ if TYPE_CHECKING:
     from kim_tui.service.workspace import Workspace
 
 
-class ClientFileScreen(PhaseActions, MergeActions, EditActions, DocumentActions, PrivacyActions):
+class ClientFileScreen(
+    ConsentActions, PhaseActions, MergeActions, EditActions, DocumentActions, PrivacyActions
+):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = FILE_ACTIONS
     BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (
@@ -96,7 +98,7 @@ class ClientFileScreen(PhaseActions, MergeActions, EditActions, DocumentActions,
         self.query_one(ReferralsSection).show(file)
         self.query_one(ContactsSection).show(file)
         self.query_one(ResidenceSection).show(file, today)
-        self.query_one(ConsentsSection).show(file)
+        self.query_one(ConsentsSection).show(file, today)
         self.query_one(HistorySection).show(
             workspace.audit_log(case_id=file.case_id, limit=200),
             workspace.record_history(self.client_id),
@@ -232,7 +234,6 @@ class ClientFileScreen(PhaseActions, MergeActions, EditActions, DocumentActions,
 
     @work(exclusive=True, group="file-edit")
     async def action_referral(self) -> None:
-        from kim_tui.screens.reason_prompt import ReasonPromptScreen
         from kim_tui.screens.referral_form import ReferralFormScreen
         from kim_tui.store.errors import ConsentRequired, VaultError
         from kim_tui.widgets.residence_hints import asylblg_notice
@@ -249,27 +250,8 @@ class ClientFileScreen(PhaseActions, MergeActions, EditActions, DocumentActions,
         try:
             workspace.add_referral(draft)
         except ConsentRequired as exc:
-            reason = await self.app.push_screen_wait(
-                ReasonPromptScreen(
-                    tr("Keine Einwilligung zur Weitergabe", "No consent to share"),
-                    str(exc)
-                    + "\n"
-                    + tr(
-                        "Begründung für die Weitergabe ohne Einwilligung (wird im Verlauf "
-                        "protokolliert). Esc bricht ab.",
-                        "Reason for passing data without consent (recorded in the history). "
-                        "Esc cancels.",
-                    ),
-                )
-            )
-            if not reason:
-                self.notify(
-                    tr("Vermittlung nicht gespeichert.", "Referral not saved."), severity="warning"
-                )
-                return
-            overridden = replace(draft, override_reason=reason)
-            if not self._save(lambda ws: ws.add_referral(overridden), saved):
-                return
+            await self.resolve_sharing_consent(draft, str(exc))
+            return
         except VaultError as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return
@@ -304,7 +286,8 @@ class ClientFileScreen(PhaseActions, MergeActions, EditActions, DocumentActions,
     async def action_residence_add(self) -> None:
         from kim_tui.screens.residence_form import ResidenceFormScreen
 
-        draft = await self.app.push_screen_wait(ResidenceFormScreen(self.today))
+        existing = self.file.residence if self.file else ()
+        draft = await self.app.push_screen_wait(ResidenceFormScreen(self.today, existing))
         if draft is not None and self._save(
             lambda ws: ws.add_residence_record(self.client_id, draft),
             tr("Aufenthaltsstatus gespeichert.", "Residence status saved."),
@@ -421,6 +404,9 @@ class ClientFileScreen(PhaseActions, MergeActions, EditActions, DocumentActions,
 
         if self.file is None or not self.file.agreements:
             self.notify(tr("Noch keine Zielvereinbarung.", "No goal agreement yet."))
+            return
+        what = ("Zielvereinbarung drucken", "Print the goal agreement")
+        if not await self.ensure_consent(ConsentPurpose.CASE_MANAGEMENT, what) or not self.file:
             return
         suggestion = self.app.workspace.printout_path("Zielvereinbarung", self.file.case_id)
         path = await self.app.push_screen_wait(

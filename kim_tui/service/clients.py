@@ -30,7 +30,11 @@ from kim_tui.service.converters import (
     display_name,
     residence_row,
 )
-from kim_tui.service.derived import refresh_case, residence_reminder_weeks, sync_residence
+from kim_tui.service.derived import (
+    refresh_case,
+    residence_reminder_weeks,
+    sync_current_residence,
+)
 from kim_tui.store.models import Case, Client, FollowUp, utcnow
 
 
@@ -106,7 +110,9 @@ class ClientService:
                 tx.session.add(record)
                 tx.session.flush()
                 weeks = residence_reminder_weeks(tx.session)
-                sync_residence(tx, case, client, record, weeks, self._ctx.calendar)
+                sync_current_residence(
+                    tx, case, client, weeks, self._ctx.calendar, self._ctx.today()
+                )
             refresh_case(tx, case)
             return client.id, case.id
 

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, func, select
 from kim_tui.domain import followups as fu
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.model import CaseStage, FollowUpSource
+from kim_tui.domain.residence import current_paper
 from kim_tui.domain.scheduling import DEFAULT_RESIDENCE_REMINDER_WEEKS, WorkingDays
 from kim_tui.domain.stage import (
     FINAL_GOAL_STATUSES,
@@ -25,7 +26,7 @@ from kim_tui.domain.stage import (
     derive_phase,
     effective_phase,
 )
-from kim_tui.service.converters import display_name
+from kim_tui.service.converters import display_name, residence_view
 from kim_tui.store.models import (
     Assessment,
     Case,
@@ -120,6 +121,45 @@ def sync_residence(
         source=FollowUpSource.RESIDENCE,
         source_id=record.id,
     )
+
+
+def sync_current_residence(
+    tx: Transaction,
+    case: Case,
+    client: Client,
+    weeks: int,
+    calendar: WorkingDays,
+    today: date,
+) -> None:
+    """Only the client's current paper (`domain.residence.current_paper`) reminds: its reminder
+    is kept in sync, those of every other paper retired. An expired current paper keeps its
+    (overdue) reminder until the coach marks it done or records the next paper."""
+    rows = tx.session.exec(
+        select(ResidenceRecord)
+        .where(
+            col(ResidenceRecord.client_id) == client.id,
+            col(ResidenceRecord.deleted_at).is_(None),
+        )
+        .order_by(col(ResidenceRecord.created_at), col(ResidenceRecord.id))
+    ).all()
+    current = current_paper([residence_view(r) for r in rows], today)
+    current_id = current.record.id if current is not None else None
+    for row in rows:
+        if row.id == current_id:
+            sync_residence(tx, case, client, row, weeks, calendar)
+    # Also papers deleted since: whatever residence reminder is not the current paper's goes.
+    stale = tx.session.exec(
+        select(FollowUp).where(
+            col(FollowUp.case_id) == case.id,
+            col(FollowUp.source) == FollowUpSource.RESIDENCE.value,
+            col(FollowUp.deleted_at).is_(None),
+        )
+    ).all()
+    for follow_up in stale:
+        if follow_up.source_id != current_id:
+            follow_up.deleted_at = utcnow()
+            follow_up.open = 0
+            tx.session.add(follow_up)
 
 
 def sync_referral(

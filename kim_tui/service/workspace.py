@@ -199,6 +199,10 @@ class Workspace:
         """Change the lead time of expiry reminders and re-derive every open one."""
         self._residence.set_residence_reminder_weeks(weeks)
 
+    def renew_consent(self, consent_id: str, consent: ConsentDraft) -> str:
+        """Renew a consent: the new one supersedes it; the old one stays in the history."""
+        return self._consents.renew_consent(consent_id, consent)
+
     # -- follow-ups --------------------------------------------------------------------------
 
     def follow_ups(

@@ -100,6 +100,14 @@ class Consent(Record, table=True):
     form: str = "written"
     recorded_by: str = ""
     withdrawn_on: date | None = None
+    # The lifecycle (schema 0008): to whom and what, Art. 9 data, the witness of an oral
+    # consent, and the renewal chain (the renewed row stays, dated by `superseded_on`).
+    recipient: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    scope: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    special_categories: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    witness: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    renews_id: str | None = None
+    superseded_on: date | None = None
 
 
 class ResidenceRecord(Record, table=True):

@@ -197,6 +197,9 @@ WRITES: dict[str, Call] = {
         s.ids.client, ResidenceDraft("duldung", valid_until=D(2027, 1, 1))
     ),
     "set_residence_reminder_weeks": lambda s: s.ws.set_residence_reminder_weeks(4),
+    "renew_consent": lambda s: s.ws.renew_consent(
+        s.ids.consent, ConsentDraft(ConsentPurpose.SHARE_COORDINATOR, FIXED_TODAY)
+    ),
     "add_follow_up": lambda s: s.ws.add_follow_up(FollowUpDraft(s.ids.case, LATER, "Anruf")),
     "complete_follow_up": lambda s: s.ws.complete_follow_up(s.ids.follow_up, "erledigt"),
     "snooze_follow_up": lambda s: s.ws.snooze_follow_up(s.ids.follow_up, LATER),

@@ -6,14 +6,14 @@ person can be merged; the one merged away stays as a tombstone pointing at the s
 (``client.merged_into``).
 
 Revision ID: 0009
-Revises: 0007 (re-chained after main gained 0007; written against 0006)
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
