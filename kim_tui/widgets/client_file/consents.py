@@ -75,8 +75,8 @@ class ConsentsSection(FileSection):
                 style="bold red",
             ).append(
                 tr(
-                    "c erfasst eine Einwilligung, g erneuert, w widerruft die markierte.",
-                    "c records a consent, g renews, w withdraws the highlighted one.",
+                    "c erfasst eine Einwilligung, C erneuert, w widerruft, i druckt die markierte.",
+                    "c records a consent, C renews, w withdraws, i prints the highlighted one.",
                 ),
                 style="dim",
             )
