@@ -86,6 +86,15 @@ APP_ACTIONS: tuple[UiAction, ...] = (
         "Name and organisation printed on goal agreements",
     ),
     UiAction(
+        "app.print_folder",
+        "",
+        "print_folder",
+        "Ordner für Ausdrucke",
+        "Folder for printouts",
+        "Wohin PDFs (Zielvereinbarung, Einwilligung, Auskunft) vorgeschlagen werden",
+        "Where PDFs (goal agreement, consent form, subject access copy) are suggested",
+    ),
+    UiAction(
         "app.reminder_weeks",
         "",
         "reminder_weeks",
@@ -93,6 +102,33 @@ APP_ACTIONS: tuple[UiAction, ...] = (
         "Expiry reminder lead time",
         "Wie viele Wochen vor Ablauf eines Aufenthaltsdokuments erinnert wird",
         "How many weeks before a residence document expires the reminder is due",
+    ),
+    UiAction(
+        "app.regime",
+        "",
+        "regime",
+        "Datenschutzrecht",
+        "Data-protection law",
+        "DSGVO, DSG NRW, KDG (Caritas) oder DSG-EKD (Diakonie): bestimmt die genannten Artikel",
+        "GDPR, DSG NRW, KDG (Caritas) or DSG-EKD (Diakonie): decides the articles named",
+    ),
+    UiAction(
+        "app.retention",
+        "",
+        "retention",
+        "Aufbewahrung",
+        "Retention",
+        "Wie lange abgeschlossene Fälle aufbewahrt werden (danach Löschung fällig)",
+        "How long closed cases are kept (then their erasure is due)",
+    ),
+    UiAction(
+        "app.add_colleague",
+        "",
+        "add_colleague",
+        "Kolleg*in hinzufügen",
+        "Add a colleague",
+        "coach.pub einer Kolleg*in für Übergaben speichern (Fingerabdruck vergleichen)",
+        "Store a colleague's coach.pub for handovers (compare the fingerprint)",
     ),
 )
 
@@ -117,6 +153,8 @@ class KimApp(VaultApp["VaultSession"]):
         """The clock; tests pass a fixed date."""
         self.claimed_lock: VaultLock | None = None
         """The vault's process lock when `run_app` took it before start-up."""
+        self.printout_notice_shown = False
+        """Whether the coach has been told this session that printouts are plain text."""
 
     # -- the vault session (service layer) --------------------------------------------------
 
@@ -286,6 +324,55 @@ class KimApp(VaultApp["VaultSession"]):
         self.notify(tr("Gespeichert.", "Saved."))
 
     @work(exclusive=True, group="settings")
+    async def action_add_colleague(self) -> None:
+        from kim_tui.screens.confirm import ConfirmScreen
+        from kim_tui.screens.text_prompt import TextPromptScreen
+        from kim_tui.store.errors import VaultError
+
+        if not self.is_unlocked:
+            return
+        path = await self.push_screen_wait(
+            TextPromptScreen(
+                tr("Kolleg*in hinzufügen", "Add a colleague"),
+                tr("Pfad der coach.pub der Kolleg*in:", "Path of the colleague's coach.pub:"),
+                max_length=1000,
+            )
+        )
+        if not path:
+            return
+        try:
+            colleague = self.workspace.read_colleague_file(path)
+        except VaultError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        from kim_tui.sync.identity import display_fingerprint
+
+        who = colleague.name or tr("(ohne Namen)", "(no name)")
+        if colleague.organisation:
+            who += f", {colleague.organisation}"
+        fingerprint = display_fingerprint(colleague.fingerprint)
+        same = await self.push_screen_wait(
+            ConfirmScreen(
+                tr(
+                    f"Kolleg*in: {who}\nFingerabdruck: {fingerprint}\n\nStimmt er mit dem "
+                    "überein, den die Kolleg*in Ihnen persönlich oder am Telefon nennt?",
+                    f"Colleague: {who}\nFingerprint: {fingerprint}\n\nDoes it match the one "
+                    "your colleague reads out to you in person or by phone?",
+                ),
+                tr("Stimmt, speichern", "It matches, store"),
+            )
+        )
+        if not same:
+            self.notify(tr("Nichts gespeichert.", "Nothing stored."))
+            return
+        try:
+            self.workspace.add_colleague(colleague)
+        except VaultError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        self.notify(tr(f"{who} gespeichert.", f"{who} stored."))
+
+    @work(exclusive=True, group="settings")
     async def action_reminder_weeks(self) -> None:
         from kim_tui.screens.text_prompt import TextPromptScreen
         from kim_tui.store.errors import VaultError
@@ -325,6 +412,50 @@ class KimApp(VaultApp["VaultSession"]):
         )
         if isinstance(self.screen, KimView):
             self.screen.reload()
+
+    @work(exclusive=True, group="settings")
+    async def action_print_folder(self) -> None:
+        from kim_tui.screens.client_file_documents import printout_notice
+        from kim_tui.screens.text_prompt import TextPromptScreen
+        from kim_tui.store.errors import VaultError
+
+        if not self.is_unlocked:
+            return
+        answer = await self.push_screen_wait(
+            TextPromptScreen(
+                tr("Ordner für Ausdrucke", "Folder for printouts"),
+                tr(
+                    "Ordner, in dem PDFs vorgeschlagen werden (muss es geben):",
+                    "Folder PDFs are suggested in (must exist):",
+                ),
+                value=self.workspace.print_folder(),
+            )
+        )
+        if answer is None:
+            return
+        try:
+            folder = self.workspace.set_print_folder(answer)
+        except VaultError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.printout_notice_shown = True
+        self.notify(printout_notice(str(Path(folder).expanduser())), timeout=15, markup=False)
+
+    @work(exclusive=True, group="settings")
+    async def action_regime(self) -> None:
+        from kim_tui.screens.privacy_settings import change_regime
+
+        if self.is_unlocked:
+            await change_regime(self)
+
+    @work(exclusive=True, group="settings")
+    async def action_retention(self) -> None:
+        from kim_tui.screens.privacy_settings import change_retention
+
+        if self.is_unlocked:
+            await change_retention(self)
+            if isinstance(self.screen, KimView):
+                self.screen.reload()
 
     def action_export(self) -> None:
         from kim_tui.screens.export import ExportScreen

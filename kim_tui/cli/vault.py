@@ -14,14 +14,24 @@ from kim_tui.cli.common import (
     EXIT_OK,
     CliError,
     SubParsers,
+    add_allow_weak,
     add_command,
     check_recovery_target,
     is_database_error,
     print_recovery,
+    read_new_passphrase,
     read_passphrase,
     read_recovery_key,
     shown,
     vault_dir,
+)
+from kim_tui.cli.privacy_setup import (
+    add_erasures_from_option,
+    add_regime_option,
+    choose_regime,
+    reapply_erasures,
+    restore_warning,
+    set_vault_regime,
 )
 
 
@@ -31,9 +41,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     directory = vault_dir(args)
     check_recovery_target(args.recovery_key_file)
-    passphrase = read_passphrase(args, confirm=True, prompt="Neues Passwort: ")
+    code = choose_regime(args.regime)
+    passphrase = read_new_passphrase(args, user_inputs=(directory.name,))
     vault, recovery = Vault.create(directory, passphrase)
-    vault.close()
+    try:
+        set_vault_regime(vault, code)
+    finally:
+        vault.close()
     print(f"Tresor angelegt: {shown(directory)}")
     print_recovery(recovery, args.recovery_key_file)
     return EXIT_OK
@@ -44,7 +58,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     from kim_tui.store.vault import Vault
 
     old = read_passphrase(args, prompt="Bisheriges Passwort: ")
-    new = read_passphrase(args, attr="new_passphrase_file", confirm=True, prompt="Neues Passwort: ")
+    new = read_new_passphrase(args, attr="new_passphrase_file")
     with Vault.open(vault_dir(args), old, migrate_schema=False) as vault:
         vault.change_passphrase(new)
     print(
@@ -59,7 +73,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
     from kim_tui.store.vault import Vault
 
     recovery = read_recovery_key(args)
-    new = read_passphrase(args, attr="new_passphrase_file", confirm=True, prompt="Neues Passwort: ")
+    new = read_new_passphrase(args, attr="new_passphrase_file")
     with Vault.open_with_recovery(vault_dir(args), recovery) as vault:
         vault.change_passphrase(new)
     print("Neues Passwort gesetzt. Der Wiederherstellungsschlüssel gilt weiter.")
@@ -95,11 +109,17 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     if not getattr(args, "vault", None):
         raise CliError("Bitte mit --vault ein neues Zielverzeichnis angeben.")
-    restore_backup(Path(args.file).expanduser(), vault_dir(args))
+    passphrase = read_passphrase(args) if args.erasures_from else None
+    made = restore_backup(Path(args.file).expanduser(), vault_dir(args))
     print(
         f"Sicherung wiederhergestellt nach {shown(vault_dir(args))}. Mit dem Passwort der "
         "Sicherung öffnen; `kim check` prüft sie."
     )
+    if passphrase is not None:
+        count = reapply_erasures(Path(args.erasures_from).expanduser(), vault_dir(args), passphrase)
+        print(f"Löschregister abgeglichen: {count} Klient*in(nen) erneut gelöscht.")
+    else:
+        print(restore_warning(made))
     return EXIT_OK
 
 
@@ -135,6 +155,8 @@ def add_init(sub: SubParsers) -> None:
         metavar="OUT",
         help="Wiederherstellungsschlüssel in diese Datei schreiben (Modus 0600)",
     )
+    add_allow_weak(p)
+    add_regime_option(p)
 
 
 def add_passwd(sub: SubParsers) -> None:
@@ -142,6 +164,7 @@ def add_passwd(sub: SubParsers) -> None:
     p = add_command(sub, "passwd", cmd_passwd, "Passwort ändern")
     p.add_argument("--passphrase-file", metavar="OLD")
     p.add_argument("--new-passphrase-file", metavar="NEW")
+    add_allow_weak(p)
 
 
 def add_recover(sub: SubParsers) -> None:
@@ -151,6 +174,7 @@ def add_recover(sub: SubParsers) -> None:
     )
     p.add_argument("--recovery-key-file", metavar="RK")
     p.add_argument("--new-passphrase-file", metavar="NEW")
+    add_allow_weak(p)
 
 
 def add_backup(sub: SubParsers) -> None:
@@ -166,6 +190,7 @@ def add_restore(sub: SubParsers) -> None:
         sub, "restore", cmd_restore, "Sicherung in ein neues Tresor-Verzeichnis zurückspielen"
     )
     p.add_argument("file", metavar="FILE")
+    add_erasures_from_option(p)
 
 
 def add_check(sub: SubParsers) -> None:

@@ -26,6 +26,8 @@ from kim_tui.coordinator.store import (
     ImportedBundle,
     SyncRecord,
 )
+from kim_tui.domain import pseudonym as ps
+from kim_tui.store.small_file import UnsuitableFile, read_small_file
 from kim_tui.sync import bundle_format as bf
 from kim_tui.sync.identity import display_fingerprint
 
@@ -43,6 +45,8 @@ DECISION_LABEL = {
     SUPERSEDED: "durch ein freigegebenes Paket ersetzt",
 }
 HELD_ID_LENGTH = 10
+MAX_BUNDLE_FILE = 256 * 1024 * 1024
+"""Largest bundle file read (compressed; a 300,000-record bundle is about 1 MB)."""
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,14 @@ def describe(header: bf.BundleHeader, label: str, counts: dict[str, int]) -> str
         f"Paket {header.seq} ({header.week}) von Coach {label}: "
         f"{counts['new']} neu, {counts['updated']} aktualisiert, {counts['deleted']} gelöscht, "
         f"{counts['unchanged']} unverändert"
+        + (f", {counts['erased']} Löschung(en) übernommen" if counts.get("erased") else "")
+        + (
+            f"; ACHTUNG: {counts['revived']} gelöschte Klient*in(nen) erneut gesendet (alter "
+            "Stand, z. B. aus einer Sicherung?) – ohne Personendaten übernommen, der Coach "
+            "muss erneut löschen"
+            if counts.get("revived")
+            else ""
+        )
     )
 
 
@@ -223,10 +235,13 @@ def fork_reason(s: Session, header: bf.BundleHeader) -> str | None:
 
 
 def _merge(s: Session, header: bf.BundleHeader, records: list[dict[str, Any]]) -> dict[str, int]:
-    counts = {"new": 0, "updated": 0, "deleted": 0, "unchanged": 0}
+    counts = {"new": 0, "updated": 0, "deleted": 0, "unchanged": 0, "erased": 0, "revived": 0}
     existing = _existing(s, header.coach, records)
     for r in records:
         row = existing.get((r["t"], r["id"]))
+        if r["t"] == "client" and _erasure_concerns(row, r):
+            existing[(r["t"], r["id"])] = _keep_erased(s, header, row, r, counts)
+            continue
         if row is not None and row.revision >= r["rev"]:
             counts["unchanged"] += 1
             continue
@@ -239,10 +254,64 @@ def _merge(s: Session, header: bf.BundleHeader, records: list[dict[str, Any]]) -
         row.revision = r["rev"]
         row.deleted = r["del"]
         # A tombstone or a withdrawn consent replaces the whole document: nothing stale stays.
-        row.data = "{}" if r["del"] else json.dumps(r["data"], sort_keys=True, ensure_ascii=False)
+        # A merged client's tombstone keeps only the pseudonym of the client it went into.
+        document = r["data"] if not r["del"] else _tombstone(r)
+        row.data = json.dumps(document, sort_keys=True, ensure_ascii=False)
         row.bundle_seq = header.seq
         s.add(row)
     return counts
+
+
+def _stored_document(row: SyncRecord | None) -> dict[str, Any] | None:
+    if row is None or row.deleted:
+        return None
+    doc = json.loads(row.data)
+    return doc if isinstance(doc, dict) else None
+
+
+def _erasure_concerns(row: SyncRecord | None, r: dict[str, Any]) -> bool:
+    """An erasure marker, or any record of a client the coach erased before."""
+    if r["data"].get(ps.ERASED_FIELD) is True:
+        return True
+    stored = _stored_document(row)
+    return stored is not None and stored.get(ps.ERASED_FIELD) is True
+
+
+def _keep_erased(
+    s: Session,
+    header: bf.BundleHeader,
+    row: SyncRecord | None,
+    r: dict[str, Any],
+    counts: dict[str, int],
+) -> SyncRecord:
+    """The coach erased this client: keep its codes for the counts, never its identifying data.
+    A client record arriving later (a restored older vault) stays erased and is counted as
+    revived, so the import line can say so."""
+    stored = _stored_document(row)
+    marker = r["data"].get(ps.ERASED_FIELD) is True
+    if stored is not None and stored.get(ps.ERASED_FIELD) is True and not marker:
+        counts["revived"] += 1
+        base: dict[str, Any] | None = stored
+    else:
+        counts["erased"] += 1
+        base = stored
+    if row is None:
+        row = SyncRecord(coach=header.coach, table="client", id=r["id"], revision=r["rev"])
+    row.revision = max(row.revision, r["rev"])
+    row.deleted = False
+    row.data = json.dumps(ps.erased_client_document(base), sort_keys=True, ensure_ascii=False)
+    row.bundle_seq = header.seq
+    s.add(row)
+    return row
+
+
+def _tombstone(record: dict[str, Any]) -> dict[str, str]:
+    """What a tombstone keeps: for a client merged into another (bundle format § 6), the
+    survivor's pseudonym if it has the pseudonym's form; otherwise nothing."""
+    survivor = record["data"].get("merged_into") if record["t"] == "client" else None
+    if isinstance(survivor, str) and ps.is_pseudonym(survivor):
+        return {"merged_into": survivor}
+    return {}
 
 
 _IN_CHUNK = 500
@@ -277,8 +346,9 @@ def import_files(store: CoordinatorStore, paths: Iterable[Path]) -> list[ImportO
     for path in paths:
         p = Path(path)
         try:
-            data = p.read_bytes()
-        except OSError:
+            # Regular files only and bounded: a FIFO named *.kimb must not hang the import.
+            data = read_small_file(p, MAX_BUNDLE_FILE)
+        except (OSError, UnsuitableFile):
             outcomes.append(
                 ImportOutcome(
                     p.name, REJECTED, "unreadable", f"{p.name}: abgelehnt – Datei nicht lesbar"

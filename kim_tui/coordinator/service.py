@@ -17,7 +17,9 @@ from kim_tui.coordinator.report import load_coach_rows
 from kim_tui.coordinator.store import LOCK_FILE, CoordinatorStore
 from kim_tui.domain import report
 from kim_tui.store.errors import VaultError
+from kim_tui.store.failed_unlocks import FailedUnlocks
 from kim_tui.store.lock import VaultLock
+from kim_tui.store.secret import Passphrase
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,17 @@ class CoordinatorService:
             raise VaultError("Der Speicher der Koordinierung ist gesperrt.")
         return self._store
 
-    def unlock(self, passphrase: str) -> None:
-        """Open the coordinator store (Argon2id: call it off the UI thread)."""
+    def unlock(self, passphrase: Passphrase) -> None:
+        """Open the coordinator store (Argon2id: call it off the UI thread). A wrong passphrase
+        is counted; `failed_unlocks` then tells what this unlock found (and reset)."""
         if self._store is None:
             lock = self._lock if self._lock.held else None
             self._store = CoordinatorStore.open(self.directory, passphrase, lock=lock)
+
+    @property
+    def failed_unlocks(self) -> FailedUnlocks | None:
+        """The failed unlocks the last unlock found (None: none, or locked)."""
+        return None if self._store is None else self._store.failed_unlocks
 
     def lock(self) -> None:
         """Close the store and forget its key; the process lock stays held."""
@@ -137,13 +145,14 @@ class CoordinatorService:
 
     def report(
         self, date_from: date | None, date_to: date | None, threshold: int = 5
-    ) -> tuple[list[report.Cell], list[str]]:
+    ) -> tuple[list[report.Cell], list[str], list[str]]:
         """Every indicator per coach, organisation and total, small cells masked; plus the
-        need-level chart lines."""
+        need-level chart lines and a line for each stored row left out as invalid."""
         if date_from and date_to and date_from > date_to:
             raise VaultError("„von“ liegt nach „bis“.")
         if threshold < 1:
             raise VaultError("Die Schwelle muss mindestens 1 sein.")
         period = report.Period(date_from, date_to)
-        cells = report.compute(load_coach_rows(self.store), period, threshold)
-        return list(cells), report.need_chart(cells, threshold)
+        skipped: list[str] = []
+        cells = report.compute(load_coach_rows(self.store, skipped), period, threshold)
+        return list(cells), report.need_chart(cells, threshold), skipped

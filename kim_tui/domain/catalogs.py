@@ -43,6 +43,9 @@ CATALOG_NAMES: tuple[str, ...] = (
     "follow_up_sources",
     "themes",
     "need_levels",
+    "duplicate_reasons",
+    "record_fields",
+    "record_entities",
 )
 
 _CODE_RE = re.compile(r"[a-z0-9][a-z0-9_]*")

@@ -30,6 +30,7 @@ class FollowUpSource(StrEnum):
     REFERRAL = "referral"
     REVIEW = "review"
     RESIDENCE = "residence"
+    RETENTION = "retention"
 
 
 class DueGroup(StrEnum):
@@ -55,7 +56,7 @@ class ConsentForm(StrEnum):
 
 
 class CaseStage(StrEnum):
-    """The case's workflow stage; always derived from its data (see `domain.stage`)."""
+    """The case's phase: derived from its data or set by hand (see `domain.stage`)."""
 
     INTAKE = "intake"
     ASSESSMENT = "assessment"
@@ -63,6 +64,7 @@ class CaseStage(StrEnum):
     LINKING = "linking"
     MONITORING = "monitoring"
     CLOSED = "closed"
+    EVALUATION = "evaluation"
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,17 @@ class ConsentDraft:
     given_on: date
     form: ConsentForm = ConsentForm.WRITTEN
     agency: str | None = None
-    """Agency code from the catalog; required for SHARE_AGENCY."""
+    """Agency code from the catalog; SHARE_AGENCY needs it or a free-text `recipient`."""
+    recipient: str = ""
+    """The receiving organisation in free text, when it is not in the agencies catalog."""
+    scope: str = ""
+    """What may be shared or processed (e.g. "Name, Anschrift, Bescheide des Jobcenters")."""
+    special_categories: bool = False
+    """Whether the consent covers special categories (Art. 9 DSGVO, e.g. health data)."""
+    witness: str = ""
+    """Who witnessed an oral consent (required for ORAL)."""
+    recorded_by: str = ""
+    """Who recorded the consent (the coach's name)."""
 
 
 @dataclass(frozen=True)
@@ -196,6 +208,10 @@ class ClientSummary:
     target_groups: tuple[str, ...]
     residence_status: str | None
     residence_valid_until: date | None
+    restricted: bool = False
+    """Art. 18 restriction: the file is read-only (shown as a flag in the list)."""
+    case_consent: bool = True
+    """False when no case-management consent is in force today (marked in the list)."""
 
 
 @dataclass(frozen=True)
@@ -218,6 +234,15 @@ class ConsentView:
     form: ConsentForm
     agency: str | None
     withdrawn_on: date | None
+    recipient: str = ""
+    scope: str = ""
+    special_categories: bool = False
+    witness: str = ""
+    recorded_by: str = ""
+    renews_id: str | None = None
+    """The consent this one renewed (supersedes), if any."""
+    superseded_on: date | None = None
+    """When a renewal replaced this consent (it stays in the history)."""
 
 
 @dataclass(frozen=True)
@@ -227,6 +252,8 @@ class ResidenceView:
     legal_basis: str
     valid_from: date | None
     valid_until: date | None
+    recorded_on: date | None = None
+    """The day the paper was recorded: its start at the latest (see `domain.residence`)."""
 
 
 @dataclass(frozen=True)
@@ -256,6 +283,14 @@ class ClientFile:
     themes: tuple[str, ...] = ()
     """Structural themes: catalog codes, or free text prefixed with ``text:``."""
     facts: ResidenceFactsDraft = field(default_factory=lambda: ResidenceFactsDraft())
+    restricted_on: date | None = None
+    """Art. 18 restriction since this day: the file is read-only except for lifting it."""
+    retention_end: date | None = None
+    """For a closed case: the day its data are kept until (the vault's retention rule)."""
+    stage_by_hand: bool = False
+    """The phase was set by hand (it holds until the coach clears it)."""
+    stage_by_hand_reason: str = ""
+    stage_by_hand_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -264,6 +299,9 @@ class DuplicateCandidate:
     display_name: str
     birth_date: date | None
     reason: str
+    """The reasons in German, one line (for the CLI and logs of the coach's own terminal)."""
+    reasons: tuple[str, ...] = ()
+    """Why it matched: codes of `duplicate_reasons.toml` (a name reason, a birth-date reason)."""
 
 
 @dataclass(frozen=True)
@@ -273,6 +311,8 @@ class AuditEntry:
     entity: str
     entity_id: str | None
     detail: str = ""
+    revision: int | None = None
+    """The write's revision (None for an audited read): its corrections share it."""
 
 
 @dataclass(frozen=True)
@@ -480,3 +520,68 @@ class ExportSummary:
     seq: int
     week: str
     records: int
+    repaired: str | None = None
+    """The earlier bundle written again first because its file was never finished."""
+
+
+class EntryKind(StrEnum):
+    """What the coach can correct or delete in a client file (`Workspace.delete_entry`)."""
+
+    CONSENT = "consent"
+    RESIDENCE = "residencerecord"
+    ASSESSMENT = "assessment"
+    GOAL = "goal"
+    STEP = "step"
+    REFERRAL = "referral"
+    CONTACT = "contactnote"
+    FOLLOW_UP = "followup"
+
+
+MIN_REASON_LENGTH = 10
+"""A reason (for a deletion, for sharing without consent) is a real sentence: at least this many
+characters."""
+
+
+@dataclass(frozen=True)
+class RecordChangeView:
+    """One corrected field or one deleted entry of a client's record (Art. 16 DSGVO)."""
+
+    at: datetime
+    revision: int
+    entity: str
+    """The table of the entry (``client``, ``contactnote`` …; see `EntryKind`)."""
+    entity_id: str
+    case_id: str | None
+    field: str
+    """The corrected column; empty for a deletion."""
+    old_value: str
+    """Text (ISO dates); for a deletion a JSON object with the deleted entry's fields."""
+    new_value: str
+    kind: str
+    """``changed`` or ``deleted``."""
+    reason: str
+    by: str
+
+
+@dataclass(frozen=True)
+class ClientListing:
+    """One client for data-protection requests (`kim clients`, `kim retention`)."""
+
+    client_id: str
+    display_name: str
+    birth_date: date | None
+    case_status: str
+    """The newest case's stage code ("closed" once closed)."""
+    closed_on: date | None
+    retention_end: date | None
+    """None while a case is open."""
+    restricted_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ErasureResult:
+    """What an erasure removed: a count, never content."""
+
+    client_id: str
+    records_removed: int
+    erased_on: date

@@ -22,12 +22,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
 SHARE_PURPOSE = "share_coordinator"
 PSEUDONYM_PREFIX = "p-"
+_PSEUDONYM_RE = re.compile(r"p-[0-9a-f]{32}")
 
 # Fields that travel for every row of a table (codes, dates, numbers, flags). Keys of this dict
 # are the table names as used in the bundle; their order is the order of records in a bundle.
@@ -82,6 +84,11 @@ PERSONAL_CLIENT_FIELDS: tuple[str, ...] = (
 
 _CODE_LISTS = frozenset({"legal_domains", "target_groups", "themes", "languages"})
 _CLIENT_REFS = frozenset({"client_id"})
+
+
+def is_pseudonym(text: str) -> bool:
+    """Whether ``text`` has the form of a client pseudonym: ``p-`` + 32 lowercase hex digits."""
+    return _PSEUDONYM_RE.fullmatch(text) is not None
 
 
 def pseudonym(key: bytes, client_id: str) -> str:
@@ -160,7 +167,11 @@ def shape_record(
     out_id = pseudonym(key, rid) if table == "client" else rid
     rev = int(row["revision"] if revision is None else revision)
     if row.get("deleted_at") is not None:
-        return {"t": table, "id": out_id, "rev": rev, "del": True, "data": {}}
+        # A client merged into another (issue 11 § 5) says which one, by its pseudonym, so
+        # the coordinator can follow it; every other tombstone is empty.
+        survivor = row.get("merged_into") if table == "client" else None
+        tomb = {"merged_into": pseudonym(key, str(survivor))} if survivor else {}
+        return {"t": table, "id": out_id, "rev": rev, "del": True, "data": tomb}
     data: dict[str, Any] = {}
     for name in _ALWAYS[table]:
         value = row.get(name)
@@ -177,16 +188,50 @@ def shape_record(
     return {"t": table, "id": out_id, "rev": rev, "del": False, "data": data}
 
 
+ERASED_FIELD = "erased"
+"""Client data field of an erasure marker: ``{"erased": true, "personal": false}``."""
+
+
+def erasure_record(key: bytes, client_id: str, revision: int) -> dict[str, Any]:
+    """The client record that tells the coordinator the coach erased this client: no fields
+    but the marker, so the coordinator drops the identifying data it holds and keeps the
+    pseudonymous codes (gender, nationality, birth year) and the case records for the counts."""
+    return {
+        "t": "client",
+        "id": pseudonym(key, client_id),
+        "rev": int(revision),
+        "del": False,
+        "data": {ERASED_FIELD: True, "personal": False},
+    }
+
+
+def erased_client_document(stored: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What the coordinator keeps of an erased client: the stored codes without any personal
+    field, marked erased (also when a restored older vault sends the client again)."""
+    kept = {
+        k: v
+        for k, v in (stored or {}).items()
+        if k not in PERSONAL_CLIENT_FIELDS and k not in (ERASED_FIELD, "personal")
+    }
+    kept["personal"] = False
+    kept[ERASED_FIELD] = True
+    return kept
+
+
 def record_sort_key(record: Mapping[str, Any]) -> tuple[int, str]:
     """Bundle order: by table (parents first), then id — deterministic output."""
     return (TABLES.index(str(record["t"])), str(record["id"]))
 
 
 __all__ = [
+    "ERASED_FIELD",
     "PERSONAL_CLIENT_FIELDS",
+    "erased_client_document",
+    "erasure_record",
     "SHARE_PURPOSE",
     "TABLES",
     "age_band",
+    "is_pseudonym",
     "pseudonym",
     "record_sort_key",
     "shape_record",

@@ -12,15 +12,16 @@ from datetime import date
 from typing import get_args
 
 from kim_tui.domain.catalogs import catalog
+from kim_tui.domain.consents import validate_consent
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.eligibility import GERMAN_LEVELS, ConvictionCode
 from kim_tui.domain.geo import find_country, find_language
 from kim_tui.domain.model import (
     MAX_NOTE_LENGTH,
+    MIN_REASON_LENGTH,
     AreaRatingDraft,
     ClientDraft,
     ClosureDraft,
-    ConsentPurpose,
     ContactDraft,
     GoalDraft,
     IntakeDraft,
@@ -71,14 +72,19 @@ def validate_client(client: ClientDraft, today: date) -> dict[str, str]:
 
 
 def validate_residence(residence: ResidenceDraft, today: date) -> dict[str, str]:
-    """A current status must be a known code and, if dated, not already expired."""
+    """A paper must be a known status; an expired one (an earlier paper of the timeline) needs
+    both dates, and no paper ends before it starts."""
     problems: dict[str, str] = {}
     if residence.status not in catalog("residence_statuses"):
         problems["residence_status"] = f"Unbekannter Aufenthaltsstatus {residence.status!r}."
-    if residence.valid_until is not None and residence.valid_until < today:
+    if (
+        residence.valid_until is not None
+        and residence.valid_until < today
+        and residence.valid_from is None
+    ):
         problems["residence_valid_until"] = (
-            f"Gültig bis {format_date(residence.valid_until)} liegt vor heute: "
-            "für einen abgelaufenen Titel bitte den aktuellen Status erfassen."
+            f"Gültig bis {format_date(residence.valid_until)} liegt vor heute: ein früheres "
+            "Papier braucht auch „Gültig ab“ (in der Akte mit s erfassen)."
         )
     if (
         residence.valid_from is not None
@@ -112,11 +118,9 @@ def validate_intake(draft: IntakeDraft, today: date) -> dict[str, str]:
     if draft.residence is not None:
         problems.update(validate_residence(draft.residence, today))
     for consent in draft.consents:
-        key = f"consent_{consent.purpose.value}"
-        if consent.given_on > today:
-            problems[key] = "Eine Einwilligung kann nicht in der Zukunft erteilt sein."
-        if consent.purpose is ConsentPurpose.SHARE_AGENCY and not consent.agency:
-            problems[key] = "Bitte die Stelle angeben, an die weitergegeben werden darf."
+        consent_problems = validate_consent(consent, today)
+        if consent_problems:
+            problems[f"consent_{consent.purpose.value}"] = " ".join(consent_problems.values())
     return problems
 
 
@@ -281,3 +285,24 @@ def validate_closure(draft: ClosureDraft, today: date) -> dict[str, str]:
 def validate_reminder_weeks(weeks: int) -> dict[str, str]:
     """The lead time of residence expiry reminders: 0 to 52 weeks."""
     return {} if 0 <= weeks <= 52 else {"weeks": "Bitte 0 bis 52 Wochen angeben."}
+
+
+# -- corrections ----------------------------------------------------------------------------------
+
+
+def validate_residence_correction(residence: ResidenceDraft) -> dict[str, str]:
+    """A corrected residence entry: a known status, dates in order. Unlike a new current status,
+    an entry corrected later may well have expired."""
+    return validate_residence(residence, date.min)
+
+
+def validate_delete_reason(reason: str, field: str = "reason") -> dict[str, str]:
+    """A deletion (or sharing without consent) needs a reason that is a real sentence
+    (`MIN_REASON_LENGTH`)."""
+    text = reason.strip()
+    if len(text) < MIN_REASON_LENGTH:
+        return {
+            field: f"Bitte einen Grund mit mindestens {MIN_REASON_LENGTH} Zeichen "
+            f"angeben (jetzt {len(text)})."
+        }
+    return text_problems(text)

@@ -168,13 +168,15 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
         "auf Strg-Tasten (Tabelle unten), neue Klient*in: F4. ↑/↓ und Bild↑/↓ bewegen in der "
         "Liste, Enter öffnet. Esc löscht die Suche und geht zurück in die Liste, ein weiteres "
         "Esc zurück zur vorigen Ansicht. In schmalen Fenstern fehlen Spalten (zuerst "
-        "„Zielgruppen“); die Akte zeigt alles.",
+        "„Zielgruppen“); die Akte zeigt alles. Ein rotes „!“ vor dem Namen: keine Einwilligung "
+        "Case Management erfasst.",
         "All clients. Search: just type the name (or / first); case and accents do not matter "
         "(“muller” finds Müller, “cetin” Çetin). Every letter, Cyrillic or Arabic too, starts "
         "the search; so this view's commands are on Ctrl keys (table below), new client: F4. "
         "↑/↓ and PgUp/PgDn move in the list, Enter opens. Esc clears the search and returns to "
         "the list, another Esc goes back to the previous view. Narrow windows leave out columns "
-        "(“Target groups” first); the client's file shows everything.",
+        "(“Target groups” first); the client's file shows everything. A red “!” before the "
+        "name: no case-management consent recorded.",
     )
 
     def __init__(self) -> None:
@@ -199,7 +201,7 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
         )
         with Horizontal(id="caseload-filters"):
             yield Select(
-                [(catalog("case_stages").label(s.value, lang), s.value) for s in CaseStage],
+                [(e.label(lang), e.code) for e in catalog("case_stages")],
                 prompt=tr("Phase: alle offenen", "Stage: all open"),
                 id="stage",
             )
@@ -305,8 +307,15 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
         for row in page.items:
             status = statuses.label(row.residence_status, lang) if row.residence_status else ""
             due_style = "bold red" if row.next_due_on and row.next_due_on < today else ""
+            name = literal(row.display_name, max_len=NAME_MAX)
+            if row.restricted:
+                # Art. 18: the file is read-only; the mark shows it before the file is opened.
+                name = Text.assemble(Text("⊘ ", style="bold yellow"), name)
+            if not row.case_consent:
+                # "!" first: at 80 columns the name is cut at its end, never the marker.
+                name = Text("! ", style="bold red", no_wrap=True, overflow="ellipsis") + name
             cells = [
-                literal(row.display_name, max_len=NAME_MAX),
+                name,
                 Text(format_date(row.birth_date)),
                 _cell(stages.label(row.stage.value, lang)),
                 Text(format_date(row.next_due_on), style=due_style),

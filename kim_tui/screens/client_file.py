@@ -9,8 +9,6 @@ Every form is a modal that returns a draft; this screen saves it through the ser
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -21,11 +19,16 @@ from textual.widgets import Header, TabbedContent
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
-from kim_tui.domain.model import ClientFile
+from kim_tui.domain.model import ClientFile, ConsentPurpose
 from kim_tui.i18n import language, tr
-from kim_tui.screens.base import KimScreen
+from kim_tui.screens.client_file_consents import ConsentActions
+from kim_tui.screens.client_file_documents import DocumentActions
+from kim_tui.screens.client_file_edit import EditActions
 from kim_tui.screens.client_file_keys import FILE_ACTIONS
 from kim_tui.screens.client_file_tabs import fit_tab_labels
+from kim_tui.screens.client_file_merge import MergeActions
+from kim_tui.screens.client_file_phase import PhaseActions
+from kim_tui.screens.client_file_privacy import PrivacyActions
 from kim_tui.widgets.client_file import (
     AssessmentSection,
     ConsentsSection,
@@ -44,7 +47,9 @@ if TYPE_CHECKING:
     from kim_tui.service.workspace import Workspace
 
 
-class ClientFileScreen(KimScreen[None]):
+class ClientFileScreen(
+    ConsentActions, PhaseActions, MergeActions, EditActions, DocumentActions, PrivacyActions
+):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = FILE_ACTIONS
     BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (
@@ -72,26 +77,23 @@ class ClientFileScreen(KimScreen[None]):
         yield KeyLine()
 
     def on_mount(self) -> None:
-        self.reload()
+        self.reload(opening=True)
         fit_tab_labels(self.query_one(TabbedContent), self.app.size.width)
 
     def on_resize(self, event: events.Resize) -> None:
         fit_tab_labels(self.query_one(TabbedContent), event.size.width)
 
     def on_screen_resume(self) -> None:
+        # Back from a dialog or another screen: the file is still open, no new read event.
         if self.app.is_unlocked:
             self.reload()
 
-    @property
-    def today(self) -> date:
-        return self.app.today()
-
     # -- rendering ---------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Fetch the file again and hand each section its part."""
+    def reload(self, *, opening: bool = False) -> None:
+        """Fetch the file again and hand each section its part; only `opening` it is audited."""
         workspace = self.app.workspace
-        self.file = file = workspace.client_file(self.client_id)
+        self.file = file = workspace.client_file(self.client_id, audited=opening)
         self.title = tr("Akte", "File")
         today = self.today
         self.query_one(FileHeader).show(file, today)
@@ -101,8 +103,12 @@ class ClientFileScreen(KimScreen[None]):
         self.query_one(ReferralsSection).show(file)
         self.query_one(ContactsSection).show(file)
         self.query_one(ResidenceSection).show(file, today)
-        self.query_one(ConsentsSection).show(file)
-        self.query_one(HistorySection).show(workspace.audit_log(case_id=file.case_id, limit=200))
+        self.query_one(ConsentsSection).show(file, today)
+        self.query_one(HistorySection).show(
+            workspace.audit_log(case_id=file.case_id, limit=200),
+            workspace.record_history(self.client_id),
+            file,
+        )
 
     # -- navigation --------------------------------------------------------------------------
 
@@ -234,7 +240,6 @@ class ClientFileScreen(KimScreen[None]):
     @work(exclusive=True, group="file-edit")
     async def action_referral(self) -> None:
         from kim_tui.screens.referral_form import ReferralFormScreen
-        from kim_tui.screens.text_prompt import TextPromptScreen
         from kim_tui.store.errors import ConsentRequired, VaultError
         from kim_tui.widgets.residence_hints import asylblg_notice
 
@@ -250,27 +255,8 @@ class ClientFileScreen(KimScreen[None]):
         try:
             workspace.add_referral(draft)
         except ConsentRequired as exc:
-            reason = await self.app.push_screen_wait(
-                TextPromptScreen(
-                    tr("Keine Einwilligung zur Weitergabe", "No consent to share"),
-                    str(exc)
-                    + "\n"
-                    + tr(
-                        "Begründung für die Weitergabe ohne Einwilligung (wird im Verlauf "
-                        "protokolliert). Esc bricht ab.",
-                        "Reason for passing data without consent (recorded in the history). "
-                        "Esc cancels.",
-                    ),
-                )
-            )
-            if not reason:
-                self.notify(
-                    tr("Vermittlung nicht gespeichert.", "Referral not saved."), severity="warning"
-                )
-                return
-            overridden = replace(draft, override_reason=reason)
-            if not self._save(lambda ws: ws.add_referral(overridden), saved):
-                return
+            await self.resolve_sharing_consent(draft, str(exc))
+            return
         except VaultError as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return
@@ -305,7 +291,8 @@ class ClientFileScreen(KimScreen[None]):
     async def action_residence_add(self) -> None:
         from kim_tui.screens.residence_form import ResidenceFormScreen
 
-        draft = await self.app.push_screen_wait(ResidenceFormScreen(self.today))
+        existing = self.file.residence if self.file else ()
+        draft = await self.app.push_screen_wait(ResidenceFormScreen(self.today, existing))
         if draft is not None and self._save(
             lambda ws: ws.add_residence_record(self.client_id, draft),
             tr("Aufenthaltsstatus gespeichert.", "Residence status saved."),
@@ -423,12 +410,15 @@ class ClientFileScreen(KimScreen[None]):
         if self.file is None or not self.file.agreements:
             self.notify(tr("Noch keine Zielvereinbarung.", "No goal agreement yet."))
             return
-        client = self.file.client
-        suggestion = f"~/Zielvereinbarung-{client.family_name}-{self.today.isoformat()}.pdf"
+        what = ("Zielvereinbarung drucken", "Print the goal agreement")
+        if not await self.ensure_consent(ConsentPurpose.CASE_MANAGEMENT, what) or not self.file:
+            return
+        suggestion = self.app.workspace.printout_path("Zielvereinbarung", self.file.case_id)
         path = await self.app.push_screen_wait(
             TextPromptScreen(
                 tr("Zielvereinbarung drucken", "Print goal agreement"),
-                tr(
+                self.printout_warning()
+                + tr(
                     "Dateipfad für das PDF (es wird nichts überschrieben):",
                     "Path for the PDF (nothing is overwritten):",
                 ),

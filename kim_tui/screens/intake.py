@@ -190,8 +190,7 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
                     "interpreter",
                     Checkbox(tr("Dolmetschung nötig", "needs an interpreter"), id="interpreter"),
                 )
-            # Below the first screenful: mounted right after the first paint, so F4 shows
-            # the form at once and the coach types the name while the rest arrives.
+            # Below the first screenful: mounted right after the first paint (F4 is quick).
             with Lazy(Vertical(classes="form", id="intake-rest")):
                 yield Static(
                     tr("Kontakt und Haushalt", "Contact and household"), classes="section-title"
@@ -288,7 +287,7 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
                             Checkbox(
                                 catalog("consent_purposes").label(purpose.value, lang),
                                 id=f"{prefix}_given",
-                                value=purpose is ConsentPurpose.CASE_MANAGEMENT,
+                                value=False,
                             ),
                         )
                         if purpose is ConsentPurpose.SHARE_AGENCY:
@@ -312,6 +311,11 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
                                 allow_blank=False,
                                 id=f"{prefix}_form",
                             ),
+                        )
+                        yield _field(
+                            tr("Zeug*in", "Witness"),
+                            f"{prefix}_witness",
+                            Input(compact=True, id=f"{prefix}_witness", max_length=200),
                         )
                     yield FieldError(id=f"err-{CONSENT_FIELDS[purpose][1]}")
                 yield FieldError(id="form-summary")
@@ -388,6 +392,8 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
                     purpose=purpose,
                     given_on=given_on,
                     form=ConsentForm(self._select(f"{prefix}_form") or "written"),
+                    witness=self._value(f"{prefix}_witness"),
+                    recorded_by=self.app.config.coach_name,
                     agency=self._select("agency_code")
                     if purpose is ConsentPurpose.SHARE_AGENCY
                     else None,

@@ -18,6 +18,7 @@ from kim_tui.service.converters import (
     themes_of,
     uncodes,
 )
+from kim_tui.service.retention import retention_rule
 from kim_tui.store.errors import NotFound
 from kim_tui.store.models import AuditEvent, Client, Consent, ResidenceRecord
 
@@ -28,8 +29,9 @@ class ClientFileService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
 
-    def client_file(self, client_id: str) -> ClientFile:
-        """Everything the client file shows; opening it is audited (DP-11: reads too)."""
+    def client_file(self, client_id: str, *, audited: bool = True) -> ClientFile:
+        """Everything the client file shows; opening it is audited (DP-11: reads too), once
+        per opening: showing the open file again after a dialog is no new read."""
         with self._ctx.uow.read() as s:
             client = live(s, Client, client_id)
             cases = cases_of(s, client_id, include_closed=True)
@@ -70,8 +72,16 @@ class ClientFileService:
                 contacts=contact_views(s, case.id),
                 themes=themes_of(case),
                 facts=facts_of(client),
+                restricted_on=client.restricted_on,
+                retention_end=(
+                    retention_rule(s).end(case.closed_on) if case.closed_on is not None else None
+                ),
+                stage_by_hand=case.stage_by_hand is not None,
+                stage_by_hand_reason=case.stage_by_hand_reason,
+                stage_by_hand_on=case.stage_by_hand_on,
             )
-        self._ctx.uow.audit_only("client.open", "client", client_id, case.id)
+        if audited:
+            self._ctx.uow.audit_only("client.open", "client", client_id, case.id)
         return view
 
     def audit_log(self, case_id: str | None = None, limit: int = 200) -> tuple[AuditEntry, ...]:
@@ -81,6 +91,6 @@ class ClientFileService:
             if case_id is not None:
                 stmt = stmt.where(col(AuditEvent.case_id) == case_id)
             return tuple(
-                AuditEntry(e.at, e.action, e.entity, e.entity_id, e.detail)
+                AuditEntry(e.at, e.action, e.entity, e.entity_id, e.detail, e.revision or None)
                 for e in s.exec(stmt).all()
             )

@@ -6,7 +6,11 @@ from datetime import date
 
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.model import ReferralDraft
-from kim_tui.domain.validation import validate_referral, validate_referral_outcome
+from kim_tui.domain.validation import (
+    validate_delete_reason,
+    validate_referral,
+    validate_referral_outcome,
+)
 from kim_tui.service.consents import has_sharing_consent
 from kim_tui.service.context import ServiceContext, live, open_case, require_valid, stored_text
 from kim_tui.service.derived import refresh_case, sync_referral
@@ -34,6 +38,8 @@ class ReferralService:
             consented = has_sharing_consent(tx.session, case.id, draft.agency, draft.sent_on)
             if draft.passes_identifying_data and not consented and not override:
                 raise ConsentRequired(catalog("agencies").label(draft.agency))
+            if draft.passes_identifying_data and not consented:
+                require_valid(validate_delete_reason(override, "override_reason"))
             row = Referral(
                 case_id=case.id,
                 agency=draft.agency,

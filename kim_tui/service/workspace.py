@@ -8,10 +8,13 @@ transaction, one revision, one audit event); reads return frozen `domain.model` 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from typing import Any
 
+from kim_tui.domain.duplicates import forget_names
+from kim_tui.domain.merge import MasterDifference
 from kim_tui.domain.model import (
     PAGE_SIZE,
     AssessmentDraft,
@@ -21,10 +24,13 @@ from kim_tui.domain.model import (
     CaseStage,
     ClientDraft,
     ClientFile,
+    ClientListing,
     ClosureDraft,
     ConsentDraft,
     ContactDraft,
     DuplicateCandidate,
+    EntryKind,
+    ErasureResult,
     ExportSummary,
     FollowUpCounts,
     FollowUpDraft,
@@ -33,12 +39,15 @@ from kim_tui.domain.model import (
     GoalAgreementView,
     GoalDraft,
     IntakeDraft,
+    RecordChangeView,
     ReferralDraft,
     ResidenceDraft,
     ResidenceFactsDraft,
     StepDraft,
     SyncStatus,
 )
+from kim_tui.domain.regime import Regime
+from kim_tui.domain.retention import RetentionRule
 from kim_tui.domain.scheduling import WorkingDays
 from kim_tui.service.assessments import AssessmentService
 from kim_tui.service.bundles import BundleService
@@ -46,14 +55,21 @@ from kim_tui.service.caseload import CaseloadService
 from kim_tui.service.client_file import ClientFileService
 from kim_tui.service.clients import ClientService
 from kim_tui.service.closure import CaseService
+from kim_tui.service.colleagues import ColleagueService
 from kim_tui.service.consents import ConsentService
 from kim_tui.service.contacts import ContactService
 from kim_tui.service.context import ServiceContext
 from kim_tui.service.converters import display_name, search_key
+from kim_tui.service.corrections import CorrectionService
+from kim_tui.service.erasure import ErasureService
 from kim_tui.service.follow_ups import FollowUpService
 from kim_tui.service.goals import GoalService
+from kim_tui.service.merge import MergeService
+from kim_tui.service.printouts import PrintoutService
+from kim_tui.service.privacy import PrivacyService
 from kim_tui.service.referrals import ReferralService
 from kim_tui.service.residence import ResidenceService
+from kim_tui.service.subject_access import SubjectAccessService
 from kim_tui.store.unit_of_work import UnitOfWork
 from kim_tui.store.vault import Vault
 from kim_tui.sync.identity import CoachPublic, CoordinatorPublic
@@ -78,6 +94,7 @@ class Workspace:
         self._clients = ClientService(ctx)
         self._consents = ConsentService(ctx)
         self._residence = ResidenceService(ctx)
+        self._colleagues = ColleagueService(ctx)
         self._follow_ups = FollowUpService(ctx)
         self._assessments = AssessmentService(ctx)
         self._goals = GoalService(ctx)
@@ -87,6 +104,13 @@ class Workspace:
         self._caseload = CaseloadService(ctx)
         self._client_file = ClientFileService(ctx)
         self._bundles = BundleService(ctx)
+        self._merge = MergeService(ctx)
+        self._printouts = PrintoutService(ctx)
+        self._subject_access = SubjectAccessService(ctx)
+
+        self._corrections = CorrectionService(ctx)
+        self._privacy = PrivacyService(ctx)
+        self._erasure = ErasureService(ctx)
 
     # -- infrastructure ----------------------------------------------------------------------
 
@@ -100,7 +124,9 @@ class Workspace:
         return self.vault.is_open
 
     def close(self) -> None:
-        """Close every connection and drop the data key."""
+        """Close every connection and drop the data key (and the duplicate check's cached
+        name keys: no name stays in memory once the vault is locked)."""
+        forget_names()
         self.vault.close()
 
     @contextmanager
@@ -122,6 +148,16 @@ class Workspace:
     def find_duplicates(self, client: ClientDraft) -> list[DuplicateCandidate]:
         """Likely existing records of the person in `client`."""
         return self._clients.find_duplicates(client)
+
+    def find_duplicates_many(
+        self, clients: Sequence[ClientDraft]
+    ) -> list[list[DuplicateCandidate]]:
+        """Likely existing records of each person in `clients` (one look at the vault)."""
+        return self._clients.find_duplicates_many(clients)
+
+    def duplicates_of(self, client_id: str) -> list[DuplicateCandidate]:
+        """Other client files that are probably the same person as `client_id`."""
+        return self._clients.duplicates_of(client_id)
 
     def intake(self, draft: IntakeDraft) -> tuple[str, str]:
         """Create a client and their first case; returns (client_id, case_id)."""
@@ -162,6 +198,10 @@ class Workspace:
     def set_residence_reminder_weeks(self, weeks: int) -> None:
         """Change the lead time of expiry reminders and re-derive every open one."""
         self._residence.set_residence_reminder_weeks(weeks)
+
+    def renew_consent(self, consent_id: str, consent: ConsentDraft) -> str:
+        """Renew a consent: the new one supersedes it; the old one stays in the history."""
+        return self._consents.renew_consent(consent_id, consent)
 
     # -- follow-ups --------------------------------------------------------------------------
 
@@ -257,6 +297,25 @@ class Workspace:
         """Reopen a closed case."""
         self._cases.reopen_case(case_id)
 
+    def set_phase_by_hand(self, case_id: str, stage: CaseStage | str, reason: str) -> None:
+        """Set the case's phase by hand with a reason; it holds until cleared."""
+        self._cases.set_phase_by_hand(case_id, stage, reason)
+
+    def clear_phase_by_hand(self, case_id: str) -> None:
+        """Let the case's phase be derived from its records again."""
+        self._cases.clear_phase_by_hand(case_id)
+
+    def merge_differences(self, survivor_id: str, other_id: str) -> list[MasterDifference]:
+        """Master-data fields on which two files of one person disagree."""
+        return self._merge.merge_differences(survivor_id, other_id)
+
+    def merge_clients(
+        self, survivor_id: str, other_id: str, take_from_other: frozenset[str] = frozenset()
+    ) -> None:
+        """Merge the file `other_id` into `survivor_id`; `take_from_other`: master-data
+        fields whose value comes from the other file."""
+        self._merge.merge_clients(survivor_id, other_id, take_from_other)
+
     # -- caseload and client file ------------------------------------------------------------
 
     def caseload(
@@ -296,9 +355,10 @@ class Workspace:
             query, stage=stage, target_group=target_group, include_closed=include_closed
         )
 
-    def client_file(self, client_id: str) -> ClientFile:
-        """Everything the client file shows (opening it is audited)."""
-        return self._client_file.client_file(client_id)
+    def client_file(self, client_id: str, *, audited: bool = True) -> ClientFile:
+        """Everything the client file shows. Opening it is audited; a screen that shows the
+        same open file again (after a dialog) passes ``audited=False``."""
+        return self._client_file.client_file(client_id, audited=audited)
 
     def audit_log(self, case_id: str | None = None, limit: int = 200) -> tuple[AuditEntry, ...]:
         """The newest audit events (of one case, if given)."""
@@ -326,6 +386,187 @@ class Workspace:
     ) -> ExportSummary:
         """Write the next weekly bundle to `out_dir`."""
         return self._bundles.export_weekly(out_dir, progress)
+
+    # -- printouts and data-protection documents ---------------------------------------------
+    # `regime_code` defaults to the vault's data-protection regime (DP-1, `regime()`).
+
+    def print_folder(self) -> str:
+        """The folder printouts are suggested in ("~" until the coach chooses one)."""
+        return self._printouts.print_folder()
+
+    def set_print_folder(self, folder: str) -> str:
+        """Change the print folder (it must exist); audited without the path."""
+        return self._printouts.set_print_folder(folder)
+
+    def printout_path(self, kind: str, case_id: str) -> str:
+        """Suggested path of a new printout: print folder, kind, case reference, date."""
+        return self._printouts.printout_path(kind, case_id)
+
+    def consent_form_translation(self, language: str) -> str | None:
+        """The consent-form translation a speaker of `language` gets (ISO 639-3), or None."""
+        return self._printouts.consent_form_translation(language)
+
+    def print_consent_form(
+        self,
+        consent_id: str,
+        path: str,
+        *,
+        organisation: str,
+        second_language: str | None = None,
+        special_categories: tuple[str, ...] = (),
+        regime_code: str | None = None,
+    ) -> str:
+        """Write the consent form (Schweigepflichtentbindung) of one consent as a PDF."""
+        return self._printouts.print_consent_form(
+            consent_id,
+            path,
+            organisation=organisation,
+            second_language=second_language,
+            special_categories=special_categories,
+            regime_code=regime_code or self.regime().code,
+        )
+
+    def subject_access_copy(
+        self,
+        client_id: str,
+        *,
+        regime_code: str | None = None,
+        organisation: str = "",
+        corrections: Sequence[object] | None = None,
+    ) -> dict[str, Any]:
+        """Everything stored about one client as one JSON-ready document (Art. 15 copy),
+        the history of corrections included."""
+        if corrections is None:
+            corrections = self.record_history(client_id)
+        return self._subject_access.subject_access_copy(
+            client_id,
+            regime_code=regime_code or self.regime().code,
+            organisation=organisation,
+            corrections=corrections,
+        )
+
+    def write_subject_access(
+        self,
+        client_id: str,
+        out_dir: str,
+        *,
+        regime_code: str | None = None,
+        organisation: str = "",
+        corrections: Sequence[object] | None = None,
+    ) -> tuple[str, str]:
+        """Write the Art. 15 copy as PDF and JSON into `out_dir`; returns both paths."""
+        if corrections is None:
+            corrections = self.record_history(client_id)
+        return self._subject_access.write_subject_access(
+            client_id,
+            out_dir,
+            regime_code=regime_code or self.regime().code,
+            organisation=organisation,
+            corrections=corrections,
+        )
+
+    # -- corrections, deletions and their history (Art. 16 DSGVO) -----------------------------
+
+    def correct_consent(self, consent_id: str, draft: ConsentDraft) -> None:
+        """Correct a consent entered wrongly (purpose, agency, date, form)."""
+        self._corrections.correct_consent(consent_id, draft)
+
+    def correct_residence_record(self, record_id: str, draft: ResidenceDraft) -> None:
+        """Correct a residence entry; its expiry reminder follows."""
+        self._corrections.correct_residence_record(record_id, draft)
+
+    def correct_assessment(self, assessment_id: str, draft: AssessmentDraft) -> None:
+        """Correct an assessment's date and ratings."""
+        self._corrections.correct_assessment(assessment_id, draft)
+
+    def correct_goal(self, goal_id: str, draft: GoalDraft) -> None:
+        """Correct a goal's area, title, indicator and target date."""
+        self._corrections.correct_goal(goal_id, draft)
+
+    def correct_step(self, step_id: str, draft: StepDraft) -> None:
+        """Correct a step's text, owner and due date; its reminder follows."""
+        self._corrections.correct_step(step_id, draft)
+
+    def correct_referral(self, referral_id: str, draft: ReferralDraft) -> None:
+        """Correct a referral (consent check as when it was made)."""
+        self._corrections.correct_referral(referral_id, draft)
+
+    def correct_contact(self, contact_id: str, draft: ContactDraft) -> None:
+        """Correct a contact."""
+        self._corrections.correct_contact(contact_id, draft)
+
+    def correct_follow_up(self, follow_up_id: str, draft: FollowUpDraft) -> None:
+        """Correct a manual follow-up's reason and due date."""
+        self._corrections.correct_follow_up(follow_up_id, draft)
+
+    def delete_entry(self, kind: EntryKind, entry_id: str, reason: str) -> None:
+        """Delete an entry made in error, with a reason; it stays in the history only."""
+        self._corrections.delete_entry(kind, entry_id, reason)
+
+    def record_history(self, client_id: str) -> tuple[RecordChangeView, ...]:
+        """Every correction and deletion of the client's record, newest first (old and new
+        value, who, when, why)."""
+        return self._corrections.record_history(client_id)
+
+    # -- data protection: regime, retention, erasure, restriction ----------------------------
+
+    def regime(self) -> Regime:
+        """The data-protection regime the vault works under (DSGVO, DSG NRW, KDG, DSG-EKD)."""
+        return self._privacy.regime()
+
+    def set_regime(self, code: str) -> None:
+        """Choose the vault's data-protection regime (audited)."""
+        self._privacy.set_regime(code)
+
+    def retention_rule(self) -> RetentionRule:
+        """How long closed cases are kept (end of the closure year + N years)."""
+        return self._privacy.retention_rule()
+
+    def set_retention_years(self, years: int) -> None:
+        """Change N of the retention rule; the erasure follow-ups move with it."""
+        self._privacy.set_retention_years(years)
+
+    def clients(self, search: str = "") -> tuple[ClientListing, ...]:
+        """Every client with birth date, case status and retention end."""
+        return self._privacy.clients(search)
+
+    def retention_due(self, as_of: date | None = None) -> tuple[ClientListing, ...]:
+        """Clients whose retention has ended (their erasure is due)."""
+        return self._privacy.retention_due(as_of)
+
+    def restrict_client(self, client_id: str) -> None:
+        """Restrict processing (Art. 18): the file becomes read-only."""
+        self._privacy.restrict_client(client_id)
+
+    def lift_restriction(self, client_id: str) -> None:
+        """Lift the restriction of processing."""
+        self._privacy.lift_restriction(client_id)
+
+    def erase_client(self, client_id: str, reason: str = "") -> ErasureResult:
+        """Erase the client and every dependent record for good (an open case needs a reason)."""
+        return self._erasure.erase_client(client_id, reason)
+
+    def erased_ids(self) -> frozenset[str]:
+        """The random ids of every client erased in this vault (the erasure register)."""
+        return self._erasure.erased_ids()
+
+    def re_erase(self, client_ids: frozenset[str] | set[str]) -> int:
+        """Erase again the clients of another register found in this vault; returns how many."""
+        return self._erasure.re_erase(client_ids)
+
+    # -- colleagues (handover) ---------------------------------------------------------------
+
+    def add_colleague(self, colleague: CoachPublic) -> bool:
+        """Store a colleague (coach.pub version 2) after the fingerprint was compared."""
+        return self._colleagues.add_colleague(colleague)
+
+    def read_colleague_file(self, path: str) -> CoachPublic:
+        """A colleague's coach.pub, checked but not stored (compare the fingerprint first)."""
+        return self._colleagues.read_colleague_file(path)
+
+    def colleagues(self) -> list[CoachPublic]:
+        """Every stored colleague, by name."""
+        return self._colleagues.colleagues()
 
 
 __all__ = ["PAGE_SIZE", "Workspace", "display_name", "search_key"]

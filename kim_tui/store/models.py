@@ -60,10 +60,16 @@ class Client(Record, table=True):
     # personal data too and live only inside the encrypted database.
     search_key: str = ""
     sort_key: str = ""
+    # Art. 18 restriction (schema 0010): while set, the file is read-only except for lifting it.
+    restricted_on: date | None = None
 
     # The caseload list reads sort order (with the id tie-breaker) and filter from one index
     # (schema 0003, id added in 0005).
     __table_args__ = (Index("ix_client_list", "sort_key", "id", "search_key"),)
+
+    # Set when this client was merged into another (schema 0009): the row is a tombstone
+    # (`deleted_at` set) that points at the surviving client.
+    merged_into: str | None = None
 
 
 class Case(Record, table=True):
@@ -78,6 +84,11 @@ class Case(Record, table=True):
     closed_on: date | None = None
     closure_reason: str | None = None
     themes: str = ""
+    # A phase set by hand (schema 0009) holds until the coach clears it; `stage` is then this
+    # phase, otherwise the derived one. The reason is the coach's free text (never travels).
+    stage_by_hand: str | None = None
+    stage_by_hand_reason: str = ""
+    stage_by_hand_on: date | None = None
 
 
 class Consent(Record, table=True):
@@ -89,6 +100,14 @@ class Consent(Record, table=True):
     form: str = "written"
     recorded_by: str = ""
     withdrawn_on: date | None = None
+    # The lifecycle (schema 0008): to whom and what, Art. 9 data, the witness of an oral
+    # consent, and the renewal chain (the renewed row stays, dated by `superseded_on`).
+    recipient: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    scope: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    special_categories: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    witness: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    renews_id: str | None = None
+    superseded_on: date | None = None
 
 
 class ResidenceRecord(Record, table=True):
@@ -203,11 +222,45 @@ class AuditEvent(Record, table=True):
     detail: str = ""
 
 
+class RecordChange(Record, table=True):
+    """One corrected field or one deleted entry (Art. 16 DSGVO: the current value is the
+    corrected one, the old one stays here). Written by the unit of work itself
+    (`store.unit_of_work`), never by a service, so no write can forget it. Values are text
+    inside the encrypted vault; it never travels in a bundle. `client_id` is always filled, so
+    erasing a client erases their history too."""
+
+    entity: str
+    """The table of the changed row (``contactnote``, ``client`` …)."""
+    entity_id: str
+    client_id: str = Field(index=True)
+    case_id: str | None = None
+    field: str = ""
+    """The changed column; empty for a deletion."""
+    old_value: str = ""
+    """The old value as text (ISO dates); for a deletion a JSON snapshot of the entry."""
+    new_value: str = ""
+    kind: str = "changed"
+    """``changed`` or ``deleted``."""
+    reason: str = ""
+    by: str = ""
+    """Who made the change (the coach's name setting, when there is one)."""
+
+
 class VaultSetting(SQLModel, table=True):
     """Vault-wide settings and counters (e.g. the revision counter); no personal data."""
 
     key: str = Field(primary_key=True)
     value: str
+
+
+class ErasedClient(Record, table=True):
+    """The erasure register (schema 0010): the random id of every erased client, so a restored
+    older backup or a later bundle cannot bring the client back unnoticed. No personal data:
+    the reason is a code (`request`, `retention`, `register`), never the coach's text."""
+
+    erased_on: date
+    reason: str = "request"
+    records_removed: int = 0
 
 
 TABLES: tuple[type[SQLModel], ...] = (
@@ -224,4 +277,6 @@ TABLES: tuple[type[SQLModel], ...] = (
     ContactNote,
     FollowUp,
     AuditEvent,
+    RecordChange,
+    ErasedClient,
 )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from kim_tui.store.models import (
     Client,
     Consent,
     ContactNote,
+    ErasedClient,
     Goal,
     GoalAgreement,
     Record,
@@ -67,6 +68,9 @@ class ExportResult:
     path: Path
     header: bf.BundleHeader
     resent: bool
+    repaired: Path | None = None
+    """A bundle whose file an earlier export never finished (crash, full disk), written again
+    before this one, so no sequence number is used up without its file."""
 
 
 def iso_week(day: date) -> str:
@@ -133,7 +137,11 @@ def collect_records(
         if table == "client":
             effective = max(row.revision, consent_rev.get(row.id, 0))
             if rev_after < effective <= rev_upto:
-                personal = ps.shares_with_coordinator(consents_of.get(row.id, []), today)
+                # A restricted client (Art. 18) travels pseudonymised only, whatever the consent.
+                personal = (
+                    ps.shares_with_coordinator(consents_of.get(row.id, []), today)
+                    and getattr(row, "restricted_on", None) is None
+                )
                 out.append(
                     ps.shape_record("client", data, key=key, personal=personal, revision=effective)
                 )
@@ -143,6 +151,13 @@ def collect_records(
             progress(done, total)
     if progress is not None and total == 0:
         progress(0, 0)
+    # Erasures travel as a marker on the client's pseudonym (the client's rows are gone).
+    for erased in session.exec(
+        select(ErasedClient).where(
+            col(ErasedClient.revision) > rev_after, col(ErasedClient.revision) <= rev_upto
+        )
+    ).all():
+        out.append(ps.erasure_record(key, erased.id, erased.revision))
     out.sort(key=ps.record_sort_key)
     return out
 
@@ -163,6 +178,12 @@ def export_bundle(
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise cs.SyncSetupError(f"Zielverzeichnis {out_dir} gibt es nicht.")
+    repaired: Path | None = None
+    if resend is None:
+        with UnitOfWork(vault.engine).read() as session:
+            unfinished = cs.unwritten_seq(session)
+        if unfinished is not None:
+            repaired = export_bundle(vault, out_dir, resend=unfinished, now=now).path
     action = "bundle.resend" if resend is not None else "bundle.export"
     # The unit of work records the export's one audit event (no revision: nothing changed).
     with UnitOfWork(vault.engine).audited(action, "bundle") as tx:
@@ -225,8 +246,13 @@ def export_bundle(
         assert header.link == sent.link
         data = bf.seal(header, records, recipient.kem_key, sign_key)
         if resend is None:
-            cs.record_bundle(session, sent)
+            # Taken now, marked written only once the file is on disk (see `SentBundle.written`).
+            cs.record_bundle(session, replace(sent, written=False))
         tx.detail = f"Paket {sent.seq}, Revisionen {sent.rev_after + 1}-{sent.rev_upto}"
     path = out_dir / bf.file_name(header)
     write_atomic(path, data, mode=0o600)
-    return ExportResult(path=path, header=header, resent=resend is not None)
+    if not sent.written or resend is None:
+        # Part of the export audited above: one operation, one audit event.
+        with UnitOfWork(vault.engine).bookkeeping() as session:
+            cs.mark_written(session, sent.seq)
+    return ExportResult(path=path, header=header, resent=resend is not None, repaired=repaired)

@@ -35,6 +35,9 @@ EXPECTED = {
     ("identity",),
     ("connect",),
     ("export",),
+    ("colleague",),
+    ("colleague", "add"),
+    ("colleague", "list"),
     ("coordinator",),
     ("coordinator", "init"),
     ("coordinator", "enroll"),
@@ -44,6 +47,11 @@ EXPECTED = {
     ("coordinator", "recover"),
     ("coordinator", "ui"),
     ("coordinator", "report"),
+    ("subject-access",),
+    ("processing-record",),
+    ("clients",),
+    ("retention",),
+    ("erase",),
 }
 
 

@@ -24,6 +24,7 @@ from kim_tui.domain.model import (
     ConsentDraft,
     ConsentPurpose,
     ContactDraft,
+    EntryKind,
     FollowUpDraft,
     GoalAgreementDraft,
     GoalDraft,
@@ -34,14 +35,24 @@ from kim_tui.domain.model import (
     StepDraft,
 )
 from kim_tui.service.workspace import Workspace
-from kim_tui.store.models import AuditEvent
+from kim_tui.store.errors import ValidationError
+from kim_tui.store.models import (
+    Assessment,
+    AuditEvent,
+    ContactNote,
+    Record,
+    ResidenceRecord,
+)
 from kim_tui.store.unit_of_work import UnitOfWork
 from kim_tui.store.vault import Vault
 from kim_tui.sync.identity import (
+    CoachPublic,
     CoordinatorPublic,
     kem_public_bytes,
     new_kem_key,
     new_signing_key,
+    receiving_key_message,
+    signing_key,
     signing_public,
 )
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
@@ -61,6 +72,8 @@ class Ids:
     step: str
     referral: str
     closed_case: str
+    restricted: str = ""
+    closed_client: str = ""
 
 
 @dataclass
@@ -83,6 +96,18 @@ def _coordinator() -> CoordinatorPublic:
     return CoordinatorPublic(
         "Koordinierung", kem_public_bytes(new_kem_key()), signing_public(new_signing_key())
     )
+
+
+def _colleague() -> CoachPublic:
+    sign = new_signing_key()
+    kem = kem_public_bytes(new_kem_key())
+    signature = signing_key(sign).sign(receiving_key_message(kem))
+    return CoachPublic("Kollegin", "DRK", signing_public(sign), kem, signature)
+
+
+def _refused(call: Callable[[], object]) -> None:
+    with pytest.raises(ValidationError):
+        call()
 
 
 def _build(ws: Workspace) -> Ids:
@@ -109,12 +134,27 @@ def _build(ws: Workspace) -> Ids:
             passes_identifying_data=False,
         )
     )
+    ws.add_contact(ContactDraft(case, D(2026, 11, 3), "phone", 10, "Anruf"))
+    ws.add_assessment(AssessmentDraft(case, D(2026, 11, 3), (AreaRatingDraft("housing", 3),)))
     _other, closed = ws.intake(_intake("Ada", "Abgeschlossen"))
     ws.close_case(ClosureDraft(closed, FIXED_TODAY, "moved_away"))
+    restricted, _case = ws.intake(_intake("Rita", "Eingeschränkt"))
+    ws.restrict_client(restricted)
     ws.create_identity("Anna", "Träger")
     ws.connect_coordinator(_coordinator())
+    ws.set_phase_by_hand(case, "monitoring", "Begleitung läuft über die Schule")
     return Ids(
-        client, case, consent, follow_up, agreement, goal.id, goal.steps[0].id, referral, closed
+        client,
+        case,
+        consent,
+        follow_up,
+        agreement,
+        goal.id,
+        goal.steps[0].id,
+        referral,
+        closed,
+        restricted,
+        _other,
     )
 
 
@@ -157,6 +197,9 @@ WRITES: dict[str, Call] = {
         s.ids.client, ResidenceDraft("duldung", valid_until=D(2027, 1, 1))
     ),
     "set_residence_reminder_weeks": lambda s: s.ws.set_residence_reminder_weeks(4),
+    "renew_consent": lambda s: s.ws.renew_consent(
+        s.ids.consent, ConsentDraft(ConsentPurpose.SHARE_COORDINATOR, FIXED_TODAY)
+    ),
     "add_follow_up": lambda s: s.ws.add_follow_up(FollowUpDraft(s.ids.case, LATER, "Anruf")),
     "complete_follow_up": lambda s: s.ws.complete_follow_up(s.ids.follow_up, "erledigt"),
     "snooze_follow_up": lambda s: s.ws.snooze_follow_up(s.ids.follow_up, LATER),
@@ -182,6 +225,50 @@ WRITES: dict[str, Call] = {
     "set_themes": lambda s: s.ws.set_themes(s.ids.case, ("housing_shortage",)),
     "close_case": lambda s: s.ws.close_case(ClosureDraft(s.ids.case, FIXED_TODAY, "moved_away")),
     "reopen_case": lambda s: s.ws.reopen_case(s.ids.closed_case),
+    "set_phase_by_hand": lambda s: s.ws.set_phase_by_hand(
+        s.ids.case, "linking", "Vermittlung läuft telefonisch"
+    ),
+    "clear_phase_by_hand": lambda s: s.ws.clear_phase_by_hand(s.ids.case),
+    "merge_clients": lambda s: s.ws.merge_clients(
+        s.ids.client, s.ids.closed_client, frozenset({"family_name"})
+    ),
+    "correct_consent": lambda s: s.ws.correct_consent(
+        s.ids.consent, ConsentDraft(ConsentPurpose.SHARE_COORDINATOR, D(2026, 10, 3))
+    ),
+    "correct_residence_record": lambda s: s.ws.correct_residence_record(
+        _id_of(s, ResidenceRecord), ResidenceDraft("duldung", valid_until=D(2027, 2, 1))
+    ),
+    "correct_assessment": lambda s: s.ws.correct_assessment(
+        _id_of(s, Assessment),
+        AssessmentDraft(s.ids.case, D(2026, 11, 3), (AreaRatingDraft("housing", 2),)),
+    ),
+    "correct_goal": lambda s: s.ws.correct_goal(s.ids.goal, GoalDraft("housing", "Wohnen")),
+    "correct_step": lambda s: s.ws.correct_step(s.ids.step, StepDraft("Suchen", "coach", LATER)),
+    "correct_referral": lambda s: s.ws.correct_referral(
+        s.ids.referral,
+        ReferralDraft(
+            s.ids.case,
+            "jobcenter",
+            "sgb2",
+            "Klären",
+            D(2026, 11, 20),
+            passes_identifying_data=False,
+        ),
+    ),
+    "correct_contact": lambda s: s.ws.correct_contact(
+        _id_of(s, ContactNote), ContactDraft(s.ids.case, D(2026, 11, 4), "phone", 20)
+    ),
+    "correct_follow_up": lambda s: s.ws.correct_follow_up(
+        s.ids.follow_up, FollowUpDraft(s.ids.case, LATER, "Termin beim Amt")
+    ),
+    "delete_entry": lambda s: s.ws.delete_entry(
+        EntryKind.REFERRAL, s.ids.referral, "Doppelt erfasst, gleiche Vermittlung."
+    ),
+    "set_retention_years": lambda s: s.ws.set_retention_years(5),
+    "restrict_client": lambda s: s.ws.restrict_client(s.ids.client),
+    "lift_restriction": lambda s: s.ws.lift_restriction(s.ids.restricted),
+    "erase_client": lambda s: s.ws.erase_client(s.ids.client, "Antrag"),
+    "re_erase": lambda s: s.ws.re_erase({s.ids.restricted}),
 }
 """Public writes: +1 audit event, +1 revision."""
 
@@ -193,12 +280,25 @@ AUDITED: dict[str, Call] = {
     "export_weekly": lambda s: s.ws.export_weekly(str(s.tmp)),
     "create_identity": lambda s: s.ws.create_identity("Anna B.", "Träger"),
     "connect_coordinator": lambda s: s.ws.connect_coordinator(_coordinator()),
+    "set_print_folder": lambda s: s.ws.set_print_folder(str(s.tmp)),
+    "print_consent_form": lambda s: s.ws.print_consent_form(
+        s.ids.consent, str(s.tmp / "einwilligung.pdf"), organisation="Träger"
+    ),
+    "subject_access_copy": lambda s: s.ws.subject_access_copy(s.ids.client),
+    "write_subject_access": lambda s: s.ws.write_subject_access(s.ids.client, str(s.tmp)),
+    "set_regime": lambda s: s.ws.set_regime("kdg"),
+    "add_colleague": lambda s: s.ws.add_colleague(_colleague()),
 }
 """Reads, prints, exports and the sync setup: +1 audit event, no revision (they change no
 record that travels in a bundle)."""
 
 QUERIES: dict[str, Call] = {
     "find_duplicates": lambda s: s.ws.find_duplicates(ClientDraft("Lan", "Nguyen", None)),
+    "find_duplicates_many": lambda s: s.ws.find_duplicates_many(
+        [ClientDraft("Lan", "Nguyen", None)]
+    ),
+    "duplicates_of": lambda s: s.ws.duplicates_of(s.ids.client),
+    "merge_differences": lambda s: s.ws.merge_differences(s.ids.client, s.ids.closed_client),
     "sharing_consent_for": lambda s: s.ws.sharing_consent_for(s.ids.case, "jobcenter", FIXED_TODAY),
     "residence_reminder_weeks": lambda s: s.ws.residence_reminder_weeks(),
     "follow_ups": lambda s: s.ws.follow_ups("ngu"),
@@ -209,8 +309,19 @@ QUERIES: dict[str, Call] = {
     "caseload_total": lambda s: s.ws.caseload_total(),
     "audit_log": lambda s: s.ws.audit_log(s.ids.case),
     "sync_status": lambda s: s.ws.sync_status(),
+    "colleagues": lambda s: s.ws.colleagues(),
+    "read_colleague_file": lambda s: _refused(lambda: s.ws.read_colleague_file(str(s.tmp))),
     "revision": lambda s: s.ws.revision(),
     "today": lambda s: s.ws.today(),
+    "print_folder": lambda s: s.ws.print_folder(),
+    "printout_path": lambda s: s.ws.printout_path("Einwilligung", s.ids.case),
+    "consent_form_translation": lambda s: s.ws.consent_form_translation("prs"),
+    "record_history": lambda s: s.ws.record_history(s.ids.client),
+    "regime": lambda s: s.ws.regime(),
+    "retention_rule": lambda s: s.ws.retention_rule(),
+    "clients": lambda s: s.ws.clients("ngu"),
+    "retention_due": lambda s: s.ws.retention_due(),
+    "erased_ids": lambda s: s.ws.erased_ids(),
 }
 """List and look-up queries: nothing audited, no revision."""
 
@@ -219,6 +330,14 @@ BATCHES = ("batch", "import_intakes")
 
 LIFECYCLE = ("is_open", "close", "update_statistics")
 """No data: the vault's state and the planner's statistics."""
+
+
+def _id_of(s: Setup, model: type[Record]) -> str:
+    """The id of the oldest row of `model` (read without an audit event)."""
+    with Session(s.ws.vault.engine) as session:
+        row = session.exec(select(model).order_by(col(model.created_at))).first()
+        assert row is not None
+        return row.id
 
 
 def _counts(ws: Workspace) -> tuple[int, int]:
@@ -283,7 +402,7 @@ def test_the_consent_override_is_the_one_documented_second_event(setup: Setup) -
             "sgb2",
             "Klären",
             FIXED_TODAY,
-            override_reason="Eilfall",
+            override_reason="Eilfall, Frist läuft heute ab",
         )
     )
     assert _counts(setup.ws) == (events + 2, revision + 1)

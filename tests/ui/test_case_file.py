@@ -20,6 +20,7 @@ from textual.widgets import Checkbox, DataTable, Input, Select, Static, TabbedCo
 from kim_tui.domain.model import CaseStage, ContactDraft, FollowUpSource, ReferralDraft
 from kim_tui.screens.assessment_form import AssessmentFormScreen
 from kim_tui.screens.caseload import CaseloadScreen
+from kim_tui.screens.choice import ChoiceScreen
 from kim_tui.screens.client_file import ClientFileScreen
 from kim_tui.screens.closure_form import ClosureFormScreen
 from kim_tui.screens.confirm import ConfirmScreen
@@ -273,8 +274,12 @@ async def test_full_cycle_on_one_client(app, seeded: Seeded) -> None:  # type: i
             await type_text(pilot, reason, "reason")
             await type_text(pilot, "03.12.2026", "feedback_due_on")
             await pilot.press("ctrl+s")
-            await on_screen(pilot, TextPromptScreen)
-            assert "Keine gültige Einwilligung zur Weitergabe an „Jobcenter“" in screen_text(app)
+            # It says which consent is missing and offers to record it, share with a reason,
+            # or leave the referral unsaved.
+            await on_screen(pilot, ChoiceScreen)
+            text = " ".join(screen_text(app).split())
+            assert "Es fehlt die Einwilligung „Weitergabe an eine Stelle“ für" in text
+            assert "„Jobcenter“." in text
 
         await referral_form("Leistungsanspruch klären")
         await pilot.press("escape")
@@ -285,6 +290,9 @@ async def test_full_cycle_on_one_client(app, seeded: Seeded) -> None:  # type: i
 
         # Again, with a reason: saved, the override is audited without any personal text.
         await referral_form("Leistungsanspruch klären")
+        await pilot.press("down", "enter")
+        await on_screen(pilot, TextPromptScreen)
+        assert "Keine gültige Einwilligung zur Weitergabe an „Jobcenter“" in screen_text(app)
         await type_text(pilot, "Frist läuft ab, Klientin telefonisch einverstanden")
         await pilot.press("enter")
         await saved(pilot, "Vermittlung gespeichert.")
@@ -381,8 +389,11 @@ async def test_full_cycle_on_one_client(app, seeded: Seeded) -> None:  # type: i
         assert (goal.status, goal.evaluation) == ("not_achieved", "Umzug vor Kursbeginn")
         assert "Abgeschlossen" in screen_text(app)
         assert "abgeschlossen am 24.11.2026 (verzogen)" in screen_text(app)
-        assert not any(f.case_id == case_id for f in ws.follow_ups().items)
-        assert not any("Nguyen" in r for r in await home_rows(pilot))
+        # Only the erasure due at the end of retention (2030) stays on the list.
+        assert [f.source for f in ws.follow_ups().items if f.case_id == case_id] == [
+            FollowUpSource.RETENTION
+        ]
+        assert all("Löschung fällig" in r for r in await home_rows(pilot) if "Nguyen" in r)
 
         # `a` again asks to reopen; the open follow-ups come back (not the done ones).
         screen = await open_from_caseload(pilot, "nguyen", stage="Abgeschl")
@@ -434,7 +445,8 @@ async def test_print_goal_agreement_pdf(app, seeded: Seeded, tmp_path: Path) -> 
         await pilot.press("p")
         await on_screen(pilot, TextPromptScreen)
         field = app.screen.query_one("#answer", Input)
-        assert field.value.startswith("~/Zielvereinbarung-Kowalski-2026-11-24")
+        # Printout names carry the case reference and the date, never the surname.
+        assert Path(field.value).name == f"Zielvereinbarung-{case_id[:8]}-2026-11-24.pdf"
         field.value = ""
         await type_text(pilot, str(target))
         await pilot.press("enter")
@@ -479,7 +491,9 @@ async def test_residence_facts_hints_and_new_status(app, seeded: Seeded) -> None
         assert screen.client_id == client_id
         await pilot.press("6")
         assert active_section(screen) == "residence"
-        assert table_rows(screen, "residence-table") == ["Duldung | § 60a AufenthG |  | 30.06.2027"]
+        assert table_rows(screen, "residence-table") == [
+            "Duldung | § 60a AufenthG |  | 30.06.2027 | aktuell"
+        ]
 
         await pilot.press("f")
         await on_screen(pilot, FactsFormScreen)
@@ -523,8 +537,9 @@ async def test_residence_facts_hints_and_new_status(app, seeded: Seeded) -> None
             ("duldung", None, D(2027, 6, 30)),
         ]
         rows = table_rows(screen, "residence-table")
-        assert rows[0].startswith("AE § 25b |") and rows[0].endswith("| 20.11.2026 | 19.11.2028")
-        assert rows[1] == "Duldung | § 60a AufenthG |  | 30.06.2027"
+        assert rows[0].startswith("AE § 25b |")
+        assert rows[0].endswith("| 20.11.2026 | 19.11.2028 | aktuell")
+        assert rows[1] == "Duldung | § 60a AufenthG |  | 30.06.2027 | "
         assert "AE § 25b bis 19.11.2028" in screen_text(app)
         # Only the current document reminds.
         reminders = [
