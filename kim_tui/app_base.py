@@ -97,8 +97,7 @@ def worker_failure_message(error: BaseException | None, check: str | None = None
         )
     kind = type(error).__name__ if error is not None else "?"
     message = tr(
-        f"Unerwarteter Fehler ({kind}). Die Ansicht ist wieder bedienbar; bitte erneut "
-        "versuchen",
+        f"Unerwarteter Fehler ({kind}). Die Ansicht ist wieder bedienbar; bitte erneut versuchen",
         f"Unexpected error ({kind}). The view is usable again; please try again",
     )
     if check:

@@ -67,9 +67,8 @@ class CoordinatorApp(VaultApp["CoordinatorService"], inherit_bindings=False):
         return CoordinatorScreen()
 
     def unlock_wording(self) -> UnlockWording:
-        from kim_tui.screens.unlock import UnlockWording
-
         from kim_tui.locations import command_line
+        from kim_tui.screens.unlock import UnlockWording
 
         command = command_line("kim", "coordinator", "recover", "--dir", self.directory)
         return UnlockWording(

@@ -124,7 +124,9 @@ def _residence(p: Mapping[str, str], lang: Lang) -> str:
 def _transition_104c(p: Mapping[str, str], lang: Lang) -> str:
     deadline = _iso(p["deadline"])
     if lang == "en":
-        expiry = f" before the permit expires on {_iso(p['valid_until'])}" if "valid_until" in p else ""
+        expiry = (
+            f" before the permit expires on {_iso(p['valid_until'])}" if "valid_until" in p else ""
+        )
         return (
             f"§ 104c permit: apply for § 25a / § 25b{expiry}, by {deadline} "
             "at the latest – only that application keeps the stay lawful (Fiktionswirkung)"
@@ -137,9 +139,7 @@ def _transition_104c(p: Mapping[str, str], lang: Lang) -> str:
 
 
 _RENDERERS = {
-    "step": lambda p, lang: (
-        f"Step: {p['text']}" if lang == "en" else f"Schritt: {p['text']}"
-    ),
+    "step": lambda p, lang: f"Step: {p['text']}" if lang == "en" else f"Schritt: {p['text']}",
     "referral_feedback": lambda p, lang: (
         f"Feedback expected: {_label('agencies', p['agency'], lang)}"
         if lang == "en"

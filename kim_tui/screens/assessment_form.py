@@ -3,8 +3,8 @@
 ↑/↓ choose the area, 0–3 set the need level (and move on to the next area, so a whole
 assessment is twelve digits), Enter (or e) edits the situation text, r the resources; Ctrl+S
 saves. The line under the table always names the highlighted area that e and r edit, and after a
-digit what was rated and where the highlight went. Starts from the latest assessment's levels when there is one, so a
-repeated assessment only changes what changed.
+digit what was rated and where the highlight went. Starts from the latest assessment's levels
+when there is one, so a repeated assessment only changes what changed.
 """
 
 from __future__ import annotations

@@ -13,7 +13,6 @@ from datetime import date
 from sqlmodel import Session, col, func, select
 
 from kim_tui.domain import followups as fu
-from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.model import CaseStage, FollowUpSource
 from kim_tui.domain.residence import current_paper
 from kim_tui.domain.scheduling import DEFAULT_RESIDENCE_REMINDER_WEEKS, WorkingDays

@@ -233,9 +233,7 @@ def _agreement_history(s: Session, agreement: GoalAgreement) -> tuple[int, date 
     """The agreement's version and the day it last changed, from the audit log: every write
     to the agreement, one of its goals or steps (edits, status, done) counts once; prints do
     not. Version 1 is the agreement as agreed."""
-    goal_ids = list(
-        s.exec(select(Goal.id).where(col(Goal.agreement_id) == agreement.id)).all()
-    )
+    goal_ids = list(s.exec(select(Goal.id).where(col(Goal.agreement_id) == agreement.id)).all())
     step_ids = list(s.exec(select(Step.id).where(col(Step.goal_id).in_(goal_ids))).all())
     stamps = s.exec(
         select(AuditEvent.at).where(

@@ -71,9 +71,7 @@ async def test_palette_has_a_working_command_for_every_action(app, seeded: Seede
                 if action.keys:
                     assert action.key_display in command.title, (command.title, action.keys)
         caseload_titles = [c.title for c in app.get_system_commands(screens[1])]
-        assert [t for t in caseload_titles if t.startswith("Erstberatung")] == [
-            "Erstberatung (F4)"
-        ]
+        assert [t for t in caseload_titles if t.startswith("Erstberatung")] == ["Erstberatung (F4)"]
         titles = [c.title for c in app.get_system_commands(home)]
         assert "Erledigt (X)" in titles or "Erledigt (x)" in titles
         assert any(t.startswith("Verschieben") for t in titles)
