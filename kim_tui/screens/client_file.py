@@ -21,7 +21,7 @@ from textual.widgets import Header, TabbedContent
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
-from kim_tui.domain.model import ClientFile
+from kim_tui.domain.model import ClientFile, ReferralDraft
 from kim_tui.i18n import language, tr
 from kim_tui.screens.base import KimScreen
 from kim_tui.screens.client_file_keys import FILE_ACTIONS
@@ -228,6 +228,7 @@ class ClientFileScreen(KimScreen[None]):
 
     @work(exclusive=True, group="file-edit")
     async def action_referral(self) -> None:
+        from kim_tui.domain.validation import override_reason_problem
         from kim_tui.screens.referral_form import ReferralFormScreen
         from kim_tui.screens.text_prompt import TextPromptScreen
         from kim_tui.store.errors import ConsentRequired, VaultError
@@ -236,43 +237,48 @@ class ClientFileScreen(KimScreen[None]):
         if self.file is None:
             return
         notice = asylblg_notice(self.file, self.today)
-        form = ReferralFormScreen(self.file.case_id, self.today, notice)
-        draft = await self.app.push_screen_wait(form)
-        if draft is None:
-            return
-        workspace = self.app.workspace
-        saved = tr("Vermittlung gespeichert.", "Referral saved.")
-        try:
-            workspace.add_referral(draft)
-        except ConsentRequired as exc:
-            reason = await self.app.push_screen_wait(
-                TextPromptScreen(
-                    tr("Keine Einwilligung zur Weitergabe", "No consent to share"),
-                    str(exc)
-                    + "\n"
-                    + tr(
-                        "Begründung für die Weitergabe ohne Einwilligung (wird im Verlauf "
-                        "protokolliert). Esc bricht ab.",
-                        "Reason for passing data without consent (recorded in the history). "
-                        "Esc cancels.",
-                    ),
-                )
-            )
-            if not reason:
-                self.notify(
-                    tr("Vermittlung nicht gespeichert.", "Referral not saved."), severity="warning"
-                )
+        draft = None
+        while True:
+            # Esc in the override question comes back here: the form shows its input again.
+            form = ReferralFormScreen(self.file.case_id, self.today, notice, draft=draft)
+            draft = await self.app.push_screen_wait(form)
+            if draft is None:
                 return
-            overridden = replace(draft, override_reason=reason)
-            if not self._save(lambda ws: ws.add_referral(overridden), saved):
-                return
-        except VaultError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
-            return
-        else:
-            self.notify(saved)
-            self.reload()
+            workspace = self.app.workspace
+            saved = tr("Vermittlung gespeichert.", "Referral saved.")
+            try:
+                workspace.add_referral(draft)
+            except ConsentRequired as exc:
+                reason = await self.app.push_screen_wait(
+                    TextPromptScreen(
+                        tr("Keine Einwilligung zur Weitergabe", "No consent to share"),
+                        str(exc)
+                        + "\n"
+                        + tr(
+                            "Begründung für die Weitergabe ohne Einwilligung, in einem Satz "
+                            "(wird im Verlauf protokolliert). Esc zurück zur Vermittlung.",
+                            "Reason for passing data without consent, in a sentence (recorded "
+                            "in the history). Esc goes back to the referral.",
+                        ),
+                        check=override_reason_problem,
+                        carries_input=True,
+                    )
+                )
+                if not reason:
+                    continue
+                if not self._save_referral(replace(draft, override_reason=reason), saved):
+                    continue  # the message is shown; the form comes back with the input
+            except VaultError as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+                continue
+            else:
+                self.notify(saved)
+                self.reload()
+            break
         self.action_section("referrals")
+
+    def _save_referral(self, draft: ReferralDraft, done: str) -> bool:
+        return self._save(lambda ws: ws.add_referral(draft), done) is not None
 
     @work(exclusive=True, group="file-edit")
     async def action_outcome(self) -> None:
