@@ -249,16 +249,22 @@ class VaultApp(App[int], Generic[S]):
         if self._input_above(keep):
             self._go_to_after_asking(screen_type, open_new)
             return
-        self._close_above(keep)
-        if not isinstance(self.screen, screen_type):
-            (open_new or (lambda: self.push_screen(screen_type())))()
+        self._arrive(screen_type, open_new)
 
     @work(exclusive=True, group="leave-input")
     async def _go_to_after_asking(
         self, screen_type: type[Screen[Any]], open_new: Callable[[], object] | None
     ) -> None:
         if await self._settle_input(self._kept_below(screen_type)):
-            self._go_to(screen_type, open_new)
+            self._arrive(screen_type, open_new)
+
+    def _arrive(
+        self, screen_type: type[Screen[Any]], open_new: Callable[[], object] | None
+    ) -> None:
+        """Close what is above `screen_type` (or above the current full screen) and show it."""
+        self._close_above(self._kept_below(screen_type))
+        if not isinstance(self.screen, screen_type):
+            (open_new or (lambda: self.push_screen(screen_type())))()
 
     def _kept_below(self, screen_type: type[Screen[Any]]) -> int:
         """How many screens from the bottom stay when going to `screen_type`: up to it when it

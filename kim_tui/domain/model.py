@@ -250,6 +250,18 @@ class ClientFile:
     themes: tuple[str, ...] = ()
     """Structural themes: catalog codes, or free text prefixed with ``text:``."""
     facts: ResidenceFactsDraft = field(default_factory=lambda: ResidenceFactsDraft())
+    done_follow_ups: tuple[DoneFollowUpView, ...] = ()
+    """Follow-ups marked done, newest first, with the note typed when marking them."""
+
+
+@dataclass(frozen=True)
+class DoneFollowUpView:
+    """A Wiedervorlage that was marked done: what it was about and the coach's note."""
+
+    reason: str
+    due_on: date
+    done_on: date
+    note: str
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import ClientFile, ReferralDraft
 from kim_tui.i18n import language, tr
-from kim_tui.screens.base import KimScreen
+from kim_tui.screens.client_file_detail import DetailActions
 from kim_tui.screens.client_file_keys import FILE_ACTIONS
 from kim_tui.widgets.client_file import (
     AssessmentSection,
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from kim_tui.service.workspace import Workspace
 
 
-class ClientFileScreen(KimScreen[None]):
+class ClientFileScreen(DetailActions):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = FILE_ACTIONS
     BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (

@@ -165,4 +165,14 @@ FILE_ACTIONS: tuple[UiAction, ...] = (
         "Close or reopen the case",
     ),
     UiAction("file.back", "escape", "back", "Zurück", "Back"),
+    UiAction(
+        "file.detail",
+        "enter",
+        "detail",
+        "Ganzer Text",
+        "Full text",
+        "Markierten Eintrag ganz lesen (Kontakt, Ziel, Schritt, Vermittlung, Handlungsfeld)",
+        "Read the highlighted entry in full (contact, goal, step, referral, area)",
+        show=False,
+    ),
 )
