@@ -228,7 +228,7 @@ class ClientFileScreen(DetailActions):
 
     @work(exclusive=True, group="file-edit")
     async def action_referral(self) -> None:
-        from kim_tui.domain.validation import override_reason_problem
+        from kim_tui.domain.validation import MIN_OVERRIDE_REASON, override_reason_problem
         from kim_tui.screens.referral_form import ReferralFormScreen
         from kim_tui.screens.text_prompt import TextPromptScreen
         from kim_tui.store.errors import ConsentRequired, VaultError
@@ -256,9 +256,11 @@ class ClientFileScreen(DetailActions):
                         + "\n"
                         + tr(
                             "Begründung für die Weitergabe ohne Einwilligung, in einem Satz "
-                            "(wird im Verlauf protokolliert). Esc zurück zur Vermittlung.",
-                            "Reason for passing data without consent, in a sentence (recorded "
-                            "in the history). Esc goes back to the referral.",
+                            f"(mindestens {MIN_OVERRIDE_REASON} Zeichen; "
+                            "wird im Verlauf protokolliert). Esc zurück zur Vermittlung.",
+                            "Reason for passing data without consent, in a sentence "
+                            f"(at least {MIN_OVERRIDE_REASON} characters; "
+                            "recorded in the history). Esc goes back to the referral.",
                         ),
                         check=override_reason_problem,
                         carries_input=True,

@@ -54,7 +54,9 @@ class TextPromptScreen(FormModal[str]):
             yield Input(self.value, id="answer", max_length=self.max_length)
             yield FieldError(id="form-error")
             yield Static(
-                tr("Enter bestätigt · Esc abbrechen", "Enter confirms · Esc cancel"),
+                tr("Enter bestätigt · Esc zurück", "Enter confirms · Esc goes back")
+                if self.carries_input
+                else tr("Enter bestätigt · Esc abbrechen", "Enter confirms · Esc cancel"),
                 classes="muted",
             )
 
@@ -76,6 +78,16 @@ class TextPromptScreen(FormModal[str]):
 
     def holds_input(self) -> bool:
         return self.carries_input or super().holds_input()
+
+    def unsaved_question(self) -> str | None:
+        if not self.carries_input:
+            return None
+        return tr(
+            "Die Antwort ist noch nicht übernommen; ohne sie wird nichts gespeichert. "
+            "Übernehmen, verwerfen oder weiter bearbeiten?",
+            "The answer is not taken yet; without it nothing is saved. Take it, discard it "
+            "or keep editing?",
+        )
 
     def action_cancel(self) -> None:
         if self.carries_input and not super().holds_input():

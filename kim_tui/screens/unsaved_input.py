@@ -42,6 +42,10 @@ class UnsavedInputScreen(KimModal[UnsavedChoice]):
         UiAction(
             "unsaved.keep", "escape", "keep", "Weiter bearbeiten", "Keep editing", palette=False
         ),
+        UiAction("unsaved.next", "right", "app.focus_next", "Nächste", "Next", palette=False),
+        UiAction(
+            "unsaved.previous", "left", "app.focus_previous", "Vorige", "Previous", palette=False
+        ),
     )
     BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (
@@ -64,6 +68,13 @@ class UnsavedInputScreen(KimModal[UnsavedChoice]):
                 yield Button(tr("Verwerfen", "Discard"), id="discard", variant="warning")
                 if self.can_save:
                     yield Button(tr("Speichern", "Save"), id="save", variant="primary")
+            yield Static(
+                tr(
+                    "←/→ wählen · Enter bestätigt · Esc weiter bearbeiten",
+                    "←/→ choose · Enter confirms · Esc keeps editing",
+                ),
+                classes="muted",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#keep", Button).focus()

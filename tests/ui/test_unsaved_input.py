@@ -323,6 +323,14 @@ async def test_consent_override_esc_returns_to_the_referral(app: KimApp, seeded:
         await pilot.pause()
         assert isinstance(app.screen, TextPromptScreen)
         assert "mindestens 20" in str(app.screen.query_one("#form-error").render())
+        # Esc with a typed reason asks; discarding it goes back to the referral as well.
+        await pilot.press("escape")
+        await on_screen(pilot, UnsavedInputScreen)
+        await pilot.press("right", "enter")  # "discard", from the keyboard
+        await on_screen(pilot, ReferralFormScreen)
+        assert app.screen.query_one("#reason", Input).value == TYPED
+        await pilot.press("ctrl+s")
+        await on_screen(pilot, TextPromptScreen)
         # Ctrl+Q while the referral waits for its reason asks first.
         await pilot.press("ctrl+q")
         await on_screen(pilot, UnsavedInputScreen)
@@ -335,3 +343,17 @@ async def test_consent_override_esc_returns_to_the_referral(app: KimApp, seeded:
         referrals = app.workspace.client_file(seeded.clients["Nguyen"]).referrals
         assert [r.reason for r in referrals] == [TYPED]
         assert referrals[0].override_reason.startswith("Frist läuft heute ab")
+
+
+async def test_esc_while_editing_an_area_text_keeps_it(app: KimApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_home(pilot)
+        form = AssessmentFormScreen("c1", FIXED_TODAY, None)
+        app.push_screen(form)
+        await on_screen(pilot, AssessmentFormScreen)
+        await pilot.press("e")
+        await type_text(pilot, TYPED, "edit-text")
+        await pilot.press("escape")  # leaves the text field, keeps the text
+        await pilot.pause()
+        assert form.editing is None and TYPED in form.situation.values()
+        assert app.screen is form
