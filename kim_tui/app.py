@@ -94,6 +94,15 @@ APP_ACTIONS: tuple[UiAction, ...] = (
         "Wie viele Wochen vor Ablauf eines Aufenthaltsdokuments erinnert wird",
         "How many weeks before a residence document expires the reminder is due",
     ),
+    UiAction(
+        "app.add_colleague",
+        "",
+        "add_colleague",
+        "Kolleg*in hinzufügen",
+        "Add a colleague",
+        "coach.pub einer Kolleg*in für Übergaben speichern (Fingerabdruck vergleichen)",
+        "Store a colleague's coach.pub for handovers (compare the fingerprint)",
+    ),
 )
 
 
@@ -278,6 +287,55 @@ class KimApp(VaultApp["VaultSession"]):
             self.notify(str(exc), severity="error")
             return
         self.notify(tr("Gespeichert.", "Saved."))
+
+    @work(exclusive=True, group="settings")
+    async def action_add_colleague(self) -> None:
+        from kim_tui.screens.confirm import ConfirmScreen
+        from kim_tui.screens.text_prompt import TextPromptScreen
+        from kim_tui.store.errors import VaultError
+
+        if not self.is_unlocked:
+            return
+        path = await self.push_screen_wait(
+            TextPromptScreen(
+                tr("Kolleg*in hinzufügen", "Add a colleague"),
+                tr("Pfad der coach.pub der Kolleg*in:", "Path of the colleague's coach.pub:"),
+                max_length=1000,
+            )
+        )
+        if not path:
+            return
+        try:
+            colleague = self.workspace.read_colleague_file(path)
+        except VaultError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        from kim_tui.sync.identity import display_fingerprint
+
+        who = colleague.name or tr("(ohne Namen)", "(no name)")
+        if colleague.organisation:
+            who += f", {colleague.organisation}"
+        fingerprint = display_fingerprint(colleague.fingerprint)
+        same = await self.push_screen_wait(
+            ConfirmScreen(
+                tr(
+                    f"Kolleg*in: {who}\nFingerabdruck: {fingerprint}\n\nStimmt er mit dem "
+                    "überein, den die Kolleg*in Ihnen persönlich oder am Telefon nennt?",
+                    f"Colleague: {who}\nFingerprint: {fingerprint}\n\nDoes it match the one "
+                    "your colleague reads out to you in person or by phone?",
+                ),
+                tr("Stimmt, speichern", "It matches, store"),
+            )
+        )
+        if not same:
+            self.notify(tr("Nichts gespeichert.", "Nothing stored."))
+            return
+        try:
+            self.workspace.add_colleague(colleague)
+        except VaultError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        self.notify(tr(f"{who} gespeichert.", f"{who} stored."))
 
     @work(exclusive=True, group="settings")
     async def action_reminder_weeks(self) -> None:

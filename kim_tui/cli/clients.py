@@ -18,6 +18,9 @@ from kim_tui.cli.common import (
     vault_dir,
 )
 
+MAX_CSV_BYTES = 64 * 1024 * 1024
+"""Largest client CSV `import-clients` reads (a whole city's caseload is a few MiB)."""
+
 
 def cmd_import_clients(args: argparse.Namespace) -> int:
     """Check a CSV list and import its clients; nothing is imported if one row is wrong or a
@@ -34,10 +37,15 @@ def cmd_import_clients(args: argparse.Namespace) -> int:
     if not args.file:
         raise CliError("Bitte eine CSV-Datei angeben (oder --template DATEI).")
     source = Path(args.file).expanduser()
+    from kim_tui.store.small_file import UnsuitableFile, read_small_file
+
     try:
-        data = source.read_bytes()
+        # A FIFO or device would block or never end; a CSV of clients is far below the cap.
+        data = read_small_file(source, MAX_CSV_BYTES)
     except FileNotFoundError:
         raise CliError(f"Datei {shown(source)} gibt es nicht.") from None
+    except UnsuitableFile as exc:
+        raise CliError(f"{shown(source)} {exc.why}.") from None
     try:
         result = parse_clients_csv(data, date.today())
     except CsvFormatError as exc:

@@ -291,6 +291,7 @@ def cmd_coordinator_report(args: argparse.Namespace) -> int:
     from kim_tui.coordinator.report import run_report
 
     passphrase = read_passphrase(args)
+    skipped: list[str] = []
     try:
         text = run_report(
             _coord_dir(args),
@@ -300,9 +301,12 @@ def cmd_coordinator_report(args: argparse.Namespace) -> int:
             fmt=args.format,
             threshold=args.threshold,
             csv_delimiter=args.csv_delimiter,
+            skipped=skipped,
         )
     except ValueError as exc:
         raise CliError(str(exc)) from None
+    for line in skipped:
+        print(shown(line), file=sys.stderr)
     text = _terminal_safe_report(text, args.format)
     buffer = getattr(sys.stdout, "buffer", None)
     if args.format == "csv" and buffer is not None:

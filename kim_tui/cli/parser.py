@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from kim_tui.cli import clients, coordinator, demo, sync, vault
+from kim_tui.cli import clients, coordinator, demo, sync, team, vault
 from kim_tui.cli.tui import cmd_tui
 
 
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         sync.add_identity,
         sync.add_connect,
         sync.add_export,
+        team.add_colleague,
         coordinator.add_coordinator,
     ):
         add(sub)

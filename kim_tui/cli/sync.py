@@ -126,6 +126,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     h = result.header
     total = sum(h.counts.values())
+    if result.repaired is not None:
+        print(
+            "Das vorige Paket war nicht fertig geschrieben (Abbruch oder volle Platte) und "
+            f"wurde neu erstellt: {shown(result.repaired)}"
+        )
     verb = "erneut erstellt" if result.resent else "erstellt"
     print(f"Paket {h.seq} ({h.week}) {verb}: {shown(result.path)}")
     if h.rev_upto > h.rev_after:

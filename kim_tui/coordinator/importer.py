@@ -26,6 +26,7 @@ from kim_tui.coordinator.store import (
     ImportedBundle,
     SyncRecord,
 )
+from kim_tui.store.small_file import UnsuitableFile, read_small_file
 from kim_tui.sync import bundle_format as bf
 from kim_tui.sync.identity import display_fingerprint
 
@@ -43,6 +44,8 @@ DECISION_LABEL = {
     SUPERSEDED: "durch ein freigegebenes Paket ersetzt",
 }
 HELD_ID_LENGTH = 10
+MAX_BUNDLE_FILE = 256 * 1024 * 1024
+"""Largest bundle file read (compressed; a 300,000-record bundle is about 1 MB)."""
 
 
 @dataclass(frozen=True)
@@ -277,8 +280,9 @@ def import_files(store: CoordinatorStore, paths: Iterable[Path]) -> list[ImportO
     for path in paths:
         p = Path(path)
         try:
-            data = p.read_bytes()
-        except OSError:
+            # Regular files only and bounded: a FIFO named *.kimb must not hang the import.
+            data = read_small_file(p, MAX_BUNDLE_FILE)
+        except (OSError, UnsuitableFile):
             outcomes.append(
                 ImportOutcome(
                     p.name, REJECTED, "unreadable", f"{p.name}: abgelehnt – Datei nicht lesbar"

@@ -137,13 +137,14 @@ class CoordinatorService:
 
     def report(
         self, date_from: date | None, date_to: date | None, threshold: int = 5
-    ) -> tuple[list[report.Cell], list[str]]:
+    ) -> tuple[list[report.Cell], list[str], list[str]]:
         """Every indicator per coach, organisation and total, small cells masked; plus the
-        need-level chart lines."""
+        need-level chart lines and a line for each stored row left out as invalid."""
         if date_from and date_to and date_from > date_to:
             raise VaultError("„von“ liegt nach „bis“.")
         if threshold < 1:
             raise VaultError("Die Schwelle muss mindestens 1 sein.")
         period = report.Period(date_from, date_to)
-        cells = report.compute(load_coach_rows(self.store), period, threshold)
-        return list(cells), report.need_chart(cells, threshold)
+        skipped: list[str] = []
+        cells = report.compute(load_coach_rows(self.store, skipped), period, threshold)
+        return list(cells), report.need_chart(cells, threshold), skipped

@@ -486,3 +486,5 @@ class ExportSummary:
     seq: int
     week: str
     records: int
+    repaired: str | None = None
+    """The earlier bundle written again first because its file was never finished."""

@@ -392,7 +392,7 @@ class CoordinatorScreen(Screen[None]):
             start = self._date("from")
             end = self._date("to")
             threshold_text = self.query_one("#threshold", Input).value.strip() or "5"
-            cells, chart = self.service.report(start, end, int(threshold_text))
+            cells, chart, skipped = self.service.report(start, end, int(threshold_text))
         except (ValueError, VaultError) as exc:
             self.notify(str(exc), severity="error")
             return
@@ -410,6 +410,15 @@ class CoordinatorScreen(Screen[None]):
                 Text(cell.display(threshold), style="dim" if cell.masked else "bold"),
             )
         self.query_one("#chart", Static).update(Text("\n".join(chart)))
+        if skipped:
+            self.notify(
+                tr(
+                    f"{len(skipped)} ungültige Datensätze ausgelassen, z. B. {skipped[0]}",
+                    f"{len(skipped)} invalid records left out, e.g. {skipped[0]}",
+                ),
+                severity="warning",
+                timeout=15,
+            )
 
     def _date(self, field: str) -> date | None:
         text = self.query_one(f"#{field}", Input).value.strip()

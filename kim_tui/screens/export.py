@@ -157,9 +157,18 @@ class ExportScreen(Screen[None]):
         self.query_one("#result", Static).update(Text(message, style="bold red"))
 
     def _done(self, summary: ExportSummary) -> None:
+        repaired = ""
+        if summary.repaired is not None:
+            repaired = tr(
+                "Das vorige Paket war nicht fertig geschrieben und wurde neu erstellt:\n"
+                f"{summary.repaired}\n",
+                "The previous bundle was never finished and was written again:\n"
+                f"{summary.repaired}\n",
+            )
         self.query_one("#result", Static).update(
             Text(
-                tr(
+                repaired
+                + tr(
                     f"Paket {summary.seq} ({summary.week}) mit {summary.records} Datensätzen "
                     f"geschrieben:\n{summary.path}",
                     f"Bundle {summary.seq} ({summary.week}) with {summary.records} records "

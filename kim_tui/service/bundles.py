@@ -78,4 +78,10 @@ class BundleService:
         except cs.SyncSetupError as exc:
             raise ValidationError({"export": str(exc)}) from None
         header = result.header
-        return ExportSummary(str(result.path), header.seq, header.week, sum(header.counts.values()))
+        return ExportSummary(
+            str(result.path),
+            header.seq,
+            header.week,
+            sum(header.counts.values()),
+            repaired=str(result.repaired) if result.repaired is not None else None,
+        )

@@ -46,6 +46,7 @@ from kim_tui.service.caseload import CaseloadService
 from kim_tui.service.client_file import ClientFileService
 from kim_tui.service.clients import ClientService
 from kim_tui.service.closure import CaseService
+from kim_tui.service.colleagues import ColleagueService
 from kim_tui.service.consents import ConsentService
 from kim_tui.service.contacts import ContactService
 from kim_tui.service.context import ServiceContext
@@ -78,6 +79,7 @@ class Workspace:
         self._clients = ClientService(ctx)
         self._consents = ConsentService(ctx)
         self._residence = ResidenceService(ctx)
+        self._colleagues = ColleagueService(ctx)
         self._follow_ups = FollowUpService(ctx)
         self._assessments = AssessmentService(ctx)
         self._goals = GoalService(ctx)
@@ -326,6 +328,20 @@ class Workspace:
     ) -> ExportSummary:
         """Write the next weekly bundle to `out_dir`."""
         return self._bundles.export_weekly(out_dir, progress)
+
+    # -- colleagues (handover) ---------------------------------------------------------------
+
+    def add_colleague(self, colleague: CoachPublic) -> bool:
+        """Store a colleague (coach.pub version 2) after the fingerprint was compared."""
+        return self._colleagues.add_colleague(colleague)
+
+    def read_colleague_file(self, path: str) -> CoachPublic:
+        """A colleague's coach.pub, checked but not stored (compare the fingerprint first)."""
+        return self._colleagues.read_colleague_file(path)
+
+    def colleagues(self) -> list[CoachPublic]:
+        """Every stored colleague, by name."""
+        return self._colleagues.colleagues()
 
 
 __all__ = ["PAGE_SIZE", "Workspace", "display_name", "search_key"]

@@ -16,11 +16,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import UOWTransaction, sessionmaker
 from sqlmodel import Session
 
+from kim_tui.store.engine import storage_error
 from kim_tui.store.models import AuditEvent, Record, VaultSetting, utcnow
 
 REVISION_SETTING = "revision"
@@ -114,6 +116,7 @@ class UnitOfWork:
 
     def __init__(self, engine: Engine, *, today: Callable[[], date] = date.today) -> None:
         self._sessions = sessionmaker(engine, class_=StampingSession, expire_on_commit=False)
+        self._db_path = Path(engine.url.database or ".")
         self._today = today
         self._batch: Transaction | None = None
 
@@ -188,6 +191,15 @@ class UnitOfWork:
             yield tx
             self._commit(tx, tx._event())
 
+    @contextmanager
+    def bookkeeping(self) -> Iterator[Session]:
+        """A transaction without revision and without audit event, for the second half of an
+        operation already audited: the export notes that its file reached the disk. Nothing
+        personal and nothing that travels may be written here."""
+        with self._sessions() as session:
+            yield session
+            self._commit(Transaction(session, None, self._today(), "", ""), None)
+
     def audit_only(
         self,
         action: str,
@@ -221,8 +233,7 @@ class UnitOfWork:
             session, revision, self._today(), action, entity, entity_id, case_id, detail
         )
 
-    @staticmethod
-    def _commit(tx: Transaction, audit: AuditEvent | None) -> None:
+    def _commit(self, tx: Transaction, audit: AuditEvent | None) -> None:
         # Deferred work may defer more (a refresh touching another case): run until none is left.
         while tx._deferred:
             work = tx._deferred.pop(next(iter(tx._deferred)))
@@ -230,7 +241,16 @@ class UnitOfWork:
         if audit is not None:
             tx.session.add(audit)
         tx.session.add_all(tx._extra_events)
-        tx.session.commit()
+        try:
+            tx.session.commit()
+        except Exception as exc:
+            # A full or read-only disk is the coach's to fix, not a crash: one `StorageError`
+            # (a VaultError every screen and command shows as a message). Nothing was written.
+            problem = storage_error(exc, self._db_path)
+            if problem is None:
+                raise
+            tx.session.rollback()
+            raise problem from None
 
 
 __all__ = [

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
+import sys
 import tarfile
 import tempfile
 from pathlib import Path
@@ -35,9 +37,11 @@ from kim_tui.store.errors import (
     UnsupportedVersion,
     VaultError,
     VaultExists,
+    VaultLocked,
 )
 from kim_tui.store.keyfile import KeyFile
 from kim_tui.store.layout import DB_FILE, KEY_FILE, LOCK_FILE
+from kim_tui.store.lock import VaultLock
 from kim_tui.store.models import TABLES
 
 BACKUP_MAGIC = "kim-vault-backup"
@@ -123,33 +127,83 @@ def backup_open_vault(directory: Path, passphrase: str, out: Path) -> None:
         engine.dispose()
 
 
+BACKUP_WORK_PREFIX = ".kim-backup-"
+"""Hidden work folder next to a backup's target: the snapshot and the archive are built in it,
+so an interrupted backup leaves one folder that the next backup into that directory removes."""
+
+
 def backup_vault_dir(directory: Path, engine: Engine, keyfile: KeyFile, out: Path) -> None:
     out = Path(out)
     if out.exists():
         raise VaultExists(out)
-    with tempfile.TemporaryDirectory(prefix=".kim-backup-", dir=out.parent) as tmp:
-        snapshot = Path(tmp) / DB_FILE
-        # VACUUM INTO takes a consistent snapshot, keyed with the same data key (SQLCipher).
-        with engine.connect() as conn:
-            conn.exec_driver_sql(f"VACUUM INTO '{_sql_quote(str(snapshot))}'")
-        manifest = {
-            "format": BACKUP_MAGIC,
-            "version": BACKUP_VERSION,
-            "vault_id": keyfile.vault_id,
-            "created_at": now_iso(),
-        }
-        buf = io.BytesIO()
-        with tarfile.open(fileobj=buf, mode="w") as tar:
-            for name, data in (
-                ("manifest.json", json.dumps(manifest).encode()),
-                (KEY_FILE, keyfile.to_json()),
-                (DB_FILE, snapshot.read_bytes()),
-            ):
-                info = tarfile.TarInfo(name)
-                info.size = len(data)
-                info.mode = 0o600
-                tar.addfile(info, io.BytesIO(data))
-        write_atomic(out, buf.getvalue(), mode=0o600)
+    sweep_backup_leftovers(out.parent)
+    with tempfile.TemporaryDirectory(prefix=BACKUP_WORK_PREFIX, dir=out.parent) as tmp:
+        work = Path(tmp)
+        # Held while the folder is in use; the OS drops it when the process dies, which is how
+        # a later sweep tells a live backup's folder from a killed one's.
+        busy = VaultLock(work / ".lock")
+        busy.acquire()
+        try:
+            _write_backup(engine, keyfile, work, out)
+        except OSError as exc:
+            # The coach chose `out`; the hidden work folder means nothing to them.
+            raise OSError(exc.errno, exc.strerror, str(out)) from None
+        finally:
+            busy.release()
+
+
+def _write_backup(engine: Engine, keyfile: KeyFile, work: Path, out: Path) -> None:
+    snapshot = work / DB_FILE
+    # VACUUM INTO takes a consistent snapshot, keyed with the same data key (SQLCipher).
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"VACUUM INTO '{_sql_quote(str(snapshot))}'")
+    manifest = {
+        "format": BACKUP_MAGIC,
+        "version": BACKUP_VERSION,
+        "vault_id": keyfile.vault_id,
+        "created_at": now_iso(),
+    }
+    archive = work / "backup.tar"
+    with tarfile.open(archive, mode="w") as tar:
+        for name, data in (
+            ("manifest.json", json.dumps(manifest).encode()),
+            (KEY_FILE, keyfile.to_json()),
+            (DB_FILE, snapshot.read_bytes()),
+        ):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mode = 0o600
+            tar.addfile(info, io.BytesIO(data))
+    if sys.platform != "win32":
+        archive.chmod(0o600)
+    with archive.open("rb+") as fh:
+        os.fsync(fh.fileno())
+    # Same directory, so the rename is atomic; the target appears complete or not at all.
+    os.replace(archive, out)
+    fsync_dir(out.parent)
+
+
+def sweep_backup_leftovers(parent: Path) -> int:
+    """Remove work folders of backups that were killed or crashed; return how many.
+
+    A folder whose lock can be taken has no living owner. Folders of backups still running
+    (their lock is held) are left alone. Old-style leftovers without a lock file count as dead.
+    """
+    removed = 0
+    for folder in Path(parent).glob(f"{BACKUP_WORK_PREFIX}*"):
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        probe = VaultLock(folder / ".lock")
+        try:
+            probe.acquire()
+        except VaultLocked:
+            continue
+        except OSError:
+            continue
+        probe.release()
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += not folder.exists()
+    return removed
 
 
 def restore_backup(backup: Path, directory: Path) -> None:

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
 
 from kim_tui.domain.pseudonym import TABLES
-from kim_tui.sync import identity
+from kim_tui.sync import identity, payload_schema
 
 MAGIC = b"KIMB"
 VERSION = 1
@@ -38,7 +38,7 @@ ENC_LEN = 1120
 TAG_LEN = 16
 SIG_LEN = 64
 MAX_HEADER = 65536
-MAX_PAYLOAD = 512 * 1024 * 1024
+MAX_PAYLOAD = 128 * 1024 * 1024
 """Decompressed payload limit (a zlib bomb is rejected, not unpacked)."""
 
 _PREFIX = struct.Struct(">4sHI")
@@ -282,16 +282,20 @@ def open_payload(parsed: ParsedBundle, kem_private_raw: bytes) -> list[dict[str,
         plain = inflater.decompress(compressed, MAX_PAYLOAD)
         if inflater.unconsumed_tail or not inflater.eof or inflater.unused_data:
             raise BundleError("corrupt", "Nutzdaten unvollständig oder zu groß")
-        doc = json.loads(plain.decode("utf-8"))
+        doc = payload_schema.loads_strict(plain.decode("utf-8"))
         # A lone surrogate ("\\ud800") decodes but can never be stored (UnicodeEncodeError),
         # and nesting deeper than Python's recursion limit cannot be decoded or re-encoded:
         # both are a damaged payload, not a crash of the import.
         json.dumps(doc, ensure_ascii=False).encode("utf-8")
     except (zlib.error, UnicodeDecodeError, ValueError, RecursionError):
         raise BundleError("corrupt", "Nutzdaten unlesbar") from None
-    records = doc.get("records") if isinstance(doc, dict) else None
-    if not isinstance(records, list) or not all(_valid_record(r) for r in records):
+    if not isinstance(doc, dict) or set(doc) != {"records"}:
         raise BundleError("corrupt", "Nutzdaten haben nicht die erwartete Form")
+    records: list[dict[str, Any]] = doc["records"]
+    # A well-signed bundle is still untrusted: every value is checked before anything merges.
+    violation = payload_schema.check_records(records)
+    if violation is not None:
+        raise BundleError("schema", f"ungültige Nutzdaten – {violation.line()}")
     counts = {t: 0 for t in TABLES}
     for r in records:
         counts[r["t"]] += 1
@@ -301,19 +305,6 @@ def open_payload(parsed: ParsedBundle, kem_private_raw: bytes) -> list[dict[str,
     if any(not h.rev_after < r["rev"] <= h.rev_upto for r in records):
         raise BundleError("corrupt", "Revision außerhalb des angegebenen Bereichs")
     return records
-
-
-def _valid_record(r: Any) -> bool:
-    return (
-        isinstance(r, dict)
-        and set(r) == {"t", "id", "rev", "del", "data"}
-        and r["t"] in TABLES
-        and isinstance(r["id"], str)
-        and 0 < len(r["id"]) <= 100
-        and type(r["rev"]) is int
-        and type(r["del"]) is bool
-        and isinstance(r["data"], dict)
-    )
 
 
 def payload_bytes(records: list[dict[str, Any]]) -> bytes:
@@ -328,9 +319,20 @@ def seal(
     coach_sign_private: bytes,
 ) -> bytes:
     """Build a complete bundle file: encrypt to the coordinator, sign as the coach."""
+    return seal_payload(header, payload_bytes(records), recipient_kem_key, coach_sign_private)
+
+
+def seal_payload(
+    header: BundleHeader,
+    payload: bytes,
+    recipient_kem_key: bytes,
+    coach_sign_private: bytes,
+) -> bytes:
+    """Seal an already compressed payload (`seal` uses it; the negative test vectors seal
+    payloads `payload_bytes` would never produce)."""
     header_bytes = header.to_bytes()
     ciphertext = _suite().encrypt(
-        payload_bytes(records), identity.kem_public(recipient_kem_key), info=header_bytes
+        payload, identity.kem_public(recipient_kem_key), info=header_bytes
     )
     signed = (
         _PREFIX.pack(MAGIC, VERSION, len(header_bytes))

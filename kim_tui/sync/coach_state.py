@@ -2,6 +2,8 @@
 
 sync.sign_key        Ed25519 private key (hex)
 sync.pseudonym_key   HMAC key of the client pseudonyms (hex, 32 bytes; never leaves the vault)
+sync.kem_key         HPKE receiving key for handovers from colleagues (hex, 96 bytes)
+sync.colleague.FP    a colleague's coach.pub (JSON, version 2), FP = their coach id (hex)
 sync.coach_name      shown to the coordinator in coach.pub
 sync.organisation
 sync.coordinator     the connected coordinator.pub (JSON, as received)
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -28,6 +30,8 @@ from kim_tui.sync import identity
 
 SIGN_KEY = "sync.sign_key"
 PSEUDONYM_KEY = "sync.pseudonym_key"
+KEM_KEY = "sync.kem_key"
+COLLEAGUE_PREFIX = "sync.colleague."
 COACH_NAME = "sync.coach_name"
 ORGANISATION = "sync.organisation"
 COORDINATOR = "sync.coordinator"
@@ -65,6 +69,8 @@ def ensure_identity(
         put(session, SIGN_KEY, identity.new_signing_key().hex())
     if get(session, PSEUDONYM_KEY) is None:
         put(session, PSEUDONYM_KEY, os.urandom(32).hex())
+    if get(session, KEM_KEY) is None:  # also for identities made before handovers existed
+        put(session, KEM_KEY, identity.new_kem_key().hex())
     if name is not None:
         put(session, COACH_NAME, name.strip())
     if organisation is not None:
@@ -78,11 +84,50 @@ def coach_public(session: Session) -> identity.CoachPublic:
     raw = get(session, SIGN_KEY)
     if raw is None:
         raise SyncSetupError("Dieser Tresor hat noch keine Identität: zuerst `kim identity`.")
+    private = bytes.fromhex(raw)
+    kem_raw = get(session, KEM_KEY)
+    kem_public = identity.kem_public_bytes(bytes.fromhex(kem_raw)) if kem_raw else None
+    signature = (
+        identity.signing_key(private).sign(identity.receiving_key_message(kem_public))
+        if kem_public is not None
+        else None
+    )
     return identity.CoachPublic(
         get(session, COACH_NAME) or "",
         get(session, ORGANISATION) or "",
-        identity.signing_public(bytes.fromhex(raw)),
+        identity.signing_public(private),
+        kem_public,
+        signature,
     )
+
+
+def receiving_key(session: Session) -> bytes:
+    """The coach's HPKE receiving private key; SyncSetupError before `kim identity`."""
+    raw = get(session, KEM_KEY)
+    if raw is None:
+        raise SyncSetupError("Dieser Tresor hat noch keinen Empfangsschlüssel: `kim identity`.")
+    return bytes.fromhex(raw)
+
+
+def add_colleague(session: Session, pub: identity.CoachPublic) -> bool:
+    """Store a colleague's public identity (replacing an earlier file of the same coach id).
+    True if the colleague is new. The caller has compared the fingerprint."""
+    key = COLLEAGUE_PREFIX + pub.fingerprint
+    new = get(session, key) is None
+    put(session, key, pub.to_json().decode("utf-8"))
+    return new
+
+
+def colleagues(session: Session) -> list[identity.CoachPublic]:
+    """Every stored colleague, by name."""
+    rows = session.exec(
+        select(VaultSetting).where(col(VaultSetting.key).startswith(COLLEAGUE_PREFIX))
+    ).all()
+    found = [
+        identity.CoachPublic.from_json(r.value.encode("utf-8"), "gespeicherte Kolleg*in")
+        for r in rows
+    ]
+    return sorted(found, key=lambda p: (p.name.casefold(), p.fingerprint))
 
 
 def sign_key(session: Session) -> bytes:
@@ -140,6 +185,10 @@ class SentBundle:
     week: str
     created_at: str
     recipient: str
+    written: bool = True
+    """False from the commit that takes the sequence number until its file is on disk: a crash
+    or a full disk in between leaves it False, and the next export writes it again first.
+    (Rows from before this field read as written.)"""
 
     def to_json(self) -> str:
         """JSON for the VaultSetting row."""
@@ -168,3 +217,17 @@ def record_bundle(session: Session, sent: SentBundle) -> None:
     """Remember a new bundle and advance the sequence (the caller commits)."""
     put(session, bundle_key(sent.seq), sent.to_json())
     put(session, LAST_SEQ, str(sent.seq))
+
+
+def mark_written(session: Session, seq: int) -> None:
+    """Note that bundle `seq`'s file reached the disk (the caller commits)."""
+    sent = sent_bundle(session, seq)
+    if sent is not None and not sent.written:
+        put(session, bundle_key(seq), replace(sent, written=True).to_json())
+
+
+def unwritten_seq(session: Session) -> int | None:
+    """The newest bundle whose file was never completely written, or None."""
+    seq = last_seq(session)
+    sent = sent_bundle(session, seq) if seq else None
+    return seq if sent is not None and not sent.written else None

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -67,6 +67,9 @@ class ExportResult:
     path: Path
     header: bf.BundleHeader
     resent: bool
+    repaired: Path | None = None
+    """A bundle whose file an earlier export never finished (crash, full disk), written again
+    before this one, so no sequence number is used up without its file."""
 
 
 def iso_week(day: date) -> str:
@@ -163,6 +166,12 @@ def export_bundle(
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise cs.SyncSetupError(f"Zielverzeichnis {out_dir} gibt es nicht.")
+    repaired: Path | None = None
+    if resend is None:
+        with UnitOfWork(vault.engine).read() as session:
+            unfinished = cs.unwritten_seq(session)
+        if unfinished is not None:
+            repaired = export_bundle(vault, out_dir, resend=unfinished, now=now).path
     action = "bundle.resend" if resend is not None else "bundle.export"
     # The unit of work records the export's one audit event (no revision: nothing changed).
     with UnitOfWork(vault.engine).audited(action, "bundle") as tx:
@@ -225,8 +234,13 @@ def export_bundle(
         assert header.link == sent.link
         data = bf.seal(header, records, recipient.kem_key, sign_key)
         if resend is None:
-            cs.record_bundle(session, sent)
+            # Taken now, marked written only once the file is on disk (see `SentBundle.written`).
+            cs.record_bundle(session, replace(sent, written=False))
         tx.detail = f"Paket {sent.seq}, Revisionen {sent.rev_after + 1}-{sent.rev_upto}"
     path = out_dir / bf.file_name(header)
     write_atomic(path, data, mode=0o600)
-    return ExportResult(path=path, header=header, resent=resend is not None)
+    if not sent.written or resend is None:
+        # Part of the export audited above: one operation, one audit event.
+        with UnitOfWork(vault.engine).bookkeeping() as session:
+            cs.mark_written(session, sent.seq)
+    return ExportResult(path=path, header=header, resent=resend is not None, repaired=repaired)

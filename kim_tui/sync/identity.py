@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ed25519, mlkem, x25519
 from cryptography.hazmat.primitives.hpke import MLKEM768X25519PrivateKey, MLKEM768X25519PublicKey
 
@@ -27,6 +28,10 @@ from kim_tui.store.small_file import UnsuitableFile, read_small_file
 COACH_PUB_FORMAT = "kim-coach-pub"
 COORDINATOR_PUB_FORMAT = "kim-coordinator-pub"
 PUB_VERSION = 1
+COACH_PUB_VERSION = 2
+"""coach.pub with a receiving key for handovers; version-1 files keep working for the
+coordinator (which needs only the signing key)."""
+RECEIVING_KEY_CONTEXT = b"kim-coach-receiving-key-v2\0"
 KEM_NAME = "MLKEM768-X25519"
 MLKEM_PK_LEN = 1184
 X25519_LEN = 32
@@ -139,22 +144,37 @@ def kem_public(public: bytes) -> MLKEM768X25519PublicKey:
 # -- public identity files ---------------------------------------------------------------------
 
 
+def receiving_key_message(kem_public_key: bytes) -> bytes:
+    """What a coach's Ed25519 key signs to vouch for their receiving key (coach.pub v2): so the
+    fingerprint, which covers only the signing key, also covers the receiving key."""
+    return RECEIVING_KEY_CONTEXT + kem_public_key
+
+
 @dataclass(frozen=True)
 class CoachPublic:
-    """What a coach hands to the coordinator: name, organisation and the Ed25519 key."""
+    """What a coach hands out: name, organisation, the Ed25519 key and (format version 2) an
+    HPKE receiving key for handovers from colleagues, signed by the Ed25519 key."""
 
     name: str
     organisation: str
     sign_key: bytes
+    kem_key: bytes | None = None
+    kem_signature: bytes | None = None
+    """Ed25519 signature over `receiving_key_message(kem_key)`."""
 
     @property
     def fingerprint(self) -> str:
         """The coach id (hex)."""
         return coach_fingerprint(self.sign_key)
 
+    @property
+    def can_receive(self) -> bool:
+        """Whether colleagues can encrypt handovers to this coach (a version-2 file)."""
+        return self.kem_key is not None
+
     def to_json(self) -> bytes:
-        """The ``coach.pub`` file content."""
-        doc = {
+        """The ``coach.pub`` file content (version 2 when it carries a receiving key)."""
+        doc: dict[str, object] = {
             "format": COACH_PUB_FORMAT,
             "version": PUB_VERSION,
             "name": self.name,
@@ -162,23 +182,47 @@ class CoachPublic:
             "sign_key": self.sign_key.hex(),
             "fingerprint": self.fingerprint,
         }
+        if self.kem_key is not None and self.kem_signature is not None:
+            doc.update(
+                version=COACH_PUB_VERSION,
+                kem=KEM_NAME,
+                kem_key=self.kem_key.hex(),
+                kem_signature=self.kem_signature.hex(),
+            )
         return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
     @staticmethod
     def from_json(data: bytes, source: object = "coach.pub") -> CoachPublic:
-        """Parse and check a ``coach.pub`` (the fingerprint must match the key)."""
-        doc = _load(data, source, COACH_PUB_FORMAT)
+        """Parse and check a ``coach.pub`` of version 1 or 2 (the fingerprint must match the
+        signing key; a receiving key must be signed by it)."""
+        doc = _load(data, source, COACH_PUB_FORMAT, (PUB_VERSION, COACH_PUB_VERSION))
         name = _label(doc, "name", "Name", source)
         organisation = _label(doc, "organisation", "Organisation", source)
         try:
             key = bytes.fromhex(str(doc["sign_key"]))
-            pub = CoachPublic(name, organisation, key)
-            ed25519.Ed25519PublicKey.from_public_bytes(key)
+            verifier = ed25519.Ed25519PublicKey.from_public_bytes(key)
         except (KeyError, ValueError):
             raise IdentityError(f"{source}: Schlüssel fehlt oder ist ungültig.") from None
+        pub = CoachPublic(name, organisation, key)
         if doc.get("fingerprint") != pub.fingerprint:
             raise IdentityError(f"{source}: Fingerabdruck passt nicht zum Schlüssel (beschädigt?).")
-        return pub
+        if doc["version"] == PUB_VERSION:
+            return pub
+        try:
+            if doc.get("kem") != KEM_NAME:
+                raise ValueError("kem")
+            kem_key = bytes.fromhex(str(doc["kem_key"]))
+            signature = bytes.fromhex(str(doc["kem_signature"]))
+            kem_public(kem_key)
+        except (KeyError, ValueError):
+            raise IdentityError(f"{source}: Empfangsschlüssel fehlt oder ist ungültig.") from None
+        try:
+            verifier.verify(signature, receiving_key_message(kem_key))
+        except InvalidSignature:
+            raise IdentityError(
+                f"{source}: Empfangsschlüssel ist nicht vom Coach unterschrieben (verändert?)."
+            ) from None
+        return CoachPublic(name, organisation, key, kem_key, signature)
 
 
 @dataclass(frozen=True)
@@ -229,7 +273,9 @@ class CoordinatorPublic:
         return pub
 
 
-def _load(data: bytes, source: object, fmt: str) -> dict[str, Any]:
+def _load(
+    data: bytes, source: object, fmt: str, versions: tuple[int, ...] = (PUB_VERSION,)
+) -> dict[str, Any]:
     try:
         doc = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
@@ -239,9 +285,10 @@ def _load(data: bytes, source: object, fmt: str) -> dict[str, Any]:
     if not isinstance(doc, dict) or doc.get("format") != fmt:
         raise IdentityError(f"{source}: keine Datei vom Typ {fmt}.")
     version = doc.get("version")
-    if type(version) is not int or version != PUB_VERSION:
+    if type(version) is not int or version not in versions:
         shown = repr(version) if isinstance(version, int | str) and len(str(version)) < 20 else "?"
-        raise IdentityError(f"{source}: unbekannte Version {shown} (unterstützt: {PUB_VERSION}).")
+        known = ", ".join(map(str, versions))
+        raise IdentityError(f"{source}: unbekannte Version {shown} (unterstützt: {known}).")
     return doc
 
 

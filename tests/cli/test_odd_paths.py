@@ -96,3 +96,24 @@ def test_coordinator_store_stays_inside_an_odd_directory(
     for path in _all_files(root):
         assert path == rk or directory in path.parents, f"file outside the store: {path}"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["root", passphrase_file.name])
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs exist only on POSIX systems")
+def test_a_fifo_given_as_csv_or_bundle_is_refused_at_once(
+    tmp_path: Path, passphrase_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Reading a FIFO would wait for a writer for ever: both commands say what it is instead."""
+    fifo = tmp_path / "klient-innen.csv"
+    os.mkfifo(fifo)
+    vault = ["--vault", str(tmp_path / "tresor"), "--passphrase-file", str(passphrase_file)]
+    assert main(["import-clients", *vault, str(fifo)]) == 1
+    assert "FIFO" in capsys.readouterr().err
+
+    from typing import cast
+
+    from kim_tui.coordinator.importer import REJECTED, import_files
+    from kim_tui.coordinator.store import CoordinatorStore
+
+    # The file is refused before the store is touched, so no store is needed.
+    outcome = import_files(cast(CoordinatorStore, None), [fifo])[0]
+    assert outcome.status == REJECTED and "nicht lesbar" in outcome.line

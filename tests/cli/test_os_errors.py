@@ -123,7 +123,9 @@ def test_backup_on_a_full_read_only_or_forbidden_target(
     from kim_tui.store import vault as vault_module
 
     out = tmp_path / "sicherung.kimbackup"
-    monkeypatch.setattr(vault_module, "write_atomic", _raiser(_os_error(code, out)))
+    # The archive is built in a hidden work folder: the error names that, the message the target.
+    work_file = tmp_path / ".kim-backup-x" / "backup.tar"
+    monkeypatch.setattr(vault_module, "_write_backup", _raiser(_os_error(code, work_file)))
     argv = ["backup", "--vault", str(vault_dir), "--passphrase-file", str(passphrase_file)]
     result = main([*argv, "--out", str(out)])
     _one_clear_line(result, capsys.readouterr().err, out, *words)

@@ -34,14 +34,18 @@ from kim_tui.domain.model import (
     StepDraft,
 )
 from kim_tui.service.workspace import Workspace
+from kim_tui.store.errors import ValidationError
 from kim_tui.store.models import AuditEvent
 from kim_tui.store.unit_of_work import UnitOfWork
 from kim_tui.store.vault import Vault
 from kim_tui.sync.identity import (
+    CoachPublic,
     CoordinatorPublic,
     kem_public_bytes,
     new_kem_key,
     new_signing_key,
+    receiving_key_message,
+    signing_key,
     signing_public,
 )
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
@@ -83,6 +87,18 @@ def _coordinator() -> CoordinatorPublic:
     return CoordinatorPublic(
         "Koordinierung", kem_public_bytes(new_kem_key()), signing_public(new_signing_key())
     )
+
+
+def _colleague() -> CoachPublic:
+    sign = new_signing_key()
+    kem = kem_public_bytes(new_kem_key())
+    signature = signing_key(sign).sign(receiving_key_message(kem))
+    return CoachPublic("Kollegin", "DRK", signing_public(sign), kem, signature)
+
+
+def _refused(call: Callable[[], object]) -> None:
+    with pytest.raises(ValidationError):
+        call()
 
 
 def _build(ws: Workspace) -> Ids:
@@ -193,6 +209,7 @@ AUDITED: dict[str, Call] = {
     "export_weekly": lambda s: s.ws.export_weekly(str(s.tmp)),
     "create_identity": lambda s: s.ws.create_identity("Anna B.", "Träger"),
     "connect_coordinator": lambda s: s.ws.connect_coordinator(_coordinator()),
+    "add_colleague": lambda s: s.ws.add_colleague(_colleague()),
 }
 """Reads, prints, exports and the sync setup: +1 audit event, no revision (they change no
 record that travels in a bundle)."""
@@ -209,6 +226,8 @@ QUERIES: dict[str, Call] = {
     "caseload_total": lambda s: s.ws.caseload_total(),
     "audit_log": lambda s: s.ws.audit_log(s.ids.case),
     "sync_status": lambda s: s.ws.sync_status(),
+    "colleagues": lambda s: s.ws.colleagues(),
+    "read_colleague_file": lambda s: _refused(lambda: s.ws.read_colleague_file(str(s.tmp))),
     "revision": lambda s: s.ws.revision(),
     "today": lambda s: s.ws.today(),
 }

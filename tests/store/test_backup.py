@@ -200,3 +200,56 @@ def test_backup_with_damaged_database_restores_but_fails_loudly(
         return
     with vault:
         assert not vault.check().ok
+
+
+def test_a_killed_backup_leaves_nothing_the_next_backup_does_not_remove(
+    workspace: Workspace, vault_dir: Path, tmp_path: Path
+) -> None:
+    """A backup killed at any moment leaves at most its hidden work folder; the next backup into
+    the same directory removes it (and never a folder whose backup is still running)."""
+    import random
+    import subprocess
+    import sys
+    import time
+
+    from kim_tui.store.lock import VaultLock
+    from kim_tui.store.vault import BACKUP_WORK_PREFIX
+
+    _seed(workspace)
+    target_dir = tmp_path / "sicherungen"
+    target_dir.mkdir()
+    script = (
+        "import sys; from pathlib import Path; from kim_tui.store.vault import backup_open_vault;"
+        "backup_open_vault(Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]))"
+    )
+    rng = random.Random(20261203)
+    for run in range(6):
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                script,
+                str(vault_dir),
+                PASSPHRASE,
+                str(target_dir / f"{run}.kimbak"),
+            ]
+        )
+        time.sleep(rng.uniform(0.2, 1.2))
+        proc.kill()
+        proc.wait()
+    # An old-style leftover (no lock file) and a live backup's folder (lock held).
+    (target_dir / f"{BACKUP_WORK_PREFIX}old").mkdir()
+    live = target_dir / f"{BACKUP_WORK_PREFIX}live"
+    live.mkdir()
+    held = VaultLock(live / ".lock")
+    held.acquire()
+    try:
+        backup_open_vault(vault_dir, PASSPHRASE, target_dir / "final.kimbak")
+    finally:
+        held.release()
+
+    left = sorted(p.name for p in target_dir.iterdir())
+    assert [n for n in left if n.startswith(".")] == [f"{BACKUP_WORK_PREFIX}live"]
+    for name in left:
+        if name.endswith(".kimbak"):  # whatever a killed backup finished is a whole backup
+            restore_backup(target_dir / name, tmp_path / f"restored-{name}")

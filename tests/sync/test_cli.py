@@ -11,8 +11,10 @@ import pytest
 
 from kim_tui.cli.common import CliError
 from kim_tui.cli.parser import build_parser
+from kim_tui.coordinator.store import CoordinatorStore
 from tests.builders import new_vault
 from tests.conftest import FIXED_TODAY, PASSPHRASE
+from tests.sync.test_bad_stored_rows import spoil_stored_row
 
 pytestmark = pytest.mark.usefixtures("fast_default_kdf")
 
@@ -135,6 +137,13 @@ def test_cli_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.startswith("\ufeffEbene,Name,")
     assert run(["coordinator", "report", *cdir]) == 0
     assert "Fälle aktiv" in capsys.readouterr().out
+    # A row an earlier version let in is left out with a line on stderr, never a traceback.
+    with CoordinatorStore.open(coord, PASSPHRASE) as store:
+        spoilt = spoil_stored_row(store, "case", "first_contact_on", '"2026-02-30"')
+    assert run(["coordinator", "report", *cdir]) == 0
+    captured = capsys.readouterr()
+    assert "Fälle aktiv" in captured.out
+    assert f"Datensatz case {spoilt[:12]}" in captured.err and "übersprungen" in captured.err
 
     assert run(["coordinator", "enroll", *cdir, "--revoke", str(tmp_path / "coach.pub")]) == 0
     assert run(["coordinator", "import", *cdir, str(files[0])]) == 1

@@ -1,0 +1,107 @@
+"""Team commands: colleagues a coach can hand cases over to (`kim colleague add|list`).
+
+The store and the sync modules are imported inside the commands, so `kim --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kim_tui.cli.common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    SubParsers,
+    add_command,
+    confirm,
+    read_passphrase,
+    shown,
+    sync_errors,
+    vault_dir,
+)
+from kim_tui.cli.sync import fingerprint_matches
+
+
+def cmd_colleague_add(args: argparse.Namespace) -> int:
+    """Store a colleague's coach.pub after the fingerprint was compared (an audited write)."""
+    from kim_tui.service.workspace import Workspace
+    from kim_tui.store.vault import Vault
+    from kim_tui.sync.identity import CoachPublic, display_fingerprint, read_public_file
+
+    source = Path(args.file).expanduser()
+    try:
+        pub = CoachPublic.from_json(read_public_file(source), source)
+    except sync_errors() as exc:
+        raise CliError(shown(exc)) from None
+    fingerprint = display_fingerprint(pub.fingerprint)
+    organisation = f", {shown(pub.organisation)}" if pub.organisation else ""
+    print(f"Kolleg*in: {shown(pub.name) or '(ohne Namen)'}{organisation}")
+    print(f"  Fingerabdruck: {fingerprint}")
+    if args.fingerprint and not fingerprint_matches(args.fingerprint, pub.fingerprint):
+        raise CliError("Der Fingerabdruck stimmt nicht überein; nichts gespeichert.")
+    if args.fingerprint:
+        print("  Stimmt mit dem angegebenen Fingerabdruck überein.")
+    else:
+        print("  Bitte persönlich oder telefonisch mit der Kolleg*in vergleichen.")
+        if not confirm("Stimmt der Fingerabdruck?"):
+            print("Nichts gespeichert.")
+            return EXIT_ERROR
+    passphrase = read_passphrase(args)
+    with Vault.open(vault_dir(args), passphrase) as vault:
+        new = Workspace(vault).add_colleague(pub)  # a ValidationError is one line on stderr
+    print("Kolleg*in gespeichert." if new else "Kolleg*in aktualisiert.")
+    return EXIT_OK
+
+
+def cmd_colleague_list(args: argparse.Namespace) -> int:
+    """List the stored colleagues with their fingerprints."""
+    from kim_tui.service.workspace import Workspace
+    from kim_tui.store.vault import Vault
+    from kim_tui.sync.identity import display_fingerprint
+
+    passphrase = read_passphrase(args)
+    with Vault.open(vault_dir(args), passphrase) as vault:
+        found = Workspace(vault).colleagues()
+    if not found:
+        print("Noch keine Kolleg*innen gespeichert (`kim colleague add coach.pub`).")
+    for pub in found:
+        organisation = f", {shown(pub.organisation)}" if pub.organisation else ""
+        name = shown(pub.name) or "(ohne Namen)"
+        print(f"{name}{organisation}  {display_fingerprint(pub.fingerprint)}")
+    return EXIT_OK
+
+
+def _group_help(_args: argparse.Namespace) -> int:
+    print("Bitte einen Befehl angeben: kim colleague {add,list} --help", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def add_colleague(sub: SubParsers) -> None:
+    """Add the `kim colleague …` group."""
+    group = add_command(
+        sub, "colleague", _group_help, "Kolleg*innen für Übergaben verwalten", vault=False
+    )
+    csub = group.add_subparsers(title="Befehle", metavar="BEFEHL")
+
+    add = csub.add_parser(
+        "add", help="coach.pub einer Kolleg*in speichern", description="coach.pub speichern"
+    )
+    add.add_argument("file", metavar="colleague.pub")
+    add.add_argument("--vault", metavar="DIR", default=argparse.SUPPRESS, help="Tresor")
+    add.add_argument("--passphrase-file", metavar="F")
+    add.add_argument(
+        "--fingerprint",
+        metavar="FP",
+        help="erwarteter Fingerabdruck (statt Rückfrage): ABCD-EFGH-… oder die 64 Hex-Ziffern",
+    )
+    add.set_defaults(func=cmd_colleague_add)
+
+    listing = csub.add_parser(
+        "list", help="gespeicherte Kolleg*innen zeigen", description="Kolleg*innen zeigen"
+    )
+    listing.add_argument("--vault", metavar="DIR", default=argparse.SUPPRESS, help="Tresor")
+    listing.add_argument("--passphrase-file", metavar="F")
+    listing.set_defaults(func=cmd_colleague_list)

@@ -1,0 +1,248 @@
+"""The handover file format (``*.kimh``): one client file from one coach to a colleague, and
+the colleague's signed receipt; see ``docs/handover-format.md``.
+
+    offset  size  field
+    0       4     magic "KIMH"
+    4       2     format version, unsigned big-endian (1)
+    6       4     header length H, unsigned big-endian (1 ≤ H ≤ 4096)
+    10      H     header: canonical JSON (sorted keys, no whitespace, ASCII only)
+    10+H    4     ciphertext length C, unsigned big-endian
+    14+H    C     HPKE ciphertext to the recipient's receiving key:
+                  enc (1120 bytes) || AEAD(zlib(payload JSON)), info = header
+    14+H+C  64    Ed25519 signature of the sender over bytes [0, 14+H+C)
+
+The header names only key fingerprints, a random id, the kind and the time: nothing personal.
+The same suite as the weekly bundle (``docs/bundle-format.md`` § 4).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import struct
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
+
+from kim_tui.sync import identity, payload_schema
+from kim_tui.sync.bundle_format import SUITE_NAME, canonical_json
+
+MAGIC = b"KIMH"
+VERSION = 1
+HEADER_FORMAT = "kim-handover"
+HANDOVER = "handover"
+RECEIPT = "receipt"
+KINDS = (HANDOVER, RECEIPT)
+ENC_LEN = 1120
+TAG_LEN = 16
+SIG_LEN = 64
+MAX_HEADER = 4096
+MAX_PAYLOAD = 64 * 1024 * 1024
+"""Decompressed payload limit: one client file with years of notes is a few MiB at most."""
+
+_PREFIX = struct.Struct(">4sHI")
+_CT_LEN = struct.Struct(">I")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_HEX32 = re.compile(r"[0-9a-f]{32}")
+_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+_HEADER_KEYS = frozenset({"format", "kind", "id", "sender", "recipient", "created_at", "suite"})
+
+
+class HandoverError(Exception):
+    """A handover or receipt file is refused; `reason` is a stable code, the message German."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        self.reason = reason
+        super().__init__(message)
+
+
+def _suite() -> Suite:
+    return Suite(KEM.MLKEM768_X25519, KDF.HKDF_SHA256, AEAD.AES_256_GCM)
+
+
+def new_handover_id() -> str:
+    """A random handover id (32 hex digits): names the handover in both files and the logs."""
+    return os.urandom(16).hex()
+
+
+@dataclass(frozen=True)
+class HandoverHeader:
+    """The readable header: who to whom (fingerprints), which handover, what kind, when."""
+
+    kind: str
+    id: str
+    sender: str
+    recipient: str
+    created_at: str
+
+    def to_bytes(self) -> bytes:
+        """The canonical header bytes (also the HPKE info and part of what is signed)."""
+        return canonical_json(
+            {
+                "format": HEADER_FORMAT,
+                "kind": self.kind,
+                "id": self.id,
+                "sender": self.sender,
+                "recipient": self.recipient,
+                "created_at": self.created_at,
+                "suite": SUITE_NAME,
+            }
+        )
+
+    @staticmethod
+    def from_bytes(data: bytes) -> HandoverHeader:
+        """Parse and check a header; HandoverError("corrupt") for anything unexpected."""
+        try:
+            doc = payload_schema.loads_strict(data.decode("ascii"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise HandoverError("corrupt", "Kopf unlesbar") from None
+        if not isinstance(doc, dict) or set(doc) != _HEADER_KEYS:
+            raise HandoverError("corrupt", "keine kim-Übergabedatei (Kopf)")
+        if doc["format"] != HEADER_FORMAT or doc["suite"] != SUITE_NAME:
+            raise HandoverError("corrupt", "keine kim-Übergabedatei (Format)")
+        ok = (
+            doc["kind"] in KINDS
+            and isinstance(doc["id"], str)
+            and _HEX32.fullmatch(doc["id"])
+            and all(
+                isinstance(doc[k], str) and _HEX64.fullmatch(doc[k])
+                for k in ("sender", "recipient")
+            )
+            and isinstance(doc["created_at"], str)
+            and _STAMP.fullmatch(doc["created_at"])
+        )
+        if not ok:
+            raise HandoverError("corrupt", "Felder im Kopf ungültig")
+        header = HandoverHeader(
+            doc["kind"], doc["id"], doc["sender"], doc["recipient"], doc["created_at"]
+        )
+        if header.to_bytes() != data:
+            raise HandoverError("corrupt", "Kopf ist nicht kanonisch kodiert")
+        return header
+
+
+@dataclass(frozen=True)
+class ParsedHandover:
+    """A file split into its parts; only the framing and the header are checked."""
+
+    header: HandoverHeader
+    header_bytes: bytes
+    ciphertext: bytes
+    signature: bytes
+    signed: bytes
+
+
+def seal(
+    header: HandoverHeader,
+    payload: dict[str, Any],
+    recipient: identity.CoachPublic,
+    sender_sign_private: bytes,
+) -> bytes:
+    """Encrypt `payload` to the recipient's receiving key and sign the file as the sender."""
+    if recipient.kem_key is None:
+        raise HandoverError("no_receiving_key", "Die Kolleg*in hat keinen Empfangsschlüssel.")
+    if recipient.fingerprint != header.recipient:
+        raise ValueError("header names another recipient")
+    header_bytes = header.to_bytes()
+    compressed = zlib.compress(canonical_json(payload), 9)
+    ciphertext = _suite().encrypt(
+        compressed, identity.kem_public(recipient.kem_key), info=header_bytes
+    )
+    signed = (
+        _PREFIX.pack(MAGIC, VERSION, len(header_bytes))
+        + header_bytes
+        + _CT_LEN.pack(len(ciphertext))
+        + ciphertext
+    )
+    return signed + identity.signing_key(sender_sign_private).sign(signed)
+
+
+def parse(data: bytes) -> ParsedHandover:
+    """Split a file into its parts, checking framing and header (not signature or payload)."""
+    if len(data) < _PREFIX.size:
+        raise HandoverError("corrupt", "Datei ist zu kurz (abgeschnitten)")
+    magic, version, hlen = _PREFIX.unpack_from(data, 0)
+    if magic != MAGIC:
+        raise HandoverError("corrupt", "keine kim-Übergabedatei (Kennung fehlt)")
+    if version != VERSION:
+        raise HandoverError("version", f"Format-Version {version} wird nicht unterstützt")
+    if not 1 <= hlen <= MAX_HEADER:
+        raise HandoverError("corrupt", "Kopflänge ungültig")
+    pos = _PREFIX.size + hlen
+    if len(data) < pos + _CT_LEN.size:
+        raise HandoverError("corrupt", "Datei ist abgeschnitten")
+    header_bytes = data[_PREFIX.size : pos]
+    (clen,) = _CT_LEN.unpack_from(data, pos)
+    pos += _CT_LEN.size
+    if len(data) != pos + clen + SIG_LEN:
+        raise HandoverError("corrupt", "Dateilänge passt nicht (abgeschnitten oder verlängert)")
+    if clen < ENC_LEN + TAG_LEN:
+        raise HandoverError("corrupt", "verschlüsselter Teil zu kurz")
+    return ParsedHandover(
+        header=HandoverHeader.from_bytes(header_bytes),
+        header_bytes=header_bytes,
+        ciphertext=data[pos : pos + clen],
+        signature=data[pos + clen :],
+        signed=data[: pos + clen],
+    )
+
+
+def open_verified(
+    parsed: ParsedHandover,
+    sender: identity.CoachPublic,
+    own_fingerprint: str,
+    own_kem_private: bytes,
+) -> dict[str, Any]:
+    """Check the sender's signature and that the file is meant for this vault, then decrypt.
+
+    The caller chose `sender` by the header's fingerprint among known colleagues (or showed the
+    fingerprint to compare); a signature by anyone else is refused here.
+    """
+    if sender.fingerprint != parsed.header.sender:
+        raise HandoverError("unknown_sender", "Absender passt nicht zur Datei")
+    try:
+        ed25519.Ed25519PublicKey.from_public_bytes(sender.sign_key).verify(
+            parsed.signature, parsed.signed
+        )
+    except InvalidSignature:
+        raise HandoverError(
+            "bad_signature", "Signatur ungültig (verändert oder fremd signiert)"
+        ) from None
+    if parsed.header.recipient != own_fingerprint:
+        raise HandoverError("wrong_recipient", "Diese Datei ist für eine andere Person bestimmt")
+    try:
+        compressed = _suite().decrypt(
+            parsed.ciphertext, identity.kem_private(own_kem_private), info=parsed.header_bytes
+        )
+    except InvalidTag:
+        raise HandoverError("decrypt", "lässt sich nicht entschlüsseln") from None
+    try:
+        inflater = zlib.decompressobj()
+        plain = inflater.decompress(compressed, MAX_PAYLOAD)
+        if inflater.unconsumed_tail or not inflater.eof or inflater.unused_data:
+            raise HandoverError("corrupt", "Inhalt unvollständig oder zu groß")
+        doc = payload_schema.loads_strict(plain.decode("utf-8"))
+        json.dumps(doc, ensure_ascii=False).encode("utf-8")  # lone surrogates, deep nesting
+    except (zlib.error, UnicodeDecodeError, ValueError, RecursionError):
+        raise HandoverError("corrupt", "Inhalt unlesbar") from None
+    if not isinstance(doc, dict):
+        raise HandoverError("corrupt", "Inhalt hat nicht die erwartete Form")
+    return doc
+
+
+__all__ = [
+    "HANDOVER",
+    "RECEIPT",
+    "HandoverError",
+    "HandoverHeader",
+    "ParsedHandover",
+    "new_handover_id",
+    "open_verified",
+    "parse",
+    "seal",
+]

@@ -1,0 +1,375 @@
+"""The strict schema of a bundle's payload: every value a coach's bundle may carry.
+
+A well-signed bundle is still untrusted input: a coach's laptop can run a modified kim, and an
+older version may have written values this one cannot use. The importer checks every record
+against this schema before anything is merged; the first violation rejects the whole bundle
+with one line naming the table, the record and the field. The report applies the same check to
+rows already stored (`problem`), so a row an earlier version let in is left out with a warning
+instead of breaking every report. ``docs/bundle-format.md`` § 6 lists the same rules.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from kim_tui.domain.catalogs import catalog
+from kim_tui.domain.geo import find_country, find_language
+
+MAX_RECORDS = 1_000_000
+"""Records per bundle: a caseload's whole history is far below; a flood is refused unread."""
+MAX_TEXT = 200
+"""Longest personal text field (names); addresses may be longer, see `_FIELDS`."""
+MAX_CODE_LIST = 50
+"""Longest code list (legal domains, target groups, themes, languages)."""
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+"""The window every date must lie in: birth dates to the longest residence permit."""
+MAX_REVISION = 2**53
+"""Revisions stay exact in every JSON reader (IEEE double)."""
+MAX_MINUTES = 24 * 60
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_PSEUDONYM = re.compile(r"p-[0-9a-f]{32}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class SchemaError(ValueError):
+    """One violation: which field of a record broke which rule (German, for the result line)."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"Feld {field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+Check = Callable[[Any], None]
+
+
+def _fail(problem: str) -> SchemaError:
+    return SchemaError("", problem)
+
+
+def _iso_date(value: Any) -> None:
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise _fail("kein Datum JJJJ-MM-TT")
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"kein Kalenderdatum ({value})") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise _fail(f"Datum {value} außerhalb 1900–2100")
+
+
+def _optional(check: Check) -> Check:
+    def run(value: Any) -> None:
+        if value is not None:
+            check(value)
+
+    return run
+
+
+def _boolean(value: Any) -> None:
+    if type(value) is not bool:
+        raise _fail("kein Wahrheitswert")
+
+
+def _integer(low: int, high: int) -> Check:
+    def run(value: Any) -> None:
+        if type(value) is not int:
+            raise _fail("keine ganze Zahl")
+        if not low <= value <= high:
+            raise _fail(f"{value} außerhalb {low}–{high}")
+
+    return run
+
+
+def _code(catalog_name: str, *extra: str) -> Check:
+    def run(value: Any) -> None:
+        if not isinstance(value, str) or len(value) > 64:
+            raise _fail("kein Code")
+        if value not in catalog(catalog_name) and value not in extra:
+            raise _fail(f"unbekannter Code {value[:40]!r}")
+
+    return run
+
+
+def _country(value: Any) -> None:
+    if not isinstance(value, str) or len(value) > 3:
+        raise _fail("kein Ländercode")
+    if value and (found := find_country(value)) is not None and found.code == value:
+        return
+    if value:
+        raise _fail(f"unbekannter Ländercode {value!r}")
+
+
+def _language(value: Any) -> None:
+    found = find_language(value) if isinstance(value, str) and len(value) <= 3 else None
+    if found is None or found.code != value:
+        raise _fail("unbekannter Sprachcode")
+
+
+def _gender(value: Any) -> None:
+    if value != "":
+        _code("genders")(value)
+
+
+def _code_list(item: Check) -> Check:
+    def run(value: Any) -> None:
+        if not isinstance(value, list):
+            raise _fail("keine Liste")
+        if len(value) > MAX_CODE_LIST:
+            raise _fail(f"mehr als {MAX_CODE_LIST} Einträge")
+        if len(set(map(str, value))) != len(value):
+            raise _fail("doppelter Eintrag")
+        for entry in value:
+            item(entry)
+
+    return run
+
+
+def _text(limit: int) -> Check:
+    def run(value: Any) -> None:
+        if not isinstance(value, str):
+            raise _fail("kein Text")
+        if len(value) > limit:
+            raise _fail(f"länger als {limit} Zeichen")
+        if any(unicodedata.category(ch) == "Cc" for ch in value):
+            raise _fail("Steuerzeichen im Text")
+
+    return run
+
+
+def _uuid(value: Any) -> None:
+    if not isinstance(value, str) or not _UUID.fullmatch(value):
+        raise _fail("keine gültige ID")
+
+
+def _pseudonym(value: Any) -> None:
+    if not isinstance(value, str) or not _PSEUDONYM.fullmatch(value):
+        raise _fail("kein Pseudonym p-…")
+
+
+def _consent_form(value: Any) -> None:
+    if value not in ("written", "oral"):
+        raise _fail("weder schriftlich noch mündlich")
+
+
+_PERSONAL: dict[str, Check] = {
+    "given_name": _text(MAX_TEXT),
+    "family_name": _text(MAX_TEXT),
+    "other_names": _text(MAX_TEXT),
+    "birth_date": _optional(_iso_date),
+    "country_of_birth": _country,
+    "languages": _code_list(_language),
+    "address": _text(500),
+    "phone": _text(50),
+}
+
+_FIELDS: dict[str, dict[str, Check]] = {
+    "client": {
+        "gender": _gender,
+        "nationality": _country,
+        "interpreter_needed": _boolean,
+        "birth_year": _optional(_integer(FIRST_DAY.year, LAST_DAY.year)),
+        "personal": _boolean,
+    },
+    "case": {
+        "client_id": _pseudonym,
+        "first_contact_on": _iso_date,
+        "access_route": _code("access_routes"),
+        "referred_by": _optional(_code("agencies")),
+        "legal_domains": _code_list(_code("legal_domains")),
+        "target_groups": _code_list(_code("target_groups")),
+        "stage": _code("case_stages"),
+        "closed_on": _optional(_iso_date),
+        "closure_reason": _optional(_code("closure_reasons")),
+        "themes": _code_list(_code("themes", "other")),
+    },
+    "consent": {
+        "client_id": _pseudonym,
+        "case_id": _uuid,
+        "purpose": _code("consent_purposes"),
+        "agency": _optional(_code("agencies")),
+        "given_on": _iso_date,
+        "form": _consent_form,
+        "withdrawn_on": _optional(_iso_date),
+    },
+    "residencerecord": {
+        "client_id": _pseudonym,
+        "status": _code("residence_statuses"),
+        "legal_basis": _text(80),
+        "valid_from": _optional(_iso_date),
+        "valid_until": _optional(_iso_date),
+    },
+    "assessment": {"case_id": _uuid, "assessed_on": _iso_date},
+    "arearating": {
+        "assessment_id": _uuid,
+        "area": _code("priority_areas"),
+        "level": _integer(0, 3),
+    },
+    "goalagreement": {
+        "case_id": _uuid,
+        "agreed_on": _iso_date,
+        "review_on": _optional(_iso_date),
+    },
+    "goal": {
+        "agreement_id": _uuid,
+        "area": _code("priority_areas"),
+        "target_on": _optional(_iso_date),
+        "status": _code("goal_statuses"),
+    },
+    "step": {
+        "goal_id": _uuid,
+        "owner": _code("step_owners"),
+        "due_on": _optional(_iso_date),
+        "done_on": _optional(_iso_date),
+    },
+    "referral": {
+        "case_id": _uuid,
+        "agency": _code("agencies"),
+        "legal_domain": _code("legal_domains"),
+        "sent_on": _iso_date,
+        "feedback_due_on": _optional(_iso_date),
+        "status": _code("referral_statuses"),
+        "outcome_on": _optional(_iso_date),
+        "passes_identifying_data": _boolean,
+    },
+    "contactnote": {
+        "case_id": _uuid,
+        "on": _iso_date,
+        "kind": _code("contact_kinds"),
+        "minutes": _integer(0, MAX_MINUTES),
+        "interpreter": _boolean,
+    },
+}
+
+TABLES: tuple[str, ...] = tuple(_FIELDS)
+
+
+def check_data(table: str, data: Mapping[str, Any]) -> None:
+    """Check one record's ``data`` object; `SchemaError` names the first field that breaks."""
+    fields = dict(_FIELDS[table])
+    if table == "client" and data.get("personal") is True:
+        fields.update(_PERSONAL)
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        allowed_if_personal = table == "client" and set(unknown) <= set(_PERSONAL)
+        problem = "personenbezogen, aber nicht freigegeben" if allowed_if_personal else "unbekannt"
+        raise SchemaError(unknown[0][:40], problem)
+    for name, check in fields.items():
+        if name not in data:
+            raise SchemaError(name, "fehlt")
+        try:
+            check(data[name])
+        except SchemaError as exc:
+            raise SchemaError(name, exc.problem) from None
+
+
+@dataclass(frozen=True)
+class Violation:
+    """Where a payload broke the schema: record position, table, id (if well-formed), field."""
+
+    index: int
+    table: str
+    record_id: str
+    field: str
+    problem: str
+
+    def line(self) -> str:
+        """The one German line of the rejection reason."""
+        where = f"Datensatz {self.index + 1}"
+        if self.table:
+            where += f" ({self.table}"
+            where += f" {self.record_id[:12]})" if self.record_id else ")"
+        field = f", Feld {self.field}" if self.field else ""
+        return f"{where}{field}: {self.problem}"
+
+
+def _id_ok(table: str, value: Any) -> bool:
+    pattern = _PSEUDONYM if table == "client" else _UUID
+    return isinstance(value, str) and pattern.fullmatch(value) is not None
+
+
+def check_record(index: int, record: Any) -> Violation | None:
+    """The first problem of one record of the payload, or None if it keeps every rule."""
+    if not isinstance(record, dict) or set(record) != {"t", "id", "rev", "del", "data"}:
+        return Violation(index, "", "", "", "hat nicht die Form {t, id, rev, del, data}")
+    table = record["t"]
+    if table not in _FIELDS:
+        return Violation(index, "", "", "t", "unbekannte Tabelle")
+    if not _id_ok(table, record["id"]):
+        expected = "Pseudonym p-…" if table == "client" else "UUID"
+        return Violation(index, table, "", "id", f"keine gültige ID (erwartet: {expected})")
+    rid = record["id"]
+    rev = record["rev"]
+    if type(rev) is not int or not 0 < rev <= MAX_REVISION:
+        return Violation(index, table, rid, "rev", "keine gültige Revision")
+    if type(record["del"]) is not bool:
+        return Violation(index, table, rid, "del", "kein Wahrheitswert")
+    data = record["data"]
+    if not isinstance(data, dict):
+        return Violation(index, table, rid, "data", "kein Objekt")
+    if record["del"]:
+        if data:
+            return Violation(index, table, rid, "data", "Löschvermerk mit Daten")
+        return None
+    try:
+        check_data(table, data)
+    except SchemaError as exc:
+        return Violation(index, table, rid, exc.field, exc.problem)
+    return None
+
+
+def check_records(records: Any) -> Violation | None:
+    """The first problem of a payload's record list: shape, count, each record, duplicates."""
+    if not isinstance(records, list):
+        return Violation(0, "", "", "records", "keine Liste")
+    if len(records) > MAX_RECORDS:
+        return Violation(0, "", "", "records", f"mehr als {MAX_RECORDS} Datensätze")
+    seen: set[tuple[str, str]] = set()
+    for index, record in enumerate(records):
+        problem = check_record(index, record)
+        if problem is not None:
+            return problem
+        key = (record["t"], record["id"])
+        if key in seen:
+            return Violation(index, key[0], key[1], "id", "kommt im Paket doppelt vor")
+        seen.add(key)
+    return None
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key[:40]!r}")
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def loads_strict(text: str) -> Any:
+    """`json.loads` that refuses duplicate keys and NaN/Infinity (both are legal in Python's
+    reader but make two readers disagree, or break every sum of a report)."""
+    return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant)
+
+
+__all__ = [
+    "MAX_RECORDS",
+    "TABLES",
+    "SchemaError",
+    "Violation",
+    "check_data",
+    "check_record",
+    "check_records",
+    "loads_strict",
+]
