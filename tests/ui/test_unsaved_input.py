@@ -357,3 +357,19 @@ async def test_esc_while_editing_an_area_text_keeps_it(app: KimApp) -> None:
         await pilot.pause()
         assert form.editing is None and TYPED in form.situation.values()
         assert app.screen is form
+
+
+async def test_ctrl_q_while_locked_asks_without_offering_save(app: KimApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_home(pilot)
+        closed: list[object] = []
+        await _open_filled(pilot, FORMS["contact"], closed)
+        await pilot.press("ctrl+l")
+        await on_screen(pilot, UnlockScreen)
+        await pilot.press("ctrl+q")
+        await on_screen(pilot, UnsavedInputScreen)
+        # Saving needs the vault: only discard or keep are offered.
+        assert not app.screen.query("#save")
+        await pilot.press("escape")
+        await on_screen(pilot, UnlockScreen)
+        assert app.is_running and not closed
