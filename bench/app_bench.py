@@ -85,10 +85,9 @@ def _texts(rows: list[list[list[str]]]) -> list[list[Any]]:
 
 
 async def _child_unlock(vault: Path) -> dict[str, Any]:
-    from textual.widgets import Input
-
     from bench.floors import capture_columns, capture_rows
     from kim_tui.service.session import VaultSession
+    from kim_tui.widgets.passphrase_input import PassphraseInput
     from kim_tui.widgets.windowed_table import WindowedTable
 
     opened: list[float] = []
@@ -108,11 +107,10 @@ async def _child_unlock(vault: Path) -> dict[str, Any]:
         await pilot.pause()
         await app.workers.wait_for_complete()  # the preload, done while the coach types
         screen = app.screen
-        field = screen.query_one("#passphrase", Input)
-        field.value = PASSPHRASE
+        field = screen.query_one("#passphrase", PassphraseInput)
         app.latency_samples = []
         app._last_key_at = time.perf_counter()
-        screen.submit(Input.Submitted(field, PASSPHRASE))
+        screen.submit(PassphraseInput.Submitted(field, bytearray(PASSPHRASE.encode())))
         await _until_sample(app, 1)
         kdf = app.session.last_kdf_seconds
         table = app.screen.query_one(WindowedTable)

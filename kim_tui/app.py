@@ -86,6 +86,15 @@ APP_ACTIONS: tuple[UiAction, ...] = (
         "Name and organisation printed on goal agreements",
     ),
     UiAction(
+        "app.print_folder",
+        "",
+        "print_folder",
+        "Ordner für Ausdrucke",
+        "Folder for printouts",
+        "Wohin PDFs (Zielvereinbarung, Einwilligung, Auskunft) vorgeschlagen werden",
+        "Where PDFs (goal agreement, consent form, subject access copy) are suggested",
+    ),
+    UiAction(
         "app.reminder_weeks",
         "",
         "reminder_weeks",
@@ -126,6 +135,8 @@ class KimApp(VaultApp["VaultSession"]):
         """The clock; tests pass a fixed date."""
         self.claimed_lock: VaultLock | None = None
         """The vault's process lock when `run_app` took it before start-up."""
+        self.printout_notice_shown = False
+        """Whether the coach has been told this session that printouts are plain text."""
 
     # -- the vault session (service layer) --------------------------------------------------
 
@@ -377,6 +388,34 @@ class KimApp(VaultApp["VaultSession"]):
         )
         if isinstance(self.screen, KimView):
             self.screen.reload()
+
+    @work(exclusive=True, group="settings")
+    async def action_print_folder(self) -> None:
+        from kim_tui.screens.client_file_documents import printout_notice
+        from kim_tui.screens.text_prompt import TextPromptScreen
+        from kim_tui.store.errors import VaultError
+
+        if not self.is_unlocked:
+            return
+        answer = await self.push_screen_wait(
+            TextPromptScreen(
+                tr("Ordner für Ausdrucke", "Folder for printouts"),
+                tr(
+                    "Ordner, in dem PDFs vorgeschlagen werden (muss es geben):",
+                    "Folder PDFs are suggested in (must exist):",
+                ),
+                value=self.workspace.print_folder(),
+            )
+        )
+        if answer is None:
+            return
+        try:
+            folder = self.workspace.set_print_folder(answer)
+        except VaultError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.printout_notice_shown = True
+        self.notify(printout_notice(str(Path(folder).expanduser())), timeout=15, markup=False)
 
     def action_export(self) -> None:
         from kim_tui.screens.export import ExportScreen

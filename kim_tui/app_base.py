@@ -28,6 +28,7 @@ from kim_tui.i18n import tr
 
 if TYPE_CHECKING:
     from kim_tui.screens.unlock import UnlockWording
+    from kim_tui.store.failed_unlocks import FailedUnlocks
 
 
 class StoreSession(Protocol):
@@ -37,7 +38,12 @@ class StoreSession(Protocol):
     @property
     def is_unlocked(self) -> bool: ...
 
-    def unlock(self, passphrase: str) -> object: ...
+    def unlock(self, passphrase: bytearray) -> object: ...
+
+    @property
+    def failed_unlocks(self) -> FailedUnlocks | None:
+        """Failed unlocks the last unlock found (already audited and reset by the store)."""
+        ...
 
     def lock(self) -> None: ...
 

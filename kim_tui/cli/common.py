@@ -14,10 +14,13 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from kim_tui.domain.text import safe_text
 from kim_tui.locations import default_vault_dir
+
+if TYPE_CHECKING:
+    from kim_tui.store.failed_unlocks import FailedUnlocks
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -59,9 +62,12 @@ def run_command(args: argparse.Namespace) -> int:
     file belongs, a name too long …), also when SQLite reports it, is one line naming the file
     and what to do. Anything else is a bug and keeps its traceback."""
     from kim_tui.config import ConfigError
+    from kim_tui.store import failed_unlocks
     from kim_tui.store.errors import StorageError, VaultError
 
     func: Command = args.func
+    # Every command that unlocks a store says so when earlier unlocks had failed.
+    failed_unlocks.set_reporter(_print_failed_unlocks)
     try:
         return func(args)
     except (CliError, VaultError, ConfigError) as exc:
@@ -76,6 +82,23 @@ def run_command(args: argparse.Namespace) -> int:
         if problem is None:
             raise
         return _fail(problem)
+    finally:
+        failed_unlocks.set_reporter(None)
+
+
+def _print_failed_unlocks(failures: FailedUnlocks) -> None:
+    from kim_tui.i18n import language, tr
+
+    print(
+        "kim: "
+        + tr("Achtung: ", "Note: ")
+        + failures.message(language())
+        + tr(
+            " (jetzt zurückgesetzt; waren das nicht Sie, bitte das Passwort ändern).",
+            " (now reset; if that was not you, please change the passphrase).",
+        ),
+        file=sys.stderr,
+    )
 
 
 def _fail(exc: Exception) -> int:
@@ -125,6 +148,7 @@ def read_secret_file(path: str, what: str = "Passwortdatei") -> str:
     from kim_tui.store.small_file import UnsuitableFile, read_small_file
 
     p = Path(path).expanduser()
+    warn_if_others_can_read(p, what)
     try:
         raw = read_small_file(p)
     except FileNotFoundError:
@@ -141,6 +165,81 @@ def read_secret_file(path: str, what: str = "Passwortdatei") -> str:
     if not secret:
         raise CliError(f"{what} {p} ist leer.")
     return secret
+
+
+def warn_if_others_can_read(path: Path, what: str = "Passwortdatei") -> None:
+    """Warn on stderr when group or others may read a secret file (it is still used: the
+    person may have reasons, and refusing would break their scripts mid-way)."""
+    if os.name != "posix":
+        # Windows grants access by ACL, not by mode bits; st_mode says nothing useful there.
+        return
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return  # reading reports a missing or unreadable file
+    if mode & 0o077:
+        from kim_tui.i18n import tr
+
+        print(
+            "kim: "
+            + tr(
+                f"Warnung: {what} {shown(path)} ist auch für andere lesbar "
+                f"(Rechte {mode & 0o777:03o}). Bitte `chmod 600 {shown(path)}`.",
+                f"Warning: {shown(path)} can be read by others too (mode {mode & 0o777:03o}). "
+                f"Please `chmod 600 {shown(path)}`.",
+            ),
+            file=sys.stderr,
+        )
+
+
+def add_allow_weak(parser: argparse.ArgumentParser) -> None:
+    """Add `--allow-weak` to a command that sets a new passphrase."""
+    parser.add_argument(
+        "--allow-weak",
+        action="store_true",
+        help="ein leicht zu erratendes Passwort trotzdem setzen (mit Warnung)",
+    )
+
+
+def read_new_passphrase(
+    args: argparse.Namespace,
+    *,
+    attr: str = "passphrase_file",
+    prompt: str = "Neues Passwort: ",
+    user_inputs: tuple[str, ...] = (),
+) -> str:
+    """A new passphrase (typed twice, or from the file in `args.<attr>`) that passes the
+    strength estimate (`kim_tui.domain.passphrase`). A weak one is refused with the reason;
+    `--allow-weak` sets it anyway with a warning. Nothing is written before this passes."""
+    from kim_tui.domain.passphrase import assess
+    from kim_tui.i18n import language, tr
+
+    passphrase = read_passphrase(args, attr=attr, confirm=True, prompt=prompt)
+    strength = assess(passphrase, user_inputs)
+    if strength.acceptable:
+        return passphrase
+    message = strength.message(language())
+    if strength.too_short or not getattr(args, "allow_weak", False):
+        hint = (
+            ""
+            if strength.too_short
+            else tr(
+                " Mit --allow-weak trotzdem setzen. Es wurde nichts verändert.",
+                " Use --allow-weak to set it anyway. Nothing was changed.",
+            )
+        )
+        raise CliError(message + hint)
+    print(
+        "kim: "
+        + tr("Warnung (--allow-weak): ", "Warning (--allow-weak): ")
+        + message
+        + tr(
+            " Das Passwort wird trotzdem gesetzt.",
+            " The passphrase is set anyway.",
+        ),
+        file=sys.stderr,
+    )
+    return passphrase
 
 
 def read_passphrase(

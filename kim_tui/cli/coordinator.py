@@ -22,9 +22,11 @@ from kim_tui.cli.common import (
     CliError,
     Command,
     SubParsers,
+    add_allow_weak,
     add_command,
     check_recovery_target,
     print_recovery,
+    read_new_passphrase,
     read_passphrase,
     read_recovery_key,
     shown,
@@ -86,8 +88,10 @@ def cmd_coordinator_init(args: argparse.Namespace) -> int:
         raise CliError(problem)
     directory = _coord_dir(args)
     check_recovery_target(args.recovery_key_file)
-    passphrase = read_passphrase(
-        args, confirm=True, prompt=tr("Neues Passwort: ", "New passphrase: ")
+    passphrase = read_new_passphrase(
+        args,
+        prompt=tr("Neues Passwort: ", "New passphrase: "),
+        user_inputs=(directory.name, args.name or ""),
     )
     store, recovery = CoordinatorStore.create(directory, passphrase, name=args.name or "")
     try:
@@ -230,10 +234,9 @@ def _print_held(held: Sequence[HeldView]) -> None:
 def cmd_coordinator_passwd(args: argparse.Namespace) -> int:
     """Change the coordinator store's passphrase (rewraps the key, data untouched)."""
     old = read_passphrase(args, prompt=tr("Bisheriges Passwort: ", "Current passphrase: "))
-    new = read_passphrase(
+    new = read_new_passphrase(
         args,
         attr="new_passphrase_file",
-        confirm=True,
         prompt=tr("Neues Passwort: ", "New passphrase: "),
     )
     from kim_tui.coordinator.store import CoordinatorStore
@@ -255,10 +258,9 @@ def cmd_coordinator_recover(args: argparse.Namespace) -> int:
     from kim_tui.store.errors import WrongPassphrase
 
     recovery = read_recovery_key(args)
-    new = read_passphrase(
+    new = read_new_passphrase(
         args,
         attr="new_passphrase_file",
-        confirm=True,
         prompt=tr("Neues Passwort: ", "New passphrase: "),
     )
     try:
@@ -376,6 +378,7 @@ def add_coordinator(sub: SubParsers) -> None:
     c = coord("init", cmd_coordinator_init, "Ablage und Schlüssel der Koordinierung anlegen")
     c.add_argument("--name", metavar="N", help="Name der Koordinierung")
     c.add_argument("--recovery-key-file", metavar="OUT")
+    add_allow_weak(c)
 
     c = coord("enroll", cmd_coordinator_enroll, "Coach einschreiben (oder widerrufen)")
     c.add_argument("file", metavar="coach.pub")
@@ -395,6 +398,7 @@ def add_coordinator(sub: SubParsers) -> None:
 
     c = coord("passwd", cmd_coordinator_passwd, "Passwort der Ablage ändern", passphrase="OLD")
     c.add_argument("--new-passphrase-file", metavar="NEW")
+    add_allow_weak(c)
 
     c = coord(
         "recover",
@@ -404,6 +408,7 @@ def add_coordinator(sub: SubParsers) -> None:
     )
     c.add_argument("--recovery-key-file", metavar="RK")
     c.add_argument("--new-passphrase-file", metavar="NEW")
+    add_allow_weak(c)
 
     coord("ui", cmd_coordinator_ui, "Oberfläche der Koordinierung öffnen (Import und Bericht)")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from kim_tui.cli import clients, coordinator, demo, sync, team, vault
+from kim_tui.cli import clients, coordinator, dataprotection, demo, sync, team, vault
 from kim_tui.cli.tui import cmd_tui
 
 
@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
         sync.add_export,
         team.add_colleague,
         coordinator.add_coordinator,
+        dataprotection.add_subject_access,
+        dataprotection.add_processing_record,
     ):
         add(sub)
     return parser

@@ -14,10 +14,12 @@ from kim_tui.cli.common import (
     EXIT_OK,
     CliError,
     SubParsers,
+    add_allow_weak,
     add_command,
     check_recovery_target,
     is_database_error,
     print_recovery,
+    read_new_passphrase,
     read_passphrase,
     read_recovery_key,
     shown,
@@ -31,7 +33,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     directory = vault_dir(args)
     check_recovery_target(args.recovery_key_file)
-    passphrase = read_passphrase(args, confirm=True, prompt="Neues Passwort: ")
+    passphrase = read_new_passphrase(args, user_inputs=(directory.name,))
     vault, recovery = Vault.create(directory, passphrase)
     vault.close()
     print(f"Tresor angelegt: {shown(directory)}")
@@ -44,7 +46,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     from kim_tui.store.vault import Vault
 
     old = read_passphrase(args, prompt="Bisheriges Passwort: ")
-    new = read_passphrase(args, attr="new_passphrase_file", confirm=True, prompt="Neues Passwort: ")
+    new = read_new_passphrase(args, attr="new_passphrase_file")
     with Vault.open(vault_dir(args), old, migrate_schema=False) as vault:
         vault.change_passphrase(new)
     print(
@@ -59,7 +61,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
     from kim_tui.store.vault import Vault
 
     recovery = read_recovery_key(args)
-    new = read_passphrase(args, attr="new_passphrase_file", confirm=True, prompt="Neues Passwort: ")
+    new = read_new_passphrase(args, attr="new_passphrase_file")
     with Vault.open_with_recovery(vault_dir(args), recovery) as vault:
         vault.change_passphrase(new)
     print("Neues Passwort gesetzt. Der Wiederherstellungsschlüssel gilt weiter.")
@@ -135,6 +137,7 @@ def add_init(sub: SubParsers) -> None:
         metavar="OUT",
         help="Wiederherstellungsschlüssel in diese Datei schreiben (Modus 0600)",
     )
+    add_allow_weak(p)
 
 
 def add_passwd(sub: SubParsers) -> None:
@@ -142,6 +145,7 @@ def add_passwd(sub: SubParsers) -> None:
     p = add_command(sub, "passwd", cmd_passwd, "Passwort ändern")
     p.add_argument("--passphrase-file", metavar="OLD")
     p.add_argument("--new-passphrase-file", metavar="NEW")
+    add_allow_weak(p)
 
 
 def add_recover(sub: SubParsers) -> None:
@@ -151,6 +155,7 @@ def add_recover(sub: SubParsers) -> None:
     )
     p.add_argument("--recovery-key-file", metavar="RK")
     p.add_argument("--new-passphrase-file", metavar="NEW")
+    add_allow_weak(p)
 
 
 def add_backup(sub: SubParsers) -> None:

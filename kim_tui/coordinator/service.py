@@ -17,7 +17,9 @@ from kim_tui.coordinator.report import load_coach_rows
 from kim_tui.coordinator.store import LOCK_FILE, CoordinatorStore
 from kim_tui.domain import report
 from kim_tui.store.errors import VaultError
+from kim_tui.store.failed_unlocks import FailedUnlocks
 from kim_tui.store.lock import VaultLock
+from kim_tui.store.secret import Passphrase
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,17 @@ class CoordinatorService:
             raise VaultError("Der Speicher der Koordinierung ist gesperrt.")
         return self._store
 
-    def unlock(self, passphrase: str) -> None:
-        """Open the coordinator store (Argon2id: call it off the UI thread)."""
+    def unlock(self, passphrase: Passphrase) -> None:
+        """Open the coordinator store (Argon2id: call it off the UI thread). A wrong passphrase
+        is counted; `failed_unlocks` then tells what this unlock found (and reset)."""
         if self._store is None:
             lock = self._lock if self._lock.held else None
             self._store = CoordinatorStore.open(self.directory, passphrase, lock=lock)
+
+    @property
+    def failed_unlocks(self) -> FailedUnlocks | None:
+        """The failed unlocks the last unlock found (None: none, or locked)."""
+        return None if self._store is None else self._store.failed_unlocks
 
     def lock(self) -> None:
         """Close the store and forget its key; the process lock stays held."""

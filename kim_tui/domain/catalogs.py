@@ -43,6 +43,8 @@ CATALOG_NAMES: tuple[str, ...] = (
     "follow_up_sources",
     "themes",
     "need_levels",
+    "record_fields",
+    "record_entities",
 )
 
 _CODE_RE = re.compile(r"[a-z0-9][a-z0-9_]*")

@@ -279,6 +279,8 @@ class AuditEntry:
     entity: str
     entity_id: str | None
     detail: str = ""
+    revision: int | None = None
+    """The write's revision (None for an audited read): its corrections share it."""
 
 
 @dataclass(frozen=True)
@@ -488,3 +490,42 @@ class ExportSummary:
     records: int
     repaired: str | None = None
     """The earlier bundle written again first because its file was never finished."""
+
+
+class EntryKind(StrEnum):
+    """What the coach can correct or delete in a client file (`Workspace.delete_entry`)."""
+
+    CONSENT = "consent"
+    RESIDENCE = "residencerecord"
+    ASSESSMENT = "assessment"
+    GOAL = "goal"
+    STEP = "step"
+    REFERRAL = "referral"
+    CONTACT = "contactnote"
+    FOLLOW_UP = "followup"
+
+
+MIN_REASON_LENGTH = 10
+"""A reason (for a deletion, for sharing without consent) is a real sentence: at least this many
+characters."""
+
+
+@dataclass(frozen=True)
+class RecordChangeView:
+    """One corrected field or one deleted entry of a client's record (Art. 16 DSGVO)."""
+
+    at: datetime
+    revision: int
+    entity: str
+    """The table of the entry (``client``, ``contactnote`` …; see `EntryKind`)."""
+    entity_id: str
+    case_id: str | None
+    field: str
+    """The corrected column; empty for a deletion."""
+    old_value: str
+    """Text (ISO dates); for a deletion a JSON object with the deleted entry's fields."""
+    new_value: str
+    kind: str
+    """``changed`` or ``deleted``."""
+    reason: str
+    by: str

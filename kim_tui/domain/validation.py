@@ -17,6 +17,7 @@ from kim_tui.domain.eligibility import GERMAN_LEVELS, ConvictionCode
 from kim_tui.domain.geo import find_country, find_language
 from kim_tui.domain.model import (
     MAX_NOTE_LENGTH,
+    MIN_REASON_LENGTH,
     AreaRatingDraft,
     ClientDraft,
     ClosureDraft,
@@ -306,3 +307,24 @@ def validate_closure(draft: ClosureDraft, today: date) -> dict[str, str]:
 def validate_reminder_weeks(weeks: int) -> dict[str, str]:
     """The lead time of residence expiry reminders: 0 to 52 weeks."""
     return {} if 0 <= weeks <= 52 else {"weeks": "Bitte 0 bis 52 Wochen angeben."}
+
+
+# -- corrections ----------------------------------------------------------------------------------
+
+
+def validate_residence_correction(residence: ResidenceDraft) -> dict[str, str]:
+    """A corrected residence entry: a known status, dates in order. Unlike a new current status,
+    an entry corrected later may well have expired."""
+    return validate_residence(residence, date.min)
+
+
+def validate_delete_reason(reason: str, field: str = "reason") -> dict[str, str]:
+    """A deletion (or sharing without consent) needs a reason that is a real sentence
+    (`MIN_REASON_LENGTH`)."""
+    text = reason.strip()
+    if len(text) < MIN_REASON_LENGTH:
+        return {
+            field: f"Bitte einen Grund mit mindestens {MIN_REASON_LENGTH} Zeichen "
+            f"angeben (jetzt {len(text)})."
+        }
+    return text_problems(text)

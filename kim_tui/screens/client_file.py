@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -24,6 +23,8 @@ from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import ClientFile, ReferralDraft
 from kim_tui.i18n import language, tr
 from kim_tui.screens.client_file_detail import DetailActions
+from kim_tui.screens.client_file_documents import DocumentActions
+from kim_tui.screens.client_file_edit import EditActions
 from kim_tui.screens.client_file_keys import FILE_ACTIONS
 from kim_tui.widgets.client_file import (
     AssessmentSection,
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from kim_tui.service.workspace import Workspace
 
 
-class ClientFileScreen(DetailActions):
+class ClientFileScreen(EditActions, DocumentActions, DetailActions):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = FILE_ACTIONS
     BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (
@@ -71,22 +72,19 @@ class ClientFileScreen(DetailActions):
         yield KeyLine()
 
     def on_mount(self) -> None:
-        self.reload()
+        self.reload(opening=True)
 
     def on_screen_resume(self) -> None:
+        # Back from a dialog or another screen: the file is still open, no new read event.
         if self.app.is_unlocked:
             self.reload()
 
-    @property
-    def today(self) -> date:
-        return self.app.today()
-
     # -- rendering ---------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Fetch the file again and hand each section its part."""
+    def reload(self, *, opening: bool = False) -> None:
+        """Fetch the file again and hand each section its part; only `opening` it is audited."""
         workspace = self.app.workspace
-        self.file = file = workspace.client_file(self.client_id)
+        self.file = file = workspace.client_file(self.client_id, audited=opening)
         self.title = tr("Akte", "File")
         today = self.today
         self.query_one(FileHeader).show(file, today)
@@ -97,7 +95,11 @@ class ClientFileScreen(DetailActions):
         self.query_one(ContactsSection).show(file)
         self.query_one(ResidenceSection).show(file, today)
         self.query_one(ConsentsSection).show(file)
-        self.query_one(HistorySection).show(workspace.audit_log(case_id=file.case_id, limit=200))
+        self.query_one(HistorySection).show(
+            workspace.audit_log(case_id=file.case_id, limit=200),
+            workspace.record_history(self.client_id),
+            file,
+        )
 
     # -- navigation --------------------------------------------------------------------------
 
@@ -426,12 +428,12 @@ class ClientFileScreen(DetailActions):
         if self.file is None or not self.file.agreements:
             self.notify(tr("Noch keine Zielvereinbarung.", "No goal agreement yet."))
             return
-        client = self.file.client
-        suggestion = f"~/Zielvereinbarung-{client.family_name}-{self.today.isoformat()}.pdf"
+        suggestion = self.app.workspace.printout_path("Zielvereinbarung", self.file.case_id)
         path = await self.app.push_screen_wait(
             TextPromptScreen(
                 tr("Zielvereinbarung drucken", "Print goal agreement"),
-                tr(
+                self.printout_warning()
+                + tr(
                     "Dateipfad für das PDF (es wird nichts überschrieben):",
                     "Path for the PDF (nothing is overwritten):",
                 ),

@@ -14,7 +14,13 @@ from textual.widgets.data_table import ColumnKey
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.dates import format_date
-from kim_tui.domain.model import DueGroup, FollowUpCounts, FollowUpPage, FollowUpView
+from kim_tui.domain.model import (
+    DueGroup,
+    FollowUpCounts,
+    FollowUpPage,
+    FollowUpSource,
+    FollowUpView,
+)
 from kim_tui.i18n import tr
 from kim_tui.screens.windowed_list import WindowedListScreen
 from kim_tui.widgets.key_line import KeyLine
@@ -96,6 +102,26 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
             "Today",
             "Zu den heute fälligen springen",
             "Jump to what is due today",
+        ),
+        UiAction(
+            "followups.edit",
+            "e",
+            "edit",
+            "Korrigieren",
+            "Correct",
+            "Anlass und Datum einer eigenen Wiedervorlage korrigieren",
+            "Correct the reason and date of a manual follow-up",
+            show=False,
+        ),
+        UiAction(
+            "followups.delete",
+            "l,delete",
+            "delete",
+            "Löschen",
+            "Delete",
+            "Eigene Wiedervorlage mit Grund löschen (bleibt im Verlauf)",
+            "Delete a manual follow-up with a reason (stays in the history)",
+            show=False,
         ),
         UiAction("followups.down", "j", "cursor_down", "Runter", "Down", show=False, palette=False),
         UiAction("followups.up", "k", "cursor_up", "Hoch", "Up", show=False, palette=False),
@@ -355,6 +381,69 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
             return
         if self._call(lambda ws: ws.add_follow_up(draft)) is not None:
             self.notify(tr("Wiedervorlage angelegt.", "Follow-up created."))
+
+    def _manual(self) -> FollowUpView | None:
+        """The highlighted follow-up if the coach typed it; derived ones follow their source."""
+        item = self.selected()
+        if item is not None and item.source is not FollowUpSource.MANUAL:
+            self.notify(
+                tr(
+                    "Diese Wiedervorlage folgt ihrer Quelle (Schritt, Vermittlung, Aufenthalt …): "
+                    "bitte dort in der Akte korrigieren oder löschen (Enter öffnet sie).",
+                    "This follow-up follows its source (step, referral, residence …): correct or "
+                    "delete it there in the file (Enter opens it).",
+                )
+            )
+            return None
+        return item
+
+    @work(exclusive=True, group="followup-edit")
+    async def action_edit(self) -> None:
+        from kim_tui.screens.client_file_edit import open_prefilled
+        from kim_tui.screens.follow_up_form import FollowUpFormScreen
+
+        item = self._manual()
+        if item is None:
+            return
+        form = FollowUpFormScreen(
+            client_id=item.client_id, client_name=item.client_name, case_id=item.case_id
+        )
+        draft = await open_prefilled(
+            self,
+            form,
+            {"due": format_date(item.original_due_on), "reason": item.reason},
+            tr("Wiedervorlage korrigieren", "Correct a follow-up"),
+        )
+        if draft is None:
+            return
+
+        def correct(ws: Workspace) -> bool:
+            ws.correct_follow_up(item.id, draft)
+            return True
+
+        # `_call` answers None when the service refused (its message is shown).
+        if self._call(correct) is not None:
+            self.notify(tr("Korrektur gespeichert.", "Correction saved."))
+
+    @work(exclusive=True, group="followup-edit")
+    async def action_delete(self) -> None:
+        from kim_tui.domain.model import EntryKind
+        from kim_tui.screens.reason_prompt import DeleteReasonScreen
+
+        item = self._manual()
+        if item is None:
+            return
+        what = tr(f"Wiedervorlage „{item.reason}“", f"the follow-up “{item.reason}”")
+        reason = await self.app.push_screen_wait(DeleteReasonScreen(what))
+        if not reason:
+            return
+
+        def delete(ws: Workspace) -> bool:
+            ws.delete_entry(EntryKind.FOLLOW_UP, item.id, reason)
+            return True
+
+        if self._call(delete) is not None:
+            self.notify(tr("Wiedervorlage gelöscht.", "Follow-up deleted."))
 
     def _call(self, operation: Callable[[Workspace], object]) -> object:
         """Run a service call; show its error instead of crashing; reload the list."""

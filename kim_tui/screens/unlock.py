@@ -1,7 +1,10 @@
 """Unlock screen: the first screen, and the lock screen that covers everything when locked.
 
 It shows nothing personal. Argon2id runs in a worker thread; a wrong passphrase gives an inline
-message, and from the fourth wrong try on each further one doubles a waiting time.
+message, and from the fourth wrong try on each further one doubles a waiting time. The
+passphrase is typed into a `PassphraseInput` (UTF-8 in a zeroed buffer, never a `str`) and the
+buffer is wiped as soon as the key derivation is done. After an unlock that found failed
+attempts since the last one, a notification says how many and since when.
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from kim_tui.actions import UiAction, bindings
-from kim_tui.i18n import tr
+from kim_tui.i18n import language, tr
+from kim_tui.widgets.passphrase_input import PassphraseInput
 
 if TYPE_CHECKING:
     from textual import getters
@@ -110,7 +114,7 @@ class UnlockScreen(Screen[bool]):
                 else tr("Alle Daten sind verschlüsselt.", "All data is encrypted."),
                 classes="muted",
             )
-            yield Input(placeholder=tr("Passwort", "Passphrase"), password=True, id="passphrase")
+            yield PassphraseInput(placeholder=tr("Passwort", "Passphrase"), id="passphrase")
             yield Static("", id="unlock-error")
             yield Static(
                 tr(
@@ -122,28 +126,30 @@ class UnlockScreen(Screen[bool]):
             yield Static("", id="unlock-help", classes="hidden")
 
     def on_mount(self) -> None:
-        self.query_one("#passphrase", Input).focus()
+        self.query_one("#passphrase", PassphraseInput).focus()
         self._tick_delay()
 
-    @on(Input.Submitted, "#passphrase")
-    def submit(self, event: Input.Submitted) -> None:
-        if time.monotonic() < self.app.locked_until:
+    @on(PassphraseInput.Submitted, "#passphrase")
+    def submit(self, event: PassphraseInput.Submitted) -> None:
+        secret = event.secret
+        if time.monotonic() < self.app.locked_until or not secret:
+            secret[:] = bytes(len(secret))
+            if not secret:
+                self._error(tr("Bitte das Passwort eingeben.", "Please type the passphrase."))
             return
-        passphrase = event.value
-        if not passphrase:
-            self._error(tr("Bitte das Passwort eingeben.", "Please type the passphrase."))
-            return
-        field = self.query_one("#passphrase", Input)
+        field = self.query_one("#passphrase", PassphraseInput)
         field.disabled = True
         self._error(tr("Entsperre …", "Unlocking …"), error=False)
-        self._unlock(passphrase)
+        self._unlock(secret)
 
-    @work(thread=True, exclusive=True, group="unlock", exit_on_error=False)
-    def _unlock(self, passphrase: str) -> None:
+    # A fixed description: Textual's default is the call with its arguments' repr, which would
+    # put the passphrase into a str.
+    @work(thread=True, exclusive=True, group="unlock", exit_on_error=False, description="unlock")
+    def _unlock(self, secret: bytearray) -> None:
         from kim_tui.store.errors import VaultError, WrongPassphrase
 
         try:
-            self.app.session.unlock(passphrase)
+            self.app.session.unlock(secret)
         except WrongPassphrase:
             self.app.call_from_thread(self._wrong)
         except VaultError as exc:
@@ -161,9 +167,25 @@ class UnlockScreen(Screen[bool]):
             )
         else:
             self.app.call_from_thread(self._unlocked)
+        finally:
+            secret[:] = bytes(len(secret))
 
     def _unlocked(self) -> None:
         self.app.failed_unlocks = 0
+        failures = self.app.session.failed_unlocks
+        if failures is not None:
+            # Shown on whatever screen comes next; the store has audited and reset them.
+            self.app.notify(
+                failures.message(language())
+                + tr(
+                    ". Waren das nicht Sie, bitte das Passwort ändern (kim passwd).",
+                    ". If that was not you, please change the passphrase (kim passwd).",
+                ),
+                title=tr("Fehlversuche", "Failed attempts"),
+                severity="warning",
+                timeout=30,
+                markup=False,
+            )
         if self.first:
             # Replace this screen by the home screen in one step: no blank frame in between.
             self.app.unlocked_once = True
@@ -176,8 +198,8 @@ class UnlockScreen(Screen[bool]):
         app.failed_unlocks += 1
         delay = delay_after(app.failed_unlocks)
         app.locked_until = time.monotonic() + delay
-        field = self.query_one("#passphrase", Input)
-        field.value = ""
+        field = self.query_one("#passphrase", PassphraseInput)
+        field.clear()
         self._error(tr("Falsches Passwort. ", "Wrong passphrase. ") + self.wording.unchanged)
         if delay:
             self._tick_delay()
@@ -186,15 +208,15 @@ class UnlockScreen(Screen[bool]):
             field.focus()
 
     def _failed(self, message: str) -> None:
-        field = self.query_one("#passphrase", Input)
+        field = self.query_one("#passphrase", PassphraseInput)
         field.disabled = False
-        field.value = ""
+        field.clear()
         field.focus()
         self._error(message)
 
     def _tick_delay(self) -> None:
         remaining = self.app.locked_until - time.monotonic()
-        field = self.query_one("#passphrase", Input)
+        field = self.query_one("#passphrase", PassphraseInput)
         if remaining > 0:
             field.disabled = True
             self._error(

@@ -28,8 +28,9 @@ class ClientFileService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
 
-    def client_file(self, client_id: str) -> ClientFile:
-        """Everything the client file shows; opening it is audited (DP-11: reads too)."""
+    def client_file(self, client_id: str, *, audited: bool = True) -> ClientFile:
+        """Everything the client file shows; opening it is audited (DP-11: reads too), once
+        per opening: showing the open file again after a dialog is no new read."""
         with self._ctx.uow.read() as s:
             client = live(s, Client, client_id)
             cases = cases_of(s, client_id, include_closed=True)
@@ -72,7 +73,8 @@ class ClientFileService:
                 facts=facts_of(client),
                 done_follow_ups=done_follow_ups(s, case.id),
             )
-        self._ctx.uow.audit_only("client.open", "client", client_id, case.id)
+        if audited:
+            self._ctx.uow.audit_only("client.open", "client", client_id, case.id)
         return view
 
     def audit_log(self, case_id: str | None = None, limit: int = 200) -> tuple[AuditEntry, ...]:
@@ -82,7 +84,7 @@ class ClientFileService:
             if case_id is not None:
                 stmt = stmt.where(col(AuditEvent.case_id) == case_id)
             return tuple(
-                AuditEntry(e.at, e.action, e.entity, e.entity_id, e.detail)
+                AuditEntry(e.at, e.action, e.entity, e.entity_id, e.detail, e.revision or None)
                 for e in s.exec(stmt).all()
             )
 

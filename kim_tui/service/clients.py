@@ -16,7 +16,13 @@ from kim_tui.domain.model import (
 )
 from kim_tui.domain.text import fold
 from kim_tui.domain.validation import validate_client, validate_intake, validate_residence_facts
-from kim_tui.service.context import ServiceContext, like_pattern, live, require_valid
+from kim_tui.service.context import (
+    ServiceContext,
+    cases_of,
+    like_pattern,
+    live,
+    require_valid,
+)
 from kim_tui.service.converters import (
     apply_client,
     apply_facts,
@@ -100,10 +106,14 @@ class ClientService:
         return len(drafts)
 
     def update_client(self, client_id: str, draft: ClientDraft) -> None:
-        """Correct a client's master data (history stays in the audit trail and revisions)."""
+        """Correct a client's master data; each changed field keeps its old value in the
+        history (`Workspace.record_history`)."""
         require_valid(validate_client(draft, self._ctx.today()))
         with self._ctx.uow.write("client.update", "client", entity_id=client_id) as tx:
             client = live(tx.session, Client, client_id)
+            # The Verlauf of the file lists the case's events: the correction belongs there too.
+            cases = cases_of(tx.session, client_id, include_closed=True)
+            tx.case_id = cases[0].id if cases else None
             apply_client(client, draft)
             tx.session.add(client)
             tx.session.execute(

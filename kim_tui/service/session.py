@@ -14,9 +14,11 @@ from pathlib import Path
 
 from kim_tui.service.workspace import Workspace
 from kim_tui.store.errors import VaultError
-from kim_tui.store.keyfile import KeyFile
+from kim_tui.store.failed_unlocks import FailedUnlocks
+from kim_tui.store.keyfile import KeyFile, Unwrapped
 from kim_tui.store.layout import LOCK_FILE
 from kim_tui.store.lock import VaultLock
+from kim_tui.store.secret import Passphrase, wipe
 from kim_tui.store.vault import Vault
 
 
@@ -57,23 +59,36 @@ class VaultSession:
         self.lock()
         self._lock.release()
 
-    def unlock(self, passphrase: str) -> Workspace:
-        """Derive the key, open and migrate the vault; WrongPassphrase leaves it untouched."""
+    def unlock(self, passphrase: Passphrase) -> Workspace:
+        """Derive the key, open and migrate the vault. A wrong passphrase raises WrongPassphrase,
+        leaves the database untouched and is counted; `failed_unlocks` then tells the failures
+        this unlock found (reported, audited and reset). The caller wipes a `bytearray`
+        passphrase."""
         keyfile = Vault.read_keyfile(self.directory)
         started = time.perf_counter()
-        dek = keyfile.unlock(passphrase)
+        unwrapped = Vault.unwrap_passphrase(self.directory, keyfile, passphrase)
         self.last_kdf_seconds = time.perf_counter() - started
-        return self._open(keyfile, dek)
+        return self._open(keyfile, unwrapped)
 
     def unlock_with_recovery(self, recovery_key: str) -> Workspace:
         keyfile = Vault.read_keyfile(self.directory)
-        return self._open(keyfile, keyfile.unlock_with_recovery(recovery_key))
+        return self._open(keyfile, Unwrapped(keyfile.unlock_with_recovery(recovery_key)))
 
-    def _open(self, keyfile: KeyFile, dek: bytes) -> Workspace:
+    @property
+    def failed_unlocks(self) -> FailedUnlocks | None:
+        """The failed unlocks the last unlock found (None: there were none, or locked)."""
+        return None if self._workspace is None else self._workspace.vault.failed_unlocks
+
+    def _open(self, keyfile: KeyFile, unwrapped: Unwrapped) -> Workspace:
         if self._workspace is not None:
+            wipe(unwrapped.dek)
             return self._workspace
-        self.claim()
-        vault = Vault.open_with_dek(self.directory, keyfile, dek, lock=self._lock)
+        try:
+            self.claim()
+        except BaseException:
+            wipe(unwrapped.dek)
+            raise
+        vault = Vault.open_with_dek(self.directory, keyfile, unwrapped, lock=self._lock)
         self._workspace = Workspace(vault, today=self._today)
         return self._workspace
 

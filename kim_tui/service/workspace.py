@@ -8,9 +8,10 @@ transaction, one revision, one audit event); reads return frozen `domain.model` 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from typing import Any
 
 from kim_tui.domain.model import (
     PAGE_SIZE,
@@ -25,6 +26,7 @@ from kim_tui.domain.model import (
     ConsentDraft,
     ContactDraft,
     DuplicateCandidate,
+    EntryKind,
     ExportSummary,
     FollowUpCounts,
     FollowUpDraft,
@@ -33,6 +35,7 @@ from kim_tui.domain.model import (
     GoalAgreementView,
     GoalDraft,
     IntakeDraft,
+    RecordChangeView,
     ReferralDraft,
     ResidenceDraft,
     ResidenceFactsDraft,
@@ -51,10 +54,13 @@ from kim_tui.service.consents import ConsentService
 from kim_tui.service.contacts import ContactService
 from kim_tui.service.context import ServiceContext
 from kim_tui.service.converters import display_name, search_key
+from kim_tui.service.corrections import CorrectionService
 from kim_tui.service.follow_ups import FollowUpService
 from kim_tui.service.goals import GoalService
+from kim_tui.service.printouts import PrintoutService
 from kim_tui.service.referrals import ReferralService
 from kim_tui.service.residence import ResidenceService
+from kim_tui.service.subject_access import SubjectAccessService
 from kim_tui.store.unit_of_work import UnitOfWork
 from kim_tui.store.vault import Vault
 from kim_tui.sync.identity import CoachPublic, CoordinatorPublic
@@ -89,6 +95,10 @@ class Workspace:
         self._caseload = CaseloadService(ctx)
         self._client_file = ClientFileService(ctx)
         self._bundles = BundleService(ctx)
+        self._printouts = PrintoutService(ctx)
+        self._subject_access = SubjectAccessService(ctx)
+
+        self._corrections = CorrectionService(ctx)
 
     # -- infrastructure ----------------------------------------------------------------------
 
@@ -298,9 +308,10 @@ class Workspace:
             query, stage=stage, target_group=target_group, include_closed=include_closed
         )
 
-    def client_file(self, client_id: str) -> ClientFile:
-        """Everything the client file shows (opening it is audited)."""
-        return self._client_file.client_file(client_id)
+    def client_file(self, client_id: str, *, audited: bool = True) -> ClientFile:
+        """Everything the client file shows. Opening it is audited; a screen that shows the
+        same open file again (after a dialog) passes ``audited=False``."""
+        return self._client_file.client_file(client_id, audited=audited)
 
     def audit_log(self, case_id: str | None = None, limit: int = 200) -> tuple[AuditEntry, ...]:
         """The newest audit events (of one case, if given)."""
@@ -328,6 +339,125 @@ class Workspace:
     ) -> ExportSummary:
         """Write the next weekly bundle to `out_dir`."""
         return self._bundles.export_weekly(out_dir, progress)
+
+    # -- printouts and data-protection documents ---------------------------------------------
+    # `regime_code` is the vault's data-protection regime (DP-1); callers pass the vault's
+    # setting once it exists, "dsgvo" until then.
+
+    def print_folder(self) -> str:
+        """The folder printouts are suggested in ("~" until the coach chooses one)."""
+        return self._printouts.print_folder()
+
+    def set_print_folder(self, folder: str) -> str:
+        """Change the print folder (it must exist); audited without the path."""
+        return self._printouts.set_print_folder(folder)
+
+    def printout_path(self, kind: str, case_id: str) -> str:
+        """Suggested path of a new printout: print folder, kind, case reference, date."""
+        return self._printouts.printout_path(kind, case_id)
+
+    def consent_form_translation(self, language: str) -> str | None:
+        """The consent-form translation a speaker of `language` gets (ISO 639-3), or None."""
+        return self._printouts.consent_form_translation(language)
+
+    def print_consent_form(
+        self,
+        consent_id: str,
+        path: str,
+        *,
+        organisation: str,
+        second_language: str | None = None,
+        special_categories: tuple[str, ...] = (),
+        regime_code: str = "dsgvo",
+    ) -> str:
+        """Write the consent form (Schweigepflichtentbindung) of one consent as a PDF."""
+        return self._printouts.print_consent_form(
+            consent_id,
+            path,
+            organisation=organisation,
+            second_language=second_language,
+            special_categories=special_categories,
+            regime_code=regime_code,
+        )
+
+    def subject_access_copy(
+        self,
+        client_id: str,
+        *,
+        regime_code: str = "dsgvo",
+        organisation: str = "",
+        corrections: Sequence[object] | None = None,
+    ) -> dict[str, Any]:
+        """Everything stored about one client as one JSON-ready document (Art. 15 copy),
+        the history of corrections included."""
+        if corrections is None:
+            corrections = self.record_history(client_id)
+        return self._subject_access.subject_access_copy(
+            client_id, regime_code=regime_code, organisation=organisation, corrections=corrections
+        )
+
+    def write_subject_access(
+        self,
+        client_id: str,
+        out_dir: str,
+        *,
+        regime_code: str = "dsgvo",
+        organisation: str = "",
+        corrections: Sequence[object] | None = None,
+    ) -> tuple[str, str]:
+        """Write the Art. 15 copy as PDF and JSON into `out_dir`; returns both paths."""
+        if corrections is None:
+            corrections = self.record_history(client_id)
+        return self._subject_access.write_subject_access(
+            client_id,
+            out_dir,
+            regime_code=regime_code,
+            organisation=organisation,
+            corrections=corrections,
+        )
+
+    # -- corrections, deletions and their history (Art. 16 DSGVO) -----------------------------
+
+    def correct_consent(self, consent_id: str, draft: ConsentDraft) -> None:
+        """Correct a consent entered wrongly (purpose, agency, date, form)."""
+        self._corrections.correct_consent(consent_id, draft)
+
+    def correct_residence_record(self, record_id: str, draft: ResidenceDraft) -> None:
+        """Correct a residence entry; its expiry reminder follows."""
+        self._corrections.correct_residence_record(record_id, draft)
+
+    def correct_assessment(self, assessment_id: str, draft: AssessmentDraft) -> None:
+        """Correct an assessment's date and ratings."""
+        self._corrections.correct_assessment(assessment_id, draft)
+
+    def correct_goal(self, goal_id: str, draft: GoalDraft) -> None:
+        """Correct a goal's area, title, indicator and target date."""
+        self._corrections.correct_goal(goal_id, draft)
+
+    def correct_step(self, step_id: str, draft: StepDraft) -> None:
+        """Correct a step's text, owner and due date; its reminder follows."""
+        self._corrections.correct_step(step_id, draft)
+
+    def correct_referral(self, referral_id: str, draft: ReferralDraft) -> None:
+        """Correct a referral (consent check as when it was made)."""
+        self._corrections.correct_referral(referral_id, draft)
+
+    def correct_contact(self, contact_id: str, draft: ContactDraft) -> None:
+        """Correct a contact."""
+        self._corrections.correct_contact(contact_id, draft)
+
+    def correct_follow_up(self, follow_up_id: str, draft: FollowUpDraft) -> None:
+        """Correct a manual follow-up's reason and due date."""
+        self._corrections.correct_follow_up(follow_up_id, draft)
+
+    def delete_entry(self, kind: EntryKind, entry_id: str, reason: str) -> None:
+        """Delete an entry made in error, with a reason; it stays in the history only."""
+        self._corrections.delete_entry(kind, entry_id, reason)
+
+    def record_history(self, client_id: str) -> tuple[RecordChangeView, ...]:
+        """Every correction and deletion of the client's record, newest first (old and new
+        value, who, when, why)."""
+        return self._corrections.record_history(client_id)
 
     # -- colleagues (handover) ---------------------------------------------------------------
 

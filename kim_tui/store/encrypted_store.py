@@ -8,11 +8,14 @@ recovery, `PRAGMA optimize` and forgetting the data key on close.
 
 Key material: the data key lives in one `bytearray` while the store is open (a passphrase change
 rewraps it without asking for the old passphrase again) and is overwritten with zeros on close;
-the engine's connect listener holds it for the engine's life, which ends on close too.
+the engine's connect listener keys each new connection from that same buffer (no copy, no hex
+string) and so holds only zeros after close. Failed unlocks are counted beside the key file
+(`failed_unlocks.py`) and reported at the next successful unlock.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +26,7 @@ from typing import ClassVar, Self
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from kim_tui.store import wal_log
+from kim_tui.store import failed_unlocks, wal_log
 from kim_tui.store.engine import open_engine
 from kim_tui.store.errors import (
     CorruptFile,
@@ -33,10 +36,13 @@ from kim_tui.store.errors import (
     VaultError,
     VaultExists,
     VaultNotFound,
+    WrongPassphrase,
 )
-from kim_tui.store.keyfile import KeyFile
+from kim_tui.store.failed_unlocks import FailedUnlocks
+from kim_tui.store.keyfile import KeyFile, Unwrapped
 from kim_tui.store.lock import VaultLock
 from kim_tui.store.migrate import Migrations
+from kim_tui.store.secret import Passphrase, wipe
 
 MIN_PASSPHRASE_LENGTH = 10
 
@@ -52,15 +58,26 @@ class StoreLayout:
     closed_message: str
     """The error shown when the store is used after it was closed or locked."""
 
+    @property
+    def failures_file(self) -> str:
+        """The counter of failed unlocks beside the key file (`store/failed_unlocks.py`)."""
+        return Path(self.key_file).stem + ".failed-unlocks"
+
 
 def now_iso() -> str:
     """Now in UTC, to the second, as ISO 8601 (key file time stamps)."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def check_passphrase_strength(passphrase: str) -> None:
-    """Refuse a passphrase shorter than `MIN_PASSPHRASE_LENGTH` characters."""
-    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+def check_passphrase_strength(passphrase: Passphrase) -> None:
+    """Refuse a passphrase shorter than `MIN_PASSPHRASE_LENGTH` characters (the floor; the
+    strength estimate is the commands' (`kim_tui.domain.passphrase`), which may be overridden)."""
+    length = (
+        len(passphrase.decode("utf-8", "replace"))
+        if isinstance(passphrase, bytearray) and not passphrase.isascii()
+        else len(passphrase)
+    )
+    if length < MIN_PASSPHRASE_LENGTH:
         raise ValidationError(
             {"passphrase": f"Das Passwort muss mindestens {MIN_PASSPHRASE_LENGTH} Zeichen haben."}
         )
@@ -104,18 +121,27 @@ class EncryptedStore:
         self,
         directory: Path,
         keyfile: KeyFile,
-        dek: bytes,
+        dek: bytearray,
         lock: VaultLock,
         *,
         owns_lock: bool = True,
     ) -> None:
-        refuse_damaged_log(directory, self.layout.db_file)
+        """Open with the unwrapped data key `dek`; the store takes the buffer over (it is zeroed
+        on close, and on a failure here)."""
+        self._dek: bytearray | None = dek
+        try:
+            refuse_damaged_log(directory, self.layout.db_file)
+            self._engine: Engine | None = open_engine(directory / self.layout.db_file, dek)
+        except BaseException:
+            wipe(dek)
+            self._dek = None
+            raise
         self.directory = directory
         self.keyfile = keyfile
-        self._dek: bytearray | None = bytearray(dek)
         self._lock = lock
         self._owns_lock = owns_lock
-        self._engine: Engine | None = open_engine(directory / self.layout.db_file, dek)
+        self.failed_unlocks: FailedUnlocks | None = None
+        """The failed unlocks this unlock found (already reported, audited and reset)."""
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -123,7 +149,7 @@ class EncryptedStore:
     def _create(
         cls,
         directory: Path,
-        passphrase: str,
+        passphrase: Passphrase,
         *,
         kdf_memory_kib: int | None = None,
         initialise: Callable[[Self], None] | None = None,
@@ -146,6 +172,7 @@ class EncryptedStore:
             os.close(os.open(db, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
             store = cls(directory, keyfile, dek, lock)
         except BaseException:
+            wipe(dek)
             lock.release()
             raise
         try:
@@ -169,39 +196,69 @@ class EncryptedStore:
     def open(
         cls,
         directory: Path,
-        passphrase: str,
+        passphrase: Passphrase,
         *,
         migrate_schema: bool = True,
         lock: VaultLock | None = None,
     ) -> Self:
-        """Lock, unwrap the data key, open and migrate. Wrong passphrase: nothing is written.
-        With `lock` (held by the caller, e.g. an app for its whole run, locked or not) the store
-        uses it and leaves it held on close."""
-        return cls._open(directory, lambda kf: kf.unlock(passphrase), migrate_schema, lock=lock)
+        """Lock, unwrap the data key, open and migrate. Wrong passphrase: the database is not
+        touched; the failure is counted beside the key file. With `lock` (held by the caller,
+        e.g. an app for its whole run, locked or not) the store uses it and leaves it held on
+        close."""
+        directory = Path(directory)
+
+        def unwrap(kf: KeyFile) -> Unwrapped:
+            return cls.unwrap_passphrase(directory, kf, passphrase)
+
+        return cls._open(directory, unwrap, migrate_schema, lock=lock)
+
+    @classmethod
+    def unwrap_passphrase(
+        cls, directory: Path, keyfile: KeyFile, passphrase: Passphrase
+    ) -> Unwrapped:
+        """Run the key derivation and unwrap the data key (see `KeyFile.unwrap`); a wrong
+        passphrase is counted (`failed_unlocks`) and raises WrongPassphrase."""
+        try:
+            return keyfile.unwrap(passphrase)
+        except WrongPassphrase:
+            failed_unlocks.record(Path(directory) / cls.layout.failures_file)
+            raise
 
     @classmethod
     def open_with_recovery(
         cls, directory: Path, recovery_key: str, *, migrate_schema: bool = True
     ) -> Self:
         """As `open`, with the recovery key shown at creation instead of the passphrase."""
+        directory = Path(directory)
 
-        def unwrap(kf: KeyFile) -> bytes:
-            return kf.unlock_with_recovery(recovery_key)
+        def unwrap(kf: KeyFile) -> Unwrapped:
+            try:
+                return Unwrapped(kf.unlock_with_recovery(recovery_key))
+            except WrongPassphrase:
+                failed_unlocks.record(directory / cls.layout.failures_file)
+                raise
 
         return cls._open(directory, unwrap, migrate_schema)
 
     @classmethod
     def open_with_dek(
-        cls, directory: Path, keyfile: KeyFile, dek: bytes, *, lock: VaultLock | None = None
+        cls,
+        directory: Path,
+        keyfile: KeyFile,
+        dek: bytearray | Unwrapped,
+        *,
+        lock: VaultLock | None = None,
     ) -> Self:
-        """Open with an already unwrapped key (the caller ran the key derivation), as `open`."""
-        return cls._open(directory, lambda _kf: dek, True, keyfile=keyfile, lock=lock)
+        """Open with an already unwrapped key (the caller ran `unwrap_passphrase`), as `open`.
+        The store takes the key buffer over."""
+        unwrapped = dek if isinstance(dek, Unwrapped) else Unwrapped(dek)
+        return cls._open(directory, lambda _kf: unwrapped, True, keyfile=keyfile, lock=lock)
 
     @classmethod
     def _open(
         cls,
         directory: Path,
-        unwrap: Callable[[KeyFile], bytes],
+        unwrap: Callable[[KeyFile], Unwrapped],
         migrate_schema: bool,
         *,
         keyfile: KeyFile | None = None,
@@ -216,19 +273,45 @@ class EncryptedStore:
         if owns:
             held.acquire()
         try:
-            dek = unwrap(kf)
-            store = cls(directory, kf, dek, held, owns_lock=owns)
+            unwrapped = unwrap(kf)
+            store = cls(directory, kf, unwrapped.dek, held, owns_lock=owns)
         except BaseException:
             if owns:
                 held.release()
             raise
-        if migrate_schema:
-            try:
+        try:
+            if migrate_schema:
                 store.migrate()
-            except BaseException:
-                store.close()  # closes the engine, forgets the key, releases an owned lock
-                raise
+            store._after_unlock(unwrapped)
+        except BaseException:
+            store.close()  # closes the engine, forgets the key, releases an owned lock
+            raise
         return store
+
+    def _after_unlock(self, unwrapped: Unwrapped) -> None:
+        """Once open: write a key file rewrapped under the NFC passphrase (a key file from
+        before normalisation), then report, audit and reset the failed unlocks."""
+        if unwrapped.renewed is not None:
+            unwrapped.renewed.write(self.directory / self.layout.key_file)
+            self.keyfile = unwrapped.renewed
+            with contextlib.suppress(Exception):  # the rewrap stands; only its record is lost
+                self._audit_key_event("vault.passphrase_normalised", "")
+        path = self.directory / self.layout.failures_file
+        failures = failed_unlocks.read(path)
+        if failures is None:
+            return
+        self.failed_unlocks = failures
+        failed_unlocks.report(failures)
+        since = failures.since.isoformat() if failures.since else "?"
+        try:
+            self._audit_key_event("vault.failed_unlocks", f"{failures.count} seit {since}")
+        except Exception:  # noqa: BLE001 - unlocking must not fail over the audit of a signal
+            return  # the counter stays and is reported again next time
+        failed_unlocks.clear(path)
+
+    def _audit_key_event(self, action: str, detail: str) -> None:
+        """Record a key event in the store's audit trail (the coach vault has one; the
+        coordinator store has none, so by default nothing is recorded)."""
 
     # -- state -------------------------------------------------------------------------------
 
@@ -284,9 +367,9 @@ class EncryptedStore:
             self._engine.dispose()
             self._engine = None
         if self._dek is not None:
-            # Best effort: Python may hold other copies, but not through us.
-            for i in range(len(self._dek)):
-                self._dek[i] = 0
+            # The engine's listener and every copy we made share this buffer; what Python or
+            # a C library may hold beyond it: README, "Schlüssel im Speicher".
+            wipe(self._dek)
             self._dek = None
         if self._owns_lock:
             self._lock.release()
@@ -299,17 +382,17 @@ class EncryptedStore:
 
     # -- key management ----------------------------------------------------------------------
 
-    def change_passphrase(self, new_passphrase: str) -> None:
-        """Rewrap the data key under a new passphrase; the data is not re-encrypted and the
-        recovery key stays valid. The key file is replaced atomically."""
+    def change_passphrase(self, new_passphrase: Passphrase) -> None:
+        """Rewrap the data key under a new passphrase (its NFC form); the data is not
+        re-encrypted and the recovery key stays valid. The key file is replaced atomically."""
         check_passphrase_strength(new_passphrase)
         if self._dek is None:
             raise VaultError(self.layout.closed_message)
-        self.keyfile = self.keyfile.with_passphrase(bytes(self._dek), new_passphrase)
+        self.keyfile = self.keyfile.with_passphrase(self._dek, new_passphrase)
         self.keyfile.write(self.directory / self.layout.key_file)
 
     @classmethod
-    def change_passphrase_of(cls, directory: Path, old: str, new: str) -> None:
+    def change_passphrase_of(cls, directory: Path, old: Passphrase, new: Passphrase) -> None:
         """Set a new passphrase on a closed store with its current one. The new one is checked
         first; a wrong old passphrase raises WrongPassphrase before anything is written."""
         check_passphrase_strength(new)
@@ -317,7 +400,7 @@ class EncryptedStore:
             store.change_passphrase(new)
 
     @classmethod
-    def recover(cls, directory: Path, recovery_key: str, new: str) -> None:
+    def recover(cls, directory: Path, recovery_key: str, new: Passphrase) -> None:
         """Set a new passphrase on a closed store with its recovery key (as
         `change_passphrase_of`; a wrong recovery key raises WrongPassphrase)."""
         check_passphrase_strength(new)

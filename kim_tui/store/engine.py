@@ -16,14 +16,22 @@ from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
 from kim_tui.store.errors import CorruptFile, StorageError
+from kim_tui.store.secret import hex_key_literal, wipe
 
 
-def _pragmas(dbapi_conn: Any, dek_hex: str) -> None:
+def _pragmas(dbapi_conn: Any, dek: bytearray) -> None:
     cur = dbapi_conn.cursor()
     try:
         # First: SQLCipher otherwise logs to fd 2, which garbles the TUI.
         cur.execute("PRAGMA cipher_log_level = NONE")
-        cur.execute(f"PRAGMA key = \"x'{dek_hex}'\"")
+        # The raw key through sqlcipher3's `set_key` (sqlite3_key), as SQLCipher's x'…' form
+        # built in a buffer that is zeroed at once: `PRAGMA key = "x'…'"` would need the hex in
+        # a Python str (immutable, and kept in the statement cache) and in SQLite's parser.
+        literal = hex_key_literal(dek)
+        try:
+            dbapi_conn.set_key(literal)
+        finally:
+            wipe(literal)
         # A wrong key or a foreign file only fails at the first real read: probe now.
         cur.execute("SELECT count(*) FROM sqlite_master").fetchone()
         cur.execute("PRAGMA journal_mode = WAL").fetchone()
@@ -69,9 +77,11 @@ def _on_read_only_fs(path: Path) -> bool:
         return False
 
 
-def open_engine(db_path: Path, dek: bytes) -> Engine:
-    """An engine whose every connection is keyed with `dek`; raises CorruptFile on a bad file."""
-    dek_hex = dek.hex()
+def open_engine(db_path: Path, dek: bytearray) -> Engine:
+    """An engine whose every connection is keyed with `dek`; raises CorruptFile on a bad file.
+
+    The engine keeps a reference to the caller's buffer, never a copy: once the caller zeroes
+    it (on close), no new connection can be keyed."""
     # A file URL, not "sqlite://" with a creator: SQLAlchemy would take that for an in-memory
     # database and share one connection per thread, so closing a read could roll back a write.
     # Built with URL.create, never from a string: a "?", "#" or "%41" in the directory name
@@ -90,7 +100,7 @@ def open_engine(db_path: Path, dek: bytes) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        _pragmas(dbapi_conn, dek_hex)
+        _pragmas(dbapi_conn, dek)
 
     try:
         with engine.connect():

@@ -14,7 +14,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from kim_tui.store.atomic import write_atomic
 from kim_tui.store.errors import CorruptFile, UnsupportedVersion, WrongPassphrase
+from kim_tui.store.secret import Passphrase, passphrase_bytes, unnormalised_bytes, wiped
 from kim_tui.store.small_file import UnsuitableFile, read_small_file
 
 FORMAT = "kim-vault-key"
@@ -61,8 +62,14 @@ def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
-def derive_passphrase_key(passphrase: str, params: KdfParams) -> bytes:
-    """Argon2id(passphrase) → 32-byte wrapping key. Slow by design; call it off the UI thread."""
+def derive_passphrase_key(passphrase: Passphrase, params: KdfParams) -> bytearray:
+    """Argon2id(NFC passphrase) → 32-byte wrapping key, in a buffer the caller wipes. Slow by
+    design; call it off the UI thread."""
+    with wiped(passphrase_bytes(passphrase)) as secret:
+        return _derive(secret, params)
+
+
+def _derive(secret: bytearray, params: KdfParams) -> bytearray:
     kdf = Argon2id(
         salt=params.salt,
         length=32,
@@ -70,7 +77,24 @@ def derive_passphrase_key(passphrase: str, params: KdfParams) -> bytes:
         lanes=params.lanes,
         memory_cost=params.memory_kib,
     )
-    return kdf.derive(passphrase.encode("utf-8"))
+    out = bytearray(32)
+    # cryptography takes any buffer here (its Rust side reads it in place, no copy); its type
+    # stub says bytes, and converting to bytes would make exactly the copy we avoid.
+    kdf.derive_into(cast(bytes, secret), out)
+    _overwrite_kdf_copy(len(secret))
+    return out
+
+
+def _overwrite_kdf_copy(length: int) -> None:
+    """OpenSSL's Argon2 (3.x, as bundled with cryptography) copies the password into a heap
+    block that it frees without zeroing; found by the memory scan in tests/robustness. A
+    derivation at minimal cost with a zero password of the same length, right after, is handed
+    the same block by the allocator (it reuses the last freed block of a size first) and
+    overwrites it. A heuristic that holds for glibc and the scan checks it; README, "Schlüssel
+    im Speicher"."""
+    Argon2id(salt=bytes(16), length=32, iterations=1, lanes=1, memory_cost=8).derive_into(
+        bytes(length), bytearray(32)
+    )
 
 
 def new_recovery_key() -> str:
@@ -87,7 +111,7 @@ def normalise_recovery_key(text: str) -> str:
     return "-".join(cleaned[i : i + 4] for i in range(0, len(cleaned), 4))
 
 
-def _recovery_wrapping_key(recovery_key: str, vault_id: str) -> bytes:
+def _recovery_wrapping_key(recovery_key: str, vault_id: str) -> bytearray:
     # The recovery key has 160 bits of entropy, so a fast KDF is enough.
     hkdf = HKDF(
         algorithm=hashes.SHA256(),
@@ -95,16 +119,34 @@ def _recovery_wrapping_key(recovery_key: str, vault_id: str) -> bytes:
         salt=vault_id.encode("ascii"),
         info=b"kim-vault recovery wrap v1",
     )
-    return hkdf.derive(normalise_recovery_key(recovery_key).encode("ascii"))
+    out = bytearray(32)
+    hkdf.derive_into(normalise_recovery_key(recovery_key).encode("ascii"), out)
+    return out
 
 
-def _wrap(wrapping_key: bytes, dek: bytes, aad: bytes) -> dict[str, str]:
-    nonce = os.urandom(12)
-    return {"nonce": _b64(nonce), "ct": _b64(AESGCM(wrapping_key).encrypt(nonce, dek, aad))}
+def _wrap(wrapping_key: bytearray, dek: bytearray, aad: bytes) -> dict[str, str]:
+    """Wrap `dek` under `wrapping_key`, then zero the wrapping key."""
+    with wiped(wrapping_key):
+        nonce = os.urandom(12)
+        return {"nonce": _b64(nonce), "ct": _b64(AESGCM(wrapping_key).encrypt(nonce, dek, aad))}
 
 
-def _unwrap(wrapping_key: bytes, blob: dict[str, str], aad: bytes) -> bytes:
-    return AESGCM(wrapping_key).decrypt(_unb64(blob["nonce"]), _unb64(blob["ct"]), aad)
+def _unwrap(wrapping_key: bytearray, blob: dict[str, str], aad: bytes) -> bytearray:
+    """The data key in a new buffer (InvalidTag for a wrong key); zeroes the wrapping key."""
+    with wiped(wrapping_key):
+        dek = bytearray(DEK_BYTES)
+        AESGCM(wrapping_key).decrypt_into(_unb64(blob["nonce"]), _unb64(blob["ct"]), aad, dek)
+        return dek
+
+
+@dataclass(frozen=True)
+class Unwrapped:
+    """What a passphrase unlocked: the data key (the caller owns and wipes the buffer) and, when
+    only the passphrase's unnormalised form opened it (a key file from before NFC), the key file
+    rewrapped under the NFC form, for the store to write once it holds the lock."""
+
+    dek: bytearray
+    renewed: KeyFile | None = None
 
 
 @dataclass(frozen=True)
@@ -119,15 +161,16 @@ class KeyFile:
 
     @staticmethod
     def create(
-        passphrase: str, *, kdf_memory_kib: int | None = None, created_at: str
-    ) -> tuple[KeyFile, bytes, str]:
-        """Make a new DEK and recovery key; return (key file, DEK, recovery key)."""
+        passphrase: Passphrase, *, kdf_memory_kib: int | None = None, created_at: str
+    ) -> tuple[KeyFile, bytearray, str]:
+        """Make a new DEK and recovery key; return (key file, DEK, recovery key). The DEK is a
+        buffer the caller wipes."""
         memory = kdf_memory_kib or DEFAULT_KDF["memory_kib"]
         if memory < MIN_MEMORY_KIB:
             raise ValueError("Argon2id memory below the floor")
         params = KdfParams(memory, DEFAULT_KDF["iterations"], DEFAULT_KDF["lanes"], os.urandom(16))
         vault_id = str(uuid.uuid4())
-        dek = os.urandom(DEK_BYTES)
+        dek = bytearray(os.urandom(DEK_BYTES))
         recovery = new_recovery_key()
         kf = KeyFile(
             vault_id=vault_id,
@@ -142,23 +185,47 @@ class KeyFile:
         )
         return kf, dek, recovery
 
-    def unlock(self, passphrase: str) -> bytes:
-        """Return the DEK, or raise WrongPassphrase. Reads nothing and writes nothing."""
-        key = derive_passphrase_key(passphrase, self.kdf)
-        try:
-            return _unwrap(key, self.wrapped_by_passphrase, _aad(self.vault_id, "passphrase"))
-        except InvalidTag:
-            raise WrongPassphrase() from None
+    def unlock(self, passphrase: Passphrase) -> bytearray:
+        """Return the DEK (a buffer the caller wipes), or raise WrongPassphrase. Reads nothing
+        and writes nothing; see `unwrap` for a key file made before NFC normalisation."""
+        return self.unwrap(passphrase).dek
 
-    def unlock_with_recovery(self, recovery_key: str) -> bytes:
+    def unwrap(self, passphrase: Passphrase) -> Unwrapped:
+        """Unwrap the DEK with the NFC form of the passphrase; if that fails and the passphrase
+        as typed differs from its NFC form, try that too (an older kim derived from exactly what
+        was typed) and, if it opens, rewrap under the NFC form (`Unwrapped.renewed`). A wrong
+        passphrase raises WrongPassphrase; nothing is read or written."""
+        aad = _aad(self.vault_id, "passphrase")
+        try:
+            return Unwrapped(
+                _unwrap(
+                    derive_passphrase_key(passphrase, self.kdf), self.wrapped_by_passphrase, aad
+                )
+            )
+        except InvalidTag:
+            pass
+        legacy = unnormalised_bytes(passphrase)
+        if legacy is None:
+            raise WrongPassphrase()
+        with wiped(legacy):
+            try:
+                dek = _unwrap(_derive(legacy, self.kdf), self.wrapped_by_passphrase, aad)
+            except InvalidTag:
+                raise WrongPassphrase() from None
+        return Unwrapped(dek, self.with_passphrase(dek, passphrase))
+
+    def unlock_with_recovery(self, recovery_key: str) -> bytearray:
+        """Return the DEK (a buffer the caller wipes) for the recovery key, or raise
+        WrongPassphrase."""
         key = _recovery_wrapping_key(recovery_key, self.vault_id)
         try:
             return _unwrap(key, self.wrapped_by_recovery, _aad(self.vault_id, "recovery"))
         except InvalidTag:
             raise WrongPassphrase("Wiederherstellungsschlüssel") from None
 
-    def with_passphrase(self, dek: bytes, new_passphrase: str) -> KeyFile:
-        """Rewrap the DEK under a new passphrase (fresh salt); the recovery wrap stays."""
+    def with_passphrase(self, dek: bytearray, new_passphrase: Passphrase) -> KeyFile:
+        """Rewrap the DEK under a new passphrase (NFC form, fresh salt); the recovery wrap
+        stays."""
         params = KdfParams(self.kdf.memory_kib, self.kdf.iterations, self.kdf.lanes, os.urandom(16))
         wrapped = _wrap(
             derive_passphrase_key(new_passphrase, params), dek, _aad(self.vault_id, "passphrase")

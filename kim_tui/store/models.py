@@ -203,6 +203,30 @@ class AuditEvent(Record, table=True):
     detail: str = ""
 
 
+class RecordChange(Record, table=True):
+    """One corrected field or one deleted entry (Art. 16 DSGVO: the current value is the
+    corrected one, the old one stays here). Written by the unit of work itself
+    (`store.unit_of_work`), never by a service, so no write can forget it. Values are text
+    inside the encrypted vault; it never travels in a bundle. `client_id` is always filled, so
+    erasing a client erases their history too."""
+
+    entity: str
+    """The table of the changed row (``contactnote``, ``client`` …)."""
+    entity_id: str
+    client_id: str = Field(index=True)
+    case_id: str | None = None
+    field: str = ""
+    """The changed column; empty for a deletion."""
+    old_value: str = ""
+    """The old value as text (ISO dates); for a deletion a JSON snapshot of the entry."""
+    new_value: str = ""
+    kind: str = "changed"
+    """``changed`` or ``deleted``."""
+    reason: str = ""
+    by: str = ""
+    """Who made the change (the coach's name setting, when there is one)."""
+
+
 class VaultSetting(SQLModel, table=True):
     """Vault-wide settings and counters (e.g. the revision counter); no personal data."""
 
@@ -224,4 +248,5 @@ TABLES: tuple[type[SQLModel], ...] = (
     ContactNote,
     FollowUp,
     AuditEvent,
+    RecordChange,
 )

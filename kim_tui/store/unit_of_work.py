@@ -8,25 +8,75 @@ travels in a bundle, so they must not make the next bundle look non-empty.
 `UnitOfWork.batch()` runs many writes as one transaction and one revision (CSV import, demo
 seeding), still one audit event per write; deferred work (the case refresh) runs once per batch,
 at commit. No other code opens a write transaction on the vault.
+
+Corrections keep their history here too (Art. 16 DSGVO, DP-8): the flush listener compares every
+changed row of a write with its state before the transaction and records each changed field (and
+each deletion, with a snapshot of the entry) as a `RecordChange`. Doing it in the listener rather
+than in each service method means no write can forget it, whatever the service changes and
+however it changes it.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, inspect
 from sqlalchemy.orm import UOWTransaction, sessionmaker
 from sqlmodel import Session
 
 from kim_tui.store.engine import storage_error
-from kim_tui.store.models import AuditEvent, Record, VaultSetting, utcnow
+from kim_tui.store.models import (
+    Assessment,
+    AuditEvent,
+    Case,
+    Client,
+    FollowUp,
+    Goal,
+    GoalAgreement,
+    Record,
+    RecordChange,
+    VaultSetting,
+    utcnow,
+)
 
 REVISION_SETTING = "revision"
 """VaultSetting key of the vault-wide revision counter (written here only; sync reads it)."""
+
+AUTHOR_SETTING = "sync.coach_name"
+"""VaultSetting key of the coach's name (`sync.coach_state.COACH_NAME`): the `by` of a change."""
+
+_BOOKKEEPING = frozenset({"id", "created_at", "updated_at", "revision", "deleted_at"})
+_DERIVED: dict[str, frozenset[str]] = {
+    # Copies and derivations the service keeps in step with their source: not corrections.
+    "client": frozenset({"search_key", "sort_key"}),
+    "case": frozenset({"stage", "next_due_on"}),
+    "followup": frozenset(
+        {
+            "open",
+            "sort_key",
+            "client_name",
+            "search_key",
+            "due_on",
+            "client_id",
+            "case_id",
+            "source",
+            "source_id",
+        }
+    ),
+}
+_DERIVED_FOLLOW_UP = frozenset({"reason", "original_due_on"})
+"""A derived follow-up's reason and date follow its source row (corrected there)."""
+_PARENTS: tuple[tuple[str, type[Record]], ...] = (
+    ("assessment_id", Assessment),
+    ("goal_id", Goal),
+    ("agreement_id", GoalAgreement),
+)
 
 Work = Callable[[], None]
 
@@ -51,12 +101,104 @@ def _stamp_revision(session: StampingSession, _flush: UOWTransaction, _instances
     if revision is None:
         return
     now = utcnow()
+    created: set[int] = session.info.setdefault("created", set())
+    for obj in list(session.dirty):
+        if (
+            isinstance(obj, Record)
+            and not isinstance(obj, (AuditEvent, RecordChange))
+            and id(obj) not in created
+            and session.is_modified(obj)
+        ):
+            _record_changes(session, obj, revision)
     for obj in list(session.new) + list(session.dirty):
         if isinstance(obj, AuditEvent):
             obj.revision = revision
         elif isinstance(obj, Record):
+            if obj in session.new:
+                # A row born in this write has no history yet: later flushes of the same write
+                # are not corrections of it.
+                created.add(id(obj))
             obj.revision = revision
             obj.updated_at = now
+
+
+def _text(value: object) -> str:
+    """A column value as history text: ISO dates, trimmed code lists, '' for None."""
+    if value is None:
+        return ""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).strip()
+
+
+def _owner(session: Session, obj: Record) -> tuple[str, str | None]:
+    """(client id, case id) of a row, found through its parents."""
+    if isinstance(obj, Client):
+        return obj.id, None
+    row: Record | None = obj
+    for attribute, parent in _PARENTS:
+        key = getattr(row, attribute, None)
+        if key is not None:
+            row = session.get(parent, key)
+    case_id = getattr(row, "case_id", None)
+    client_id = getattr(obj, "client_id", None) or getattr(row, "client_id", None)
+    if client_id is None and case_id is not None:
+        case = session.get(Case, case_id)
+        client_id = case.client_id if case is not None else None
+    return str(client_id or ""), case_id
+
+
+def _record_changes(session: Session, obj: Record, revision: int) -> None:
+    table = type(obj).__tablename__
+    state = inspect(obj)
+    skip = _BOOKKEEPING | _DERIVED.get(str(table), frozenset())
+    derived_follow_up = isinstance(obj, FollowUp) and obj.source != "manual"
+    if derived_follow_up:
+        skip = skip | _DERIVED_FOLLOW_UP
+    changes: list[tuple[str, str, str]] = []
+    deleted = False
+    for attr in state.mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if attr.key == "deleted_at":
+            deleted = old is None and new is not None
+        elif attr.key not in skip and _text(old) != _text(new):
+            changes.append((attr.key, _text(old), _text(new)))
+    if deleted and derived_follow_up:
+        return  # a retired reminder: its source row says why
+    if not changes and not deleted:
+        return
+    client_id, case_id = _owner(session, obj)
+    common: dict[str, Any] = {
+        "entity": str(table),
+        "entity_id": obj.id,
+        "client_id": client_id,
+        "case_id": case_id,
+        "reason": str(session.info.get("change_reason", "")),
+        "by": str(session.info.get("author", "")),
+        "revision": revision,
+    }
+    if deleted:
+        snapshot = {
+            a.key: _text(getattr(obj, a.key))
+            for a in state.mapper.column_attrs
+            if a.key not in skip
+        }
+        session.add(
+            RecordChange(
+                kind="deleted",
+                old_value=json.dumps(snapshot, ensure_ascii=False, sort_keys=True),
+                **common,
+            )
+        )
+        return
+    for name, old_text, new_text in changes:
+        session.add(RecordChange(field=name, old_value=old_text, new_value=new_text, **common))
 
 
 @dataclass
@@ -78,6 +220,11 @@ class Transaction:
     detail: str = ""
     _deferred: dict[object, Work] = field(default_factory=dict, repr=False)
     _extra_events: list[AuditEvent] = field(default_factory=list, repr=False)
+
+    def correcting(self, reason: str) -> None:
+        """Give the changes of this write a reason (a deletion's, or a correction's note); the
+        flush listener writes it into every `RecordChange` it records from here on."""
+        self.session.info["change_reason"] = reason
 
     def defer(self, key: object, work: Work) -> None:
         """Run `work` once before the commit (once per batch for the same key)."""
@@ -153,6 +300,7 @@ class UnitOfWork:
             )
             yield tx
             batch.session.add(tx._event())
+            batch.session.info.pop("change_reason", None)  # a reason is one write's only
             return
         with self._sessions() as session:
             tx = self._begin(session, action, entity, entity_id, case_id, detail)
@@ -229,6 +377,8 @@ class UnitOfWork:
         revision = current_revision(session) + 1
         session.merge(VaultSetting(key=REVISION_SETTING, value=str(revision)))
         session.info["revision"] = revision
+        author = session.get(VaultSetting, AUTHOR_SETTING)
+        session.info["author"] = author.value if author is not None else ""
         return Transaction(
             session, revision, self._today(), action, entity, entity_id, case_id, detail
         )
@@ -254,6 +404,7 @@ class UnitOfWork:
 
 
 __all__ = [
+    "AUTHOR_SETTING",
     "REVISION_SETTING",
     "StampingSession",
     "Transaction",

@@ -43,6 +43,8 @@ from kim_tui.store.keyfile import KeyFile
 from kim_tui.store.layout import DB_FILE, KEY_FILE, LOCK_FILE
 from kim_tui.store.lock import VaultLock
 from kim_tui.store.models import TABLES
+from kim_tui.store.secret import Passphrase, wiped
+from kim_tui.store.unit_of_work import UnitOfWork
 
 BACKUP_MAGIC = "kim-vault-backup"
 BACKUP_VERSION = 1
@@ -65,10 +67,15 @@ class Vault(EncryptedStore):
 
     @classmethod
     def create(
-        cls, directory: Path, passphrase: str, *, kdf_memory_kib: int | None = None
+        cls, directory: Path, passphrase: Passphrase, *, kdf_memory_kib: int | None = None
     ) -> tuple[Vault, str]:
         """Create a new vault in an empty or missing directory; return it and the recovery key."""
         return cls._create(directory, passphrase, kdf_memory_kib=kdf_memory_kib)
+
+    def _audit_key_event(self, action: str, detail: str) -> None:
+        """Failed unlocks and the NFC rewrap go into the vault's audit trail (no revision:
+        nothing that travels in a bundle changes)."""
+        UnitOfWork(self.engine).audit_only(action, "vault", detail=detail)
 
     # -- integrity ---------------------------------------------------------------------------
 
@@ -110,21 +117,23 @@ class Vault(EncryptedStore):
         backup_vault_dir(self.directory, self.engine, self.keyfile, out)
 
 
-def backup_open_vault(directory: Path, passphrase: str, out: Path) -> None:
+def backup_open_vault(directory: Path, passphrase: Passphrase, out: Path) -> None:
     """Back up a vault that another kim process may have open (no lock taken: read only)."""
     directory = Path(directory)
     kf = Vault.read_keyfile(directory)
-    dek = kf.unlock(passphrase)
-    if not (directory / DB_FILE).is_file():
-        raise CorruptFile(directory / DB_FILE, "Datei fehlt")
-    # Without the lock a writer may be appending; only a committed transaction after damage
-    # counts as damage, so an open one cannot cause a false alarm here.
-    refuse_damaged_log(directory, DB_FILE)
-    engine = open_engine(directory / DB_FILE, dek)
-    try:
-        backup_vault_dir(directory, engine, kf, out)
-    finally:
-        engine.dispose()
+    # A wrong passphrase is counted; a successful one leaves the counter to the next unlock
+    # with the lock held (the app may have the vault open meanwhile).
+    with wiped(Vault.unwrap_passphrase(directory, kf, passphrase).dek) as dek:
+        if not (directory / DB_FILE).is_file():
+            raise CorruptFile(directory / DB_FILE, "Datei fehlt")
+        # Without the lock a writer may be appending; only a committed transaction after
+        # damage counts as damage, so an open one cannot cause a false alarm here.
+        refuse_damaged_log(directory, DB_FILE)
+        engine = open_engine(directory / DB_FILE, dek)
+        try:
+            backup_vault_dir(directory, engine, kf, out)
+        finally:
+            engine.dispose()
 
 
 BACKUP_WORK_PREFIX = ".kim-backup-"

@@ -47,6 +47,8 @@ EXPECTED = {
     ("coordinator", "recover"),
     ("coordinator", "ui"),
     ("coordinator", "report"),
+    ("subject-access",),
+    ("processing-record",),
 }
 
 

@@ -24,6 +24,7 @@ from kim_tui.domain.model import (
     ConsentDraft,
     ConsentPurpose,
     ContactDraft,
+    EntryKind,
     FollowUpDraft,
     GoalAgreementDraft,
     GoalDraft,
@@ -35,7 +36,13 @@ from kim_tui.domain.model import (
 )
 from kim_tui.service.workspace import Workspace
 from kim_tui.store.errors import ValidationError
-from kim_tui.store.models import AuditEvent
+from kim_tui.store.models import (
+    Assessment,
+    AuditEvent,
+    ContactNote,
+    Record,
+    ResidenceRecord,
+)
 from kim_tui.store.unit_of_work import UnitOfWork
 from kim_tui.store.vault import Vault
 from kim_tui.sync.identity import (
@@ -125,6 +132,8 @@ def _build(ws: Workspace) -> Ids:
             passes_identifying_data=False,
         )
     )
+    ws.add_contact(ContactDraft(case, D(2026, 11, 3), "phone", 10, "Anruf"))
+    ws.add_assessment(AssessmentDraft(case, D(2026, 11, 3), (AreaRatingDraft("housing", 3),)))
     _other, closed = ws.intake(_intake("Ada", "Abgeschlossen"))
     ws.close_case(ClosureDraft(closed, FIXED_TODAY, "moved_away"))
     ws.create_identity("Anna", "Träger")
@@ -198,6 +207,38 @@ WRITES: dict[str, Call] = {
     "set_themes": lambda s: s.ws.set_themes(s.ids.case, ("housing_shortage",)),
     "close_case": lambda s: s.ws.close_case(ClosureDraft(s.ids.case, FIXED_TODAY, "moved_away")),
     "reopen_case": lambda s: s.ws.reopen_case(s.ids.closed_case),
+    "correct_consent": lambda s: s.ws.correct_consent(
+        s.ids.consent, ConsentDraft(ConsentPurpose.SHARE_COORDINATOR, D(2026, 10, 3))
+    ),
+    "correct_residence_record": lambda s: s.ws.correct_residence_record(
+        _id_of(s, ResidenceRecord), ResidenceDraft("duldung", valid_until=D(2027, 2, 1))
+    ),
+    "correct_assessment": lambda s: s.ws.correct_assessment(
+        _id_of(s, Assessment),
+        AssessmentDraft(s.ids.case, D(2026, 11, 3), (AreaRatingDraft("housing", 2),)),
+    ),
+    "correct_goal": lambda s: s.ws.correct_goal(s.ids.goal, GoalDraft("housing", "Wohnen")),
+    "correct_step": lambda s: s.ws.correct_step(s.ids.step, StepDraft("Suchen", "coach", LATER)),
+    "correct_referral": lambda s: s.ws.correct_referral(
+        s.ids.referral,
+        ReferralDraft(
+            s.ids.case,
+            "jobcenter",
+            "sgb2",
+            "Klären",
+            D(2026, 11, 20),
+            passes_identifying_data=False,
+        ),
+    ),
+    "correct_contact": lambda s: s.ws.correct_contact(
+        _id_of(s, ContactNote), ContactDraft(s.ids.case, D(2026, 11, 4), "phone", 20)
+    ),
+    "correct_follow_up": lambda s: s.ws.correct_follow_up(
+        s.ids.follow_up, FollowUpDraft(s.ids.case, LATER, "Termin beim Amt")
+    ),
+    "delete_entry": lambda s: s.ws.delete_entry(
+        EntryKind.REFERRAL, s.ids.referral, "Doppelt erfasst, gleiche Vermittlung."
+    ),
 }
 """Public writes: +1 audit event, +1 revision."""
 
@@ -209,6 +250,12 @@ AUDITED: dict[str, Call] = {
     "export_weekly": lambda s: s.ws.export_weekly(str(s.tmp)),
     "create_identity": lambda s: s.ws.create_identity("Anna B.", "Träger"),
     "connect_coordinator": lambda s: s.ws.connect_coordinator(_coordinator()),
+    "set_print_folder": lambda s: s.ws.set_print_folder(str(s.tmp)),
+    "print_consent_form": lambda s: s.ws.print_consent_form(
+        s.ids.consent, str(s.tmp / "einwilligung.pdf"), organisation="Träger"
+    ),
+    "subject_access_copy": lambda s: s.ws.subject_access_copy(s.ids.client),
+    "write_subject_access": lambda s: s.ws.write_subject_access(s.ids.client, str(s.tmp)),
     "add_colleague": lambda s: s.ws.add_colleague(_colleague()),
 }
 """Reads, prints, exports and the sync setup: +1 audit event, no revision (they change no
@@ -230,6 +277,10 @@ QUERIES: dict[str, Call] = {
     "read_colleague_file": lambda s: _refused(lambda: s.ws.read_colleague_file(str(s.tmp))),
     "revision": lambda s: s.ws.revision(),
     "today": lambda s: s.ws.today(),
+    "print_folder": lambda s: s.ws.print_folder(),
+    "printout_path": lambda s: s.ws.printout_path("Einwilligung", s.ids.case),
+    "consent_form_translation": lambda s: s.ws.consent_form_translation("prs"),
+    "record_history": lambda s: s.ws.record_history(s.ids.client),
 }
 """List and look-up queries: nothing audited, no revision."""
 
@@ -238,6 +289,14 @@ BATCHES = ("batch", "import_intakes")
 
 LIFECYCLE = ("is_open", "close", "update_statistics")
 """No data: the vault's state and the planner's statistics."""
+
+
+def _id_of(s: Setup, model: type[Record]) -> str:
+    """The id of the oldest row of `model` (read without an audit event)."""
+    with Session(s.ws.vault.engine) as session:
+        row = session.exec(select(model).order_by(col(model.created_at))).first()
+        assert row is not None
+        return row.id
 
 
 def _counts(ws: Workspace) -> tuple[int, int]:

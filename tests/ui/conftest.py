@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Input
 
 from kim_tui.app import KimApp, make_app
 from kim_tui.config import Config
+from kim_tui.widgets.passphrase_input import PassphraseInput
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
 
 # Due dates as seen from Tuesday 24.11.2026.
@@ -217,7 +218,7 @@ async def unlock(pilot: Pilot, passphrase: str = PASSPHRASE) -> None:
 
     app = pilot.app
     assert isinstance(app.screen, UnlockScreen)
-    app.screen.query_one("#passphrase", Input).value = passphrase
+    app.screen.query_one("#passphrase", PassphraseInput).type_text(passphrase)
     await pilot.press("enter")
     await until(pilot, lambda: app.is_unlocked and not isinstance(app.screen, UnlockScreen))  # type: ignore[attr-defined]
 

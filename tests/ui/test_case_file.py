@@ -440,7 +440,8 @@ async def test_print_goal_agreement_pdf(app, seeded: Seeded, tmp_path: Path) -> 
         await pilot.press("p")
         await on_screen(pilot, TextPromptScreen)
         field = app.screen.query_one("#answer", Input)
-        assert field.value.startswith("~/Zielvereinbarung-Kowalski-2026-11-24")
+        # Printout names carry the case reference and the date, never the surname.
+        assert Path(field.value).name == f"Zielvereinbarung-{case_id[:8]}-2026-11-24.pdf"
         field.value = ""
         await type_text(pilot, str(target))
         await pilot.press("enter")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Static
 
 from kim_tui.config import Config
 from kim_tui.coordinator.service import CoordinatorService
@@ -17,6 +17,7 @@ from kim_tui.i18n import set_language
 from kim_tui.screens.coordinator import CoordinatorScreen
 from kim_tui.screens.help import HelpScreen
 from kim_tui.screens.unlock import UnlockScreen
+from kim_tui.widgets.passphrase_input import PassphraseInput
 from tests.conftest import FAST_KDF_KIB, PASSPHRASE
 from tests.ui.conftest import on_screen, row_texts, screen_text, unlock, until
 
@@ -61,7 +62,7 @@ async def test_coordinator_unlock_screen_names_the_store_and_its_recover_command
         assert "kim coordinator recover --dir <Ablage> --recovery-key-file <Datei>" in command
         assert "kim recover" not in shown and "Tresor" not in shown
 
-        app.screen.query_one("#passphrase", Input).value = "falsches passwort 123"
+        app.screen.query_one("#passphrase", PassphraseInput).type_text("falsches passwort 123")
         await pilot.press("enter")
         await until(pilot, lambda: app.failed_unlocks == 1)
         assert _text(app, "#unlock-error") == "Falsches Passwort. Die Ablage wurde nicht verändert."

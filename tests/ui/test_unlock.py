@@ -14,9 +14,11 @@ from kim_tui.screens import unlock as unlock_module
 from kim_tui.screens.follow_ups import FollowUpsScreen
 from kim_tui.screens.intake import IntakeScreen
 from kim_tui.screens.unlock import UnlockScreen
+from kim_tui.widgets.passphrase_input import PassphraseInput
 from tests.conftest import PASSPHRASE, snapshot_files
 from tests.ui.conftest import (
     new_app,
+    notifications,
     on_screen,
     screen_text,
     unlock,
@@ -33,7 +35,7 @@ def _error_text(app) -> str:  # type: ignore[no-untyped-def]
 
 async def _wrong(pilot, app) -> None:  # type: ignore[no-untyped-def]
     before = app.failed_unlocks
-    app.screen.query_one("#passphrase", Input).value = "falsches passwort 123"
+    app.screen.query_one("#passphrase", PassphraseInput).type_text("falsches passwort 123")
     await pilot.press("enter")
     await until(pilot, lambda: app.failed_unlocks == before + 1)
 
@@ -42,11 +44,12 @@ async def test_right_passphrase_typed_opens_the_follow_up_list(app) -> None:  # 
     async with app.run_test(size=(120, 40)) as pilot:
         assert isinstance(app.screen, UnlockScreen)
         assert not app.is_unlocked
-        field = app.screen.query_one("#passphrase", Input)
-        assert field.password and field.has_focus
+        field = app.screen.query_one("#passphrase", PassphraseInput)
+        assert field.has_focus
         await pilot.press(*PASSPHRASE)
-        assert field.value == PASSPHRASE
+        assert field.length == len(PASSPHRASE)
         assert PASSPHRASE not in screen_text(app)  # masked
+        assert "•" * len(PASSPHRASE) in screen_text(app)
         await pilot.press("enter")
         await on_screen(pilot, FollowUpsScreen)
         assert app.is_unlocked
@@ -65,8 +68,8 @@ async def test_wrong_passphrase_inline_error_vault_untouched(app, ui_vault: Path
         assert isinstance(app.screen, UnlockScreen)
         assert not app.is_unlocked
         assert "Falsches Passwort" in _error_text(app)
-        field = app.screen.query_one("#passphrase", Input)
-        assert field.value == "" and not field.disabled
+        field = app.screen.query_one("#passphrase", PassphraseInput)
+        assert field.length == 0 and not field.disabled
         assert snapshot_files(ui_vault) == before
         # The right one still works afterwards and resets the counter.
         await unlock_home(pilot)
@@ -88,16 +91,15 @@ async def test_four_wrong_tries_disable_input_until_the_wait_is_over(  # type: i
     async with app.run_test() as pilot:
         for _ in range(3):
             await _wrong(pilot, app)
-            assert not app.screen.query_one("#passphrase", Input).disabled
+            assert not app.screen.query_one("#passphrase", PassphraseInput).disabled
         assert app.locked_until <= now[0]
         await _wrong(pilot, app)
-        field = app.screen.query_one("#passphrase", Input)
+        field = app.screen.query_one("#passphrase", PassphraseInput)
         assert field.disabled
         assert app.locked_until > now[0] + 1
         assert "Nächster Versuch in 2 s" in _error_text(app)
         # Enter while waiting does nothing.
-        field.value = PASSPHRASE
-        app.screen.query_one("#passphrase", Input).post_message(Input.Submitted(field, PASSPHRASE))
+        field.post_message(PassphraseInput.Submitted(field, bytearray(PASSPHRASE.encode())))
         await pilot.pause()
         assert not app.is_unlocked and app.failed_unlocks == 4
         # Time passes: the field comes back.
@@ -190,7 +192,7 @@ async def test_a_failing_upgrade_is_reported_on_the_unlock_screen(tmp_path) -> N
 
     app = new_app(_vault_failing_its_upgrade(tmp_path))
     async with app.run_test(size=(100, 30)) as pilot:
-        app.screen.query_one("#passphrase", Input).value = PASSPHRASE
+        app.screen.query_one("#passphrase", PassphraseInput).type_text(PASSPHRASE)
         await pilot.press("enter")
         await until(pilot, lambda: "ließ sich nicht" in screen_text(app))
         assert isinstance(app.screen, UnlockScreen)
@@ -208,8 +210,38 @@ async def test_an_unexpected_error_while_unlocking_is_shown_not_hung(ui_vault, m
 
     async with app.run_test(size=(100, 30)) as pilot:
         monkeypatch.setattr(app.session, "unlock", broken)
-        app.screen.query_one("#passphrase", Input).value = PASSPHRASE
+        app.screen.query_one("#passphrase", PassphraseInput).type_text(PASSPHRASE)
         await pilot.press("enter")
         await until(pilot, lambda: "Entsperren fehlgeschlagen (RuntimeError)" in screen_text(app))
         assert "Müller" not in screen_text(app)
         assert isinstance(app.screen, UnlockScreen)
+
+
+async def test_failed_attempts_are_shown_after_the_next_unlock(app, ui_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test() as pilot:
+        await _wrong(pilot, app)
+        await _wrong(pilot, app)
+        assert (ui_vault / "vault.failed-unlocks").exists()
+        await unlock_home(pilot)
+        shown = [n for n in notifications(app) if "Fehlversuche" in n]
+        assert len(shown) == 1 and shown[0].startswith("2 Fehlversuche beim Entsperren seit ")
+        assert not (ui_vault / "vault.failed-unlocks").exists()
+        # Locked and unlocked again: nothing new to report.
+        await pilot.press("ctrl+l")
+        await on_screen(pilot, UnlockScreen)
+        await unlock(pilot)
+        assert len([n for n in notifications(app) if "Fehlversuche" in n]) == 1
+
+
+async def test_the_field_is_emptied_and_zeroed_after_unlock_and_lock(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test() as pilot:
+        field = app.screen.query_one("#passphrase", PassphraseInput)
+        await pilot.press(*"abc", "backspace", "ä")
+        assert field.length == 3
+        await pilot.press("ctrl+u")
+        assert field.length == 0 and not any(field._buffer)
+        await unlock_home(pilot)
+        assert not any(field._buffer)
+        await pilot.press("ctrl+l")
+        await on_screen(pilot, UnlockScreen)
+        assert app.screen.query_one("#passphrase", PassphraseInput).length == 0

@@ -8,14 +8,18 @@ from textual.widgets import DataTable
 
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
-from kim_tui.domain.model import ClientFile
+from kim_tui.domain.model import ClientFile, ContactView
 from kim_tui.i18n import language, tr
-from kim_tui.widgets.client_file.base import FileSection, refilled
+from kim_tui.widgets.client_file.base import FileSection, highlighted_key, refilled
 from kim_tui.widgets.literal import literal
 
 
 class ContactsSection(FileSection):
     """One row per recorded contact, newest first."""
+
+    def __init__(self, title: str, *, id: str | None = None) -> None:
+        super().__init__(title, id=id)
+        self._contacts: dict[str, ContactView] = {}
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="contact-table", cursor_type="row")
@@ -31,6 +35,7 @@ class ContactsSection(FileSection):
     def show(self, file: ClientFile) -> None:
         """Render the contacts of `file`."""
         lang = language()
+        self._contacts = {c.id: c for c in file.contacts}
         with refilled(self.query_one("#contact-table", DataTable)) as table:
             for contact in file.contacts:
                 table.add_row(
@@ -40,3 +45,8 @@ class ContactsSection(FileSection):
                     literal(contact.note, max_len=70),
                     key=contact.id,
                 )
+
+    def highlighted(self) -> ContactView | None:
+        """The highlighted contact, or None if there is none."""
+        key = highlighted_key(self.query_one("#contact-table", DataTable))
+        return None if key is None else self._contacts.get(key)

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
-from kim_tui.domain.model import ClientFile, StepView
+from kim_tui.domain.model import ClientFile, GoalView, StepView
 from kim_tui.i18n import language, tr
 from kim_tui.widgets.client_file.base import FileSection, highlighted_key, refilled
 from kim_tui.widgets.literal import literal
@@ -22,6 +22,7 @@ class GoalsSection(FileSection):
     def __init__(self, title: str, *, id: str | None = None) -> None:
         super().__init__(title, id=id)
         self._steps: dict[str, StepView] = {}
+        self._goals: dict[str, GoalView] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("", id="goals-info", classes="muted")
@@ -40,6 +41,7 @@ class GoalsSection(FileSection):
         lang = language()
         info = self.query_one("#goals-info", Static)
         self._steps = {s.id: s for a in file.agreements for g in a.goals for s in g.steps}
+        self._goals = {g.id: g for a in file.agreements for g in a.goals}
         with refilled(self.query_one("#goals-table", DataTable)) as table:
             if not file.agreements:
                 info.update(
@@ -94,3 +96,8 @@ class GoalsSection(FileSection):
         """The highlighted step; None if no row or a goal is highlighted."""
         key = highlighted_key(self.query_one("#goals-table", DataTable))
         return self._steps.get(key[5:]) if key is not None and key.startswith("step:") else None
+
+    def highlighted_goal(self) -> GoalView | None:
+        """The highlighted goal; None if no row or a step is highlighted."""
+        goal_id = self.highlighted_goal_id()
+        return None if goal_id is None else self._goals.get(goal_id)

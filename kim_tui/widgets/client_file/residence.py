@@ -13,14 +13,18 @@ from textual.widgets import DataTable, Static
 
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
-from kim_tui.domain.model import ClientFile
+from kim_tui.domain.model import ClientFile, ResidenceView
 from kim_tui.i18n import language, tr
-from kim_tui.widgets.client_file.base import FileSection, refilled
+from kim_tui.widgets.client_file.base import FileSection, highlighted_key, refilled
 from kim_tui.widgets.literal import literal
 
 
 class ResidenceSection(FileSection):
     """Status history, the recorded facts and the residence-path hints, as one page."""
+
+    def __init__(self, title: str, *, id: str | None = None) -> None:
+        super().__init__(title, id=id)
+        self._records: dict[str, ResidenceView] = {}
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(can_focus=True):
@@ -41,6 +45,7 @@ class ResidenceSection(FileSection):
         from kim_tui.widgets.residence_hints import render_hints
 
         lang = language()
+        self._records = {r.id: r for r in file.residence}
         with refilled(self.query_one("#residence-table", DataTable)) as table:
             for record in file.residence:
                 table.add_row(
@@ -48,6 +53,7 @@ class ResidenceSection(FileSection):
                     literal(record.legal_basis),
                     Text(format_date(record.valid_from)),
                     Text(format_date(record.valid_until)),
+                    key=record.id,
                 )
         facts = file.facts
         unknown = tr("unbekannt", "unknown")
@@ -100,3 +106,8 @@ class ResidenceSection(FileSection):
             )
         )
         self.query_one("#hints-body", Static).update(render_hints(file, today))
+
+    def highlighted(self) -> ResidenceView | None:
+        """The highlighted residence entry (the newest when the cursor is elsewhere)."""
+        key = highlighted_key(self.query_one("#residence-table", DataTable))
+        return None if key is None else self._records.get(key)

@@ -1,0 +1,377 @@
+"""Correct and delete from the client file (Art. 16 DSGVO): `e` corrects the highlighted entry
+of the open section (in the overview: the master data), `l` deletes it with a reason, `g` shows
+or hides read events in the Verlauf.
+
+Corrections reuse the forms that created the entry, opened with its current values; a form
+returns a draft and this mixin saves it through the service (`ClientFileScreen._save`). The
+history of every correction is kept by the unit of work, not here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.widgets import Checkbox, Input, Select, Static, TabbedContent, TextArea
+
+from kim_tui.domain.catalogs import catalog
+from kim_tui.domain.dates import format_date
+from kim_tui.domain.model import ClientFile, EntryKind
+from kim_tui.i18n import language, tr
+from kim_tui.screens.base import KimScreen
+from kim_tui.widgets.client_file import (
+    ConsentsSection,
+    ContactsSection,
+    GoalsSection,
+    HistorySection,
+    ReferralsSection,
+    ResidenceSection,
+)
+
+if TYPE_CHECKING:
+    from textual.screen import ModalScreen
+
+    from kim_tui.service.workspace import Workspace
+
+Fill = dict[str, object]
+
+
+async def open_prefilled(
+    host: KimScreen[None], form: ModalScreen[Any], values: Fill, title: str
+) -> Any:
+    """Open `form` with `values` in its fields (by id) and `title`; its draft, or None.
+
+    The creating forms are reused as they are: the values go in once the form is mounted, and
+    only then does the form remember its "unchanged" state, so Esc on an untouched correction
+    closes without asking.
+    """
+    result: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    await host.app.push_screen(form, callback=lambda value: result.set_result(value))
+    for field_id, value in values.items():
+        widget = form.query_one(f"#{field_id}")
+        if isinstance(widget, TextArea):
+            widget.text = str(value)
+        elif isinstance(widget, Input):
+            widget.value = str(value)
+        elif isinstance(widget, Checkbox):
+            widget.value = bool(value)
+        elif isinstance(widget, Select):
+            widget.value = value
+    titles = form.query(".title")
+    if titles:
+        titles.first(Static).update(title)
+    remember = getattr(form, "_remember_initial", None)
+    if callable(remember):
+        form.call_after_refresh(remember)
+    return await result
+
+
+class EditActions(KimScreen[None]):
+    """The client file's correct / delete actions: the base of `ClientFileScreen`, which
+    provides the file, the clock, saving and the sections."""
+
+    file: ClientFile | None
+    client_id: str
+
+    @property
+    def today(self) -> date:
+        return self.app.today()
+
+    if TYPE_CHECKING:
+
+        def _save(self, operation: Callable[[Workspace], object], done: str) -> object | None: ...
+        def action_section(self, section: str) -> None: ...
+
+    def _active_section(self) -> str:
+        return self.query_one(TabbedContent).active
+
+    def action_toggle_reads(self) -> None:
+        section = self.query_one(HistorySection)
+        section.toggle_reads()
+        self.action_section("history")
+
+    @work(exclusive=True, group="file-edit")
+    async def action_edit_entry(self) -> None:
+        file = self.file
+        if file is None:
+            return
+        section = self._active_section()
+        today = self.today
+        saved = tr("Korrektur gespeichert.", "Correction saved.")
+        if section == "overview":
+            from kim_tui.screens.client_form import MasterDataFormScreen
+
+            client = await self.app.push_screen_wait(MasterDataFormScreen(file.client, today))
+            if client is not None:
+                self._save(lambda ws: ws.update_client(file.client_id, client), saved)
+        elif section == "contacts":
+            from kim_tui.screens.contact_form import ContactFormScreen
+
+            contact = self.query_one(ContactsSection).highlighted()
+            if contact is None:
+                return self._nothing_highlighted()
+            draft = await open_prefilled(
+                self,
+                ContactFormScreen(file.case_id, today),
+                {
+                    "on": format_date(contact.on),
+                    "kind": contact.kind,
+                    "minutes": str(contact.minutes),
+                    "note": contact.note,
+                },
+                tr("Kontakt korrigieren", "Correct a contact"),
+            )
+            if draft is not None:
+                self._save(lambda ws: ws.correct_contact(contact.id, draft), saved)
+        elif section == "residence":
+            from kim_tui.screens.residence_form import ResidenceFormScreen
+
+            record = self.query_one(ResidenceSection).highlighted()
+            if record is None:
+                return self._nothing_highlighted()
+            draft = await open_prefilled(
+                self,
+                ResidenceFormScreen(today),
+                {
+                    "status": record.status,
+                    "legal_basis": record.legal_basis,
+                    "valid_from": format_date(record.valid_from),
+                    "valid_until": format_date(record.valid_until),
+                },
+                tr("Aufenthaltsstatus korrigieren", "Correct a residence entry"),
+            )
+            if draft is not None:
+                self._save(lambda ws: ws.correct_residence_record(record.id, draft), saved)
+        elif section == "referrals":
+            await self._edit_referral(file)
+        elif section == "goals":
+            await self._edit_goal_or_step(file)
+        elif section == "assessment":
+            from kim_tui.screens.assessment_form import AssessmentFormScreen
+
+            if not file.assessments:
+                return self._nothing_highlighted()
+            latest = file.assessments[-1]
+            draft = await open_prefilled(
+                self,
+                AssessmentFormScreen(file.case_id, today, latest),
+                {"assessed_on": format_date(latest.assessed_on)},
+                tr(
+                    f"Bestandsaufnahme vom {format_date(latest.assessed_on)} korrigieren",
+                    f"Correct the assessment of {format_date(latest.assessed_on)}",
+                ),
+            )
+            if draft is not None:
+                self._save(lambda ws: ws.correct_assessment(latest.id, draft), saved)
+        elif section == "consents":
+            from kim_tui.screens.consent_correction import ConsentCorrectionScreen
+
+            consent_id = self.query_one(ConsentsSection).highlighted_id()
+            consent = next((c for c in file.consents if c.id == consent_id), None)
+            if consent is None:
+                return self._nothing_highlighted()
+            fixed = await self.app.push_screen_wait(ConsentCorrectionScreen(consent, today))
+            if fixed is not None:
+                self._save(lambda ws: ws.correct_consent(consent.id, fixed), saved)
+        else:
+            self.notify(tr("Hier gibt es nichts zu korrigieren.", "Nothing to correct here."))
+
+    async def _edit_referral(self, file: ClientFile) -> None:
+        from kim_tui.screens.reason_prompt import ReasonPromptScreen
+        from kim_tui.screens.referral_form import ReferralFormScreen
+        from kim_tui.store.errors import ConsentRequired, VaultError
+
+        referral = self.query_one(ReferralsSection).highlighted()
+        if referral is None:
+            return self._nothing_highlighted()
+        draft = await open_prefilled(
+            self,
+            ReferralFormScreen(file.case_id, self.today),
+            {
+                "agency": referral.agency,
+                "legal_domain": referral.legal_domain,
+                "reason": referral.reason,
+                "sent_on": format_date(referral.sent_on),
+                "feedback_due_on": format_date(referral.feedback_due_on),
+                "identifying": referral.passes_identifying_data,
+            },
+            tr("Vermittlung korrigieren", "Correct a referral"),
+        )
+        if draft is None:
+            return None
+        draft = replace(draft, status=referral.status, outcome=referral.outcome)
+        saved = tr("Korrektur gespeichert.", "Correction saved.")
+        try:
+            self.app.workspace.correct_referral(referral.id, draft)
+        except ConsentRequired as exc:
+            reason = await self.app.push_screen_wait(
+                ReasonPromptScreen(
+                    tr("Keine Einwilligung zur Weitergabe", "No consent to share"),
+                    str(exc)
+                    + "\n"
+                    + tr(
+                        "Begründung für die Weitergabe ohne Einwilligung (steht im Verlauf).",
+                        "Reason for passing data without consent (shown in the history).",
+                    ),
+                )
+            )
+            if reason:
+                overridden = replace(draft, override_reason=reason)
+                self._save(lambda ws: ws.correct_referral(referral.id, overridden), saved)
+        except VaultError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+        else:
+            self.notify(saved)
+            self.reload()
+        return None
+
+    async def _edit_goal_or_step(self, file: ClientFile) -> None:
+        section = self.query_one(GoalsSection)
+        saved = tr("Korrektur gespeichert.", "Correction saved.")
+        step = section.highlighted_step()
+        if step is not None:
+            from kim_tui.screens.step_form import StepFormScreen
+
+            draft = await self.app.push_screen_wait(StepFormScreen(step))
+            if draft is not None:
+                self._save(lambda ws: ws.correct_step(step.id, draft), saved)
+            return None
+        goal = section.highlighted_goal()
+        if goal is None:
+            return self._nothing_highlighted()
+        from kim_tui.screens.goal_form import GoalFormScreen
+
+        form = GoalFormScreen(self.today, new_agreement=False, suggested_area=goal.area)
+        result = await open_prefilled(
+            self,
+            form,
+            {
+                "area": goal.area,
+                "title": goal.title,
+                "indicator": goal.indicator,
+                "target_on": format_date(goal.target_on),
+            },
+            tr("Ziel korrigieren", "Correct a goal"),
+        )
+        if result is None:
+            return None
+        corrected = result.goal
+
+        def correct(ws: Workspace) -> None:
+            # Steps typed into the empty step rows are added to the goal.
+            ws.correct_goal(goal.id, corrected)
+            for new_step in corrected.steps:
+                ws.add_step(goal.id, new_step)
+
+        self._save(correct, saved)
+        return None
+
+    def _nothing_highlighted(self) -> None:
+        self.notify(
+            tr(
+                "Bitte zuerst einen Eintrag markieren (↑/↓).",
+                "Highlight an entry first (↑/↓).",
+            )
+        )
+
+    def _highlighted_entry(self) -> tuple[EntryKind, str, str] | None:
+        """(kind, id, how the prompt names it) of the highlighted entry of the open section."""
+        file = self.file
+        if file is None:
+            return None
+        lang = language()
+        section = self._active_section()
+        if section == "contacts":
+            contact = self.query_one(ContactsSection).highlighted()
+            if contact is not None:
+                return (
+                    EntryKind.CONTACT,
+                    contact.id,
+                    tr(
+                        f"Kontakt vom {format_date(contact.on)}",
+                        f"the contact of {format_date(contact.on)}",
+                    ),
+                )
+        elif section == "residence":
+            record = self.query_one(ResidenceSection).highlighted()
+            if record is not None:
+                label = catalog("residence_statuses").label(record.status, lang)
+                return (
+                    EntryKind.RESIDENCE,
+                    record.id,
+                    tr(f"Aufenthaltsstatus „{label}“", f"the residence status “{label}”"),
+                )
+        elif section == "referrals":
+            referral = self.query_one(ReferralsSection).highlighted()
+            if referral is not None:
+                agency = catalog("agencies").label(referral.agency, lang)
+                return (
+                    EntryKind.REFERRAL,
+                    referral.id,
+                    tr(f"Vermittlung an {agency}", f"the referral to {agency}"),
+                )
+        elif section == "goals":
+            goals = self.query_one(GoalsSection)
+            step = goals.highlighted_step()
+            if step is not None:
+                return (
+                    EntryKind.STEP,
+                    step.id,
+                    tr(f"Schritt „{step.text}“", f"the step “{step.text}”"),
+                )
+            goal = goals.highlighted_goal()
+            if goal is not None:
+                return (
+                    EntryKind.GOAL,
+                    goal.id,
+                    tr(
+                        f"Ziel „{goal.title}“ mit seinen Schritten",
+                        f"the goal “{goal.title}” and its steps",
+                    ),
+                )
+        elif section == "consents":
+            consent_id = self.query_one(ConsentsSection).highlighted_id()
+            if consent_id is not None:
+                return EntryKind.CONSENT, consent_id, tr("Einwilligung", "the consent")
+        elif section == "assessment" and file.assessments:
+            latest = file.assessments[-1]
+            return (
+                EntryKind.ASSESSMENT,
+                latest.id,
+                tr(
+                    f"Bestandsaufnahme vom {format_date(latest.assessed_on)}",
+                    f"the assessment of {format_date(latest.assessed_on)}",
+                ),
+            )
+        return None
+
+    @work(exclusive=True, group="file-edit")
+    async def action_delete_entry(self) -> None:
+        from kim_tui.screens.reason_prompt import DeleteReasonScreen
+
+        if self._active_section() == "overview":
+            self.notify(
+                tr(
+                    "Stammdaten lassen sich korrigieren (e), nicht löschen.",
+                    "Master data can be corrected (e), not deleted.",
+                )
+            )
+            return
+        entry = self._highlighted_entry()
+        if entry is None:
+            self._nothing_highlighted()
+            return
+        kind, entry_id, what = entry
+        reason = await self.app.push_screen_wait(DeleteReasonScreen(what))
+        if reason:
+            self._save(
+                lambda ws: ws.delete_entry(kind, entry_id, reason),
+                tr(
+                    "Eintrag gelöscht; er steht mit dem Grund im Verlauf.",
+                    "Entry deleted; it stays in the history with the reason.",
+                ),
+            )

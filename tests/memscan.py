@@ -1,0 +1,104 @@
+"""Scan this process's own memory for secrets (Linux: /proc/self/maps and /proc/self/mem).
+
+A secret to look for is given in two halves (`Needle`), and only the two halves joined are a
+hit: the test itself never builds the whole secret, so its own objects are not found. Every
+readable mapping is read (heap, thread arenas and stacks, anonymous maps, library data); the
+kernel's [vvar]/[vsyscall] pages cannot be read and are left out.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+_UNREADABLE = ("[vvar]", "[vvar_vclock]", "[vsyscall]")
+
+
+@dataclass(frozen=True)
+class Needle:
+    """A secret as two halves that are never joined in the test's memory."""
+
+    head: bytes
+    tail: bytes
+
+
+def scan_unavailable() -> str | None:
+    """Why the scan cannot run here (None: it can)."""
+    if not sys.platform.startswith("linux"):
+        return "the memory scan reads /proc/self/mem, which only Linux has"
+    try:
+        with open("/proc/self/mem", "rb", buffering=0) as mem, open("/proc/self/maps") as maps:
+            first = maps.readline().split()[0]
+            mem.seek(int(first.split("-")[0], 16))
+            mem.read(1)
+    except OSError as exc:
+        return f"/proc/self/mem is not readable here ({exc.strerror})"
+    return None
+
+
+def _regions() -> list[tuple[int, int, str]]:
+    regions = []
+    for line in Path("/proc/self/maps").read_text().splitlines():
+        parts = line.split()
+        if not parts[1].startswith("r"):
+            continue
+        name = parts[5] if len(parts) > 5 else ""
+        if name in _UNREADABLE:
+            continue
+        lo, hi = (int(x, 16) for x in parts[0].split("-"))
+        regions.append((lo, hi, name))
+    return regions
+
+
+def count_in_memory(needles: dict[str, Needle]) -> dict[str, int]:
+    """How often each secret occurs in the process's readable memory right now."""
+    hits = dict.fromkeys(needles, 0)
+    with open("/proc/self/mem", "rb", buffering=0) as mem:
+        for lo, hi, _name in _regions():
+            try:
+                mem.seek(lo)
+                data = mem.read(hi - lo)
+            except (OSError, ValueError, OverflowError):
+                continue  # unmapped meanwhile, or a guard page
+            for label, needle in needles.items():
+                start = data.find(needle.head)
+                while start >= 0:
+                    end = start + len(needle.head)
+                    if data[end : end + len(needle.tail)] == needle.tail:
+                        hits[label] += 1
+                    start = data.find(needle.head, start + 1)
+            del data
+    return hits
+
+
+def key_needles(dek: bytearray) -> dict[str, Needle]:
+    """The data key raw, as lower- and upper-case hex, from a live key buffer (read in halves,
+    so no whole copy is made here)."""
+    head, tail = bytes(dek[:16]), bytes(dek[16:])
+    return {
+        "key (raw)": Needle(head, tail),
+        "key (hex)": Needle(head.hex().encode(), tail.hex().encode()),
+        "key (HEX)": Needle(head.hex().upper().encode(), tail.hex().upper().encode()),
+    }
+
+
+def passphrase_needles(chars: list[str]) -> dict[str, Needle]:
+    """A passphrase given as single characters: its UTF-8 (= a Python str's storage for ASCII)
+    and UTF-16 (Windows-style and some C libraries) forms."""
+    half = len(chars) // 2
+    head, tail = "".join(chars[:half]), "".join(chars[half:])
+    return {
+        "passphrase (utf-8)": Needle(head.encode(), tail.encode()),
+        "passphrase (utf-16)": Needle(head.encode("utf-16-le"), tail.encode("utf-16-le")),
+    }
+
+
+def secret_from(chars: list[str]) -> bytearray:
+    """The passphrase as UTF-8 in a buffer, built from its halves without a whole copy."""
+    half = len(chars) // 2
+    head, tail = "".join(chars[:half]).encode(), "".join(chars[half:]).encode()
+    out = bytearray(len(head) + len(tail))
+    out[: len(head)] = head
+    out[len(head) :] = tail
+    return out
