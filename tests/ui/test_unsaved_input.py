@@ -42,6 +42,7 @@ from kim_tui.screens.unlock import UnlockScreen
 from kim_tui.screens.unsaved_input import UnsavedInputScreen
 from kim_tui.service.workspace import Workspace
 from kim_tui.store.vault import Vault
+from kim_tui.widgets.passphrase_input import PassphraseInput
 from tests.conftest import FIXED_TODAY, PASSPHRASE
 from tests.ui.conftest import Seeded, on_screen, type_text, unlock_home, until
 
@@ -255,7 +256,7 @@ async def test_the_idle_lock_keeps_typed_input(app: KimApp) -> None:
         form = await _open_filled(pilot, FORMS["goal"], closed)
         await pilot.press("ctrl+l")
         await on_screen(pilot, UnlockScreen)
-        app.screen.query_one("#passphrase", Input).value = PASSPHRASE
+        app.screen.query_one("#passphrase", PassphraseInput).type_text(PASSPHRASE)
         await pilot.press("enter")
         await until(pilot, lambda: app.screen is form)
         assert FORMS["goal"].typed(form) and not closed
