@@ -104,6 +104,24 @@ APP_ACTIONS: tuple[UiAction, ...] = (
         "How many weeks before a residence document expires the reminder is due",
     ),
     UiAction(
+        "app.regime",
+        "",
+        "regime",
+        "Datenschutzrecht",
+        "Data-protection law",
+        "DSGVO, DSG NRW, KDG (Caritas) oder DSG-EKD (Diakonie): bestimmt die genannten Artikel",
+        "GDPR, DSG NRW, KDG (Caritas) or DSG-EKD (Diakonie): decides the articles named",
+    ),
+    UiAction(
+        "app.retention",
+        "",
+        "retention",
+        "Aufbewahrung",
+        "Retention",
+        "Wie lange abgeschlossene Fälle aufbewahrt werden (danach Löschung fällig)",
+        "How long closed cases are kept (then their erasure is due)",
+    ),
+    UiAction(
         "app.add_colleague",
         "",
         "add_colleague",
@@ -416,6 +434,22 @@ class KimApp(VaultApp["VaultSession"]):
             return
         self.printout_notice_shown = True
         self.notify(printout_notice(str(Path(folder).expanduser())), timeout=15, markup=False)
+
+    @work(exclusive=True, group="settings")
+    async def action_regime(self) -> None:
+        from kim_tui.screens.privacy_settings import change_regime
+
+        if self.is_unlocked:
+            await change_regime(self)
+
+    @work(exclusive=True, group="settings")
+    async def action_retention(self) -> None:
+        from kim_tui.screens.privacy_settings import change_retention
+
+        if self.is_unlocked:
+            await change_retention(self)
+            if isinstance(self.screen, KimView):
+                self.screen.reload()
 
     def action_export(self) -> None:
         from kim_tui.screens.export import ExportScreen

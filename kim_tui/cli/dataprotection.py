@@ -20,8 +20,6 @@ from kim_tui.cli.common import (
     vault_dir,
 )
 
-DEFAULT_REGIME = "dsgvo"
-
 
 def cmd_subject_access(args: argparse.Namespace) -> int:
     """Write the copy of everything stored about one client as PDF and JSON."""
@@ -36,9 +34,7 @@ def cmd_subject_access(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase) as vault:
         workspace = Workspace(vault)
-        pdf, data = workspace.write_subject_access(
-            args.client, str(out), regime_code=DEFAULT_REGIME, organisation=organisation
-        )
+        pdf, data = workspace.write_subject_access(args.client, str(out), organisation=organisation)
     print(f"Auskunft geschrieben: {shown(pdf)}")
     print(f"Maschinenlesbar:      {shown(data)}")
     print(
@@ -53,6 +49,7 @@ def cmd_processing_record(args: argparse.Namespace) -> int:
     from kim_tui.documents.pdf_base import write_new_file
     from kim_tui.documents.processing_record_pdf import render_processing_record_pdf
     from kim_tui.domain.processing_record import processing_record_markdown
+    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
 
     target = Path(args.out).expanduser()
@@ -65,8 +62,8 @@ def cmd_processing_record(args: argparse.Namespace) -> int:
         raise CliError(f"Verzeichnis {shown(target.parent)} gibt es nicht.")
     passphrase = read_passphrase(args)
     # The vault is opened for its regime (and to show the DPO's copy comes from this vault).
-    with Vault.open(vault_dir(args), passphrase):
-        regime_code = DEFAULT_REGIME
+    with Vault.open(vault_dir(args), passphrase) as vault:
+        regime_code = Workspace(vault).regime().code
     if suffix == ".md":
         data = processing_record_markdown(regime_code).encode("utf-8")
     else:

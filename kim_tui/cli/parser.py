@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from kim_tui.cli import clients, coordinator, dataprotection, demo, sync, team, vault
+from kim_tui.cli import clients, coordinator, dataprotection, demo, privacy, sync, team, vault
 from kim_tui.cli.tui import cmd_tui
 
 
@@ -31,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
         vault.add_restore,
         vault.add_check,
         clients.add_import_clients,
+        privacy.add_clients,
+        privacy.add_retention,
+        privacy.add_erase,
         sync.add_identity,
         sync.add_connect,
         sync.add_export,

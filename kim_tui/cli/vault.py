@@ -25,6 +25,14 @@ from kim_tui.cli.common import (
     shown,
     vault_dir,
 )
+from kim_tui.cli.privacy_setup import (
+    add_erasures_from_option,
+    add_regime_option,
+    choose_regime,
+    reapply_erasures,
+    restore_warning,
+    set_vault_regime,
+)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -33,9 +41,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     directory = vault_dir(args)
     check_recovery_target(args.recovery_key_file)
+    code = choose_regime(args.regime)
     passphrase = read_new_passphrase(args, user_inputs=(directory.name,))
     vault, recovery = Vault.create(directory, passphrase)
-    vault.close()
+    try:
+        set_vault_regime(vault, code)
+    finally:
+        vault.close()
     print(f"Tresor angelegt: {shown(directory)}")
     print_recovery(recovery, args.recovery_key_file)
     return EXIT_OK
@@ -97,11 +109,17 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     if not getattr(args, "vault", None):
         raise CliError("Bitte mit --vault ein neues Zielverzeichnis angeben.")
-    restore_backup(Path(args.file).expanduser(), vault_dir(args))
+    passphrase = read_passphrase(args) if args.erasures_from else None
+    made = restore_backup(Path(args.file).expanduser(), vault_dir(args))
     print(
         f"Sicherung wiederhergestellt nach {shown(vault_dir(args))}. Mit dem Passwort der "
         "Sicherung öffnen; `kim check` prüft sie."
     )
+    if passphrase is not None:
+        count = reapply_erasures(Path(args.erasures_from).expanduser(), vault_dir(args), passphrase)
+        print(f"Löschregister abgeglichen: {count} Klient*in(nen) erneut gelöscht.")
+    else:
+        print(restore_warning(made))
     return EXIT_OK
 
 
@@ -138,6 +156,7 @@ def add_init(sub: SubParsers) -> None:
         help="Wiederherstellungsschlüssel in diese Datei schreiben (Modus 0600)",
     )
     add_allow_weak(p)
+    add_regime_option(p)
 
 
 def add_passwd(sub: SubParsers) -> None:
@@ -171,6 +190,7 @@ def add_restore(sub: SubParsers) -> None:
         sub, "restore", cmd_restore, "Sicherung in ein neues Tresor-Verzeichnis zurückspielen"
     )
     p.add_argument("file", metavar="FILE")
+    add_erasures_from_option(p)
 
 
 def add_check(sub: SubParsers) -> None:

@@ -26,6 +26,7 @@ from kim_tui.coordinator.store import (
     ImportedBundle,
     SyncRecord,
 )
+from kim_tui.domain import pseudonym as ps
 from kim_tui.store.small_file import UnsuitableFile, read_small_file
 from kim_tui.sync import bundle_format as bf
 from kim_tui.sync.identity import display_fingerprint
@@ -165,6 +166,14 @@ def describe(header: bf.BundleHeader, label: str, counts: dict[str, int]) -> str
         f"Paket {header.seq} ({header.week}) von Coach {label}: "
         f"{counts['new']} neu, {counts['updated']} aktualisiert, {counts['deleted']} gelöscht, "
         f"{counts['unchanged']} unverändert"
+        + (f", {counts['erased']} Löschung(en) übernommen" if counts.get("erased") else "")
+        + (
+            f"; ACHTUNG: {counts['revived']} gelöschte Klient*in(nen) erneut gesendet (alter "
+            "Stand, z. B. aus einer Sicherung?) – ohne Personendaten übernommen, der Coach "
+            "muss erneut löschen"
+            if counts.get("revived")
+            else ""
+        )
     )
 
 
@@ -226,10 +235,13 @@ def fork_reason(s: Session, header: bf.BundleHeader) -> str | None:
 
 
 def _merge(s: Session, header: bf.BundleHeader, records: list[dict[str, Any]]) -> dict[str, int]:
-    counts = {"new": 0, "updated": 0, "deleted": 0, "unchanged": 0}
+    counts = {"new": 0, "updated": 0, "deleted": 0, "unchanged": 0, "erased": 0, "revived": 0}
     existing = _existing(s, header.coach, records)
     for r in records:
         row = existing.get((r["t"], r["id"]))
+        if r["t"] == "client" and _erasure_concerns(row, r):
+            existing[(r["t"], r["id"])] = _keep_erased(s, header, row, r, counts)
+            continue
         if row is not None and row.revision >= r["rev"]:
             counts["unchanged"] += 1
             continue
@@ -246,6 +258,49 @@ def _merge(s: Session, header: bf.BundleHeader, records: list[dict[str, Any]]) -
         row.bundle_seq = header.seq
         s.add(row)
     return counts
+
+
+def _stored_document(row: SyncRecord | None) -> dict[str, Any] | None:
+    if row is None or row.deleted:
+        return None
+    doc = json.loads(row.data)
+    return doc if isinstance(doc, dict) else None
+
+
+def _erasure_concerns(row: SyncRecord | None, r: dict[str, Any]) -> bool:
+    """An erasure marker, or any record of a client the coach erased before."""
+    if r["data"].get(ps.ERASED_FIELD) is True:
+        return True
+    stored = _stored_document(row)
+    return stored is not None and stored.get(ps.ERASED_FIELD) is True
+
+
+def _keep_erased(
+    s: Session,
+    header: bf.BundleHeader,
+    row: SyncRecord | None,
+    r: dict[str, Any],
+    counts: dict[str, int],
+) -> SyncRecord:
+    """The coach erased this client: keep its codes for the counts, never its identifying data.
+    A client record arriving later (a restored older vault) stays erased and is counted as
+    revived, so the import line can say so."""
+    stored = _stored_document(row)
+    marker = r["data"].get(ps.ERASED_FIELD) is True
+    if stored is not None and stored.get(ps.ERASED_FIELD) is True and not marker:
+        counts["revived"] += 1
+        base: dict[str, Any] | None = stored
+    else:
+        counts["erased"] += 1
+        base = stored
+    if row is None:
+        row = SyncRecord(coach=header.coach, table="client", id=r["id"], revision=r["rev"])
+    row.revision = max(row.revision, r["rev"])
+    row.deleted = False
+    row.data = json.dumps(ps.erased_client_document(base), sort_keys=True, ensure_ascii=False)
+    row.bundle_seq = header.seq
+    s.add(row)
+    return row
 
 
 _IN_CHUNK = 500

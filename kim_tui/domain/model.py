@@ -30,6 +30,7 @@ class FollowUpSource(StrEnum):
     REFERRAL = "referral"
     REVIEW = "review"
     RESIDENCE = "residence"
+    RETENTION = "retention"
 
 
 class DueGroup(StrEnum):
@@ -190,6 +191,8 @@ class ClientSummary:
     target_groups: tuple[str, ...]
     residence_status: str | None
     residence_valid_until: date | None
+    restricted: bool = False
+    """Art. 18 restriction: the file is read-only (shown as a flag in the list)."""
 
 
 @dataclass(frozen=True)
@@ -250,6 +253,10 @@ class ClientFile:
     themes: tuple[str, ...] = ()
     """Structural themes: catalog codes, or free text prefixed with ``text:``."""
     facts: ResidenceFactsDraft = field(default_factory=lambda: ResidenceFactsDraft())
+    restricted_on: date | None = None
+    """Art. 18 restriction since this day: the file is read-only except for lifting it."""
+    retention_end: date | None = None
+    """For a closed case: the day its data are kept until (the vault's retention rule)."""
     done_follow_ups: tuple[DoneFollowUpView, ...] = ()
     """Follow-ups marked done, newest first, with the note typed when marking them."""
 
@@ -529,3 +536,27 @@ class RecordChangeView:
     """``changed`` or ``deleted``."""
     reason: str
     by: str
+
+
+@dataclass(frozen=True)
+class ClientListing:
+    """One client for data-protection requests (`kim clients`, `kim retention`)."""
+
+    client_id: str
+    display_name: str
+    birth_date: date | None
+    case_status: str
+    """The newest case's stage code ("closed" once closed)."""
+    closed_on: date | None
+    retention_end: date | None
+    """None while a case is open."""
+    restricted_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ErasureResult:
+    """What an erasure removed: a count, never content."""
+
+    client_id: str
+    records_removed: int
+    erased_on: date

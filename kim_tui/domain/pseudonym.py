@@ -177,13 +177,46 @@ def shape_record(
     return {"t": table, "id": out_id, "rev": rev, "del": False, "data": data}
 
 
+ERASED_FIELD = "erased"
+"""Client data field of an erasure marker: ``{"erased": true, "personal": false}``."""
+
+
+def erasure_record(key: bytes, client_id: str, revision: int) -> dict[str, Any]:
+    """The client record that tells the coordinator the coach erased this client: no fields
+    but the marker, so the coordinator drops the identifying data it holds and keeps the
+    pseudonymous codes (gender, nationality, birth year) and the case records for the counts."""
+    return {
+        "t": "client",
+        "id": pseudonym(key, client_id),
+        "rev": int(revision),
+        "del": False,
+        "data": {ERASED_FIELD: True, "personal": False},
+    }
+
+
+def erased_client_document(stored: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What the coordinator keeps of an erased client: the stored codes without any personal
+    field, marked erased (also when a restored older vault sends the client again)."""
+    kept = {
+        k: v
+        for k, v in (stored or {}).items()
+        if k not in PERSONAL_CLIENT_FIELDS and k not in (ERASED_FIELD, "personal")
+    }
+    kept["personal"] = False
+    kept[ERASED_FIELD] = True
+    return kept
+
+
 def record_sort_key(record: Mapping[str, Any]) -> tuple[int, str]:
     """Bundle order: by table (parents first), then id — deterministic output."""
     return (TABLES.index(str(record["t"])), str(record["id"]))
 
 
 __all__ = [
+    "ERASED_FIELD",
     "PERSONAL_CLIENT_FIELDS",
+    "erased_client_document",
+    "erasure_record",
     "SHARE_PURPOSE",
     "TABLES",
     "age_band",

@@ -318,8 +318,12 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
         for row in page.items:
             status = statuses.label(row.residence_status, lang) if row.residence_status else ""
             due_style = "bold red" if row.next_due_on and row.next_due_on < today else ""
+            name = literal(row.display_name, max_len=NAME_MAX)
+            if row.restricted:
+                # Art. 18: the file is read-only; the mark shows it before the file is opened.
+                name = Text.assemble(Text("⊘ ", style="bold yellow"), name)
             cells = [
-                literal(row.display_name, max_len=NAME_MAX),
+                name,
                 Text(format_date(row.birth_date)),
                 _cell(stages.label(row.stage.value, lang)),
                 Text(format_date(row.next_due_on), style=due_style),

@@ -26,6 +26,7 @@ from kim_tui.screens.client_file_detail import DetailActions
 from kim_tui.screens.client_file_documents import DocumentActions
 from kim_tui.screens.client_file_edit import EditActions
 from kim_tui.screens.client_file_keys import FILE_ACTIONS
+from kim_tui.screens.client_file_privacy import PrivacyActions
 from kim_tui.widgets.client_file import (
     AssessmentSection,
     ConsentsSection,
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from kim_tui.service.workspace import Workspace
 
 
-class ClientFileScreen(EditActions, DocumentActions, DetailActions):
+class ClientFileScreen(EditActions, DocumentActions, PrivacyActions, DetailActions):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = FILE_ACTIONS
     BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (

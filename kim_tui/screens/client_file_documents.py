@@ -3,7 +3,7 @@ entbindung) of the highlighted consent, and the Art. 15 copy of everything store
 client. Both are written in a worker thread; the first printout of a session tells the coach
 that PDFs are personal data in plain text and where they go.
 
-The vault's data-protection regime is `regime_code` ("dsgvo" until the vault stores one).
+The documents cite the vault's data-protection regime (the workspace knows it).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from kim_tui.domain.model import ClientFile
 from kim_tui.i18n import language, tr
 from kim_tui.screens.base import KimScreen
 
-REGIME_CODE = "dsgvo"
 """The regime until the vault setting exists (the integrator wires `workspace.regime()`)."""
 
 
@@ -117,7 +116,6 @@ class DocumentActions(KimScreen[None]):
                 path,
                 organisation=self.app.config.organisation,
                 second_language=second,
-                regime_code=REGIME_CODE,
             )
         except VaultError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
@@ -158,7 +156,6 @@ class DocumentActions(KimScreen[None]):
             pdf, data = self.app.workspace.write_subject_access(
                 self.client_id,
                 folder,
-                regime_code=REGIME_CODE,
                 organisation=self.app.config.organisation,
             )
         except VaultError as exc:

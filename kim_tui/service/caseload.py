@@ -48,6 +48,7 @@ class CaseloadService:
                 col(Case.stage),
                 col(Case.next_due_on),
                 col(Case.target_groups),
+                col(Client.restricted_on),
             ).join(Case, col(Case.client_id) == col(Client.id))
             if sort == "due":
                 order = [
@@ -78,8 +79,19 @@ class CaseloadService:
                 target_groups=uncodes(groups),
                 residence_status=residence[client_id][0] if client_id in residence else None,
                 residence_valid_until=(residence[client_id][1] if client_id in residence else None),
+                restricted=restricted_on is not None,
             )
-            for client_id, given, family, birth, case_id, stage, next_due, groups in rows
+            for (
+                client_id,
+                given,
+                family,
+                birth,
+                case_id,
+                stage,
+                next_due,
+                groups,
+                restricted_on,
+            ) in rows
         )
         return CaseloadPage(items=items, total=total, offset=offset, has_more=has_more)
 

@@ -18,6 +18,7 @@ from kim_tui.service.converters import (
     themes_of,
     uncodes,
 )
+from kim_tui.service.retention import retention_rule
 from kim_tui.store.errors import NotFound
 from kim_tui.store.models import AuditEvent, Client, Consent, FollowUp, ResidenceRecord
 
@@ -71,6 +72,10 @@ class ClientFileService:
                 contacts=contact_views(s, case.id),
                 themes=themes_of(case),
                 facts=facts_of(client),
+                restricted_on=client.restricted_on,
+                retention_end=(
+                    retention_rule(s).end(case.closed_on) if case.closed_on is not None else None
+                ),
                 done_follow_ups=done_follow_ups(s, case.id),
             )
         if audited:

@@ -11,6 +11,7 @@ from kim_tui.domain.validation import clean_themes, validate_closure
 from kim_tui.service.context import ServiceContext, live, open_case, require_valid, stored_text
 from kim_tui.service.converters import agreement_views
 from kim_tui.service.derived import refresh_case, sync_referral, sync_step
+from kim_tui.service.retention import retention_rule, sync_retention
 from kim_tui.store.errors import ValidationError
 from kim_tui.store.models import Case, Client, FollowUp, Goal, Referral
 
@@ -56,6 +57,8 @@ class CaseService:
             ).all():
                 row.open = 0
                 tx.session.add(row)
+            client = live(tx.session, Client, case.client_id)
+            sync_retention(tx, case, client, retention_rule(tx.session), self._ctx.calendar)
             refresh_case(tx, case)
 
     def reopen_case(self, case_id: str) -> None:
@@ -80,6 +83,7 @@ class CaseService:
             # their follow-ups (a closed case's are all shut): derive those again.
             client = live(tx.session, Client, case.client_id)
             calendar = self._ctx.calendar
+            sync_retention(tx, case, client, retention_rule(tx.session), calendar)
             for agreement in agreement_views(tx.session, case.id):
                 for goal in agreement.goals:
                     for st in goal.steps:

@@ -22,11 +22,13 @@ from kim_tui.domain.model import (
     CaseStage,
     ClientDraft,
     ClientFile,
+    ClientListing,
     ClosureDraft,
     ConsentDraft,
     ContactDraft,
     DuplicateCandidate,
     EntryKind,
+    ErasureResult,
     ExportSummary,
     FollowUpCounts,
     FollowUpDraft,
@@ -42,6 +44,8 @@ from kim_tui.domain.model import (
     StepDraft,
     SyncStatus,
 )
+from kim_tui.domain.regime import Regime
+from kim_tui.domain.retention import RetentionRule
 from kim_tui.domain.scheduling import WorkingDays
 from kim_tui.service.assessments import AssessmentService
 from kim_tui.service.bundles import BundleService
@@ -55,9 +59,11 @@ from kim_tui.service.contacts import ContactService
 from kim_tui.service.context import ServiceContext
 from kim_tui.service.converters import display_name, search_key
 from kim_tui.service.corrections import CorrectionService
+from kim_tui.service.erasure import ErasureService
 from kim_tui.service.follow_ups import FollowUpService
 from kim_tui.service.goals import GoalService
 from kim_tui.service.printouts import PrintoutService
+from kim_tui.service.privacy import PrivacyService
 from kim_tui.service.referrals import ReferralService
 from kim_tui.service.residence import ResidenceService
 from kim_tui.service.subject_access import SubjectAccessService
@@ -99,6 +105,8 @@ class Workspace:
         self._subject_access = SubjectAccessService(ctx)
 
         self._corrections = CorrectionService(ctx)
+        self._privacy = PrivacyService(ctx)
+        self._erasure = ErasureService(ctx)
 
     # -- infrastructure ----------------------------------------------------------------------
 
@@ -341,8 +349,7 @@ class Workspace:
         return self._bundles.export_weekly(out_dir, progress)
 
     # -- printouts and data-protection documents ---------------------------------------------
-    # `regime_code` is the vault's data-protection regime (DP-1); callers pass the vault's
-    # setting once it exists, "dsgvo" until then.
+    # `regime_code` defaults to the vault's data-protection regime (DP-1, `regime()`).
 
     def print_folder(self) -> str:
         """The folder printouts are suggested in ("~" until the coach chooses one)."""
@@ -368,7 +375,7 @@ class Workspace:
         organisation: str,
         second_language: str | None = None,
         special_categories: tuple[str, ...] = (),
-        regime_code: str = "dsgvo",
+        regime_code: str | None = None,
     ) -> str:
         """Write the consent form (Schweigepflichtentbindung) of one consent as a PDF."""
         return self._printouts.print_consent_form(
@@ -377,14 +384,14 @@ class Workspace:
             organisation=organisation,
             second_language=second_language,
             special_categories=special_categories,
-            regime_code=regime_code,
+            regime_code=regime_code or self.regime().code,
         )
 
     def subject_access_copy(
         self,
         client_id: str,
         *,
-        regime_code: str = "dsgvo",
+        regime_code: str | None = None,
         organisation: str = "",
         corrections: Sequence[object] | None = None,
     ) -> dict[str, Any]:
@@ -393,7 +400,10 @@ class Workspace:
         if corrections is None:
             corrections = self.record_history(client_id)
         return self._subject_access.subject_access_copy(
-            client_id, regime_code=regime_code, organisation=organisation, corrections=corrections
+            client_id,
+            regime_code=regime_code or self.regime().code,
+            organisation=organisation,
+            corrections=corrections,
         )
 
     def write_subject_access(
@@ -401,7 +411,7 @@ class Workspace:
         client_id: str,
         out_dir: str,
         *,
-        regime_code: str = "dsgvo",
+        regime_code: str | None = None,
         organisation: str = "",
         corrections: Sequence[object] | None = None,
     ) -> tuple[str, str]:
@@ -411,7 +421,7 @@ class Workspace:
         return self._subject_access.write_subject_access(
             client_id,
             out_dir,
-            regime_code=regime_code,
+            regime_code=regime_code or self.regime().code,
             organisation=organisation,
             corrections=corrections,
         )
@@ -458,6 +468,52 @@ class Workspace:
         """Every correction and deletion of the client's record, newest first (old and new
         value, who, when, why)."""
         return self._corrections.record_history(client_id)
+
+    # -- data protection: regime, retention, erasure, restriction ----------------------------
+
+    def regime(self) -> Regime:
+        """The data-protection regime the vault works under (DSGVO, DSG NRW, KDG, DSG-EKD)."""
+        return self._privacy.regime()
+
+    def set_regime(self, code: str) -> None:
+        """Choose the vault's data-protection regime (audited)."""
+        self._privacy.set_regime(code)
+
+    def retention_rule(self) -> RetentionRule:
+        """How long closed cases are kept (end of the closure year + N years)."""
+        return self._privacy.retention_rule()
+
+    def set_retention_years(self, years: int) -> None:
+        """Change N of the retention rule; the erasure follow-ups move with it."""
+        self._privacy.set_retention_years(years)
+
+    def clients(self, search: str = "") -> tuple[ClientListing, ...]:
+        """Every client with birth date, case status and retention end."""
+        return self._privacy.clients(search)
+
+    def retention_due(self, as_of: date | None = None) -> tuple[ClientListing, ...]:
+        """Clients whose retention has ended (their erasure is due)."""
+        return self._privacy.retention_due(as_of)
+
+    def restrict_client(self, client_id: str) -> None:
+        """Restrict processing (Art. 18): the file becomes read-only."""
+        self._privacy.restrict_client(client_id)
+
+    def lift_restriction(self, client_id: str) -> None:
+        """Lift the restriction of processing."""
+        self._privacy.lift_restriction(client_id)
+
+    def erase_client(self, client_id: str, reason: str = "") -> ErasureResult:
+        """Erase the client and every dependent record for good (an open case needs a reason)."""
+        return self._erasure.erase_client(client_id, reason)
+
+    def erased_ids(self) -> frozenset[str]:
+        """The random ids of every client erased in this vault (the erasure register)."""
+        return self._erasure.erased_ids()
+
+    def re_erase(self, client_ids: frozenset[str] | set[str]) -> int:
+        """Erase again the clients of another register found in this vault; returns how many."""
+        return self._erasure.re_erase(client_ids)
 
     # -- colleagues (handover) ---------------------------------------------------------------
 

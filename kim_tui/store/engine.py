@@ -42,6 +42,9 @@ def _pragmas(dbapi_conn: Any, dek: bytearray) -> None:
         # Decrypted pages stay in process memory only; a large cache avoids re-decrypting
         # (and HMAC-checking) hot index pages on every query of a 10,000-client vault.
         cur.execute("PRAGMA cache_size = -65536")
+        # Deleted rows are overwritten with zeros, not just unlinked: after an erasure (Art. 17)
+        # and a checkpoint no page keeps the old text, even for someone holding the key.
+        cur.execute("PRAGMA secure_delete = ON")
     finally:
         cur.close()
 

@@ -60,6 +60,8 @@ class Client(Record, table=True):
     # personal data too and live only inside the encrypted database.
     search_key: str = ""
     sort_key: str = ""
+    # Art. 18 restriction (schema 0010): while set, the file is read-only except for lifting it.
+    restricted_on: date | None = None
 
     # The caseload list reads sort order (with the id tie-breaker) and filter from one index
     # (schema 0003, id added in 0005).
@@ -234,6 +236,16 @@ class VaultSetting(SQLModel, table=True):
     value: str
 
 
+class ErasedClient(Record, table=True):
+    """The erasure register (schema 0010): the random id of every erased client, so a restored
+    older backup or a later bundle cannot bring the client back unnoticed. No personal data:
+    the reason is a code (`request`, `retention`, `register`), never the coach's text."""
+
+    erased_on: date
+    reason: str = "request"
+    records_removed: int = 0
+
+
 TABLES: tuple[type[SQLModel], ...] = (
     Client,
     Case,
@@ -249,4 +261,5 @@ TABLES: tuple[type[SQLModel], ...] = (
     FollowUp,
     AuditEvent,
     RecordChange,
+    ErasedClient,
 )

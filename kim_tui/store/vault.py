@@ -116,6 +116,14 @@ class Vault(EncryptedStore):
         """Write a consistent single-file backup (still encrypted) atomically to `out`."""
         backup_vault_dir(self.directory, self.engine, self.keyfile, out)
 
+    # -- erasure -----------------------------------------------------------------------------
+
+    def truncate_log(self) -> None:
+        """Move every committed page into the database file and empty the write-ahead log, so
+        the log keeps no earlier version of a page an erasure zeroed (secure_delete)."""
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
 
 def backup_open_vault(directory: Path, passphrase: Passphrase, out: Path) -> None:
     """Back up a vault that another kim process may have open (no lock taken: read only)."""
@@ -215,8 +223,9 @@ def sweep_backup_leftovers(parent: Path) -> int:
     return removed
 
 
-def restore_backup(backup: Path, directory: Path) -> None:
-    """Unpack a backup into a new vault directory; never overwrites an existing one."""
+def restore_backup(backup: Path, directory: Path) -> str:
+    """Unpack a backup into a new vault directory; never overwrites an existing one. Returns
+    when the backup was made (ISO 8601, from its manifest; "" if it does not say)."""
     backup, directory = Path(backup), Path(directory)
     if not backup.is_file():
         raise CorruptFile(backup, "Datei fehlt")
@@ -250,6 +259,8 @@ def restore_backup(backup: Path, directory: Path) -> None:
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise
+    created = manifest.get("created_at")
+    return created if isinstance(created, str) else ""
 
 
 def _sql_quote(value: str) -> str:

@@ -31,6 +31,7 @@ from kim_tui.store.models import (
     Client,
     Consent,
     ContactNote,
+    ErasedClient,
     Goal,
     GoalAgreement,
     Record,
@@ -136,7 +137,11 @@ def collect_records(
         if table == "client":
             effective = max(row.revision, consent_rev.get(row.id, 0))
             if rev_after < effective <= rev_upto:
-                personal = ps.shares_with_coordinator(consents_of.get(row.id, []), today)
+                # A restricted client (Art. 18) travels pseudonymised only, whatever the consent.
+                personal = (
+                    ps.shares_with_coordinator(consents_of.get(row.id, []), today)
+                    and getattr(row, "restricted_on", None) is None
+                )
                 out.append(
                     ps.shape_record("client", data, key=key, personal=personal, revision=effective)
                 )
@@ -146,6 +151,13 @@ def collect_records(
             progress(done, total)
     if progress is not None and total == 0:
         progress(0, 0)
+    # Erasures travel as a marker on the client's pseudonym (the client's rows are gone).
+    for erased in session.exec(
+        select(ErasedClient).where(
+            col(ErasedClient.revision) > rev_after, col(ErasedClient.revision) <= rev_upto
+        )
+    ).all():
+        out.append(ps.erasure_record(key, erased.id, erased.revision))
     out.sort(key=ps.record_sort_key)
     return out
 

@@ -252,8 +252,20 @@ _FIELDS: dict[str, dict[str, Check]] = {
 TABLES: tuple[str, ...] = tuple(_FIELDS)
 
 
+ERASURE_MARKER: dict[str, Any] = {"erased": True, "personal": False}
+"""The whole ``data`` of a client record that says the coach erased this client (Art. 17)."""
+
+
 def check_data(table: str, data: Mapping[str, Any]) -> None:
     """Check one record's ``data`` object; `SchemaError` names the first field that breaks."""
+    if table == "client" and "erased" in data:
+        # The marker alone (in a bundle), or a stored client the coordinator keeps erased:
+        # its codes without any personal field.
+        if data.get("erased") is not True or data.get("personal") is not False:
+            raise SchemaError("erased", "Löschvermerk ungültig")
+        if dict(data) == ERASURE_MARKER:
+            return
+        data = {k: v for k, v in data.items() if k != "erased"}
     fields = dict(_FIELDS[table])
     if table == "client" and data.get("personal") is True:
         fields.update(_PERSONAL)

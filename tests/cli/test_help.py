@@ -49,6 +49,9 @@ EXPECTED = {
     ("coordinator", "report"),
     ("subject-access",),
     ("processing-record",),
+    ("clients",),
+    ("retention",),
+    ("erase",),
 }
 
 

@@ -8,11 +8,14 @@ from kim_tui.domain.catalogs import CATALOG_NAMES, Catalog, CatalogEntry, _load,
 from kim_tui.domain.model import CaseStage, ConsentPurpose, FollowUpSource
 from kim_tui.domain.text import fold
 
+RULE_FILES = {"regimes", "retention", "processing_record"}
+"""Data files that hold legal rules with sources, not code catalogs (their own loaders)."""
+
 
 def test_every_data_file_is_a_known_catalog_and_vice_versa() -> None:
     data = resources.files("kim_tui.domain").joinpath("data")
     files = {p.name.removesuffix(".toml") for p in data.iterdir() if p.name.endswith(".toml")}
-    assert files == set(CATALOG_NAMES)
+    assert files - RULE_FILES == set(CATALOG_NAMES)
 
 
 @pytest.mark.parametrize("name", CATALOG_NAMES)

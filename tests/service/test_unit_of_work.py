@@ -72,6 +72,7 @@ class Ids:
     step: str
     referral: str
     closed_case: str
+    restricted: str = ""
 
 
 @dataclass
@@ -136,10 +137,21 @@ def _build(ws: Workspace) -> Ids:
     ws.add_assessment(AssessmentDraft(case, D(2026, 11, 3), (AreaRatingDraft("housing", 3),)))
     _other, closed = ws.intake(_intake("Ada", "Abgeschlossen"))
     ws.close_case(ClosureDraft(closed, FIXED_TODAY, "moved_away"))
+    restricted, _case = ws.intake(_intake("Rita", "Eingeschränkt"))
+    ws.restrict_client(restricted)
     ws.create_identity("Anna", "Träger")
     ws.connect_coordinator(_coordinator())
     return Ids(
-        client, case, consent, follow_up, agreement, goal.id, goal.steps[0].id, referral, closed
+        client,
+        case,
+        consent,
+        follow_up,
+        agreement,
+        goal.id,
+        goal.steps[0].id,
+        referral,
+        closed,
+        restricted,
     )
 
 
@@ -239,6 +251,11 @@ WRITES: dict[str, Call] = {
     "delete_entry": lambda s: s.ws.delete_entry(
         EntryKind.REFERRAL, s.ids.referral, "Doppelt erfasst, gleiche Vermittlung."
     ),
+    "set_retention_years": lambda s: s.ws.set_retention_years(5),
+    "restrict_client": lambda s: s.ws.restrict_client(s.ids.client),
+    "lift_restriction": lambda s: s.ws.lift_restriction(s.ids.restricted),
+    "erase_client": lambda s: s.ws.erase_client(s.ids.client, "Antrag"),
+    "re_erase": lambda s: s.ws.re_erase({s.ids.restricted}),
 }
 """Public writes: +1 audit event, +1 revision."""
 
@@ -256,6 +273,7 @@ AUDITED: dict[str, Call] = {
     ),
     "subject_access_copy": lambda s: s.ws.subject_access_copy(s.ids.client),
     "write_subject_access": lambda s: s.ws.write_subject_access(s.ids.client, str(s.tmp)),
+    "set_regime": lambda s: s.ws.set_regime("kdg"),
     "add_colleague": lambda s: s.ws.add_colleague(_colleague()),
 }
 """Reads, prints, exports and the sync setup: +1 audit event, no revision (they change no
@@ -281,6 +299,11 @@ QUERIES: dict[str, Call] = {
     "printout_path": lambda s: s.ws.printout_path("Einwilligung", s.ids.case),
     "consent_form_translation": lambda s: s.ws.consent_form_translation("prs"),
     "record_history": lambda s: s.ws.record_history(s.ids.client),
+    "regime": lambda s: s.ws.regime(),
+    "retention_rule": lambda s: s.ws.retention_rule(),
+    "clients": lambda s: s.ws.clients("ngu"),
+    "retention_due": lambda s: s.ws.retention_due(),
+    "erased_ids": lambda s: s.ws.erased_ids(),
 }
 """List and look-up queries: nothing audited, no revision."""
 

@@ -387,8 +387,11 @@ async def test_full_cycle_on_one_client(app, seeded: Seeded) -> None:  # type: i
         assert (goal.status, goal.evaluation) == ("not_achieved", "Umzug vor Kursbeginn")
         assert "Abgeschlossen" in screen_text(app)
         assert "abgeschlossen am 24.11.2026 (verzogen)" in screen_text(app)
-        assert not any(f.case_id == case_id for f in ws.follow_ups().items)
-        assert not any("Nguyen" in r for r in await home_rows(pilot))
+        # Only the erasure due at the end of retention (2030) stays on the list.
+        assert [f.source for f in ws.follow_ups().items if f.case_id == case_id] == [
+            FollowUpSource.RETENTION
+        ]
+        assert all("Löschung fällig" in r for r in await home_rows(pilot) if "Nguyen" in r)
 
         # `a` again asks to reopen; the open follow-ups come back (not the done ones).
         screen = await open_from_caseload(pilot, "nguyen", stage="Abgeschl")

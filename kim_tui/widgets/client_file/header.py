@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
@@ -63,4 +64,18 @@ class FileHeader(Static):
                 style="bold",
             ),
         )
-        self.update(header)
+        notes = Text()
+        if file.restricted_on is not None:
+            notes.append(
+                tr(
+                    f"Verarbeitung eingeschränkt seit {format_date(file.restricted_on)} – Akte "
+                    "schreibgeschützt, Bearbeiten gesperrt (E hebt auf)",
+                    f"Processing restricted since {format_date(file.restricted_on)} – file is "
+                    "read-only, editing blocked (E lifts it)",
+                ),
+                style="bold yellow",
+            )
+        if file.retention_end is not None:
+            notes.append("   " if notes else "")
+            notes.append(tr("aufbewahren bis ", "keep until ") + format_date(file.retention_end))
+        self.update(Group(header, notes) if notes else header)

@@ -1,0 +1,134 @@
+"""The client file's data-protection actions: restrict processing (Art. 18) or lift it, and
+erase the client (Art. 17). Mixed into `ClientFileScreen`; declared in `client_file_keys`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from kim_tui.i18n import language, tr
+from kim_tui.screens.base import KimScreen
+
+if TYPE_CHECKING:
+    from kim_tui.domain.model import ClientFile
+
+
+class PrivacyActions(KimScreen[None]):
+    """Action bodies for `ClientFileScreen`, its base (which sets `file` and `client_id` and
+    overrides `reload`)."""
+
+    file: ClientFile | None
+    client_id: str
+
+    # While processing is restricted only these run; every other action would open a form whose
+    # input the service then refuses, so it does not open at all (the header says why).
+    _WHILE_RESTRICTED = frozenset(
+        {"section", "back", "restrict_or_lift", "erase_client", "print_agreement"}
+    )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        restricted = self.file is not None and self.file.restricted_on is not None
+        own = {a.action.split("(", 1)[0] for a in self.ACTIONS}
+        return not (restricted and action in own and action not in self._WHILE_RESTRICTED)
+
+    @work(exclusive=True, group="file-edit")
+    async def action_restrict_or_lift(self) -> None:
+        from kim_tui.screens.confirm import ConfirmScreen
+        from kim_tui.store.errors import VaultError
+
+        if self.file is None:
+            return
+        workspace = self.app.workspace
+        law = workspace.regime().cite("restriction", language())
+        name = f"{self.file.client.family_name}, {self.file.client.given_name}"
+        lifting = self.file.restricted_on is not None
+        question = (
+            tr(
+                f"Einschränkung der Verarbeitung für {name} aufheben ({law})? "
+                "Die Akte kann danach wieder bearbeitet werden.",
+                f"Lift the restriction of processing for {name} ({law})? "
+                "The file can be edited again.",
+            )
+            if lifting
+            else tr(
+                f"Verarbeitung für {name} einschränken ({law})? Die Akte wird "
+                "schreibgeschützt, keine Vermittlungen, im Wochenpaket nur pseudonym – bis "
+                "die Einschränkung aufgehoben wird.",
+                f"Restrict processing for {name} ({law})? The file becomes read-only, no "
+                "referrals, pseudonymised only in the weekly bundle – until lifted.",
+            )
+        )
+        yes = tr("Aufheben", "Lift") if lifting else tr("Einschränken", "Restrict")
+        if not await self.app.push_screen_wait(ConfirmScreen(question, yes)):
+            return
+        client_id = self.client_id
+        try:
+            if lifting:
+                workspace.lift_restriction(client_id)
+            else:
+                workspace.restrict_client(client_id)
+        except VaultError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        self.notify(
+            tr("Einschränkung aufgehoben.", "Restriction lifted.")
+            if lifting
+            else tr("Verarbeitung eingeschränkt.", "Processing restricted.")
+        )
+        self.reload()
+
+    @work(exclusive=True, group="file-edit")
+    async def action_erase_client(self) -> None:
+        from kim_tui.screens.confirm import ConfirmScreen
+        from kim_tui.screens.text_prompt import TextPromptScreen
+        from kim_tui.store.errors import VaultError
+
+        if self.file is None:
+            return
+        workspace = self.app.workspace
+        law = workspace.regime().cite("erasure", language())
+        name = f"{self.file.client.family_name}, {self.file.client.given_name}"
+        reason = ""
+        if self.file.closed_on is None:
+            answer = await self.app.push_screen_wait(
+                TextPromptScreen(
+                    tr("Löschen bei offenem Fall", "Erase with an open case"),
+                    tr(
+                        f"Der Fall von {name} ist noch offen. Löschen nur auf Antrag der "
+                        f"Klient*in ({law}): bitte den Antrag kurz angeben (z. B. „Antrag vom "
+                        "01.12.2026“). Der Text wird nicht gespeichert, nur dass es ein "
+                        "Antrag war. Esc bricht ab.",
+                        f"The case of {name} is still open. Erase only at the client's request "
+                        f"({law}): please state the request briefly. The text is not kept, only "
+                        "that it was a request. Esc cancels.",
+                    ),
+                )
+            )
+            if not answer:
+                return
+            reason = answer
+        question = tr(
+            f"{name} endgültig löschen ({law})? Alle Daten, Texte und Einträge dieser "
+            "Klient*in werden entfernt; das lässt sich nicht rückgängig machen. Das nächste "
+            "Wochenpaket meldet die Löschung an die Koordinierung.",
+            f"Erase {name} for good ({law})? All data, texts and records of this client are "
+            "removed; this cannot be undone. The next weekly bundle tells the coordinator.",
+        )
+        if not await self.app.push_screen_wait(
+            ConfirmScreen(question, tr("Endgültig löschen", "Erase for good"))
+        ):
+            return
+        try:
+            result = workspace.erase_client(self.client_id, reason)
+        except VaultError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        self.file = None
+        self.notify(
+            tr(
+                f"Gelöscht: {result.records_removed} Datensätze.",
+                f"Erased: {result.records_removed} records.",
+            )
+        )
+        self.app.pop_screen()

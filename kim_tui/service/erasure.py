@@ -1,0 +1,159 @@
+"""Erasure of a client (Art. 17 / § 19 KDG / § 21 DSG-EKD): irreversible, complete, audited.
+
+Which rows belong to the client is decided by a rule over the schema, not by a list, so tables
+added later are covered: starting from the client, a row of a table in `TABLES` is the client's
+if its ``client_id`` or ``case_id`` names a collected row, if a foreign key points to a
+collected row (assessment → ratings, agreement → goals → steps), or, for a change history, if
+its ``entity_id`` names one. Those rows are deleted for good (no tombstone: a tombstone keeps
+its columns). The audit trail is kept: its events hold actions, times, random ids and codes,
+never content, and stay the controller's record of who did what.
+
+What remains is one row in the erasure register (the client's random id, the day, a reason
+code, how many rows went) and one audit event without personal content. `PRAGMA
+secure_delete` (on every connection) zeroes freed space, and a checkpoint that truncates the
+write-ahead log moves the zeroed pages into the database file.
+
+The coordinator is told in the next weekly bundle (sync/exporter.py): the client record travels
+once more, marked erased and without personal fields, so the coordinator drops identifying data
+and keeps the pseudonymous counts.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete
+from sqlmodel import Session, SQLModel, col, select
+
+from kim_tui.domain.model import ErasureResult
+from kim_tui.service.context import ServiceContext, stored_text
+from kim_tui.service.privacy import ALLOW_RESTRICTED
+from kim_tui.store.errors import NotFound, ValidationError
+from kim_tui.store.models import TABLES, AuditEvent, Case, Client, ErasedClient
+
+REASON_REQUEST = "request"
+"""Register reason: erased on the client's request (a reason was given)."""
+REASON_RETENTION = "retention"
+"""Register reason: erased after the end of retention (no reason needed)."""
+REASON_REGISTER = "register"
+"""Register reason: erased again because another register lists the client."""
+
+_OWNER_COLUMNS = {"client_id": "client", "case_id": "case"}
+_ANY_ID_COLUMNS = frozenset({"entity_id"})
+_MAX_IN = 500
+_KEPT = frozenset({str(_t.__tablename__) for _t in (AuditEvent, ErasedClient)})
+"""The audit trail (accountability: actions, times, random ids and codes, never content) and
+the register itself stay."""
+
+
+def _table_name(model: type[SQLModel]) -> str:
+    return str(model.__tablename__)
+
+
+def linked_rows(session: Session, client_id: str) -> dict[str, set[str]]:
+    """Every row id of every table in `TABLES` that belongs to the client, by table name."""
+    found: dict[str, set[str]] = {"client": {client_id}}
+    changed = True
+    while changed:
+        changed = False
+        every_id = set().union(*found.values())
+        for model in TABLES:
+            name = _table_name(model)
+            if name in _KEPT:
+                continue
+            table = SQLModel.metadata.tables[name]
+            conditions = []
+            for column in table.columns:
+                targets: set[str] = set()
+                owner = _OWNER_COLUMNS.get(column.name)
+                if owner is not None:
+                    targets |= found.get(owner, set())
+                for fk in column.foreign_keys:
+                    targets |= found.get(fk.column.table.name, set())
+                if column.name in _ANY_ID_COLUMNS:
+                    targets |= every_id
+                if targets:
+                    conditions.append((column, sorted(targets)))
+            for column, wanted in conditions:
+                for start in range(0, len(wanted), _MAX_IN):
+                    chunk = wanted[start : start + _MAX_IN]
+                    ids = set(session.exec(select(table.c.id).where(column.in_(chunk))).all())
+                    new = ids - found.get(name, set())
+                    if new:
+                        found.setdefault(name, set()).update(new)
+                        changed = True
+    return found
+
+
+class ErasureService:
+    """Erase a client and everything that belongs to them."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
+    def erase_client(
+        self, client_id: str, reason: str = "", *, _code: str | None = None
+    ) -> ErasureResult:
+        """Remove the client and every dependent record for good. A client with an open case is
+        erased only with a reason (the client's request). The reason's text is a confirmation
+        and is not kept (it could name the person): the register records only whether it was a
+        request or the end of retention. Returns how many rows went (no content)."""
+        reason = stored_text(reason)
+        with self._ctx.uow.write("client.erase", "client", client_id) as tx:
+            s = tx.session
+            s.info[ALLOW_RESTRICTED] = True
+            client = s.get(Client, client_id)
+            if client is None:
+                if s.get(ErasedClient, client_id) is not None:
+                    raise ValidationError({"client": "Diese Klient*in ist bereits gelöscht."})
+                raise NotFound("Klient*in")
+            open_cases = s.exec(
+                select(Case).where(
+                    col(Case.client_id) == client_id,
+                    col(Case.closed_on).is_(None),
+                    col(Case.deleted_at).is_(None),
+                )
+            ).all()
+            if open_cases and not reason:
+                raise ValidationError(
+                    {
+                        "reason": "Der Fall ist noch offen: löschen nur mit Begründung "
+                        "(z. B. Antrag der Klient*in)."
+                    }
+                )
+            rows = linked_rows(s, client_id)
+            removed = sum(len(ids) for ids in rows.values())
+            # Children first, so no foreign key ever points at a deleted parent.
+            for table in reversed(SQLModel.metadata.sorted_tables):
+                ids = sorted(rows.get(table.name, ()))
+                for start in range(0, len(ids), _MAX_IN):
+                    s.execute(delete(table).where(table.c.id.in_(ids[start : start + _MAX_IN])))
+            s.expunge_all()
+            s.add(
+                ErasedClient(
+                    id=client_id,
+                    erased_on=tx.today,
+                    reason=_code or (REASON_REQUEST if reason else REASON_RETENTION),
+                    records_removed=removed,
+                )
+            )
+            tx.detail = (
+                f"{removed} Datensätze entfernt ({_code or ('request' if reason else 'retention')})"
+            )
+        self._ctx.vault.truncate_log()
+        return ErasureResult(client_id, removed, tx.today)
+
+    def erased_ids(self) -> frozenset[str]:
+        """The random ids in the erasure register."""
+        with self._ctx.uow.read() as s:
+            return frozenset(s.exec(select(ErasedClient.id)).all())
+
+    def re_erase(self, client_ids: frozenset[str] | set[str]) -> int:
+        """Erase again every client of `client_ids` that is in this vault (a restored older
+        backup, or another vault's register); returns how many were found."""
+        count = 0
+        for client_id in sorted(client_ids):
+            with self._ctx.uow.read() as s:
+                present = s.get(Client, client_id) is not None
+            if present:
+                self.erase_client(client_id, "register", _code=REASON_REGISTER)
+                count += 1
+        return count

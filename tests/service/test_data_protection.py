@@ -1,0 +1,161 @@
+"""Erasure, restriction, retention and the regime setting, through the workspace."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from kim_tui.domain.model import (
+    AreaRatingDraft,
+    AssessmentDraft,
+    ClosureDraft,
+    ConsentDraft,
+    ConsentPurpose,
+    ContactDraft,
+    FollowUpDraft,
+    FollowUpSource,
+    GoalAgreementDraft,
+    GoalDraft,
+    ReferralDraft,
+    ResidenceDraft,
+    StepDraft,
+)
+from kim_tui.service.workspace import Workspace
+from kim_tui.store.errors import ValidationError
+from kim_tui.store.models import TABLES
+from tests.builders import intake_client
+from tests.conftest import FIXED_TODAY
+
+NAME = "Zeynepova"
+LATER = FIXED_TODAY + timedelta(days=10)
+
+
+def rich_client(ws: Workspace, family: str = NAME) -> tuple[str, str]:
+    """A client with a record in every table: consents, residence, assessment, goals and
+    steps, referral, contact, follow-ups."""
+    client, case = intake_client(
+        ws,
+        "Aigerim",
+        family,
+        date(1991, 3, 4),
+        residence=ResidenceDraft("duldung", valid_until=FIXED_TODAY + timedelta(days=200)),
+        consents=(ConsentDraft(ConsentPurpose.CASE_MANAGEMENT, FIXED_TODAY),),
+    )
+    ws.add_consent(case, ConsentDraft(ConsentPurpose.SHARE_COORDINATOR, FIXED_TODAY))
+    ws.add_assessment(
+        AssessmentDraft(case, FIXED_TODAY, (AreaRatingDraft("housing", 3, f"{family} wohnt"),))
+    )
+    ws.add_goal_agreement(
+        GoalAgreementDraft(
+            case,
+            FIXED_TODAY,
+            LATER,
+            (
+                GoalDraft(
+                    "housing", f"Wohnung {family}", steps=(StepDraft("Suchen", "client", LATER),)
+                ),
+            ),
+        )
+    )
+    ws.add_referral(
+        ReferralDraft(
+            case,
+            "jobcenter",
+            "sgb2",
+            f"{family} SGB II",
+            FIXED_TODAY,
+            LATER,
+            passes_identifying_data=False,
+        )
+    )
+    ws.add_contact(ContactDraft(case, FIXED_TODAY, "phone", 15, note=f"Anruf {family}"))
+    ws.add_follow_up(FollowUpDraft(case, LATER, f"Termin {family}"))
+    return client, case
+
+
+def _row_counts(ws: Workspace) -> dict[str, int]:
+    with ws.vault.engine.connect() as conn:
+        return {
+            str(t.__tablename__): int(
+                conn.execute(text(f'SELECT count(*) FROM "{t.__tablename__}"')).scalar_one()
+            )
+            for t in TABLES
+        }
+
+
+def test_erasure_removes_every_record_of_the_client_and_keeps_the_others(
+    workspace: Workspace,
+) -> None:
+    other, other_case = rich_client(workspace, "Bleibt")
+    before = _row_counts(workspace)
+    client, case = rich_client(workspace)
+    workspace.close_case(ClosureDraft(case, FIXED_TODAY, "moved_away"))
+    result = workspace.erase_client(client)
+    after = _row_counts(workspace)
+    for table, count in before.items():
+        if table not in ("auditevent", "erasedclient"):
+            assert after[table] == count, table
+    assert after["erasedclient"] == 1
+    assert result.records_removed > 10
+    assert [c.client_id for c in workspace.clients()] == [other]
+    assert workspace.caseload(include_closed=True).total == 1
+    assert all(NAME not in f.client_name for f in workspace.follow_ups().items)
+    assert all(NAME not in e.detail for e in workspace.audit_log())
+    assert workspace.audit_log()[0].action == "client.erase"
+    assert client in workspace.erased_ids()
+    assert workspace.client_file(other).case_id == other_case
+
+
+def test_an_open_case_is_erased_only_with_a_reason(workspace: Workspace) -> None:
+    client, _case = rich_client(workspace)
+    with pytest.raises(ValidationError, match="Begründung"):
+        workspace.erase_client(client)
+    workspace.erase_client(client, "Antrag vom 20.11.2026")
+    with pytest.raises(ValidationError, match="bereits gelöscht"):
+        workspace.erase_client(client, "noch einmal")
+
+
+def test_restricted_file_is_read_only_until_lifted(workspace: Workspace) -> None:
+    client, case = rich_client(workspace)
+    workspace.restrict_client(client)
+    assert workspace.client_file(client).restricted_on == FIXED_TODAY
+    assert workspace.caseload().items[0].restricted
+    with pytest.raises(ValidationError, match="eingeschränkt"):
+        workspace.add_contact(ContactDraft(case, FIXED_TODAY, "phone", 5))
+    with pytest.raises(ValidationError, match="eingeschränkt"):
+        workspace.add_referral(
+            ReferralDraft(
+                case, "jobcenter", "sgb2", "x", FIXED_TODAY, passes_identifying_data=False
+            )
+        )
+    workspace.lift_restriction(client)
+    workspace.add_contact(ContactDraft(case, FIXED_TODAY, "phone", 5))
+    assert workspace.client_file(client).restricted_on is None
+
+
+def test_retention_end_and_due_erasure_follow_up(workspace: Workspace) -> None:
+    client, case = rich_client(workspace)
+    workspace.close_case(ClosureDraft(case, date(2026, 11, 20), "moved_away"))
+    assert workspace.client_file(client).retention_end == date(2029, 12, 31)
+    (listing,) = workspace.clients()
+    assert listing.retention_end == date(2029, 12, 31)
+    assert workspace.retention_due() == ()
+    assert workspace.retention_due(date(2030, 1, 1))[0].client_id == client
+    rows = [f for f in workspace.follow_ups().items if f.source is FollowUpSource.RETENTION]
+    assert [r.due_on for r in rows] == [date(2030, 1, 2)]  # 01.01. is a holiday
+    assert "Löschung fällig" in rows[0].reason
+    workspace.set_retention_years(1)
+    rows = [f for f in workspace.follow_ups().items if f.source is FollowUpSource.RETENTION]
+    assert rows[0].original_due_on == date(2028, 1, 1)
+    workspace.reopen_case(case)
+    assert not [f for f in workspace.follow_ups().items if f.source is FollowUpSource.RETENTION]
+
+
+def test_regime_is_a_vault_setting(workspace: Workspace) -> None:
+    assert workspace.regime().code == "dsgvo"
+    workspace.set_regime("kdg")
+    assert workspace.regime().cite("erasure") == "§ 19 KDG"
+    with pytest.raises(ValidationError):
+        workspace.set_regime("hipaa")
