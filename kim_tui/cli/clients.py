@@ -72,8 +72,9 @@ def cmd_import_clients(args: argparse.Namespace) -> int:
         # Importing the same list twice must not double the caseload: likely duplicates of
         # people already in the vault stop the import unless the coach says otherwise.
         duplicates = []
-        for line, draft in zip(result.draft_lines, result.drafts, strict=True):
-            for match in workspace.find_duplicates(draft.client):
+        found = workspace.find_duplicates_many([draft.client for draft in result.drafts])
+        for line, matches in zip(result.draft_lines, found, strict=True):
+            for match in matches:
                 duplicates.append(
                     f"  Zeile {line}: vermutlich schon im Tresor: {shown(match.display_name)}, "
                     f"{format_date(match.birth_date)} ({shown(match.reason)})"

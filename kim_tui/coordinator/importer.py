@@ -254,7 +254,9 @@ def _merge(s: Session, header: bf.BundleHeader, records: list[dict[str, Any]]) -
         row.revision = r["rev"]
         row.deleted = r["del"]
         # A tombstone or a withdrawn consent replaces the whole document: nothing stale stays.
-        row.data = "{}" if r["del"] else json.dumps(r["data"], sort_keys=True, ensure_ascii=False)
+        # A merged client's tombstone keeps only the pseudonym of the client it went into.
+        document = r["data"] if not r["del"] else _tombstone(r)
+        row.data = json.dumps(document, sort_keys=True, ensure_ascii=False)
         row.bundle_seq = header.seq
         s.add(row)
     return counts
@@ -301,6 +303,15 @@ def _keep_erased(
     row.bundle_seq = header.seq
     s.add(row)
     return row
+
+
+def _tombstone(record: dict[str, Any]) -> dict[str, str]:
+    """What a tombstone keeps: for a client merged into another (bundle format § 6), the
+    survivor's pseudonym if it has the pseudonym's form; otherwise nothing."""
+    survivor = record["data"].get("merged_into") if record["t"] == "client" else None
+    if isinstance(survivor, str) and ps.is_pseudonym(survivor):
+        return {"merged_into": survivor}
+    return {}
 
 
 _IN_CHUNK = 500

@@ -106,6 +106,10 @@ def check_codes() -> bool:
     return True
 
 
+_DEMO_WITNESS = "Kollegin im Team (Demo)"
+"""The witness of the demo's oral consents (synthetic, like every demo name)."""
+
+
 def _case(rng: random.Random, today: date, carrier: bool) -> DemoCase:
     person = draw_person(rng, today)
     client = person.client
@@ -118,11 +122,17 @@ def _case(rng: random.Random, today: date, carrier: bool) -> DemoCase:
     route = weighted(rng, (("self", 45), ("referred", 40), ("outreach", 15)))
     referred_by = weighted(rng, _REFERRING_AGENCIES) if route == "referred" else None
     form = ConsentForm.WRITTEN if rng.random() < 0.8 else ConsentForm.ORAL
+    # An oral consent names its witness; a fixed one draws nothing, so the seeds stay stable.
+    witness = _DEMO_WITNESS if form is ConsentForm.ORAL else ""
     consents: list[ConsentDraft] = []
     if carrier or rng.random() < 0.95:
-        consents.append(ConsentDraft(ConsentPurpose.CASE_MANAGEMENT, first_contact, form))
+        consents.append(
+            ConsentDraft(ConsentPurpose.CASE_MANAGEMENT, first_contact, form, witness=witness)
+        )
     if rng.random() < 0.6:
-        consents.append(ConsentDraft(ConsentPurpose.SHARE_COORDINATOR, first_contact, form))
+        consents.append(
+            ConsentDraft(ConsentPurpose.SHARE_COORDINATOR, first_contact, form, witness=witness)
+        )
     share_agency: str | None = None
     if rng.random() < 0.25:
         settled = residence is None or residence.status in ("german", "eu_freizuegigkeit")
@@ -132,7 +142,9 @@ def _case(rng: random.Random, today: date, carrier: bool) -> DemoCase:
             else ("jobcenter", "auslaenderbehoerde", "jugendamt", "integrationskurstraeger")
         )
         consents.append(
-            ConsentDraft(ConsentPurpose.SHARE_AGENCY, first_contact, form, share_agency)
+            ConsentDraft(
+                ConsentPurpose.SHARE_AGENCY, first_contact, form, share_agency, witness=witness
+            )
         )
     status_for_rules = residence or ResidenceDraft("unknown")
     intake = IntakeDraft(

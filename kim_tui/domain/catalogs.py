@@ -43,6 +43,7 @@ CATALOG_NAMES: tuple[str, ...] = (
     "follow_up_sources",
     "themes",
     "need_levels",
+    "duplicate_reasons",
     "record_fields",
     "record_entities",
 )

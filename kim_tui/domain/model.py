@@ -56,7 +56,7 @@ class ConsentForm(StrEnum):
 
 
 class CaseStage(StrEnum):
-    """The case's workflow stage; always derived from its data (see `domain.stage`)."""
+    """The case's phase: derived from its data or set by hand (see `domain.stage`)."""
 
     INTAKE = "intake"
     ASSESSMENT = "assessment"
@@ -64,6 +64,7 @@ class CaseStage(StrEnum):
     LINKING = "linking"
     MONITORING = "monitoring"
     CLOSED = "closed"
+    EVALUATION = "evaluation"
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,17 @@ class ConsentDraft:
     given_on: date
     form: ConsentForm = ConsentForm.WRITTEN
     agency: str | None = None
-    """Agency code from the catalog; required for SHARE_AGENCY."""
+    """Agency code from the catalog; SHARE_AGENCY needs it or a free-text `recipient`."""
+    recipient: str = ""
+    """The receiving organisation in free text, when it is not in the agencies catalog."""
+    scope: str = ""
+    """What may be shared or processed (e.g. "Name, Anschrift, Bescheide des Jobcenters")."""
+    special_categories: bool = False
+    """Whether the consent covers special categories (Art. 9 DSGVO, e.g. health data)."""
+    witness: str = ""
+    """Who witnessed an oral consent (required for ORAL)."""
+    recorded_by: str = ""
+    """Who recorded the consent (the coach's name)."""
 
 
 @dataclass(frozen=True)
@@ -193,6 +204,8 @@ class ClientSummary:
     residence_valid_until: date | None
     restricted: bool = False
     """Art. 18 restriction: the file is read-only (shown as a flag in the list)."""
+    case_consent: bool = True
+    """False when no case-management consent is in force today (marked in the list)."""
 
 
 @dataclass(frozen=True)
@@ -215,6 +228,15 @@ class ConsentView:
     form: ConsentForm
     agency: str | None
     withdrawn_on: date | None
+    recipient: str = ""
+    scope: str = ""
+    special_categories: bool = False
+    witness: str = ""
+    recorded_by: str = ""
+    renews_id: str | None = None
+    """The consent this one renewed (supersedes), if any."""
+    superseded_on: date | None = None
+    """When a renewal replaced this consent (it stays in the history)."""
 
 
 @dataclass(frozen=True)
@@ -224,6 +246,8 @@ class ResidenceView:
     legal_basis: str
     valid_from: date | None
     valid_until: date | None
+    recorded_on: date | None = None
+    """The day the paper was recorded: its start at the latest (see `domain.residence`)."""
 
 
 @dataclass(frozen=True)
@@ -257,6 +281,10 @@ class ClientFile:
     """Art. 18 restriction since this day: the file is read-only except for lifting it."""
     retention_end: date | None = None
     """For a closed case: the day its data are kept until (the vault's retention rule)."""
+    stage_by_hand: bool = False
+    """The phase was set by hand (it holds until the coach clears it)."""
+    stage_by_hand_reason: str = ""
+    stage_by_hand_on: date | None = None
     done_follow_ups: tuple[DoneFollowUpView, ...] = ()
     """Follow-ups marked done, newest first, with the note typed when marking them."""
 
@@ -277,6 +305,9 @@ class DuplicateCandidate:
     display_name: str
     birth_date: date | None
     reason: str
+    """The reasons in German, one line (for the CLI and logs of the coach's own terminal)."""
+    reasons: tuple[str, ...] = ()
+    """Why it matched: codes of `duplicate_reasons.toml` (a name reason, a birth-date reason)."""
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
 SHARE_PURPOSE = "share_coordinator"
 PSEUDONYM_PREFIX = "p-"
+_PSEUDONYM_RE = re.compile(r"p-[0-9a-f]{32}")
 
 # Fields that travel for every row of a table (codes, dates, numbers, flags). Keys of this dict
 # are the table names as used in the bundle; their order is the order of records in a bundle.
@@ -82,6 +84,11 @@ PERSONAL_CLIENT_FIELDS: tuple[str, ...] = (
 
 _CODE_LISTS = frozenset({"legal_domains", "target_groups", "themes", "languages"})
 _CLIENT_REFS = frozenset({"client_id"})
+
+
+def is_pseudonym(text: str) -> bool:
+    """Whether ``text`` has the form of a client pseudonym: ``p-`` + 32 lowercase hex digits."""
+    return _PSEUDONYM_RE.fullmatch(text) is not None
 
 
 def pseudonym(key: bytes, client_id: str) -> str:
@@ -160,7 +167,11 @@ def shape_record(
     out_id = pseudonym(key, rid) if table == "client" else rid
     rev = int(row["revision"] if revision is None else revision)
     if row.get("deleted_at") is not None:
-        return {"t": table, "id": out_id, "rev": rev, "del": True, "data": {}}
+        # A client merged into another (issue 11 § 5) says which one, by its pseudonym, so
+        # the coordinator can follow it; every other tombstone is empty.
+        survivor = row.get("merged_into") if table == "client" else None
+        tomb = {"merged_into": pseudonym(key, str(survivor))} if survivor else {}
+        return {"t": table, "id": out_id, "rev": rev, "del": True, "data": tomb}
     data: dict[str, Any] = {}
     for name in _ALWAYS[table]:
         value = row.get(name)
@@ -220,6 +231,7 @@ __all__ = [
     "SHARE_PURPOSE",
     "TABLES",
     "age_band",
+    "is_pseudonym",
     "pseudonym",
     "record_sort_key",
     "shape_record",

@@ -12,6 +12,7 @@ from datetime import date
 from typing import get_args
 
 from kim_tui.domain.catalogs import catalog
+from kim_tui.domain.consents import validate_consent
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.eligibility import GERMAN_LEVELS, ConvictionCode
 from kim_tui.domain.geo import find_country, find_language
@@ -21,7 +22,6 @@ from kim_tui.domain.model import (
     AreaRatingDraft,
     ClientDraft,
     ClosureDraft,
-    ConsentPurpose,
     ContactDraft,
     GoalDraft,
     IntakeDraft,
@@ -72,14 +72,19 @@ def validate_client(client: ClientDraft, today: date) -> dict[str, str]:
 
 
 def validate_residence(residence: ResidenceDraft, today: date) -> dict[str, str]:
-    """A current status must be a known code and, if dated, not already expired."""
+    """A paper must be a known status; an expired one (an earlier paper of the timeline) needs
+    both dates, and no paper ends before it starts."""
     problems: dict[str, str] = {}
     if residence.status not in catalog("residence_statuses"):
         problems["residence_status"] = f"Unbekannter Aufenthaltsstatus {residence.status!r}."
-    if residence.valid_until is not None and residence.valid_until < today:
+    if (
+        residence.valid_until is not None
+        and residence.valid_until < today
+        and residence.valid_from is None
+    ):
         problems["residence_valid_until"] = (
-            f"Gültig bis {format_date(residence.valid_until)} liegt vor heute: "
-            "für einen abgelaufenen Titel bitte den aktuellen Status erfassen."
+            f"Gültig bis {format_date(residence.valid_until)} liegt vor heute: ein früheres "
+            "Papier braucht auch „Gültig ab“ (in der Akte mit s erfassen)."
         )
     if (
         residence.valid_from is not None
@@ -113,11 +118,9 @@ def validate_intake(draft: IntakeDraft, today: date) -> dict[str, str]:
     if draft.residence is not None:
         problems.update(validate_residence(draft.residence, today))
     for consent in draft.consents:
-        key = f"consent_{consent.purpose.value}"
-        if consent.given_on > today:
-            problems[key] = "Eine Einwilligung kann nicht in der Zukunft erteilt sein."
-        if consent.purpose is ConsentPurpose.SHARE_AGENCY and not consent.agency:
-            problems[key] = "Bitte die Stelle angeben, an die weitergegeben werden darf."
+        consent_problems = validate_consent(consent, today)
+        if consent_problems:
+            problems[f"consent_{consent.purpose.value}"] = " ".join(consent_problems.values())
     return problems
 
 

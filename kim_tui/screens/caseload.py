@@ -179,7 +179,8 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
         "mit einem dieser Buchstaben beginnt, erst / drücken oder ihn groß schreiben "
         "(„Ivanova“). Esc löscht die Suche und geht zurück in die Liste, ein weiteres Esc "
         "zurück zur vorigen Ansicht. In schmalen Fenstern fehlen die Spalten „Gültig bis“ und "
-        "„Zielgruppen“; die Akte zeigt alles.",
+        "„Zielgruppen“; die Akte zeigt alles. Ein rotes „!“ vor dem Namen: keine Einwilligung "
+        "Case Management erfasst.",
         "All clients. Search: / and then the name; case and accents do not matter (“muller” "
         "finds Müller). In the list, any character that is not a key of this view starts a "
         "new search too: “cetin” searches for Çetin. The keys keep their meaning (g, z, o, i, "
@@ -187,7 +188,7 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
         "letters press / first or type it capitalised (“Ivanova”). Esc clears the search and "
         "returns to the list, another Esc goes back to the previous view. Narrow windows "
         "leave out the columns “Expires” and “Target groups”; the client's file shows "
-        "everything.",
+        "everything. A red “!” before the name: no case-management consent recorded.",
     )
 
     def __init__(self) -> None:
@@ -212,7 +213,7 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
         )
         with Horizontal(id="caseload-filters"):
             yield Select(
-                [(catalog("case_stages").label(s.value, lang), s.value) for s in CaseStage],
+                [(e.label(lang), e.code) for e in catalog("case_stages")],
                 prompt=tr("Phase: alle offenen", "Stage: all open"),
                 id="stage",
             )
@@ -322,6 +323,9 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
             if row.restricted:
                 # Art. 18: the file is read-only; the mark shows it before the file is opened.
                 name = Text.assemble(Text("⊘ ", style="bold yellow"), name)
+            if not row.case_consent:
+                # "!" first: at 80 columns the name is cut at its end, never the marker.
+                name = Text("! ", style="bold red", no_wrap=True, overflow="ellipsis") + name
             cells = [
                 name,
                 Text(format_date(row.birth_date)),

@@ -9,7 +9,6 @@ Every form is a modal that returns a draft; this screen saves it through the ser
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -20,12 +19,15 @@ from textual.widgets import Header, TabbedContent
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
-from kim_tui.domain.model import ClientFile, ReferralDraft
+from kim_tui.domain.model import ClientFile, ConsentPurpose, ReferralDraft
 from kim_tui.i18n import language, tr
+from kim_tui.screens.client_file_consents import ConsentActions
 from kim_tui.screens.client_file_detail import DetailActions
 from kim_tui.screens.client_file_documents import DocumentActions
 from kim_tui.screens.client_file_edit import EditActions
 from kim_tui.screens.client_file_keys import FILE_ACTIONS
+from kim_tui.screens.client_file_merge import MergeActions
+from kim_tui.screens.client_file_phase import PhaseActions
 from kim_tui.screens.client_file_privacy import PrivacyActions
 from kim_tui.widgets.client_file import (
     AssessmentSection,
@@ -45,7 +47,15 @@ if TYPE_CHECKING:
     from kim_tui.service.workspace import Workspace
 
 
-class ClientFileScreen(EditActions, DocumentActions, PrivacyActions, DetailActions):
+class ClientFileScreen(
+    ConsentActions,
+    PhaseActions,
+    MergeActions,
+    EditActions,
+    DocumentActions,
+    PrivacyActions,
+    DetailActions,
+):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = FILE_ACTIONS
     BINDINGS = bindings(ACTIONS)
     HELP_TEXT: ClassVar[tuple[str, str]] = (
@@ -95,7 +105,7 @@ class ClientFileScreen(EditActions, DocumentActions, PrivacyActions, DetailActio
         self.query_one(ReferralsSection).show(file)
         self.query_one(ContactsSection).show(file)
         self.query_one(ResidenceSection).show(file, today)
-        self.query_one(ConsentsSection).show(file)
+        self.query_one(ConsentsSection).show(file, today)
         self.query_one(HistorySection).show(
             workspace.audit_log(case_id=file.case_id, limit=200),
             workspace.record_history(self.client_id),
@@ -231,9 +241,7 @@ class ClientFileScreen(EditActions, DocumentActions, PrivacyActions, DetailActio
 
     @work(exclusive=True, group="file-edit")
     async def action_referral(self) -> None:
-        from kim_tui.domain.validation import MIN_OVERRIDE_REASON, override_reason_problem
         from kim_tui.screens.referral_form import ReferralFormScreen
-        from kim_tui.screens.text_prompt import TextPromptScreen
         from kim_tui.store.errors import ConsentRequired, VaultError
         from kim_tui.widgets.residence_hints import asylblg_notice
 
@@ -242,7 +250,7 @@ class ClientFileScreen(EditActions, DocumentActions, PrivacyActions, DetailActio
         notice = asylblg_notice(self.file, self.today)
         draft = None
         while True:
-            # Esc in the override question comes back here: the form shows its input again.
+            # Esc in the consent questions comes back here: the form shows its input again.
             form = ReferralFormScreen(self.file.case_id, self.today, notice, draft=draft)
             draft = await self.app.push_screen_wait(form)
             if draft is None:
@@ -252,30 +260,12 @@ class ClientFileScreen(EditActions, DocumentActions, PrivacyActions, DetailActio
             try:
                 workspace.add_referral(draft)
             except ConsentRequired as exc:
-                reason = await self.app.push_screen_wait(
-                    TextPromptScreen(
-                        tr("Keine Einwilligung zur Weitergabe", "No consent to share"),
-                        str(exc)
-                        + "\n"
-                        + tr(
-                            "Begründung für die Weitergabe ohne Einwilligung, in einem Satz "
-                            f"(mindestens {MIN_OVERRIDE_REASON} Zeichen; "
-                            "wird im Verlauf protokolliert). Esc zurück zur Vermittlung.",
-                            "Reason for passing data without consent, in a sentence "
-                            f"(at least {MIN_OVERRIDE_REASON} characters; "
-                            "recorded in the history). Esc goes back to the referral.",
-                        ),
-                        check=override_reason_problem,
-                        carries_input=True,
-                    )
-                )
-                if not reason:
-                    continue
-                if not self._save_referral(replace(draft, override_reason=reason), saved):
-                    continue  # the message is shown; the form comes back with the input
+                if await self.resolve_sharing_consent(draft, str(exc)):
+                    return
+                continue
             except VaultError as exc:
                 self.notify(str(exc), severity="error", timeout=10)
-                continue
+                continue  # the message is shown; the form comes back with the input
             else:
                 self.notify(saved)
                 self.reload()
@@ -311,7 +301,8 @@ class ClientFileScreen(EditActions, DocumentActions, PrivacyActions, DetailActio
     async def action_residence_add(self) -> None:
         from kim_tui.screens.residence_form import ResidenceFormScreen
 
-        draft = await self.app.push_screen_wait(ResidenceFormScreen(self.today))
+        existing = self.file.residence if self.file else ()
+        draft = await self.app.push_screen_wait(ResidenceFormScreen(self.today, existing))
         if draft is not None and self._save(
             lambda ws: ws.add_residence_record(self.client_id, draft),
             tr("Aufenthaltsstatus gespeichert.", "Residence status saved."),
@@ -428,6 +419,9 @@ class ClientFileScreen(EditActions, DocumentActions, PrivacyActions, DetailActio
 
         if self.file is None or not self.file.agreements:
             self.notify(tr("Noch keine Zielvereinbarung.", "No goal agreement yet."))
+            return
+        what = ("Zielvereinbarung drucken", "Print the goal agreement")
+        if not await self.ensure_consent(ConsentPurpose.CASE_MANAGEMENT, what) or not self.file:
             return
         suggestion = self.app.workspace.printout_path("Zielvereinbarung", self.file.case_id)
         path = await self.app.push_screen_wait(

@@ -15,8 +15,9 @@ from textual.widgets.option_list import Option
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.dates import format_date
+from kim_tui.domain.duplicates import reason_text
 from kim_tui.domain.model import ClientDraft, DuplicateCandidate
-from kim_tui.i18n import tr
+from kim_tui.i18n import language, tr
 from kim_tui.screens.base import KimModal
 from kim_tui.widgets.literal import literal
 
@@ -63,7 +64,7 @@ class DuplicateScreen(KimModal[DuplicateChoice | None]):
                         Text.assemble(
                             literal(c.display_name),
                             f"  {format_date(c.birth_date)}  ",
-                            (c.reason, "italic"),
+                            (reason_text(c.reasons, language()) or c.reason, "italic"),
                         ),
                         id=c.client_id,
                     )

@@ -280,7 +280,7 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
                         Checkbox(
                             catalog("consent_purposes").label(purpose.value, lang),
                             id=f"{prefix}_given",
-                            value=purpose is ConsentPurpose.CASE_MANAGEMENT,
+                            value=False,
                         ),
                     )
                     if purpose is ConsentPurpose.SHARE_AGENCY:
@@ -304,6 +304,11 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
                             allow_blank=False,
                             id=f"{prefix}_form",
                         ),
+                    )
+                    yield _field(
+                        tr("Zeug*in", "Witness"),
+                        f"{prefix}_witness",
+                        Input(compact=True, id=f"{prefix}_witness", max_length=200),
                     )
                 yield FieldError(id=f"err-{CONSENT_FIELDS[purpose][1]}")
             yield FieldError(id="form-summary")
@@ -377,6 +382,8 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
                     purpose=purpose,
                     given_on=given_on,
                     form=ConsentForm(self._select(f"{prefix}_form") or "written"),
+                    witness=self._value(f"{prefix}_witness"),
+                    recorded_by=self.app.config.coach_name,
                     agency=self._select("agency_code")
                     if purpose is ConsentPurpose.SHARE_AGENCY
                     else None,

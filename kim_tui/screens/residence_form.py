@@ -1,4 +1,5 @@
-"""A new residence status (it becomes the current one; earlier ones stay as the history)."""
+"""A residence paper, current or earlier (a past one with both dates); which one is current
+follows the rule in `domain.residence`. The same paper twice is refused here, before saving."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from textual.widgets import Input, Select, Static
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.model import ResidenceDraft
+from kim_tui.domain.dates import format_date
+from kim_tui.domain.model import ResidenceDraft, ResidenceView
+from kim_tui.domain.residence import same_paper
 from kim_tui.domain.validation import validate_residence
 from kim_tui.i18n import language, tr
 from kim_tui.screens.form import FormInvalid, FormModal, form_actions, save_hint
@@ -23,14 +26,22 @@ class ResidenceFormScreen(FormModal[ResidenceDraft]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = form_actions("residence")
     BINDINGS = bindings(ACTIONS)
 
-    def __init__(self, today: date) -> None:
+    def __init__(self, today: date, existing: tuple[ResidenceView, ...] = ()) -> None:
+        """`existing`: the papers already recorded (a repeated one is refused)."""
         super().__init__()
         self.today = today
+        self.existing = existing
 
     def compose(self) -> ComposeResult:
         lang = language()
         with Vertical():
-            yield Static(tr("Neuer Aufenthaltsstatus", "New residence status"), classes="title")
+            yield Static(
+                tr(
+                    "Aufenthaltspapier erfassen (aktuell oder früher)",
+                    "Record a residence paper (current or earlier)",
+                ),
+                classes="title",
+            )
             yield Static(tr("Status", "Status"), classes="field-label")
             yield Select(
                 [(e.label(lang), e.code) for e in catalog("residence_statuses")],
@@ -73,4 +84,17 @@ class ResidenceFormScreen(FormModal[ResidenceDraft]):
         problems = validate_residence(draft, self.today)
         if problems:
             raise FormInvalid(" ".join(problems.values()))
+        repeated = same_paper(self.existing, draft)
+        if repeated is not None:
+            label = catalog("residence_statuses").label(repeated.status, language())
+            dates = " – ".join(
+                format_date(d) or tr("offen", "open")
+                for d in (repeated.valid_from, repeated.valid_until)
+            )
+            raise FormInvalid(
+                tr(
+                    f"Dieses Papier ist schon erfasst: {label}, {dates}.",
+                    f"This paper is already recorded: {label}, {dates}.",
+                )
+            )
         return draft

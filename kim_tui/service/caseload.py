@@ -8,8 +8,16 @@ from sqlalchemy import ColumnElement, func
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
 
-from kim_tui.domain.model import PAGE_SIZE, CaseloadPage, CaseStage, ClientSummary
+from kim_tui.domain.model import (
+    PAGE_SIZE,
+    CaseloadPage,
+    CaseStage,
+    ClientSummary,
+    ResidenceView,
+)
+from kim_tui.domain.residence import current_paper
 from kim_tui.domain.text import fold
+from kim_tui.service.consents import clients_without_case_consent
 from kim_tui.service.context import ServiceContext, like_pattern
 from kim_tui.service.converters import display_name, uncodes
 from kim_tui.store.models import Case, Client, ResidenceRecord
@@ -66,7 +74,9 @@ class CaseloadService:
             )
             has_more = len(rows) > limit
             rows = rows[:limit]
-            residence = current_residence(s, [r[0] for r in rows])
+            today = self._ctx.today()
+            residence = current_residence(s, [r[0] for r in rows], today)
+            no_consent = clients_without_case_consent(s, [r[0] for r in rows], today)
             total = _count(s, where) if with_total else None
         items = tuple(
             ClientSummary(
@@ -80,6 +90,7 @@ class CaseloadService:
                 residence_status=residence[client_id][0] if client_id in residence else None,
                 residence_valid_until=(residence[client_id][1] if client_id in residence else None),
                 restricted=restricted_on is not None,
+                case_consent=client_id not in no_consent,
             )
             for (
                 client_id,
@@ -109,9 +120,9 @@ class CaseloadService:
 
 
 def current_residence(
-    session: Session, client_ids: list[str]
+    session: Session, client_ids: list[str], today: date
 ) -> dict[str, tuple[str, date | None]]:
-    """client id → (status, valid until) of the newest residence record."""
+    """client id → (status, valid until) of the current paper (`domain.residence`)."""
     if not client_ids:
         return {}
     rows = (
@@ -119,18 +130,31 @@ def current_residence(
         .execute(
             sql_select(
                 col(ResidenceRecord.client_id),
+                col(ResidenceRecord.id),
                 col(ResidenceRecord.status),
+                col(ResidenceRecord.valid_from),
                 col(ResidenceRecord.valid_until),
+                col(ResidenceRecord.created_at),
             )
             .where(
                 col(ResidenceRecord.client_id).in_(client_ids),
                 col(ResidenceRecord.deleted_at).is_(None),
             )
-            .order_by(col(ResidenceRecord.created_at))
+            .order_by(col(ResidenceRecord.created_at), col(ResidenceRecord.id))
         )
         .all()
     )
-    return {client_id: (status, until) for client_id, status, until in rows}  # newest wins
+    papers: dict[str, list[ResidenceView]] = {}
+    for client_id, record_id, status, start, until, created in rows:
+        papers.setdefault(client_id, []).append(
+            ResidenceView(record_id, status, "", start, until, recorded_on=created.date())
+        )
+    out: dict[str, tuple[str, date | None]] = {}
+    for client_id, records in papers.items():
+        current = current_paper(records, today)
+        if current is not None:
+            out[client_id] = (current.record.status, current.record.valid_until)
+    return out
 
 
 def _filter(

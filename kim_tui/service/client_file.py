@@ -76,6 +76,9 @@ class ClientFileService:
                 retention_end=(
                     retention_rule(s).end(case.closed_on) if case.closed_on is not None else None
                 ),
+                stage_by_hand=case.stage_by_hand is not None,
+                stage_by_hand_reason=case.stage_by_hand_reason,
+                stage_by_hand_on=case.stage_by_hand_on,
                 done_follow_ups=done_follow_ups(s, case.id),
             )
         if audited:

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import or_, update
-from sqlmodel import col, select
+from sqlalchemy import select as sql_select
+from sqlalchemy import update
+from sqlmodel import col
 
-from kim_tui.domain.duplicates import ExistingPerson, find_duplicates
+from kim_tui.domain.duplicates import DuplicateIndex, ExistingPerson
 from kim_tui.domain.model import (
     ClientDraft,
     DuplicateCandidate,
     IntakeDraft,
     ResidenceFactsDraft,
 )
-from kim_tui.domain.text import fold
 from kim_tui.domain.validation import validate_client, validate_intake, validate_residence_facts
 from kim_tui.service.context import (
     ServiceContext,
     cases_of,
-    like_pattern,
     live,
     require_valid,
 )
@@ -31,7 +30,11 @@ from kim_tui.service.converters import (
     display_name,
     residence_row,
 )
-from kim_tui.service.derived import refresh_case, residence_reminder_weeks, sync_residence
+from kim_tui.service.derived import (
+    refresh_case,
+    residence_reminder_weeks,
+    sync_current_residence,
+)
 from kim_tui.store.models import Case, Client, FollowUp, utcnow
 
 
@@ -42,24 +45,44 @@ class ClientService:
         self._ctx = ctx
 
     def find_duplicates(self, client: ClientDraft) -> list[DuplicateCandidate]:
-        """Likely existing records of the person in `client` (same birth date, similar name)."""
+        """Likely existing records of the person in `client`, each with its reasons."""
+        return self.find_duplicates_many([client])[0]
+
+    def find_duplicates_many(
+        self, clients: Sequence[ClientDraft]
+    ) -> list[list[DuplicateCandidate]]:
+        """`find_duplicates` for each of `clients` (a list import), indexing the vault once."""
+        index = DuplicateIndex(self._people())
+        return [index.find(client) for client in clients]
+
+    def duplicates_of(self, client_id: str) -> list[DuplicateCandidate]:
+        """Other client files that are probably the same person as `client_id`."""
         with self._ctx.uow.read() as s:
-            stmt = select(Client).where(col(Client.deleted_at).is_(None))
-            if client.birth_date is not None:
-                stmt = stmt.where(
-                    or_(
-                        col(Client.birth_date) == client.birth_date,
-                        col(Client.birth_date).is_(None),
-                    )
+            client = live(s, Client, client_id)
+            draft = ClientDraft(
+                client.given_name, client.family_name, client.birth_date, client.other_names
+            )
+        return DuplicateIndex(self._people()).find(draft, exclude=client_id)
+
+    def _people(self) -> list[ExistingPerson]:
+        """Every live client (merged-away ones are tombstones and left out): the names and
+        the birth date only, the few columns the check needs."""
+        with self._ctx.uow.read() as s:
+            # Plain columns, not ORM entities: 5,000 full objects would cost more than the check.
+            rows = (
+                s.connection()
+                .execute(
+                    sql_select(
+                        col(Client.id),
+                        col(Client.given_name),
+                        col(Client.family_name),
+                        col(Client.other_names),
+                        col(Client.birth_date),
+                    ).where(col(Client.deleted_at).is_(None))
                 )
-            family = fold(client.family_name)
-            if client.birth_date is None or not family:
-                stmt = stmt.where(col(Client.search_key).like(like_pattern(family), escape="\\"))
-            people = [
-                ExistingPerson(c.id, c.given_name, c.family_name, c.other_names, c.birth_date)
-                for c in s.exec(stmt).all()
-            ]
-        return find_duplicates(client, people)
+                .all()
+            )
+        return [ExistingPerson(*row) for row in rows]
 
     def intake(self, draft: IntakeDraft) -> tuple[str, str]:
         """Create a client and their first case; returns (client_id, case_id)."""
@@ -87,7 +110,9 @@ class ClientService:
                 tx.session.add(record)
                 tx.session.flush()
                 weeks = residence_reminder_weeks(tx.session)
-                sync_residence(tx, case, client, record, weeks, self._ctx.calendar)
+                sync_current_residence(
+                    tx, case, client, weeks, self._ctx.calendar, self._ctx.today()
+                )
             refresh_case(tx, case)
             return client.id, case.id
 

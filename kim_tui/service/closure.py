@@ -1,4 +1,4 @@
-"""A case's structural themes, its closure and reopening."""
+"""A case's structural themes, its phase set by hand, its closure and reopening."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import json
 
 from sqlmodel import col, select
 
-from kim_tui.domain.model import ClosureDraft
+from kim_tui.domain.model import CaseStage, ClosureDraft
+from kim_tui.domain.stage import validate_phase_by_hand
 from kim_tui.domain.validation import clean_themes, validate_closure
 from kim_tui.service.context import ServiceContext, live, open_case, require_valid, stored_text
 from kim_tui.service.converters import agreement_views
@@ -94,4 +95,34 @@ class CaseService:
                 )
             ).all():
                 sync_referral(tx, case, client, referral, calendar)
+            refresh_case(tx, case)
+
+    def set_phase_by_hand(self, case_id: str, stage: CaseStage | str, reason: str) -> None:
+        """Set the case's phase by hand with a reason; it holds until `clear_phase_by_hand`.
+
+        Not for a closed case (its phase is closed) and never to closed (closing has its own
+        form). The audit event carries the phase code only, never the reason.
+        """
+        code = str(stage)
+        require_valid(validate_phase_by_hand(code, reason))
+        with self._ctx.uow.write(
+            "case.phase_set", "case", case_id, case_id=case_id, detail=code
+        ) as tx:
+            case = open_case(tx.session, case_id)
+            case.stage_by_hand = code
+            case.stage_by_hand_reason = stored_text(reason)
+            case.stage_by_hand_on = self._ctx.today()
+            tx.session.add(case)
+            refresh_case(tx, case)
+
+    def clear_phase_by_hand(self, case_id: str) -> None:
+        """Drop the phase set by hand: the phase is derived from the records again."""
+        with self._ctx.uow.write("case.phase_clear", "case", case_id, case_id=case_id) as tx:
+            case = live(tx.session, Case, case_id)
+            if case.stage_by_hand is None:
+                raise ValidationError({"stage": "Die Phase ist nicht von Hand gesetzt."})
+            case.stage_by_hand = None
+            case.stage_by_hand_reason = ""
+            case.stage_by_hand_on = None
+            tx.session.add(case)
             refresh_case(tx, case)

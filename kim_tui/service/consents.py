@@ -1,4 +1,5 @@
-"""Consents: given, withdrawn (for future processing only), and checked before sharing."""
+"""Consents as a lifecycle: recorded at any time, renewed (the old one stays, superseded) and
+withdrawn (for future processing only), and checked before sharing."""
 
 from __future__ import annotations
 
@@ -6,21 +7,23 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from kim_tui.domain.consents import in_force, validate_consent
 from kim_tui.domain.model import ConsentDraft, ConsentPurpose
-from kim_tui.service.context import ServiceContext, live
-from kim_tui.service.converters import consent_row
+from kim_tui.service.context import ServiceContext, live, require_valid
+from kim_tui.service.converters import consent_row, consent_view
 from kim_tui.store.errors import ValidationError
 from kim_tui.store.models import Case, Consent
 
 
 class ConsentService:
-    """Purpose-bound, dated, withdrawable consents of a case."""
+    """Purpose-bound, dated, renewable and withdrawable consents of a case."""
 
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
 
     def add_consent(self, case_id: str, consent: ConsentDraft) -> str:
-        """Record a consent given for the case's client."""
+        """Record a consent given for the case's client (an oral one names its witness)."""
+        require_valid(validate_consent(consent, self._ctx.today()))
         with self._ctx.uow.write(
             "consent.give", "consent", case_id=case_id, detail=consent.purpose
         ) as tx:
@@ -30,12 +33,50 @@ class ConsentService:
             tx.entity_id = row.id
             return row.id
 
+    def renew_consent(self, consent_id: str, consent: ConsentDraft) -> str:
+        """Record `consent` as the renewal of `consent_id`: the new one is in force from its
+        date, the old one stays in the history, superseded on that day. Same purpose only."""
+        require_valid(validate_consent(consent, self._ctx.today()))
+        with self._ctx.uow.write("consent.renew", "consent", detail=consent.purpose) as tx:
+            old = live(tx.session, Consent, consent_id)
+            if old.withdrawn_on is not None:
+                raise ValidationError(
+                    {"consent": "Diese Einwilligung ist widerrufen: bitte neu erfassen (c)."}
+                )
+            if old.superseded_on is not None:
+                raise ValidationError(
+                    {"consent": "Diese Einwilligung ist schon erneuert: bitte die neue erneuern."}
+                )
+            if consent.purpose.value != old.purpose:
+                raise ValidationError(
+                    {"purpose": "Eine Erneuerung gilt demselben Zweck wie die bisherige."}
+                )
+            if consent.given_on < old.given_on:
+                raise ValidationError(
+                    {
+                        "given_on": "Die Erneuerung kann nicht vor der bisherigen "
+                        "Einwilligung liegen."
+                    }
+                )
+            row = consent_row(consent, old.client_id, old.case_id)
+            row.renews_id = old.id
+            old.superseded_on = consent.given_on
+            tx.session.add(old)
+            tx.session.add(row)
+            tx.entity_id = row.id
+            tx.case_id = old.case_id
+            return row.id
+
     def withdraw_consent(self, consent_id: str, on: date) -> None:
         """Withdrawal counts for future processing only: the consent row stays, dated."""
         with self._ctx.uow.write("consent.withdraw", "consent", entity_id=consent_id) as tx:
             row = live(tx.session, Consent, consent_id)
             if row.withdrawn_on is not None:
                 raise ValidationError({"consent": "Diese Einwilligung ist bereits widerrufen."})
+            if row.superseded_on is not None:
+                raise ValidationError(
+                    {"consent": "Diese Einwilligung ist erneuert: bitte die neue widerrufen."}
+                )
             if on < row.given_on:
                 raise ValidationError({"on": "Widerruf kann nicht vor der Erteilung liegen."})
             row.withdrawn_on = on
@@ -49,7 +90,7 @@ class ConsentService:
 
 
 def has_sharing_consent(session: Session, case_id: str, agency: str, on: date) -> bool:
-    """Whether a consent valid on `on` allows passing the case's data to `agency`."""
+    """Whether a consent in force on `on` allows passing the case's data to `agency`."""
     rows = session.exec(
         select(Consent).where(
             col(Consent.case_id) == case_id,
@@ -58,4 +99,19 @@ def has_sharing_consent(session: Session, case_id: str, agency: str, on: date) -
             col(Consent.deleted_at).is_(None),
         )
     ).all()
-    return any(c.given_on <= on and (c.withdrawn_on is None or c.withdrawn_on > on) for c in rows)
+    return any(in_force(consent_view(c), on) for c in rows)
+
+
+def clients_without_case_consent(session: Session, client_ids: list[str], on: date) -> set[str]:
+    """Those of `client_ids` without a case-management consent in force on `on`."""
+    if not client_ids:
+        return set()
+    rows = session.exec(
+        select(Consent).where(
+            col(Consent.client_id).in_(client_ids),
+            col(Consent.purpose) == ConsentPurpose.CASE_MANAGEMENT.value,
+            col(Consent.deleted_at).is_(None),
+        )
+    ).all()
+    covered = {c.client_id for c in rows if in_force(consent_view(c), on)}
+    return set(client_ids) - covered

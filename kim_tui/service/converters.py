@@ -164,6 +164,11 @@ def consent_row(consent: ConsentDraft, client_id: str, case_id: str) -> Consent:
         agency=consent.agency,
         given_on=consent.given_on,
         form=consent.form.value,
+        recipient=consent.recipient.strip(),
+        scope=consent.scope.strip(),
+        special_categories=consent.special_categories,
+        witness=consent.witness.strip(),
+        recorded_by=consent.recorded_by.strip(),
     )
 
 
@@ -176,6 +181,13 @@ def consent_view(row: Consent) -> ConsentView:
         ConsentForm(row.form),
         row.agency,
         row.withdrawn_on,
+        recipient=row.recipient,
+        scope=row.scope,
+        special_categories=row.special_categories,
+        witness=row.witness,
+        recorded_by=row.recorded_by,
+        renews_id=row.renews_id,
+        superseded_on=row.superseded_on,
     )
 
 
@@ -196,7 +208,14 @@ def residence_row(client_id: str, draft: ResidenceDraft) -> ResidenceRecord:
 
 def residence_view(row: ResidenceRecord) -> ResidenceView:
     """A residence record as shown in the client file."""
-    return ResidenceView(row.id, row.status, row.legal_basis, row.valid_from, row.valid_until)
+    return ResidenceView(
+        row.id,
+        row.status,
+        row.legal_basis,
+        row.valid_from,
+        row.valid_until,
+        recorded_on=row.created_at.date(),
+    )
 
 
 # -- case work -----------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Follow-ups of steps, referrals, review dates and residence expiries are kept in sync with their
 source row, so the Wiedervorlagen list is one indexed query; a case's stage and next due date
-are re-derived once per transaction (once per batch in a bulk load) by `refresh_case`.
+are re-derived once per transaction (once per batch in a bulk load) by `refresh_case`; the phase
+by replaying the case's records (`phase_events`, `domain.stage.derive_phase`).
 """
 
 from __future__ import annotations
@@ -13,15 +14,25 @@ from sqlmodel import Session, col, func, select
 
 from kim_tui.domain import followups as fu
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.model import FollowUpSource
+from kim_tui.domain.model import CaseStage, FollowUpSource
+from kim_tui.domain.residence import current_paper
 from kim_tui.domain.scheduling import DEFAULT_RESIDENCE_REMINDER_WEEKS, WorkingDays
-from kim_tui.domain.stage import derive_stage
-from kim_tui.service.converters import display_name
+from kim_tui.domain.stage import (
+    FINAL_GOAL_STATUSES,
+    NEGATIVE_REFERRAL_STATUSES,
+    POSITIVE_REFERRAL_STATUSES,
+    PhaseEvent,
+    PhaseEventKind,
+    derive_phase,
+    effective_phase,
+)
+from kim_tui.service.converters import display_name, residence_view
 from kim_tui.store.models import (
     Assessment,
     Case,
     Client,
     FollowUp,
+    Goal,
     GoalAgreement,
     Referral,
     ResidenceRecord,
@@ -112,6 +123,45 @@ def sync_residence(
     )
 
 
+def sync_current_residence(
+    tx: Transaction,
+    case: Case,
+    client: Client,
+    weeks: int,
+    calendar: WorkingDays,
+    today: date,
+) -> None:
+    """Only the client's current paper (`domain.residence.current_paper`) reminds: its reminder
+    is kept in sync, those of every other paper retired. An expired current paper keeps its
+    (overdue) reminder until the coach marks it done or records the next paper."""
+    rows = tx.session.exec(
+        select(ResidenceRecord)
+        .where(
+            col(ResidenceRecord.client_id) == client.id,
+            col(ResidenceRecord.deleted_at).is_(None),
+        )
+        .order_by(col(ResidenceRecord.created_at), col(ResidenceRecord.id))
+    ).all()
+    current = current_paper([residence_view(r) for r in rows], today)
+    current_id = current.record.id if current is not None else None
+    for row in rows:
+        if row.id == current_id:
+            sync_residence(tx, case, client, row, weeks, calendar)
+    # Also papers deleted since: whatever residence reminder is not the current paper's goes.
+    stale = tx.session.exec(
+        select(FollowUp).where(
+            col(FollowUp.case_id) == case.id,
+            col(FollowUp.source) == FollowUpSource.RESIDENCE.value,
+            col(FollowUp.deleted_at).is_(None),
+        )
+    ).all()
+    for follow_up in stale:
+        if follow_up.source_id != current_id:
+            follow_up.deleted_at = utcnow()
+            follow_up.open = 0
+            tx.session.add(follow_up)
+
+
 def sync_referral(
     tx: Transaction, case: Case, client: Client, row: Referral, calendar: WorkingDays
 ) -> None:
@@ -144,34 +194,9 @@ def refresh_case(tx: Transaction, case: Case) -> None:
 
 def _refresh_now(s: Session, case: Case) -> None:
     s.flush()
-    has_assessment = (
-        s.exec(
-            select(func.count()).where(
-                col(Assessment.case_id) == case.id, col(Assessment.deleted_at).is_(None)
-            )
-        ).one()
-        > 0
-    )
-    has_agreement = (
-        s.exec(
-            select(func.count()).where(
-                col(GoalAgreement.case_id) == case.id, col(GoalAgreement.deleted_at).is_(None)
-            )
-        ).one()
-        > 0
-    )
-    statuses = s.exec(
-        select(Referral.status).where(
-            col(Referral.case_id) == case.id, col(Referral.deleted_at).is_(None)
-        )
-    ).all()
-    stage = derive_stage(
-        closed=case.closed_on is not None,
-        has_assessment=has_assessment,
-        has_goal_agreement=has_agreement,
-        open_referrals=sum(1 for st in statuses if st in fu.OPEN_REFERRAL_STATUSES),
-        any_referrals=len(statuses),
-    )
+    derived = derive_phase(phase_events(s, case.id), closed=case.closed_on is not None)
+    by_hand = CaseStage(case.stage_by_hand) if case.stage_by_hand else None
+    stage = effective_phase(derived, by_hand, closed=case.closed_on is not None)
     next_due = s.exec(
         select(func.min(FollowUp.due_on)).where(
             col(FollowUp.case_id) == case.id, col(FollowUp.open) == 1
@@ -181,3 +206,57 @@ def _refresh_now(s: Session, case: Case) -> None:
         case.stage = stage.value
         case.next_due_on = next_due
         s.add(case)
+
+
+def phase_events(s: Session, case_id: str) -> list[PhaseEvent]:
+    """The events of a case that move its phase (`domain.stage`), from its live records."""
+    events: list[PhaseEvent] = []
+    for assessment in s.exec(
+        select(Assessment).where(
+            col(Assessment.case_id) == case_id, col(Assessment.deleted_at).is_(None)
+        )
+    ).all():
+        events.append(
+            PhaseEvent(assessment.assessed_on, assessment.created_at, PhaseEventKind.ASSESSMENT)
+        )
+    agreements = s.exec(
+        select(GoalAgreement).where(
+            col(GoalAgreement.case_id) == case_id, col(GoalAgreement.deleted_at).is_(None)
+        )
+    ).all()
+    for agreement in agreements:
+        events.append(
+            PhaseEvent(
+                agreement.agreed_on,
+                agreement.created_at,
+                PhaseEventKind.GOAL_AGREEMENT,
+                agreement.id,
+            )
+        )
+    if agreements:
+        newest = max(agreements, key=lambda a: (a.agreed_on, a.created_at))
+        goals = s.exec(
+            select(Goal).where(col(Goal.agreement_id) == newest.id, col(Goal.deleted_at).is_(None))
+        ).all()
+        if goals and all(g.status in FINAL_GOAL_STATUSES for g in goals):
+            # Evaluated when the last goal got its result; never before the agreement itself.
+            at = max(g.updated_at for g in goals)
+            on = max(at.date(), newest.agreed_on)
+            events.append(PhaseEvent(on, at, PhaseEventKind.GOALS_EVALUATED, newest.id))
+    for referral in s.exec(
+        select(Referral).where(col(Referral.case_id) == case_id, col(Referral.deleted_at).is_(None))
+    ).all():
+        events.append(
+            PhaseEvent(
+                referral.sent_on, referral.created_at, PhaseEventKind.REFERRAL_SENT, referral.id
+            )
+        )
+        if referral.status in POSITIVE_REFERRAL_STATUSES | NEGATIVE_REFERRAL_STATUSES:
+            kind = (
+                PhaseEventKind.REFERRAL_LINKED
+                if referral.status in POSITIVE_REFERRAL_STATUSES
+                else PhaseEventKind.REFERRAL_NOT_LINKED
+            )
+            on = max(referral.outcome_on or referral.updated_at.date(), referral.sent_on)
+            events.append(PhaseEvent(on, referral.updated_at, kind, referral.id))
+    return events

@@ -117,6 +117,8 @@ class GoalService:
             if evaluation is not None:
                 goal.evaluation = stored_text(evaluation)
             tx.session.add(goal)
+            # A goal's result can complete the evaluation (phase, domain.stage).
+            refresh_case(tx, live(tx.session, Case, agreement.case_id))
 
     def goal_agreements(self, case_id: str) -> tuple[GoalAgreementView, ...]:
         """Every goal agreement of the case, oldest first."""

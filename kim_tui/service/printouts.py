@@ -130,7 +130,8 @@ class PrintoutService:
             name = f"{client.given_name} {client.family_name}".strip()
             birth_date = client.birth_date
         agencies = catalog("agencies")
-        recipient = consent.agency or ""
+        # A catalog agency, or the organisation typed as free text (schema 0008).
+        recipient = consent.agency or consent.recipient
         if recipient in agencies:
             recipient = agencies.label(recipient)
         document = ConsentFormDocument(

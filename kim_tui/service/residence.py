@@ -1,52 +1,49 @@
-"""Residence status history and the lead time of its expiry reminders."""
+"""Residence papers as a timeline and the lead time of their expiry reminders."""
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
-from kim_tui.domain.model import FollowUpSource, ResidenceDraft
-from kim_tui.domain.validation import validate_reminder_weeks
+from kim_tui.domain.catalogs import catalog
+from kim_tui.domain.dates import format_date
+from kim_tui.domain.model import ResidenceDraft, ResidenceView
+from kim_tui.domain.residence import same_paper
+from kim_tui.domain.validation import validate_reminder_weeks, validate_residence
 from kim_tui.service.context import ServiceContext, cases_of, live, require_valid
-from kim_tui.service.converters import residence_row
+from kim_tui.service.converters import residence_row, residence_view
 from kim_tui.service.derived import (
     REMINDER_WEEKS_SETTING,
     refresh_case,
     residence_reminder_weeks,
-    sync_residence,
+    sync_current_residence,
 )
-from kim_tui.store.models import Client, FollowUp, ResidenceRecord, VaultSetting, utcnow
+from kim_tui.store.errors import ValidationError
+from kim_tui.store.models import Client, ResidenceRecord, VaultSetting
 
 
 class ResidenceService:
-    """Residence records (a history: the newest is current) and their reminders."""
+    """Residence papers (current one by `domain.residence.current_paper`) and their reminders."""
 
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
 
     def add_residence_record(self, client_id: str, draft: ResidenceDraft) -> str:
-        """A new residence status becomes the current one; earlier ones stay as history."""
+        """Record a paper, current or earlier (a past one needs both dates). The expiry
+        reminder follows the current paper; the same paper twice is refused."""
+        today = self._ctx.today()
+        require_valid(validate_residence(draft, today))
         with self._ctx.uow.write("residence.add", "residencerecord", detail=draft.status) as tx:
             client = live(tx.session, Client, client_id)
+            repeated = same_paper(residence_views(tx.session, client.id), draft)
+            if repeated is not None:
+                raise ValidationError({"residence": same_paper_message(repeated)})
             record = residence_row(client.id, draft)
             tx.session.add(record)
             tx.session.flush()
             tx.entity_id = record.id
             weeks = residence_reminder_weeks(tx.session)
             for case in cases_of(tx.session, client.id):
-                # Only the current record reminds: retire the reminders of the older ones.
-                old = tx.session.exec(
-                    select(FollowUp).where(
-                        col(FollowUp.case_id) == case.id,
-                        col(FollowUp.source) == FollowUpSource.RESIDENCE.value,
-                        col(FollowUp.source_id) != record.id,
-                        col(FollowUp.deleted_at).is_(None),
-                    )
-                ).all()
-                for row in old:
-                    row.deleted_at = utcnow()
-                    row.open = 0
-                    tx.session.add(row)
-                sync_residence(tx, case, client, record, weeks, self._ctx.calendar)
+                sync_current_residence(tx, case, client, weeks, self._ctx.calendar, today)
                 refresh_case(tx, case)
             return record.id
 
@@ -58,13 +55,37 @@ class ResidenceService:
     def set_residence_reminder_weeks(self, weeks: int) -> None:
         """Change the lead time of expiry reminders and re-derive every open one."""
         require_valid(validate_reminder_weeks(weeks))
+        today = self._ctx.today()
         with self._ctx.uow.write("settings.reminder_weeks", "setting", detail=str(weeks)) as tx:
             tx.session.merge(VaultSetting(key=REMINDER_WEEKS_SETTING, value=str(weeks)))
-            rows = tx.session.exec(
-                select(ResidenceRecord, Client)
-                .join(Client, col(Client.id) == col(ResidenceRecord.client_id))
+            clients = tx.session.exec(
+                select(Client)
+                .join(ResidenceRecord, col(Client.id) == col(ResidenceRecord.client_id))
                 .where(col(ResidenceRecord.deleted_at).is_(None))
+                .distinct()
             ).all()
-            for record, client in rows:
+            for client in clients:
                 for case in cases_of(tx.session, client.id):
-                    sync_residence(tx, case, client, record, weeks, self._ctx.calendar)
+                    sync_current_residence(tx, case, client, weeks, self._ctx.calendar, today)
+
+
+def residence_views(session: Session, client_id: str) -> list[ResidenceView]:
+    """The client's live papers in the order they were recorded, oldest first."""
+    rows = session.exec(
+        select(ResidenceRecord)
+        .where(
+            col(ResidenceRecord.client_id) == client_id,
+            col(ResidenceRecord.deleted_at).is_(None),
+        )
+        .order_by(col(ResidenceRecord.created_at), col(ResidenceRecord.id))
+    ).all()
+    return [residence_view(r) for r in rows]
+
+
+def same_paper_message(paper: ResidenceView) -> str:
+    """Why a repeated paper is refused, naming the one already recorded."""
+    label = catalog("residence_statuses").label(paper.status)
+    dates = " – ".join(
+        format_date(d) if d is not None else "offen" for d in (paper.valid_from, paper.valid_until)
+    )
+    return f"Dieses Papier ist schon erfasst: {label}, {dates}. Nichts wurde doppelt gespeichert."

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
+from kim_tui.domain.duplicates import forget_names
+from kim_tui.domain.merge import MasterDifference
 from kim_tui.domain.model import (
     PAGE_SIZE,
     AssessmentDraft,
@@ -62,6 +64,7 @@ from kim_tui.service.corrections import CorrectionService
 from kim_tui.service.erasure import ErasureService
 from kim_tui.service.follow_ups import FollowUpService
 from kim_tui.service.goals import GoalService
+from kim_tui.service.merge import MergeService
 from kim_tui.service.printouts import PrintoutService
 from kim_tui.service.privacy import PrivacyService
 from kim_tui.service.referrals import ReferralService
@@ -101,6 +104,7 @@ class Workspace:
         self._caseload = CaseloadService(ctx)
         self._client_file = ClientFileService(ctx)
         self._bundles = BundleService(ctx)
+        self._merge = MergeService(ctx)
         self._printouts = PrintoutService(ctx)
         self._subject_access = SubjectAccessService(ctx)
 
@@ -120,7 +124,9 @@ class Workspace:
         return self.vault.is_open
 
     def close(self) -> None:
-        """Close every connection and drop the data key."""
+        """Close every connection and drop the data key (and the duplicate check's cached
+        name keys: no name stays in memory once the vault is locked)."""
+        forget_names()
         self.vault.close()
 
     @contextmanager
@@ -142,6 +148,16 @@ class Workspace:
     def find_duplicates(self, client: ClientDraft) -> list[DuplicateCandidate]:
         """Likely existing records of the person in `client`."""
         return self._clients.find_duplicates(client)
+
+    def find_duplicates_many(
+        self, clients: Sequence[ClientDraft]
+    ) -> list[list[DuplicateCandidate]]:
+        """Likely existing records of each person in `clients` (one look at the vault)."""
+        return self._clients.find_duplicates_many(clients)
+
+    def duplicates_of(self, client_id: str) -> list[DuplicateCandidate]:
+        """Other client files that are probably the same person as `client_id`."""
+        return self._clients.duplicates_of(client_id)
 
     def intake(self, draft: IntakeDraft) -> tuple[str, str]:
         """Create a client and their first case; returns (client_id, case_id)."""
@@ -182,6 +198,10 @@ class Workspace:
     def set_residence_reminder_weeks(self, weeks: int) -> None:
         """Change the lead time of expiry reminders and re-derive every open one."""
         self._residence.set_residence_reminder_weeks(weeks)
+
+    def renew_consent(self, consent_id: str, consent: ConsentDraft) -> str:
+        """Renew a consent: the new one supersedes it; the old one stays in the history."""
+        return self._consents.renew_consent(consent_id, consent)
 
     # -- follow-ups --------------------------------------------------------------------------
 
@@ -276,6 +296,25 @@ class Workspace:
     def reopen_case(self, case_id: str) -> None:
         """Reopen a closed case."""
         self._cases.reopen_case(case_id)
+
+    def set_phase_by_hand(self, case_id: str, stage: CaseStage | str, reason: str) -> None:
+        """Set the case's phase by hand with a reason; it holds until cleared."""
+        self._cases.set_phase_by_hand(case_id, stage, reason)
+
+    def clear_phase_by_hand(self, case_id: str) -> None:
+        """Let the case's phase be derived from its records again."""
+        self._cases.clear_phase_by_hand(case_id)
+
+    def merge_differences(self, survivor_id: str, other_id: str) -> list[MasterDifference]:
+        """Master-data fields on which two files of one person disagree."""
+        return self._merge.merge_differences(survivor_id, other_id)
+
+    def merge_clients(
+        self, survivor_id: str, other_id: str, take_from_other: frozenset[str] = frozenset()
+    ) -> None:
+        """Merge the file `other_id` into `survivor_id`; `take_from_other`: master-data
+        fields whose value comes from the other file."""
+        self._merge.merge_clients(survivor_id, other_id, take_from_other)
 
     # -- caseload and client file ------------------------------------------------------------
 

@@ -67,6 +67,10 @@ class Client(Record, table=True):
     # (schema 0003, id added in 0005).
     __table_args__ = (Index("ix_client_list", "sort_key", "id", "search_key"),)
 
+    # Set when this client was merged into another (schema 0009): the row is a tombstone
+    # (`deleted_at` set) that points at the surviving client.
+    merged_into: str | None = None
+
 
 class Case(Record, table=True):
     client_id: str = Field(foreign_key="client.id", index=True)
@@ -80,6 +84,11 @@ class Case(Record, table=True):
     closed_on: date | None = None
     closure_reason: str | None = None
     themes: str = ""
+    # A phase set by hand (schema 0009) holds until the coach clears it; `stage` is then this
+    # phase, otherwise the derived one. The reason is the coach's free text (never travels).
+    stage_by_hand: str | None = None
+    stage_by_hand_reason: str = ""
+    stage_by_hand_on: date | None = None
 
 
 class Consent(Record, table=True):
@@ -91,6 +100,14 @@ class Consent(Record, table=True):
     form: str = "written"
     recorded_by: str = ""
     withdrawn_on: date | None = None
+    # The lifecycle (schema 0008): to whom and what, Art. 9 data, the witness of an oral
+    # consent, and the renewal chain (the renewed row stays, dated by `superseded_on`).
+    recipient: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    scope: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    special_categories: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    witness: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    renews_id: str | None = None
+    superseded_on: date | None = None
 
 
 class ResidenceRecord(Record, table=True):

@@ -328,6 +328,15 @@ def check_record(index: int, record: Any) -> Violation | None:
     if not isinstance(data, dict):
         return Violation(index, table, rid, "data", "kein Objekt")
     if record["del"]:
+        # The one tombstone with data: a client merged into another names the survivor
+        # (bundle format § 6), by pseudonym and nothing else.
+        if table == "client" and set(data) == {"merged_into"}:
+            survivor = data["merged_into"]
+            if not isinstance(survivor, str) or not _PSEUDONYM.fullmatch(survivor):
+                return Violation(index, table, rid, "merged_into", "kein Pseudonym p-…")
+            if survivor == rid:
+                return Violation(index, table, rid, "merged_into", "zeigt auf sich selbst")
+            return None
         if data:
             return Violation(index, table, rid, "data", "Löschvermerk mit Daten")
         return None

@@ -6,6 +6,7 @@ Ausländerbehörde.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from rich.console import Group
@@ -26,6 +27,7 @@ from kim_tui.domain.eligibility import (
     relevant,
 )
 from kim_tui.domain.model import ClientFile
+from kim_tui.domain.residence import current_paper
 from kim_tui.i18n import language, tr
 
 STATUS_TEXT = {
@@ -67,6 +69,11 @@ def hints_for(file: ClientFile, today: date) -> tuple[Hint, ...]:
         minor_children_in_household=minor_children(file, today),
         nationality=file.client.nationality,
     )
+    # The hints judge the paper the header shows as current (`domain.residence`), not merely
+    # the one that started last: an older open-ended Gestattung must not count as current.
+    current = current_paper(reversed(file.residence), today)
+    if current is not None:
+        facts = replace(facts, current_status=current.record.status)
     return relevant(evaluate(facts, today))
 
 

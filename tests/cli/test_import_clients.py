@@ -112,3 +112,37 @@ def test_template_imports_back(tmp_path: Path, passphrase_file: Path, delimiter:
     template.write_bytes(data + "\r\n".join(rows).encode() + b"\r\n")
     assert _run(template, vault_dir, passphrase_file) == 0
     assert sorted(_clients(vault_dir)) == ["Al-Hassan, Amira", "Müller, Jürgen", "Yılmaz, Şükrü"]
+
+
+def test_the_duplicate_check_names_why_each_row_matched(
+    tmp_path: Path, passphrase_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 11 § 5: placeholder date, swapped names a day off, transliteration; each with its
+    reason (the row text itself goes through the sanitiser)."""
+    vault_dir = closed_vault(tmp_path / "vault")
+    first = tmp_path / "erste.csv"
+    first.write_bytes(
+        "\n".join(
+            [HEADER, "Öztürk;Şükrü;29.07.1999;;;", "Karimi;Ahmad;10.04.1990;;;",
+             "Hussein;Mohammed;02.02.1985;;;"]
+        ).encode()
+    )  # fmt: skip
+    assert _run(first, vault_dir, passphrase_file) == 0
+    capsys.readouterr()
+    second = tmp_path / "zweite.csv"
+    second.write_bytes(
+        "\n".join(
+            [HEADER, "Öztürk;Şükrü;01.01.1999;;;", "Ahmad;Karimi;11.04.1990;;;",
+             "Husain;Muhammad;02.02.1985;;;"]
+        ).encode()
+    )  # fmt: skip
+    assert _run(second, vault_dir, passphrase_file) == 1
+    err = capsys.readouterr().err
+    assert "3 mögliche Dublette(n), nichts importiert" in err
+    assert (
+        "Zeile 2: vermutlich schon im Tresor: Öztürk, Şükrü, 29.07.1999 "
+        "(gleicher Name, Platzhalter-Geburtsdatum (01.01.) im selben Jahr)"
+    ) in err
+    assert "Zeile 3: vermutlich schon im Tresor: Karimi, Ahmad, 10.04.1990 " in err
+    assert "(Vor- und Nachname vertauscht, Geburtsdatum wenige Tage auseinander)" in err
+    assert "(andere Umschrift des Namens, gleiches Geburtsdatum)" in err

@@ -83,9 +83,7 @@ def _fill(ws: Workspace) -> tuple[str, str, str]:
             ),
         )
     )
-    ws.add_residence_record(
-        client, ResidenceDraft("aufenthaltserlaubnis", valid_until=D(2028, 1, 1))
-    )
+    ws.add_residence_record(client, ResidenceDraft("ae_25b", valid_until=D(2028, 1, 1)))
     ws.add_assessment(
         AssessmentDraft(case, D(2026, 10, 5), (AreaRatingDraft("housing", 3, "Notunterkunft"),))
     )

@@ -73,6 +73,7 @@ class Ids:
     referral: str
     closed_case: str
     restricted: str = ""
+    closed_client: str = ""
 
 
 @dataclass
@@ -141,6 +142,7 @@ def _build(ws: Workspace) -> Ids:
     ws.restrict_client(restricted)
     ws.create_identity("Anna", "Träger")
     ws.connect_coordinator(_coordinator())
+    ws.set_phase_by_hand(case, "monitoring", "Begleitung läuft über die Schule")
     return Ids(
         client,
         case,
@@ -152,6 +154,7 @@ def _build(ws: Workspace) -> Ids:
         referral,
         closed,
         restricted,
+        _other,
     )
 
 
@@ -194,6 +197,9 @@ WRITES: dict[str, Call] = {
         s.ids.client, ResidenceDraft("duldung", valid_until=D(2027, 1, 1))
     ),
     "set_residence_reminder_weeks": lambda s: s.ws.set_residence_reminder_weeks(4),
+    "renew_consent": lambda s: s.ws.renew_consent(
+        s.ids.consent, ConsentDraft(ConsentPurpose.SHARE_COORDINATOR, FIXED_TODAY)
+    ),
     "add_follow_up": lambda s: s.ws.add_follow_up(FollowUpDraft(s.ids.case, LATER, "Anruf")),
     "complete_follow_up": lambda s: s.ws.complete_follow_up(s.ids.follow_up, "erledigt"),
     "snooze_follow_up": lambda s: s.ws.snooze_follow_up(s.ids.follow_up, LATER),
@@ -219,6 +225,13 @@ WRITES: dict[str, Call] = {
     "set_themes": lambda s: s.ws.set_themes(s.ids.case, ("housing_shortage",)),
     "close_case": lambda s: s.ws.close_case(ClosureDraft(s.ids.case, FIXED_TODAY, "moved_away")),
     "reopen_case": lambda s: s.ws.reopen_case(s.ids.closed_case),
+    "set_phase_by_hand": lambda s: s.ws.set_phase_by_hand(
+        s.ids.case, "linking", "Vermittlung läuft telefonisch"
+    ),
+    "clear_phase_by_hand": lambda s: s.ws.clear_phase_by_hand(s.ids.case),
+    "merge_clients": lambda s: s.ws.merge_clients(
+        s.ids.client, s.ids.closed_client, frozenset({"family_name"})
+    ),
     "correct_consent": lambda s: s.ws.correct_consent(
         s.ids.consent, ConsentDraft(ConsentPurpose.SHARE_COORDINATOR, D(2026, 10, 3))
     ),
@@ -281,6 +294,11 @@ record that travels in a bundle)."""
 
 QUERIES: dict[str, Call] = {
     "find_duplicates": lambda s: s.ws.find_duplicates(ClientDraft("Lan", "Nguyen", None)),
+    "find_duplicates_many": lambda s: s.ws.find_duplicates_many(
+        [ClientDraft("Lan", "Nguyen", None)]
+    ),
+    "duplicates_of": lambda s: s.ws.duplicates_of(s.ids.client),
+    "merge_differences": lambda s: s.ws.merge_differences(s.ids.client, s.ids.closed_client),
     "sharing_consent_for": lambda s: s.ws.sharing_consent_for(s.ids.case, "jobcenter", FIXED_TODAY),
     "residence_reminder_weeks": lambda s: s.ws.residence_reminder_weeks(),
     "follow_ups": lambda s: s.ws.follow_ups("ngu"),

@@ -20,6 +20,7 @@ from textual.widgets import Checkbox, DataTable, Input, Select, Static, TabbedCo
 from kim_tui.domain.model import CaseStage, ContactDraft, FollowUpSource, ReferralDraft
 from kim_tui.screens.assessment_form import AssessmentFormScreen
 from kim_tui.screens.caseload import CaseloadScreen
+from kim_tui.screens.choice import ChoiceScreen
 from kim_tui.screens.client_file import ClientFileScreen
 from kim_tui.screens.closure_form import ClosureFormScreen
 from kim_tui.screens.confirm import ConfirmScreen
@@ -274,8 +275,12 @@ async def test_full_cycle_on_one_client(app, seeded: Seeded) -> None:  # type: i
             await type_text(pilot, reason, "reason")
             await type_text(pilot, "03.12.2026", "feedback_due_on")
             await pilot.press("ctrl+s")
-            await on_screen(pilot, TextPromptScreen)
-            assert "Keine gültige Einwilligung zur Weitergabe an „Jobcenter“" in screen_text(app)
+            # It says which consent is missing and offers to record it, share with a reason,
+            # or leave the referral unsaved.
+            await on_screen(pilot, ChoiceScreen)
+            text = " ".join(screen_text(app).split())
+            assert "Es fehlt die Einwilligung „Weitergabe an eine Stelle“ für" in text
+            assert "„Jobcenter“." in text
 
         await referral_form("Leistungsanspruch klären")
         await pilot.press("escape")
@@ -291,6 +296,9 @@ async def test_full_cycle_on_one_client(app, seeded: Seeded) -> None:  # type: i
 
         # Again, with a reason: saved, the override is audited without any personal text.
         await referral_form("Leistungsanspruch klären")
+        await pilot.press("down", "enter")
+        await on_screen(pilot, TextPromptScreen)
+        assert "Keine gültige Einwilligung zur Weitergabe an „Jobcenter“" in screen_text(app)
         await type_text(pilot, "Frist läuft ab, Klientin telefonisch einverstanden")
         await pilot.press("enter")
         await saved(pilot, "Vermittlung gespeichert.")
@@ -489,7 +497,9 @@ async def test_residence_facts_hints_and_new_status(app, seeded: Seeded) -> None
         assert screen.client_id == client_id
         await pilot.press("6")
         assert active_section(screen) == "residence"
-        assert table_rows(screen, "residence-table") == ["Duldung | § 60a AufenthG |  | 30.06.2027"]
+        assert table_rows(screen, "residence-table") == [
+            "Duldung | § 60a AufenthG |  | 30.06.2027 | aktuell"
+        ]
 
         await pilot.press("f")
         await on_screen(pilot, FactsFormScreen)
@@ -533,8 +543,9 @@ async def test_residence_facts_hints_and_new_status(app, seeded: Seeded) -> None
             ("duldung", None, D(2027, 6, 30)),
         ]
         rows = table_rows(screen, "residence-table")
-        assert rows[0].startswith("AE § 25b |") and rows[0].endswith("| 20.11.2026 | 19.11.2028")
-        assert rows[1] == "Duldung | § 60a AufenthG |  | 30.06.2027"
+        assert rows[0].startswith("AE § 25b |")
+        assert rows[0].endswith("| 20.11.2026 | 19.11.2028 | aktuell")
+        assert rows[1] == "Duldung | § 60a AufenthG |  | 30.06.2027 | "
         assert "AE § 25b bis 19.11.2028" in screen_text(app)
         # Only the current document reminds.
         reminders = [

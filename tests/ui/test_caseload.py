@@ -287,7 +287,8 @@ async def test_an_expired_residence_document_is_red(app, seeded) -> None:  # typ
     async with app.run_test(size=(120, 40)) as pilot:
         _screen, table, _search, _info = await _caseload(pilot)
         app.workspace.add_residence_record(
-            seeded.clients["Nguyen"], ResidenceDraft("duldung", valid_until=date(2026, 11, 20))
+            seeded.clients["Nguyen"],
+            ResidenceDraft("duldung", valid_from=date(2026, 5, 21), valid_until=date(2026, 11, 20)),
         )
         app.screen.reload()
         await pilot.pause()

@@ -60,6 +60,10 @@ async def test_full_intake_with_a_validation_error_then_saved(app) -> None:  # t
         await pilot.press("enter", "down", "enter")
         assert status.value == "gestattung"
         await type_text(pilot, "30.06.2027", "residence_valid_until")
+        # Nothing is ticked in advance: each consent is ticked on purpose.
+        assert not form.query_one("#cm_given", Checkbox).value
+        form.query_one("#cm_given", Checkbox).focus()
+        await pilot.press("space")
         form.query_one("#coord_given", Checkbox).focus()
         await pilot.press("space")
         await pilot.press("ctrl+s")

@@ -23,6 +23,7 @@ from kim_tui.domain.model import (
 )
 from kim_tui.screens.assessment_form import AssessmentFormScreen
 from kim_tui.screens.caseload import CaseloadScreen
+from kim_tui.screens.choice import ChoiceScreen
 from kim_tui.screens.client_file import ClientFileScreen
 from kim_tui.screens.closure_form import ClosureFormScreen
 from kim_tui.screens.contact_form import ContactFormScreen
@@ -297,6 +298,14 @@ async def test_f_keys_do_not_stack_main_screens(app: KimApp) -> None:
         assert len(kinds) == len(set(kinds)), kinds
 
 
+async def _to_override_reason(pilot: Pilot) -> None:
+    """Save the referral form and choose "share without consent" in the consent question."""
+    await pilot.press("ctrl+s")
+    await on_screen(pilot, ChoiceScreen)
+    await pilot.press("down", "enter")
+    await on_screen(pilot, TextPromptScreen)
+
+
 async def test_consent_override_esc_returns_to_the_referral(app: KimApp, seeded: Seeded) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await unlock_home(pilot)
@@ -309,15 +318,18 @@ async def test_consent_override_esc_returns_to_the_referral(app: KimApp, seeded:
         await pilot.pause()
         await type_text(pilot, TYPED, "reason")
         await pilot.press("ctrl+s")
-        await on_screen(pilot, TextPromptScreen)
+        await on_screen(pilot, ChoiceScreen)
+        await pilot.press("escape")  # Esc in the consent question: back to the form
+        await on_screen(pilot, ReferralFormScreen)
+        assert app.screen.query_one("#reason", Input).value == TYPED
+        await _to_override_reason(pilot)
         await pilot.press("escape")
         # Back in the referral form, everything as typed; Esc there asks first.
         await on_screen(pilot, ReferralFormScreen)
         again = app.screen
         assert again.query_one("#reason", Input).value == TYPED
         assert again.query_one("#agency", Select).value == "jobcenter"
-        await pilot.press("ctrl+s")
-        await on_screen(pilot, TextPromptScreen)
+        await _to_override_reason(pilot)
         # A one-word reason is refused with the minimum length, and nothing is saved yet.
         await type_text(pilot, "x", "answer")
         await pilot.press("enter")
@@ -330,8 +342,7 @@ async def test_consent_override_esc_returns_to_the_referral(app: KimApp, seeded:
         await pilot.press("right", "enter")  # "discard", from the keyboard
         await on_screen(pilot, ReferralFormScreen)
         assert app.screen.query_one("#reason", Input).value == TYPED
-        await pilot.press("ctrl+s")
-        await on_screen(pilot, TextPromptScreen)
+        await _to_override_reason(pilot)
         # Ctrl+Q while the referral waits for its reason asks first.
         await pilot.press("ctrl+q")
         await on_screen(pilot, UnsavedInputScreen)

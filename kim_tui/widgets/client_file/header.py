@@ -10,8 +10,10 @@ from rich.text import Text
 from textual.widgets import Static
 
 from kim_tui.domain.catalogs import catalog
+from kim_tui.domain.consents import consent_for
 from kim_tui.domain.dates import format_date
-from kim_tui.domain.model import ClientFile
+from kim_tui.domain.model import ClientFile, ConsentPurpose
+from kim_tui.domain.residence import current_paper
 from kim_tui.i18n import language, tr
 from kim_tui.widgets.literal import literal
 
@@ -30,7 +32,9 @@ class FileHeader(Static):
         """Render the header for `file` as of `today`."""
         lang = language()
         client = file.client
-        status = file.residence[0] if file.residence else None
+        # The file lists papers newest-recorded first; the rule wants them oldest first.
+        current = current_paper(reversed(file.residence), today)
+        status = current.record if current is not None else None
         age = age_on(client.birth_date, today)
         header = Table.grid(padding=(0, 2))
         header.add_row(
@@ -40,11 +44,17 @@ class FileHeader(Static):
                 if age is not None
                 else tr("Alter unbekannt", "age unknown")
             ),
-            Text(catalog("case_stages").label(file.stage.value, lang), style="bold"),
+            Text(
+                catalog("case_stages").label(file.stage.value, lang)
+                + (tr(" ✎ von Hand", " ✎ by hand") if file.stage_by_hand else ""),
+                style="bold",
+            ),
         )
         expiry = ""
         if status and status.valid_until:
             expiry = f" {tr('bis', 'until')} {format_date(status.valid_until)}"
+        if current is not None and current.expired:
+            expiry += tr(" (abgelaufen)", " (expired)")
         header.add_row(
             Text(
                 catalog("residence_statuses").label(status.status, lang) + expiry
@@ -65,7 +75,17 @@ class FileHeader(Static):
             ),
         )
         notes = Text()
+        if consent_for(file.consents, ConsentPurpose.CASE_MANAGEMENT, today) is None:
+            # A line of its own: in the grid it would squeeze the columns at 80 cells.
+            notes.append(
+                tr(
+                    "! Keine Einwilligung Case Management – c erfasst sie",
+                    "! No case-management consent – c records it",
+                ),
+                style="bold red",
+            )
         if file.restricted_on is not None:
+            notes.append("\n" if notes else "")
             notes.append(
                 tr(
                     f"Verarbeitung eingeschränkt seit {format_date(file.restricted_on)} – Akte "

@@ -14,9 +14,20 @@ from textual.widgets import DataTable, Static
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import ClientFile, ResidenceView
+from kim_tui.domain.residence import current_paper, residence_gaps
 from kim_tui.i18n import language, tr
 from kim_tui.widgets.client_file.base import FileSection, highlighted_key, refilled
 from kim_tui.widgets.literal import literal
+
+
+def timeline(records: list[ResidenceView], current_id: str | None) -> list[ResidenceView]:
+    """The current paper first, then the others newest first by when they ended (a paper
+    without an end date by its start, an undated one by the day it was recorded)."""
+
+    def key(r: ResidenceView) -> tuple[bool, date]:
+        return (r.id == current_id, r.valid_until or r.valid_from or r.recorded_on or date.min)
+
+    return sorted(records, key=key, reverse=True)
 
 
 class ResidenceSection(FileSection):
@@ -29,6 +40,7 @@ class ResidenceSection(FileSection):
     def compose(self) -> ComposeResult:
         with VerticalScroll(can_focus=True):
             yield DataTable(id="residence-table", cursor_type="row")
+            yield Static("", id="residence-gaps")
             yield Static("", id="facts-body")
             yield Static("", id="hints-body")
 
@@ -38,6 +50,7 @@ class ResidenceSection(FileSection):
             tr("Rechtsgrundlage", "Legal basis"),
             tr("gültig ab", "valid from"),
             tr("gültig bis", "valid until"),
+            tr("Stand", "State"),
         )
 
     def show(self, file: ClientFile, today: date) -> None:
@@ -46,15 +59,38 @@ class ResidenceSection(FileSection):
 
         lang = language()
         self._records = {r.id: r for r in file.residence}
+        # Recorded newest first; the rule wants the order of recording, then the timeline.
+        recorded = list(reversed(file.residence))
+        current = current_paper(recorded, today)
         with refilled(self.query_one("#residence-table", DataTable)) as table:
-            for record in file.residence:
+            for record in timeline(recorded, current.record.id if current else None):
+                state = Text("")
+                if current is not None and record.id == current.record.id:
+                    state = (
+                        Text(tr("abgelaufen", "expired"), style="bold red")
+                        if current.expired
+                        else Text(tr("aktuell", "current"), style="bold")
+                    )
                 table.add_row(
                     Text(catalog("residence_statuses").label(record.status, lang)),
                     literal(record.legal_basis),
                     Text(format_date(record.valid_from)),
                     Text(format_date(record.valid_until)),
+                    state,
                     key=record.id,
                 )
+        gaps = Text()
+        for gap in residence_gaps(recorded):
+            gaps.append(
+                tr(
+                    f"Lücke {format_date(gap.first_day)} – {format_date(gap.last_day)} "
+                    f"({gap.days} Tage): kein Papier erfasst\n",
+                    f"Gap {format_date(gap.first_day)} – {format_date(gap.last_day)} "
+                    f"({gap.days} days): no paper recorded\n",
+                ),
+                style="bold yellow",
+            )
+        self.query_one("#residence-gaps", Static).update(gaps)
         facts = file.facts
         unknown = tr("unbekannt", "unknown")
 

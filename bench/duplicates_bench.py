@@ -1,0 +1,105 @@
+"""The duplicate check against a caseload of 5,000 clients (issue 11 § 5).
+
+Run: ``.venv/bin/python -m bench.duplicates_bench [N]`` (default 5,000). Synthetic people from
+`kim_tui.demo` (seed 11). Figures, each a median of repeated runs:
+
+- floor: a plain dict of N lower-cased names (the least any name index costs here);
+- domain: `DuplicateIndex` built over N people (name caches warm, as after the first check of
+  an unlocked session); one draft checked against it;
+- service: `Workspace.find_duplicates` on a vault of N clients (what the intake dialog waits
+  for: read the names, build the index, check), and `find_duplicates_many` for a list of 200
+  rows (what `kim import-clients` does).
+
+The drafts are stored people with their name or date disturbed as the rules expect (swapped
+names, a day off, 01.01.), so each check finds candidates, as in real use.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+from kim_tui.demo.people import draw_person
+from kim_tui.domain.duplicates import DuplicateIndex, ExistingPerson
+from kim_tui.domain.model import ClientDraft, IntakeDraft
+
+TODAY = date(2026, 11, 24)
+
+
+def _median_ms(run: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def _people(n: int) -> list[ClientDraft]:
+    rng = random.Random(11)
+    return [draw_person(rng, TODAY).client for _ in range(n)]
+
+
+def _disturbed(clients: list[ClientDraft], count: int) -> list[ClientDraft]:
+    rng = random.Random(12)
+    drafts = []
+    for client in rng.sample(clients, count):
+        born = client.birth_date or date(1990, 1, 1)
+        kind = rng.randrange(3)
+        if kind == 0:
+            drafts.append(
+                replace(client, given_name=client.family_name, family_name=client.given_name)
+            )
+        elif kind == 1:
+            drafts.append(replace(client, birth_date=born + timedelta(days=1)))
+        else:
+            drafts.append(replace(client, birth_date=date(born.year, 1, 1)))
+    return drafts
+
+
+def main(n: int) -> None:
+    from kim_tui.service.workspace import Workspace
+    from kim_tui.store.vault import Vault
+
+    clients = _people(n)
+    existing = [
+        ExistingPerson(str(i), c.given_name, c.family_name, c.other_names, c.birth_date)
+        for i, c in enumerate(clients)
+    ]
+    drafts = _disturbed(clients, 200)
+
+    def floor() -> dict[str, ExistingPerson]:
+        # The least a name index costs: one lower-cased key per person, in a dict.
+        return {f"{p.given_name} {p.family_name}".lower(): p for p in existing}
+
+    floor_ms = _median_ms(floor, 7)
+    build = _median_ms(lambda: DuplicateIndex(existing), 7)
+    index = DuplicateIndex(existing)
+    found = [len(index.find(d)) for d in drafts]
+    one = _median_ms(lambda: [index.find(d) for d in drafts], 5) / len(drafts)
+    with tempfile.TemporaryDirectory() as tmp:
+        vault, _rk = Vault.create(Path(tmp) / "vault", "bench-passphrase", kdf_memory_kib=8192)
+        ws = Workspace(vault, today=lambda: TODAY)
+        ws.import_intakes([IntakeDraft(c, date(2026, 10, 1)) for c in clients])
+        service_one = _median_ms(lambda: ws.find_duplicates(drafts[0]), 11)
+        service_many = _median_ms(lambda: ws.find_duplicates_many(drafts), 5)
+        ws.close()
+    print(f"| clients | {n} |")
+    print(f"| floor: a plain dict of {n} lower-cased names | {floor_ms:.1f} ms |")
+    print(f"| domain: build the index | {build:.1f} ms |")
+    print(f"| domain: check one draft against the index | {one:.3f} ms |")
+    print(f"| service: `find_duplicates` (intake dialog) | {service_one:.1f} ms |")
+    print(f"| service: `find_duplicates_many`, 200 rows (import) | {service_many:.1f} ms |")
+    print(f"| candidates per disturbed draft (mean) | {statistics.mean(found):.2f} |")
+    print(f"| drafts without a candidate | {sum(1 for f in found if f == 0)} of {len(found)} |")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000)
