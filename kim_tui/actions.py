@@ -109,6 +109,16 @@ class KimView:
         """Whether leaving the screen now would lose what the coach entered."""
         return self.HOLDS_INPUT
 
+    def unsaved_question(self) -> str | None:
+        """The question asked before this view's input is thrown away (None: the general
+        one of `screens.unsaved_input`)."""
+        return None
+
+    async def save_input(self) -> bool:
+        """Save what the view holds as its own save key does; True when the view closed with
+        it (False: nothing to save here, or the input is invalid and its reason is shown)."""
+        return False
+
 
 def declared_actions(screen: object) -> tuple[UiAction, ...]:
     """The actions `screen` declares; none for Textual's own screens (the command palette).

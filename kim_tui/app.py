@@ -463,14 +463,19 @@ class KimApp(VaultApp["VaultSession"]):
         if self.is_unlocked:
             self._go_to(ExportScreen)
 
+    def action_intake(self) -> None:
+        """F4: back to the intake that is open (never a second one), else a new intake."""
+        from kim_tui.screens.intake import IntakeScreen
+
+        if self.is_unlocked:
+            self._go_to(IntakeScreen, self._run_intake)
+
     @work(exclusive=True, group="intake")
-    async def action_intake(self) -> None:
+    async def _run_intake(self) -> None:
         """Intake form → duplicate decision → save → open the new client's file."""
         from kim_tui.screens.client_file import ClientFileScreen
         from kim_tui.screens.intake import IntakeResult, IntakeScreen
 
-        if not self.is_unlocked:
-            return
         result: IntakeResult | None = await self.push_screen_wait(IntakeScreen())
         if result is None:
             return

@@ -9,19 +9,20 @@ coordinator app inherits no coach action.
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Generic, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, runtime_checkable
 
 from rich.traceback import Traceback
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from kim_tui.actions import UiAction, declared_actions
+from kim_tui.actions import KimView, UiAction, declared_actions
 from kim_tui.config import Config
 from kim_tui.i18n import tr
 
@@ -248,17 +249,114 @@ class VaultApp(App[int], Generic[S]):
             return
         self.push_screen(HelpScreen(self.screen))
 
-    def _go_to(self, screen_type: type[Screen[None]]) -> None:
-        """Bring a main screen to the top: reuse it from the stack instead of stacking copies."""
+    def _go_to(
+        self,
+        screen_type: type[Screen[Any]],
+        open_new: Callable[[], object] | None = None,
+    ) -> None:
+        """Bring a main screen to the top: reuse it from the stack instead of stacking copies
+        (`open_new` opens it when it is not there; by default it is pushed). What it closes on
+        the way (the screens above it, or the dialogs above the current screen) is asked
+        about first when it holds input: save, discard or keep editing."""
         if isinstance(self.screen, screen_type):
             return
+        keep = self._kept_below(screen_type)
+        if self._input_above(keep):
+            self._go_to_after_asking(screen_type, open_new)
+            return
+        self._arrive(screen_type, open_new)
+
+    @work(exclusive=True, group="leave-input")
+    async def _go_to_after_asking(
+        self, screen_type: type[Screen[Any]], open_new: Callable[[], object] | None
+    ) -> None:
+        if await self._settle_input(self._kept_below(screen_type)):
+            self._arrive(screen_type, open_new)
+
+    def _arrive(
+        self, screen_type: type[Screen[Any]], open_new: Callable[[], object] | None
+    ) -> None:
+        """Close what is above `screen_type` (or above the current full screen) and show it."""
+        self._close_above(self._kept_below(screen_type))
+        if not isinstance(self.screen, screen_type):
+            (open_new or (lambda: self.push_screen(screen_type())))()
+
+    def _kept_below(self, screen_type: type[Screen[Any]]) -> int:
+        """How many screens from the bottom stay when going to `screen_type`: up to it when it
+        is open, else up to the current full screen (dialogs above it close; a main screen is
+        never stacked on a dialog)."""
+        from textual.screen import ModalScreen
+
         stack = self.screen_stack
         for index, screen in enumerate(stack):
             if isinstance(screen, screen_type):
-                while len(self.screen_stack) > index + 1:
-                    self.pop_screen()
-                return
-        self.push_screen(screen_type())
+                return index + 1
+        for index in range(len(stack) - 1, -1, -1):
+            if not isinstance(stack[index], ModalScreen):
+                return index + 1
+        return len(stack)
+
+    def _input_above(self, keep: int) -> list[KimView]:
+        """The views above the first `keep` screens that hold unsaved input, topmost first."""
+        return [
+            screen
+            for screen in reversed(self.screen_stack[keep:])
+            if isinstance(screen, KimView) and screen.holds_input()
+        ]
+
+    def _close_above(self, keep: int) -> None:
+        while len(self.screen_stack) > max(keep, 1):
+            self.pop_screen()
+
+    async def _settle_input(self, keep: int) -> bool:
+        """Ask about every view above the first `keep` screens that holds input, topmost
+        first: True when none is left holding any (each saved or discarded), False when the
+        coach keeps editing or a save did not go through (its reason is shown on the form)."""
+        from kim_tui.screens.form import ask_about_input
+        from kim_tui.screens.unsaved_input import UnsavedChoice
+
+        discarded: set[int] = set()
+        while True:
+            pending = [v for v in self._input_above(keep) if id(v) not in discarded]
+            if not pending:
+                return True
+            view = pending[0]
+            # Saving needs the vault and the form on top, where its messages are seen.
+            can_save = self.is_unlocked and id(self.screen) == id(view)
+            choice = await ask_about_input(self, view.unsaved_question(), can_save=can_save)
+            if choice is UnsavedChoice.KEEP:
+                return False
+            if choice is UnsavedChoice.DISCARD:
+                discarded.add(id(view))
+                continue
+            if not await view.save_input():
+                return False
+            # The screen that opened the form saves its draft when it gets it back; let it
+            # (and whatever it asks next, e.g. a consent-override reason) have its turn.
+            await self._after_refresh()
+            keep = min(keep, len(self.screen_stack))
+
+    async def _after_refresh(self) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def finish() -> None:
+            if not done.done():
+                done.set_result(None)
+
+        self.call_after_refresh(finish)
+        await done
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: quit at once, unless a view holds unsaved input (then ask first)."""
+        if self._input_above(0):
+            self._quit_after_asking()
+        else:
+            self.exit()
+
+    @work(exclusive=True, group="leave-input")
+    async def _quit_after_asking(self) -> None:
+        if await self._settle_input(0):
+            self.exit()
 
     # -- command palette: every declared action of the app and the current screen -----------
 

@@ -291,6 +291,18 @@ class ClientFile:
     """The phase was set by hand (it holds until the coach clears it)."""
     stage_by_hand_reason: str = ""
     stage_by_hand_on: date | None = None
+    done_follow_ups: tuple[DoneFollowUpView, ...] = ()
+    """Follow-ups marked done, newest first, with the note typed when marking them."""
+
+
+@dataclass(frozen=True)
+class DoneFollowUpView:
+    """A Wiedervorlage that was marked done: what it was about and the coach's note."""
+
+    reason: str
+    due_on: date
+    done_on: date
+    note: str
 
 
 @dataclass(frozen=True)

@@ -208,6 +208,31 @@ def validate_referral(draft: ReferralDraft, today: date) -> dict[str, str]:
     return problems
 
 
+MIN_OVERRIDE_REASON = 20
+"""Characters (after trimming) a reason for sharing without consent needs at least: a short
+sentence that a data-protection officer can follow later ("Eilfall" or "x" is no reason)."""
+
+
+def override_reason_problem(reason: str) -> tuple[str, str] | None:
+    """Why `reason` cannot justify sharing data without consent, as (German, English); None
+    when it is a real sentence of at least `MIN_OVERRIDE_REASON` characters."""
+    length = len(reason.strip())
+    if length >= MIN_OVERRIDE_REASON:
+        return None
+    return (
+        f"Die Begründung ist zu kurz ({length} Zeichen, mindestens {MIN_OVERRIDE_REASON}). "
+        "Bitte in einem Satz sagen, warum die Weitergabe ohne Einwilligung nötig ist.",
+        f"The reason is too short ({length} characters, at least {MIN_OVERRIDE_REASON}). "
+        "Please say in a sentence why passing the data without consent is necessary.",
+    )
+
+
+def validate_override_reason(reason: str) -> dict[str, str]:
+    """The service's guard for a consent override (German message under `override_reason`)."""
+    problem = override_reason_problem(reason)
+    return {"override_reason": problem[0]} if problem else {}
+
+
 def validate_referral_outcome(status: str, outcome_on: date | None, today: date) -> dict[str, str]:
     """An outcome has a known status and is not dated in the future (first problem only)."""
     if status not in catalog("referral_statuses"):

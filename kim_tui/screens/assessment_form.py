@@ -202,18 +202,19 @@ class AssessmentFormScreen(FormModal[AssessmentDraft]):
         self.action_edit("situation")
 
     @on(Input.Submitted, "#edit-text")
-    def edit_done(self, event: Input.Submitted) -> None:
+    def edit_done(self) -> None:
         if self.editing is None:
             return
         what, area = self.editing.split(":", 1)
         store = self.situation if what == "situation" else self.resources
-        store[area] = event.value.strip()
+        field = self.query_one("#edit-text", Input)
+        store[area] = field.value.strip()
         width = self.widths[2] if what == "situation" else self.widths[3]
         self.query_one("#matrix", DataTable).update_cell(
             RowKey(area), ColumnKey(what), literal(store[area], max_len=width)
         )
         self.editing = None
-        event.input.add_class("hidden")
+        field.add_class("hidden")
         self.query_one("#edit-label", Static).update("")
         self.query_one("#matrix", DataTable).focus()
 
@@ -243,11 +244,9 @@ class AssessmentFormScreen(FormModal[AssessmentDraft]):
         return (dict(self.levels), dict(self.situation), dict(self.resources))
 
     def action_cancel(self) -> None:
-        # Esc first leaves the text being edited, and only then the form.
+        # Esc first leaves the text being edited (keeping what was typed, as Enter does: typed
+        # input is never lost), and only then the form.
         if self.editing is not None:
-            self.editing = None
-            self.query_one("#edit-text", Input).add_class("hidden")
-            self.query_one("#edit-label", Static).update("")
-            self.query_one("#matrix", DataTable).focus()
+            self.edit_done()
             return
         super().action_cancel()

@@ -19,9 +19,10 @@ from textual.widgets import Header, TabbedContent
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
-from kim_tui.domain.model import ClientFile, ConsentPurpose
+from kim_tui.domain.model import ClientFile, ConsentPurpose, ReferralDraft
 from kim_tui.i18n import language, tr
 from kim_tui.screens.client_file_consents import ConsentActions
+from kim_tui.screens.client_file_detail import DetailActions
 from kim_tui.screens.client_file_documents import DocumentActions
 from kim_tui.screens.client_file_edit import EditActions
 from kim_tui.screens.client_file_keys import FILE_ACTIONS
@@ -48,7 +49,13 @@ if TYPE_CHECKING:
 
 
 class ClientFileScreen(
-    ConsentActions, PhaseActions, MergeActions, EditActions, DocumentActions, PrivacyActions
+    ConsentActions,
+    PhaseActions,
+    MergeActions,
+    EditActions,
+    DocumentActions,
+    PrivacyActions,
+    DetailActions,
 ):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = FILE_ACTIONS
     BINDINGS = bindings(ACTIONS)
@@ -246,24 +253,32 @@ class ClientFileScreen(
         if self.file is None:
             return
         notice = asylblg_notice(self.file, self.today)
-        form = ReferralFormScreen(self.file.case_id, self.today, notice)
-        draft = await self.app.push_screen_wait(form)
-        if draft is None:
-            return
-        workspace = self.app.workspace
-        saved = tr("Vermittlung gespeichert.", "Referral saved.")
-        try:
-            workspace.add_referral(draft)
-        except ConsentRequired as exc:
-            await self.resolve_sharing_consent(draft, str(exc))
-            return
-        except VaultError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
-            return
-        else:
-            self.notify(saved)
-            self.reload()
+        draft = None
+        while True:
+            # Esc in the consent questions comes back here: the form shows its input again.
+            form = ReferralFormScreen(self.file.case_id, self.today, notice, draft=draft)
+            draft = await self.app.push_screen_wait(form)
+            if draft is None:
+                return
+            workspace = self.app.workspace
+            saved = tr("Vermittlung gespeichert.", "Referral saved.")
+            try:
+                workspace.add_referral(draft)
+            except ConsentRequired as exc:
+                if await self.resolve_sharing_consent(draft, str(exc)):
+                    return
+                continue
+            except VaultError as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+                continue  # the message is shown; the form comes back with the input
+            else:
+                self.notify(saved)
+                self.reload()
+            break
         self.action_section("referrals")
+
+    def _save_referral(self, draft: ReferralDraft, done: str) -> bool:
+        return self._save(lambda ws: ws.add_referral(draft), done) is not None
 
     @work(exclusive=True, group="file-edit")
     async def action_outcome(self) -> None:

@@ -128,11 +128,14 @@ class ConsentActions(KimScreen[None]):
             return False
         return await self.record_consent(purpose, reason=tr(de, en))
 
-    async def resolve_sharing_consent(self, draft: ReferralDraft, message: str) -> None:
+    async def resolve_sharing_consent(self, draft: ReferralDraft, message: str) -> bool:
         """A referral passes identifying data without a sharing consent: record the consent
-        (then save the referral), share with a reason (audited), or leave it unsaved."""
+        (then save the referral), share with a reason (audited), or leave it unsaved. True when
+        the referral is done with (saved, or the coach chose not to save it); False sends the
+        coach back to the referral form with the input as typed (Esc in these questions)."""
+        from kim_tui.domain.validation import MIN_OVERRIDE_REASON, override_reason_problem
         from kim_tui.screens.choice import ChoiceScreen
-        from kim_tui.screens.reason_prompt import ReasonPromptScreen
+        from kim_tui.screens.text_prompt import TextPromptScreen
 
         saved = tr("Vermittlung gespeichert.", "Referral saved.")
         agency = catalog("agencies").label(draft.agency)
@@ -160,27 +163,39 @@ class ConsentActions(KimScreen[None]):
             )
         )
         if choice == RECORD:
-            if await self.record_consent(ConsentPurpose.SHARE_AGENCY, draft.agency, tr(de, en)):
-                self._save(lambda ws: ws.add_referral(draft), saved)
+            recorded = await self.record_consent(
+                ConsentPurpose.SHARE_AGENCY, draft.agency, tr(de, en)
+            )
+            if recorded and self._save(lambda ws: ws.add_referral(draft), saved):
                 self.action_section("referrals")
-                return
-        elif choice == OVERRIDE:
+                return True
+            return False
+        if choice == OVERRIDE:
             reason = await self.app.push_screen_wait(
-                ReasonPromptScreen(
+                TextPromptScreen(
                     tr("Keine Einwilligung zur Weitergabe", "No consent to share"),
                     message
                     + "\n"
                     + tr(
-                        "Begründung für die Weitergabe ohne Einwilligung (wird im Verlauf "
-                        "protokolliert). Esc bricht ab.",
-                        "Reason for passing data without consent (recorded in the history). "
-                        "Esc cancels.",
+                        "Begründung für die Weitergabe ohne Einwilligung, in einem Satz "
+                        f"(mindestens {MIN_OVERRIDE_REASON} Zeichen; wird im Verlauf "
+                        "protokolliert). Esc zurück zur Vermittlung.",
+                        "Reason for passing data without consent, in a sentence (at least "
+                        f"{MIN_OVERRIDE_REASON} characters; recorded in the history). Esc "
+                        "goes back to the referral.",
                     ),
+                    check=override_reason_problem,
+                    carries_input=True,
                 )
             )
-            if reason:
-                overridden = replace(draft, override_reason=reason)
-                if self._save(lambda ws: ws.add_referral(overridden), saved):
-                    self.action_section("referrals")
-                return
+            if not reason:
+                return False
+            overridden = replace(draft, override_reason=reason)
+            if self._save(lambda ws: ws.add_referral(overridden), saved):
+                self.action_section("referrals")
+                return True
+            return False
+        if choice is None:
+            return False  # Esc: back to the referral form
         self.notify(tr("Vermittlung nicht gespeichert.", "Referral not saved."), severity="warning")
+        return True

@@ -273,4 +273,14 @@ FILE_ACTIONS: tuple[UiAction, ...] = (
         "Check this file's possible duplicates and merge one into it",
         show=False,
     ),
+    UiAction(
+        "file.detail",
+        "enter",
+        "detail",
+        "Ganzer Text",
+        "Full text",
+        "Markierten Eintrag ganz lesen (Kontakt, Ziel, Schritt, Vermittlung, Handlungsfeld)",
+        "Read the highlighted entry in full (contact, goal, step, referral, area)",
+        show=False,
+    ),
 )

@@ -86,11 +86,11 @@ class ContactFormScreen(FormModal[ContactDraft]):
             interpreter=kind == "interpreted",
         )
 
-    def discard_question(self) -> str | None:
-        # A typed note is work: Esc asks before throwing it away.
+    def unsaved_question(self) -> str | None:
         if not self.query_one("#note", TextArea).text.strip():
             return None
         return tr(
-            "Notiz verwerfen? Es wird nichts gespeichert.",
-            "Discard the note? Nothing will be saved.",
+            "Der Kontakt mit Notiz ist nicht gespeichert. Speichern, verwerfen oder weiter "
+            "bearbeiten?",
+            "The contact and its note are not saved. Save, discard or keep editing?",
         )

@@ -6,25 +6,29 @@ A form never saves: Ctrl+S (or Enter, in the one-line dialogs) builds the draft 
 the dialog with it, and the calling screen saves it through the service (one error path, one
 refresh: see `screens/client_file.py`). A draft that cannot be built raises `FormInvalid`,
 whose message appears on the form's error line (`widgets/field_error.py`).
+
+Input is never lost by accident: Esc on a form that holds input (`holds_input`: a field differs
+from how the form opened) asks save / discard / keep editing (`screens/unsaved_input.py`); the
+app asks the same before Ctrl+Q or an F-key would close the form (`app_base.VaultApp`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from textual import work
+from textual.app import App
 from textual.dom import DOMNode
 from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
 
-from kim_tui.actions import UiAction
+from kim_tui.actions import KimView, UiAction
 from kim_tui.domain.dates import parse_date
 from kim_tui.i18n import tr
 from kim_tui.screens.base import KimModal
+from kim_tui.screens.unsaved_input import UnsavedChoice, UnsavedInputScreen
 from kim_tui.widgets.field_error import FieldError
-
-if TYPE_CHECKING:
-    from kim_tui.app import KimApp
 
 DraftType = TypeVar("DraftType")
 
@@ -73,15 +77,25 @@ def save_hint() -> Static:
     )
 
 
-async def confirm_discard(app: KimApp, question: str) -> bool:
-    """Ask before input is thrown away; True when the coach chose to discard it."""
-    from kim_tui.screens.confirm import ConfirmScreen
+async def ask_about_input(
+    app: App[Any], question: str | None = None, *, can_save: bool = True
+) -> UnsavedChoice:
+    """Save, discard or keep editing: the one question before typed input could be lost
+    (Esc in a form, and the app's quit and screen switches)."""
+    return await app.push_screen_wait(UnsavedInputScreen(question, can_save=can_save))
 
-    return await app.push_screen_wait(
-        ConfirmScreen(
-            question, tr("Verwerfen", "Discard"), no=tr("Weiter bearbeiten", "Keep editing")
-        )
-    )
+
+async def cancel_form(app: App[Any], view: KimView, close: Callable[[], object]) -> None:
+    """Esc on a form: `close` at once when it holds no input, else ask; a save goes through
+    the form's own save (which closes it, or shows why it cannot)."""
+    if not view.holds_input():
+        close()
+        return
+    choice = await ask_about_input(app, view.unsaved_question())
+    if choice is UnsavedChoice.DISCARD:
+        close()
+    elif choice is UnsavedChoice.SAVE:
+        await view.save_input()
 
 
 class FormModal(KimModal[DraftType | None]):
@@ -93,6 +107,9 @@ class FormModal(KimModal[DraftType | None]):
     def __init__(self, *, classes: str = "dialog") -> None:
         super().__init__(classes=classes)
         self._initial: dict[str, object] | None = None
+        self.restored_input = False
+        """True when the form opened with input the coach typed before (a form reopened with
+        its draft): it holds input from the start."""
 
     def on_mount(self) -> None:
         # After the first refresh: a Select shows its initial value only once it is mounted.
@@ -107,23 +124,26 @@ class FormModal(KimModal[DraftType | None]):
         """The draft from the fields; raises `FormInvalid` for what cannot be saved."""
         raise NotImplementedError
 
-    def discard_question(self) -> str | None:
-        """The question Esc asks before throwing the input away; None closes at once."""
-        return None
-
     # -- what the base owns ------------------------------------------------------------------
 
     def holds_input(self) -> bool:
         """True when any field differs from its value when the form opened."""
+        if self.restored_input:
+            return True
         return self._initial is not None and field_values(self) != self._initial
 
-    def action_save(self) -> None:
+    def action_save(self) -> bool:
+        """Build the draft and close with it; False (and the reason shown) when it is invalid."""
         try:
             draft = self.build_draft()
         except FormInvalid as problem:
             self.show_problem(problem)
-            return
+            return False
         self.dismiss(draft)
+        return True
+
+    async def save_input(self) -> bool:
+        return self.action_save()
 
     def show_problem(self, problem: FormInvalid) -> None:
         """Show why the draft cannot be saved, and go to the field it names."""
@@ -132,16 +152,15 @@ class FormModal(KimModal[DraftType | None]):
             self.query_one(f"#{problem.field}").focus()
 
     def action_cancel(self) -> None:
-        question = self.discard_question()
-        if question is None:
+        """Esc: close at once when nothing was entered, else ask (save, discard, keep)."""
+        if not self.holds_input():
             self.dismiss(None)
         else:
-            self._cancel_after_asking(question)
+            self._cancel_after_asking()
 
     @work(exclusive=True, group="form-cancel")
-    async def _cancel_after_asking(self, question: str) -> None:
-        if await confirm_discard(self.app, question):
-            self.dismiss(None)
+    async def _cancel_after_asking(self) -> None:
+        await cancel_form(self.app, self, lambda: self.dismiss(None))
 
     # -- reading fields ----------------------------------------------------------------------
 

@@ -41,7 +41,7 @@ from kim_tui.domain.model import (
 from kim_tui.domain.validation import validate_intake
 from kim_tui.i18n import language, tr
 from kim_tui.screens.base import KimScreen
-from kim_tui.screens.form import confirm_discard, field_values
+from kim_tui.screens.form import cancel_form, field_values
 from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.suggest import NameSuggester
@@ -525,6 +525,11 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
 
     @work(exclusive=True, group="intake-save")
     async def action_save(self) -> None:
+        await self.save_input()
+
+    async def save_input(self) -> bool:
+        """Check, ask about likely duplicates, and close with the draft (or with the existing
+        client the coach chose); False while the form stays open."""
         from kim_tui.screens.duplicates import DuplicateDecision, DuplicateScreen
 
         self.tried_save = True
@@ -532,16 +537,17 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
         self._show(problems)
         if draft is None or problems:
             self._focus_first_error(problems)
-            return
+            return False
         candidates = self.app.workspace.find_duplicates(draft.client)
         if candidates:
             decision = await self.app.push_screen_wait(DuplicateScreen(draft.client, candidates))
             if decision is None or decision.action == DuplicateDecision.BACK:
-                return
+                return False
             if decision.action == DuplicateDecision.OPEN:
                 self.dismiss(IntakeResult(open_existing=decision.client_id))
-                return
+                return True
         self.dismiss(IntakeResult(draft=draft))
+        return True
 
     def _focus_first_error(self, problems: dict[str, str]) -> None:
         for field in problems:
@@ -558,32 +564,15 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
     def holds_input(self) -> bool:
         return self._initial is not None and field_values(self) != self._initial
 
+    def unsaved_question(self) -> str:
+        return tr(
+            "Die Erstberatung ist nicht gespeichert. Speichern, verwerfen oder weiter bearbeiten?",
+            "The intake is not saved. Save, discard or keep editing?",
+        )
+
     @work(exclusive=True, group="intake-cancel")
     async def action_cancel(self) -> None:
-        # Asks only when a name, date of birth, contact or household was typed: the dates and
-        # choices filled in beforehand are quick to set again.
-        typed = any(
-            self._value(f)
-            for f in (
-                "given_name",
-                "family_name",
-                "birth_date",
-                "address",
-                "phone",
-                "nationality",
-                "languages",
-                "other_names",
-            )
-        ) or bool(self.query_one("#household", TextArea).text.strip())
-        if typed and not await confirm_discard(
-            self.app,
-            tr(
-                "Eingaben verwerfen? Es wird nichts gespeichert.",
-                "Discard the input? Nothing will be saved.",
-            ),
-        ):
-            return
-        self.dismiss(None)
+        await cancel_form(self.app, self, lambda: self.dismiss(None))
 
 
 def _field(label: str, field_id: str, widget: Widget) -> Vertical:

@@ -31,17 +31,29 @@ class ReferralFormScreen(FormModal[ReferralDraft]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = form_actions("referral")
     BINDINGS = bindings(ACTIONS)
 
-    def __init__(self, case_id: str, today: date, asylblg: Hint | None = None) -> None:
+    def __init__(
+        self,
+        case_id: str,
+        today: date,
+        asylblg: Hint | None = None,
+        *,
+        draft: ReferralDraft | None = None,
+    ) -> None:
         """``asylblg``: the AsylbLG notice hint when it concerns the client (§ 24 permit, entry
         from 01.04.2025); the form then shows it for income referrals and suggests the AsylbLG
-        legal domain, without blocking the coach."""
+        legal domain, without blocking the coach. ``draft``: what the coach entered before
+        (back from the consent-override question), shown again as it was."""
         super().__init__()
         self.case_id = case_id
         self.today = today
         self.asylblg = asylblg
+        self.draft = draft
+        self.restored_input = draft is not None
 
     def compose(self) -> ComposeResult:
         lang = language()
+        draft = self.draft
+        due = self.today + timedelta(weeks=2) if draft is None else draft.feedback_due_on
         with Vertical():
             yield Static(tr("Neue Vermittlung", "New referral"), classes="title")
             yield Static(tr("Stelle", "Agency"), classes="field-label")
@@ -50,6 +62,7 @@ class ReferralFormScreen(FormModal[ReferralDraft]):
                 id="agency",
                 compact=True,
                 prompt=tr("Stelle wählen", "choose an agency"),
+                value=draft.agency if draft else Select.NULL,
             )
             yield Static(tr("Rechtskreis", "Legal domain"), classes="field-label")
             yield Select(
@@ -57,6 +70,7 @@ class ReferralFormScreen(FormModal[ReferralDraft]):
                 id="legal_domain",
                 compact=True,
                 prompt="–",
+                value=draft.legal_domain if draft else Select.NULL,
             )
             if self.asylblg is not None:
                 de, en = asylblg_notice_text(self.asylblg)
@@ -64,17 +78,18 @@ class ReferralFormScreen(FormModal[ReferralDraft]):
                 notice.display = False
                 yield notice
             yield Static(tr("Anlass", "Reason"), classes="field-label")
-            yield Input(id="reason", compact=True, max_length=500)
+            yield Input(draft.reason if draft else "", id="reason", compact=True, max_length=500)
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Static(tr("gesendet am", "sent on"), classes="field-label")
-                    yield Input(format_date(self.today), id="sent_on", compact=True)
+                    sent_on = draft.sent_on if draft else self.today
+                    yield Input(format_date(sent_on), id="sent_on", compact=True)
                 with Vertical():
                     yield Static(
                         tr("Rückmeldung erwartet", "feedback expected"), classes="field-label"
                     )
                     yield Input(
-                        format_date(self.today + timedelta(weeks=2)),
+                        format_date(due),
                         id="feedback_due_on",
                         compact=True,
                     )
@@ -83,7 +98,7 @@ class ReferralFormScreen(FormModal[ReferralDraft]):
                     "gibt identifizierende Daten weiter (Name, Geburtsdatum …)",
                     "passes identifying data (name, date of birth …)",
                 ),
-                value=True,
+                value=draft.passes_identifying_data if draft else True,
                 id="identifying",
             )
             yield FieldError(id="form-error")

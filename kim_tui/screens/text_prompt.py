@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -30,13 +31,21 @@ class TextPromptScreen(FormModal[str]):
         required: bool = True,
         value: str = "",
         max_length: int = 500,
+        check: Callable[[str], tuple[str, str] | None] | None = None,
+        carries_input: bool = False,
     ) -> None:
+        """``check``: why an answer cannot be taken, as (German, English), or None.
+        ``carries_input``: the prompt is one step of a form whose input waits for the answer
+        (the referral waits for its override reason); Ctrl+Q and F-keys ask before closing it,
+        Esc goes back to that form."""
         super().__init__()
         self.title_text = title
         self.explanation = explanation
         self.required = required
         self.value = value
         self.max_length = max_length
+        self.check = check
+        self.carries_input = carries_input
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -45,7 +54,9 @@ class TextPromptScreen(FormModal[str]):
             yield Input(self.value, id="answer", max_length=self.max_length)
             yield FieldError(id="form-error")
             yield Static(
-                tr("Enter bestätigt · Esc abbrechen", "Enter confirms · Esc cancel"),
+                tr("Enter bestätigt · Esc zurück", "Enter confirms · Esc goes back")
+                if self.carries_input
+                else tr("Enter bestätigt · Esc abbrechen", "Enter confirms · Esc cancel"),
                 classes="muted",
             )
 
@@ -60,4 +71,26 @@ class TextPromptScreen(FormModal[str]):
         answer = self.text("answer")
         if self.required and not answer:
             raise FormInvalid(tr("Bitte eine Angabe machen.", "An answer is required."))
+        problem = self.check(answer) if self.check is not None else None
+        if problem is not None:
+            raise FormInvalid(tr(*problem), "answer")
         return answer
+
+    def holds_input(self) -> bool:
+        return self.carries_input or super().holds_input()
+
+    def unsaved_question(self) -> str | None:
+        if not self.carries_input:
+            return None
+        return tr(
+            "Die Antwort ist noch nicht übernommen; ohne sie wird nichts gespeichert. "
+            "Übernehmen, verwerfen oder weiter bearbeiten?",
+            "The answer is not taken yet; without it nothing is saved. Take it, discard it "
+            "or keep editing?",
+        )
+
+    def action_cancel(self) -> None:
+        if self.carries_input and not super().holds_input():
+            self.dismiss(None)  # back to the form that waits; nothing typed here is lost
+        else:
+            super().action_cancel()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
-from kim_tui.domain.model import AuditEntry, CaseStage, ClientFile
+from kim_tui.domain.model import AuditEntry, CaseStage, ClientFile, DoneFollowUpView
 from kim_tui.service.context import ServiceContext, cases_of, live
 from kim_tui.service.converters import (
     agreement_views,
@@ -20,7 +20,7 @@ from kim_tui.service.converters import (
 )
 from kim_tui.service.retention import retention_rule
 from kim_tui.store.errors import NotFound
-from kim_tui.store.models import AuditEvent, Client, Consent, ResidenceRecord
+from kim_tui.store.models import AuditEvent, Client, Consent, FollowUp, ResidenceRecord
 
 
 class ClientFileService:
@@ -79,6 +79,7 @@ class ClientFileService:
                 stage_by_hand=case.stage_by_hand is not None,
                 stage_by_hand_reason=case.stage_by_hand_reason,
                 stage_by_hand_on=case.stage_by_hand_on,
+                done_follow_ups=done_follow_ups(s, case.id),
             )
         if audited:
             self._ctx.uow.audit_only("client.open", "client", client_id, case.id)
@@ -94,3 +95,21 @@ class ClientFileService:
                 AuditEntry(e.at, e.action, e.entity, e.entity_id, e.detail, e.revision or None)
                 for e in s.exec(stmt).all()
             )
+
+
+def done_follow_ups(session: Session, case_id: str) -> tuple[DoneFollowUpView, ...]:
+    """The case's follow-ups marked done, newest first, each with its done note."""
+    rows = session.exec(
+        select(FollowUp)
+        .where(
+            col(FollowUp.case_id) == case_id,
+            col(FollowUp.done_on).is_not(None),
+            col(FollowUp.deleted_at).is_(None),
+        )
+        .order_by(col(FollowUp.done_on).desc(), col(FollowUp.due_on).desc())
+    ).all()
+    return tuple(
+        DoneFollowUpView(row.reason, row.due_on, row.done_on, row.done_note)
+        for row in rows
+        if row.done_on is not None
+    )

@@ -7,7 +7,7 @@ from datetime import date
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.model import ReferralDraft
 from kim_tui.domain.validation import (
-    validate_delete_reason,
+    validate_override_reason,
     validate_referral,
     validate_referral_outcome,
 )
@@ -27,7 +27,8 @@ class ReferralService:
     def add_referral(self, draft: ReferralDraft) -> str:
         """A referral to an agency. Passing identifying data needs a matching sharing consent;
         without one the coach must give an override reason, which the audit trail records
-        (DP-3). Raises `ConsentRequired` when neither is there."""
+        (DP-3). Raises `ConsentRequired` when neither is there, `ValidationError` when the
+        reason is shorter than `MIN_OVERRIDE_REASON` characters."""
         require_valid(validate_referral(draft, self._ctx.today()))
         override = draft.override_reason.strip()
         with self._ctx.uow.write(
@@ -39,7 +40,7 @@ class ReferralService:
             if draft.passes_identifying_data and not consented and not override:
                 raise ConsentRequired(catalog("agencies").label(draft.agency))
             if draft.passes_identifying_data and not consented:
-                require_valid(validate_delete_reason(override, "override_reason"))
+                require_valid(validate_override_reason(override))
             row = Referral(
                 case_id=case.id,
                 agency=draft.agency,

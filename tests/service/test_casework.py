@@ -299,3 +299,10 @@ def test_step_done_from_the_list_can_be_reopened_in_the_file(case: Case) -> None
     assert (FollowUpSource.STEP, "Schritt: Lebenslauf schreiben") in open_follow_ups(
         case.ws, case.case_id
     )
+
+
+def test_a_one_word_override_reason_is_refused(case: Case) -> None:
+    with pytest.raises(ValidationError) as raised:
+        case.ws.add_referral(referral(case.case_id, override_reason="x"))
+    assert "mindestens 20" in str(raised.value)
+    assert case.ws.client_file(case.client_id).referrals == ()

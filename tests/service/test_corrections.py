@@ -298,6 +298,7 @@ def test_the_done_note_of_a_follow_up_is_in_the_history(workspace: Workspace) ->
 def test_sharing_without_consent_needs_a_real_sentence(workspace: Workspace) -> None:
     _client_id, case_id = _client(workspace)
     draft = ReferralDraft(case_id, "jobcenter", "sgb2", "Antrag", FIXED_TODAY, override_reason="x")
-    with pytest.raises(ValidationError, match="mindestens 10 Zeichen"):
+    # An override reason needs `MIN_OVERRIDE_REASON` (20) characters, more than a deletion.
+    with pytest.raises(ValidationError, match="mindestens 20"):
         workspace.add_referral(draft)
     workspace.add_referral(replace(draft, override_reason="Frist läuft ab, mündlich zugestimmt."))

@@ -402,7 +402,7 @@ def test_the_consent_override_is_the_one_documented_second_event(setup: Setup) -
             "sgb2",
             "Klären",
             FIXED_TODAY,
-            override_reason="Eilfall, Frist läuft heute ab",
+            override_reason="Eilfall: Frist läuft heute ab, Klientin mündlich einverstanden",
         )
     )
     assert _counts(setup.ws) == (events + 2, revision + 1)

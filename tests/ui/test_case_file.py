@@ -32,6 +32,7 @@ from kim_tui.screens.referral_form import ReferralFormScreen
 from kim_tui.screens.referral_outcome import ReferralOutcomeScreen
 from kim_tui.screens.residence_form import ResidenceFormScreen
 from kim_tui.screens.text_prompt import TextPromptScreen
+from kim_tui.screens.unsaved_input import UnsavedInputScreen
 from tests.ui.conftest import (
     Seeded,
     column_text,
@@ -283,7 +284,12 @@ async def test_full_cycle_on_one_client(app, seeded: Seeded) -> None:  # type: i
 
         await referral_form("Leistungsanspruch klären")
         await pilot.press("escape")
-        await until(pilot, lambda: "Vermittlung nicht gespeichert." in notifications(app))
+        # Esc goes back to the referral form with everything as typed; leaving it asks.
+        await on_screen(pilot, ReferralFormScreen)
+        assert app.screen.query_one("#reason", Input).value == "Leistungsanspruch klären"
+        await pilot.press("escape")
+        await on_screen(pilot, UnsavedInputScreen)
+        await pilot.click("#discard")
         await on_screen(pilot, ClientFileScreen)
         assert ws.client_file(screen.client_id).referrals == ()
         assert not any(e.action.startswith("referral") for e in ws.audit_log(case_id))

@@ -183,6 +183,6 @@ async def test_escape_on_a_filled_form_asks_before_discarding(app) -> None:  # t
         assert form.query_one("#given_name", Input).value == "Test"
         await pilot.press("escape")
         await pilot.pause()
-        await pilot.click("#yes")
+        await pilot.click("#discard")
         await on_screen(pilot, FollowUpsScreen)
         assert app.workspace.caseload().total == 6

@@ -88,4 +88,14 @@ class OverviewSection(FileSection):
         grid.add_column()
         for label, value in lines:
             grid.add_row(Text(label), literal_block(value))
+        if file.done_follow_ups:
+            grid.add_row(Text(""), Text(""))
+            grid.add_row(Text(tr("Erledigte Wiedervorlagen", "Follow-ups done"), style="bold"))
+        for done in file.done_follow_ups:
+            # The note typed with "x" is read back here, in full and literally.
+            entry = literal_block(done.reason)
+            if done.note:
+                entry.append("\n" + tr("Notiz: ", "Note: "), style="dim")
+                entry.append_text(literal_block(done.note))
+            grid.add_row(Text(tr("erledigt ", "done ") + format_date(done.done_on)), entry)
         self.query_one("#overview-body", Static).update(grid)
