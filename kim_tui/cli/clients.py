@@ -45,7 +45,9 @@ def cmd_import_clients(args: argparse.Namespace) -> int:
     except FileNotFoundError:
         raise CliError(f"Datei {shown(source)} gibt es nicht.") from None
     except UnsuitableFile as exc:
-        raise CliError(f"{shown(source)} {exc.why}.") from None
+        raise CliError(
+            f"{shown(source)} {exc.why}. Hier gehört eine Datei hin; bitte den Pfad prüfen."
+        ) from None
     try:
         result = parse_clients_csv(data, date.today())
     except CsvFormatError as exc:

@@ -43,6 +43,7 @@ from kim_tui.store.unit_of_work import UnitOfWork, current_revision
 from kim_tui.store.vault import Vault
 from kim_tui.sync import bundle_format as bf
 from kim_tui.sync import coach_state as cs
+from kim_tui.sync import payload_schema
 
 Progress = Callable[[int, int], None]
 
@@ -244,6 +245,14 @@ def export_bundle(
             prev=sent.prev,
         )
         assert header.link == sent.link
+        # The coordinator refuses a bundle that breaks the schema as a whole: say so here,
+        # before a sequence number is taken, so the coach can correct the entry first.
+        violation = payload_schema.check_records(records)
+        if violation is not None:
+            raise cs.SyncSetupError(
+                "Paket nicht erstellt: ein Eintrag hält die Regeln des Paketformats nicht ein "
+                f"({violation.line()}). Bitte den Eintrag korrigieren."
+            )
         data = bf.seal(header, records, recipient.kem_key, sign_key)
         if resend is None:
             # Taken now, marked written only once the file is on disk (see `SentBundle.written`).

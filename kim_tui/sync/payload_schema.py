@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +23,10 @@ from kim_tui.domain.geo import find_country, find_language
 MAX_RECORDS = 1_000_000
 """Records per bundle: a caseload's whole history is far below; a flood is refused unread."""
 MAX_TEXT = 200
-"""Longest personal text field (names); addresses may be longer, see `_FIELDS`."""
+"""Longest given or family name (as the app's validation); other texts up to `MAX_NOTE_LENGTH`."""
+MAX_FREE_TEXT = 1_000_000
+"""Longest other names, address, phone or legal basis: the app sets no limit of its own on
+these, so only a bound against a flood (the payload's size cap is the other)."""
 MAX_CODE_LIST = 50
 """Longest code list (legal domains, target groups, themes, languages)."""
 FIRST_DAY = date(1900, 1, 1)
@@ -134,13 +136,14 @@ def _code_list(item: Check) -> Check:
 
 
 def _text(limit: int) -> Check:
+    # Only what the coach's own app refuses is refused here (more than it stores): a value the
+    # vault holds must travel, or that vault's every later bundle would bounce. Control
+    # characters reach no terminal raw: the coordinator shows every text escaped.
     def run(value: Any) -> None:
         if not isinstance(value, str):
             raise _fail("kein Text")
         if len(value) > limit:
             raise _fail(f"länger als {limit} Zeichen")
-        if any(unicodedata.category(ch) == "Cc" for ch in value):
-            raise _fail("Steuerzeichen im Text")
 
     return run
 
@@ -163,12 +166,12 @@ def _consent_form(value: Any) -> None:
 _PERSONAL: dict[str, Check] = {
     "given_name": _text(MAX_TEXT),
     "family_name": _text(MAX_TEXT),
-    "other_names": _text(MAX_TEXT),
+    "other_names": _text(MAX_FREE_TEXT),
     "birth_date": _optional(_iso_date),
     "country_of_birth": _country,
     "languages": _code_list(_language),
-    "address": _text(500),
-    "phone": _text(50),
+    "address": _text(MAX_FREE_TEXT),
+    "phone": _text(MAX_FREE_TEXT),
 }
 
 _FIELDS: dict[str, dict[str, Check]] = {
@@ -203,7 +206,7 @@ _FIELDS: dict[str, dict[str, Check]] = {
     "residencerecord": {
         "client_id": _pseudonym,
         "status": _code("residence_statuses"),
-        "legal_basis": _text(80),
+        "legal_basis": _text(MAX_FREE_TEXT),
         "valid_from": _optional(_iso_date),
         "valid_until": _optional(_iso_date),
     },

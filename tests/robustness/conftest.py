@@ -23,6 +23,7 @@ ALLOWED_BUNDLE_REASONS = frozenset(
         "bad_signature",
         "wrong_recipient",
         "decrypt",
+        "schema",
     }
 )
 """Every stable rejection code the importer may give (coordinator.importer / bundle_format)."""

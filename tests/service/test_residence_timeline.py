@@ -30,7 +30,7 @@ def reminders(ws: Workspace) -> list[str]:
 
 def test_adding_an_older_paper_keeps_the_reminder_of_the_current_one(ws: Workspace) -> None:
     client_id, _case_id = intake_client(ws, "Lan", "Nguyen", D(1995, 12, 12), residence=DULDUNG)
-    expected = ["Aufenthaltsdokument läuft ab am 30.06.2027 (Duldung)"]
+    expected = ["Ablauf 30.06.2027: Duldung"]
     assert reminders(ws) == expected
     # An earlier Gestattung with both dates, in the past: accepted, the reminder stays.
     ws.add_residence_record(
@@ -51,7 +51,7 @@ def test_a_newer_paper_takes_over_the_reminder(ws: Workspace) -> None:
     ws.add_residence_record(
         client_id, ResidenceDraft("ae_25b", valid_from=D(2026, 11, 20), valid_until=D(2028, 11, 19))
     )
-    assert reminders(ws) == ["Aufenthaltsdokument läuft ab am 19.11.2028 (AE § 25b)"]
+    assert reminders(ws) == ["Ablauf 19.11.2028: AE § 25b"]
 
 
 def test_an_expired_current_paper_keeps_its_overdue_reminder(ws: Workspace) -> None:
@@ -60,14 +60,14 @@ def test_an_expired_current_paper_keeps_its_overdue_reminder(ws: Workspace) -> N
         client_id, ResidenceDraft("duldung", valid_from=D(2026, 5, 1), valid_until=D(2026, 10, 31))
     )
     (reminder,) = [f for f in ws.follow_ups().items if f.source is FollowUpSource.RESIDENCE]
-    assert reminder.reason == "Aufenthaltsdokument läuft ab am 31.10.2026 (Duldung)"
+    assert reminder.reason == "Ablauf 31.10.2026: Duldung"
     assert reminder.due_on < FIXED_TODAY  # overdue, not gone
     # An even older paper changes nothing.
     ws.add_residence_record(
         client_id,
         ResidenceDraft("gestattung", valid_from=D(2020, 1, 1), valid_until=D(2026, 4, 30)),
     )
-    assert reminders(ws) == ["Aufenthaltsdokument läuft ab am 31.10.2026 (Duldung)"]
+    assert reminders(ws) == ["Ablauf 31.10.2026: Duldung"]
 
 
 def test_changing_the_lead_time_keeps_only_the_current_papers_reminder(ws: Workspace) -> None:

@@ -38,8 +38,13 @@ def _table(app) -> DataTable:  # type: ignore[no-untyped-def]
 
 
 def _row(app, reason: str) -> FollowUp:  # type: ignore[no-untyped-def]
+    """The follow-up whose reason reads `reason` in German (derived ones store a code)."""
+    from kim_tui.domain.followups import render_reason
+
     with Session(app.workspace.vault.engine) as s:
-        return s.exec(select(FollowUp).where(FollowUp.reason == reason)).one()
+        rows = s.exec(select(FollowUp)).all()
+    (row,) = [r for r in rows if render_reason(r.reason, "de") == reason]
+    return row
 
 
 async def test_x_marks_done_with_a_note(app) -> None:  # type: ignore[no-untyped-def]

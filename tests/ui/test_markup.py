@@ -114,6 +114,7 @@ async def test_markup_and_escapes_are_shown_literally(tmp_path: Path) -> None:
         await pilot.press("f3")
         await on_screen(pilot, CaseloadScreen)
         names = column_text(app.screen.query_one(DataTable), 0)
-        # Cut to the 28-cell name column, the markup still as typed.
-        assert names[0] == EVIL_FAMILY[:27] + "…"
+        # Cut to the 28-cell name column, the markup still as typed (after the "!" of a client
+        # without a case-management consent).
+        assert names[0] == "! " + EVIL_FAMILY[:27] + "…"
         assert "[bold]Evil[/bold]" in screen_text(app)

@@ -35,7 +35,7 @@ async def test_earlier_papers_gaps_and_a_repeated_paper(app, seeded: Seeded) -> 
         reminders = [
             f.reason for f in ws.follow_ups().items if f.source is FollowUpSource.RESIDENCE
         ]
-        assert reminders == ["Aufenthaltsdokument läuft ab am 30.06.2027 (Duldung)"]
+        assert reminders == ["Ablauf 30.06.2027: Duldung"]
         await add_paper(pilot, "Duldung", "01.06.2021", "31.05.2022")
         await saved(pilot, "Aufenthaltsstatus gespeichert.")
         gaps = static_text(screen.query_one("#residence-gaps", Static))
