@@ -408,7 +408,9 @@ def test_ten_thousand_mutated_bundles_are_rejected_and_change_nothing(world: Wor
     # Every kind ran and the rejections span the whole range of reasons.
     assert set(kinds) == {k[0] for k in mutate.kinds}, kinds
     if MUTATIONS >= 2000:
-        assert set(reasons) == ALLOWED_BUNDLE_REASONS, reasons
+        # "schema" needs a payload that decrypts: no byte flip makes one (the negative test
+        # vectors and the sealed hostile payloads of test_fuzz cover it).
+        assert set(reasons) == ALLOWED_BUNDLE_REASONS - {"schema"}, reasons
     print(f"\n{done} mutated bundles rejected in {elapsed:.1f} s: {dict(reasons)}")
 
     # The store still works: the rest of Anna's chain imports cleanly afterwards.
