@@ -91,6 +91,17 @@ class DocumentActions(KimScreen[None]):
             if choice is None:
                 return
             second = None if choice == "deu" else choice
+        categories: tuple[str, ...] = ()
+        consent = next((c for c in self.file.consents if c.id == consent_id), None)
+        if consent is not None and consent.special_categories:
+            from kim_tui.screens.special_categories_form import SpecialCategoriesScreen
+
+            chosen = await self.app.push_screen_wait(
+                SpecialCategoriesScreen(workspace.special_category_choices(language()))
+            )
+            if chosen is None:
+                return
+            categories = chosen
         path = await self.app.push_screen_wait(
             TextPromptScreen(
                 tr("Einwilligung drucken", "Print consent form"),
@@ -104,10 +115,12 @@ class DocumentActions(KimScreen[None]):
         )
         if not path:
             return
-        self._write_consent_form(consent_id, path, second)
+        self._write_consent_form(consent_id, path, second, categories)
 
     @work(thread=True, exclusive=True, group="documents", exit_on_error=False)
-    def _write_consent_form(self, consent_id: str, path: str, second: str | None) -> None:
+    def _write_consent_form(
+        self, consent_id: str, path: str, second: str | None, categories: tuple[str, ...]
+    ) -> None:
         from kim_tui.store.errors import VaultError
 
         try:
@@ -116,6 +129,7 @@ class DocumentActions(KimScreen[None]):
                 path,
                 organisation=self.app.config.organisation,
                 second_language=second,
+                special_categories=categories,
             )
         except VaultError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)

@@ -15,6 +15,7 @@ from kim_tui.documents.consent_form_pdf import (
     SPECIAL_CATEGORIES,
     ConsentFormDocument,
     consent_form_languages,
+    consent_form_text,
     second_language_for,
     translation_for,
     write_consent_form_pdf,
@@ -102,6 +103,11 @@ class PrintoutService:
         """The consent-form translation a speaker of `language` (ISO 639-3) gets, or None."""
         return translation_for(language)
 
+    def special_category_choices(self, lang: str) -> tuple[tuple[str, str], ...]:
+        """The special categories (Art. 9) a consent form can name: code and label."""
+        text = consent_form_text("eng" if lang == "en" else "deu")
+        return tuple((code, text.special_categories[code]) for code in SPECIAL_CATEGORIES)
+
     def print_consent_form(
         self,
         consent_id: str,
@@ -126,6 +132,22 @@ class PrintoutService:
         with self._ctx.uow.read() as s:
             consent = live(s, Consent, consent_id)
             client = live(s, Client, consent.client_id)
+            # The form must say what the consent covers: which special categories (Art. 9), or
+            # that none are shared; never more than the recorded consent allows.
+            if consent.special_categories and not special_categories:
+                raise ValidationError(
+                    {
+                        "special_categories": "Diese Einwilligung umfasst besondere Kategorien: "
+                        "bitte angeben, welche (z. B. Gesundheit)."
+                    }
+                )
+            if special_categories and not consent.special_categories:
+                raise ValidationError(
+                    {
+                        "special_categories": "Diese Einwilligung umfasst keine besonderen "
+                        "Kategorien; das Formular kann keine nennen."
+                    }
+                )
             languages = uncodes(client.languages)
             name = f"{client.given_name} {client.family_name}".strip()
             birth_date = client.birth_date

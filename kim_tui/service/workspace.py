@@ -406,6 +406,10 @@ class Workspace:
         """The consent-form translation a speaker of `language` gets (ISO 639-3), or None."""
         return self._printouts.consent_form_translation(language)
 
+    def special_category_choices(self, lang: str = "de") -> tuple[tuple[str, str], ...]:
+        """The special categories (Art. 9) a consent form can name, as (code, label)."""
+        return self._printouts.special_category_choices(lang)
+
     def print_consent_form(
         self,
         consent_id: str,

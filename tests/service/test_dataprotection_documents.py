@@ -286,3 +286,29 @@ def test_the_copy_holds_the_history_of_corrections(ws: Workspace) -> None:
     text = json.dumps(copy["corrections"], ensure_ascii=False)
     assert "Hauptstraße 1, Köln" in text and "Neue Straße 7, Köln" in text
     jsonschema.validate(copy, _schema())
+
+
+def test_the_consent_form_names_exactly_the_special_categories_the_consent_covers(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    from kim_tui.store.errors import ValidationError
+
+    client, _other, plain = _fill(ws)
+    case_id = ws.client_file(client).case_id
+    covering = ws.add_consent(
+        case_id,
+        ConsentDraft(
+            ConsentPurpose.SHARE_AGENCY, D(2026, 10, 2), agency="jobcenter", special_categories=True
+        ),
+    )
+    with pytest.raises(ValidationError, match="bitte angeben, welche"):
+        ws.print_consent_form(covering, str(tmp_path / "a.pdf"), organisation="Caritas")
+    with pytest.raises(ValidationError, match="umfasst keine besonderen"):
+        ws.print_consent_form(
+            plain, str(tmp_path / "b.pdf"), organisation="Caritas", special_categories=("health",)
+        )
+    assert [label for code, label in ws.special_category_choices()][0] == "Gesundheit"
+    written = ws.print_consent_form(
+        covering, str(tmp_path / "c.pdf"), organisation="Caritas", special_categories=("health",)
+    )
+    assert "Gesundheit" in _pdf_text(Path(written))

@@ -316,6 +316,7 @@ QUERIES: dict[str, Call] = {
     "print_folder": lambda s: s.ws.print_folder(),
     "printout_path": lambda s: s.ws.printout_path("Einwilligung", s.ids.case),
     "consent_form_translation": lambda s: s.ws.consent_form_translation("prs"),
+    "special_category_choices": lambda s: s.ws.special_category_choices("en"),
     "record_history": lambda s: s.ws.record_history(s.ids.client),
     "regime": lambda s: s.ws.regime(),
     "retention_rule": lambda s: s.ws.retention_rule(),

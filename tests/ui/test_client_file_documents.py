@@ -67,3 +67,43 @@ async def test_consent_form_and_subject_access_from_the_file(  # type: ignore[no
         names = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("Auskunft"))
         assert [Path(n).suffix for n in names] == [".json", ".pdf"]
         assert all("Kowalski" not in n for n in names)
+
+
+async def test_a_consent_covering_special_categories_names_them_on_the_form(  # type: ignore[no-untyped-def]
+    app, seeded: Seeded, tmp_path: Path
+) -> None:
+    """The form says exactly which special categories the person agrees to share."""
+    from kim_tui.screens.special_categories_form import SpecialCategoriesScreen
+
+    case_id = seeded.cases["Kowalski"]
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock_home(pilot)
+        ws = app.workspace
+        ws.set_print_folder(str(tmp_path))
+        ws.add_consent(
+            case_id,
+            ConsentDraft(
+                ConsentPurpose.SHARE_AGENCY,
+                date(2026, 11, 20),
+                agency="jobcenter",
+                special_categories=True,
+            ),
+        )
+        client_id = seeded.clients["Kowalski"]
+        client = ws.client_file(client_id).client
+        ws.update_client(client_id, replace(client, languages=("pol",)))  # no translation
+        await open_from_home(pilot, "kowalski")
+        await pilot.press("7")
+        await pilot.press("down", "down", "down", "down")  # the agency consent is the newest
+        await pilot.press("i")
+        await on_screen(pilot, SpecialCategoriesScreen)
+        assert "Gesundheit" in screen_text(app)
+        await pilot.press("ctrl+s")  # nothing chosen: refused, the dialog stays
+        assert isinstance(app.screen, SpecialCategoriesScreen)
+        await pilot.press("space", "ctrl+s")  # the first: health
+        await on_screen(pilot, TextPromptScreen)
+        suggested = app.screen.query_one("#answer", Input).value
+        await pilot.press("enter")
+        await until(pilot, lambda: any("PDF geschrieben" in n for n in notifications(app)))
+        text = " ".join(" ".join(p.extract_text() for p in PdfReader(suggested).pages).split())
+        assert "umfasst ausdrücklich diese besonderen Kategorien: Gesundheit" in text
