@@ -63,11 +63,13 @@ def cmd_processing_record(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args)
     # The vault is opened for its regime (and to show the DPO's copy comes from this vault).
     with Vault.open(vault_dir(args), passphrase) as vault:
-        regime_code = Workspace(vault).regime().code
+        workspace = Workspace(vault)
+        regime_code = workspace.regime().code
+        years = workspace.retention_rule().years
     if suffix == ".md":
-        data = processing_record_markdown(regime_code).encode("utf-8")
+        data = processing_record_markdown(regime_code, years).encode("utf-8")
     else:
-        data = render_processing_record_pdf(regime_code, date.today())
+        data = render_processing_record_pdf(regime_code, date.today(), years)
     write_new_file(data, target)
     print(f"Verzeichnis von Verarbeitungstätigkeiten geschrieben: {shown(target)}")
     return EXIT_OK

@@ -11,9 +11,9 @@ from kim_tui.domain.processing_record import processing_record_sections
 __all__ = ["render_processing_record_pdf", "write_processing_record_pdf"]
 
 
-def render_processing_record_pdf(regime_code: str, on: date) -> bytes:
+def render_processing_record_pdf(regime_code: str, on: date, retention_years: int = 3) -> bytes:
     """The record under `regime_code` as PDF bytes, dated `on`."""
-    title, intro, sections = processing_record_sections(regime_code)
+    title, intro, sections = processing_record_sections(regime_code, retention_years)
     pdf = new_pdf("Verzeichnis von Verarbeitungstätigkeiten", on)
     pdf.add_page()
     pdf.set_font(FONT, "B", 14)

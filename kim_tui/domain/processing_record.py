@@ -26,26 +26,32 @@ class RecordSection:
     """True while a legal point of the section is not checked against the primary text."""
 
 
+DEFAULT_RETENTION_YEARS = 3
+"""The years of the default retention rule (`data/retention.toml`) when no vault is asked."""
+
+
 @functools.cache
 def _texts() -> dict[str, Any]:
     raw = resources.files("kim_tui.domain").joinpath("data/processing_record.toml")
     return tomllib.loads(raw.read_text("utf-8"))
 
 
-def _values(regime_code: str) -> dict[str, str]:
+def _values(regime_code: str, retention_years: int) -> dict[str, str]:
     law = regime(regime_code)
     values = {key: citation.label("de") for key, citation in law.citations.items()}
     values["regime"] = law.de
     values["authority"] = law.authority_de
+    values["retention_years"] = str(retention_years)
     return values
 
 
 def processing_record_sections(
-    regime_code: str = DEFAULT_REGIME,
+    regime_code: str = DEFAULT_REGIME, retention_years: int = DEFAULT_RETENTION_YEARS
 ) -> tuple[str, str, tuple[RecordSection, ...]]:
-    """Title, introduction and sections of the record under `regime_code`."""
+    """Title, introduction and sections of the record under `regime_code`, with the vault's
+    retention rule (end of the closure year plus `retention_years` years)."""
     texts = _texts()
-    values = _values(regime_code)
+    values = _values(regime_code, retention_years)
     sections = tuple(
         RecordSection(
             heading=raw["heading"].format(**values),
@@ -57,9 +63,11 @@ def processing_record_sections(
     return texts["title"], texts["intro"].format(**values), sections
 
 
-def processing_record_markdown(regime_code: str = DEFAULT_REGIME) -> str:
+def processing_record_markdown(
+    regime_code: str = DEFAULT_REGIME, retention_years: int = DEFAULT_RETENTION_YEARS
+) -> str:
     """The record as Markdown, ready to paste into the controller's register."""
-    title, intro, sections = processing_record_sections(regime_code)
+    title, intro, sections = processing_record_sections(regime_code, retention_years)
     lines = [f"# {title}", "", intro, ""]
     for section in sections:
         lines += [f"## {section.heading}", ""]

@@ -204,6 +204,7 @@ def test_kim_subject_access_and_processing_record(
     ws: Workspace, vault_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     client, _other, _consent = _fill(ws)
+    ws.set_retention_years(5)  # the record states this vault's rule, not the default
     ws.close()
     secret = tmp_path / "pass.txt"
     secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
@@ -232,6 +233,7 @@ def test_kim_subject_access_and_processing_record(
         assert "Art. 30 DSGVO" in text and "Technische und organisatorische" in text
         assert "Art. 10 DSGVO" in text and "pseudonym" in text
         assert "Nicht geschützt" in text
+        assert "plus 5 Jahre" in " ".join(text.split())
         for needle in ("رضایی", "Mohammed", "Rezaei", *OTHER, "Hauptstraße"):
             assert needle not in text
     code, _out, err = run_kim(
