@@ -370,7 +370,8 @@ class KimApp(VaultApp["VaultSession"]):
         except VaultError as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return
-        self.notify(tr(f"{who} gespeichert.", f"{who} stored."))
+        # The name comes from a file someone sent: shown literally, never as markup.
+        self.notify(tr(f"{who} gespeichert.", f"{who} stored."), markup=False)
 
     @work(exclusive=True, group="settings")
     async def action_reminder_weeks(self) -> None:

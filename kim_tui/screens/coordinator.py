@@ -432,6 +432,7 @@ class CoordinatorScreen(Screen[None]):
                 ),
                 severity="warning",
                 timeout=15,
+                markup=False,  # the line names a coach from an identity file
             )
 
     def _date(self, field: str) -> date | None:

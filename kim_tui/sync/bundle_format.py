@@ -41,8 +41,9 @@ MAX_HEADER = 65536
 MAX_PAYLOAD = 128 * 1024 * 1024
 """Decompressed payload limit (a zlib bomb is rejected, not unpacked)."""
 
-_PREFIX = struct.Struct(">4sHI")
-_CT_LEN = struct.Struct(">I")
+FRAME_PREFIX = struct.Struct(">4sHI")
+"""magic (4 bytes), format version, header length: the start of every kim file."""
+CT_LEN = struct.Struct(">I")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _HEX32 = re.compile(r"[0-9a-f]{32}")
 _WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
@@ -66,7 +67,8 @@ HEADER_KEYS = frozenset(
 )
 
 
-def _suite() -> Suite:
+def hpke_suite() -> Suite:
+    """The one HPKE suite of kim's files (bundles and handovers), `SUITE_NAME`."""
     return Suite(KEM.MLKEM768_X25519, KDF.HKDF_SHA256, AEAD.AES_256_GCM)
 
 
@@ -222,9 +224,9 @@ class ParsedBundle:
 
 def parse(data: bytes) -> ParsedBundle:
     """Split a file into its parts, checking the framing and the header (not the signature)."""
-    if len(data) < _PREFIX.size:
+    if len(data) < FRAME_PREFIX.size:
         raise BundleError("corrupt", "Datei ist zu kurz (abgeschnitten)")
-    magic, version, hlen = _PREFIX.unpack_from(data, 0)
+    magic, version, hlen = FRAME_PREFIX.unpack_from(data, 0)
     if magic != MAGIC:
         raise BundleError("corrupt", "keine kim-Paketdatei (Kennung fehlt)")
     if version != VERSION:
@@ -234,12 +236,12 @@ def parse(data: bytes) -> ParsedBundle:
         )
     if not 1 <= hlen <= MAX_HEADER:
         raise BundleError("corrupt", "Kopflänge ungültig")
-    pos = _PREFIX.size + hlen
-    if len(data) < pos + _CT_LEN.size:
+    pos = FRAME_PREFIX.size + hlen
+    if len(data) < pos + CT_LEN.size:
         raise BundleError("corrupt", "Datei ist abgeschnitten")
-    header_bytes = data[_PREFIX.size : pos]
-    (clen,) = _CT_LEN.unpack_from(data, pos)
-    pos += _CT_LEN.size
+    header_bytes = data[FRAME_PREFIX.size : pos]
+    (clen,) = CT_LEN.unpack_from(data, pos)
+    pos += CT_LEN.size
     if len(data) != pos + clen + SIG_LEN:
         raise BundleError("corrupt", "Dateilänge passt nicht (abgeschnitten oder verlängert)")
     if clen < ENC_LEN + TAG_LEN:
@@ -270,7 +272,7 @@ def verify(parsed: ParsedBundle, coach_sign_key: bytes) -> None:
 def open_payload(parsed: ParsedBundle, kem_private_raw: bytes) -> list[dict[str, Any]]:
     """Decrypt, decompress and validate the records (call only after `verify`)."""
     try:
-        compressed = _suite().decrypt(
+        compressed = hpke_suite().decrypt(
             parsed.ciphertext, identity.kem_private(kem_private_raw), info=parsed.header_bytes
         )
     except InvalidTag:
@@ -331,13 +333,13 @@ def seal_payload(
     """Seal an already compressed payload (`seal` uses it; the negative test vectors seal
     payloads `payload_bytes` would never produce)."""
     header_bytes = header.to_bytes()
-    ciphertext = _suite().encrypt(
+    ciphertext = hpke_suite().encrypt(
         payload, identity.kem_public(recipient_kem_key), info=header_bytes
     )
     signed = (
-        _PREFIX.pack(MAGIC, VERSION, len(header_bytes))
+        FRAME_PREFIX.pack(MAGIC, VERSION, len(header_bytes))
         + header_bytes
-        + _CT_LEN.pack(len(ciphertext))
+        + CT_LEN.pack(len(ciphertext))
         + ciphertext
     )
     signature = identity.signing_key(coach_sign_private).sign(signed)

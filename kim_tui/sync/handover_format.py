@@ -20,17 +20,24 @@ from __future__ import annotations
 import json
 import os
 import re
-import struct
 import zlib
 from dataclasses import dataclass
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives.asymmetric import ed25519
-from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
 
 from kim_tui.sync import identity, payload_schema
-from kim_tui.sync.bundle_format import SUITE_NAME, canonical_json
+from kim_tui.sync.bundle_format import (
+    CT_LEN,
+    ENC_LEN,
+    FRAME_PREFIX,
+    SIG_LEN,
+    SUITE_NAME,
+    TAG_LEN,
+    canonical_json,
+    hpke_suite,
+)
 
 MAGIC = b"KIMH"
 VERSION = 1
@@ -38,15 +45,10 @@ HEADER_FORMAT = "kim-handover"
 HANDOVER = "handover"
 RECEIPT = "receipt"
 KINDS = (HANDOVER, RECEIPT)
-ENC_LEN = 1120
-TAG_LEN = 16
-SIG_LEN = 64
 MAX_HEADER = 4096
 MAX_PAYLOAD = 64 * 1024 * 1024
 """Decompressed payload limit: one client file with years of notes is a few MiB at most."""
 
-_PREFIX = struct.Struct(">4sHI")
-_CT_LEN = struct.Struct(">I")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _HEX32 = re.compile(r"[0-9a-f]{32}")
 _STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
@@ -59,10 +61,6 @@ class HandoverError(Exception):
     def __init__(self, reason: str, message: str) -> None:
         self.reason = reason
         super().__init__(message)
-
-
-def _suite() -> Suite:
-    return Suite(KEM.MLKEM768_X25519, KDF.HKDF_SHA256, AEAD.AES_256_GCM)
 
 
 def new_handover_id() -> str:
@@ -150,13 +148,13 @@ def seal(
         raise ValueError("header names another recipient")
     header_bytes = header.to_bytes()
     compressed = zlib.compress(canonical_json(payload), 9)
-    ciphertext = _suite().encrypt(
+    ciphertext = hpke_suite().encrypt(
         compressed, identity.kem_public(recipient.kem_key), info=header_bytes
     )
     signed = (
-        _PREFIX.pack(MAGIC, VERSION, len(header_bytes))
+        FRAME_PREFIX.pack(MAGIC, VERSION, len(header_bytes))
         + header_bytes
-        + _CT_LEN.pack(len(ciphertext))
+        + CT_LEN.pack(len(ciphertext))
         + ciphertext
     )
     return signed + identity.signing_key(sender_sign_private).sign(signed)
@@ -164,21 +162,21 @@ def seal(
 
 def parse(data: bytes) -> ParsedHandover:
     """Split a file into its parts, checking framing and header (not signature or payload)."""
-    if len(data) < _PREFIX.size:
+    if len(data) < FRAME_PREFIX.size:
         raise HandoverError("corrupt", "Datei ist zu kurz (abgeschnitten)")
-    magic, version, hlen = _PREFIX.unpack_from(data, 0)
+    magic, version, hlen = FRAME_PREFIX.unpack_from(data, 0)
     if magic != MAGIC:
         raise HandoverError("corrupt", "keine kim-Übergabedatei (Kennung fehlt)")
     if version != VERSION:
         raise HandoverError("version", f"Format-Version {version} wird nicht unterstützt")
     if not 1 <= hlen <= MAX_HEADER:
         raise HandoverError("corrupt", "Kopflänge ungültig")
-    pos = _PREFIX.size + hlen
-    if len(data) < pos + _CT_LEN.size:
+    pos = FRAME_PREFIX.size + hlen
+    if len(data) < pos + CT_LEN.size:
         raise HandoverError("corrupt", "Datei ist abgeschnitten")
-    header_bytes = data[_PREFIX.size : pos]
-    (clen,) = _CT_LEN.unpack_from(data, pos)
-    pos += _CT_LEN.size
+    header_bytes = data[FRAME_PREFIX.size : pos]
+    (clen,) = CT_LEN.unpack_from(data, pos)
+    pos += CT_LEN.size
     if len(data) != pos + clen + SIG_LEN:
         raise HandoverError("corrupt", "Dateilänge passt nicht (abgeschnitten oder verlängert)")
     if clen < ENC_LEN + TAG_LEN:
@@ -216,7 +214,7 @@ def open_verified(
     if parsed.header.recipient != own_fingerprint:
         raise HandoverError("wrong_recipient", "Diese Datei ist für eine andere Person bestimmt")
     try:
-        compressed = _suite().decrypt(
+        compressed = hpke_suite().decrypt(
             parsed.ciphertext, identity.kem_private(own_kem_private), info=parsed.header_bytes
         )
     except InvalidTag:

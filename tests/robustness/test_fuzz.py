@@ -265,8 +265,8 @@ def test_reader_generated_headers(bundles: BundleWorld, data: st.DataObject) -> 
     original = bf.parse(bundles.sample)
     assume(header != original.header_bytes)
     ct = original.ciphertext
-    signed = bf._PREFIX.pack(bf.MAGIC, bf.VERSION, len(header)) + header
-    signed += bf._CT_LEN.pack(len(ct)) + ct
+    signed = bf.FRAME_PREFIX.pack(bf.MAGIC, bf.VERSION, len(header)) + header
+    signed += bf.CT_LEN.pack(len(ct)) + ct
     if data.draw(st.booleans()):
         raw = signed + identity.signing_key(bundles.coach_key).sign(signed)
     else:
@@ -353,10 +353,10 @@ def test_reader_sealed_hostile_payloads(
     )
     bundles.prev = header.link
     hb = header.to_bytes()
-    ct = bf._suite().encrypt(
+    ct = bf.hpke_suite().encrypt(
         payload, identity.kem_public(bundles.coordinator.public().kem_key), info=hb
     )
-    signed = bf._PREFIX.pack(bf.MAGIC, bf.VERSION, len(hb)) + hb + bf._CT_LEN.pack(len(ct)) + ct
+    signed = bf.FRAME_PREFIX.pack(bf.MAGIC, bf.VERSION, len(hb)) + hb + bf.CT_LEN.pack(len(ct)) + ct
     raw = signed + identity.signing_key(bundles.coach_key).sign(signed)
 
     records = read_bundle(raw, bundles)

@@ -143,9 +143,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 def frame(header_bytes: bytes, ciphertext: bytes, version: int = bf.VERSION) -> bytes:
     """The signed part of a bundle (everything but the signature)."""
     return (
-        bf._PREFIX.pack(bf.MAGIC, version, len(header_bytes))
+        bf.FRAME_PREFIX.pack(bf.MAGIC, version, len(header_bytes))
         + header_bytes
-        + bf._CT_LEN.pack(len(ciphertext))
+        + bf.CT_LEN.pack(len(ciphertext))
         + ciphertext
     )
 
