@@ -263,6 +263,28 @@ class ErasedClient(Record, table=True):
     records_removed: int = 0
 
 
+class HandoverLink(Record, table=True):
+    """One handover of a client file between two coaches (schema 0011), kept on both sides.
+
+    The sender writes ``direction = "out"`` when the handover file is made, the receiver
+    ``"in"`` when it is received; both use the id of the handover file, so the coordinator can
+    join the two pseudonymised halves and count the case once. No personal data: the client is
+    a random id of this vault, the counterpart a coach fingerprint.
+    """
+
+    client_id: str = Field(index=True)
+    direction: str
+    """``out`` (this vault handed the file over) or ``in`` (this vault received it)."""
+    handed_over_on: date
+    """The day the sender made the handover file (the receiver keeps the sender's day)."""
+    counterpart: str
+    """The other coach's fingerprint (64 hex characters)."""
+    counterpart_name: str = ""
+    state: str = "sent"
+    """``sent`` (out, waiting for the receipt), ``confirmed`` (out, receipt imported and the
+    client erased here) or ``received`` (in)."""
+
+
 TABLES: tuple[type[SQLModel], ...] = (
     Client,
     Case,
@@ -279,4 +301,5 @@ TABLES: tuple[type[SQLModel], ...] = (
     AuditEvent,
     RecordChange,
     ErasedClient,
+    HandoverLink,
 )
