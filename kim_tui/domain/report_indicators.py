@@ -277,6 +277,8 @@ class CoachRows:
     coach: str
     organisation: str
     rows: Rows
+    fingerprint: str = ""
+    """The coach's key fingerprint (64 hex): how handovers name the other coach."""
 
 
 @dataclass(frozen=True)
