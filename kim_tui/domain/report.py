@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from kim_tui.domain.report_handover import attribute
 from kim_tui.domain.report_indicators import (
     INDICATORS,
     MASK,
@@ -65,6 +66,7 @@ def compute(coaches: Sequence[CoachRows], period: Period, threshold: int = 5) ->
     """Every indicator per coach, per organisation and in total, small cells masked."""
     if threshold < 1:
         raise ValueError("Schwelle muss mindestens 1 sein.")
+    coaches = attribute(coaches, period)
     scopes: list[tuple[str, str, Rows]] = []
     for c in sorted(coaches, key=lambda c: (c.organisation, c.coach)):
         scopes.append(("Coach", c.coach, c.rows))

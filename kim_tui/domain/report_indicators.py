@@ -19,6 +19,15 @@ from kim_tui.domain.pseudonym import age_band
 Rows = Mapping[str, Sequence[Mapping[str, Any]]]
 """Live (not deleted) records per table; each dict is a record's data plus ``_id`` and ``_rev``."""
 
+NOT_OPENED = "_not_opened"
+NOT_ACTIVE = "_not_active"
+NOT_CLOSED = "_not_closed"
+"""Flags on a handed-over case's copies (`report_handover`): which count it is left out of."""
+OPENED_ELSEWHERE = "_opened"
+"""Synthetic table: openings of handed-over cases whose only copy is another coach's."""
+HANDOVERS = "_handovers"
+"""Synthetic table: one entry per handover given by a coach, ``on`` and ``category``."""
+
 MASK = "x"
 """Every masked cell, small or complementary: no upper bound is published (see report.py)."""
 
@@ -57,15 +66,21 @@ def _active_cases(rows: Rows, period: Period) -> list[Mapping[str, Any]]:
     return [
         c
         for c in rows.get("case", ())
-        if period.overlaps(_day(c.get("first_contact_on")), _day(c.get("closed_on")))
+        if not c.get(NOT_ACTIVE)
+        and period.overlaps(_day(c.get("first_contact_on")), _day(c.get("closed_on")))
     ]
 
 
 def cases_opened(rows: Rows, period: Period) -> Counter[str]:
-    """Cases with their first contact in the period."""
-    return Counter(
-        "gesamt" for c in rows.get("case", ()) if period.contains(_day(c.get("first_contact_on")))
+    """Cases with their first contact in the period (a handed-over case once, see
+    `report_handover`)."""
+    opened = sum(
+        1
+        for c in rows.get("case", ())
+        if not c.get(NOT_OPENED) and period.contains(_day(c.get("first_contact_on")))
     )
+    opened += sum(1 for o in rows.get(OPENED_ELSEWHERE, ()) if period.contains(o.get("on")))
+    return Counter({"gesamt": opened} if opened else {})
 
 
 def cases_active(rows: Rows, period: Period) -> Counter[str]:
@@ -78,7 +93,7 @@ def cases_closed(rows: Rows, period: Period) -> Counter[str]:
     return Counter(
         str(c.get("closure_reason") or "ohne Angabe")
         for c in rows.get("case", ())
-        if period.contains(_day(c.get("closed_on")))
+        if not c.get(NOT_CLOSED) and period.contains(_day(c.get("closed_on")))
     )
 
 
@@ -236,6 +251,13 @@ def themes(rows: Rows, period: Period) -> Counter[str]:
     return Counter(t for c in _active_cases(rows, period) for t in c.get("themes") or ())
 
 
+def handovers(rows: Rows, period: Period) -> Counter[str]:
+    """Handovers in the period given by this scope's coaches, as "from → to"."""
+    return Counter(
+        str(h.get("category")) for h in rows.get(HANDOVERS, ()) if period.contains(h.get("on"))
+    )
+
+
 @dataclass(frozen=True)
 class Indicator:
     """One report definition."""
@@ -267,6 +289,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("contacts", "Kontakte nach Art", contacts),
     Indicator("contact_hours", "Kontaktstunden nach Art", contact_minutes, count_of="contacts"),
     Indicator("themes", "Strukturelle Themen", themes),
+    Indicator("handovers", "Übergaben", handovers),
 )
 
 
