@@ -30,6 +30,7 @@ tables): no masked cell is narrowed to fewer than three values.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -43,6 +44,7 @@ from kim_tui.domain.report_indicators import (
     Indicator,
     Period,
     Rows,
+    ScopeRows,
 )
 from kim_tui.domain.report_render import (
     category_label,
@@ -62,27 +64,63 @@ def _merge(parts: Iterable[Rows]) -> dict[str, list[Mapping[str, Any]]]:
     return merged
 
 
+def _counted(rows: Rows, period: Period) -> dict[str, Counter[str]]:
+    scope = ScopeRows(rows)
+    return {ind.name: ind.compute(scope, period) for ind in INDICATORS}
+
+
+def _summed(parts: Iterable[Mapping[str, Counter[str]]]) -> dict[str, Counter[str]]:
+    out: dict[str, Counter[str]] = {ind.name: Counter() for ind in INDICATORS}
+    for counts in parts:
+        for name, counter in counts.items():
+            out[name].update(counter)  # update keeps categories that sum to 0 (minutes)
+    return out
+
+
+def _disjoint(coaches: Sequence[CoachRows]) -> bool:
+    """True if no record id occurs in two coaches' rows (pseudonyms and UUIDs never do; the two
+    halves of a handover share theirs on purpose, and no indicator counts them directly)."""
+    seen: set[tuple[str, str]] = set()
+    for c in coaches:
+        own = {
+            (table, str(r.get("_id")))
+            for table, items in c.rows.items()
+            if table != "handover" and not table.startswith("_")
+            for r in items
+        }
+        if own & seen:
+            return False
+        seen |= own
+    return True
+
+
 def compute(coaches: Sequence[CoachRows], period: Period, threshold: int = 5) -> list[Cell]:
     """Every indicator per coach, per organisation and in total, small cells masked."""
     if threshold < 1:
         raise ValueError("Schwelle muss mindestens 1 sein.")
     coaches = attribute(coaches, period)
-    scopes: list[tuple[str, str, Rows]] = []
-    for c in sorted(coaches, key=lambda c: (c.organisation, c.coach)):
-        scopes.append(("Coach", c.coach, c.rows))
-    orgs = sorted({c.organisation for c in coaches})
-    for org in orgs:
-        scopes.append(
-            (
-                "Organisation",
-                org or "ohne Angabe",
-                _merge(c.rows for c in coaches if c.organisation == org),
-            )
+    ordered = sorted(coaches, key=lambda c: (c.organisation, c.coach))
+    per_coach = [
+        {ind.name: ind.compute(ScopeRows(c.rows), period) for ind in INDICATORS} for c in ordered
+    ]
+    scopes: list[tuple[str, str, dict[str, Counter[str]]]] = [
+        ("Coach", c.coach, counts) for c, counts in zip(ordered, per_coach, strict=True)
+    ]
+    # Every figure is a sum over coaches' own records: a parent scope is the sum of its coaches'
+    # counts, unless two coaches share a record id (then their rows are merged and counted).
+    additive = _disjoint(coaches)
+    for org in sorted({c.organisation for c in coaches}):
+        members = [i for i, c in enumerate(ordered) if c.organisation == org]
+        counts = (
+            _summed(per_coach[i] for i in members)
+            if additive
+            else _counted(_merge(ordered[i].rows for i in members), period)
         )
-    scopes.append(("Gesamt", "alle", _merge(c.rows for c in coaches)))
+        scopes.append(("Organisation", org or "ohne Angabe", counts))
+    total = _summed(per_coach) if additive else _counted(_merge(c.rows for c in coaches), period)
+    scopes.append(("Gesamt", "alle", total))
     cells: list[Cell] = []
-    for scope, name, rows in scopes:
-        counts = {ind.name: ind.compute(rows, period) for ind in INDICATORS}
+    for scope, name, counts in scopes:
         for ind in INDICATORS:
             for category, value in sorted(counts[ind.name].items()):
                 basis = counts[ind.count_of][category] if ind.count_of else value

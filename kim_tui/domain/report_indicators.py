@@ -62,7 +62,32 @@ def _by_id(rows: Rows, table: str) -> dict[str, Mapping[str, Any]]:
     return {str(r["_id"]): r for r in rows.get(table, ())}
 
 
+class ScopeRows(dict[str, Sequence[Mapping[str, Any]]]):
+    """One scope's rows with room for what several indicators derive from them (the active
+    cases, the residence history): derived once per scope instead of once per indicator."""
+
+    def __init__(self, rows: Rows) -> None:
+        super().__init__(rows)
+        self.derived: dict[tuple[str, Period | None], Any] = {}
+
+
+def _derived(rows: Rows, name: str, period: Period | None, make: Callable[[], Any]) -> Any:
+    if not isinstance(rows, ScopeRows):
+        return make()
+    key = (name, period)
+    if key not in rows.derived:
+        rows.derived[key] = make()
+    return rows.derived[key]
+
+
 def _active_cases(rows: Rows, period: Period) -> list[Mapping[str, Any]]:
+    found: list[Mapping[str, Any]] = _derived(
+        rows, "active", period, lambda: _find_active_cases(rows, period)
+    )
+    return found
+
+
+def _find_active_cases(rows: Rows, period: Period) -> list[Mapping[str, Any]]:
     return [
         c
         for c in rows.get("case", ())
@@ -103,6 +128,13 @@ def target_groups(rows: Rows, period: Period) -> Counter[str]:
 
 
 def _active_clients(rows: Rows, period: Period) -> list[Mapping[str, Any]]:
+    found: list[Mapping[str, Any]] = _derived(
+        rows, "clients", period, lambda: _find_active_clients(rows, period)
+    )
+    return found
+
+
+def _find_active_clients(rows: Rows, period: Period) -> list[Mapping[str, Any]]:
     clients = _by_id(rows, "client")
     ids = {str(c.get("client_id")) for c in _active_cases(rows, period)}
     return [clients[i] for i in sorted(ids) if i in clients]
@@ -127,6 +159,13 @@ def clients_by_nationality(rows: Rows, period: Period) -> Counter[str]:
 
 
 def _residence_history(rows: Rows) -> dict[str, list[Mapping[str, Any]]]:
+    found: dict[str, list[Mapping[str, Any]]] = _derived(
+        rows, "residence", None, lambda: _find_residence_history(rows)
+    )
+    return found
+
+
+def _find_residence_history(rows: Rows) -> dict[str, list[Mapping[str, Any]]]:
     history: dict[str, list[Mapping[str, Any]]] = {}
     for r in sorted(rows.get("residencerecord", ()), key=lambda r: int(r["_rev"])):
         history.setdefault(str(r.get("client_id")), []).append(r)
