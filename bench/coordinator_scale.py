@@ -74,7 +74,7 @@ class CoachWeeks:
     def week(self, n: int) -> list[dict[str, Any]]:
         r, day = self.r, START + timedelta(weeks=n)
         out: list[dict[str, Any]] = []
-        client = "p-%032x" % r.getrandbits(128)
+        client = f"p-{r.getrandbits(128):032x}"
         case = {
             "client_id": client,
             "first_contact_on": day.isoformat(),
