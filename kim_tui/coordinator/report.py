@@ -17,6 +17,20 @@ from kim_tui.domain import report
 from kim_tui.domain.dates import parse_date
 from kim_tui.sync import payload_schema
 
+REPORTED_TABLES = (
+    "client",
+    "case",
+    "residencerecord",
+    "assessment",
+    "arearating",
+    "goalagreement",
+    "goal",
+    "referral",
+    "contactnote",
+    "handover",
+)
+"""The tables the report's indicators read (`kim_tui.domain.report_indicators`)."""
+
 
 def load_coach_rows(
     store: CoordinatorStore, skipped: list[str] | None = None
@@ -33,9 +47,12 @@ def load_coach_rows(
         per_coach: dict[str, dict[str, list[dict[str, Any]]]] = {}
         verdicts: list[dict[str, Any]] = []
         # Plain columns, no ORM objects: at a few million rows the objects cost more than SQL.
+        # Documents of tables no indicator reads (consents, steps) stay unread once checked;
+        # rows still to check and bad rows are read, so every bad row is still named.
         query = text(
             'SELECT coach, "table", id, revision, data, checked, problem FROM coord_record '
-            "WHERE deleted = 0"
+            'WHERE deleted = 0 AND (checked = 0 OR problem IS NOT NULL OR "table" IN '
+            f"({', '.join(repr(t) for t in REPORTED_TABLES)}))"
         )
         for fp, table, rid, revision, document, checked, problem in s.connection().execute(query):
             data: dict[str, Any] | None = None
