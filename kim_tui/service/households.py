@@ -152,7 +152,9 @@ class HouseholdService:
         its reference person. Refused if `other_id` already lives in a household."""
         _require_role(role)
         if other_id == client_id:
-            raise ValidationError({"member": "Eine Klient*in kann nicht ihr eigenes Mitglied sein."})
+            raise ValidationError(
+                {"member": "Eine Klient*in kann nicht ihr eigenes Mitglied sein."}
+            )
         with self._ctx.uow.write("household.link", ENTITY) as tx:
             live(tx.session, Client, other_id)
             household_id = self._joinable(tx, client_id)

@@ -20,9 +20,7 @@ their hint shows what the spouse's own file says instead of asking again."""
 
 def _counts_minor_child(rule_id: str) -> bool:
     rule = load_rules().get(rule_id)
-    return rule is not None and any(
-        c.months_with_minor_child is not None for c in rule.conditions
-    )
+    return rule is not None and any(c.months_with_minor_child is not None for c in rule.conditions)
 
 
 def _tri(value: bool | None) -> str:
@@ -41,9 +39,7 @@ def household_lines(hint: Hint, household: HouseholdView | None, today: date) ->
         children = children_of(household)
         minors = [c for c in children if is_minor(c.birth_date, today)]
         if minors:
-            names = ", ".join(
-                f"{c.display_name} ({age_on(c.birth_date, today)})" for c in minors
-            )
+            names = ", ".join(f"{c.display_name} ({age_on(c.birth_date, today)})" for c in minors)
             lines.append(
                 Text(
                     tr(
