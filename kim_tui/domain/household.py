@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kim_tui.domain.catalogs import catalog
+from kim_tui.domain.model import ClientDraft
 
 REFERENCE_ROLE = "reference"
 """The role of the client a household was started from (the others are relative to them)."""
@@ -133,6 +134,23 @@ def role_order(code: str) -> int:
     return codes.index(code) if code in codes else len(codes)
 
 
+def member_from_list(
+    name: str, relation: str, birth_date: date | None, family_name: str
+) -> tuple[ClientDraft, str]:
+    """A household member typed on the intake ("Name; Beziehung; Geburtsdatum") as the short
+    form of a new client and a role: the last word of the name is the family name (a single
+    word is the given name, with the client's `family_name`); the relation is matched against
+    the roles and their aliases ("Ehefrau", "Sohn" …), "other" when nothing fits."""
+    words = name.split()
+    if len(words) > 1:
+        given, family = " ".join(words[:-1]), words[-1]
+    else:
+        given, family = (words[0] if words else ""), family_name
+    entry = catalog("household_roles").find(relation) if relation.strip() else None
+    role = entry.code if entry is not None and entry.code != REFERENCE_ROLE else DEFAULT_ROLE
+    return ClientDraft(given, family, birth_date), role
+
+
 __all__ = [
     "DEFAULT_ROLE",
     "REFERENCE_ROLE",
@@ -144,6 +162,7 @@ __all__ = [
     "combine_minor_child",
     "is_minor",
     "is_role",
+    "member_from_list",
     "minor_child_in_household",
     "role_order",
     "spouses_of",

@@ -1,7 +1,7 @@
 """The client file's household actions (issue 14 § 6): link an existing client with a role
 (H), add a member as a new client in one go (N), correct a member's role (O), let a member
-leave (A); 9 focuses the household and Enter on a member opens their own file. The household is shown under the
-overview (`widgets.client_file.household`); the residence hints read it too."""
+leave (A); 9 focuses the household and Enter on a member opens their own file. The household
+is shown under the overview (`widgets.client_file.household`); the residence hints read it."""
 
 from __future__ import annotations
 
