@@ -128,6 +128,10 @@ class ClientFileScreen(
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def member_file(self, client_id: str) -> ClientFileScreen:
+        """A household member's own file (`HouseholdActions`)."""
+        return ClientFileScreen(client_id)
+
     def _save(self, operation: Callable[[Workspace], object], done: str) -> object | None:
         """Run one service call; show its error instead of crashing; refresh the file."""
         from kim_tui.store.errors import VaultError

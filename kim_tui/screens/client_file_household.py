@@ -39,6 +39,8 @@ class HouseholdActions(KimScreen[None]):
 
         def action_section(self, section: str) -> None: ...
 
+        def member_file(self, client_id: str) -> KimScreen[None]: ...
+
     def load_household(self) -> HouseholdView | None:
         """Fetch the client's household and show it under the overview."""
         self.household = self.app.workspace.household(self.client_id)
@@ -47,13 +49,11 @@ class HouseholdActions(KimScreen[None]):
 
     @on(DataTable.RowSelected, f"#{TABLE_ID}")
     def _member_chosen(self, event: DataTable.RowSelected) -> None:
-        from kim_tui.screens.client_file import ClientFileScreen
-
         event.stop()
         member = self.query_one(HouseholdPanel).highlighted()
         if member is not None:
             # The member's own file, on top of this one: Esc comes back here.
-            self.app.push_screen(ClientFileScreen(member.client_id))
+            self.app.push_screen(self.member_file(member.client_id))
 
     def _highlighted_member(self) -> HouseholdMemberView | None:
         member = self.query_one(HouseholdPanel).highlighted()
