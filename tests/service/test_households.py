@@ -139,3 +139,15 @@ def test_bad_links_are_refused_with_a_reason(workspace: Workspace) -> None:
     with pytest.raises(ValidationError, match="Geburtsdatum|Nachname|Familienname"):
         workspace.add_household_member(a, ClientDraft("", "", None), "child")
     assert workspace.household(c) is None
+
+
+def test_erasing_a_member_removes_their_membership(workspace: Workspace) -> None:
+    father, _wife, son, _daughter = _family(workspace)
+    workspace.erase_client(son, "Antrag")
+    household = workspace.household(father)
+    assert household is not None and son not in {m.client_id for m in household.members}
+    with Session(workspace.vault.engine) as s:
+        rows = s.exec(
+            select(HouseholdMembership).where(col(HouseholdMembership.client_id) == son)
+        ).all()
+    assert rows == []
