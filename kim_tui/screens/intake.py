@@ -92,6 +92,9 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
         ),
     )
     BINDINGS = bindings(ACTIONS)
+    AUTO_FOCUS = "#given_name"
+    """Focus lands on the first field at once: Textual's default would focus the scrolling
+    form first and restyle every field twice (focus, then blur) on the way to F4's paint."""
     HOLDS_INPUT: ClassVar[bool] = True
     """A language switch waits until this form is saved or cancelled."""
     HELP_TEXT: ClassVar[tuple[str, str]] = (
@@ -469,15 +472,28 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
 
     # -- validation display ------------------------------------------------------------------
 
+    def _error_line(self, field: str) -> FieldError | None:
+        """The error line of `field`, mounted under the field the first time it is needed
+        (an empty form has none: 33 fewer widgets to mount and style on F4)."""
+        found = self.query(f"#err-{field}")
+        if found:
+            return found.first(FieldError)
+        holders = self.query(f"#field-{field}")
+        if not holders:
+            return None
+        line = FieldError(id=f"err-{field}")
+        holders.first().mount(line)
+        return line
+
     def _show(self, problems: dict[str, str]) -> None:
         for label in self.query(FieldError):
             if label.id and label.id.startswith("err-"):
                 label.clear()
         unplaced: list[str] = []
         for field, message in problems.items():
-            matches = self.query(f"#err-{field}")
-            if matches:
-                matches.first(FieldError).show(message)
+            line = self._error_line(field)
+            if line is not None:
+                line.show(message)
             else:
                 unplaced.append(message)
         summary = self.query_one("#form-summary", FieldError)
@@ -515,9 +531,13 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
                     if k == field
                     or (field == "residence_valid_until" and k.startswith("residence"))
                 }
-                label = self.query(f"#err-{field}")
-                if label:
-                    label.first(FieldError).show(problems.get(field, ""))
+                message = problems.get(field, "")
+                line = self._error_line(field) if message else None
+                if line is None:
+                    found = self.query(f"#err-{field}")
+                    line = found.first(FieldError) if found else None
+                if line is not None:
+                    line.show(message)
                 return
             self._show(problems)
 
@@ -576,10 +596,10 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
 
 
 def _field(label: str, field_id: str, widget: Widget) -> Vertical:
-    """A labelled form field with its own inline error line."""
+    """A labelled form field; its error line is mounted below it when one is shown
+    (`IntakeScreen._error_line`)."""
     children: list[Widget] = []
     if label:
         children.append(Static(label, classes="field-label", markup=False))
     children.append(widget)
-    children.append(FieldError(id=f"err-{field_id}"))
-    return Vertical(*children)
+    return Vertical(*children, id=f"field-{field_id}")
