@@ -126,9 +126,10 @@ class Workspace:
         return self.vault.is_open
 
     def close(self) -> None:
-        """Close every connection and drop the data key (and the duplicate check's cached
-        name keys: no name stays in memory once the vault is locked)."""
+        """Close every connection and drop the data key (and the duplicate check's index and
+        cached name keys: no name stays in memory once the vault is locked)."""
         forget_names()
+        self._clients.forget_duplicates()
         self.vault.close()
 
     @contextmanager
