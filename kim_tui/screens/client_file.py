@@ -27,6 +27,7 @@ from kim_tui.screens.client_file_documents import DocumentActions
 from kim_tui.screens.client_file_edit import EditActions
 from kim_tui.screens.client_file_keys import FILE_ACTIONS
 from kim_tui.screens.client_file_merge import MergeActions
+from kim_tui.screens.client_file_storage import StorageActions
 from kim_tui.screens.client_file_phase import PhaseActions
 from kim_tui.screens.client_file_privacy import PrivacyActions
 from kim_tui.screens.client_file_tabs import fit_tab_labels
@@ -56,6 +57,7 @@ class ClientFileScreen(
     DocumentActions,
     PrivacyActions,
     DetailActions,
+    StorageActions,
 ):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = FILE_ACTIONS
     BINDINGS = bindings(ACTIONS)
@@ -84,7 +86,8 @@ class ClientFileScreen(
         yield KeyLine()
 
     def on_mount(self) -> None:
-        self.reload(opening=True)
+        if not self.open_file():
+            return
         fit_tab_labels(self.query_one(TabbedContent), self.app.size.width)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -92,7 +95,7 @@ class ClientFileScreen(
 
     def on_screen_resume(self) -> None:
         # Back from a dialog or another screen: the file is still open, no new read event.
-        if self.app.is_unlocked:
+        if self.app.is_unlocked and not self.refused:
             self.reload()
 
     # -- rendering ---------------------------------------------------------------------------
@@ -147,9 +150,9 @@ class ClientFileScreen(
 
         if self.file is None:
             return
-        draft = await self.app.push_screen_wait(ContactFormScreen(self.file.case_id, self.today))
-        if draft is not None:
-            self._save(lambda ws: ws.add_contact(draft), tr("Kontakt erfasst.", "Contact saved."))
+        form = ContactFormScreen(self.file.case_id, self.today)
+        done = tr("Kontakt erfasst.", "Contact saved.")
+        await self.save_in_form(form, lambda ws, draft: ws.add_contact(draft), done)
 
     @work(exclusive=True, group="file-edit")
     async def action_assess(self) -> None:
@@ -158,13 +161,9 @@ class ClientFileScreen(
         if self.file is None:
             return
         previous = self.file.assessments[-1] if self.file.assessments else None
-        draft = await self.app.push_screen_wait(
-            AssessmentFormScreen(self.file.case_id, self.today, previous)
-        )
-        if draft is not None and self._save(
-            lambda ws: ws.add_assessment(draft),
-            tr("Bestandsaufnahme gespeichert.", "Assessment saved."),
-        ):
+        form = AssessmentFormScreen(self.file.case_id, self.today, previous)
+        done = tr("Bestandsaufnahme gespeichert.", "Assessment saved.")
+        if await self.save_in_form(form, lambda ws, draft: ws.add_assessment(draft), done):
             self.action_section("assessment")
 
     @work(exclusive=True, group="file-edit")
