@@ -480,8 +480,8 @@ class KimApp(VaultApp["VaultSession"]):
         result: IntakeResult | None = await self.push_screen_wait(IntakeScreen())
         if result is None:
             return
-        if result.open_existing is not None:
-            self.push_screen(ClientFileScreen(result.open_existing))
+        if result.open_existing is not None or result.saved is not None:
+            self.push_screen(ClientFileScreen(result.open_existing or result.saved or ""))
             return
         assert result.draft is not None
         client_id = self.save_intake(result.draft)

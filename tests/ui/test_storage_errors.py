@@ -97,3 +97,40 @@ async def test_a_save_the_disk_refuses_keeps_the_form_open_with_its_input(
         assert file_screen.file is not None
         assert len(file_screen.file.contacts) == contacts_before + 1
         assert NOTE in [c.note for c in file_screen.file.contacts]
+
+
+async def test_an_intake_the_disk_refuses_stays_open_with_everything_typed(
+    ui_vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import Checkbox, Static
+
+    from kim_tui.screens.intake import IntakeScreen
+
+    app = new_app(ui_vault)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_home(pilot)
+        await pilot.press("f4")
+        await on_screen(pilot, IntakeScreen)
+        form = app.screen
+        await pilot.press(*"Amira", "tab")
+        await type_text(pilot, "Haddad")
+        await type_text(pilot, "04.03.1991", "birth_date")
+        form.query_one("#cm_given", Checkbox).value = True
+        await pilot.pause()
+        total = app.workspace.caseload().total
+        monkeypatch.setattr(UnitOfWork, "_commit", _disk_full(ui_vault))
+
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+        assert app.is_running and app.screen is form
+        assert "vault.db" in str(form.query_one("#form-summary", Static).render())
+        assert form.query_one("#given_name", Input).value == "Amira"
+        assert form.query_one("#family_name", Input).value == "Haddad"
+        assert form.query_one("#birth_date", Input).value == "04.03.1991"
+        monkeypatch.undo()
+        assert app.workspace.caseload().total == total
+        await pilot.press("ctrl+s")
+        await on_screen(pilot, ClientFileScreen)
+        assert app.workspace.caseload().total == total + 1
+        assert "Klient*in angelegt." in notifications(app)
