@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, delete, select
 
 from kim_tui.coordinator.importer import (
@@ -194,7 +194,7 @@ def drop_superseded(store: CoordinatorStore, coach: str | None = None) -> dict[s
 
 def _drop_superseded(s: Session, coach: str | None) -> dict[str, int]:
     """`drop_superseded` in the caller's transaction."""
-    where = [col(SyncRecord.superseded_only).is_(True)]
+    where: list[ColumnElement[bool]] = [col(SyncRecord.superseded_only).is_(True)]
     if coach is not None:
         where.append(col(SyncRecord.coach) == coach)
     rows = s.exec(

@@ -27,9 +27,9 @@ from kim_tui.screens.client_file_documents import DocumentActions
 from kim_tui.screens.client_file_edit import EditActions
 from kim_tui.screens.client_file_keys import FILE_ACTIONS
 from kim_tui.screens.client_file_merge import MergeActions
-from kim_tui.screens.client_file_storage import StorageActions
 from kim_tui.screens.client_file_phase import PhaseActions
 from kim_tui.screens.client_file_privacy import PrivacyActions
+from kim_tui.screens.client_file_storage import StorageActions
 from kim_tui.screens.client_file_tabs import fit_tab_labels
 from kim_tui.widgets.client_file import (
     AssessmentSection,

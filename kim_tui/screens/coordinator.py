@@ -59,8 +59,7 @@ def dropped_line(counts: dict[str, int]) -> str:
     """What dropping the superseded-only records removed."""
     return tr(
         f"{sum(counts.values())} Datensätze des abgelösten Stands entfernt ({per_table(counts)})",
-        f"{sum(counts.values())} records of the superseded history removed "
-        f"({per_table(counts)})",
+        f"{sum(counts.values())} records of the superseded history removed ({per_table(counts)})",
     )
 
 
@@ -346,9 +345,7 @@ class CoordinatorScreen(Screen[None]):
 
         def decided(choice: str | None) -> None:
             if choice in ("release", "release_drop", "discard"):
-                self._decide(
-                    held.id, held.file_name, choice != "discard", choice == "release_drop"
-                )
+                self._decide(held.id, held.file_name, choice != "discard", choice == "release_drop")
 
         self.app.push_screen(ChoiceScreen(question, options), decided)
 
