@@ -291,15 +291,6 @@ class CoordinatorScreen(Screen[None]):
                     "history out of the chain; their data stays, this history's changes win.",
                 )
             )
-        if held.orphans:
-            what.append(
-                tr(
-                    "Danach gibt es nur im anderen Stand (der wiederhergestellte Tresor hat sie "
-                    f"nicht): {per_table(held.orphans)}.",
-                    "Afterwards only in the other history (the restored vault does not have "
-                    f"them): {per_table(held.orphans)}.",
-                )
-            )
         if held.brings:
             what.append(
                 tr(
@@ -329,18 +320,17 @@ class CoordinatorScreen(Screen[None]):
             ),
             ("discard", tr("Verwerfen – die Kette bleibt", "Discard – keep the chain")),
         ]
-        if held.orphans:
-            options.insert(
-                2,
+        orphans = sum(held.orphans.values())
+        if orphans:
+            # Last, and no extra line in the question: an 80x24 screen keeps the usual choices.
+            options.append(
                 (
                     "release_drop",
                     tr(
-                        f"Übernehmen und die {sum(held.orphans.values())} Datensätze nur des "
-                        "anderen Stands entfernen",
-                        f"Release and remove the {sum(held.orphans.values())} records only the "
-                        "other history has",
+                        f"Übernehmen + {orphans} Datensätze nur des anderen Stands entfernen",
+                        f"Release + remove {orphans} records only the other history has",
                     ),
-                ),
+                )
             )
 
         def decided(choice: str | None) -> None:

@@ -47,8 +47,8 @@ async def test_release_then_f9_drops_what_only_the_other_history_had(tmp_path: P
         await pilot.press("f8")
         await on_screen(pilot, ChoiceScreen)
         question = str(app.screen.query_one(".title").render())
-        assert "Danach gibt es nur im anderen Stand" in question and "client 1" in question
-        assert any("Datensätze nur des anderen Stands entfernen" in o for o in _options(app))
+        assert "Übernehmen nimmt Paket 2" in question
+        assert _options(app)[-1] == "Übernehmen + 11 Datensätze nur des anderen Stands entfernen"
         await pilot.press("down", "enter")  # plain "Übernehmen": the records stay
         await on_screen(pilot, CoordinatorScreen)
         gaps = app.screen.query_one("#gaps", Static)
@@ -86,7 +86,7 @@ async def test_release_and_remove_in_one_choice(tmp_path: Path) -> None:
         await on_screen(pilot, CoordinatorScreen)
         await pilot.press("f8")
         await on_screen(pilot, ChoiceScreen)
-        await pilot.press("down", "down", "enter")
+        await pilot.press("down", "down", "down", "enter")
         await on_screen(pilot, CoordinatorScreen)
         results = app.screen.query_one("#results", DataTable)
         await until(pilot, lambda: any("entfernt (" in r for r in row_texts(results)))
