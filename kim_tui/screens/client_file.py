@@ -306,9 +306,9 @@ class ClientFileScreen(
         from kim_tui.screens.residence_form import ResidenceFormScreen
 
         existing = self.file.residence if self.file else ()
-        draft = await self.app.push_screen_wait(ResidenceFormScreen(self.today, existing))
-        if draft is not None and self._save(
-            lambda ws: ws.add_residence_record(self.client_id, draft),
+        if await self.save_in_form(
+            ResidenceFormScreen(self.today, existing),
+            lambda ws, draft: ws.add_residence_record(self.client_id, draft),
             tr("Aufenthaltsstatus gespeichert.", "Residence status saved."),
         ):
             self.action_section("residence")
@@ -364,9 +364,11 @@ class ClientFileScreen(
                 )
             return
         goals = tuple(g for a in self.file.agreements for g in a.goals)
-        draft = await self.app.push_screen_wait(ClosureFormScreen(case_id, self.today, goals))
-        if draft is not None:
-            self._save(lambda ws: ws.close_case(draft), tr("Fall abgeschlossen.", "Case closed."))
+        await self.save_in_form(
+            ClosureFormScreen(case_id, self.today, goals),
+            lambda ws, draft: ws.close_case(draft),
+            tr("Fall abgeschlossen.", "Case closed."),
+        )
 
     @work(exclusive=True, group="file-edit")
     async def action_withdraw(self) -> None:
@@ -406,16 +408,13 @@ class ClientFileScreen(
         if self.file is None:
             return
         name = f"{self.file.client.family_name}, {self.file.client.given_name}"
-        draft = await self.app.push_screen_wait(
+        await self.save_in_form(
             FollowUpFormScreen(
                 client_id=self.client_id, client_name=name, case_id=self.file.case_id
-            )
+            ),
+            lambda ws, draft: ws.add_follow_up(draft),
+            tr("Wiedervorlage angelegt.", "Follow-up created."),
         )
-        if draft is not None:
-            self._save(
-                lambda ws: ws.add_follow_up(draft),
-                tr("Wiedervorlage angelegt.", "Follow-up created."),
-            )
 
     @work(exclusive=True, group="file-edit")
     async def action_print_agreement(self) -> None:
