@@ -480,11 +480,12 @@ class KimApp(VaultApp["VaultSession"]):
         result: IntakeResult | None = await self.push_screen_wait(IntakeScreen())
         if result is None:
             return
-        if result.open_existing is not None or result.saved is not None:
-            self.push_screen(ClientFileScreen(result.open_existing or result.saved or ""))
+        if result.open_existing is not None:
+            self.push_screen(ClientFileScreen(result.open_existing))
             return
         assert result.draft is not None
-        client_id = self.save_intake(result.draft)
+        # The form has written it already (a refused write keeps the form open with its input).
+        client_id = result.saved or self.save_intake(result.draft)
         if client_id is not None:
             from kim_tui.screens.household_from_intake import offer_household_members
 

@@ -555,7 +555,7 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
             self.query_one("#form-summary", FieldError).show(str(refused))
             return False
         self.notify(tr("Klient*in angelegt.", "Client created."))
-        self.dismiss(IntakeResult(saved=client_id))
+        self.dismiss(IntakeResult(draft=draft, saved=client_id))
         return True
 
     def _focus_first_error(self, problems: dict[str, str]) -> None:
