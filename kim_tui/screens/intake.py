@@ -54,6 +54,7 @@ class IntakeResult:
 
     draft: IntakeDraft | None = None
     open_existing: str | None = None
+    saved: str | None = None  # the client written (before closing: a refused write keeps input)
 
 
 class IntakeScreen(KimScreen[IntakeResult | None]):
@@ -351,7 +352,15 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
             if decision.action == DuplicateDecision.OPEN:
                 self.dismiss(IntakeResult(open_existing=decision.client_id))
                 return True
-        self.dismiss(IntakeResult(draft=draft))
+        from kim_tui.store.errors import VaultError
+
+        try:  # written before closing: a write the vault refuses keeps the form and its input
+            client_id, _case_id = self.app.workspace.intake(draft)
+        except VaultError as refused:
+            self.query_one("#form-summary", FieldError).show(str(refused))
+            return False
+        self.notify(tr("Klient*in angelegt.", "Client created."))
+        self.dismiss(IntakeResult(draft=draft, saved=client_id))
         return True
 
     def _focus_first_error(self, problems: dict[str, str]) -> None:
