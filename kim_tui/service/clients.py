@@ -64,6 +64,11 @@ class ClientService:
             )
         return DuplicateIndex(self._people()).find(draft, exclude=client_id)
 
+    def existing_people(self) -> list[ExistingPerson]:
+        """Every live client's names and birth date, for a duplicate check of incoming files
+        (a received handover)."""
+        return self._people()
+
     def _people(self) -> list[ExistingPerson]:
         """Every live client (merged-away ones are tombstones and left out): the names and
         the birth date only, the few columns the check needs."""

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
+from kim_tui.domain import handover as ho
 from kim_tui.domain.duplicates import forget_names
 from kim_tui.domain.merge import MasterDifference
 from kim_tui.domain.model import (
@@ -64,6 +65,7 @@ from kim_tui.service.corrections import CorrectionService
 from kim_tui.service.erasure import ErasureService
 from kim_tui.service.follow_ups import FollowUpService
 from kim_tui.service.goals import GoalService
+from kim_tui.service.handover import HandoverService
 from kim_tui.service.merge import MergeService
 from kim_tui.service.printouts import PrintoutService
 from kim_tui.service.privacy import PrivacyService
@@ -111,6 +113,7 @@ class Workspace:
         self._corrections = CorrectionService(ctx)
         self._privacy = PrivacyService(ctx)
         self._erasure = ErasureService(ctx)
+        self._handover = HandoverService(ctx)
 
     # -- infrastructure ----------------------------------------------------------------------
 
@@ -571,6 +574,27 @@ class Workspace:
     def colleagues(self) -> list[CoachPublic]:
         """Every stored colleague, by name."""
         return self._colleagues.colleagues()
+
+    def hand_over(self, client_id: str, to: str, out: str, reason: str = "") -> ho.HandoverMade:
+        """Write the handover file for colleague `to` (fingerprint); the open cases close as
+        handed over, the data stays until the receipt; `reason` overrides a missing consent."""
+        return self._handover.hand_over(client_id, to, out, reason)
+
+    def inspect_handover(self, path: str) -> ho.HandoverPreview:
+        """Verify a handover file: whom it is about, the likely duplicates here (no change)."""
+        return self._handover.inspect_handover(path)
+
+    def receive_handover(
+        self, path: str, receipt_out: str, merge_into: str | None = None, *, again: bool = False
+    ) -> ho.HandoverReceived:
+        """Take a handover in (new, or into `merge_into`), write the receipt (`again`: rewrite)."""
+        return self._handover.receive_handover(
+            path, receipt_out, merge_into=merge_into, again=again
+        )
+
+    def confirm_handover(self, receipt_path: str) -> ho.HandoverConfirmed:
+        """Import a colleague's receipt: the client's data is erased here, the link stays."""
+        return self._handover.confirm_handover(receipt_path)
 
 
 __all__ = ["PAGE_SIZE", "Workspace", "display_name", "search_key"]
