@@ -395,11 +395,13 @@ class HandoverService:
             s = tx.session
             parsed, sender, doc = self._open(s, data)
             rows = _rows(doc)
-            for row in rows.rows:
-                s.add(row)
             client = rows.client
             try:
-                s.flush()
+                # Parents before children (the rows come in that order): no relationship()
+                # tells the session the order, so each row is flushed as it is added.
+                for row in rows.rows:
+                    s.add(row)
+                    s.flush()
             except IntegrityError:
                 raise HandoverRefused(
                     "corrupt",

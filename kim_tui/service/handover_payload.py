@@ -19,7 +19,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, get_args
 
 from sqlalchemy import Column
 from sqlmodel import Session, SQLModel, col, select
@@ -81,20 +81,22 @@ class ClientFileRows:
     handed_over_on: date
 
 
-def _python_type(column: Column[Any]) -> type:
-    try:
-        return column.type.python_type
-    except NotImplementedError:  # pragma: no cover - every column of the schema has one
-        return str
+def _python_type(model: type[Record], name: str) -> type:
+    """The Python type a column holds, from the model's annotation (``date | None`` → date)."""
+    annotation = model.model_fields[name].annotation
+    for candidate in (annotation, *get_args(annotation)):
+        if isinstance(candidate, type) and candidate is not type(None):
+            return candidate
+    return str
 
 
-def _value(table: str, column: Column[Any], raw: Any) -> Any:
-    where = f"{table}.{column.name}"
+def _value(model: type[Record], column: Column[Any], raw: Any) -> Any:
+    where = f"{model.__tablename__}.{column.name}"
     if raw is None:
         if not column.nullable:
             raise PayloadError(f"{where} fehlt")
         return None
-    kind = _python_type(column)
+    kind = _python_type(model, column.name)
     if kind is bool:
         if type(raw) is not bool:
             raise PayloadError(f"{where}: kein Wahrheitswert")
@@ -172,7 +174,7 @@ def client_file_rows(doc: dict[str, Any], new_id: Any = None) -> ClientFileRows:
                 raise PayloadError(f"{name}: unbekanntes Feld {extra[0][:40]!r}")
             values: dict[str, Any] = {}
             for column_name, raw in item.items():
-                value = _value(name, columns[column_name], raw)
+                value = _value(model, columns[column_name], raw)
                 # A random id of the sender's vault names a row of the file: follow it.
                 values[column_name] = ids.get(value, value) if isinstance(value, str) else value
             row = model(**values)
