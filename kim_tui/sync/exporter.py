@@ -34,6 +34,7 @@ from kim_tui.store.models import (
     ErasedClient,
     Goal,
     GoalAgreement,
+    HandoverLink,
     Record,
     Referral,
     ResidenceRecord,
@@ -59,6 +60,7 @@ MODELS: dict[str, type[Record]] = {
     "step": Step,
     "referral": Referral,
     "contactnote": ContactNote,
+    "handover": HandoverLink,
 }
 
 
