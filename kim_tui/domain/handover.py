@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import date
 
@@ -54,3 +55,12 @@ class HandoverConfirmed:
     client_id: str
     records_removed: int
     colleague_name: str
+
+
+def display_fingerprint(fingerprint_hex: str) -> str:
+    """``ABCD-EFGH-…`` (6 × 4 base32 characters over the first 15 bytes) to read by phone.
+    Here, not in `sync.identity`, so the screens can show a colleague's fingerprint without
+    importing the crypto layer; `sync.identity.display_fingerprint` is this function."""
+    raw = bytes.fromhex(fingerprint_hex)[:15]
+    text = base64.b32encode(raw).decode("ascii")
+    return "-".join(text[i : i + 4] for i in range(0, 24, 4))

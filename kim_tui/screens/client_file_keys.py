@@ -283,4 +283,14 @@ FILE_ACTIONS: tuple[UiAction, ...] = (
         "Read the highlighted entry in full (contact, goal, step, referral, area)",
         show=False,
     ),
+    UiAction(
+        "file.hand_over",
+        "U",
+        "hand_over",
+        "Übergeben",
+        "Hand over",
+        "Klient*in an eine Kolleg*in übergeben (verschlüsselte Übergabedatei)",
+        "Hand the client over to a colleague (encrypted handover file)",
+        show=False,
+    ),
 )

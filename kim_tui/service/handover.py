@@ -54,7 +54,7 @@ from kim_tui.service.handover_payload import (
 from kim_tui.service.merge import merge_in
 from kim_tui.service.retention import retention_rule, sync_retention
 from kim_tui.store.atomic import write_atomic
-from kim_tui.store.errors import StorageError, ValidationError, VaultError
+from kim_tui.store.errors import HandoverRefused, StorageError, ValidationError
 from kim_tui.store.models import Client, Consent, FollowUp, HandoverLink, utcnow
 from kim_tui.store.small_file import UnsuitableFile, read_small_file
 from kim_tui.sync import coach_state as cs
@@ -66,16 +66,6 @@ CLOSURE_REASON = "handed_over"
 MAX_FILE = 80 * 1024 * 1024
 """A handover file: the payload is at most 64 MiB before compression (`handover_format`)."""
 SUFFIX = ".kimh"
-
-
-class HandoverRefused(VaultError):
-    """A handover, a handover file or a receipt is refused; nothing was changed. `reason` is a
-    stable code; the message is German, `english` the same in English."""
-
-    def __init__(self, reason: str, de: str, en: str) -> None:
-        self.reason = reason
-        self.english = en
-        super().__init__(de)
 
 
 def link_id(handover_id: str) -> str:
