@@ -21,9 +21,10 @@ name or the override text.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -60,6 +61,8 @@ from kim_tui.store.small_file import UnsuitableFile, read_small_file
 from kim_tui.sync import coach_state as cs
 from kim_tui.sync import handover_format as hf
 from kim_tui.sync.identity import CoachPublic, display_fingerprint
+
+T = TypeVar("T")
 
 CLOSURE_REASON = "handed_over"
 """The closure reason of a case handed over to a colleague (closure_reasons.toml)."""
@@ -169,6 +172,20 @@ def _parse(data: bytes, kind: str) -> hf.ParsedHandover:
     return parsed
 
 
+def _own(read: Callable[[Session], T], s: Session) -> T:
+    """One of the vault's own keys; without `kim identity` a clear refusal, not a crash."""
+    try:
+        return read(s)
+    except cs.SyncSetupError:
+        raise HandoverRefused(
+            "no_identity",
+            "Dieser Tresor hat noch keine Identität: zuerst `kim identity` (und die coach.pub "
+            "mit den Kolleg*innen austauschen). Nichts wurde geändert.",
+            "This vault has no identity yet: first `kim identity` (and exchange coach.pub with "
+            "your colleagues). Nothing was changed.",
+        ) from None
+
+
 class HandoverService:
     """Hand a client over to a colleague, take a handover in, confirm its receipt."""
 
@@ -236,7 +253,7 @@ class HandoverService:
                     raise ValidationError(
                         {"colleague": "Die Kolleg*in hat keinen Empfangsschlüssel."}
                     )
-                me = cs.coach_public(s)
+                me = _own(cs.coach_public, s)
                 consented = self._consented(s, client_id, colleague.organisation)
                 if not consented and not override:
                     org = colleague.organisation or colleague.name or "?"
@@ -254,7 +271,7 @@ class HandoverService:
                     hf.HANDOVER, handover_hex, me.fingerprint, colleague.fingerprint, _stamp(moment)
                 )
                 try:
-                    data = hf.seal(header, payload, colleague, cs.sign_key(s))
+                    data = hf.seal(header, payload, colleague, _own(cs.sign_key, s))
                 except hf.HandoverError as exc:
                     raise _refused(exc) from None
                 for case in cases_of(s, client_id):
@@ -305,7 +322,7 @@ class HandoverService:
     def _open(self, s: Session, data: bytes) -> tuple[hf.ParsedHandover, CoachPublic, Any]:
         """Parse, check addressee, sender, signature and replay; decrypt. Refuses otherwise."""
         parsed = _parse(data, hf.HANDOVER)
-        me = cs.coach_public(s)
+        me = _own(cs.coach_public, s)
         header = parsed.header
         if header.recipient != me.fingerprint:
             raise HandoverRefused(
@@ -328,7 +345,7 @@ class HandoverService:
                 "import again. Nothing was changed.",
             )
         try:
-            doc = hf.open_verified(parsed, sender, me.fingerprint, cs.receiving_key(s))
+            doc = hf.open_verified(parsed, sender, me.fingerprint, _own(cs.receiving_key, s))
         except hf.HandoverError as exc:
             raise _refused(exc) from None
         known = s.get(HandoverLink, link_id(header.id))
@@ -427,12 +444,12 @@ class HandoverService:
     def _receipt(
         self, s: Session, handover_hex: str, sender: CoachPublic, on: date, moment: datetime
     ) -> bytes:
-        me = cs.coach_public(s)
+        me = _own(cs.coach_public, s)
         header = hf.HandoverHeader(
             hf.RECEIPT, handover_hex, me.fingerprint, sender.fingerprint, _stamp(moment)
         )
         payload = {"handover": handover_hex, "received_on": on.isoformat()}
-        return hf.seal(header, payload, sender, cs.sign_key(s))
+        return hf.seal(header, payload, sender, _own(cs.sign_key, s))
 
     def reissue_receipt(self, path: str, receipt_out: str) -> HandoverReceived:
         """Write the receipt of an already received handover again (the first one was lost or
@@ -451,7 +468,7 @@ class HandoverService:
             sender = self._colleague(s, link.counterpart)
             try:
                 hf.open_verified(
-                    parsed, sender, cs.coach_public(s).fingerprint, cs.receiving_key(s)
+                    parsed, sender, _own(cs.coach_public, s).fingerprint, _own(cs.receiving_key, s)
                 )
             except hf.HandoverError as exc:
                 raise _refused(exc) from None
@@ -473,7 +490,7 @@ class HandoverService:
         handover_id = link_id(parsed.header.id)
         with self._ctx.uow.write("handover.confirm", "handover", handover_id) as tx:
             s = tx.session
-            me = cs.coach_public(s)
+            me = _own(cs.coach_public, s)
             if parsed.header.recipient != me.fingerprint:
                 raise HandoverRefused(
                     "wrong_recipient",
@@ -505,7 +522,7 @@ class HandoverService:
                 )
             colleague = self._colleague(s, link.counterpart)
             try:
-                doc = hf.open_verified(parsed, colleague, me.fingerprint, cs.receiving_key(s))
+                doc = hf.open_verified(parsed, colleague, me.fingerprint, _own(cs.receiving_key, s))
             except hf.HandoverError as exc:
                 raise _refused(exc) from None
             if doc.get("handover") != parsed.header.id:

@@ -280,3 +280,15 @@ def test_handover_links_survive_an_erasure(team: Team) -> None:
     with Session(team.anna.vault.engine) as s:
         assert s.exec(select(HandoverLink)).one().client_id == team.client
         assert "handoverlink" not in linked_rows(s, team.client)
+
+
+def test_a_vault_without_identity_is_told_what_to_do(team: Team, tmp_path: Path) -> None:
+    _consent_for_ben(team)
+    path = _hand_over(team)
+    vault, _recovery = new_vault(tmp_path / "new")
+    ws = Workspace(vault, today=lambda: FIXED_TODAY)
+    try:
+        with pytest.raises(HandoverRefused, match="kim identity"):
+            ws.receive_handover(str(path), str(tmp_path))
+    finally:
+        ws.close()
