@@ -55,6 +55,8 @@ class HandoverConfirmed:
     client_id: str
     records_removed: int
     colleague_name: str
+    display_name: str = ""
+    """The client's name while still here (only when the receipt was checked, not imported)."""
 
 
 def display_fingerprint(fingerprint_hex: str) -> str:

@@ -105,14 +105,21 @@ async def confirm_handover(app: KimApp) -> None:
     )
     if not path:
         return
+    try:
+        checked = app.workspace.confirm_handover(path, check_only=True)
+    except VaultError as exc:
+        app.notify(refusal_text(exc), severity="error", timeout=12, markup=False)
+        return
+    who = checked.display_name or tr("die Klient*in", "the client")
     sure = await app.push_screen_wait(
         ConfirmScreen(
             tr(
-                "Mit der Empfangsbestätigung werden alle Daten der übergebenen Klient*in hier "
-                "endgültig gelöscht (die Kolleg*in hat die Akte). Die Übergabe selbst bleibt "
-                "vermerkt. Fortfahren?",
-                "With the receipt, all data of the handed-over client is erased here for good "
-                "(your colleague has the file). The handover itself stays on record. Go on?",
+                f"{checked.colleague_name} bestätigt den Empfang von {who}. Damit werden alle "
+                "Daten dieser Klient*in hier endgültig gelöscht (die Kolleg*in hat die Akte). "
+                "Die Übergabe selbst bleibt vermerkt. Fortfahren?",
+                f"{checked.colleague_name} confirms receiving {who}. All data of this client is "
+                "now erased here for good (your colleague has the file). The handover itself "
+                "stays on record. Go on?",
             ),
             tr("Bestätigen und löschen", "Confirm and erase"),
         )

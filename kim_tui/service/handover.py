@@ -482,55 +482,70 @@ class HandoverService:
 
     # -- confirming ----------------------------------------------------------------------------
 
-    def confirm_handover(self, receipt_path: str) -> HandoverConfirmed:
+    def _verified_receipt(self, s: Session, parsed: hf.ParsedHandover) -> HandoverLink:
+        """The handover a receipt confirms, after every check (addressee, a handover made
+        here and not yet confirmed, the colleague it went to, signature, content)."""
+        handover_id = link_id(parsed.header.id)
+        me = _own(cs.coach_public, s)
+        if parsed.header.recipient != me.fingerprint:
+            raise HandoverRefused(
+                "wrong_recipient",
+                "Diese Empfangsbestätigung ist für jemand anderen bestimmt. Nichts wurde geändert.",
+                "This receipt is meant for someone else. Nothing was changed.",
+            )
+        link = s.get(HandoverLink, handover_id)
+        if link is None or link.direction != "out":
+            raise HandoverRefused(
+                "unknown_handover",
+                "Zu dieser Empfangsbestätigung gibt es hier keine Übergabe. Nichts wurde geändert.",
+                "There is no handover from this vault for this receipt. Nothing was changed.",
+            )
+        if link.state == "confirmed":
+            raise HandoverRefused(
+                "replay",
+                "Diese Übergabe ist bereits bestätigt. Nichts wurde geändert.",
+                "This handover is already confirmed. Nothing was changed.",
+            )
+        if parsed.header.sender != link.counterpart:
+            raise HandoverRefused(
+                "wrong_sender",
+                "Die Empfangsbestätigung stammt nicht von der Kolleg*in, an die übergeben "
+                "wurde. Nichts wurde geändert.",
+                "The receipt does not come from the colleague the file was handed to. "
+                "Nothing was changed.",
+            )
+        colleague = self._colleague(s, link.counterpart)
+        try:
+            doc = hf.open_verified(parsed, colleague, me.fingerprint, _own(cs.receiving_key, s))
+        except hf.HandoverError as exc:
+            raise _refused(exc) from None
+        if doc.get("handover") != parsed.header.id:
+            raise HandoverRefused(
+                "corrupt",
+                "Datei abgelehnt: Inhalt passt nicht zum Kopf. Nichts wurde geändert.",
+                "File refused: content does not match the header. Nothing was changed.",
+            )
+        return link
+
+    def confirm_handover(self, receipt_path: str, check_only: bool = False) -> HandoverConfirmed:
         """Import the colleague's receipt: erase the client's identifying data here (reason
-        ``handover``) and mark the handover confirmed; the `HandoverLink` stays (one write)."""
+        ``handover``) and mark the handover confirmed; the `HandoverLink` stays (one write).
+        `check_only` verifies the receipt and says whom it is about, changing nothing (the
+        app asks before erasing)."""
         data = _read(receipt_path)
         parsed = _parse(data, hf.RECEIPT)
         handover_id = link_id(parsed.header.id)
+        if check_only:
+            with self._ctx.uow.read() as s:
+                link = self._verified_receipt(s, parsed)
+                client = s.get(Client, link.client_id)
+                shown = display_name(client.given_name, client.family_name) if client else ""
+                return HandoverConfirmed(
+                    handover_id, link.client_id, 0, link.counterpart_name, shown
+                )
         with self._ctx.uow.write("handover.confirm", "handover", handover_id) as tx:
             s = tx.session
-            me = _own(cs.coach_public, s)
-            if parsed.header.recipient != me.fingerprint:
-                raise HandoverRefused(
-                    "wrong_recipient",
-                    "Diese Empfangsbestätigung ist für jemand anderen bestimmt. "
-                    "Nichts wurde geändert.",
-                    "This receipt is meant for someone else. Nothing was changed.",
-                )
-            link = s.get(HandoverLink, handover_id)
-            if link is None or link.direction != "out":
-                raise HandoverRefused(
-                    "unknown_handover",
-                    "Zu dieser Empfangsbestätigung gibt es hier keine Übergabe. "
-                    "Nichts wurde geändert.",
-                    "There is no handover from this vault for this receipt. Nothing was changed.",
-                )
-            if link.state == "confirmed":
-                raise HandoverRefused(
-                    "replay",
-                    "Diese Übergabe ist bereits bestätigt. Nichts wurde geändert.",
-                    "This handover is already confirmed. Nothing was changed.",
-                )
-            if parsed.header.sender != link.counterpart:
-                raise HandoverRefused(
-                    "wrong_sender",
-                    "Die Empfangsbestätigung stammt nicht von der Kolleg*in, an die übergeben "
-                    "wurde. Nichts wurde geändert.",
-                    "The receipt does not come from the colleague the file was handed to. "
-                    "Nothing was changed.",
-                )
-            colleague = self._colleague(s, link.counterpart)
-            try:
-                doc = hf.open_verified(parsed, colleague, me.fingerprint, _own(cs.receiving_key, s))
-            except hf.HandoverError as exc:
-                raise _refused(exc) from None
-            if doc.get("handover") != parsed.header.id:
-                raise HandoverRefused(
-                    "corrupt",
-                    "Datei abgelehnt: Inhalt passt nicht zum Kopf. Nichts wurde geändert.",
-                    "File refused: content does not match the header. Nothing was changed.",
-                )
+            link = self._verified_receipt(s, parsed)
             client_id, name = link.client_id, link.counterpart_name
             removed = 0
             if s.get(Client, client_id) is not None:
@@ -549,7 +564,7 @@ class HandoverService:
             tx.entity_id = handover_id
             tx.detail = f"{removed} Datensätze entfernt (handover)"
         self._ctx.vault.truncate_log()
-        return HandoverConfirmed(handover_id, client_id, removed, name)
+        return HandoverConfirmed(handover_id, client_id, removed, name, "")
 
 
 def _rows(doc: Any) -> ClientFileRows:

@@ -592,9 +592,9 @@ class Workspace:
             path, receipt_out, merge_into=merge_into, again=again
         )
 
-    def confirm_handover(self, receipt_path: str) -> ho.HandoverConfirmed:
+    def confirm_handover(self, receipt: str, check_only: bool = False) -> ho.HandoverConfirmed:
         """Import a colleague's receipt: the client's data is erased here, the link stays."""
-        return self._handover.confirm_handover(receipt_path)
+        return self._handover.confirm_handover(receipt, check_only)
 
 
 __all__ = ["PAGE_SIZE", "Workspace", "display_name", "search_key"]

@@ -97,6 +97,8 @@ async def test_hand_over_receive_and_confirm_in_the_tui(
         await pilot.app.run_action("confirm_handover")
         await _answer(pilot, str(receipt))
         await on_screen(pilot, ConfirmScreen)
+        shown = " ".join(screen_text(app).split())
+        assert "Ben bestätigt den Empfang von Kowalski, Piotr" in shown
         await pilot.click("#yes")
         await until(pilot, lambda: any("bestätigt" in n for n in notifications(app)))
         assert seeded.clients["Kowalski"] in app.workspace.erased_ids()
