@@ -182,3 +182,35 @@ def test_bad_input_is_one_clear_line(
     assert code == 1 and "Traceback" not in err
     code, _out, err = run_kim(capsys, "handover", *anna, "--client", client)
     assert code == 1 and "--to" in err and "--out" in err
+
+
+def test_to_matches_a_name_or_a_fingerprint_and_lists_the_ambiguous() -> None:
+    from kim_tui.cli.common import CliError
+    from kim_tui.cli.handover import match_colleague
+    from kim_tui.sync.identity import (
+        display_fingerprint,
+        kem_public_bytes,
+        new_kem_key,
+        new_signing_key,
+        receiving_key_message,
+        signing_key,
+        signing_public,
+    )
+
+    def colleague(name: str) -> CoachPublic:
+        sign, kem = new_signing_key(), kem_public_bytes(new_kem_key())
+        signature = signing_key(sign).sign(receiving_key_message(kem))
+        return CoachPublic(name, "DRK", signing_public(sign), kem, signature)
+
+    ben, berta, carla = colleague("Ben Bauer"), colleague("Berta Bauer"), colleague("Carla")
+    team = [ben, berta, carla]
+    assert match_colleague(team, "ben bauer") is ben
+    assert match_colleague(team, "Carl") is carla
+    assert match_colleague(team, display_fingerprint(berta.fingerprint)[:9]) is berta
+    with pytest.raises(CliError) as caught:
+        match_colleague(team, "Bauer")
+    listing = str(caught.value)
+    assert display_fingerprint(ben.fingerprint) in listing
+    assert display_fingerprint(berta.fingerprint) in listing and "Carla" not in listing
+    with pytest.raises(CliError, match="Keine gespeicherte"):
+        match_colleague(team, "Dora")
