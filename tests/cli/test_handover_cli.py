@@ -161,6 +161,8 @@ def test_round_trip_new_file_merge_confirm_and_export(
     assert [d["id"] for d in anna_out] == [d["id"] for d in ben_in]
     assert {d["counterpart"] for d in anna_out} == {_fp(tmp_path, "ben")}
     assert all(d["client"].startswith("p-") for d in anna_out + ben_in)
+    code, _out, err = run_kim(capsys, "coordinator", "report", *coord, "--format", "json")
+    assert code == 0, err
 
 
 def test_bad_input_is_one_clear_line(

@@ -292,3 +292,17 @@ def test_a_vault_without_identity_is_told_what_to_do(team: Team, tmp_path: Path)
             ws.receive_handover(str(path), str(tmp_path))
     finally:
         ws.close()
+
+
+def test_a_lost_receipt_is_written_again_without_any_change(team: Team) -> None:
+    _consent_for_ben(team)
+    path = _hand_over(team)
+    first = team.ben.receive_handover(str(path), str(team.tmp / "q1.kimh"))
+    before = _state(team.ben)
+    Path(first.receipt_path).unlink()
+    again = team.ben.receive_handover(str(path), str(team.tmp / "q2.kimh"), again=True)
+    assert again.handover_id == first.handover_id and again.client_id == first.client_id
+    assert {k: v for k, v in _state(team.ben).items() if k != "auditevent"} == {
+        k: v for k, v in before.items() if k != "auditevent"
+    }
+    assert team.anna.confirm_handover(again.receipt_path).records_removed > 0
