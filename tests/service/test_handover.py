@@ -24,7 +24,7 @@ from kim_tui.domain.model import (
 from kim_tui.service.erasure import linked_rows
 from kim_tui.service.handover import HandoverRefused
 from kim_tui.service.workspace import Workspace
-from kim_tui.store.errors import ValidationError
+from kim_tui.store.errors import ValidationError, VaultError
 from kim_tui.store.models import (
     TABLES,
     AuditEvent,
@@ -306,3 +306,14 @@ def test_a_lost_receipt_is_written_again_without_any_change(team: Team) -> None:
         k: v for k, v in before.items() if k != "auditevent"
     }
     assert team.anna.confirm_handover(again.receipt_path).records_removed > 0
+
+
+def test_a_restricted_file_is_not_handed_over(team: Team) -> None:
+    _consent_for_ben(team)
+    team.anna.restrict_client(team.client)
+    before = _state(team.anna)
+    with pytest.raises(VaultError) as caught:
+        _hand_over(team)
+    assert "eingeschränkt" in str(caught.value)
+    assert _state(team.anna) == before
+    assert not list(team.tmp.glob("*.kimh"))
