@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from kim_tui.domain import handover as ho
 from kim_tui.domain.duplicates import forget_names
 from kim_tui.domain.merge import MasterDifference
 from kim_tui.domain.model import (
@@ -65,19 +64,20 @@ from kim_tui.service.corrections import CorrectionService
 from kim_tui.service.erasure import ErasureService
 from kim_tui.service.follow_ups import FollowUpService
 from kim_tui.service.goals import GoalService
-from kim_tui.service.handover import HandoverService
+from kim_tui.service.households import Households, HouseholdService, HouseholdView
 from kim_tui.service.merge import MergeService
 from kim_tui.service.printouts import PrintoutService
 from kim_tui.service.privacy import PrivacyService
 from kim_tui.service.referrals import ReferralService
 from kim_tui.service.residence import ResidenceService
 from kim_tui.service.subject_access import SubjectAccessService
+from kim_tui.service.workspace_handover import HandoverFacade, HandoverService
 from kim_tui.store.unit_of_work import UnitOfWork
 from kim_tui.store.vault import Vault
 from kim_tui.sync.identity import CoachPublic, CoordinatorPublic
 
 
-class Workspace:
+class Workspace(HandoverFacade):
     """One unlocked vault's caseload, follow-ups, assessments, goals, referrals and contacts."""
 
     def __init__(
@@ -114,6 +114,7 @@ class Workspace:
         self._privacy = PrivacyService(ctx)
         self._erasure = ErasureService(ctx)
         self._handover = HandoverService(ctx)
+        self._households = HouseholdService(ctx)
 
     # -- infrastructure ----------------------------------------------------------------------
 
@@ -166,8 +167,10 @@ class Workspace:
         """Create a client and their first case; returns (client_id, case_id)."""
         return self._clients.intake(draft)
 
-    def import_intakes(self, drafts: tuple[IntakeDraft, ...] | list[IntakeDraft]) -> int:
-        """Import many intakes all-or-nothing (CSV import): one transaction, one revision."""
+    def import_intakes(self, drafts: Sequence[IntakeDraft], households: Households = ()) -> int:
+        """Import intakes all-or-nothing in one revision (CSV), with rows' household and role."""
+        if any(label for label, _ in households):
+            return self._households.import_intakes(drafts, households)
         return self._clients.import_intakes(drafts)
 
     def update_client(self, client_id: str, draft: ClientDraft) -> None:
@@ -575,26 +578,25 @@ class Workspace:
         """Every stored colleague, by name."""
         return self._colleagues.colleagues()
 
-    def hand_over(self, client_id: str, to: str, out: str, reason: str = "") -> ho.HandoverMade:
-        """Write the handover file for colleague `to` (fingerprint); the open cases close as
-        handed over, the data stays until the receipt; `reason` overrides a missing consent."""
-        return self._handover.hand_over(client_id, to, out, reason)
+    def household(self, client_id: str) -> HouseholdView | None:
+        """The client's household with each member's status, phase and next due item."""
+        return self._households.household(client_id)
 
-    def inspect_handover(self, path: str) -> ho.HandoverPreview:
-        """Verify a handover file: whom it is about, the likely duplicates here (no change)."""
-        return self._handover.inspect_handover(path)
+    def link_household_member(self, client_id: str, other_id: str, role: str) -> None:
+        """Link an existing client into this client's household with a role."""
+        self._households.link(client_id, other_id, role)
 
-    def receive_handover(
-        self, path: str, receipt_out: str, merge_into: str | None = None, *, again: bool = False
-    ) -> ho.HandoverReceived:
-        """Take a handover in (new, or into `merge_into`), write the receipt (`again`: rewrite)."""
-        return self._handover.receive_handover(
-            path, receipt_out, merge_into=merge_into, again=again
-        )
+    def add_household_member(self, client_id: str, draft: ClientDraft, role: str) -> str:
+        """Create a household member as a new client (own file) and link them; returns id."""
+        return self._households.add_new_member(client_id, draft, role)
 
-    def confirm_handover(self, receipt: str, check_only: bool = False) -> ho.HandoverConfirmed:
-        """Import a colleague's receipt: the client's data is erased here, the link stays."""
-        return self._handover.confirm_handover(receipt, check_only)
+    def set_household_role(self, client_id: str, role: str) -> None:
+        """Correct the client's role in their household."""
+        self._households.set_role(client_id, role)
+
+    def leave_household(self, client_id: str, reason: str = "") -> None:
+        """The client leaves their household (kept in the Verlauf)."""
+        self._households.leave(client_id, reason)
 
 
 __all__ = ["PAGE_SIZE", "Workspace", "display_name", "search_key"]

@@ -80,6 +80,7 @@ class Ids:
     closed_client: str = ""
     to_hand_over: str = ""
     handover_hex: str = ""
+    household_member: str = ""
 
 
 @dataclass
@@ -200,6 +201,7 @@ def _build(ws: Workspace, out: Path) -> Ids:
     ws.add_consent(
         to_hand_case, ConsentDraft(ConsentPurpose.SHARE_AGENCY, D(2026, 10, 1), recipient="DRK")
     )
+    member = ws.add_household_member(client, ClientDraft("Kim", "Nguyen", D(2015, 1, 1)), "child")
     return Ids(
         client,
         case,
@@ -214,6 +216,7 @@ def _build(ws: Workspace, out: Path) -> Ids:
         _other,
         to_hand,
         made.handover_id.replace("-", ""),
+        member,
     )
 
 
@@ -331,6 +334,14 @@ WRITES: dict[str, Call] = {
     "hand_over": lambda s: s.ws.hand_over(s.ids.to_hand_over, _ben().fingerprint, str(s.tmp)),
     "receive_handover": _receive,
     "confirm_handover": _confirm,
+    "link_household_member": lambda s: s.ws.link_household_member(
+        s.ids.client, s.ids.closed_client, "sibling"
+    ),
+    "add_household_member": lambda s: s.ws.add_household_member(
+        s.ids.client, ClientDraft("Mai", "Nguyen", D(2016, 2, 2)), "child"
+    ),
+    "set_household_role": lambda s: s.ws.set_household_role(s.ids.household_member, "sibling"),
+    "leave_household": lambda s: s.ws.leave_household(s.ids.household_member, "zieht aus"),
 }
 """Public writes: +1 audit event, +1 revision."""
 
@@ -383,6 +394,7 @@ QUERIES: dict[str, Call] = {
     "regime": lambda s: s.ws.regime(),
     "retention_rule": lambda s: s.ws.retention_rule(),
     "clients": lambda s: s.ws.clients("ngu"),
+    "household": lambda s: s.ws.household(s.ids.client),
     "retention_due": lambda s: s.ws.retention_due(),
     "erased_ids": lambda s: s.ws.erased_ids(),
     "inspect_handover": lambda s: s.ws.inspect_handover(_receivable(s)),
