@@ -1,7 +1,7 @@
 """handover details: the override reason of a handover made without a recorded consent
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0013
 """
 
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0014"
-down_revision = "0011"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
