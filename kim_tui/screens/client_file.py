@@ -25,6 +25,7 @@ from kim_tui.screens.client_file_consents import ConsentActions
 from kim_tui.screens.client_file_detail import DetailActions
 from kim_tui.screens.client_file_documents import DocumentActions
 from kim_tui.screens.client_file_edit import EditActions
+from kim_tui.screens.client_file_handover import HandoverActions
 from kim_tui.screens.client_file_household import HouseholdActions
 from kim_tui.screens.client_file_keys import FILE_ACTIONS
 from kim_tui.screens.client_file_merge import MergeActions
@@ -60,6 +61,7 @@ class ClientFileScreen(
     PrivacyActions,
     DetailActions,
     StorageActions,
+    HandoverActions,
 ):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = FILE_ACTIONS
     BINDINGS = bindings(ACTIONS)

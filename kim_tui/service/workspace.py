@@ -71,12 +71,13 @@ from kim_tui.service.privacy import PrivacyService
 from kim_tui.service.referrals import ReferralService
 from kim_tui.service.residence import ResidenceService
 from kim_tui.service.subject_access import SubjectAccessService
+from kim_tui.service.workspace_handover import HandoverFacade, HandoverService
 from kim_tui.store.unit_of_work import UnitOfWork
 from kim_tui.store.vault import Vault
 from kim_tui.sync.identity import CoachPublic, CoordinatorPublic
 
 
-class Workspace:
+class Workspace(HandoverFacade):
     """One unlocked vault's caseload, follow-ups, assessments, goals, referrals and contacts."""
 
     def __init__(
@@ -112,6 +113,7 @@ class Workspace:
         self._corrections = CorrectionService(ctx)
         self._privacy = PrivacyService(ctx)
         self._erasure = ErasureService(ctx)
+        self._handover = HandoverService(ctx)
         self._households = HouseholdService(ctx)
 
     # -- infrastructure ----------------------------------------------------------------------

@@ -34,6 +34,7 @@ from kim_tui.store.models import (
     ErasedClient,
     Goal,
     GoalAgreement,
+    HandoverLink,
     HouseholdMembership,
     Record,
     Referral,
@@ -60,6 +61,7 @@ MODELS: dict[str, type[Record]] = {
     "step": Step,
     "referral": Referral,
     "contactnote": ContactNote,
+    "handover": HandoverLink,
 }
 
 

@@ -45,6 +45,8 @@ from kim_tui.store.models import (
 )
 from kim_tui.store.unit_of_work import UnitOfWork
 from kim_tui.store.vault import Vault
+from kim_tui.sync import coach_state as cs
+from kim_tui.sync import handover_format as hf
 from kim_tui.sync.identity import (
     CoachPublic,
     CoordinatorPublic,
@@ -56,6 +58,8 @@ from kim_tui.sync.identity import (
     signing_public,
 )
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
+
+STAMP = "2026-11-24T10:00:00Z"
 
 D = date
 LATER = FIXED_TODAY + timedelta(days=14)
@@ -74,6 +78,8 @@ class Ids:
     closed_case: str
     restricted: str = ""
     closed_client: str = ""
+    to_hand_over: str = ""
+    handover_hex: str = ""
     household_member: str = ""
 
 
@@ -106,12 +112,53 @@ def _colleague() -> CoachPublic:
     return CoachPublic("Kollegin", "DRK", signing_public(sign), kem, signature)
 
 
+_BEN_SIGN = new_signing_key()
+_BEN_KEM = new_kem_key()
+
+
+def _ben() -> CoachPublic:
+    """A colleague whose private keys the tests hold: files from and receipts by Ben."""
+    kem = kem_public_bytes(_BEN_KEM)
+    signature = signing_key(_BEN_SIGN).sign(receiving_key_message(kem))
+    return CoachPublic("Ben", "DRK", signing_public(_BEN_SIGN), kem, signature)
+
+
+def _from_ben(s: Setup, kind: str, handover_hex: str, payload: dict[str, object]) -> str:
+    with Session(s.ws.vault.engine) as session:  # read directly: no audit event
+        me = cs.coach_public(session)
+    header = hf.HandoverHeader(kind, handover_hex, _ben().fingerprint, me.fingerprint, STAMP)
+    path = s.tmp / f"{kind}.kimh"
+    path.write_bytes(hf.seal(header, payload, me, _BEN_SIGN))
+    return str(path)
+
+
+def _receivable(s: Setup) -> str:
+    client = {"id": "c-1", "given_name": "Mira", "family_name": "Neu"}
+    payload = {
+        "format": "kim-handover-payload",
+        "version": 1,
+        "client": "c-1",
+        "handed_over_on": "2026-11-20",
+        "tables": {"client": [client]},
+    }
+    return _from_ben(s, hf.HANDOVER, hf.new_handover_id(), payload)
+
+
+def _receive(s: Setup) -> object:
+    return s.ws.receive_handover(_receivable(s), str(s.tmp))
+
+
+def _confirm(s: Setup) -> object:
+    receipt = {"handover": s.ids.handover_hex, "received_on": "2026-11-24"}
+    return s.ws.confirm_handover(_from_ben(s, hf.RECEIPT, s.ids.handover_hex, receipt))
+
+
 def _refused(call: Callable[[], object]) -> None:
     with pytest.raises(ValidationError):
         call()
 
 
-def _build(ws: Workspace) -> Ids:
+def _build(ws: Workspace, out: Path) -> Ids:
     client, case = ws.intake(_intake("Lan", "Nguyen"))
     consent = ws.add_consent(case, ConsentDraft(ConsentPurpose.SHARE_COORDINATOR, D(2026, 10, 2)))
     follow_up = ws.add_follow_up(FollowUpDraft(case, LATER, "Termin"))
@@ -144,6 +191,16 @@ def _build(ws: Workspace) -> Ids:
     ws.create_identity("Anna", "Träger")
     ws.connect_coordinator(_coordinator())
     ws.set_phase_by_hand(case, "monitoring", "Begleitung läuft über die Schule")
+    ws.add_colleague(_ben())
+    handed, handed_case = ws.intake(_intake("Hanna", "Übergeben"))
+    ws.add_consent(
+        handed_case, ConsentDraft(ConsentPurpose.SHARE_AGENCY, D(2026, 10, 1), recipient="DRK")
+    )
+    made = ws.hand_over(handed, _ben().fingerprint, str(out))
+    to_hand, to_hand_case = ws.intake(_intake("Tim", "Übergabe"))
+    ws.add_consent(
+        to_hand_case, ConsentDraft(ConsentPurpose.SHARE_AGENCY, D(2026, 10, 1), recipient="DRK")
+    )
     member = ws.add_household_member(client, ClientDraft("Kim", "Nguyen", D(2015, 1, 1)), "child")
     return Ids(
         client,
@@ -157,6 +214,8 @@ def _build(ws: Workspace) -> Ids:
         closed,
         restricted,
         _other,
+        to_hand,
+        made.handover_id.replace("-", ""),
         member,
     )
 
@@ -167,7 +226,7 @@ def _template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Ids]:
     vault, _recovery = Vault.create(directory, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
     try:
-        return directory, _build(ws)
+        return directory, _build(ws, directory.parent)
     finally:
         ws.close()
 
@@ -272,6 +331,9 @@ WRITES: dict[str, Call] = {
     "lift_restriction": lambda s: s.ws.lift_restriction(s.ids.restricted),
     "erase_client": lambda s: s.ws.erase_client(s.ids.client, "Antrag"),
     "re_erase": lambda s: s.ws.re_erase({s.ids.restricted}),
+    "hand_over": lambda s: s.ws.hand_over(s.ids.to_hand_over, _ben().fingerprint, str(s.tmp)),
+    "receive_handover": _receive,
+    "confirm_handover": _confirm,
     "link_household_member": lambda s: s.ws.link_household_member(
         s.ids.client, s.ids.closed_client, "sibling"
     ),
@@ -335,6 +397,7 @@ QUERIES: dict[str, Call] = {
     "household": lambda s: s.ws.household(s.ids.client),
     "retention_due": lambda s: s.ws.retention_due(),
     "erased_ids": lambda s: s.ws.erased_ids(),
+    "inspect_handover": lambda s: s.ws.inspect_handover(_receivable(s)),
 }
 """List and look-up queries: nothing audited, no revision."""
 
