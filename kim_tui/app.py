@@ -484,8 +484,12 @@ class KimApp(VaultApp["VaultSession"]):
             self.push_screen(ClientFileScreen(result.open_existing))
             return
         assert result.draft is not None
-        client_id = self.save_intake(result.draft)
+        # The form has written it already (a refused write keeps the form open with its input).
+        client_id = result.saved or self.save_intake(result.draft)
         if client_id is not None:
+            from kim_tui.screens.household_from_intake import offer_household_members
+
+            await offer_household_members(self, client_id, result.draft)
             self.push_screen(ClientFileScreen(client_id))
 
     def save_intake(self, draft: IntakeDraft) -> str | None:
