@@ -20,6 +20,7 @@ from kim_tui.domain.model import (
     MAX_NOTE_LENGTH,
     MIN_REASON_LENGTH,
     AreaRatingDraft,
+    CaseDataDraft,
     ClientDraft,
     ClosureDraft,
     ContactDraft,
@@ -98,11 +99,41 @@ def validate_residence(residence: ResidenceDraft, today: date) -> dict[str, str]
 def validate_intake(draft: IntakeDraft, today: date) -> dict[str, str]:
     """All rules of the intake form."""
     problems = validate_client(draft.client, today)
+    case = CaseDataDraft(
+        draft.first_contact_on,
+        draft.access_route,
+        draft.referred_by,
+        draft.legal_domains,
+        draft.target_groups,
+    )
+    problems.update(validate_case_data(case, today, draft.client.birth_date))
+    if draft.residence is not None:
+        problems.update(validate_residence(draft.residence, today))
+    for consent in draft.consents:
+        consent_problems = validate_consent(consent, today)
+        if consent_problems:
+            problems[f"consent_{consent.purpose.value}"] = " ".join(consent_problems.values())
+    return problems
+
+
+def validate_case_data(
+    draft: CaseDataDraft,
+    today: date,
+    birth_date: date | None = None,
+    closed_on: date | None = None,
+) -> dict[str, str]:
+    """Rules for how a case came in (intake, and its correction): the first contact lies
+    neither in the future, nor before the birth date, nor after the case was closed; the codes
+    are catalog codes and a referred case names the agency."""
+    problems: dict[str, str] = {}
     if draft.first_contact_on > today:
         problems["first_contact_on"] = "Der Erstkontakt kann nicht in der Zukunft liegen."
-    birth = draft.client.birth_date
-    if birth and birth <= today and draft.first_contact_on < birth:
+    if birth_date and birth_date <= today and draft.first_contact_on < birth_date:
         problems["first_contact_on"] = "Der Erstkontakt liegt vor dem Geburtsdatum."
+    if closed_on is not None and draft.first_contact_on > closed_on:
+        problems["first_contact_on"] = (
+            f"Der Erstkontakt liegt nach dem Abschluss des Falls ({format_date(closed_on)})."
+        )
     if draft.access_route not in catalog("access_routes"):
         problems["access_route"] = f"Unbekannter Zugangsweg {draft.access_route!r}."
     if draft.access_route == "referred" and not draft.referred_by:
@@ -115,12 +146,6 @@ def validate_intake(draft: IntakeDraft, today: date) -> dict[str, str]:
     for code in draft.target_groups:
         if code not in catalog("target_groups"):
             problems["target_groups"] = f"Unbekannte Zielgruppe {code!r}."
-    if draft.residence is not None:
-        problems.update(validate_residence(draft.residence, today))
-    for consent in draft.consents:
-        consent_problems = validate_consent(consent, today)
-        if consent_problems:
-            problems[f"consent_{consent.purpose.value}"] = " ".join(consent_problems.values())
     return problems
 
 

