@@ -69,3 +69,47 @@ async def test_case_data_form_refuses_a_future_first_contact_and_keeps_input(app
         await pilot.press("escape")  # keep editing
         await on_screen(pilot, CaseDataFormScreen)
         assert form.query_one("#first_contact_on", Input).value == "01.01.2030"
+
+
+async def test_an_earlier_assessment_is_corrected_chosen_in_a_list(app, seeded: Seeded) -> None:  # type: ignore[no-untyped-def]
+    from kim_tui.domain.model import AreaRatingDraft, AssessmentDraft
+    from kim_tui.screens.assessment_form import AssessmentFormScreen
+    from kim_tui.screens.reason_prompt import DeleteReasonScreen
+
+    case_id, client_id = seeded.cases["Kowalski"], seeded.clients["Kowalski"]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_home(pilot)
+        ws = app.workspace
+        ws.add_assessment(AssessmentDraft(case_id, D(2026, 11, 20), (AreaRatingDraft("work", 1),)))
+        screen = await open_from_home(pilot, "kowalski")
+        await pilot.press("2", "e")
+        await on_screen(pilot, ChoiceScreen)
+        text = screen_text(app)
+        assert "20.11.2026 – 1 Handlungsfeld(er) (letzte)" in text
+        assert "03.11.2026 – 1 Handlungsfeld(er) (erste)" in text
+        await pilot.press("down", "enter")  # the earlier one
+        await on_screen(pilot, AssessmentFormScreen)
+        assert "Bestandsaufnahme vom 03.11.2026 korrigieren" in screen_text(app)
+        form = app.screen
+        form.query_one("#assessed_on", Input).value = "02.11.2026"
+        await pilot.press("ctrl+s")
+        await saved(pilot, "Korrektur gespeichert.")
+        first, latest = ws.assessments(case_id)
+        assert (first.assessed_on, latest.assessed_on) == (D(2026, 11, 2), D(2026, 11, 20))
+        changes = [c for c in ws.record_history(client_id) if c.entity == "assessment"]
+        assert [(c.old_value, c.new_value) for c in changes] == [("2026-11-03", "2026-11-02")]
+
+        # Deleting asks which one too; Esc in the list deletes nothing.
+        await pilot.press("l")
+        await on_screen(pilot, ChoiceScreen)
+        assert "Welche Bestandsaufnahme löschen?" in screen_text(app)
+        await pilot.press("escape")
+        await on_screen(pilot, ClientFileScreen)
+        await pilot.press("l")
+        await on_screen(pilot, ChoiceScreen)
+        await pilot.press("down", "enter")
+        await on_screen(pilot, DeleteReasonScreen)
+        assert "Bestandsaufnahme vom 02.11.2026" in screen_text(app)
+        await pilot.press("escape")
+        assert len(ws.assessments(case_id)) == 2
+        del screen
