@@ -113,3 +113,52 @@ async def test_an_earlier_assessment_is_corrected_chosen_in_a_list(app, seeded: 
         await pilot.press("escape")
         assert len(ws.assessments(case_id)) == 2
         del screen
+
+
+async def test_f1_in_a_form_opens_its_help_and_keeps_the_input(app) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import TextArea
+
+    from kim_tui.screens.contact_form import ContactFormScreen
+    from kim_tui.screens.help import HelpScreen
+    from tests.conftest import FIXED_TODAY
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock_home(pilot)
+        form = ContactFormScreen("c1", FIXED_TODAY)
+        app.push_screen(form)
+        await on_screen(pilot, ContactFormScreen)
+        assert "F1 Hilfe" in screen_text(app)  # the form's key hint names it
+        form.query_one("#note", TextArea).focus()
+        form.query_one("#note", TextArea).text = "Anruf wegen Termin"
+        await pilot.press("f1")  # with the cursor in a text field
+        await on_screen(pilot, HelpScreen)
+        text = screen_text(app)
+        assert "Hilfe – Tasten" in text and "Strg+S" in text and "Speichern" in text
+        await pilot.press("f1")  # F1 again closes the help
+        await on_screen(pilot, ContactFormScreen)
+        assert app.screen is form
+        assert form.query_one("#note", TextArea).text == "Anruf wegen Termin"
+        # "?" in a text field is typed, not help.
+        await pilot.press("question_mark")
+        assert app.screen is form
+        assert form.query_one("#note", TextArea).text.count("?") == 1
+
+
+async def test_help_above_a_form_offers_only_keys_that_work_there(app) -> None:  # type: ignore[no-untyped-def]
+    from kim_tui.screens.contact_form import ContactFormScreen
+    from kim_tui.screens.help import HelpScreen
+    from tests.conftest import FIXED_TODAY
+    from tests.ui.conftest import row_texts
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_home(pilot)
+        app.push_screen(ContactFormScreen("c1", FIXED_TODAY))
+        await on_screen(pilot, ContactFormScreen)
+        await pilot.press("f1")
+        await on_screen(pilot, HelpScreen)
+        from textual.widgets import DataTable
+
+        keys = [row.split(" | ")[0] for row in row_texts(app.screen.query_one(DataTable))]
+        assert {"Strg+S", "Esc", "F1 / ?", "Strg+L", "Strg+Q"} <= set(keys)
+        # F2–F5 do nothing inside a dialog, so its help does not offer them.
+        assert not {"F2", "F3", "F4", "F5"} & set(keys)
