@@ -31,6 +31,7 @@ from kim_tui.domain.model import (
     ResidenceFactsDraft,
     StepDraft,
 )
+from kim_tui.i18n import tr
 
 MAX_NAME = 200
 MAX_AGE_YEARS = 120
@@ -77,22 +78,29 @@ def validate_residence(residence: ResidenceDraft, today: date) -> dict[str, str]
     both dates, and no paper ends before it starts."""
     problems: dict[str, str] = {}
     if residence.status not in catalog("residence_statuses"):
-        problems["residence_status"] = f"Unbekannter Aufenthaltsstatus {residence.status!r}."
+        problems["residence_status"] = tr(
+            f"Unbekannter Aufenthaltsstatus {residence.status!r}.",
+            f"Unknown residence status {residence.status!r}.",
+        )
     if (
         residence.valid_until is not None
         and residence.valid_until < today
         and residence.valid_from is None
     ):
-        problems["residence_valid_until"] = (
+        problems["residence_valid_until"] = tr(
             f"Gültig bis {format_date(residence.valid_until)} liegt vor heute: ein früheres "
-            "Papier braucht auch „Gültig ab“ (in der Akte mit s erfassen)."
+            "Papier braucht auch „Gültig ab“ (in der Akte mit s erfassen).",
+            f"Valid until {format_date(residence.valid_until)} is before today: an earlier "
+            "paper also needs “valid from” (record it in the file with s).",
         )
     if (
         residence.valid_from is not None
         and residence.valid_until is not None
         and residence.valid_until < residence.valid_from
     ):
-        problems["residence_valid_until"] = "„Gültig bis“ liegt vor „Gültig ab“."
+        problems["residence_valid_until"] = tr(
+            "„Gültig bis“ liegt vor „Gültig ab“.", "“Valid until” is before “valid from”."
+        )
     return problems
 
 
@@ -334,7 +342,9 @@ def validate_closure(draft: ClosureDraft, today: date) -> dict[str, str]:
 
 def validate_reminder_weeks(weeks: int) -> dict[str, str]:
     """The lead time of residence expiry reminders: 0 to 52 weeks."""
-    return {} if 0 <= weeks <= 52 else {"weeks": "Bitte 0 bis 52 Wochen angeben."}
+    if 0 <= weeks <= 52:
+        return {}
+    return {"weeks": tr("Bitte 0 bis 52 Wochen angeben.", "Please give 0 to 52 weeks.")}
 
 
 # -- corrections ----------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from kim_tui.domain.validation import (
     validate_residence_correction,
     validate_step,
 )
+from kim_tui.i18n import tr
 from kim_tui.service.consents import has_sharing_consent
 from kim_tui.service.context import (
     ServiceContext,
@@ -111,13 +112,21 @@ class CorrectionService:
         consent or a withdrawal is recorded, not corrected)."""
         sharing = draft.purpose == ConsentPurpose.SHARE_AGENCY
         if sharing and not draft.agency:
-            raise ValidationError({"agency": "Bitte die Stelle angeben."})
+            raise ValidationError(
+                {"agency": tr("Bitte die Stelle angeben.", "Please name the agency.")}
+            )
         with self._ctx.uow.write(
             "consent.correct", "consent", consent_id, detail=draft.purpose.value
         ) as tx:
             row = live(tx.session, Consent, consent_id)
             if row.withdrawn_on is not None and draft.given_on > row.withdrawn_on:
-                raise ValidationError({"given_on": "Erteilung nach dem Widerruf."})
+                raise ValidationError(
+                    {
+                        "given_on": tr(
+                            "Erteilung nach dem Widerruf.", "Given after it was withdrawn."
+                        )
+                    }
+                )
             tx.case_id = row.case_id
             row.purpose = draft.purpose.value
             row.agency = draft.agency if sharing else None

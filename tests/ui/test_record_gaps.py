@@ -162,3 +162,30 @@ async def test_help_above_a_form_offers_only_keys_that_work_there(app) -> None: 
         assert {"Strg+S", "Esc", "F1 / ?", "Strg+L", "Strg+Q"} <= set(keys)
         # F2–F5 do nothing inside a dialog, so its help does not offer them.
         assert not {"F2", "F3", "F4", "F5"} & set(keys)
+
+
+async def test_a_refused_withdrawal_is_said_in_english(ui_vault, seeded: Seeded) -> None:  # type: ignore[no-untyped-def]
+    from kim_tui.app import make_app
+    from kim_tui.config import Config
+    from kim_tui.i18n import set_language
+    from kim_tui.screens.confirm import ConfirmScreen
+    from tests.conftest import FIXED_TODAY
+    from tests.ui.conftest import notifications
+
+    app = make_app(ui_vault, language="en", config=Config(), today=lambda: FIXED_TODAY)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await unlock_home(pilot)
+            (consent,) = app.workspace.client_file(seeded.clients["Nguyen"]).consents
+            app.workspace.withdraw_consent(consent.id, FIXED_TODAY)
+            await open_from_home(pilot, "nguyen")
+            await pilot.press("7", "w")
+            await on_screen(pilot, ConfirmScreen)
+            assert "Withdraw this consent" in screen_text(app)
+            app.screen.query_one("#yes").focus()
+            await pilot.press("enter")
+            await until(
+                pilot, lambda: "This consent has already been withdrawn." in notifications(app)
+            )
+    finally:
+        set_language("de")
