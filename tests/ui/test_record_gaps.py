@@ -189,3 +189,32 @@ async def test_a_refused_withdrawal_is_said_in_english(ui_vault, seeded: Seeded)
             )
     finally:
         set_language("de")
+
+
+async def test_a_goal_without_case_management_consent_asks_for_it_first(app) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Select, Static
+
+    from kim_tui.screens.consent_form import ConsentFormScreen
+    from kim_tui.screens.goal_form import GoalFormScreen
+    from tests.ui.test_consents import intake_client, open_from_caseload, static_text
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_home(pilot)
+        client_id, _case_id = intake_client(app.workspace, "Amina", "Yusuf", D(1994, 2, 2))
+        await open_from_caseload(pilot, "yusuf")
+        await pilot.press("z")
+        await on_screen(pilot, ChoiceScreen)
+        title = " ".join(static_text(app.screen.query_one(".title", Static)).split())
+        assert title == "Ziel vereinbaren: Es fehlt die Einwilligung „Case Management“."
+        await pilot.press("escape")  # nothing typed yet, nothing lost
+        await on_screen(pilot, ClientFileScreen)
+        assert app.workspace.client_file(client_id).agreements == ()
+        # Recording the consent goes straight on to the goal form.
+        await pilot.press("z")
+        await on_screen(pilot, ChoiceScreen)
+        await pilot.press("enter")
+        await on_screen(pilot, ConsentFormScreen)
+        assert app.screen.query_one("#purpose", Select).value == "case_management"
+        await pilot.press("ctrl+s")
+        await on_screen(pilot, GoalFormScreen)
+        assert len(app.workspace.client_file(client_id).consents) == 1
