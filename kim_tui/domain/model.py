@@ -597,17 +597,3 @@ class ErasureResult:
     client_id: str
     records_removed: int
     erased_on: date
-
-
-@dataclass(frozen=True)
-class CaseDataDraft:
-    """How a case came in, as corrected from the client file: first contact, access route,
-    legal domains and target groups (what the intake recorded about the case, not the person)."""
-
-    first_contact_on: date
-    access_route: str = "self"
-    """``self`` or ``referred``."""
-    referred_by: str | None = None
-    """Agency code when ``access_route == "referred"``."""
-    legal_domains: tuple[str, ...] = ()
-    target_groups: tuple[str, ...] = ()

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import get_args
 
+from kim_tui.domain.case_data import CaseDataDraft
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.consents import validate_consent
 from kim_tui.domain.dates import format_date
@@ -20,7 +21,6 @@ from kim_tui.domain.model import (
     MAX_NOTE_LENGTH,
     MIN_REASON_LENGTH,
     AreaRatingDraft,
-    CaseDataDraft,
     ClientDraft,
     ClosureDraft,
     ContactDraft,

@@ -12,9 +12,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Select, SelectionList, Static
 
 from kim_tui.actions import UiAction, bindings
+from kim_tui.domain.case_data import CaseDataDraft
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
-from kim_tui.domain.model import CaseDataDraft, ClientFile
+from kim_tui.domain.model import ClientFile
 from kim_tui.domain.validation import validate_case_data
 from kim_tui.i18n import language, tr
 from kim_tui.screens.form import FormInvalid, FormModal, form_actions, save_hint

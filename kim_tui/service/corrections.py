@@ -13,9 +13,9 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from kim_tui.domain import followups as fu
+from kim_tui.domain.case_data import CaseDataDraft
 from kim_tui.domain.model import (
     AssessmentDraft,
-    CaseDataDraft,
     ConsentDraft,
     ConsentPurpose,
     ContactDraft,

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
+from kim_tui.domain.case_data import CaseDataDraft
 from kim_tui.domain.duplicates import forget_names
 from kim_tui.domain.merge import MasterDifference
 from kim_tui.domain.model import (
@@ -20,7 +21,6 @@ from kim_tui.domain.model import (
     AssessmentDraft,
     AssessmentView,
     AuditEntry,
-    CaseDataDraft,
     CaseloadPage,
     CaseStage,
     ClientDraft,

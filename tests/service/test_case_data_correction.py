@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
+from kim_tui.domain.case_data import CaseDataDraft
 from kim_tui.domain.model import (
-    CaseDataDraft,
     ClientDraft,
     ClosureDraft,
     ConsentDraft,

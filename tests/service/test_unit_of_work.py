@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, col, func, select
 
+from kim_tui.domain.case_data import CaseDataDraft
 from kim_tui.domain.model import (
     AreaRatingDraft,
     AssessmentDraft,
-    CaseDataDraft,
     ClientDraft,
     ClosureDraft,
     ConsentDraft,
