@@ -88,6 +88,20 @@ def bindings(actions: tuple[UiAction, ...]) -> list[BindingType]:
     ]
 
 
+HELP_ACTION = UiAction(
+    "app.help",
+    "f1,question_mark",
+    "help",
+    "Hilfe",
+    "Help",
+    "Alle Tasten dieser Ansicht",
+    "All keys of this view",
+)
+"""F1 (or ?): the help of the current view. Declared here, below the screens, because every
+dialog binds it too (`screens.base.KimModal`): Textual stops at a modal screen, so the app's
+own binding never sees a key pressed in a form."""
+
+
 class KimView:
     """What the app, the key line and the help screen read from a screen of kim: its actions,
     help text, whether it holds unsaved input (a language switch waits for it) and `reload()`

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from textual import work
 from textual.screen import Screen
 
-from kim_tui.actions import KimView, UiAction, bindings
-from kim_tui.app_base import HELP_ACTION, LOCK_ACTION, QUIT_ACTION, VaultApp
+from kim_tui.actions import HELP_ACTION, KimView, UiAction, bindings
+from kim_tui.app_base import LOCK_ACTION, QUIT_ACTION, VaultApp
 from kim_tui.config import Config, load_config
 from kim_tui.i18n import set_language, tr
 

@@ -22,7 +22,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from kim_tui.actions import KimView, UiAction, declared_actions
+from kim_tui.actions import HELP_ACTION, KimView, UiAction, declared_actions
 from kim_tui.config import Config
 from kim_tui.i18n import tr
 
@@ -69,15 +69,6 @@ LOCK_ACTION = UiAction(
     "Tresor sperren: Schlüssel aus dem Speicher, Bildschirm leer",
     "Lock the vault: key dropped, screen cleared",
     priority=True,
-)
-HELP_ACTION = UiAction(
-    "app.help",
-    "f1,question_mark",
-    "help",
-    "Hilfe",
-    "Help",
-    "Alle Tasten dieser Ansicht",
-    "All keys of this view",
 )
 QUIT_ACTION = UiAction("app.quit", "ctrl+q", "quit", "Beenden", "Quit", show=False, priority=True)
 LOCKED_PALETTE = frozenset({"app.help", "app.quit", "app.language"})
@@ -246,6 +237,8 @@ class VaultApp(App[int], Generic[S]):
         from kim_tui.screens.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
+            # F1 again closes it (a dialog's own F1 binding brings the key here first).
+            self.screen.dismiss(None)
             return
         self.push_screen(HelpScreen(self.screen))
 

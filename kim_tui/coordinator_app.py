@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.binding import BindingType
 from textual.screen import Screen
 
-from kim_tui.actions import UiAction, bindings
-from kim_tui.app_base import HELP_ACTION, LOCK_ACTION, QUIT_ACTION, VaultApp
+from kim_tui.actions import HELP_ACTION, UiAction, bindings
+from kim_tui.app_base import LOCK_ACTION, QUIT_ACTION, VaultApp
 from kim_tui.config import Config, load_config
 from kim_tui.i18n import set_language, tr
 

@@ -15,6 +15,7 @@ from kim_tui.domain.model import (
     ConsentPurpose,
     ConsentView,
 )
+from kim_tui.i18n import tr
 
 MAX_RECIPIENT_LENGTH = 200
 """Longest free-text recipient organisation."""
@@ -61,30 +62,46 @@ def missing_consent_text(purpose: ConsentPurpose, agency_label: str = "") -> tup
 
 def validate_consent(draft: ConsentDraft, today: date) -> dict[str, str]:
     """A consent must name its purpose, a recipient when it is about sharing with an agency, and
-    for an oral one the witness; it cannot be given in the future. Keys are field names."""
+    for an oral one the witness; it cannot be given in the future. Keys are field names; the
+    messages are in the UI language (`kim_tui.i18n`)."""
     problems: dict[str, str] = {}
     if draft.purpose.value not in catalog("consent_purposes"):
-        problems["purpose"] = f"Unbekannter Zweck {draft.purpose.value!r}."
+        problems["purpose"] = tr(
+            f"Unbekannter Zweck {draft.purpose.value!r}.",
+            f"Unknown purpose {draft.purpose.value!r}.",
+        )
     if draft.given_on > today:
-        problems["given_on"] = "Eine Einwilligung kann nicht in der Zukunft erteilt sein."
+        problems["given_on"] = tr(
+            "Eine Einwilligung kann nicht in der Zukunft erteilt sein.",
+            "A consent cannot be given in the future.",
+        )
     if draft.agency and draft.agency not in catalog("agencies"):
-        problems["agency"] = f"Unbekannte Stelle {draft.agency!r}."
+        problems["agency"] = tr(
+            f"Unbekannte Stelle {draft.agency!r}.", f"Unknown agency {draft.agency!r}."
+        )
     if draft.purpose is ConsentPurpose.SHARE_AGENCY and not (
         draft.agency or draft.recipient.strip()
     ):
-        problems["agency"] = "Bitte die Stelle angeben, an die weitergegeben werden darf."
+        problems["agency"] = tr(
+            "Bitte die Stelle angeben, an die weitergegeben werden darf.",
+            "Please name the agency the data may be passed to.",
+        )
     if len(draft.recipient) > MAX_RECIPIENT_LENGTH:
-        problems["recipient"] = (
+        problems["recipient"] = tr(
             f"Die Stelle ist zu lang ({len(draft.recipient)} Zeichen, "
-            f"höchstens {MAX_RECIPIENT_LENGTH})."
+            f"höchstens {MAX_RECIPIENT_LENGTH}).",
+            f"The agency is too long ({len(draft.recipient)} characters, "
+            f"at most {MAX_RECIPIENT_LENGTH}).",
         )
     if len(draft.scope) > MAX_NOTE_LENGTH:
-        problems["scope"] = (
-            f"Der Umfang ist zu lang ({len(draft.scope)} Zeichen, höchstens {MAX_NOTE_LENGTH})."
+        problems["scope"] = tr(
+            f"Der Umfang ist zu lang ({len(draft.scope)} Zeichen, höchstens {MAX_NOTE_LENGTH}).",
+            f"The scope is too long ({len(draft.scope)} characters, at most {MAX_NOTE_LENGTH}).",
         )
     if draft.form is ConsentForm.ORAL and not draft.witness.strip():
-        problems["witness"] = (
+        problems["witness"] = tr(
             "Eine mündliche Einwilligung braucht eine Zeugin oder einen Zeugen: bitte den Namen "
-            "angeben."
+            "angeben.",
+            "An oral consent needs a witness: please give their name.",
         )
     return problems

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from kim_tui.i18n import tr
+
 _GERMAN = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 
@@ -32,3 +34,57 @@ def parse_date(text: str) -> date:
     except ValueError:
         pass
     raise ValueError(f"Ungültiges Datum: {text!r}, bitte TT.MM.JJJJ")
+
+
+_WITH_UNKNOWN = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
+
+UNKNOWN_DAY_MONTH_NOTE = (
+    "unbekannter Tag oder Monat als 00, z. B. 00.00.1990",
+    "an unknown day or month as 00, e.g. 00.00.1990",
+)
+"""How the placeholder convention is explained next to a refused birth date (de, en)."""
+
+
+def parse_birth_date(text: str) -> date:
+    """A birth date as papers write it: TT.MM.JJJJ (or ISO), where an unknown day or month is
+    00. Refugee papers record a date known only by its year as 00.00.JJJJ; kim stores it as
+    01.01.JJJJ (and an unknown day alone as the 1st of the month), the placeholder the duplicate
+    check knows (`domain.duplicates.PLACEHOLDER_DAY_MONTH`). A known day of an unknown month
+    ("15.00.1990") is no date. Raises ValueError with the reason in the UI language, without the
+    text itself (the caller shows it as it may: a CSV cell is made terminal-safe first)."""
+    stripped = text.strip()
+    found = _WITH_UNKNOWN.fullmatch(stripped)
+    if found is None or (int(found[1]) and int(found[2])):
+        if found is None and not _ISO.fullmatch(stripped):
+            raise ValueError(
+                tr(
+                    f"kein Datum (TT.MM.JJJJ; {UNKNOWN_DAY_MONTH_NOTE[0]})",
+                    f"not a date (DD.MM.YYYY; {UNKNOWN_DAY_MONTH_NOTE[1]})",
+                )
+            )
+        try:
+            return parse_date(stripped)
+        except ValueError:
+            raise ValueError(
+                tr(
+                    f"diesen Tag gibt es nicht (TT.MM.JJJJ; {UNKNOWN_DAY_MONTH_NOTE[0]})",
+                    f"there is no such day (DD.MM.YYYY; {UNKNOWN_DAY_MONTH_NOTE[1]})",
+                )
+            ) from None
+    day, month, year = int(found[1]), int(found[2]), int(found[3])
+    if month == 0 and day != 0:
+        raise ValueError(
+            tr(
+                f"ein Tag ohne Monat ist kein Datum (bei unbekanntem Monat 00.00.{year})",
+                f"a day without a month is no date (for an unknown month 00.00.{year})",
+            )
+        )
+    try:
+        return date(year, month or 1, day or 1)
+    except ValueError:
+        raise ValueError(
+            tr(
+                f"diesen Tag gibt es nicht (TT.MM.JJJJ; {UNKNOWN_DAY_MONTH_NOTE[0]})",
+                f"there is no such day (DD.MM.YYYY; {UNKNOWN_DAY_MONTH_NOTE[1]})",
+            )
+        ) from None

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import get_args
 
+from kim_tui.domain.case_data import CaseDataDraft
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.consents import validate_consent
 from kim_tui.domain.dates import format_date
@@ -30,6 +31,7 @@ from kim_tui.domain.model import (
     ResidenceFactsDraft,
     StepDraft,
 )
+from kim_tui.i18n import tr
 
 MAX_NAME = 200
 MAX_AGE_YEARS = 120
@@ -76,33 +78,70 @@ def validate_residence(residence: ResidenceDraft, today: date) -> dict[str, str]
     both dates, and no paper ends before it starts."""
     problems: dict[str, str] = {}
     if residence.status not in catalog("residence_statuses"):
-        problems["residence_status"] = f"Unbekannter Aufenthaltsstatus {residence.status!r}."
+        problems["residence_status"] = tr(
+            f"Unbekannter Aufenthaltsstatus {residence.status!r}.",
+            f"Unknown residence status {residence.status!r}.",
+        )
     if (
         residence.valid_until is not None
         and residence.valid_until < today
         and residence.valid_from is None
     ):
-        problems["residence_valid_until"] = (
+        problems["residence_valid_until"] = tr(
             f"Gültig bis {format_date(residence.valid_until)} liegt vor heute: ein früheres "
-            "Papier braucht auch „Gültig ab“ (in der Akte mit s erfassen)."
+            "Papier braucht auch „Gültig ab“ (in der Akte mit s erfassen).",
+            f"Valid until {format_date(residence.valid_until)} is before today: an earlier "
+            "paper also needs “valid from” (record it in the file with s).",
         )
     if (
         residence.valid_from is not None
         and residence.valid_until is not None
         and residence.valid_until < residence.valid_from
     ):
-        problems["residence_valid_until"] = "„Gültig bis“ liegt vor „Gültig ab“."
+        problems["residence_valid_until"] = tr(
+            "„Gültig bis“ liegt vor „Gültig ab“.", "“Valid until” is before “valid from”."
+        )
     return problems
 
 
 def validate_intake(draft: IntakeDraft, today: date) -> dict[str, str]:
     """All rules of the intake form."""
     problems = validate_client(draft.client, today)
+    case = CaseDataDraft(
+        draft.first_contact_on,
+        draft.access_route,
+        draft.referred_by,
+        draft.legal_domains,
+        draft.target_groups,
+    )
+    problems.update(validate_case_data(case, today, draft.client.birth_date))
+    if draft.residence is not None:
+        problems.update(validate_residence(draft.residence, today))
+    for consent in draft.consents:
+        consent_problems = validate_consent(consent, today)
+        if consent_problems:
+            problems[f"consent_{consent.purpose.value}"] = " ".join(consent_problems.values())
+    return problems
+
+
+def validate_case_data(
+    draft: CaseDataDraft,
+    today: date,
+    birth_date: date | None = None,
+    closed_on: date | None = None,
+) -> dict[str, str]:
+    """Rules for how a case came in (intake, and its correction): the first contact lies
+    neither in the future, nor before the birth date, nor after the case was closed; the codes
+    are catalog codes and a referred case names the agency."""
+    problems: dict[str, str] = {}
     if draft.first_contact_on > today:
         problems["first_contact_on"] = "Der Erstkontakt kann nicht in der Zukunft liegen."
-    birth = draft.client.birth_date
-    if birth and birth <= today and draft.first_contact_on < birth:
+    if birth_date and birth_date <= today and draft.first_contact_on < birth_date:
         problems["first_contact_on"] = "Der Erstkontakt liegt vor dem Geburtsdatum."
+    if closed_on is not None and draft.first_contact_on > closed_on:
+        problems["first_contact_on"] = (
+            f"Der Erstkontakt liegt nach dem Abschluss des Falls ({format_date(closed_on)})."
+        )
     if draft.access_route not in catalog("access_routes"):
         problems["access_route"] = f"Unbekannter Zugangsweg {draft.access_route!r}."
     if draft.access_route == "referred" and not draft.referred_by:
@@ -115,12 +154,6 @@ def validate_intake(draft: IntakeDraft, today: date) -> dict[str, str]:
     for code in draft.target_groups:
         if code not in catalog("target_groups"):
             problems["target_groups"] = f"Unbekannte Zielgruppe {code!r}."
-    if draft.residence is not None:
-        problems.update(validate_residence(draft.residence, today))
-    for consent in draft.consents:
-        consent_problems = validate_consent(consent, today)
-        if consent_problems:
-            problems[f"consent_{consent.purpose.value}"] = " ".join(consent_problems.values())
     return problems
 
 
@@ -309,7 +342,9 @@ def validate_closure(draft: ClosureDraft, today: date) -> dict[str, str]:
 
 def validate_reminder_weeks(weeks: int) -> dict[str, str]:
     """The lead time of residence expiry reminders: 0 to 52 weeks."""
-    return {} if 0 <= weeks <= 52 else {"weeks": "Bitte 0 bis 52 Wochen angeben."}
+    if 0 <= weeks <= 52:
+        return {}
+    return {"weeks": tr("Bitte 0 bis 52 Wochen angeben.", "Please give 0 to 52 weeks.")}
 
 
 # -- corrections ----------------------------------------------------------------------------------

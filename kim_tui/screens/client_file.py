@@ -181,6 +181,11 @@ class ClientFileScreen(
 
         if self.file is None:
             return
+        # Goals are agreed with the client on the basis of the case-management consent
+        # (issue 11 §2): without one in force, say so and offer to record it first.
+        what = ("Ziel vereinbaren", "Agree on a goal")
+        if not await self.ensure_consent(ConsentPurpose.CASE_MANAGEMENT, what) or not self.file:
+            return
         new_agreement = not self.file.agreements
         suggested = None
         if self.file.assessments:

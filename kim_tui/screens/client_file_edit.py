@@ -20,7 +20,7 @@ from textual.widgets import Checkbox, Input, Select, Static, TabbedContent, Text
 
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
-from kim_tui.domain.model import ClientFile, EntryKind
+from kim_tui.domain.model import AssessmentView, ClientFile, EntryKind
 from kim_tui.i18n import language, tr
 from kim_tui.screens.base import KimScreen
 from kim_tui.widgets.client_file import (
@@ -103,11 +103,7 @@ class EditActions(KimScreen[None]):
         today = self.today
         saved = tr("Korrektur gespeichert.", "Correction saved.")
         if section == "overview":
-            from kim_tui.screens.client_form import MasterDataFormScreen
-
-            client = await self.app.push_screen_wait(MasterDataFormScreen(file.client, today))
-            if client is not None:
-                self._save(lambda ws: ws.update_client(file.client_id, client), saved)
+            await self._edit_overview(file)
         elif section == "contacts":
             from kim_tui.screens.contact_form import ContactFormScreen
 
@@ -153,20 +149,22 @@ class EditActions(KimScreen[None]):
         elif section == "assessment":
             from kim_tui.screens.assessment_form import AssessmentFormScreen
 
-            if not file.assessments:
-                return self._nothing_highlighted()
-            latest = file.assessments[-1]
+            chosen = await self._pick_assessment(
+                file, tr("Welche Bestandsaufnahme korrigieren?", "Correct which assessment?")
+            )
+            if chosen is None:
+                return None
             draft = await open_prefilled(
                 self,
-                AssessmentFormScreen(file.case_id, today, latest),
-                {"assessed_on": format_date(latest.assessed_on)},
+                AssessmentFormScreen(file.case_id, today, chosen),
+                {"assessed_on": format_date(chosen.assessed_on)},
                 tr(
-                    f"Bestandsaufnahme vom {format_date(latest.assessed_on)} korrigieren",
-                    f"Correct the assessment of {format_date(latest.assessed_on)}",
+                    f"Bestandsaufnahme vom {format_date(chosen.assessed_on)} korrigieren",
+                    f"Correct the assessment of {format_date(chosen.assessed_on)}",
                 ),
             )
             if draft is not None:
-                self._save(lambda ws: ws.correct_assessment(latest.id, draft), saved)
+                self._save(lambda ws: ws.correct_assessment(chosen.id, draft), saved)
         elif section == "consents":
             from kim_tui.screens.consent_correction import ConsentCorrectionScreen
 
@@ -179,6 +177,43 @@ class EditActions(KimScreen[None]):
                 self._save(lambda ws: ws.correct_consent(consent.id, fixed), saved)
         else:
             self.notify(tr("Hier gibt es nichts zu korrigieren.", "Nothing to correct here."))
+
+    async def _edit_overview(self, file: ClientFile) -> None:
+        """The overview shows the person and how the case came in: ask which to correct."""
+        from kim_tui.screens.case_data_form import CaseDataFormScreen
+        from kim_tui.screens.choice import ChoiceScreen
+        from kim_tui.screens.client_form import MasterDataFormScreen
+
+        saved = tr("Korrektur gespeichert.", "Correction saved.")
+        which = await self.app.push_screen_wait(
+            ChoiceScreen(
+                tr("Was korrigieren?", "Correct what?"),
+                [
+                    (
+                        "client",
+                        tr(
+                            "Stammdaten (Name, Geburtsdatum, Adresse, Haushalt …)",
+                            "Master data (name, birth date, address, household …)",
+                        ),
+                    ),
+                    (
+                        "case",
+                        tr(
+                            "Falldaten (Erstkontakt, Zugang, Rechtskreise, Zielgruppen)",
+                            "Case data (first contact, access, legal domains, target groups)",
+                        ),
+                    ),
+                ],
+            )
+        )
+        if which == "client":
+            client = await self.app.push_screen_wait(MasterDataFormScreen(file.client, self.today))
+            if client is not None:
+                self._save(lambda ws: ws.update_client(file.client_id, client), saved)
+        elif which == "case":
+            case = await self.app.push_screen_wait(CaseDataFormScreen(file, self.today))
+            if case is not None:
+                self._save(lambda ws: ws.correct_case_data(file.case_id, case), saved)
 
     async def _edit_referral(self, file: ClientFile) -> None:
         from kim_tui.screens.reason_prompt import ReasonPromptScreen
@@ -337,17 +372,36 @@ class EditActions(KimScreen[None]):
             consent_id = self.query_one(ConsentsSection).highlighted_id()
             if consent_id is not None:
                 return EntryKind.CONSENT, consent_id, tr("Einwilligung", "the consent")
-        elif section == "assessment" and file.assessments:
-            latest = file.assessments[-1]
-            return (
-                EntryKind.ASSESSMENT,
-                latest.id,
+        return None
+
+    async def _pick_assessment(self, file: ClientFile, title: str) -> AssessmentView | None:
+        """The assessment to correct or delete: the only one, or the one the coach picks from
+        the list (newest first, so Enter takes the latest). None when there is none or the
+        coach cancels."""
+        from kim_tui.screens.choice import ChoiceScreen
+
+        if not file.assessments:
+            self.notify(tr("Noch keine Bestandsaufnahme.", "No assessment yet."))
+            return None
+        if len(file.assessments) == 1:
+            return file.assessments[0]
+        newest_first = list(reversed(file.assessments))
+        options = [
+            (
+                str(index),
                 tr(
-                    f"Bestandsaufnahme vom {format_date(latest.assessed_on)}",
-                    f"the assessment of {format_date(latest.assessed_on)}",
+                    f"{format_date(a.assessed_on)} – {len(a.ratings)} Handlungsfeld(er)"
+                    + (" (letzte)" if index == 0 else "")
+                    + (" (erste)" if index == len(newest_first) - 1 else ""),
+                    f"{format_date(a.assessed_on)} – {len(a.ratings)} area(s)"
+                    + (" (latest)" if index == 0 else "")
+                    + (" (first)" if index == len(newest_first) - 1 else ""),
                 ),
             )
-        return None
+            for index, a in enumerate(newest_first)
+        ]
+        picked = await self.app.push_screen_wait(ChoiceScreen(title, options))
+        return None if picked is None else newest_first[int(picked)]
 
     @work(exclusive=True, group="file-edit")
     async def action_delete_entry(self) -> None:
@@ -362,6 +416,20 @@ class EditActions(KimScreen[None]):
             )
             return
         entry = self._highlighted_entry()
+        if entry is None and self._active_section() == "assessment" and self.file is not None:
+            chosen = await self._pick_assessment(
+                self.file, tr("Welche Bestandsaufnahme löschen?", "Delete which assessment?")
+            )
+            if chosen is None:
+                return
+            entry = (
+                EntryKind.ASSESSMENT,
+                chosen.id,
+                tr(
+                    f"Bestandsaufnahme vom {format_date(chosen.assessed_on)}",
+                    f"the assessment of {format_date(chosen.assessed_on)}",
+                ),
+            )
         if entry is None:
             self._nothing_highlighted()
             return

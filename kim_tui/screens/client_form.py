@@ -13,7 +13,7 @@ from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.dates import format_date, parse_date
+from kim_tui.domain.dates import format_date, parse_birth_date, parse_date
 from kim_tui.domain.geo import country_name, find_country, find_language, language_name
 from kim_tui.domain.model import ClientDraft, HouseholdMember
 from kim_tui.domain.validation import validate_client
@@ -131,9 +131,11 @@ class MasterDataFormScreen(FormModal[ClientDraft]):
     def build_draft(self) -> ClientDraft:
         text = self.text("birth_date")
         try:
-            birth = parse_date(text) if text else None
+            birth = parse_birth_date(text) if text else None
         except ValueError as exc:
-            raise FormInvalid(str(exc), "birth_date") from exc
+            raise FormInvalid(
+                tr("Geburtsdatum: ", "Date of birth: ") + str(exc), "birth_date"
+            ) from exc
         languages: list[str] = []
         for part in filter(None, (p.strip() for p in self.text("languages").split(","))):
             found = find_language(part)

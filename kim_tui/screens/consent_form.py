@@ -30,16 +30,6 @@ _FIELD_OF_PROBLEM = {
 }
 
 
-_ENGLISH = {
-    "given_on": "A consent cannot be given in the future.",
-    "agency": "Please name the agency the data may be passed to.",
-    "witness": "An oral consent needs a witness: please give their name.",
-    "recipient": "The agency text is too long.",
-    "scope": "The scope is too long.",
-}
-"""English wording of `domain.consents.validate_consent`'s problems, by field."""
-
-
 class ConsentFormScreen(FormModal[ConsentDraft]):
     """A new consent; with `renewing`, the renewal of that one (same purpose, its fields as the
     starting point)."""
@@ -186,7 +176,6 @@ class ConsentFormScreen(FormModal[ConsentDraft]):
         problems = validate_consent(draft, self.today)
         if problems:
             first = next(iter(problems))
-            # The domain words its rules in German; the form says them in the UI's language.
-            text = " ".join(tr(de, _ENGLISH.get(key, de)) for key, de in problems.items())
-            raise FormInvalid(text, _FIELD_OF_PROBLEM.get(first))
+            # The domain words its rules in the UI's language already.
+            raise FormInvalid(" ".join(problems.values()), _FIELD_OF_PROBLEM.get(first))
         return draft

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Input, ProgressBar, Static
 from textual.worker import Worker
@@ -53,7 +53,9 @@ class ExportScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Vertical(classes="form"):
+        # Scrolls rather than clips: at 80x24 a vault without identity and coordinator shows two
+        # commands, and the result below them must still be reachable.
+        with VerticalScroll(classes="form", id="export-body"):
             yield Static("", id="sync-status")
             yield Static(
                 tr("Zielverzeichnis (z. B. USB-Stick)", "Target folder (e.g. USB stick)"),
@@ -79,53 +81,70 @@ class ExportScreen(Screen[None]):
 
     def refresh_status(self) -> None:
         status: SyncStatus = self.app.workspace.sync_status()
-        lines = []
+        lines: list[Text] = []
         vault = self.app.directory
         if not status.has_identity:
             command = command_line("kim", "identity", "--vault", vault, "--out", "coach.pub")
             lines.append(
-                tr(
-                    "Noch keine Coach-Identität. Einmalig kim beenden (Strg+Q) und im Terminal "
-                    f"ausführen:\n  {command}\n(schreibt coach.pub für die Koordinierung)",
-                    "No coach identity yet. Once, quit kim (Ctrl+Q) and run in a terminal:\n"
-                    f"  {command}\n(writes coach.pub for the coordinator)",
+                _with_command(
+                    tr(
+                        "Noch keine Coach-Identität. Einmalig kim beenden (Strg+Q) und im "
+                        "Terminal ausführen:",
+                        "No coach identity yet. Once, quit kim (Ctrl+Q) and run in a terminal:",
+                    ),
+                    command,
+                    tr(
+                        "(schreibt coach.pub für die Koordinierung)",
+                        "(writes coach.pub for the coordinator)",
+                    ),
                 )
             )
         if status.coordinator_fingerprint is None:
             command = command_line("kim", "connect", "--vault", vault, "coordinator.pub")
             lines.append(
-                tr(
-                    "Keine Koordinierung verbunden. Einmalig kim beenden (Strg+Q) und im "
-                    f"Terminal ausführen:\n  {command}\n(coordinator.pub von der "
-                    "Koordinierung im aktuellen Ordner)",
-                    "No coordinator connected. Once, quit kim (Ctrl+Q) and run in a terminal:\n"
-                    f"  {command}\n(coordinator.pub from the coordinator in the current folder)",
+                _with_command(
+                    tr(
+                        "Keine Koordinierung verbunden. Einmalig kim beenden (Strg+Q) und im "
+                        "Terminal ausführen:",
+                        "No coordinator connected. Once, quit kim (Ctrl+Q) and run in a terminal:",
+                    ),
+                    command,
+                    tr(
+                        "(coordinator.pub von der Koordinierung im aktuellen Ordner)",
+                        "(coordinator.pub from the coordinator in the current folder)",
+                    ),
                 )
             )
         else:
             name = status.coordinator_name or tr("Koordinierung", "coordinator")
             lines.append(
-                tr(
-                    f"Verbunden mit: {name}, Fingerabdruck {status.coordinator_fingerprint}",
-                    f"Connected to: {name}, fingerprint {status.coordinator_fingerprint}",
+                Text(
+                    tr(
+                        f"Verbunden mit: {name}, Fingerabdruck {status.coordinator_fingerprint}",
+                        f"Connected to: {name}, fingerprint {status.coordinator_fingerprint}",
+                    )
                 )
             )
         if status.last_seq:
             lines.append(
-                tr(
-                    f"Letztes Paket: Nr. {status.last_seq} ({status.last_week})",
-                    f"Last bundle: no. {status.last_seq} ({status.last_week})",
+                Text(
+                    tr(
+                        f"Letztes Paket: Nr. {status.last_seq} ({status.last_week})",
+                        f"Last bundle: no. {status.last_seq} ({status.last_week})",
+                    )
                 )
             )
         else:
-            lines.append(tr("Noch kein Paket erstellt.", "No bundle yet."))
+            lines.append(Text(tr("Noch kein Paket erstellt.", "No bundle yet.")))
         lines.append(
-            tr(
-                f"Änderungen seit dem letzten Paket: {status.pending_revisions}",
-                f"Changes since the last bundle: {status.pending_revisions}",
+            Text(
+                tr(
+                    f"Änderungen seit dem letzten Paket: {status.pending_revisions}",
+                    f"Changes since the last bundle: {status.pending_revisions}",
+                )
             )
         )
-        self.query_one("#sync-status", Static).update(Text("\n".join(lines)))
+        self.query_one("#sync-status", Static).update(Text("\n").join(lines))
 
     @on(Input.Submitted, "#out_dir")
     def submitted(self) -> None:
@@ -163,9 +182,13 @@ class ExportScreen(Screen[None]):
         self._failed(message)
 
     def _failed(self, message: str) -> None:
-        self.query_one("#result", Static).update(Text(message, style="bold red"))
+        result = self.query_one("#result", Static)
+        result.update(Text(message, style="bold red"))
+        self.call_after_refresh(result.scroll_visible)
 
     def _done(self, summary: ExportSummary) -> None:
+        # Written is done, also for a bundle without records (no progress was reported).
+        self.query_one("#progress", ProgressBar).update(total=1, progress=1)
         repaired = ""
         if summary.repaired is not None:
             repaired = tr(
@@ -187,6 +210,13 @@ class ExportScreen(Screen[None]):
             )
         )
         self.refresh_status()
+        self.call_after_refresh(self.query_one("#result", Static).scroll_visible)
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def _with_command(before: str, command: str, after: str) -> Text:
+    """A hint with a command to run: the command on a line of its own, unindented and bold, so
+    a command that wraps at 80 columns still reads as one block to copy."""
+    return Text.assemble(before, "\n", (command, "bold"), "\n", after)

@@ -73,7 +73,8 @@ def field_values(root: DOMNode) -> dict[str, object]:
 def save_hint() -> Static:
     """The keys of a form, under its fields (a dialog covers the screen's key line)."""
     return Static(
-        tr("Strg+S speichern · Esc abbrechen", "Ctrl+S save · Esc cancel"), classes="muted"
+        tr("Strg+S speichern · Esc abbrechen · F1 Hilfe", "Ctrl+S save · Esc cancel · F1 help"),
+        classes="muted",
     )
 
 

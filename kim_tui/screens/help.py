@@ -7,10 +7,10 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
-from kim_tui.actions import UiAction, bindings, declared_actions, declared_help
+from kim_tui.actions import HELP_ACTION, UiAction, bindings, declared_actions, declared_help
 from kim_tui.i18n import tr
 from kim_tui.screens.base import KimModal
 
@@ -51,7 +51,7 @@ class HelpScreen(KimModal[None]):
         dialog = min(112, self.app.size.width * 98 // 100)
         table.add_column(tr("Taste", "Key"), width=KEY_WIDTH)
         table.add_column(tr("Aktion", "Action"), width=max(30, dialog - KEY_WIDTH - 10))
-        for action in (*declared_actions(self.for_screen), *self.app.ACTIONS):
+        for action in (*declared_actions(self.for_screen), *self._app_actions()):
             # The footer's label first, so "x Erledigt" in the footer is found here too.
             extra = f" – {action.help}" if action.help != action.label else ""
             table.add_row(
@@ -60,6 +60,16 @@ class HelpScreen(KimModal[None]):
                 height=None,
             )
         table.focus()
+
+    def _app_actions(self) -> tuple[UiAction, ...]:
+        """The app's actions that work where the help was asked for. Above a dialog only the
+        app's priority keys (lock, quit), F1 and the palette-only actions reach the app
+        (Textual stops other keys at a modal screen), so F2–F5 are not offered there."""
+        if not isinstance(self.for_screen, ModalScreen):
+            return self.app.ACTIONS
+        return tuple(
+            a for a in self.app.ACTIONS if not a.keys or a.priority or a.id == HELP_ACTION.id
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -23,7 +23,7 @@ from textual.widgets import (
 )
 
 from kim_tui.actions import UiAction, bindings
-from kim_tui.domain.dates import parse_date
+from kim_tui.domain.dates import parse_birth_date, parse_date
 from kim_tui.domain.geo import find_country, find_language
 from kim_tui.domain.model import (
     ClientDraft,
@@ -137,7 +137,8 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
         for field in DATE_FIELDS:
             text = self._value(field)
             try:
-                dates[field] = parse_date(text) if text else None
+                parse = parse_birth_date if field == "birth_date" else parse_date  # 00.00.JJJJ
+                dates[field] = parse(text) if text else None
             except ValueError as exc:
                 problems[field] = str(exc)
         nationality = self._country("nationality", problems)

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from kim_tui.domain.consents import in_force, validate_consent
 from kim_tui.domain.model import ConsentDraft, ConsentPurpose
+from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, live, require_valid
 from kim_tui.service.converters import consent_row, consent_view
 from kim_tui.store.errors import ValidationError
@@ -41,21 +42,38 @@ class ConsentService:
             old = live(tx.session, Consent, consent_id)
             if old.withdrawn_on is not None:
                 raise ValidationError(
-                    {"consent": "Diese Einwilligung ist widerrufen: bitte neu erfassen (c)."}
+                    {
+                        "consent": tr(
+                            "Diese Einwilligung ist widerrufen: bitte neu erfassen (c).",
+                            "This consent has been withdrawn: please record a new one (c).",
+                        )
+                    }
                 )
             if old.superseded_on is not None:
                 raise ValidationError(
-                    {"consent": "Diese Einwilligung ist schon erneuert: bitte die neue erneuern."}
+                    {
+                        "consent": tr(
+                            "Diese Einwilligung ist schon erneuert: bitte die neue erneuern.",
+                            "This consent has been renewed already: please renew the new one.",
+                        )
+                    }
                 )
             if consent.purpose.value != old.purpose:
                 raise ValidationError(
-                    {"purpose": "Eine Erneuerung gilt demselben Zweck wie die bisherige."}
+                    {
+                        "purpose": tr(
+                            "Eine Erneuerung gilt demselben Zweck wie die bisherige.",
+                            "A renewal is for the same purpose as the consent it renews.",
+                        )
+                    }
                 )
             if consent.given_on < old.given_on:
                 raise ValidationError(
                     {
-                        "given_on": "Die Erneuerung kann nicht vor der bisherigen "
-                        "Einwilligung liegen."
+                        "given_on": tr(
+                            "Die Erneuerung kann nicht vor der bisherigen Einwilligung liegen.",
+                            "The renewal cannot be dated before the consent it renews.",
+                        )
                     }
                 )
             row = consent_row(consent, old.client_id, old.case_id)
@@ -72,13 +90,32 @@ class ConsentService:
         with self._ctx.uow.write("consent.withdraw", "consent", entity_id=consent_id) as tx:
             row = live(tx.session, Consent, consent_id)
             if row.withdrawn_on is not None:
-                raise ValidationError({"consent": "Diese Einwilligung ist bereits widerrufen."})
+                raise ValidationError(
+                    {
+                        "consent": tr(
+                            "Diese Einwilligung ist bereits widerrufen.",
+                            "This consent has already been withdrawn.",
+                        )
+                    }
+                )
             if row.superseded_on is not None:
                 raise ValidationError(
-                    {"consent": "Diese Einwilligung ist erneuert: bitte die neue widerrufen."}
+                    {
+                        "consent": tr(
+                            "Diese Einwilligung ist erneuert: bitte die neue widerrufen.",
+                            "This consent has been renewed: please withdraw the new one.",
+                        )
+                    }
                 )
             if on < row.given_on:
-                raise ValidationError({"on": "Widerruf kann nicht vor der Erteilung liegen."})
+                raise ValidationError(
+                    {
+                        "on": tr(
+                            "Widerruf kann nicht vor der Erteilung liegen.",
+                            "A withdrawal cannot be dated before the consent was given.",
+                        )
+                    }
+                )
             row.withdrawn_on = on
             tx.case_id = row.case_id
             tx.session.add(row)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from kim_tui.domain import followups as fu
+from kim_tui.domain.case_data import CaseDataDraft
 from kim_tui.domain.model import (
     AssessmentDraft,
     ConsentDraft,
@@ -29,6 +30,7 @@ from kim_tui.domain.model import (
 )
 from kim_tui.domain.validation import (
     not_in_future,
+    validate_case_data,
     validate_contact,
     validate_delete_reason,
     validate_goals,
@@ -37,6 +39,7 @@ from kim_tui.domain.validation import (
     validate_residence_correction,
     validate_step,
 )
+from kim_tui.i18n import tr
 from kim_tui.service.consents import has_sharing_consent
 from kim_tui.service.context import (
     ServiceContext,
@@ -45,6 +48,7 @@ from kim_tui.service.context import (
     require_valid,
     stored_text,
 )
+from kim_tui.service.converters import codes
 from kim_tui.service.derived import (
     refresh_case,
     residence_reminder_weeks,
@@ -82,18 +86,47 @@ class CorrectionService:
 
     # -- corrections -------------------------------------------------------------------------
 
+    def correct_case_data(self, case_id: str, draft: CaseDataDraft) -> None:
+        """Correct how a case came in: first contact, access route (and the referring
+        agency), legal domains and target groups. Each changed field keeps its old value in
+        the history."""
+        with self._ctx.uow.write("case.correct", "case", case_id) as tx:
+            case = live(tx.session, Case, case_id)
+            client = live(tx.session, Client, case.client_id)
+            require_valid(
+                validate_case_data(draft, self._ctx.today(), client.birth_date, case.closed_on)
+            )
+            tx.case_id = case.id
+            case.first_contact_on = draft.first_contact_on
+            case.access_route = draft.access_route
+            # A case that came by itself names no referring agency (the old one stays in the
+            # history).
+            case.referred_by = draft.referred_by if draft.access_route == "referred" else None
+            case.legal_domains = codes(draft.legal_domains)
+            case.target_groups = codes(draft.target_groups)
+            tx.session.add(case)
+            refresh_case(tx, case)
+
     def correct_consent(self, consent_id: str, draft: ConsentDraft) -> None:
         """Correct what a consent covers, when and how it was given (a wrong entry; a new
         consent or a withdrawal is recorded, not corrected)."""
         sharing = draft.purpose == ConsentPurpose.SHARE_AGENCY
         if sharing and not draft.agency:
-            raise ValidationError({"agency": "Bitte die Stelle angeben."})
+            raise ValidationError(
+                {"agency": tr("Bitte die Stelle angeben.", "Please name the agency.")}
+            )
         with self._ctx.uow.write(
             "consent.correct", "consent", consent_id, detail=draft.purpose.value
         ) as tx:
             row = live(tx.session, Consent, consent_id)
             if row.withdrawn_on is not None and draft.given_on > row.withdrawn_on:
-                raise ValidationError({"given_on": "Erteilung nach dem Widerruf."})
+                raise ValidationError(
+                    {
+                        "given_on": tr(
+                            "Erteilung nach dem Widerruf.", "Given after it was withdrawn."
+                        )
+                    }
+                )
             tx.case_id = row.case_id
             row.purpose = draft.purpose.value
             row.agency = draft.agency if sharing else None

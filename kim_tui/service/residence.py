@@ -9,6 +9,7 @@ from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import ResidenceDraft, ResidenceView
 from kim_tui.domain.residence import same_paper
 from kim_tui.domain.validation import validate_reminder_weeks, validate_residence
+from kim_tui.i18n import language, tr
 from kim_tui.service.context import ServiceContext, cases_of, live, require_valid
 from kim_tui.service.converters import residence_row, residence_view
 from kim_tui.service.derived import (
@@ -84,8 +85,12 @@ def residence_views(session: Session, client_id: str) -> list[ResidenceView]:
 
 def same_paper_message(paper: ResidenceView) -> str:
     """Why a repeated paper is refused, naming the one already recorded."""
-    label = catalog("residence_statuses").label(paper.status)
+    label = catalog("residence_statuses").label(paper.status, language())
     dates = " – ".join(
-        format_date(d) if d is not None else "offen" for d in (paper.valid_from, paper.valid_until)
+        format_date(d) if d is not None else tr("offen", "open")
+        for d in (paper.valid_from, paper.valid_until)
     )
-    return f"Dieses Papier ist schon erfasst: {label}, {dates}. Nichts wurde doppelt gespeichert."
+    return tr(
+        f"Dieses Papier ist schon erfasst: {label}, {dates}. Nichts wurde doppelt gespeichert.",
+        f"This paper is recorded already: {label}, {dates}. Nothing was saved twice.",
+    )

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
+from kim_tui.domain.case_data import CaseDataDraft
 from kim_tui.domain.duplicates import forget_names
 from kim_tui.domain.merge import MasterDifference
 from kim_tui.domain.model import (
@@ -509,6 +510,10 @@ class Workspace(HandoverFacade):
     def correct_follow_up(self, follow_up_id: str, draft: FollowUpDraft) -> None:
         """Correct a manual follow-up's reason and due date."""
         self._corrections.correct_follow_up(follow_up_id, draft)
+
+    def correct_case_data(self, case_id: str, draft: CaseDataDraft) -> None:
+        """Correct a case's first contact, access route, legal domains and target groups."""
+        self._corrections.correct_case_data(case_id, draft)
 
     def delete_entry(self, kind: EntryKind, entry_id: str, reason: str) -> None:
         """Delete an entry made in error, with a reason; it stays in the history only."""

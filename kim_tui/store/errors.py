@@ -72,7 +72,8 @@ class PassphraseFileError(VaultError):
 
 
 class ValidationError(VaultError):
-    """Input that breaks a rule; `problems` maps a field name to a German message."""
+    """Input that breaks a rule; `problems` maps a field name to a message (German, or in the
+    UI language where the rule words it with `kim_tui.i18n.tr`)."""
 
     def __init__(self, problems: dict[str, str]) -> None:
         self.problems = dict(problems)

@@ -198,7 +198,10 @@ def test_several_mistakes_are_all_reported_with_line_numbers() -> None:
     assert sorted(by_line) == [3, 4, 5, 6, 7, 8, 9]
     assert len(result.errors) == 7  # one message per bad row, nothing twice
     assert by_line[3] == "Zeile 3: Geburtsdatum 01.01.2030 liegt in der Zukunft"
-    assert by_line[4] == "Zeile 4: Geburtsdatum '31.02.1990' ist kein gültiges Datum (TT.MM.JJJJ)"
+    assert by_line[4] == (
+        "Zeile 4: Geburtsdatum '31.02.1990': diesen Tag gibt es nicht (TT.MM.JJJJ; "
+        "unbekannter Tag oder Monat als 00, z. B. 00.00.1990)"
+    )
     assert by_line[5].startswith("Zeile 5: Aufenthaltsstatus 'Supergeduldet' ist unbekannt")
     assert by_line[6].startswith("Zeile 6: Staatsangehörigkeit 'Atlantis' ist unbekannt")
     assert by_line[7] == "Zeile 7: Nachname fehlt"
@@ -384,3 +387,24 @@ def test_csv_like_text_after_a_valid_header_never_crashes(rows: list[str]) -> No
     except CsvFormatError:
         return
     assert all(e.message.startswith(f"Zeile {e.line}: ") for e in result.errors)
+
+
+def test_unknown_day_and_month_written_as_00_become_the_placeholder() -> None:
+    """Refugee papers write a birth date known only by its year as 00.00.JJJJ: it is imported
+    as 01.01.JJJJ (an unknown day alone as the 1st), the placeholder the duplicate check knows."""
+    data = csv_bytes(
+        "Nachname;Vorname;Geburtsdatum",
+        "Ahmadi;Sara;00.00.1990",
+        "Rahimi;Omid;00.05.1988",
+        "Karimi;Lale;15.00.1990",
+        "Nazari;Reza;00.13.1990",
+    )
+    result = parse(data)
+    by_name = {d.client.family_name: d.client.birth_date for d in result.drafts}
+    assert by_name == {"Ahmadi": date(1990, 1, 1), "Rahimi": date(1988, 5, 1)}
+    by_line = {e.line: e.message for e in result.errors}
+    assert by_line[4] == (
+        "Zeile 4: Geburtsdatum '15.00.1990': ein Tag ohne Monat ist kein Datum "
+        "(bei unbekanntem Monat 00.00.1990)"
+    )
+    assert by_line[5].startswith("Zeile 5: Geburtsdatum '00.13.1990': diesen Tag gibt es nicht")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 
-from kim_tui.domain.dates import format_date, parse_date
+from kim_tui.domain.dates import format_date, parse_birth_date, parse_date
 
 
 def test_format_date() -> None:
@@ -52,3 +53,32 @@ def test_parse_date_rejects(text: str) -> None:
 def test_round_trip() -> None:
     d = date(2026, 1, 5)
     assert parse_date(format_date(d)) == d
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("00.00.1990", date(1990, 1, 1)),
+        ("00.05.1988", date(1988, 5, 1)),
+        ("3.5.1990", date(1990, 5, 3)),
+        ("1990-05-03", date(1990, 5, 3)),
+    ],
+)
+def test_a_birth_date_may_leave_day_and_month_unknown(text: str, expected: date) -> None:
+    assert parse_birth_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("31.02.1990", "diesen Tag gibt es nicht"),
+        ("00.13.1990", "diesen Tag gibt es nicht"),
+        ("15.00.1990", "ein Tag ohne Monat ist kein Datum"),
+        ("00.00.0000", "diesen Tag gibt es nicht"),
+        ("1.1.90", "kein Datum (TT.MM.JJJJ; unbekannter Tag oder Monat als 00"),
+        ("٠٠.٠٠.١٩٩٠", "kein Datum"),
+    ],
+)
+def test_a_birth_date_that_is_none_says_why(text: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(reason)):
+        parse_birth_date(text)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, col, func, select
 
+from kim_tui.domain.case_data import CaseDataDraft
 from kim_tui.domain.model import (
     AreaRatingDraft,
     AssessmentDraft,
@@ -322,6 +323,9 @@ WRITES: dict[str, Call] = {
     ),
     "correct_follow_up": lambda s: s.ws.correct_follow_up(
         s.ids.follow_up, FollowUpDraft(s.ids.case, LATER, "Termin beim Amt")
+    ),
+    "correct_case_data": lambda s: s.ws.correct_case_data(
+        s.ids.case, CaseDataDraft(D(2026, 10, 2), target_groups=("catch_up",))
     ),
     "delete_entry": lambda s: s.ws.delete_entry(
         EntryKind.REFERRAL, s.ids.referral, "Doppelt erfasst, gleiche Vermittlung."

@@ -9,6 +9,7 @@ from datetime import date
 from textual.widgets import DataTable, Input, TextArea
 
 from kim_tui.domain.model import ContactDraft, FollowUpSource
+from kim_tui.screens.choice import ChoiceScreen
 from kim_tui.screens.client_file import ClientFileScreen
 from kim_tui.screens.client_form import MasterDataFormScreen
 from kim_tui.screens.contact_form import ContactFormScreen
@@ -67,6 +68,8 @@ async def test_correct_master_data_from_the_overview(app, seeded: Seeded) -> Non
         ws = app.workspace
         screen = await open_from_home(pilot, "müller")
         await pilot.press("1", "e")
+        await on_screen(pilot, ChoiceScreen)
+        await pilot.press("enter")  # the first choice: master data
         await on_screen(pilot, MasterDataFormScreen)
         form = app.screen
         assert form.query_one("#family_name", Input).value == "Müller"
@@ -101,6 +104,8 @@ async def test_master_data_correction_shows_old_and_new_value(app, seeded: Seede
         )
         screen = await open_from_home(pilot, "müller")
         await pilot.press("e")
+        await on_screen(pilot, ChoiceScreen)
+        await pilot.press("enter")
         await on_screen(pilot, MasterDataFormScreen)
         app.screen.query_one("#address", Input).value = "Neue Str. 2"
         await pilot.press("ctrl+s")

@@ -61,10 +61,14 @@ async def test_assessment_names_the_row_that_e_and_r_edit(ui_vault: Path, size) 
         await pilot.press("escape")
         await pilot.press("down")
         assert "e/r bearbeiten: Bildung" in str(current.render())
-        # The help says it (F1 does not reach a modal form yet: its text is checked here).
-        help_de = " ".join(AssessmentFormScreen.HELP_TEXT[0].split())
-        assert "springt die Markierung in die nächste Zeile" in help_de
-        assert "e und r bearbeiten immer die markierte Zeile" in help_de
+        # The help says it: F1 opens it above the form.
+        await pilot.press("f1")
+        await until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+        help_de = " ".join(screen_text(app).replace("│", " ").split())
+        assert "springt die Markierung in die nächste" in help_de
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is form)
+        assert form.levels["residence"] == 2
 
 
 async def test_f5_prints_commands_that_run_as_shown(ui_vault: Path) -> None:

@@ -224,3 +224,34 @@ def test_coordinator_import(
     fits, text = seen
     assert fits == "True"
     assert "/media/usb" in text and "F1 Hilfe" in text
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_weekly_bundle_screen(snap_compare, ui_vault: Path, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    from kim_tui.screens.export import ExportScreen
+
+    async def _export(pilot: Pilot) -> None:
+        await unlock_home(pilot)
+        # The commands name the vault, a temporary folder here: a fixed one for the picture
+        # (read when F5 opens; the open vault is not touched).
+        pilot.app.directory = Path("/home/coach/kim-vault")
+        await pilot.press("f5")
+        await on_screen(pilot, ExportScreen)
+        field = pilot.app.screen.query_one("#out_dir", Input)
+        field.value = "/media/usb"
+        field.cursor_blink = False
+        await pilot.pause()
+
+    seen: list[str] = []
+    assert snap_compare(
+        new_app(ui_vault), terminal_size=size, run_before=shown_after(_export, seen)
+    )
+    (text,) = seen
+    lines = [line.strip() for line in text.splitlines()]
+    # Both one-time commands whole on a line of their own, at 80 columns too.
+    assert "kim identity --vault /home/coach/kim-vault --out coach.pub" in lines
+    assert "kim connect --vault /home/coach/kim-vault coordinator.pub" in lines
+    assert "Noch kein Paket erstellt." in lines
+    assert any(line.startswith("Änderungen seit dem letzten Paket: ") for line in lines)
+    assert "/media/usb" in lines and "Zielverzeichnis (z. B. USB-Stick)" in lines
+    assert "Strg+E Paket erstellen" in text and "F1 Hilfe" in text

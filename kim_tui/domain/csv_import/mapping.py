@@ -18,7 +18,7 @@ from datetime import date
 from kim_tui.domain.catalogs import Catalog, catalog
 from kim_tui.domain.csv_import.columns import HEADER_OF
 from kim_tui.domain.csv_import.reading import read_table, shown
-from kim_tui.domain.dates import parse_date
+from kim_tui.domain.dates import parse_birth_date, parse_date
 from kim_tui.domain.geo import find_country, find_language
 from kim_tui.domain.model import ClientDraft, IntakeDraft, ResidenceDraft
 from kim_tui.domain.text import fold
@@ -161,9 +161,15 @@ def _build_draft(row: _Row, today: date) -> IntakeDraft:
         problems["birth_date"] = "Geburtsdatum fehlt"
     else:
         try:
-            birth_date = _parse_day(raw_birth)
+            # Papers write an unknown day or month as 00 (00.00.1990): kept as the placeholder.
+            birth_date = parse_birth_date(raw_birth)
         except ValueError as exc:
-            problems["birth_date"] = f"Geburtsdatum {exc}"
+            why = (
+                "Jahr bitte vierstellig (TT.MM.JJJJ)"
+                if _TWO_DIGIT_YEAR.fullmatch(raw_birth)
+                else str(exc)
+            )
+            problems["birth_date"] = f"Geburtsdatum '{shown(raw_birth)}': {why}"
 
     gender = ""
     raw_gender = cells.get("gender", "")
