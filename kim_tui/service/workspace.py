@@ -69,13 +69,16 @@ from kim_tui.service.printouts import PrintoutService
 from kim_tui.service.privacy import PrivacyService
 from kim_tui.service.referrals import ReferralService
 from kim_tui.service.residence import ResidenceService
+from kim_tui.service.stand_in import StandInService
+from kim_tui.service.stand_in_facade import StandInFacade
+from kim_tui.service.stand_in_return import StandInReturnService
 from kim_tui.service.subject_access import SubjectAccessService
 from kim_tui.store.unit_of_work import UnitOfWork
 from kim_tui.store.vault import Vault
 from kim_tui.sync.identity import CoachPublic, CoordinatorPublic
 
 
-class Workspace:
+class Workspace(StandInFacade):
     """One unlocked vault's caseload, follow-ups, assessments, goals, referrals and contacts."""
 
     def __init__(
@@ -111,6 +114,11 @@ class Workspace:
         self._corrections = CorrectionService(ctx)
         self._privacy = PrivacyService(ctx)
         self._erasure = ErasureService(ctx)
+        self._stand_in = StandInService(ctx)
+        self._stand_in_return = StandInReturnService(ctx)
+        # The first unlock after a stand-in's end date erases the copy (CLI and app alike).
+        self.stand_in_expiries = self._stand_in.expire_due()
+        """What that erased, for the app and the CLI to tell the coach."""
 
     # -- infrastructure ----------------------------------------------------------------------
 
