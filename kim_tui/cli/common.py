@@ -20,6 +20,7 @@ from kim_tui.domain.text import safe_text
 from kim_tui.locations import default_vault_dir
 
 if TYPE_CHECKING:
+    from kim_tui.domain.model import StandInExpiry
     from kim_tui.store.failed_unlocks import FailedUnlocks
 
 EXIT_OK = 0
@@ -62,12 +63,14 @@ def run_command(args: argparse.Namespace) -> int:
     file belongs, a name too long …), also when SQLite reports it, is one line naming the file
     and what to do. Anything else is a bug and keeps its traceback."""
     from kim_tui.config import ConfigError
+    from kim_tui.service import stand_in_expiry
     from kim_tui.store import failed_unlocks
     from kim_tui.store.errors import StorageError, VaultError
 
     func: Command = args.func
     # Every command that unlocks a store says so when earlier unlocks had failed.
     failed_unlocks.set_reporter(_print_failed_unlocks)
+    stand_in_expiry.set_reporter(_print_stand_in_expiries)
     try:
         return func(args)
     except (CliError, VaultError, ConfigError) as exc:
@@ -84,6 +87,7 @@ def run_command(args: argparse.Namespace) -> int:
         return _fail(problem)
     finally:
         failed_unlocks.set_reporter(None)
+        stand_in_expiry.set_reporter(None)
 
 
 def _print_failed_unlocks(failures: FailedUnlocks) -> None:
@@ -99,6 +103,12 @@ def _print_failed_unlocks(failures: FailedUnlocks) -> None:
         ),
         file=sys.stderr,
     )
+
+
+def _print_stand_in_expiries(expiries: tuple[StandInExpiry, ...]) -> None:
+    from kim_tui.cli.stand_in import report_expiries
+
+    report_expiries(expiries)
 
 
 def _fail(exc: Exception) -> int:

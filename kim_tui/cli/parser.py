@@ -7,7 +7,17 @@ from __future__ import annotations
 
 import argparse
 
-from kim_tui.cli import clients, coordinator, dataprotection, demo, privacy, sync, team, vault
+from kim_tui.cli import (
+    clients,
+    coordinator,
+    dataprotection,
+    demo,
+    privacy,
+    stand_in,
+    sync,
+    team,
+    vault,
+)
 from kim_tui.cli.tui import cmd_tui
 
 
@@ -38,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         sync.add_connect,
         sync.add_export,
         team.add_colleague,
+        stand_in.add_stand_in,
         coordinator.add_coordinator,
         dataprotection.add_subject_access,
         dataprotection.add_processing_record,

@@ -24,6 +24,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import StandInExpiry, StandInReceived, StandInSent, StandInView
+from kim_tui.service import stand_in_expiry
 from kim_tui.service.context import ServiceContext
 from kim_tui.service.converters import display_name
 from kim_tui.service.erasure import linked_rows
@@ -391,6 +392,7 @@ class StandInService:
                 )
             )
         self._ctx.vault.truncate_log()
+        stand_in_expiry.report(tuple(results))
         return tuple(results)
 
 
