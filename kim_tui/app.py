@@ -19,6 +19,7 @@ from kim_tui.actions import KimView, UiAction, bindings
 from kim_tui.app_base import HELP_ACTION, LOCK_ACTION, QUIT_ACTION, VaultApp
 from kim_tui.config import Config, load_config
 from kim_tui.i18n import set_language, tr
+from kim_tui.screens.stand_in_flow import STAND_IN_APP_ACTIONS, StandInAppActions
 
 if TYPE_CHECKING:
     from kim_tui.domain.model import IntakeDraft
@@ -130,10 +131,11 @@ APP_ACTIONS: tuple[UiAction, ...] = (
         "coach.pub einer Kolleg*in für Übergaben speichern (Fingerabdruck vergleichen)",
         "Store a colleague's coach.pub for handovers (compare the fingerprint)",
     ),
+    *STAND_IN_APP_ACTIONS,
 )
 
 
-class KimApp(VaultApp["VaultSession"]):
+class KimApp(StandInAppActions, VaultApp["VaultSession"]):
     """The coach's app: the vault's follow-ups, caseload, client files, intake and export."""
 
     TITLE = "KIM Coach"
@@ -173,6 +175,10 @@ class KimApp(VaultApp["VaultSession"]):
         from kim_tui.screens.follow_ups import FollowUpsScreen
 
         return FollowUpsScreen()
+
+    def after_unlock(self) -> None:
+        """Tell the coach what the unlock did besides opening (an ended stand-in erased)."""
+        self.show_stand_in_expiries()
 
     def unlock_wording(self) -> UnlockWording:
         """Title and recovery hint of the unlock screen (the coordinator app has its own)."""

@@ -18,6 +18,7 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import CaseloadPage, CaseStage
 from kim_tui.i18n import language, tr
+from kim_tui.screens.follow_ups import stand_in_marker
 from kim_tui.screens.windowed_list import WindowedListScreen
 from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.literal import literal
@@ -311,6 +312,11 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
             if row.restricted:
                 # Art. 18: the file is read-only; the mark shows it before the file is opened.
                 name = Text.assemble(Text("⊘ ", style="bold yellow"), name)
+            if row.stand_in_until is not None:
+                # Only a copy lent for a time: say until when, before the name is cut.
+                name = Text.assemble(
+                    Text(stand_in_marker(row.stand_in_until) + " · ", style="bold magenta"), name
+                )
             if not row.case_consent:
                 # "!" first: at 80 columns the name is cut at its end, never the marker.
                 name = Text("! ", style="bold red", no_wrap=True, overflow="ellipsis") + name

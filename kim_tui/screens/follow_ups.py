@@ -22,6 +22,7 @@ from kim_tui.domain.model import (
     FollowUpView,
 )
 from kim_tui.i18n import language, tr
+from kim_tui.screens.stand_in_flow import SEND_ACTION, send_stand_in
 from kim_tui.screens.windowed_list import WindowedListScreen
 from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.literal import literal
@@ -51,6 +52,22 @@ GROUP_STYLES = {
 def group_label(group: DueGroup) -> str:
     de, en = GROUP_LABELS[group]
     return tr(de, en)
+
+
+def stand_in_marker(until: date) -> str:
+    """How a client this vault only stands in for is marked in the lists."""
+    return tr(f"Vertretung bis {format_date(until)}", f"Standing in until {format_date(until)}")
+
+
+def _reason_cell(item: FollowUpView, width: int) -> Text:
+    reason = literal(item.reason_in(language()), max_len=width)
+    if item.stand_in_until is None:
+        return reason
+    # The marker first: at 80 columns the reason is cut, never the marker.
+    marker = Text(stand_in_marker(item.stand_in_until) + " · ", style="bold magenta")
+    cell = marker + reason
+    cell.truncate(width, overflow="ellipsis")
+    return cell
 
 
 class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
@@ -123,6 +140,7 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
             "Delete a manual follow-up with a reason (stays in the history)",
             show=False,
         ),
+        SEND_ACTION,
         UiAction("followups.down", "j", "cursor_down", "Runter", "Down", show=False, palette=False),
         UiAction("followups.up", "k", "cursor_up", "Hoch", "Up", show=False, palette=False),
     )
@@ -221,7 +239,7 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
                 ),
                 Text(format_date(item.due_on), style=GROUP_STYLES[item.group]),
                 literal(item.client_name, max_len=CLIENT_WIDTH),
-                literal(item.reason_in(language()), max_len=reason_width),
+                _reason_cell(item, reason_width),
                 key=item.id,
             )
 
@@ -381,6 +399,15 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
             return
         if self._call(lambda ws: ws.add_follow_up(draft)) is not None:
             self.notify(tr("Wiedervorlage angelegt.", "Follow-up created."))
+
+    @work(exclusive=True, group="followup-edit")
+    async def action_stand_in(self) -> None:
+        item = self.selected()
+        await send_stand_in(
+            self.app,
+            item.client_id if item else None,
+            item.client_name if item else "",
+        )
 
     def _manual(self) -> FollowUpView | None:
         """The highlighted follow-up if the coach typed it; derived ones follow their source."""

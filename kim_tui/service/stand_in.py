@@ -115,6 +115,19 @@ class StandInService:
                 seen.append(cid)
         return seen
 
+    def follow_up_clients(self) -> list[str]:
+        """The clients with open follow-ups (the Wiedervorlagen's default for a stand-in),
+        among those a stand-in can cover, by name."""
+        with self._ctx.uow.read() as s:
+            due = set(
+                s.exec(
+                    select(FollowUp.client_id).where(
+                        col(FollowUp.open) == 1, col(FollowUp.deleted_at).is_(None)
+                    )
+                ).all()
+            )
+        return [cid for cid in self.default_clients() if cid in due]
+
     def find_colleague(self, name: str) -> CoachPublic:
         """The stored colleague named `name` (or by the start of the fingerprint)."""
         return find_colleague(self._ctx, name)
@@ -376,9 +389,9 @@ class StandInService:
                         found.setdefault(table, set()).update(ids)
                 removed = sum(len(ids) for ids in found.values())
                 for table in reversed(SQLModel.metadata.sorted_tables):
-                    ids = sorted(found.get(table.name, ()))
-                    for start in range(0, len(ids), 500):
-                        s.execute(delete(table).where(table.c.id.in_(ids[start : start + 500])))
+                    gone = sorted(found.get(table.name, ()))
+                    for start in range(0, len(gone), 500):
+                        s.execute(delete(table).where(table.c.id.in_(gone[start : start + 500])))
                 s.expunge_all()
                 for row in rows:
                     fresh = s.get(StandIn, row.id)

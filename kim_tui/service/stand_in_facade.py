@@ -48,3 +48,7 @@ class StandInFacade:
     def stand_in_default_clients(self) -> list[str]:
         """The clients a stand-in covers when none are chosen (every open case)."""
         return self._stand_in.default_clients()
+
+    def stand_in_follow_up_clients(self) -> list[str]:
+        """The clients with open follow-ups a stand-in can cover (the Wiedervorlagen default)."""
+        return self._stand_in.follow_up_clients()

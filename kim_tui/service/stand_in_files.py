@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError as PydanticError
 
@@ -16,6 +16,8 @@ from kim_tui.store.models import Record
 from kim_tui.sync import coach_state as cs
 from kim_tui.sync import handover_format as hf
 from kim_tui.sync.identity import CoachPublic, display_fingerprint
+
+R = TypeVar("R", bound=Record)
 
 KIND_HINT = {
     hf.HANDOVER: "Das ist eine Übergabedatei, keine Vertretung: bitte mit `kim receive` einlesen.",
@@ -36,7 +38,7 @@ def dump(row: Record) -> dict[str, Any]:
     return row.model_dump(mode="json")
 
 
-def load(model: type[Record], doc: object) -> Record:
+def load(model: type[R], doc: object) -> R:
     """A row from a payload object: exactly the model's fields, each of the right type."""
     if not isinstance(doc, dict) or set(doc) != set(model.model_fields):
         raise refuse("Inhalt hat nicht die erwartete Form (Felder).")
