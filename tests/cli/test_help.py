@@ -38,6 +38,7 @@ EXPECTED = {
     ("colleague",),
     ("colleague", "add"),
     ("colleague", "list"),
+    ("stand-in",),
     ("coordinator",),
     ("coordinator", "init"),
     ("coordinator", "enroll"),

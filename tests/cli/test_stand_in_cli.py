@@ -39,9 +39,7 @@ def _befriend(vault: list[str], pub: Path) -> None:
     assert main(["colleague", "add", *vault, str(pub), "--fingerprint", fp]) == 0
 
 
-def test_stand_in_from_the_command_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_stand_in_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pw = tmp_path / "pw"
     pw.write_text(PASSPHRASE + "\n")
     anna, anna_pub = _coach(tmp_path, "Anna", pw)
@@ -52,7 +50,9 @@ def test_stand_in_from_the_command_line(
     with Vault.open(tmp_path / "Anna", PASSPHRASE) as vault:
         ws = Workspace(vault)
         consent = (ConsentDraft(ConsentPurpose.CASE_MANAGEMENT, today),)
-        lent, case = ws.intake(IntakeDraft(ClientDraft("Lina", "Haddad", None), today, consents=consent))
+        lent, case = ws.intake(
+            IntakeDraft(ClientDraft("Lina", "Haddad", None), today, consents=consent)
+        )
         ws.intake(IntakeDraft(ClientDraft("Omar", "Bleibt", None), today, consents=consent))
     capsys.readouterr()
 
