@@ -18,7 +18,7 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import CaseloadPage, CaseStage
 from kim_tui.i18n import language, tr
-from kim_tui.screens.follow_ups import stand_in_marker
+from kim_tui.screens.follow_ups import STAND_IN_SIGN, stand_in_marker
 from kim_tui.screens.windowed_list import WindowedListScreen
 from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.literal import literal
@@ -313,10 +313,8 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
                 # Art. 18: the file is read-only; the mark shows it before the file is opened.
                 name = Text.assemble(Text("⊘ ", style="bold yellow"), name)
             if row.stand_in_until is not None:
-                # Only a copy lent for a time: say until when, before the name is cut.
-                name = Text.assemble(
-                    Text(stand_in_marker(row.stand_in_until) + " · ", style="bold magenta"), name
-                )
+                # Only a copy lent for a time: the sign here, until when under the list.
+                name = Text.assemble(Text(STAND_IN_SIGN, style="bold magenta"), name)
             if not row.case_consent:
                 # "!" first: at 80 columns the name is cut at its end, never the marker.
                 name = Text("! ", style="bold red", no_wrap=True, overflow="ellipsis") + name
@@ -350,6 +348,11 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
                 f"{first}–{last} von {total} · sortiert nach {sort} ({key})",
                 f"{first}–{last} of {total} · sorted by {sort} ({key})",
             )
+            ends = sorted({r.stand_in_until for r in page.items if r.stand_in_until})
+            if ends:
+                info = (
+                    f"{STAND_IN_SIGN}" + ", ".join(stand_in_marker(d) for d in ends) + " · " + info
+                )
         else:
             info = tr("Keine Klient*innen für diese Auswahl.", "No clients for this selection.")
         line = _cell(info)

@@ -59,14 +59,30 @@ def stand_in_marker(until: date) -> str:
     return tr(f"Vertretung bis {format_date(until)}", f"Standing in until {format_date(until)}")
 
 
+STAND_IN_SIGN = "⇄ "
+"""Marks a stand-in client in the name column when the reason column is too narrow for the
+whole marker (the line under the list then says until when)."""
+WIDE_REASON = 48
+"""From this reason width on, the whole marker stands before the reason."""
+
+
 def _reason_cell(item: FollowUpView, width: int) -> Text:
     reason = literal(item.reason_in(language()), max_len=width)
-    if item.stand_in_until is None:
+    if item.stand_in_until is None or width < WIDE_REASON:
         return reason
-    # The marker first: at 80 columns the reason is cut, never the marker.
+    # The marker first: the reason is cut, never the marker.
     marker = Text(stand_in_marker(item.stand_in_until) + " · ", style="bold magenta")
     cell = marker + reason
     cell.truncate(width, overflow="ellipsis")
+    return cell
+
+
+def _client_cell(item: FollowUpView, width: int) -> Text:
+    name = literal(item.client_name, max_len=CLIENT_WIDTH)
+    if item.stand_in_until is None or width >= WIDE_REASON:
+        return name
+    cell = Text(STAND_IN_SIGN, style="bold magenta") + name
+    cell.truncate(CLIENT_WIDTH, overflow="ellipsis")
     return cell
 
 
@@ -238,7 +254,7 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
                     style=GROUP_STYLES[item.group],
                 ),
                 Text(format_date(item.due_on), style=GROUP_STYLES[item.group]),
-                literal(item.client_name, max_len=CLIENT_WIDTH),
+                _client_cell(item, reason_width),
                 _reason_cell(item, reason_width),
                 key=item.id,
             )
@@ -276,6 +292,9 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
                 if not self.query_text
                 else tr("Kein Treffer für diesen Filter.", "No match for this filter.")
             )
+        ends = sorted({i.stand_in_until for i in page.items if i.stand_in_until is not None})
+        if ends and self._reason_width() < WIDE_REASON:
+            info += f"   {STAND_IN_SIGN}" + ", ".join(stand_in_marker(d) for d in ends)
         if self.query_text:
             info += tr(
                 f"   Filter: „{self.query_text}“ (Esc löscht)",

@@ -1,8 +1,8 @@
 """Stand-in (Vertretung): a time-limited copy of some clients for a colleague during an absence.
 
 The original coach sends a copy (not a transfer) of the chosen clients' master data, current
-residence status, open cases, open follow-ups, goal agreements (goals and steps) and the
-contacts of the last `RECENT_DAYS` days, encrypted to the colleague (a ``*.kimh`` file of kind
+residence status, open cases with their consents, open follow-ups, goal agreements (goals and
+steps) and the contacts of the last `RECENT_DAYS` days, encrypted to the colleague (a ``*.kimh`` file of kind
 ``stand-in``, ``docs/handover-format.md``). The sender's records stay as they are. The colleague
 records contacts and completes or adds follow-ups (`service.stand_in_guard` refuses anything
 else), and sends them back in a return file (kind ``stand-in-return``) that the original coach
@@ -44,6 +44,7 @@ from kim_tui.store.errors import ValidationError
 from kim_tui.store.models import (
     Case,
     Client,
+    Consent,
     ContactNote,
     FollowUp,
     Goal,
@@ -66,6 +67,7 @@ MAX_DAYS = 366
 _COPIED: dict[str, type[Record]] = {
     "client": Client,
     "case": Case,
+    "consent": Consent,
     "residencerecord": ResidenceRecord,
     "goalagreement": GoalAgreement,
     "goal": Goal,
@@ -76,6 +78,7 @@ _COPIED: dict[str, type[Record]] = {
 _PARENT_OF: dict[str, tuple[str, str]] = {
     # table: (column, table it must point into)
     "case": ("client_id", "client"),
+    "consent": ("case_id", "case"),
     "residencerecord": ("client_id", "client"),
     "goalagreement": ("case_id", "case"),
     "goal": ("agreement_id", "goalagreement"),
@@ -252,6 +255,15 @@ class StandInService:
                         )
                     ).all()
                 )
+        # The consents travel so the colleague sees the basis of the work (read-only there).
+        rows["consent"].extend(
+            dump(c)
+            for c in s.exec(
+                select(Consent).where(
+                    col(Consent.case_id) == case.id, col(Consent.deleted_at).is_(None)
+                )
+            ).all()
+        )
         rows["contactnote"].extend(
             dump(c)
             for c in s.exec(

@@ -88,13 +88,16 @@ async def test_lend_from_the_follow_ups_and_see_the_marker(ui_vault: Path, tmp_p
         await pilot.press("f3")
         await on_screen(pilot, CaseloadScreen)
         await pilot.pause()
-        assert marker in screen_text(ben)
+        assert f"⇄ {marker}" in screen_text(ben)
+        assert "! " not in screen_text(ben)  # the consent came along with the copy
 
-    # At 80 columns the marker is still whole (the reason is cut instead).
+    # At 80 columns the rows carry the sign, the line under the list says until when.
     small = new_app(ben_dir)
     async with small.run_test(size=(80, 24)) as pilot:
         await unlock_home(pilot)
-        assert marker in screen_text(small)
+        rows = row_texts(small.screen.query_one(WindowedTable))
+        assert all(r.split(" | ")[2].startswith("⇄ ") for r in rows)
+        assert f"⇄ {marker}" in screen_text(small)
 
     # After the end date, the next unlock erases the copy and says what went.
     later = make_app(
