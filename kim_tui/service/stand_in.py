@@ -292,6 +292,10 @@ class StandInService:
         the file is refused."""
         parsed, doc, sender = open_file(self._ctx, path, hf.STAND_IN)
         stand_in_id = parsed.header.id
+        with self._ctx.uow.read() as s:
+            seen = s.exec(select(StandIn.id).where(col(StandIn.stand_in_id) == stand_in_id))
+            if seen.first() is not None:
+                raise refuse("Diese Vertretung wurde bereits übernommen (Datei doppelt).")
         until = day(doc.get("until"))
         if until < self._ctx.today():
             raise refuse(f"Die Vertretung endete am {format_date(until)}; nichts übernommen.")
