@@ -20,7 +20,7 @@ from kim_tui.domain.text import safe_text
 from kim_tui.locations import default_vault_dir
 
 if TYPE_CHECKING:
-    from kim_tui.domain.model import StandInExpiry
+    from kim_tui.domain.stand_in import StandInExpiry
     from kim_tui.store.failed_unlocks import FailedUnlocks
 
 EXIT_OK = 0
@@ -106,9 +106,22 @@ def _print_failed_unlocks(failures: FailedUnlocks) -> None:
 
 
 def _print_stand_in_expiries(expiries: tuple[StandInExpiry, ...]) -> None:
-    from kim_tui.cli.stand_in import report_expiries
+    """Tell the coach on stderr which stand-in copies the unlock erased (their end had passed)."""
+    from kim_tui.domain.dates import format_date
 
-    report_expiries(expiries)
+    for e in expiries:
+        returned = (
+            f"Rückgabe geschrieben am {format_date(e.returned_on)}"
+            if e.returned_on
+            else "keine Rückgabe geschrieben: was Sie erfasst haben, ist mit gelöscht"
+        )
+        names = ", ".join(shown(n) for n in e.client_names) or "–"
+        print(
+            f"kim: Vertretung für {shown(e.colleague) or 'Kolleg*in'} endete am "
+            f"{format_date(e.until)}; die Kopie ist gelöscht ({len(e.client_names)} "
+            f"Klient*innen: {names}). {returned}.",
+            file=sys.stderr,
+        )
 
 
 def _fail(exc: Exception) -> int:

@@ -7,7 +7,6 @@ The store and the sync modules are imported inside the command, so `kim --help` 
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TYPE_CHECKING
 
 from kim_tui.cli.common import (
@@ -21,27 +20,7 @@ from kim_tui.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from kim_tui.domain.model import StandInExpiry
     from kim_tui.service.workspace import Workspace
-
-
-def report_expiries(expiries: tuple[StandInExpiry, ...]) -> None:
-    """Tell the coach on stderr which stand-in copies the unlock erased (their end had passed)."""
-    from kim_tui.domain.dates import format_date
-
-    for e in expiries:
-        returned = (
-            f"Rückgabe geschrieben am {format_date(e.returned_on)}"
-            if e.returned_on
-            else "keine Rückgabe geschrieben: was Sie erfasst haben, ist mit gelöscht"
-        )
-        names = ", ".join(shown(n) for n in e.client_names) or "–"
-        print(
-            f"kim: Vertretung für {shown(e.colleague) or 'Kolleg*in'} endete am "
-            f"{format_date(e.until)}; die Kopie ist gelöscht ({len(e.client_names)} "
-            f"Klient*innen: {names}). {returned}.",
-            file=sys.stderr,
-        )
 
 
 def _send(ws: Workspace, args: argparse.Namespace) -> None:

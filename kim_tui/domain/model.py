@@ -164,8 +164,6 @@ class FollowUpView:
     group: DueGroup
     reason_en: str = ""
     """The reason in English (a manual reason is the coach's text, the same in both)."""
-    stand_in_until: date | None = None
-    """Set when this vault only stands in for the client (Vertretung): its last day."""
 
     def reason_in(self, lang: str) -> str:
         """The reason in the UI language ``lang`` ("de" or "en")."""
@@ -214,8 +212,6 @@ class ClientSummary:
     """Art. 18 restriction: the file is read-only (shown as a flag in the list)."""
     case_consent: bool = True
     """False when no case-management consent is in force today (marked in the list)."""
-    stand_in_until: date | None = None
-    """Set when this vault only stands in for the client (Vertretung): its last day."""
 
 
 @dataclass(frozen=True)
@@ -601,69 +597,3 @@ class ErasureResult:
     client_id: str
     records_removed: int
     erased_on: date
-
-
-@dataclass(frozen=True)
-class StandInSent:
-    """A stand-in file written: for whom, until when, how many clients (names stay inside)."""
-
-    stand_in_id: str
-    path: str
-    colleague: str
-    until: date
-    clients: int
-
-
-@dataclass(frozen=True)
-class StandInReceived:
-    """A stand-in taken over: from whom, until when, which clients (shown to the colleague)."""
-
-    stand_in_id: str
-    colleague: str
-    until: date
-    client_names: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class StandInReturnWritten:
-    """A return file written: how many contacts and follow-up changes it carries."""
-
-    path: str
-    colleague: str
-    contacts: int
-    follow_ups: int
-
-
-@dataclass(frozen=True)
-class StandInReturnImported:
-    """What a return file changed in the original coach's vault (counts only)."""
-
-    colleague: str
-    contacts_added: int
-    follow_ups_completed: int
-    follow_ups_added: int
-    skipped: int
-    """Entries already imported from an earlier return, or of a client no longer here."""
-
-
-@dataclass(frozen=True)
-class StandInExpiry:
-    """A stand-in copy erased after its end date: what went, and whether a return was made."""
-
-    colleague: str
-    until: date
-    client_names: tuple[str, ...]
-    returned_on: date | None
-
-
-@dataclass(frozen=True)
-class StandInView:
-    """One stand-in this vault holds (in) or lent (out), for lists and the return choice."""
-
-    stand_in_id: str
-    direction: str
-    colleague: str
-    until: date
-    clients: int
-    state: str
-    returned_on: date | None

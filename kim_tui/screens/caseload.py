@@ -188,6 +188,7 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
         self.sort = "name"
         self._layout: ColumnLayout | None = None
         """The column widths of the filled table (None before the first fill)."""
+        self._stand_in_ends: list[date] = []
         self._stage_max = 0
         self._status_max = 0
 
@@ -305,6 +306,9 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
             self._set_columns(table, layout)
         else:
             table.clear()
+        # Clients this vault only stands in for (Vertretung) are marked with their end date.
+        lent = self.app.workspace.stand_in_until({r.client_id for r in page.items})
+        self._stand_in_ends = sorted(set(lent.values()))
         for row in page.items:
             status = statuses.label(row.residence_status, lang) if row.residence_status else ""
             due_style = "bold red" if row.next_due_on and row.next_due_on < today else ""
@@ -312,7 +316,7 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
             if row.restricted:
                 # Art. 18: the file is read-only; the mark shows it before the file is opened.
                 name = Text.assemble(Text("⊘ ", style="bold yellow"), name)
-            if row.stand_in_until is not None:
+            if row.client_id in lent:
                 # Only a copy lent for a time: the sign here, until when under the list.
                 name = Text.assemble(Text(STAND_IN_SIGN, style="bold magenta"), name)
             if not row.case_consent:
@@ -348,7 +352,7 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
                 f"{first}–{last} von {total} · sortiert nach {sort} ({key})",
                 f"{first}–{last} of {total} · sorted by {sort} ({key})",
             )
-            ends = sorted({r.stand_in_until for r in page.items if r.stand_in_until})
+            ends = self._stand_in_ends
             if ends:
                 info = (
                     f"{STAND_IN_SIGN}" + ", ".join(stand_in_marker(d) for d in ends) + " · " + info

@@ -66,20 +66,20 @@ WIDE_REASON = 48
 """From this reason width on, the whole marker stands before the reason."""
 
 
-def _reason_cell(item: FollowUpView, width: int) -> Text:
+def _reason_cell(item: FollowUpView, width: int, until: date | None) -> Text:
     reason = literal(item.reason_in(language()), max_len=width)
-    if item.stand_in_until is None or width < WIDE_REASON:
+    if until is None or width < WIDE_REASON:
         return reason
     # The marker first: the reason is cut, never the marker.
-    marker = Text(stand_in_marker(item.stand_in_until) + " · ", style="bold magenta")
+    marker = Text(stand_in_marker(until) + " · ", style="bold magenta")
     cell = marker + reason
     cell.truncate(width, overflow="ellipsis")
     return cell
 
 
-def _client_cell(item: FollowUpView, width: int) -> Text:
+def _client_cell(item: FollowUpView, width: int, until: date | None) -> Text:
     name = literal(item.client_name, max_len=CLIENT_WIDTH)
-    if item.stand_in_until is None or width >= WIDE_REASON:
+    if until is None or width >= WIDE_REASON:
         return name
     cell = Text(STAND_IN_SIGN, style="bold magenta") + name
     cell.truncate(CLIENT_WIDTH, overflow="ellipsis")
@@ -175,6 +175,7 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
         """The name filter typed after `/`."""
         self._fresh = True
         self._filled_width = 0
+        self._stand_in_ends: list[date] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -244,6 +245,9 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
         reason_width = self._reason_width()
         self._filled_width = reason_width
         table.columns[ColumnKey("reason")].width = reason_width
+        # Clients this vault only stands in for (Vertretung) are marked with their end date.
+        lent = self.app.workspace.stand_in_until({i.client_id for i in page.items})
+        self._stand_in_ends = sorted(set(lent.values()))
         previous: DueGroup | None = None
         for item in page.items:
             first_of_group = item.group != previous
@@ -254,8 +258,8 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
                     style=GROUP_STYLES[item.group],
                 ),
                 Text(format_date(item.due_on), style=GROUP_STYLES[item.group]),
-                _client_cell(item, reason_width),
-                _reason_cell(item, reason_width),
+                _client_cell(item, reason_width, lent.get(item.client_id)),
+                _reason_cell(item, reason_width, lent.get(item.client_id)),
                 key=item.id,
             )
 
@@ -292,7 +296,7 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
                 if not self.query_text
                 else tr("Kein Treffer für diesen Filter.", "No match for this filter.")
             )
-        ends = sorted({i.stand_in_until for i in page.items if i.stand_in_until is not None})
+        ends = self._stand_in_ends
         if ends and self._reason_width() < WIDE_REASON:
             info += f"   {STAND_IN_SIGN}" + ", ".join(stand_in_marker(d) for d in ends)
         if self.query_text:

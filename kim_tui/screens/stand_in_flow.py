@@ -16,7 +16,7 @@ from kim_tui.i18n import tr
 
 if TYPE_CHECKING:
     from kim_tui.app import KimApp
-    from kim_tui.domain.model import StandInExpiry
+    from kim_tui.domain.stand_in import StandInExpiry
 
 SEND_ACTION = UiAction(
     "followups.stand_in",

@@ -20,7 +20,6 @@ from kim_tui.domain.text import fold
 from kim_tui.service.consents import clients_without_case_consent
 from kim_tui.service.context import ServiceContext, like_pattern
 from kim_tui.service.converters import display_name, uncodes
-from kim_tui.service.stand_in_guard import stand_in_until
 from kim_tui.store.models import Case, Client, ResidenceRecord
 
 
@@ -78,7 +77,6 @@ class CaseloadService:
             today = self._ctx.today()
             residence = current_residence(s, [r[0] for r in rows], today)
             no_consent = clients_without_case_consent(s, [r[0] for r in rows], today)
-            stand_in = stand_in_until(s, [r[0] for r in rows])
             total = _count(s, where) if with_total else None
         items = tuple(
             ClientSummary(
@@ -93,7 +91,6 @@ class CaseloadService:
                 residence_valid_until=(residence[client_id][1] if client_id in residence else None),
                 restricted=restricted_on is not None,
                 case_consent=client_id not in no_consent,
-                stand_in_until=stand_in.get(client_id),
             )
             for (
                 client_id,

@@ -23,7 +23,6 @@ from kim_tui.domain.text import fold
 from kim_tui.service.context import ServiceContext, like_pattern, live
 from kim_tui.service.converters import display_name
 from kim_tui.service.derived import refresh_case
-from kim_tui.service.stand_in_guard import stand_in_until
 from kim_tui.store.errors import ValidationError
 from kim_tui.store.models import Case, Client, FollowUp, Step
 
@@ -70,7 +69,6 @@ class FollowUpService:
                 .all()
             )
             counts = _counts(s, where, today) if with_counts else None
-            stand_in = stand_in_until(s, [r[2] for r in rows[:limit]])
         items = tuple(
             FollowUpView(
                 id=fid,
@@ -83,7 +81,6 @@ class FollowUpService:
                 original_due_on=original,
                 group=fu.due_group(due, today),
                 reason_en=fu.render_reason(reason, "en"),
-                stand_in_until=stand_in.get(client_id),
             )
             for fid, case_id, client_id, name, source, reason, due, original in rows[:limit]
         )

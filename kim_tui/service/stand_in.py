@@ -2,11 +2,12 @@
 
 The original coach sends a copy (not a transfer) of the chosen clients' master data, current
 residence status, open cases with their consents, open follow-ups, goal agreements (goals and
-steps) and the contacts of the last `RECENT_DAYS` days, encrypted to the colleague (a ``*.kimh`` file of kind
-``stand-in``, ``docs/handover-format.md``). The sender's records stay as they are. The colleague
-records contacts and completes or adds follow-ups (`service.stand_in_guard` refuses anything
-else), and sends them back in a return file (kind ``stand-in-return``) that the original coach
-imports. On the first unlock after the end date the copy is erased from the colleague's vault.
+steps) and the contacts of the last `RECENT_DAYS` days, encrypted to the colleague (a
+``*.kimh`` file of kind ``stand-in``, ``docs/handover-format.md``). The sender's records stay
+as they are. The colleague records contacts and completes or adds follow-ups
+(`service.stand_in_guard` refuses anything else), and sends them back in a return file (kind
+``stand-in-return``) that the original coach imports. On the first unlock after the end date
+the copy is erased from the colleague's vault.
 
 The copy keeps the original ids, so a return names the original follow-ups and cases directly,
 and a second return cannot add a contact twice. Stand-in clients never travel in the
@@ -23,7 +24,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, SQLModel, col, select
 
 from kim_tui.domain.dates import format_date
-from kim_tui.domain.model import StandInExpiry, StandInReceived, StandInSent, StandInView
+from kim_tui.domain.stand_in import StandInExpiry, StandInReceived, StandInSent, StandInView
 from kim_tui.service import stand_in_expiry
 from kim_tui.service.context import ServiceContext
 from kim_tui.service.converters import display_name
@@ -93,6 +94,10 @@ class StandInService:
 
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
+
+    def read(self) -> Session:
+        """A read session of the vault (for the list markers)."""
+        return self._ctx.uow.read()
 
     # -- the original coach: send ------------------------------------------------------------
 

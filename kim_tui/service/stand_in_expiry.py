@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kim_tui.domain.model import StandInExpiry
+    from kim_tui.domain.stand_in import StandInExpiry
 
 Reporter = Callable[[tuple["StandInExpiry", ...]], None]
 

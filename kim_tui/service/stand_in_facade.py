@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from kim_tui.domain.model import (
+from kim_tui.domain.stand_in import (
     StandInReceived,
     StandInReturnImported,
     StandInReturnWritten,
@@ -13,6 +14,7 @@ from kim_tui.domain.model import (
     StandInView,
 )
 from kim_tui.service.stand_in import StandInService
+from kim_tui.service.stand_in_guard import stand_in_until
 from kim_tui.service.stand_in_return import StandInReturnService
 
 
@@ -52,3 +54,9 @@ class StandInFacade:
     def stand_in_follow_up_clients(self) -> list[str]:
         """The clients with open follow-ups a stand-in can cover (the Wiedervorlagen default)."""
         return self._stand_in.follow_up_clients()
+
+    def stand_in_until(self, client_ids: Iterable[str]) -> dict[str, date]:
+        """For the clients among `client_ids` this vault only stands in for: the last day (the
+        lists mark them "Vertretung bis …")."""
+        with self._stand_in.read() as s:
+            return stand_in_until(s, client_ids)

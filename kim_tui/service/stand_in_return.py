@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from kim_tui.domain.model import StandInReturnImported, StandInReturnWritten
+from kim_tui.domain.stand_in import StandInReturnImported, StandInReturnWritten
 from kim_tui.service.context import ServiceContext
 from kim_tui.service.converters import display_name
 from kim_tui.service.derived import refresh_case

@@ -362,6 +362,7 @@ QUERIES: dict[str, Call] = {
     "retention_due": lambda s: s.ws.retention_due(),
     "erased_ids": lambda s: s.ws.erased_ids(),
     "stand_ins": lambda s: s.ws.stand_ins(),
+    "stand_in_until": lambda s: s.ws.stand_in_until([s.ids.client]),
     "stand_in_default_clients": lambda s: s.ws.stand_in_default_clients(),
     "stand_in_follow_up_clients": lambda s: s.ws.stand_in_follow_up_clients(),
 }
