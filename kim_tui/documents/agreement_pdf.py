@@ -4,7 +4,7 @@ The document holds exactly the agreement: client, coach, organisation, dates, go
 steps, the review note and signature lines; nothing else of the case. It is written with fpdf2
 and the embedded DejaVu Sans fonts (``kim_tui/assets/fonts``, Bitstream Vera / DejaVu licence),
 so names in Turkish, Cyrillic or Arabic script render; Arabic and other complex scripts are
-shaped with HarfBuzz (uharfbuzz) when it is installed.
+shaped with HarfBuzz (uharfbuzz); the page set-up is `pdf_base.set_up`, shared with every printout.
 
 The head names the agreed-on, last-changed and printed-on dates and the version ("Fassung": how
 many times the agreement, its goals or steps were written), and done steps are marked, so two
@@ -17,19 +17,17 @@ gives the same bytes.
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import os
-import tempfile
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from importlib import resources
+from datetime import date
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from kim_tui.documents.pdf_base import FONT as _FONT
+from kim_tui.documents.pdf_base import set_up, write_new_file
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import GoalAgreementDraft
@@ -43,9 +41,7 @@ __all__ = [
     "write_agreement_pdf",
 ]
 
-_FONT = "DejaVu"
 _TITLE = "Zielvereinbarung"
-_CREATOR = "kim-tui"
 _MARGIN = 20.0
 _SIGNATURE_BLOCK_MM = 62.0
 """Height the closing note and the signature lines need; they are never split across pages."""
@@ -140,18 +136,6 @@ def agreement_document(
 # --------------------------------------------------------------------------- rendering
 
 
-def _font_path(name: str) -> Path:
-    return Path(str(resources.files("kim_tui").joinpath("assets", "fonts", name)))
-
-
-def _shaping_available() -> bool:
-    try:
-        import uharfbuzz  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 class _AgreementPDF(FPDF):
     stamp = ""
     """Version and print date, repeated on every page (a page alone still says which print)."""
@@ -174,20 +158,8 @@ def _new_pdf(doc: AgreementDocument) -> _AgreementPDF:
         pdf.stamp += f" – Fassung {doc.version}"
     if doc.printed_on is not None:
         pdf.stamp += f" – gedruckt am {format_date(doc.printed_on)}"
-    pdf.set_margins(_MARGIN, _MARGIN, _MARGIN)
-    pdf.set_auto_page_break(auto=True, margin=22)
-    pdf.add_font(_FONT, "", str(_font_path("DejaVuSans.ttf")))
-    pdf.add_font(_FONT, "B", str(_font_path("DejaVuSans-Bold.ttf")))
-    if _shaping_available():
-        pdf.set_text_shaping(use_shaping_engine=True)
     pdf.alias_nb_pages()
-    # Metadata is readable without opening the file: nothing personal in it.
-    pdf.set_title(_TITLE)
-    pdf.set_lang("de-DE")
-    pdf.set_creator(_CREATOR)
-    pdf.set_producer(_CREATOR)
-    created = doc.printed_on or doc.agreed_on
-    pdf.set_creation_date(datetime.combine(created, time(0, 0), tzinfo=UTC))
+    set_up(pdf, _TITLE, doc.printed_on or doc.agreed_on, margin=_MARGIN, bottom=22)
     return pdf
 
 
@@ -299,24 +271,6 @@ def render_agreement_pdf(doc: AgreementDocument) -> bytes:
 # --------------------------------------------------------------------------- writing
 
 
-def _publish_no_clobber(tmp: Path, path: Path) -> None:
-    """Move ``tmp`` to ``path`` atomically, never replacing an existing file."""
-    try:
-        os.link(tmp, path)  # atomic and fails with EEXIST if path exists
-    except FileExistsError:
-        raise
-    except OSError as error:
-        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
-            raise
-        # No hard links on this file system: check, then rename (small window, same result
-        # for a single user).
-        if path.exists():
-            raise FileExistsError(errno.EEXIST, "file exists", str(path)) from None
-        os.replace(tmp, path)
-        return
-    tmp.unlink()
-
-
 def write_agreement_pdf(doc: AgreementDocument, path: Path) -> None:
     """Write the agreement PDF to ``path`` atomically.
 
@@ -328,15 +282,4 @@ def write_agreement_pdf(doc: AgreementDocument, path: Path) -> None:
     path = Path(path)
     if path.exists():
         raise FileExistsError(errno.EEXIST, "file exists", str(path))
-    data = render_agreement_pdf(doc)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        _publish_no_clobber(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+    write_new_file(render_agreement_pdf(doc), path)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-__all__ = ["FONT", "KimPDF", "new_pdf", "write_new_file"]
+__all__ = ["FONT", "KimPDF", "new_pdf", "set_up", "write_new_file"]
 
 FONT = "DejaVu"
 _CREATOR = "kim-tui"
@@ -49,8 +49,17 @@ def new_pdf(title: str, created_on: date) -> KimPDF:
     the file, so it never carries a name."""
     pdf = KimPDF(orientation="P", unit="mm", format="A4")
     pdf.footer_text = title
-    pdf.set_margins(MARGIN, MARGIN, MARGIN)
-    pdf.set_auto_page_break(auto=True, margin=18)
+    set_up(pdf, title, created_on)
+    return pdf
+
+
+def set_up(
+    pdf: FPDF, title: str, created_on: date, *, margin: float = MARGIN, bottom: float = 18
+) -> None:
+    """Give `pdf` the kim page set-up: margins, the embedded fonts with text shaping, and
+    metadata that names only `title` and `created_on` (never a person)."""
+    pdf.set_margins(margin, margin, margin)
+    pdf.set_auto_page_break(auto=True, margin=bottom)
     pdf.add_font(FONT, "", str(_font_path("DejaVuSans.ttf")))
     pdf.add_font(FONT, "B", str(_font_path("DejaVuSans-Bold.ttf")))
     pdf.set_text_shaping(use_shaping_engine=True)
@@ -59,7 +68,6 @@ def new_pdf(title: str, created_on: date) -> KimPDF:
     pdf.set_creator(_CREATOR)
     pdf.set_producer(_CREATOR)
     pdf.set_creation_date(datetime.combine(created_on, time(0, 0), tzinfo=UTC))
-    return pdf
 
 
 def write_new_file(data: bytes, path: Path) -> None:
