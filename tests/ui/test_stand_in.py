@@ -90,6 +90,9 @@ async def test_lend_from_the_follow_ups_and_see_the_marker(ui_vault: Path, tmp_p
         await pilot.pause()
         assert f"⇄ {marker}" in screen_text(ben)
         assert "! " not in screen_text(ben)  # the consent came along with the copy
+        await pilot.press("enter")
+        await until(pilot, lambda: "⇄ Vertretung bis" in screen_text(ben))
+        assert f"⇄ {marker} – nur Kontakte" in screen_text(ben)
 
     # At 80 columns the rows carry the sign, the line under the list says until when.
     small = new_app(ben_dir)
