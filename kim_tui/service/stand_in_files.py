@@ -49,8 +49,9 @@ def load(model: type[R], doc: object) -> R:
 
 
 def find_colleague(ctx: ServiceContext, name: str) -> CoachPublic:
-    """The stored colleague named `name` (name, or the start of the fingerprint in either
-    form); a clear message when none or several match."""
+    """The stored colleague named `name` (the whole name, the start of the fingerprint in
+    either form, or else a part of the name only one colleague has); a clear message when none
+    or several match."""
     needle = name.strip().casefold()
     flat = needle.replace("-", "").replace(" ", "").replace(":", "")
     with ctx.uow.read() as s:
@@ -67,6 +68,9 @@ def find_colleague(ctx: ServiceContext, name: str) -> CoachPublic:
             and display_fingerprint(c.fingerprint).replace("-", "").casefold().startswith(flat)
         )
     ]
+    if not matches:
+        # "Ben" for "Ben Berger": a part of the name, if only one colleague has it.
+        matches = [c for c in colleagues if needle in c.name.casefold()]
     if not matches:
         raise ValidationError(
             {

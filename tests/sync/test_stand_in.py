@@ -219,3 +219,10 @@ def test_the_end_date_and_the_colleague_are_checked(team: dict[str, Coach], tmp_
         anna.ws.send_stand_in("Dora", UNTIL, [client], str(tmp_path / "x"))
     assert anna.ws.stand_in_default_clients() == [client]
     assert not (tmp_path / "x").exists()
+
+
+def test_a_colleague_is_found_by_part_of_the_name(team: dict[str, Coach], tmp_path: Path) -> None:
+    anna = team["anna"]
+    client = anna.add_client(1, share=True)
+    sent = anna.ws.send_stand_in("carl", UNTIL, [client], str(tmp_path / "c.kimh"))
+    assert sent.colleague == "Carla"
