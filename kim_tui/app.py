@@ -492,6 +492,9 @@ class KimApp(StandInAppActions, VaultApp["VaultSession"]):
         assert result.draft is not None
         client_id = self.save_intake(result.draft)
         if client_id is not None:
+            from kim_tui.screens.household_from_intake import offer_household_members
+
+            await offer_household_members(self, client_id, result.draft)
             self.push_screen(ClientFileScreen(client_id))
 
     def save_intake(self, draft: IntakeDraft) -> str | None:

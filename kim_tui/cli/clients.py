@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -94,8 +95,12 @@ def cmd_import_clients(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_ERROR
-        count = workspace.import_intakes(result.drafts)
+        count = workspace.import_intakes(result.drafts, result.households)
     print(f"{shown(source)}: {count} {'Klient*in' if count == 1 else 'Klient*innen'} importiert.")
+    sizes = Counter(label for label, _ in result.households if label)
+    linked = sum(1 for size in sizes.values() if size > 1)
+    if linked:
+        print(f"  {linked} {'Haushalt' if linked == 1 else 'Haushalte'} verknüpft.")
     return EXIT_OK
 
 

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import col, select
+from sqlalchemy import text
+from sqlmodel import select
 
 from kim_tui.coordinator.importer import coach_label
-from kim_tui.coordinator.store import CoordinatorStore, EnrolledCoach, SyncRecord
+from kim_tui.coordinator.store import CoordinatorStore, EnrolledCoach
 from kim_tui.domain import report
 from kim_tui.domain.dates import parse_date
 from kim_tui.sync import payload_schema
+
+REPORTED_TABLES = (
+    "client",
+    "case",
+    "residencerecord",
+    "assessment",
+    "arearating",
+    "goalagreement",
+    "goal",
+    "referral",
+    "contactnote",
+    "handover",
+)
+"""The tables the report's indicators read (`kim_tui.domain.report_indicators`)."""
 
 
 def load_coach_rows(
@@ -21,25 +37,50 @@ def load_coach_rows(
 ) -> list[report.CoachRows]:
     """Every coach's live (not deleted) records as plain dicts with ``_id`` and ``_rev``.
 
-    Each stored document is checked against the bundle schema again: a row that an earlier
-    version let in (an impossible date, NaN minutes, an unknown code) is left out, and a German
-    line naming it is appended to `skipped`, instead of breaking every report.
+    Records are checked against the bundle schema once: at import, or (rows of a store made
+    before the check was recorded) at the first report, which writes the result back. A row that
+    an earlier version let in (an impossible date, NaN minutes, an unknown code) is left out,
+    and a German line naming it is appended to `skipped`, instead of breaking every report.
     """
     with store.session() as s:
         coaches = {c.fingerprint: c for c in s.exec(select(EnrolledCoach)).all()}
         per_coach: dict[str, dict[str, list[dict[str, Any]]]] = {}
-        for r in s.exec(select(SyncRecord).where(col(SyncRecord.deleted).is_(False))).all():
-            problem = _stored_problem(r)
-            if isinstance(problem, str):
+        verdicts: list[dict[str, Any]] = []
+        # Plain columns, no ORM objects: at a few million rows the objects cost more than SQL.
+        # Documents of tables no indicator reads (consents, steps) stay unread once checked;
+        # rows still to check and bad rows are read, so every bad row is still named.
+        query = text(
+            'SELECT coach, "table", id, revision, data, checked, problem FROM coord_record '
+            'WHERE deleted = 0 AND (checked = 0 OR problem IS NOT NULL OR "table" IN '
+            f"({', '.join(repr(t) for t in REPORTED_TABLES)}))"
+        )
+        for fp, table, rid, revision, document, checked, problem in s.connection().execute(query):
+            data: dict[str, Any] | None = None
+            if not checked:
+                found = _stored_problem(table, document)
+                problem = found if isinstance(found, str) else None
+                data = None if isinstance(found, str) else found
+                verdicts.append({"c": fp, "t": table, "i": rid, "p": problem})
+            if problem is not None:
                 if skipped is not None:
-                    label = coach_label(coaches.get(r.coach), r.coach)
+                    label = coach_label(coaches.get(fp), fp)
                     skipped.append(
-                        f"Datensatz {r.table} {r.id[:12]} von Coach {label} übersprungen: {problem}"
+                        f"Datensatz {table} {rid[:12]} von Coach {label} übersprungen: {problem}"
                     )
                 continue
-            data = problem
-            data["_id"], data["_rev"] = r.id, r.revision
-            per_coach.setdefault(r.coach, {}).setdefault(r.table, []).append(data)
+            if data is None:
+                data = json.loads(document)
+            data["_id"], data["_rev"] = rid, revision
+            per_coach.setdefault(fp, {}).setdefault(table, []).append(data)
+        if verdicts:
+            s.connection().execute(
+                text(
+                    "UPDATE coord_record SET checked = 1, problem = :p "
+                    'WHERE coach = :c AND "table" = :t AND id = :i'
+                ),
+                verdicts,
+            )
+            s.commit()
     names = {
         fp: coaches[fp].name if fp in coaches and coaches[fp].name else coach_label(None, fp)
         for fp in per_coach
@@ -52,23 +93,24 @@ def load_coach_rows(
             coach=names[fp] if counts[names[fp]] == 1 else f"{names[fp]} ({coach_label(None, fp)})",
             organisation=coaches[fp].organisation if fp in coaches else "",
             rows=rows,
+            fingerprint=fp,
         )
         for fp, rows in sorted(per_coach.items())
     ]
 
 
-def _stored_problem(row: SyncRecord) -> dict[str, Any] | str:
+def _stored_problem(table: str, document: str) -> dict[str, Any] | str:
     """The stored document if it keeps the bundle schema, else why not (German)."""
-    if row.table not in payload_schema.TABLES:
+    if table not in payload_schema.TABLES:
         return "unbekannte Tabelle"
     try:
-        data = payload_schema.loads_strict(row.data)
+        data = payload_schema.loads_strict(document)
     except (ValueError, RecursionError):
         return "gespeichertes Dokument unlesbar"
     if not isinstance(data, dict):
         return "gespeichertes Dokument unlesbar"
     try:
-        payload_schema.check_data(row.table, data)
+        payload_schema.check_data(table, data)
     except payload_schema.SchemaError as exc:
         return str(exc)
     return data

@@ -129,6 +129,11 @@ class SyncRecord(CoordinatorBase, table=True):
     deleted: bool = False
     data: str = Field(default="{}", sa_column=Column(Text, nullable=False))
     bundle_seq: int = 0
+    checked: bool = False
+    """True once the document was checked against the bundle schema (at import; rows of an
+    older store at the first report after the upgrade)."""
+    problem: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    """Why a checked document breaks the schema (German), None if it keeps it."""
 
 
 class CoordinatorStore(EncryptedStore):

@@ -46,6 +46,7 @@ CATALOG_NAMES: tuple[str, ...] = (
     "duplicate_reasons",
     "record_fields",
     "record_entities",
+    "household_roles",
 )
 
 _CODE_RE = re.compile(r"[a-z0-9][a-z0-9_]*")

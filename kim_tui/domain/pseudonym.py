@@ -82,6 +82,12 @@ PERSONAL_CLIENT_FIELDS: tuple[str, ...] = (
 )
 """Client fields that travel only with a valid consent ``share_coordinator``."""
 
+HOUSEHOLD_FIELD = "household"
+"""Optional client field: the household's pseudonym (``p-`` + 32 hex, HMAC of the household id
+with the coach's pseudonym key). In the row given to `shape_record`: the household id."""
+HOUSEHOLD_ROLE_FIELD = "household_role"
+"""Optional client field: the member's role code (catalog ``household_roles``)."""
+
 _CODE_LISTS = frozenset({"legal_domains", "target_groups", "themes", "languages"})
 _CLIENT_REFS = frozenset({"client_id"})
 
@@ -182,6 +188,12 @@ def shape_record(
         birth = row.get("birth_date")
         data["birth_year"] = birth.year if isinstance(birth, date) else None
         data["personal"] = personal
+        # The household link (issue 14 § 6) travels pseudonymised like the client: the same
+        # key makes the same household one pseudonym in every member's record.
+        household = row.get(HOUSEHOLD_FIELD)
+        if household:
+            data[HOUSEHOLD_FIELD] = pseudonym(key, str(household))
+            data[HOUSEHOLD_ROLE_FIELD] = str(row.get(HOUSEHOLD_ROLE_FIELD) or "other")
         if personal:
             for name in PERSONAL_CLIENT_FIELDS:
                 data[name] = _json_value(name, row.get(name))

@@ -1,8 +1,6 @@
 """Coordinator report: indicators of the domain note § 4 over merged bundle records. Pure Python.
 
-Report definitions are data: each `Indicator` is a name, a German label and a function from one
-coach's records (plain dicts, as they arrived in bundles) and the period to counts per category.
-A new indicator is one more entry; it computes from the bundles already stored.
+Report definitions are data (`report_indicators`); rendering lives in `report_render`.
 
 Every figure is a count of records (hours are reported with their contact count). Cells with
 0 < count < threshold are masked in every output (DP-5); zero cells are not listed at all.
@@ -32,305 +30,30 @@ tables): no masked cell is narrowed to fewer than three values.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import date
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
-from kim_tui.domain.csv_export import csv_text
-from kim_tui.domain.dates import format_date
-from kim_tui.domain.pseudonym import age_band
-from kim_tui.domain.suppression import Figure, protect
-
-Rows = Mapping[str, Sequence[Mapping[str, Any]]]
-"""Live (not deleted) records per table; each dict is a record's data plus ``_id`` and ``_rev``."""
-
-MASK = "x"
-"""Every masked cell, small or complementary: no upper bound is published (see above)."""
-
-
-@dataclass(frozen=True)
-class Period:
-    """Inclusive date range; None means open-ended."""
-
-    start: date | None = None
-    end: date | None = None
-
-    def contains(self, day: date | None) -> bool:
-        """True if `day` lies in the period."""
-        if day is None:
-            return False
-        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
-
-    def overlaps(self, first: date | None, last: date | None) -> bool:
-        """True if [first, last] (last None: still running) overlaps the period."""
-        if first is None:
-            return False
-        return (self.end is None or first <= self.end) and (
-            last is None or self.start is None or last >= self.start
-        )
-
-
-def _day(value: Any) -> date | None:
-    return date.fromisoformat(value) if isinstance(value, str) and value else None
-
-
-def _by_id(rows: Rows, table: str) -> dict[str, Mapping[str, Any]]:
-    return {str(r["_id"]): r for r in rows.get(table, ())}
-
-
-def _active_cases(rows: Rows, period: Period) -> list[Mapping[str, Any]]:
-    return [
-        c
-        for c in rows.get("case", ())
-        if period.overlaps(_day(c.get("first_contact_on")), _day(c.get("closed_on")))
-    ]
-
-
-def cases_opened(rows: Rows, period: Period) -> Counter[str]:
-    """Cases with their first contact in the period."""
-    return Counter(
-        "gesamt" for c in rows.get("case", ()) if period.contains(_day(c.get("first_contact_on")))
-    )
-
-
-def cases_active(rows: Rows, period: Period) -> Counter[str]:
-    """Cases open at any time in the period."""
-    return Counter("gesamt" for _ in _active_cases(rows, period))
-
-
-def cases_closed(rows: Rows, period: Period) -> Counter[str]:
-    """Cases closed in the period, by closure reason."""
-    return Counter(
-        str(c.get("closure_reason") or "ohne Angabe")
-        for c in rows.get("case", ())
-        if period.contains(_day(c.get("closed_on")))
-    )
-
-
-def target_groups(rows: Rows, period: Period) -> Counter[str]:
-    """Active cases per target group (a case may count in several)."""
-    return Counter(g for c in _active_cases(rows, period) for g in c.get("target_groups") or ())
-
-
-def _active_clients(rows: Rows, period: Period) -> list[Mapping[str, Any]]:
-    clients = _by_id(rows, "client")
-    ids = {str(c.get("client_id")) for c in _active_cases(rows, period)}
-    return [clients[i] for i in sorted(ids) if i in clients]
-
-
-def clients_by_age(rows: Rows, period: Period) -> Counter[str]:
-    """Clients of active cases by age band at the end of the period."""
-    on = period.end or date.today()
-    return Counter(age_band(c.get("birth_year"), on) for c in _active_clients(rows, period))
-
-
-def clients_by_gender(rows: Rows, period: Period) -> Counter[str]:
-    """Clients of active cases by gender code."""
-    return Counter(str(c.get("gender") or "ohne Angabe") for c in _active_clients(rows, period))
-
-
-def clients_by_nationality(rows: Rows, period: Period) -> Counter[str]:
-    """Clients of active cases by nationality code."""
-    return Counter(
-        str(c.get("nationality") or "ohne Angabe") for c in _active_clients(rows, period)
-    )
-
-
-def _residence_history(rows: Rows) -> dict[str, list[Mapping[str, Any]]]:
-    history: dict[str, list[Mapping[str, Any]]] = {}
-    for r in sorted(rows.get("residencerecord", ()), key=lambda r: int(r["_rev"])):
-        history.setdefault(str(r.get("client_id")), []).append(r)
-    return history
-
-
-def residence_at_intake(rows: Rows, period: Period) -> Counter[str]:
-    """Clients of active cases by their first recorded residence status."""
-    history = _residence_history(rows)
-    return Counter(
-        str(history[c["_id"]][0].get("status")) if history.get(c["_id"]) else "ohne Angabe"
-        for c in _active_clients(rows, period)
-    )
-
-
-def residence_now(rows: Rows, period: Period) -> Counter[str]:
-    """Clients of active cases by their latest recorded residence status."""
-    history = _residence_history(rows)
-    return Counter(
-        str(history[c["_id"]][-1].get("status")) if history.get(c["_id"]) else "ohne Angabe"
-        for c in _active_clients(rows, period)
-    )
-
-
-def residence_changes(rows: Rows, period: Period) -> Counter[str]:
-    """Status changes (``duldung → ae_25b``) of clients of active cases."""
-    history = _residence_history(rows)
-    out: Counter[str] = Counter()
-    for c in _active_clients(rows, period):
-        records = history.get(str(c["_id"]), [])
-        for before, after in zip(records, records[1:], strict=False):
-            if before.get("status") != after.get("status"):
-                out[f"{before.get('status')} → {after.get('status')}"] += 1
-    return out
-
-
-def _need_levels(rows: Rows, period: Period, latest: bool) -> Counter[str]:
-    active = {str(c["_id"]) for c in _active_cases(rows, period)}
-    per_case: dict[str, list[Mapping[str, Any]]] = {}
-    for a in rows.get("assessment", ()):
-        if str(a.get("case_id")) in active:
-            per_case.setdefault(str(a.get("case_id")), []).append(a)
-    chosen = set()
-    for assessments in per_case.values():
-        ordered = sorted(assessments, key=lambda a: (str(a.get("assessed_on")), int(a["_rev"])))
-        chosen.add(str((ordered[-1] if latest else ordered[0])["_id"]))
-    return Counter(
-        f"{r.get('area')}: Stufe {r.get('level')}"
-        for r in rows.get("arearating", ())
-        if str(r.get("assessment_id")) in chosen
-    )
-
-
-def need_first(rows: Rows, period: Period) -> Counter[str]:
-    """Need level per priority area at each active case's first assessment."""
-    return _need_levels(rows, period, latest=False)
-
-
-def need_latest(rows: Rows, period: Period) -> Counter[str]:
-    """Need level per priority area at each active case's latest assessment."""
-    return _need_levels(rows, period, latest=True)
-
-
-def _goals(rows: Rows, period: Period) -> list[Mapping[str, Any]]:
-    active = {str(c["_id"]) for c in _active_cases(rows, period)}
-    agreements = {
-        str(a["_id"]) for a in rows.get("goalagreement", ()) if str(a.get("case_id")) in active
-    }
-    return [g for g in rows.get("goal", ()) if str(g.get("agreement_id")) in agreements]
-
-
-def goals_set(rows: Rows, period: Period) -> Counter[str]:
-    """Goals of active cases per priority area."""
-    return Counter(str(g.get("area")) for g in _goals(rows, period))
-
-
-def goals_achieved(rows: Rows, period: Period) -> Counter[str]:
-    """Achieved goals of active cases per priority area."""
-    return Counter(
-        str(g.get("area")) for g in _goals(rows, period) if g.get("status") == "achieved"
-    )
-
-
-def referrals(rows: Rows, period: Period) -> Counter[str]:
-    """Referrals sent in the period, by legal domain and status (outcome)."""
-    return Counter(
-        f"{r.get('legal_domain')} / {r.get('status')}"
-        for r in rows.get("referral", ())
-        if period.contains(_day(r.get("sent_on")))
-    )
-
-
-def referrals_by_agency(rows: Rows, period: Period) -> Counter[str]:
-    """Referrals sent in the period, by agency."""
-    return Counter(
-        str(r.get("agency"))
-        for r in rows.get("referral", ())
-        if period.contains(_day(r.get("sent_on")))
-    )
-
-
-def contacts(rows: Rows, period: Period) -> Counter[str]:
-    """Contacts in the period, by kind."""
-    return Counter(
-        str(c.get("kind"))
-        for c in rows.get("contactnote", ())
-        if period.contains(_day(c.get("on")))
-    )
-
-
-def contact_minutes(rows: Rows, period: Period) -> Counter[str]:
-    """Minutes of contact in the period, by kind (shown as hours; masked with the count)."""
-    out: Counter[str] = Counter()
-    for c in rows.get("contactnote", ()):
-        if period.contains(_day(c.get("on"))):
-            out[str(c.get("kind"))] += int(c.get("minutes") or 0)
-    return out
-
-
-def themes(rows: Rows, period: Period) -> Counter[str]:
-    """Flagged structural themes of active cases."""
-    return Counter(t for c in _active_cases(rows, period) for t in c.get("themes") or ())
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """One report definition."""
-
-    name: str
-    label: str
-    compute: Callable[[Rows, Period], Counter[str]]
-    count_of: str | None = None
-    """For sums (minutes): the indicator whose count decides masking of the same category."""
-
-
-INDICATORS: tuple[Indicator, ...] = (
-    Indicator("cases_opened", "Fälle eröffnet", cases_opened),
-    Indicator("cases_active", "Fälle aktiv", cases_active),
-    Indicator("cases_closed", "Fälle abgeschlossen nach Grund", cases_closed),
-    Indicator("target_groups", "Zielgruppen (aktive Fälle)", target_groups),
-    Indicator("age_band", "Klient*innen nach Altersgruppe", clients_by_age),
-    Indicator("gender", "Klient*innen nach Geschlecht", clients_by_gender),
-    Indicator("nationality", "Klient*innen nach Staatsangehörigkeit", clients_by_nationality),
-    Indicator("residence_intake", "Aufenthaltsstatus bei Aufnahme", residence_at_intake),
-    Indicator("residence_now", "Aufenthaltsstatus aktuell", residence_now),
-    Indicator("residence_changes", "Wechsel des Aufenthaltsstatus", residence_changes),
-    Indicator("need_first", "Bedarf je Handlungsfeld, erste Bestandsaufnahme", need_first),
-    Indicator("need_latest", "Bedarf je Handlungsfeld, letzte Bestandsaufnahme", need_latest),
-    Indicator("goals_set", "Ziele gesetzt je Handlungsfeld", goals_set),
-    Indicator("goals_achieved", "Ziele erreicht je Handlungsfeld", goals_achieved),
-    Indicator("referrals", "Vermittlungen nach Rechtskreis / Ergebnis", referrals),
-    Indicator("referral_agencies", "Vermittlungen nach Stelle", referrals_by_agency),
-    Indicator("contacts", "Kontakte nach Art", contacts),
-    Indicator("contact_hours", "Kontaktstunden nach Art", contact_minutes, count_of="contacts"),
-    Indicator("themes", "Strukturelle Themen", themes),
+from kim_tui.domain.report_handover import attribute
+from kim_tui.domain.report_indicators import (
+    INDICATORS,
+    MASK,
+    Cell,
+    CoachRows,
+    Indicator,
+    Period,
+    Rows,
+    ScopeRows,
 )
-
-
-@dataclass(frozen=True)
-class CoachRows:
-    """One coach's live records with the names the report groups by."""
-
-    coach: str
-    organisation: str
-    rows: Rows
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One figure: scope (Coach/Organisation/Gesamt), indicator, category, value."""
-
-    scope: str
-    scope_name: str
-    indicator: str
-    label: str
-    category: str
-    value: int
-    masked: bool = False
-    hours: bool = False
-    secondary: bool = False
-    """Masked only so that another masked cell cannot be worked out (any size); published
-    the same as a small one."""
-
-    def display(self, threshold: int) -> str:
-        """The value as shown: masked cells as ``x`` whatever their size, hours with one
-        decimal."""
-        if self.masked:
-            return MASK
-        if self.hours:
-            return f"{self.value / 60:.1f}".replace(".", ",")
-        return str(self.value)
+from kim_tui.domain.report_render import (
+    category_label,
+    need_chart,
+    render_csv,
+    render_json,
+    render_table,
+)
+from kim_tui.domain.suppression import Figure, protect
 
 
 def _merge(parts: Iterable[Rows]) -> dict[str, list[Mapping[str, Any]]]:
@@ -341,26 +64,63 @@ def _merge(parts: Iterable[Rows]) -> dict[str, list[Mapping[str, Any]]]:
     return merged
 
 
+def _counted(rows: Rows, period: Period) -> dict[str, Counter[str]]:
+    scope = ScopeRows(rows)
+    return {ind.name: ind.compute(scope, period) for ind in INDICATORS}
+
+
+def _summed(parts: Iterable[Mapping[str, Counter[str]]]) -> dict[str, Counter[str]]:
+    out: dict[str, Counter[str]] = {ind.name: Counter() for ind in INDICATORS}
+    for counts in parts:
+        for name, counter in counts.items():
+            out[name].update(counter)  # update keeps categories that sum to 0 (minutes)
+    return out
+
+
+def _disjoint(coaches: Sequence[CoachRows]) -> bool:
+    """True if no record id occurs in two coaches' rows (pseudonyms and UUIDs never do; the two
+    halves of a handover share theirs on purpose, and no indicator counts them directly)."""
+    seen: set[tuple[str, str]] = set()
+    for c in coaches:
+        own = {
+            (table, str(r.get("_id")))
+            for table, items in c.rows.items()
+            if table != "handover" and not table.startswith("_")
+            for r in items
+        }
+        if own & seen:
+            return False
+        seen |= own
+    return True
+
+
 def compute(coaches: Sequence[CoachRows], period: Period, threshold: int = 5) -> list[Cell]:
     """Every indicator per coach, per organisation and in total, small cells masked."""
     if threshold < 1:
         raise ValueError("Schwelle muss mindestens 1 sein.")
-    scopes: list[tuple[str, str, Rows]] = []
-    for c in sorted(coaches, key=lambda c: (c.organisation, c.coach)):
-        scopes.append(("Coach", c.coach, c.rows))
-    orgs = sorted({c.organisation for c in coaches})
-    for org in orgs:
-        scopes.append(
-            (
-                "Organisation",
-                org or "ohne Angabe",
-                _merge(c.rows for c in coaches if c.organisation == org),
-            )
+    coaches = attribute(coaches, period)
+    ordered = sorted(coaches, key=lambda c: (c.organisation, c.coach))
+    per_coach = [
+        {ind.name: ind.compute(ScopeRows(c.rows), period) for ind in INDICATORS} for c in ordered
+    ]
+    scopes: list[tuple[str, str, dict[str, Counter[str]]]] = [
+        ("Coach", c.coach, counts) for c, counts in zip(ordered, per_coach, strict=True)
+    ]
+    # Every figure is a sum over coaches' own records: a parent scope is the sum of its coaches'
+    # counts, unless two coaches share a record id (then their rows are merged and counted).
+    additive = _disjoint(coaches)
+    for org in sorted({c.organisation for c in coaches}):
+        members = [i for i, c in enumerate(ordered) if c.organisation == org]
+        counts = (
+            _summed(per_coach[i] for i in members)
+            if additive
+            else _counted(_merge(ordered[i].rows for i in members), period)
         )
-    scopes.append(("Gesamt", "alle", _merge(c.rows for c in coaches)))
+        scopes.append(("Organisation", org or "ohne Angabe", counts))
+    total = _summed(per_coach) if additive else _counted(_merge(c.rows for c in coaches), period)
+    scopes.append(("Gesamt", "alle", total))
     cells: list[Cell] = []
-    for scope, name, rows in scopes:
-        counts = {ind.name: ind.compute(rows, period) for ind in INDICATORS}
+    for scope, name, counts in scopes:
         for ind in INDICATORS:
             for category, value in sorted(counts[ind.name].items()):
                 basis = counts[ind.count_of][category] if ind.count_of else value
@@ -435,155 +195,17 @@ def _protect(cells: list[Cell], org_of: Mapping[str, str], threshold: int) -> li
     ]
 
 
-def _public(cell: Cell, threshold: int) -> dict[str, Any]:
-    value: Any = cell.display(threshold)
-    if not cell.masked and not cell.hours:
-        value = cell.value
-    elif cell.hours and not cell.masked:
-        value = round(cell.value / 60, 1)
-    return {
-        "scope": cell.scope,
-        "name": cell.scope_name,
-        "indicator": cell.indicator,
-        "label": cell.label,
-        "category": cell.category,
-        "value": value,
-    }
-
-
-def render_json(cells: Sequence[Cell], threshold: int, period: Period) -> str:
-    """JSON document; masked values are the string ``x``, never the number."""
-    doc = {
-        "period": {
-            "from": period.start.isoformat() if period.start else None,
-            "to": period.end.isoformat() if period.end else None,
-        },
-        "threshold": threshold,
-        "cells": [_public(c, threshold) for c in cells],
-    }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-
-
-_CATALOG_OF = {
-    "cases_closed": "closure_reasons",
-    "target_groups": "target_groups",
-    "gender": "genders",
-    "residence_intake": "residence_statuses",
-    "residence_now": "residence_statuses",
-    "residence_changes": "residence_statuses",
-    "goals_set": "priority_areas",
-    "goals_achieved": "priority_areas",
-    "referral_agencies": "agencies",
-    "contacts": "contact_kinds",
-    "contact_hours": "contact_kinds",
-    "themes": "themes",
-}
-
-
-def category_label(indicator: str, category: str) -> str:
-    """The German label of a report category (the catalog code stays in CSV and JSON)."""
-    from kim_tui.domain.catalogs import catalog
-    from kim_tui.domain.geo import country_name
-
-    if indicator == "nationality":
-        return country_name(category)
-    if indicator in ("need_first", "need_latest"):
-        area, sep, level = category.partition(": Stufe ")
-        return f"{catalog('priority_areas').label(area)}{sep}{level}"
-    if indicator == "referrals":
-        domain, sep, status = category.partition(" / ")
-        statuses = catalog("referral_statuses")
-        return f"{catalog('legal_domains').label(domain)}{sep}{statuses.label(status)}"
-    name = _CATALOG_OF.get(indicator)
-    if name is None:
-        return category
-    if indicator == "residence_changes":
-        before, sep, after = category.partition(" → ")
-        return f"{catalog(name).label(before)}{sep}{catalog(name).label(after)}"
-    if indicator == "themes" and category.startswith("text:"):
-        return category[len("text:") :]
-    return catalog(name).label(category)
-
-
-def render_csv(cells: Sequence[Cell], threshold: int, delimiter: str = ";") -> str:
-    """CSV for German Excel (see `csv_export`), one row per cell; masked values as ``x``."""
-    header = ["Ebene", "Name", "Kennzahl", "Kategorie", "Code", "Wert"]
-    rows = (
-        [
-            c.scope,
-            c.scope_name,
-            c.label,
-            category_label(c.indicator, c.category),
-            c.category,
-            c.display(threshold),
-        ]
-        for c in cells
-    )
-    return csv_text([header, *rows], delimiter)
-
-
-def render_table(cells: Sequence[Cell], threshold: int, period: Period) -> str:
-    """Plain-text report grouped by scope and indicator, with a bar chart of need levels."""
-    lines = [
-        f"Zeitraum: {format_date(period.start) or 'Anfang'} bis "
-        f"{format_date(period.end) or 'heute'}; "
-        f"Maskiert ({MASK}): Zellen unter {threshold} und so viele weitere, dass sich keine aus "
-        "Summen errechnen oder auf weniger als drei Werte eingrenzen lässt."
-    ]
-    current: tuple[str, str] | None = None
-    label = ""
-    for c in cells:
-        if (c.scope, c.scope_name) != current:
-            current = (c.scope, c.scope_name)
-            lines += ["", f"== {c.scope}: {c.scope_name} =="]
-            label = ""
-        if c.label != label:
-            label = c.label
-            lines.append(f"  {label}")
-        lines.append(f"    {category_label(c.indicator, c.category):<46} {c.display(threshold):>8}")
-    lines += ["", *need_chart(cells, threshold)]
-    return "\n".join(lines) + "\n"
-
-
-def need_chart(cells: Sequence[Cell], threshold: int) -> list[str]:
-    """Bars of the mean need level per area, first vs latest assessment (total scope only;
-    an area is drawn only if none of its cells is masked)."""
-    sums: dict[tuple[str, str], list[int]] = {}
-    masked: set[str] = set()
-    for c in cells:
-        if c.scope != "Gesamt" or c.indicator not in ("need_first", "need_latest"):
-            continue
-        area, _, level = c.category.partition(": Stufe ")
-        if c.masked:
-            masked.add(area)
-            continue
-        acc = sums.setdefault((area, c.indicator), [0, 0])
-        acc[0] += int(level) * c.value
-        acc[1] += c.value
-    areas = sorted({a for a, _ in sums} - masked)
-    if not areas:
-        return []
-    out = ["Bedarf je Handlungsfeld (Mittel 0–3; ░ erste, █ letzte Bestandsaufnahme)"]
-    from kim_tui.domain.catalogs import catalog
-
-    for area in areas:
-        name = catalog("priority_areas").label(area)[:28]
-        for ind, ch in (("need_first", "░"), ("need_latest", "█")):
-            total, n = sums.get((area, ind), [0, 0])
-            mean = total / n if n else 0.0
-            bar = f"{ch * round(mean * 10):<30} {mean:.1f}".replace(".", ",")
-            out.append(f"  {name:<28} {bar}")
-            name = ""
-    return out
-
-
 __all__ = [
     "INDICATORS",
+    "MASK",
     "Cell",
     "CoachRows",
     "Indicator",
     "Period",
+    "Rows",
+    "category_label",
     "compute",
+    "need_chart",
     "render_csv",
     "render_json",
     "render_table",

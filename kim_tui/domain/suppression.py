@@ -86,6 +86,35 @@ class _Table:
         self.groups_of_family: dict[tuple[str, ...], set[tuple[str, str]]] = defaultdict(set)
         for _s, _n, ind, area in self.members:
             self.groups_of_family[_FAMILY_OF[ind]].add((ind, area))
+        self.member_sets = {key: frozenset(cats) for key, cats in self.members.items()}
+        # Caches of what does not depend on which cells are masked: the search asks the same
+        # questions many thousand times at a few dozen coaches.
+        self._common: dict[tuple[object, ...], list[str]] = {}
+        self._applied: dict[tuple[object, ...], list[tuple[int, int]] | None] = {}
+        self._other_groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self._rank_cache: dict[tuple[object, ...], list[list[tuple[int, int]]]] = {}
+
+    def common(self, scopes: tuple[tuple[str, str], ...], group: tuple[str, str]) -> list[str]:
+        """The categories of `group`'s sum listed in every one of `scopes`, sorted."""
+        key = (scopes, group)
+        found = self._common.get(key)
+        if found is None:
+            empty: frozenset[str] = frozenset()
+            found = sorted(
+                frozenset.intersection(
+                    *(self.member_sets.get((s, n, *group), empty) for s, n in scopes)
+                )
+            )
+            self._common[key] = found
+        return found
+
+    def other_groups(self, group: tuple[str, str]) -> list[tuple[str, str]]:
+        """The other sums of `group`'s family, sorted."""
+        found = self._other_groups.get(group)
+        if found is None:
+            found = sorted(self.groups_of_family[_FAMILY_OF[group[0]]] - {group})
+            self._other_groups[group] = found
+        return found
 
     def chain(self, coach: str) -> list[tuple[str, str]]:
         return [("Coach", coach), ("Organisation", self.org_of[coach]), ("Gesamt", "alle")]
@@ -144,13 +173,16 @@ class _Table:
     def _cells(
         self, move: Mapping[tuple[str, str], int], indicator: str, category: str, sign: int
     ) -> list[tuple[int, int]] | None:
-        """The move applied in one category, or None if it touches a visible or absent cell."""
-        out = []
-        for (scope, name), s in move.items():
-            j = self.at.get((scope, name, indicator, category))
-            if j is None:
-                return None
-            out.append((j, s * sign))
+        """The move applied in one category, or None if it touches an absent cell."""
+        key = (tuple(move.items()), indicator, category, sign)
+        if key in self._applied:
+            return self._applied[key]
+        found = [
+            (self.at.get((scope, name, indicator, category)), s * sign)
+            for (scope, name), s in move.items()
+        ]
+        out = None if any(j is None for j, _ in found) else [(j or 0, s) for j, s in found]
+        self._applied[key] = out
         return out
 
     @staticmethod
@@ -179,33 +211,42 @@ class _Table:
             yield base
             return
         # Mirrored in another category of the same sum: every scope's sum stays.
-        scopes = list(move)
-        candidates = set.intersection(
-            *(set(self.members.get((s, n, *group), ())) for s, n in scopes)
-        )
-        for other in sorted(candidates - {category}):
+        scopes = tuple(move)
+        for other in self.common(scopes, group):
+            if other == category:
+                continue
             mirror = self._cells(move, indicator, other, -1)
             if mirror is not None and self._open(mirror, masked, blockers):
                 yield base + mirror
         # Repeated in every other sum of the family: all of them change together.
         extra: list[tuple[int, int]] = []
-        for other_group in sorted(self.groups_of_family[_FAMILY_OF[indicator]] - {group}):
-            best: list[tuple[int, int]] | None = None
-            best_room = -1
-            options = set.intersection(
-                *(set(self.members.get((s, n, *other_group), ())) for s, n in scopes)
+        for other_group in self.other_groups(group):
+            best = next(
+                (cells for cells in self._ranked(move, other_group) if _all_masked(cells, masked)),
+                None,
             )
-            for cat in sorted(options):
-                cells = self._cells(move, other_group[0], cat, 1)
-                if cells is None or not all(masked[j] for j, _ in cells):
-                    continue
-                room = min(self.figures[j].value - self.figures[j].low for j, _ in cells)
-                if room > best_room:
-                    best, best_room = cells, room
             if best is None:
                 return
             extra += best
         yield base + extra
+
+    def _ranked(
+        self, move: Mapping[tuple[str, str], int], group: tuple[str, str]
+    ) -> list[list[tuple[int, int]]]:
+        """The move applied in each category of `group` (in every scope), the most room first
+        (then in category order): the first fully masked one is the best repetition."""
+        key = (tuple(move.items()), group)
+        found = self._rank_cache.get(key)
+        if found is None:
+            options: list[tuple[int, int, list[tuple[int, int]]]] = []
+            for cat in self.common(tuple(move), group):
+                cells = self._cells(move, group[0], cat, 1)
+                if cells is not None:
+                    room = min(self.figures[j].value - self.figures[j].low for j, _ in cells)
+                    options.append((-room, len(options), cells))
+            found = [cells for _r, _n, cells in sorted(options)]
+            self._rank_cache[key] = found
+        return found
 
     def neighbours(self, i: int) -> tuple[list[int], list[int]]:
         """Cells whose masking can open a move for cell i: its category in other scopes and the
@@ -220,6 +261,10 @@ class _Table:
         ]
         far = [j for ind in family for j in self.of_indicator[ind]]
         return near, far
+
+
+def _all_masked(cells: Sequence[tuple[int, int]], masked: Sequence[bool]) -> bool:
+    return all(masked[j] for j, _ in cells)
 
 
 def protect(

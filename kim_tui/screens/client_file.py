@@ -25,6 +25,7 @@ from kim_tui.screens.client_file_consents import ConsentActions
 from kim_tui.screens.client_file_detail import DetailActions
 from kim_tui.screens.client_file_documents import DocumentActions
 from kim_tui.screens.client_file_edit import EditActions
+from kim_tui.screens.client_file_household import HouseholdActions
 from kim_tui.screens.client_file_keys import FILE_ACTIONS
 from kim_tui.screens.client_file_merge import MergeActions
 from kim_tui.screens.client_file_phase import PhaseActions
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
 
 
 class ClientFileScreen(
+    HouseholdActions,
     ConsentActions,
     PhaseActions,
     MergeActions,
@@ -110,7 +112,7 @@ class ClientFileScreen(
         self.query_one(GoalsSection).show(file, today)
         self.query_one(ReferralsSection).show(file)
         self.query_one(ContactsSection).show(file)
-        self.query_one(ResidenceSection).show(file, today)
+        self.query_one(ResidenceSection).show(file, today, self.load_household())
         self.query_one(ConsentsSection).show(file, today)
         self.query_one(HistorySection).show(
             workspace.audit_log(case_id=file.case_id, limit=200),
@@ -126,6 +128,10 @@ class ClientFileScreen(
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def member_file(self, client_id: str) -> ClientFileScreen:
+        """A household member's own file (`HouseholdActions`)."""
+        return ClientFileScreen(client_id)
 
     def _save(self, operation: Callable[[Workspace], object], done: str) -> object | None:
         """Run one service call; show its error instead of crashing; refresh the file."""

@@ -7,11 +7,29 @@ from dataclasses import replace
 from itertools import islice
 
 from kim_tui.demo import generate_caseload
-from kim_tui.domain.model import FollowUpDraft
+from kim_tui.domain.catalogs import catalog
+from kim_tui.domain.model import ClientDraft, FollowUpDraft, HouseholdMember
 from kim_tui.service.workspace import Workspace
 
 BATCH = 25
 """Clients per transaction: one fsync per batch keeps 10,000 clients within seconds."""
+
+DEMO_HOUSEHOLDS = 2
+"""Families whose listed members become clients of their own, linked as a household."""
+
+
+def _link_family(
+    workspace: Workspace, client_id: str, members: tuple[HouseholdMember, ...]
+) -> None:
+    """Each listed member as a new client in `client_id`'s household, role from the relation."""
+    roles = catalog("household_roles")
+    for member in members:
+        given, _, family = member.name.partition(" ")
+        entry = roles.find(member.relation)
+        role = entry.code if entry is not None else "other"
+        workspace.add_household_member(
+            client_id, ClientDraft(given, family, member.birth_date), role
+        )
 
 
 def seed_demo(
@@ -24,10 +42,15 @@ def seed_demo(
     """Create `count` deterministic synthetic clients with their case work."""
     cases = generate_caseload(count, seed, workspace.today())
     done = 0
+    families = 0
     while chunk := list(islice(cases, BATCH)):
         with workspace.batch():
             for demo in chunk:
-                _client_id, case_id = workspace.intake(demo.intake)
+                client_id, case_id = workspace.intake(demo.intake)
+                members = demo.intake.client.household
+                if families < DEMO_HOUSEHOLDS and len(members) >= 2:
+                    families += 1
+                    _link_family(workspace, client_id, members)
                 for assessment in demo.assessments:
                     workspace.add_assessment(replace(assessment, case_id=case_id))
                 if demo.agreement is not None:

@@ -64,6 +64,7 @@ from kim_tui.service.corrections import CorrectionService
 from kim_tui.service.erasure import ErasureService
 from kim_tui.service.follow_ups import FollowUpService
 from kim_tui.service.goals import GoalService
+from kim_tui.service.households import Households, HouseholdService, HouseholdView
 from kim_tui.service.merge import MergeService
 from kim_tui.service.printouts import PrintoutService
 from kim_tui.service.privacy import PrivacyService
@@ -114,6 +115,7 @@ class Workspace(StandInFacade):
         self._corrections = CorrectionService(ctx)
         self._privacy = PrivacyService(ctx)
         self._erasure = ErasureService(ctx)
+        self._households = HouseholdService(ctx)
         self._stand_in = StandInService(ctx)
         self._stand_in_return = StandInReturnService(ctx)
         # The first unlock after a stand-in's end date erases the copy (CLI and app alike).
@@ -171,8 +173,10 @@ class Workspace(StandInFacade):
         """Create a client and their first case; returns (client_id, case_id)."""
         return self._clients.intake(draft)
 
-    def import_intakes(self, drafts: tuple[IntakeDraft, ...] | list[IntakeDraft]) -> int:
-        """Import many intakes all-or-nothing (CSV import): one transaction, one revision."""
+    def import_intakes(self, drafts: Sequence[IntakeDraft], households: Households = ()) -> int:
+        """Import intakes all-or-nothing in one revision (CSV), with rows' household and role."""
+        if any(label for label, _ in households):
+            return self._households.import_intakes(drafts, households)
         return self._clients.import_intakes(drafts)
 
     def update_client(self, client_id: str, draft: ClientDraft) -> None:
@@ -579,6 +583,26 @@ class Workspace(StandInFacade):
     def colleagues(self) -> list[CoachPublic]:
         """Every stored colleague, by name."""
         return self._colleagues.colleagues()
+
+    def household(self, client_id: str) -> HouseholdView | None:
+        """The client's household with each member's status, phase and next due item."""
+        return self._households.household(client_id)
+
+    def link_household_member(self, client_id: str, other_id: str, role: str) -> None:
+        """Link an existing client into this client's household with a role."""
+        self._households.link(client_id, other_id, role)
+
+    def add_household_member(self, client_id: str, draft: ClientDraft, role: str) -> str:
+        """Create a household member as a new client (own file) and link them; returns id."""
+        return self._households.add_new_member(client_id, draft, role)
+
+    def set_household_role(self, client_id: str, role: str) -> None:
+        """Correct the client's role in their household."""
+        self._households.set_role(client_id, role)
+
+    def leave_household(self, client_id: str, reason: str = "") -> None:
+        """The client leaves their household (kept in the Verlauf)."""
+        self._households.leave(client_id, reason)
 
 
 __all__ = ["PAGE_SIZE", "Workspace", "display_name", "search_key"]

@@ -285,6 +285,18 @@ class HandoverLink(Record, table=True):
     client erased here) or ``received`` (in)."""
 
 
+class HouseholdMembership(Record, table=True):
+    """One client's place in a household (schema 0013): clients who live together, each with
+    their own file. The household is only its random id, shared by its members' rows; it has
+    no row of its own and ends when its last member leaves. Leaving sets ``deleted_at`` (the
+    Verlauf keeps the role). No free text: the role is a code of ``household_roles``."""
+
+    household_id: str = Field(index=True)
+    client_id: str = Field(index=True)
+    role: str = "other"
+    """Code of the ``household_roles`` catalog, relative to the household's reference person."""
+
+
 class StandIn(Record, table=True):
     """One client of one stand-in (Vertretung, schema 0012), kept on both sides.
 
@@ -333,5 +345,6 @@ TABLES: tuple[type[SQLModel], ...] = (
     RecordChange,
     ErasedClient,
     HandoverLink,
+    HouseholdMembership,
     StandIn,
 )

@@ -34,6 +34,7 @@ from kim_tui.store.models import (
     ErasedClient,
     Goal,
     GoalAgreement,
+    HouseholdMembership,
     Record,
     Referral,
     ResidenceRecord,
@@ -125,6 +126,7 @@ def collect_records(
     client_ids = [r.id for table, r in rows if table == "client"]
     consents_of: dict[str, list[dict[str, Any]]] = {}
     consent_rev: dict[str, int] = {}
+    household_of: dict[str, tuple[str, str]] = {}
     for start in range(0, len(client_ids), 500):
         chunk = client_ids[start : start + 500]
         for c in session.exec(
@@ -134,11 +136,20 @@ def collect_records(
         ).all():
             consents_of.setdefault(c.client_id, []).append(c.model_dump())
             consent_rev[c.client_id] = max(consent_rev.get(c.client_id, 0), c.revision)
+        for m in session.exec(
+            select(HouseholdMembership).where(
+                col(HouseholdMembership.client_id).in_(chunk),
+                col(HouseholdMembership.deleted_at).is_(None),
+            )
+        ).all():
+            household_of[m.client_id] = (m.household_id, m.role)
 
     total = len(rows)
     out: list[dict[str, Any]] = []
     for done, (table, row) in enumerate(rows, start=1):
         data = row.model_dump()
+        if table == "client" and row.id in household_of:
+            data[ps.HOUSEHOLD_FIELD], data[ps.HOUSEHOLD_ROLE_FIELD] = household_of[row.id]
         if table == "client":
             effective = max(row.revision, consent_rev.get(row.id, 0))
             if rev_after < effective <= rev_upto:

@@ -254,6 +254,12 @@ _FIELDS: dict[str, dict[str, Check]] = {
 
 TABLES: tuple[str, ...] = tuple(_FIELDS)
 
+_OPTIONAL: dict[str, dict[str, Check]] = {
+    # The household link (issue 14 § 6): both or neither; a pseudonym like the client's own.
+    "client": {"household": _pseudonym, "household_role": _code("household_roles")},
+}
+"""Fields a record may carry or leave out (older bundles have none of them)."""
+
 
 ERASURE_MARKER: dict[str, Any] = {"erased": True, "personal": False}
 """The whole ``data`` of a client record that says the coach erased this client (Art. 17)."""
@@ -272,6 +278,11 @@ def check_data(table: str, data: Mapping[str, Any]) -> None:
     fields = dict(_FIELDS[table])
     if table == "client" and data.get("personal") is True:
         fields.update(_PERSONAL)
+    optional = {k: v for k, v in _OPTIONAL.get(table, {}).items() if k in data}
+    if len(optional) not in (0, len(_OPTIONAL.get(table, {}))):
+        missing = sorted(set(_OPTIONAL[table]) - set(optional))[0]
+        raise SchemaError(missing, "fehlt")
+    fields.update(optional)
     unknown = sorted(set(data) - set(fields))
     if unknown:
         allowed_if_personal = table == "client" and set(unknown) <= set(_PERSONAL)

@@ -26,6 +26,11 @@ from kim_tui.domain.eligibility import (
     load_rules,
     relevant,
 )
+from kim_tui.domain.household import (
+    HouseholdView,
+    combine_minor_child,
+    minor_child_in_household,
+)
 from kim_tui.domain.model import ClientFile
 from kim_tui.domain.residence import current_paper
 from kim_tui.i18n import language, tr
@@ -59,14 +64,20 @@ def minor_children(file: ClientFile, today: date) -> bool | None:
     return False if all(m.birth_date is not None for m in members) else None
 
 
-def hints_for(file: ClientFile, today: date) -> tuple[Hint, ...]:
+def hints_for(
+    file: ClientFile, today: date, household: HouseholdView | None = None
+) -> tuple[Hint, ...]:
     # The file lists residence records newest first; the rules want them oldest first.
     records = infer_starts(reversed(file.residence), file.facts.entry_on)
     facts = facts_from_records(
         birth_date=file.client.birth_date,
         residence=records,
         draft=file.facts,
-        minor_children_in_household=minor_children(file, today),
+        # The linked household (own files with birth dates) answers first; the intake's list
+        # of names still counts for clients whose family has no files here.
+        minor_children_in_household=combine_minor_child(
+            minor_child_in_household(household, today), minor_children(file, today)
+        ),
         nationality=file.client.nationality,
     )
     # The hints judge the paper the header shows as current (`domain.residence`), not merely
@@ -114,8 +125,11 @@ def asylblg_notice_text(hint: Hint) -> tuple[str, str]:
     return de, en
 
 
-def render_hints(file: ClientFile, today: date) -> Group:
-    """A block per relevant hint: status, conditions (met / missing / unknown), source."""
+def render_hints(file: ClientFile, today: date, household: HouseholdView | None = None) -> Group:
+    """A block per relevant hint: status, conditions (met / missing / unknown), source; with a
+    linked household, what the members' files say for the hint (children, spouse)."""
+    from kim_tui.widgets.household_hints import household_lines
+
     english = language() == "en"
     rules = load_rules()
     stand = format_date(rules.published) if rules.published else ""
@@ -132,7 +146,7 @@ def render_hints(file: ClientFile, today: date) -> Group:
         ),
         Text(DISCLAIMER_EN if english else DISCLAIMER_DE, style="italic yellow"),
     ]
-    hints = hints_for(file, today)
+    hints = hints_for(file, today, household)
     if not hints:
         parts.append(
             Text(
@@ -196,6 +210,7 @@ def render_hints(file: ClientFile, today: date) -> Group:
                 )
             table.add_row(Text(mark, style=mark_style), text)
         parts.append(table)
+        parts.extend(household_lines(hint, household, today))
         for line in hint.not_checked_en if english else hint.not_checked_de:
             parts.append(Text(tr("  nicht prüfbar: ", "  not checked: ") + line, style="dim"))
         note = hint.verify_note_en if english else hint.verify_note_de

@@ -340,7 +340,8 @@ def test_template_round_trip() -> None:
     assert template.startswith(b"\xef\xbb\xbf")
     assert template.endswith(b"\r\n")
     assert template.count(b"\r\n") == 1
-    assert template.decode("utf-8-sig").rstrip("\r\n") == FULL_HEADER
+    household = ";Haushalt;Rolle im Haushalt"
+    assert template.decode("utf-8-sig").rstrip("\r\n") == FULL_HEADER + household
     result = parse(template)
     assert result.ok
     assert result.drafts == ()

@@ -74,6 +74,7 @@ class Ids:
     closed_case: str
     restricted: str = ""
     closed_client: str = ""
+    household_member: str = ""
     stand_in_file: str = ""
     """A stand-in from colleague Ben to this vault, not yet received."""
     stand_in_return: str = ""
@@ -147,6 +148,7 @@ def _build(ws: Workspace) -> Ids:
     ws.create_identity("Anna", "Träger")
     ws.connect_coordinator(_coordinator())
     ws.set_phase_by_hand(case, "monitoring", "Begleitung läuft über die Schule")
+    member = ws.add_household_member(client, ClientDraft("Kim", "Nguyen", D(2015, 1, 1)), "child")
     return Ids(
         client,
         case,
@@ -159,6 +161,7 @@ def _build(ws: Workspace) -> Ids:
         closed,
         restricted,
         _other,
+        member,
     )
 
 
@@ -303,6 +306,14 @@ WRITES: dict[str, Call] = {
     "lift_restriction": lambda s: s.ws.lift_restriction(s.ids.restricted),
     "erase_client": lambda s: s.ws.erase_client(s.ids.client, "Antrag"),
     "re_erase": lambda s: s.ws.re_erase({s.ids.restricted}),
+    "link_household_member": lambda s: s.ws.link_household_member(
+        s.ids.client, s.ids.closed_client, "sibling"
+    ),
+    "add_household_member": lambda s: s.ws.add_household_member(
+        s.ids.client, ClientDraft("Mai", "Nguyen", D(2016, 2, 2)), "child"
+    ),
+    "set_household_role": lambda s: s.ws.set_household_role(s.ids.household_member, "sibling"),
+    "leave_household": lambda s: s.ws.leave_household(s.ids.household_member, "zieht aus"),
 }
 """Public writes: +1 audit event, +1 revision."""
 
@@ -359,6 +370,7 @@ QUERIES: dict[str, Call] = {
     "regime": lambda s: s.ws.regime(),
     "retention_rule": lambda s: s.ws.retention_rule(),
     "clients": lambda s: s.ws.clients("ngu"),
+    "household": lambda s: s.ws.household(s.ids.client),
     "retention_due": lambda s: s.ws.retention_due(),
     "erased_ids": lambda s: s.ws.erased_ids(),
     "stand_ins": lambda s: s.ws.stand_ins(),

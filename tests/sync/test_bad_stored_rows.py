@@ -16,7 +16,8 @@ from tests.sync.conftest import Coach
 
 
 def spoil_stored_row(store: CoordinatorStore, table: str, field: str, raw_value: str) -> str:
-    """Write a bad value into one stored document, as an earlier version could have."""
+    """Write a bad value into one stored document, as an earlier version could have: in a store
+    from before the schema check was recorded per row (coordinator migration 0003)."""
     with store.session() as s:
         row = s.exec(
             select(SyncRecord).where(
@@ -27,6 +28,7 @@ def spoil_stored_row(store: CoordinatorStore, table: str, field: str, raw_value:
         data = json.loads(row.data)
         data[field] = "__BAD__"
         row.data = json.dumps(data).replace('"__BAD__"', raw_value)
+        row.checked = False
         s.add(row)
         s.commit()
         return row.id
@@ -52,3 +54,20 @@ def test_report_leaves_out_bad_stored_rows_and_names_them(
     kept = {r["_id"] for coach_rows in rows for table in coach_rows.rows.values() for r in table}
     assert bad_case not in kept and bad_contact not in kept
     assert cells and len(before) >= 1
+
+
+def test_a_bad_stored_row_is_checked_once_and_still_named_in_every_report(
+    coordinator: CoordinatorStore, coach: Coach, outbox: Path
+) -> None:
+    coach.add_client(1, share=True)
+    import_files(coordinator, [coach.export(outbox).path])
+    bad_case = spoil_stored_row(coordinator, "case", "first_contact_on", '"2026-02-30"')
+    load_coach_rows(coordinator, [])
+
+    with coordinator.session() as s:
+        rows = s.exec(select(SyncRecord)).all()
+    assert all(r.checked for r in rows)
+    assert [r.id for r in rows if r.problem] == [bad_case]
+    skipped: list[str] = []
+    load_coach_rows(coordinator, skipped)
+    assert len(skipped) == 1 and bad_case[:12] in skipped[0]

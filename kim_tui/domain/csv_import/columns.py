@@ -90,6 +90,22 @@ COLUMNS: tuple[ColumnSpec, ...] = (
         "Zielgruppen (Bezeichnung oder Code), getrennt durch , ; oder /",
         "Nachholende Integration",
     ),
+    ColumnSpec(
+        "household",
+        "Haushalt",
+        False,
+        "Zeilen mit demselben Wert leben in einem Haushalt (jede Person mit eigener Akte); "
+        "beliebige Kennung, z. B. eine Nummer",
+        "H1",
+    ),
+    ColumnSpec(
+        "household_role",
+        "Rolle im Haushalt",
+        False,
+        "Bezugsperson, Ehepartner*in, Kind, Elternteil, Geschwister, sonstige; leer: die erste "
+        "Zeile eines Haushalts ist Bezugsperson, die weiteren „sonstige“",
+        "Kind",
+    ),
 )
 
 BY_FOLDED_HEADER: dict[str, ColumnSpec] = {fold(c.header): c for c in COLUMNS}

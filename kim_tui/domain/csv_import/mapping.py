@@ -52,6 +52,9 @@ class ImportResult:
     delimiter: str
     draft_lines: tuple[int, ...] = ()
     """The line number of each draft (parallel to ``drafts``), for later messages."""
+    households: tuple[tuple[str, str], ...] = ()
+    """Per draft (parallel to ``drafts``): the household label ("" for none) and role code
+    ("" for the default); empty when the file has no household column."""
 
     @property
     def ok(self) -> bool:
@@ -259,6 +262,27 @@ def _validation_message(key: str, message: str) -> str:
     return f"{header}: {message}"
 
 
+def household_cells(cells: dict[str, str], problems: dict[str, str]) -> tuple[str, str]:
+    """(household label, role code) of a row; an unknown role or a role without a household is
+    a problem of the row."""
+    label = fold(cells.get("household", ""))
+    raw_role = cells.get("household_role", "")
+    if not raw_role:
+        return label, ""
+    entry = catalog("household_roles").find(raw_role)
+    if entry is None:
+        problems["household_role"] = (
+            f"{HEADER_OF['household_role']} '{shown(raw_role)}' unbekannt; erlaubt: "
+            f"{_listing(catalog('household_roles'))}"
+        )
+    elif not label:
+        problems["household_role"] = (
+            f"{HEADER_OF['household_role']} ohne {HEADER_OF['household']}: bitte den Haushalt "
+            "angeben oder die Rolle leer lassen"
+        )
+    return label, entry.code if entry is not None else ""
+
+
 def parse_clients_csv(data: bytes, today: date) -> ImportResult:
     """Read an import file and check every row; see the package docstring.
 
@@ -272,6 +296,7 @@ def parse_clients_csv(data: bytes, today: date) -> ImportResult:
     draft_lines: list[int] = []
     errors: list[RowError] = []
     seen_people: dict[tuple[str, str, date], int] = {}
+    households: list[tuple[str, str]] = []
     for line, cells in table.rows:
         if len(cells) != len(header):
             fields = "1 Feld" if len(cells) == 1 else f"{len(cells)} Felder"
@@ -301,11 +326,13 @@ def parse_clients_csv(data: bytes, today: date) -> ImportResult:
             else:
                 row.problems["duplicate"] = f"gleiche Person wie Zeile {earlier}"
 
+        membership = household_cells(row.cells, row.problems)
         if row.problems:
             errors.extend(RowError(line, f"Zeile {line}: {m}") for m in row.problems.values())
         else:
             drafts.append(draft)
             draft_lines.append(line)
+            households.append(membership)
 
     return ImportResult(
         drafts=tuple(drafts),
@@ -313,4 +340,5 @@ def parse_clients_csv(data: bytes, today: date) -> ImportResult:
         encoding=table.encoding,
         delimiter=table.delimiter,
         draft_lines=tuple(draft_lines),
+        households=tuple(households) if any(label for label, _ in households) else (),
     )

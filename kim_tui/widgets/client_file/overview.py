@@ -14,6 +14,7 @@ from kim_tui.domain.geo import country_name, language_name
 from kim_tui.domain.model import ClientFile, HouseholdMember
 from kim_tui.i18n import language, tr
 from kim_tui.widgets.client_file.base import FileSection
+from kim_tui.widgets.client_file.household import HouseholdPanel
 from kim_tui.widgets.literal import literal_block
 
 
@@ -28,6 +29,9 @@ class OverviewSection(FileSection):
     def compose(self) -> ComposeResult:
         with VerticalScroll(can_focus=True):
             yield Static("", id="overview-body")
+        # The linked household (issue 14 § 6) under the personal data: its own table, so Enter
+        # on a member opens their file.
+        yield HouseholdPanel(id="household")
 
     def show(self, file: ClientFile) -> None:
         """Render the overview of `file`."""

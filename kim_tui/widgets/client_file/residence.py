@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
+from kim_tui.domain.household import HouseholdView
 from kim_tui.domain.model import ClientFile, ResidenceView
 from kim_tui.domain.residence import current_paper, residence_gaps
 from kim_tui.i18n import language, tr
@@ -53,8 +54,9 @@ class ResidenceSection(FileSection):
             tr("Stand", "State"),
         )
 
-    def show(self, file: ClientFile, today: date) -> None:
-        """Render the residence part of `file`; the hints are worked out as of `today`."""
+    def show(self, file: ClientFile, today: date, household: HouseholdView | None = None) -> None:
+        """Render the residence part of `file`; the hints are worked out as of `today` (with
+        the linked `household`'s children and spouse)."""
         from kim_tui.widgets.residence_hints import render_hints
 
         lang = language()
@@ -141,7 +143,7 @@ class ResidenceSection(FileSection):
                 grid,
             )
         )
-        self.query_one("#hints-body", Static).update(render_hints(file, today))
+        self.query_one("#hints-body", Static).update(render_hints(file, today, household))
 
     def highlighted(self) -> ResidenceView | None:
         """The highlighted residence entry (the newest when the cursor is elsewhere)."""

@@ -1,0 +1,153 @@
+"""Rendering of the coordinator report: JSON, CSV for German Excel, a plain-text table."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from kim_tui.domain.csv_export import csv_text
+from kim_tui.domain.dates import format_date
+from kim_tui.domain.report_indicators import MASK, Cell, Period
+
+
+def _public(cell: Cell, threshold: int) -> dict[str, Any]:
+    value: Any = cell.display(threshold)
+    if not cell.masked and not cell.hours:
+        value = cell.value
+    elif cell.hours and not cell.masked:
+        value = round(cell.value / 60, 1)
+    return {
+        "scope": cell.scope,
+        "name": cell.scope_name,
+        "indicator": cell.indicator,
+        "label": cell.label,
+        "category": cell.category,
+        "value": value,
+    }
+
+
+def render_json(cells: Sequence[Cell], threshold: int, period: Period) -> str:
+    """JSON document; masked values are the string ``x``, never the number."""
+    doc = {
+        "period": {
+            "from": period.start.isoformat() if period.start else None,
+            "to": period.end.isoformat() if period.end else None,
+        },
+        "threshold": threshold,
+        "cells": [_public(c, threshold) for c in cells],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+_CATALOG_OF = {
+    "cases_closed": "closure_reasons",
+    "target_groups": "target_groups",
+    "gender": "genders",
+    "residence_intake": "residence_statuses",
+    "residence_now": "residence_statuses",
+    "residence_changes": "residence_statuses",
+    "goals_set": "priority_areas",
+    "goals_achieved": "priority_areas",
+    "referral_agencies": "agencies",
+    "contacts": "contact_kinds",
+    "contact_hours": "contact_kinds",
+    "themes": "themes",
+}
+
+
+def category_label(indicator: str, category: str) -> str:
+    """The German label of a report category (the catalog code stays in CSV and JSON)."""
+    from kim_tui.domain.catalogs import catalog
+    from kim_tui.domain.geo import country_name
+
+    if indicator == "nationality":
+        return country_name(category)
+    if indicator in ("need_first", "need_latest"):
+        area, sep, level = category.partition(": Stufe ")
+        return f"{catalog('priority_areas').label(area)}{sep}{level}"
+    if indicator == "referrals":
+        domain, sep, status = category.partition(" / ")
+        statuses = catalog("referral_statuses")
+        return f"{catalog('legal_domains').label(domain)}{sep}{statuses.label(status)}"
+    name = _CATALOG_OF.get(indicator)
+    if name is None:
+        return category
+    if indicator == "residence_changes":
+        before, sep, after = category.partition(" → ")
+        return f"{catalog(name).label(before)}{sep}{catalog(name).label(after)}"
+    if indicator == "themes" and category.startswith("text:"):
+        return category[len("text:") :]
+    return catalog(name).label(category)
+
+
+def render_csv(cells: Sequence[Cell], threshold: int, delimiter: str = ";") -> str:
+    """CSV for German Excel (see `csv_export`), one row per cell; masked values as ``x``."""
+    header = ["Ebene", "Name", "Kennzahl", "Kategorie", "Code", "Wert"]
+    rows = (
+        [
+            c.scope,
+            c.scope_name,
+            c.label,
+            category_label(c.indicator, c.category),
+            c.category,
+            c.display(threshold),
+        ]
+        for c in cells
+    )
+    return csv_text([header, *rows], delimiter)
+
+
+def render_table(cells: Sequence[Cell], threshold: int, period: Period) -> str:
+    """Plain-text report grouped by scope and indicator, with a bar chart of need levels."""
+    lines = [
+        f"Zeitraum: {format_date(period.start) or 'Anfang'} bis "
+        f"{format_date(period.end) or 'heute'}; "
+        f"Maskiert ({MASK}): Zellen unter {threshold} und so viele weitere, dass sich keine aus "
+        "Summen errechnen oder auf weniger als drei Werte eingrenzen lässt."
+    ]
+    current: tuple[str, str] | None = None
+    label = ""
+    for c in cells:
+        if (c.scope, c.scope_name) != current:
+            current = (c.scope, c.scope_name)
+            lines += ["", f"== {c.scope}: {c.scope_name} =="]
+            label = ""
+        if c.label != label:
+            label = c.label
+            lines.append(f"  {label}")
+        lines.append(f"    {category_label(c.indicator, c.category):<46} {c.display(threshold):>8}")
+    lines += ["", *need_chart(cells, threshold)]
+    return "\n".join(lines) + "\n"
+
+
+def need_chart(cells: Sequence[Cell], threshold: int) -> list[str]:
+    """Bars of the mean need level per area, first vs latest assessment (total scope only;
+    an area is drawn only if none of its cells is masked)."""
+    sums: dict[tuple[str, str], list[int]] = {}
+    masked: set[str] = set()
+    for c in cells:
+        if c.scope != "Gesamt" or c.indicator not in ("need_first", "need_latest"):
+            continue
+        area, _, level = c.category.partition(": Stufe ")
+        if c.masked:
+            masked.add(area)
+            continue
+        acc = sums.setdefault((area, c.indicator), [0, 0])
+        acc[0] += int(level) * c.value
+        acc[1] += c.value
+    areas = sorted({a for a, _ in sums} - masked)
+    if not areas:
+        return []
+    out = ["Bedarf je Handlungsfeld (Mittel 0–3; ░ erste, █ letzte Bestandsaufnahme)"]
+    from kim_tui.domain.catalogs import catalog
+
+    for area in areas:
+        name = catalog("priority_areas").label(area)[:28]
+        for ind, ch in (("need_first", "░"), ("need_latest", "█")):
+            total, n = sums.get((area, ind), [0, 0])
+            mean = total / n if n else 0.0
+            bar = f"{ch * round(mean * 10):<30} {mean:.1f}".replace(".", ",")
+            out.append(f"  {name:<28} {bar}")
+            name = ""
+    return out
