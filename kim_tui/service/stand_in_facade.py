@@ -7,12 +7,14 @@ from datetime import date
 from pathlib import Path
 
 from kim_tui.domain.stand_in import (
+    StandInExpiry,
     StandInReceived,
     StandInReturnImported,
     StandInReturnWritten,
     StandInSent,
     StandInView,
 )
+from kim_tui.service.context import ServiceContext
 from kim_tui.service.stand_in import StandInService
 from kim_tui.service.stand_in_guard import stand_in_until
 from kim_tui.service.stand_in_return import StandInReturnService
@@ -23,6 +25,14 @@ class StandInFacade:
 
     _stand_in: StandInService
     _stand_in_return: StandInReturnService
+    stand_in_expiries: tuple[StandInExpiry, ...]
+    """What opening the vault erased (ended stand-ins), for the app and the CLI to tell."""
+
+    def _open_stand_ins(self, ctx: ServiceContext) -> None:
+        # The first unlock after a stand-in's end date erases the copy (CLI and app alike).
+        self._stand_in = StandInService(ctx)
+        self._stand_in_return = StandInReturnService(ctx)
+        self.stand_in_expiries = self._stand_in.expire_due()
 
     def send_stand_in(
         self, colleague: str, until: date, client_ids: list[str] | None, out: str

@@ -70,9 +70,7 @@ from kim_tui.service.printouts import PrintoutService
 from kim_tui.service.privacy import PrivacyService
 from kim_tui.service.referrals import ReferralService
 from kim_tui.service.residence import ResidenceService
-from kim_tui.service.stand_in import StandInService
 from kim_tui.service.stand_in_facade import StandInFacade
-from kim_tui.service.stand_in_return import StandInReturnService
 from kim_tui.service.subject_access import SubjectAccessService
 from kim_tui.store.unit_of_work import UnitOfWork
 from kim_tui.store.vault import Vault
@@ -116,11 +114,7 @@ class Workspace(StandInFacade):
         self._privacy = PrivacyService(ctx)
         self._erasure = ErasureService(ctx)
         self._households = HouseholdService(ctx)
-        self._stand_in = StandInService(ctx)
-        self._stand_in_return = StandInReturnService(ctx)
-        # The first unlock after a stand-in's end date erases the copy (CLI and app alike).
-        self.stand_in_expiries = self._stand_in.expire_due()
-        """What that erased, for the app and the CLI to tell the coach."""
+        self._open_stand_ins(ctx)  # erases stand-in copies whose end date has passed
 
     # -- infrastructure ----------------------------------------------------------------------
 
