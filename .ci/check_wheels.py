@@ -1,9 +1,10 @@
 """Every runtime dependency pinned in pyproject.toml installs from wheels on Windows and macOS.
 
 Coaches run Windows laptops; a dependency without a wheel there would need a C compiler to
-install. For each platform this asks pip for a wheel of every pin (`--only-binary=:all:`), one
-pin at a time so a failure names the package, then resolves all pins together so the
-dependencies of the dependencies are covered too. Pure-Python `py3-none-any` wheels count.
+install. For each platform this asks pip to resolve all pins together with wheels only
+(`--only-binary=:all:`), so the dependencies of the dependencies are covered too; a platform
+that fails is asked again one pin at a time so the message names the package. Pure-Python
+`py3-none-any` wheels count.
 
 Usage: python .ci/check_wheels.py [--python-version 3.12] [--platform TAG ...]
 """
@@ -59,14 +60,32 @@ def _pip_download(
 
 
 def check(pins: list[str], platforms: list[str], python_version: str) -> list[str]:
-    """Return one message per missing wheel; empty when every platform is covered."""
+    """Return one message per missing wheel; empty when every platform is covered.
+
+    First all pins are resolved together per platform (dependencies of the dependencies
+    included): two pip runs when everything has wheels, which is the usual case. Only a
+    platform that fails is asked again one pin at a time, so the message names the package.
+    """
     problems: list[str] = []
     with tempfile.TemporaryDirectory(prefix="kim-wheels-") as tmp:
-        jobs = [(pin, platform) for platform in platforms for pin in pins]
         with ThreadPoolExecutor(max_workers=4) as pool:
+            together = list(
+                pool.map(
+                    lambda platform: _pip_download(
+                        pins, platform, python_version, f"{tmp}/{platform}", deps=True
+                    ),
+                    platforms,
+                )
+            )
+            failed = [
+                (platform, done)
+                for platform, done in zip(platforms, together, strict=True)
+                if done.returncode != 0
+            ]
+            jobs = [(pin, platform) for platform, _done in failed for pin in pins]
             results = pool.map(
                 lambda job: _pip_download(
-                    [job[0]], job[1], python_version, f"{tmp}/{job[1]}", deps=False
+                    [job[0]], job[1], python_version, f"{tmp}/{job[1]}-single", deps=False
                 ),
                 jobs,
             )
@@ -76,11 +95,9 @@ def check(pins: list[str], platforms: list[str], python_version: str) -> list[st
                         f"{pin}: no wheel for {platform} / Python {python_version}\n"
                         f"    {_last_line(done.stderr)}"
                     )
-        if problems:
-            return problems
-        for platform in platforms:
-            done = _pip_download(pins, platform, python_version, f"{tmp}/{platform}", deps=True)
-            if done.returncode != 0:
+        named = {problem.split(": no wheel for ")[1].split(" /")[0] for problem in problems}
+        for platform, done in failed:
+            if platform not in named:
                 problems.append(
                     f"a dependency of the pins has no wheel for {platform} / Python "
                     f"{python_version}\n    {_last_line(done.stderr)}"

@@ -131,6 +131,24 @@ APP_ACTIONS: tuple[UiAction, ...] = (
         "coach.pub einer Kolleg*in für Übergaben speichern (Fingerabdruck vergleichen)",
         "Store a colleague's coach.pub for handovers (compare the fingerprint)",
     ),
+    UiAction(
+        "app.receive_handover",
+        "",
+        "receive_handover",
+        "Übergabe empfangen",
+        "Receive a handover",
+        "Übergabedatei einer Kolleg*in einlesen (neue Akte oder zusammenführen)",
+        "Import a colleague's handover file (new file or merge)",
+    ),
+    UiAction(
+        "app.confirm_handover",
+        "",
+        "confirm_handover",
+        "Übergabe bestätigen",
+        "Confirm a handover",
+        "Empfangsbestätigung einlesen: die übergebene Klient*in wird hier gelöscht",
+        "Import a receipt: the handed-over client is erased here",
+    ),
     *STAND_IN_APP_ACTIONS,
 )
 
@@ -464,6 +482,23 @@ class KimApp(StandInAppActions, VaultApp["VaultSession"]):
             if isinstance(self.screen, KimView):
                 self.screen.reload()
 
+    @work(exclusive=True, group="settings")
+    async def action_receive_handover(self) -> None:
+        from kim_tui.screens.client_file import ClientFileScreen
+        from kim_tui.screens.handover_receive import receive_handover
+
+        if self.is_unlocked and (client_id := await receive_handover(self)) is not None:
+            self.push_screen(ClientFileScreen(client_id))
+
+    @work(exclusive=True, group="settings")
+    async def action_confirm_handover(self) -> None:
+        from kim_tui.screens.handover_receive import confirm_handover
+
+        if self.is_unlocked:
+            await confirm_handover(self)
+            if isinstance(self.screen, KimView):
+                self.screen.reload()
+
     def action_export(self) -> None:
         from kim_tui.screens.export import ExportScreen
 
@@ -490,7 +525,8 @@ class KimApp(StandInAppActions, VaultApp["VaultSession"]):
             self.push_screen(ClientFileScreen(result.open_existing))
             return
         assert result.draft is not None
-        client_id = self.save_intake(result.draft)
+        # The form has written it already (a refused write keeps the form open with its input).
+        client_id = result.saved or self.save_intake(result.draft)
         if client_id is not None:
             from kim_tui.screens.household_from_intake import offer_household_members
 

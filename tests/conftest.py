@@ -12,6 +12,29 @@ FIXED_TODAY = date(2026, 11, 24)
 PASSPHRASE = "correct horse battery staple"
 FAST_KDF_KIB = 8192  # the floor: tests need speed, not brute-force resistance
 
+# The longest test files (a minute or more of one core each), started first: `make test`
+# hands whole files to the workers in collection order (--dist loadfile), and one of these
+# picked up last would leave the other core idle while it runs.
+LONG_FILES = (
+    "tests/robustness/test_crash.py",
+    "tests/domain/test_report_audit.py",
+    "tests/robustness/test_fuzz.py",
+    "tests/robustness/test_tamper_bundles.py",
+    "tests/robustness/test_key_memory.py",
+    "tests/ui/test_unsaved_input.py",
+    "tests/ui/test_case_file.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Move the items of LONG_FILES to the front (in that order); the rest keeps its order."""
+
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return LONG_FILES.index(path) if path in LONG_FILES else len(LONG_FILES)
+
+    items.sort(key=rank)  # stable: the order inside every file is kept
+
 
 @pytest.fixture(autouse=True)
 def _no_user_config(

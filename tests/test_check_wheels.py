@@ -40,7 +40,7 @@ def test_a_missing_wheel_names_package_and_platform(monkeypatch: pytest.MonkeyPa
     def pip_download(
         requirements: list[str], platform: str, python_version: str, dest: str, *, deps: bool
     ) -> subprocess.CompletedProcess[str]:
-        missing = requirements == ["onlylinux==1.0"] and platform == "win_amd64"
+        missing = "onlylinux==1.0" in requirements and platform == "win_amd64"
         return subprocess.CompletedProcess(
             [], 1 if missing else 0, "", "ERROR: No matching distribution found" if missing else ""
         )
@@ -52,3 +52,24 @@ def test_a_missing_wheel_names_package_and_platform(monkeypatch: pytest.MonkeyPa
     assert len(problems) == 1
     assert problems[0].startswith("onlylinux==1.0: no wheel for win_amd64 / Python 3.12")
     assert module.check(["rich==15.0.0"], ["win_amd64"], "3.12") == []
+
+
+def test_a_dependency_without_wheel_is_reported_for_its_platform(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every pin has a wheel of its own, but resolving them together (with their dependencies)
+    fails on one platform: reported for that platform, not lost."""
+    module = _check_wheels()
+
+    def pip_download(
+        requirements: list[str], platform: str, python_version: str, dest: str, *, deps: bool
+    ) -> subprocess.CompletedProcess[str]:
+        missing = deps and platform == "macosx_11_0_arm64"
+        return subprocess.CompletedProcess(
+            [], 1 if missing else 0, "", "ERROR: No matching distribution found" if missing else ""
+        )
+
+    monkeypatch.setattr(module, "_pip_download", pip_download)
+    problems = module.check(["rich==15.0.0"], ["win_amd64", "macosx_11_0_arm64"], "3.12")
+    assert len(problems) == 1
+    assert problems[0].startswith("a dependency of the pins has no wheel for macosx_11_0_arm64")

@@ -35,7 +35,7 @@ from kim_tui.cli.common import (
 from kim_tui.i18n import tr
 
 if TYPE_CHECKING:
-    from kim_tui.coordinator.forks import HeldView
+    from kim_tui.coordinator.forks import HeldView, SupersededRecords
 
 
 def _coord_dir(args: argparse.Namespace) -> Path:
@@ -166,25 +166,96 @@ def cmd_coordinator_import(args: argparse.Namespace) -> int:
 
 
 def cmd_coordinator_held(args: argparse.Namespace) -> int:
-    """List held-back forks, or decide one: --release ID merges it, --discard ID drops it."""
-    from kim_tui.coordinator.forks import discard, held_bundles, release
+    """List held-back forks and the records only a superseded history had, or decide: --release
+    ID merges a bundle, --discard ID sets it aside, --drop-superseded drops those records."""
+    from kim_tui.coordinator.forks import (
+        discard,
+        drop_superseded,
+        held_bundles,
+        release,
+        superseded_records,
+    )
     from kim_tui.coordinator.store import CoordinatorStore
 
+    if args.discard and args.drop_superseded:
+        raise CliError(
+            tr(
+                "--drop-superseded geht allein oder mit --release, nicht mit --discard.",
+                "--drop-superseded works alone or with --release, not with --discard.",
+            )
+        )
     passphrase = read_passphrase(args)
     with CoordinatorStore.open(_coord_dir(args), passphrase) as store:
         try:
             if args.release:
-                decision = release(store, args.release)
+                decision = release(store, args.release, drop_superseded=args.drop_superseded)
             elif args.discard:
                 decision = discard(store, args.discard)
+            elif args.drop_superseded:
+                _print_dropped(drop_superseded(store))
+                return EXIT_OK
             else:
                 _print_held(held_bundles(store))
+                _print_superseded(superseded_records(store))
                 return EXIT_OK
         except sync_errors() as exc:
             raise CliError(str(exc)) from None
+        left = [] if args.discard or args.drop_superseded else superseded_records(store)
     for line in decision.lines:
         print(shown(line))
+    if decision.dropped:
+        _print_dropped(decision.dropped)
+    elif left:
+        total = sum(r.total for r in left)
+        print(
+            tr(
+                f"{total} Datensätze gibt es nur im abgelösten Stand (der wiederhergestellte "
+                "Tresor hat sie nicht); `kim coordinator held` zeigt sie, --drop-superseded "
+                "entfernt sie.",
+                f"{total} records exist only in the superseded history (the restored vault "
+                "does not have them); `kim coordinator held` lists them, --drop-superseded "
+                "removes them.",
+            )
+        )
     return EXIT_OK
+
+
+def _per_table(counts: dict[str, int]) -> str:
+    """ "client 1, case 1, contact 2": the tables as named in the bundle format."""
+    return ", ".join(f"{shown(table)} {n}" for table, n in counts.items())
+
+
+def _print_superseded(records: Sequence[SupersededRecords]) -> None:
+    """Per coach, the records only a superseded history had (after a released fork)."""
+    for r in records:
+        print(
+            tr(
+                f"Nur im abgelösten Stand von Coach {shown(r.label)}: {r.total} Datensätze "
+                f"({_per_table(r.counts)}); entfernen mit --drop-superseded",
+                f"Only in the superseded history of coach {shown(r.label)}: {r.total} records "
+                f"({_per_table(r.counts)}); remove them with --drop-superseded",
+            )
+        )
+
+
+def _print_dropped(counts: dict[str, int]) -> None:
+    if not counts:
+        print(
+            tr(
+                "Keine Datensätze nur eines abgelösten Stands.",
+                "No records of a superseded history only.",
+            )
+        )
+        return
+    total = sum(counts.values())
+    print(
+        tr(
+            f"{total} Datensätze des abgelösten Stands entfernt ({_per_table(counts)}); "
+            "der Bericht zählt jetzt, was der wiederhergestellte Tresor hat.",
+            f"{total} records of the superseded history removed ({_per_table(counts)}); "
+            "the report now counts what the restored vault holds.",
+        )
+    )
 
 
 def _print_held(held: Sequence[HeldView]) -> None:
@@ -210,6 +281,16 @@ def _print_held(held: Sequence[HeldView]) -> None:
                 + tr(
                     f"übernehmen nimmt Paket(e) {seqs} des anderen Stands",
                     f"releasing drops bundle(s) {seqs} of the other history",
+                )
+            )
+        if h.orphans:
+            print(
+                pad
+                + tr(
+                    f"danach gibt es nur im anderen Stand: {_per_table(h.orphans)} "
+                    "(--release ID --drop-superseded entfernt sie gleich mit)",
+                    f"afterwards only in the other history: {_per_table(h.orphans)} "
+                    "(--release ID --drop-superseded removes them as well)",
                 )
             )
         if h.brings:
@@ -395,6 +476,12 @@ def add_coordinator(sub: SubParsers) -> None:
         "--release", metavar="ID", help="Paket übernehmen (dieser Stand gilt ab dem Paket)"
     )
     decide.add_argument("--discard", metavar="ID", help="Paket verwerfen")
+    c.add_argument(
+        "--drop-superseded",
+        action="store_true",
+        help="Datensätze entfernen, die es nur in einem abgelösten Stand gibt (allein oder "
+        "mit --release)",
+    )
 
     c = coord("passwd", cmd_coordinator_passwd, "Passwort der Ablage ändern", passphrase="OLD")
     c.add_argument("--new-passphrase-file", metavar="NEW")

@@ -17,6 +17,13 @@ A released bundle brings its own predecessors along: if the bundle it names as `
 or was discarded (a coordinator who discarded bundle 2 of the restored laptop and then releases
 its bundle 3), that one is released first, so no work of the branch goes missing.
 
+Records the other branch brought first after the fork (``first_seq`` at or after the released
+sequence number) exist only in that superseded history: the restored vault never had them. They
+are marked ``superseded_only`` (a later bundle of the chain that brings one again clears the
+mark), listed per table with the held bundles, and dropped on the coordinator's word
+(`drop_superseded`, or `release(…, drop_superseded=True)`), so the counts match the restored
+vault again.
+
 Discarding keeps the chain as it is and remembers the decision; the bundle itself is kept, so a
 discard can be undone by releasing the same id later. Decisions are kept in
 ``coord_decision``: importing a decided file again changes nothing and says what was decided.
@@ -25,10 +32,11 @@ discard can be undone by releasing the same id later. Decisions are kept in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlalchemy import ColumnElement, func
+from sqlmodel import Session, col, delete, select
 
 from kim_tui.coordinator.importer import (
     DECISION_LABEL,
@@ -76,6 +84,25 @@ class HeldView:
     """Sequence numbers of the chain that releasing this bundle takes out (the other history)."""
     brings: tuple[int, ...] = ()
     """Held or discarded predecessors of the same history that releasing brings along."""
+    orphans: dict[str, int] = field(default_factory=dict)
+    """Records per table that releasing would leave only in the other history (it brought
+    them first after the fork): what `drop_superseded` would drop afterwards."""
+
+
+@dataclass(frozen=True)
+class SupersededRecords:
+    """One coach's records that exist only in a history superseded by a released fork."""
+
+    coach: str
+    """The coach's fingerprint."""
+    label: str
+    counts: dict[str, int]
+    """Records per table (client, case, contact, …)."""
+
+    @property
+    def total(self) -> int:
+        """All of the coach's superseded-only records."""
+        return sum(self.counts.values())
 
 
 @dataclass(frozen=True)
@@ -84,6 +111,8 @@ class Decision:
 
     lines: list[str]
     imported_after: list[ImportOutcome]
+    dropped: dict[str, int] = field(default_factory=dict)
+    """Superseded-only records dropped with the release, per table (`drop_superseded`)."""
 
 
 def held_bundles(store: CoordinatorStore) -> list[HeldView]:
@@ -115,9 +144,64 @@ def held_bundles(store: CoordinatorStore) -> list[HeldView]:
                     h.received_at,
                     leaves=tuple(sorted(chain)),
                     brings=tuple(b.seq for b in brings),
+                    orphans=_first_brought_from(s, h.coach, start) if chain else {},
                 )
             )
     return views
+
+
+def _first_brought_from(s: Session, coach: str, seq: int) -> dict[str, int]:
+    """Per table, the coach's records first brought by bundle `seq` or later (and not already
+    only in a superseded history)."""
+    rows = s.exec(
+        select(SyncRecord.table, func.count())
+        .where(
+            SyncRecord.coach == coach,
+            SyncRecord.first_seq >= seq,
+            col(SyncRecord.superseded_only).is_(False),
+        )
+        .group_by(col(SyncRecord.table))
+    ).all()
+    return {table: count for table, count in sorted(rows)}
+
+
+def superseded_records(store: CoordinatorStore) -> list[SupersededRecords]:
+    """Per coach, the records that exist only in a history superseded by a released fork (the
+    restored vault never had them), counted per table."""
+    with store.session() as s:
+        rows = s.exec(
+            select(SyncRecord.coach, SyncRecord.table, func.count())
+            .where(col(SyncRecord.superseded_only).is_(True))
+            .group_by(col(SyncRecord.coach), col(SyncRecord.table))
+        ).all()
+        by_coach: dict[str, dict[str, int]] = {}
+        for coach, table, count in sorted(rows):
+            by_coach.setdefault(coach, {})[table] = count
+        return [
+            SupersededRecords(coach, _label(s, coach), counts) for coach, counts in by_coach.items()
+        ]
+
+
+def drop_superseded(store: CoordinatorStore, coach: str | None = None) -> dict[str, int]:
+    """Drop the records that exist only in a superseded history (of one coach, by fingerprint,
+    or of all); return how many per table. The report then counts what the restored vaults
+    hold. Nothing else changes: a later bundle that brings such a record again adds it anew."""
+    with store.session() as s:
+        counts = _drop_superseded(s, coach)
+        s.commit()
+    return counts
+
+
+def _drop_superseded(s: Session, coach: str | None) -> dict[str, int]:
+    """`drop_superseded` in the caller's transaction."""
+    where: list[ColumnElement[bool]] = [col(SyncRecord.superseded_only).is_(True)]
+    if coach is not None:
+        where.append(col(SyncRecord.coach) == coach)
+    rows = s.exec(
+        select(SyncRecord.table, func.count()).where(*where).group_by(col(SyncRecord.table))
+    ).all()
+    s.exec(delete(SyncRecord).where(*where))
+    return {table: count for table, count in sorted(rows)}
 
 
 def discard(store: CoordinatorStore, ident: str) -> Decision:
@@ -140,9 +224,11 @@ def discard(store: CoordinatorStore, ident: str) -> Decision:
     )
 
 
-def release(store: CoordinatorStore, ident: str) -> Decision:
+def release(store: CoordinatorStore, ident: str, *, drop_superseded: bool = False) -> Decision:
     """Merge a held (or discarded) bundle despite the fork; its history becomes the chain from
-    its sequence number on, its own held or discarded predecessors first."""
+    its sequence number on, its own held or discarded predecessors first. With
+    `drop_superseded`, the coach's records that now exist only in the other history are
+    dropped in the same transaction (`Decision.dropped` counts them)."""
     with store.session() as s:
         held = _find(s, ident)
         path = [*_predecessors(s, held), held]
@@ -170,9 +256,10 @@ def release(store: CoordinatorStore, ident: str) -> Decision:
         for link, checked in verified:
             lines.extend(_release_one(s, link, checked))
         after = _retry_held(s, store, held.coach)
+        dropped = _drop_superseded(s, held.coach) if drop_superseded else {}
         s.commit()
     lines.extend(o.line for o in after)
-    return Decision(lines, after)
+    return Decision(lines, after, dropped)
 
 
 def _release_one(s: Session, link: str, bundle: VerifiedBundle) -> list[str]:
@@ -193,6 +280,18 @@ def _release_one(s: Session, link: str, bundle: VerifiedBundle) -> list[str]:
     for old in superseded:
         _decide(s, old, SUPERSEDED)
         s.delete(old)
+    if superseded:
+        # Chain and fork share every bundle before this one, so whatever a bundle from here on
+        # brought first came from the other history only (until the chain brings it again).
+        first_there = s.exec(
+            select(SyncRecord).where(
+                SyncRecord.coach == header.coach,
+                SyncRecord.first_seq >= header.seq,
+            )
+        ).all()
+        for record in first_there:
+            record.superseded_only = True
+            s.add(record)
     newer = s.exec(
         select(SyncRecord).where(
             SyncRecord.coach == header.coach, SyncRecord.revision > header.rev_after

@@ -239,6 +239,10 @@ def _merge(s: Session, header: bf.BundleHeader, records: list[dict[str, Any]]) -
     existing = _existing(s, header.coach, records)
     for r in records:
         row = existing.get((r["t"], r["id"]))
+        if row is not None and row.superseded_only:
+            # The chain brings it again: it is no longer only in the superseded history.
+            row.superseded_only = False
+            s.add(row)
         if r["t"] == "client" and _erasure_concerns(row, r):
             existing[(r["t"], r["id"])] = _keep_erased(s, header, row, r, counts)
             continue
@@ -246,7 +250,13 @@ def _merge(s: Session, header: bf.BundleHeader, records: list[dict[str, Any]]) -
             counts["unchanged"] += 1
             continue
         if row is None:
-            row = SyncRecord(coach=header.coach, table=r["t"], id=r["id"], revision=r["rev"])
+            row = SyncRecord(
+                coach=header.coach,
+                table=r["t"],
+                id=r["id"],
+                revision=r["rev"],
+                first_seq=header.seq,
+            )
             existing[(r["t"], r["id"])] = row
             counts["deleted" if r["del"] else "new"] += 1
         else:
@@ -298,7 +308,13 @@ def _keep_erased(
         counts["erased"] += 1
         base = stored
     if row is None:
-        row = SyncRecord(coach=header.coach, table="client", id=r["id"], revision=r["rev"])
+        row = SyncRecord(
+            coach=header.coach,
+            table="client",
+            id=r["id"],
+            revision=r["rev"],
+            first_seq=header.seq,
+        )
     row.revision = max(row.revision, r["rev"])
     row.deleted = False
     row.data = json.dumps(ps.erased_client_document(base), sort_keys=True, ensure_ascii=False)

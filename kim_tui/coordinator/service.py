@@ -136,12 +136,24 @@ class CoordinatorService:
         """The held-back forks, by coach and sequence number."""
         return forks.held_bundles(self.store)
 
-    def decide(self, held_id: str, release: bool) -> list[str]:
-        """Release (merge despite the fork) or discard a held bundle; German result lines."""
+    def decide(
+        self, held_id: str, release: bool, *, drop_superseded: bool = False
+    ) -> forks.Decision:
+        """Release (merge despite the fork) or discard a held bundle; German result lines, and
+        with `drop_superseded` the records only the other history had are dropped as well."""
         with self._writing:
             if release:
-                return forks.release(self.store, held_id).lines
-            return forks.discard(self.store, held_id).lines
+                return forks.release(self.store, held_id, drop_superseded=drop_superseded)
+            return forks.discard(self.store, held_id)
+
+    def superseded(self) -> list[forks.SupersededRecords]:
+        """Per coach, the records only a history superseded by a released fork had."""
+        return forks.superseded_records(self.store)
+
+    def drop_superseded(self) -> dict[str, int]:
+        """Drop every record only a superseded history had; how many per table."""
+        with self._writing:
+            return forks.drop_superseded(self.store)
 
     def report(
         self, date_from: date | None, date_to: date | None, threshold: int = 5

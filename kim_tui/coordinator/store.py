@@ -134,6 +134,14 @@ class SyncRecord(CoordinatorBase, table=True):
     older store at the first report after the upgrade)."""
     problem: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     """Why a checked document breaks the schema (German), None if it keeps it."""
+    first_seq: int = 0
+    """The sequence number of the bundle that first brought the record (0: unknown, a record
+    merged before this was kept). Releasing a fork at sequence n tells by it which records came
+    only from the other history's bundles n, n+1, … (see `forks`)."""
+    superseded_only: bool = False
+    """Every bundle that brought the record left the chain when a fork was released, and no
+    bundle of the chain has brought it since: it exists only in the superseded history. The
+    coordinator sees these in `kim coordinator held` and can drop them."""
 
 
 class CoordinatorStore(EncryptedStore):

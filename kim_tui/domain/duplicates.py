@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from importlib import resources
+from typing import TypeVar
 
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.model import ClientDraft, DuplicateCandidate
@@ -68,6 +69,8 @@ _SPLIT_ALTERNATIVES = re.compile(r"[,;/|\n]+")
 _NON_LETTERS = re.compile(r"[\W_]+")
 
 _RECORDED, _SWAPPED, _OTHER = "recorded", "swapped", "other"
+
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -305,6 +308,14 @@ def _name_keys(person: ExistingPerson) -> set[str]:
     return keys
 
 
+def _drop(table: dict[K, list[ExistingPerson]], key: K, client_id: str) -> None:
+    members = [p for p in table.get(key, ()) if p.client_id != client_id]
+    if members:
+        table[key] = members
+    else:
+        table.pop(key, None)
+
+
 def _swapped_day_month(day: date) -> date | None:
     try:
         return date(day.year, day.day, day.month)
@@ -315,7 +326,7 @@ def _swapped_day_month(day: date) -> date | None:
 class DuplicateIndex:
     """The stored people, indexed by name key and birth date, to check many drafts quickly."""
 
-    def __init__(self, existing: Iterable[ExistingPerson]) -> None:
+    def __init__(self, existing: Iterable[ExistingPerson] = ()) -> None:
         # Only keys and dates up front (a dict look-up per name part, thanks to `_part`'s
         # cache); the full comparison data is made for the few people a draft comes near.
         self._by_key: dict[str, list[ExistingPerson]] = {}
@@ -323,15 +334,50 @@ class DuplicateIndex:
         self._by_year: dict[int, list[ExistingPerson]] = {}
         self._placeholders_by_year: dict[int, list[ExistingPerson]] = {}
         self._prepared: dict[str, _Prepared] = {}
+        self._people: dict[str, tuple[int, ExistingPerson]] = {}
+        """Client id → (place in the order given, the person as indexed)."""
+        self._next_place = 0
         for person in existing:
-            for key in _name_keys(person):
-                self._by_key.setdefault(key, []).append(person)
-            born = person.birth_date
-            if born is not None:
-                self._by_birth.setdefault(born, []).append(person)
-                self._by_year.setdefault(born.year, []).append(person)
-                if is_placeholder(born):
-                    self._placeholders_by_year.setdefault(born.year, []).append(person)
+            self.add(person)
+
+    def __len__(self) -> int:
+        return len(self._people)
+
+    def add(self, person: ExistingPerson) -> None:
+        """Index `person`; a client already indexed is replaced and keeps its place in the
+        order (the tie-breaker between equally likely candidates)."""
+        known = self._people.get(person.client_id)
+        if known is not None:
+            self.remove(person.client_id)
+            place = known[0]
+        else:
+            place = self._next_place
+            self._next_place += 1
+        self._people[person.client_id] = (place, person)
+        for key in _name_keys(person):
+            self._by_key.setdefault(key, []).append(person)
+        born = person.birth_date
+        if born is not None:
+            self._by_birth.setdefault(born, []).append(person)
+            self._by_year.setdefault(born.year, []).append(person)
+            if is_placeholder(born):
+                self._placeholders_by_year.setdefault(born.year, []).append(person)
+
+    def remove(self, client_id: str) -> None:
+        """Leave a client out from now on (merged away or erased); unknown ids are ignored."""
+        known = self._people.pop(client_id, None)
+        if known is None:
+            return
+        person = known[1]
+        self._prepared.pop(client_id, None)
+        for key in _name_keys(person):
+            _drop(self._by_key, key, client_id)
+        born = person.birth_date
+        if born is not None:
+            _drop(self._by_birth, born, client_id)
+            _drop(self._by_year, born.year, client_id)
+            if is_placeholder(born):
+                _drop(self._placeholders_by_year, born.year, client_id)
 
     def _nearby(self, born: date) -> Iterable[ExistingPerson]:
         for offset in range(-CLOSE_DAYS, CLOSE_DAYS + 1):
@@ -371,7 +417,7 @@ class DuplicateIndex:
             for person in self._nearby(draft.birth_date):
                 pool[person.client_id] = person
         ranked: list[tuple[int, int, int, DuplicateCandidate]] = []
-        for order, person in enumerate(pool.values()):
+        for person in pool.values():
             if person.client_id == exclude:
                 continue
             prepared = self._prepare(person)
@@ -382,8 +428,9 @@ class DuplicateIndex:
             # A similar name alone is too weak without a matching birth date.
             if name == SIMILAR_NAME and born in (BIRTH_DATE_MISSING, OTHER_BIRTH_DATE):
                 continue
+            place = self._people[person.client_id][0]
             ranked.append(
-                (_DATE_RANK[born], _NAME_RANK[name], order, _candidate(prepared.person, name, born))
+                (_DATE_RANK[born], _NAME_RANK[name], place, _candidate(prepared.person, name, born))
             )
         ranked.sort(key=lambda r: r[:3])
         return [r[3] for r in ranked]

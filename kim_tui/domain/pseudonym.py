@@ -65,7 +65,13 @@ _ALWAYS: dict[str, tuple[str, ...]] = {
         "passes_identifying_data",
     ),
     "contactnote": ("case_id", "on", "kind", "minutes", "interpreter"),
+    # A handover between two coaches (issue 14): the bundle names are shorter than the
+    # columns (`_HANDOVER_NAMES`); the client by its pseudonym, the colleague by fingerprint.
+    "handover": ("direction", "client_id", "handed_over_on", "counterpart"),
 }
+
+_HANDOVER_NAMES = {"client_id": "client", "handed_over_on": "date"}
+"""Bundle field names of the ``handover`` record's columns (the others keep their name)."""
 
 TABLES: tuple[str, ...] = tuple(_ALWAYS)
 """The tables that travel, in bundle order (parents before children)."""
@@ -183,7 +189,9 @@ def shape_record(
         value = row.get(name)
         if name in _CLIENT_REFS and value is not None:
             value = pseudonym(key, str(value))
-        data[name] = _json_value(name, value)
+        data[_HANDOVER_NAMES.get(name, name) if table == "handover" else name] = _json_value(
+            name, value
+        )
     if table == "client":
         birth = row.get("birth_date")
         data["birth_year"] = birth.year if isinstance(birth, date) else None

@@ -25,11 +25,13 @@ from kim_tui.screens.client_file_consents import ConsentActions
 from kim_tui.screens.client_file_detail import DetailActions
 from kim_tui.screens.client_file_documents import DocumentActions
 from kim_tui.screens.client_file_edit import EditActions
+from kim_tui.screens.client_file_handover import HandoverActions
 from kim_tui.screens.client_file_household import HouseholdActions
 from kim_tui.screens.client_file_keys import FILE_ACTIONS
 from kim_tui.screens.client_file_merge import MergeActions
 from kim_tui.screens.client_file_phase import PhaseActions
 from kim_tui.screens.client_file_privacy import PrivacyActions
+from kim_tui.screens.client_file_storage import StorageActions
 from kim_tui.screens.client_file_tabs import fit_tab_labels
 from kim_tui.widgets.client_file import (
     AssessmentSection,
@@ -58,6 +60,8 @@ class ClientFileScreen(
     DocumentActions,
     PrivacyActions,
     DetailActions,
+    StorageActions,
+    HandoverActions,
 ):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = FILE_ACTIONS
     BINDINGS = bindings(ACTIONS)
@@ -86,7 +90,8 @@ class ClientFileScreen(
         yield KeyLine()
 
     def on_mount(self) -> None:
-        self.reload(opening=True)
+        if not self.open_file():
+            return
         fit_tab_labels(self.query_one(TabbedContent), self.app.size.width)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -94,7 +99,7 @@ class ClientFileScreen(
 
     def on_screen_resume(self) -> None:
         # Back from a dialog or another screen: the file is still open, no new read event.
-        if self.app.is_unlocked:
+        if self.app.is_unlocked and not self.refused:
             self.reload()
 
     # -- rendering ---------------------------------------------------------------------------
@@ -154,9 +159,9 @@ class ClientFileScreen(
 
         if self.file is None:
             return
-        draft = await self.app.push_screen_wait(ContactFormScreen(self.file.case_id, self.today))
-        if draft is not None:
-            self._save(lambda ws: ws.add_contact(draft), tr("Kontakt erfasst.", "Contact saved."))
+        form = ContactFormScreen(self.file.case_id, self.today)
+        done = tr("Kontakt erfasst.", "Contact saved.")
+        await self.save_in_form(form, lambda ws, draft: ws.add_contact(draft), done)
 
     @work(exclusive=True, group="file-edit")
     async def action_assess(self) -> None:
@@ -165,13 +170,9 @@ class ClientFileScreen(
         if self.file is None:
             return
         previous = self.file.assessments[-1] if self.file.assessments else None
-        draft = await self.app.push_screen_wait(
-            AssessmentFormScreen(self.file.case_id, self.today, previous)
-        )
-        if draft is not None and self._save(
-            lambda ws: ws.add_assessment(draft),
-            tr("Bestandsaufnahme gespeichert.", "Assessment saved."),
-        ):
+        form = AssessmentFormScreen(self.file.case_id, self.today, previous)
+        done = tr("Bestandsaufnahme gespeichert.", "Assessment saved.")
+        if await self.save_in_form(form, lambda ws, draft: ws.add_assessment(draft), done):
             self.action_section("assessment")
 
     @work(exclusive=True, group="file-edit")
@@ -314,9 +315,9 @@ class ClientFileScreen(
         from kim_tui.screens.residence_form import ResidenceFormScreen
 
         existing = self.file.residence if self.file else ()
-        draft = await self.app.push_screen_wait(ResidenceFormScreen(self.today, existing))
-        if draft is not None and self._save(
-            lambda ws: ws.add_residence_record(self.client_id, draft),
+        if await self.save_in_form(
+            ResidenceFormScreen(self.today, existing),
+            lambda ws, draft: ws.add_residence_record(self.client_id, draft),
             tr("Aufenthaltsstatus gespeichert.", "Residence status saved."),
         ):
             self.action_section("residence")
@@ -372,9 +373,11 @@ class ClientFileScreen(
                 )
             return
         goals = tuple(g for a in self.file.agreements for g in a.goals)
-        draft = await self.app.push_screen_wait(ClosureFormScreen(case_id, self.today, goals))
-        if draft is not None:
-            self._save(lambda ws: ws.close_case(draft), tr("Fall abgeschlossen.", "Case closed."))
+        await self.save_in_form(
+            ClosureFormScreen(case_id, self.today, goals),
+            lambda ws, draft: ws.close_case(draft),
+            tr("Fall abgeschlossen.", "Case closed."),
+        )
 
     @work(exclusive=True, group="file-edit")
     async def action_withdraw(self) -> None:
@@ -414,16 +417,13 @@ class ClientFileScreen(
         if self.file is None:
             return
         name = f"{self.file.client.family_name}, {self.file.client.given_name}"
-        draft = await self.app.push_screen_wait(
+        await self.save_in_form(
             FollowUpFormScreen(
                 client_id=self.client_id, client_name=name, case_id=self.file.case_id
-            )
+            ),
+            lambda ws, draft: ws.add_follow_up(draft),
+            tr("Wiedervorlage angelegt.", "Follow-up created."),
         )
-        if draft is not None:
-            self._save(
-                lambda ws: ws.add_follow_up(draft),
-                tr("Wiedervorlage angelegt.", "Follow-up created."),
-            )
 
     @work(exclusive=True, group="file-edit")
     async def action_print_agreement(self) -> None:

@@ -284,6 +284,16 @@ FILE_ACTIONS: tuple[UiAction, ...] = (
         show=False,
     ),
     UiAction(
+        "file.hand_over",
+        "U",
+        "hand_over",
+        "Übergeben",
+        "Hand over",
+        "Klient*in an eine Kolleg*in übergeben (verschlüsselte Übergabedatei)",
+        "Hand the client over to a colleague (encrypted handover file)",
+        show=False,
+    ),
+    UiAction(
         "file.household",
         "9",
         "household_focus",

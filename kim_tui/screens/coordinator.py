@@ -40,6 +40,29 @@ def _bundles_de(seqs: tuple[int, ...]) -> str:
     return f"Paket {seqs[0]}" if len(seqs) == 1 else "Pakete " + ", ".join(map(str, seqs))
 
 
+def per_table(counts: dict[str, int]) -> str:
+    """ "client 1, case 1, contact 2": tables as the bundle format names them."""
+    return ", ".join(f"{table} {n}" for table, n in counts.items())
+
+
+def superseded_line(label: str, total: int, counts: dict[str, int]) -> str:
+    """One coach's records that exist only in a superseded history, and how to drop them."""
+    return tr(
+        f"Nur im abgelösten Stand von Coach {label}: {total} Datensätze ({per_table(counts)}); "
+        "F9 entfernt sie",
+        f"Only in the superseded history of coach {label}: {total} records "
+        f"({per_table(counts)}); F9 removes them",
+    )
+
+
+def dropped_line(counts: dict[str, int]) -> str:
+    """What dropping the superseded-only records removed."""
+    return tr(
+        f"{sum(counts.values())} Datensätze des abgelösten Stands entfernt ({per_table(counts)})",
+        f"{sum(counts.values())} records of the superseded history removed ({per_table(counts)})",
+    )
+
+
 class CoordinatorScreen(Screen[None]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         # Function keys, not digits: the focus is often in a field where a digit is text.
@@ -93,6 +116,19 @@ class CoordinatorScreen(Screen[None]):
             "Decide",
             "Zurückgehaltenes Paket (Gabelung) übernehmen oder verwerfen",
             "Release or discard a held-back bundle (fork)",
+            priority=True,
+        ),
+        UiAction(
+            "coord.drop_superseded",
+            "f9",
+            "drop_superseded",
+            "Abgelöstes entfernen",
+            "Drop superseded",
+            "Datensätze entfernen, die es nur in einem abgelösten Stand gibt (nach einer "
+            "übernommenen Gabelung)",
+            "Remove the records that exist only in a superseded history (after a released fork)",
+            # Rarely needed: the gaps list names F9 when there is something to drop.
+            show=False,
             priority=True,
         ),
     )
@@ -197,6 +233,7 @@ class CoordinatorScreen(Screen[None]):
 
     def _show_gaps(self) -> None:
         lines = self.service.open_gaps()
+        lines.extend(superseded_line(r.label, r.total, r.counts) for r in self.service.superseded())
         self.query_one("#gaps", Static).update(
             Text("\n".join(lines), style="yellow")
             if lines
@@ -283,19 +320,34 @@ class CoordinatorScreen(Screen[None]):
             ),
             ("discard", tr("Verwerfen – die Kette bleibt", "Discard – keep the chain")),
         ]
+        orphans = sum(held.orphans.values())
+        if orphans:
+            # Last, and no extra line in the question: an 80x24 screen keeps the usual choices.
+            options.append(
+                (
+                    "release_drop",
+                    tr(
+                        f"Übernehmen + {orphans} Datensätze nur des anderen Stands entfernen",
+                        f"Release + remove {orphans} records only the other history has",
+                    ),
+                )
+            )
 
         def decided(choice: str | None) -> None:
-            if choice in ("release", "discard"):
-                self._decide(held.id, held.file_name, choice == "release")
+            if choice in ("release", "release_drop", "discard"):
+                self._decide(held.id, held.file_name, choice != "discard", choice == "release_drop")
 
         self.app.push_screen(ChoiceScreen(question, options), decided)
 
     @work(thread=True, group="decide", exit_on_error=False)
-    def _decide(self, held_id: str, file_name: str, release: bool) -> None:
+    def _decide(self, held_id: str, file_name: str, release: bool, drop: bool = False) -> None:
         from kim_tui.store.errors import VaultError
 
         try:
-            lines = self.service.decide(held_id, release)
+            decision = self.service.decide(held_id, release, drop_superseded=drop)
+            lines = list(decision.lines)
+            if decision.dropped:
+                lines.append(dropped_line(decision.dropped))
         except VaultError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
@@ -327,6 +379,53 @@ class CoordinatorScreen(Screen[None]):
                 table.add_row(literal(file_name), Text(line, style="green"))
         self.notify(lines[0], markup=False)
         self._show_gaps()
+
+    def action_drop_superseded(self) -> None:
+        from kim_tui.screens.choice import ChoiceScreen
+
+        self.action_section("pane-import")
+        found = self.service.superseded()
+        if not found:
+            self.notify(
+                tr(
+                    "Keine Datensätze nur eines abgelösten Stands.",
+                    "No records of a superseded history only.",
+                )
+            )
+            return
+        question = "\n".join(
+            [
+                *(superseded_line(r.label, r.total, r.counts) for r in found),
+                "",
+                tr(
+                    "Diese Datensätze kamen nur mit Paketen eines Stands, der durch eine "
+                    "übernommene Gabelung abgelöst wurde; der wiederhergestellte Tresor hat sie "
+                    "nicht. Entfernen, damit der Bericht zählt, was die Coaches haben?",
+                    "These records came only with bundles of a history superseded by a released "
+                    "fork; the restored vault does not have them. Remove them so the report "
+                    "counts what the coaches hold?",
+                ),
+            ]
+        )
+        options = [
+            ("cancel", tr("Abbrechen – behalten (Esc)", "Cancel – keep them (Esc)")),
+            ("drop", tr("Entfernen", "Remove")),
+        ]
+
+        def chosen(choice: str | None) -> None:
+            if choice == "drop":
+                self._drop_superseded()
+
+        self.app.push_screen(ChoiceScreen(question, options), chosen)
+
+    @work(thread=True, group="decide", exit_on_error=False)
+    def _drop_superseded(self) -> None:
+        try:
+            dropped = self.service.drop_superseded()
+        except Exception as exc:  # noqa: BLE001 - a worker's error must reach the screen
+            self.app.call_from_thread(self._failed, type(exc).__name__)
+            return
+        self.app.call_from_thread(self._decided, "", [dropped_line(dropped)])
 
     @on(Input.Submitted, "#folder")
     def folder_submitted(self) -> None:

@@ -110,6 +110,12 @@ class FormModal(KimModal[DraftType | None]):
         self.restored_input = False
         """True when the form opened with input the coach typed before (a form reopened with
         its draft): it holds input from the start."""
+        self.save_draft: Callable[[DraftType], object] | None = None
+        """Set by a caller that writes the draft: run before the form closes, so a write the
+        vault refuses (a full disk, a read-only one) keeps the form open with its input and
+        the reason under the fields."""
+        self.saved: object = None
+        """What `save_draft` returned."""
 
     def on_mount(self) -> None:
         # After the first refresh: a Select shows its initial value only once it is mounted.
@@ -139,6 +145,14 @@ class FormModal(KimModal[DraftType | None]):
         except FormInvalid as problem:
             self.show_problem(problem)
             return False
+        if self.save_draft is not None:
+            from kim_tui.store.errors import VaultError
+
+            try:
+                self.saved = self.save_draft(draft)
+            except VaultError as refused:
+                self.show_problem(FormInvalid(str(refused)))
+                return False
         self.dismiss(draft)
         return True
 

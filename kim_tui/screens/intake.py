@@ -12,23 +12,19 @@ from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.lazy import Lazy
-from textual.widget import Widget
 from textual.widgets import (
     Checkbox,
     Header,
     Input,
     Select,
     SelectionList,
-    Static,
     TextArea,
 )
 
 from kim_tui.actions import UiAction, bindings
-from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.dates import format_date, parse_date
-from kim_tui.domain.geo import find_country, find_language, search_countries, search_languages
+from kim_tui.domain.dates import parse_date
+from kim_tui.domain.geo import find_country, find_language
 from kim_tui.domain.model import (
     ClientDraft,
     ConsentDraft,
@@ -39,26 +35,17 @@ from kim_tui.domain.model import (
     ResidenceDraft,
 )
 from kim_tui.domain.validation import validate_intake
-from kim_tui.i18n import language, tr
+from kim_tui.i18n import tr
 from kim_tui.screens.base import KimScreen
 from kim_tui.screens.form import cancel_form, field_values
+from kim_tui.screens.intake_layout import (
+    CONSENT_FIELDS,
+    DATE_FIELDS,
+    FIRST_SCREENFUL,
+    intake_form,
+)
 from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.key_line import KeyLine
-from kim_tui.widgets.suggest import NameSuggester
-
-DATE_FIELDS = (
-    "birth_date",
-    "first_contact_on",
-    "residence_valid_until",
-    "cm_on",
-    "coord_on",
-    "agency_on",
-)
-CONSENT_FIELDS = {
-    ConsentPurpose.CASE_MANAGEMENT: ("cm", "consent_case_management"),
-    ConsentPurpose.SHARE_COORDINATOR: ("coord", "consent_share_coordinator"),
-    ConsentPurpose.SHARE_AGENCY: ("agency", "consent_share_agency"),
-}
 
 
 @dataclass(frozen=True)
@@ -67,6 +54,7 @@ class IntakeResult:
 
     draft: IntakeDraft | None = None
     open_existing: str | None = None
+    saved: str | None = None  # the client written (before closing: a refused write keeps input)
 
 
 class IntakeScreen(KimScreen[IntakeResult | None]):
@@ -92,6 +80,10 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
         ),
     )
     BINDINGS = bindings(ACTIONS)
+    AUTO_FOCUS = "#given_name"
+    """Focus lands on the first field as soon as the form is composed: Textual's default would
+    focus the scrolling form first (keys typed meanwhile went nowhere) and restyle every field
+    twice (focus, then blur) on the way to F4's paint."""
     HOLDS_INPUT: ClassVar[bool] = True
     """A language switch waits until this form is saved or cancelled."""
     HELP_TEXT: ClassVar[tuple[str, str]] = (
@@ -110,227 +102,24 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
     # -- layout ------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        lang = language()
-        today = self.app.today()
-        countries = NameSuggester(
-            lambda q: [c.de if lang == "de" else c.en for c in search_countries(q, 10)]
-        )
-        languages = NameSuggester(
-            lambda q: [x.de if lang == "de" else x.en for x in search_languages(q, 10)], multi=True
-        )
-        agencies = [(e.label(lang), e.code) for e in catalog("agencies")]
-        forms = [(tr("schriftlich", "written"), "written"), (tr("mündlich", "oral"), "oral")]
         yield Header()
-        with VerticalScroll(classes="form", id="intake-form"):
-            yield Static(tr("Person", "Person"), classes="section-title")
-            with Horizontal(classes="row"):
-                yield _field(
-                    tr("Vorname(n)", "Given name(s)"),
-                    "given_name",
-                    Input(compact=True, id="given_name", max_length=200),
-                )
-                yield _field(
-                    tr("Familienname *", "Family name *"),
-                    "family_name",
-                    Input(compact=True, id="family_name", max_length=200),
-                )
-            yield _field(
-                tr(
-                    "Weitere Schreibweisen (z. B. aus Pass, arabische Schrift)",
-                    "Other spellings (passport, original script)",
-                ),
-                "other_names",
-                Input(compact=True, id="other_names", max_length=400),
-            )
-            with Horizontal(classes="row"):
-                yield _field(
-                    tr("Geburtsdatum (TT.MM.JJJJ)", "Date of birth (DD.MM.YYYY)"),
-                    "birth_date",
-                    Input(compact=True, id="birth_date", placeholder="TT.MM.JJJJ"),
-                )
-                yield _field(
-                    tr("Geschlecht", "Gender"),
-                    "gender",
-                    Select(
-                        [(e.label(lang), e.code) for e in catalog("genders")],
-                        compact=True,
-                        id="gender",
-                        prompt=tr("nicht angegeben", "not stated"),
-                    ),
-                )
-            with Horizontal(classes="row"):
-                yield _field(
-                    tr("Staatsangehörigkeit", "Nationality"),
-                    "nationality",
-                    Input(
-                        compact=True,
-                        id="nationality",
-                        suggester=countries,
-                        placeholder=tr("z. B. Syrien", "e.g. Syria"),
-                    ),
-                )
-                yield _field(
-                    tr("Geburtsland", "Country of birth"),
-                    "country_of_birth",
-                    Input(compact=True, id="country_of_birth", suggester=countries),
-                )
-            with Horizontal(classes="row"):
-                yield _field(
-                    tr("Sprachen (mit Komma)", "Languages (comma-separated)"),
-                    "languages",
-                    Input(
-                        compact=True,
-                        id="languages",
-                        suggester=languages,
-                        placeholder=tr("z. B. Arabisch, Kurdisch", "e.g. Arabic, Kurdish"),
-                    ),
-                )
-                yield _field(
-                    tr("Dolmetschung", "Interpreter"),
-                    "interpreter",
-                    Checkbox(tr("Dolmetschung nötig", "needs an interpreter"), id="interpreter"),
-                )
-            # Below the first screenful: mounted right after the first paint (F4 is quick).
-            with Lazy(Vertical(classes="form", id="intake-rest")):
-                yield Static(
-                    tr("Kontakt und Haushalt", "Contact and household"), classes="section-title"
-                )
-                with Horizontal(classes="row"):
-                    yield _field(
-                        tr("Adresse", "Address"),
-                        "address",
-                        Input(compact=True, id="address", max_length=300),
-                    )
-                    yield _field(
-                        tr("Telefon", "Phone"),
-                        "phone",
-                        Input(compact=True, id="phone", max_length=60),
-                    )
-                yield _field(
-                    tr(
-                        "Haushalt: je Zeile Name; Beziehung; Geburtsdatum",
-                        "Household: one per line: name; relation; date of birth",
-                    ),
-                    "household",
-                    TextArea(id="household"),
-                )
-                yield Static(tr("Fall", "Case"), classes="section-title")
-                with Horizontal(classes="row"):
-                    yield _field(
-                        tr("Erstkontakt", "First contact"),
-                        "first_contact_on",
-                        Input(compact=True, value=format_date(today), id="first_contact_on"),
-                    )
-                    yield _field(
-                        tr("Zugang", "Access"),
-                        "access_route",
-                        Select(
-                            [(e.label(lang), e.code) for e in catalog("access_routes")],
-                            compact=True,
-                            value="self",
-                            allow_blank=False,
-                            id="access_route",
-                        ),
-                    )
-                    yield _field(
-                        tr("vermittelt durch", "referred by"),
-                        "referred_by",
-                        Select(agencies, compact=True, id="referred_by", prompt="–"),
-                    )
-                with Horizontal(classes="row"):
-                    yield _field(
-                        tr("Rechtskreise", "Legal domains"),
-                        "legal_domains",
-                        SelectionList[str](
-                            *[(e.label(lang), e.code) for e in catalog("legal_domains")],
-                            id="legal_domains",
-                        ),
-                    )
-                    yield _field(
-                        tr("Zielgruppen", "Target groups"),
-                        "target_groups",
-                        SelectionList[str](
-                            *[(e.label(lang), e.code) for e in catalog("target_groups")],
-                            id="target_groups",
-                        ),
-                    )
-                yield Static(
-                    tr("Aufenthalt (aktuell)", "Residence (current)"), classes="section-title"
-                )
-                with Horizontal(classes="row"):
-                    yield _field(
-                        tr("Status", "Status"),
-                        "residence_status",
-                        Select(
-                            [(e.label(lang), e.code) for e in catalog("residence_statuses")],
-                            compact=True,
-                            id="residence_status",
-                            prompt=tr("nicht erfasst", "not recorded"),
-                        ),
-                    )
-                    yield _field(
-                        tr("Rechtsgrundlage", "Legal basis"),
-                        "residence_legal_basis",
-                        Input(compact=True, id="residence_legal_basis", max_length=100),
-                    )
-                    yield _field(
-                        tr("gültig bis", "valid until"),
-                        "residence_valid_until",
-                        Input(compact=True, id="residence_valid_until", placeholder="TT.MM.JJJJ"),
-                    )
-                yield Static(tr("Einwilligungen", "Consents"), classes="section-title")
-                for purpose, (prefix, _key) in CONSENT_FIELDS.items():
-                    with Horizontal(classes="row"):
-                        yield _field(
-                            "",
-                            f"{prefix}_given",
-                            Checkbox(
-                                catalog("consent_purposes").label(purpose.value, lang),
-                                id=f"{prefix}_given",
-                                value=False,
-                            ),
-                        )
-                        if purpose is ConsentPurpose.SHARE_AGENCY:
-                            yield _field(
-                                tr("Stelle", "Agency"),
-                                "agency_code",
-                                Select(agencies, compact=True, id="agency_code", prompt="–"),
-                            )
-                        yield _field(
-                            tr("am", "on"),
-                            f"{prefix}_on",
-                            Input(compact=True, value=format_date(today), id=f"{prefix}_on"),
-                        )
-                        yield _field(
-                            tr("Form", "Form"),
-                            f"{prefix}_form",
-                            Select(
-                                forms,
-                                compact=True,
-                                value="written",
-                                allow_blank=False,
-                                id=f"{prefix}_form",
-                            ),
-                        )
-                        yield _field(
-                            tr("Zeug*in", "Witness"),
-                            f"{prefix}_witness",
-                            Input(compact=True, id=f"{prefix}_witness", max_length=200),
-                        )
-                    yield FieldError(id=f"err-{CONSENT_FIELDS[purpose][1]}")
-                yield FieldError(id="form-summary")
+        yield from intake_form(self.app.today())
         yield KeyLine()
 
     def on_mount(self) -> None:
         self.title = tr("Erstberatung – neue Klient*in", "Intake – new client")
-        self.query_one("#given_name", Input).focus()
+        # No focus call here: AUTO_FOCUS has focused the first field before the first paint,
+        # and the coach may have typed and pressed Tab by now; focusing again would pull the
+        # cursor back into "Vorname".
         self.call_after_refresh(self._remember_initial)
 
     def _remember_initial(self) -> None:
         if self.query(Lazy):  # the lower part is not mounted yet: its fields count too
             self.call_after_refresh(self._remember_initial)
             return
-        self._initial = field_values(self)
+        # The coach may already have typed into the upper part (it takes keys from the first
+        # paint on): those fields count as they start, empty, so Esc still asks about them.
+        self._initial = {**field_values(self), **FIRST_SCREENFUL}
 
     # -- reading the form --------------------------------------------------------------------
 
@@ -469,15 +258,28 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
 
     # -- validation display ------------------------------------------------------------------
 
+    def _error_line(self, field: str) -> FieldError | None:
+        """The error line of `field`, mounted under the field the first time it is needed
+        (an empty form has none: 33 fewer widgets to mount and style on F4)."""
+        found = self.query(f"#err-{field}")
+        if found:
+            return found.first(FieldError)
+        holders = self.query(f"#field-{field}")
+        if not holders:
+            return None
+        line = FieldError(id=f"err-{field}")
+        holders.first().mount(line)
+        return line
+
     def _show(self, problems: dict[str, str]) -> None:
         for label in self.query(FieldError):
             if label.id and label.id.startswith("err-"):
                 label.clear()
         unplaced: list[str] = []
         for field, message in problems.items():
-            matches = self.query(f"#err-{field}")
-            if matches:
-                matches.first(FieldError).show(message)
+            line = self._error_line(field)
+            if line is not None:
+                line.show(message)
             else:
                 unplaced.append(message)
         summary = self.query_one("#form-summary", FieldError)
@@ -515,9 +317,13 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
                     if k == field
                     or (field == "residence_valid_until" and k.startswith("residence"))
                 }
-                label = self.query(f"#err-{field}")
-                if label:
-                    label.first(FieldError).show(problems.get(field, ""))
+                message = problems.get(field, "")
+                line = self._error_line(field) if message else None
+                if line is None:
+                    found = self.query(f"#err-{field}")
+                    line = found.first(FieldError) if found else None
+                if line is not None:
+                    line.show(message)
                 return
             self._show(problems)
 
@@ -546,7 +352,15 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
             if decision.action == DuplicateDecision.OPEN:
                 self.dismiss(IntakeResult(open_existing=decision.client_id))
                 return True
-        self.dismiss(IntakeResult(draft=draft))
+        from kim_tui.store.errors import VaultError
+
+        try:  # written before closing: a write the vault refuses keeps the form and its input
+            client_id, _case_id = self.app.workspace.intake(draft)
+        except VaultError as refused:
+            self.query_one("#form-summary", FieldError).show(str(refused))
+            return False
+        self.notify(tr("Klient*in angelegt.", "Client created."))
+        self.dismiss(IntakeResult(draft=draft, saved=client_id))
         return True
 
     def _focus_first_error(self, problems: dict[str, str]) -> None:
@@ -573,13 +387,3 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
     @work(exclusive=True, group="intake-cancel")
     async def action_cancel(self) -> None:
         await cancel_form(self.app, self, lambda: self.dismiss(None))
-
-
-def _field(label: str, field_id: str, widget: Widget) -> Vertical:
-    """A labelled form field with its own inline error line."""
-    children: list[Widget] = []
-    if label:
-        children.append(Static(label, classes="field-label", markup=False))
-    children.append(widget)
-    children.append(FieldError(id=f"err-{field_id}"))
-    return Vertical(*children)

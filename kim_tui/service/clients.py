@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select as sql_select
 from sqlalchemy import update
 from sqlmodel import col
 
-from kim_tui.domain.duplicates import DuplicateIndex, ExistingPerson
 from kim_tui.domain.model import (
     ClientDraft,
     DuplicateCandidate,
@@ -35,6 +33,7 @@ from kim_tui.service.derived import (
     residence_reminder_weeks,
     sync_current_residence,
 )
+from kim_tui.service.duplicate_index import CachedDuplicateIndex
 from kim_tui.store.models import Case, Client, FollowUp, utcnow
 
 
@@ -43,6 +42,7 @@ class ClientService:
 
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
+        self._duplicates = CachedDuplicateIndex(ctx.uow)
 
     def find_duplicates(self, client: ClientDraft) -> list[DuplicateCandidate]:
         """Likely existing records of the person in `client`, each with its reasons."""
@@ -51,9 +51,8 @@ class ClientService:
     def find_duplicates_many(
         self, clients: Sequence[ClientDraft]
     ) -> list[list[DuplicateCandidate]]:
-        """`find_duplicates` for each of `clients` (a list import), indexing the vault once."""
-        index = DuplicateIndex(self._people())
-        return [index.find(client) for client in clients]
+        """`find_duplicates` for each of `clients` (a list import), with one look at the vault."""
+        return self._duplicates.find_many(clients)
 
     def duplicates_of(self, client_id: str) -> list[DuplicateCandidate]:
         """Other client files that are probably the same person as `client_id`."""
@@ -62,27 +61,11 @@ class ClientService:
             draft = ClientDraft(
                 client.given_name, client.family_name, client.birth_date, client.other_names
             )
-        return DuplicateIndex(self._people()).find(draft, exclude=client_id)
+        return self._duplicates.find_many([draft], exclude=client_id)[0]
 
-    def _people(self) -> list[ExistingPerson]:
-        """Every live client (merged-away ones are tombstones and left out): the names and
-        the birth date only, the few columns the check needs."""
-        with self._ctx.uow.read() as s:
-            # Plain columns, not ORM entities: 5,000 full objects would cost more than the check.
-            rows = (
-                s.connection()
-                .execute(
-                    sql_select(
-                        col(Client.id),
-                        col(Client.given_name),
-                        col(Client.family_name),
-                        col(Client.other_names),
-                        col(Client.birth_date),
-                    ).where(col(Client.deleted_at).is_(None))
-                )
-                .all()
-            )
-        return [ExistingPerson(*row) for row in rows]
+    def forget_duplicates(self) -> None:
+        """Drop the duplicate check's index of names (the vault is being locked)."""
+        self._duplicates.forget()
 
     def intake(self, draft: IntakeDraft) -> tuple[str, str]:
         """Create a client and their first case; returns (client_id, case_id)."""

@@ -27,7 +27,8 @@ from kim_tui.domain.model import ErasureResult
 from kim_tui.service.context import ServiceContext, stored_text
 from kim_tui.service.privacy import ALLOW_RESTRICTED
 from kim_tui.store.errors import NotFound, ValidationError
-from kim_tui.store.models import TABLES, AuditEvent, Case, Client, ErasedClient
+from kim_tui.store.models import TABLES, AuditEvent, Case, Client, ErasedClient, HandoverLink
+from kim_tui.store.unit_of_work import Transaction
 
 REASON_REQUEST = "request"
 """Register reason: erased on the client's request (a reason was given)."""
@@ -35,13 +36,17 @@ REASON_RETENTION = "retention"
 """Register reason: erased after the end of retention (no reason needed)."""
 REASON_REGISTER = "register"
 """Register reason: erased again because another register lists the client."""
+REASON_HANDOVER = "handover"
+"""Register reason: handed over to a colleague, who confirmed the receipt (service.handover)."""
 
 _OWNER_COLUMNS = {"client_id": "client", "case_id": "case"}
 _ANY_ID_COLUMNS = frozenset({"entity_id"})
 _MAX_IN = 500
-_KEPT = frozenset({str(_t.__tablename__) for _t in (AuditEvent, ErasedClient)})
-"""The audit trail (accountability: actions, times, random ids and codes, never content) and
-the register itself stay."""
+_KEPT = frozenset({str(_t.__tablename__) for _t in (AuditEvent, ErasedClient, HandoverLink)})
+"""The audit trail (accountability: actions, times, random ids and codes, never content), the
+register itself and the handover links (a random id, a date and a colleague's fingerprint: the
+coordinator counts a handed-over case once from them, also after the sender erased the client)
+stay."""
 
 
 def _table_name(model: type[SQLModel]) -> str:
@@ -83,6 +88,24 @@ def linked_rows(session: Session, client_id: str) -> dict[str, set[str]]:
     return found
 
 
+def erase_in(tx: Transaction, client_id: str, code: str) -> int:
+    """Delete every row of the client inside the write `tx` and register the erasure with the
+    reason `code`; returns how many rows went. The session is emptied afterwards (objects read
+    before are detached): read again what is needed. The caller truncates the write-ahead log
+    after the commit (`Vault.truncate_log`)."""
+    s = tx.session
+    rows = linked_rows(s, client_id)
+    removed = sum(len(ids) for ids in rows.values())
+    # Children first, so no foreign key ever points at a deleted parent.
+    for table in reversed(SQLModel.metadata.sorted_tables):
+        ids = sorted(rows.get(table.name, ()))
+        for start in range(0, len(ids), _MAX_IN):
+            s.execute(delete(table).where(table.c.id.in_(ids[start : start + _MAX_IN])))
+    s.expunge_all()
+    s.add(ErasedClient(id=client_id, erased_on=tx.today, reason=code, records_removed=removed))
+    return removed
+
+
 class ErasureService:
     """Erase a client and everything that belongs to them."""
 
@@ -119,21 +142,8 @@ class ErasureService:
                         "(z. B. Antrag der Klient*in)."
                     }
                 )
-            rows = linked_rows(s, client_id)
-            removed = sum(len(ids) for ids in rows.values())
-            # Children first, so no foreign key ever points at a deleted parent.
-            for table in reversed(SQLModel.metadata.sorted_tables):
-                ids = sorted(rows.get(table.name, ()))
-                for start in range(0, len(ids), _MAX_IN):
-                    s.execute(delete(table).where(table.c.id.in_(ids[start : start + _MAX_IN])))
-            s.expunge_all()
-            s.add(
-                ErasedClient(
-                    id=client_id,
-                    erased_on=tx.today,
-                    reason=_code or (REASON_REQUEST if reason else REASON_RETENTION),
-                    records_removed=removed,
-                )
+            removed = erase_in(
+                tx, client_id, _code or (REASON_REQUEST if reason else REASON_RETENTION)
             )
             tx.detail = (
                 f"{removed} Datensätze entfernt ({_code or ('request' if reason else 'retention')})"

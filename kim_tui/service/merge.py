@@ -13,6 +13,7 @@ weekly bundle carries every moved row with its new owner, the other client as a 
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -35,6 +36,7 @@ from kim_tui.store.models import (
     ResidenceRecord,
     utcnow,
 )
+from kim_tui.store.unit_of_work import Transaction
 
 _CASE_CHILDREN: tuple[type[Assessment | GoalAgreement | Referral | ContactNote], ...] = (
     Assessment,
@@ -83,45 +85,57 @@ class MergeService:
                 {"merge": "Eine Akte kann nicht mit sich selbst zusammengeführt werden."}
             )
         with self._ctx.uow.write("client.merge", "client", survivor_id, detail=other_id) as tx:
-            s = tx.session
-            survivor = live(s, Client, survivor_id)
-            other = live(s, Client, other_id)
-            draft = merged_master(client_draft(survivor), client_draft(other), take_from_other)
-            require_valid(validate_client(draft, self._ctx.today()))
-            apply_client(survivor, draft)
-            for name in _FACT_FIELDS:
-                if getattr(survivor, name) is None and getattr(other, name) is not None:
-                    setattr(survivor, name, getattr(other, name))
-            s.add(survivor)
-            target = next(iter(cases_of(s, survivor_id)), None)
-            touched: list[Case] = []
-            for case in cases_of(s, other_id, include_closed=True):
-                if case.closed_on is None and target is not None:
-                    _fold_case(s, case, target)
-                else:
-                    case.client_id = survivor_id
-                    s.add(case)
-                    touched.append(case)
-            _move(s, Consent, other_id, survivor_id)
-            _move(s, ResidenceRecord, other_id, survivor_id)
-            _move(s, FollowUp, other_id, survivor_id)
-            s.execute(
-                update(FollowUp)
-                .where(col(FollowUp.client_id) == survivor_id)
-                .values(
-                    search_key=survivor.search_key,
-                    client_name=display_name(survivor.given_name, survivor.family_name),
-                    sort_key=survivor.sort_key,
-                    revision=tx.revision,
-                    updated_at=utcnow(),
-                )
-            )
-            other.deleted_at = utcnow()
-            other.merged_into = survivor_id
-            s.add(other)
-            for case in [target, *touched] if target is not None else touched:
-                refresh_case(tx, case)
-            tx.case_id = target.id if target is not None else None
+            merge_in(tx, survivor_id, other_id, take_from_other, self._ctx.today())
+
+
+def merge_in(
+    tx: Transaction,
+    survivor_id: str,
+    other_id: str,
+    take_from_other: frozenset[str],
+    today: date,
+) -> None:
+    """The merge of `other_id` into `survivor_id` inside the write `tx` (see
+    `MergeService.merge_clients`); a received handover is merged the same way."""
+    s = tx.session
+    survivor = live(s, Client, survivor_id)
+    other = live(s, Client, other_id)
+    draft = merged_master(client_draft(survivor), client_draft(other), take_from_other)
+    require_valid(validate_client(draft, today))
+    apply_client(survivor, draft)
+    for name in _FACT_FIELDS:
+        if getattr(survivor, name) is None and getattr(other, name) is not None:
+            setattr(survivor, name, getattr(other, name))
+    s.add(survivor)
+    target = next(iter(cases_of(s, survivor_id)), None)
+    touched: list[Case] = []
+    for case in cases_of(s, other_id, include_closed=True):
+        if case.closed_on is None and target is not None:
+            _fold_case(s, case, target)
+        else:
+            case.client_id = survivor_id
+            s.add(case)
+            touched.append(case)
+    _move(s, Consent, other_id, survivor_id)
+    _move(s, ResidenceRecord, other_id, survivor_id)
+    _move(s, FollowUp, other_id, survivor_id)
+    s.execute(
+        update(FollowUp)
+        .where(col(FollowUp.client_id) == survivor_id)
+        .values(
+            search_key=survivor.search_key,
+            client_name=display_name(survivor.given_name, survivor.family_name),
+            sort_key=survivor.sort_key,
+            revision=tx.revision,
+            updated_at=utcnow(),
+        )
+    )
+    other.deleted_at = utcnow()
+    other.merged_into = survivor_id
+    s.add(other)
+    for case in [target, *touched] if target is not None else touched:
+        refresh_case(tx, case)
+    tx.case_id = target.id if target is not None else None
 
 
 def _move(

@@ -72,12 +72,13 @@ from kim_tui.service.referrals import ReferralService
 from kim_tui.service.residence import ResidenceService
 from kim_tui.service.stand_in_facade import StandInFacade
 from kim_tui.service.subject_access import SubjectAccessService
+from kim_tui.service.workspace_handover import HandoverFacade, HandoverService
 from kim_tui.store.unit_of_work import UnitOfWork
 from kim_tui.store.vault import Vault
 from kim_tui.sync.identity import CoachPublic, CoordinatorPublic
 
 
-class Workspace(StandInFacade):
+class Workspace(HandoverFacade, StandInFacade):
     """One unlocked vault's caseload, follow-ups, assessments, goals, referrals and contacts."""
 
     def __init__(
@@ -113,6 +114,7 @@ class Workspace(StandInFacade):
         self._corrections = CorrectionService(ctx)
         self._privacy = PrivacyService(ctx)
         self._erasure = ErasureService(ctx)
+        self._handover = HandoverService(ctx)
         self._households = HouseholdService(ctx)
         self._open_stand_ins(ctx)  # erases stand-in copies whose end date has passed
 
@@ -128,9 +130,10 @@ class Workspace(StandInFacade):
         return self.vault.is_open
 
     def close(self) -> None:
-        """Close every connection and drop the data key (and the duplicate check's cached
-        name keys: no name stays in memory once the vault is locked)."""
+        """Close every connection and drop the data key (and the duplicate check's index and
+        cached name keys: no name stays in memory once the vault is locked)."""
         forget_names()
+        self._clients.forget_duplicates()
         self.vault.close()
 
     @contextmanager

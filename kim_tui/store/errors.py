@@ -158,3 +158,13 @@ class StorageError(VaultError):
         """The `StorageError` for an `OSError`, naming the file it names (or `fallback_path`)."""
         path = exc.filename if exc.filename is not None else fallback_path
         return StorageError(path if path is not None else "Datei", exc.errno, exc.strerror or "")
+
+
+class HandoverRefused(VaultError):
+    """A handover, a handover file or a receipt is refused; nothing was changed. `reason` is a
+    stable code; the message is German, `english` the same in English."""
+
+    def __init__(self, reason: str, de: str, en: str) -> None:
+        self.reason = reason
+        self.english = en
+        super().__init__(de)

@@ -283,6 +283,10 @@ class HandoverLink(Record, table=True):
     state: str = "sent"
     """``sent`` (out, waiting for the receipt), ``confirmed`` (out, receipt imported and the
     client erased here) or ``received`` (in)."""
+    override_reason: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    """Why the file went out without a recorded consent (schema 0014; out only). The coach's
+    text may name the client: it stays in the vault, never travels, and is blanked when the
+    receipt is confirmed and the client erased here."""
 
 
 class HouseholdMembership(Record, table=True):

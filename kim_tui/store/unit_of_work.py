@@ -248,6 +248,19 @@ class Transaction:
             )
         )
 
+    def record_handover_override(self, handover_id: str, case_id: str | None) -> None:
+        """The same exception for a handover made without a consent for the colleague's
+        organisation (issue 14): its own event, so an override is found in the audit trail;
+        the reason text stays in the encrypted handover row."""
+        self._extra_events.append(
+            AuditEvent(
+                action="handover.consent_override",
+                entity="handover",
+                entity_id=handover_id,
+                case_id=case_id,
+            )
+        )
+
     def _event(self) -> AuditEvent:
         return AuditEvent(
             action=self.action,

@@ -29,6 +29,10 @@ from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
 from kim_tui.domain.pseudonym import TABLES
 from kim_tui.sync import identity, payload_schema
 
+LATER_TABLES = frozenset({"handover"})
+"""Tables added after format version 1 was first written (issue 14): a bundle of an older kim
+has no count for them in its header and is still read (it carries none of them)."""
+
 MAGIC = b"KIMB"
 VERSION = 1
 SUITE_NAME = "HPKE-base:MLKEM768-X25519:HKDF-SHA256:AES-256-GCM"
@@ -156,7 +160,7 @@ class BundleHeader:
         counts = doc["counts"]
         ok = (
             isinstance(counts, dict)
-            and set(counts) == set(TABLES)
+            and set(TABLES) - LATER_TABLES <= set(counts) <= set(TABLES)
             and all(type(v) is int and v >= 0 for v in counts.values())
             and isinstance(doc["coach"], str)
             and _HEX64.fullmatch(doc["coach"])
@@ -298,8 +302,10 @@ def open_payload(parsed: ParsedBundle, kem_private_raw: bytes) -> list[dict[str,
     violation = payload_schema.check_records(records)
     if violation is not None:
         raise BundleError("schema", f"ungültige Nutzdaten – {violation.line()}")
-    counts = {t: 0 for t in TABLES}
+    counts = {t: 0 for t in parsed.header.counts}
     for r in records:
+        if r["t"] not in counts:  # an older header without the table: none may come
+            raise BundleError("corrupt", "Anzahl der Datensätze passt nicht zum Kopf")
         counts[r["t"]] += 1
     if counts != parsed.header.counts:
         raise BundleError("corrupt", "Anzahl der Datensätze passt nicht zum Kopf")

@@ -34,6 +34,7 @@ from kim_tui.store.models import (
     ErasedClient,
     Goal,
     GoalAgreement,
+    HandoverLink,
     HouseholdMembership,
     Record,
     Referral,
@@ -61,6 +62,7 @@ MODELS: dict[str, type[Record]] = {
     "step": Step,
     "referral": Referral,
     "contactnote": ContactNote,
+    "handover": HandoverLink,
 }
 
 

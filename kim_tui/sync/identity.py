@@ -10,7 +10,6 @@ Private keys live only inside the encrypted databases (VaultSetting / coordinato
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import unicodedata
@@ -22,6 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ed25519, mlkem, x25519
 from cryptography.hazmat.primitives.hpke import MLKEM768X25519PrivateKey, MLKEM768X25519PublicKey
 
+from kim_tui.domain import handover
 from kim_tui.store.atomic import write_atomic
 from kim_tui.store.small_file import UnsuitableFile, read_small_file
 
@@ -50,9 +50,7 @@ class IdentityError(Exception):
 
 def display_fingerprint(fingerprint_hex: str) -> str:
     """``ABCD-EFGH-…`` (6 × 4 base32 characters over the first 15 bytes) to read by phone."""
-    raw = bytes.fromhex(fingerprint_hex)[:15]
-    text = base64.b32encode(raw).decode("ascii")
-    return "-".join(text[i : i + 4] for i in range(0, 24, 4))
+    return handover.display_fingerprint(fingerprint_hex)
 
 
 def coach_fingerprint(sign_public: bytes) -> str:

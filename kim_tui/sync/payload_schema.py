@@ -39,6 +39,7 @@ MAX_MINUTES = 24 * 60
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _PSEUDONYM = re.compile(r"p-[0-9a-f]{32}")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 class SchemaError(ValueError):
@@ -163,6 +164,16 @@ def _consent_form(value: Any) -> None:
         raise _fail("weder schriftlich noch mündlich")
 
 
+def _direction(value: Any) -> None:
+    if value not in ("out", "in"):
+        raise _fail("weder out noch in")
+
+
+def _fingerprint(value: Any) -> None:
+    if not isinstance(value, str) or not _HEX64.fullmatch(value):
+        raise _fail("kein Fingerabdruck (64 Hex-Ziffern)")
+
+
 _PERSONAL: dict[str, Check] = {
     "given_name": _text(MAX_TEXT),
     "family_name": _text(MAX_TEXT),
@@ -249,6 +260,12 @@ _FIELDS: dict[str, dict[str, Check]] = {
         "kind": _code("contact_kinds"),
         "minutes": _integer(0, MAX_MINUTES),
         "interpreter": _boolean,
+    },
+    "handover": {
+        "direction": _direction,
+        "client": _pseudonym,
+        "date": _iso_date,
+        "counterpart": _fingerprint,
     },
 }
 

@@ -38,6 +38,8 @@ EXPECTED = {
     ("colleague",),
     ("colleague", "add"),
     ("colleague", "list"),
+    ("handover",),
+    ("receive",),
     ("stand-in",),
     ("coordinator",),
     ("coordinator", "init"),

@@ -45,6 +45,8 @@ from kim_tui.store.models import (
 )
 from kim_tui.store.unit_of_work import UnitOfWork
 from kim_tui.store.vault import Vault
+from kim_tui.sync import coach_state as cs
+from kim_tui.sync import handover_format as hf
 from kim_tui.sync.identity import (
     CoachPublic,
     CoordinatorPublic,
@@ -56,6 +58,8 @@ from kim_tui.sync.identity import (
     signing_public,
 )
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
+
+STAMP = "2026-11-24T10:00:00Z"
 
 D = date
 LATER = FIXED_TODAY + timedelta(days=14)
@@ -74,11 +78,13 @@ class Ids:
     closed_case: str
     restricted: str = ""
     closed_client: str = ""
+    to_hand_over: str = ""
+    handover_hex: str = ""
     household_member: str = ""
     stand_in_file: str = ""
-    """A stand-in from colleague Ben to this vault, not yet received."""
+    """A stand-in from colleague Bruno to this vault, not yet received."""
     stand_in_return: str = ""
-    """Ben's return of a stand-in this vault lent him."""
+    """Bruno's return of a stand-in this vault lent him."""
 
 
 @dataclass
@@ -110,12 +116,53 @@ def _colleague() -> CoachPublic:
     return CoachPublic("Kollegin", "DRK", signing_public(sign), kem, signature)
 
 
+_BEN_SIGN = new_signing_key()
+_BEN_KEM = new_kem_key()
+
+
+def _ben() -> CoachPublic:
+    """A colleague whose private keys the tests hold: files from and receipts by Ben."""
+    kem = kem_public_bytes(_BEN_KEM)
+    signature = signing_key(_BEN_SIGN).sign(receiving_key_message(kem))
+    return CoachPublic("Ben", "DRK", signing_public(_BEN_SIGN), kem, signature)
+
+
+def _from_ben(s: Setup, kind: str, handover_hex: str, payload: dict[str, object]) -> str:
+    with Session(s.ws.vault.engine) as session:  # read directly: no audit event
+        me = cs.coach_public(session)
+    header = hf.HandoverHeader(kind, handover_hex, _ben().fingerprint, me.fingerprint, STAMP)
+    path = s.tmp / f"{kind}.kimh"
+    path.write_bytes(hf.seal(header, payload, me, _BEN_SIGN))
+    return str(path)
+
+
+def _receivable(s: Setup) -> str:
+    client = {"id": "c-1", "given_name": "Mira", "family_name": "Neu"}
+    payload = {
+        "format": "kim-handover-payload",
+        "version": 1,
+        "client": "c-1",
+        "handed_over_on": "2026-11-20",
+        "tables": {"client": [client]},
+    }
+    return _from_ben(s, hf.HANDOVER, hf.new_handover_id(), payload)
+
+
+def _receive(s: Setup) -> object:
+    return s.ws.receive_handover(_receivable(s), str(s.tmp))
+
+
+def _confirm(s: Setup) -> object:
+    receipt = {"handover": s.ids.handover_hex, "received_on": "2026-11-24"}
+    return s.ws.confirm_handover(_from_ben(s, hf.RECEIPT, s.ids.handover_hex, receipt))
+
+
 def _refused(call: Callable[[], object]) -> None:
     with pytest.raises(ValidationError):
         call()
 
 
-def _build(ws: Workspace) -> Ids:
+def _build(ws: Workspace, out: Path) -> Ids:
     client, case = ws.intake(_intake("Lan", "Nguyen"))
     consent = ws.add_consent(case, ConsentDraft(ConsentPurpose.SHARE_COORDINATOR, D(2026, 10, 2)))
     follow_up = ws.add_follow_up(FollowUpDraft(case, LATER, "Termin"))
@@ -148,6 +195,16 @@ def _build(ws: Workspace) -> Ids:
     ws.create_identity("Anna", "Träger")
     ws.connect_coordinator(_coordinator())
     ws.set_phase_by_hand(case, "monitoring", "Begleitung läuft über die Schule")
+    ws.add_colleague(_ben())
+    handed, handed_case = ws.intake(_intake("Hanna", "Übergeben"))
+    ws.add_consent(
+        handed_case, ConsentDraft(ConsentPurpose.SHARE_AGENCY, D(2026, 10, 1), recipient="DRK")
+    )
+    made = ws.hand_over(handed, _ben().fingerprint, str(out))
+    to_hand, to_hand_case = ws.intake(_intake("Tim", "Übergabe"))
+    ws.add_consent(
+        to_hand_case, ConsentDraft(ConsentPurpose.SHARE_AGENCY, D(2026, 10, 1), recipient="DRK")
+    )
     member = ws.add_household_member(client, ClientDraft("Kim", "Nguyen", D(2015, 1, 1)), "child")
     return Ids(
         client,
@@ -161,21 +218,23 @@ def _build(ws: Workspace) -> Ids:
         closed,
         restricted,
         _other,
+        to_hand,
+        made.handover_id.replace("-", ""),
         member,
     )
 
 
 def _stand_ins(ws: Workspace, ids: Ids, base: Path) -> Ids:
-    """Colleague Ben: Anna lends him a client and gets his return; Ben lends Anna one client
+    """Colleague Bruno: Anna lends him a client and gets his return; Bruno lends Anna one client
     (received, so Anna can write a return) and sends a second stand-in (left unreceived)."""
-    vault, _recovery = Vault.create(base / "ben", PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
+    vault, _recovery = Vault.create(base / "bruno", PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
     ben = Workspace(vault, today=lambda: FIXED_TODAY)
     try:
-        ben_pub = ben.create_identity("Ben", "DRK")
+        ben_pub = ben.create_identity("Bruno", "DRK")
         ws.add_colleague(ben_pub)
         ben.add_colleague(ws.create_identity("Anna", "Träger"))
         until = FIXED_TODAY + timedelta(days=14)
-        ws.send_stand_in("Ben", until, [ids.client], str(base / "lent.kimh"))
+        ws.send_stand_in("Bruno", until, [ids.client], str(base / "lent.kimh"))
         ben.receive_stand_in(str(base / "lent.kimh"))
         ben.write_stand_in_return(str(base / "return.kimh"))
         first, _case = ben.intake(_intake("Bo", "Vertretung"))
@@ -199,7 +258,7 @@ def _template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Ids]:
     vault, _recovery = Vault.create(directory, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
     try:
-        return directory, _stand_ins(ws, _build(ws), base)
+        return directory, _stand_ins(ws, _build(ws, directory.parent), base)
     finally:
         ws.close()
 
@@ -306,6 +365,9 @@ WRITES: dict[str, Call] = {
     "lift_restriction": lambda s: s.ws.lift_restriction(s.ids.restricted),
     "erase_client": lambda s: s.ws.erase_client(s.ids.client, "Antrag"),
     "re_erase": lambda s: s.ws.re_erase({s.ids.restricted}),
+    "hand_over": lambda s: s.ws.hand_over(s.ids.to_hand_over, _ben().fingerprint, str(s.tmp)),
+    "receive_handover": _receive,
+    "confirm_handover": _confirm,
     "link_household_member": lambda s: s.ws.link_household_member(
         s.ids.client, s.ids.closed_client, "sibling"
     ),
@@ -334,7 +396,7 @@ AUDITED: dict[str, Call] = {
     "set_regime": lambda s: s.ws.set_regime("kdg"),
     "add_colleague": lambda s: s.ws.add_colleague(_colleague()),
     "send_stand_in": lambda s: s.ws.send_stand_in(
-        "Ben", LATER, None, str(s.tmp / "vertretung.kimh")
+        "Bruno", LATER, None, str(s.tmp / "vertretung.kimh")
     ),
     "write_stand_in_return": lambda s: s.ws.write_stand_in_return(str(s.tmp / "back.kimh")),
 }
@@ -373,6 +435,7 @@ QUERIES: dict[str, Call] = {
     "household": lambda s: s.ws.household(s.ids.client),
     "retention_due": lambda s: s.ws.retention_due(),
     "erased_ids": lambda s: s.ws.erased_ids(),
+    "inspect_handover": lambda s: s.ws.inspect_handover(_receivable(s)),
     "stand_ins": lambda s: s.ws.stand_ins(),
     "stand_in_until": lambda s: s.ws.stand_in_until([s.ids.client]),
     "stand_in_default_clients": lambda s: s.ws.stand_in_default_clients(),

@@ -75,3 +75,34 @@ def test_personal_fields_are_allowed_only_with_consent() -> None:
     schema.check_data("client", data)
     with pytest.raises(schema.SchemaError, match="personenbezogen"):
         schema.check_data("client", {**data, "personal": False})
+
+
+def test_a_handover_record_names_no_one() -> None:
+    """Issue 14: direction, the client's pseudonym, a date and a coach fingerprint; nothing
+    else, and no clear id."""
+    from kim_tui.sync.payload_schema import check_record
+
+    good = {
+        "t": "handover",
+        "id": "5b0c7c1e-1111-4222-8333-944445555666",
+        "rev": 3,
+        "del": False,
+        "data": {
+            "direction": "out",
+            "client": "p-0123456789abcdef0123456789abcdef",
+            "date": "2026-12-03",
+            "counterpart": "ab" * 32,
+        },
+    }
+    assert check_record(0, good) is None
+    for field, value in (
+        ("direction", "sideways"),
+        ("client", "5b0c7c1e-1111-4222-8333-944445555666"),
+        ("date", "03.12.2026"),
+        ("counterpart", "Ben"),
+    ):
+        bad = {**good, "data": {**good["data"], field: value}}
+        problem = check_record(0, bad)
+        assert problem is not None and problem.field == field
+    named = {**good, "data": {**good["data"], "name": "Ben"}}
+    assert check_record(0, named) is not None

@@ -186,3 +186,29 @@ async def test_escape_on_a_filled_form_asks_before_discarding(app) -> None:  # t
         await pilot.click("#discard")
         await on_screen(pilot, FollowUpsScreen)
         assert app.workspace.caseload().total == 6
+
+
+async def test_a_name_typed_while_the_form_is_still_building_is_not_lost(app) -> None:  # type: ignore[no-untyped-def]
+    # F4 takes keys from the first paint on, while the lower part of the form still mounts:
+    # what was typed then counts as input (Esc asks), it is not taken as the empty form.
+    import asyncio
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_home(pilot)
+        app.action_intake()
+        for _ in range(5000):
+            found = app.screen.query("#given_name") if isinstance(app.screen, IntakeScreen) else []
+            if found:
+                break
+            await asyncio.sleep(0)
+        form = app.screen
+        assert isinstance(form, IntakeScreen)
+        form.query_one("#given_name", Input).value = "Amal"
+        await until(pilot, lambda: form._initial is not None)
+        assert form.query_one("#given_name", Input).has_focus
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not form  # the save / discard / keep question
+        await pilot.press("escape")
+        await on_screen(pilot, IntakeScreen)
+        assert form.query_one("#given_name", Input).value == "Amal"

@@ -5,14 +5,14 @@ Records merged by this version were checked when their bundle was imported (`che
 writes the result back, so no report parses and checks every record again.
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,121 @@
+"""The client file's handover (issue 14): hand the client over to a stored colleague. Mixed
+into `ClientFileScreen`; declared in `client_file_keys` (``U``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from kim_tui.i18n import language, tr
+from kim_tui.screens.base import KimScreen
+
+if TYPE_CHECKING:
+    from kim_tui.domain.model import ClientFile
+
+
+def refusal_text(exc: Exception) -> str:
+    """A refused handover or file in the UI's language (the service's messages are German)."""
+    english = getattr(exc, "english", None)
+    return english if language() == "en" and english else str(exc)
+
+
+class HandoverActions(KimScreen[None]):
+    """Action bodies for `ClientFileScreen` (which sets `file` and `client_id`)."""
+
+    file: ClientFile | None
+    client_id: str
+
+    @work(exclusive=True, group="file-edit")
+    async def action_hand_over(self) -> None:
+        from kim_tui.domain.handover import display_fingerprint
+        from kim_tui.domain.validation import override_reason_problem
+        from kim_tui.screens.choice import ChoiceScreen
+        from kim_tui.screens.text_prompt import TextPromptScreen
+        from kim_tui.store.errors import HandoverRefused, VaultError
+
+        if self.file is None:
+            return
+        workspace = self.app.workspace
+        colleagues = [c for c in workspace.colleagues() if c.can_receive]
+        if not colleagues:
+            self.notify(
+                tr(
+                    "Noch keine Kolleg*innen gespeichert: Befehlspalette → „Kolleg*in "
+                    "hinzufügen“ (deren coach.pub).",
+                    "No colleagues stored yet: command palette → “Add a colleague” (their "
+                    "coach.pub).",
+                ),
+                severity="warning",
+                timeout=10,
+            )
+            return
+        name = f"{self.file.client.family_name}, {self.file.client.given_name}"
+        options = [
+            (
+                c.fingerprint,
+                f"{c.name or tr('(ohne Namen)', '(no name)')}"
+                f"{', ' + c.organisation if c.organisation else ''}"
+                f"  {display_fingerprint(c.fingerprint)}",
+            )
+            for c in colleagues
+        ]
+        chosen = await self.app.push_screen_wait(
+            ChoiceScreen(tr(f"{name} übergeben an …", f"Hand {name} over to …"), options)
+        )
+        if chosen is None:
+            return
+        colleague = next(c for c in colleagues if c.fingerprint == chosen)
+        out = await self.app.push_screen_wait(
+            TextPromptScreen(
+                tr("Übergabedatei", "Handover file"),
+                tr(
+                    "Wohin soll die verschlüsselte Übergabedatei (Datei oder Ordner)? Der Fall "
+                    "wird als „übergeben“ abgeschlossen; die Daten bleiben hier, bis die "
+                    "Empfangsbestätigung eingelesen ist. Esc bricht ab.",
+                    "Where should the encrypted handover file go (file or folder)? The case is "
+                    "closed as handed over; the data stays here until the receipt is imported. "
+                    "Esc cancels.",
+                ),
+                value=workspace.print_folder(),
+                max_length=1000,
+            )
+        )
+        if not out:
+            return
+        reason = ""
+        while True:
+            try:
+                made = workspace.hand_over(self.client_id, colleague.fingerprint, out, reason)
+            except HandoverRefused as exc:
+                if exc.reason != "consent_required" or reason:
+                    self.notify(refusal_text(exc), severity="error", timeout=10, markup=False)
+                    return
+                answer = await self.app.push_screen_wait(
+                    TextPromptScreen(
+                        tr("Übergabe ohne Einwilligung", "Handover without consent"),
+                        refusal_text(exc)
+                        + tr(" Begründung (Esc bricht ab):", " Reason (Esc cancels):"),
+                        check=override_reason_problem,
+                    )
+                )
+                if not answer:
+                    return
+                reason = answer
+                continue
+            except VaultError as exc:
+                self.notify(refusal_text(exc), severity="error", timeout=10, markup=False)
+                return
+            break
+        who = colleague.name or display_fingerprint(colleague.fingerprint)
+        self.notify(
+            tr(
+                f"Übergabedatei für {who} geschrieben: {made.path}. Fall abgeschlossen; "
+                "die Daten bleiben bis zur Empfangsbestätigung.",
+                f"Handover file for {who} written: {made.path}. Case closed; the data stays "
+                "until the receipt is imported.",
+            ),
+            timeout=12,
+            markup=False,
+        )
+        self.reload()
