@@ -19,6 +19,7 @@ from kim_tui.actions import HELP_ACTION, KimView, UiAction, bindings
 from kim_tui.app_base import LOCK_ACTION, QUIT_ACTION, VaultApp
 from kim_tui.config import Config, load_config
 from kim_tui.i18n import set_language, tr
+from kim_tui.screens.stand_in_flow import STAND_IN_APP_ACTIONS, StandInAppActions
 
 if TYPE_CHECKING:
     from kim_tui.domain.model import IntakeDraft
@@ -148,10 +149,11 @@ APP_ACTIONS: tuple[UiAction, ...] = (
         "Empfangsbestätigung einlesen: die übergebene Klient*in wird hier gelöscht",
         "Import a receipt: the handed-over client is erased here",
     ),
+    *STAND_IN_APP_ACTIONS,
 )
 
 
-class KimApp(VaultApp["VaultSession"]):
+class KimApp(StandInAppActions, VaultApp["VaultSession"]):
     """The coach's app: the vault's follow-ups, caseload, client files, intake and export."""
 
     TITLE = "KIM Coach"
@@ -191,6 +193,10 @@ class KimApp(VaultApp["VaultSession"]):
         from kim_tui.screens.follow_ups import FollowUpsScreen
 
         return FollowUpsScreen()
+
+    def after_unlock(self) -> None:
+        """Tell the coach what the unlock did besides opening (an ended stand-in erased)."""
+        self.show_stand_in_expiries()
 
     def unlock_wording(self) -> UnlockWording:
         """Title and recovery hint of the unlock screen (the coordinator app has its own)."""

@@ -135,6 +135,9 @@ class VaultApp(App[int], Generic[S]):
         """The session to unlock when none was passed in."""
         raise NotImplementedError
 
+    def after_unlock(self) -> None:
+        """Called after every successful unlock (the coach app reports ended stand-ins)."""
+
     def home_screen(self) -> Screen[None]:
         """The screen shown after the first unlock."""
         raise NotImplementedError

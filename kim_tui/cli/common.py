@@ -20,6 +20,7 @@ from kim_tui.domain.text import safe_text
 from kim_tui.locations import default_vault_dir
 
 if TYPE_CHECKING:
+    from kim_tui.domain.stand_in import StandInExpiry
     from kim_tui.store.failed_unlocks import FailedUnlocks
 
 EXIT_OK = 0
@@ -62,12 +63,14 @@ def run_command(args: argparse.Namespace) -> int:
     file belongs, a name too long …), also when SQLite reports it, is one line naming the file
     and what to do. Anything else is a bug and keeps its traceback."""
     from kim_tui.config import ConfigError
+    from kim_tui.service import stand_in_expiry
     from kim_tui.store import failed_unlocks
     from kim_tui.store.errors import StorageError, VaultError
 
     func: Command = args.func
     # Every command that unlocks a store says so when earlier unlocks had failed.
     failed_unlocks.set_reporter(_print_failed_unlocks)
+    stand_in_expiry.set_reporter(_print_stand_in_expiries)
     try:
         return func(args)
     except (CliError, VaultError, ConfigError) as exc:
@@ -84,6 +87,7 @@ def run_command(args: argparse.Namespace) -> int:
         return _fail(problem)
     finally:
         failed_unlocks.set_reporter(None)
+        stand_in_expiry.set_reporter(None)
 
 
 def _print_failed_unlocks(failures: FailedUnlocks) -> None:
@@ -99,6 +103,25 @@ def _print_failed_unlocks(failures: FailedUnlocks) -> None:
         ),
         file=sys.stderr,
     )
+
+
+def _print_stand_in_expiries(expiries: tuple[StandInExpiry, ...]) -> None:
+    """Tell the coach on stderr which stand-in copies the unlock erased (their end had passed)."""
+    from kim_tui.domain.dates import format_date
+
+    for e in expiries:
+        returned = (
+            f"Rückgabe geschrieben am {format_date(e.returned_on)}"
+            if e.returned_on
+            else "keine Rückgabe geschrieben: was Sie erfasst haben, ist mit gelöscht"
+        )
+        names = ", ".join(shown(n) for n in e.client_names) or "–"
+        print(
+            f"kim: Vertretung für {shown(e.colleague) or 'Kolleg*in'} endete am "
+            f"{format_date(e.until)}; die Kopie ist gelöscht ({len(e.client_names)} "
+            f"Klient*innen: {names}). {returned}.",
+            file=sys.stderr,
+        )
 
 
 def _fail(exc: Exception) -> int:

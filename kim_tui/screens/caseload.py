@@ -18,6 +18,7 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import CaseloadPage, CaseStage
 from kim_tui.i18n import language, tr
+from kim_tui.screens.follow_ups import STAND_IN_SIGN, stand_in_marker
 from kim_tui.screens.windowed_list import WindowedListScreen
 from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.literal import literal
@@ -187,6 +188,7 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
         self.sort = "name"
         self._layout: ColumnLayout | None = None
         """The column widths of the filled table (None before the first fill)."""
+        self._stand_in_ends: list[date] = []
         self._stage_max = 0
         self._status_max = 0
 
@@ -304,6 +306,9 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
             self._set_columns(table, layout)
         else:
             table.clear()
+        # Clients this vault only stands in for (Vertretung) are marked with their end date.
+        lent = self.app.workspace.stand_in_until({r.client_id for r in page.items})
+        self._stand_in_ends = sorted(set(lent.values()))
         for row in page.items:
             status = statuses.label(row.residence_status, lang) if row.residence_status else ""
             due_style = "bold red" if row.next_due_on and row.next_due_on < today else ""
@@ -311,6 +316,9 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
             if row.restricted:
                 # Art. 18: the file is read-only; the mark shows it before the file is opened.
                 name = Text.assemble(Text("⊘ ", style="bold yellow"), name)
+            if row.client_id in lent:
+                # Only a copy lent for a time: the sign here, until when under the list.
+                name = Text.assemble(Text(STAND_IN_SIGN, style="bold magenta"), name)
             if not row.case_consent:
                 # "!" first: at 80 columns the name is cut at its end, never the marker.
                 name = Text("! ", style="bold red", no_wrap=True, overflow="ellipsis") + name
@@ -344,6 +352,11 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
                 f"{first}–{last} von {total} · sortiert nach {sort} ({key})",
                 f"{first}–{last} of {total} · sorted by {sort} ({key})",
             )
+            ends = self._stand_in_ends
+            if ends:
+                info = (
+                    f"{STAND_IN_SIGN}" + ", ".join(stand_in_marker(d) for d in ends) + " · " + info
+                )
         else:
             info = tr("Keine Klient*innen für diese Auswahl.", "No clients for this selection.")
         line = _cell(info)

@@ -110,7 +110,8 @@ class ClientFileScreen(
         self.file = file = workspace.client_file(self.client_id, audited=opening)
         self.title = tr("Akte", "File")
         today = self.today
-        self.query_one(FileHeader).show(file, today)
+        lent = workspace.stand_in_until([self.client_id]).get(self.client_id)
+        self.query_one(FileHeader).show(file, today, lent)
         self.query_one(OverviewSection).show(file)
         self.query_one(AssessmentSection).show(file)
         self.query_one(GoalsSection).show(file, today)

@@ -22,6 +22,7 @@ from kim_tui.domain.model import (
     FollowUpView,
 )
 from kim_tui.i18n import language, tr
+from kim_tui.screens.stand_in_flow import SEND_ACTION, send_stand_in
 from kim_tui.screens.windowed_list import WindowedListScreen
 from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.literal import literal
@@ -51,6 +52,38 @@ GROUP_STYLES = {
 def group_label(group: DueGroup) -> str:
     de, en = GROUP_LABELS[group]
     return tr(de, en)
+
+
+def stand_in_marker(until: date) -> str:
+    """How a client this vault only stands in for is marked in the lists."""
+    return tr(f"Vertretung bis {format_date(until)}", f"Standing in until {format_date(until)}")
+
+
+STAND_IN_SIGN = "⇄ "
+"""Marks a stand-in client in the name column when the reason column is too narrow for the
+whole marker (the line under the list then says until when)."""
+WIDE_REASON = 48
+"""From this reason width on, the whole marker stands before the reason."""
+
+
+def _reason_cell(item: FollowUpView, width: int, until: date | None) -> Text:
+    reason = literal(item.reason_in(language()), max_len=width)
+    if until is None or width < WIDE_REASON:
+        return reason
+    # The marker first: the reason is cut, never the marker.
+    marker = Text(stand_in_marker(until) + " · ", style="bold magenta")
+    cell = marker + reason
+    cell.truncate(width, overflow="ellipsis")
+    return cell
+
+
+def _client_cell(item: FollowUpView, width: int, until: date | None) -> Text:
+    name = literal(item.client_name, max_len=CLIENT_WIDTH)
+    if until is None or width >= WIDE_REASON:
+        return name
+    cell = Text(STAND_IN_SIGN, style="bold magenta") + name
+    cell.truncate(CLIENT_WIDTH, overflow="ellipsis")
+    return cell
 
 
 class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
@@ -123,6 +156,7 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
             "Delete a manual follow-up with a reason (stays in the history)",
             show=False,
         ),
+        SEND_ACTION,
         UiAction("followups.down", "j", "cursor_down", "Runter", "Down", show=False, palette=False),
         UiAction("followups.up", "k", "cursor_up", "Hoch", "Up", show=False, palette=False),
     )
@@ -141,6 +175,7 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
         """The name filter typed after `/`."""
         self._fresh = True
         self._filled_width = 0
+        self._stand_in_ends: list[date] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -210,6 +245,9 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
         reason_width = self._reason_width()
         self._filled_width = reason_width
         table.columns[ColumnKey("reason")].width = reason_width
+        # Clients this vault only stands in for (Vertretung) are marked with their end date.
+        lent = self.app.workspace.stand_in_until({i.client_id for i in page.items})
+        self._stand_in_ends = sorted(set(lent.values()))
         previous: DueGroup | None = None
         for item in page.items:
             first_of_group = item.group != previous
@@ -220,8 +258,8 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
                     style=GROUP_STYLES[item.group],
                 ),
                 Text(format_date(item.due_on), style=GROUP_STYLES[item.group]),
-                literal(item.client_name, max_len=CLIENT_WIDTH),
-                literal(item.reason_in(language()), max_len=reason_width),
+                _client_cell(item, reason_width, lent.get(item.client_id)),
+                _reason_cell(item, reason_width, lent.get(item.client_id)),
                 key=item.id,
             )
 
@@ -258,6 +296,9 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
                 if not self.query_text
                 else tr("Kein Treffer für diesen Filter.", "No match for this filter.")
             )
+        ends = self._stand_in_ends
+        if ends and self._reason_width() < WIDE_REASON:
+            info += f"   {STAND_IN_SIGN}" + ", ".join(stand_in_marker(d) for d in ends)
         if self.query_text:
             info += tr(
                 f"   Filter: „{self.query_text}“ (Esc löscht)",
@@ -381,6 +422,15 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
             return
         if self._call(lambda ws: ws.add_follow_up(draft)) is not None:
             self.notify(tr("Wiedervorlage angelegt.", "Follow-up created."))
+
+    @work(exclusive=True, group="followup-edit")
+    async def action_stand_in(self) -> None:
+        item = self.selected()
+        await send_stand_in(
+            self.app,
+            item.client_id if item else None,
+            item.client_name if item else "",
+        )
 
     def _manual(self) -> FollowUpView | None:
         """The highlighted follow-up if the coach typed it; derived ones follow their source."""

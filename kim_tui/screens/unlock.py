@@ -194,6 +194,7 @@ class UnlockScreen(Screen[bool]):
                 timeout=30,
                 markup=False,
             )
+        self.app.after_unlock()
         if self.first:
             # Replace this screen by the home screen in one step: no blank frame in between.
             self.app.unlocked_once = True

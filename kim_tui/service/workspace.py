@@ -71,6 +71,7 @@ from kim_tui.service.printouts import PrintoutService
 from kim_tui.service.privacy import PrivacyService
 from kim_tui.service.referrals import ReferralService
 from kim_tui.service.residence import ResidenceService
+from kim_tui.service.stand_in_facade import StandInFacade
 from kim_tui.service.subject_access import SubjectAccessService
 from kim_tui.service.workspace_handover import HandoverFacade, HandoverService
 from kim_tui.store.unit_of_work import UnitOfWork
@@ -78,7 +79,7 @@ from kim_tui.store.vault import Vault
 from kim_tui.sync.identity import CoachPublic, CoordinatorPublic
 
 
-class Workspace(HandoverFacade):
+class Workspace(HandoverFacade, StandInFacade):
     """One unlocked vault's caseload, follow-ups, assessments, goals, referrals and contacts."""
 
     def __init__(
@@ -116,6 +117,7 @@ class Workspace(HandoverFacade):
         self._erasure = ErasureService(ctx)
         self._handover = HandoverService(ctx)
         self._households = HouseholdService(ctx)
+        self._open_stand_ins(ctx)  # erases stand-in copies whose end date has passed
 
     # -- infrastructure ----------------------------------------------------------------------
 

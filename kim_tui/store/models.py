@@ -301,6 +301,37 @@ class HouseholdMembership(Record, table=True):
     """Code of the ``household_roles`` catalog, relative to the household's reference person."""
 
 
+class StandIn(Record, table=True):
+    """One client of one stand-in (Vertretung, schema 0012), kept on both sides.
+
+    The sender writes ``direction = "out"`` when the stand-in file is made, the colleague
+    ``"in"`` when it is received; both keep the file's id. The client is named by its random id
+    (``client_ref``, the same id on both sides: the copy keeps the original ids so a return can
+    name what it changed). It is deliberately not called ``client_id``: the row must outlive the
+    erasure of the copy, so a replayed file is still recognised. No personal data.
+    """
+
+    stand_in_id: str = Field(index=True)
+    """The id of the stand-in file (32 hex digits)."""
+    client_ref: str = Field(index=True)
+    case_ref: str
+    direction: str
+    """``out`` (this vault lent the client) or ``in`` (this vault stands in)."""
+    until: date
+    """The last day of the stand-in; the copy is erased on the first unlock after it."""
+    counterpart: str
+    """The other coach's fingerprint (64 hex characters)."""
+    counterpart_name: str = ""
+    state: str = "active"
+    """``active`` (in: the copy is here; out: sent), ``expired`` (in: the copy was erased)."""
+    received_revision: int = 0
+    """In: the revision of the receiving write; later changes are the colleague's own."""
+    returned_on: date | None = None
+    """In: the day the last return file was written; out: the day the last one was imported."""
+    return_ids: str = ""
+    """Out: the ids of the return files imported (space-delimited), so none is applied twice."""
+
+
 TABLES: tuple[type[SQLModel], ...] = (
     Client,
     Case,
@@ -319,4 +350,5 @@ TABLES: tuple[type[SQLModel], ...] = (
     ErasedClient,
     HandoverLink,
     HouseholdMembership,
+    StandIn,
 )

@@ -46,6 +46,7 @@ from kim_tui.store.vault import Vault
 from kim_tui.sync import bundle_format as bf
 from kim_tui.sync import coach_state as cs
 from kim_tui.sync import payload_schema
+from kim_tui.sync.stand_in_scope import excluded_rows
 
 Progress = Callable[[int, int], None]
 
@@ -108,6 +109,8 @@ def collect_records(
     ).all()
     touched = sorted(set(changed))
 
+    # Clients this vault only stands in for are the original coach's: they never travel here.
+    excluded = excluded_rows(session)
     rows: list[tuple[str, Record]] = []
     for table, model in MODELS.items():
         revision = col(model.revision)
@@ -119,7 +122,8 @@ def collect_records(
             for start in range(0, len(extra), 500):
                 chunk = extra[start : start + 500]
                 found.extend(session.exec(select(Client).where(col(Client.id).in_(chunk))).all())
-        rows.extend((table, r) for r in found)
+        skip = excluded.get(table, set())
+        rows.extend((table, r) for r in found if r.id not in skip)
 
     client_ids = [r.id for table, r in rows if table == "client"]
     consents_of: dict[str, list[dict[str, Any]]] = {}
@@ -171,7 +175,8 @@ def collect_records(
             col(ErasedClient.revision) > rev_after, col(ErasedClient.revision) <= rev_upto
         )
     ).all():
-        out.append(ps.erasure_record(key, erased.id, erased.revision))
+        if erased.id not in excluded.get("client", set()):
+            out.append(ps.erasure_record(key, erased.id, erased.revision))
     out.sort(key=ps.record_sort_key)
     return out
 

@@ -1,5 +1,6 @@
 """The handover file format (``*.kimh``): one client file from one coach to a colleague, and
-the colleague's signed receipt; see ``docs/handover-format.md``.
+the colleague's signed receipt; also a stand-in copy and its return (same frame, other kinds);
+see ``docs/handover-format.md``.
 
     offset  size  field
     0       4     magic "KIMH"
@@ -44,7 +45,11 @@ VERSION = 1
 HEADER_FORMAT = "kim-handover"
 HANDOVER = "handover"
 RECEIPT = "receipt"
-KINDS = (HANDOVER, RECEIPT)
+STAND_IN = "stand-in"
+"""A time-limited copy of some clients for a colleague standing in (Vertretung)."""
+STAND_IN_RETURN = "stand-in-return"
+"""What the colleague recorded during a stand-in, back to the original coach."""
+KINDS = (HANDOVER, RECEIPT, STAND_IN, STAND_IN_RETURN)
 MAX_HEADER = 4096
 MAX_PAYLOAD = 64 * 1024 * 1024
 """Decompressed payload limit: one client file with years of notes is a few MiB at most."""
@@ -236,6 +241,8 @@ def open_verified(
 __all__ = [
     "HANDOVER",
     "RECEIPT",
+    "STAND_IN",
+    "STAND_IN_RETURN",
     "HandoverError",
     "HandoverHeader",
     "ParsedHandover",

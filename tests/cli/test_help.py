@@ -40,6 +40,7 @@ EXPECTED = {
     ("colleague", "list"),
     ("handover",),
     ("receive",),
+    ("stand-in",),
     ("coordinator",),
     ("coordinator", "init"),
     ("coordinator", "enroll"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -82,6 +82,10 @@ class Ids:
     to_hand_over: str = ""
     handover_hex: str = ""
     household_member: str = ""
+    stand_in_file: str = ""
+    """A stand-in from colleague Bruno to this vault, not yet received."""
+    stand_in_return: str = ""
+    """Bruno's return of a stand-in this vault lent him."""
 
 
 @dataclass
@@ -221,13 +225,41 @@ def _build(ws: Workspace, out: Path) -> Ids:
     )
 
 
+def _stand_ins(ws: Workspace, ids: Ids, base: Path) -> Ids:
+    """Colleague Bruno: Anna lends him a client and gets his return; Bruno lends Anna one client
+    (received, so Anna can write a return) and sends a second stand-in (left unreceived)."""
+    vault, _recovery = Vault.create(base / "bruno", PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
+    ben = Workspace(vault, today=lambda: FIXED_TODAY)
+    try:
+        ben_pub = ben.create_identity("Bruno", "DRK")
+        ws.add_colleague(ben_pub)
+        ben.add_colleague(ws.create_identity("Anna", "Träger"))
+        until = FIXED_TODAY + timedelta(days=14)
+        ws.send_stand_in("Bruno", until, [ids.client], str(base / "lent.kimh"))
+        ben.receive_stand_in(str(base / "lent.kimh"))
+        ben.write_stand_in_return(str(base / "return.kimh"))
+        first, _case = ben.intake(_intake("Bo", "Vertretung"))
+        second, _case = ben.intake(_intake("Bea", "Vertretung"))
+        ben.send_stand_in("Anna", until, [first], str(base / "first.kimh"))
+        ben.send_stand_in("Anna", until, [second], str(base / "second.kimh"))
+        ws.receive_stand_in(str(base / "first.kimh"))
+    finally:
+        ben.close()
+    return replace(
+        ids,
+        stand_in_file=str(base / "second.kimh"),
+        stand_in_return=str(base / "return.kimh"),
+    )
+
+
 @pytest.fixture(scope="module")
 def _template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Ids]:
-    directory = tmp_path_factory.mktemp("uow") / "vault"
+    base = tmp_path_factory.mktemp("uow")
+    directory = base / "vault"
     vault, _recovery = Vault.create(directory, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
     try:
-        return directory, _build(ws, directory.parent)
+        return directory, _stand_ins(ws, _build(ws, directory.parent), base)
     finally:
         ws.close()
 
@@ -245,6 +277,8 @@ def setup(_template: tuple[Path, Ids], tmp_path: Path) -> Iterator[Setup]:
 Call = Callable[[Setup], object]
 
 WRITES: dict[str, Call] = {
+    "receive_stand_in": lambda s: s.ws.receive_stand_in(s.ids.stand_in_file),
+    "import_stand_in_return": lambda s: s.ws.import_stand_in_return(s.ids.stand_in_return),
     "intake": lambda s: s.ws.intake(_intake("Neu", "Person")),
     "update_client": lambda s: s.ws.update_client(
         s.ids.client, ClientDraft("Lan", "Nguyen-Tran", D(1990, 1, 1))
@@ -365,6 +399,10 @@ AUDITED: dict[str, Call] = {
     "write_subject_access": lambda s: s.ws.write_subject_access(s.ids.client, str(s.tmp)),
     "set_regime": lambda s: s.ws.set_regime("kdg"),
     "add_colleague": lambda s: s.ws.add_colleague(_colleague()),
+    "send_stand_in": lambda s: s.ws.send_stand_in(
+        "Bruno", LATER, None, str(s.tmp / "vertretung.kimh")
+    ),
+    "write_stand_in_return": lambda s: s.ws.write_stand_in_return(str(s.tmp / "back.kimh")),
 }
 """Reads, prints, exports and the sync setup: +1 audit event, no revision (they change no
 record that travels in a bundle)."""
@@ -402,6 +440,10 @@ QUERIES: dict[str, Call] = {
     "retention_due": lambda s: s.ws.retention_due(),
     "erased_ids": lambda s: s.ws.erased_ids(),
     "inspect_handover": lambda s: s.ws.inspect_handover(_receivable(s)),
+    "stand_ins": lambda s: s.ws.stand_ins(),
+    "stand_in_until": lambda s: s.ws.stand_in_until([s.ids.client]),
+    "stand_in_default_clients": lambda s: s.ws.stand_in_default_clients(),
+    "stand_in_follow_up_clients": lambda s: s.ws.stand_in_follow_up_clients(),
 }
 """List and look-up queries: nothing audited, no revision."""
 

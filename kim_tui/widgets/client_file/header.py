@@ -28,8 +28,9 @@ def age_on(birth: date | None, today: date) -> int | None:
 class FileHeader(Static):
     """Name, age, stage; residence status and expiry, next due date, closure."""
 
-    def show(self, file: ClientFile, today: date) -> None:
-        """Render the header for `file` as of `today`."""
+    def show(self, file: ClientFile, today: date, stand_in_until: date | None = None) -> None:
+        """Render the header for `file` as of `today` (`stand_in_until`: this vault only stands
+        in for the client until that day)."""
         lang = language()
         client = file.client
         # The file lists papers newest-recorded first; the rule wants them oldest first.
@@ -94,6 +95,17 @@ class FileHeader(Static):
                     "read-only, editing blocked (E lifts it)",
                 ),
                 style="bold yellow",
+            )
+        if stand_in_until is not None:
+            notes.append("\n" if notes else "")
+            notes.append(
+                tr(
+                    f"⇄ Vertretung bis {format_date(stand_in_until)} – nur Kontakte und "
+                    "Wiedervorlagen erfassen",
+                    f"⇄ Standing in until {format_date(stand_in_until)} – contacts and "
+                    "follow-ups only",
+                ),
+                style="bold magenta",
             )
         if file.retention_end is not None:
             notes.append("   " if notes else "")

@@ -1,0 +1,134 @@
+"""`kim stand-in`: lend clients to a colleague for an absence (Vertretung), take a stand-in
+over, write its return, import the return.
+
+The store and the sync modules are imported inside the command, so `kim --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from kim_tui.cli.common import (
+    EXIT_OK,
+    CliError,
+    SubParsers,
+    add_command,
+    read_passphrase,
+    shown,
+    vault_dir,
+)
+
+if TYPE_CHECKING:
+    from kim_tui.service.workspace import Workspace
+
+
+def _send(ws: Workspace, args: argparse.Namespace) -> None:
+    from kim_tui.domain.dates import format_date, parse_date
+
+    if not args.to or not args.until or not args.out:
+        raise CliError("Vertretung schicken: --to NAME --until TT.MM.JJJJ --out DATEI angeben.")
+    try:
+        until = parse_date(args.until)
+    except ValueError as exc:
+        raise CliError(f"--until: {exc}") from None
+    sent = ws.send_stand_in(args.to, until, args.client or None, args.out)
+    print(
+        f"Vertretung für {shown(sent.colleague)} bis {format_date(sent.until)}: "
+        f"{sent.clients} Klient*innen in {shown(sent.path)} (verschlüsselt für die Kolleg*in). "
+        "Ihre eigenen Einträge bleiben unverändert."
+    )
+
+
+def _receive(ws: Workspace, path: str) -> None:
+    from kim_tui.domain.dates import format_date
+
+    got = ws.receive_stand_in(path)
+    print(
+        f"Vertretung von {shown(got.colleague)} übernommen, bis {format_date(got.until)}: "
+        + ", ".join(shown(n) for n in got.client_names)
+    )
+    print(
+        "Sie können Kontakte erfassen und Wiedervorlagen erledigen oder anlegen; zurück mit "
+        "`kim stand-in --return --out DATEI`. Nach dem Enddatum wird die Kopie gelöscht."
+    )
+
+
+def _return(ws: Workspace, args: argparse.Namespace) -> None:
+    if not args.out:
+        raise CliError("Rückgabe schreiben: --out DATEI angeben.")
+    written = ws.write_stand_in_return(args.out, args.to)
+    print(
+        f"Rückgabe für {shown(written.colleague)}: {written.contacts} Kontakte, "
+        f"{written.follow_ups} Wiedervorlagen in {shown(written.path)}."
+    )
+
+
+def _import_return(ws: Workspace, path: str) -> None:
+    done = ws.import_stand_in_return(path)
+    print(
+        f"Rückgabe von {shown(done.colleague)} eingelesen: {done.contacts_added} Kontakte, "
+        f"{done.follow_ups_completed} Wiedervorlagen erledigt, {done.follow_ups_added} neu"
+        + (f", {done.skipped} schon vorhanden" if done.skipped else "")
+        + "."
+    )
+
+
+def cmd_stand_in(args: argparse.Namespace) -> int:
+    """Send, receive, return or import a stand-in (one mode per call)."""
+    from kim_tui.service.workspace import Workspace
+    from kim_tui.store.vault import Vault
+
+    modes = [bool(args.receive), bool(args.write_return), bool(args.import_return)]
+    if sum(modes) > 1:
+        raise CliError("Bitte nur eins: schicken, --receive, --return oder --import-return.")
+    passphrase = read_passphrase(args)
+    with Vault.open(vault_dir(args), passphrase) as vault:
+        ws = Workspace(vault)
+        if args.receive:
+            _receive(ws, args.receive)
+        elif args.write_return:
+            _return(ws, args)
+        elif args.import_return:
+            _import_return(ws, args.import_return)
+        else:
+            _send(ws, args)
+    return EXIT_OK
+
+
+def add_stand_in(sub: SubParsers) -> None:
+    """Add `kim stand-in`."""
+    p = add_command(
+        sub,
+        "stand-in",
+        cmd_stand_in,
+        "Vertretung: Klient*innen befristet einer Kolleg*in überlassen, übernehmen, zurückgeben",
+    )
+    p.description = (
+        "Schicken (ohne Modus): eine befristete KOPIE der Stammdaten, offenen Fälle, offenen "
+        "Wiedervorlagen, Ziele und der Kontakte der letzten 90 Tage, verschlüsselt für eine "
+        "gespeicherte Kolleg*in. Ohne --client alle Klient*innen mit offenem Fall. Ihre "
+        "Einträge bleiben unverändert. --receive: bei der Kolleg*in übernehmen. --return: "
+        "Rückgabe der dort erfassten Kontakte und Wiedervorlagen schreiben. --import-return: "
+        "die Rückgabe beim zuständigen Coach einlesen. Nach dem Enddatum löscht das erste "
+        "Entsperren die Kopie bei der Kolleg*in."
+    )
+    p.add_argument("--passphrase-file", metavar="F")
+    p.add_argument("--to", metavar="NAME", help="Kolleg*in (Name aus `kim colleague list`)")
+    p.add_argument("--until", metavar="DATE", help="letzter Tag der Vertretung (TT.MM.JJJJ)")
+    p.add_argument(
+        "--client",
+        metavar="ID",
+        nargs="+",
+        action="extend",
+        help="IDs aus `kim clients`; ohne: alle Klient*innen mit offenem Fall",
+    )
+    p.add_argument("--out", metavar="FILE", help="zu schreibende Datei (.kimh)")
+    p.add_argument("--receive", metavar="FILE", help="Vertretungsdatei übernehmen")
+    p.add_argument(
+        "--return",
+        dest="write_return",
+        action="store_true",
+        help="Rückgabe schreiben (mit --out; bei mehreren Vertretungen --to NAME)",
+    )
+    p.add_argument("--import-return", metavar="FILE", help="Rückgabedatei einlesen")
