@@ -161,8 +161,20 @@ def test_round_trip_new_file_merge_confirm_and_export(
     assert [d["id"] for d in anna_out] == [d["id"] for d in ben_in]
     assert {d["counterpart"] for d in anna_out} == {_fp(tmp_path, "ben")}
     assert all(d["client"].startswith("p-") for d in anna_out + ben_in)
-    code, _out, err = run_kim(capsys, "coordinator", "report", *coord, "--format", "json")
+    code, out, err = run_kim(
+        capsys, "coordinator", "report", *coord, "--format", "json", "--threshold", "1"
+    )
     assert code == 0, err
+    doc = json.loads(out)
+    cells = {(c["name"], c["indicator"], c["category"]): c["value"] for c in doc["cells"]}
+    # Two people, each one case: opened at Anna, active at Ben (Lina's own file at Ben and the
+    # one handed over are one case after the merge), and two handovers Anna → Ben.
+    assert cells[("alle", "cases_opened", "gesamt")] == 2
+    assert cells[("anna", "cases_opened", "gesamt")] == 2
+    assert cells[("alle", "cases_active", "gesamt")] == 2
+    assert cells[("ben", "cases_active", "gesamt")] == 2
+    assert ("anna", "cases_active", "gesamt") not in cells
+    assert cells[("alle", "handovers", "anna (Caritas) → ben (DRK)")] == 2
 
 
 def test_bad_input_is_one_clear_line(
