@@ -297,6 +297,29 @@ def handovers(rows: Rows, period: Period) -> Counter[str]:
     )
 
 
+def _households_of_active(rows: Rows, period: Period) -> tuple[Counter[str], list[str]]:
+    """Members per household pseudonym among this scope's clients, and the household of each
+    active client that lives in one."""
+    members = Counter(str(c["household"]) for c in rows.get("client", ()) if c.get("household"))
+    active = [str(c["household"]) for c in _active_clients(rows, period) if c.get("household")]
+    return members, active
+
+
+def households_active(rows: Rows, period: Period) -> Counter[str]:
+    """Households with at least one active case. Household pseudonyms are per coach, so a
+    family whose members are with two coaches counts once for each."""
+    _members, active = _households_of_active(rows, period)
+    count = len(set(active))
+    return Counter({"gesamt": count} if count else {})
+
+
+def family_cases(rows: Rows, period: Period) -> Counter[str]:
+    """Active cases of clients whose household has at least two members with files here."""
+    members, active = _households_of_active(rows, period)
+    count = sum(1 for household in active if members[household] >= 2)
+    return Counter({"gesamt": count} if count else {})
+
+
 @dataclass(frozen=True)
 class Indicator:
     """One report definition."""
@@ -329,6 +352,8 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("contact_hours", "Kontaktstunden nach Art", contact_minutes, count_of="contacts"),
     Indicator("themes", "Strukturelle Themen", themes),
     Indicator("handovers", "Übergaben", handovers),
+    Indicator("households", "Haushalte mit aktivem Fall", households_active),
+    Indicator("family_cases", "Fälle in Familien (Haushalt ab 2 Akten)", family_cases),
 )
 
 
