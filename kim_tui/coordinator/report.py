@@ -62,11 +62,19 @@ def load_coach_rows(
                 problem = found if isinstance(found, str) else None
                 data = None if isinstance(found, str) else found
                 verdicts.append({"c": fp, "t": table, "i": rid, "p": problem})
+            elif problem is not None:
+                # The stored text marks the row as bad; the line is worded now, in the UI language.
+                found = _stored_problem(table, document)
+                problem = found if isinstance(found, str) else problem
             if problem is not None:
                 if skipped is not None:
                     label = coach_label(coaches.get(fp), fp)
                     skipped.append(
-                        f"Datensatz {table} {rid[:12]} von Coach {label} übersprungen: {problem}"
+                        tr(
+                            f"Datensatz {table} {rid[:12]} von Coach {label} übersprungen: "
+                            f"{problem}",
+                            f"record {table} {rid[:12]} from coach {label} skipped: {problem}",
+                        )
                     )
                 continue
             if data is None:

@@ -158,6 +158,19 @@ def test_coordinator_import_and_decisions_speak_english_with_lang_en(
         assert word not in everything, word
     assert language() == "de"
 
+    # A row an earlier version let in: the report's skip line, in English, then in German.
+    from tests.sync.test_bad_stored_rows import spoil_stored_row
+
+    with CoordinatorStore.open(tmp_path / "coord", PASSPHRASE) as coord:
+        spoilt = spoil_stored_row(coord, "case", "first_contact_on", '"2026-02-30"')
+    assert main([*en, "report", *cdir]) == 0
+    err = capsys.readouterr().err
+    assert f"record case {spoilt[:12]} from coach Anna" in err
+    assert "skipped: field first_contact_on: not a calendar date (2026-02-30)" in err
+    assert main(["coordinator", "report", *cdir]) == 0
+    err = capsys.readouterr().err
+    assert "übersprungen: Feld first_contact_on: kein Kalenderdatum (2026-02-30)" in err
+
     # The same kinds of lines in German, word for word as before.
     assert main(["coordinator", "import", *cdir, str(a3), str(tampered)]) == 1
     captured = capsys.readouterr()
