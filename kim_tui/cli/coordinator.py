@@ -149,7 +149,7 @@ def cmd_coordinator_enroll(args: argparse.Namespace) -> int:
 
 
 def cmd_coordinator_import(args: argparse.Namespace) -> int:
-    """Import bundle files; one German result line per file, then open gaps and forks."""
+    """Import bundle files; one result line per file (UI language), then open gaps and forks."""
     from kim_tui.coordinator.importer import HELD, REJECTED, gaps, import_files
     from kim_tui.coordinator.store import CoordinatorStore
 

@@ -39,7 +39,6 @@ from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, delete, select
 
 from kim_tui.coordinator.importer import (
-    DECISION_LABEL,
     DISCARDED,
     HELD_ID_LENGTH,
     IMPORTED,
@@ -48,8 +47,10 @@ from kim_tui.coordinator.importer import (
     ImportOutcome,
     VerifiedBundle,
     coach_label,
+    decision_label,
     describe,
     fork_reason,
+    fork_text,
     held_id,
     merge_bundle,
     verify_bundle,
@@ -63,6 +64,7 @@ from kim_tui.coordinator.store import (
     SyncRecord,
     utcnow,
 )
+from kim_tui.i18n import tr
 from kim_tui.store.errors import VaultError
 from kim_tui.sync import bundle_format as bf
 
@@ -107,7 +109,8 @@ class SupersededRecords:
 
 @dataclass(frozen=True)
 class Decision:
-    """The outcome of a decision: German lines for the coordinator, first the decided bundle."""
+    """The outcome of a decision: lines for the coordinator (UI language), first the decided
+    bundle."""
 
     lines: list[str]
     imported_after: list[ImportOutcome]
@@ -139,7 +142,7 @@ def held_bundles(store: CoordinatorStore) -> list[HeldView]:
                     coach_label(coaches.get(h.coach), h.coach),
                     h.seq,
                     week,
-                    h.reason,
+                    fork_text(h.reason, h.seq),
                     h.file_name,
                     h.received_at,
                     leaves=tuple(sorted(chain)),
@@ -212,14 +215,25 @@ def discard(store: CoordinatorStore, ident: str) -> Decision:
         decided = s.get(ForkDecision, held.link)
         if decided is not None and decided.decision == DISCARDED:
             raise VaultError(
-                f"Paket {held.seq} ({held.file_name}) wurde bereits am "
-                f"{decided.decided_at:%d.%m.%Y} verworfen."
+                tr(
+                    f"Paket {held.seq} ({held.file_name}) wurde bereits am "
+                    f"{decided.decided_at:%d.%m.%Y} verworfen.",
+                    f"Bundle {held.seq} ({held.file_name}) was already discarded on "
+                    f"{decided.decided_at:%d.%m.%Y}.",
+                )
             )
         label = _label(s, held.coach)
         _decide(s, held, DISCARDED)
         s.commit()
     return Decision(
-        [f"verworfen – Paket {held.seq} von Coach {label} ({held.file_name}), nichts übernommen"],
+        [
+            tr(
+                f"verworfen – Paket {held.seq} von Coach {label} ({held.file_name}), "
+                "nichts übernommen",
+                f"discarded – bundle {held.seq} from coach {label} ({held.file_name}), "
+                "nothing taken over",
+            )
+        ],
         [],
     )
 
@@ -239,9 +253,14 @@ def release(store: CoordinatorStore, ident: str, *, drop_superseded: bool = Fals
             # Releasing would leave a hole in this history (or splice it onto the other one):
             # its bundle before must arrive first.
             raise VaultError(
-                f"Paket {first.seq - 1} dieses Stands fehlt noch. Bitte erst einlesen (der Coach "
-                f"kann es mit `kim export --resend {first.seq - 1}` neu erstellen), dann "
-                "entscheiden."
+                tr(
+                    f"Paket {first.seq - 1} dieses Stands fehlt noch. Bitte erst einlesen (der "
+                    f"Coach kann es mit `kim export --resend {first.seq - 1}` neu erstellen), "
+                    "dann entscheiden.",
+                    f"Bundle {first.seq - 1} of this history is still missing. Please import it "
+                    f"first (the coach can create it again with `kim export --resend "
+                    f"{first.seq - 1}`), then decide.",
+                )
             )
     # Verified first (signature, recipient, payload), then everything in one transaction: the
     # whole history with the bundles that fit after it goes in together or not at all.
@@ -250,7 +269,12 @@ def release(store: CoordinatorStore, ident: str, *, drop_superseded: bool = Fals
         try:
             verified.append((bundle.link, verify_bundle(store, bundle.data)))
         except bf.BundleError as exc:
-            raise VaultError(f"Paket {bundle.seq} kann nicht übernommen werden: {exc}") from None
+            raise VaultError(
+                tr(
+                    f"Paket {bundle.seq} kann nicht übernommen werden: {exc}",
+                    f"Bundle {bundle.seq} cannot be taken over: {exc}",
+                )
+            ) from None
     lines: list[str] = []
     with store.session() as s:
         for link, checked in verified:
@@ -267,7 +291,12 @@ def _release_one(s: Session, link: str, bundle: VerifiedBundle) -> list[str]:
     header = bundle.header
     row = s.get(HeldBundle, link)
     if row is None:
-        raise VaultError(f"Paket {header.seq} wurde inzwischen entschieden.")
+        raise VaultError(
+            tr(
+                f"Paket {header.seq} wurde inzwischen entschieden.",
+                f"Bundle {header.seq} has been decided meanwhile.",
+            )
+        )
     was = s.get(ForkDecision, link)
     undone = was is not None and was.decision == DISCARDED
     superseded = list(
@@ -306,19 +335,25 @@ def _release_one(s: Session, link: str, bundle: VerifiedBundle) -> list[str]:
     _decide(s, row, RELEASED)
     s.delete(row)
     s.flush()
-    note = " (zuvor verworfen)" if undone else ""
-    lines = [f"übernommen{note} – {describe(header, bundle.label, counts)}"]
+    note = tr(" (zuvor verworfen)", " (discarded before)") if undone else ""
+    lines = [tr("übernommen", "released") + f"{note} – {describe(header, bundle.label, counts)}"]
     if superseded:
         seqs = sorted(b.seq for b in superseded)
         lines.append(
-            f"{_bundles(seqs)} des anderen Stands aus der Kette genommen (die Daten bleiben, "
-            "Änderungen dieses Stands haben Vorrang)"
+            tr(
+                f"{_bundles(seqs)} des anderen Stands aus der Kette genommen (die Daten "
+                "bleiben, Änderungen dieses Stands haben Vorrang)",
+                f"{_bundles(seqs)} of the other history taken out of the chain (the data "
+                "stays, changes of this history take precedence)",
+            )
         )
     return lines
 
 
 def _bundles(seqs: list[int] | tuple[int, ...]) -> str:
-    return f"Paket {seqs[0]}" if len(seqs) == 1 else "Pakete " + ", ".join(map(str, seqs))
+    if len(seqs) == 1:
+        return tr(f"Paket {seqs[0]}", f"bundle {seqs[0]}")
+    return tr("Pakete ", "bundles ") + ", ".join(map(str, seqs))
 
 
 def _predecessors(s: Session, held: HeldBundle) -> list[HeldBundle]:
@@ -374,7 +409,8 @@ def _retry_held(s: Session, store: CoordinatorStore, coach: str) -> list[ImportO
             continue
         if s.get(ImportedBundle, (header.coach, header.seq)) is None:
             counts = merge_bundle(s, header, bundle.records)
-            line = f"{held.file_name}: importiert – {describe(header, bundle.label, counts)}"
+            line = tr(f"{held.file_name}: importiert – ", f"{held.file_name}: imported – ")
+            line += describe(header, bundle.label, counts)
             outcomes.append(ImportOutcome(held.file_name, IMPORTED, None, line, counts))
         _decide(s, held, RELEASED)
         s.delete(held)
@@ -397,21 +433,39 @@ def _decide(s: Session, bundle: HeldBundle | ImportedBundle, decision: str) -> N
 def _find(s: Session, ident: str) -> HeldBundle:
     key = ident.strip().lower()
     if not _ID.fullmatch(key):
-        raise VaultError("Die ID besteht aus mindestens 4 Zeichen 0–9 und a–f (siehe Liste).")
+        raise VaultError(
+            tr(
+                "Die ID besteht aus mindestens 4 Zeichen 0–9 und a–f (siehe Liste).",
+                "The ID has at least 4 characters 0–9 and a–f (see the list).",
+            )
+        )
     matches = list(s.exec(select(HeldBundle).where(col(HeldBundle.link).startswith(key))).all())
     if not matches:
         decided = s.exec(select(ForkDecision).where(col(ForkDecision.link).startswith(key))).first()
         if decided is not None:
+            what = decided.file_name or "ID " + key
             raise VaultError(
-                f"Paket {decided.seq} ({decided.file_name or 'ID ' + key}) wurde am "
-                f"{decided.decided_at:%d.%m.%Y} {DECISION_LABEL[decided.decision]}; "
-                "es ist nichts mehr zu entscheiden."
+                tr(
+                    f"Paket {decided.seq} ({what}) wurde am {decided.decided_at:%d.%m.%Y} "
+                    f"{decision_label(decided.decision)}; es ist nichts mehr zu entscheiden.",
+                    f"Bundle {decided.seq} ({what}) was {decision_label(decided.decision)} on "
+                    f"{decided.decided_at:%d.%m.%Y}; there is nothing left to decide.",
+                )
             )
+        short = ident.strip()[:HELD_ID_LENGTH]
         raise VaultError(
-            f"Kein zurückgehaltenes Paket mit der ID {ident.strip()[:HELD_ID_LENGTH]}."
+            tr(
+                f"Kein zurückgehaltenes Paket mit der ID {short}.",
+                f"No held-back bundle with the ID {short}.",
+            )
         )
     if len(matches) > 1:
-        raise VaultError(f"Die ID {ident.strip()} passt auf mehrere Pakete; bitte länger angeben.")
+        raise VaultError(
+            tr(
+                f"Die ID {ident.strip()} passt auf mehrere Pakete; bitte länger angeben.",
+                f"The ID {ident.strip()} matches several bundles; please give more of it.",
+            )
+        )
     return matches[0]
 
 

@@ -27,6 +27,7 @@ from kim_tui.coordinator.store import (
     SyncRecord,
 )
 from kim_tui.domain import pseudonym as ps
+from kim_tui.i18n import tr
 from kim_tui.store.small_file import UnsuitableFile, read_small_file
 from kim_tui.sync import bundle_format as bf
 from kim_tui.sync.identity import display_fingerprint
@@ -39,11 +40,18 @@ REJECTED = "rejected"
 RELEASED = "released"
 DISCARDED = "discarded"
 SUPERSEDED = "superseded"
-DECISION_LABEL = {
-    RELEASED: "übernommen",
-    DISCARDED: "verworfen",
-    SUPERSEDED: "durch ein freigegebenes Paket ersetzt",
-}
+
+
+def decision_label(decision: str) -> str:
+    """What happened to a decided bundle, as the end of "… wurde am TT.MM.JJJJ <label>"."""
+    labels = {
+        RELEASED: ("übernommen", "released"),
+        DISCARDED: ("verworfen", "discarded"),
+        SUPERSEDED: ("durch ein freigegebenes Paket ersetzt", "replaced by a released bundle"),
+    }
+    return tr(*labels[decision])
+
+
 HELD_ID_LENGTH = 10
 MAX_BUNDLE_FILE = 256 * 1024 * 1024
 """Largest bundle file read (compressed; a 300,000-record bundle is about 1 MB)."""
@@ -51,7 +59,7 @@ MAX_BUNDLE_FILE = 256 * 1024 * 1024
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    """The result of one file; `line` is the German result line."""
+    """The result of one file; `line` is the result line in the UI language."""
 
     name: str
     status: str
@@ -87,14 +95,24 @@ def verify_bundle(store: CoordinatorStore, data: bytes) -> VerifiedBundle:
     with store.session() as s:
         coach = s.get(EnrolledCoach, header.coach)
     if coach is None:
-        raise bf.BundleError("unknown_coach", "unbekannter Coach (nicht eingeschrieben)")
+        raise bf.BundleError(
+            "unknown_coach",
+            tr("unbekannter Coach (nicht eingeschrieben)", "unknown coach (not enrolled)"),
+        )
     if coach.revoked_at is not None:
         raise bf.BundleError(
-            "revoked_coach", f"Coach {coach_label(coach, header.coach)} wurde widerrufen"
+            "revoked_coach",
+            tr(
+                f"Coach {coach_label(coach, header.coach)} wurde widerrufen",
+                f"coach {coach_label(coach, header.coach)} was revoked",
+            ),
         )
     bf.verify(parsed, bytes.fromhex(coach.sign_key))
     if header.recipient != store.public().fingerprint:
-        raise bf.BundleError("wrong_recipient", "nicht an diese Koordinierung adressiert")
+        raise bf.BundleError(
+            "wrong_recipient",
+            tr("nicht an diese Koordinierung adressiert", "not addressed to this coordinator"),
+        )
     records = bf.open_payload(parsed, store.kem_private())
     return VerifiedBundle(header, records, coach_label(coach, header.coach))
 
@@ -104,7 +122,8 @@ def import_bundle(store: CoordinatorStore, data: bytes, name: str) -> ImportOutc
     try:
         bundle = verify_bundle(store, data)
     except bf.BundleError as exc:
-        return ImportOutcome(name, REJECTED, exc.reason, f"{name}: abgelehnt – {exc}")
+        line = tr(f"{name}: abgelehnt – {exc}", f"{name}: rejected – {exc}")
+        return ImportOutcome(name, REJECTED, exc.reason, line)
     header, label = bundle.header, bundle.label
     with store.session() as s:
         decided = s.get(ForkDecision, header.link)
@@ -113,9 +132,14 @@ def import_bundle(store: CoordinatorStore, data: bytes, name: str) -> ImportOutc
                 name,
                 ALREADY,
                 None,
-                f"{name}: bereits entschieden – Paket {header.seq} von Coach {label} wurde am "
-                f"{decided.decided_at:%d.%m.%Y} {DECISION_LABEL[decided.decision]}, "
-                "keine Änderung",
+                tr(
+                    f"{name}: bereits entschieden – Paket {header.seq} von Coach {label} wurde "
+                    f"am {decided.decided_at:%d.%m.%Y} {decision_label(decided.decision)}, "
+                    "keine Änderung",
+                    f"{name}: already decided – bundle {header.seq} from coach {label} was "
+                    f"{decision_label(decided.decision)} on {decided.decided_at:%d.%m.%Y}, "
+                    "no change",
+                ),
             )
         fork = fork_reason(s, header)
         if fork is not None:
@@ -135,16 +159,23 @@ def import_bundle(store: CoordinatorStore, data: bytes, name: str) -> ImportOutc
                 name,
                 HELD,
                 "fork",
-                f"{name}: zurückgehalten – {fork} (Coach {label}); bitte entscheiden "
-                f"(ID {held_id(header.link)}), nichts übernommen",
+                tr(
+                    f"{name}: zurückgehalten – {fork_text(fork, header.seq)} (Coach {label}); "
+                    f"bitte entscheiden (ID {held_id(header.link)}), nichts übernommen",
+                    f"{name}: held back – {fork_text(fork, header.seq)} (coach {label}); "
+                    f"please decide (ID {held_id(header.link)}), nothing taken over",
+                ),
             )
         if s.get(ImportedBundle, (header.coach, header.seq)) is not None:
             return ImportOutcome(
                 name,
                 ALREADY,
                 None,
-                f"{name}: bereits importiert (Paket {header.seq} von Coach "
-                f"{label}), keine Änderung",
+                tr(
+                    f"{name}: bereits importiert (Paket {header.seq} von Coach "
+                    f"{label}), keine Änderung",
+                    f"{name}: already imported (bundle {header.seq} from coach {label}), no change",
+                ),
             )
         counts = merge_bundle(s, header, bundle.records)
         stale = s.get(HeldBundle, header.link)
@@ -155,25 +186,36 @@ def import_bundle(store: CoordinatorStore, data: bytes, name: str) -> ImportOutc
         name,
         IMPORTED,
         None,
-        f"{name}: importiert – {describe(header, label, counts)}",
+        tr(f"{name}: importiert – ", f"{name}: imported – ") + describe(header, label, counts),
         counts,
     )
 
 
 def describe(header: bf.BundleHeader, label: str, counts: dict[str, int]) -> str:
-    """ "Paket 3 (2026-W48) von Coach X: 2 neu, …" – the German summary of one merge."""
-    return (
+    """ "Paket 3 (2026-W48) von Coach X: 2 neu, …" – the summary of one merge (UI language)."""
+    new, updated, deleted = counts["new"], counts["updated"], counts["deleted"]
+    erased, revived = counts.get("erased"), counts.get("revived")
+    return tr(
         f"Paket {header.seq} ({header.week}) von Coach {label}: "
-        f"{counts['new']} neu, {counts['updated']} aktualisiert, {counts['deleted']} gelöscht, "
+        f"{new} neu, {updated} aktualisiert, {deleted} gelöscht, "
         f"{counts['unchanged']} unverändert"
-        + (f", {counts['erased']} Löschung(en) übernommen" if counts.get("erased") else "")
+        + (f", {erased} Löschung(en) übernommen" if erased else "")
         + (
-            f"; ACHTUNG: {counts['revived']} gelöschte Klient*in(nen) erneut gesendet (alter "
+            f"; ACHTUNG: {revived} gelöschte Klient*in(nen) erneut gesendet (alter "
             "Stand, z. B. aus einer Sicherung?) – ohne Personendaten übernommen, der Coach "
             "muss erneut löschen"
-            if counts.get("revived")
+            if revived
             else ""
-        )
+        ),
+        f"bundle {header.seq} ({header.week}) from coach {label}: "
+        f"{new} new, {updated} updated, {deleted} deleted, {counts['unchanged']} unchanged"
+        + (f", {erased} erasure(s) taken over" if erased else "")
+        + (
+            f"; WARNING: {revived} erased client(s) sent again (an old state, e.g. from a "
+            "backup?) – taken over without personal data, the coach must erase again"
+            if revived
+            else ""
+        ),
     )
 
 
@@ -203,34 +245,68 @@ def merge_bundle(
     return counts
 
 
+FORK_TEXTS = {
+    "fork:discarded": (
+        "Gabelung: Paket {seq} baut auf Paket {prev} auf, das verworfen wurde",
+        "fork: bundle {seq} builds on bundle {prev}, which was discarded",
+    ),
+    "fork:superseded": (
+        "Gabelung: Paket {seq} baut auf Paket {prev} auf, das durch ein freigegebenes Paket "
+        "ersetzt wurde",
+        "fork: bundle {seq} builds on bundle {prev}, which was replaced by a released bundle",
+    ),
+    "fork:on_held": (
+        "Gabelung: Paket {seq} baut auf dem zurückgehaltenen Paket {prev} auf",
+        "fork: bundle {seq} builds on the held-back bundle {prev}",
+    ),
+    "fork:same_seq": (
+        "Gabelung: Paket {seq} liegt bereits mit anderem Inhalt vor",
+        "fork: bundle {seq} is already there with other content",
+    ),
+    "fork:no_link_before": (
+        "Gabelung: Paket {seq} schließt nicht an Paket {prev} an "
+        "(alter Stand, z. B. aus einer Sicherung?)",
+        "fork: bundle {seq} does not follow on from bundle {prev} "
+        "(an old state, e.g. from a backup?)",
+    ),
+    "fork:no_link_after": (
+        "Gabelung: Paket {next} schließt nicht an dieses Paket an",
+        "fork: bundle {next} does not follow on from this bundle",
+    ),
+}
+"""Why a bundle was held back, by the code stored in `HeldBundle.reason` (worded when shown,
+so the list follows the UI language)."""
+
+
+def fork_text(reason: str, seq: int) -> str:
+    """The stored fork reason of bundle `seq` in the UI language (a reason stored as text by
+    an older version is shown as it is)."""
+    pair = FORK_TEXTS.get(reason)
+    if pair is None:
+        return reason
+    return tr(*pair).format(seq=seq, prev=seq - 1, next=seq + 1)
+
+
 def fork_reason(s: Session, header: bf.BundleHeader) -> str | None:
-    """Why the bundle does not fit the coach's chain as imported so far (None: it fits)."""
+    """Why the bundle does not fit the coach's chain as imported so far, as a code of
+    `FORK_TEXTS` (None: it fits)."""
     if header.prev is not None:
         # A bundle built on a discarded, superseded or still held bundle belongs to that
         # history, wherever the chain's neighbours are (they may have left the chain).
         decided = s.get(ForkDecision, header.prev)
         if decided is not None and decided.decision in (DISCARDED, SUPERSEDED):
-            return (
-                f"Gabelung: Paket {header.seq} baut auf Paket {header.seq - 1} auf, das "
-                f"{DECISION_LABEL[decided.decision]} wurde"
-            )
+            return f"fork:{decided.decision}"
         if s.get(HeldBundle, header.prev) is not None:
-            return (
-                f"Gabelung: Paket {header.seq} baut auf dem zurückgehaltenen Paket "
-                f"{header.seq - 1} auf"
-            )
+            return "fork:on_held"
     same = s.get(ImportedBundle, (header.coach, header.seq))
     if same is not None and same.link != header.link:
-        return f"Gabelung: Paket {header.seq} liegt bereits mit anderem Inhalt vor"
+        return "fork:same_seq"
     before = s.get(ImportedBundle, (header.coach, header.seq - 1))
     if before is not None and before.link != header.prev:
-        return (
-            f"Gabelung: Paket {header.seq} schließt nicht an Paket {header.seq - 1} an "
-            "(alter Stand, z. B. aus einer Sicherung?)"
-        )
+        return "fork:no_link_before"
     after = s.get(ImportedBundle, (header.coach, header.seq + 1))
     if after is not None and after.prev != header.link:
-        return f"Gabelung: Paket {header.seq + 1} schließt nicht an dieses Paket an"
+        return "fork:no_link_after"
     return None
 
 
@@ -370,7 +446,13 @@ def import_files(store: CoordinatorStore, paths: Iterable[Path]) -> list[ImportO
         except (OSError, UnsuitableFile):
             outcomes.append(
                 ImportOutcome(
-                    p.name, REJECTED, "unreadable", f"{p.name}: abgelehnt – Datei nicht lesbar"
+                    p.name,
+                    REJECTED,
+                    "unreadable",
+                    tr(
+                        f"{p.name}: abgelehnt – Datei nicht lesbar",
+                        f"{p.name}: rejected – file not readable",
+                    ),
                 )
             )
             continue
@@ -379,7 +461,8 @@ def import_files(store: CoordinatorStore, paths: Iterable[Path]) -> list[ImportO
 
 
 def gaps(store: CoordinatorStore, *, with_held: bool = True) -> list[str]:
-    """German lines for every missing sequence number per coach ("Paket 7 von Coach X fehlt"),
+    """Lines (UI language) for every missing sequence number per coach ("Paket 7 von Coach X
+    fehlt"),
     then (unless `with_held` is false) one per held-back fork."""
     lines: list[str] = []
     with store.session() as s:
@@ -398,10 +481,20 @@ def gaps(store: CoordinatorStore, *, with_held: bool = True) -> list[str]:
     for fp in sorted(seqs):
         have = seqs[fp]
         for missing in sorted(set(range(1, max(have) + 1)) - have):
-            lines.append(f"Paket {missing} von Coach {coach_label(coaches.get(fp), fp)} fehlt")
+            label = coach_label(coaches.get(fp), fp)
+            lines.append(
+                tr(
+                    f"Paket {missing} von Coach {label} fehlt",
+                    f"bundle {missing} from coach {label} is missing",
+                )
+            )
     for h in held if with_held else ():
+        label = coach_label(coaches.get(h.coach), h.coach)
         lines.append(
-            f"Paket {h.seq} von Coach {coach_label(coaches.get(h.coach), h.coach)} "
-            f"zurückgehalten (ID {held_id(h.link)}): {h.reason}"
+            tr(
+                f"Paket {h.seq} von Coach {label} zurückgehalten (ID {held_id(h.link)}): ",
+                f"bundle {h.seq} from coach {label} held back (ID {held_id(h.link)}): ",
+            )
+            + fork_text(h.reason, h.seq)
         )
     return lines

@@ -15,6 +15,7 @@ from kim_tui.coordinator.importer import coach_label
 from kim_tui.coordinator.store import CoordinatorStore, EnrolledCoach
 from kim_tui.domain import report
 from kim_tui.domain.dates import parse_date
+from kim_tui.i18n import tr
 from kim_tui.sync import payload_schema
 
 REPORTED_TABLES = (
@@ -61,11 +62,19 @@ def load_coach_rows(
                 problem = found if isinstance(found, str) else None
                 data = None if isinstance(found, str) else found
                 verdicts.append({"c": fp, "t": table, "i": rid, "p": problem})
+            elif problem is not None:
+                # The stored text marks the row as bad; the line is worded now, in the UI language.
+                found = _stored_problem(table, document)
+                problem = found if isinstance(found, str) else problem
             if problem is not None:
                 if skipped is not None:
                     label = coach_label(coaches.get(fp), fp)
                     skipped.append(
-                        f"Datensatz {table} {rid[:12]} von Coach {label} übersprungen: {problem}"
+                        tr(
+                            f"Datensatz {table} {rid[:12]} von Coach {label} übersprungen: "
+                            f"{problem}",
+                            f"record {table} {rid[:12]} from coach {label} skipped: {problem}",
+                        )
                     )
                 continue
             if data is None:
@@ -100,15 +109,15 @@ def load_coach_rows(
 
 
 def _stored_problem(table: str, document: str) -> dict[str, Any] | str:
-    """The stored document if it keeps the bundle schema, else why not (German)."""
+    """The stored document if it keeps the bundle schema, else why not (UI language)."""
     if table not in payload_schema.TABLES:
-        return "unbekannte Tabelle"
+        return tr("unbekannte Tabelle", "unknown table")
     try:
         data = payload_schema.loads_strict(document)
     except (ValueError, RecursionError):
-        return "gespeichertes Dokument unlesbar"
+        return tr("gespeichertes Dokument unlesbar", "stored document unreadable")
     if not isinstance(data, dict):
-        return "gespeichertes Dokument unlesbar"
+        return tr("gespeichertes Dokument unlesbar", "stored document unreadable")
     try:
         payload_schema.check_data(table, data)
     except payload_schema.SchemaError as exc:

@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
 
 from kim_tui.domain.pseudonym import TABLES
+from kim_tui.i18n import tr
 from kim_tui.sync import identity, payload_schema
 
 LATER_TABLES = frozenset({"handover"})
@@ -77,7 +78,7 @@ def hpke_suite() -> Suite:
 
 
 class BundleError(Exception):
-    """A bundle is rejected; `reason` is a stable code, the message is German."""
+    """A bundle is rejected; `reason` is a stable code, the message is in the UI language."""
 
     def __init__(self, reason: str, message: str) -> None:
         self.reason = reason
@@ -147,16 +148,32 @@ class BundleHeader:
         try:
             doc = json.loads(data.decode("ascii"))
         except (UnicodeDecodeError, ValueError, RecursionError):  # "[[[[…": too deep to decode
-            raise BundleError("corrupt", "Kopf ist kein gültiges JSON") from None
+            raise BundleError(
+                "corrupt", tr("Kopf ist kein gültiges JSON", "header is not valid JSON")
+            ) from None
         if not isinstance(doc, dict) or set(doc) != HEADER_KEYS:
-            raise BundleError("corrupt", "Kopf hat nicht die erwarteten Felder")
+            raise BundleError(
+                "corrupt",
+                tr(
+                    "Kopf hat nicht die erwarteten Felder",
+                    "header does not have the expected fields",
+                ),
+            )
         if doc["format"] != HEADER_FORMAT:
-            raise BundleError("corrupt", "keine kim-Paketdatei")
+            raise BundleError("corrupt", tr("keine kim-Paketdatei", "not a kim bundle file"))
         if doc["suite"] != SUITE_NAME:
-            raise BundleError("version", f"Verschlüsselungsverfahren {doc['suite']!r} unbekannt")
+            raise BundleError(
+                "version",
+                tr(
+                    f"Verschlüsselungsverfahren {doc['suite']!r} unbekannt",
+                    f"unknown encryption suite {doc['suite']!r}",
+                ),
+            )
         ints = ("seq", "rev_after", "rev_upto")
         if not all(type(doc[k]) is int and 0 <= doc[k] < 2**53 for k in ints):
-            raise BundleError("corrupt", "Zahlen im Kopf ungültig")
+            raise BundleError(
+                "corrupt", tr("Zahlen im Kopf ungültig", "invalid numbers in the header")
+            )
         counts = doc["counts"]
         ok = (
             isinstance(counts, dict)
@@ -181,7 +198,9 @@ class BundleHeader:
             and (doc["prev"] is None) == (doc["seq"] == 1)
         )
         if not ok:
-            raise BundleError("corrupt", "Felder im Kopf ungültig")
+            raise BundleError(
+                "corrupt", tr("Felder im Kopf ungültig", "invalid fields in the header")
+            )
         header = BundleHeader(
             coach=doc["coach"],
             seq=doc["seq"],
@@ -195,7 +214,10 @@ class BundleHeader:
             prev=doc["prev"],
         )
         if header.to_bytes() != data:
-            raise BundleError("corrupt", "Kopf ist nicht kanonisch kodiert")
+            raise BundleError(
+                "corrupt",
+                tr("Kopf ist nicht kanonisch kodiert", "header is not canonically encoded"),
+            )
         return header
 
 
@@ -229,27 +251,42 @@ class ParsedBundle:
 def parse(data: bytes) -> ParsedBundle:
     """Split a file into its parts, checking the framing and the header (not the signature)."""
     if len(data) < FRAME_PREFIX.size:
-        raise BundleError("corrupt", "Datei ist zu kurz (abgeschnitten)")
+        raise BundleError(
+            "corrupt", tr("Datei ist zu kurz (abgeschnitten)", "file is too short (truncated)")
+        )
     magic, version, hlen = FRAME_PREFIX.unpack_from(data, 0)
     if magic != MAGIC:
-        raise BundleError("corrupt", "keine kim-Paketdatei (Kennung fehlt)")
+        raise BundleError(
+            "corrupt",
+            tr("keine kim-Paketdatei (Kennung fehlt)", "not a kim bundle file (marker missing)"),
+        )
     if version != VERSION:
         raise BundleError(
             "version",
-            f"Format-Version {version} wird nicht unterstützt (diese kim-Version kann {VERSION})",
+            tr(
+                f"Format-Version {version} wird nicht unterstützt "
+                f"(diese kim-Version kann {VERSION})",
+                f"format version {version} is not supported (this kim version reads {VERSION})",
+            ),
         )
     if not 1 <= hlen <= MAX_HEADER:
-        raise BundleError("corrupt", "Kopflänge ungültig")
+        raise BundleError("corrupt", tr("Kopflänge ungültig", "invalid header length"))
     pos = FRAME_PREFIX.size + hlen
     if len(data) < pos + CT_LEN.size:
-        raise BundleError("corrupt", "Datei ist abgeschnitten")
+        raise BundleError("corrupt", tr("Datei ist abgeschnitten", "file is truncated"))
     header_bytes = data[FRAME_PREFIX.size : pos]
     (clen,) = CT_LEN.unpack_from(data, pos)
     pos += CT_LEN.size
     if len(data) != pos + clen + SIG_LEN:
-        raise BundleError("corrupt", "Dateilänge passt nicht (abgeschnitten oder verlängert)")
+        raise BundleError(
+            "corrupt",
+            tr(
+                "Dateilänge passt nicht (abgeschnitten oder verlängert)",
+                "file length does not match (truncated or extended)",
+            ),
+        )
     if clen < ENC_LEN + TAG_LEN:
-        raise BundleError("corrupt", "verschlüsselter Teil zu kurz")
+        raise BundleError("corrupt", tr("verschlüsselter Teil zu kurz", "encrypted part too short"))
     header = BundleHeader.from_bytes(header_bytes)
     return ParsedBundle(
         version=version,
@@ -269,7 +306,11 @@ def verify(parsed: ParsedBundle, coach_sign_key: bytes) -> None:
         )
     except InvalidSignature:
         raise BundleError(
-            "bad_signature", "Signatur ungültig (verändert oder fremd signiert)"
+            "bad_signature",
+            tr(
+                "Signatur ungültig (verändert oder fremd signiert)",
+                "invalid signature (altered or signed by someone else)",
+            ),
         ) from None
 
 
@@ -281,37 +322,70 @@ def open_payload(parsed: ParsedBundle, kem_private_raw: bytes) -> list[dict[str,
         )
     except InvalidTag:
         raise BundleError(
-            "decrypt", "lässt sich nicht entschlüsseln (falscher Schlüssel)"
+            "decrypt",
+            tr(
+                "lässt sich nicht entschlüsseln (falscher Schlüssel)",
+                "cannot be decrypted (wrong key)",
+            ),
         ) from None
     try:
         inflater = zlib.decompressobj()
         plain = inflater.decompress(compressed, MAX_PAYLOAD)
         if inflater.unconsumed_tail or not inflater.eof or inflater.unused_data:
-            raise BundleError("corrupt", "Nutzdaten unvollständig oder zu groß")
+            raise BundleError(
+                "corrupt",
+                tr("Nutzdaten unvollständig oder zu groß", "payload incomplete or too large"),
+            )
         doc = payload_schema.loads_strict(plain.decode("utf-8"))
         # A lone surrogate ("\\ud800") decodes but can never be stored (UnicodeEncodeError),
         # and nesting deeper than Python's recursion limit cannot be decoded or re-encoded:
         # both are a damaged payload, not a crash of the import.
         json.dumps(doc, ensure_ascii=False).encode("utf-8")
     except (zlib.error, UnicodeDecodeError, ValueError, RecursionError):
-        raise BundleError("corrupt", "Nutzdaten unlesbar") from None
+        raise BundleError("corrupt", tr("Nutzdaten unlesbar", "payload unreadable")) from None
     if not isinstance(doc, dict) or set(doc) != {"records"}:
-        raise BundleError("corrupt", "Nutzdaten haben nicht die erwartete Form")
+        raise BundleError(
+            "corrupt",
+            tr(
+                "Nutzdaten haben nicht die erwartete Form",
+                "payload does not have the expected shape",
+            ),
+        )
     records: list[dict[str, Any]] = doc["records"]
     # A well-signed bundle is still untrusted: every value is checked before anything merges.
     violation = payload_schema.check_records(records)
     if violation is not None:
-        raise BundleError("schema", f"ungültige Nutzdaten – {violation.line()}")
+        raise BundleError(
+            "schema",
+            tr(
+                f"ungültige Nutzdaten – {violation.line()}", f"invalid payload – {violation.line()}"
+            ),
+        )
     counts = {t: 0 for t in parsed.header.counts}
     for r in records:
         if r["t"] not in counts:  # an older header without the table: none may come
-            raise BundleError("corrupt", "Anzahl der Datensätze passt nicht zum Kopf")
+            raise BundleError(
+                "corrupt",
+                tr(
+                    "Anzahl der Datensätze passt nicht zum Kopf",
+                    "number of records does not match the header",
+                ),
+            )
         counts[r["t"]] += 1
     if counts != parsed.header.counts:
-        raise BundleError("corrupt", "Anzahl der Datensätze passt nicht zum Kopf")
+        raise BundleError(
+            "corrupt",
+            tr(
+                "Anzahl der Datensätze passt nicht zum Kopf",
+                "number of records does not match the header",
+            ),
+        )
     h = parsed.header
     if any(not h.rev_after < r["rev"] <= h.rev_upto for r in records):
-        raise BundleError("corrupt", "Revision außerhalb des angegebenen Bereichs")
+        raise BundleError(
+            "corrupt",
+            tr("Revision außerhalb des angegebenen Bereichs", "revision outside the stated range"),
+        )
     return records
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.geo import find_country, find_language
+from kim_tui.i18n import tr
 
 MAX_RECORDS = 1_000_000
 """Records per bundle: a caseload's whole history is far below; a flood is refused unread."""
@@ -43,10 +44,11 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 class SchemaError(ValueError):
-    """One violation: which field of a record broke which rule (German, for the result line)."""
+    """One violation: which field of a record broke which rule (UI language, for the result
+    line)."""
 
     def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"Feld {field}: {problem}")
+        super().__init__(tr(f"Feld {field}: {problem}", f"field {field}: {problem}"))
         self.field = field
         self.problem = problem
 
@@ -60,13 +62,13 @@ def _fail(problem: str) -> SchemaError:
 
 def _iso_date(value: Any) -> None:
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-        raise _fail("kein Datum JJJJ-MM-TT")
+        raise _fail(tr("kein Datum JJJJ-MM-TT", "not a date YYYY-MM-DD"))
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise _fail(f"kein Kalenderdatum ({value})") from None
+        raise _fail(tr(f"kein Kalenderdatum ({value})", f"not a calendar date ({value})")) from None
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise _fail(f"Datum {value} außerhalb 1900–2100")
+        raise _fail(tr(f"Datum {value} außerhalb 1900–2100", f"date {value} outside 1900–2100"))
 
 
 def _optional(check: Check) -> Check:
@@ -79,15 +81,15 @@ def _optional(check: Check) -> Check:
 
 def _boolean(value: Any) -> None:
     if type(value) is not bool:
-        raise _fail("kein Wahrheitswert")
+        raise _fail(tr("kein Wahrheitswert", "not a boolean"))
 
 
 def _integer(low: int, high: int) -> Check:
     def run(value: Any) -> None:
         if type(value) is not int:
-            raise _fail("keine ganze Zahl")
+            raise _fail(tr("keine ganze Zahl", "not an integer"))
         if not low <= value <= high:
-            raise _fail(f"{value} außerhalb {low}–{high}")
+            raise _fail(tr(f"{value} außerhalb {low}–{high}", f"{value} outside {low}–{high}"))
 
     return run
 
@@ -95,26 +97,26 @@ def _integer(low: int, high: int) -> Check:
 def _code(catalog_name: str, *extra: str) -> Check:
     def run(value: Any) -> None:
         if not isinstance(value, str) or len(value) > 64:
-            raise _fail("kein Code")
+            raise _fail(tr("kein Code", "not a code"))
         if value not in catalog(catalog_name) and value not in extra:
-            raise _fail(f"unbekannter Code {value[:40]!r}")
+            raise _fail(tr(f"unbekannter Code {value[:40]!r}", f"unknown code {value[:40]!r}"))
 
     return run
 
 
 def _country(value: Any) -> None:
     if not isinstance(value, str) or len(value) > 3:
-        raise _fail("kein Ländercode")
+        raise _fail(tr("kein Ländercode", "not a country code"))
     if value and (found := find_country(value)) is not None and found.code == value:
         return
     if value:
-        raise _fail(f"unbekannter Ländercode {value!r}")
+        raise _fail(tr(f"unbekannter Ländercode {value!r}", f"unknown country code {value!r}"))
 
 
 def _language(value: Any) -> None:
     found = find_language(value) if isinstance(value, str) and len(value) <= 3 else None
     if found is None or found.code != value:
-        raise _fail("unbekannter Sprachcode")
+        raise _fail(tr("unbekannter Sprachcode", "unknown language code"))
 
 
 def _gender(value: Any) -> None:
@@ -125,11 +127,13 @@ def _gender(value: Any) -> None:
 def _code_list(item: Check) -> Check:
     def run(value: Any) -> None:
         if not isinstance(value, list):
-            raise _fail("keine Liste")
+            raise _fail(tr("keine Liste", "not a list"))
         if len(value) > MAX_CODE_LIST:
-            raise _fail(f"mehr als {MAX_CODE_LIST} Einträge")
+            raise _fail(
+                tr(f"mehr als {MAX_CODE_LIST} Einträge", f"more than {MAX_CODE_LIST} entries")
+            )
         if len(set(map(str, value))) != len(value):
-            raise _fail("doppelter Eintrag")
+            raise _fail(tr("doppelter Eintrag", "duplicate entry"))
         for entry in value:
             item(entry)
 
@@ -142,36 +146,36 @@ def _text(limit: int) -> Check:
     # characters reach no terminal raw: the coordinator shows every text escaped.
     def run(value: Any) -> None:
         if not isinstance(value, str):
-            raise _fail("kein Text")
+            raise _fail(tr("kein Text", "not a text"))
         if len(value) > limit:
-            raise _fail(f"länger als {limit} Zeichen")
+            raise _fail(tr(f"länger als {limit} Zeichen", f"longer than {limit} characters"))
 
     return run
 
 
 def _uuid(value: Any) -> None:
     if not isinstance(value, str) or not _UUID.fullmatch(value):
-        raise _fail("keine gültige ID")
+        raise _fail(tr("keine gültige ID", "not a valid id"))
 
 
 def _pseudonym(value: Any) -> None:
     if not isinstance(value, str) or not _PSEUDONYM.fullmatch(value):
-        raise _fail("kein Pseudonym p-…")
+        raise _fail(tr("kein Pseudonym p-…", "not a pseudonym p-…"))
 
 
 def _consent_form(value: Any) -> None:
     if value not in ("written", "oral"):
-        raise _fail("weder schriftlich noch mündlich")
+        raise _fail(tr("weder schriftlich noch mündlich", "neither written nor oral"))
 
 
 def _direction(value: Any) -> None:
     if value not in ("out", "in"):
-        raise _fail("weder out noch in")
+        raise _fail(tr("weder out noch in", "neither out nor in"))
 
 
 def _fingerprint(value: Any) -> None:
     if not isinstance(value, str) or not _HEX64.fullmatch(value):
-        raise _fail("kein Fingerabdruck (64 Hex-Ziffern)")
+        raise _fail(tr("kein Fingerabdruck (64 Hex-Ziffern)", "not a fingerprint (64 hex digits)"))
 
 
 _PERSONAL: dict[str, Check] = {
@@ -288,7 +292,7 @@ def check_data(table: str, data: Mapping[str, Any]) -> None:
         # The marker alone (in a bundle), or a stored client the coordinator keeps erased:
         # its codes without any personal field.
         if data.get("erased") is not True or data.get("personal") is not False:
-            raise SchemaError("erased", "Löschvermerk ungültig")
+            raise SchemaError("erased", tr("Löschvermerk ungültig", "invalid erasure marker"))
         if dict(data) == ERASURE_MARKER:
             return
         data = {k: v for k, v in data.items() if k != "erased"}
@@ -298,16 +302,20 @@ def check_data(table: str, data: Mapping[str, Any]) -> None:
     optional = {k: v for k, v in _OPTIONAL.get(table, {}).items() if k in data}
     if len(optional) not in (0, len(_OPTIONAL.get(table, {}))):
         missing = sorted(set(_OPTIONAL[table]) - set(optional))[0]
-        raise SchemaError(missing, "fehlt")
+        raise SchemaError(missing, tr("fehlt", "missing"))
     fields.update(optional)
     unknown = sorted(set(data) - set(fields))
     if unknown:
         allowed_if_personal = table == "client" and set(unknown) <= set(_PERSONAL)
-        problem = "personenbezogen, aber nicht freigegeben" if allowed_if_personal else "unbekannt"
+        problem = (
+            tr("personenbezogen, aber nicht freigegeben", "personal, but not released")
+            if allowed_if_personal
+            else tr("unbekannt", "unknown")
+        )
         raise SchemaError(unknown[0][:40], problem)
     for name, check in fields.items():
         if name not in data:
-            raise SchemaError(name, "fehlt")
+            raise SchemaError(name, tr("fehlt", "missing"))
         try:
             check(data[name])
         except SchemaError as exc:
@@ -325,12 +333,12 @@ class Violation:
     problem: str
 
     def line(self) -> str:
-        """The one German line of the rejection reason."""
-        where = f"Datensatz {self.index + 1}"
+        """The one line of the rejection reason, in the UI language."""
+        where = tr(f"Datensatz {self.index + 1}", f"record {self.index + 1}")
         if self.table:
             where += f" ({self.table}"
             where += f" {self.record_id[:12]})" if self.record_id else ")"
-        field = f", Feld {self.field}" if self.field else ""
+        field = tr(f", Feld {self.field}", f", field {self.field}") if self.field else ""
         return f"{where}{field}: {self.problem}"
 
 
@@ -342,34 +350,67 @@ def _id_ok(table: str, value: Any) -> bool:
 def check_record(index: int, record: Any) -> Violation | None:
     """The first problem of one record of the payload, or None if it keeps every rule."""
     if not isinstance(record, dict) or set(record) != {"t", "id", "rev", "del", "data"}:
-        return Violation(index, "", "", "", "hat nicht die Form {t, id, rev, del, data}")
+        return Violation(
+            index,
+            "",
+            "",
+            "",
+            tr(
+                "hat nicht die Form {t, id, rev, del, data}",
+                "does not have the form {t, id, rev, del, data}",
+            ),
+        )
     table = record["t"]
     if table not in _FIELDS:
-        return Violation(index, "", "", "t", "unbekannte Tabelle")
+        return Violation(index, "", "", "t", tr("unbekannte Tabelle", "unknown table"))
     if not _id_ok(table, record["id"]):
-        expected = "Pseudonym p-…" if table == "client" else "UUID"
-        return Violation(index, table, "", "id", f"keine gültige ID (erwartet: {expected})")
+        expected = tr("Pseudonym p-…", "pseudonym p-…") if table == "client" else "UUID"
+        return Violation(
+            index,
+            table,
+            "",
+            "id",
+            tr(
+                f"keine gültige ID (erwartet: {expected})", f"not a valid id (expected: {expected})"
+            ),
+        )
     rid = record["id"]
     rev = record["rev"]
     if type(rev) is not int or not 0 < rev <= MAX_REVISION:
-        return Violation(index, table, rid, "rev", "keine gültige Revision")
+        return Violation(
+            index, table, rid, "rev", tr("keine gültige Revision", "not a valid revision")
+        )
     if type(record["del"]) is not bool:
-        return Violation(index, table, rid, "del", "kein Wahrheitswert")
+        return Violation(index, table, rid, "del", tr("kein Wahrheitswert", "not a boolean"))
     data = record["data"]
     if not isinstance(data, dict):
-        return Violation(index, table, rid, "data", "kein Objekt")
+        return Violation(index, table, rid, "data", tr("kein Objekt", "not an object"))
     if record["del"]:
         # The one tombstone with data: a client merged into another names the survivor
         # (bundle format § 6), by pseudonym and nothing else.
         if table == "client" and set(data) == {"merged_into"}:
             survivor = data["merged_into"]
             if not isinstance(survivor, str) or not _PSEUDONYM.fullmatch(survivor):
-                return Violation(index, table, rid, "merged_into", "kein Pseudonym p-…")
+                return Violation(
+                    index,
+                    table,
+                    rid,
+                    "merged_into",
+                    tr("kein Pseudonym p-…", "not a pseudonym p-…"),
+                )
             if survivor == rid:
-                return Violation(index, table, rid, "merged_into", "zeigt auf sich selbst")
+                return Violation(
+                    index,
+                    table,
+                    rid,
+                    "merged_into",
+                    tr("zeigt auf sich selbst", "points to itself"),
+                )
             return None
         if data:
-            return Violation(index, table, rid, "data", "Löschvermerk mit Daten")
+            return Violation(
+                index, table, rid, "data", tr("Löschvermerk mit Daten", "tombstone with data")
+            )
         return None
     try:
         check_data(table, data)
@@ -381,9 +422,15 @@ def check_record(index: int, record: Any) -> Violation | None:
 def check_records(records: Any) -> Violation | None:
     """The first problem of a payload's record list: shape, count, each record, duplicates."""
     if not isinstance(records, list):
-        return Violation(0, "", "", "records", "keine Liste")
+        return Violation(0, "", "", "records", tr("keine Liste", "not a list"))
     if len(records) > MAX_RECORDS:
-        return Violation(0, "", "", "records", f"mehr als {MAX_RECORDS} Datensätze")
+        return Violation(
+            0,
+            "",
+            "",
+            "records",
+            tr(f"mehr als {MAX_RECORDS} Datensätze", f"more than {MAX_RECORDS} records"),
+        )
     seen: set[tuple[str, str]] = set()
     for index, record in enumerate(records):
         problem = check_record(index, record)
@@ -391,7 +438,13 @@ def check_records(records: Any) -> Violation | None:
             return problem
         key = (record["t"], record["id"])
         if key in seen:
-            return Violation(index, key[0], key[1], "id", "kommt im Paket doppelt vor")
+            return Violation(
+                index,
+                key[0],
+                key[1],
+                "id",
+                tr("kommt im Paket doppelt vor", "occurs twice in the bundle"),
+            )
         seen.add(key)
     return None
 
