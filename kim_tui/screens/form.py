@@ -146,6 +146,11 @@ class FormModal(KimModal[DraftType | None]):
         except FormInvalid as problem:
             self.show_problem(problem)
             return False
+        return self.close_with(draft)
+
+    def close_with(self, draft: DraftType) -> bool:
+        """Write `draft` (`save_draft`) and close with it; False, with the form open and the
+        reason on its error line, when the vault refuses the write."""
         if self.save_draft is not None:
             from kim_tui.store.errors import VaultError
 
