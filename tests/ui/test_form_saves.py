@@ -33,6 +33,7 @@ from kim_tui.screens.referral_form import ReferralFormScreen
 from kim_tui.screens.referral_outcome import ReferralOutcomeScreen
 from kim_tui.screens.residence_form import ResidenceFormScreen
 from kim_tui.screens.snooze import SnoozeScreen
+from kim_tui.screens.step_form import StepFormScreen
 from kim_tui.screens.themes_form import ThemesFormScreen
 from kim_tui.service.workspace import Workspace
 from kim_tui.store.errors import StorageError
@@ -95,6 +96,8 @@ class FileForm:
     done: str
     table: str | None = None
     """The section table to focus before the keys (the entry the form corrects)."""
+    row: int = 0
+    """The row of that table to highlight."""
     pick: int | None = None
     """The line of the "correct what?" choice, when one comes up."""
     prepare: Callable[[Screen[object]], None] | None = None
@@ -184,6 +187,25 @@ FILE_FORMS = {
         REASON,
         "Korrektur gespeichert.",
     ),
+    "goal-correction": FileForm(
+        "kowalski",
+        ("3", "e"),
+        GoalFormScreen,
+        "title",
+        "Arbeit als Lagerist finden",
+        "Korrektur gespeichert.",
+        table="goals-table",
+    ),
+    "step-correction": FileForm(
+        "kowalski",
+        ("3", "e"),
+        StepFormScreen,
+        "text",
+        "Lebenslauf mit Foto schreiben",
+        "Korrektur gespeichert.",
+        table="goals-table",
+        row=1,
+    ),
     "delete": FileForm(
         "müller",
         ("6", "l"),
@@ -224,7 +246,9 @@ async def test_a_file_form_the_disk_refuses_stays_open_with_its_input(
         screen = await open_from_home(pilot, case.family)
         await pilot.press(case.open_keys[0])
         if case.table is not None:
-            screen.query_one(f"#{case.table}", DataTable).focus()
+            table = screen.query_one(f"#{case.table}", DataTable)
+            table.focus()
+            table.move_cursor(row=case.row)
         await pilot.press(*case.open_keys[1:])
         if case.pick is not None:
             await _choose(pilot, case.pick)
