@@ -19,7 +19,6 @@ from textual.widgets import Checkbox, DataTable, Input, Select, TextArea
 from kim_tui.domain.model import ContactDraft, ReferralDraft
 from kim_tui.screens.case_data_form import CaseDataFormScreen
 from kim_tui.screens.choice import ChoiceScreen
-from kim_tui.screens.client_file import ClientFileScreen
 from kim_tui.screens.client_form import MasterDataFormScreen
 from kim_tui.screens.consent_correction import ConsentCorrectionScreen
 from kim_tui.screens.contact_form import ContactFormScreen
@@ -112,7 +111,9 @@ def _referral_fields(form: Screen[object]) -> None:
 
 REASON = "Unterlagen zum Bürgergeld-Antrag fehlen noch"
 FILE_FORMS = {
-    "goal": FileForm("kowalski", ("z",), GoalFormScreen, "title", "Deutschkurs B1", "Ziel angelegt."),
+    "goal": FileForm(
+        "kowalski", ("z",), GoalFormScreen, "title", "Deutschkurs B1", "Ziel angelegt."
+    ),
     "referral": FileForm(
         "nguyen",
         ("v",),
