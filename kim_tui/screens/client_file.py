@@ -178,7 +178,7 @@ class ClientFileScreen(
     @work(exclusive=True, group="file-edit")
     async def action_goal(self) -> None:
         from kim_tui.domain.model import GoalAgreementDraft
-        from kim_tui.screens.goal_form import GoalFormScreen
+        from kim_tui.screens.goal_form import GoalFormResult, GoalFormScreen
 
         if self.file is None:
             return
@@ -192,27 +192,23 @@ class ClientFileScreen(
         if self.file.assessments:
             ratings = sorted(self.file.assessments[-1].ratings, key=lambda r: -r.level)
             suggested = ratings[0].area if ratings else None
-        result = await self.app.push_screen_wait(
-            GoalFormScreen(self.today, new_agreement=new_agreement, suggested_area=suggested)
-        )
-        if result is None:
-            return
-        if new_agreement:
+        case_id = self.file.case_id
+        agreement_id = None if new_agreement else self.file.agreements[-1].id
+
+        def add(ws: Workspace, result: GoalFormResult) -> object:
+            if agreement_id is not None:
+                return ws.add_goal(agreement_id, result.goal)
             assert result.agreed_on is not None
-            draft = GoalAgreementDraft(
-                self.file.case_id, result.agreed_on, result.review_on, (result.goal,)
-            )
-            saved = self._save(
-                lambda ws: ws.add_goal_agreement(draft),
-                tr("Zielvereinbarung angelegt.", "Goal agreement created."),
-            )
-        else:
-            agreement_id = self.file.agreements[-1].id
-            saved = self._save(
-                lambda ws: ws.add_goal(agreement_id, result.goal),
-                tr("Ziel angelegt.", "Goal added."),
-            )
-        if saved:
+            draft = GoalAgreementDraft(case_id, result.agreed_on, result.review_on, (result.goal,))
+            return ws.add_goal_agreement(draft)
+
+        if await self.save_in_form(
+            GoalFormScreen(self.today, new_agreement=new_agreement, suggested_area=suggested),
+            add,
+            tr("Zielvereinbarung angelegt.", "Goal agreement created.")
+            if new_agreement
+            else tr("Ziel angelegt.", "Goal added."),
+        ):
             self.action_section("goals")
 
     def action_step_done(self) -> None:
@@ -260,8 +256,16 @@ class ClientFileScreen(
     @work(exclusive=True, group="file-edit")
     async def action_referral(self) -> None:
         from kim_tui.screens.referral_form import ReferralFormScreen
-        from kim_tui.store.errors import ConsentRequired, VaultError
+        from kim_tui.store.errors import ConsentRequired
         from kim_tui.widgets.residence_hints import asylblg_notice
+
+        def add_unless_consent_missing(ws: Workspace, draft: ReferralDraft) -> object:
+            # Written before the form closes (a refusal keeps the input there); a missing
+            # sharing consent is a question: the form closes and the coach is asked below.
+            try:
+                return ws.add_referral(draft)
+            except ConsentRequired as missing:
+                return missing
 
         if self.file is None:
             return
@@ -270,23 +274,16 @@ class ClientFileScreen(
         while True:
             # Esc in the consent questions comes back here: the form shows its input again.
             form = ReferralFormScreen(self.file.case_id, self.today, notice, draft=draft)
+            form.save_draft = lambda typed: add_unless_consent_missing(self.app.workspace, typed)
             draft = await self.app.push_screen_wait(form)
             if draft is None:
                 return
-            workspace = self.app.workspace
-            saved = tr("Vermittlung gespeichert.", "Referral saved.")
-            try:
-                workspace.add_referral(draft)
-            except ConsentRequired as exc:
-                if await self.resolve_sharing_consent(draft, str(exc)):
+            if isinstance(form.saved, ConsentRequired):
+                if await self.resolve_sharing_consent(draft, str(form.saved)):
                     return
                 continue
-            except VaultError as exc:
-                self.notify(str(exc), severity="error", timeout=10)
-                continue  # the message is shown; the form comes back with the input
-            else:
-                self.notify(saved)
-                self.reload()
+            self.notify(tr("Vermittlung gespeichert.", "Referral saved."))
+            self.reload()
             break
         self.action_section("referrals")
 
@@ -306,14 +303,13 @@ class ClientFileScreen(
                 )
             )
             return
-        outcome = await self.app.push_screen_wait(ReferralOutcomeScreen(referral, self.today))
-        if outcome is not None:
-            self._save(
-                lambda ws: ws.record_referral_outcome(
-                    referral.id, outcome.status, outcome.outcome, outcome.outcome_on
-                ),
-                tr("Rückmeldung gespeichert.", "Outcome saved."),
-            )
+        await self.save_in_form(
+            ReferralOutcomeScreen(referral, self.today),
+            lambda ws, outcome: ws.record_referral_outcome(
+                referral.id, outcome.status, outcome.outcome, outcome.outcome_on
+            ),
+            tr("Rückmeldung gespeichert.", "Outcome saved."),
+        )
 
     @work(exclusive=True, group="file-edit")
     async def action_residence_add(self) -> None:
@@ -333,9 +329,9 @@ class ClientFileScreen(
 
         if self.file is None:
             return
-        facts = await self.app.push_screen_wait(FactsFormScreen(self.file.facts, self.today))
-        if facts is not None and self._save(
-            lambda ws: ws.set_residence_facts(self.client_id, facts),
+        if await self.save_in_form(
+            FactsFormScreen(self.file.facts, self.today),
+            lambda ws, facts: ws.set_residence_facts(self.client_id, facts),
             tr("Angaben gespeichert.", "Facts saved."),
         ):
             self.action_section("residence")
@@ -346,13 +342,12 @@ class ClientFileScreen(
 
         if self.file is None:
             return
-        themes = await self.app.push_screen_wait(ThemesFormScreen(self.file.themes))
-        if themes is not None:
-            case_id = self.file.case_id
-            self._save(
-                lambda ws: ws.set_themes(case_id, themes),
-                tr("Themen gespeichert.", "Themes saved."),
-            )
+        case_id = self.file.case_id
+        await self.save_in_form(
+            ThemesFormScreen(self.file.themes),
+            lambda ws, themes: ws.set_themes(case_id, themes),
+            tr("Themen gespeichert.", "Themes saved."),
+        )
 
     @work(exclusive=True, group="file-edit")
     async def action_close_or_reopen(self) -> None:

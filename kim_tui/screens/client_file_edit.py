@@ -2,9 +2,11 @@
 of the open section (in the overview: the master data), `l` deletes it with a reason, `g` shows
 or hides read events in the Verlauf.
 
-Corrections reuse the forms that created the entry, opened with its current values; a form
-returns a draft and this mixin saves it through the service (`ClientFileScreen._save`). The
-history of every correction is kept by the unit of work, not here.
+Corrections reuse the forms that created the entry, opened with its current values; the form
+writes its draft through the service before it closes (`StorageActions.save_in_form`), so a
+correction the vault refuses (a full disk, a stand-in copy, a restricted file) keeps the form
+open with the input and the reason. The history of every correction is kept by the unit of
+work, not here.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from kim_tui.widgets.client_file import (
 if TYPE_CHECKING:
     from textual.screen import ModalScreen
 
+    from kim_tui.domain.model import ReferralDraft
+    from kim_tui.screens.form import FormModal
     from kim_tui.service.workspace import Workspace
 
 Fill = dict[str, object]
@@ -84,6 +88,15 @@ class EditActions(KimScreen[None]):
     if TYPE_CHECKING:
 
         def _save(self, operation: Callable[[Workspace], object], done: str) -> object | None: ...
+        def reload(self, *, opening: bool = False) -> None: ...
+        async def save_in_form(
+            self,
+            form: FormModal[Any],
+            operation: Callable[[Workspace, Any], object],
+            done: str,
+            *,
+            prefill: tuple[Fill, str] | None = None,
+        ) -> object | None: ...
         def action_section(self, section: str) -> None: ...
 
     def _active_section(self) -> str:
@@ -110,38 +123,40 @@ class EditActions(KimScreen[None]):
             contact = self.query_one(ContactsSection).highlighted()
             if contact is None:
                 return self._nothing_highlighted()
-            draft = await open_prefilled(
-                self,
+            await self.save_in_form(
                 ContactFormScreen(file.case_id, today),
-                {
-                    "on": format_date(contact.on),
-                    "kind": contact.kind,
-                    "minutes": str(contact.minutes),
-                    "note": contact.note,
-                },
-                tr("Kontakt korrigieren", "Correct a contact"),
+                lambda ws, draft: ws.correct_contact(contact.id, draft),
+                saved,
+                prefill=(
+                    {
+                        "on": format_date(contact.on),
+                        "kind": contact.kind,
+                        "minutes": str(contact.minutes),
+                        "note": contact.note,
+                    },
+                    tr("Kontakt korrigieren", "Correct a contact"),
+                ),
             )
-            if draft is not None:
-                self._save(lambda ws: ws.correct_contact(contact.id, draft), saved)
         elif section == "residence":
             from kim_tui.screens.residence_form import ResidenceFormScreen
 
             record = self.query_one(ResidenceSection).highlighted()
             if record is None:
                 return self._nothing_highlighted()
-            draft = await open_prefilled(
-                self,
+            await self.save_in_form(
                 ResidenceFormScreen(today),
-                {
-                    "status": record.status,
-                    "legal_basis": record.legal_basis,
-                    "valid_from": format_date(record.valid_from),
-                    "valid_until": format_date(record.valid_until),
-                },
-                tr("Aufenthaltsstatus korrigieren", "Correct a residence entry"),
+                lambda ws, draft: ws.correct_residence_record(record.id, draft),
+                saved,
+                prefill=(
+                    {
+                        "status": record.status,
+                        "legal_basis": record.legal_basis,
+                        "valid_from": format_date(record.valid_from),
+                        "valid_until": format_date(record.valid_until),
+                    },
+                    tr("Aufenthaltsstatus korrigieren", "Correct a residence entry"),
+                ),
             )
-            if draft is not None:
-                self._save(lambda ws: ws.correct_residence_record(record.id, draft), saved)
         elif section == "referrals":
             await self._edit_referral(file)
         elif section == "goals":
@@ -154,17 +169,18 @@ class EditActions(KimScreen[None]):
             )
             if chosen is None:
                 return None
-            draft = await open_prefilled(
-                self,
+            await self.save_in_form(
                 AssessmentFormScreen(file.case_id, today, chosen),
-                {"assessed_on": format_date(chosen.assessed_on)},
-                tr(
-                    f"Bestandsaufnahme vom {format_date(chosen.assessed_on)} korrigieren",
-                    f"Correct the assessment of {format_date(chosen.assessed_on)}",
+                lambda ws, draft: ws.correct_assessment(chosen.id, draft),
+                saved,
+                prefill=(
+                    {"assessed_on": format_date(chosen.assessed_on)},
+                    tr(
+                        f"Bestandsaufnahme vom {format_date(chosen.assessed_on)} korrigieren",
+                        f"Correct the assessment of {format_date(chosen.assessed_on)}",
+                    ),
                 ),
             )
-            if draft is not None:
-                self._save(lambda ws: ws.correct_assessment(chosen.id, draft), saved)
         elif section == "consents":
             from kim_tui.screens.consent_correction import ConsentCorrectionScreen
 
@@ -172,9 +188,11 @@ class EditActions(KimScreen[None]):
             consent = next((c for c in file.consents if c.id == consent_id), None)
             if consent is None:
                 return self._nothing_highlighted()
-            fixed = await self.app.push_screen_wait(ConsentCorrectionScreen(consent, today))
-            if fixed is not None:
-                self._save(lambda ws: ws.correct_consent(consent.id, fixed), saved)
+            await self.save_in_form(
+                ConsentCorrectionScreen(consent, today),
+                lambda ws, fixed: ws.correct_consent(consent.id, fixed),
+                saved,
+            )
         else:
             self.notify(tr("Hier gibt es nichts zu korrigieren.", "Nothing to correct here."))
 
@@ -207,61 +225,70 @@ class EditActions(KimScreen[None]):
             )
         )
         if which == "client":
-            client = await self.app.push_screen_wait(MasterDataFormScreen(file.client, self.today))
-            if client is not None:
-                self._save(lambda ws: ws.update_client(file.client_id, client), saved)
+            await self.save_in_form(
+                MasterDataFormScreen(file.client, self.today),
+                lambda ws, client: ws.update_client(file.client_id, client),
+                saved,
+            )
         elif which == "case":
-            case = await self.app.push_screen_wait(CaseDataFormScreen(file, self.today))
-            if case is not None:
-                self._save(lambda ws: ws.correct_case_data(file.case_id, case), saved)
+            await self.save_in_form(
+                CaseDataFormScreen(file, self.today),
+                lambda ws, case: ws.correct_case_data(file.case_id, case),
+                saved,
+            )
 
     async def _edit_referral(self, file: ClientFile) -> None:
         from kim_tui.screens.reason_prompt import ReasonPromptScreen
         from kim_tui.screens.referral_form import ReferralFormScreen
-        from kim_tui.store.errors import ConsentRequired, VaultError
+        from kim_tui.store.errors import ConsentRequired
 
         referral = self.query_one(ReferralsSection).highlighted()
         if referral is None:
             return self._nothing_highlighted()
-        draft = await open_prefilled(
-            self,
-            ReferralFormScreen(file.case_id, self.today),
-            {
-                "agency": referral.agency,
-                "legal_domain": referral.legal_domain,
-                "reason": referral.reason,
-                "sent_on": format_date(referral.sent_on),
-                "feedback_due_on": format_date(referral.feedback_due_on),
-                "identifying": referral.passes_identifying_data,
-            },
-            tr("Vermittlung korrigieren", "Correct a referral"),
-        )
-        if draft is None:
+
+        def correct(ws: Workspace, draft: ReferralDraft) -> object:
+            # Written before the form closes (a refusal keeps the input); a missing sharing
+            # consent is a question, not a refusal: the form closes and the coach is asked.
+            draft = replace(draft, status=referral.status, outcome=referral.outcome)
+            try:
+                ws.correct_referral(referral.id, draft)
+            except ConsentRequired as missing:
+                return (draft, str(missing))
             return None
-        draft = replace(draft, status=referral.status, outcome=referral.outcome)
+
         saved = tr("Korrektur gespeichert.", "Correction saved.")
-        try:
-            self.app.workspace.correct_referral(referral.id, draft)
-        except ConsentRequired as exc:
-            reason = await self.app.push_screen_wait(
-                ReasonPromptScreen(
-                    tr("Keine Einwilligung zur Weitergabe", "No consent to share"),
-                    str(exc)
-                    + "\n"
-                    + tr(
-                        "Begründung für die Weitergabe ohne Einwilligung (steht im Verlauf).",
-                        "Reason for passing data without consent (shown in the history).",
-                    ),
-                )
-            )
-            if reason:
-                overridden = replace(draft, override_reason=reason)
-                self._save(lambda ws: ws.correct_referral(referral.id, overridden), saved)
-        except VaultError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
-        else:
+        form = ReferralFormScreen(file.case_id, self.today)
+        form.save_draft = lambda draft: correct(self.app.workspace, draft)
+        values: Fill = {
+            "agency": referral.agency,
+            "legal_domain": referral.legal_domain,
+            "reason": referral.reason,
+            "sent_on": format_date(referral.sent_on),
+            "feedback_due_on": format_date(referral.feedback_due_on),
+            "identifying": referral.passes_identifying_data,
+        }
+        title = tr("Vermittlung korrigieren", "Correct a referral")
+        if await open_prefilled(self, form, values, title) is None:
+            return None
+        if not isinstance(form.saved, tuple):
             self.notify(saved)
             self.reload()
+            return None
+        draft, missing = form.saved
+        reason = await self.app.push_screen_wait(
+            ReasonPromptScreen(
+                tr("Keine Einwilligung zur Weitergabe", "No consent to share"),
+                missing
+                + "\n"
+                + tr(
+                    "Begründung für die Weitergabe ohne Einwilligung (steht im Verlauf).",
+                    "Reason for passing data without consent (shown in the history).",
+                ),
+            )
+        )
+        if reason:
+            overridden = replace(draft, override_reason=reason)
+            self._save(lambda ws: ws.correct_referral(referral.id, overridden), saved)
         return None
 
     async def _edit_goal_or_step(self, file: ClientFile) -> None:
@@ -271,38 +298,35 @@ class EditActions(KimScreen[None]):
         if step is not None:
             from kim_tui.screens.step_form import StepFormScreen
 
-            draft = await self.app.push_screen_wait(StepFormScreen(step))
-            if draft is not None:
-                self._save(lambda ws: ws.correct_step(step.id, draft), saved)
+            await self.save_in_form(
+                StepFormScreen(step), lambda ws, draft: ws.correct_step(step.id, draft), saved
+            )
             return None
         goal = section.highlighted_goal()
         if goal is None:
             return self._nothing_highlighted()
-        from kim_tui.screens.goal_form import GoalFormScreen
+        from kim_tui.screens.goal_form import GoalFormResult, GoalFormScreen
 
-        form = GoalFormScreen(self.today, new_agreement=False, suggested_area=goal.area)
-        result = await open_prefilled(
-            self,
-            form,
-            {
-                "area": goal.area,
-                "title": goal.title,
-                "indicator": goal.indicator,
-                "target_on": format_date(goal.target_on),
-            },
-            tr("Ziel korrigieren", "Correct a goal"),
-        )
-        if result is None:
-            return None
-        corrected = result.goal
-
-        def correct(ws: Workspace) -> None:
+        def correct(ws: Workspace, result: GoalFormResult) -> None:
             # Steps typed into the empty step rows are added to the goal.
-            ws.correct_goal(goal.id, corrected)
-            for new_step in corrected.steps:
+            ws.correct_goal(goal.id, result.goal)
+            for new_step in result.goal.steps:
                 ws.add_step(goal.id, new_step)
 
-        self._save(correct, saved)
+        await self.save_in_form(
+            GoalFormScreen(self.today, new_agreement=False, suggested_area=goal.area),
+            correct,
+            saved,
+            prefill=(
+                {
+                    "area": goal.area,
+                    "title": goal.title,
+                    "indicator": goal.indicator,
+                    "target_on": format_date(goal.target_on),
+                },
+                tr("Ziel korrigieren", "Correct a goal"),
+            ),
+        )
         return None
 
     def _nothing_highlighted(self) -> None:
@@ -434,12 +458,11 @@ class EditActions(KimScreen[None]):
             self._nothing_highlighted()
             return
         kind, entry_id, what = entry
-        reason = await self.app.push_screen_wait(DeleteReasonScreen(what))
-        if reason:
-            self._save(
-                lambda ws: ws.delete_entry(kind, entry_id, reason),
-                tr(
-                    "Eintrag gelöscht; er steht mit dem Grund im Verlauf.",
-                    "Entry deleted; it stays in the history with the reason.",
-                ),
-            )
+        await self.save_in_form(
+            DeleteReasonScreen(what),
+            lambda ws, reason: ws.delete_entry(kind, entry_id, reason),
+            tr(
+                "Eintrag gelöscht; er steht mit dem Grund im Verlauf.",
+                "Entry deleted; it stays in the history with the reason.",
+            ),
+        )

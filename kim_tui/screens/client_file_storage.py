@@ -65,12 +65,22 @@ class StorageActions(KimScreen[None]):
         form: FormModal[Draft],
         operation: Callable[[Workspace, Draft], object],
         done: str,
+        *,
+        prefill: tuple[dict[str, object], str] | None = None,
     ) -> object | None:
         """Open `form`; its save writes the draft before the form closes (a refused write
         keeps the form open with its input). Then say `done` and show the file again; the
-        operation's result (True if it returns None), or None when the form was cancelled."""
+        operation's result (True if it returns None), or None when the form was cancelled.
+        `prefill` (field values, title) opens a creating form as the correction of an entry."""
+        from kim_tui.screens.client_file_edit import open_prefilled
+
         form.save_draft = lambda draft: operation(self.app.workspace, draft)
-        if await self.app.push_screen_wait(form) is None:
+        if prefill is not None:
+            values, title = prefill
+            draft = await open_prefilled(self, form, values, title)
+        else:
+            draft = await self.app.push_screen_wait(form)
+        if draft is None:
             return None
         self.notify(done)
         self.reload()

@@ -15,6 +15,7 @@ from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import FollowUpView
 from kim_tui.i18n import language, tr
 from kim_tui.screens.form import FormModal
+from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.literal import literal
 
 MAX_NOTE = 500
@@ -50,6 +51,7 @@ class FollowUpDoneScreen(FormModal[str]):
                 max_length=MAX_NOTE,
                 id="note",
             )
+            yield FieldError(id="form-error")
             yield Static(
                 tr("Enter: erledigt   Esc: abbrechen", "Enter: done   Esc: cancel"), classes="muted"
             )

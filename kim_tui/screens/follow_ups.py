@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -29,7 +29,10 @@ from kim_tui.widgets.literal import literal
 from kim_tui.widgets.windowed_table import WindowedTable
 
 if TYPE_CHECKING:
+    from kim_tui.screens.form import FormModal
     from kim_tui.service.workspace import Workspace
+
+Draft = TypeVar("Draft")
 
 CLIENT_WIDTH = 22
 # The reason text names its source ("Schritt: …", "Rückmeldung erwartet: …"), so no extra column.
@@ -381,11 +384,11 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
         item = self.selected()
         if item is None:
             return
-        note = await self.app.push_screen_wait(FollowUpDoneScreen(item))
-        if note is None:
-            return
-        self._call(lambda ws: ws.complete_follow_up(item.id, note))
-        self.notify(tr("Erledigt.", "Done."))
+        await self._save_in_form(
+            FollowUpDoneScreen(item),
+            lambda ws, note: ws.complete_follow_up(item.id, note),
+            tr("Erledigt.", "Done."),
+        )
 
     @work(exclusive=True, group="followup-edit")
     async def action_snooze(self) -> None:
@@ -394,10 +397,9 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
         item = self.selected()
         if item is None:
             return
-        until = await self.app.push_screen_wait(SnoozeScreen(item, self.app.today()))
-        if until is None:
-            return
-        effective = self._call(lambda ws: ws.snooze_follow_up(item.id, until))
+        form = SnoozeScreen(item, self.app.today())
+        await self._save_in_form(form, lambda ws, until: ws.snooze_follow_up(item.id, until))
+        effective = form.saved
         if isinstance(effective, date):
             self.notify(
                 tr(
@@ -411,17 +413,15 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
         from kim_tui.screens.follow_up_form import FollowUpFormScreen
 
         item = self.selected()
-        draft = await self.app.push_screen_wait(
+        await self._save_in_form(
             FollowUpFormScreen(
                 client_id=item.client_id if item else None,
                 client_name=item.client_name if item else "",
                 case_id=item.case_id if item else None,
-            )
+            ),
+            lambda ws, draft: ws.add_follow_up(draft),
+            tr("Wiedervorlage angelegt.", "Follow-up created."),
         )
-        if draft is None:
-            return
-        if self._call(lambda ws: ws.add_follow_up(draft)) is not None:
-            self.notify(tr("Wiedervorlage angelegt.", "Follow-up created."))
 
     @work(exclusive=True, group="followup-edit")
     async def action_stand_in(self) -> None:
@@ -458,21 +458,14 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
         form = FollowUpFormScreen(
             client_id=item.client_id, client_name=item.client_name, case_id=item.case_id
         )
-        draft = await open_prefilled(
+        form.save_draft = lambda draft: self.app.workspace.correct_follow_up(item.id, draft)
+        if await open_prefilled(
             self,
             form,
             {"due": format_date(item.original_due_on), "reason": item.reason},
             tr("Wiedervorlage korrigieren", "Correct a follow-up"),
-        )
-        if draft is None:
-            return
-
-        def correct(ws: Workspace) -> bool:
-            ws.correct_follow_up(item.id, draft)
-            return True
-
-        # `_call` answers None when the service refused (its message is shown).
-        if self._call(correct) is not None:
+        ):
+            self.reload(keep_row=True)
             self.notify(tr("Korrektur gespeichert.", "Correction saved."))
 
     @work(exclusive=True, group="followup-edit")
@@ -484,25 +477,25 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
         if item is None:
             return
         what = tr(f"Wiedervorlage „{item.reason}“", f"the follow-up “{item.reason}”")
-        reason = await self.app.push_screen_wait(DeleteReasonScreen(what))
-        if not reason:
-            return
+        await self._save_in_form(
+            DeleteReasonScreen(what),
+            lambda ws, reason: ws.delete_entry(EntryKind.FOLLOW_UP, item.id, reason),
+            tr("Wiedervorlage gelöscht.", "Follow-up deleted."),
+        )
 
-        def delete(ws: Workspace) -> bool:
-            ws.delete_entry(EntryKind.FOLLOW_UP, item.id, reason)
-            return True
-
-        if self._call(delete) is not None:
-            self.notify(tr("Wiedervorlage gelöscht.", "Follow-up deleted."))
-
-    def _call(self, operation: Callable[[Workspace], object]) -> object:
-        """Run a service call; show its error instead of crashing; reload the list."""
-        from kim_tui.store.errors import VaultError
-
-        try:
-            result = operation(self.app.workspace)
-        except VaultError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
-            return None
+    async def _save_in_form(
+        self,
+        form: FormModal[Draft],
+        operation: Callable[[Workspace, Draft], object],
+        done: str | None = None,
+    ) -> bool:
+        """Open `form`; its save writes the draft before the form closes, so a write the vault
+        refuses (a full disk, a stand-in copy) keeps the form open with the input and the
+        reason. Then reload the list and say `done`; False when the form was cancelled."""
+        form.save_draft = lambda draft: operation(self.app.workspace, draft)
+        if await self.app.push_screen_wait(form) is None:
+            return False
         self.reload(keep_row=True)
-        return result
+        if done is not None:
+            self.notify(done)
+        return True

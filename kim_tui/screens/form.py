@@ -2,10 +2,12 @@
 they become a draft `T` (`build_draft`) and its actions; the base owns saving, cancelling and
 whether the form holds unsaved input.
 
-A form never saves: Ctrl+S (or Enter, in the one-line dialogs) builds the draft and dismisses
-the dialog with it, and the calling screen saves it through the service (one error path, one
-refresh: see `screens/client_file.py`). A draft that cannot be built raises `FormInvalid`,
-whose message appears on the form's error line (`widgets/field_error.py`).
+A form never talks to the service itself: Ctrl+S (or Enter, in the one-line dialogs) builds
+the draft, runs the write the calling screen handed it (`save_draft`, e.g. through
+`StorageActions.save_in_form`) and only then dismisses the dialog with the draft. A draft that
+cannot be built raises `FormInvalid`, and a write the vault refuses (full disk, stand-in copy,
+restricted file, a rule of the service) is a `VaultError`; either message appears on the
+form's error line (`widgets/field_error.py`) and the form keeps what was typed.
 
 Input is never lost by accident: Esc on a form that holds input (`holds_input`: a field differs
 from how the form opened) asks save / discard / keep editing (`screens/unsaved_input.py`); the
@@ -146,6 +148,11 @@ class FormModal(KimModal[DraftType | None]):
         except FormInvalid as problem:
             self.show_problem(problem)
             return False
+        return self.close_with(draft)
+
+    def close_with(self, draft: DraftType) -> bool:
+        """Write `draft` (`save_draft`) and close with it; False, with the form open and the
+        reason on its error line, when the vault refuses the write."""
         if self.save_draft is not None:
             from kim_tui.store.errors import VaultError
 

@@ -69,7 +69,7 @@ class SnoozeScreen(FormModal[date]):
             field.remove_class("hidden")
             field.focus()
             return
-        self.dismiss(snooze_target(SnoozeOption(choice), self.today, self.calendar))
+        self.close_with(snooze_target(SnoozeOption(choice), self.today, self.calendar))
 
     @on(Input.Submitted, "#date-input")
     def date_entered(self) -> None:

@@ -12,6 +12,7 @@ from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
 from kim_tui.i18n import language, tr
 from kim_tui.screens.form import FormModal, form_actions, save_hint
+from kim_tui.widgets.field_error import FieldError
 
 FREE_TEXT = "text:"
 
@@ -45,6 +46,7 @@ class ThemesFormScreen(FormModal[tuple[str, ...]]):
                 tr("Anderes Thema (frei)", "Other theme (free text)"), classes="field-label"
             )
             yield Input(free, id="free", compact=True, max_length=300)
+            yield FieldError(id="form-error")
             yield save_hint()
 
     def on_mount(self) -> None:
