@@ -286,13 +286,22 @@ def open_payload(parsed: ParsedBundle, kem_private_raw: bytes) -> list[dict[str,
     try:
         inflater = zlib.decompressobj()
         plain = inflater.decompress(compressed, MAX_PAYLOAD)
+        del compressed
         if inflater.unconsumed_tail or not inflater.eof or inflater.unused_data:
             raise BundleError("corrupt", "Nutzdaten unvollständig oder zu groß")
-        doc = payload_schema.loads_strict(plain.decode("utf-8"))
+        # Peak memory of a large bundle: drop each copy (compressed, bytes, text) as soon as
+        # the next one is made, instead of holding all of them with the parsed records.
+        text = plain.decode("utf-8")
+        del plain
+        doc = payload_schema.loads_strict(text)
+        del text
         # A lone surrogate ("\\ud800") decodes but can never be stored (UnicodeEncodeError),
         # and nesting deeper than Python's recursion limit cannot be decoded or re-encoded:
-        # both are a damaged payload, not a crash of the import.
-        json.dumps(doc, ensure_ascii=False).encode("utf-8")
+        # both are a damaged payload, not a crash of the import. Checked record by record, so
+        # no second copy of the whole payload is made.
+        listed = doc.get("records") if isinstance(doc, dict) else None
+        for part in listed if isinstance(listed, list) else (doc,):
+            json.dumps(part, ensure_ascii=False).encode("utf-8")
     except (zlib.error, UnicodeDecodeError, ValueError, RecursionError):
         raise BundleError("corrupt", "Nutzdaten unlesbar") from None
     if not isinstance(doc, dict) or set(doc) != {"records"}:
