@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, null, update
+from sqlalchemy import Select, bindparam, null, update
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -383,6 +383,23 @@ _IN_CHUNK = 500
 """Ids per IN query: well under SQLite's variable limit."""
 
 
+def _stored_query(*, with_data: bool) -> Select[Any]:
+    # Built once: constructing and coercing a statement per query cost more than running it.
+    c = _RECORD.c
+    return core_select(
+        c.id, c.revision, c.deleted, c.superseded_only, c.data if with_data else null()
+    ).where(
+        c.coach == bindparam("coach"),
+        c.table == bindparam("table"),
+        c.id.in_(bindparam("ids", expanding=True)),
+    )
+
+
+_STORED_CLIENTS = _stored_query(with_data=True)
+_STORED_OTHERS = _stored_query(with_data=False)
+"""Only a client's document can carry the erasure mark: other documents stay unread."""
+
+
 def _existing(
     s: Session, coach: str, records: list[dict[str, Any]]
 ) -> dict[tuple[str, str], _Stored]:
@@ -391,16 +408,15 @@ def _existing(
     for r in records:
         by_table.setdefault(r["t"], []).append(r["id"])
     found: dict[tuple[str, str], _Stored] = {}
-    c = _RECORD.c
+    connection = s.connection()
     for table, ids in by_table.items():
-        # Only a client's document can carry the erasure mark: other documents stay unread.
-        data = c.data if table == "client" else null()
+        query = _STORED_CLIENTS if table == "client" else _STORED_OTHERS
         for start in range(0, len(ids), _IN_CHUNK):
             chunk = ids[start : start + _IN_CHUNK]
-            query = core_select(c.id, c.revision, c.deleted, c.superseded_only, data).where(
-                c.coach == coach, c.table == table, c.id.in_(chunk)
-            )
-            for id_, revision, deleted, superseded_only, document in s.connection().execute(query):
+            params = {"coach": coach, "table": table, "ids": chunk}
+            for id_, revision, deleted, superseded_only, document in connection.execute(
+                query, params
+            ):
                 found[(table, id_)] = _Stored(revision, deleted, superseded_only, document)
     return found
 
