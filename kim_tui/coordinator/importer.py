@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam, null, update
 from sqlalchemy import select as core_select
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
@@ -251,21 +252,34 @@ class _Stored:
 
 _RECORD = CoordinatorBase.metadata.tables[SyncRecord.__tablename__]
 _INSERT = sqlite_insert(_RECORD)
-_UPSERT = _INSERT.on_conflict_do_update(
-    index_elements=[_RECORD.c.coach, _RECORD.c.table, _RECORD.c.id],
-    # first_seq is the bundle that first brought the record: set on insert only. The merge
-    # decided against the state read in this transaction; the guard only keeps a stored row
-    # from ever going back in revision.
-    set_={
-        "revision": _INSERT.excluded.revision,
-        "deleted": _INSERT.excluded.deleted,
-        "data": _INSERT.excluded.data,
-        "bundle_seq": _INSERT.excluded.bundle_seq,
-        "checked": _INSERT.excluded.checked,
-        "problem": _INSERT.excluded.problem,
-    },
-    where=_INSERT.excluded.revision >= _RECORD.c.revision,
+_UPSERT_COLUMNS = (
+    "coach", "table", "id", "revision", "deleted", "data", "bundle_seq", "checked", "problem",
+    "first_seq", "superseded_only",
+)  # fmt: skip
+_UPSERT_COMPILED = (
+    _INSERT.values({name: bindparam(name) for name in _UPSERT_COLUMNS})
+    .on_conflict_do_update(
+        index_elements=[_RECORD.c.coach, _RECORD.c.table, _RECORD.c.id],
+        # first_seq is the bundle that first brought the record: set on insert only. The merge
+        # decided against the state read in this transaction; the guard only keeps a stored
+        # row from ever going back in revision.
+        set_={
+            "revision": _INSERT.excluded.revision,
+            "deleted": _INSERT.excluded.deleted,
+            "data": _INSERT.excluded.data,
+            "bundle_seq": _INSERT.excluded.bundle_seq,
+            "checked": _INSERT.excluded.checked,
+            "problem": _INSERT.excluded.problem,
+        },
+        where=_INSERT.excluded.revision >= _RECORD.c.revision,
+    )
+    .compile(dialect=sqlite_dialect())
 )
+if _UPSERT_COMPILED.positiontup != list(_UPSERT_COLUMNS):  # the rows are plain tuples
+    raise RuntimeError(f"coord_record upsert columns: {_UPSERT_COMPILED.positiontup}")
+_UPSERT_SQL = str(_UPSERT_COMPILED)
+"""Compiled once and run with plain tuples: SQLAlchemy's per-row parameter processing was a
+third of a large bundle's merge."""
 _CLEAR_SUPERSEDED = (
     update(_RECORD)
     .where(
@@ -283,7 +297,7 @@ def _merge(s: Session, header: bf.BundleHeader, records: list[dict[str, Any]]) -
     counts = {"new": 0, "updated": 0, "deleted": 0, "unchanged": 0, "erased": 0, "revived": 0}
     s.flush()  # changes made through the ORM in this transaction (a fork release) come first
     existing = _existing(s, header.coach, records)
-    written: dict[tuple[str, str], dict[str, Any]] = {}
+    written: dict[tuple[str, str], tuple[Any, ...]] = {}
     again: set[tuple[str, str]] = set()
     for r in records:
         key = (r["t"], r["id"])
@@ -309,25 +323,17 @@ def _merge(s: Session, header: bf.BundleHeader, records: list[dict[str, Any]]) -
             revision, deleted = r["rev"], r["del"]
         # A record twice in one bundle is decided against what the first one left.
         existing[key] = _Stored(revision, deleted, False, document if r["t"] == "client" else None)
-        written[key] = {
-            "coach": header.coach,
-            "table": r["t"],
-            "id": r["id"],
-            "revision": revision,
-            "deleted": deleted,
-            "data": document,
-            "bundle_seq": header.seq,
-            "first_seq": header.seq,
-            # `open_payload` checked every record against the bundle schema: reports trust it.
-            "checked": True,
-            "problem": None,
-            "superseded_only": False,
-        }
+        # In _UPSERT_COLUMNS order. `open_payload` checked every record against the bundle
+        # schema: reports trust it (checked, no problem).
+        written[key] = (
+            header.coach, r["t"], r["id"], revision, deleted, document, header.seq, True, None,
+            header.seq, False,
+        )  # fmt: skip
         if len(written) >= _WRITE_BATCH:
-            s.connection().execute(_UPSERT, list(written.values()))
+            s.connection().exec_driver_sql(_UPSERT_SQL, list(written.values()))
             written.clear()
     if written:
-        s.connection().execute(_UPSERT, list(written.values()))
+        s.connection().exec_driver_sql(_UPSERT_SQL, list(written.values()))
     if again:
         s.connection().execute(
             _CLEAR_SUPERSEDED,

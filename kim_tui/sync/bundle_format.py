@@ -273,6 +273,9 @@ def verify(parsed: ParsedBundle, coach_sign_key: bytes) -> None:
         ) from None
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
 def open_payload(parsed: ParsedBundle, kem_private_raw: bytes) -> list[dict[str, Any]]:
     """Decrypt, decompress and validate the records (call only after `verify`)."""
     try:
@@ -294,13 +297,16 @@ def open_payload(parsed: ParsedBundle, kem_private_raw: bytes) -> list[dict[str,
         text = plain.decode("utf-8")
         del plain
         doc = payload_schema.loads_strict(text)
-        del text
         # A lone surrogate ("\\ud800") decodes but can never be stored (UnicodeEncodeError),
         # and nesting deeper than Python's recursion limit cannot be decoded or re-encoded:
-        # both are a damaged payload, not a crash of the import. Checked record by record, so
-        # no second copy of the whole payload is made.
+        # both are a damaged payload, not a crash of the import. Valid UTF-8 holds no
+        # surrogate, so only an escape can make one: without one in the text (the usual case)
+        # the re-encoding is skipped; with one it is done record by record, never a second
+        # copy of the whole payload.
+        escaped = _SURROGATE_ESCAPE.search(text) is not None
+        del text
         listed = doc.get("records") if isinstance(doc, dict) else None
-        for part in listed if isinstance(listed, list) else (doc,):
+        for part in (listed if isinstance(listed, list) else (doc,)) if escaped else ():
             json.dumps(part, ensure_ascii=False).encode("utf-8")
     except (zlib.error, UnicodeDecodeError, ValueError, RecursionError):
         raise BundleError("corrupt", "Nutzdaten unlesbar") from None
