@@ -16,9 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Select, bindparam, null, update
+from sqlalchemy import select as core_select
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from kim_tui.coordinator.store import (
+    CoordinatorBase,
     CoordinatorStore,
     EnrolledCoach,
     ForkDecision,
@@ -310,54 +315,121 @@ def fork_reason(s: Session, header: bf.BundleHeader) -> str | None:
     return None
 
 
+@dataclass
+class _Stored:
+    """What the merge needs of a stored row: plain columns, no ORM object."""
+
+    revision: int
+    deleted: bool
+    superseded_only: bool
+    data: str | None
+    """The stored document, read for clients only (the erasure check needs it)."""
+
+
+_RECORD = CoordinatorBase.metadata.tables[SyncRecord.__tablename__]
+_INSERT = sqlite_insert(_RECORD)
+_UPSERT_COLUMNS = (
+    "coach", "table", "id", "revision", "deleted", "data", "bundle_seq", "checked", "problem",
+    "first_seq", "superseded_only",
+)  # fmt: skip
+_UPSERT_COMPILED = (
+    _INSERT.values({name: bindparam(name) for name in _UPSERT_COLUMNS})
+    .on_conflict_do_update(
+        index_elements=[_RECORD.c.coach, _RECORD.c.table, _RECORD.c.id],
+        # first_seq is the bundle that first brought the record: set on insert only. The merge
+        # decided against the state read in this transaction; the guard only keeps a stored
+        # row from ever going back in revision.
+        set_={
+            "revision": _INSERT.excluded.revision,
+            "deleted": _INSERT.excluded.deleted,
+            "data": _INSERT.excluded.data,
+            "bundle_seq": _INSERT.excluded.bundle_seq,
+            "checked": _INSERT.excluded.checked,
+            "problem": _INSERT.excluded.problem,
+        },
+        where=_INSERT.excluded.revision >= _RECORD.c.revision,
+    )
+    .compile(dialect=sqlite_dialect())
+)
+if _UPSERT_COMPILED.positiontup != list(_UPSERT_COLUMNS):  # the rows are plain tuples
+    raise RuntimeError(f"coord_record upsert columns: {_UPSERT_COMPILED.positiontup}")
+_UPSERT_SQL = str(_UPSERT_COMPILED)
+"""Compiled once and run with plain tuples: SQLAlchemy's per-row parameter processing was a
+third of a large bundle's merge."""
+_CLEAR_SUPERSEDED = (
+    update(_RECORD)
+    .where(
+        _RECORD.c.coach == bindparam("k_coach"),
+        _RECORD.c.table == bindparam("k_table"),
+        _RECORD.c.id == bindparam("k_id"),
+    )
+    .values(superseded_only=False)
+)
+
+
 def _merge(s: Session, header: bf.BundleHeader, records: list[dict[str, Any]]) -> dict[str, int]:
+    """Decide every record against the stored state, then write the bundle's rows with one
+    executemany (SQLAlchemy Core): one ORM object per record was most of an import's time."""
     counts = {"new": 0, "updated": 0, "deleted": 0, "unchanged": 0, "erased": 0, "revived": 0}
+    s.flush()  # changes made through the ORM in this transaction (a fork release) come first
     existing = _existing(s, header.coach, records)
+    written: dict[tuple[str, str], tuple[Any, ...]] = {}
+    again: set[tuple[str, str]] = set()
     for r in records:
-        row = existing.get((r["t"], r["id"]))
+        key = (r["t"], r["id"])
+        row = existing.get(key)
         if row is not None and row.superseded_only:
             # The chain brings it again: it is no longer only in the superseded history.
-            row.superseded_only = False
-            s.add(row)
+            again.add(key)
         if r["t"] == "client" and _erasure_concerns(row, r):
-            existing[(r["t"], r["id"])] = _keep_erased(s, header, row, r, counts)
-            continue
-        if row is not None and row.revision >= r["rev"]:
+            document = _keep_erased(row, r, counts)
+            revision = r["rev"] if row is None else max(row.revision, r["rev"])
+            deleted = False
+        elif row is not None and row.revision >= r["rev"]:
             counts["unchanged"] += 1
             continue
-        if row is None:
-            row = SyncRecord(
-                coach=header.coach,
-                table=r["t"],
-                id=r["id"],
-                revision=r["rev"],
-                first_seq=header.seq,
-            )
-            existing[(r["t"], r["id"])] = row
-            counts["deleted" if r["del"] else "new"] += 1
         else:
-            counts["deleted" if r["del"] else "updated"] += 1
-        row.revision = r["rev"]
-        row.deleted = r["del"]
-        # A tombstone or a withdrawn consent replaces the whole document: nothing stale stays.
-        # A merged client's tombstone keeps only the pseudonym of the client it went into.
-        document = r["data"] if not r["del"] else _tombstone(r)
-        row.data = json.dumps(document, sort_keys=True, ensure_ascii=False)
-        row.bundle_seq = header.seq
-        # `open_payload` checked every record against the bundle schema: reports trust it.
-        row.checked, row.problem = True, None
-        s.add(row)
+            counts["deleted" if r["del"] else "new" if row is None else "updated"] += 1
+            # A tombstone or a withdrawn consent replaces the whole document: nothing stale
+            # stays. A merged client's tombstone keeps only the pseudonym of the client it
+            # went into.
+            document = json.dumps(
+                r["data"] if not r["del"] else _tombstone(r), sort_keys=True, ensure_ascii=False
+            )
+            revision, deleted = r["rev"], r["del"]
+        # A record twice in one bundle is decided against what the first one left.
+        existing[key] = _Stored(revision, deleted, False, document if r["t"] == "client" else None)
+        # In _UPSERT_COLUMNS order. `open_payload` checked every record against the bundle
+        # schema: reports trust it (checked, no problem).
+        written[key] = (
+            header.coach, r["t"], r["id"], revision, deleted, document, header.seq, True, None,
+            header.seq, False,
+        )  # fmt: skip
+        if len(written) >= _WRITE_BATCH:
+            s.connection().exec_driver_sql(_UPSERT_SQL, list(written.values()))
+            written.clear()
+    if written:
+        s.connection().exec_driver_sql(_UPSERT_SQL, list(written.values()))
+    if again:
+        s.connection().execute(
+            _CLEAR_SUPERSEDED,
+            [{"k_coach": header.coach, "k_table": t, "k_id": i} for t, i in sorted(again)],
+        )
+    # Rows this session loaded as objects (a fork release) no longer show the database.
+    for obj in list(s.identity_map.values()):
+        if isinstance(obj, SyncRecord):
+            s.expire(obj)
     return counts
 
 
-def _stored_document(row: SyncRecord | None) -> dict[str, Any] | None:
-    if row is None or row.deleted:
+def _stored_document(row: _Stored | None) -> dict[str, Any] | None:
+    if row is None or row.deleted or row.data is None:
         return None
     doc = json.loads(row.data)
     return doc if isinstance(doc, dict) else None
 
 
-def _erasure_concerns(row: SyncRecord | None, r: dict[str, Any]) -> bool:
+def _erasure_concerns(row: _Stored | None, r: dict[str, Any]) -> bool:
     """An erasure marker, or any record of a client the coach erased before."""
     if r["data"].get(ps.ERASED_FIELD) is True:
         return True
@@ -365,39 +437,17 @@ def _erasure_concerns(row: SyncRecord | None, r: dict[str, Any]) -> bool:
     return stored is not None and stored.get(ps.ERASED_FIELD) is True
 
 
-def _keep_erased(
-    s: Session,
-    header: bf.BundleHeader,
-    row: SyncRecord | None,
-    r: dict[str, Any],
-    counts: dict[str, int],
-) -> SyncRecord:
-    """The coach erased this client: keep its codes for the counts, never its identifying data.
-    A client record arriving later (a restored older vault) stays erased and is counted as
-    revived, so the import line can say so."""
+def _keep_erased(row: _Stored | None, r: dict[str, Any], counts: dict[str, int]) -> str:
+    """The coach erased this client: keep its codes for the counts, never its identifying data
+    (the document to store). A client record arriving later (a restored older vault) stays
+    erased and is counted as revived, so the import line can say so."""
     stored = _stored_document(row)
     marker = r["data"].get(ps.ERASED_FIELD) is True
     if stored is not None and stored.get(ps.ERASED_FIELD) is True and not marker:
         counts["revived"] += 1
-        base: dict[str, Any] | None = stored
     else:
         counts["erased"] += 1
-        base = stored
-    if row is None:
-        row = SyncRecord(
-            coach=header.coach,
-            table="client",
-            id=r["id"],
-            revision=r["rev"],
-            first_seq=header.seq,
-        )
-    row.revision = max(row.revision, r["rev"])
-    row.deleted = False
-    row.data = json.dumps(ps.erased_client_document(base), sort_keys=True, ensure_ascii=False)
-    row.bundle_seq = header.seq
-    row.checked, row.problem = True, None
-    s.add(row)
-    return row
+    return json.dumps(ps.erased_client_document(stored), sort_keys=True, ensure_ascii=False)
 
 
 def _tombstone(record: dict[str, Any]) -> dict[str, str]:
@@ -409,29 +459,47 @@ def _tombstone(record: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
+_WRITE_BATCH = 10_000
+"""Rows per executemany: the documents of a large bundle are not all held as JSON at once."""
 _IN_CHUNK = 500
 """Ids per IN query: well under SQLite's variable limit."""
 
 
+def _stored_query(*, with_data: bool) -> Select[Any]:
+    # Built once: constructing and coercing a statement per query cost more than running it.
+    c = _RECORD.c
+    return core_select(
+        c.id, c.revision, c.deleted, c.superseded_only, c.data if with_data else null()
+    ).where(
+        c.coach == bindparam("coach"),
+        c.table == bindparam("table"),
+        c.id.in_(bindparam("ids", expanding=True)),
+    )
+
+
+_STORED_CLIENTS = _stored_query(with_data=True)
+_STORED_OTHERS = _stored_query(with_data=False)
+"""Only a client's document can carry the erasure mark: other documents stay unread."""
+
+
 def _existing(
     s: Session, coach: str, records: list[dict[str, Any]]
-) -> dict[tuple[str, str], SyncRecord]:
-    """The stored rows for the bundle's records: one query per table and chunk, not per row."""
+) -> dict[tuple[str, str], _Stored]:
+    """The stored state of the bundle's records: one query per table and chunk, not per row."""
     by_table: dict[str, list[str]] = {}
     for r in records:
         by_table.setdefault(r["t"], []).append(r["id"])
-    found: dict[tuple[str, str], SyncRecord] = {}
+    found: dict[tuple[str, str], _Stored] = {}
+    connection = s.connection()
     for table, ids in by_table.items():
+        query = _STORED_CLIENTS if table == "client" else _STORED_OTHERS
         for start in range(0, len(ids), _IN_CHUNK):
             chunk = ids[start : start + _IN_CHUNK]
-            for row in s.exec(
-                select(SyncRecord).where(
-                    SyncRecord.coach == coach,
-                    SyncRecord.table == table,
-                    col(SyncRecord.id).in_(chunk),
-                )
+            params = {"coach": coach, "table": table, "ids": chunk}
+            for id_, revision, deleted, superseded_only, document in connection.execute(
+                query, params
             ):
-                found[(row.table, row.id)] = row
+                found[(table, id_)] = _Stored(revision, deleted, superseded_only, document)
     return found
 
 

@@ -314,6 +314,9 @@ def verify(parsed: ParsedBundle, coach_sign_key: bytes) -> None:
         ) from None
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
 def open_payload(parsed: ParsedBundle, kem_private_raw: bytes) -> list[dict[str, Any]]:
     """Decrypt, decompress and validate the records (call only after `verify`)."""
     try:
@@ -331,16 +334,28 @@ def open_payload(parsed: ParsedBundle, kem_private_raw: bytes) -> list[dict[str,
     try:
         inflater = zlib.decompressobj()
         plain = inflater.decompress(compressed, MAX_PAYLOAD)
+        del compressed
         if inflater.unconsumed_tail or not inflater.eof or inflater.unused_data:
             raise BundleError(
                 "corrupt",
                 tr("Nutzdaten unvollständig oder zu groß", "payload incomplete or too large"),
             )
-        doc = payload_schema.loads_strict(plain.decode("utf-8"))
+        # Peak memory of a large bundle: drop each copy (compressed, bytes, text) as soon as
+        # the next one is made, instead of holding all of them with the parsed records.
+        text = plain.decode("utf-8")
+        del plain
+        doc = payload_schema.loads_strict(text)
         # A lone surrogate ("\\ud800") decodes but can never be stored (UnicodeEncodeError),
         # and nesting deeper than Python's recursion limit cannot be decoded or re-encoded:
-        # both are a damaged payload, not a crash of the import.
-        json.dumps(doc, ensure_ascii=False).encode("utf-8")
+        # both are a damaged payload, not a crash of the import. Valid UTF-8 holds no
+        # surrogate, so only an escape can make one: without one in the text (the usual case)
+        # the re-encoding is skipped; with one it is done record by record, never a second
+        # copy of the whole payload.
+        escaped = _SURROGATE_ESCAPE.search(text) is not None
+        del text
+        listed = doc.get("records") if isinstance(doc, dict) else None
+        for part in (listed if isinstance(listed, list) else (doc,)) if escaped else ():
+            json.dumps(part, ensure_ascii=False).encode("utf-8")
     except (zlib.error, UnicodeDecodeError, ValueError, RecursionError):
         raise BundleError("corrupt", tr("Nutzdaten unlesbar", "payload unreadable")) from None
     if not isinstance(doc, dict) or set(doc) != {"records"}:
