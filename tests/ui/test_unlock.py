@@ -136,14 +136,17 @@ async def test_ctrl_l_locks_covers_everything_and_unlock_returns(app) -> None:  
 
 
 async def test_idle_time_locks_the_vault(ui_vault: Path) -> None:
-    app = new_app(ui_vault, config=Config(idle_lock_minutes=0.001))
+    app = new_app(ui_vault, config=Config(idle_lock_minutes=5))
     async with app.run_test() as pilot:
         await unlock_home(pilot)
-        app._check_idle()  # no key for 60 ms (> 0.001 min) is enough
+        # Four minutes without a key: still open. Six: locked. The last key is set back
+        # instead of waiting, so the test does not depend on the machine's speed.
+        app._last_activity = time.monotonic() - 4 * 60
+        app._check_idle()
         await pilot.pause()
-        if app.is_unlocked:  # the unlock itself counted as activity; wait a little
-            await pilot.pause(0.1)
-            app._check_idle()
+        assert app.is_unlocked
+        app._last_activity = time.monotonic() - 6 * 60
+        app._check_idle()
         await on_screen(pilot, UnlockScreen)
         assert not app.is_unlocked
         assert "Müller" not in screen_text(app)
