@@ -18,6 +18,7 @@ from kim_tui.cli.common import (
     shown,
     vault_dir,
 )
+from kim_tui.i18n import tr
 
 if TYPE_CHECKING:
     from kim_tui.service.workspace import Workspace
@@ -27,16 +28,25 @@ def _send(ws: Workspace, args: argparse.Namespace) -> None:
     from kim_tui.domain.dates import format_date, parse_date
 
     if not args.to or not args.until or not args.out:
-        raise CliError("Vertretung schicken: --to NAME --until TT.MM.JJJJ --out DATEI angeben.")
+        raise CliError(
+            tr(
+                "Vertretung schicken: --to NAME --until TT.MM.JJJJ --out DATEI angeben.",
+                "Sending a stand-in: give --to NAME --until DD.MM.YYYY --out FILE.",
+            )
+        )
     try:
         until = parse_date(args.until)
     except ValueError as exc:
         raise CliError(f"--until: {exc}") from None
     sent = ws.send_stand_in(args.to, until, args.client or None, args.out)
+    who, last_day, path = shown(sent.colleague), format_date(sent.until), shown(sent.path)
     print(
-        f"Vertretung für {shown(sent.colleague)} bis {format_date(sent.until)}: "
-        f"{sent.clients} Klient*innen in {shown(sent.path)} (verschlüsselt für die Kolleg*in). "
-        "Ihre eigenen Einträge bleiben unverändert."
+        tr(
+            f"Vertretung für {who} bis {last_day}: {sent.clients} Klient*innen in {path} "
+            "(verschlüsselt für die Kolleg*in). Ihre eigenen Einträge bleiben unverändert.",
+            f"Stand-in for {who} until {last_day}: {sent.clients} clients in {path} (encrypted "
+            "for your colleague). Your own records stay as they are.",
+        )
     )
 
 
@@ -44,33 +54,55 @@ def _receive(ws: Workspace, path: str) -> None:
     from kim_tui.domain.dates import format_date
 
     got = ws.receive_stand_in(path)
+    who, until = shown(got.colleague), format_date(got.until)
+    names = ", ".join(shown(n) for n in got.client_names)
     print(
-        f"Vertretung von {shown(got.colleague)} übernommen, bis {format_date(got.until)}: "
-        + ", ".join(shown(n) for n in got.client_names)
+        tr(
+            f"Vertretung von {who} übernommen, bis {until}: {names}",
+            f"Standing in for {who} until {until}: {names}",
+        )
     )
     print(
-        "Sie können Kontakte erfassen und Wiedervorlagen erledigen oder anlegen; zurück mit "
-        "`kim stand-in --return --out DATEI`. Nach dem Enddatum wird die Kopie gelöscht."
+        tr(
+            "Sie können Kontakte erfassen und Wiedervorlagen erledigen oder anlegen; zurück mit "
+            "`kim stand-in --return --out DATEI`. Nach dem Enddatum wird die Kopie gelöscht.",
+            "You can record contacts and complete or add follow-ups; send them back with "
+            "`kim stand-in --return --out FILE`. After the end date the copy is erased.",
+        )
     )
 
 
 def _return(ws: Workspace, args: argparse.Namespace) -> None:
     if not args.out:
-        raise CliError("Rückgabe schreiben: --out DATEI angeben.")
+        raise CliError(
+            tr("Rückgabe schreiben: --out DATEI angeben.", "Writing a return: give --out FILE.")
+        )
     written = ws.write_stand_in_return(args.out, args.to)
+    who, path = shown(written.colleague), shown(written.path)
     print(
-        f"Rückgabe für {shown(written.colleague)}: {written.contacts} Kontakte, "
-        f"{written.follow_ups} Wiedervorlagen in {shown(written.path)}."
+        tr(
+            f"Rückgabe für {who}: {written.contacts} Kontakte, {written.follow_ups} "
+            f"Wiedervorlagen in {path}.",
+            f"Return for {who}: {written.contacts} contacts, {written.follow_ups} follow-ups "
+            f"in {path}.",
+        )
     )
 
 
 def _import_return(ws: Workspace, path: str) -> None:
     done = ws.import_stand_in_return(path)
+    who = shown(done.colleague)
     print(
-        f"Rückgabe von {shown(done.colleague)} eingelesen: {done.contacts_added} Kontakte, "
-        f"{done.follow_ups_completed} Wiedervorlagen erledigt, {done.follow_ups_added} neu"
-        + (f", {done.skipped} schon vorhanden" if done.skipped else "")
-        + "."
+        tr(
+            f"Rückgabe von {who} eingelesen: {done.contacts_added} Kontakte, "
+            f"{done.follow_ups_completed} Wiedervorlagen erledigt, {done.follow_ups_added} neu"
+            + (f", {done.skipped} schon vorhanden" if done.skipped else "")
+            + ".",
+            f"Return from {who} imported: {done.contacts_added} contacts, "
+            f"{done.follow_ups_completed} follow-ups completed, {done.follow_ups_added} new"
+            + (f", {done.skipped} already there" if done.skipped else "")
+            + ".",
+        )
     )
 
 
@@ -81,7 +113,12 @@ def cmd_stand_in(args: argparse.Namespace) -> int:
 
     modes = [bool(args.receive), bool(args.write_return), bool(args.import_return)]
     if sum(modes) > 1:
-        raise CliError("Bitte nur eins: schicken, --receive, --return oder --import-return.")
+        raise CliError(
+            tr(
+                "Bitte nur eins: schicken, --receive, --return oder --import-return.",
+                "Only one at a time: send, --receive, --return or --import-return.",
+            )
+        )
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase) as vault:
         ws = Workspace(vault)

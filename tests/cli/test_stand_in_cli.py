@@ -91,3 +91,12 @@ def test_stand_in_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFi
     assert "Vertretung für Anna endete" in captured.err and "Haddad, Lina" in captured.err
     assert "Rückgabe geschrieben" in captured.err
     assert "Haddad" not in captured.out
+
+
+def test_stand_in_usage_errors_speak_english_with_lang_en(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["--lang", "en", "stand-in", "--vault", str(tmp_path / "none"), "--receive", "a",
+                 "--return"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code != 0 and "Only one at a time" in err and "Bitte" not in err
