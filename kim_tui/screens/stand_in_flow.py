@@ -4,9 +4,10 @@ does the work and its refusal is shown as it is (`VaultError`), nothing half don
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from textual import work
 
@@ -17,6 +18,8 @@ from kim_tui.i18n import tr
 if TYPE_CHECKING:
     from kim_tui.app import KimApp
     from kim_tui.domain.stand_in import StandInExpiry
+
+T = TypeVar("T")
 
 SEND_ACTION = UiAction(
     "followups.stand_in",
@@ -235,97 +238,79 @@ class StandInAppActions:
         )
         return answer or None
 
-    @work(exclusive=True, group="settings")
-    async def action_stand_in_receive(self) -> None:
+    async def _file_step(
+        self,
+        title: str,
+        explanation: str,
+        *,
+        exists: bool,
+        run: Callable[[Any, str], T],
+        done: Callable[[T], str],
+        reload: bool = True,
+    ) -> None:
+        """Ask for a file, run one stand-in step on it, and say how it went (a refusal in
+        the service's words; names from the file shown literally)."""
         from kim_tui.store.errors import VaultError
 
         app = self._kim()
         if not app.is_unlocked:
             return
-        path = await self._ask_file(
-            tr("Vertretung übernehmen", "Take over a stand-in"),
-            tr("Pfad der Vertretungsdatei:", "Path of the stand-in file:"),
-            exists=True,
-        )
+        path = await self._ask_file(title, explanation, exists=exists)
         if path is None:
             return
         try:
-            got = app.workspace.receive_stand_in(path)
+            result = run(app.workspace, path)
         except VaultError as exc:
             app.notify(str(exc), severity="error", timeout=12, markup=False)
             return
-        app.notify(
-            tr(
+        app.notify(done(result), timeout=15, markup=False)
+        if reload and isinstance(app.screen, KimView):
+            app.screen.reload()
+
+    @work(exclusive=True, group="settings")
+    async def action_stand_in_receive(self) -> None:
+        await self._file_step(
+            tr("Vertretung übernehmen", "Take over a stand-in"),
+            tr("Pfad der Vertretungsdatei:", "Path of the stand-in file:"),
+            exists=True,
+            run=lambda ws, path: ws.receive_stand_in(path),
+            done=lambda got: tr(
                 f"Vertretung von {got.colleague} bis {format_date(got.until)} übernommen: "
                 + ", ".join(got.client_names),
                 f"Standing in for {got.colleague} until {format_date(got.until)}: "
                 + ", ".join(got.client_names),
             ),
-            timeout=15,
-            markup=False,
         )
-        if isinstance(app.screen, KimView):
-            app.screen.reload()
 
     @work(exclusive=True, group="settings")
     async def action_stand_in_return(self) -> None:
-        from kim_tui.store.errors import VaultError
-
-        app = self._kim()
-        if not app.is_unlocked:
-            return
-        path = await self._ask_file(
+        await self._file_step(
             tr("Vertretung zurückgeben", "Return a stand-in"),
             tr("Pfad der Rückgabedatei:", "Path of the return file:"),
             exists=False,
-        )
-        if path is None:
-            return
-        try:
-            done = app.workspace.write_stand_in_return(path)
-        except VaultError as exc:
-            app.notify(str(exc), severity="error", timeout=12, markup=False)
-            return
-        app.notify(
-            tr(
-                f"Rückgabe für {done.colleague}: {done.contacts} Kontakte, {done.follow_ups} "
-                f"Wiedervorlagen in {done.path}.",
-                f"Return for {done.colleague}: {done.contacts} contacts, {done.follow_ups} "
-                f"follow-ups in {done.path}.",
+            run=lambda ws, path: ws.write_stand_in_return(path),
+            done=lambda written: tr(
+                f"Rückgabe für {written.colleague}: {written.contacts} Kontakte, "
+                f"{written.follow_ups} Wiedervorlagen in {written.path}.",
+                f"Return for {written.colleague}: {written.contacts} contacts, "
+                f"{written.follow_ups} follow-ups in {written.path}.",
             ),
-            timeout=15,
-            markup=False,
+            reload=False,
         )
 
     @work(exclusive=True, group="settings")
     async def action_stand_in_import(self) -> None:
-        from kim_tui.store.errors import VaultError
-
-        app = self._kim()
-        if not app.is_unlocked:
-            return
-        path = await self._ask_file(
+        await self._file_step(
             tr("Rückgabe einlesen", "Import a return"),
             tr("Pfad der Rückgabedatei:", "Path of the return file:"),
             exists=True,
-        )
-        if path is None:
-            return
-        try:
-            done = app.workspace.import_stand_in_return(path)
-        except VaultError as exc:
-            app.notify(str(exc), severity="error", timeout=12, markup=False)
-            return
-        app.notify(
-            tr(
-                f"Rückgabe von {done.colleague}: {done.contacts_added} Kontakte, "
-                f"{done.follow_ups_completed} Wiedervorlagen erledigt, "
-                f"{done.follow_ups_added} neu.",
-                f"Return from {done.colleague}: {done.contacts_added} contacts, "
-                f"{done.follow_ups_completed} follow-ups done, {done.follow_ups_added} new.",
+            run=lambda ws, path: ws.import_stand_in_return(path),
+            done=lambda imported: tr(
+                f"Rückgabe von {imported.colleague}: {imported.contacts_added} Kontakte, "
+                f"{imported.follow_ups_completed} Wiedervorlagen erledigt, "
+                f"{imported.follow_ups_added} neu.",
+                f"Return from {imported.colleague}: {imported.contacts_added} contacts, "
+                f"{imported.follow_ups_completed} follow-ups done, "
+                f"{imported.follow_ups_added} new.",
             ),
-            timeout=15,
-            markup=False,
         )
-        if isinstance(app.screen, KimView):
-            app.screen.reload()
