@@ -12,17 +12,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-from textual import work
+from textual import events, work
 from textual.screen import Screen
 
 from kim_tui.actions import HELP_ACTION, KimView, UiAction, bindings
 from kim_tui.app_base import LOCK_ACTION, QUIT_ACTION, VaultApp
 from kim_tui.config import Config, load_config
 from kim_tui.i18n import set_language, tr
+from kim_tui.screens.intake_prebuild import DUPLICATE_INDEX_GROUP, IntakeAhead, IntakeAppActions
 from kim_tui.screens.stand_in_flow import STAND_IN_APP_ACTIONS, StandInAppActions
 
 if TYPE_CHECKING:
-    from kim_tui.domain.model import IntakeDraft
     from kim_tui.screens.unlock import UnlockWording
     from kim_tui.service.session import VaultSession
     from kim_tui.service.workspace import Workspace
@@ -153,12 +153,13 @@ APP_ACTIONS: tuple[UiAction, ...] = (
 )
 
 
-class KimApp(StandInAppActions, VaultApp["VaultSession"]):
+class KimApp(IntakeAppActions, StandInAppActions, VaultApp["VaultSession"]):
     """The coach's app: the vault's follow-ups, caseload, client files, intake and export."""
 
     TITLE = "KIM Coach"
     ACTIONS: ClassVar[tuple[UiAction, ...]] = APP_ACTIONS
     BINDINGS = bindings(APP_ACTIONS)
+    QUIET_WORKER_GROUPS: ClassVar[frozenset[str]] = frozenset({"preload", DUPLICATE_INDEX_GROUP})
 
     def __init__(
         self,
@@ -175,6 +176,13 @@ class KimApp(StandInAppActions, VaultApp["VaultSession"]):
         """The vault's process lock when `run_app` took it before start-up."""
         self.printout_notice_shown = False
         """Whether the coach has been told this session that printouts are plain text."""
+        self.intake_ahead = IntakeAhead(self)
+        """The next Erstberatung, built while the coach is idle (F4 only shows it)."""
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            await self.hold_key_for_intake()  # typed right after F4: into the form, in order
+        await super().on_event(event)
 
     # -- the vault session (service layer) --------------------------------------------------
 
@@ -197,6 +205,7 @@ class KimApp(StandInAppActions, VaultApp["VaultSession"]):
     def after_unlock(self) -> None:
         """Tell the coach what the unlock did besides opening (an ended stand-in erased)."""
         self.show_stand_in_expiries()
+        self.intake_ahead.after_unlock()
 
     def unlock_wording(self) -> UnlockWording:
         """Title and recovery hint of the unlock screen (the coordinator app has its own)."""
@@ -219,6 +228,7 @@ class KimApp(StandInAppActions, VaultApp["VaultSession"]):
         # screens, and load catalogs and this year's holidays, so unlocking only opens the vault.
         import kim_tui.screens.client_file  # noqa: F401
         import kim_tui.screens.follow_ups  # noqa: F401
+        import kim_tui.screens.intake  # noqa: F401
         import kim_tui.service.session  # noqa: F401
         import kim_tui.service.workspace  # noqa: F401
         from kim_tui.domain.catalogs import CATALOG_NAMES, catalog
@@ -288,6 +298,7 @@ class KimApp(StandInAppActions, VaultApp["VaultSession"]):
             self.notify(str(exc), severity="error")
             return
         set_language(new)
+        self.intake_ahead.drop()  # its labels are in the old language
         self._rebuild_views()
         self.notify(tr("Sprache: Deutsch.", "Language: English."))
 
@@ -504,45 +515,6 @@ class KimApp(StandInAppActions, VaultApp["VaultSession"]):
 
         if self.is_unlocked:
             self._go_to(ExportScreen)
-
-    def action_intake(self) -> None:
-        """F4: back to the intake that is open (never a second one), else a new intake."""
-        from kim_tui.screens.intake import IntakeScreen
-
-        if self.is_unlocked:
-            self._go_to(IntakeScreen, self._run_intake)
-
-    @work(exclusive=True, group="intake")
-    async def _run_intake(self) -> None:
-        """Intake form → duplicate decision → save → open the new client's file."""
-        from kim_tui.screens.client_file import ClientFileScreen
-        from kim_tui.screens.intake import IntakeResult, IntakeScreen
-
-        result: IntakeResult | None = await self.push_screen_wait(IntakeScreen())
-        if result is None:
-            return
-        if result.open_existing is not None:
-            self.push_screen(ClientFileScreen(result.open_existing))
-            return
-        assert result.draft is not None
-        # The form has written it already (a refused write keeps the form open with its input).
-        client_id = result.saved or self.save_intake(result.draft)
-        if client_id is not None:
-            from kim_tui.screens.household_from_intake import offer_household_members
-
-            await offer_household_members(self, client_id, result.draft)
-            self.push_screen(ClientFileScreen(client_id))
-
-    def save_intake(self, draft: IntakeDraft) -> str | None:
-        from kim_tui.store.errors import VaultError
-
-        try:
-            client_id, _case_id = self.workspace.intake(draft)
-        except VaultError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
-            return None
-        self.notify(tr("Klient*in angelegt.", "Client created."))
-        return client_id
 
 
 def make_app(
