@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual import events, work
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from kim_tui.actions import HELP_ACTION, KimView, UiAction, bindings
 from kim_tui.app_base import LOCK_ACTION, QUIT_ACTION, VaultApp
@@ -57,6 +57,7 @@ APP_ACTIONS: tuple[UiAction, ...] = (
         "Intake",
         "Neue Klient*in aufnehmen (Erstberatung)",
         "Take in a new client",
+        priority=True,  # see `KimApp.check_action`
     ),
     UiAction(
         "app.export",
@@ -179,6 +180,13 @@ class KimApp(IntakeAppActions, StandInAppActions, VaultApp["VaultSession"]):
         self.intake_ahead = IntakeAhead(self)
         """The next Erstberatung, built while the coach is idle (F4 only shows it)."""
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # F4 is a priority key: the form opens while the key is taken in, before the next key
+        # is handed out, so what is typed right after F4 reaches the form, not the screen below
+        # (a plain binding runs only after the focused widget had the key, when the keys typed
+        # behind it are handed out already). In a dialog it does nothing, as the other F-keys.
+        return not (action == "intake" and isinstance(self.screen, ModalScreen))
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
             await self.hold_key_for_intake()  # typed right after F4: into the form, in order
@@ -259,8 +267,6 @@ class KimApp(IntakeAppActions, StandInAppActions, VaultApp["VaultSession"]):
 
     def action_switch_language(self) -> None:
         from dataclasses import replace
-
-        from textual.screen import ModalScreen
 
         from kim_tui.config import save_config
         from kim_tui.screens.unlock import UnlockScreen

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import ModalScreen, Screen
 
 from kim_tui.actions import HELP_ACTION, KimView, bindings
@@ -24,17 +24,7 @@ ResultType = TypeVar("ResultType")
 
 
 class KimScreen(KimView, Screen[ResultType]):
-    """A full screen of the coach app.
-
-    F4 (the app's Erstberatung, `app.intake`) is also bound here with priority: the app then
-    opens the form while it takes the key in, before it hands on the next one, so what the coach
-    types right after F4 reaches the form and not the screen below it. (Without priority, a key
-    goes to the focused widget first and reaches the app's bindings only after the keys typed
-    behind it were handed out.) Dialogs do not get it: there F4 does nothing, as before."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f4", "app.intake", show=False, priority=True)
-    ]
+    """A full screen of the coach app."""
 
     if TYPE_CHECKING:
         app = getters.app(KimApp)
