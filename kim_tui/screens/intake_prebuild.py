@@ -167,6 +167,9 @@ class IntakeAhead:
         if self._layout_passes and not screen._layout_required:
             self._laid_out = True
             screen.styled_ahead = True
+            # Each field draws its lines now (kept until it changes): F4 then only puts them
+            # together on the terminal.
+            screen._compositor.render_update(full=True)
             return
         if self._layout_passes >= MAX_LAYOUT_PASSES:
             self._laid_out = True  # shown as any screen is: styled and laid out then

@@ -152,3 +152,30 @@ async def test_the_form_built_ahead_survives_a_lock(app) -> None:  # type: ignor
         await pilot.press("f4")
         assert app.screen is ahead
         assert _values(ahead) == EMPTY
+
+
+async def test_the_form_built_ahead_looks_exactly_like_one_built_on_f4(app) -> None:  # type: ignore[no-untyped-def]
+    # Styled and laid out while hidden: nothing may differ from a form built when shown.
+    from textual.widgets import TextArea
+
+    async def shown() -> str:
+        form = app.screen
+        assert isinstance(form, IntakeScreen)
+        await until(pilot, lambda: form.is_built)
+        for field in [*form.query(Input), *form.query(TextArea)]:
+            field.cursor_blink = False
+        await pilot.pause()
+        return str(app.export_screenshot())
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_home(pilot)
+        await _form_ready(pilot)
+        await pilot.press("f4")
+        ahead = await shown()
+        await pilot.press("escape")
+        await on_screen(pilot, FollowUpsScreen)
+        await _form_ready(pilot)
+        app.intake_ahead.take().remove()  # none waiting: the next F4 builds its form
+        await pilot.pause()
+        await pilot.press("f4")
+        assert await shown() == ahead
