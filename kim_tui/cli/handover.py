@@ -68,7 +68,7 @@ def match_colleague(colleagues: Sequence[CoachPublic], wanted: str) -> CoachPubl
     if len(found) == 1:
         return found[0]
     listing = "\n".join(
-        f"  {shown(c.name) or '(ohne Namen)'}"
+        f"  {shown(c.name) or _t('(ohne Namen)', '(no name)')}"
         f"{', ' + shown(c.organisation) if c.organisation else ''}"
         f"  {display_fingerprint(c.fingerprint)}"
         for c in (found or colleagues)

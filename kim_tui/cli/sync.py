@@ -64,7 +64,6 @@ def cmd_connect(args: argparse.Namespace) -> int:
     from kim_tui.store.vault import Vault
     from kim_tui.sync.identity import (
         CoordinatorPublic,
-        display_fingerprint,
         read_public_file,
     )
 
@@ -73,17 +72,15 @@ def cmd_connect(args: argparse.Namespace) -> int:
         pub = CoordinatorPublic.from_json(read_public_file(source), source)
     except sync_errors() as exc:
         raise CliError(str(exc)) from None
-    fingerprint = display_fingerprint(pub.fingerprint)
     print(f"Koordinierung: {shown(pub.name) or '(ohne Namen)'}")
-    print(f"  Fingerabdruck: {fingerprint}")
-    if args.fingerprint and not fingerprint_matches(args.fingerprint, pub.fingerprint):
-        raise CliError("Der Fingerabdruck stimmt nicht überein; nichts gespeichert.")
-    if args.fingerprint:
-        print("  Stimmt mit dem angegebenen Fingerabdruck überein.")
-    else:
-        print("  Bitte telefonisch mit der Koordinierung vergleichen.")
-    if not args.fingerprint and not confirm("Stimmt der Fingerabdruck?"):
-        print("Nichts gespeichert.")
+    if not fingerprint_compared(
+        args.fingerprint,
+        pub.fingerprint,
+        (
+            "Bitte telefonisch mit der Koordinierung vergleichen.",
+            "Please compare it with the coordinator by phone.",
+        ),
+    ):
         return EXIT_ERROR
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase) as vault:
@@ -95,6 +92,31 @@ def cmd_connect(args: argparse.Namespace) -> int:
             "aktuellen Stand (die frühere Koordinierung bekommt keine Pakete mehr)."
         )
     return EXIT_OK
+
+
+def fingerprint_compared(given: str | None, fingerprint_hex: str, how: tuple[str, str]) -> bool:
+    """Show a public key's fingerprint and have it compared before the key is stored: with
+    `given` (``--fingerprint``) it must match, else `CliError`; without, the user is told `how`
+    to compare (German, English) and asked. False (and "nothing stored" said) on a no."""
+    from kim_tui.i18n import tr
+    from kim_tui.sync.identity import display_fingerprint
+
+    print(tr("  Fingerabdruck: ", "  Fingerprint: ") + display_fingerprint(fingerprint_hex))
+    if given:
+        if not fingerprint_matches(given, fingerprint_hex):
+            raise CliError(
+                tr(
+                    "Der Fingerabdruck stimmt nicht überein; nichts gespeichert.",
+                    "The fingerprint does not match; nothing stored.",
+                )
+            )
+        print(tr("  Stimmt mit dem angegebenen Fingerabdruck überein.", "  Matches the one given."))
+        return True
+    print("  " + tr(*how))
+    if confirm(tr("Stimmt der Fingerabdruck?", "Does the fingerprint match?")):
+        return True
+    print(tr("Nichts gespeichert.", "Nothing stored."))
+    return False
 
 
 def fingerprint_matches(given: str, fingerprint_hex: str) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from kim_tui.domain.stand_in import StandInReturnImported, StandInReturnWritten
+from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext
 from kim_tui.service.converters import display_name
 from kim_tui.service.derived import refresh_case
@@ -46,10 +47,22 @@ class StandInReturnService:
             wanted = find_colleague(self._ctx, colleague).fingerprint
             by_id = {k: v for k, v in by_id.items() if v[0].counterpart == wanted}
         if not by_id:
-            raise ValidationError({"stand_in": "Keine laufende Vertretung in diesem Tresor."})
+            raise ValidationError(
+                {
+                    "stand_in": tr(
+                        "Keine laufende Vertretung in diesem Tresor.",
+                        "No running stand-in in this vault.",
+                    )
+                }
+            )
         if len(by_id) > 1:
             raise ValidationError(
-                {"stand_in": "Mehrere laufende Vertretungen: bitte die Kolleg*in angeben."}
+                {
+                    "stand_in": tr(
+                        "Mehrere laufende Vertretungen: bitte die Kolleg*in angeben.",
+                        "Several running stand-ins: please name the colleague.",
+                    )
+                }
             )
         return next(iter(by_id.values()))
 
@@ -90,7 +103,12 @@ class StandInReturnService:
             )
             if recipient is None:
                 raise ValidationError(
-                    {"colleague": "Die zuständige Kolleg*in ist nicht mehr gespeichert."}
+                    {
+                        "colleague": tr(
+                            "Die zuständige Kolleg*in ist nicht mehr gespeichert.",
+                            "The colleague in charge is no longer stored.",
+                        )
+                    }
                 )
             me = cs.coach_public(s)
             payload = {
@@ -132,7 +150,10 @@ class StandInReturnService:
             or not isinstance(raw_contacts, list)
             or not isinstance(raw_follow_ups, list)
         ):
-            raise refuse("Inhalt hat nicht die erwartete Form.")
+            raise refuse(
+                "Inhalt hat nicht die erwartete Form.",
+                "The content does not have the expected shape.",
+            )
         contacts = [load(ContactNote, d) for d in raw_contacts]
         follow_ups = [load(FollowUp, d) for d in raw_follow_ups]
         counts = {"contacts": 0, "done": 0, "added": 0, "skipped": 0}
@@ -144,9 +165,15 @@ class StandInReturnService:
                 )
             ).all()
             if not lent or lent[0].counterpart != sender.fingerprint:
-                raise refuse("Diese Rückgabe gehört zu keiner Vertretung dieses Tresors.")
+                raise refuse(
+                    "Diese Rückgabe gehört zu keiner Vertretung dieses Tresors.",
+                    "This return belongs to no stand-in of this vault.",
+                )
             if parsed.header.id in lent[0].return_ids.split():
-                raise refuse("Diese Rückgabe wurde bereits eingelesen (Datei doppelt).")
+                raise refuse(
+                    "Diese Rückgabe wurde bereits eingelesen (Datei doppelt).",
+                    "This return was already imported (the same file again).",
+                )
             cases = {r.case_ref for r in lent}
             clients = {r.client_ref for r in lent}
             touched: dict[str, Case] = {}
@@ -154,7 +181,10 @@ class StandInReturnService:
             for contact in contacts:
                 case = s.get(Case, contact.case_id)
                 if contact.case_id not in cases:
-                    raise refuse("Die Rückgabe nennt einen Fall außerhalb der Vertretung.")
+                    raise refuse(
+                        "Die Rückgabe nennt einen Fall außerhalb der Vertretung.",
+                        "The return names a case outside the stand-in.",
+                    )
                 if case is None or s.get(ContactNote, contact.id) is not None:
                     counts["skipped"] += 1
                     continue
@@ -173,7 +203,10 @@ class StandInReturnService:
                 touched[case.id] = case
             for item in follow_ups:
                 if item.client_id not in clients or item.case_id not in cases:
-                    raise refuse("Die Rückgabe nennt eine Wiedervorlage außerhalb der Vertretung.")
+                    raise refuse(
+                        "Die Rückgabe nennt eine Wiedervorlage außerhalb der Vertretung.",
+                        "The return names a follow-up outside the stand-in.",
+                    )
                 case = s.get(Case, item.case_id)
                 if case is None:
                     counts["skipped"] += 1
