@@ -76,6 +76,36 @@ def refused(exc: hf.HandoverError) -> HandoverRefused:
     )
 
 
+_OTHER_KIND = {
+    hf.RECEIPT: (
+        "Das ist eine Empfangsbestätigung, keine Übergabe: beim übergebenden Coach mit "
+        "`kim handover --confirm DATEI` einlesen. Nichts wurde geändert.",
+        "This is a receipt, not a handover: import it on the sending coach's vault with "
+        "`kim handover --confirm FILE`. Nothing was changed.",
+    ),
+    hf.HANDOVER: (
+        "Das ist eine Übergabedatei, keine Empfangsbestätigung: bei der Kolleg*in mit "
+        "`kim receive DATEI` einlesen. Nichts wurde geändert.",
+        "This is a handover file, not a receipt: the colleague imports it with "
+        "`kim receive FILE`. Nothing was changed.",
+    ),
+    hf.STAND_IN: (
+        "Das ist eine Vertretungsdatei: bei der Kolleg*in mit `kim stand-in --receive DATEI` "
+        "einlesen. Nichts wurde geändert.",
+        "This is a stand-in file: the colleague imports it with "
+        "`kim stand-in --receive FILE`. Nothing was changed.",
+    ),
+    hf.STAND_IN_RETURN: (
+        "Das ist die Rückgabe einer Vertretung: beim zuständigen Coach mit "
+        "`kim stand-in --import-return DATEI` einlesen. Nichts wurde geändert.",
+        "This is the return of a stand-in: the coach in charge imports it with "
+        "`kim stand-in --import-return FILE`. Nothing was changed.",
+    ),
+}
+"""What a file of another kind is and where it belongs, when a handover or receipt was
+expected (German, English)."""
+
+
 def parse_kind(data: bytes, kind: str) -> hf.ParsedHandover:
     """Split a file of `kind` (handover or receipt); the other kind says where it belongs."""
     try:
@@ -83,21 +113,9 @@ def parse_kind(data: bytes, kind: str) -> hf.ParsedHandover:
     except hf.HandoverError as exc:
         raise refused(exc) from None
     if parsed.header.kind != kind:
-        if kind == hf.HANDOVER:
-            raise HandoverRefused(
-                "receipt_not_handover",
-                "Das ist eine Empfangsbestätigung, keine Übergabe: beim übergebenden Coach mit "
-                "`kim handover --confirm DATEI` einlesen. Nichts wurde geändert.",
-                "This is a receipt, not a handover: import it on the sending coach's vault with "
-                "`kim handover --confirm FILE`. Nothing was changed.",
-            )
-        raise HandoverRefused(
-            "handover_not_receipt",
-            "Das ist eine Übergabedatei, keine Empfangsbestätigung: bei der Kolleg*in mit "
-            "`kim receive DATEI` einlesen. Nichts wurde geändert.",
-            "This is a handover file, not a receipt: the colleague imports it with "
-            "`kim receive FILE`. Nothing was changed.",
-        )
+        de, en = _OTHER_KIND[parsed.header.kind]
+        code = f"{parsed.header.kind}_not_{kind}".replace("-", "_")
+        raise HandoverRefused(code, de, en)
     return parsed
 
 
