@@ -16,6 +16,10 @@ from sqlmodel import Session, col, select
 
 from kim_tui.domain.household import (
     DEFAULT_ROLE,
+    HOUSEHOLD_MOVED,
+    HOUSEHOLD_NONE,
+    HOUSEHOLD_SAME,
+    HOUSEHOLD_SEPARATE,
     REFERENCE_ROLE,
     HouseholdMemberView,
     HouseholdView,
@@ -26,6 +30,7 @@ from kim_tui.domain.household import (
 )
 from kim_tui.domain.model import ClientDraft, IntakeDraft
 from kim_tui.domain.validation import validate_intake
+from kim_tui.i18n import tr
 from kim_tui.service.caseload import current_residence
 from kim_tui.service.context import ServiceContext, cases_of, live, require_valid
 from kim_tui.service.converters import apply_client, display_name
@@ -78,6 +83,54 @@ def _case_of(tx: Transaction, client_id: str) -> None:
     # The Verlauf of the file lists the case's events: a household change belongs there too.
     cases = cases_of(tx.session, client_id, include_closed=True)
     tx.case_id = cases[0].id if cases else None
+
+
+def _end(session: Session, row: HouseholdMembership) -> None:
+    """End a membership; a household left with one member ends with it (as on leaving)."""
+    now = utcnow()
+    rest = [m for m in _members(session, row.household_id) if m.id != row.id]
+    for member in [row, *rest] if len(rest) == 1 else [row]:
+        member.deleted_at = now
+        session.add(member)
+        _touch(session, member.client_id)
+
+
+def merge_household(tx: Transaction, survivor_id: str, other_id: str) -> str:
+    """The household membership of the file `other_id`, merged into `survivor_id` inside the
+    merge's write `tx`: it moves to the survivor if the survivor has none. Otherwise it ends
+    (one person lives in one household, and the kept file's is the one the coach kept), with
+    a reason, recorded against the survivor so its Verlauf shows it; a household left with one
+    member ends. Returns one of the ``HOUSEHOLD_*`` codes."""
+    s = tx.session
+    theirs = _membership(s, other_id)
+    if theirs is None:
+        return HOUSEHOLD_NONE
+    mine = _membership(s, survivor_id)
+    outcome = HOUSEHOLD_MOVED
+    if mine is not None:
+        outcome = HOUSEHOLD_SAME if mine.household_id == theirs.household_id else HOUSEHOLD_SEPARATE
+        # Flush the merge so far: the reason below belongs to this membership's change only.
+        s.flush()
+        tx.correcting(
+            tr(
+                "Zusammenführung: beide Akten lebten im selben Haushalt.",
+                "Merge: both files lived in the same household.",
+            )
+            if outcome == HOUSEHOLD_SAME
+            else tr(
+                "Zusammenführung: die übernommene Akte lebte in einem anderen Haushalt; "
+                "es gilt der Haushalt dieser Akte.",
+                "Merge: the merged file lived in another household; this file's household applies.",
+            )
+        )
+    theirs.client_id = survivor_id
+    s.add(theirs)
+    _touch(s, survivor_id)
+    if mine is not None:
+        _end(s, theirs)
+        s.flush()
+        s.info.pop("change_reason", None)
+    return outcome
 
 
 class HouseholdService:
@@ -213,13 +266,7 @@ class HouseholdService:
                 tx.correcting(reason.strip())
             tx.entity_id = row.id
             _case_of(tx, client_id)
-            now = utcnow()
-            rest = [m for m in _members(tx.session, row.household_id) if m.id != row.id]
-            ending = [row, *rest] if len(rest) == 1 else [row]
-            for member in ending:
-                member.deleted_at = now
-                tx.session.add(member)
-                _touch(tx.session, member.client_id)
+            _end(tx.session, row)
 
     def import_households(
         self, created: Sequence[str], memberships: Sequence[tuple[str, str]]
@@ -302,4 +349,9 @@ class HouseholdService:
         return len(drafts)
 
 
-__all__ = ["HouseholdService", "HouseholdView", "Households"]
+__all__ = [
+    "HouseholdService",
+    "HouseholdView",
+    "Households",
+    "merge_household",
+]
