@@ -96,10 +96,12 @@ def _import_return(ws: Workspace, path: str) -> None:
         tr(
             f"Rückgabe von {who} eingelesen: {done.contacts_added} Kontakte, "
             f"{done.follow_ups_completed} Wiedervorlagen erledigt, {done.follow_ups_added} neu"
+            + (f", {done.follow_ups_snoozed} verschoben" if done.follow_ups_snoozed else "")
             + (f", {done.skipped} schon vorhanden" if done.skipped else "")
             + ".",
             f"Return from {who} imported: {done.contacts_added} contacts, "
             f"{done.follow_ups_completed} follow-ups completed, {done.follow_ups_added} new"
+            + (f", {done.follow_ups_snoozed} snoozed" if done.follow_ups_snoozed else "")
             + (f", {done.skipped} already there" if done.skipped else "")
             + ".",
         )

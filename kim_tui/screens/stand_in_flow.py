@@ -308,9 +308,9 @@ class StandInAppActions:
             done=lambda imported: tr(
                 f"Rückgabe von {imported.colleague}: {imported.contacts_added} Kontakte, "
                 f"{imported.follow_ups_completed} Wiedervorlagen erledigt, "
-                f"{imported.follow_ups_added} neu.",
+                f"{imported.follow_ups_snoozed} verschoben, {imported.follow_ups_added} neu.",
                 f"Return from {imported.colleague}: {imported.contacts_added} contacts, "
                 f"{imported.follow_ups_completed} follow-ups done, "
-                f"{imported.follow_ups_added} new.",
+                f"{imported.follow_ups_snoozed} snoozed, {imported.follow_ups_added} new.",
             ),
         )

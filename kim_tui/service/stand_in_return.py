@@ -68,8 +68,8 @@ class StandInReturnService:
 
     def write_return(self, out: Path, colleague: str | None = None) -> StandInReturnWritten:
         """Write the return file of the running stand-in (of `colleague`, if several): every
-        contact recorded and every follow-up completed or added here, encrypted to the original
-        coach. It can be written again (all changes so far); the importer skips what it has."""
+        contact recorded and every follow-up completed, snoozed or added here, encrypted to the
+        original coach. It can be written again (all changes so far); the importer skips what it has."""
         with self._ctx.uow.audited("standin.return", "standin") as tx:
             s = tx.session
             rows = self._choose_active(s, colleague)
@@ -137,8 +137,10 @@ class StandInReturnService:
 
     def import_return(self, path: Path) -> StandInReturnImported:
         """Apply a return file: the colleague's contacts become this coach's records (with a
-        note of who recorded them), follow-ups completed there are completed here, new ones
-        are added. One transaction; a replayed file is refused, nothing changed."""
+        note of who recorded them), follow-ups completed there are completed here, ones moved
+        to another date there (snoozed) move here, new ones are added. Every change of the
+        write carries "Erfasst in Vertretung von …" as its reason in the Verlauf. One
+        transaction; a replayed file is refused, nothing changed."""
         parsed, doc, sender = open_file(self._ctx, path, hf.STAND_IN_RETURN)
         stand_in_id = doc.get("stand_in")
         by = doc.get("recorded_by")
@@ -156,7 +158,7 @@ class StandInReturnService:
             )
         contacts = [load(ContactNote, d) for d in raw_contacts]
         follow_ups = [load(FollowUp, d) for d in raw_follow_ups]
-        counts = {"contacts": 0, "done": 0, "added": 0, "skipped": 0}
+        counts = {"contacts": 0, "done": 0, "added": 0, "snoozed": 0, "skipped": 0}
         with self._ctx.uow.write("standin.import_return", "standin", stand_in_id) as tx:
             s = tx.session
             lent = s.exec(
@@ -178,6 +180,8 @@ class StandInReturnService:
             clients = {r.client_ref for r in lent}
             touched: dict[str, Case] = {}
             note_by = f"Erfasst in Vertretung von {by.strip() or sender.name}"
+            # The Verlauf says why a due date moved or an item was completed.
+            tx.correcting(note_by)
             for contact in contacts:
                 case = s.get(Case, contact.case_id)
                 if contact.case_id not in cases:
@@ -224,10 +228,16 @@ class StandInReturnService:
                 s.add(row)
             tx.detail = (
                 f"{counts['contacts']} Kontakte, {counts['done']} erledigt, "
-                f"{counts['added']} neu, {counts['skipped']} übersprungen"
+                f"{counts['added']} neu, {counts['snoozed']} verschoben, "
+                f"{counts['skipped']} übersprungen"
             )
         return StandInReturnImported(
-            sender.name, counts["contacts"], counts["done"], counts["added"], counts["skipped"]
+            sender.name,
+            counts["contacts"],
+            counts["done"],
+            counts["added"],
+            counts["skipped"],
+            counts["snoozed"],
         )
 
 
@@ -258,8 +268,10 @@ def _apply_follow_up(s: Session, item: FollowUp, note_by: str, today: date) -> s
             )
         )
         return "added"
-    if item.done_on is None or mine.done_on is not None or mine.deleted_at is not None:
+    if mine.done_on is not None or mine.deleted_at is not None:
         return "skipped"
+    if item.done_on is None:
+        return _snooze(s, mine, item)
     mine.done_on = item.done_on
     mine.done_note = f"{note_by}. {item.done_note}".strip()
     mine.open = 0
@@ -270,3 +282,13 @@ def _apply_follow_up(s: Session, item: FollowUp, note_by: str, today: date) -> s
             step.done_on = item.done_on
             s.add(step)
     return "done"
+
+
+def _snooze(s: Session, mine: FollowUp, item: FollowUp) -> str:
+    """An open follow-up the colleague moved to another date (snoozed): it moves here too,
+    unless the date it stands for changed here meanwhile (the coach's own change wins)."""
+    if item.original_due_on != mine.original_due_on or item.due_on == mine.due_on:
+        return "skipped"
+    mine.due_on = item.due_on
+    s.add(mine)
+    return "snoozed"
