@@ -21,7 +21,9 @@ from kim_tui.locations import default_vault_dir
 
 if TYPE_CHECKING:
     from kim_tui.domain.stand_in import StandInExpiry
+    from kim_tui.service.workspace import Workspace
     from kim_tui.store.failed_unlocks import FailedUnlocks
+    from kim_tui.store.vault import Vault
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -88,6 +90,16 @@ def run_command(args: argparse.Namespace) -> int:
     finally:
         failed_unlocks.set_reporter(None)
         stand_in_expiry.set_reporter(None)
+
+
+def unlocked_workspace(vault: Vault) -> Workspace:
+    """The service façade of a vault a command has just opened, after the unlock's duty: stand-in
+    copies whose end date has passed are erased (and told on stderr, `run_command`)."""
+    from kim_tui.service.workspace import Workspace
+
+    workspace = Workspace(vault)
+    workspace.expire_stand_ins()
+    return workspace
 
 
 def _print_failed_unlocks(failures: FailedUnlocks) -> None:

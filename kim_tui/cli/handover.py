@@ -20,6 +20,7 @@ from kim_tui.cli.common import (
     add_command,
     read_passphrase,
     shown,
+    unlocked_workspace,
     vault_dir,
 )
 
@@ -98,12 +99,11 @@ def match_colleague(colleagues: Sequence[CoachPublic], wanted: str) -> CoachPubl
 
 
 def _open(args: argparse.Namespace) -> tuple[Vault, Workspace]:
-    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
 
     passphrase = read_passphrase(args)
     vault = Vault.open(vault_dir(args), passphrase)
-    return vault, Workspace(vault)
+    return vault, unlocked_workspace(vault)
 
 
 def cmd_handover(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from kim_tui.cli.common import (
     add_command,
     read_passphrase,
     shown,
+    unlocked_workspace,
     vault_dir,
 )
 from kim_tui.i18n import tr
@@ -110,7 +111,6 @@ def _import_return(ws: Workspace, path: str) -> None:
 
 def cmd_stand_in(args: argparse.Namespace) -> int:
     """Send, receive, return or import a stand-in (one mode per call)."""
-    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
 
     modes = [bool(args.receive), bool(args.write_return), bool(args.import_return)]
@@ -123,7 +123,7 @@ def cmd_stand_in(args: argparse.Namespace) -> int:
         )
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase) as vault:
-        ws = Workspace(vault)
+        ws = unlocked_workspace(vault)
         if args.receive:
             _receive(ws, args.receive)
         elif args.write_return:

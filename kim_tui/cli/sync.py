@@ -19,13 +19,13 @@ from kim_tui.cli.common import (
     read_passphrase,
     shown,
     sync_errors,
+    unlocked_workspace,
     vault_dir,
 )
 
 
 def cmd_identity(args: argparse.Namespace) -> int:
     """Create (once) the coach's signing identity and write coach.pub (an audited write)."""
-    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
     from kim_tui.sync.identity import display_fingerprint, label_problem, write_public_file
 
@@ -39,7 +39,7 @@ def cmd_identity(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args)
     try:
         with Vault.open(vault_dir(args), passphrase) as vault:
-            pub = Workspace(vault).create_identity(args.name, args.organisation)
+            pub = unlocked_workspace(vault).create_identity(args.name, args.organisation)
         write_public_file(out, pub.to_json())
     except sync_errors() as exc:
         raise CliError(str(exc)) from None
@@ -60,7 +60,6 @@ def cmd_identity(args: argparse.Namespace) -> int:
 def cmd_connect(args: argparse.Namespace) -> int:
     """Store the coordinator's public key in the vault after showing its fingerprint (an
     audited write)."""
-    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
     from kim_tui.sync.identity import (
         CoordinatorPublic,
@@ -84,7 +83,7 @@ def cmd_connect(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase) as vault:
-        new_chain = Workspace(vault).connect_coordinator(pub)
+        new_chain = unlocked_workspace(vault).connect_coordinator(pub)
     print("Koordinierung gespeichert; `kim export` verschlüsselt ab jetzt an diesen Schlüssel.")
     if new_chain:
         print(

@@ -19,6 +19,7 @@ from kim_tui.cli.common import (
     read_passphrase,
     shown,
     sync_errors,
+    unlocked_workspace,
     vault_dir,
 )
 from kim_tui.cli.sync import fingerprint_compared
@@ -27,7 +28,6 @@ from kim_tui.i18n import tr
 
 def cmd_colleague_add(args: argparse.Namespace) -> int:
     """Store a colleague's coach.pub after the fingerprint was compared (an audited write)."""
-    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
     from kim_tui.sync.identity import CoachPublic, read_public_file
 
@@ -50,7 +50,9 @@ def cmd_colleague_add(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase) as vault:
-        new = Workspace(vault).add_colleague(pub)  # a ValidationError is one line on stderr
+        new = unlocked_workspace(vault).add_colleague(
+            pub
+        )  # a ValidationError is one line on stderr
     if new:
         print(tr("Kolleg*in gespeichert.", "Colleague stored."))
     else:
@@ -60,13 +62,12 @@ def cmd_colleague_add(args: argparse.Namespace) -> int:
 
 def cmd_colleague_list(args: argparse.Namespace) -> int:
     """List the stored colleagues with their fingerprints."""
-    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
     from kim_tui.sync.identity import display_fingerprint
 
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase) as vault:
-        found = Workspace(vault).colleagues()
+        found = unlocked_workspace(vault).colleagues()
     if not found:
         print(
             tr(

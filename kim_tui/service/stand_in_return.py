@@ -69,7 +69,8 @@ class StandInReturnService:
     def write_return(self, out: Path, colleague: str | None = None) -> StandInReturnWritten:
         """Write the return file of the running stand-in (of `colleague`, if several): every
         contact recorded and every follow-up completed, snoozed or added here, encrypted to the
-        original coach. It can be written again (all changes so far); the importer skips what it has."""
+        original coach. It can be written again (all changes so far); the importer skips what
+        it has."""
         with self._ctx.uow.audited("standin.return", "standin") as tx:
             s = tx.session
             rows = self._choose_active(s, colleague)

@@ -115,7 +115,7 @@ class Workspace(CorrectionFacade, HandoverFacade, StandInFacade):
         self._erasure = ErasureService(ctx)
         self._handover = HandoverService(ctx)
         self._households = HouseholdService(ctx)
-        self._open_stand_ins(ctx)  # erases stand-in copies whose end date has passed
+        self._open_stand_ins(ctx)  # the unlock then calls expire_stand_ins()
 
     # -- infrastructure ----------------------------------------------------------------------
 

@@ -128,7 +128,10 @@ def test_stand_in_round_trip(team: dict[str, Coach], tmp_path: Path) -> None:
         Vault.open(ben.vault.directory, PASSPHRASE), today=lambda: UNTIL + timedelta(1)
     )
     try:
-        (expiry,) = later.stand_in_expiries
+        # A Workspace alone erases nothing: the unlock (app session, CLI command) does.
+        assert later.stand_in_expiries == () and later.client_file(lent[0], audited=False)
+        (expiry,) = later.expire_stand_ins()
+        assert later.stand_in_expiries == (expiry,)
         assert expiry.colleague == "Anna" and expiry.returned_on == FIXED_TODAY
         assert sorted(expiry.client_names) == [
             "Nachname001y, Vorname001x",
@@ -147,7 +150,7 @@ def test_stand_in_round_trip(team: dict[str, Coach], tmp_path: Path) -> None:
         with pytest.raises(ValidationError, match="endete|bereits"):
             later.receive_stand_in(str(out))
         # A second unlock has nothing more to erase.
-        assert Workspace(later.vault, today=lambda: UNTIL + timedelta(2)).stand_in_expiries == ()
+        assert Workspace(later.vault, today=lambda: UNTIL + timedelta(2)).expire_stand_ins() == ()
     finally:
         later.close()
 
