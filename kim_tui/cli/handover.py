@@ -38,11 +38,8 @@ def _t(de: str, en: str) -> str:
 
 
 def _refusal(exc: Exception) -> CliError:
-    """A refused handover or file as one line in the chosen language."""
-    from kim_tui.i18n import language
-
-    english = getattr(exc, "english", None)
-    return CliError(shown(english if language() == "en" and english else str(exc)))
+    """A refused handover or file as one line (`HandoverRefused` speaks the chosen language)."""
+    return CliError(shown(str(exc)))
 
 
 def _normalised(text: str) -> str:

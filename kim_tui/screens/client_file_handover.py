@@ -7,17 +7,11 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from kim_tui.i18n import language, tr
+from kim_tui.i18n import tr
 from kim_tui.screens.base import KimScreen
 
 if TYPE_CHECKING:
     from kim_tui.domain.model import ClientFile
-
-
-def refusal_text(exc: Exception) -> str:
-    """A refused handover or file in the UI's language (the service's messages are German)."""
-    english = getattr(exc, "english", None)
-    return english if language() == "en" and english else str(exc)
 
 
 class HandoverActions(KimScreen[None]):
@@ -89,13 +83,12 @@ class HandoverActions(KimScreen[None]):
                 made = workspace.hand_over(self.client_id, colleague.fingerprint, out, reason)
             except HandoverRefused as exc:
                 if exc.reason != "consent_required" or reason:
-                    self.notify(refusal_text(exc), severity="error", timeout=10, markup=False)
+                    self.notify(str(exc), severity="error", timeout=10, markup=False)
                     return
                 answer = await self.app.push_screen_wait(
                     TextPromptScreen(
                         tr("Übergabe ohne Einwilligung", "Handover without consent"),
-                        refusal_text(exc)
-                        + tr(" Begründung (Esc bricht ab):", " Reason (Esc cancels):"),
+                        str(exc) + tr(" Begründung (Esc bricht ab):", " Reason (Esc cancels):"),
                         check=override_reason_problem,
                     )
                 )
@@ -104,7 +97,7 @@ class HandoverActions(KimScreen[None]):
                 reason = answer
                 continue
             except VaultError as exc:
-                self.notify(refusal_text(exc), severity="error", timeout=10, markup=False)
+                self.notify(str(exc), severity="error", timeout=10, markup=False)
                 return
             break
         who = colleague.name or display_fingerprint(colleague.fingerprint)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kim_tui.i18n import language, tr
-from kim_tui.screens.client_file_handover import refusal_text
+from kim_tui.screens.file_steps import ask_file, attempt
 
 if TYPE_CHECKING:
     from kim_tui.app import KimApp
@@ -22,28 +22,23 @@ async def receive_handover(app: KimApp) -> str | None:
     from kim_tui.domain.duplicates import reason_text
     from kim_tui.domain.handover import display_fingerprint
     from kim_tui.screens.choice import ChoiceScreen
-    from kim_tui.screens.text_prompt import TextPromptScreen
-    from kim_tui.store.errors import VaultError
 
-    path = await app.push_screen_wait(
-        TextPromptScreen(
-            tr("Übergabe empfangen", "Receive a handover"),
-            tr(
-                "Pfad der Übergabedatei (.kimh) der Kolleg*in. Die Empfangsbestätigung wird "
-                "daneben geschrieben. Esc bricht ab.",
-                "Path of your colleague's handover file (.kimh). The receipt is written next "
-                "to it. Esc cancels.",
-            ),
-            max_length=1000,
-        )
+    path = await ask_file(
+        app,
+        tr("Übergabe empfangen", "Receive a handover"),
+        tr(
+            "Pfad der Übergabedatei (.kimh) der Kolleg*in. Die Empfangsbestätigung wird "
+            "daneben geschrieben. Esc bricht ab.",
+            "Path of your colleague's handover file (.kimh). The receipt is written next "
+            "to it. Esc cancels.",
+        ),
+        exists=True,
     )
-    if not path:
+    if path is None:
         return None
     workspace = app.workspace
-    try:
-        preview = workspace.inspect_handover(path)
-    except VaultError as exc:
-        app.notify(refusal_text(exc), severity="error", timeout=12, markup=False)
+    preview = attempt(app, lambda: workspace.inspect_handover(path))
+    if preview is None:
         return None
     about = tr(
         f"Von {preview.sender_name} ({display_fingerprint(preview.sender_fingerprint)}), "
@@ -69,10 +64,9 @@ async def receive_handover(app: KimApp) -> str | None:
     from pathlib import Path
 
     receipt_dir = str(Path(path).expanduser().parent)
-    try:
-        got = workspace.receive_handover(path, receipt_dir, None if chosen == NEW else chosen)
-    except VaultError as exc:
-        app.notify(refusal_text(exc), severity="error", timeout=12, markup=False)
+    merge_into = None if chosen == NEW else chosen
+    got = attempt(app, lambda: workspace.receive_handover(path, receipt_dir, merge_into))
+    if got is None:
         return None
     app.notify(
         tr(
@@ -90,25 +84,20 @@ async def receive_handover(app: KimApp) -> str | None:
 async def confirm_handover(app: KimApp) -> None:
     """Ask for a colleague's receipt and import it: the client's data is erased here."""
     from kim_tui.screens.confirm import ConfirmScreen
-    from kim_tui.screens.text_prompt import TextPromptScreen
-    from kim_tui.store.errors import VaultError
 
-    path = await app.push_screen_wait(
-        TextPromptScreen(
-            tr("Übergabe bestätigen", "Confirm a handover"),
-            tr(
-                "Pfad der Empfangsbestätigung (.kimh) der Kolleg*in. Esc bricht ab.",
-                "Path of your colleague's receipt (.kimh). Esc cancels.",
-            ),
-            max_length=1000,
-        )
+    path = await ask_file(
+        app,
+        tr("Übergabe bestätigen", "Confirm a handover"),
+        tr(
+            "Pfad der Empfangsbestätigung (.kimh) der Kolleg*in. Esc bricht ab.",
+            "Path of your colleague's receipt (.kimh). Esc cancels.",
+        ),
+        exists=True,
     )
-    if not path:
+    if path is None:
         return
-    try:
-        checked = app.workspace.confirm_handover(path, check_only=True)
-    except VaultError as exc:
-        app.notify(refusal_text(exc), severity="error", timeout=12, markup=False)
+    checked = attempt(app, lambda: app.workspace.confirm_handover(path, check_only=True))
+    if checked is None:
         return
     who = checked.display_name or tr("die Klient*in", "the client")
     sure = await app.push_screen_wait(
@@ -126,10 +115,8 @@ async def confirm_handover(app: KimApp) -> None:
     )
     if not sure:
         return
-    try:
-        done = app.workspace.confirm_handover(path)
-    except VaultError as exc:
-        app.notify(refusal_text(exc), severity="error", timeout=12, markup=False)
+    done = attempt(app, lambda: app.workspace.confirm_handover(path))
+    if done is None:
         return
     app.notify(
         tr(

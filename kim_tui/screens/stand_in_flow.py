@@ -14,6 +14,7 @@ from textual import work
 from kim_tui.actions import KimView, UiAction
 from kim_tui.domain.dates import format_date, parse_date
 from kim_tui.i18n import tr
+from kim_tui.screens.file_steps import ask_file, attempt, path_problem
 
 if TYPE_CHECKING:
     from kim_tui.app import KimApp
@@ -94,24 +95,10 @@ def _until_problem(text: str, today: date) -> tuple[str, str] | None:
     return None
 
 
-def _path_problem(text: str) -> tuple[str, str] | None:
-    parent = Path(text).expanduser().parent
-    if not parent.is_dir():
-        return (f"Das Verzeichnis {parent} gibt es nicht.", f"The folder {parent} does not exist.")
-    return None
-
-
-def _file_problem(text: str) -> tuple[str, str] | None:
-    if not Path(text).expanduser().is_file():
-        return ("Diese Datei gibt es nicht.", "This file does not exist.")
-    return None
-
-
 async def send_stand_in(app: KimApp, client_id: str | None, client_name: str) -> None:
     """Ask colleague, end date, clients and path; write the stand-in file."""
     from kim_tui.screens.choice import ChoiceScreen
     from kim_tui.screens.text_prompt import TextPromptScreen
-    from kim_tui.store.errors import VaultError
 
     ws = app.workspace
     colleagues = ws.colleagues()
@@ -181,15 +168,13 @@ async def send_stand_in(app: KimApp, client_id: str | None, client_name: str) ->
             ),
             value=str(default),
             max_length=1000,
-            check=_path_problem,
+            check=path_problem,
         )
     )
     if not path:
         return
-    try:
-        sent = ws.send_stand_in(who, until, chosen, path)
-    except VaultError as exc:
-        app.notify(str(exc), severity="error", timeout=10, markup=False)
+    sent = attempt(app, lambda: ws.send_stand_in(who, until, chosen, path))
+    if sent is None:
         return
     app.notify(
         tr(
@@ -225,19 +210,6 @@ class StandInAppActions:
                 markup=False,
             )
 
-    async def _ask_file(self, title: str, explanation: str, *, exists: bool) -> str | None:
-        from kim_tui.screens.text_prompt import TextPromptScreen
-
-        answer = await self._kim().push_screen_wait(
-            TextPromptScreen(
-                title,
-                explanation,
-                max_length=1000,
-                check=_file_problem if exists else _path_problem,
-            )
-        )
-        return answer or None
-
     async def _file_step(
         self,
         title: str,
@@ -250,18 +222,14 @@ class StandInAppActions:
     ) -> None:
         """Ask for a file, run one stand-in step on it, and say how it went (a refusal in
         the service's words; names from the file shown literally)."""
-        from kim_tui.store.errors import VaultError
-
         app = self._kim()
         if not app.is_unlocked:
             return
-        path = await self._ask_file(title, explanation, exists=exists)
+        path = await ask_file(app, title, explanation, exists=exists)
         if path is None:
             return
-        try:
-            result = run(app.workspace, path)
-        except VaultError as exc:
-            app.notify(str(exc), severity="error", timeout=12, markup=False)
+        result = attempt(app, lambda: run(app.workspace, path))
+        if result is None:
             return
         app.notify(done(result), timeout=15, markup=False)
         if reload and isinstance(app.screen, KimView):
