@@ -37,8 +37,13 @@ def _send(ws: Workspace, args: argparse.Namespace) -> None:
         )
     try:
         until = parse_date(args.until)
-    except ValueError as exc:
-        raise CliError(f"--until: {exc}") from None
+    except ValueError:
+        raise CliError(
+            tr(
+                f"--until: ungültiges Datum {args.until!r}, bitte TT.MM.JJJJ.",
+                f"--until: invalid date {args.until!r}, please DD.MM.YYYY.",
+            )
+        ) from None
     sent = ws.send_stand_in(args.to, until, args.client or None, args.out)
     who, last_day, path = shown(sent.colleague), format_date(sent.until), shown(sent.path)
     print(

@@ -74,6 +74,15 @@ def test_handover_refusals_in_english(
     first = _client(tmp_path, "anna", "Ada", "Lovelace-Test")
     from_carl = _client(tmp_path, "carl", "Carla", "Unbekannt-Test")
 
+    code, _out, err = run_kim(capsys, "--lang", "en", "handover", *anna, "--client", first,
+                              "--to", "ben", "--out", str(tmp_path / "h1.kimh"))  # fmt: skip
+    assert code == 1 and "No valid consent" in err
+    _english_only(err)
+    code, _out, err = run_kim(capsys, "--lang", "en", "handover", *anna, "--client", first,
+                              "--to", "ben", "--out", str(tmp_path / "h1.kimh"),
+                              "--override-reason", "kurz")  # fmt: skip
+    assert code == 1 and "too short" in err
+    _english_only(err)
     code, out, err = run_kim(capsys, "--lang", "en", "handover", *anna, "--client", first,
                              "--to", "ben", "--out", str(tmp_path / "h1.kimh"),
                              "--override-reason", REASON)  # fmt: skip
@@ -132,6 +141,10 @@ def test_stand_in_and_colleague_refusals_in_english(
     client = _client(tmp_path, "anna", "Ada", "Vertretung-Test")
     until = (date.today() + timedelta(days=14)).strftime("%d.%m.%Y")
 
+    code, _out, err = run_kim(capsys, "--lang", "en", "stand-in", *anna, "--to", "ben",
+                              "--until", "31.02.2026", "--out", str(tmp_path / "s.kimh"))  # fmt: skip
+    assert code == 1 and "invalid date" in err
+    _english_only(err)
     code, _out, err = run_kim(capsys, "--lang", "en", "stand-in", *anna, "--to", "Nobody",
                               "--until", until, "--out", str(tmp_path / "s.kimh"))  # fmt: skip
     assert code == 1 and "No stored colleague" in err
