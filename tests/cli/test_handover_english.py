@@ -142,7 +142,8 @@ def test_stand_in_and_colleague_refusals_in_english(
     until = (date.today() + timedelta(days=14)).strftime("%d.%m.%Y")
 
     code, _out, err = run_kim(capsys, "--lang", "en", "stand-in", *anna, "--to", "ben",
-                              "--until", "31.02.2026", "--out", str(tmp_path / "s.kimh"))  # fmt: skip
+                              "--until", "31.02.2026",
+                              "--out", str(tmp_path / "s.kimh"))  # fmt: skip
     assert code == 1 and "invalid date" in err
     _english_only(err)
     code, _out, err = run_kim(capsys, "--lang", "en", "stand-in", *anna, "--to", "Nobody",
