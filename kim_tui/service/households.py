@@ -40,6 +40,10 @@ from kim_tui.store.models import Case, Client, FollowUp, HouseholdMembership, ut
 from kim_tui.store.unit_of_work import Transaction
 
 ENTITY = "householdmembership"
+_NO_HOUSEHOLD = (
+    "Diese Klient*in lebt in keinem Haushalt.",
+    "This client lives in no household.",
+)
 
 Households = Sequence[tuple[str, str]]
 """Per imported row: the household label of the import file ("" for none) and a role code."""
@@ -68,7 +72,14 @@ def _members(session: Session, household_id: str) -> list[HouseholdMembership]:
 
 def _require_role(role: str) -> None:
     if not is_role(role):
-        raise ValidationError({"role": f"Unbekannte Rolle im Haushalt: {role!r}."})
+        raise ValidationError(
+            {
+                "role": tr(
+                    f"Unbekannte Rolle im Haushalt: {role!r}.",
+                    f"Unknown role in the household: {role!r}.",
+                )
+            }
+        )
 
 
 def _touch(session: Session, client_id: str) -> None:
@@ -206,7 +217,12 @@ class HouseholdService:
         _require_role(role)
         if other_id == client_id:
             raise ValidationError(
-                {"member": "Eine Klient*in kann nicht ihr eigenes Mitglied sein."}
+                {
+                    "member": tr(
+                        "Eine Klient*in kann nicht ihr eigenes Mitglied sein.",
+                        "A client cannot be their own member.",
+                    )
+                }
             )
         with self._ctx.uow.write("household.link", ENTITY) as tx:
             live(tx.session, Client, other_id)
@@ -214,8 +230,12 @@ class HouseholdService:
             if _membership(tx.session, other_id) is not None:
                 raise ValidationError(
                     {
-                        "member": "Diese Klient*in gehört schon zu einem Haushalt; "
-                        "dort erst austreten (in ihrer Akte)."
+                        "member": tr(
+                            "Diese Klient*in gehört schon zu einem Haushalt; "
+                            "dort erst austreten (in ihrer Akte).",
+                            "This client already belongs to a household; let them leave it "
+                            "first (in their file).",
+                        )
                     }
                 )
             row = HouseholdMembership(household_id=household_id, client_id=other_id, role=role)
@@ -247,7 +267,7 @@ class HouseholdService:
         with self._ctx.uow.write("household.role", ENTITY) as tx:
             row = _membership(tx.session, client_id)
             if row is None:
-                raise ValidationError({"household": "Diese Klient*in lebt in keinem Haushalt."})
+                raise ValidationError({"household": tr(*_NO_HOUSEHOLD)})
             tx.entity_id = row.id
             _case_of(tx, client_id)
             if row.role != role:
@@ -261,7 +281,7 @@ class HouseholdService:
         with self._ctx.uow.write("household.leave", ENTITY) as tx:
             row = _membership(tx.session, client_id)
             if row is None:
-                raise ValidationError({"household": "Diese Klient*in lebt in keinem Haushalt."})
+                raise ValidationError({"household": tr(*_NO_HOUSEHOLD)})
             if reason.strip():
                 tx.correcting(reason.strip())
             tx.entity_id = row.id

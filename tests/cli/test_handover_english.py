@@ -8,9 +8,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlmodel import Session, select
 
 from kim_tui.cli import main
 from kim_tui.service.workspace import Workspace
+from kim_tui.store.models import StandIn
 from kim_tui.store.vault import Vault
 from kim_tui.sync.identity import CoachPublic
 from tests.builders import intake_client, run_kim
@@ -138,7 +140,7 @@ def test_stand_in_and_colleague_refusals_in_english(
     anna = _coach(tmp_path, pw, "anna", "Caritas")
     ben = _coach(tmp_path, pw, "ben", "DRK")
     _knows(tmp_path, anna, "ben")
-    client = _client(tmp_path, "anna", "Ada", "Vertretung-Test")
+    client = _client(tmp_path, "anna", "Ada", "Lent-Test")
     until = (date.today() + timedelta(days=14)).strftime("%d.%m.%Y")
 
     code, _out, err = run_kim(capsys, "--lang", "en", "stand-in", *anna, "--to", "ben",
@@ -192,3 +194,13 @@ def test_stand_in_and_colleague_refusals_in_english(
     _english_only(err)
     code, out, _err = run_kim(capsys, "--lang", "en", "colleague", "list", *anna)
     assert "ben, DRK" in out
+
+    # The stand-in ended yesterday: the next command on Ben's vault erases the copy, in English.
+    with Vault.open(tmp_path / "ben", PASSPHRASE) as vault, Session(vault.engine) as s:
+        for row in s.exec(select(StandIn)).all():
+            row.until = date.today() - timedelta(days=1)
+            s.add(row)
+        s.commit()
+    code, _out, err = run_kim(capsys, "--lang", "en", "clients", *ben)
+    assert code == 0 and "Standing in for anna ended" in err and "No return written" in err
+    _english_only(err)
