@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kim_tui.i18n import language, tr
-from kim_tui.screens.client_file_handover import refusal_text
+from kim_tui.screens.form import refusal_text
 
 if TYPE_CHECKING:
     from kim_tui.app import KimApp
