@@ -242,17 +242,14 @@ class ClientFileScreen(
             )
             return
         lang = language()
-        status = await self.app.push_screen_wait(
+        await self.save_in_form(
             ChoiceScreen(
                 tr("Zielstatus", "Goal status"),
                 [(e.code, e.label(lang)) for e in catalog("goal_statuses")],
-            )
+            ),
+            lambda ws, status: ws.set_goal_status(goal_id, status),
+            tr("Zielstatus geändert.", "Goal status changed."),
         )
-        if status is not None:
-            self._save(
-                lambda ws: ws.set_goal_status(goal_id, status),
-                tr("Zielstatus geändert.", "Goal status changed."),
-            )
 
     @work(exclusive=True, group="file-edit")
     async def action_referral(self) -> None:

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Checkbox, Input, OptionList, Select, TextArea
+from textual.widgets import Checkbox, DataTable, Input, OptionList, Select, TextArea
 
 from kim_tui.app import KimApp
-from kim_tui.domain.model import ClientDraft, IntakeDraft
+from kim_tui.domain.model import ClientDraft, IntakeDraft, ReferralDraft
 from kim_tui.screens.choice import ChoiceScreen
 from kim_tui.screens.client_file import ClientFileScreen
 from kim_tui.screens.client_file_phase import PhaseReasonScreen
@@ -32,6 +32,7 @@ from kim_tui.screens.household_link_form import HouseholdLinkScreen
 from kim_tui.screens.household_member_form import HouseholdMemberFormScreen
 from kim_tui.screens.intake import IntakeScreen
 from kim_tui.screens.merge_form import MergeFormScreen
+from kim_tui.screens.reason_prompt import ReasonPromptScreen
 from kim_tui.screens.referral_form import ReferralFormScreen
 from kim_tui.screens.text_prompt import TextPromptScreen
 from kim_tui.service.workspace import Workspace
@@ -207,6 +208,40 @@ async def _share_without_consent(pilot: Pilot, _tmp: Path) -> None:
     await _answer(pilot, "Frist läuft morgen ab, Einwilligung folgt schriftlich")
 
 
+async def _referral_correction_without_consent(pilot: Pilot, _tmp: Path) -> None:
+    case_id = _workspace(pilot).client_file(_client_id(pilot, "Kowalski")).case_id
+    _workspace(pilot).add_referral(
+        ReferralDraft(
+            case_id,
+            "jobcenter",
+            "sgb2",
+            "Antrag Bürgergeld",
+            FIXED_TODAY,
+            passes_identifying_data=False,
+        )
+    )
+    await open_from_home(pilot, "kowalski")
+    await pilot.press("4", "e")
+    await on_screen(pilot, ReferralFormScreen)
+    form = pilot.app.screen
+    await until(pilot, lambda: form.query_one("#reason", Input).value == "Antrag Bürgergeld")
+    form.query_one("#identifying", Checkbox).value = True
+    await pilot.press("ctrl+s")
+    await on_screen(pilot, ReasonPromptScreen)
+    await _answer(pilot, "Frist läuft morgen ab, Einwilligung folgt schriftlich")
+
+
+async def _goal_status(pilot: Pilot, _tmp: Path) -> None:
+    screen = await open_from_home(pilot, "kowalski")
+    await pilot.press("3")
+    table = screen.query_one("#goals-table", DataTable)
+    table.focus()
+    table.move_cursor(row=0)  # the goal (its step is the next row)
+    await pilot.press("u")
+    await on_screen(pilot, ChoiceScreen)
+    await pilot.press("down")
+
+
 async def _print(pilot: Pilot, tmp: Path) -> None:
     await open_from_home(pilot, "kowalski")
     await pilot.press("p")
@@ -300,6 +335,13 @@ DIALOGS = {
     "share-without-consent": Dialog(
         _share_without_consent, TextPromptScreen, "add_referral", "Vermittlung gespeichert."
     ),
+    "referral-correction-without-consent": Dialog(
+        _referral_correction_without_consent,
+        ReasonPromptScreen,
+        "correct_referral",
+        "Korrektur gespeichert.",
+    ),
+    "goal-status": Dialog(_goal_status, ChoiceScreen, "set_goal_status", "Zielstatus geändert."),
     "print": Dialog(_print, TextPromptScreen, "print_goal_agreement", "PDF geschrieben."),
     "hand-over": Dialog(
         _hand_over,
