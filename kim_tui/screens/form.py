@@ -22,7 +22,8 @@ app asks the same before Ctrl+Q or an F-key would close the form (`app_base.Vaul
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -31,12 +32,14 @@ from textual.app import App
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
+from textual.worker import Worker
 
 from kim_tui.actions import KimView, UiAction
 from kim_tui.domain.dates import parse_date
 from kim_tui.i18n import language, tr
 from kim_tui.screens.base import KimModal, KimScreen
 from kim_tui.screens.unsaved_input import UnsavedChoice, UnsavedInputScreen
+from kim_tui.store.errors import StorageError, VaultError
 from kim_tui.widgets.field_error import FieldError
 
 if TYPE_CHECKING:
@@ -135,25 +138,61 @@ class WritingModal(KimModal[AnswerType | None]):
         open with its input and the reason under the fields."""
         self.saved: object = None
         """What `save_draft` returned."""
+        self.writing = False
+        """True while a write off the UI thread is on its way (see `close_with`)."""
 
     def close_with(self, answer: AnswerType) -> bool:
         """Write `answer` (`save_draft`) and close with it; False, with the dialog open and the
-        reason on its error line, when the vault or the operating system refuses the write."""
-        if self.save_draft is not None:
-            from kim_tui.store.errors import StorageError, VaultError
+        reason on its error line, when the vault or the operating system refuses the write.
 
-            try:
-                self.saved = self.save_draft(answer)
-            except VaultError as refused:
-                self.show_problem(FormInvalid(refusal_text(refused)))
-                return False
-            except OSError as refused:
-                # The store turns the system's refusals into `StorageError`; one that comes
-                # straight from a file write (a printout) is told the same way, never a crash.
-                self.show_problem(FormInvalid(str(StorageError.from_os_error(refused))))
-                return False
+        A write that runs off the UI thread (a long printout: `save_draft` returns an
+        awaitable) is awaited with the dialog still open; it closes once the write is done,
+        and a second save meanwhile does nothing (False)."""
+        if self.save_draft is None:
+            self.dismiss(answer)
+            return True
+        if self.writing:
+            return False
+        try:
+            result = self.save_draft(answer)
+        except (VaultError, OSError) as refused:
+            self._refused(refused)
+            return False
+        if inspect.isawaitable(result):
+            self.writing = True
+            self._write_then_close(result, answer)
+            return False
+        self.saved = result
         self.dismiss(answer)
         return True
+
+    @work(group="dialog-write", exit_on_error=False)
+    async def _write_then_close(self, pending: Awaitable[object], answer: AnswerType) -> None:
+        try:
+            saved = await pending
+        except (VaultError, OSError) as refused:
+            self.writing = False
+            self._refused(refused)
+            return
+        self.writing = False
+        self.saved = saved
+        self.dismiss(answer)
+
+    def _refused(self, refused: Exception) -> None:
+        if isinstance(refused, OSError):
+            # The store turns the system's refusals into `StorageError`; one that comes
+            # straight from a file write (a printout) is told the same way, never a crash.
+            refused = StorageError.from_os_error(refused)
+        self.show_problem(FormInvalid(refusal_text(refused)))
+
+    def worker_failed(self, message: str) -> None:
+        """A write off the UI thread failed unexpectedly: the app's message under the fields,
+        the dialog usable again (`app_base.ShowsWorkerFailure`)."""
+        self.writing = False
+        self.show_problem(FormInvalid(message))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.app.handle_worker_state(event)
 
     def show_problem(self, problem: FormInvalid) -> None:
         """Show why the answer cannot be saved, and go to the field it names."""
@@ -206,7 +245,10 @@ class FormModal(WritingModal[DraftType]):
         return self.action_save()
 
     def action_cancel(self) -> None:
-        """Esc: close at once when nothing was entered, else ask (save, discard, keep)."""
+        """Esc: close at once when nothing was entered, else ask (save, discard, keep). Not
+        while a write is on its way: it finishes (or is refused) first."""
+        if self.writing:
+            return
         if not self.holds_input():
             self.dismiss(None)
         else:

@@ -1,9 +1,10 @@
 """Typed input is never lost on a refused write (issue 11 § 7), for the dialogs beyond the
 record forms of `test_form_saves`: household (N, H, O, A), the phase by hand, the merge, the
-erasure request, consents, the reason to share without consent, printing, the handover, the
-stand-in, the retention setting and the household from intake. Each writes while it is open:
-a full disk (`OSError(ENOSPC)` from the service) keeps the dialog with what was chosen or
-typed and says why under it; once space is free, the same key saves and closes it."""
+erasure request, consents, the reason to share without consent, the goal status, printouts
+(goal agreement, consent form, Art. 15 copy), the handover, the stand-in, the retention
+setting and the household from intake. Each writes while it is open: a full disk
+(`OSError(ENOSPC)` from the service) keeps the dialog with what was chosen or typed and says
+why under it; once space is free, the same key saves and closes it."""
 
 from __future__ import annotations
 
@@ -248,6 +249,18 @@ async def _print(pilot: Pilot, tmp: Path) -> None:
     await _answer(pilot, str(tmp / "zielvereinbarung.pdf"))
 
 
+async def _consent_print(pilot: Pilot, tmp: Path) -> None:
+    await open_from_home(pilot, "nguyen")
+    await pilot.press("7", "i")
+    await _answer(pilot, str(tmp / "einwilligung.pdf"))
+
+
+async def _subject_access(pilot: Pilot, tmp: Path) -> None:
+    await open_from_home(pilot, "nguyen")
+    await pilot.press("x")
+    await _answer(pilot, str(tmp))
+
+
 def _colleagues(vault_dir: Path, tmp: Path) -> None:
     from tests.ui.test_stand_in import _team
 
@@ -343,6 +356,12 @@ DIALOGS = {
     ),
     "goal-status": Dialog(_goal_status, ChoiceScreen, "set_goal_status", "Zielstatus geändert."),
     "print": Dialog(_print, TextPromptScreen, "print_goal_agreement", "PDF geschrieben."),
+    "consent-print": Dialog(
+        _consent_print, TextPromptScreen, "print_consent_form", "PDF geschrieben"
+    ),
+    "subject-access": Dialog(
+        _subject_access, TextPromptScreen, "write_subject_access", "Auskunft geschrieben"
+    ),
     "hand-over": Dialog(
         _hand_over,
         TextPromptScreen,
@@ -382,10 +401,11 @@ async def test_a_dialog_the_disk_refuses_stays_open_with_its_input(
         monkeypatch.setattr(Workspace, case.write, _disk_full)
 
         await pilot.press(case.key)
-        await pilot.pause()
+        # A printout is written off the UI thread: its refusal comes a moment later.
+        error = dialog.query_one("#form-error")
+        await until(pilot, lambda: FULL in str(error.render()))
 
         assert app.is_running and app.screen is dialog
-        assert FULL in str(dialog.query_one("#form-error").render())
         assert _held(dialog) == held
         assert not any(case.done in n for n in notifications(app))
         # Space freed: the same key saves what was typed, and the dialog closes.
