@@ -4,10 +4,12 @@ app's actions await, like `privacy_settings`."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kim_tui.domain.handover import HandoverConfirmed, HandoverPreview, HandoverReceived
 from kim_tui.i18n import language, tr
-from kim_tui.screens.file_steps import ask_file, attempt
+from kim_tui.screens.form import refusal_text, save_in_dialog
 
 if TYPE_CHECKING:
     from kim_tui.app import KimApp
@@ -22,24 +24,35 @@ async def receive_handover(app: KimApp) -> str | None:
     from kim_tui.domain.duplicates import reason_text
     from kim_tui.domain.handover import display_fingerprint
     from kim_tui.screens.choice import ChoiceScreen
+    from kim_tui.screens.text_prompt import TextPromptScreen
 
-    path = await ask_file(
-        app,
-        tr("Übergabe empfangen", "Receive a handover"),
-        tr(
-            "Pfad der Übergabedatei (.kimh) der Kolleg*in. Die Empfangsbestätigung wird "
-            "daneben geschrieben. Esc bricht ab.",
-            "Path of your colleague's handover file (.kimh). The receipt is written next "
-            "to it. Esc cancels.",
-        ),
-        exists=True,
-    )
-    if path is None:
-        return None
     workspace = app.workspace
-    preview = attempt(app, lambda: workspace.inspect_handover(path))
-    if preview is None:
+    typed: list[str] = []
+
+    def inspect(path: str) -> HandoverPreview:
+        # Checked while the prompt is open: a file that is not one for this coach (or cannot
+        # be read) is refused under the path, which stays there to be corrected.
+        preview = workspace.inspect_handover(path)
+        typed.append(path)
+        return preview
+
+    preview = await save_in_dialog(
+        app,
+        TextPromptScreen(
+            tr("Übergabe empfangen", "Receive a handover"),
+            tr(
+                "Pfad der Übergabedatei (.kimh) der Kolleg*in. Die Empfangsbestätigung wird "
+                "daneben geschrieben. Esc bricht ab.",
+                "Path of your colleague's handover file (.kimh). The receipt is written next "
+                "to it. Esc cancels.",
+            ),
+            max_length=1000,
+        ),
+        inspect,
+    )
+    if not isinstance(preview, HandoverPreview):
         return None
+    path = typed[-1]
     about = tr(
         f"Von {preview.sender_name} ({display_fingerprint(preview.sender_fingerprint)}), "
         f"{format_date(preview.handed_over_on)}: {preview.display_name}, "
@@ -58,15 +71,15 @@ async def receive_handover(app: KimApp) -> str | None:
         )
         for c in preview.candidates
     ]
-    chosen = await app.push_screen_wait(ChoiceScreen(about, options))
-    if chosen is None:
-        return None
-    from pathlib import Path
-
     receipt_dir = str(Path(path).expanduser().parent)
-    merge_into = None if chosen == NEW else chosen
-    got = attempt(app, lambda: workspace.receive_handover(path, receipt_dir, merge_into))
-    if got is None:
+    got = await save_in_dialog(
+        app,
+        ChoiceScreen(about, options),
+        lambda chosen: workspace.receive_handover(
+            path, receipt_dir, None if chosen == NEW else chosen
+        ),
+    )
+    if not isinstance(got, HandoverReceived):
         return None
     app.notify(
         tr(
@@ -84,21 +97,32 @@ async def receive_handover(app: KimApp) -> str | None:
 async def confirm_handover(app: KimApp) -> None:
     """Ask for a colleague's receipt and import it: the client's data is erased here."""
     from kim_tui.screens.confirm import ConfirmScreen
+    from kim_tui.screens.text_prompt import TextPromptScreen
+    from kim_tui.store.errors import VaultError
 
-    path = await ask_file(
+    typed: list[str] = []
+
+    def check(path: str) -> HandoverConfirmed:
+        # Checked while the prompt is open: a refusal stays under the path.
+        checked = app.workspace.confirm_handover(path, check_only=True)
+        typed.append(path)
+        return checked
+
+    checked = await save_in_dialog(
         app,
-        tr("Übergabe bestätigen", "Confirm a handover"),
-        tr(
-            "Pfad der Empfangsbestätigung (.kimh) der Kolleg*in. Esc bricht ab.",
-            "Path of your colleague's receipt (.kimh). Esc cancels.",
+        TextPromptScreen(
+            tr("Übergabe bestätigen", "Confirm a handover"),
+            tr(
+                "Pfad der Empfangsbestätigung (.kimh) der Kolleg*in. Esc bricht ab.",
+                "Path of your colleague's receipt (.kimh). Esc cancels.",
+            ),
+            max_length=1000,
         ),
-        exists=True,
+        check,
     )
-    if path is None:
+    if not isinstance(checked, HandoverConfirmed):
         return
-    checked = attempt(app, lambda: app.workspace.confirm_handover(path, check_only=True))
-    if checked is None:
-        return
+    path = typed[-1]
     who = checked.display_name or tr("die Klient*in", "the client")
     sure = await app.push_screen_wait(
         ConfirmScreen(
@@ -115,8 +139,10 @@ async def confirm_handover(app: KimApp) -> None:
     )
     if not sure:
         return
-    done = attempt(app, lambda: app.workspace.confirm_handover(path))
-    if done is None:
+    try:
+        done = app.workspace.confirm_handover(path)
+    except VaultError as exc:
+        app.notify(refusal_text(exc), severity="error", timeout=12, markup=False)
         return
     app.notify(
         tr(

@@ -1,6 +1,7 @@
 """Stand-in (Vertretung) dialogs: lend clients from the Wiedervorlagen (``V``), and take over,
 return or import a return from the command palette. Each step is a small prompt; the service
-does the work and its refusal is shown as it is (`VaultError`), nothing half done."""
+does the work while the last prompt is open, and its refusal (`VaultError`, a full disk) is shown
+under the path as it is, nothing half done and nothing typed lost."""
 
 from __future__ import annotations
 
@@ -14,11 +15,10 @@ from textual import work
 from kim_tui.actions import KimView, UiAction
 from kim_tui.domain.dates import format_date, parse_date
 from kim_tui.i18n import tr
-from kim_tui.screens.file_steps import ask_file, attempt, path_problem
 
 if TYPE_CHECKING:
     from kim_tui.app import KimApp
-    from kim_tui.domain.stand_in import StandInExpiry
+    from kim_tui.domain.stand_in import StandInExpiry, StandInSent
 
 T = TypeVar("T")
 
@@ -95,9 +95,24 @@ def _until_problem(text: str, today: date) -> tuple[str, str] | None:
     return None
 
 
+def _path_problem(text: str) -> tuple[str, str] | None:
+    parent = Path(text).expanduser().parent
+    if not parent.is_dir():
+        return (f"Das Verzeichnis {parent} gibt es nicht.", f"The folder {parent} does not exist.")
+    return None
+
+
+def _file_problem(text: str) -> tuple[str, str] | None:
+    if not Path(text).expanduser().is_file():
+        return ("Diese Datei gibt es nicht.", "This file does not exist.")
+    return None
+
+
 async def send_stand_in(app: KimApp, client_id: str | None, client_name: str) -> None:
-    """Ask colleague, end date, clients and path; write the stand-in file."""
+    """Ask colleague, end date, clients and path; write the stand-in file while the path prompt
+    is open (a refusal keeps the path there, with the reason)."""
     from kim_tui.screens.choice import ChoiceScreen
+    from kim_tui.screens.form import save_in_dialog
     from kim_tui.screens.text_prompt import TextPromptScreen
 
     ws = app.workspace
@@ -159,23 +174,24 @@ async def send_stand_in(app: KimApp, client_id: str | None, client_name: str) ->
     chosen = {"follow_ups": with_follow_ups, "cases": with_cases}.get(which, [client_id or ""])
     until = parse_date(until_text)
     default = Path.home() / f"vertretung-{until.isoformat()}.kimh"
-    path = await app.push_screen_wait(
-        TextPromptScreen(
-            tr("Vertretung speichern", "Save the stand-in"),
-            tr(
-                "Pfad der Datei (verschlüsselt für die Kolleg*in):",
-                "File path (encrypted for the colleague):",
-            ),
-            value=str(default),
-            max_length=1000,
-            check=path_problem,
-        )
+    sent_with: list[StandInSent] = []
+
+    def send(path: str) -> None:
+        sent_with.append(ws.send_stand_in(who, until, chosen, path))
+
+    prompt = TextPromptScreen(
+        tr("Vertretung speichern", "Save the stand-in"),
+        tr(
+            "Pfad der Datei (verschlüsselt für die Kolleg*in):",
+            "File path (encrypted for the colleague):",
+        ),
+        value=str(default),
+        max_length=1000,
+        check=_path_problem,
     )
-    if not path:
+    if await save_in_dialog(app, prompt, send) is None:
         return
-    sent = attempt(app, lambda: ws.send_stand_in(who, until, chosen, path))
-    if sent is None:
-        return
+    sent = sent_with[0]
     app.notify(
         tr(
             f"Vertretung bis {format_date(sent.until)} für {sent.colleague}: {sent.clients} "
@@ -220,18 +236,29 @@ class StandInAppActions:
         done: Callable[[T], str],
         reload: bool = True,
     ) -> None:
-        """Ask for a file, run one stand-in step on it, and say how it went (a refusal in
-        the service's words; names from the file shown literally)."""
+        """Ask for a file and run one stand-in step on it while the prompt is open (a refusal,
+        in the service's words, stays under the path to correct it), then say how it went
+        (names from the file shown literally)."""
+        from kim_tui.screens.form import save_in_dialog
+        from kim_tui.screens.text_prompt import TextPromptScreen
+
         app = self._kim()
         if not app.is_unlocked:
             return
-        path = await ask_file(app, title, explanation, exists=exists)
-        if path is None:
+        prompt = TextPromptScreen(
+            title,
+            explanation,
+            max_length=1000,
+            check=_file_problem if exists else _path_problem,
+        )
+        done_with: list[T] = []
+
+        def step(path: str) -> None:
+            done_with.append(run(app.workspace, path))
+
+        if await save_in_dialog(app, prompt, step) is None:
             return
-        result = attempt(app, lambda: run(app.workspace, path))
-        if result is None:
-            return
-        app.notify(done(result), timeout=15, markup=False)
+        app.notify(done(done_with[0]), timeout=15, markup=False)
         if reload and isinstance(app.screen, KimView):
             app.screen.reload()
 

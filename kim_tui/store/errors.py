@@ -100,7 +100,7 @@ class ConsentRequired(VaultError):
 
 
 # What the operating system said, in words a coach can act on: (what is wrong, what to do),
-# each as (German, English).
+# each in German and English.
 _OS_PROBLEMS: dict[int, tuple[tuple[str, str], tuple[str, str]]] = {
     errno.ENOSPC: (
         ("kein Platz mehr auf dem Datenträger", "no space left on the disk"),
@@ -161,7 +161,7 @@ _OS_PROBLEMS: dict[int, tuple[tuple[str, str], tuple[str, str]]] = {
         ),
     ),
     errno.EIO: (
-        ("Lese- oder Schreibfehler des Datenträgers", "read or write error of the disk"),
+        ("Lese- oder Schreibfehler des Datenträgers", "the disk failed to read or write"),
         (
             "Bitte den Datenträger prüfen und erneut versuchen.",
             "Please check the disk and try again.",
@@ -182,17 +182,21 @@ class StorageError(VaultError):
     def __init__(self, path: object, code: int | None, detail: str = "") -> None:
         self.path = path
         self.errno = code
-        failed = detail or "Zugriff fehlgeschlagen", detail or "access failed"
-        why, todo = _OS_PROBLEMS.get(
-            code or -1, (failed, ("Bitte den Pfad prüfen.", "Please check the path."))
-        )
-        super().__init__(f"{path}: {tr(*why)}. {tr(*todo)}")
+        problem = _OS_PROBLEMS.get(code or -1)
+        if problem is None:
+            why = detail or tr("Zugriff fehlgeschlagen", "access failed")
+            todo = tr("Bitte den Pfad prüfen.", "Please check the path.")
+        else:
+            why, todo = tr(*problem[0]), tr(*problem[1])
+        super().__init__(f"{path}: {why}. {todo}")
 
     @staticmethod
     def from_os_error(exc: OSError, fallback_path: object = None) -> StorageError:
         """The `StorageError` for an `OSError`, naming the file it names (or `fallback_path`)."""
         path = exc.filename if exc.filename is not None else fallback_path
-        return StorageError(path if path is not None else "Datei", exc.errno, exc.strerror or "")
+        return StorageError(
+            path if path is not None else tr("Datei", "file"), exc.errno, exc.strerror or ""
+        )
 
 
 class HandoverRefused(VaultError):

@@ -115,7 +115,14 @@ async def test_a_file_for_someone_else_is_refused_with_the_reason(
         await unlock_home(pilot)
         await pilot.app.run_action("receive_handover")
         await _answer(pilot, str(bad))
-        await until(pilot, lambda: any("Nichts wurde geändert" in n for n in notifications(app)))
+        # The reason under the path, which stays there to be corrected.
+        prompt = app.screen
+        assert isinstance(prompt, TextPromptScreen)
+        await until(
+            pilot, lambda: "Nichts wurde geändert" in str(prompt.query_one("#form-error").render())
+        )
+        assert prompt.query_one(Input).value == str(bad)
+
 
 
 async def test_refusals_follow_the_language_in_the_tui(ui_vault: Path, tmp_path: Path) -> None:
@@ -138,8 +145,11 @@ async def test_refusals_follow_the_language_in_the_tui(ui_vault: Path, tmp_path:
         try:
             await pilot.app.run_action("receive_handover")
             await _answer(pilot, made.path)
-            await until(pilot, lambda: any("someone else" in n for n in notifications(app)))
-            (shown,) = [n for n in notifications(app) if "someone else" in n]
+            prompt = app.screen
+            assert isinstance(prompt, TextPromptScreen)
+            error = prompt.query_one("#form-error")
+            await until(pilot, lambda: "someone else" in str(error.render()))
+            shown = str(error.render())
             assert "Nothing was changed" in shown and "Nichts" not in shown
         finally:
             set_language("de")
