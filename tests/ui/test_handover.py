@@ -124,7 +124,6 @@ async def test_a_file_for_someone_else_is_refused_with_the_reason(
         assert prompt.query_one(Input).value == str(bad)
 
 
-
 async def test_refusals_follow_the_language_in_the_tui(ui_vault: Path, tmp_path: Path) -> None:
     """With English chosen, a handover file meant for someone else is refused in English."""
     from kim_tui.i18n import set_language
