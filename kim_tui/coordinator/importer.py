@@ -106,17 +106,20 @@ def _nothing(_record: dict[str, Any]) -> None:
     """Records only checked, not kept (a bundle that is held back or already there)."""
 
 
+_SignKey = ed25519.Ed25519PublicKey
+
+
 class _Verifier:
     """Checks bundles for one store: the enrolled coaches, the recipient and the decryption key
     are read once (per run, not per bundle; none of them changes during an import)."""
 
     def __init__(self, store: CoordinatorStore) -> None:
         self.store = store
-        self._coaches: dict[str, tuple[EnrolledCoach | None, ed25519.Ed25519PublicKey | None]] = {}
+        self._coaches: dict[str, tuple[EnrolledCoach | None, _SignKey | None]] = {}
         self._recipient: str | None = None
         self._key: MLKEM768X25519PrivateKey | None = None
 
-    def _coach(self, fingerprint: str) -> tuple[EnrolledCoach | None, Any]:
+    def _coach(self, fingerprint: str) -> tuple[EnrolledCoach | None, _SignKey | None]:
         if fingerprint not in self._coaches:
             with self.store.session() as s:
                 coach = s.get(EnrolledCoach, fingerprint)
@@ -277,11 +280,12 @@ commit (an fsync of the log) per weekly bundle was a third of an import's time."
 class ImportRun:
     """Imports bundles one after another in as few transactions as is safe.
 
-    Each bundle is placed within a savepoint of the run's transaction: a bundle rejected, held
-    or failing half-way (an error of the disk) leaves nothing of itself, and an error ends the
-    run after committing the bundles placed before it, as if each had committed on its own.
-    Verification (signature, decryption, schema) happens before the savepoint and writes
-    nothing."""
+    Framing, coach, signature, recipient and decryption are checked before anything is
+    written. Each bundle is then placed within a savepoint of the run's transaction; its records
+    are read, checked and merged a chunk at a time, so a record that breaks a rule, even the
+    last one, rolls the savepoint back and nothing of the bundle stays. An error (of the disk)
+    ends the run after committing the bundles placed before it, as if each had committed on
+    its own."""
 
     def __init__(self, store: CoordinatorStore) -> None:
         self.store = store
@@ -358,10 +362,10 @@ class ImportRun:
         header, label = bundle.header, bundle.label
         state = ChainState.read(conn, header)
         decided = state.decided.get(header.link)
-        if decided is None or decided == RELEASED:
-            fork = state.fork(header)
-            if fork is None and header.seq not in state.chain:
-                return self._merge(conn, bundle, state, name)
+        fork = state.fork(header)
+        fits = (decided is None or decided == RELEASED) and fork is None
+        if fits and header.seq not in state.chain:
+            return self._merge(conn, bundle, state, name)
         # Not merged, but a bundle with a broken record is still rejected as such.
         bf.payload_records_as(header, bundle.payload, _nothing)
         if decided is not None and decided != RELEASED:
@@ -440,7 +444,7 @@ class ImportRun:
                 header.created_at,
                 _stored_time(utcnow()),
                 json.dumps(header.counts, sort_keys=True),
-            ),  # fmt: skip
+            ),
         )
         if header.link in state.held:
             # Held once, fits the chain now: merged, so no longer held.
