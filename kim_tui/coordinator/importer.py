@@ -297,12 +297,16 @@ class ImportRun:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        # Every bundle placed so far is whole (one that failed was undone), so even when the
+        # run ends in an error they are kept, as if each had committed on its own.
         try:
+            self.commit()
+        except Exception:
             if kind is None:
-                self.commit()
+                raise  # else the run's own error is the one to report
         finally:
             if self._session is not None:
-                self._session.close()  # rolls back what was not committed
+                self._session.close()  # rolls back what could not be committed
                 self._session = None
 
     def _connection(self) -> tuple[Session, Connection]:

@@ -255,3 +255,23 @@ def test_a_failure_half_way_keeps_the_bundles_before_it(
     outcomes = import_files(coordinator, paths)
     assert [o.status for o in outcomes] == ["already", "already", IMPORTED, IMPORTED]
     assert _stored(coordinator) == (1200, 4)
+
+
+def test_an_error_between_bundles_keeps_the_bundles_before_it(
+    coordinator: CoordinatorStore, tmp_path: Path
+) -> None:
+    """The coordinator app's progress report fails after the second file: the two imported
+    bundles stay, even though the run has not reached a commit of its own yet."""
+    sender = Sender(coordinator)
+    paths = [
+        _write(tmp_path, f"{n}.kimb", sender.bundle(_records(10, first=1 + 10 * n)))
+        for n in range(3)
+    ]
+
+    def progress(done: int) -> None:
+        if done == 2:
+            raise RuntimeError("the screen went away")
+
+    with pytest.raises(RuntimeError):
+        import_files(coordinator, paths, progress)
+    assert _stored(coordinator) == (20, 2)
