@@ -275,3 +275,52 @@ def test_an_error_between_bundles_keeps_the_bundles_before_it(
     with pytest.raises(RuntimeError):
         import_files(coordinator, paths, progress)
     assert _stored(coordinator) == (20, 2)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_what_the_streaming_reader_accepts_the_whole_document_reader_accepts_alike(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Soundness, on randomly damaged payloads: whenever the record-by-record reader accepts
+    one, the whole-document reader accepts it too, with the same records (anything it doubts
+    goes to the whole-document reader anyway)."""
+    import random
+
+    monkeypatch.setattr(payload_stream, "PIECE", 16)
+    rng = random.Random(seed)
+    records = _records(30)
+    counts = {t: 0 for t in schema.TABLES}
+    counts["contactnote"] = 30
+    header = bf.BundleHeader(
+        coach="ab" * 32, seq=1, rev_after=0, rev_upto=30, week="2026-W49",
+        created_at="2026-12-03T10:00:00Z", counts=counts, recipient="cd" * 32,
+        nonce="0" * 32, prev=None,
+    )  # fmt: skip
+    canonical = bf.canonical_json({"records": records}).decode()
+    alphabet = '{}[],:" \n\\0123456789abcdefnulltrueNaN-.eE'
+    accepted = 0
+    for _ in range(150):
+        text = canonical
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(text))
+            kind = rng.randrange(4)
+            if kind == 3:  # whitespace after a structural character: still the same payload
+                marks = [i + 1 for i, c in enumerate(text) if c in ",:[{"]
+                at = rng.choice(marks)
+                text = text[:at] + rng.choice((" ", "\n", "\t ", "\r\n")) + text[at:]
+            elif kind == 0:
+                text = text[:at] + text[at + 1 :]
+            elif kind == 1:
+                text = text[:at] + rng.choice(alphabet) + text[at:]
+            else:
+                text = text[:at] + text[at : at + rng.randint(1, 40)] + text[at:]
+        compressed = zlib.compress(text.encode())
+        fast = payload_stream.read_records(compressed, dict(counts), (0, 30), bf.MAX_PAYLOAD, dict)
+        if fast is not None:
+            accepted += 1
+            with monkeypatch.context() as whole_only:
+                whole_only.setattr(payload_stream, "read_records", lambda *_: None)
+                assert fast == bf.payload_records_as(header, compressed, dict)
+            assert fast == json.loads(text)["records"]
+    # Some damage is harmless (whitespace, a digit in a date, …): both readers must take it.
+    assert accepted > 0
