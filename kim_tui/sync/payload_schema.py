@@ -67,7 +67,7 @@ same few hundred days in thousands of records."""
 
 
 def _iso_date(value: Any) -> None:
-    if value in _GOOD_DAYS:  # only ever str: a set lookup never equates 1 and "1"
+    if value.__class__ is str and value in _GOOD_DAYS:  # a list or dict cannot be looked up
         return
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         raise _fail(tr("kein Datum JJJJ-MM-TT", "not a date YYYY-MM-DD"))

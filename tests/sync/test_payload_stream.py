@@ -324,3 +324,17 @@ def test_what_the_streaming_reader_accepts_the_whole_document_reader_accepts_ali
             assert fast == json.loads(text)["records"]
     # Some damage is harmless (whitespace, a digit in a date, …): both readers must take it.
     assert accepted > 0
+
+
+@pytest.mark.parametrize("value", [[], {}, ["2026-01-01"], {"a": 1}, 20260101, None, True])
+def test_a_value_of_the_wrong_type_is_a_schema_problem_not_a_crash(value: Any) -> None:
+    """The checks remember valid dates and codes: values that cannot be remembered (a list,
+    an object) are named as the problem like any other."""
+    for field in ("on", "kind", "case_id", "minutes"):
+        record = _contact(1)
+        record["data"][field] = value
+        problem = schema.check_record(0, record)
+        if field == "minutes" and value == 20260101:
+            assert problem is not None and "außerhalb" in problem.problem
+            continue
+        assert problem is not None and problem.field == field
