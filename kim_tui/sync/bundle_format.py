@@ -36,8 +36,6 @@ from kim_tui.domain.pseudonym import TABLES
 from kim_tui.i18n import tr
 from kim_tui.sync import identity, payload_schema, payload_stream
 
-T = TypeVar("T")
-
 # The frame's sizes, named here too: the byte-level tests build bundles from them.
 from kim_tui.sync.frame import CT_LEN as CT_LEN
 from kim_tui.sync.frame import ENC_LEN as ENC_LEN
@@ -45,6 +43,8 @@ from kim_tui.sync.frame import FRAME_PREFIX as FRAME_PREFIX
 from kim_tui.sync.frame import SIG_LEN as SIG_LEN
 from kim_tui.sync.frame import TAG_LEN as TAG_LEN
 from kim_tui.sync.frame import frame_bytes, read_frame
+
+T = TypeVar("T")
 
 LATER_TABLES = frozenset({"handover"})
 """Tables added after format version 1 was first written (issue 14): a bundle of an older kim
