@@ -255,13 +255,16 @@ def _count(
         "WHERE pos > 1 AND before IS NOT status GROUP BY coach, before, status"
     ):
         add("residence_changes", fp, f"{before} → {after}", n)
-    for indicator, position in (("need_first", "1"), ("need_latest", "a.n")):
-        for fp, area, level, n in rows(
-            "SELECT r.coach, r.area, r.level, count(*) FROM coord_report_arearating r "
-            "JOIN report_assessed a ON a.coach = r.coach AND a.id = r.assessment_id "
-            f"AND a.pos = {position} GROUP BY r.coach, r.area, r.level"
-        ):
-            add(indicator, fp, f"{area}: Stufe {level}", n)
+    for fp, area, level, first, latest in rows(
+        "SELECT r.coach, r.area, r.level, sum(a.pos = 1), sum(a.pos = a.n) "
+        "FROM coord_report_arearating r JOIN report_assessed a ON a.coach = r.coach "
+        "AND a.id = r.assessment_id AND (a.pos = 1 OR a.pos = a.n) "
+        "GROUP BY r.coach, r.area, r.level"
+    ):
+        if first:
+            add("need_first", fp, f"{area}: Stufe {level}", first)
+        if latest:
+            add("need_latest", fp, f"{area}: Stufe {level}", latest)
     for fp, area, status, n in rows(
         "SELECT g.coach, g.area, g.status, count(*) FROM coord_report_goal g "
         "JOIN report_agreement a ON a.coach = g.coach AND a.id = g.agreement_id "

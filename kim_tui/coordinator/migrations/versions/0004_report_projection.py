@@ -95,6 +95,12 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint("id", "coach"),
             sqlite_with_rowid=False,
         )
+    # Contacts are most of the records: counted per coach and kind from this index alone.
+    op.create_index(
+        "ix_coord_report_contactnote_kind",
+        "coord_report_contactnote",
+        ["coach", "kind", "on", "minutes", "case_id"],
+    )
     op.create_table(
         "coord_report_shared",
         sa.Column("table", sa.Text(), nullable=False),
@@ -128,6 +134,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_coord_record_unchecked", table_name="coord_record")
+    op.drop_index("ix_coord_report_contactnote_kind", table_name="coord_report_contactnote")
     for table in _FIELDS:
         for event in ("insert", "update", "delete"):
             op.execute(f"DROP TRIGGER IF EXISTS coord_report_{table}_{event}")
