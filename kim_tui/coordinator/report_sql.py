@@ -14,8 +14,10 @@ with the same revision) are broken by the record's rowid (``seq``), which is tha
 Two coaches sharing a record id (never in normal operation: ids are random UUIDs and per-coach
 pseudonyms; a handover's two halves share theirs on purpose and are not counted by id) make
 the domain merge their rows for the organisation and the total instead of adding counts. That
-one case is left to the domain's code (`coach_counts` returns None; see
-`kim_tui.coordinator.report.report_cells`).
+case is left to the domain's code (`coach_counts` returns None; see
+`kim_tui.coordinator.report.report_cells`). The triggers note shared ids of the tables other
+records refer to (clients, cases, assessments, goal agreements): a shared id elsewhere changes no
+count unless one coach's record also refers to another coach's, which takes a second collision.
 """
 
 from __future__ import annotations
@@ -29,7 +31,12 @@ from sqlalchemy import Connection, text
 from sqlmodel import select
 
 from kim_tui.coordinator.importer import coach_label
-from kim_tui.coordinator.store import REPORT_FIELDS, CoordinatorStore, EnrolledCoach
+from kim_tui.coordinator.store import (
+    REPORT_FIELDS,
+    REPORT_WATCHED,
+    CoordinatorStore,
+    EnrolledCoach,
+)
 from kim_tui.domain import report
 from kim_tui.domain.pseudonym import age_band
 from kim_tui.domain.report_handover import plan
@@ -148,10 +155,11 @@ def _coaches_with_records(conn: Connection) -> set[str]:
 
 
 def _shares_ids(conn: Connection) -> bool:
-    """True if two coaches' live records of one table (handovers aside) have the same id."""
-    for table in REPORTED_TABLES:
-        if table == "handover":
-            continue
+    """True if two coaches' live records of one table that other records refer to (clients,
+    cases, assessments, goal agreements) have the same id. The domain would merge their rows
+    then; it also does for a shared id of a table nothing refers to (a contact, say), but that
+    changes no count unless a record of one coach also refers to another coach's record."""
+    for table in REPORT_WATCHED:
         shared = conn.execute(
             text(
                 f"SELECT 1 FROM coord_report_shared s JOIN coord_report_{table} p ON p.id = s.id "

@@ -19,7 +19,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Column as SAColumn
-from sqlalchemy import Index, Integer, LargeBinary, Table, Text, inspect, text
+from sqlalchemy import (
+    Index,
+    Integer,
+    LargeBinary,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    inspect,
+    text,
+)
 from sqlalchemy.orm import registry
 from sqlmodel import Column, Field, Session, SQLModel, select
 
@@ -310,31 +319,29 @@ the live, schema-checked records (``seq`` is the record's rowid: the reference's
 lists (target groups, themes) stay JSON text."""
 
 
+REPORT_KEYS: dict[str, tuple[str, ...]] = {"contactnote": ("coach", "kind", "on", "id")}
+"""Contacts, most of the records, are kept in the order they are counted in; the rest by id."""
+REPORT_WATCHED = ("client", "case", "assessment", "goalagreement")
+"""Tables whose ids other records refer to: ids two coaches share there are noted in
+``coord_report_shared`` (see `kim_tui.coordinator.report_sql`)."""
+
+
 def _report_table(table: str, fields: tuple[tuple[str, type[Integer] | type[Text]], ...]) -> Table:
+    key = REPORT_KEYS.get(table, ("id", "coach"))
     return Table(
         f"coord_report_{table}",
         CoordinatorBase.metadata,
-        SAColumn("id", Text, primary_key=True),
-        SAColumn("coach", Text, primary_key=True),
+        SAColumn("id", Text, nullable=False),
+        SAColumn("coach", Text, nullable=False),
         SAColumn("revision", Integer, nullable=False),
         SAColumn("seq", Integer, nullable=False),
-        *(SAColumn(name, kind(), nullable=True) for name, kind in fields),
+        *(SAColumn(name, kind(), nullable=name not in key) for name, kind in fields),
+        PrimaryKeyConstraint(*key),
         sqlite_with_rowid=False,
     )
 
 
 REPORT_TABLES = {table: _report_table(table, fields) for table, fields in REPORT_FIELDS.items()}
-_CONTACTS = REPORT_TABLES["contactnote"].c
-CONTACTS_BY_KIND = Index(
-    "ix_coord_report_contactnote_kind",
-    _CONTACTS.coach,
-    _CONTACTS.kind,
-    _CONTACTS.on,
-    _CONTACTS.minutes,
-    _CONTACTS.case_id,
-)
-"""Contacts are most of the records: counted per coach and kind straight from this index, in
-its order (no sort, no table read)."""
 REPORT_SHARED = Table(
     "coord_report_shared",
     CoordinatorBase.metadata,

@@ -80,6 +80,19 @@ def test_random_store_reports_the_same_in_sql_as_in_python(
     rng = random.Random(seed)
     for period in _periods(rng):
         _assert_same(store, period, rng.choice((1, 3, 5)))
+    # Later bundles change and delete records: the projection follows (update triggers).
+    with store.engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE coord_record SET revision = revision + 1000, "
+                "data = replace(replace(data, '\"phone\"', '\"digital\"'), '\"2026-', '\"2027-') "
+                "WHERE deleted = 0 AND problem IS NULL AND checked = 1 AND id < '6'"
+            )
+        )
+        conn.execute(
+            text("UPDATE coord_record SET deleted = 1, data = '{}' WHERE id > 'd' AND id < 'e'")
+        )
+    _assert_same(store, report.Period(None, None), 3)
 
 
 def test_some_random_stores_have_what_makes_counting_hard(store: CoordinatorStore) -> None:

@@ -37,6 +37,14 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "handover": ("direction", "client", "date", "counterpart"),
 }  # fmt: skip
 _LIVE = "{r}.deleted = 0 AND {r}.checked = 1 AND {r}.problem IS NULL"
+_KEYS: dict[str, tuple[str, ...]] = {"contactnote": ("coach", "kind", "on", "id")}
+"""Contacts are most of the records: kept in the order they are counted in (coach, kind, day),
+so the report reads them without a sort and the import writes no second index. Other tables:
+by id (then coach)."""
+_WATCHED = ("client", "case", "assessment", "goalagreement")
+"""Tables whose ids other records refer to: two coaches with the same id there would make the
+domain merge their rows (see `kim_tui.coordinator.report_sql`); ids of the other tables are
+never looked up, so a shared one changes no count."""
 
 
 def _columns(table: str) -> str:
@@ -49,8 +57,8 @@ def _values(table: str, r: str) -> str:
 
 
 def _shared(table: str) -> str:
-    if table == "handover":
-        return ""  # both halves of a handover have the same id on purpose
+    if table not in _WATCHED:
+        return ""
     return (
         f"INSERT OR IGNORE INTO coord_report_shared (\"table\", id) SELECT '{table}', NEW.id "
         f"WHERE EXISTS (SELECT 1 FROM coord_report_{table} p "
@@ -66,7 +74,16 @@ def _triggers(table: str) -> list[str]:
         + _LIVE.format(r="NEW")
         + ";"
     )
-    delete = f"DELETE FROM {target} WHERE id = OLD.id AND coach = OLD.coach;"
+    delete = f"DELETE FROM {target} WHERE id = OLD.id AND coach = OLD.coach"
+    for key in _KEYS.get(table, ()):
+        if key not in ("id", "coach"):
+            # The key as projected from the old document (only a live, good one was).
+            value = (
+                f"CASE WHEN {_LIVE.format(r='OLD')} AND json_valid(OLD.data) "
+                f"THEN json_extract(OLD.data, '$.{key}') END"
+            )
+            delete += f' AND "{key}" = ({value})'
+    delete += ";"
     return [
         f"CREATE TRIGGER {name}_insert AFTER INSERT ON coord_record "
         f"WHEN NEW.\"table\" = '{table}' AND {_LIVE.format(r='NEW')} "
@@ -74,7 +91,7 @@ def _triggers(table: str) -> list[str]:
         f'CREATE TRIGGER {name}_update AFTER UPDATE OF coach, "table", id, revision, deleted, '
         f"data, checked, problem ON coord_record "
         f"WHEN OLD.\"table\" = '{table}' OR NEW.\"table\" = '{table}' "
-        f"BEGIN {delete} {_shared(table) if _shared(table) else ''} {insert} END",
+        f"BEGIN {delete} {_shared(table)} {insert} END",
         f"CREATE TRIGGER {name}_delete AFTER DELETE ON coord_record "
         f"WHEN OLD.\"table\" = '{table}' BEGIN {delete} END",
     ]
@@ -89,18 +106,16 @@ def upgrade() -> None:
             sa.Column("revision", sa.Integer(), nullable=False),
             sa.Column("seq", sa.Integer(), nullable=False),
             *(
-                sa.Column(f, sa.Integer() if f in _INT else sa.Text(), nullable=True)
+                sa.Column(
+                    f,
+                    sa.Integer() if f in _INT else sa.Text(),
+                    nullable=f not in _KEYS.get(table, ()),
+                )
                 for f in fields
             ),
-            sa.PrimaryKeyConstraint("id", "coach"),
+            sa.PrimaryKeyConstraint(*_KEYS.get(table, ("id", "coach"))),
             sqlite_with_rowid=False,
         )
-    # Contacts are most of the records: counted per coach and kind from this index alone.
-    op.create_index(
-        "ix_coord_report_contactnote_kind",
-        "coord_report_contactnote",
-        ["coach", "kind", "on", "minutes", "case_id"],
-    )
     op.create_table(
         "coord_report_shared",
         sa.Column("table", sa.Text(), nullable=False),
@@ -123,7 +138,7 @@ def upgrade() -> None:
             f"SELECT {_values(table, 'r')} FROM coord_record r WHERE r.\"table\" = '{table}' "
             f"AND {_LIVE.format(r='r')} AND json_valid(r.data)"
         )
-        if table != "handover":
+        if table in _WATCHED:
             op.execute(
                 f"INSERT INTO coord_report_shared (\"table\", id) SELECT '{table}', id "
                 f"FROM coord_report_{table} GROUP BY id HAVING count(*) > 1"
@@ -134,7 +149,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_coord_record_unchecked", table_name="coord_record")
-    op.drop_index("ix_coord_report_contactnote_kind", table_name="coord_report_contactnote")
     for table in _FIELDS:
         for event in ("insert", "update", "delete"):
             op.execute(f"DROP TRIGGER IF EXISTS coord_report_{table}_{event}")
