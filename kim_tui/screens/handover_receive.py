@@ -4,10 +4,12 @@ app's actions await, like `privacy_settings`."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kim_tui.domain.handover import HandoverConfirmed, HandoverPreview, HandoverReceived
 from kim_tui.i18n import language, tr
-from kim_tui.screens.client_file_handover import refusal_text
+from kim_tui.screens.form import refusal_text, save_in_dialog
 
 if TYPE_CHECKING:
     from kim_tui.app import KimApp
@@ -23,9 +25,19 @@ async def receive_handover(app: KimApp) -> str | None:
     from kim_tui.domain.handover import display_fingerprint
     from kim_tui.screens.choice import ChoiceScreen
     from kim_tui.screens.text_prompt import TextPromptScreen
-    from kim_tui.store.errors import VaultError
 
-    path = await app.push_screen_wait(
+    workspace = app.workspace
+    typed: list[str] = []
+
+    def inspect(path: str) -> HandoverPreview:
+        # Checked while the prompt is open: a file that is not one for this coach (or cannot
+        # be read) is refused under the path, which stays there to be corrected.
+        preview = workspace.inspect_handover(path)
+        typed.append(path)
+        return preview
+
+    preview = await save_in_dialog(
+        app,
         TextPromptScreen(
             tr("Übergabe empfangen", "Receive a handover"),
             tr(
@@ -35,16 +47,12 @@ async def receive_handover(app: KimApp) -> str | None:
                 "to it. Esc cancels.",
             ),
             max_length=1000,
-        )
+        ),
+        inspect,
     )
-    if not path:
+    if not isinstance(preview, HandoverPreview):
         return None
-    workspace = app.workspace
-    try:
-        preview = workspace.inspect_handover(path)
-    except VaultError as exc:
-        app.notify(refusal_text(exc), severity="error", timeout=12, markup=False)
-        return None
+    path = typed[-1]
     about = tr(
         f"Von {preview.sender_name} ({display_fingerprint(preview.sender_fingerprint)}), "
         f"{format_date(preview.handed_over_on)}: {preview.display_name}, "
@@ -63,16 +71,15 @@ async def receive_handover(app: KimApp) -> str | None:
         )
         for c in preview.candidates
     ]
-    chosen = await app.push_screen_wait(ChoiceScreen(about, options))
-    if chosen is None:
-        return None
-    from pathlib import Path
-
     receipt_dir = str(Path(path).expanduser().parent)
-    try:
-        got = workspace.receive_handover(path, receipt_dir, None if chosen == NEW else chosen)
-    except VaultError as exc:
-        app.notify(refusal_text(exc), severity="error", timeout=12, markup=False)
+    got = await save_in_dialog(
+        app,
+        ChoiceScreen(about, options),
+        lambda chosen: workspace.receive_handover(
+            path, receipt_dir, None if chosen == NEW else chosen
+        ),
+    )
+    if not isinstance(got, HandoverReceived):
         return None
     app.notify(
         tr(
@@ -93,7 +100,16 @@ async def confirm_handover(app: KimApp) -> None:
     from kim_tui.screens.text_prompt import TextPromptScreen
     from kim_tui.store.errors import VaultError
 
-    path = await app.push_screen_wait(
+    typed: list[str] = []
+
+    def check(path: str) -> HandoverConfirmed:
+        # Checked while the prompt is open: a refusal stays under the path.
+        checked = app.workspace.confirm_handover(path, check_only=True)
+        typed.append(path)
+        return checked
+
+    checked = await save_in_dialog(
+        app,
         TextPromptScreen(
             tr("Übergabe bestätigen", "Confirm a handover"),
             tr(
@@ -101,15 +117,12 @@ async def confirm_handover(app: KimApp) -> None:
                 "Path of your colleague's receipt (.kimh). Esc cancels.",
             ),
             max_length=1000,
-        )
+        ),
+        check,
     )
-    if not path:
+    if not isinstance(checked, HandoverConfirmed):
         return
-    try:
-        checked = app.workspace.confirm_handover(path, check_only=True)
-    except VaultError as exc:
-        app.notify(refusal_text(exc), severity="error", timeout=12, markup=False)
-        return
+    path = typed[-1]
     who = checked.display_name or tr("die Klient*in", "the client")
     sure = await app.push_screen_wait(
         ConfirmScreen(

@@ -1,6 +1,7 @@
 """Stand-in (Vertretung) dialogs: lend clients from the Wiedervorlagen (``V``), and take over,
 return or import a return from the command palette. Each step is a small prompt; the service
-does the work and its refusal is shown as it is (`VaultError`), nothing half done."""
+does the work while the last prompt is open, and its refusal (`VaultError`, a full disk) is shown
+under the path as it is, nothing half done and nothing typed lost."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from kim_tui.i18n import tr
 
 if TYPE_CHECKING:
     from kim_tui.app import KimApp
-    from kim_tui.domain.stand_in import StandInExpiry
+    from kim_tui.domain.stand_in import StandInExpiry, StandInSent
 
 T = TypeVar("T")
 
@@ -108,10 +109,11 @@ def _file_problem(text: str) -> tuple[str, str] | None:
 
 
 async def send_stand_in(app: KimApp, client_id: str | None, client_name: str) -> None:
-    """Ask colleague, end date, clients and path; write the stand-in file."""
+    """Ask colleague, end date, clients and path; write the stand-in file while the path prompt
+    is open (a refusal keeps the path there, with the reason)."""
     from kim_tui.screens.choice import ChoiceScreen
+    from kim_tui.screens.form import save_in_dialog
     from kim_tui.screens.text_prompt import TextPromptScreen
-    from kim_tui.store.errors import VaultError
 
     ws = app.workspace
     colleagues = ws.colleagues()
@@ -172,25 +174,24 @@ async def send_stand_in(app: KimApp, client_id: str | None, client_name: str) ->
     chosen = {"follow_ups": with_follow_ups, "cases": with_cases}.get(which, [client_id or ""])
     until = parse_date(until_text)
     default = Path.home() / f"vertretung-{until.isoformat()}.kimh"
-    path = await app.push_screen_wait(
-        TextPromptScreen(
-            tr("Vertretung speichern", "Save the stand-in"),
-            tr(
-                "Pfad der Datei (verschlüsselt für die Kolleg*in):",
-                "File path (encrypted for the colleague):",
-            ),
-            value=str(default),
-            max_length=1000,
-            check=_path_problem,
-        )
+    sent_with: list[StandInSent] = []
+
+    def send(path: str) -> None:
+        sent_with.append(ws.send_stand_in(who, until, chosen, path))
+
+    prompt = TextPromptScreen(
+        tr("Vertretung speichern", "Save the stand-in"),
+        tr(
+            "Pfad der Datei (verschlüsselt für die Kolleg*in):",
+            "File path (encrypted for the colleague):",
+        ),
+        value=str(default),
+        max_length=1000,
+        check=_path_problem,
     )
-    if not path:
+    if await save_in_dialog(app, prompt, send) is None:
         return
-    try:
-        sent = ws.send_stand_in(who, until, chosen, path)
-    except VaultError as exc:
-        app.notify(str(exc), severity="error", timeout=10, markup=False)
-        return
+    sent = sent_with[0]
     app.notify(
         tr(
             f"Vertretung bis {format_date(sent.until)} für {sent.colleague}: {sent.clients} "
@@ -225,19 +226,6 @@ class StandInAppActions:
                 markup=False,
             )
 
-    async def _ask_file(self, title: str, explanation: str, *, exists: bool) -> str | None:
-        from kim_tui.screens.text_prompt import TextPromptScreen
-
-        answer = await self._kim().push_screen_wait(
-            TextPromptScreen(
-                title,
-                explanation,
-                max_length=1000,
-                check=_file_problem if exists else _path_problem,
-            )
-        )
-        return answer or None
-
     async def _file_step(
         self,
         title: str,
@@ -248,22 +236,29 @@ class StandInAppActions:
         done: Callable[[T], str],
         reload: bool = True,
     ) -> None:
-        """Ask for a file, run one stand-in step on it, and say how it went (a refusal in
-        the service's words; names from the file shown literally)."""
-        from kim_tui.store.errors import VaultError
+        """Ask for a file and run one stand-in step on it while the prompt is open (a refusal,
+        in the service's words, stays under the path to correct it), then say how it went
+        (names from the file shown literally)."""
+        from kim_tui.screens.form import save_in_dialog
+        from kim_tui.screens.text_prompt import TextPromptScreen
 
         app = self._kim()
         if not app.is_unlocked:
             return
-        path = await self._ask_file(title, explanation, exists=exists)
-        if path is None:
+        prompt = TextPromptScreen(
+            title,
+            explanation,
+            max_length=1000,
+            check=_file_problem if exists else _path_problem,
+        )
+        done_with: list[T] = []
+
+        def step(path: str) -> None:
+            done_with.append(run(app.workspace, path))
+
+        if await save_in_dialog(app, prompt, step) is None:
             return
-        try:
-            result = run(app.workspace, path)
-        except VaultError as exc:
-            app.notify(str(exc), severity="error", timeout=12, markup=False)
-            return
-        app.notify(done(result), timeout=15, markup=False)
+        app.notify(done(done_with[0]), timeout=15, markup=False)
         if reload and isinstance(app.screen, KimView):
             app.screen.reload()
 

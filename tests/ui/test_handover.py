@@ -115,4 +115,10 @@ async def test_a_file_for_someone_else_is_refused_with_the_reason(
         await unlock_home(pilot)
         await pilot.app.run_action("receive_handover")
         await _answer(pilot, str(bad))
-        await until(pilot, lambda: any("Nichts wurde geändert" in n for n in notifications(app)))
+        # The reason under the path, which stays there to be corrected.
+        prompt = app.screen
+        assert isinstance(prompt, TextPromptScreen)
+        await until(
+            pilot, lambda: "Nichts wurde geändert" in str(prompt.query_one("#form-error").render())
+        )
+        assert prompt.query_one(Input).value == str(bad)
