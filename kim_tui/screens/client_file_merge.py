@@ -7,6 +7,7 @@ from textual import work
 
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.duplicates import reason_text
+from kim_tui.domain.household import HOUSEHOLD_SEPARATE
 from kim_tui.domain.model import ClientFile
 from kim_tui.domain.text import one_line
 from kim_tui.i18n import language, tr
@@ -60,8 +61,22 @@ class MergeActions(FormSaves):
         differences = workspace.merge_differences(file.client_id, other.client_id)
         name = f"{file.client.family_name}, {file.client.given_name}"
         survivor = file.client_id
-        await self.save_in_form(
+        outcome = await self.save_in_form(
             MergeFormScreen(name, other, differences),
             lambda ws, take: ws.merge_clients(survivor, other.client_id, take),
             tr("Akten zusammengeführt.", "Files merged."),
         )
+        if outcome == HOUSEHOLD_SEPARATE:
+            # A person lives in one household: the one of this file is kept, the coach may
+            # want to link the other household's members (H) if they really live here.
+            self.notify(
+                tr(
+                    "Die übernommene Akte gehörte zu einem anderen Haushalt. Es gilt der "
+                    "Haushalt dieser Akte; die andere Zugehörigkeit ist beendet und im Verlauf "
+                    "vermerkt.",
+                    "The merged file belonged to another household. This file's household "
+                    "applies; the other membership has ended and is noted in the Verlauf.",
+                ),
+                severity="warning",
+                timeout=12,
+            )

@@ -7,8 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kim_tui.domain.handover import HandoverConfirmed, HandoverPreview, HandoverReceived
+from kim_tui.domain.handover import HandoverReceived
 from kim_tui.i18n import language, tr
+from kim_tui.screens.file_steps import on_file
 from kim_tui.screens.form import refusal_text, save_in_dialog
 
 if TYPE_CHECKING:
@@ -24,35 +25,25 @@ async def receive_handover(app: KimApp) -> str | None:
     from kim_tui.domain.duplicates import reason_text
     from kim_tui.domain.handover import display_fingerprint
     from kim_tui.screens.choice import ChoiceScreen
-    from kim_tui.screens.text_prompt import TextPromptScreen
 
     workspace = app.workspace
-    typed: list[str] = []
-
-    def inspect(path: str) -> HandoverPreview:
-        # Checked while the prompt is open: a file that is not one for this coach (or cannot
-        # be read) is refused under the path, which stays there to be corrected.
-        preview = workspace.inspect_handover(path)
-        typed.append(path)
-        return preview
-
-    preview = await save_in_dialog(
+    # Checked while the prompt is open: a file that is not one for this coach (or cannot be
+    # read) is refused under the path, which stays there to be corrected.
+    inspected = await on_file(
         app,
-        TextPromptScreen(
-            tr("Übergabe empfangen", "Receive a handover"),
-            tr(
-                "Pfad der Übergabedatei (.kimh) der Kolleg*in. Die Empfangsbestätigung wird "
-                "daneben geschrieben. Esc bricht ab.",
-                "Path of your colleague's handover file (.kimh). The receipt is written next "
-                "to it. Esc cancels.",
-            ),
-            max_length=1000,
+        tr("Übergabe empfangen", "Receive a handover"),
+        tr(
+            "Pfad der Übergabedatei (.kimh) der Kolleg*in. Die Empfangsbestätigung wird "
+            "daneben geschrieben. Esc bricht ab.",
+            "Path of your colleague's handover file (.kimh). The receipt is written next "
+            "to it. Esc cancels.",
         ),
-        inspect,
+        workspace.inspect_handover,
+        exists=True,
     )
-    if not isinstance(preview, HandoverPreview):
+    if inspected is None:
         return None
-    path = typed[-1]
+    path, preview = inspected
     about = tr(
         f"Von {preview.sender_name} ({display_fingerprint(preview.sender_fingerprint)}), "
         f"{format_date(preview.handed_over_on)}: {preview.display_name}, "
@@ -97,32 +88,22 @@ async def receive_handover(app: KimApp) -> str | None:
 async def confirm_handover(app: KimApp) -> None:
     """Ask for a colleague's receipt and import it: the client's data is erased here."""
     from kim_tui.screens.confirm import ConfirmScreen
-    from kim_tui.screens.text_prompt import TextPromptScreen
     from kim_tui.store.errors import VaultError
 
-    typed: list[str] = []
-
-    def check(path: str) -> HandoverConfirmed:
-        # Checked while the prompt is open: a refusal stays under the path.
-        checked = app.workspace.confirm_handover(path, check_only=True)
-        typed.append(path)
-        return checked
-
-    checked = await save_in_dialog(
+    # Checked while the prompt is open: a refusal stays under the path.
+    checked_at = await on_file(
         app,
-        TextPromptScreen(
-            tr("Übergabe bestätigen", "Confirm a handover"),
-            tr(
-                "Pfad der Empfangsbestätigung (.kimh) der Kolleg*in. Esc bricht ab.",
-                "Path of your colleague's receipt (.kimh). Esc cancels.",
-            ),
-            max_length=1000,
+        tr("Übergabe bestätigen", "Confirm a handover"),
+        tr(
+            "Pfad der Empfangsbestätigung (.kimh) der Kolleg*in. Esc bricht ab.",
+            "Path of your colleague's receipt (.kimh). Esc cancels.",
         ),
-        check,
+        lambda path: app.workspace.confirm_handover(path, check_only=True),
+        exists=True,
     )
-    if not isinstance(checked, HandoverConfirmed):
+    if checked_at is None:
         return
-    path = typed[-1]
+    path, checked = checked_at
     who = checked.display_name or tr("die Klient*in", "the client")
     sure = await app.push_screen_wait(
         ConfirmScreen(

@@ -15,10 +15,11 @@ from textual import work
 from kim_tui.actions import KimView, UiAction
 from kim_tui.domain.dates import format_date, parse_date
 from kim_tui.i18n import tr
+from kim_tui.screens.file_steps import on_file
 
 if TYPE_CHECKING:
     from kim_tui.app import KimApp
-    from kim_tui.domain.stand_in import StandInExpiry, StandInSent
+    from kim_tui.domain.stand_in import StandInExpiry
 
 T = TypeVar("T")
 
@@ -95,24 +96,10 @@ def _until_problem(text: str, today: date) -> tuple[str, str] | None:
     return None
 
 
-def _path_problem(text: str) -> tuple[str, str] | None:
-    parent = Path(text).expanduser().parent
-    if not parent.is_dir():
-        return (f"Das Verzeichnis {parent} gibt es nicht.", f"The folder {parent} does not exist.")
-    return None
-
-
-def _file_problem(text: str) -> tuple[str, str] | None:
-    if not Path(text).expanduser().is_file():
-        return ("Diese Datei gibt es nicht.", "This file does not exist.")
-    return None
-
-
 async def send_stand_in(app: KimApp, client_id: str | None, client_name: str) -> None:
     """Ask colleague, end date, clients and path; write the stand-in file while the path prompt
     is open (a refusal keeps the path there, with the reason)."""
     from kim_tui.screens.choice import ChoiceScreen
-    from kim_tui.screens.form import save_in_dialog
     from kim_tui.screens.text_prompt import TextPromptScreen
 
     ws = app.workspace
@@ -174,24 +161,20 @@ async def send_stand_in(app: KimApp, client_id: str | None, client_name: str) ->
     chosen = {"follow_ups": with_follow_ups, "cases": with_cases}.get(which, [client_id or ""])
     until = parse_date(until_text)
     default = Path.home() / f"vertretung-{until.isoformat()}.kimh"
-    sent_with: list[StandInSent] = []
-
-    def send(path: str) -> None:
-        sent_with.append(ws.send_stand_in(who, until, chosen, path))
-
-    prompt = TextPromptScreen(
+    sent_to = await on_file(
+        app,
         tr("Vertretung speichern", "Save the stand-in"),
         tr(
             "Pfad der Datei (verschlüsselt für die Kolleg*in):",
             "File path (encrypted for the colleague):",
         ),
+        lambda path: ws.send_stand_in(who, until, chosen, path),
+        exists=False,
         value=str(default),
-        max_length=1000,
-        check=_path_problem,
     )
-    if await save_in_dialog(app, prompt, send) is None:
+    if sent_to is None:
         return
-    sent = sent_with[0]
+    _path, sent = sent_to
     app.notify(
         tr(
             f"Vertretung bis {format_date(sent.until)} für {sent.colleague}: {sent.clients} "
@@ -239,26 +222,15 @@ class StandInAppActions:
         """Ask for a file and run one stand-in step on it while the prompt is open (a refusal,
         in the service's words, stays under the path to correct it), then say how it went
         (names from the file shown literally)."""
-        from kim_tui.screens.form import save_in_dialog
-        from kim_tui.screens.text_prompt import TextPromptScreen
-
         app = self._kim()
         if not app.is_unlocked:
             return
-        prompt = TextPromptScreen(
-            title,
-            explanation,
-            max_length=1000,
-            check=_file_problem if exists else _path_problem,
+        got = await on_file(
+            app, title, explanation, lambda path: run(app.workspace, path), exists=exists
         )
-        done_with: list[T] = []
-
-        def step(path: str) -> None:
-            done_with.append(run(app.workspace, path))
-
-        if await save_in_dialog(app, prompt, step) is None:
+        if got is None:
             return
-        app.notify(done(done_with[0]), timeout=15, markup=False)
+        app.notify(done(got[1]), timeout=15, markup=False)
         if reload and isinstance(app.screen, KimView):
             app.screen.reload()
 
@@ -303,9 +275,9 @@ class StandInAppActions:
             done=lambda imported: tr(
                 f"Rückgabe von {imported.colleague}: {imported.contacts_added} Kontakte, "
                 f"{imported.follow_ups_completed} Wiedervorlagen erledigt, "
-                f"{imported.follow_ups_added} neu.",
+                f"{imported.follow_ups_snoozed} verschoben, {imported.follow_ups_added} neu.",
                 f"Return from {imported.colleague}: {imported.contacts_added} contacts, "
                 f"{imported.follow_ups_completed} follow-ups done, "
-                f"{imported.follow_ups_added} new.",
+                f"{imported.follow_ups_snoozed} snoozed, {imported.follow_ups_added} new.",
             ),
         )

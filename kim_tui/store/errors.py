@@ -201,9 +201,13 @@ class StorageError(VaultError):
 
 class HandoverRefused(VaultError):
     """A handover, a handover file or a receipt is refused; nothing was changed. `reason` is a
-    stable code; the message is German, `english` the same in English."""
+    stable code; the message is German, `english` the same in English, and `str()` gives the
+    one of the UI language at the time it is shown."""
 
     def __init__(self, reason: str, de: str, en: str) -> None:
         self.reason = reason
         self.english = en
         super().__init__(de)
+
+    def __str__(self) -> str:
+        return tr(str(self.args[0]), self.english)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import struct
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -37,6 +36,14 @@ from kim_tui.domain.pseudonym import TABLES
 from kim_tui.i18n import tr
 from kim_tui.sync import identity, payload_schema, payload_stream
 
+# The frame's sizes, named here too: the byte-level tests build bundles from them.
+from kim_tui.sync.frame import CT_LEN as CT_LEN
+from kim_tui.sync.frame import ENC_LEN as ENC_LEN
+from kim_tui.sync.frame import FRAME_PREFIX as FRAME_PREFIX
+from kim_tui.sync.frame import SIG_LEN as SIG_LEN
+from kim_tui.sync.frame import TAG_LEN as TAG_LEN
+from kim_tui.sync.frame import frame_bytes, read_frame
+
 T = TypeVar("T")
 
 LATER_TABLES = frozenset({"handover"})
@@ -48,16 +55,10 @@ VERSION = 1
 SUITE_NAME = "HPKE-base:MLKEM768-X25519:HKDF-SHA256:AES-256-GCM"
 """RFC 9180 base mode, KEM 0x647A (X-Wing), KDF 0x0001, AEAD 0x0002."""
 HEADER_FORMAT = "kim-bundle"
-ENC_LEN = 1120
-TAG_LEN = 16
-SIG_LEN = 64
 MAX_HEADER = 65536
 MAX_PAYLOAD = 128 * 1024 * 1024
 """Decompressed payload limit (a zlib bomb is rejected, not unpacked)."""
 
-FRAME_PREFIX = struct.Struct(">4sHI")
-"""magic (4 bytes), format version, header length: the start of every kim file."""
-CT_LEN = struct.Struct(">I")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _HEX32 = re.compile(r"[0-9a-f]{32}")
 _WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
@@ -259,51 +260,21 @@ class ParsedBundle:
 
 def parse(data: bytes) -> ParsedBundle:
     """Split a file into its parts, checking the framing and the header (not the signature)."""
-    if len(data) < FRAME_PREFIX.size:
-        raise BundleError(
-            "corrupt", tr("Datei ist zu kurz (abgeschnitten)", "file is too short (truncated)")
-        )
-    magic, version, hlen = FRAME_PREFIX.unpack_from(data, 0)
-    if magic != MAGIC:
-        raise BundleError(
-            "corrupt",
-            tr("keine kim-Paketdatei (Kennung fehlt)", "not a kim bundle file (marker missing)"),
-        )
-    if version != VERSION:
-        raise BundleError(
-            "version",
-            tr(
-                f"Format-Version {version} wird nicht unterstützt "
-                f"(diese kim-Version kann {VERSION})",
-                f"format version {version} is not supported (this kim version reads {VERSION})",
-            ),
-        )
-    if not 1 <= hlen <= MAX_HEADER:
-        raise BundleError("corrupt", tr("Kopflänge ungültig", "invalid header length"))
-    pos = FRAME_PREFIX.size + hlen
-    if len(data) < pos + CT_LEN.size:
-        raise BundleError("corrupt", tr("Datei ist abgeschnitten", "file is truncated"))
-    header_bytes = data[FRAME_PREFIX.size : pos]
-    (clen,) = CT_LEN.unpack_from(data, pos)
-    pos += CT_LEN.size
-    if len(data) != pos + clen + SIG_LEN:
-        raise BundleError(
-            "corrupt",
-            tr(
-                "Dateilänge passt nicht (abgeschnitten oder verlängert)",
-                "file length does not match (truncated or extended)",
-            ),
-        )
-    if clen < ENC_LEN + TAG_LEN:
-        raise BundleError("corrupt", tr("verschlüsselter Teil zu kurz", "encrypted part too short"))
-    header = BundleHeader.from_bytes(header_bytes)
+    frame = read_frame(
+        data,
+        magic=MAGIC,
+        version=VERSION,
+        max_header=MAX_HEADER,
+        what=("kim-Paketdatei", "kim bundle file"),
+        error=BundleError,
+    )
     return ParsedBundle(
-        version=version,
-        header_bytes=header_bytes,
-        header=header,
-        ciphertext=data[pos : pos + clen],
-        signature=data[pos + clen :],
-        signed=data[: pos + clen],
+        version=frame.version,
+        header_bytes=frame.header_bytes,
+        header=BundleHeader.from_bytes(frame.header_bytes),
+        ciphertext=frame.ciphertext,
+        signature=frame.signature,
+        signed=frame.signed,
     )
 
 
@@ -509,12 +480,7 @@ def seal_payload(
     ciphertext = hpke_suite().encrypt(
         payload, identity.kem_public(recipient_kem_key), info=header_bytes
     )
-    signed = (
-        FRAME_PREFIX.pack(MAGIC, VERSION, len(header_bytes))
-        + header_bytes
-        + CT_LEN.pack(len(ciphertext))
-        + ciphertext
-    )
+    signed = frame_bytes(MAGIC, VERSION, header_bytes, ciphertext)
     signature = identity.signing_key(coach_sign_private).sign(signed)
     return signed + signature
 
