@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 SAME_CLIENTS = ("age_band", "gender", "nationality", "residence_intake", "residence_now")
 SAME_REFERRALS = ("referrals", "referral_agencies")
@@ -74,6 +75,10 @@ class _Table:
         self.at: dict[tuple[str, str, str, str], int] = {
             (f.scope, f.name, f.indicator, f.category): i for i, f in enumerate(figures)
         }
+        self._categories_of_coach: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for f in figures:
+            if f.scope == "Coach" and f.name in self.org_of:
+                self._categories_of_coach[f.name].append((f.indicator, f.category))
         self.of_indicator: dict[str, list[int]] = defaultdict(list)
         for i, f in enumerate(figures):
             self.of_indicator[f.indicator].append(i)
@@ -87,6 +92,17 @@ class _Table:
         for _s, _n, ind, area in self.members:
             self.groups_of_family[_FAMILY_OF[ind]].add((ind, area))
         self.member_sets = {key: frozenset(cats) for key, cats in self.members.items()}
+        # Per indicator and category: the coaches with a cell there (by name), and the same by
+        # most room first (then by name): what `column_moves` filters by masked on every call.
+        by_name: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+        for coach in sorted(self.org_of):
+            for ind, cat in self._categories_of_coach.get(coach, ()):
+                by_name[(ind, cat)].append((coach, self.at[("Coach", coach, ind, cat)]))
+        self.coach_cells = dict(by_name)
+        self.coach_cells_by_room = {
+            key: sorted(cells, key=lambda cj: (-figures[cj[1]].value, cj[0]))
+            for key, cells in by_name.items()
+        }
         # Caches of what does not depend on which cells are masked: the search asks the same
         # questions many thousand times at a few dozen coaches.
         self._common: dict[tuple[object, ...], list[str]] = {}
@@ -124,8 +140,8 @@ class _Table:
     ) -> Iterator[dict[tuple[str, str], int]]:
         """Changes per scope that keep coaches, organisations and total adding up and raise
         f's scope by 1 (in f's category; only coaches whose cell there is masked)."""
-        cells = {c: self.at.get(("Coach", c, f.indicator, f.category)) for c in self.org_of}
-        coaches = [c for c, j in sorted(cells.items()) if j is not None and masked[j]]
+        key = (f.indicator, f.category)
+        coaches = [c for c, j in self.coach_cells.get(key, ()) if masked[j]]
         if f.scope == "Coach":
             raising = [f.name] if f.name in coaches else []
         elif f.scope == "Organisation":
@@ -134,10 +150,9 @@ class _Table:
             raising = coaches
         # Partners with the most room first, those of the same organisation before others; a
         # bounded number (a shorter search only masks more, it never proves too much).
-        partners = sorted(
-            coaches,
-            key=lambda c: (-self.figures[cells[c] or 0].value, c),
-        )[:_PARTNERS]
+        partners = list(
+            islice((c for c, j in self.coach_cells_by_room.get(key, ()) if masked[j]), _PARTNERS)
+        )
         for a in raising:
             yield dict.fromkeys(self.chain(a), 1)
             if f.scope == "Gesamt":

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual import work
 
 from kim_tui.i18n import tr
-from kim_tui.screens.form import FormSaves, refusal_text, save_in_dialog
+from kim_tui.screens.form import FormSaves, save_in_dialog
 
 if TYPE_CHECKING:
     from kim_tui.domain.model import ClientFile
@@ -101,8 +101,7 @@ class HandoverActions(FormSaves):
                 self.app,
                 TextPromptScreen(
                     tr("Übergabe ohne Einwilligung", "Handover without consent"),
-                    refusal_text(made)
-                    + tr(" Begründung (Esc bricht ab):", " Reason (Esc cancels):"),
+                    str(made) + tr(" Begründung (Esc bricht ab):", " Reason (Esc cancels):"),
                     check=override_reason_problem,
                 ),
                 hand_over,

@@ -36,7 +36,7 @@ from textual.worker import Worker
 
 from kim_tui.actions import KimView, UiAction
 from kim_tui.domain.dates import parse_date
-from kim_tui.i18n import language, tr
+from kim_tui.i18n import tr
 from kim_tui.screens.base import KimModal, KimScreen
 from kim_tui.screens.unsaved_input import UnsavedChoice, UnsavedInputScreen
 from kim_tui.store.errors import StorageError, VaultError
@@ -115,13 +115,6 @@ async def cancel_form(app: App[Any], view: KimView, close: Callable[[], object])
         await view.save_input()
 
 
-def refusal_text(exc: Exception) -> str:
-    """A refusal in the UI's language: the service's messages are German; some (a refused
-    handover or file) carry their English as `english`."""
-    english = getattr(exc, "english", None)
-    return english if language() == "en" and english else str(exc)
-
-
 class WritingModal(KimModal[AnswerType | None]):
     """A dialog whose answer the caller writes before the dialog closes (`save_draft`): a
     write the vault refuses keeps the dialog open, with its input and the reason on its error
@@ -183,7 +176,7 @@ class WritingModal(KimModal[AnswerType | None]):
             # The store turns the system's refusals into `StorageError`; one that comes
             # straight from a file write (a printout) is told the same way, never a crash.
             refused = StorageError.from_os_error(refused)
-        self.show_problem(FormInvalid(refusal_text(refused)))
+        self.show_problem(FormInvalid(str(refused)))
 
     def worker_failed(self, message: str) -> None:
         """A write off the UI thread failed unexpectedly: the app's message under the fields,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from kim_tui.domain.handover import HandoverReceived
 from kim_tui.i18n import language, tr
 from kim_tui.screens.file_steps import on_file
-from kim_tui.screens.form import refusal_text, save_in_dialog
+from kim_tui.screens.form import save_in_dialog
 
 if TYPE_CHECKING:
     from kim_tui.app import KimApp
@@ -123,7 +123,7 @@ async def confirm_handover(app: KimApp) -> None:
     try:
         done = app.workspace.confirm_handover(path)
     except VaultError as exc:
-        app.notify(refusal_text(exc), severity="error", timeout=12, markup=False)
+        app.notify(str(exc), severity="error", timeout=12, markup=False)
         return
     app.notify(
         tr(
