@@ -326,6 +326,7 @@ class KimApp(IntakeAppActions, StandInAppActions, VaultApp["VaultSession"]):
         from dataclasses import replace
 
         from kim_tui.config import save_config
+        from kim_tui.screens.form import save_in_dialog
         from kim_tui.screens.text_prompt import TextPromptScreen
 
         if not self.is_unlocked:
@@ -343,7 +344,14 @@ class KimApp(IntakeAppActions, StandInAppActions, VaultApp["VaultSession"]):
         )
         if name is None:
             return
-        organisation = await self.push_screen_wait(
+
+        def write(organisation: str) -> None:
+            config = replace(self.config, coach_name=name, organisation=organisation)
+            save_config(config)
+            self.config = config
+
+        saved = await save_in_dialog(
+            self,
             TextPromptScreen(
                 tr("Träger", "Organisation"),
                 tr(
@@ -352,39 +360,33 @@ class KimApp(IntakeAppActions, StandInAppActions, VaultApp["VaultSession"]):
                 ),
                 value=self.config.organisation,
                 max_length=100,
-            )
+            ),
+            write,
         )
-        if organisation is None:
-            return
-        self.config = replace(self.config, coach_name=name, organisation=organisation)
-        try:
-            save_config(self.config)
-        except OSError as exc:
-            self.notify(str(exc), severity="error")
+        if saved is None:
             return
         self.notify(tr("Gespeichert.", "Saved."))
 
     @work(exclusive=True, group="settings")
     async def action_add_colleague(self) -> None:
         from kim_tui.screens.confirm import ConfirmScreen
+        from kim_tui.screens.form import save_in_dialog
         from kim_tui.screens.text_prompt import TextPromptScreen
         from kim_tui.store.errors import VaultError
+        from kim_tui.sync.identity import CoachPublic
 
         if not self.is_unlocked:
             return
-        path = await self.push_screen_wait(
+        colleague = await save_in_dialog(
+            self,
             TextPromptScreen(
                 tr("Kolleg*in hinzufügen", "Add a colleague"),
                 tr("Pfad der coach.pub der Kolleg*in:", "Path of the colleague's coach.pub:"),
                 max_length=1000,
-            )
+            ),
+            lambda answer: self.workspace.read_colleague_file(answer),
         )
-        if not path:
-            return
-        try:
-            colleague = self.workspace.read_colleague_file(path)
-        except VaultError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
+        if not isinstance(colleague, CoachPublic):
             return
         from kim_tui.sync.identity import display_fingerprint
 
@@ -416,13 +418,23 @@ class KimApp(IntakeAppActions, StandInAppActions, VaultApp["VaultSession"]):
 
     @work(exclusive=True, group="settings")
     async def action_reminder_weeks(self) -> None:
+        from kim_tui.screens.form import save_in_dialog
         from kim_tui.screens.text_prompt import TextPromptScreen
-        from kim_tui.store.errors import VaultError
 
         if not self.is_unlocked:
             return
         current = self.workspace.residence_reminder_weeks()
-        answer = await self.push_screen_wait(
+
+        def weeks_problem(text: str) -> tuple[str, str] | None:
+            if text.isdigit() and int(text) <= 52:
+                return None
+            return ("Bitte eine Zahl von 0 bis 52.", "Please a number from 0 to 52.")
+
+        def write(text: str) -> None:
+            self.workspace.set_residence_reminder_weeks(int(text))
+
+        done = await save_in_dialog(
+            self,
             TextPromptScreen(
                 tr("Vorlauf Ablauf-Erinnerung", "Expiry reminder lead time"),
                 tr(
@@ -431,21 +443,13 @@ class KimApp(IntakeAppActions, StandInAppActions, VaultApp["VaultSession"]):
                 ),
                 value=str(current),
                 max_length=2,
-            )
+                check=weeks_problem,
+            ),
+            write,
         )
-        if answer is None:
+        if done is None:
             return
-        if not answer.isdigit():
-            self.notify(
-                tr("Bitte eine Zahl von 0 bis 52.", "Please a number from 0 to 52."),
-                severity="error",
-            )
-            return
-        try:
-            self.workspace.set_residence_reminder_weeks(int(answer))
-        except VaultError as exc:
-            self.notify(str(exc), severity="error")
-            return
+        answer = self.workspace.residence_reminder_weeks()
         self.notify(
             tr(
                 f"Erinnerung {answer} Wochen vor Ablauf; Liste neu berechnet.",
@@ -458,12 +462,13 @@ class KimApp(IntakeAppActions, StandInAppActions, VaultApp["VaultSession"]):
     @work(exclusive=True, group="settings")
     async def action_print_folder(self) -> None:
         from kim_tui.screens.client_file_documents import printout_notice
+        from kim_tui.screens.form import save_in_dialog
         from kim_tui.screens.text_prompt import TextPromptScreen
-        from kim_tui.store.errors import VaultError
 
         if not self.is_unlocked:
             return
-        answer = await self.push_screen_wait(
+        folder = await save_in_dialog(
+            self,
             TextPromptScreen(
                 tr("Ordner für Ausdrucke", "Folder for printouts"),
                 tr(
@@ -471,14 +476,10 @@ class KimApp(IntakeAppActions, StandInAppActions, VaultApp["VaultSession"]):
                     "Folder PDFs are suggested in (must exist):",
                 ),
                 value=self.workspace.print_folder(),
-            )
+            ),
+            lambda answer: self.workspace.set_print_folder(answer),
         )
-        if answer is None:
-            return
-        try:
-            folder = self.workspace.set_print_folder(answer)
-        except VaultError as exc:
-            self.notify(str(exc), severity="error")
+        if not isinstance(folder, str):
             return
         self.printout_notice_shown = True
         self.notify(printout_notice(str(Path(folder).expanduser())), timeout=15, markup=False)
