@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test lint setup bench clean
 
 # Some shells and CI images set PYTHONDONTWRITEBYTECODE: then every Python process (each pytest
-# worker, each subprocess a test starts, mypy, lint-imports) compiles Textual, SQLAlchemy, SciPy
+# worker, each subprocess a test starts, mypy, lint-imports) compiles Textual, SQLAlchemy, hypothesis
 # and the rest from source again, about 3 s of CPU each. Cached bytecode in .venv and the
 # (git-ignored) __pycache__ folders holds no data, only compiled code.
 unexport PYTHONDONTWRITEBYTECODE
