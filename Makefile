@@ -32,9 +32,18 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 # One pytest worker per core (pytest-xdist). loadfile keeps a test file on one worker, so a
-# module-scoped fixture (tamper templates, fuzz worlds, snapshot stores) is built once.
-test: lint
-	$(BIN)/pytest -n auto --dist loadfile
+# module-scoped fixture (tamper templates, fuzz worlds, snapshot stores) is built once; the
+# order of the files is set in tests/conftest.py (longest first).
+# The lint runs alongside the tests instead of before them: mypy uses one core for most of
+# its run, and the tests use what is left. Its output is shown after the tests'; `make test`
+# fails if either fails.
+test: $(STAMP)
+	@$(MAKE) --no-print-directory lint > $(VENV)/lint.log 2>&1 & lint=$$!; \
+	$(BIN)/pytest -n auto --dist loadfile; tests=$$?; \
+	wait $$lint; lint=$$?; \
+	echo "--- make lint"; cat $(VENV)/lint.log; \
+	if [ $$lint -ne 0 ]; then echo "make lint FAILED"; fi; \
+	[ $$tests -eq 0 ] && [ $$lint -eq 0 ]
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
