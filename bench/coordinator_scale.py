@@ -15,8 +15,9 @@ referrals and a few case updates on the coach's open cases. 12 coaches × 52 wee
   checked by the importer), then `run_report` (JSON) is timed: load, count, mask, render.
 - import: the same records sealed as real bundles (one per coach-week, signed, encrypted to the
   store) and imported with `import_files`; records per second over the whole run.
-- bundle: one bundle of N records (a coach's whole history at once) imported into a fresh store
-  in a child process; time and the child's peak memory (ru_maxrss).
+- bundle: one bundle of N records (a coach's whole history at once), generated and sealed here,
+  imported into a fresh store in a child process; time and the child's peak memory (ru_maxrss:
+  the interpreter, opening the store and the import).
 
 Results go to stderr as they come and to stdout as a Markdown table row each. Nothing is timed
 in the test suite.
@@ -367,39 +368,62 @@ def bench_import(coaches: int, weeks: int) -> dict[str, Any]:
     }
 
 
-def bench_bundle(records: int) -> dict[str, Any]:
-    """One bundle of about `records` records into a fresh store (run in a child for the peak)."""
-    from kim_tui.coordinator.importer import import_files
+def seal_big_bundle(records: int, directory: Path) -> tuple[Path, int]:
+    """A fresh store in `directory`/store with one coach enrolled, and one bundle of about
+    `records` records for it in `directory`; the store is closed again."""
     from kim_tui.sync import bundle_format as bf
     from kim_tui.sync import payload_schema as ps
 
-    with tempfile.TemporaryDirectory(prefix="kim-bench-coord-") as tmp:
-        store = _store(Path(tmp) / "store")
-        pub, sign = _coach_keys(0)
-        store.enroll(pub)
-        gen = CoachWeeks(0)
-        batch: list[dict[str, Any]] = []
-        n = 0
-        while len(batch) < records:
-            batch.extend(gen.week(n))
-            n += 1
-        payload = _newest(batch)
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-        path, count = _seal(bf, ps, store.public(), pub, sign, 1, payload, None, Path(tmp))
-        del batch, payload
-        t0, c0 = time.perf_counter(), time.process_time()
-        outcome = import_files(store, [path])[0]
-        elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
-        store.close()
+    store = _store(directory / "store")
+    pub, sign = _coach_keys(0)
+    store.enroll(pub)
+    gen = CoachWeeks(0)
+    batch: list[dict[str, Any]] = []
+    n = 0
+    while len(batch) < records:
+        batch.extend(gen.week(n))
+        n += 1
+    path, count = _seal(bf, ps, store.public(), pub, sign, 1, _newest(batch), None, directory)
+    store.close()
+    return path, count
+
+
+def bench_bundle(directory: Path, path: Path, count: int) -> dict[str, Any]:
+    """Import the one big bundle into its store (in a child process of its own, so the peak
+    memory is the import's: opening the store, reading, checking and merging the bundle)."""
+    from kim_tui.coordinator.importer import import_files
+    from kim_tui.coordinator.store import CoordinatorStore
+
+    store = CoordinatorStore.open(directory / "store", PASSPHRASE)
+    before = _peak_mib()
+    t0, c0 = time.perf_counter(), time.process_time()
+    outcome = import_files(store, [path])[0]
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+    store.close()
     return {
         "what": "one big bundle",
         "records": count,
+        "compressed_kib": path.stat().st_size // 1024,
         "status": outcome.status,
         "total_s": round(elapsed, 2),
         "cpu_s": round(cpu, 2),
-        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "records_per_s": round(count / elapsed),
+        "peak_mib": _peak_mib(),
         "peak_before_import_mib": before,
     }
+
+
+def _peak_mib() -> int:
+    """This process's peak resident memory. Linux keeps `ru_maxrss` across exec (a child
+    would report its parent's peak), so VmHWM where there is one."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -408,21 +432,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--coaches", type=int, default=12)
     parser.add_argument("--weeks", type=int, default=52)
     parser.add_argument("--records", type=int, default=300_000)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)  # directory, file, count
     args = parser.parse_args(argv)
     if args.what == "bundle" and not args.child:
-        # A child of its own: its peak memory is the import's, not this process's.
-        child = [sys.executable, "-m", "bench.coordinator_scale", "bundle", "--child"]
-        done = subprocess.run(
-            [*child, "--records", str(args.records)], check=False, env=dict(os.environ)
-        )
+        # Generated and sealed here; imported in a child of its own: its peak memory is the
+        # import's, not the generator's.
+        with tempfile.TemporaryDirectory(prefix="kim-bench-coord-") as tmp:
+            path, count = seal_big_bundle(args.records, Path(tmp))
+            child = [sys.executable, "-m", "bench.coordinator_scale", "bundle", "--child"]
+            done = subprocess.run(
+                [*child, tmp, str(path), str(count)], check=False, env=dict(os.environ)
+            )
         return done.returncode
     if args.what == "report":
         result = bench_report(args.coaches, args.weeks)
     elif args.what == "import":
         result = bench_import(args.coaches, args.weeks)
     else:
-        result = bench_bundle(args.records)
+        directory, path, count = args.child
+        result = bench_bundle(Path(directory), Path(path), int(count))
     log(json.dumps(result, ensure_ascii=False))
     print("| " + " | ".join(f"{k}: {v}" for k, v in result.items()) + " |")
     return 0

@@ -16,6 +16,7 @@ from kim_tui.cli.common import (
     add_command,
     read_passphrase,
     shown,
+    unlocked_workspace,
     vault_dir,
 )
 
@@ -66,12 +67,11 @@ def cmd_import_clients(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     from kim_tui.domain.dates import format_date
-    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
 
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase) as vault:
-        workspace = Workspace(vault)
+        workspace = unlocked_workspace(vault)
         # Importing the same list twice must not double the caseload: likely duplicates of
         # people already in the vault stop the import unless the coach says otherwise.
         duplicates = []

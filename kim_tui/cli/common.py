@@ -21,7 +21,9 @@ from kim_tui.locations import default_vault_dir
 
 if TYPE_CHECKING:
     from kim_tui.domain.stand_in import StandInExpiry
+    from kim_tui.service.workspace import Workspace
     from kim_tui.store.failed_unlocks import FailedUnlocks
+    from kim_tui.store.vault import Vault
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -90,6 +92,16 @@ def run_command(args: argparse.Namespace) -> int:
         stand_in_expiry.set_reporter(None)
 
 
+def unlocked_workspace(vault: Vault) -> Workspace:
+    """The service façade of a vault a command has just opened, after the unlock's duty: stand-in
+    copies whose end date has passed are erased (and told on stderr, `run_command`)."""
+    from kim_tui.service.workspace import Workspace
+
+    workspace = Workspace(vault)
+    workspace.expire_stand_ins()
+    return workspace
+
+
 def _print_failed_unlocks(failures: FailedUnlocks) -> None:
     from kim_tui.i18n import language, tr
 
@@ -108,18 +120,27 @@ def _print_failed_unlocks(failures: FailedUnlocks) -> None:
 def _print_stand_in_expiries(expiries: tuple[StandInExpiry, ...]) -> None:
     """Tell the coach on stderr which stand-in copies the unlock erased (their end had passed)."""
     from kim_tui.domain.dates import format_date
+    from kim_tui.i18n import tr
 
     for e in expiries:
-        returned = (
-            f"Rückgabe geschrieben am {format_date(e.returned_on)}"
-            if e.returned_on
-            else "keine Rückgabe geschrieben: was Sie erfasst haben, ist mit gelöscht"
-        )
+        if e.returned_on:
+            on = format_date(e.returned_on)
+            returned = tr(f"Rückgabe geschrieben am {on}", f"return written on {on}")
+        else:
+            returned = tr(
+                "keine Rückgabe geschrieben: was Sie erfasst haben, ist mit gelöscht",
+                "no return written: what you recorded was erased with it",
+            )
         names = ", ".join(shown(n) for n in e.client_names) or "–"
+        who, until, count = shown(e.colleague), format_date(e.until), len(e.client_names)
         print(
-            f"kim: Vertretung für {shown(e.colleague) or 'Kolleg*in'} endete am "
-            f"{format_date(e.until)}; die Kopie ist gelöscht ({len(e.client_names)} "
-            f"Klient*innen: {names}). {returned}.",
+            "kim: "
+            + tr(
+                f"Vertretung für {who or 'Kolleg*in'} endete am {until}; die Kopie ist "
+                f"gelöscht ({count} Klient*innen: {names}). {returned}.",
+                f"Standing in for {who or 'a colleague'} ended on {until}; the copy was "
+                f"erased ({count} clients: {names}). {returned[0].upper()}{returned[1:]}.",
+            ),
             file=sys.stderr,
         )
 

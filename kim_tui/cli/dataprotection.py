@@ -17,6 +17,7 @@ from kim_tui.cli.common import (
     add_command,
     read_passphrase,
     shown,
+    unlocked_workspace,
     vault_dir,
 )
 
@@ -24,7 +25,6 @@ from kim_tui.cli.common import (
 def cmd_subject_access(args: argparse.Namespace) -> int:
     """Write the copy of everything stored about one client as PDF and JSON."""
     from kim_tui.config import load_config
-    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
 
     out = Path(args.out).expanduser()
@@ -33,7 +33,7 @@ def cmd_subject_access(args: argparse.Namespace) -> int:
     organisation = load_config().organisation
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase) as vault:
-        workspace = Workspace(vault)
+        workspace = unlocked_workspace(vault)
         pdf, data = workspace.write_subject_access(args.client, str(out), organisation=organisation)
     print(f"Auskunft geschrieben: {shown(pdf)}")
     print(f"Maschinenlesbar:      {shown(data)}")
@@ -49,7 +49,6 @@ def cmd_processing_record(args: argparse.Namespace) -> int:
     from kim_tui.documents.pdf_base import write_new_file
     from kim_tui.documents.processing_record_pdf import render_processing_record_pdf
     from kim_tui.domain.processing_record import processing_record_markdown
-    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
 
     target = Path(args.out).expanduser()
@@ -63,7 +62,7 @@ def cmd_processing_record(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args)
     # The vault is opened for its regime (and to show the DPO's copy comes from this vault).
     with Vault.open(vault_dir(args), passphrase) as vault:
-        workspace = Workspace(vault)
+        workspace = unlocked_workspace(vault)
         regime_code = workspace.regime().code
         years = workspace.retention_rule().years
     if suffix == ".md":

@@ -20,6 +20,7 @@ from kim_tui.cli.common import (
     add_command,
     read_passphrase,
     shown,
+    unlocked_workspace,
     vault_dir,
 )
 
@@ -37,11 +38,8 @@ def _t(de: str, en: str) -> str:
 
 
 def _refusal(exc: Exception) -> CliError:
-    """A refused handover or file as one line in the chosen language."""
-    from kim_tui.i18n import language
-
-    english = getattr(exc, "english", None)
-    return CliError(shown(english if language() == "en" and english else str(exc)))
+    """A refused handover or file as one line (`HandoverRefused` speaks the chosen language)."""
+    return CliError(shown(str(exc)))
 
 
 def _normalised(text: str) -> str:
@@ -68,7 +66,7 @@ def match_colleague(colleagues: Sequence[CoachPublic], wanted: str) -> CoachPubl
     if len(found) == 1:
         return found[0]
     listing = "\n".join(
-        f"  {shown(c.name) or '(ohne Namen)'}"
+        f"  {shown(c.name) or _t('(ohne Namen)', '(no name)')}"
         f"{', ' + shown(c.organisation) if c.organisation else ''}"
         f"  {display_fingerprint(c.fingerprint)}"
         for c in (found or colleagues)
@@ -98,12 +96,11 @@ def match_colleague(colleagues: Sequence[CoachPublic], wanted: str) -> CoachPubl
 
 
 def _open(args: argparse.Namespace) -> tuple[Vault, Workspace]:
-    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
 
     passphrase = read_passphrase(args)
     vault = Vault.open(vault_dir(args), passphrase)
-    return vault, Workspace(vault)
+    return vault, unlocked_workspace(vault)
 
 
 def cmd_handover(args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ from kim_tui.cli.common import (
     add_command,
     read_passphrase,
     shown,
+    unlocked_workspace,
     vault_dir,
 )
 
@@ -76,12 +77,11 @@ def _print_table(rows: Sequence[ClientListing]) -> None:
 
 def cmd_clients(args: argparse.Namespace) -> int:
     """List the vault's clients with birth date, case status and retention end."""
-    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
 
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase) as vault:
-        rows = Workspace(vault).clients(args.search or "")
+        rows = unlocked_workspace(vault).clients(args.search or "")
     if args.format == "json":
         print(_as_json(rows))
     else:
@@ -92,7 +92,6 @@ def cmd_clients(args: argparse.Namespace) -> int:
 def cmd_retention(args: argparse.Namespace) -> int:
     """List the clients whose retention has ended (their erasure is due)."""
     from kim_tui.domain.dates import format_date, parse_date
-    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
 
     try:
@@ -101,7 +100,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
         raise CliError(f"--as-of: {exc}") from None
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase) as vault:
-        workspace = Workspace(vault)
+        workspace = unlocked_workspace(vault)
         rule = workspace.retention_rule()
         rows = workspace.retention_due(as_of)
     if args.format == "json":
@@ -116,12 +115,11 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
 def cmd_erase(args: argparse.Namespace) -> int:
     """Erase one client and every dependent record for good."""
-    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
 
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase) as vault:
-        workspace = Workspace(vault)
+        workspace = unlocked_workspace(vault)
         matches = [c for c in workspace.clients() if c.client_id == args.client]
         if not matches:
             if args.client in workspace.erased_ids():

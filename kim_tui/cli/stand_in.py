@@ -16,6 +16,7 @@ from kim_tui.cli.common import (
     add_command,
     read_passphrase,
     shown,
+    unlocked_workspace,
     vault_dir,
 )
 from kim_tui.i18n import tr
@@ -36,8 +37,13 @@ def _send(ws: Workspace, args: argparse.Namespace) -> None:
         )
     try:
         until = parse_date(args.until)
-    except ValueError as exc:
-        raise CliError(f"--until: {exc}") from None
+    except ValueError:
+        raise CliError(
+            tr(
+                f"--until: ungültiges Datum {args.until!r}, bitte TT.MM.JJJJ.",
+                f"--until: invalid date {args.until!r}, please DD.MM.YYYY.",
+            )
+        ) from None
     sent = ws.send_stand_in(args.to, until, args.client or None, args.out)
     who, last_day, path = shown(sent.colleague), format_date(sent.until), shown(sent.path)
     print(
@@ -96,10 +102,12 @@ def _import_return(ws: Workspace, path: str) -> None:
         tr(
             f"Rückgabe von {who} eingelesen: {done.contacts_added} Kontakte, "
             f"{done.follow_ups_completed} Wiedervorlagen erledigt, {done.follow_ups_added} neu"
+            + (f", {done.follow_ups_snoozed} verschoben" if done.follow_ups_snoozed else "")
             + (f", {done.skipped} schon vorhanden" if done.skipped else "")
             + ".",
             f"Return from {who} imported: {done.contacts_added} contacts, "
             f"{done.follow_ups_completed} follow-ups completed, {done.follow_ups_added} new"
+            + (f", {done.follow_ups_snoozed} snoozed" if done.follow_ups_snoozed else "")
             + (f", {done.skipped} already there" if done.skipped else "")
             + ".",
         )
@@ -108,7 +116,6 @@ def _import_return(ws: Workspace, path: str) -> None:
 
 def cmd_stand_in(args: argparse.Namespace) -> int:
     """Send, receive, return or import a stand-in (one mode per call)."""
-    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
 
     modes = [bool(args.receive), bool(args.write_return), bool(args.import_return)]
@@ -121,7 +128,7 @@ def cmd_stand_in(args: argparse.Namespace) -> int:
         )
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase) as vault:
-        ws = Workspace(vault)
+        ws = unlocked_workspace(vault)
         if args.receive:
             _receive(ws, args.receive)
         elif args.write_return:

@@ -19,13 +19,13 @@ from kim_tui.cli.common import (
     read_passphrase,
     shown,
     sync_errors,
+    unlocked_workspace,
     vault_dir,
 )
 
 
 def cmd_identity(args: argparse.Namespace) -> int:
     """Create (once) the coach's signing identity and write coach.pub (an audited write)."""
-    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
     from kim_tui.sync.identity import display_fingerprint, label_problem, write_public_file
 
@@ -39,7 +39,7 @@ def cmd_identity(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args)
     try:
         with Vault.open(vault_dir(args), passphrase) as vault:
-            pub = Workspace(vault).create_identity(args.name, args.organisation)
+            pub = unlocked_workspace(vault).create_identity(args.name, args.organisation)
         write_public_file(out, pub.to_json())
     except sync_errors() as exc:
         raise CliError(str(exc)) from None
@@ -60,11 +60,9 @@ def cmd_identity(args: argparse.Namespace) -> int:
 def cmd_connect(args: argparse.Namespace) -> int:
     """Store the coordinator's public key in the vault after showing its fingerprint (an
     audited write)."""
-    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
     from kim_tui.sync.identity import (
         CoordinatorPublic,
-        display_fingerprint,
         read_public_file,
     )
 
@@ -73,21 +71,19 @@ def cmd_connect(args: argparse.Namespace) -> int:
         pub = CoordinatorPublic.from_json(read_public_file(source), source)
     except sync_errors() as exc:
         raise CliError(str(exc)) from None
-    fingerprint = display_fingerprint(pub.fingerprint)
     print(f"Koordinierung: {shown(pub.name) or '(ohne Namen)'}")
-    print(f"  Fingerabdruck: {fingerprint}")
-    if args.fingerprint and not fingerprint_matches(args.fingerprint, pub.fingerprint):
-        raise CliError("Der Fingerabdruck stimmt nicht überein; nichts gespeichert.")
-    if args.fingerprint:
-        print("  Stimmt mit dem angegebenen Fingerabdruck überein.")
-    else:
-        print("  Bitte telefonisch mit der Koordinierung vergleichen.")
-    if not args.fingerprint and not confirm("Stimmt der Fingerabdruck?"):
-        print("Nichts gespeichert.")
+    if not fingerprint_compared(
+        args.fingerprint,
+        pub.fingerprint,
+        (
+            "Bitte telefonisch mit der Koordinierung vergleichen.",
+            "Please compare it with the coordinator by phone.",
+        ),
+    ):
         return EXIT_ERROR
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase) as vault:
-        new_chain = Workspace(vault).connect_coordinator(pub)
+        new_chain = unlocked_workspace(vault).connect_coordinator(pub)
     print("Koordinierung gespeichert; `kim export` verschlüsselt ab jetzt an diesen Schlüssel.")
     if new_chain:
         print(
@@ -95,6 +91,31 @@ def cmd_connect(args: argparse.Namespace) -> int:
             "aktuellen Stand (die frühere Koordinierung bekommt keine Pakete mehr)."
         )
     return EXIT_OK
+
+
+def fingerprint_compared(given: str | None, fingerprint_hex: str, how: tuple[str, str]) -> bool:
+    """Show a public key's fingerprint and have it compared before the key is stored: with
+    `given` (``--fingerprint``) it must match, else `CliError`; without, the user is told `how`
+    to compare (German, English) and asked. False (and "nothing stored" said) on a no."""
+    from kim_tui.i18n import tr
+    from kim_tui.sync.identity import display_fingerprint
+
+    print(tr("  Fingerabdruck: ", "  Fingerprint: ") + display_fingerprint(fingerprint_hex))
+    if given:
+        if not fingerprint_matches(given, fingerprint_hex):
+            raise CliError(
+                tr(
+                    "Der Fingerabdruck stimmt nicht überein; nichts gespeichert.",
+                    "The fingerprint does not match; nothing stored.",
+                )
+            )
+        print(tr("  Stimmt mit dem angegebenen Fingerabdruck überein.", "  Matches the one given."))
+        return True
+    print("  " + tr(*how))
+    if confirm(tr("Stimmt der Fingerabdruck?", "Does the fingerprint match?")):
+        return True
+    print(tr("Nichts gespeichert.", "Nothing stored."))
+    return False
 
 
 def fingerprint_matches(given: str, fingerprint_hex: str) -> bool:

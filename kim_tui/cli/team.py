@@ -16,66 +16,80 @@ from kim_tui.cli.common import (
     CliError,
     SubParsers,
     add_command,
-    confirm,
     read_passphrase,
     shown,
     sync_errors,
+    unlocked_workspace,
     vault_dir,
 )
-from kim_tui.cli.sync import fingerprint_matches
+from kim_tui.cli.sync import fingerprint_compared
+from kim_tui.i18n import tr
 
 
 def cmd_colleague_add(args: argparse.Namespace) -> int:
     """Store a colleague's coach.pub after the fingerprint was compared (an audited write)."""
-    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
-    from kim_tui.sync.identity import CoachPublic, display_fingerprint, read_public_file
+    from kim_tui.sync.identity import CoachPublic, read_public_file
 
     source = Path(args.file).expanduser()
     try:
         pub = CoachPublic.from_json(read_public_file(source), source)
     except sync_errors() as exc:
         raise CliError(shown(exc)) from None
-    fingerprint = display_fingerprint(pub.fingerprint)
     organisation = f", {shown(pub.organisation)}" if pub.organisation else ""
-    print(f"Kolleg*in: {shown(pub.name) or '(ohne Namen)'}{organisation}")
-    print(f"  Fingerabdruck: {fingerprint}")
-    if args.fingerprint and not fingerprint_matches(args.fingerprint, pub.fingerprint):
-        raise CliError("Der Fingerabdruck stimmt nicht überein; nichts gespeichert.")
-    if args.fingerprint:
-        print("  Stimmt mit dem angegebenen Fingerabdruck überein.")
-    else:
-        print("  Bitte persönlich oder telefonisch mit der Kolleg*in vergleichen.")
-        if not confirm("Stimmt der Fingerabdruck?"):
-            print("Nichts gespeichert.")
-            return EXIT_ERROR
+    unnamed = tr("(ohne Namen)", "(no name)")
+    print(tr("Kolleg*in: ", "Colleague: ") + f"{shown(pub.name) or unnamed}{organisation}")
+    if not fingerprint_compared(
+        args.fingerprint,
+        pub.fingerprint,
+        (
+            "Bitte persönlich oder telefonisch mit der Kolleg*in vergleichen.",
+            "Please compare it with your colleague in person or by phone.",
+        ),
+    ):
+        return EXIT_ERROR
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase) as vault:
-        new = Workspace(vault).add_colleague(pub)  # a ValidationError is one line on stderr
-    print("Kolleg*in gespeichert." if new else "Kolleg*in aktualisiert.")
+        new = unlocked_workspace(vault).add_colleague(
+            pub
+        )  # a ValidationError is one line on stderr
+    if new:
+        print(tr("Kolleg*in gespeichert.", "Colleague stored."))
+    else:
+        print(tr("Kolleg*in aktualisiert.", "Colleague updated."))
     return EXIT_OK
 
 
 def cmd_colleague_list(args: argparse.Namespace) -> int:
     """List the stored colleagues with their fingerprints."""
-    from kim_tui.service.workspace import Workspace
     from kim_tui.store.vault import Vault
     from kim_tui.sync.identity import display_fingerprint
 
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase) as vault:
-        found = Workspace(vault).colleagues()
+        found = unlocked_workspace(vault).colleagues()
     if not found:
-        print("Noch keine Kolleg*innen gespeichert (`kim colleague add coach.pub`).")
+        print(
+            tr(
+                "Noch keine Kolleg*innen gespeichert (`kim colleague add coach.pub`).",
+                "No colleagues stored yet (`kim colleague add coach.pub`).",
+            )
+        )
     for pub in found:
         organisation = f", {shown(pub.organisation)}" if pub.organisation else ""
-        name = shown(pub.name) or "(ohne Namen)"
+        name = shown(pub.name) or tr("(ohne Namen)", "(no name)")
         print(f"{name}{organisation}  {display_fingerprint(pub.fingerprint)}")
     return EXIT_OK
 
 
 def _group_help(_args: argparse.Namespace) -> int:
-    print("Bitte einen Befehl angeben: kim colleague {add,list} --help", file=sys.stderr)
+    print(
+        tr(
+            "Bitte einen Befehl angeben: kim colleague {add,list} --help",
+            "Please give a command: kim colleague {add,list} --help",
+        ),
+        file=sys.stderr,
+    )
     return EXIT_USAGE
 
 

@@ -38,20 +38,22 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, delete, select
 
-from kim_tui.coordinator.importer import (
+from kim_tui.coordinator.chain import (
     DISCARDED,
     HELD_ID_LENGTH,
-    IMPORTED,
     RELEASED,
     SUPERSEDED,
+    decision_label,
+    fork_text,
+    held_id,
+)
+from kim_tui.coordinator.importer import (
+    IMPORTED,
     ImportOutcome,
     VerifiedBundle,
     coach_label,
-    decision_label,
     describe,
     fork_reason,
-    fork_text,
-    held_id,
     merge_bundle,
     verify_bundle,
 )

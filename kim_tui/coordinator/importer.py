@@ -1,27 +1,43 @@
-"""The coordinator's import: verify, decrypt, then merge one bundle per transaction.
+"""The coordinator's import: verify, decrypt, then merge each bundle whole or not at all.
 
 Order of checks (each failure rejects the whole file, nothing is merged): framing and header →
 coach enrolled and not revoked → Ed25519 signature → addressed to this coordinator → decrypt and
-payload shape. Then, in one transaction: the chain (same sequence with another link, or a
-neighbour whose link does not match: a fork, held back), and the merge by (coach, table, id):
-a record is written only if its revision is newer than the stored one, so re-importing and
-out-of-order arrival change nothing that is already newer.
+payload shape. Then, within a savepoint of its own: the chain (same sequence with another link,
+or a neighbour whose link does not match: a fork, held back), and the merge by (coach, table,
+id), see `merge`. A run of several files (`ImportRun`) commits every few hundred bundles and at
+its end instead of once per bundle.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, bindparam, null, update
-from sqlalchemy import select as core_select
+from cryptography.hazmat.primitives.asymmetric import ed25519
+from cryptography.hazmat.primitives.hpke import MLKEM768X25519PrivateKey
+from sqlalchemy import Connection, bindparam
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from kim_tui.coordinator.chain import (
+    DISCARDED,
+    RELEASED,
+    ChainState,
+    decision_label,
+    fork_text,
+    held_id,
+)
+from kim_tui.coordinator.merge import (
+    CHUNK,
+    PayloadRow,
+    merge_chunks,
+    merge_records,
+    payload_row,
+)
 from kim_tui.coordinator.store import (
     CoordinatorBase,
     CoordinatorStore,
@@ -30,11 +46,12 @@ from kim_tui.coordinator.store import (
     HeldBundle,
     ImportedBundle,
     SyncRecord,
+    utcnow,
 )
-from kim_tui.domain import pseudonym as ps
 from kim_tui.i18n import tr
 from kim_tui.store.small_file import UnsuitableFile, read_small_file
 from kim_tui.sync import bundle_format as bf
+from kim_tui.sync import identity
 from kim_tui.sync.identity import display_fingerprint
 
 IMPORTED = "imported"
@@ -42,22 +59,6 @@ ALREADY = "already"
 HELD = "held"
 REJECTED = "rejected"
 
-RELEASED = "released"
-DISCARDED = "discarded"
-SUPERSEDED = "superseded"
-
-
-def decision_label(decision: str) -> str:
-    """What happened to a decided bundle, as the end of "… wurde am TT.MM.JJJJ <label>"."""
-    labels = {
-        RELEASED: ("übernommen", "released"),
-        DISCARDED: ("verworfen", "discarded"),
-        SUPERSEDED: ("durch ein freigegebenes Paket ersetzt", "replaced by a released bundle"),
-    }
-    return tr(*labels[decision])
-
-
-HELD_ID_LENGTH = 10
 MAX_BUNDLE_FILE = 256 * 1024 * 1024
 """Largest bundle file read (compressed; a 300,000-record bundle is about 1 MB)."""
 
@@ -86,8 +87,86 @@ class VerifiedBundle:
     """A bundle whose signature, recipient and payload have been checked."""
 
     header: bf.BundleHeader
-    records: list[dict[str, Any]]
+    records: list[PayloadRow]
     label: str
+
+
+@dataclass(frozen=True)
+class OpenedBundle:
+    """A bundle whose signature and recipient have been checked and whose payload was
+    decrypted, but whose records are not read yet (a large one is read while it is merged)."""
+
+    header: bf.BundleHeader
+    payload: bytes
+    """The compressed payload."""
+    label: str
+
+
+def _nothing(_record: dict[str, Any]) -> None:
+    """Records only checked, not kept (a bundle that is held back or already there)."""
+
+
+_SignKey = ed25519.Ed25519PublicKey
+
+
+class _Verifier:
+    """Checks bundles for one store: the enrolled coaches, the recipient and the decryption key
+    are read once (per run, not per bundle; none of them changes during an import)."""
+
+    def __init__(self, store: CoordinatorStore) -> None:
+        self.store = store
+        self._coaches: dict[str, tuple[EnrolledCoach | None, _SignKey | None]] = {}
+        self._recipient: str | None = None
+        self._key: MLKEM768X25519PrivateKey | None = None
+
+    def _coach(self, fingerprint: str) -> tuple[EnrolledCoach | None, _SignKey | None]:
+        if fingerprint not in self._coaches:
+            with self.store.session() as s:
+                coach = s.get(EnrolledCoach, fingerprint)
+            sign_key = None
+            if coach is not None and coach.revoked_at is None:
+                sign_key = ed25519.Ed25519PublicKey.from_public_bytes(bytes.fromhex(coach.sign_key))
+            self._coaches[fingerprint] = (coach, sign_key)
+        return self._coaches[fingerprint]
+
+    def open(self, data: bytes) -> OpenedBundle:
+        """Parse, check the coach, the signature and the recipient, then decrypt (the
+        records are read later). Raises `bf.BundleError` with a specific reason."""
+        parsed = bf.parse(data)
+        header = parsed.header
+        coach, sign_key = self._coach(header.coach)
+        if coach is None:
+            raise bf.BundleError(
+                "unknown_coach",
+                tr("unbekannter Coach (nicht eingeschrieben)", "unknown coach (not enrolled)"),
+            )
+        if coach.revoked_at is not None or sign_key is None:
+            raise bf.BundleError(
+                "revoked_coach",
+                tr(
+                    f"Coach {coach_label(coach, header.coach)} wurde widerrufen",
+                    f"coach {coach_label(coach, header.coach)} was revoked",
+                ),
+            )
+        bf.verify_with(parsed, sign_key)
+        if self._recipient is None:
+            self._recipient = self.store.public().fingerprint
+        if header.recipient != self._recipient:
+            raise bf.BundleError(
+                "wrong_recipient",
+                tr("nicht an diese Koordinierung adressiert", "not addressed to this coordinator"),
+            )
+        if self._key is None:
+            self._key = identity.kem_private(self.store.kem_private())
+        payload = bf.decrypt_payload(parsed, self._key)
+        return OpenedBundle(header, payload, coach_label(coach, header.coach))
+
+    def verify(self, data: bytes) -> VerifiedBundle:
+        """`open`, then read and check every record: raises `bf.BundleError` with a specific
+        reason; nothing is written."""
+        opened = self.open(data)
+        records = bf.payload_records_as(opened.header, opened.payload, payload_row)
+        return VerifiedBundle(opened.header, records, opened.label)
 
 
 def verify_bundle(store: CoordinatorStore, data: bytes) -> VerifiedBundle:
@@ -95,105 +174,13 @@ def verify_bundle(store: CoordinatorStore, data: bytes) -> VerifiedBundle:
 
     Raises `bf.BundleError` with a specific reason; nothing is written.
     """
-    parsed = bf.parse(data)
-    header = parsed.header
-    with store.session() as s:
-        coach = s.get(EnrolledCoach, header.coach)
-    if coach is None:
-        raise bf.BundleError(
-            "unknown_coach",
-            tr("unbekannter Coach (nicht eingeschrieben)", "unknown coach (not enrolled)"),
-        )
-    if coach.revoked_at is not None:
-        raise bf.BundleError(
-            "revoked_coach",
-            tr(
-                f"Coach {coach_label(coach, header.coach)} wurde widerrufen",
-                f"coach {coach_label(coach, header.coach)} was revoked",
-            ),
-        )
-    bf.verify(parsed, bytes.fromhex(coach.sign_key))
-    if header.recipient != store.public().fingerprint:
-        raise bf.BundleError(
-            "wrong_recipient",
-            tr("nicht an diese Koordinierung adressiert", "not addressed to this coordinator"),
-        )
-    records = bf.open_payload(parsed, store.kem_private())
-    return VerifiedBundle(header, records, coach_label(coach, header.coach))
+    return _Verifier(store).verify(data)
 
 
 def import_bundle(store: CoordinatorStore, data: bytes, name: str) -> ImportOutcome:
-    """Verify, decrypt and merge one bundle file's bytes."""
-    try:
-        bundle = verify_bundle(store, data)
-    except bf.BundleError as exc:
-        line = tr(f"{name}: abgelehnt – {exc}", f"{name}: rejected – {exc}")
-        return ImportOutcome(name, REJECTED, exc.reason, line)
-    header, label = bundle.header, bundle.label
-    with store.session() as s:
-        decided = s.get(ForkDecision, header.link)
-        if decided is not None and decided.decision != RELEASED:
-            return ImportOutcome(
-                name,
-                ALREADY,
-                None,
-                tr(
-                    f"{name}: bereits entschieden – Paket {header.seq} von Coach {label} wurde "
-                    f"am {decided.decided_at:%d.%m.%Y} {decision_label(decided.decision)}, "
-                    "keine Änderung",
-                    f"{name}: already decided – bundle {header.seq} from coach {label} was "
-                    f"{decision_label(decided.decision)} on {decided.decided_at:%d.%m.%Y}, "
-                    "no change",
-                ),
-            )
-        fork = fork_reason(s, header)
-        if fork is not None:
-            if s.get(HeldBundle, header.link) is None:
-                s.add(
-                    HeldBundle(
-                        link=header.link,
-                        coach=header.coach,
-                        seq=header.seq,
-                        reason=fork,
-                        file_name=name,
-                        data=data,
-                    )
-                )
-                s.commit()
-            return ImportOutcome(
-                name,
-                HELD,
-                "fork",
-                tr(
-                    f"{name}: zurückgehalten – {fork_text(fork, header.seq)} (Coach {label}); "
-                    f"bitte entscheiden (ID {held_id(header.link)}), nichts übernommen",
-                    f"{name}: held back – {fork_text(fork, header.seq)} (coach {label}); "
-                    f"please decide (ID {held_id(header.link)}), nothing taken over",
-                ),
-            )
-        if s.get(ImportedBundle, (header.coach, header.seq)) is not None:
-            return ImportOutcome(
-                name,
-                ALREADY,
-                None,
-                tr(
-                    f"{name}: bereits importiert (Paket {header.seq} von Coach "
-                    f"{label}), keine Änderung",
-                    f"{name}: already imported (bundle {header.seq} from coach {label}), no change",
-                ),
-            )
-        counts = merge_bundle(s, header, bundle.records)
-        stale = s.get(HeldBundle, header.link)
-        if stale is not None:
-            s.delete(stale)  # held once, fits the chain now: merged, so no longer held
-        s.commit()
-    return ImportOutcome(
-        name,
-        IMPORTED,
-        None,
-        tr(f"{name}: importiert – ", f"{name}: imported – ") + describe(header, label, counts),
-        counts,
-    )
+    """Verify, decrypt and merge one bundle file's bytes (its own transaction)."""
+    with ImportRun(store) as run:
+        return run.import_data(data, name)
 
 
 def describe(header: bf.BundleHeader, label: str, counts: dict[str, int]) -> str:
@@ -224,16 +211,20 @@ def describe(header: bf.BundleHeader, label: str, counts: dict[str, int]) -> str
     )
 
 
-def held_id(link: str) -> str:
-    """The short id a coordinator types to decide a held bundle (a prefix of its link)."""
-    return link[:HELD_ID_LENGTH]
-
-
 def merge_bundle(
-    s: Session, header: bf.BundleHeader, records: list[dict[str, Any]]
+    s: Session,
+    header: bf.BundleHeader,
+    records: Sequence[PayloadRow] | Sequence[dict[str, Any]],
 ) -> dict[str, int]:
-    """Merge the records and put the bundle into the coach's chain (caller commits)."""
-    counts = _merge(s, header, records)
+    """Merge the records (as verified, or as in the payload) and put the bundle into the
+    coach's chain (caller commits)."""
+    rows = [r if isinstance(r, PayloadRow) else payload_row(r) for r in records]
+    s.flush()  # changes made through the ORM in this transaction (a fork release) come first
+    counts = merge_records(s.connection(), header, rows)
+    # Rows this session loaded as objects (a fork release) no longer show the database.
+    for obj in list(s.identity_map.values()):
+        if isinstance(obj, SyncRecord):
+            s.expire(obj)
     s.add(
         ImportedBundle(
             coach=header.coach,
@@ -250,281 +241,263 @@ def merge_bundle(
     return counts
 
 
-FORK_TEXTS = {
-    "fork:discarded": (
-        "Gabelung: Paket {seq} baut auf Paket {prev} auf, das verworfen wurde",
-        "fork: bundle {seq} builds on bundle {prev}, which was discarded",
-    ),
-    "fork:superseded": (
-        "Gabelung: Paket {seq} baut auf Paket {prev} auf, das durch ein freigegebenes Paket "
-        "ersetzt wurde",
-        "fork: bundle {seq} builds on bundle {prev}, which was replaced by a released bundle",
-    ),
-    "fork:on_held": (
-        "Gabelung: Paket {seq} baut auf dem zurückgehaltenen Paket {prev} auf",
-        "fork: bundle {seq} builds on the held-back bundle {prev}",
-    ),
-    "fork:same_seq": (
-        "Gabelung: Paket {seq} liegt bereits mit anderem Inhalt vor",
-        "fork: bundle {seq} is already there with other content",
-    ),
-    "fork:no_link_before": (
-        "Gabelung: Paket {seq} schließt nicht an Paket {prev} an "
-        "(alter Stand, z. B. aus einer Sicherung?)",
-        "fork: bundle {seq} does not follow on from bundle {prev} "
-        "(an old state, e.g. from a backup?)",
-    ),
-    "fork:no_link_after": (
-        "Gabelung: Paket {next} schließt nicht an dieses Paket an",
-        "fork: bundle {next} does not follow on from this bundle",
-    ),
-}
-"""Why a bundle was held back, by the code stored in `HeldBundle.reason` (worded when shown,
-so the list follows the UI language)."""
-
-
-def fork_text(reason: str, seq: int) -> str:
-    """The stored fork reason of bundle `seq` in the UI language (a reason stored as text by
-    an older version is shown as it is)."""
-    pair = FORK_TEXTS.get(reason)
-    if pair is None:
-        return reason
-    return tr(*pair).format(seq=seq, prev=seq - 1, next=seq + 1)
-
-
 def fork_reason(s: Session, header: bf.BundleHeader) -> str | None:
     """Why the bundle does not fit the coach's chain as imported so far, as a code of
     `FORK_TEXTS` (None: it fits)."""
-    if header.prev is not None:
-        # A bundle built on a discarded, superseded or still held bundle belongs to that
-        # history, wherever the chain's neighbours are (they may have left the chain).
-        decided = s.get(ForkDecision, header.prev)
-        if decided is not None and decided.decision in (DISCARDED, SUPERSEDED):
-            return f"fork:{decided.decision}"
-        if s.get(HeldBundle, header.prev) is not None:
-            return "fork:on_held"
-    same = s.get(ImportedBundle, (header.coach, header.seq))
-    if same is not None and same.link != header.link:
-        return "fork:same_seq"
-    before = s.get(ImportedBundle, (header.coach, header.seq - 1))
-    if before is not None and before.link != header.prev:
-        return "fork:no_link_before"
-    after = s.get(ImportedBundle, (header.coach, header.seq + 1))
-    if after is not None and after.prev != header.link:
-        return "fork:no_link_after"
-    return None
+    s.flush()
+    return ChainState.read(s.connection(), header).fork(header)
 
 
-@dataclass
-class _Stored:
-    """What the merge needs of a stored row: plain columns, no ORM object."""
-
-    revision: int
-    deleted: bool
-    superseded_only: bool
-    data: str | None
-    """The stored document, read for clients only (the erasure check needs it)."""
-
-
-_RECORD = CoordinatorBase.metadata.tables[SyncRecord.__tablename__]
-_INSERT = sqlite_insert(_RECORD)
-_UPSERT_COLUMNS = (
-    "coach", "table", "id", "revision", "deleted", "data", "bundle_seq", "checked", "problem",
-    "first_seq", "superseded_only",
+_BUNDLE = CoordinatorBase.metadata.tables[ImportedBundle.__tablename__]
+_BUNDLE_COLUMNS = (
+    "coach", "seq", "link", "prev", "rev_after", "rev_upto", "week", "created_at",
+    "imported_at", "counts",
 )  # fmt: skip
-_UPSERT_COMPILED = (
-    _INSERT.values({name: bindparam(name) for name in _UPSERT_COLUMNS})
-    .on_conflict_do_update(
-        index_elements=[_RECORD.c.coach, _RECORD.c.table, _RECORD.c.id],
-        # first_seq is the bundle that first brought the record: set on insert only. The merge
-        # decided against the state read in this transaction; the guard only keeps a stored
-        # row from ever going back in revision.
-        set_={
-            "revision": _INSERT.excluded.revision,
-            "deleted": _INSERT.excluded.deleted,
-            "data": _INSERT.excluded.data,
-            "bundle_seq": _INSERT.excluded.bundle_seq,
-            "checked": _INSERT.excluded.checked,
-            "problem": _INSERT.excluded.problem,
-        },
-        where=_INSERT.excluded.revision >= _RECORD.c.revision,
-    )
+_BUNDLE_COMPILED = (
+    _BUNDLE.insert()
+    .values({name: bindparam(name) for name in _BUNDLE_COLUMNS})
     .compile(dialect=sqlite_dialect())
 )
-if _UPSERT_COMPILED.positiontup != list(_UPSERT_COLUMNS):  # the rows are plain tuples
-    raise RuntimeError(f"coord_record upsert columns: {_UPSERT_COMPILED.positiontup}")
-_UPSERT_SQL = str(_UPSERT_COMPILED)
-"""Compiled once and run with plain tuples: SQLAlchemy's per-row parameter processing was a
-third of a large bundle's merge."""
-_CLEAR_SUPERSEDED = (
-    update(_RECORD)
-    .where(
-        _RECORD.c.coach == bindparam("k_coach"),
-        _RECORD.c.table == bindparam("k_table"),
-        _RECORD.c.id == bindparam("k_id"),
-    )
-    .values(superseded_only=False)
-)
+if _BUNDLE_COMPILED.positiontup != list(_BUNDLE_COLUMNS):
+    raise RuntimeError(f"coord_bundle insert columns: {_BUNDLE_COMPILED.positiontup}")
+_BUNDLE_SQL = str(_BUNDLE_COMPILED)
+_TIME_PROCESSOR = _BUNDLE.c.imported_at.type.bind_processor(sqlite_dialect())
 
 
-def _merge(s: Session, header: bf.BundleHeader, records: list[dict[str, Any]]) -> dict[str, int]:
-    """Decide every record against the stored state, then write the bundle's rows with one
-    executemany (SQLAlchemy Core): one ORM object per record was most of an import's time."""
-    counts = {"new": 0, "updated": 0, "deleted": 0, "unchanged": 0, "erased": 0, "revived": 0}
-    s.flush()  # changes made through the ORM in this transaction (a fork release) come first
-    existing = _existing(s, header.coach, records)
-    written: dict[tuple[str, str], tuple[Any, ...]] = {}
-    again: set[tuple[str, str]] = set()
-    for r in records:
-        key = (r["t"], r["id"])
-        row = existing.get(key)
-        if row is not None and row.superseded_only:
-            # The chain brings it again: it is no longer only in the superseded history.
-            again.add(key)
-        if r["t"] == "client" and _erasure_concerns(row, r):
-            document = _keep_erased(row, r, counts)
-            revision = r["rev"] if row is None else max(row.revision, r["rev"])
-            deleted = False
-        elif row is not None and row.revision >= r["rev"]:
-            counts["unchanged"] += 1
-            continue
-        else:
-            counts["deleted" if r["del"] else "new" if row is None else "updated"] += 1
-            # A tombstone or a withdrawn consent replaces the whole document: nothing stale
-            # stays. A merged client's tombstone keeps only the pseudonym of the client it
-            # went into.
-            document = json.dumps(
-                r["data"] if not r["del"] else _tombstone(r), sort_keys=True, ensure_ascii=False
-            )
-            revision, deleted = r["rev"], r["del"]
-        # A record twice in one bundle is decided against what the first one left.
-        existing[key] = _Stored(revision, deleted, False, document if r["t"] == "client" else None)
-        # In _UPSERT_COLUMNS order. `open_payload` checked every record against the bundle
-        # schema: reports trust it (checked, no problem).
-        written[key] = (
-            header.coach, r["t"], r["id"], revision, deleted, document, header.seq, True, None,
-            header.seq, False,
-        )  # fmt: skip
-        if len(written) >= _WRITE_BATCH:
-            s.connection().exec_driver_sql(_UPSERT_SQL, list(written.values()))
-            written.clear()
-    if written:
-        s.connection().exec_driver_sql(_UPSERT_SQL, list(written.values()))
-    if again:
-        s.connection().execute(
-            _CLEAR_SUPERSEDED,
-            [{"k_coach": header.coach, "k_table": t, "k_id": i} for t, i in sorted(again)],
-        )
-    # Rows this session loaded as objects (a fork release) no longer show the database.
-    for obj in list(s.identity_map.values()):
-        if isinstance(obj, SyncRecord):
-            s.expire(obj)
-    return counts
+def _stored_time(when: datetime) -> Any:
+    """A datetime as SQLAlchemy stores it in SQLite: the chain row reads back as the ORM's."""
+    return when if _TIME_PROCESSOR is None else _TIME_PROCESSOR(when)
 
 
-def _stored_document(row: _Stored | None) -> dict[str, Any] | None:
-    if row is None or row.deleted or row.data is None:
-        return None
-    doc = json.loads(row.data)
-    return doc if isinstance(doc, dict) else None
+_HELD_INSERT = CoordinatorBase.metadata.tables[HeldBundle.__tablename__].insert()
+
+COMMIT_RECORDS = 50_000
+COMMIT_BUNDLES = 250
+"""A run commits after this many merged records or bundles, and at its end: one SQLCipher
+commit (an fsync of the log) per weekly bundle was a third of an import's time."""
 
 
-def _erasure_concerns(row: _Stored | None, r: dict[str, Any]) -> bool:
-    """An erasure marker, or any record of a client the coach erased before."""
-    if r["data"].get(ps.ERASED_FIELD) is True:
-        return True
-    stored = _stored_document(row)
-    return stored is not None and stored.get(ps.ERASED_FIELD) is True
+class ImportRun:
+    """Imports bundles one after another in as few transactions as is safe.
 
+    Framing, coach, signature, recipient and decryption are checked before anything is
+    written. Each bundle is then placed within a savepoint of the run's transaction; its records
+    are read, checked and merged a chunk at a time, so a record that breaks a rule, even the
+    last one, rolls the savepoint back and nothing of the bundle stays. An error (of the disk)
+    ends the run after committing the bundles placed before it, as if each had committed on
+    its own."""
 
-def _keep_erased(row: _Stored | None, r: dict[str, Any], counts: dict[str, int]) -> str:
-    """The coach erased this client: keep its codes for the counts, never its identifying data
-    (the document to store). A client record arriving later (a restored older vault) stays
-    erased and is counted as revived, so the import line can say so."""
-    stored = _stored_document(row)
-    marker = r["data"].get(ps.ERASED_FIELD) is True
-    if stored is not None and stored.get(ps.ERASED_FIELD) is True and not marker:
-        counts["revived"] += 1
-    else:
-        counts["erased"] += 1
-    return json.dumps(ps.erased_client_document(stored), sort_keys=True, ensure_ascii=False)
+    def __init__(self, store: CoordinatorStore) -> None:
+        self.store = store
+        self.verifier = _Verifier(store)
+        self._session: Session | None = None
+        self._records = self._bundles = 0
 
+    def __enter__(self) -> ImportRun:
+        return self
 
-def _tombstone(record: dict[str, Any]) -> dict[str, str]:
-    """What a tombstone keeps: for a client merged into another (bundle format § 6), the
-    survivor's pseudonym if it has the pseudonym's form; otherwise nothing."""
-    survivor = record["data"].get("merged_into") if record["t"] == "client" else None
-    if isinstance(survivor, str) and ps.is_pseudonym(survivor):
-        return {"merged_into": survivor}
-    return {}
-
-
-_WRITE_BATCH = 10_000
-"""Rows per executemany: the documents of a large bundle are not all held as JSON at once."""
-_IN_CHUNK = 500
-"""Ids per IN query: well under SQLite's variable limit."""
-
-
-def _stored_query(*, with_data: bool) -> Select[Any]:
-    # Built once: constructing and coercing a statement per query cost more than running it.
-    c = _RECORD.c
-    return core_select(
-        c.id, c.revision, c.deleted, c.superseded_only, c.data if with_data else null()
-    ).where(
-        c.coach == bindparam("coach"),
-        c.table == bindparam("table"),
-        c.id.in_(bindparam("ids", expanding=True)),
-    )
-
-
-_STORED_CLIENTS = _stored_query(with_data=True)
-_STORED_OTHERS = _stored_query(with_data=False)
-"""Only a client's document can carry the erasure mark: other documents stay unread."""
-
-
-def _existing(
-    s: Session, coach: str, records: list[dict[str, Any]]
-) -> dict[tuple[str, str], _Stored]:
-    """The stored state of the bundle's records: one query per table and chunk, not per row."""
-    by_table: dict[str, list[str]] = {}
-    for r in records:
-        by_table.setdefault(r["t"], []).append(r["id"])
-    found: dict[tuple[str, str], _Stored] = {}
-    connection = s.connection()
-    for table, ids in by_table.items():
-        query = _STORED_CLIENTS if table == "client" else _STORED_OTHERS
-        for start in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[start : start + _IN_CHUNK]
-            params = {"coach": coach, "table": table, "ids": chunk}
-            for id_, revision, deleted, superseded_only, document in connection.execute(
-                query, params
-            ):
-                found[(table, id_)] = _Stored(revision, deleted, superseded_only, document)
-    return found
-
-
-def import_files(store: CoordinatorStore, paths: Iterable[Path]) -> list[ImportOutcome]:
-    """Import files in the order given (any order works); one outcome per file."""
-    outcomes = []
-    for path in paths:
-        p = Path(path)
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        # Every bundle placed so far is whole (one that failed was undone), so even when the
+        # run ends in an error they are kept, as if each had committed on its own.
         try:
-            # Regular files only and bounded: a FIFO named *.kimb must not hang the import.
-            data = read_small_file(p, MAX_BUNDLE_FILE)
-        except (OSError, UnsuitableFile):
-            outcomes.append(
-                ImportOutcome(
-                    p.name,
-                    REJECTED,
-                    "unreadable",
-                    tr(
-                        f"{p.name}: abgelehnt – Datei nicht lesbar",
-                        f"{p.name}: rejected – file not readable",
-                    ),
-                )
+            self.commit()
+        except Exception:
+            if kind is None:
+                raise  # else the run's own error is the one to report
+        finally:
+            if self._session is not None:
+                self._session.close()  # rolls back what could not be committed
+                self._session = None
+
+    def _connection(self) -> tuple[Session, Connection]:
+        if self._session is None:
+            self._session = self.store.session()
+            # SQLite's own BEGIN: the driver would start the transaction only at the first
+            # write, and a savepoint opened outside a transaction commits when released.
+            self._session.connection().exec_driver_sql("BEGIN")
+        return self._session, self._session.connection()
+
+    def commit(self) -> None:
+        """Make every bundle placed so far durable."""
+        if self._session is not None:
+            self._session.commit()
+            self._session.close()
+            self._session = None
+        self._records = self._bundles = 0
+
+    def import_data(self, data: bytes, name: str) -> ImportOutcome:
+        """Verify, decrypt and place one bundle file's bytes."""
+        try:
+            bundle = self.verifier.open(data)
+        except bf.BundleError as exc:
+            return _rejected(name, exc)
+        s, conn = self._connection()
+        conn.exec_driver_sql("SAVEPOINT kim_bundle")
+        try:
+            outcome = self._place(s, conn, bundle, data, name)
+        except bf.BundleError as exc:  # a record broke a rule: undo what came before it
+            conn.exec_driver_sql("ROLLBACK TO kim_bundle")
+            outcome = _rejected(name, exc)
+        except BaseException:
+            self._keep_before_failure(conn)
+            raise
+        conn.exec_driver_sql("RELEASE kim_bundle")
+        self._bundles += 1
+        self._records += sum(outcome.counts.values())
+        if self._records >= COMMIT_RECORDS or self._bundles >= COMMIT_BUNDLES:
+            self.commit()
+        return outcome
+
+    def _keep_before_failure(self, conn: Connection) -> None:
+        """Undo the failing bundle and commit the ones placed before it (as if each had its
+        own transaction); if even that fails, the run's transaction is rolled back."""
+        try:
+            conn.exec_driver_sql("ROLLBACK TO kim_bundle")
+            conn.exec_driver_sql("RELEASE kim_bundle")
+            self.commit()
+        except Exception:  # the disk refuses: the caller sees the first error, nothing half
+            if self._session is not None:
+                self._session.close()
+                self._session = None
+
+    def _place(
+        self, s: Session, conn: Connection, bundle: OpenedBundle, data: bytes, name: str
+    ) -> ImportOutcome:
+        header, label = bundle.header, bundle.label
+        state = ChainState.read(conn, header)
+        decided = state.decided.get(header.link)
+        fork = state.fork(header)
+        fits = (decided is None or decided == RELEASED) and fork is None
+        if fits and header.seq not in state.chain:
+            return self._merge(conn, bundle, state, name)
+        # Not merged, but a bundle with a broken record is still rejected as such.
+        bf.payload_records_as(header, bundle.payload, _nothing)
+        if decided is not None and decided != RELEASED:
+            row = s.get(ForkDecision, header.link)
+            on = f"{row.decided_at:%d.%m.%Y}" if row is not None else "?"
+            return ImportOutcome(
+                name,
+                ALREADY,
+                None,
+                tr(
+                    f"{name}: bereits entschieden – Paket {header.seq} von Coach {label} wurde "
+                    f"am {on} {decision_label(decided)}, keine Änderung",
+                    f"{name}: already decided – bundle {header.seq} from coach {label} was "
+                    f"{decision_label(decided)} on {on}, no change",
+                ),
             )
-            continue
-        outcomes.append(import_bundle(store, data, p.name))
+        if fork is not None:
+            if header.link not in state.held:
+                conn.execute(
+                    _HELD_INSERT,
+                    {
+                        "link": header.link,
+                        "coach": header.coach,
+                        "seq": header.seq,
+                        "reason": fork,
+                        "file_name": name,
+                        "received_at": utcnow(),
+                        "data": data,
+                    },
+                )
+            return ImportOutcome(
+                name,
+                HELD,
+                "fork",
+                tr(
+                    f"{name}: zurückgehalten – {fork_text(fork, header.seq)} (Coach {label}); "
+                    f"bitte entscheiden (ID {held_id(header.link)}), nichts übernommen",
+                    f"{name}: held back – {fork_text(fork, header.seq)} (coach {label}); "
+                    f"please decide (ID {held_id(header.link)}), nothing taken over",
+                ),
+            )
+        # In the chain with the same link (another link is a fork, found above).
+        return ImportOutcome(
+            name,
+            ALREADY,
+            None,
+            tr(
+                f"{name}: bereits importiert (Paket {header.seq} von Coach "
+                f"{label}), keine Änderung",
+                f"{name}: already imported (bundle {header.seq} from coach {label}), no change",
+            ),
+        )
+
+    def _merge(
+        self, conn: Connection, bundle: OpenedBundle, state: ChainState, name: str
+    ) -> ImportOutcome:
+        """Merge the records while they are read and checked, and put the bundle into the
+        chain. A broken record raises `bf.BundleError` (the caller undoes the savepoint)."""
+        header, label = bundle.header, bundle.label
+        chunks = bf.payload_chunks_as(header, bundle.payload, payload_row, CHUNK)
+        try:
+            counts = merge_chunks(conn, header, chunks)
+        except bf.ReadAgain as again:
+            conn.exec_driver_sql("ROLLBACK TO kim_bundle")
+            counts = merge_records(conn, header, again.records)
+        conn.exec_driver_sql(
+            _BUNDLE_SQL,
+            (
+                header.coach,
+                header.seq,
+                header.link,
+                header.prev,
+                header.rev_after,
+                header.rev_upto,
+                header.week,
+                header.created_at,
+                _stored_time(utcnow()),
+                json.dumps(header.counts, sort_keys=True),
+            ),
+        )
+        if header.link in state.held:
+            # Held once, fits the chain now: merged, so no longer held.
+            conn.exec_driver_sql("DELETE FROM coord_held WHERE link = ?", (header.link,))
+        return ImportOutcome(
+            name,
+            IMPORTED,
+            None,
+            tr(f"{name}: importiert – ", f"{name}: imported – ") + describe(header, label, counts),
+            counts,
+        )
+
+
+def _rejected(name: str, exc: bf.BundleError) -> ImportOutcome:
+    line = tr(f"{name}: abgelehnt – {exc}", f"{name}: rejected – {exc}")
+    return ImportOutcome(name, REJECTED, exc.reason, line)
+
+
+def import_files(
+    store: CoordinatorStore,
+    paths: Iterable[Path],
+    progress: Callable[[int], None] | None = None,
+) -> list[ImportOutcome]:
+    """Import files in the order given (any order works); one outcome per file. `progress`
+    hears how many files are done after each one."""
+    outcomes = []
+    with ImportRun(store) as run:
+        for path in paths:
+            p = Path(path)
+            try:
+                # Regular files only and bounded: a FIFO named *.kimb must not hang the import.
+                data = read_small_file(p, MAX_BUNDLE_FILE)
+            except (OSError, UnsuitableFile):
+                outcomes.append(
+                    ImportOutcome(
+                        p.name,
+                        REJECTED,
+                        "unreadable",
+                        tr(
+                            f"{p.name}: abgelehnt – Datei nicht lesbar",
+                            f"{p.name}: rejected – file not readable",
+                        ),
+                    )
+                )
+            else:
+                outcomes.append(run.import_data(data, p.name))
+                del data
+            if progress is not None:
+                progress(len(outcomes))
     return outcomes
 
 

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from kim_tui.coordinator import forks
-from kim_tui.coordinator.importer import HELD, REJECTED, gaps, import_bundle
+from kim_tui.coordinator.importer import HELD, REJECTED, gaps, import_files
 from kim_tui.coordinator.report import load_coach_rows
 from kim_tui.coordinator.store import LOCK_FILE, CoordinatorStore
 from kim_tui.domain import report
@@ -113,20 +113,13 @@ class CoordinatorService:
     def _import_paths(
         self, paths: list[Path], progress: Callable[[int, int], None] | None
     ) -> list[ImportLine]:
-        lines: list[ImportLine] = []
-        for done, path in enumerate(paths, start=1):
-            try:
-                data = path.read_bytes()
-            except OSError:
-                lines.append(
-                    ImportLine(path.name, REJECTED, f"{path.name}: abgelehnt – Datei nicht lesbar")
-                )
-            else:
-                outcome = import_bundle(self.store, data, path.name)
-                lines.append(ImportLine(outcome.name, outcome.status, outcome.line))
+        def done(count: int) -> None:
             if progress is not None:
-                progress(done, len(paths))
-        return lines
+                progress(count, len(paths))
+
+        # One import run: a few commits for the whole selection, not one per file.
+        outcomes = import_files(self.store, paths, done)
+        return [ImportLine(o.name, o.status, o.line) for o in outcomes]
 
     def open_gaps(self) -> list[str]:
         """Missing sequence numbers per coach, as German lines (held forks: `held`)."""

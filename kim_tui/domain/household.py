@@ -151,7 +151,23 @@ def member_from_list(
     return ClientDraft(given, family, birth_date), role
 
 
+# What became of a merged-away file's household membership (`service.households.merge_household`).
+HOUSEHOLD_NONE = "none"
+"""After a merge: the merged-away file lived in no household."""
+HOUSEHOLD_MOVED = "moved"
+"""After a merge: its membership went over to the kept file (which had none)."""
+HOUSEHOLD_SAME = "same"
+"""After a merge: both files were in the same household; the kept file's membership stays."""
+HOUSEHOLD_SEPARATE = "separate"
+"""After a merge: the files were in different households; the kept file's stays, the other
+ended (in the kept file's Verlauf, with a reason) and the coach is told."""
+
+
 __all__ = [
+    "HOUSEHOLD_MOVED",
+    "HOUSEHOLD_NONE",
+    "HOUSEHOLD_SAME",
+    "HOUSEHOLD_SEPARATE",
     "DEFAULT_ROLE",
     "REFERENCE_ROLE",
     "HouseholdMemberView",

@@ -47,6 +47,8 @@ class StandInReturnImported:
     follow_ups_added: int
     skipped: int
     """Entries already imported from an earlier return, or of a client no longer here."""
+    follow_ups_snoozed: int = 0
+    """Open follow-ups the colleague moved to a later date (Wiedervorlage verschoben)."""
 
 
 @dataclass(frozen=True)

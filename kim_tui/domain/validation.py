@@ -261,9 +261,10 @@ def override_reason_problem(reason: str) -> tuple[str, str] | None:
 
 
 def validate_override_reason(reason: str) -> dict[str, str]:
-    """The service's guard for a consent override (German message under `override_reason`)."""
+    """The service's guard for a consent override (the message under `override_reason`, in
+    the UI language)."""
     problem = override_reason_problem(reason)
-    return {"override_reason": problem[0]} if problem else {}
+    return {"override_reason": tr(*problem)} if problem else {}
 
 
 def validate_referral_outcome(status: str, outcome_on: date | None, today: date) -> dict[str, str]:

@@ -1,4 +1,6 @@
-"""Pick one of a few options (e.g. a goal status) with ↑/↓ and Enter."""
+"""Pick one of a few options (e.g. a goal status) with ↑/↓ and Enter. A caller that writes the
+choice hands the write to the dialog (`screens.form.save_in_dialog`): a refused write keeps the
+options open with the reason under them."""
 
 from __future__ import annotations
 
@@ -12,10 +14,11 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from kim_tui.actions import UiAction, bindings
-from kim_tui.screens.base import KimModal
+from kim_tui.screens.form import WritingModal
+from kim_tui.widgets.field_error import FieldError
 
 
-class ChoiceScreen(KimModal[str | None]):
+class ChoiceScreen(WritingModal[str]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("choice.cancel", "escape", "cancel", "Abbrechen", "Cancel", palette=False),
     )
@@ -30,6 +33,7 @@ class ChoiceScreen(KimModal[str | None]):
         with Vertical():
             yield Static(Text(self.title_text), classes="title")
             yield OptionList(*[Option(Text(label), id=code) for code, label in self.options])
+            yield FieldError(id=self.ERROR_ID)
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -38,7 +42,7 @@ class ChoiceScreen(KimModal[str | None]):
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(str(event.option.id))
+        self.close_with(str(event.option.id))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -98,8 +98,9 @@ class ClientFileScreen(
         fit_tab_labels(self.query_one(TabbedContent), event.size.width)
 
     def on_screen_resume(self) -> None:
-        # Back from a dialog or another screen: the file is still open, no new read event.
-        if self.app.is_unlocked and not self.refused:
+        # Back from a dialog or another screen: the file is still open, no new read event
+        # (none when it was erased from a dialog: `file` is None then).
+        if self.app.is_unlocked and not self.refused and self.file is not None:
             self.reload()
 
     # -- rendering ---------------------------------------------------------------------------
@@ -241,17 +242,14 @@ class ClientFileScreen(
             )
             return
         lang = language()
-        status = await self.app.push_screen_wait(
+        await self.save_in_form(
             ChoiceScreen(
                 tr("Zielstatus", "Goal status"),
                 [(e.code, e.label(lang)) for e in catalog("goal_statuses")],
-            )
+            ),
+            lambda ws, status: ws.set_goal_status(goal_id, status),
+            tr("Zielstatus geändert.", "Goal status changed."),
         )
-        if status is not None:
-            self._save(
-                lambda ws: ws.set_goal_status(goal_id, status),
-                tr("Zielstatus geändert.", "Goal status changed."),
-            )
 
     @work(exclusive=True, group="file-edit")
     async def action_referral(self) -> None:
@@ -436,7 +434,9 @@ class ClientFileScreen(
         if not await self.ensure_consent(ConsentPurpose.CASE_MANAGEMENT, what) or not self.file:
             return
         suggestion = self.app.workspace.printout_path("Zielvereinbarung", self.file.case_id)
-        path = await self.app.push_screen_wait(
+        agreement_id = self.file.agreements[-1].id
+        config = self.app.config
+        result = await self.save_in_form(
             TextPromptScreen(
                 tr("Zielvereinbarung drucken", "Print goal agreement"),
                 self.printout_warning()
@@ -445,14 +445,8 @@ class ClientFileScreen(
                     "Path for the PDF (nothing is overwritten):",
                 ),
                 value=suggestion,
-            )
-        )
-        if not path:
-            return
-        agreement_id = self.file.agreements[-1].id
-        config = self.app.config
-        result = self._save(
-            lambda ws: ws.print_goal_agreement(
+            ),
+            lambda ws, path: ws.print_goal_agreement(
                 agreement_id, path, coach=config.coach_name, organisation=config.organisation
             ),
             tr("PDF geschrieben.", "PDF written."),

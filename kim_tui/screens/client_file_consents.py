@@ -15,7 +15,7 @@ from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.consents import consent_for, missing_consent_text
 from kim_tui.domain.model import ConsentPurpose, ReferralDraft
 from kim_tui.i18n import tr
-from kim_tui.screens.base import KimScreen
+from kim_tui.screens.form import FormSaves
 from kim_tui.widgets.client_file import ConsentsSection
 
 if TYPE_CHECKING:
@@ -27,8 +27,9 @@ OVERRIDE = "override"
 GO_ON = "go_on"
 
 
-class ConsentActions(KimScreen[None]):
-    """Mixed into `ClientFileScreen` (which provides `file`, `today`, `reload` and `_save`)."""
+class ConsentActions(FormSaves):
+    """Mixed into `ClientFileScreen` (which provides `file`, `today`, `reload` and `_save`);
+    the consent forms write before they close (`FormSaves.save_in_form`)."""
 
     file: ClientFile | None
 
@@ -62,14 +63,11 @@ class ConsentActions(KimScreen[None]):
                 )
             )
             return
-        draft = await self.app.push_screen_wait(
-            ConsentFormScreen(self.today, self.app.config.coach_name, renewing=old)
+        await self.save_in_form(
+            ConsentFormScreen(self.today, self.app.config.coach_name, renewing=old),
+            lambda ws, draft: ws.renew_consent(old.id, draft),
+            tr("Einwilligung erneuert.", "Consent renewed."),
         )
-        if draft is not None:
-            self._save(
-                lambda ws: ws.renew_consent(old.id, draft),
-                tr("Einwilligung erneuert.", "Consent renewed."),
-            )
 
     async def record_consent(
         self,
@@ -83,21 +81,17 @@ class ConsentActions(KimScreen[None]):
 
         if self.file is None:
             return False
-        draft = await self.app.push_screen_wait(
-            ConsentFormScreen(
-                self.today,
-                self.app.config.coach_name,
-                purpose=purpose,
-                agency=agency,
-                reason=reason,
-            )
-        )
-        if draft is None:
-            return False
         case_id = self.file.case_id
         return bool(
-            self._save(
-                lambda ws: ws.add_consent(case_id, draft),
+            await self.save_in_form(
+                ConsentFormScreen(
+                    self.today,
+                    self.app.config.coach_name,
+                    purpose=purpose,
+                    agency=agency,
+                    reason=reason,
+                ),
+                lambda ws, draft: ws.add_consent(case_id, draft),
                 tr("Einwilligung erfasst.", "Consent recorded."),
             )
         )
@@ -171,7 +165,7 @@ class ConsentActions(KimScreen[None]):
                 return True
             return False
         if choice == OVERRIDE:
-            reason = await self.app.push_screen_wait(
+            if await self.save_in_form(
                 TextPromptScreen(
                     tr("Keine Einwilligung zur Weitergabe", "No consent to share"),
                     message
@@ -186,12 +180,10 @@ class ConsentActions(KimScreen[None]):
                     ),
                     check=override_reason_problem,
                     carries_input=True,
-                )
-            )
-            if not reason:
-                return False
-            overridden = replace(draft, override_reason=reason)
-            if self._save(lambda ws: ws.add_referral(overridden), saved):
+                ),
+                lambda ws, reason: ws.add_referral(replace(draft, override_reason=reason)),
+                saved,
+            ):
                 self.action_section("referrals")
                 return True
             return False

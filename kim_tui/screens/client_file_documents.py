@@ -1,6 +1,7 @@
 """The client file's printed documents: the consent form (Einwilligung / Schweigepflicht-
 entbindung) of the highlighted consent, and the Art. 15 copy of everything stored about the
-client. Both are written in a worker thread; the first printout of a session tells the coach
+client. Both are written off the UI thread while their path prompt stays open (a refusal stays
+under the path: `screens.form.save_in_dialog`); the first printout of a session tells the coach
 that PDFs are personal data in plain text and where they go.
 
 The documents cite the vault's data-protection regime (the workspace knows it).
@@ -8,15 +9,17 @@ The documents cite the vault's data-protection regime (the workspace knows it).
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
 from pathlib import Path
 
 from textual import work
 from textual.widgets import TabbedContent
-from textual.worker import Worker
 
 from kim_tui.domain.model import ClientFile
 from kim_tui.i18n import language, tr
 from kim_tui.screens.base import KimScreen
+from kim_tui.screens.form import save_in_dialog
 
 """The regime until the vault setting exists (the integrator wires `workspace.regime()`)."""
 
@@ -102,7 +105,22 @@ class DocumentActions(KimScreen[None]):
             if chosen is None:
                 return
             categories = chosen
-        path = await self.app.push_screen_wait(
+        organisation = self.app.config.organisation
+
+        def write(path: str) -> Awaitable[str]:
+            # Off the UI thread, with the prompt open until it is written: a refusal (a file
+            # that exists, a full disk) stays under the path.
+            return asyncio.to_thread(
+                workspace.print_consent_form,
+                consent_id,
+                path,
+                organisation=organisation,
+                second_language=second,
+                special_categories=categories,
+            )
+
+        written = await save_in_dialog(
+            self.app,
             TextPromptScreen(
                 tr("Einwilligung drucken", "Print consent form"),
                 self.printout_warning()
@@ -111,32 +129,11 @@ class DocumentActions(KimScreen[None]):
                     "Path for the PDF (nothing is overwritten):",
                 ),
                 value=workspace.printout_path("Einwilligung", self.file.case_id),
-            )
+            ),
+            write,
         )
-        if not path:
-            return
-        self._write_consent_form(consent_id, path, second, categories)
-
-    @work(thread=True, exclusive=True, group="documents", exit_on_error=False)
-    def _write_consent_form(
-        self, consent_id: str, path: str, second: str | None, categories: tuple[str, ...]
-    ) -> None:
-        from kim_tui.store.errors import VaultError
-
-        try:
-            written = self.app.workspace.print_consent_form(
-                consent_id,
-                path,
-                organisation=self.app.config.organisation,
-                second_language=second,
-                special_categories=categories,
-            )
-        except VaultError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
-            return
-        self.app.call_from_thread(
-            self.notify, tr(f"PDF geschrieben: {written}", f"PDF written: {written}"), timeout=10
-        )
+        if written is not None:
+            self.notify(tr(f"PDF geschrieben: {written}", f"PDF written: {written}"), timeout=10)
 
     # -- Art. 15 copy ------------------------------------------------------------------------
 
@@ -146,7 +143,20 @@ class DocumentActions(KimScreen[None]):
 
         if self.file is None:
             return
-        folder = await self.app.push_screen_wait(
+        workspace = self.app.workspace
+        client_id = self.client_id
+        organisation = self.app.config.organisation
+
+        def write(folder: str) -> Awaitable[tuple[str, str]]:
+            # Off the UI thread, with the prompt open until both files are written: a refusal
+            # (a folder that is not there, a full disk) stays under the folder.
+            self.notify(tr("Erstelle Auskunft …", "Writing the copy …"))
+            return asyncio.to_thread(
+                workspace.write_subject_access, client_id, folder, organisation=organisation
+            )
+
+        written = await save_in_dialog(
+            self.app,
             TextPromptScreen(
                 tr("Auskunft (Kopie aller Daten)", "Subject access copy"),
                 self.printout_warning()
@@ -154,33 +164,13 @@ class DocumentActions(KimScreen[None]):
                     "Ordner für PDF und JSON mit allen Daten dieser Klient*in:",
                     "Folder for the PDF and JSON with all of this client's data:",
                 ),
-                value=self.app.workspace.print_folder(),
-            )
+                value=workspace.print_folder(),
+            ),
+            write,
         )
-        if not folder:
-            return
-        self.notify(tr("Erstelle Auskunft …", "Writing the copy …"))
-        self._write_subject_access(folder)
-
-    @work(thread=True, exclusive=True, group="documents", exit_on_error=False)
-    def _write_subject_access(self, folder: str) -> None:
-        from kim_tui.store.errors import VaultError
-
-        try:
-            pdf, data = self.app.workspace.write_subject_access(
-                self.client_id,
-                folder,
-                organisation=self.app.config.organisation,
+        if isinstance(written, tuple):
+            pdf, data = written
+            self.notify(
+                tr(f"Auskunft geschrieben:\n{pdf}\n{data}", f"Copy written:\n{pdf}\n{data}"),
+                timeout=12,
             )
-        except VaultError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
-            return
-        self.app.call_from_thread(
-            self.notify,
-            tr(f"Auskunft geschrieben:\n{pdf}\n{data}", f"Copy written:\n{pdf}\n{data}"),
-            timeout=12,
-        )
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # A failure the worker did not catch (disk full, folder gone): the app's one handler.
-        self.app.handle_worker_state(event)

@@ -3,7 +3,7 @@ of the open section (in the overview: the master data), `l` deletes it with a re
 or hides read events in the Verlauf.
 
 Corrections reuse the forms that created the entry, opened with its current values; the form
-writes its draft through the service before it closes (`StorageActions.save_in_form`), so a
+writes its draft through the service before it closes (`FormSaves.save_in_form`), so a
 correction the vault refuses (a full disk, a stand-in copy, a restricted file) keeps the form
 open with the input and the reason. The history of every correction is kept by the unit of
 work, not here.
@@ -11,20 +11,19 @@ work, not here.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import work
-from textual.widgets import Checkbox, Input, Select, Static, TabbedContent, TextArea
+from textual.widgets import TabbedContent
 
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import AssessmentView, ClientFile, EntryKind
 from kim_tui.i18n import language, tr
-from kim_tui.screens.base import KimScreen
+from kim_tui.screens.form import Fill, FormSaves, save_in_dialog
 from kim_tui.widgets.client_file import (
     ConsentsSection,
     ContactsSection,
@@ -35,46 +34,11 @@ from kim_tui.widgets.client_file import (
 )
 
 if TYPE_CHECKING:
-    from textual.screen import ModalScreen
-
     from kim_tui.domain.model import ReferralDraft
-    from kim_tui.screens.form import FormModal
     from kim_tui.service.workspace import Workspace
 
-Fill = dict[str, object]
 
-
-async def open_prefilled(
-    host: KimScreen[None], form: ModalScreen[Any], values: Fill, title: str
-) -> Any:
-    """Open `form` with `values` in its fields (by id) and `title`; its draft, or None.
-
-    The creating forms are reused as they are: the values go in once the form is mounted, and
-    only then does the form remember its "unchanged" state, so Esc on an untouched correction
-    closes without asking.
-    """
-    result: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-    await host.app.push_screen(form, callback=lambda value: result.set_result(value))
-    for field_id, value in values.items():
-        widget = form.query_one(f"#{field_id}")
-        if isinstance(widget, TextArea):
-            widget.text = str(value)
-        elif isinstance(widget, Input):
-            widget.value = str(value)
-        elif isinstance(widget, Checkbox):
-            widget.value = bool(value)
-        elif isinstance(widget, Select):
-            widget.value = value
-    titles = form.query(".title")
-    if titles:
-        titles.first(Static).update(title)
-    remember = getattr(form, "_remember_initial", None)
-    if callable(remember):
-        form.call_after_refresh(remember)
-    return await result
-
-
-class EditActions(KimScreen[None]):
+class EditActions(FormSaves):
     """The client file's correct / delete actions: the base of `ClientFileScreen`, which
     provides the file, the clock, saving and the sections."""
 
@@ -89,14 +53,6 @@ class EditActions(KimScreen[None]):
 
         def _save(self, operation: Callable[[Workspace], object], done: str) -> object | None: ...
         def reload(self, *, opening: bool = False) -> None: ...
-        async def save_in_form(
-            self,
-            form: FormModal[Any],
-            operation: Callable[[Workspace, Any], object],
-            done: str,
-            *,
-            prefill: tuple[Fill, str] | None = None,
-        ) -> object | None: ...
         def action_section(self, section: str) -> None: ...
 
     def _active_section(self) -> str:
@@ -258,7 +214,6 @@ class EditActions(KimScreen[None]):
 
         saved = tr("Korrektur gespeichert.", "Correction saved.")
         form = ReferralFormScreen(file.case_id, self.today)
-        form.save_draft = lambda draft: correct(self.app.workspace, draft)
         values: Fill = {
             "agency": referral.agency,
             "legal_domain": referral.legal_domain,
@@ -268,14 +223,20 @@ class EditActions(KimScreen[None]):
             "identifying": referral.passes_identifying_data,
         }
         title = tr("Vermittlung korrigieren", "Correct a referral")
-        if await open_prefilled(self, form, values, title) is None:
+        written = await save_in_dialog(
+            self.app,
+            form,
+            lambda draft: correct(self.app.workspace, draft),
+            prefill=(values, title),
+        )
+        if written is None:
             return None
-        if not isinstance(form.saved, tuple):
+        if not isinstance(written, tuple):
             self.notify(saved)
             self.reload()
             return None
-        draft, missing = form.saved
-        reason = await self.app.push_screen_wait(
+        draft, missing = written
+        await self.save_in_form(
             ReasonPromptScreen(
                 tr("Keine Einwilligung zur Weitergabe", "No consent to share"),
                 missing
@@ -284,11 +245,12 @@ class EditActions(KimScreen[None]):
                     "Begründung für die Weitergabe ohne Einwilligung (steht im Verlauf).",
                     "Reason for passing data without consent (shown in the history).",
                 ),
-            )
+            ),
+            lambda ws, reason: ws.correct_referral(
+                referral.id, replace(draft, override_reason=reason)
+            ),
+            saved,
         )
-        if reason:
-            overridden = replace(draft, override_reason=reason)
-            self._save(lambda ws: ws.correct_referral(referral.id, overridden), saved)
         return None
 
     async def _edit_goal_or_step(self, file: ClientFile) -> None:

@@ -7,20 +7,14 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from kim_tui.i18n import language, tr
-from kim_tui.screens.base import KimScreen
+from kim_tui.i18n import tr
+from kim_tui.screens.form import FormSaves, save_in_dialog
 
 if TYPE_CHECKING:
     from kim_tui.domain.model import ClientFile
 
 
-def refusal_text(exc: Exception) -> str:
-    """A refused handover or file in the UI's language (the service's messages are German)."""
-    english = getattr(exc, "english", None)
-    return english if language() == "en" and english else str(exc)
-
-
-class HandoverActions(KimScreen[None]):
+class HandoverActions(FormSaves):
     """Action bodies for `ClientFileScreen` (which sets `file` and `client_id`)."""
 
     file: ClientFile | None
@@ -28,11 +22,11 @@ class HandoverActions(KimScreen[None]):
 
     @work(exclusive=True, group="file-edit")
     async def action_hand_over(self) -> None:
-        from kim_tui.domain.handover import display_fingerprint
+        from kim_tui.domain.handover import HandoverMade, display_fingerprint
         from kim_tui.domain.validation import override_reason_problem
         from kim_tui.screens.choice import ChoiceScreen
         from kim_tui.screens.text_prompt import TextPromptScreen
-        from kim_tui.store.errors import HandoverRefused, VaultError
+        from kim_tui.store.errors import HandoverRefused
 
         if self.file is None:
             return
@@ -66,7 +60,27 @@ class HandoverActions(KimScreen[None]):
         if chosen is None:
             return
         colleague = next(c for c in colleagues if c.fingerprint == chosen)
-        out = await self.app.push_screen_wait(
+        client_id = self.client_id
+        out_path = ""
+
+        def hand_over(reason: str) -> object:
+            # Written while the prompt is open: a refusal (a full disk, a folder that is not
+            # there) stays under what was typed. A missing consent is a question, not a
+            # refusal: the prompt closes and the reason is asked next.
+            try:
+                return workspace.hand_over(client_id, colleague.fingerprint, out_path, reason)
+            except HandoverRefused as exc:
+                if exc.reason == "consent_required" and not reason:
+                    return exc
+                raise
+
+        def to_file(out: str) -> object:
+            nonlocal out_path
+            out_path = out
+            return hand_over("")
+
+        made = await save_in_dialog(
+            self.app,
             TextPromptScreen(
                 tr("Übergabedatei", "Handover file"),
                 tr(
@@ -79,34 +93,21 @@ class HandoverActions(KimScreen[None]):
                 ),
                 value=workspace.print_folder(),
                 max_length=1000,
-            )
+            ),
+            to_file,
         )
-        if not out:
+        if isinstance(made, HandoverRefused):
+            made = await save_in_dialog(
+                self.app,
+                TextPromptScreen(
+                    tr("Übergabe ohne Einwilligung", "Handover without consent"),
+                    str(made) + tr(" Begründung (Esc bricht ab):", " Reason (Esc cancels):"),
+                    check=override_reason_problem,
+                ),
+                hand_over,
+            )
+        if not isinstance(made, HandoverMade):
             return
-        reason = ""
-        while True:
-            try:
-                made = workspace.hand_over(self.client_id, colleague.fingerprint, out, reason)
-            except HandoverRefused as exc:
-                if exc.reason != "consent_required" or reason:
-                    self.notify(refusal_text(exc), severity="error", timeout=10, markup=False)
-                    return
-                answer = await self.app.push_screen_wait(
-                    TextPromptScreen(
-                        tr("Übergabe ohne Einwilligung", "Handover without consent"),
-                        refusal_text(exc)
-                        + tr(" Begründung (Esc bricht ab):", " Reason (Esc cancels):"),
-                        check=override_reason_problem,
-                    )
-                )
-                if not answer:
-                    return
-                reason = answer
-                continue
-            except VaultError as exc:
-                self.notify(refusal_text(exc), severity="error", timeout=10, markup=False)
-                return
-            break
         who = colleague.name or display_fingerprint(colleague.fingerprint)
         self.notify(
             tr(

@@ -5,7 +5,6 @@ is shown under the overview (`widgets.client_file.household`); the residence hin
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -17,14 +16,13 @@ from kim_tui.domain.household import HouseholdMemberView, HouseholdView
 from kim_tui.domain.model import ClientFile
 from kim_tui.i18n import language, tr
 from kim_tui.screens.base import KimScreen
+from kim_tui.screens.form import FormSaves
 from kim_tui.widgets.client_file.household import TABLE_ID, HouseholdPanel
 
-if TYPE_CHECKING:
-    from kim_tui.service.workspace import Workspace
 
-
-class HouseholdActions(KimScreen[None]):
-    """Mixed into `ClientFileScreen` (which provides `file`, `client_id`, `today`, `_save`)."""
+class HouseholdActions(FormSaves):
+    """Mixed into `ClientFileScreen` (which provides `file`, `client_id` and `today`); each form
+    writes before it closes (`FormSaves.save_in_form`)."""
 
     file: ClientFile | None
     client_id: str
@@ -34,8 +32,6 @@ class HouseholdActions(KimScreen[None]):
 
         @property
         def today(self) -> date: ...
-
-        def _save(self, operation: Callable[[Workspace], object], done: str) -> object | None: ...
 
         def action_section(self, section: str) -> None: ...
 
@@ -89,12 +85,9 @@ class HouseholdActions(KimScreen[None]):
 
         household = self.household
         linked = frozenset(m.client_id for m in household.members) if household else frozenset()
-        result = await self.app.push_screen_wait(HouseholdLinkScreen(self.client_id, linked))
-        if result is None:
-            return
-        other_id, role = result
-        if self._save(
-            lambda ws: ws.link_household_member(self.client_id, other_id, role),
+        if await self.save_in_form(
+            HouseholdLinkScreen(self.client_id, linked),
+            lambda ws, link: ws.link_household_member(self.client_id, *link),
             tr("In den Haushalt aufgenommen.", "Linked into the household."),
         ):
             self._show_household()
@@ -104,12 +97,9 @@ class HouseholdActions(KimScreen[None]):
         from kim_tui.screens.household_member_form import HouseholdMemberFormScreen
 
         family = self.file.client.family_name if self.file is not None else ""
-        result = await self.app.push_screen_wait(HouseholdMemberFormScreen(family))
-        if result is None:
-            return
-        draft, role = result
-        if self._save(
-            lambda ws: ws.add_household_member(self.client_id, draft, role),
+        if await self.save_in_form(
+            HouseholdMemberFormScreen(family),
+            lambda ws, new: ws.add_household_member(self.client_id, *new),
             tr(
                 "Haushaltsmitglied mit eigener Akte angelegt.",
                 "Household member created with their own file.",
@@ -126,20 +116,17 @@ class HouseholdActions(KimScreen[None]):
             return
         lang = language()
         roles = catalog("household_roles")
-        role = await self.app.push_screen_wait(
+        await self.save_in_form(
             ChoiceScreen(
                 tr(
                     f"Rolle im Haushalt – jetzt {roles.label(member.role, lang)}",
                     f"Role in the household – now {roles.label(member.role, lang)}",
                 ),
                 [(e.code, e.label(lang)) for e in roles],
-            )
+            ),
+            lambda ws, role: ws.set_household_role(member.client_id, role),
+            tr("Rolle korrigiert (die alte bleibt im Verlauf).", "Role corrected."),
         )
-        if role is not None:
-            self._save(
-                lambda ws: ws.set_household_role(member.client_id, role),
-                tr("Rolle korrigiert (die alte bleibt im Verlauf).", "Role corrected."),
-            )
 
     @work(exclusive=True, group="file-edit")
     async def action_household_leave(self) -> None:
@@ -148,7 +135,7 @@ class HouseholdActions(KimScreen[None]):
         member = self._highlighted_member()
         if member is None:
             return
-        reason = await self.app.push_screen_wait(
+        await self.save_in_form(
             TextPromptScreen(
                 tr("Aus dem Haushalt austreten", "Leave the household"),
                 tr(
@@ -157,10 +144,7 @@ class HouseholdActions(KimScreen[None]):
                     "Why does the person no longer belong to the household (moved out, linked "
                     "by mistake)? Their file stays; the history keeps the role.",
                 ),
-            )
+            ),
+            lambda ws, reason: ws.leave_household(member.client_id, reason),
+            tr("Aus dem Haushalt ausgetreten.", "Left the household."),
         )
-        if reason:
-            self._save(
-                lambda ws: ws.leave_household(member.client_id, reason),
-                tr("Aus dem Haushalt ausgetreten.", "Left the household."),
-            )

@@ -3,29 +3,21 @@ merge one into this file (`service/merge.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
 from textual import work
 
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.duplicates import reason_text
+from kim_tui.domain.household import HOUSEHOLD_SEPARATE
 from kim_tui.domain.model import ClientFile
 from kim_tui.domain.text import one_line
 from kim_tui.i18n import language, tr
-from kim_tui.screens.base import KimScreen
-
-if TYPE_CHECKING:
-    from kim_tui.service.workspace import Workspace
+from kim_tui.screens.form import FormSaves
 
 
-class MergeActions(KimScreen[None]):
+class MergeActions(FormSaves):
     """Mixin of `ClientFileScreen`: merge a duplicate file into this one (key m)."""
 
     file: ClientFile | None
-
-    def _save(self, operation: Callable[[Workspace], object], done: str) -> object | None:
-        raise NotImplementedError  # the client file screen provides it
 
     @work(exclusive=True, group="file-edit")
     async def action_merge(self) -> None:
@@ -68,11 +60,23 @@ class MergeActions(KimScreen[None]):
         other = next(c for c in candidates if c.client_id == chosen)
         differences = workspace.merge_differences(file.client_id, other.client_id)
         name = f"{file.client.family_name}, {file.client.given_name}"
-        take = await self.app.push_screen_wait(MergeFormScreen(name, other, differences))
-        if take is None:
-            return
         survivor = file.client_id
-        self._save(
-            lambda ws: ws.merge_clients(survivor, other.client_id, take),
+        outcome = await self.save_in_form(
+            MergeFormScreen(name, other, differences),
+            lambda ws, take: ws.merge_clients(survivor, other.client_id, take),
             tr("Akten zusammengeführt.", "Files merged."),
         )
+        if outcome == HOUSEHOLD_SEPARATE:
+            # A person lives in one household: the one of this file is kept, the coach may
+            # want to link the other household's members (H) if they really live here.
+            self.notify(
+                tr(
+                    "Die übernommene Akte gehörte zu einem anderen Haushalt. Es gilt der "
+                    "Haushalt dieser Akte; die andere Zugehörigkeit ist beendet und im Verlauf "
+                    "vermerkt.",
+                    "The merged file belonged to another household. This file's household "
+                    "applies; the other membership has ended and is noted in the Verlauf.",
+                ),
+                severity="warning",
+                timeout=12,
+            )

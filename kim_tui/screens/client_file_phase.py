@@ -13,8 +13,7 @@ from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import CaseStage, ClientFile
 from kim_tui.domain.stage import MIN_PHASE_REASON_CHARS
 from kim_tui.i18n import language, tr
-from kim_tui.screens.base import KimScreen
-from kim_tui.screens.form import FormInvalid
+from kim_tui.screens.form import FormInvalid, FormSaves
 from kim_tui.screens.text_prompt import TextPromptScreen
 
 if TYPE_CHECKING:
@@ -42,7 +41,7 @@ class PhaseReasonScreen(TextPromptScreen):
         return answer
 
 
-class PhaseActions(KimScreen[None]):
+class PhaseActions(FormSaves):
     """Mixin of `ClientFileScreen`: the phase set by hand (key h)."""
 
     file: ClientFile | None
@@ -100,7 +99,7 @@ class PhaseActions(KimScreen[None]):
             )
             return
         label = stages.label(choice, lang)
-        reason = await self.app.push_screen_wait(
+        await self.save_in_form(
             PhaseReasonScreen(
                 tr(f"Phase „{label}“: Grund", f"Phase “{label}”: reason"),
                 tr(
@@ -110,10 +109,7 @@ class PhaseActions(KimScreen[None]):
                     f"Why does the derived phase not fit? At least {MIN_PHASE_REASON_CHARS} "
                     f"characters. The phase holds until it is cleared here.",
                 ),
-            )
+            ),
+            lambda ws, reason: ws.set_phase_by_hand(case_id, choice, reason),
+            tr(f"Phase von Hand gesetzt: {label}.", f"Phase set by hand: {label}."),
         )
-        if reason:
-            self._save(
-                lambda ws: ws.set_phase_by_hand(case_id, choice, reason),
-                tr(f"Phase von Hand gesetzt: {label}.", f"Phase set by hand: {label}."),
-            )

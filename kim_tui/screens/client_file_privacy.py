@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
+from kim_tui.domain.model import ErasureResult
 from kim_tui.i18n import language, tr
 from kim_tui.screens.base import KimScreen
 
@@ -81,6 +82,7 @@ class PrivacyActions(KimScreen[None]):
     @work(exclusive=True, group="file-edit")
     async def action_erase_client(self) -> None:
         from kim_tui.screens.confirm import ConfirmScreen
+        from kim_tui.screens.form import save_in_dialog
         from kim_tui.screens.text_prompt import TextPromptScreen
         from kim_tui.store.errors import VaultError
 
@@ -89,25 +91,7 @@ class PrivacyActions(KimScreen[None]):
         workspace = self.app.workspace
         law = workspace.regime().cite("erasure", language())
         name = f"{self.file.client.family_name}, {self.file.client.given_name}"
-        reason = ""
-        if self.file.closed_on is None:
-            answer = await self.app.push_screen_wait(
-                TextPromptScreen(
-                    tr("Löschen bei offenem Fall", "Erase with an open case"),
-                    tr(
-                        f"Der Fall von {name} ist noch offen. Löschen nur auf Antrag der "
-                        f"Klient*in ({law}): bitte den Antrag kurz angeben (z. B. „Antrag vom "
-                        "01.12.2026“). Der Text wird nicht gespeichert, nur dass es ein "
-                        "Antrag war. Esc bricht ab.",
-                        f"The case of {name} is still open. Erase only at the client's request "
-                        f"({law}): please state the request briefly. The text is not kept, only "
-                        "that it was a request. Esc cancels.",
-                    ),
-                )
-            )
-            if not answer:
-                return
-            reason = answer
+        open_case = self.file.closed_on is None
         question = tr(
             f"{name} endgültig löschen ({law})? Alle Daten, Texte und Einträge dieser "
             "Klient*in werden entfernt; das lässt sich nicht rückgängig machen. Das nächste "
@@ -115,16 +99,42 @@ class PrivacyActions(KimScreen[None]):
             f"Erase {name} for good ({law})? All data, texts and records of this client are "
             "removed; this cannot be undone. The next weekly bundle tells the coordinator.",
         )
-        if not await self.app.push_screen_wait(
-            ConfirmScreen(question, tr("Endgültig löschen", "Erase for good"))
-        ):
+        # With an open case the request is asked last and its Enter erases: the erasure runs
+        # while the prompt is open, so a refusal (a full disk) keeps what was typed.
+        yes = (
+            tr("Weiter zum Antrag", "On to the request")
+            if open_case
+            else tr("Endgültig löschen", "Erase for good")
+        )
+        if not await self.app.push_screen_wait(ConfirmScreen(question, yes)):
             return
-        try:
-            result = workspace.erase_client(self.client_id, reason)
-        except VaultError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
+        client_id = self.client_id
+        result: object | None
+        if open_case:
+            result = await save_in_dialog(
+                self.app,
+                TextPromptScreen(
+                    tr("Löschen bei offenem Fall", "Erase with an open case"),
+                    tr(
+                        f"Der Fall von {name} ist noch offen. Löschen nur auf Antrag der "
+                        f"Klient*in ({law}): bitte den Antrag kurz angeben (z. B. „Antrag vom "
+                        "01.12.2026“). Der Text wird nicht gespeichert, nur dass es ein "
+                        "Antrag war. Enter löscht endgültig, Esc bricht ab.",
+                        f"The case of {name} is still open. Erase only at the client's request "
+                        f"({law}): please state the request briefly. The text is not kept, only "
+                        "that it was a request. Enter erases for good, Esc cancels.",
+                    ),
+                ),
+                lambda request: self._erase(client_id, request),
+            )
+        else:
+            try:
+                result = self._erase(client_id, "")
+            except VaultError as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+                return
+        if not isinstance(result, ErasureResult):
             return
-        self.file = None
         self.notify(
             tr(
                 f"Gelöscht: {result.records_removed} Datensätze.",
@@ -132,3 +142,8 @@ class PrivacyActions(KimScreen[None]):
             )
         )
         self.app.pop_screen()
+
+    def _erase(self, client_id: str, request: str) -> ErasureResult:
+        result = self.app.workspace.erase_client(client_id, request)
+        self.file = None  # gone: nothing to show again when the dialog closes
+        return result

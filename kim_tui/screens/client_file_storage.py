@@ -3,22 +3,18 @@
 Every opening is audited (DP-11, reads too), and the audit event is a write: when it fails the
 file stays closed with a message that says why and what to do, and the screen underneath (the
 list with its search) is back as it was. A form whose write fails stays open with its input
-and the reason under its fields (`save_in_form`), instead of closing before the write."""
+and the reason under its fields (`FormSaves.save_in_form`), instead of closing before the
+write."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from kim_tui.i18n import tr
-from kim_tui.screens.base import KimScreen
-from kim_tui.screens.form import FormModal
+from kim_tui.screens.form import FormSaves
 
 if TYPE_CHECKING:
-    from kim_tui.service.workspace import Workspace
     from kim_tui.store.errors import VaultError
-
-Draft = TypeVar("Draft")
 
 
 def refused_message(problem: VaultError) -> str:
@@ -34,7 +30,7 @@ def refused_message(problem: VaultError) -> str:
     )
 
 
-class StorageActions(KimScreen[None]):
+class StorageActions(FormSaves):
     """The client file's first, audited read and its form saves (a base of
     `ClientFileScreen`)."""
 
@@ -59,29 +55,3 @@ class StorageActions(KimScreen[None]):
                 self.app.pop_screen()
             return False
         return True
-
-    async def save_in_form(
-        self,
-        form: FormModal[Draft],
-        operation: Callable[[Workspace, Draft], object],
-        done: str,
-        *,
-        prefill: tuple[dict[str, object], str] | None = None,
-    ) -> object | None:
-        """Open `form`; its save writes the draft before the form closes (a refused write
-        keeps the form open with its input). Then say `done` and show the file again; the
-        operation's result (True if it returns None), or None when the form was cancelled.
-        `prefill` (field values, title) opens a creating form as the correction of an entry."""
-        from kim_tui.screens.client_file_edit import open_prefilled
-
-        form.save_draft = lambda draft: operation(self.app.workspace, draft)
-        if prefill is not None:
-            values, title = prefill
-            draft = await open_prefilled(self, form, values, title)
-        else:
-            draft = await self.app.push_screen_wait(form)
-        if draft is None:
-            return None
-        self.notify(done)
-        self.reload()
-        return form.saved if form.saved is not None else True

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -22,17 +21,12 @@ from kim_tui.domain.model import (
     FollowUpView,
 )
 from kim_tui.i18n import language, tr
+from kim_tui.screens.form import FormSaves
 from kim_tui.screens.stand_in_flow import SEND_ACTION, send_stand_in
 from kim_tui.screens.windowed_list import WindowedListScreen
 from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.literal import literal
 from kim_tui.widgets.windowed_table import WindowedTable
-
-if TYPE_CHECKING:
-    from kim_tui.screens.form import FormModal
-    from kim_tui.service.workspace import Workspace
-
-Draft = TypeVar("Draft")
 
 CLIENT_WIDTH = 22
 # The reason text names its source ("Schritt: …", "Rückmeldung erwartet: …"), so no extra column.
@@ -89,7 +83,7 @@ def _client_cell(item: FollowUpView, width: int, until: date | None) -> Text:
     return cell
 
 
-class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
+class FollowUpsScreen(FormSaves, WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction(
             "followups.open",
@@ -384,7 +378,7 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
         item = self.selected()
         if item is None:
             return
-        await self._save_in_form(
+        await self.save_in_form(
             FollowUpDoneScreen(item),
             lambda ws, note: ws.complete_follow_up(item.id, note),
             tr("Erledigt.", "Done."),
@@ -398,7 +392,7 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
         if item is None:
             return
         form = SnoozeScreen(item, self.app.today())
-        await self._save_in_form(form, lambda ws, until: ws.snooze_follow_up(item.id, until))
+        await self.save_in_form(form, lambda ws, until: ws.snooze_follow_up(item.id, until))
         effective = form.saved
         if isinstance(effective, date):
             self.notify(
@@ -413,7 +407,7 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
         from kim_tui.screens.follow_up_form import FollowUpFormScreen
 
         item = self.selected()
-        await self._save_in_form(
+        await self.save_in_form(
             FollowUpFormScreen(
                 client_id=item.client_id if item else None,
                 client_name=item.client_name if item else "",
@@ -449,24 +443,22 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
 
     @work(exclusive=True, group="followup-edit")
     async def action_edit(self) -> None:
-        from kim_tui.screens.client_file_edit import open_prefilled
         from kim_tui.screens.follow_up_form import FollowUpFormScreen
 
         item = self._manual()
         if item is None:
             return
-        form = FollowUpFormScreen(
-            client_id=item.client_id, client_name=item.client_name, case_id=item.case_id
+        await self.save_in_form(
+            FollowUpFormScreen(
+                client_id=item.client_id, client_name=item.client_name, case_id=item.case_id
+            ),
+            lambda ws, draft: ws.correct_follow_up(item.id, draft),
+            tr("Korrektur gespeichert.", "Correction saved."),
+            prefill=(
+                {"due": format_date(item.original_due_on), "reason": item.reason},
+                tr("Wiedervorlage korrigieren", "Correct a follow-up"),
+            ),
         )
-        form.save_draft = lambda draft: self.app.workspace.correct_follow_up(item.id, draft)
-        if await open_prefilled(
-            self,
-            form,
-            {"due": format_date(item.original_due_on), "reason": item.reason},
-            tr("Wiedervorlage korrigieren", "Correct a follow-up"),
-        ):
-            self.reload(keep_row=True)
-            self.notify(tr("Korrektur gespeichert.", "Correction saved."))
 
     @work(exclusive=True, group="followup-edit")
     async def action_delete(self) -> None:
@@ -477,25 +469,12 @@ class FollowUpsScreen(WindowedListScreen[FollowUpPage, str, FollowUpCounts]):
         if item is None:
             return
         what = tr(f"Wiedervorlage „{item.reason}“", f"the follow-up “{item.reason}”")
-        await self._save_in_form(
+        await self.save_in_form(
             DeleteReasonScreen(what),
             lambda ws, reason: ws.delete_entry(EntryKind.FOLLOW_UP, item.id, reason),
             tr("Wiedervorlage gelöscht.", "Follow-up deleted."),
         )
 
-    async def _save_in_form(
-        self,
-        form: FormModal[Draft],
-        operation: Callable[[Workspace, Draft], object],
-        done: str | None = None,
-    ) -> bool:
-        """Open `form`; its save writes the draft before the form closes, so a write the vault
-        refuses (a full disk, a stand-in copy) keeps the form open with the input and the
-        reason. Then reload the list and say `done`; False when the form was cancelled."""
-        form.save_draft = lambda draft: operation(self.app.workspace, draft)
-        if await self.app.push_screen_wait(form) is None:
-            return False
+    def reload_after_save(self) -> None:
+        # The coach's place in the list stays where the form was opened.
         self.reload(keep_row=True)
-        if done is not None:
-            self.notify(done)
-        return True

@@ -3,11 +3,16 @@ they become a draft `T` (`build_draft`) and its actions; the base owns saving, c
 whether the form holds unsaved input.
 
 A form never talks to the service itself: Ctrl+S (or Enter, in the one-line dialogs) builds
-the draft, runs the write the calling screen handed it (`save_draft`, e.g. through
-`StorageActions.save_in_form`) and only then dismisses the dialog with the draft. A draft that
-cannot be built raises `FormInvalid`, and a write the vault refuses (full disk, stand-in copy,
-restricted file, a rule of the service) is a `VaultError`; either message appears on the
+the draft, runs the write the caller handed it (`save_draft`) and only then dismisses the
+dialog with the draft. A draft that cannot be built raises `FormInvalid`, and a write the
+vault refuses (full disk, stand-in copy, restricted file, a rule of the service) is a
+`VaultError` (an `OSError` that slipped through is told as one); either message appears on the
 form's error line (`widgets/field_error.py`) and the form keeps what was typed.
+
+The one way a caller writes what a dialog returns is `save_in_dialog` (for the app's palette
+steps) or `FormSaves.save_in_form` (a screen: then it says what was done and reloads). Both
+hand the write to the dialog (`WritingModal`, the base of `FormModal` and of the pick-one
+`ChoiceScreen`), so no caller closes a dialog first and writes afterwards.
 
 Input is never lost by accident: Esc on a form that holds input (`holds_input`: a field differs
 from how the form opened) asks save / discard / keep editing (`screens/unsaved_input.py`); the
@@ -16,23 +21,32 @@ app asks the same before Ctrl+Q or an F-key would close the form (`app_base.Vaul
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import inspect
+from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import work
 from textual.app import App
 from textual.dom import DOMNode
+from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
+from textual.worker import Worker
 
 from kim_tui.actions import KimView, UiAction
 from kim_tui.domain.dates import parse_date
 from kim_tui.i18n import tr
-from kim_tui.screens.base import KimModal
+from kim_tui.screens.base import KimModal, KimScreen
 from kim_tui.screens.unsaved_input import UnsavedChoice, UnsavedInputScreen
+from kim_tui.store.errors import StorageError, VaultError
 from kim_tui.widgets.field_error import FieldError
 
+if TYPE_CHECKING:
+    from kim_tui.service.workspace import Workspace
+
 DraftType = TypeVar("DraftType")
+AnswerType = TypeVar("AnswerType")
 
 
 class FormInvalid(Exception):
@@ -101,11 +115,87 @@ async def cancel_form(app: App[Any], view: KimView, close: Callable[[], object])
         await view.save_input()
 
 
-class FormModal(KimModal[DraftType | None]):
-    """A form dialog that returns a draft `DraftType`, or None when cancelled."""
+class WritingModal(KimModal[AnswerType | None]):
+    """A dialog whose answer the caller writes before the dialog closes (`save_draft`): a
+    write the vault refuses keeps the dialog open, with its input and the reason on its error
+    line (a `FieldError` with id `ERROR_ID`). Without `save_draft` it simply closes."""
 
     ERROR_ID: ClassVar[str] = "form-error"
-    """The id of the `FieldError` line where `FormInvalid` messages appear."""
+    """The id of the `FieldError` line where `FormInvalid` messages and refusals appear."""
+
+    def __init__(self, *, classes: str = "dialog") -> None:
+        super().__init__(classes=classes)
+        self.save_draft: Callable[[AnswerType], object] | None = None
+        """Set by a caller that writes the answer (`save_in_dialog`): run before the dialog
+        closes, so a write the vault refuses (a full disk, a read-only one) keeps the dialog
+        open with its input and the reason under the fields."""
+        self.saved: object = None
+        """What `save_draft` returned."""
+        self.writing = False
+        """True while a write off the UI thread is on its way (see `close_with`)."""
+
+    def close_with(self, answer: AnswerType) -> bool:
+        """Write `answer` (`save_draft`) and close with it; False, with the dialog open and the
+        reason on its error line, when the vault or the operating system refuses the write.
+
+        A write that runs off the UI thread (a long printout: `save_draft` returns an
+        awaitable) is awaited with the dialog still open; it closes once the write is done,
+        and a second save meanwhile does nothing (False)."""
+        if self.save_draft is None:
+            self.dismiss(answer)
+            return True
+        if self.writing:
+            return False
+        try:
+            result = self.save_draft(answer)
+        except (VaultError, OSError) as refused:
+            self._refused(refused)
+            return False
+        if inspect.isawaitable(result):
+            self.writing = True
+            self._write_then_close(result, answer)
+            return False
+        self.saved = result
+        self.dismiss(answer)
+        return True
+
+    @work(group="dialog-write", exit_on_error=False)
+    async def _write_then_close(self, pending: Awaitable[object], answer: AnswerType) -> None:
+        try:
+            saved = await pending
+        except (VaultError, OSError) as refused:
+            self.writing = False
+            self._refused(refused)
+            return
+        self.writing = False
+        self.saved = saved
+        self.dismiss(answer)
+
+    def _refused(self, refused: Exception) -> None:
+        if isinstance(refused, OSError):
+            # The store turns the system's refusals into `StorageError`; one that comes
+            # straight from a file write (a printout) is told the same way, never a crash.
+            refused = StorageError.from_os_error(refused)
+        self.show_problem(FormInvalid(str(refused)))
+
+    def worker_failed(self, message: str) -> None:
+        """A write off the UI thread failed unexpectedly: the app's message under the fields,
+        the dialog usable again (`app_base.ShowsWorkerFailure`)."""
+        self.writing = False
+        self.show_problem(FormInvalid(message))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.app.handle_worker_state(event)
+
+    def show_problem(self, problem: FormInvalid) -> None:
+        """Show why the answer cannot be saved, and go to the field it names."""
+        self.query_one(f"#{self.ERROR_ID}", FieldError).show(problem.message)
+        if problem.field is not None:
+            self.query_one(f"#{problem.field}").focus()
+
+
+class FormModal(WritingModal[DraftType]):
+    """A form dialog that returns a draft `DraftType`, or None when cancelled."""
 
     def __init__(self, *, classes: str = "dialog") -> None:
         super().__init__(classes=classes)
@@ -113,12 +203,6 @@ class FormModal(KimModal[DraftType | None]):
         self.restored_input = False
         """True when the form opened with input the coach typed before (a form reopened with
         its draft): it holds input from the start."""
-        self.save_draft: Callable[[DraftType], object] | None = None
-        """Set by a caller that writes the draft: run before the form closes, so a write the
-        vault refuses (a full disk, a read-only one) keeps the form open with its input and
-        the reason under the fields."""
-        self.saved: object = None
-        """What `save_draft` returned."""
 
     def on_mount(self) -> None:
         # After the first refresh: a Select shows its initial value only once it is mounted.
@@ -150,31 +234,14 @@ class FormModal(KimModal[DraftType | None]):
             return False
         return self.close_with(draft)
 
-    def close_with(self, draft: DraftType) -> bool:
-        """Write `draft` (`save_draft`) and close with it; False, with the form open and the
-        reason on its error line, when the vault refuses the write."""
-        if self.save_draft is not None:
-            from kim_tui.store.errors import VaultError
-
-            try:
-                self.saved = self.save_draft(draft)
-            except VaultError as refused:
-                self.show_problem(FormInvalid(str(refused)))
-                return False
-        self.dismiss(draft)
-        return True
-
     async def save_input(self) -> bool:
         return self.action_save()
 
-    def show_problem(self, problem: FormInvalid) -> None:
-        """Show why the draft cannot be saved, and go to the field it names."""
-        self.query_one(f"#{self.ERROR_ID}", FieldError).show(problem.message)
-        if problem.field is not None:
-            self.query_one(f"#{problem.field}").focus()
-
     def action_cancel(self) -> None:
-        """Esc: close at once when nothing was entered, else ask (save, discard, keep)."""
+        """Esc: close at once when nothing was entered, else ask (save, discard, keep). Not
+        while a write is on its way: it finishes (or is refused) first."""
+        if self.writing:
+            return
         if not self.holds_input():
             self.dismiss(None)
         else:
@@ -204,3 +271,90 @@ class FormModal(KimModal[DraftType | None]):
             return parse_date(text) if text else None
         except ValueError as exc:
             raise FormInvalid(str(exc), field if focus else None) from exc
+
+
+# -- the caller's side: one way to write what a dialog returns ---------------------------------
+
+Fill = dict[str, object]
+"""Field values by id, to open a creating form as the correction of an entry."""
+
+
+async def open_prefilled(app: App[Any], form: ModalScreen[Any], values: Fill, title: str) -> Any:
+    """Open `form` with `values` in its fields (by id) and `title`; its draft, or None.
+
+    The creating forms are reused as they are: the values go in once the form is mounted, and
+    only then does the form remember its "unchanged" state, so Esc on an untouched correction
+    closes without asking.
+    """
+    result: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    await app.push_screen(form, callback=lambda value: result.set_result(value))
+    for field_id, value in values.items():
+        widget = form.query_one(f"#{field_id}")
+        if isinstance(widget, TextArea):
+            widget.text = str(value)
+        elif isinstance(widget, Input):
+            widget.value = str(value)
+        elif isinstance(widget, Checkbox):
+            widget.value = bool(value)
+        elif isinstance(widget, Select):
+            widget.value = value
+    titles = form.query(".title")
+    if titles:
+        titles.first(Static).update(title)
+    if isinstance(form, FormModal):
+        form.call_after_refresh(form._remember_initial)
+    return await result
+
+
+async def save_in_dialog(
+    app: App[Any],
+    dialog: WritingModal[AnswerType],
+    write: Callable[[AnswerType], object],
+    *,
+    prefill: tuple[Fill, str] | None = None,
+) -> object | None:
+    """Open `dialog`; its save runs `write(answer)` before it closes, so a refused write (a
+    full disk, a stand-in copy, a rule of the service) keeps the dialog open with what was
+    typed and the reason. The write's result (True when it returns None), or None when the
+    coach closed the dialog without saving. `prefill` (field values, title) opens a creating
+    form as the correction of an entry."""
+    dialog.save_draft = write
+    if prefill is not None:
+        answer = await open_prefilled(app, dialog, *prefill)
+    else:
+        answer = await app.push_screen_wait(dialog)
+    if answer is None:
+        return None
+    return dialog.saved if dialog.saved is not None else True
+
+
+class FormSaves(KimScreen[None]):
+    """A screen whose dialogs write through the service (`save_in_form`); mixed into the
+    client file and the Wiedervorlagen."""
+
+    async def save_in_form(
+        self,
+        form: WritingModal[AnswerType],
+        operation: Callable[[Workspace, AnswerType], object],
+        done: str | None = None,
+        *,
+        prefill: tuple[Fill, str] | None = None,
+    ) -> object | None:
+        """`save_in_dialog` with the workspace: once the write went through, say `done` and
+        show the screen again (`reload_after_save`); the write's result as there."""
+        saved = await save_in_dialog(
+            self.app,
+            form,
+            lambda answer: operation(self.app.workspace, answer),
+            prefill=prefill,
+        )
+        if saved is None:
+            return None
+        if done is not None:
+            self.notify(done)
+        self.reload_after_save()
+        return saved
+
+    def reload_after_save(self) -> None:
+        """Show what the write changed (the screen's `reload`)."""
+        self.reload()

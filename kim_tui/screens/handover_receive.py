@@ -4,10 +4,13 @@ app's actions await, like `privacy_settings`."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kim_tui.domain.handover import HandoverReceived
 from kim_tui.i18n import language, tr
-from kim_tui.screens.client_file_handover import refusal_text
+from kim_tui.screens.file_steps import on_file
+from kim_tui.screens.form import save_in_dialog
 
 if TYPE_CHECKING:
     from kim_tui.app import KimApp
@@ -22,29 +25,25 @@ async def receive_handover(app: KimApp) -> str | None:
     from kim_tui.domain.duplicates import reason_text
     from kim_tui.domain.handover import display_fingerprint
     from kim_tui.screens.choice import ChoiceScreen
-    from kim_tui.screens.text_prompt import TextPromptScreen
-    from kim_tui.store.errors import VaultError
 
-    path = await app.push_screen_wait(
-        TextPromptScreen(
-            tr("Übergabe empfangen", "Receive a handover"),
-            tr(
-                "Pfad der Übergabedatei (.kimh) der Kolleg*in. Die Empfangsbestätigung wird "
-                "daneben geschrieben. Esc bricht ab.",
-                "Path of your colleague's handover file (.kimh). The receipt is written next "
-                "to it. Esc cancels.",
-            ),
-            max_length=1000,
-        )
-    )
-    if not path:
-        return None
     workspace = app.workspace
-    try:
-        preview = workspace.inspect_handover(path)
-    except VaultError as exc:
-        app.notify(refusal_text(exc), severity="error", timeout=12, markup=False)
+    # Checked while the prompt is open: a file that is not one for this coach (or cannot be
+    # read) is refused under the path, which stays there to be corrected.
+    inspected = await on_file(
+        app,
+        tr("Übergabe empfangen", "Receive a handover"),
+        tr(
+            "Pfad der Übergabedatei (.kimh) der Kolleg*in. Die Empfangsbestätigung wird "
+            "daneben geschrieben. Esc bricht ab.",
+            "Path of your colleague's handover file (.kimh). The receipt is written next "
+            "to it. Esc cancels.",
+        ),
+        workspace.inspect_handover,
+        exists=True,
+    )
+    if inspected is None:
         return None
+    path, preview = inspected
     about = tr(
         f"Von {preview.sender_name} ({display_fingerprint(preview.sender_fingerprint)}), "
         f"{format_date(preview.handed_over_on)}: {preview.display_name}, "
@@ -63,16 +62,15 @@ async def receive_handover(app: KimApp) -> str | None:
         )
         for c in preview.candidates
     ]
-    chosen = await app.push_screen_wait(ChoiceScreen(about, options))
-    if chosen is None:
-        return None
-    from pathlib import Path
-
     receipt_dir = str(Path(path).expanduser().parent)
-    try:
-        got = workspace.receive_handover(path, receipt_dir, None if chosen == NEW else chosen)
-    except VaultError as exc:
-        app.notify(refusal_text(exc), severity="error", timeout=12, markup=False)
+    got = await save_in_dialog(
+        app,
+        ChoiceScreen(about, options),
+        lambda chosen: workspace.receive_handover(
+            path, receipt_dir, None if chosen == NEW else chosen
+        ),
+    )
+    if not isinstance(got, HandoverReceived):
         return None
     app.notify(
         tr(
@@ -90,26 +88,22 @@ async def receive_handover(app: KimApp) -> str | None:
 async def confirm_handover(app: KimApp) -> None:
     """Ask for a colleague's receipt and import it: the client's data is erased here."""
     from kim_tui.screens.confirm import ConfirmScreen
-    from kim_tui.screens.text_prompt import TextPromptScreen
     from kim_tui.store.errors import VaultError
 
-    path = await app.push_screen_wait(
-        TextPromptScreen(
-            tr("Übergabe bestätigen", "Confirm a handover"),
-            tr(
-                "Pfad der Empfangsbestätigung (.kimh) der Kolleg*in. Esc bricht ab.",
-                "Path of your colleague's receipt (.kimh). Esc cancels.",
-            ),
-            max_length=1000,
-        )
+    # Checked while the prompt is open: a refusal stays under the path.
+    checked_at = await on_file(
+        app,
+        tr("Übergabe bestätigen", "Confirm a handover"),
+        tr(
+            "Pfad der Empfangsbestätigung (.kimh) der Kolleg*in. Esc bricht ab.",
+            "Path of your colleague's receipt (.kimh). Esc cancels.",
+        ),
+        lambda path: app.workspace.confirm_handover(path, check_only=True),
+        exists=True,
     )
-    if not path:
+    if checked_at is None:
         return
-    try:
-        checked = app.workspace.confirm_handover(path, check_only=True)
-    except VaultError as exc:
-        app.notify(refusal_text(exc), severity="error", timeout=12, markup=False)
-        return
+    path, checked = checked_at
     who = checked.display_name or tr("die Klient*in", "the client")
     sure = await app.push_screen_wait(
         ConfirmScreen(
@@ -129,7 +123,7 @@ async def confirm_handover(app: KimApp) -> None:
     try:
         done = app.workspace.confirm_handover(path)
     except VaultError as exc:
-        app.notify(refusal_text(exc), severity="error", timeout=12, markup=False)
+        app.notify(str(exc), severity="error", timeout=12, markup=False)
         return
     app.notify(
         tr(

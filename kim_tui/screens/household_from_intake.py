@@ -21,7 +21,8 @@ from kim_tui.domain.dates import format_date
 from kim_tui.domain.household import member_from_list
 from kim_tui.domain.model import ClientDraft, IntakeDraft
 from kim_tui.i18n import language, tr
-from kim_tui.screens.base import KimModal
+from kim_tui.screens.form import WritingModal, save_in_dialog
+from kim_tui.widgets.field_error import FieldError
 
 if TYPE_CHECKING:
     from kim_tui.app import KimApp
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 NewMembers = list[tuple[ClientDraft, str]]
 
 
-class HouseholdFromIntakeScreen(KimModal[NewMembers | None]):
+class HouseholdFromIntakeScreen(WritingModal[NewMembers]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction(
             "householdintake.save",
@@ -72,13 +73,14 @@ class HouseholdFromIntakeScreen(KimModal[NewMembers | None]):
                 label.append(f"  {format_date(draft.birth_date) or '–'}", style="dim")
                 items.append((label, index, True))
             yield SelectionList[int](*items, id="members")
+            yield FieldError(id=self.ERROR_ID)
 
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()
 
     def action_save(self) -> None:
         chosen = sorted(self.query_one(SelectionList).selected)
-        self.dismiss([self.members[i] for i in chosen])
+        self.close_with([self.members[i] for i in chosen])
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -87,8 +89,6 @@ class HouseholdFromIntakeScreen(KimModal[NewMembers | None]):
 async def offer_household_members(app: KimApp, client_id: str, draft: IntakeDraft) -> None:
     """Ask whether the intake's listed household members become linked clients; create the
     chosen ones (one batch: all or none) and say how many."""
-    from kim_tui.store.errors import VaultError
-
     listed = [
         member_from_list(m.name, m.relation, m.birth_date, draft.client.family_name)
         for m in draft.client.household
@@ -96,20 +96,23 @@ async def offer_household_members(app: KimApp, client_id: str, draft: IntakeDraf
     ]
     if not listed:
         return
-    chosen = await app.push_screen_wait(HouseholdFromIntakeScreen(listed))
-    if not chosen:
-        return
     workspace = app.workspace
-    try:
+
+    def create(chosen: NewMembers) -> int:
+        # One batch while the list is open: all or none, and a refusal stays under the list.
+        if not chosen:
+            return 0
         with workspace.batch():
             for member, role in chosen:
                 workspace.add_household_member(client_id, member, role)
-    except VaultError as exc:
-        app.notify(str(exc), severity="error", timeout=10)
+        return len(chosen)
+
+    created = await save_in_dialog(app, HouseholdFromIntakeScreen(listed), create)
+    if not created:
         return
     app.notify(
         tr(
-            f"{len(chosen)} Haushaltsmitglied(er) mit eigener Akte angelegt.",
-            f"{len(chosen)} household member(s) created with their own file.",
+            f"{created} Haushaltsmitglied(er) mit eigener Akte angelegt.",
+            f"{created} household member(s) created with their own file.",
         )
     )

@@ -14,25 +14,30 @@ if TYPE_CHECKING:
 
 
 async def change_regime(app: KimApp) -> None:
-    """Show the current regime and let the coach choose another."""
+    """Show the current regime and let the coach choose another (written before the choice
+    closes: a refusal stays under the options)."""
     from kim_tui.domain.regime import regimes
     from kim_tui.screens.choice import ChoiceScreen
-    from kim_tui.store.errors import VaultError
+    from kim_tui.screens.form import save_in_dialog
 
     lang = language()
     current = app.workspace.regime()
     options = [
         (r.code, ("● " if r.code == current.code else "  ") + r.label(lang)) for r in regimes()
     ]
-    code = await app.push_screen_wait(
-        ChoiceScreen(tr("Datenschutzrecht des Trägers", "Data-protection law"), options)
-    )
-    if code is None or code == current.code:
-        return
-    try:
+
+    def choose(code: str) -> bool:
+        if code == current.code:
+            return False
         app.workspace.set_regime(code)
-    except VaultError as exc:
-        app.notify(str(exc), severity="error")
+        return True
+
+    changed = await save_in_dialog(
+        app,
+        ChoiceScreen(tr("Datenschutzrecht des Trägers", "Data-protection law"), options),
+        choose,
+    )
+    if not changed:
         return
     chosen = app.workspace.regime()
     app.notify(
@@ -45,41 +50,41 @@ async def change_regime(app: KimApp) -> None:
 
 async def change_retention(app: KimApp) -> None:
     """Show the retention rule and let the coach change its number of years."""
+    from kim_tui.screens.form import save_in_dialog
     from kim_tui.screens.text_prompt import TextPromptScreen
-    from kim_tui.store.errors import VaultError
 
     lang = language()
     rule = app.workspace.retention_rule()
-    answer = await app.push_screen_wait(
-        TextPromptScreen(
-            tr("Aufbewahrung abgeschlossener Fälle", "Retention of closed cases"),
-            tr(
-                f"Regel: {rule.label(lang)} ({rule.source(lang)}; Bezugspunkt, keine "
-                f"gesetzliche Frist). Jahre nach dem Abschlussjahr "
-                f"({rule.min_years}–{rule.max_years}):",
-                f"Rule: {rule.label(lang)} ({rule.source(lang)}; a reference point, not a "
-                f"statutory period). Years after the closure year "
-                f"({rule.min_years}–{rule.max_years}):",
-            ),
-            value=str(rule.years),
-            max_length=2,
+
+    def not_a_number(text: str) -> tuple[str, str] | None:
+        if text.isdigit():
+            return None
+        return (
+            f"Bitte eine Zahl von {rule.min_years} bis {rule.max_years}.",
+            f"Please a number from {rule.min_years} to {rule.max_years}.",
         )
+
+    prompt = TextPromptScreen(
+        tr("Aufbewahrung abgeschlossener Fälle", "Retention of closed cases"),
+        tr(
+            f"Regel: {rule.label(lang)} ({rule.source(lang)}; Bezugspunkt, keine "
+            f"gesetzliche Frist). Jahre nach dem Abschlussjahr "
+            f"({rule.min_years}–{rule.max_years}):",
+            f"Rule: {rule.label(lang)} ({rule.source(lang)}; a reference point, not a "
+            f"statutory period). Years after the closure year "
+            f"({rule.min_years}–{rule.max_years}):",
+        ),
+        value=str(rule.years),
+        max_length=2,
+        check=not_a_number,
     )
-    if answer is None:
-        return
-    if not answer.isdigit():
-        app.notify(
-            tr(
-                f"Bitte eine Zahl von {rule.min_years} bis {rule.max_years}.",
-                f"Please a number from {rule.min_years} to {rule.max_years}.",
-            ),
-            severity="error",
-        )
-        return
-    try:
-        app.workspace.set_retention_years(int(answer))
-    except VaultError as exc:
-        app.notify(str(exc), severity="error")
+
+    def keep(years: str) -> None:
+        # Written while the prompt is open: a number out of range (the service says which)
+        # or a full disk keeps the prompt with the reason.
+        app.workspace.set_retention_years(int(years))
+
+    if await save_in_dialog(app, prompt, keep) is None:
         return
     app.notify(
         tr(

@@ -1,6 +1,7 @@
 """Stand-in (Vertretung) dialogs: lend clients from the Wiedervorlagen (``V``), and take over,
 return or import a return from the command palette. Each step is a small prompt; the service
-does the work and its refusal is shown as it is (`VaultError`), nothing half done."""
+does the work while the last prompt is open, and its refusal (`VaultError`, a full disk) is shown
+under the path as it is, nothing half done and nothing typed lost."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from textual import work
 from kim_tui.actions import KimView, UiAction
 from kim_tui.domain.dates import format_date, parse_date
 from kim_tui.i18n import tr
+from kim_tui.screens.file_steps import on_file
 
 if TYPE_CHECKING:
     from kim_tui.app import KimApp
@@ -94,24 +96,11 @@ def _until_problem(text: str, today: date) -> tuple[str, str] | None:
     return None
 
 
-def _path_problem(text: str) -> tuple[str, str] | None:
-    parent = Path(text).expanduser().parent
-    if not parent.is_dir():
-        return (f"Das Verzeichnis {parent} gibt es nicht.", f"The folder {parent} does not exist.")
-    return None
-
-
-def _file_problem(text: str) -> tuple[str, str] | None:
-    if not Path(text).expanduser().is_file():
-        return ("Diese Datei gibt es nicht.", "This file does not exist.")
-    return None
-
-
 async def send_stand_in(app: KimApp, client_id: str | None, client_name: str) -> None:
-    """Ask colleague, end date, clients and path; write the stand-in file."""
+    """Ask colleague, end date, clients and path; write the stand-in file while the path prompt
+    is open (a refusal keeps the path there, with the reason)."""
     from kim_tui.screens.choice import ChoiceScreen
     from kim_tui.screens.text_prompt import TextPromptScreen
-    from kim_tui.store.errors import VaultError
 
     ws = app.workspace
     colleagues = ws.colleagues()
@@ -172,25 +161,20 @@ async def send_stand_in(app: KimApp, client_id: str | None, client_name: str) ->
     chosen = {"follow_ups": with_follow_ups, "cases": with_cases}.get(which, [client_id or ""])
     until = parse_date(until_text)
     default = Path.home() / f"vertretung-{until.isoformat()}.kimh"
-    path = await app.push_screen_wait(
-        TextPromptScreen(
-            tr("Vertretung speichern", "Save the stand-in"),
-            tr(
-                "Pfad der Datei (verschlüsselt für die Kolleg*in):",
-                "File path (encrypted for the colleague):",
-            ),
-            value=str(default),
-            max_length=1000,
-            check=_path_problem,
-        )
+    sent_to = await on_file(
+        app,
+        tr("Vertretung speichern", "Save the stand-in"),
+        tr(
+            "Pfad der Datei (verschlüsselt für die Kolleg*in):",
+            "File path (encrypted for the colleague):",
+        ),
+        lambda path: ws.send_stand_in(who, until, chosen, path),
+        exists=False,
+        value=str(default),
     )
-    if not path:
+    if sent_to is None:
         return
-    try:
-        sent = ws.send_stand_in(who, until, chosen, path)
-    except VaultError as exc:
-        app.notify(str(exc), severity="error", timeout=10, markup=False)
-        return
+    _path, sent = sent_to
     app.notify(
         tr(
             f"Vertretung bis {format_date(sent.until)} für {sent.colleague}: {sent.clients} "
@@ -225,19 +209,6 @@ class StandInAppActions:
                 markup=False,
             )
 
-    async def _ask_file(self, title: str, explanation: str, *, exists: bool) -> str | None:
-        from kim_tui.screens.text_prompt import TextPromptScreen
-
-        answer = await self._kim().push_screen_wait(
-            TextPromptScreen(
-                title,
-                explanation,
-                max_length=1000,
-                check=_file_problem if exists else _path_problem,
-            )
-        )
-        return answer or None
-
     async def _file_step(
         self,
         title: str,
@@ -248,22 +219,18 @@ class StandInAppActions:
         done: Callable[[T], str],
         reload: bool = True,
     ) -> None:
-        """Ask for a file, run one stand-in step on it, and say how it went (a refusal in
-        the service's words; names from the file shown literally)."""
-        from kim_tui.store.errors import VaultError
-
+        """Ask for a file and run one stand-in step on it while the prompt is open (a refusal,
+        in the service's words, stays under the path to correct it), then say how it went
+        (names from the file shown literally)."""
         app = self._kim()
         if not app.is_unlocked:
             return
-        path = await self._ask_file(title, explanation, exists=exists)
-        if path is None:
+        got = await on_file(
+            app, title, explanation, lambda path: run(app.workspace, path), exists=exists
+        )
+        if got is None:
             return
-        try:
-            result = run(app.workspace, path)
-        except VaultError as exc:
-            app.notify(str(exc), severity="error", timeout=12, markup=False)
-            return
-        app.notify(done(result), timeout=15, markup=False)
+        app.notify(done(got[1]), timeout=15, markup=False)
         if reload and isinstance(app.screen, KimView):
             app.screen.reload()
 
@@ -308,9 +275,9 @@ class StandInAppActions:
             done=lambda imported: tr(
                 f"Rückgabe von {imported.colleague}: {imported.contacts_added} Kontakte, "
                 f"{imported.follow_ups_completed} Wiedervorlagen erledigt, "
-                f"{imported.follow_ups_added} neu.",
+                f"{imported.follow_ups_snoozed} verschoben, {imported.follow_ups_added} neu.",
                 f"Return from {imported.colleague}: {imported.contacts_added} contacts, "
                 f"{imported.follow_ups_completed} follow-ups done, "
-                f"{imported.follow_ups_added} new.",
+                f"{imported.follow_ups_snoozed} snoozed, {imported.follow_ups_added} new.",
             ),
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext
 from kim_tui.store.errors import ValidationError
 from kim_tui.sync import coach_state as cs
@@ -30,15 +31,27 @@ class ColleagueService:
         if not colleague.can_receive:
             raise ValidationError(
                 {
-                    "colleague": "Diese coach.pub stammt aus einer älteren Version und hat keinen "
-                    "Empfangsschlüssel: bitte die Kolleg*in `kim identity` erneut ausführen "
-                    "lassen und die neue Datei schicken."
+                    "colleague": tr(
+                        "Diese coach.pub stammt aus einer älteren Version und hat keinen "
+                        "Empfangsschlüssel: bitte die Kolleg*in `kim identity` erneut ausführen "
+                        "lassen und die neue Datei schicken.",
+                        "This coach.pub comes from an older version and has no receiving key: "
+                        "please ask your colleague to run `kim identity` again and send the "
+                        "new file.",
+                    )
                 }
             )
         with self._ctx.uow.read() as s:
             own = cs.get(s, cs.SIGN_KEY)
             if own is not None and cs.coach_public(s).fingerprint == colleague.fingerprint:
-                raise ValidationError({"colleague": "Das ist die eigene Identität dieses Tresors."})
+                raise ValidationError(
+                    {
+                        "colleague": tr(
+                            "Das ist die eigene Identität dieses Tresors.",
+                            "This is this vault's own identity.",
+                        )
+                    }
+                )
         with self._ctx.uow.audited(
             "sync.colleague_add", "setting", detail=colleague.fingerprint
         ) as tx:

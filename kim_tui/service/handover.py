@@ -20,11 +20,9 @@ name or the override text.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable
+import hashlib
 from datetime import UTC, date, datetime
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -41,11 +39,22 @@ from kim_tui.domain.handover import (
 )
 from kim_tui.domain.model import ClientDraft, ConsentPurpose
 from kim_tui.domain.validation import validate_override_reason
+from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, cases_of, live, require_valid
 from kim_tui.service.converters import consent_view, display_name
 from kim_tui.service.derived import refresh_case
 from kim_tui.service.duplicate_index import live_people
 from kim_tui.service.erasure import REASON_HANDOVER, erase_in, linked_rows
+from kim_tui.service.handover_files import (
+    link_id,
+    own,
+    parse_kind,
+    read_file,
+    refused,
+    stamp,
+    target_path,
+    write_file,
+)
 from kim_tui.service.handover_payload import (
     ClientFileRows,
     PayloadError,
@@ -54,30 +63,14 @@ from kim_tui.service.handover_payload import (
 )
 from kim_tui.service.merge import merge_in
 from kim_tui.service.retention import retention_rule, sync_retention
-from kim_tui.store.atomic import write_atomic
-from kim_tui.store.errors import HandoverRefused, StorageError, ValidationError
+from kim_tui.store.errors import HandoverRefused, ValidationError
 from kim_tui.store.models import Client, Consent, FollowUp, HandoverLink, utcnow
-from kim_tui.store.small_file import UnsuitableFile, read_small_file
 from kim_tui.sync import coach_state as cs
 from kim_tui.sync import handover_format as hf
 from kim_tui.sync.identity import CoachPublic, display_fingerprint
 
-T = TypeVar("T")
-
 CLOSURE_REASON = "handed_over"
 """The closure reason of a case handed over to a colleague (closure_reasons.toml)."""
-MAX_FILE = 80 * 1024 * 1024
-"""A handover file: the payload is at most 64 MiB before compression (`handover_format`)."""
-SUFFIX = ".kimh"
-
-
-def link_id(handover_id: str) -> str:
-    """The `HandoverLink` id (a dashed UUID, as every id in a bundle) of a file's 32-hex id."""
-    return str(uuid.UUID(hex=handover_id))
-
-
-def _stamp(now: datetime) -> str:
-    return now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _folded(text: str) -> str:
@@ -98,99 +91,15 @@ def consent_covers(consent: Consent, organisation: str) -> bool:
     return False
 
 
-def _target(path: str, handover_id: str, kind: str) -> Path:
-    """The file to write: `path`, or a file named by the id in the directory `path`."""
-    target = Path(path).expanduser()
-    if target.is_dir():
-        prefix = "kim-uebergabe" if kind == hf.HANDOVER else "kim-quittung"
-        target = target / f"{prefix}-{handover_id[:8]}{SUFFIX}"
-    return target
-
-
-def _write(target: Path, data: bytes) -> None:
-    try:
-        if not target.parent.is_dir():
-            raise FileNotFoundError(2, "Verzeichnis fehlt", str(target.parent))
-        write_atomic(target, data, mode=0o600)
-    except OSError as exc:
-        raise StorageError.from_os_error(exc, target) from None
-
-
-def _read(path: str) -> bytes:
-    source = Path(path).expanduser()
-    try:
-        return read_small_file(source, MAX_FILE)
-    except UnsuitableFile as exc:
-        raise HandoverRefused(
-            "unsuitable", f"{source}: {exc.why}", f"{source}: not a regular file"
-        ) from None
-    except OSError as exc:
-        raise StorageError.from_os_error(exc, source) from None
-
-
-_ENGLISH = {
-    "corrupt": "damaged or not a kim handover file",
-    "version": "written by another kim version",
-    "bad_signature": "signature invalid (changed or signed by someone else)",
-    "decrypt": "cannot be decrypted",
-    "wrong_recipient": "this file is meant for someone else",
-    "unknown_sender": "the sender does not match the file",
-    "no_receiving_key": "the colleague has no receiving key",
-}
-
-
-def _refused(exc: hf.HandoverError) -> HandoverRefused:
-    english = _ENGLISH.get(exc.reason, exc.reason)
-    return HandoverRefused(
-        exc.reason,
-        f"Datei abgelehnt: {exc}. Nichts wurde geändert.",
-        f"File refused: {english}. Nothing was changed.",
-    )
-
-
-def _parse(data: bytes, kind: str) -> hf.ParsedHandover:
-    try:
-        parsed = hf.parse(data)
-    except hf.HandoverError as exc:
-        raise _refused(exc) from None
-    if parsed.header.kind != kind:
-        if kind == hf.HANDOVER:
-            raise HandoverRefused(
-                "receipt_not_handover",
-                "Das ist eine Empfangsbestätigung, keine Übergabe: beim übergebenden Coach mit "
-                "`kim handover --confirm DATEI` einlesen. Nichts wurde geändert.",
-                "This is a receipt, not a handover: import it on the sending coach's vault with "
-                "`kim handover --confirm FILE`. Nothing was changed.",
-            )
-        raise HandoverRefused(
-            "handover_not_receipt",
-            "Das ist eine Übergabedatei, keine Empfangsbestätigung: bei der Kolleg*in mit "
-            "`kim receive DATEI` einlesen. Nichts wurde geändert.",
-            "This is a handover file, not a receipt: the colleague imports it with "
-            "`kim receive FILE`. Nothing was changed.",
-        )
-    return parsed
-
-
-def _own(read: Callable[[Session], T], s: Session) -> T:
-    """One of the vault's own keys; without `kim identity` a clear refusal, not a crash."""
-    try:
-        return read(s)
-    except cs.SyncSetupError:
-        raise HandoverRefused(
-            "no_identity",
-            "Dieser Tresor hat noch keine Identität: zuerst `kim identity` (und die coach.pub "
-            "mit den Kolleg*innen austauschen). Nichts wurde geändert.",
-            "This vault has no identity yet: first `kim identity` (and exchange coach.pub with "
-            "your colleagues). Nothing was changed.",
-        ) from None
-
-
 class HandoverService:
     """Hand a client over to a colleague, take a handover in, confirm its receipt."""
 
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
+        # The file last inspected, (SHA-256 of its bytes, decrypted document): receiving the
+        # same bytes right after the preview skips a second signature check and decryption.
+        # Every other check (addressee, sender, replay) runs again inside the write.
+        self._inspected: tuple[bytes, Any] | None = None
 
     # -- sending -------------------------------------------------------------------------------
 
@@ -199,7 +108,12 @@ class HandoverService:
             if pub.fingerprint == fingerprint:
                 return pub
         raise ValidationError(
-            {"colleague": "Diese Kolleg*in ist nicht gespeichert (`kim colleague add`)."}
+            {
+                "colleague": tr(
+                    "Diese Kolleg*in ist nicht gespeichert (`kim colleague add`).",
+                    "This colleague is not stored (`kim colleague add`).",
+                )
+            }
         )
 
     def handover_consent(self, client_id: str, colleague_fingerprint: str) -> bool:
@@ -240,7 +154,7 @@ class HandoverService:
         override = override_reason.strip()
         moment = now or datetime.now(UTC)
         handover_hex = hf.new_handover_id()
-        target = _target(out_path, handover_hex, hf.HANDOVER)
+        target = target_path(out_path, handover_hex, hf.HANDOVER)
         written = False
         try:
             with self._ctx.uow.write(
@@ -251,9 +165,14 @@ class HandoverService:
                 colleague = self._colleague(s, colleague_fingerprint)
                 if not colleague.can_receive:
                     raise ValidationError(
-                        {"colleague": "Die Kolleg*in hat keinen Empfangsschlüssel."}
+                        {
+                            "colleague": tr(
+                                "Die Kolleg*in hat keinen Empfangsschlüssel.",
+                                "The colleague has no receiving key.",
+                            )
+                        }
                     )
-                me = _own(cs.coach_public, s)
+                me = own(cs.coach_public, s)
                 consented = self._consented(s, client_id, colleague.organisation)
                 if not consented and not override:
                     org = colleague.organisation or colleague.name or "?"
@@ -268,12 +187,12 @@ class HandoverService:
                     require_valid(validate_override_reason(override))
                 payload = client_file_payload(s, linked_rows(s, client_id), client_id, tx.today)
                 header = hf.HandoverHeader(
-                    hf.HANDOVER, handover_hex, me.fingerprint, colleague.fingerprint, _stamp(moment)
+                    hf.HANDOVER, handover_hex, me.fingerprint, colleague.fingerprint, stamp(moment)
                 )
                 try:
-                    data = hf.seal(header, payload, colleague, _own(cs.sign_key, s))
+                    data = hf.seal(header, payload, colleague, own(cs.sign_key, s))
                 except hf.HandoverError as exc:
-                    raise _refused(exc) from None
+                    raise refused(exc) from None
                 for case in cases_of(s, client_id):
                     tx.case_id = case.id
                     case.closed_on = max(tx.today, case.first_contact_on)
@@ -302,7 +221,7 @@ class HandoverService:
                 )
                 if not consented:
                     tx.record_handover_override(link_id(handover_hex), tx.case_id)
-                _write(target, data)
+                write_file(target, data)
                 written = True
         except BaseException:
             if written:
@@ -319,10 +238,14 @@ class HandoverService:
 
     # -- receiving -----------------------------------------------------------------------------
 
-    def _open(self, s: Session, data: bytes) -> tuple[hf.ParsedHandover, CoachPublic, Any]:
-        """Parse, check addressee, sender, signature and replay; decrypt. Refuses otherwise."""
-        parsed = _parse(data, hf.HANDOVER)
-        me = _own(cs.coach_public, s)
+    def _open(
+        self, s: Session, data: bytes, inspected: tuple[bytes, Any] | None = None
+    ) -> tuple[hf.ParsedHandover, CoachPublic, Any]:
+        """Parse, check addressee, sender, signature and replay; decrypt. Refuses otherwise.
+        `inspected` is a file verified and decrypted before: if `data` is that file, its
+        document is used instead of decrypting again."""
+        parsed = parse_kind(data, hf.HANDOVER)
+        me = own(cs.coach_public, s)
         header = parsed.header
         if header.recipient != me.fingerprint:
             raise HandoverRefused(
@@ -344,10 +267,13 @@ class HandoverService:
                 f"their coach.pub (`kim colleague add coach.pub --fingerprint {shown}`), then "
                 "import again. Nothing was changed.",
             )
-        try:
-            doc = hf.open_verified(parsed, sender, me.fingerprint, _own(cs.receiving_key, s))
-        except hf.HandoverError as exc:
-            raise _refused(exc) from None
+        if inspected is not None and inspected[0] == hashlib.sha256(data).digest():
+            doc = inspected[1]
+        else:
+            try:
+                doc = hf.open_verified(parsed, sender, me.fingerprint, own(cs.receiving_key, s))
+            except hf.HandoverError as exc:
+                raise refused(exc) from None
         known = s.get(HandoverLink, link_id(header.id))
         if known is not None:
             raise HandoverRefused(
@@ -362,10 +288,12 @@ class HandoverService:
     def inspect_handover(self, path: str) -> HandoverPreview:
         """Verify a handover file and show whom it is about and the likely duplicates here;
         changes nothing (the coach then chooses new file or merge)."""
-        data = _read(path)
+        data = read_file(path)
+        self._inspected = None
         with self._ctx.uow.read() as s:
             parsed, sender, doc = self._open(s, data)
         rows = _rows(doc)
+        self._inspected = (hashlib.sha256(data).digest(), doc)
         client = rows.client
         draft = ClientDraft(
             client.given_name, client.family_name, client.birth_date, client.other_names
@@ -396,11 +324,12 @@ class HandoverService:
         the only copy); if writing it fails, `again` writes it once more (`reissue_receipt`)."""
         if again:
             return self.reissue_receipt(path, receipt_out)
-        data = _read(path)
+        data = read_file(path)
         moment = now or datetime.now(UTC)
+        inspected, self._inspected = self._inspected, None
         with self._ctx.uow.write("handover.receive", "handover") as tx:
             s = tx.session
-            parsed, sender, doc = self._open(s, data)
+            parsed, sender, doc = self._open(s, data, inspected)
             rows = _rows(doc)
             client = rows.client
             try:
@@ -437,25 +366,25 @@ class HandoverService:
             tx.entity_id = handover_id
             tx.detail = f"{sender.fingerprint} {'merge' if merge_into else 'new'}"
             receipt = self._receipt(s, parsed.header.id, sender, tx.today, moment)
-        target = _target(receipt_out, parsed.header.id, hf.RECEIPT)
-        _write(target, receipt)
+        target = target_path(receipt_out, parsed.header.id, hf.RECEIPT)
+        write_file(target, receipt)
         return HandoverReceived(handover_id, kept, merge_into is not None, str(target), sender.name)
 
     def _receipt(
         self, s: Session, handover_hex: str, sender: CoachPublic, on: date, moment: datetime
     ) -> bytes:
-        me = _own(cs.coach_public, s)
+        me = own(cs.coach_public, s)
         header = hf.HandoverHeader(
-            hf.RECEIPT, handover_hex, me.fingerprint, sender.fingerprint, _stamp(moment)
+            hf.RECEIPT, handover_hex, me.fingerprint, sender.fingerprint, stamp(moment)
         )
         payload = {"handover": handover_hex, "received_on": on.isoformat()}
-        return hf.seal(header, payload, sender, _own(cs.sign_key, s))
+        return hf.seal(header, payload, sender, own(cs.sign_key, s))
 
     def reissue_receipt(self, path: str, receipt_out: str) -> HandoverReceived:
         """Write the receipt of an already received handover again (the first one was lost or
         could not be written); changes no record."""
-        data = _read(path)
-        parsed = _parse(data, hf.HANDOVER)
+        data = read_file(path)
+        parsed = parse_kind(data, hf.HANDOVER)
         with self._ctx.uow.audited("handover.receipt", "handover") as tx:
             s = tx.session
             link = s.get(HandoverLink, link_id(parsed.header.id))
@@ -468,16 +397,16 @@ class HandoverService:
             sender = self._colleague(s, link.counterpart)
             try:
                 hf.open_verified(
-                    parsed, sender, _own(cs.coach_public, s).fingerprint, _own(cs.receiving_key, s)
+                    parsed, sender, own(cs.coach_public, s).fingerprint, own(cs.receiving_key, s)
                 )
             except hf.HandoverError as exc:
-                raise _refused(exc) from None
+                raise refused(exc) from None
             tx.entity_id = link.id
             receipt = self._receipt(
                 s, parsed.header.id, sender, link.created_at.date(), datetime.now(UTC)
             )
-        target = _target(receipt_out, parsed.header.id, hf.RECEIPT)
-        _write(target, receipt)
+        target = target_path(receipt_out, parsed.header.id, hf.RECEIPT)
+        write_file(target, receipt)
         return HandoverReceived(link.id, link.client_id, False, str(target), sender.name)
 
     # -- confirming ----------------------------------------------------------------------------
@@ -486,7 +415,7 @@ class HandoverService:
         """The handover a receipt confirms, after every check (addressee, a handover made
         here and not yet confirmed, the colleague it went to, signature, content)."""
         handover_id = link_id(parsed.header.id)
-        me = _own(cs.coach_public, s)
+        me = own(cs.coach_public, s)
         if parsed.header.recipient != me.fingerprint:
             raise HandoverRefused(
                 "wrong_recipient",
@@ -516,9 +445,9 @@ class HandoverService:
             )
         colleague = self._colleague(s, link.counterpart)
         try:
-            doc = hf.open_verified(parsed, colleague, me.fingerprint, _own(cs.receiving_key, s))
+            doc = hf.open_verified(parsed, colleague, me.fingerprint, own(cs.receiving_key, s))
         except hf.HandoverError as exc:
-            raise _refused(exc) from None
+            raise refused(exc) from None
         if doc.get("handover") != parsed.header.id:
             raise HandoverRefused(
                 "corrupt",
@@ -532,8 +461,8 @@ class HandoverService:
         ``handover``) and mark the handover confirmed; the `HandoverLink` stays (one write).
         `check_only` verifies the receipt and says whom it is about, changing nothing (the
         app asks before erasing)."""
-        data = _read(receipt_path)
-        parsed = _parse(data, hf.RECEIPT)
+        data = read_file(receipt_path)
+        parsed = parse_kind(data, hf.RECEIPT)
         handover_id = link_id(parsed.header.id)
         if check_only:
             with self._ctx.uow.read() as s:

@@ -16,6 +16,10 @@ from sqlmodel import Session, col, select
 
 from kim_tui.domain.household import (
     DEFAULT_ROLE,
+    HOUSEHOLD_MOVED,
+    HOUSEHOLD_NONE,
+    HOUSEHOLD_SAME,
+    HOUSEHOLD_SEPARATE,
     REFERENCE_ROLE,
     HouseholdMemberView,
     HouseholdView,
@@ -26,6 +30,7 @@ from kim_tui.domain.household import (
 )
 from kim_tui.domain.model import ClientDraft, IntakeDraft
 from kim_tui.domain.validation import validate_intake
+from kim_tui.i18n import tr
 from kim_tui.service.caseload import current_residence
 from kim_tui.service.context import ServiceContext, cases_of, live, require_valid
 from kim_tui.service.converters import apply_client, display_name
@@ -35,6 +40,10 @@ from kim_tui.store.models import Case, Client, FollowUp, HouseholdMembership, ut
 from kim_tui.store.unit_of_work import Transaction
 
 ENTITY = "householdmembership"
+_NO_HOUSEHOLD = (
+    "Diese Klient*in lebt in keinem Haushalt.",
+    "This client lives in no household.",
+)
 
 Households = Sequence[tuple[str, str]]
 """Per imported row: the household label of the import file ("" for none) and a role code."""
@@ -63,7 +72,14 @@ def _members(session: Session, household_id: str) -> list[HouseholdMembership]:
 
 def _require_role(role: str) -> None:
     if not is_role(role):
-        raise ValidationError({"role": f"Unbekannte Rolle im Haushalt: {role!r}."})
+        raise ValidationError(
+            {
+                "role": tr(
+                    f"Unbekannte Rolle im Haushalt: {role!r}.",
+                    f"Unknown role in the household: {role!r}.",
+                )
+            }
+        )
 
 
 def _touch(session: Session, client_id: str) -> None:
@@ -78,6 +94,54 @@ def _case_of(tx: Transaction, client_id: str) -> None:
     # The Verlauf of the file lists the case's events: a household change belongs there too.
     cases = cases_of(tx.session, client_id, include_closed=True)
     tx.case_id = cases[0].id if cases else None
+
+
+def _end(session: Session, row: HouseholdMembership) -> None:
+    """End a membership; a household left with one member ends with it (as on leaving)."""
+    now = utcnow()
+    rest = [m for m in _members(session, row.household_id) if m.id != row.id]
+    for member in [row, *rest] if len(rest) == 1 else [row]:
+        member.deleted_at = now
+        session.add(member)
+        _touch(session, member.client_id)
+
+
+def merge_household(tx: Transaction, survivor_id: str, other_id: str) -> str:
+    """The household membership of the file `other_id`, merged into `survivor_id` inside the
+    merge's write `tx`: it moves to the survivor if the survivor has none. Otherwise it ends
+    (one person lives in one household, and the kept file's is the one the coach kept), with
+    a reason, recorded against the survivor so its Verlauf shows it; a household left with one
+    member ends. Returns one of the ``HOUSEHOLD_*`` codes."""
+    s = tx.session
+    theirs = _membership(s, other_id)
+    if theirs is None:
+        return HOUSEHOLD_NONE
+    mine = _membership(s, survivor_id)
+    outcome = HOUSEHOLD_MOVED
+    if mine is not None:
+        outcome = HOUSEHOLD_SAME if mine.household_id == theirs.household_id else HOUSEHOLD_SEPARATE
+        # Flush the merge so far: the reason below belongs to this membership's change only.
+        s.flush()
+        tx.correcting(
+            tr(
+                "Zusammenführung: beide Akten lebten im selben Haushalt.",
+                "Merge: both files lived in the same household.",
+            )
+            if outcome == HOUSEHOLD_SAME
+            else tr(
+                "Zusammenführung: die übernommene Akte lebte in einem anderen Haushalt; "
+                "es gilt der Haushalt dieser Akte.",
+                "Merge: the merged file lived in another household; this file's household applies.",
+            )
+        )
+    theirs.client_id = survivor_id
+    s.add(theirs)
+    _touch(s, survivor_id)
+    if mine is not None:
+        _end(s, theirs)
+        s.flush()
+        s.info.pop("change_reason", None)
+    return outcome
 
 
 class HouseholdService:
@@ -153,7 +217,12 @@ class HouseholdService:
         _require_role(role)
         if other_id == client_id:
             raise ValidationError(
-                {"member": "Eine Klient*in kann nicht ihr eigenes Mitglied sein."}
+                {
+                    "member": tr(
+                        "Eine Klient*in kann nicht ihr eigenes Mitglied sein.",
+                        "A client cannot be their own member.",
+                    )
+                }
             )
         with self._ctx.uow.write("household.link", ENTITY) as tx:
             live(tx.session, Client, other_id)
@@ -161,8 +230,12 @@ class HouseholdService:
             if _membership(tx.session, other_id) is not None:
                 raise ValidationError(
                     {
-                        "member": "Diese Klient*in gehört schon zu einem Haushalt; "
-                        "dort erst austreten (in ihrer Akte)."
+                        "member": tr(
+                            "Diese Klient*in gehört schon zu einem Haushalt; "
+                            "dort erst austreten (in ihrer Akte).",
+                            "This client already belongs to a household; let them leave it "
+                            "first (in their file).",
+                        )
                     }
                 )
             row = HouseholdMembership(household_id=household_id, client_id=other_id, role=role)
@@ -194,7 +267,7 @@ class HouseholdService:
         with self._ctx.uow.write("household.role", ENTITY) as tx:
             row = _membership(tx.session, client_id)
             if row is None:
-                raise ValidationError({"household": "Diese Klient*in lebt in keinem Haushalt."})
+                raise ValidationError({"household": tr(*_NO_HOUSEHOLD)})
             tx.entity_id = row.id
             _case_of(tx, client_id)
             if row.role != role:
@@ -208,18 +281,12 @@ class HouseholdService:
         with self._ctx.uow.write("household.leave", ENTITY) as tx:
             row = _membership(tx.session, client_id)
             if row is None:
-                raise ValidationError({"household": "Diese Klient*in lebt in keinem Haushalt."})
+                raise ValidationError({"household": tr(*_NO_HOUSEHOLD)})
             if reason.strip():
                 tx.correcting(reason.strip())
             tx.entity_id = row.id
             _case_of(tx, client_id)
-            now = utcnow()
-            rest = [m for m in _members(tx.session, row.household_id) if m.id != row.id]
-            ending = [row, *rest] if len(rest) == 1 else [row]
-            for member in ending:
-                member.deleted_at = now
-                tx.session.add(member)
-                _touch(tx.session, member.client_id)
+            _end(tx.session, row)
 
     def import_households(
         self, created: Sequence[str], memberships: Sequence[tuple[str, str]]
@@ -302,4 +369,9 @@ class HouseholdService:
         return len(drafts)
 
 
-__all__ = ["HouseholdService", "HouseholdView", "Households"]
+__all__ = [
+    "HouseholdService",
+    "HouseholdView",
+    "Households",
+    "merge_household",
+]

@@ -4,7 +4,9 @@ tombstone pointing at it, nothing recorded is lost, one audit event.
 What moves to the survivor: cases (an open case of the other file is folded into the
 survivor's open case, if there is one: its assessments, goal agreements, referrals, contacts,
 consents and follow-ups move into it, the emptied case becomes a tombstone; closed cases move
-as they are), consents, residence papers and follow-ups. The audit events stay as they were
+as they are), consents, residence papers and follow-ups, and the household membership
+(`households.merge_household`: it moves if the survivor has none, else the survivor's household
+wins and the other membership ends with a reason in the Verlauf). The audit events stay as they were
 (their case ids are the moved cases, so the Verlauf of the surviving file shows them). The next
 weekly bundle carries every moved row with its new owner, the other client as a tombstone with
 ``merged_into`` and a folded case as a tombstone, so the coordinator counts one person.
@@ -23,6 +25,7 @@ from kim_tui.domain.validation import validate_client
 from kim_tui.service.context import ServiceContext, cases_of, live, require_valid
 from kim_tui.service.converters import apply_client, client_draft, codes, display_name, uncodes
 from kim_tui.service.derived import refresh_case
+from kim_tui.service.households import merge_household
 from kim_tui.store.errors import ValidationError
 from kim_tui.store.models import (
     Assessment,
@@ -74,18 +77,20 @@ class MergeService:
 
     def merge_clients(
         self, survivor_id: str, other_id: str, take_from_other: frozenset[str] = frozenset()
-    ) -> None:
+    ) -> str:
         """Merge the file `other_id` into `survivor_id` (see the module docstring).
 
         `take_from_other` names the master-data fields (`domain.merge.MASTER_FIELDS`) whose
         value comes from the other file; every other field keeps the survivor's value.
+        Returns what became of the other file's household (`households.HOUSEHOLD_*`): the
+        coach is told when it was another household than the survivor's.
         """
         if survivor_id == other_id:
             raise ValidationError(
                 {"merge": "Eine Akte kann nicht mit sich selbst zusammengeführt werden."}
             )
         with self._ctx.uow.write("client.merge", "client", survivor_id, detail=other_id) as tx:
-            merge_in(tx, survivor_id, other_id, take_from_other, self._ctx.today())
+            return merge_in(tx, survivor_id, other_id, take_from_other, self._ctx.today())
 
 
 def merge_in(
@@ -94,9 +99,10 @@ def merge_in(
     other_id: str,
     take_from_other: frozenset[str],
     today: date,
-) -> None:
+) -> str:
     """The merge of `other_id` into `survivor_id` inside the write `tx` (see
-    `MergeService.merge_clients`); a received handover is merged the same way."""
+    `MergeService.merge_clients`); a received handover is merged the same way. Returns what
+    became of the other file's household (`households.HOUSEHOLD_*`)."""
     s = tx.session
     survivor = live(s, Client, survivor_id)
     other = live(s, Client, other_id)
@@ -119,6 +125,7 @@ def merge_in(
     _move(s, Consent, other_id, survivor_id)
     _move(s, ResidenceRecord, other_id, survivor_id)
     _move(s, FollowUp, other_id, survivor_id)
+    household = merge_household(tx, survivor_id, other_id)
     s.execute(
         update(FollowUp)
         .where(col(FollowUp.client_id) == survivor_id)
@@ -136,6 +143,7 @@ def merge_in(
     for case in [target, *touched] if target is not None else touched:
         refresh_case(tx, case)
     tx.case_id = target.id if target is not None else None
+    return household
 
 
 def _move(

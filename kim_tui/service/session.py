@@ -90,6 +90,8 @@ class VaultSession:
             raise
         vault = Vault.open_with_dek(self.directory, keyfile, unwrapped, lock=self._lock)
         self._workspace = Workspace(vault, today=self._today)
+        # The first unlock after a stand-in's end date erases the copy (the app tells).
+        self._workspace.expire_stand_ins()
         return self._workspace
 
     def lock(self) -> None:

@@ -25,6 +25,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.stand_in import StandInExpiry, StandInReceived, StandInSent, StandInView
+from kim_tui.i18n import tr
 from kim_tui.service import stand_in_expiry
 from kim_tui.service.context import ServiceContext
 from kim_tui.service.converters import display_name
@@ -64,6 +65,10 @@ RECENT_DAYS = 90
 """Contacts of the last 90 days travel with the copy: enough to know what was agreed lately."""
 MAX_DAYS = 366
 """A stand-in covers an absence; for longer, the case is handed over (Übergabe)."""
+_TAKEN_DE = "Diese Vertretung wurde bereits übernommen (Datei doppelt)."
+_TAKEN_EN = "This stand-in was already taken over (the same file again)."
+_LINKS_DE = "Inhalt hat nicht die erwartete Form (Zuordnung)."
+_LINKS_EN = "The content does not have the expected shape (links)."
 
 _COPIED: dict[str, type[Record]] = {
     "client": Client,
@@ -148,15 +153,29 @@ class StandInService:
         names the colleague's fingerprint and the number of clients, nothing personal."""
         today = self._ctx.today()
         if until < today:
-            raise ValidationError({"until": "Das Enddatum liegt in der Vergangenheit."})
+            raise ValidationError(
+                {"until": tr("Das Enddatum liegt in der Vergangenheit.", "The end date is past.")}
+            )
         if until > today + timedelta(days=MAX_DAYS):
             raise ValidationError(
-                {"until": "Eine Vertretung dauert höchstens ein Jahr; länger: bitte übergeben."}
+                {
+                    "until": tr(
+                        "Eine Vertretung dauert höchstens ein Jahr; länger: bitte übergeben.",
+                        "A stand-in lasts a year at most; for longer, please hand over.",
+                    )
+                }
             )
         recipient = self.find_colleague(colleague)
         chosen = self.default_clients() if client_ids is None else list(dict.fromkeys(client_ids))
         if not chosen:
-            raise ValidationError({"client": "Keine Klient*in mit offenem Fall ausgewählt."})
+            raise ValidationError(
+                {
+                    "client": tr(
+                        "Keine Klient*in mit offenem Fall ausgewählt.",
+                        "No client with an open case chosen.",
+                    )
+                }
+            )
         stand_in_id = hf.new_handover_id()
         with self._ctx.uow.audited("standin.send", "standin", stand_in_id) as tx:
             s = tx.session
@@ -201,15 +220,27 @@ class StandInService:
         for cid in chosen:
             client = s.get(Client, cid)
             if client is None or client.deleted_at is not None:
-                raise ValidationError({"client": f"Klient*in {cid} nicht gefunden."})
+                raise ValidationError(
+                    {"client": tr(f"Klient*in {cid} nicht gefunden.", f"Client {cid} not found.")}
+                )
             name = display_name(client.given_name, client.family_name)
             if cid in borrowed:
                 raise ValidationError(
-                    {"client": f"{name} ist selbst nur in Vertretung hier: nicht weitergeben."}
+                    {
+                        "client": tr(
+                            f"{name} ist selbst nur in Vertretung hier: nicht weitergeben.",
+                            f"{name} is here only as a stand-in: not to be passed on.",
+                        )
+                    }
                 )
             if client.restricted_on is not None:
                 raise ValidationError(
-                    {"client": f"{name}: Verarbeitung eingeschränkt (Art. 18), keine Vertretung."}
+                    {
+                        "client": tr(
+                            f"{name}: Verarbeitung eingeschränkt (Art. 18), keine Vertretung.",
+                            f"{name}: processing restricted (Art. 18), no stand-in.",
+                        )
+                    }
                 )
             open_cases = s.exec(
                 select(Case).where(
@@ -219,7 +250,9 @@ class StandInService:
                 )
             ).all()
             if not open_cases:
-                raise ValidationError({"client": f"{name} hat keinen offenen Fall."})
+                raise ValidationError(
+                    {"client": tr(f"{name} hat keinen offenen Fall.", f"{name} has no open case.")}
+                )
             cases[cid] = open_cases[0].id
             rows["client"].append(dump(client))
             residence = s.exec(
@@ -300,10 +333,13 @@ class StandInService:
         with self._ctx.uow.read() as s:
             seen = s.exec(select(StandIn.id).where(col(StandIn.stand_in_id) == stand_in_id))
             if seen.first() is not None:
-                raise refuse("Diese Vertretung wurde bereits übernommen (Datei doppelt).")
+                raise refuse(_TAKEN_DE, _TAKEN_EN)
         until = day(doc.get("until"))
         if until < self._ctx.today():
-            raise refuse(f"Die Vertretung endete am {format_date(until)}; nichts übernommen.")
+            raise refuse(
+                f"Die Vertretung endete am {format_date(until)}; nichts übernommen.",
+                f"The stand-in ended on {format_date(until)}; nothing taken over.",
+            )
         clients = doc.get("clients")
         raw_rows = doc.get("rows")
         if (
@@ -314,7 +350,10 @@ class StandInService:
             or set(raw_rows) != set(_COPIED)
             or not all(isinstance(v, list) for v in raw_rows.values())
         ):
-            raise refuse("Inhalt hat nicht die erwartete Form.")
+            raise refuse(
+                "Inhalt hat nicht die erwartete Form.",
+                "The content does not have the expected shape.",
+            )
         rows = {t: [load(_COPIED[t], d) for d in raw_rows[t]] for t in _COPIED}
         _check_links(rows, set(clients))
         cases = {c.client_id: c.id for c in rows["case"] if isinstance(c, Case)}
@@ -328,13 +367,15 @@ class StandInService:
             s.info[ALLOW_STAND_IN] = True
             s.info[ALLOW_RESTRICTED] = True
             if s.exec(select(StandIn.id).where(col(StandIn.stand_in_id) == stand_in_id)).first():
-                raise refuse("Diese Vertretung wurde bereits übernommen (Datei doppelt).")
+                raise refuse(_TAKEN_DE, _TAKEN_EN)
             for table, model in _COPIED.items():
                 for row in rows[table]:
                     if s.get(model, row.id) is not None:
                         raise refuse(
                             "Ein Eintrag dieser Vertretung ist schon in diesem Tresor "
-                            "(z. B. nach einer Übergabe); nichts übernommen."
+                            "(z. B. nach einer Übergabe); nichts übernommen.",
+                            "An entry of this stand-in is already in this vault (after a "
+                            "handover, say); nothing taken over.",
                         )
             for table in _COPIED:  # parents first: the rows carry no ORM relationships
                 s.add_all(rows[table])
@@ -434,14 +475,19 @@ def _check_links(rows: dict[str, list[Record]], clients: set[str]) -> None:
     """Every row of a copy belongs to one of its clients (nothing else can ride along)."""
     ids = {t: {r.id for r in rs} for t, rs in rows.items()}
     if ids["client"] != clients:
-        raise refuse("Inhalt hat nicht die erwartete Form (Klient*innen).")
+        raise refuse(
+            "Inhalt hat nicht die erwartete Form (Klient*innen).",
+            "The content does not have the expected shape (clients).",
+        )
     for table, (column, parent) in _PARENT_OF.items():
         targets = ids["goal"] if table == "step" else ids[parent]
         for row in rows[table]:
             if getattr(row, column) not in targets:
-                raise refuse("Inhalt hat nicht die erwartete Form (Zuordnung).")
+                raise refuse(_LINKS_DE, _LINKS_EN)
     for row in rows["followup"]:
         if getattr(row, "client_id", None) not in clients:
-            raise refuse("Inhalt hat nicht die erwartete Form (Zuordnung).")
+            raise refuse(_LINKS_DE, _LINKS_EN)
     if {getattr(c, "client_id", None) for c in rows["case"]} != clients:
-        raise refuse("Jede Klient*in braucht einen offenen Fall.")
+        raise refuse(
+            "Jede Klient*in braucht einen offenen Fall.", "Every client needs an open case."
+        )

@@ -1,7 +1,9 @@
 """Who is told when an unlock erases expired stand-in copies.
 
-The erasure runs wherever a vault is opened (`Workspace`), so the CLI registers a reporter that
-prints on stderr, as it does for failed unlocks; the app reads `Workspace.stand_in_expiries`.
+The erasure runs on unlock (`Workspace.expire_stand_ins`: the app's session and every CLI
+command that opens a vault, `cli.common.unlocked_workspace`), so the CLI registers a reporter
+that prints on stderr, as it does for failed unlocks; the app reads
+`Workspace.stand_in_expiries`.
 Kept free of heavy imports: the CLI imports it for every command.
 """
 

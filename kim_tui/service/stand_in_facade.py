@@ -26,13 +26,19 @@ class StandInFacade:
     _stand_in: StandInService
     _stand_in_return: StandInReturnService
     stand_in_expiries: tuple[StandInExpiry, ...]
-    """What opening the vault erased (ended stand-ins), for the app and the CLI to tell."""
+    """What the unlock erased (ended stand-ins, `expire_stand_ins`), for the app to tell."""
 
     def _open_stand_ins(self, ctx: ServiceContext) -> None:
-        # The first unlock after a stand-in's end date erases the copy (CLI and app alike).
         self._stand_in = StandInService(ctx)
         self._stand_in_return = StandInReturnService(ctx)
+        self.stand_in_expiries = ()
+
+    def expire_stand_ins(self) -> tuple[StandInExpiry, ...]:
+        """The unlock's duty (app: `service.session`; CLI: every command that opens a vault):
+        erase every stand-in copy whose end date has passed, and tell the registered reporter
+        (`service.stand_in_expiry`). Returns what went, also kept in `stand_in_expiries`."""
         self.stand_in_expiries = self._stand_in.expire_due()
+        return self.stand_in_expiries
 
     def send_stand_in(
         self, colleague: str, until: date, client_ids: list[str] | None, out: str

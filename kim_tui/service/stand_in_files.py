@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError as PydanticError
 
+from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext
 from kim_tui.store.atomic import write_atomic
 from kim_tui.store.errors import ValidationError
@@ -20,17 +21,31 @@ from kim_tui.sync.identity import CoachPublic, display_fingerprint
 R = TypeVar("R", bound=Record)
 
 KIND_HINT = {
-    hf.HANDOVER: "Das ist eine Übergabedatei, keine Vertretung: bitte mit `kim receive` einlesen.",
-    hf.RECEIPT: "Das ist eine Empfangsbestätigung einer Übergabe, keine Vertretung.",
-    hf.STAND_IN: "Das ist eine Vertretung, keine Rückgabe: bitte mit `kim stand-in --receive`.",
-    hf.STAND_IN_RETURN: "Das ist eine Rückgabe einer Vertretung: bitte beim zuständigen Coach "
-    "mit `kim stand-in --import-return` einlesen.",
+    hf.HANDOVER: (
+        "Das ist eine Übergabedatei, keine Vertretung: bitte mit `kim receive` einlesen.",
+        "This is a handover file, not a stand-in: please import it with `kim receive`.",
+    ),
+    hf.RECEIPT: (
+        "Das ist eine Empfangsbestätigung einer Übergabe, keine Vertretung.",
+        "This is the receipt of a handover, not a stand-in.",
+    ),
+    hf.STAND_IN: (
+        "Das ist eine Vertretung, keine Rückgabe: bitte mit `kim stand-in --receive`.",
+        "This is a stand-in, not a return: please use `kim stand-in --receive`.",
+    ),
+    hf.STAND_IN_RETURN: (
+        "Das ist eine Rückgabe einer Vertretung: bitte beim zuständigen Coach "
+        "mit `kim stand-in --import-return` einlesen.",
+        "This is the return of a stand-in: the coach in charge imports it with "
+        "`kim stand-in --import-return`.",
+    ),
 }
+"""What a file of another kind is, and where it belongs (German, English)."""
 
 
-def refuse(message: str) -> ValidationError:
-    """A refused file: the message names what is wrong."""
-    return ValidationError({"file": message})
+def refuse(de: str, en: str) -> ValidationError:
+    """A refused file: the message names what is wrong, in the UI language."""
+    return ValidationError({"file": tr(de, en)})
 
 
 def dump(row: Record) -> dict[str, Any]:
@@ -41,11 +56,17 @@ def dump(row: Record) -> dict[str, Any]:
 def load(model: type[R], doc: object) -> R:
     """A row from a payload object: exactly the model's fields, each of the right type."""
     if not isinstance(doc, dict) or set(doc) != set(model.model_fields):
-        raise refuse("Inhalt hat nicht die erwartete Form (Felder).")
+        raise refuse(
+            "Inhalt hat nicht die erwartete Form (Felder).",
+            "The content does not have the expected shape (fields).",
+        )
     try:
         return model.model_validate(doc)
     except PydanticError:
-        raise refuse("Inhalt hat nicht die erwartete Form (Werte).") from None
+        raise refuse(
+            "Inhalt hat nicht die erwartete Form (Werte).",
+            "The content does not have the expected shape (values).",
+        ) from None
 
 
 def find_colleague(ctx: ServiceContext, name: str) -> CoachPublic:
@@ -57,7 +78,9 @@ def find_colleague(ctx: ServiceContext, name: str) -> CoachPublic:
     with ctx.uow.read() as s:
         colleagues = cs.colleagues(s)
     if not needle:
-        raise ValidationError({"colleague": "Bitte die Kolleg*in angeben."})
+        raise ValidationError(
+            {"colleague": tr("Bitte die Kolleg*in angeben.", "Please name the colleague.")}
+        )
     matches = [
         c
         for c in colleagues
@@ -74,13 +97,22 @@ def find_colleague(ctx: ServiceContext, name: str) -> CoachPublic:
     if not matches:
         raise ValidationError(
             {
-                "colleague": f"Keine gespeicherte Kolleg*in „{name.strip()}“: zuerst "
-                "`kim colleague add coach.pub` (Fingerabdruck vergleichen)."
+                "colleague": tr(
+                    f"Keine gespeicherte Kolleg*in „{name.strip()}“: zuerst "
+                    "`kim colleague add coach.pub` (Fingerabdruck vergleichen).",
+                    f"No stored colleague “{name.strip()}”: first "
+                    "`kim colleague add coach.pub` (compare the fingerprint).",
+                )
             }
         )
     if len(matches) > 1:
         raise ValidationError(
-            {"colleague": "Mehrere Kolleg*innen passen: bitte den Fingerabdruck angeben."}
+            {
+                "colleague": tr(
+                    "Mehrere Kolleg*innen passen: bitte den Fingerabdruck angeben.",
+                    "Several colleagues match: please give the fingerprint.",
+                )
+            }
         )
     return matches[0]
 
@@ -92,30 +124,38 @@ def open_file(
     try:
         data = Path(path).expanduser().read_bytes()
     except OSError as exc:
-        raise refuse(f"Datei nicht lesbar: {exc.strerror or 'Fehler'}.") from None
+        raise refuse(
+            f"Datei nicht lesbar: {exc.strerror or 'Fehler'}.",
+            f"File cannot be read: {exc.strerror or 'error'}.",
+        ) from None
     try:
         parsed = hf.parse(data)
     except hf.HandoverError as exc:
-        raise refuse(f"Datei abgelehnt: {exc}.") from None
+        raise refuse(f"Datei abgelehnt: {exc}.", f"File refused: {exc}.") from None
     if parsed.header.kind != kind:
-        raise refuse(KIND_HINT[parsed.header.kind])
+        raise refuse(*KIND_HINT[parsed.header.kind])
     with ctx.uow.read() as s:
         colleagues = {c.fingerprint: c for c in cs.colleagues(s)}
         me = cs.coach_public(s)
         kem = cs.receiving_key(s)
     sender = colleagues.get(parsed.header.sender)
     if sender is None:
+        shown = display_fingerprint(parsed.header.sender)
         raise refuse(
-            "Absender ist keine gespeicherte Kolleg*in (Fingerabdruck "
-            f"{display_fingerprint(parsed.header.sender)}): zuerst `kim colleague add "
-            "coach.pub` und den Fingerabdruck vergleichen."
+            f"Absender ist keine gespeicherte Kolleg*in (Fingerabdruck {shown}): zuerst "
+            "`kim colleague add coach.pub` und den Fingerabdruck vergleichen.",
+            f"The sender is not a stored colleague (fingerprint {shown}): first "
+            "`kim colleague add coach.pub` and compare the fingerprint.",
         )
     try:
         doc = hf.open_verified(parsed, sender, me.fingerprint, kem)
     except hf.HandoverError as exc:
-        raise refuse(f"Datei abgelehnt: {exc}.") from None
+        raise refuse(f"Datei abgelehnt: {exc}.", f"File refused: {exc}.") from None
     if doc.get("kind") != kind:
-        raise refuse("Inhalt passt nicht zur Art der Datei.")
+        raise refuse(
+            "Inhalt passt nicht zur Art der Datei.",
+            "The content does not match the kind of file.",
+        )
     return parsed, doc, sender
 
 
@@ -124,7 +164,10 @@ def day(value: object) -> date:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise refuse("Inhalt hat nicht die erwartete Form (Datum).") from None
+        raise refuse(
+            "Inhalt hat nicht die erwartete Form (Datum).",
+            "The content does not have the expected shape (date).",
+        ) from None
 
 
 def stamp() -> str:
@@ -136,5 +179,12 @@ def write_file(out: Path, data: bytes) -> None:
     """Write a stand-in file atomically (mode 0600) into an existing directory."""
     target = Path(out).expanduser()
     if not target.parent.is_dir():
-        raise ValidationError({"out": f"Das Verzeichnis {target.parent} gibt es nicht."})
+        raise ValidationError(
+            {
+                "out": tr(
+                    f"Das Verzeichnis {target.parent} gibt es nicht.",
+                    f"The folder {target.parent} does not exist.",
+                )
+            }
+        )
     write_atomic(target, data, mode=0o600)

@@ -16,6 +16,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import UOWTransaction
 from sqlmodel import Session, col, select
 
+from kim_tui.i18n import tr
 from kim_tui.service.privacy import client_of
 from kim_tui.store.errors import ValidationError
 from kim_tui.store.models import (
@@ -41,10 +42,11 @@ EXPIRED = "expired"
 STAND_IN_MESSAGE = (
     "Vertretung: für diese Klient*in können nur Kontakte erfasst und Wiedervorlagen erledigt "
     "oder angelegt werden. Alles andere bitte der zuständigen Kolleg*in nach der Rückkehr "
-    "überlassen."
+    "überlassen.",
+    "Stand-in: for this client only contacts can be recorded and follow-ups completed or "
+    "added. Please leave everything else to the colleague in charge after their return.",
 )
-"""Shown when a colleague tries any other change on a stand-in client (German, as every
-service message)."""
+"""Shown when a colleague tries any other change on a stand-in client (German, English)."""
 
 _BOOKKEEPING = (AuditEvent, RecordChange, ErasedClient, StandIn, FollowUp)
 _DERIVED = frozenset({"stage", "next_due_on", "revision", "updated_at"})
@@ -110,4 +112,4 @@ def _refuse_other_edits(session: Session, _flush: UOWTransaction, _instances: ob
             client_id = client_of(session, obj)
             row = active.get(client_id) if client_id else None
             if row is not None and not _allowed(obj, obj in session.new, row):
-                raise ValidationError({"client": STAND_IN_MESSAGE})
+                raise ValidationError({"client": tr(*STAND_IN_MESSAGE)})

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from kim_tui.domain.stand_in import StandInReturnImported, StandInReturnWritten
+from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext
 from kim_tui.service.converters import display_name
 from kim_tui.service.derived import refresh_case
@@ -46,17 +47,30 @@ class StandInReturnService:
             wanted = find_colleague(self._ctx, colleague).fingerprint
             by_id = {k: v for k, v in by_id.items() if v[0].counterpart == wanted}
         if not by_id:
-            raise ValidationError({"stand_in": "Keine laufende Vertretung in diesem Tresor."})
+            raise ValidationError(
+                {
+                    "stand_in": tr(
+                        "Keine laufende Vertretung in diesem Tresor.",
+                        "No running stand-in in this vault.",
+                    )
+                }
+            )
         if len(by_id) > 1:
             raise ValidationError(
-                {"stand_in": "Mehrere laufende Vertretungen: bitte die Kolleg*in angeben."}
+                {
+                    "stand_in": tr(
+                        "Mehrere laufende Vertretungen: bitte die Kolleg*in angeben.",
+                        "Several running stand-ins: please name the colleague.",
+                    )
+                }
             )
         return next(iter(by_id.values()))
 
     def write_return(self, out: Path, colleague: str | None = None) -> StandInReturnWritten:
         """Write the return file of the running stand-in (of `colleague`, if several): every
-        contact recorded and every follow-up completed or added here, encrypted to the original
-        coach. It can be written again (all changes so far); the importer skips what it has."""
+        contact recorded and every follow-up completed, snoozed or added here, encrypted to the
+        original coach. It can be written again (all changes so far); the importer skips what
+        it has."""
         with self._ctx.uow.audited("standin.return", "standin") as tx:
             s = tx.session
             rows = self._choose_active(s, colleague)
@@ -90,7 +104,12 @@ class StandInReturnService:
             )
             if recipient is None:
                 raise ValidationError(
-                    {"colleague": "Die zuständige Kolleg*in ist nicht mehr gespeichert."}
+                    {
+                        "colleague": tr(
+                            "Die zuständige Kolleg*in ist nicht mehr gespeichert.",
+                            "The colleague in charge is no longer stored.",
+                        )
+                    }
                 )
             me = cs.coach_public(s)
             payload = {
@@ -119,8 +138,10 @@ class StandInReturnService:
 
     def import_return(self, path: Path) -> StandInReturnImported:
         """Apply a return file: the colleague's contacts become this coach's records (with a
-        note of who recorded them), follow-ups completed there are completed here, new ones
-        are added. One transaction; a replayed file is refused, nothing changed."""
+        note of who recorded them), follow-ups completed there are completed here, ones moved
+        to another date there (snoozed) move here, new ones are added. Every change of the
+        write carries "Erfasst in Vertretung von …" as its reason in the Verlauf. One
+        transaction; a replayed file is refused, nothing changed."""
         parsed, doc, sender = open_file(self._ctx, path, hf.STAND_IN_RETURN)
         stand_in_id = doc.get("stand_in")
         by = doc.get("recorded_by")
@@ -132,10 +153,13 @@ class StandInReturnService:
             or not isinstance(raw_contacts, list)
             or not isinstance(raw_follow_ups, list)
         ):
-            raise refuse("Inhalt hat nicht die erwartete Form.")
+            raise refuse(
+                "Inhalt hat nicht die erwartete Form.",
+                "The content does not have the expected shape.",
+            )
         contacts = [load(ContactNote, d) for d in raw_contacts]
         follow_ups = [load(FollowUp, d) for d in raw_follow_ups]
-        counts = {"contacts": 0, "done": 0, "added": 0, "skipped": 0}
+        counts = {"contacts": 0, "done": 0, "added": 0, "snoozed": 0, "skipped": 0}
         with self._ctx.uow.write("standin.import_return", "standin", stand_in_id) as tx:
             s = tx.session
             lent = s.exec(
@@ -144,17 +168,28 @@ class StandInReturnService:
                 )
             ).all()
             if not lent or lent[0].counterpart != sender.fingerprint:
-                raise refuse("Diese Rückgabe gehört zu keiner Vertretung dieses Tresors.")
+                raise refuse(
+                    "Diese Rückgabe gehört zu keiner Vertretung dieses Tresors.",
+                    "This return belongs to no stand-in of this vault.",
+                )
             if parsed.header.id in lent[0].return_ids.split():
-                raise refuse("Diese Rückgabe wurde bereits eingelesen (Datei doppelt).")
+                raise refuse(
+                    "Diese Rückgabe wurde bereits eingelesen (Datei doppelt).",
+                    "This return was already imported (the same file again).",
+                )
             cases = {r.case_ref for r in lent}
             clients = {r.client_ref for r in lent}
             touched: dict[str, Case] = {}
             note_by = f"Erfasst in Vertretung von {by.strip() or sender.name}"
+            # The Verlauf says why a due date moved or an item was completed.
+            tx.correcting(note_by)
             for contact in contacts:
                 case = s.get(Case, contact.case_id)
                 if contact.case_id not in cases:
-                    raise refuse("Die Rückgabe nennt einen Fall außerhalb der Vertretung.")
+                    raise refuse(
+                        "Die Rückgabe nennt einen Fall außerhalb der Vertretung.",
+                        "The return names a case outside the stand-in.",
+                    )
                 if case is None or s.get(ContactNote, contact.id) is not None:
                     counts["skipped"] += 1
                     continue
@@ -173,7 +208,10 @@ class StandInReturnService:
                 touched[case.id] = case
             for item in follow_ups:
                 if item.client_id not in clients or item.case_id not in cases:
-                    raise refuse("Die Rückgabe nennt eine Wiedervorlage außerhalb der Vertretung.")
+                    raise refuse(
+                        "Die Rückgabe nennt eine Wiedervorlage außerhalb der Vertretung.",
+                        "The return names a follow-up outside the stand-in.",
+                    )
                 case = s.get(Case, item.case_id)
                 if case is None:
                     counts["skipped"] += 1
@@ -191,10 +229,16 @@ class StandInReturnService:
                 s.add(row)
             tx.detail = (
                 f"{counts['contacts']} Kontakte, {counts['done']} erledigt, "
-                f"{counts['added']} neu, {counts['skipped']} übersprungen"
+                f"{counts['added']} neu, {counts['snoozed']} verschoben, "
+                f"{counts['skipped']} übersprungen"
             )
         return StandInReturnImported(
-            sender.name, counts["contacts"], counts["done"], counts["added"], counts["skipped"]
+            sender.name,
+            counts["contacts"],
+            counts["done"],
+            counts["added"],
+            counts["skipped"],
+            counts["snoozed"],
         )
 
 
@@ -225,8 +269,10 @@ def _apply_follow_up(s: Session, item: FollowUp, note_by: str, today: date) -> s
             )
         )
         return "added"
-    if item.done_on is None or mine.done_on is not None or mine.deleted_at is not None:
+    if mine.done_on is not None or mine.deleted_at is not None:
         return "skipped"
+    if item.done_on is None:
+        return _snooze(s, mine, item)
     mine.done_on = item.done_on
     mine.done_note = f"{note_by}. {item.done_note}".strip()
     mine.open = 0
@@ -237,3 +283,13 @@ def _apply_follow_up(s: Session, item: FollowUp, note_by: str, today: date) -> s
             step.done_on = item.done_on
             s.add(step)
     return "done"
+
+
+def _snooze(s: Session, mine: FollowUp, item: FollowUp) -> str:
+    """An open follow-up the colleague moved to another date (snoozed): it moves here too,
+    unless the date it stands for changed here meanwhile (the coach's own change wins)."""
+    if item.original_due_on != mine.original_due_on or item.due_on == mine.due_on:
+        return "skipped"
+    mine.due_on = item.due_on
+    s.add(mine)
+    return "snoozed"

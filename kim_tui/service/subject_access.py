@@ -44,7 +44,7 @@ from kim_tui.service.converters import (
     uncodes,
 )
 from kim_tui.service.printouts import case_reference
-from kim_tui.store.errors import NotFound, ValidationError
+from kim_tui.store.errors import NotFound, StorageError, ValidationError
 from kim_tui.store.models import AuditEvent, Case, Client, Consent, FollowUp, ResidenceRecord
 from kim_tui.sync import coach_state as cs
 
@@ -279,8 +279,6 @@ class SubjectAccessService:
             write_subject_access_files(copy, pdf_path, json_path)
         except OSError as exc:
             pdf_path.unlink(missing_ok=True)
-            raise ValidationError(
-                {"out": f"{folder} lässt sich nicht beschreiben: {exc.strerror}"}
-            ) from None
+            raise ValidationError({"out": str(StorageError.from_os_error(exc, folder))}) from None
         self._ctx.uow.audit_only("client.subject_access", "client", client_id, case_id)
         return str(pdf_path), str(json_path)

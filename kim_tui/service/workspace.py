@@ -115,7 +115,7 @@ class Workspace(CorrectionFacade, HandoverFacade, StandInFacade):
         self._erasure = ErasureService(ctx)
         self._handover = HandoverService(ctx)
         self._households = HouseholdService(ctx)
-        self._open_stand_ins(ctx)  # erases stand-in copies whose end date has passed
+        self._open_stand_ins(ctx)  # the unlock then calls expire_stand_ins()
 
     # -- infrastructure ----------------------------------------------------------------------
 
@@ -319,10 +319,11 @@ class Workspace(CorrectionFacade, HandoverFacade, StandInFacade):
 
     def merge_clients(
         self, survivor_id: str, other_id: str, take_from_other: frozenset[str] = frozenset()
-    ) -> None:
+    ) -> str:
         """Merge the file `other_id` into `survivor_id`; `take_from_other`: master-data
-        fields whose value comes from the other file."""
-        self._merge.merge_clients(survivor_id, other_id, take_from_other)
+        fields whose value comes from the other file. Returns what became of the other file's
+        household (`service.households.HOUSEHOLD_*`)."""
+        return self._merge.merge_clients(survivor_id, other_id, take_from_other)
 
     # -- caseload and client file ------------------------------------------------------------
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import errno
 
+from kim_tui.i18n import tr
+
 
 class VaultError(Exception):
     """Base class of every expected, explainable failure of the vault."""
@@ -97,47 +99,78 @@ class ConsentRequired(VaultError):
         )
 
 
-# What the operating system said, in words a coach can act on: (what is wrong, what to do).
-_OS_PROBLEMS: dict[int, tuple[str, str]] = {
+# What the operating system said, in words a coach can act on: (what is wrong, what to do),
+# each in German and English.
+_OS_PROBLEMS: dict[int, tuple[tuple[str, str], tuple[str, str]]] = {
     errno.ENOSPC: (
-        "kein Platz mehr auf dem Datenträger",
-        "Bitte Platz schaffen und erneut versuchen.",
+        ("kein Platz mehr auf dem Datenträger", "no space left on the disk"),
+        ("Bitte Platz schaffen und erneut versuchen.", "Please free some space and try again."),
     ),
     errno.EDQUOT: (
-        "Speicherkontingent auf dem Datenträger erschöpft",
-        "Bitte Platz schaffen und erneut versuchen.",
+        ("Speicherkontingent auf dem Datenträger erschöpft", "disk quota exceeded"),
+        ("Bitte Platz schaffen und erneut versuchen.", "Please free some space and try again."),
     ),
     errno.EROFS: (
-        "der Datenträger ist schreibgeschützt (nur lesbar eingehängt)",
-        "Bitte ein beschreibbares Verzeichnis wählen.",
+        (
+            "der Datenträger ist schreibgeschützt (nur lesbar eingehängt)",
+            "the disk is read-only (mounted read-only)",
+        ),
+        ("Bitte ein beschreibbares Verzeichnis wählen.", "Please choose a writable folder."),
     ),
     errno.EACCES: (
-        "keine Berechtigung",
-        "Bitte die Rechte prüfen oder ein anderes Verzeichnis wählen.",
+        ("keine Berechtigung", "permission denied"),
+        (
+            "Bitte die Rechte prüfen oder ein anderes Verzeichnis wählen.",
+            "Please check the permissions or choose another folder.",
+        ),
     ),
     errno.EPERM: (
-        "keine Berechtigung",
-        "Bitte die Rechte prüfen oder ein anderes Verzeichnis wählen.",
+        ("keine Berechtigung", "permission denied"),
+        (
+            "Bitte die Rechte prüfen oder ein anderes Verzeichnis wählen.",
+            "Please check the permissions or choose another folder.",
+        ),
     ),
     errno.EISDIR: (
-        "ist ein Verzeichnis, keine Datei",
-        "Hier gehört eine Datei hin; bitte den Pfad prüfen.",
+        ("ist ein Verzeichnis, keine Datei", "is a folder, not a file"),
+        (
+            "Hier gehört eine Datei hin; bitte den Pfad prüfen.",
+            "A file belongs here; please check the path.",
+        ),
     ),
     errno.ENOTDIR: (
-        "ein Teil des Pfads ist kein Verzeichnis",
-        "Bitte den Pfad prüfen.",
+        ("ein Teil des Pfads ist kein Verzeichnis", "part of the path is not a folder"),
+        ("Bitte den Pfad prüfen.", "Please check the path."),
     ),
-    errno.ENAMETOOLONG: ("der Name ist zu lang", "Bitte einen kürzeren Namen oder Pfad wählen."),
-    errno.ENOENT: ("gibt es nicht", "Bitte den Pfad prüfen (Ordner vorher anlegen)."),
+    errno.ENAMETOOLONG: (
+        ("der Name ist zu lang", "the name is too long"),
+        ("Bitte einen kürzeren Namen oder Pfad wählen.", "Please choose a shorter name or path."),
+    ),
+    errno.ENOENT: (
+        ("gibt es nicht", "does not exist"),
+        (
+            "Bitte den Pfad prüfen (Ordner vorher anlegen).",
+            "Please check the path (create the folder first).",
+        ),
+    ),
     errno.EEXIST: (
-        "existiert bereits",
-        "Es wird nichts überschrieben; bitte ein neues Ziel wählen.",
+        ("existiert bereits", "already exists"),
+        (
+            "Es wird nichts überschrieben; bitte ein neues Ziel wählen.",
+            "Nothing is overwritten; please choose a new target.",
+        ),
     ),
     errno.EIO: (
-        "Lese- oder Schreibfehler des Datenträgers",
-        "Bitte den Datenträger prüfen und erneut versuchen.",
+        ("Lese- oder Schreibfehler des Datenträgers", "the disk failed to read or write"),
+        (
+            "Bitte den Datenträger prüfen und erneut versuchen.",
+            "Please check the disk and try again.",
+        ),
     ),
-    errno.ELOOP: ("zu viele symbolische Verweise", "Bitte den Pfad prüfen."),
+    errno.ELOOP: (
+        ("zu viele symbolische Verweise", "too many symbolic links"),
+        ("Bitte den Pfad prüfen.", "Please check the path."),
+    ),
 }
 
 
@@ -149,23 +182,32 @@ class StorageError(VaultError):
     def __init__(self, path: object, code: int | None, detail: str = "") -> None:
         self.path = path
         self.errno = code
-        why, todo = _OS_PROBLEMS.get(
-            code or -1, (detail or "Zugriff fehlgeschlagen", "Bitte den Pfad prüfen.")
-        )
+        problem = _OS_PROBLEMS.get(code or -1)
+        if problem is None:
+            why = detail or tr("Zugriff fehlgeschlagen", "access failed")
+            todo = tr("Bitte den Pfad prüfen.", "Please check the path.")
+        else:
+            why, todo = tr(*problem[0]), tr(*problem[1])
         super().__init__(f"{path}: {why}. {todo}")
 
     @staticmethod
     def from_os_error(exc: OSError, fallback_path: object = None) -> StorageError:
         """The `StorageError` for an `OSError`, naming the file it names (or `fallback_path`)."""
         path = exc.filename if exc.filename is not None else fallback_path
-        return StorageError(path if path is not None else "Datei", exc.errno, exc.strerror or "")
+        return StorageError(
+            path if path is not None else tr("Datei", "file"), exc.errno, exc.strerror or ""
+        )
 
 
 class HandoverRefused(VaultError):
     """A handover, a handover file or a receipt is refused; nothing was changed. `reason` is a
-    stable code; the message is German, `english` the same in English."""
+    stable code; the message is German, `english` the same in English, and `str()` gives the
+    one of the UI language at the time it is shown."""
 
     def __init__(self, reason: str, de: str, en: str) -> None:
         self.reason = reason
         self.english = en
         super().__init__(de)
+
+    def __str__(self) -> str:
+        return tr(str(self.args[0]), self.english)

@@ -17,18 +17,34 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import struct
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives.asymmetric import ed25519
-from cryptography.hazmat.primitives.hpke import AEAD, KDF, KEM, Suite
+from cryptography.hazmat.primitives.hpke import (
+    AEAD,
+    KDF,
+    KEM,
+    MLKEM768X25519PrivateKey,
+    Suite,
+)
 
 from kim_tui.domain.pseudonym import TABLES
 from kim_tui.i18n import tr
-from kim_tui.sync import identity, payload_schema
+from kim_tui.sync import identity, payload_schema, payload_stream
+
+# The frame's sizes, named here too: the byte-level tests build bundles from them.
+from kim_tui.sync.frame import CT_LEN as CT_LEN
+from kim_tui.sync.frame import ENC_LEN as ENC_LEN
+from kim_tui.sync.frame import FRAME_PREFIX as FRAME_PREFIX
+from kim_tui.sync.frame import SIG_LEN as SIG_LEN
+from kim_tui.sync.frame import TAG_LEN as TAG_LEN
+from kim_tui.sync.frame import frame_bytes, read_frame
+
+T = TypeVar("T")
 
 LATER_TABLES = frozenset({"handover"})
 """Tables added after format version 1 was first written (issue 14): a bundle of an older kim
@@ -39,16 +55,10 @@ VERSION = 1
 SUITE_NAME = "HPKE-base:MLKEM768-X25519:HKDF-SHA256:AES-256-GCM"
 """RFC 9180 base mode, KEM 0x647A (X-Wing), KDF 0x0001, AEAD 0x0002."""
 HEADER_FORMAT = "kim-bundle"
-ENC_LEN = 1120
-TAG_LEN = 16
-SIG_LEN = 64
 MAX_HEADER = 65536
 MAX_PAYLOAD = 128 * 1024 * 1024
 """Decompressed payload limit (a zlib bomb is rejected, not unpacked)."""
 
-FRAME_PREFIX = struct.Struct(">4sHI")
-"""magic (4 bytes), format version, header length: the start of every kim file."""
-CT_LEN = struct.Struct(">I")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _HEX32 = re.compile(r"[0-9a-f]{32}")
 _WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
@@ -250,60 +260,33 @@ class ParsedBundle:
 
 def parse(data: bytes) -> ParsedBundle:
     """Split a file into its parts, checking the framing and the header (not the signature)."""
-    if len(data) < FRAME_PREFIX.size:
-        raise BundleError(
-            "corrupt", tr("Datei ist zu kurz (abgeschnitten)", "file is too short (truncated)")
-        )
-    magic, version, hlen = FRAME_PREFIX.unpack_from(data, 0)
-    if magic != MAGIC:
-        raise BundleError(
-            "corrupt",
-            tr("keine kim-Paketdatei (Kennung fehlt)", "not a kim bundle file (marker missing)"),
-        )
-    if version != VERSION:
-        raise BundleError(
-            "version",
-            tr(
-                f"Format-Version {version} wird nicht unterstützt "
-                f"(diese kim-Version kann {VERSION})",
-                f"format version {version} is not supported (this kim version reads {VERSION})",
-            ),
-        )
-    if not 1 <= hlen <= MAX_HEADER:
-        raise BundleError("corrupt", tr("Kopflänge ungültig", "invalid header length"))
-    pos = FRAME_PREFIX.size + hlen
-    if len(data) < pos + CT_LEN.size:
-        raise BundleError("corrupt", tr("Datei ist abgeschnitten", "file is truncated"))
-    header_bytes = data[FRAME_PREFIX.size : pos]
-    (clen,) = CT_LEN.unpack_from(data, pos)
-    pos += CT_LEN.size
-    if len(data) != pos + clen + SIG_LEN:
-        raise BundleError(
-            "corrupt",
-            tr(
-                "Dateilänge passt nicht (abgeschnitten oder verlängert)",
-                "file length does not match (truncated or extended)",
-            ),
-        )
-    if clen < ENC_LEN + TAG_LEN:
-        raise BundleError("corrupt", tr("verschlüsselter Teil zu kurz", "encrypted part too short"))
-    header = BundleHeader.from_bytes(header_bytes)
+    frame = read_frame(
+        data,
+        magic=MAGIC,
+        version=VERSION,
+        max_header=MAX_HEADER,
+        what=("kim-Paketdatei", "kim bundle file"),
+        error=BundleError,
+    )
     return ParsedBundle(
-        version=version,
-        header_bytes=header_bytes,
-        header=header,
-        ciphertext=data[pos : pos + clen],
-        signature=data[pos + clen :],
-        signed=data[: pos + clen],
+        version=frame.version,
+        header_bytes=frame.header_bytes,
+        header=BundleHeader.from_bytes(frame.header_bytes),
+        ciphertext=frame.ciphertext,
+        signature=frame.signature,
+        signed=frame.signed,
     )
 
 
 def verify(parsed: ParsedBundle, coach_sign_key: bytes) -> None:
     """Check the coach's Ed25519 signature; raise BundleError("bad_signature") if it fails."""
+    verify_with(parsed, ed25519.Ed25519PublicKey.from_public_bytes(coach_sign_key))
+
+
+def verify_with(parsed: ParsedBundle, coach_key: ed25519.Ed25519PublicKey) -> None:
+    """`verify` with the coach's key as an object (made once per import run)."""
     try:
-        ed25519.Ed25519PublicKey.from_public_bytes(coach_sign_key).verify(
-            parsed.signature, parsed.signed
-        )
+        coach_key.verify(parsed.signature, parsed.signed)
     except InvalidSignature:
         raise BundleError(
             "bad_signature",
@@ -317,12 +300,12 @@ def verify(parsed: ParsedBundle, coach_sign_key: bytes) -> None:
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
-def open_payload(parsed: ParsedBundle, kem_private_raw: bytes) -> list[dict[str, Any]]:
-    """Decrypt, decompress and validate the records (call only after `verify`)."""
+def decrypt_payload(parsed: ParsedBundle, kem_private: bytes | MLKEM768X25519PrivateKey) -> bytes:
+    """The compressed payload (call only after `verify`). The key is given raw or, by a caller
+    that opens many bundles, as the key object made once."""
+    key = identity.kem_private(kem_private) if isinstance(kem_private, bytes) else kem_private
     try:
-        compressed = hpke_suite().decrypt(
-            parsed.ciphertext, identity.kem_private(kem_private_raw), info=parsed.header_bytes
-        )
+        return hpke_suite().decrypt(parsed.ciphertext, key, info=parsed.header_bytes)
     except InvalidTag:
         raise BundleError(
             "decrypt",
@@ -331,6 +314,73 @@ def open_payload(parsed: ParsedBundle, kem_private_raw: bytes) -> list[dict[str,
                 "cannot be decrypted (wrong key)",
             ),
         ) from None
+
+
+def open_payload(
+    parsed: ParsedBundle, kem_private: bytes | MLKEM768X25519PrivateKey
+) -> list[dict[str, Any]]:
+    """Decrypt, decompress and validate the records (call only after `verify`)."""
+    return _checked_records(parsed.header, decrypt_payload(parsed, kem_private))
+
+
+def open_payload_as(
+    parsed: ParsedBundle,
+    kem_private: bytes | MLKEM768X25519PrivateKey,
+    convert: Callable[[dict[str, Any]], T],
+) -> list[T]:
+    """`open_payload`, each record handed to `convert` as soon as it is checked: a large
+    payload is read record by record (`payload_stream`) instead of being held whole as text
+    and as dicts. The same payloads are accepted, and a rejected one raises the same error."""
+    return payload_records_as(parsed.header, decrypt_payload(parsed, kem_private), convert)
+
+
+def payload_records_as(
+    header: BundleHeader, compressed: bytes, convert: Callable[[dict[str, Any]], T]
+) -> list[T]:
+    """`open_payload_as` of a payload already decrypted (`decrypt_payload`)."""
+    fast = payload_stream.read_records(
+        compressed, dict(header.counts), (header.rev_after, header.rev_upto), MAX_PAYLOAD, convert
+    )
+    if fast is not None:
+        return fast
+    return [convert(r) for r in _checked_records(header, compressed)]
+
+
+class ReadAgain(Exception):
+    """`payload_chunks_as` doubted a payload the whole-document reader accepts (a layout kim
+    never writes): use `records` instead of the chunks given so far."""
+
+    def __init__(self, records: list[Any]) -> None:
+        super().__init__("read again")
+        self.records = records
+
+
+def payload_chunks_as(
+    header: BundleHeader,
+    compressed: bytes,
+    convert: Callable[[dict[str, Any]], T],
+    size: int,
+) -> Iterator[list[T]]:
+    """The checked and converted records of a decrypted payload, `size` at a time, so a
+    caller can merge a large bundle without holding it whole. A problem can show only after
+    some chunks (at the end: the counts), so a caller undoes what it did with them when this
+    raises: `BundleError` (the same reason `open_payload` gives), or `ReadAgain`."""
+    try:
+        yield from payload_stream.iter_records(
+            compressed,
+            dict(header.counts),
+            (header.rev_after, header.rev_upto),
+            MAX_PAYLOAD,
+            convert,
+            size,
+        )
+    except payload_stream.Doubt:
+        records = _checked_records(header, compressed)  # raises with the reason
+        raise ReadAgain([convert(r) for r in records]) from None
+
+
+def _checked_records(header: BundleHeader, compressed: bytes) -> list[dict[str, Any]]:
+    """The whole-document reader: decompress, decode and check every record."""
     try:
         inflater = zlib.decompressobj()
         plain = inflater.decompress(compressed, MAX_PAYLOAD)
@@ -376,7 +426,7 @@ def open_payload(parsed: ParsedBundle, kem_private_raw: bytes) -> list[dict[str,
                 f"ungültige Nutzdaten – {violation.line()}", f"invalid payload – {violation.line()}"
             ),
         )
-    counts = {t: 0 for t in parsed.header.counts}
+    counts = {t: 0 for t in header.counts}
     for r in records:
         if r["t"] not in counts:  # an older header without the table: none may come
             raise BundleError(
@@ -387,7 +437,7 @@ def open_payload(parsed: ParsedBundle, kem_private_raw: bytes) -> list[dict[str,
                 ),
             )
         counts[r["t"]] += 1
-    if counts != parsed.header.counts:
+    if counts != header.counts:
         raise BundleError(
             "corrupt",
             tr(
@@ -395,8 +445,7 @@ def open_payload(parsed: ParsedBundle, kem_private_raw: bytes) -> list[dict[str,
                 "number of records does not match the header",
             ),
         )
-    h = parsed.header
-    if any(not h.rev_after < r["rev"] <= h.rev_upto for r in records):
+    if any(not header.rev_after < r["rev"] <= header.rev_upto for r in records):
         raise BundleError(
             "corrupt",
             tr("Revision außerhalb des angegebenen Bereichs", "revision outside the stated range"),
@@ -431,12 +480,7 @@ def seal_payload(
     ciphertext = hpke_suite().encrypt(
         payload, identity.kem_public(recipient_kem_key), info=header_bytes
     )
-    signed = (
-        FRAME_PREFIX.pack(MAGIC, VERSION, len(header_bytes))
-        + header_bytes
-        + CT_LEN.pack(len(ciphertext))
-        + ciphertext
-    )
+    signed = frame_bytes(MAGIC, VERSION, header_bytes, ciphertext)
     signature = identity.signing_key(coach_sign_private).sign(signed)
     return signed + signature
 

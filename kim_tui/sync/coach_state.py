@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from kim_tui.i18n import tr
 from kim_tui.store.models import VaultSetting
 from kim_tui.sync import identity
 
@@ -47,7 +48,15 @@ def bundle_key(seq: int) -> str:
 
 
 class SyncSetupError(Exception):
-    """Identity or coordinator missing; the message says which command fixes it (German)."""
+    """Identity or coordinator missing; the message says which command fixes it (in the UI
+    language)."""
+
+
+def _no_identity() -> str:
+    return tr(
+        "Dieser Tresor hat noch keine Identität: zuerst `kim identity`.",
+        "This vault has no identity yet: first `kim identity`.",
+    )
 
 
 def get(session: Session, key: str) -> str | None:
@@ -83,7 +92,7 @@ def coach_public(session: Session) -> identity.CoachPublic:
     """The coach's public identity; SyncSetupError if `kim identity` has not run yet."""
     raw = get(session, SIGN_KEY)
     if raw is None:
-        raise SyncSetupError("Dieser Tresor hat noch keine Identität: zuerst `kim identity`.")
+        raise SyncSetupError(_no_identity())
     private = bytes.fromhex(raw)
     kem_raw = get(session, KEM_KEY)
     kem_public = identity.kem_public_bytes(bytes.fromhex(kem_raw)) if kem_raw else None
@@ -105,7 +114,12 @@ def receiving_key(session: Session) -> bytes:
     """The coach's HPKE receiving private key; SyncSetupError before `kim identity`."""
     raw = get(session, KEM_KEY)
     if raw is None:
-        raise SyncSetupError("Dieser Tresor hat noch keinen Empfangsschlüssel: `kim identity`.")
+        raise SyncSetupError(
+            tr(
+                "Dieser Tresor hat noch keinen Empfangsschlüssel: `kim identity`.",
+                "This vault has no receiving key yet: `kim identity`.",
+            )
+        )
     return bytes.fromhex(raw)
 
 
@@ -134,7 +148,7 @@ def sign_key(session: Session) -> bytes:
     """The coach's Ed25519 private key."""
     raw = get(session, SIGN_KEY)
     if raw is None:
-        raise SyncSetupError("Dieser Tresor hat noch keine Identität: zuerst `kim identity`.")
+        raise SyncSetupError(_no_identity())
     return bytes.fromhex(raw)
 
 
@@ -142,7 +156,7 @@ def pseudonym_key(session: Session) -> bytes:
     """The per-vault pseudonym key."""
     raw = get(session, PSEUDONYM_KEY)
     if raw is None:
-        raise SyncSetupError("Dieser Tresor hat noch keine Identität: zuerst `kim identity`.")
+        raise SyncSetupError(_no_identity())
     return bytes.fromhex(raw)
 
 
@@ -150,7 +164,12 @@ def coordinator(session: Session) -> identity.CoordinatorPublic:
     """The connected coordinator; SyncSetupError if `kim connect` has not run yet."""
     raw = get(session, COORDINATOR)
     if raw is None:
-        raise SyncSetupError("Keine Koordinierung verbunden: zuerst `kim connect coordinator.pub`.")
+        raise SyncSetupError(
+            tr(
+                "Keine Koordinierung verbunden: zuerst `kim connect coordinator.pub`.",
+                "No coordinator connected: first `kim connect coordinator.pub`.",
+            )
+        )
     return identity.CoordinatorPublic.from_json(raw.encode("utf-8"), "gespeicherte Koordinierung")
 
 

@@ -28,17 +28,10 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
+from kim_tui.i18n import tr
 from kim_tui.sync import identity, payload_schema
-from kim_tui.sync.bundle_format import (
-    CT_LEN,
-    ENC_LEN,
-    FRAME_PREFIX,
-    SIG_LEN,
-    SUITE_NAME,
-    TAG_LEN,
-    canonical_json,
-    hpke_suite,
-)
+from kim_tui.sync.bundle_format import SUITE_NAME, canonical_json, hpke_suite
+from kim_tui.sync.frame import frame_bytes, read_frame
 
 MAGIC = b"KIMH"
 VERSION = 1
@@ -61,7 +54,8 @@ _HEADER_KEYS = frozenset({"format", "kind", "id", "sender", "recipient", "create
 
 
 class HandoverError(Exception):
-    """A handover or receipt file is refused; `reason` is a stable code, the message German."""
+    """A handover or receipt file is refused; `reason` is a stable code, the message is in the
+    UI language (as a `BundleError`'s)."""
 
     def __init__(self, reason: str, message: str) -> None:
         self.reason = reason
@@ -103,11 +97,16 @@ class HandoverHeader:
         try:
             doc = payload_schema.loads_strict(data.decode("ascii"))
         except (UnicodeDecodeError, ValueError, RecursionError):
-            raise HandoverError("corrupt", "Kopf unlesbar") from None
+            raise HandoverError("corrupt", tr("Kopf unlesbar", "header unreadable")) from None
         if not isinstance(doc, dict) or set(doc) != _HEADER_KEYS:
-            raise HandoverError("corrupt", "keine kim-Übergabedatei (Kopf)")
+            raise HandoverError(
+                "corrupt", tr("keine kim-Übergabedatei (Kopf)", "not a kim handover file (header)")
+            )
         if doc["format"] != HEADER_FORMAT or doc["suite"] != SUITE_NAME:
-            raise HandoverError("corrupt", "keine kim-Übergabedatei (Format)")
+            raise HandoverError(
+                "corrupt",
+                tr("keine kim-Übergabedatei (Format)", "not a kim handover file (format)"),
+            )
         ok = (
             doc["kind"] in KINDS
             and isinstance(doc["id"], str)
@@ -120,12 +119,17 @@ class HandoverHeader:
             and _STAMP.fullmatch(doc["created_at"])
         )
         if not ok:
-            raise HandoverError("corrupt", "Felder im Kopf ungültig")
+            raise HandoverError(
+                "corrupt", tr("Felder im Kopf ungültig", "invalid fields in the header")
+            )
         header = HandoverHeader(
             doc["kind"], doc["id"], doc["sender"], doc["recipient"], doc["created_at"]
         )
         if header.to_bytes() != data:
-            raise HandoverError("corrupt", "Kopf ist nicht kanonisch kodiert")
+            raise HandoverError(
+                "corrupt",
+                tr("Kopf ist nicht kanonisch kodiert", "header is not canonically encoded"),
+            )
         return header
 
 
@@ -148,7 +152,10 @@ def seal(
 ) -> bytes:
     """Encrypt `payload` to the recipient's receiving key and sign the file as the sender."""
     if recipient.kem_key is None:
-        raise HandoverError("no_receiving_key", "Die Kolleg*in hat keinen Empfangsschlüssel.")
+        raise HandoverError(
+            "no_receiving_key",
+            tr("Die Kolleg*in hat keinen Empfangsschlüssel", "the colleague has no receiving key"),
+        )
     if recipient.fingerprint != header.recipient:
         raise ValueError("header names another recipient")
     header_bytes = header.to_bytes()
@@ -156,42 +163,26 @@ def seal(
     ciphertext = hpke_suite().encrypt(
         compressed, identity.kem_public(recipient.kem_key), info=header_bytes
     )
-    signed = (
-        FRAME_PREFIX.pack(MAGIC, VERSION, len(header_bytes))
-        + header_bytes
-        + CT_LEN.pack(len(ciphertext))
-        + ciphertext
-    )
+    signed = frame_bytes(MAGIC, VERSION, header_bytes, ciphertext)
     return signed + identity.signing_key(sender_sign_private).sign(signed)
 
 
 def parse(data: bytes) -> ParsedHandover:
     """Split a file into its parts, checking framing and header (not signature or payload)."""
-    if len(data) < FRAME_PREFIX.size:
-        raise HandoverError("corrupt", "Datei ist zu kurz (abgeschnitten)")
-    magic, version, hlen = FRAME_PREFIX.unpack_from(data, 0)
-    if magic != MAGIC:
-        raise HandoverError("corrupt", "keine kim-Übergabedatei (Kennung fehlt)")
-    if version != VERSION:
-        raise HandoverError("version", f"Format-Version {version} wird nicht unterstützt")
-    if not 1 <= hlen <= MAX_HEADER:
-        raise HandoverError("corrupt", "Kopflänge ungültig")
-    pos = FRAME_PREFIX.size + hlen
-    if len(data) < pos + CT_LEN.size:
-        raise HandoverError("corrupt", "Datei ist abgeschnitten")
-    header_bytes = data[FRAME_PREFIX.size : pos]
-    (clen,) = CT_LEN.unpack_from(data, pos)
-    pos += CT_LEN.size
-    if len(data) != pos + clen + SIG_LEN:
-        raise HandoverError("corrupt", "Dateilänge passt nicht (abgeschnitten oder verlängert)")
-    if clen < ENC_LEN + TAG_LEN:
-        raise HandoverError("corrupt", "verschlüsselter Teil zu kurz")
+    frame = read_frame(
+        data,
+        magic=MAGIC,
+        version=VERSION,
+        max_header=MAX_HEADER,
+        what=("kim-Übergabedatei", "kim handover file"),
+        error=HandoverError,
+    )
     return ParsedHandover(
-        header=HandoverHeader.from_bytes(header_bytes),
-        header_bytes=header_bytes,
-        ciphertext=data[pos : pos + clen],
-        signature=data[pos + clen :],
-        signed=data[: pos + clen],
+        header=HandoverHeader.from_bytes(frame.header_bytes),
+        header_bytes=frame.header_bytes,
+        ciphertext=frame.ciphertext,
+        signature=frame.signature,
+        signed=frame.signed,
     )
 
 
@@ -207,34 +198,55 @@ def open_verified(
     fingerprint to compare); a signature by anyone else is refused here.
     """
     if sender.fingerprint != parsed.header.sender:
-        raise HandoverError("unknown_sender", "Absender passt nicht zur Datei")
+        raise HandoverError(
+            "unknown_sender",
+            tr("Absender passt nicht zur Datei", "the sender does not match the file"),
+        )
     try:
         ed25519.Ed25519PublicKey.from_public_bytes(sender.sign_key).verify(
             parsed.signature, parsed.signed
         )
     except InvalidSignature:
         raise HandoverError(
-            "bad_signature", "Signatur ungültig (verändert oder fremd signiert)"
+            "bad_signature",
+            tr(
+                "Signatur ungültig (verändert oder fremd signiert)",
+                "invalid signature (altered or signed by someone else)",
+            ),
         ) from None
     if parsed.header.recipient != own_fingerprint:
-        raise HandoverError("wrong_recipient", "Diese Datei ist für eine andere Person bestimmt")
+        raise HandoverError(
+            "wrong_recipient",
+            tr(
+                "Diese Datei ist für eine andere Person bestimmt",
+                "this file is meant for someone else",
+            ),
+        )
     try:
         compressed = hpke_suite().decrypt(
             parsed.ciphertext, identity.kem_private(own_kem_private), info=parsed.header_bytes
         )
     except InvalidTag:
-        raise HandoverError("decrypt", "lässt sich nicht entschlüsseln") from None
+        raise HandoverError(
+            "decrypt", tr("lässt sich nicht entschlüsseln", "cannot be decrypted")
+        ) from None
     try:
         inflater = zlib.decompressobj()
         plain = inflater.decompress(compressed, MAX_PAYLOAD)
         if inflater.unconsumed_tail or not inflater.eof or inflater.unused_data:
-            raise HandoverError("corrupt", "Inhalt unvollständig oder zu groß")
+            raise HandoverError(
+                "corrupt",
+                tr("Inhalt unvollständig oder zu groß", "content incomplete or too large"),
+            )
         doc = payload_schema.loads_strict(plain.decode("utf-8"))
         json.dumps(doc, ensure_ascii=False).encode("utf-8")  # lone surrogates, deep nesting
     except (zlib.error, UnicodeDecodeError, ValueError, RecursionError):
-        raise HandoverError("corrupt", "Inhalt unlesbar") from None
+        raise HandoverError("corrupt", tr("Inhalt unlesbar", "content unreadable")) from None
     if not isinstance(doc, dict):
-        raise HandoverError("corrupt", "Inhalt hat nicht die erwartete Form")
+        raise HandoverError(
+            "corrupt",
+            tr("Inhalt hat nicht die erwartete Form", "content does not have the expected shape"),
+        )
     return doc
 
 

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, mlkem, x25519
 from cryptography.hazmat.primitives.hpke import MLKEM768X25519PrivateKey, MLKEM768X25519PublicKey
 
 from kim_tui.domain import handover
+from kim_tui.i18n import tr
 from kim_tui.store.atomic import write_atomic
 from kim_tui.store.small_file import UnsuitableFile, read_small_file
 
@@ -68,14 +69,19 @@ def label_problem(value: object, what: str) -> str | None:
     can: it must be text of at most `MAX_LABEL_LENGTH` printable characters. The reason names
     the first bad character by its code point, never the text itself."""
     if not isinstance(value, str):
-        return f"{what} ist kein Text."
+        return tr(f"{what} ist kein Text.", f"{what} is not text.")
     if len(value) > MAX_LABEL_LENGTH:
-        return f"{what} ist zu lang (höchstens {MAX_LABEL_LENGTH} Zeichen)."
+        return tr(
+            f"{what} ist zu lang (höchstens {MAX_LABEL_LENGTH} Zeichen).",
+            f"{what} is too long (at most {MAX_LABEL_LENGTH} characters).",
+        )
     for position, ch in enumerate(value, start=1):
         if unicodedata.category(ch) in _FORBIDDEN_CATEGORIES:
-            return (
+            return tr(
                 f"{what} enthält ein Steuer- oder unsichtbares Zeichen "
-                f"(U+{ord(ch):04X} an Stelle {position})."
+                f"(U+{ord(ch):04X} an Stelle {position}).",
+                f"{what} holds a control or invisible character "
+                f"(U+{ord(ch):04X} at position {position}).",
             )
     return None
 
@@ -84,7 +90,7 @@ def _label(doc: dict[str, Any], key: str, what: str, source: object) -> str:
     value = doc.get(key, "")
     problem = label_problem(value, what)
     if problem:
-        raise IdentityError(f"{source}: {problem} Datei abgelehnt.")
+        raise IdentityError(f"{source}: {problem} " + tr("Datei abgelehnt.", "File refused."))
     return str(value)
 
 
@@ -200,10 +206,18 @@ class CoachPublic:
             key = bytes.fromhex(str(doc["sign_key"]))
             verifier = ed25519.Ed25519PublicKey.from_public_bytes(key)
         except (KeyError, ValueError):
-            raise IdentityError(f"{source}: Schlüssel fehlt oder ist ungültig.") from None
+            raise IdentityError(
+                f"{source}: " + tr("Schlüssel fehlt oder ist ungültig.", "key missing or invalid.")
+            ) from None
         pub = CoachPublic(name, organisation, key)
         if doc.get("fingerprint") != pub.fingerprint:
-            raise IdentityError(f"{source}: Fingerabdruck passt nicht zum Schlüssel (beschädigt?).")
+            raise IdentityError(
+                f"{source}: "
+                + tr(
+                    "Fingerabdruck passt nicht zum Schlüssel (beschädigt?).",
+                    "fingerprint does not match the key (damaged?).",
+                )
+            )
         if doc["version"] == PUB_VERSION:
             return pub
         try:
@@ -213,12 +227,22 @@ class CoachPublic:
             signature = bytes.fromhex(str(doc["kem_signature"]))
             kem_public(kem_key)
         except (KeyError, ValueError):
-            raise IdentityError(f"{source}: Empfangsschlüssel fehlt oder ist ungültig.") from None
+            raise IdentityError(
+                f"{source}: "
+                + tr(
+                    "Empfangsschlüssel fehlt oder ist ungültig.",
+                    "receiving key missing or invalid.",
+                )
+            ) from None
         try:
             verifier.verify(signature, receiving_key_message(kem_key))
         except InvalidSignature:
             raise IdentityError(
-                f"{source}: Empfangsschlüssel ist nicht vom Coach unterschrieben (verändert?)."
+                f"{source}: "
+                + tr(
+                    "Empfangsschlüssel ist nicht vom Coach unterschrieben (verändert?).",
+                    "receiving key is not signed by the coach (altered?).",
+                )
             ) from None
         return CoachPublic(name, organisation, key, kem_key, signature)
 
@@ -254,7 +278,7 @@ class CoordinatorPublic:
         """Parse and check a ``coordinator.pub`` (the fingerprint must match the keys)."""
         doc = _load(data, source, COORDINATOR_PUB_FORMAT)
         if doc.get("kem") != KEM_NAME:
-            raise IdentityError(f"{source}: unbekanntes Verfahren.")
+            raise IdentityError(f"{source}: " + tr("unbekanntes Verfahren.", "unknown method."))
         name = _label(doc, "name", "Name", source)
         try:
             pub = CoordinatorPublic(
@@ -265,9 +289,17 @@ class CoordinatorPublic:
             kem_public(pub.kem_key)
             ed25519.Ed25519PublicKey.from_public_bytes(pub.sign_key)
         except (KeyError, ValueError):
-            raise IdentityError(f"{source}: Schlüssel fehlt oder ist ungültig.") from None
+            raise IdentityError(
+                f"{source}: " + tr("Schlüssel fehlt oder ist ungültig.", "key missing or invalid.")
+            ) from None
         if doc.get("fingerprint") != pub.fingerprint:
-            raise IdentityError(f"{source}: Fingerabdruck passt nicht zum Schlüssel (beschädigt?).")
+            raise IdentityError(
+                f"{source}: "
+                + tr(
+                    "Fingerabdruck passt nicht zum Schlüssel (beschädigt?).",
+                    "fingerprint does not match the key (damaged?).",
+                )
+            )
         return pub
 
 
@@ -279,14 +311,20 @@ def _load(
     except (UnicodeDecodeError, ValueError, RecursionError):
         # ValueError covers broken JSON and numbers beyond Python's int-digit limit;
         # RecursionError a file nested thousands deep.
-        raise IdentityError(f"{source}: kein gültiges JSON.") from None
+        raise IdentityError(f"{source}: " + tr("kein gültiges JSON.", "not valid JSON.")) from None
     if not isinstance(doc, dict) or doc.get("format") != fmt:
-        raise IdentityError(f"{source}: keine Datei vom Typ {fmt}.")
+        raise IdentityError(f"{source}: " + tr(f"keine Datei vom Typ {fmt}.", f"not a {fmt} file."))
     version = doc.get("version")
     if type(version) is not int or version not in versions:
         shown = repr(version) if isinstance(version, int | str) and len(str(version)) < 20 else "?"
         known = ", ".join(map(str, versions))
-        raise IdentityError(f"{source}: unbekannte Version {shown} (unterstützt: {known}).")
+        raise IdentityError(
+            f"{source}: "
+            + tr(
+                f"unbekannte Version {shown} (unterstützt: {known}).",
+                f"unknown version {shown} (supported: {known}).",
+            )
+        )
     return doc
 
 
@@ -296,11 +334,17 @@ def read_public_file(path: Path) -> bytes:
     try:
         return read_small_file(Path(path))
     except FileNotFoundError:
-        raise IdentityError(f"{path} gibt es nicht.") from None
+        raise IdentityError(f"{path} " + tr("gibt es nicht.", "does not exist.")) from None
     except UnsuitableFile as exc:
         raise IdentityError(f"{path} {exc.why}.") from None
     except OSError as exc:
-        raise IdentityError(f"{path} lässt sich nicht lesen ({exc.strerror or exc}).") from None
+        raise IdentityError(
+            f"{path} "
+            + tr(
+                f"lässt sich nicht lesen ({exc.strerror or exc}).",
+                f"cannot be read ({exc.strerror or exc}).",
+            )
+        ) from None
 
 
 def write_public_file(path: Path, data: bytes) -> None:

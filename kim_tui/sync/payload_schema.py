@@ -10,6 +10,7 @@ instead of breaking every report. ``docs/bundle-format.md`` § 6 lists the same 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -60,7 +61,14 @@ def _fail(problem: str) -> SchemaError:
     return SchemaError("", problem)
 
 
+_GOOD_DAYS: set[str] = set()
+"""Dates already found valid: at most the 73,414 days of the window, and a bundle repeats the
+same few hundred days in thousands of records."""
+
+
 def _iso_date(value: Any) -> None:
+    if value.__class__ is str and value in _GOOD_DAYS:  # a list or dict cannot be looked up
+        return
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         raise _fail(tr("kein Datum JJJJ-MM-TT", "not a date YYYY-MM-DD"))
     try:
@@ -69,6 +77,7 @@ def _iso_date(value: Any) -> None:
         raise _fail(tr(f"kein Kalenderdatum ({value})", f"not a calendar date ({value})")) from None
     if not FIRST_DAY <= day <= LAST_DAY:
         raise _fail(tr(f"Datum {value} außerhalb 1900–2100", f"date {value} outside 1900–2100"))
+    _GOOD_DAYS.add(value)
 
 
 def _optional(check: Check) -> Check:
@@ -94,8 +103,16 @@ def _integer(low: int, high: int) -> Check:
     return run
 
 
+@functools.cache
+def _codes(catalog_name: str) -> frozenset[str]:
+    # Read on first use, not at import: the catalogs are data files.
+    return frozenset(catalog(catalog_name).codes())
+
+
 def _code(catalog_name: str, *extra: str) -> Check:
     def run(value: Any) -> None:
+        if value.__class__ is str and value in _codes(catalog_name):
+            return  # the usual case, decided by one set lookup
         if not isinstance(value, str) or len(value) > 64:
             raise _fail(tr("kein Code", "not a code"))
         if value not in catalog(catalog_name) and value not in extra:
@@ -104,24 +121,35 @@ def _code(catalog_name: str, *extra: str) -> Check:
     return run
 
 
+@functools.lru_cache(maxsize=4096)
+def _known_country(value: str) -> bool:
+    # Cached by value: the geo look-up folds and searches names, and a bundle names the same
+    # few countries thousands of times. Only strings of up to 3 characters reach it.
+    found = find_country(value)
+    return found is not None and found.code == value
+
+
+@functools.lru_cache(maxsize=4096)
+def _known_language(value: str) -> bool:
+    found = find_language(value)
+    return found is not None and found.code == value
+
+
 def _country(value: Any) -> None:
     if not isinstance(value, str) or len(value) > 3:
         raise _fail(tr("kein Ländercode", "not a country code"))
-    if value and (found := find_country(value)) is not None and found.code == value:
-        return
-    if value:
+    if value and not _known_country(value):
         raise _fail(tr(f"unbekannter Ländercode {value!r}", f"unknown country code {value!r}"))
 
 
 def _language(value: Any) -> None:
-    found = find_language(value) if isinstance(value, str) and len(value) <= 3 else None
-    if found is None or found.code != value:
+    if not isinstance(value, str) or len(value) > 3 or not _known_language(value):
         raise _fail(tr("unbekannter Sprachcode", "unknown language code"))
 
 
 def _gender(value: Any) -> None:
     if value != "":
-        _code("genders")(value)
+        _known_gender(value)
 
 
 def _code_list(item: Check) -> Check:
@@ -177,6 +205,8 @@ def _fingerprint(value: Any) -> None:
     if not isinstance(value, str) or not _HEX64.fullmatch(value):
         raise _fail(tr("kein Fingerabdruck (64 Hex-Ziffern)", "not a fingerprint (64 hex digits)"))
 
+
+_known_gender = _code("genders")
 
 _PERSONAL: dict[str, Check] = {
     "given_name": _text(MAX_TEXT),
@@ -286,8 +316,42 @@ ERASURE_MARKER: dict[str, Any] = {"erased": True, "personal": False}
 """The whole ``data`` of a client record that says the coach erased this client (Art. 17)."""
 
 
+_Plan = tuple[frozenset[str], bool, tuple[tuple[str, Check], ...]]
+
+
+def _plans() -> dict[str, tuple[_Plan, ...]]:
+    """Per table, every complete set of fields a valid ``data`` can have (with and without the
+    optional fields; a client with and without personal fields), each with its checks in the
+    order `check_data` runs them."""
+    plans: dict[str, list[_Plan]] = {}
+    for table, base in _FIELDS.items():
+        for personal in (False, True) if table == "client" else (False,):
+            fields = {**base, **(_PERSONAL if personal else {})}
+            for optional in ({}, _OPTIONAL.get(table, {})):
+                checks = {**fields, **optional}
+                plan = (frozenset(checks), personal, tuple(checks.items()))
+                if plan not in plans.setdefault(table, []):
+                    plans[table].append(plan)
+    return {table: tuple(variants) for table, variants in plans.items()}
+
+
+_PLANS = _plans()
+
+
 def check_data(table: str, data: Mapping[str, Any]) -> None:
     """Check one record's ``data`` object; `SchemaError` names the first field that breaks."""
+    # The usual record has exactly the fields of one plan: no unknown, missing or half-given
+    # optional field is possible, so only the values are checked (in the same order as below,
+    # so the same first problem is named). Anything else takes the full path.
+    personal = table == "client" and data.get("personal") is True
+    for keys, with_personal, checks in _PLANS.get(table, ()):
+        if with_personal is personal and data.keys() == keys:
+            for name, check in checks:
+                try:
+                    check(data[name])
+                except SchemaError as exc:
+                    raise SchemaError(name, exc.problem) from None
+            return
     if table == "client" and "erased" in data:
         # The marker alone (in a bundle), or a stored client the coordinator keeps erased:
         # its codes without any personal field.
@@ -342,6 +406,9 @@ class Violation:
         return f"{where}{field}: {self.problem}"
 
 
+_RECORD_KEYS = frozenset({"t", "id", "rev", "del", "data"})
+
+
 def _id_ok(table: str, value: Any) -> bool:
     pattern = _PSEUDONYM if table == "client" else _UUID
     return isinstance(value, str) and pattern.fullmatch(value) is not None
@@ -349,7 +416,7 @@ def _id_ok(table: str, value: Any) -> bool:
 
 def check_record(index: int, record: Any) -> Violation | None:
     """The first problem of one record of the payload, or None if it keeps every rule."""
-    if not isinstance(record, dict) or set(record) != {"t", "id", "rev", "del", "data"}:
+    if not isinstance(record, dict) or record.keys() != _RECORD_KEYS:
         return Violation(
             index,
             "",
@@ -449,23 +516,27 @@ def check_records(records: Any) -> Violation | None:
     return None
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"duplicate key {key[:40]!r}")
-        out[key] = value
+def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """The `object_pairs_hook` of a strict reader: a key given twice is an error."""
+    out = dict(pairs)  # in C; a key given twice makes the dict shorter than the pairs
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key[:40]!r}")
+            seen.add(key)
     return out
 
 
-def _no_constant(name: str) -> Any:
+def no_constant(name: str) -> Any:
+    """The `parse_constant` of a strict reader: NaN and Infinity are errors."""
     raise ValueError(f"{name} is not a JSON number")
 
 
 def loads_strict(text: str) -> Any:
     """`json.loads` that refuses duplicate keys and NaN/Infinity (both are legal in Python's
     reader but make two readers disagree, or break every sum of a report)."""
-    return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant)
+    return json.loads(text, object_pairs_hook=no_duplicate_keys, parse_constant=no_constant)
 
 
 __all__ = [

@@ -15,6 +15,7 @@ from kim_tui.domain.model import (
     ConsentDraft,
     ConsentPurpose,
     ContactDraft,
+    FollowUpDraft,
     IntakeDraft,
 )
 from kim_tui.service.workspace import Workspace
@@ -54,6 +55,7 @@ def test_stand_in_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFi
             IntakeDraft(ClientDraft("Lina", "Haddad", None), today, consents=consent)
         )
         ws.intake(IntakeDraft(ClientDraft("Omar", "Bleibt", None), today, consents=consent))
+        ws.add_follow_up(FollowUpDraft(case, today + timedelta(days=2), "Rückruf Jobcenter"))
     capsys.readouterr()
 
     until = (today + timedelta(days=7)).strftime("%d.%m.%Y")
@@ -68,12 +70,21 @@ def test_stand_in_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFi
     assert "bereits übernommen" in capsys.readouterr().err
 
     with Vault.open(tmp_path / "Ben", PASSPHRASE) as vault:
-        Workspace(vault).add_contact(ContactDraft(case, today, "phone", 10, note="Anruf bei Ben"))
+        ws = Workspace(vault)
+        ws.add_contact(ContactDraft(case, today, "phone", 10, note="Anruf bei Ben"))
+        (callback,) = [i for i in ws.follow_ups().items if i.reason == "Rückruf Jobcenter"]
+        moved_to = ws.snooze_follow_up(callback.id, today + timedelta(days=30))
     back = tmp_path / "rueckgabe.kimh"
     assert main(["stand-in", *ben, "--return", "--out", str(back)]) == 0
     assert "1 Kontakte" in capsys.readouterr().out
     assert main(["stand-in", *anna, "--import-return", str(back)]) == 0
-    assert "1 Kontakte" in capsys.readouterr().out
+    imported = capsys.readouterr().out
+    assert "1 Kontakte" in imported and "1 verschoben" in imported
+    with Vault.open(tmp_path / "Anna", PASSPHRASE) as vault:
+        (at_anna,) = [
+            i for i in Workspace(vault).follow_ups().items if i.reason == "Rückruf Jobcenter"
+        ]
+    assert at_anna.due_on == moved_to
     assert main(["stand-in", *anna, "--import-return", str(back)]) == 1
     assert "bereits eingelesen" in capsys.readouterr().err
     assert main(["stand-in", *ben, "--import-return", str(out)]) == 1

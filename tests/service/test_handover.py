@@ -317,3 +317,39 @@ def test_a_restricted_file_is_not_handed_over(team: Team) -> None:
     assert "eingeschränkt" in str(caught.value)
     assert _state(team.anna) == before
     assert not list(team.tmp.glob("*.kimh"))
+
+
+def test_receiving_after_the_preview_decrypts_the_file_once(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview (whom it is about, duplicates) and taking the file in read the same bytes:
+    the signature check and decryption run once. A file changed after its preview is checked
+    afresh (and refused, nothing changed)."""
+    from kim_tui.sync import handover_format as hf
+
+    _consent_for_ben(team)
+    made = team.anna.hand_over(team.client, _fp(team.ben), str(team.tmp))
+    calls: list[str] = []
+    real = hf.open_verified
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(args[0].header.kind)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(hf, "open_verified", counted)
+    path = Path(made.path)
+    good = path.read_bytes()
+    team.ben.inspect_handover(made.path)
+    assert len(calls) == 1
+    path.write_bytes(good[:-1] + bytes([good[-1] ^ 1]))
+    before = _state(team.ben)
+    with pytest.raises(HandoverRefused) as refused:
+        team.ben.receive_handover(made.path, str(team.tmp))
+    assert refused.value.reason == "bad_signature" and len(calls) == 2
+    assert _state(team.ben) == before
+
+    path.write_bytes(good)
+    preview = team.ben.inspect_handover(made.path)
+    got = team.ben.receive_handover(made.path, str(team.tmp))
+    assert got.handover_id == preview.handover_id
+    assert calls == ["handover"] * 3

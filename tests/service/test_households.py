@@ -151,3 +151,76 @@ def test_erasing_a_member_removes_their_membership(workspace: Workspace) -> None
             select(HouseholdMembership).where(col(HouseholdMembership.client_id) == son)
         ).all()
     assert rows == []
+
+
+def _live_memberships(ws: Workspace) -> list[HouseholdMembership]:
+    with Session(ws.vault.engine) as s:
+        return list(
+            s.exec(
+                select(HouseholdMembership).where(col(HouseholdMembership.deleted_at).is_(None))
+            ).all()
+        )
+
+
+def test_a_merge_moves_the_household_to_the_kept_file(workspace: Workspace) -> None:
+    """The duplicate in the family is merged into a file that had no household: the kept file
+    takes its place (and role) in the household."""
+    father, _wife, son, _daughter = _family(workspace)
+    kept, _ = intake_client(workspace, "Omar", "Haddad", date(2014, 5, 1))
+    assert workspace.household(kept) is None
+    assert workspace.merge_clients(kept, son) == "moved"
+    household = workspace.household(kept)
+    assert household is not None and household.role == "child"
+    assert {m.client_id for m in household.members} == {father, _wife, _daughter}
+    father_view = workspace.household(father)
+    assert father_view is not None
+    assert kept in {m.client_id for m in father_view.members}
+    assert son not in {m.client_id for m in father_view.members}
+    assert all(m.client_id != son for m in _live_memberships(workspace))
+    # The § 25b hint still counts the child through the kept file.
+    assert _stay(workspace, father, household=True)[0] is ConditionState.MET
+
+
+def test_a_merge_within_one_household_leaves_one_membership(workspace: Workspace) -> None:
+    father, wife, _son, _daughter = _family(workspace)
+    twin, _ = intake_client(workspace, "Lina", "Haddad", date(1988, 9, 14))
+    workspace.link_household_member(father, twin, "other")
+    assert workspace.merge_clients(wife, twin) == "same"
+    rows = [m for m in _live_memberships(workspace) if m.client_id in (wife, twin)]
+    assert [(r.client_id, r.role) for r in rows] == [(wife, "spouse")]
+    household = workspace.household(father)
+    assert household is not None
+    assert [m.client_id for m in household.members].count(wife) == 1
+    assert twin not in {m.client_id for m in household.members}
+    ended = [c for c in workspace.record_history(wife) if c.kind == "deleted"]
+    assert ended and "selben Haushalt" in ended[-1].reason
+
+
+def test_a_merge_across_households_keeps_the_kept_files_and_says_so(
+    workspace: Workspace,
+) -> None:
+    """The kept file's household wins; the other membership ends with a reason in the kept
+    file's Verlauf, and the other household, left with one member, ends."""
+    father, wife, _son, _daughter = _family(workspace)
+    other, _ = intake_client(workspace, "Lina", "Haddad", date(1988, 9, 14))
+    sister, _ = intake_client(workspace, "Rana", "Haddad", date(1990, 2, 2))
+    workspace.link_household_member(other, sister, "sibling")
+    assert workspace.merge_clients(wife, other) == "separate"
+    household = workspace.household(wife)
+    assert household is not None and household.role == "spouse"
+    assert father in {m.client_id for m in household.members}
+    assert sister not in {m.client_id for m in household.members}
+    assert workspace.household(sister) is None  # her household had only the merged file left
+    assert [m.client_id for m in _live_memberships(workspace)].count(wife) == 1
+    ended = [c for c in workspace.record_history(wife) if c.kind == "deleted"]
+    assert ended and "anderen Haushalt" in ended[-1].reason
+    with Session(workspace.vault.engine) as s:
+        actions = [e.action for e in s.exec(select(AuditEvent)).all()]
+    assert actions.count("client.merge") == 1
+
+
+def test_a_merge_without_households_changes_none(workspace: Workspace) -> None:
+    a, _ = intake_client(workspace, "Eins", "Test", date(1980, 1, 1))
+    b, _ = intake_client(workspace, "Eins", "Test", date(1980, 1, 1))
+    assert workspace.merge_clients(a, b) == "none"
+    assert _live_memberships(workspace) == []

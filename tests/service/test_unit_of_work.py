@@ -450,8 +450,9 @@ QUERIES: dict[str, Call] = {
 BATCHES = ("batch", "import_intakes")
 """Many writes in one transaction: one revision, one audit event per write (tested below)."""
 
-LIFECYCLE = ("is_open", "close", "update_statistics")
-"""No data: the vault's state and the planner's statistics."""
+LIFECYCLE = ("is_open", "close", "update_statistics", "expire_stand_ins")
+"""No data: the vault's state and the planner's statistics; and the unlock's duty of erasing
+ended stand-in copies (one write each, tested in tests/sync/test_stand_in.py)."""
 
 
 def _id_of(s: Setup, model: type[Record]) -> str:

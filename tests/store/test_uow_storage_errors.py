@@ -11,6 +11,7 @@ import sqlcipher3
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from kim_tui.i18n import Lang, set_language
 from kim_tui.service.workspace import Workspace
 from kim_tui.store.errors import StorageError
 from tests.builders import intake_client
@@ -35,3 +36,20 @@ def test_full_disk_on_commit_is_a_storage_error(
     monkeypatch.undo()
     assert workspace.revision() == before
     assert workspace.client_file(client_id).client_id == client_id
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("de", "kein Platz mehr auf dem Datenträger. Bitte Platz schaffen"),
+        ("en", "no space left on the disk. Please free some space"),
+    ],
+)
+def test_storage_error_speaks_the_ui_language(lang: Lang, expected: str) -> None:
+    set_language(lang)
+    try:
+        error = StorageError.from_os_error(OSError(errno.ENOSPC, "No space left on device"), "x")
+    finally:
+        set_language("de")
+    assert str(error).startswith(f"x: {expected}")
+    assert "No space left on device" not in str(error)

@@ -128,7 +128,10 @@ def test_stand_in_round_trip(team: dict[str, Coach], tmp_path: Path) -> None:
         Vault.open(ben.vault.directory, PASSPHRASE), today=lambda: UNTIL + timedelta(1)
     )
     try:
-        (expiry,) = later.stand_in_expiries
+        # A Workspace alone erases nothing: the unlock (app session, CLI command) does.
+        assert later.stand_in_expiries == () and later.client_file(lent[0], audited=False)
+        (expiry,) = later.expire_stand_ins()
+        assert later.stand_in_expiries == (expiry,)
         assert expiry.colleague == "Anna" and expiry.returned_on == FIXED_TODAY
         assert sorted(expiry.client_names) == [
             "Nachname001y, Vorname001x",
@@ -147,7 +150,7 @@ def test_stand_in_round_trip(team: dict[str, Coach], tmp_path: Path) -> None:
         with pytest.raises(ValidationError, match="endete|bereits"):
             later.receive_stand_in(str(out))
         # A second unlock has nothing more to erase.
-        assert Workspace(later.vault, today=lambda: UNTIL + timedelta(2)).stand_in_expiries == ()
+        assert Workspace(later.vault, today=lambda: UNTIL + timedelta(2)).expire_stand_ins() == ()
     finally:
         later.close()
 
@@ -226,3 +229,43 @@ def test_a_colleague_is_found_by_part_of_the_name(team: dict[str, Coach], tmp_pa
     client = anna.add_client(1, share=True)
     sent = anna.ws.send_stand_in("carl", UNTIL, [client], str(tmp_path / "c.kimh"))
     assert sent.colleague == "Carla"
+
+
+def test_snoozes_during_a_stand_in_come_back(team: dict[str, Coach], tmp_path: Path) -> None:
+    """Ben moves one of Anna's follow-ups to a later date (Wiedervorlage verschoben) and leaves
+    another alone: the return moves the first at Anna's too, the second keeps its date; a
+    rewritten return moves nothing twice."""
+    anna, ben = team["anna"], team["ben"]
+    lent, out = _lend(anna, tmp_path)
+    case = anna.cases[lent[0]]
+    anna.ws.add_follow_up(FollowUpDraft(case, UNTIL, "Antrag Sprachkurs"))
+    # The stand-in file was made before the second follow-up: send a fresh one with both.
+    out = tmp_path / "vertretung2.kimh"
+    anna.ws.send_stand_in("Ben", UNTIL, [lent[0]], str(out))
+    ben.ws.receive_stand_in(str(out))
+    items = {i.reason: i for i in ben.ws.follow_ups().items}
+    later = UNTIL + timedelta(days=21)
+    moved_to = ben.ws.snooze_follow_up(items["Rückruf Jobcenter"].id, later)
+
+    back = tmp_path / "rueckgabe.kimh"
+    written = ben.ws.write_stand_in_return(str(back))
+    assert written.follow_ups == 1
+    imported = anna.ws.import_stand_in_return(str(back))
+    assert imported.follow_ups_snoozed == 1
+    assert (imported.follow_ups_completed, imported.follow_ups_added) == (0, 0)
+    at_anna = {i.reason: i for i in anna.ws.follow_ups().items}
+    assert at_anna["Rückruf Jobcenter"].due_on == moved_to
+    assert at_anna["Antrag Sprachkurs"].due_on == items["Antrag Sprachkurs"].due_on
+    # A snooze is no correction (not in the Verlauf's corrections, as at Ben's): the import's
+    # audit event counts it.
+    with Session(anna.vault.engine) as s:
+        event = s.exec(
+            select(AuditEvent).where(col(AuditEvent.action) == "standin.import_return")
+        ).one()
+    assert "1 verschoben" in event.detail
+
+    # Ben writes the return again (everything so far): the snooze is not applied twice.
+    again = tmp_path / "rueckgabe2.kimh"
+    ben.ws.write_stand_in_return(str(again))
+    repeated = anna.ws.import_stand_in_return(str(again))
+    assert repeated.follow_ups_snoozed == 0 and repeated.skipped == 1

@@ -479,9 +479,14 @@ async def test_print_goal_agreement_pdf(app, seeded: Seeded, tmp_path: Path) -> 
         before = target.read_bytes()
         await pilot.press("p")
         await on_screen(pilot, TextPromptScreen)
-        app.screen.query_one("#answer", Input).value = str(target)
+        prompt = app.screen
+        prompt.query_one("#answer", Input).value = str(target)
         await pilot.press("enter")
-        await until(pilot, lambda: any("existiert bereits" in n for n in notifications(app)))
+        # Refused under the path, which stays there to be changed.
+        await until(
+            pilot, lambda: "existiert bereits" in str(prompt.query_one("#form-error").render())
+        )
+        assert app.screen is prompt and prompt.query_one("#answer", Input).value == str(target)
         assert target.read_bytes() == before
 
 

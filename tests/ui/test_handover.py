@@ -115,4 +115,40 @@ async def test_a_file_for_someone_else_is_refused_with_the_reason(
         await unlock_home(pilot)
         await pilot.app.run_action("receive_handover")
         await _answer(pilot, str(bad))
-        await until(pilot, lambda: any("Nichts wurde geändert" in n for n in notifications(app)))
+        # The reason under the path, which stays there to be corrected.
+        prompt = app.screen
+        assert isinstance(prompt, TextPromptScreen)
+        await until(
+            pilot, lambda: "Nichts wurde geändert" in str(prompt.query_one("#form-error").render())
+        )
+        assert prompt.query_one(Input).value == str(bad)
+
+
+async def test_refusals_follow_the_language_in_the_tui(ui_vault: Path, tmp_path: Path) -> None:
+    """With English chosen, a handover file meant for someone else is refused in English."""
+    from kim_tui.i18n import set_language
+
+    carl_dir = tmp_path / "carl"
+    _pair(ui_vault, tmp_path / "ben")
+    build_vault(carl_dir, seed=None)
+    with Vault.open(carl_dir, PASSPHRASE) as c:
+        Workspace(c, today=lambda: FIXED_TODAY).create_identity("Carl", "ZAQ")
+    with Vault.open(ui_vault, PASSPHRASE) as a:
+        anna = Workspace(a, today=lambda: FIXED_TODAY)
+        ben_fp = anna.colleagues()[0].fingerprint
+        made = anna.hand_over(anna.clients()[0].client_id, ben_fp, str(tmp_path), REASON)
+    app = new_app(carl_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock_home(pilot)
+        set_language("en")
+        try:
+            await pilot.app.run_action("receive_handover")
+            await _answer(pilot, made.path)
+            prompt = app.screen
+            assert isinstance(prompt, TextPromptScreen)
+            error = prompt.query_one("#form-error")
+            await until(pilot, lambda: "someone else" in str(error.render()))
+            shown = str(error.render())
+            assert "Nothing was changed" in shown and "Nichts" not in shown
+        finally:
+            set_language("de")

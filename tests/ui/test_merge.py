@@ -79,3 +79,36 @@ async def test_merge_a_duplicate_from_the_client_file(ui_vault: Path, seeded: Se
         actions = [e.action for e in app.workspace.audit_log(file.case_id, limit=5)]
         assert "client.merge" in actions
         assert duplicate not in {c.client_id for c in app.workspace.caseload("yilmaz").items}
+
+
+async def test_merging_a_file_of_another_household_tells_the_coach(
+    ui_vault: Path, seeded: Seeded
+) -> None:
+    """Both files live in households of their own: this file's household is kept and the coach
+    is told that the other membership ended."""
+    from tests.ui.conftest import notifications, until
+
+    duplicate = _add_duplicate(ui_vault)
+    survivor = seeded.clients["Yılmaz"]
+    with Vault.open(ui_vault, PASSPHRASE) as vault:
+        ws = Workspace(vault, today=lambda: FIXED_TODAY)
+        others = [c.client_id for c in ws.clients() if c.client_id not in (survivor, duplicate)]
+        ws.link_household_member(survivor, others[0], "spouse")
+        ws.link_household_member(duplicate, others[1], "sibling")
+        ws.close()
+    app = new_app(ui_vault)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock_home(pilot)
+        await app.push_screen(ClientFileScreen(survivor))
+        await on_screen(pilot, ClientFileScreen)
+        await pilot.press("m")
+        await on_screen(pilot, ChoiceScreen)
+        await pilot.press("enter")
+        await on_screen(pilot, MergeFormScreen)
+        await pilot.press("ctrl+s")
+        await saved(pilot, "Akten zusammengeführt.")
+        await until(pilot, lambda: any("anderen Haushalt" in n for n in notifications(app)))
+        household = app.workspace.household(survivor)
+        assert household is not None and household.role == "reference"
+        assert [m.client_id for m in household.members] == [others[0]]
+        assert app.workspace.household(others[1]) is None

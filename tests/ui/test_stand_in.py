@@ -125,5 +125,9 @@ async def test_a_wrong_file_in_the_palette_is_refused_with_a_reason(
         await unlock_home(pilot)
         await pilot.app.run_action("stand_in_receive")
         await _answer(pilot, str(junk))
-        await until(pilot, lambda: any("abgelehnt" in n for n in notifications(app)))
+        # The refusal stays under the path, which stays there to be corrected.
+        prompt = app.screen
+        assert isinstance(prompt, TextPromptScreen)
+        await until(pilot, lambda: "abgelehnt" in str(prompt.query_one("#form-error").render()))
+        assert prompt.query_one(Input).value == str(junk)
         assert app.workspace.stand_ins() == ()

@@ -1,0 +1,244 @@
+"""The merge of one verified bundle's records into ``coord_record``, by (coach, table, id).
+
+A record is written only if its revision is newer than the stored one, so re-importing and
+out-of-order arrival change nothing that is already newer. Erased clients stay erased (their
+codes kept for the counts, never their identifying data); a tombstone keeps only what § 6 of the
+bundle format allows. Everything runs on the caller's connection and transaction, as plain SQL
+with plain tuples: one ORM object, or one SQLAlchemy statement compilation, per record was most
+of an import's time.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection, bindparam
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from kim_tui.coordinator.store import CoordinatorBase, SyncRecord
+from kim_tui.domain import pseudonym as ps
+from kim_tui.sync import bundle_format as bf
+
+CHUNK = 1_000
+"""Records looked up (2,001 parameters, well under SQLite's limit) and written at a time."""
+
+
+@dataclass(slots=True)
+class _Stored:
+    """What the merge needs of a stored row: plain columns, no ORM object."""
+
+    revision: int
+    deleted: bool
+    superseded_only: bool
+    data: str | None
+    """The stored document, read for clients only (the erasure check needs it)."""
+
+
+_RECORD = CoordinatorBase.metadata.tables[SyncRecord.__tablename__]
+_INSERT = sqlite_insert(_RECORD)
+_UPSERT_COLUMNS = (
+    "coach", "table", "id", "revision", "deleted", "data", "bundle_seq", "checked", "problem",
+    "first_seq", "superseded_only",
+)  # fmt: skip
+_UPSERT_COMPILED = (
+    _INSERT.values({name: bindparam(name) for name in _UPSERT_COLUMNS})
+    .on_conflict_do_update(
+        index_elements=[_RECORD.c.coach, _RECORD.c.table, _RECORD.c.id],
+        # first_seq is the bundle that first brought the record: set on insert only. The merge
+        # decided against the state read in this transaction; the guard only keeps a stored
+        # row from ever going back in revision.
+        set_={
+            "revision": _INSERT.excluded.revision,
+            "deleted": _INSERT.excluded.deleted,
+            "data": _INSERT.excluded.data,
+            "bundle_seq": _INSERT.excluded.bundle_seq,
+            "checked": _INSERT.excluded.checked,
+            "problem": _INSERT.excluded.problem,
+        },
+        where=_INSERT.excluded.revision >= _RECORD.c.revision,
+    )
+    .compile(dialect=sqlite_dialect())
+)
+if _UPSERT_COMPILED.positiontup != list(_UPSERT_COLUMNS):  # the rows are plain tuples
+    raise RuntimeError(f"coord_record upsert columns: {_UPSERT_COMPILED.positiontup}")
+_UPSERT_SQL = str(_UPSERT_COMPILED)
+"""Compiled once and run with plain tuples: SQLAlchemy's per-row parameter processing was a
+third of a large bundle's merge."""
+_CLEAR_SUPERSEDED_SQL = (
+    'UPDATE coord_record SET superseded_only = 0 WHERE coach = ? AND "table" = ? AND id = ?'
+)
+
+_encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
+"""`json.dumps(…, sort_keys=True, ensure_ascii=False)` without building an encoder per call
+(the stored documents keep exactly that form)."""
+
+
+class PayloadRow(NamedTuple):
+    """What the merge needs of one checked record: its stored document already encoded, so a
+    large bundle is held as one string per record instead of nested dicts."""
+
+    table: str
+    id: str
+    rev: int
+    deleted: bool
+    document: str
+    """The document to store: the data, or for a tombstone what § 6 lets it keep."""
+    erasure_marker: bool
+    """A client record that says the coach erased this client."""
+
+
+def payload_row(record: dict[str, Any]) -> PayloadRow:
+    """The merge's form of one record of a bundle payload (checked or not)."""
+    data = record["data"]
+    deleted = record["del"]
+    # A tombstone or a withdrawn consent replaces the whole document: nothing stale stays. A
+    # merged client's tombstone keeps only the pseudonym of the client it went into.
+    return PayloadRow(
+        record["t"],
+        record["id"],
+        record["rev"],
+        deleted,
+        _encode(_tombstone(record) if deleted else data),
+        record["t"] == "client" and data.get(ps.ERASED_FIELD) is True,
+    )
+
+
+def merge_records(
+    conn: Connection, header: bf.BundleHeader, rows: Sequence[PayloadRow]
+) -> dict[str, int]:
+    """`merge_chunks` of a bundle's records held as one list."""
+    return merge_chunks(conn, header, (rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK)))
+
+
+def merge_chunks(
+    conn: Connection, header: bf.BundleHeader, chunks: Iterable[Sequence[PayloadRow]]
+) -> dict[str, int]:
+    """Decide every record against the stored state and write the rows that change, chunk by
+    chunk as they come (the caller commits; changes made through an ORM session must be
+    flushed before). An error raised by `chunks` passes through: the caller undoes what the
+    chunks before it wrote.
+
+    Afterwards every row this bundle wrote has ``coach = header.coach`` and ``bundle_seq =
+    header.seq``: the one place that knows a bundle's merged records (a projection filled at
+    import reads them there)."""
+    counts = {"new": 0, "updated": 0, "deleted": 0, "unchanged": 0, "erased": 0, "revived": 0}
+    again: set[tuple[str, str]] = set()
+    # Each chunk is looked up after the one before was written, so a record twice in one
+    # bundle is decided against what the first one left, and only one chunk's stored state
+    # and decided rows are held at a time.
+    for chunk in chunks:
+        _merge_chunk(conn, header, chunk, counts, again)
+    if again:
+        conn.exec_driver_sql(
+            _CLEAR_SUPERSEDED_SQL, [(header.coach, table, id_) for table, id_ in sorted(again)]
+        )
+    return counts
+
+
+def _merge_chunk(
+    conn: Connection,
+    header: bf.BundleHeader,
+    rows: Sequence[PayloadRow],
+    counts: dict[str, int],
+    again: set[tuple[str, str]],
+) -> None:
+    existing = _existing(conn, header.coach, rows)
+    written: dict[tuple[str, str], tuple[Any, ...]] = {}
+    coach, seq = header.coach, header.seq
+    for r in rows:
+        key = (r.table, r.id)
+        row = existing.get(key)
+        if row is not None and row.superseded_only:
+            # The chain brings it again: it is no longer only in the superseded history.
+            again.add(key)
+        if r.table == "client" and _erasure_concerns(row, r):
+            document = _keep_erased(row, r, counts)
+            revision = r.rev if row is None else max(row.revision, r.rev)
+            deleted = False
+        elif row is not None and row.revision >= r.rev:
+            counts["unchanged"] += 1
+            continue
+        else:
+            counts["deleted" if r.deleted else "new" if row is None else "updated"] += 1
+            document, revision, deleted = r.document, r.rev, r.deleted
+        existing[key] = _Stored(revision, deleted, False, document if r.table == "client" else None)
+        # In _UPSERT_COLUMNS order. `open_payload` checked every record against the bundle
+        # schema: reports trust it (checked, no problem).
+        written[key] = (
+            coach, r.table, r.id, revision, deleted, document, seq, True, None, seq, False,
+        )  # fmt: skip
+    if written:
+        # In key order: SQLite then inserts into the primary-key index page by page instead
+        # of all over it (the ids are random).
+        conn.exec_driver_sql(_UPSERT_SQL, [written[key] for key in sorted(written)])
+
+
+def _stored_document(row: _Stored | None) -> dict[str, Any] | None:
+    if row is None or row.deleted or row.data is None:
+        return None
+    doc = json.loads(row.data)
+    return doc if isinstance(doc, dict) else None
+
+
+def _erasure_concerns(row: _Stored | None, r: PayloadRow) -> bool:
+    """An erasure marker, or any record of a client the coach erased before."""
+    if r.erasure_marker:
+        return True
+    if row is None or row.data is None or ps.ERASED_FIELD not in row.data:
+        return False  # no stored document can carry the mark without naming its field
+    stored = _stored_document(row)
+    return stored is not None and stored.get(ps.ERASED_FIELD) is True
+
+
+def _keep_erased(row: _Stored | None, r: PayloadRow, counts: dict[str, int]) -> str:
+    """The coach erased this client: keep its codes for the counts, never its identifying data
+    (the document to store). A client record arriving later (a restored older vault) stays
+    erased and is counted as revived, so the import line can say so."""
+    stored = _stored_document(row)
+    if stored is not None and stored.get(ps.ERASED_FIELD) is True and not r.erasure_marker:
+        counts["revived"] += 1
+    else:
+        counts["erased"] += 1
+    return json.dumps(ps.erased_client_document(stored), sort_keys=True, ensure_ascii=False)
+
+
+def _tombstone(record: dict[str, Any]) -> dict[str, str]:
+    """What a tombstone keeps: for a client merged into another (bundle format § 6), the
+    survivor's pseudonym if it has the pseudonym's form; otherwise nothing."""
+    survivor = record["data"].get("merged_into") if record["t"] == "client" else None
+    if isinstance(survivor, str) and ps.is_pseudonym(survivor):
+        return {"merged_into": survivor}
+    return {}
+
+
+@functools.lru_cache(maxsize=8)
+def _lookup_sql(pairs: int) -> str:
+    """The stored state of `pairs` (table, id) pairs of one coach. Only a client's document can
+    carry the erasure mark: other documents stay unread."""
+    values = ",".join(["(?,?)"] * pairs)
+    return (
+        'SELECT "table", id, revision, deleted, superseded_only, '
+        "CASE WHEN \"table\" = 'client' THEN data END "
+        f'FROM coord_record WHERE coach = ? AND ("table", id) IN (VALUES {values})'
+    )
+
+
+def _existing(
+    conn: Connection, coach: str, rows: Sequence[PayloadRow]
+) -> dict[tuple[str, str], _Stored]:
+    """The stored state of a chunk's records, with one query whatever their tables (a search
+    of the primary key for each pair)."""
+    params: list[Any] = [coach]
+    for r in rows:
+        params += (r.table, r.id)
+    found: dict[tuple[str, str], _Stored] = {}
+    for table, id_, revision, deleted, superseded_only, document in conn.exec_driver_sql(
+        _lookup_sql(len(rows)), tuple(params)
+    ):
+        found[(table, id_)] = _Stored(revision, bool(deleted), bool(superseded_only), document)
+    return found
