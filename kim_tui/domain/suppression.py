@@ -57,6 +57,9 @@ class Figure:
     """The least value a reader knows the cell has (1 for listed counts)."""
 
 
+_UNSEEN: list[tuple[int, int]] = []
+"""Marks a move not yet applied in `_Table._cells` (its cache also holds None)."""
+
 Move = tuple[tuple[tuple[str, str], int], ...]
 """Changes per scope ((scope, name), +1 or -1), in the order they were found."""
 
@@ -213,8 +216,9 @@ class _Table:
     ) -> list[tuple[int, int]] | None:
         """The move applied in one category, or None if it touches an absent cell."""
         key = (move, indicator, category, sign)
-        if key in self._applied:
-            return self._applied[key]
+        known = self._applied.get(key, _UNSEEN)
+        if known is not _UNSEEN:
+            return known
         found = [
             (self.at.get((scope, name, indicator, category)), s * sign) for (scope, name), s in move
         ]
@@ -227,10 +231,18 @@ class _Table:
         cells: Sequence[tuple[int, int]], masked: Sequence[bool], blockers: list[int] | None
     ) -> bool:
         """True if every cell is masked; one visible cell is noted as a blocker."""
-        visible = [j for j, _ in cells if not masked[j]]
-        if len(visible) == 1 and blockers is not None:
-            blockers.append(visible[0])
-        return not visible
+        # A plain loop: this runs millions of times at a state's scale, on two to four cells.
+        visible = -1
+        for j, _s in cells:
+            if not masked[j]:
+                if visible >= 0:
+                    return False
+                visible = j
+        if visible < 0:
+            return True
+        if blockers is not None:
+            blockers.append(visible)
+        return False
 
     def _with_rows(
         self,
@@ -308,7 +320,7 @@ class _Table:
 
 
 def _all_masked(cells: Sequence[tuple[int, int]], masked: Sequence[bool]) -> bool:
-    return all(masked[j] for j, _ in cells)
+    return all(masked[j] for j, _s in cells)
 
 
 def protect(
