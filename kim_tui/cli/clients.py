@@ -19,7 +19,7 @@ from kim_tui.cli.common import (
     unlocked_workspace,
     vault_dir,
 )
-from kim_tui.i18n import tr
+from kim_tui.i18n import language, tr
 
 MAX_CSV_BYTES = 64 * 1024 * 1024
 """Largest client CSV `import-clients` reads (a whole city's caseload is a few MiB)."""
@@ -97,6 +97,7 @@ def cmd_import_clients(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     from kim_tui.domain.dates import format_date
+    from kim_tui.domain.duplicates import reason_text
     from kim_tui.store.vault import Vault
 
     passphrase = read_passphrase(args)
@@ -109,12 +110,13 @@ def cmd_import_clients(args: argparse.Namespace) -> int:
         for line, matches in zip(result.draft_lines, found, strict=True):
             for match in matches:
                 name, born = shown(match.display_name), format_date(match.birth_date)
+                why = shown(
+                    reason_text(match.reasons, language()) if match.reasons else match.reason
+                )
                 duplicates.append(
                     tr(
-                        f"  Zeile {line}: vermutlich schon im Tresor: {name}, "
-                        f"{born} ({shown(match.reason)})",
-                        f"  Row {line}: probably already in the vault: {name}, "
-                        f"{born} ({shown(match.reason)})",
+                        f"  Zeile {line}: vermutlich schon im Tresor: {name}, {born} ({why})",
+                        f"  Row {line}: probably already in the vault: {name}, {born} ({why})",
                     )
                 )
         if duplicates and not args.allow_duplicates:

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from kim_tui.i18n import tr
 from kim_tui.store.atomic import write_atomic
 from kim_tui.store.errors import CorruptFile, UnsupportedVersion, WrongPassphrase
 from kim_tui.store.secret import Passphrase, passphrase_bytes, unnormalised_bytes, wiped
@@ -221,7 +222,7 @@ class KeyFile:
         try:
             return _unwrap(key, self.wrapped_by_recovery, _aad(self.vault_id, "recovery"))
         except InvalidTag:
-            raise WrongPassphrase("Wiederherstellungsschlüssel") from None
+            raise WrongPassphrase(tr("Wiederherstellungsschlüssel", "Recovery key")) from None
 
     def with_passphrase(self, dek: bytearray, new_passphrase: Passphrase) -> KeyFile:
         """Rewrap the DEK under a new passphrase (NFC form, fresh salt); the recovery wrap
