@@ -116,7 +116,7 @@ class ValidationError(VaultError):
 
 class NotFound(VaultError):
     def __init__(self, what: str) -> None:
-        super().__init__(f"{what} nicht gefunden.")
+        super().__init__(tr(f"{what} nicht gefunden.", f"{what} not found."))
 
 
 class ConsentRequired(VaultError):

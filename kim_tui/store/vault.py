@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 
 from kim_tui.domain.model import CheckReport
+from kim_tui.i18n import tr
 from kim_tui.store import migrate
 from kim_tui.store.atomic import fsync_dir, write_atomic
 from kim_tui.store.encrypted_store import (
@@ -223,31 +224,45 @@ def sweep_backup_leftovers(parent: Path) -> int:
     return removed
 
 
+def _not_a_backup() -> str:
+    return tr("keine kim-Sicherung", "not a kim backup")
+
+
 def restore_backup(backup: Path, directory: Path) -> str:
     """Unpack a backup into a new vault directory; never overwrites an existing one. Returns
     when the backup was made (ISO 8601, from its manifest; "" if it does not say)."""
     backup, directory = Path(backup), Path(directory)
     if not backup.is_file():
-        raise CorruptFile(backup, "Datei fehlt")
+        raise CorruptFile(backup, tr("Datei fehlt", "file missing"))
     try:
         with tarfile.open(backup, mode="r:") as tar:
             members = {m.name: m for m in tar.getmembers()}
             if set(members) != {"manifest.json", KEY_FILE, DB_FILE}:
-                raise CorruptFile(backup, "keine kim-Sicherung")
+                raise CorruptFile(backup, _not_a_backup())
             files = {}
             for name, member in members.items():
                 fh = tar.extractfile(member)
                 if fh is None:
-                    raise CorruptFile(backup, f"{name} ist keine Datei")
+                    raise CorruptFile(
+                        backup, tr(f"{name} ist keine Datei", f"{name} is not a file")
+                    )
                 files[name] = fh.read()
     except tarfile.TarError:
-        raise CorruptFile(backup, "keine kim-Sicherung (abgeschnitten oder fremde Datei)") from None
+        raise CorruptFile(
+            backup,
+            tr(
+                "keine kim-Sicherung (abgeschnitten oder fremde Datei)",
+                "not a kim backup (cut short or another program's file)",
+            ),
+        ) from None
     try:
         manifest = json.loads(files["manifest.json"])
     except ValueError:
-        raise CorruptFile(backup, "Inhaltsverzeichnis unlesbar") from None
+        raise CorruptFile(
+            backup, tr("Inhaltsverzeichnis unlesbar", "table of contents unreadable")
+        ) from None
     if not isinstance(manifest, dict) or manifest.get("format") != BACKUP_MAGIC:
-        raise CorruptFile(backup, "keine kim-Sicherung")
+        raise CorruptFile(backup, _not_a_backup())
     if manifest.get("version") != BACKUP_VERSION:
         raise UnsupportedVersion(backup, manifest.get("version"), BACKUP_VERSION)
     KeyFile.from_json(files[KEY_FILE], backup)  # validate before writing anything

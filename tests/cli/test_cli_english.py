@@ -99,6 +99,14 @@ def test_vault_commands_speak_english(
     assert code == 1 and "Please give a new target directory with --vault." in out
     code, out = _en(capsys, "check", *vault, "--passphrase-file", str(tmp_path / "missing"))
     assert code == 1 and "Passphrase file" in out and "does not exist" in out
+    bad = write_text(tmp_path / "bad.txt", "not the passphrase at all\n")
+    bad.chmod(0o600)
+    code, out = _en(capsys, "check", *vault, "--passphrase-file", str(bad))
+    assert code == 1 and "Passphrase is wrong. The vault was not changed." in out
+    code, out = _en(capsys, "check", "--vault", str(tmp_path / "none"), *pw)
+    assert code == 1 and "No vault in" in out
+    code, out = _en(capsys, "restore", str(new_pw), "--vault", str(tmp_path / "r2"))
+    assert code == 1 and "is damaged or not a kim file: not a kim backup" in out
 
     code, out, _err = run_kim(capsys, "check", "--vault", str(tmp_path / "r"), *pw)
     assert code == 0 and "Prüfung: in Ordnung (Verschlüsselung, Integrität, Schema)." in out
@@ -125,6 +133,8 @@ def test_import_clients_speaks_english(
     assert code == 1 and "does not exist" in out
     code, out = _en(capsys, "import-clients", *base)
     assert code == 1 and "Please name a CSV file" in out
+    code, out = _en(capsys, "import-clients", str(tmp_path), *base)
+    assert code == 1 and "is a directory, not a file" in out
 
     code, out, err = run_kim(capsys, "import-clients", str(csv), *base)
     assert code == 1 and "mögliche Dublette(n), nichts importiert" in err
@@ -146,7 +156,7 @@ def _two_clients(tmp_path: Path) -> tuple[Path, str, str]:
 def test_clients_retention_and_erase_speak_english(
     tmp_path: Path, passphrase_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    directory, _open_id, closed_id = _two_clients(tmp_path)
+    directory, open_id, closed_id = _two_clients(tmp_path)
     base = ("--vault", str(directory), "--passphrase-file", str(passphrase_file))
 
     code, out = _en(capsys, "clients", *base)
@@ -155,6 +165,8 @@ def test_clients_retention_and_erase_speak_english(
     code, out = _en(capsys, "retention", *base, "--as-of", "01.02.2026")
     assert code == 0 and "Rule:" in out and "As of: 01.02.2026" in out and "1 client" in out
     assert "Erase with: kim erase" in out
+    code, out = _en(capsys, "erase", *base, "--client", open_id, "--yes")
+    assert code == 1 and "The case is still open: erase only with a reason" in out
     code, out = _en(capsys, "erase", *base, "--client", closed_id, "--yes")
     assert code == 0 and "Erased (" in out and "records" in out and "Art. 17" in out
     code, out = _en(capsys, "erase", *base, "--client", closed_id, "--yes")
