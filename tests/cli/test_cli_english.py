@@ -135,12 +135,18 @@ def test_import_clients_speaks_english(
     assert code == 1 and "Please name a CSV file" in out
     code, out = _en(capsys, "import-clients", str(tmp_path), *base)
     assert code == 1 and "is a directory, not a file" in out
-    bad_rows = write_text(tmp_path / "rows.csv", "Nachname;Vorname;Geburtsdatum\n;Ann;31.02.1990\n")
+    bad_rows = write_text(tmp_path / "rows.csv", "Nachname;Vorname;Geburtsdatum\n;Ann;01.02.1990\n")
     code, out = _en(capsys, "import-clients", str(bad_rows), *base, "--dry-run")
-    assert code == 1 and "1 error, nothing imported" in out and "Row 2: " in out
+    assert (
+        code == 1
+        and "1 error, nothing imported" in out
+        and "Row 2: Nachname (family name) missing" in out
+    )
     bad_header = write_text(tmp_path / "head.csv", "foo;Vorname\n1;2\n")
-    code, out = _en(capsys, "import-clients", str(bad_header), *base, "--dry-run")
-    assert code == 1 and "Header row: Unknown column" in out and "Allowed columns" in out
+    # The column names are the file's own (German) headings; the words around them are English.
+    code, _out, err = run_kim(capsys, "--lang", "en", "import-clients", str(bad_header), *base)
+    assert code == 1 and "Header row: Unknown column" in err and "Allowed columns" in err
+    assert "Kopfzeile" not in err and "Erlaubte" not in err and "Pflicht" not in err
 
     code, out, err = run_kim(capsys, "import-clients", str(csv), *base)
     assert code == 1 and "mögliche Dublette(n), nichts importiert" in err
