@@ -74,7 +74,10 @@ def read_small_file(path: Path, max_bytes: int = MAX_SMALL_FILE) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
         if size > max_bytes:  # grew after the check
-            raise UnsuitableFile(path, f"ist zu groß (mehr als {max_bytes // 1024} KiB)")
+            kib = max_bytes // 1024
+            raise UnsuitableFile(
+                path, tr(f"ist zu groß (mehr als {kib} KiB)", f"is too large (over {kib} KiB)")
+            )
         return b"".join(chunks)
     finally:
         os.close(fd)

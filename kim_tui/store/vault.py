@@ -134,7 +134,7 @@ def backup_open_vault(directory: Path, passphrase: Passphrase, out: Path) -> Non
     # with the lock held (the app may have the vault open meanwhile).
     with wiped(Vault.unwrap_passphrase(directory, kf, passphrase).dek) as dek:
         if not (directory / DB_FILE).is_file():
-            raise CorruptFile(directory / DB_FILE, "Datei fehlt")
+            raise CorruptFile(directory / DB_FILE, tr("Datei fehlt", "file missing"))
         # Without the lock a writer may be appending; only a committed transaction after
         # damage counts as damage, so an open one cannot cause a false alarm here.
         refuse_damaged_log(directory, DB_FILE)
