@@ -12,7 +12,9 @@ referrals and a few case updates on the coach's open cases. 12 coaches × 52 wee
 60,000 records, the size measured in the issue.
 
 - report: the records are written straight into a fresh coordinator store (as merged and
-  checked by the importer), then `run_report` (JSON) is timed: load, count, mask, render.
+  checked by the importer; the store's triggers fill the report projection), then `run_report`
+  (JSON) is timed with its parts: SQL counts, sums and masking, rendering. `--reference` also
+  times the Python definition the report used before (and checks the cells are the same).
 - import: the same records sealed as real bundles (one per coach-week, signed, encrypted to the
   store) and imported with `import_files`; records per second over the whole run.
 - bundle: one bundle of N records (a coach's whole history at once), generated and sealed here,
@@ -246,9 +248,15 @@ def _fill(store: Any, coaches: int, weeks: int) -> int:
     return total
 
 
-def bench_report(coaches: int, weeks: int) -> dict[str, Any]:
-    """Fill a store, then time the JSON report over it (load + count + mask + render)."""
+def bench_report(
+    coaches: int, weeks: int, reference: bool = False, counts_only: bool = False
+) -> dict[str, Any]:
+    """Fill a store, then time the JSON report over it: the SQL counts per coach
+    (`report_sql.coach_counts`), the sums and masking (`report.tabulate`), rendering, and the
+    whole `run_report`. With `reference`, also the Python definition (`load_coach_rows` +
+    `report.compute`, what the report did before issue 13 § 8) and whether the cells agree."""
     from kim_tui.coordinator import report as creport
+    from kim_tui.coordinator import report_sql
     from kim_tui.coordinator.store import CoordinatorStore
     from kim_tui.domain import report
 
@@ -259,29 +267,51 @@ def bench_report(coaches: int, weeks: int) -> dict[str, Any]:
         records = _fill(store, coaches, weeks)
         store.close()
         log(f"{records:,} records written in {time.perf_counter() - t0:.1f} s")
-        with CoordinatorStore.open(directory, PASSPHRASE) as store:
-            t0 = time.perf_counter()
-            rows = creport.load_coach_rows(store, [])
-            t_load = time.perf_counter() - t0
         period = report.Period(date(2025, 1, 1), date(2025, 12, 31))
-        t0 = time.perf_counter()
-        cells = report.compute(rows, period, 5)
-        t_compute = time.perf_counter() - t0
+        result: dict[str, Any] = {
+            "what": f"report, {coaches} coaches × {weeks} weeks",
+            "records": records,
+        }
+        with CoordinatorStore.open(directory, PASSPHRASE) as store:
+            t0, c0 = time.perf_counter(), time.process_time()
+            counted = report_sql.coach_counts(store, period, [])
+            t_counts, c_counts = time.perf_counter() - t0, time.process_time() - c0
+            assert counted is not None
+            log(f"SQL counts: {t_counts:.2f} s ({c_counts:.2f} CPU s)")
+            if counts_only:
+                return {
+                    **result,
+                    "sql_counts_s": round(t_counts, 2),
+                    "sql_counts_cpu_s": round(c_counts, 2),
+                    "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+                }
+            t0 = time.perf_counter()
+            cells = report.tabulate(counted, 5)
+            t_mask = time.perf_counter() - t0
+            if reference:
+                t0 = time.perf_counter()
+                expected = report.compute(creport.load_coach_rows(store, []), period, 5)
+                result["python_s"] = round(time.perf_counter() - t0, 2)
+                result["same_cells"] = cells == expected
+                del expected
         t0 = time.perf_counter()
         report.render_json(cells, 5, period)
         t_render = time.perf_counter() - t0
         t0 = time.perf_counter()
         creport.run_report(directory, PASSPHRASE, date_from="2025-01-01", date_to="2025-12-31")
         t_total = time.perf_counter() - t0
-    return {
-        "what": f"report, {coaches} coaches × {weeks} weeks",
-        "records": records,
-        "load_s": round(t_load, 2),
-        "count_and_mask_s": round(t_compute, 2),
-        "render_s": round(t_render, 2),
-        "total_s": round(t_total, 2),
-        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
-    }
+    result.update(
+        {
+            "cells": len(cells),
+            "sql_counts_s": round(t_counts, 2),
+            "sql_counts_cpu_s": round(c_counts, 2),
+            "sums_and_mask_s": round(t_mask, 2),
+            "render_s": round(t_render, 2),
+            "total_s": round(t_total, 2),
+            "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        }
+    )
+    return result
 
 
 def _bundles(store: Any, coaches: int, weeks: int, out: Path) -> Iterator[tuple[Path, int]]:
@@ -432,6 +462,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--coaches", type=int, default=12)
     parser.add_argument("--weeks", type=int, default=52)
     parser.add_argument("--records", type=int, default=300_000)
+    parser.add_argument(
+        "--reference",
+        action="store_true",
+        help="report: also time the Python definition (the report before issue 13 § 8)",
+    )
+    parser.add_argument(
+        "--counts-only",
+        action="store_true",
+        help="report: only the SQL counts (the masking grows with the coaches, not the records)",
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)  # directory, file, count
     args = parser.parse_args(argv)
     if args.what == "bundle" and not args.child:
@@ -445,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         return done.returncode
     if args.what == "report":
-        result = bench_report(args.coaches, args.weeks)
+        result = bench_report(args.coaches, args.weeks, args.reference, args.counts_only)
     elif args.what == "import":
         result = bench_import(args.coaches, args.weeks)
     else:

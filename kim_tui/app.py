@@ -12,17 +12,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
-from textual import work
-from textual.screen import Screen
+from textual import events, work
+from textual.screen import ModalScreen, Screen
 
 from kim_tui.actions import HELP_ACTION, KimView, UiAction, bindings
 from kim_tui.app_base import LOCK_ACTION, QUIT_ACTION, VaultApp
 from kim_tui.config import Config, load_config
 from kim_tui.i18n import set_language, tr
+from kim_tui.screens.intake_prebuild import DUPLICATE_INDEX_GROUP, IntakeAhead, IntakeAppActions
 from kim_tui.screens.stand_in_flow import STAND_IN_APP_ACTIONS, StandInAppActions
 
 if TYPE_CHECKING:
-    from kim_tui.domain.model import IntakeDraft
     from kim_tui.screens.unlock import UnlockWording
     from kim_tui.service.session import VaultSession
     from kim_tui.service.workspace import Workspace
@@ -57,6 +57,7 @@ APP_ACTIONS: tuple[UiAction, ...] = (
         "Intake",
         "Neue Klient*in aufnehmen (Erstberatung)",
         "Take in a new client",
+        priority=True,  # see `KimApp.check_action`
     ),
     UiAction(
         "app.export",
@@ -153,12 +154,13 @@ APP_ACTIONS: tuple[UiAction, ...] = (
 )
 
 
-class KimApp(StandInAppActions, VaultApp["VaultSession"]):
+class KimApp(IntakeAppActions, StandInAppActions, VaultApp["VaultSession"]):
     """The coach's app: the vault's follow-ups, caseload, client files, intake and export."""
 
     TITLE = "KIM Coach"
     ACTIONS: ClassVar[tuple[UiAction, ...]] = APP_ACTIONS
     BINDINGS = bindings(APP_ACTIONS)
+    QUIET_WORKER_GROUPS: ClassVar[frozenset[str]] = frozenset({"preload", DUPLICATE_INDEX_GROUP})
 
     def __init__(
         self,
@@ -175,6 +177,20 @@ class KimApp(StandInAppActions, VaultApp["VaultSession"]):
         """The vault's process lock when `run_app` took it before start-up."""
         self.printout_notice_shown = False
         """Whether the coach has been told this session that printouts are plain text."""
+        self.intake_ahead = IntakeAhead(self)
+        """The next Erstberatung, built while the coach is idle (F4 only shows it)."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # F4 is a priority key: the form opens while the key is taken in, before the next key
+        # is handed out, so what is typed right after F4 reaches the form, not the screen below
+        # (a plain binding runs only after the focused widget had the key, when the keys typed
+        # behind it are handed out already). In a dialog it does nothing, as the other F-keys.
+        return not (action == "intake" and isinstance(self.screen, ModalScreen))
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            await self.hold_key_for_intake()  # typed right after F4: into the form, in order
+        await super().on_event(event)
 
     # -- the vault session (service layer) --------------------------------------------------
 
@@ -197,6 +213,7 @@ class KimApp(StandInAppActions, VaultApp["VaultSession"]):
     def after_unlock(self) -> None:
         """Tell the coach what the unlock did besides opening (an ended stand-in erased)."""
         self.show_stand_in_expiries()
+        self.intake_ahead.after_unlock()
 
     def unlock_wording(self) -> UnlockWording:
         """Title and recovery hint of the unlock screen (the coordinator app has its own)."""
@@ -219,6 +236,7 @@ class KimApp(StandInAppActions, VaultApp["VaultSession"]):
         # screens, and load catalogs and this year's holidays, so unlocking only opens the vault.
         import kim_tui.screens.client_file  # noqa: F401
         import kim_tui.screens.follow_ups  # noqa: F401
+        import kim_tui.screens.intake  # noqa: F401
         import kim_tui.service.session  # noqa: F401
         import kim_tui.service.workspace  # noqa: F401
         from kim_tui.domain.catalogs import CATALOG_NAMES, catalog
@@ -249,8 +267,6 @@ class KimApp(StandInAppActions, VaultApp["VaultSession"]):
 
     def action_switch_language(self) -> None:
         from dataclasses import replace
-
-        from textual.screen import ModalScreen
 
         from kim_tui.config import save_config
         from kim_tui.screens.unlock import UnlockScreen
@@ -288,6 +304,7 @@ class KimApp(StandInAppActions, VaultApp["VaultSession"]):
             self.notify(str(exc), severity="error")
             return
         set_language(new)
+        self.intake_ahead.drop()  # its labels are in the old language
         self._rebuild_views()
         self.notify(tr("Sprache: Deutsch.", "Language: English."))
 
@@ -309,6 +326,7 @@ class KimApp(StandInAppActions, VaultApp["VaultSession"]):
         from dataclasses import replace
 
         from kim_tui.config import save_config
+        from kim_tui.screens.form import save_in_dialog
         from kim_tui.screens.text_prompt import TextPromptScreen
 
         if not self.is_unlocked:
@@ -326,7 +344,14 @@ class KimApp(StandInAppActions, VaultApp["VaultSession"]):
         )
         if name is None:
             return
-        organisation = await self.push_screen_wait(
+
+        def write(organisation: str) -> None:
+            config = replace(self.config, coach_name=name, organisation=organisation)
+            save_config(config)
+            self.config = config
+
+        saved = await save_in_dialog(
+            self,
             TextPromptScreen(
                 tr("Träger", "Organisation"),
                 tr(
@@ -335,39 +360,33 @@ class KimApp(StandInAppActions, VaultApp["VaultSession"]):
                 ),
                 value=self.config.organisation,
                 max_length=100,
-            )
+            ),
+            write,
         )
-        if organisation is None:
-            return
-        self.config = replace(self.config, coach_name=name, organisation=organisation)
-        try:
-            save_config(self.config)
-        except OSError as exc:
-            self.notify(str(exc), severity="error")
+        if saved is None:
             return
         self.notify(tr("Gespeichert.", "Saved."))
 
     @work(exclusive=True, group="settings")
     async def action_add_colleague(self) -> None:
         from kim_tui.screens.confirm import ConfirmScreen
+        from kim_tui.screens.form import save_in_dialog
         from kim_tui.screens.text_prompt import TextPromptScreen
         from kim_tui.store.errors import VaultError
+        from kim_tui.sync.identity import CoachPublic
 
         if not self.is_unlocked:
             return
-        path = await self.push_screen_wait(
+        colleague = await save_in_dialog(
+            self,
             TextPromptScreen(
                 tr("Kolleg*in hinzufügen", "Add a colleague"),
                 tr("Pfad der coach.pub der Kolleg*in:", "Path of the colleague's coach.pub:"),
                 max_length=1000,
-            )
+            ),
+            lambda answer: self.workspace.read_colleague_file(answer),
         )
-        if not path:
-            return
-        try:
-            colleague = self.workspace.read_colleague_file(path)
-        except VaultError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
+        if not isinstance(colleague, CoachPublic):
             return
         from kim_tui.sync.identity import display_fingerprint
 
@@ -399,13 +418,23 @@ class KimApp(StandInAppActions, VaultApp["VaultSession"]):
 
     @work(exclusive=True, group="settings")
     async def action_reminder_weeks(self) -> None:
+        from kim_tui.screens.form import save_in_dialog
         from kim_tui.screens.text_prompt import TextPromptScreen
-        from kim_tui.store.errors import VaultError
 
         if not self.is_unlocked:
             return
         current = self.workspace.residence_reminder_weeks()
-        answer = await self.push_screen_wait(
+
+        def weeks_problem(text: str) -> tuple[str, str] | None:
+            if text.isdigit() and int(text) <= 52:
+                return None
+            return ("Bitte eine Zahl von 0 bis 52.", "Please a number from 0 to 52.")
+
+        def write(text: str) -> None:
+            self.workspace.set_residence_reminder_weeks(int(text))
+
+        done = await save_in_dialog(
+            self,
             TextPromptScreen(
                 tr("Vorlauf Ablauf-Erinnerung", "Expiry reminder lead time"),
                 tr(
@@ -414,21 +443,13 @@ class KimApp(StandInAppActions, VaultApp["VaultSession"]):
                 ),
                 value=str(current),
                 max_length=2,
-            )
+                check=weeks_problem,
+            ),
+            write,
         )
-        if answer is None:
+        if done is None:
             return
-        if not answer.isdigit():
-            self.notify(
-                tr("Bitte eine Zahl von 0 bis 52.", "Please a number from 0 to 52."),
-                severity="error",
-            )
-            return
-        try:
-            self.workspace.set_residence_reminder_weeks(int(answer))
-        except VaultError as exc:
-            self.notify(str(exc), severity="error")
-            return
+        answer = self.workspace.residence_reminder_weeks()
         self.notify(
             tr(
                 f"Erinnerung {answer} Wochen vor Ablauf; Liste neu berechnet.",
@@ -441,12 +462,13 @@ class KimApp(StandInAppActions, VaultApp["VaultSession"]):
     @work(exclusive=True, group="settings")
     async def action_print_folder(self) -> None:
         from kim_tui.screens.client_file_documents import printout_notice
+        from kim_tui.screens.form import save_in_dialog
         from kim_tui.screens.text_prompt import TextPromptScreen
-        from kim_tui.store.errors import VaultError
 
         if not self.is_unlocked:
             return
-        answer = await self.push_screen_wait(
+        folder = await save_in_dialog(
+            self,
             TextPromptScreen(
                 tr("Ordner für Ausdrucke", "Folder for printouts"),
                 tr(
@@ -454,14 +476,10 @@ class KimApp(StandInAppActions, VaultApp["VaultSession"]):
                     "Folder PDFs are suggested in (must exist):",
                 ),
                 value=self.workspace.print_folder(),
-            )
+            ),
+            lambda answer: self.workspace.set_print_folder(answer),
         )
-        if answer is None:
-            return
-        try:
-            folder = self.workspace.set_print_folder(answer)
-        except VaultError as exc:
-            self.notify(str(exc), severity="error")
+        if not isinstance(folder, str):
             return
         self.printout_notice_shown = True
         self.notify(printout_notice(str(Path(folder).expanduser())), timeout=15, markup=False)
@@ -504,45 +522,6 @@ class KimApp(StandInAppActions, VaultApp["VaultSession"]):
 
         if self.is_unlocked:
             self._go_to(ExportScreen)
-
-    def action_intake(self) -> None:
-        """F4: back to the intake that is open (never a second one), else a new intake."""
-        from kim_tui.screens.intake import IntakeScreen
-
-        if self.is_unlocked:
-            self._go_to(IntakeScreen, self._run_intake)
-
-    @work(exclusive=True, group="intake")
-    async def _run_intake(self) -> None:
-        """Intake form → duplicate decision → save → open the new client's file."""
-        from kim_tui.screens.client_file import ClientFileScreen
-        from kim_tui.screens.intake import IntakeResult, IntakeScreen
-
-        result: IntakeResult | None = await self.push_screen_wait(IntakeScreen())
-        if result is None:
-            return
-        if result.open_existing is not None:
-            self.push_screen(ClientFileScreen(result.open_existing))
-            return
-        assert result.draft is not None
-        # The form has written it already (a refused write keeps the form open with its input).
-        client_id = result.saved or self.save_intake(result.draft)
-        if client_id is not None:
-            from kim_tui.screens.household_from_intake import offer_household_members
-
-            await offer_household_members(self, client_id, result.draft)
-            self.push_screen(ClientFileScreen(client_id))
-
-    def save_intake(self, draft: IntakeDraft) -> str | None:
-        from kim_tui.store.errors import VaultError
-
-        try:
-            client_id, _case_id = self.workspace.intake(draft)
-        except VaultError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
-            return None
-        self.notify(tr("Klient*in angelegt.", "Client created."))
-        return client_id
 
 
 def make_app(

@@ -194,6 +194,10 @@ class VaultApp(App[int], Generic[S]):
         self._last_key_at = 0.0
         self.call_after_refresh(lambda: samples.append(time.perf_counter() - started))
 
+    def idle_seconds(self) -> float:
+        """Seconds since the last key press or mouse click (idle lock, work done ahead)."""
+        return time.monotonic() - self._last_activity
+
     def _check_idle(self) -> None:
         idle = time.monotonic() - self._last_activity
         if self.is_unlocked and idle >= self.config.idle_lock_minutes * 60:

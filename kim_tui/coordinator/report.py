@@ -12,31 +12,20 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from kim_tui.coordinator.importer import coach_label
+from kim_tui.coordinator.report_sql import REPORTED_TABLES, coach_counts, stored_problem
 from kim_tui.coordinator.store import CoordinatorStore, EnrolledCoach
 from kim_tui.domain import report
 from kim_tui.domain.dates import parse_date
 from kim_tui.i18n import tr
-from kim_tui.sync import payload_schema
-
-REPORTED_TABLES = (
-    "client",
-    "case",
-    "residencerecord",
-    "assessment",
-    "arearating",
-    "goalagreement",
-    "goal",
-    "referral",
-    "contactnote",
-    "handover",
-)
-"""The tables the report's indicators read (`kim_tui.domain.report_indicators`)."""
 
 
 def load_coach_rows(
     store: CoordinatorStore, skipped: list[str] | None = None
 ) -> list[report.CoachRows]:
-    """Every coach's live (not deleted) records as plain dicts with ``_id`` and ``_rev``.
+    """Every coach's live (not deleted) records as plain dicts with ``_id`` and ``_rev``: the
+    input of `report.compute`, the report's definition in Python. The report itself counts in
+    SQL (`report_cells`); this load is its reference in the tests, and its way out when two
+    coaches share a record id.
 
     Records are checked against the bundle schema once: at import, or (rows of a store made
     before the check was recorded) at the first report, which writes the result back. A row that
@@ -58,13 +47,13 @@ def load_coach_rows(
         for fp, table, rid, revision, document, checked, problem in s.connection().execute(query):
             data: dict[str, Any] | None = None
             if not checked:
-                found = _stored_problem(table, document)
+                found = stored_problem(table, document)
                 problem = found if isinstance(found, str) else None
                 data = None if isinstance(found, str) else found
                 verdicts.append({"c": fp, "t": table, "i": rid, "p": problem})
             elif problem is not None:
                 # The stored text marks the row as bad; the line is worded now, in the UI language.
-                found = _stored_problem(table, document)
+                found = stored_problem(table, document)
                 problem = found if isinstance(found, str) else problem
             if problem is not None:
                 if skipped is not None:
@@ -108,21 +97,22 @@ def load_coach_rows(
     ]
 
 
-def _stored_problem(table: str, document: str) -> dict[str, Any] | str:
-    """The stored document if it keeps the bundle schema, else why not (UI language)."""
-    if table not in payload_schema.TABLES:
-        return tr("unbekannte Tabelle", "unknown table")
-    try:
-        data = payload_schema.loads_strict(document)
-    except (ValueError, RecursionError):
-        return tr("gespeichertes Dokument unlesbar", "stored document unreadable")
-    if not isinstance(data, dict):
-        return tr("gespeichertes Dokument unlesbar", "stored document unreadable")
-    try:
-        payload_schema.check_data(table, data)
-    except payload_schema.SchemaError as exc:
-        return str(exc)
-    return data
+def report_cells(
+    store: CoordinatorStore,
+    period: report.Period,
+    threshold: int = 5,
+    skipped: list[str] | None = None,
+) -> list[report.Cell]:
+    """Every indicator per coach, organisation and total, small cells masked: the cells of
+    `report.compute` over the store's live records, counted in SQL (`report_sql`). Stored rows
+    that break the bundle schema are left out; `skipped` receives a line each (UI language)."""
+    if threshold < 1:
+        raise ValueError("Schwelle muss mindestens 1 sein.")
+    counted = coach_counts(store, period, skipped)
+    if counted is None:
+        # Two coaches share a record id: the domain merges their rows (see report_sql).
+        return report.compute(load_coach_rows(store), period, threshold)
+    return report.tabulate(counted, threshold)
 
 
 def _date(text: str | None) -> date | None:
@@ -148,8 +138,7 @@ def run_report(
     if period.start and period.end and period.start > period.end:
         raise ValueError("--from liegt nach --to.")
     with CoordinatorStore.open(directory, passphrase) as store:
-        coaches = load_coach_rows(store, skipped)
-    cells = report.compute(coaches, period, threshold)
+        cells = report_cells(store, period, threshold, skipped)
     if fmt == "json":
         return report.render_json(cells, threshold, period)
     if fmt == "csv":

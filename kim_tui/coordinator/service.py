@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kim_tui.coordinator import forks
 from kim_tui.coordinator.importer import HELD, REJECTED, gaps, import_files
-from kim_tui.coordinator.report import load_coach_rows
+from kim_tui.coordinator.report import report_cells
 from kim_tui.coordinator.store import LOCK_FILE, CoordinatorStore
 from kim_tui.domain import report
 from kim_tui.store.errors import VaultError
@@ -159,5 +159,5 @@ class CoordinatorService:
             raise VaultError("Die Schwelle muss mindestens 1 sein.")
         period = report.Period(date_from, date_to)
         skipped: list[str] = []
-        cells = report.compute(load_coach_rows(self.store, skipped), period, threshold)
+        cells = report_cells(self.store, period, threshold, skipped)
         return list(cells), report.need_chart(cells, threshold), skipped

@@ -18,7 +18,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import LargeBinary, Text, inspect, text
+from sqlalchemy import Column as SAColumn
+from sqlalchemy import (
+    Index,
+    Integer,
+    LargeBinary,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    inspect,
+    text,
+)
 from sqlalchemy.orm import registry
 from sqlmodel import Column, Field, Session, SQLModel, select
 
@@ -263,3 +273,81 @@ class CoordinatorStore(EncryptedStore):
         """Every enrolled coach, revoked ones included."""
         with self.session() as s:
             return list(s.exec(select(EnrolledCoach)).all())
+
+
+UNCHECKED_INDEX = Index(
+    "ix_coord_record_unchecked",
+    CoordinatorBase.metadata.tables[SyncRecord.__tablename__].c.deleted,
+    sqlite_where=text("checked = 0 OR problem IS NOT NULL"),
+)
+"""Rows still to check or found bad: the few a report reads from ``coord_record`` itself."""
+
+
+REPORT_FIELDS: dict[str, tuple[tuple[str, type[Integer] | type[Text]], ...]] = {
+    "client": (
+        ("gender", Text),
+        ("nationality", Text),
+        ("birth_year", Integer),
+        ("household", Text),
+    ),
+    "case": (
+        ("client_id", Text),
+        ("first_contact_on", Text),
+        ("closed_on", Text),
+        ("closure_reason", Text),
+        ("target_groups", Text),
+        ("themes", Text),
+    ),
+    "residencerecord": (("client_id", Text), ("status", Text)),
+    "assessment": (("case_id", Text), ("assessed_on", Text)),
+    "arearating": (("assessment_id", Text), ("area", Text), ("level", Integer)),
+    "goalagreement": (("case_id", Text),),
+    "goal": (("agreement_id", Text), ("area", Text), ("status", Text)),
+    "referral": (
+        ("case_id", Text),
+        ("sent_on", Text),
+        ("agency", Text),
+        ("legal_domain", Text),
+        ("status", Text),
+    ),
+    "contactnote": (("case_id", Text), ("on", Text), ("kind", Text), ("minutes", Integer)),
+    "handover": (("direction", Text), ("client", Text), ("date", Text), ("counterpart", Text)),
+}
+"""The report's projection (coordinator migration 0004): per table the fields the indicators
+read, as typed columns of ``coord_report_<table>``. Triggers on ``coord_record`` keep it equal to
+the live, schema-checked records (``seq`` is the record's rowid: the reference's tie order);
+lists (target groups, themes) stay JSON text."""
+
+
+REPORT_KEYS: dict[str, tuple[str, ...]] = {"contactnote": ("coach", "kind", "on", "id")}
+"""Contacts, most of the records, are kept in the order they are counted in; the rest by id."""
+REPORT_WATCHED = ("client", "case", "assessment", "goalagreement")
+"""Tables whose ids other records refer to: ids two coaches share there are noted in
+``coord_report_shared`` (see `kim_tui.coordinator.report_sql`)."""
+
+
+def _report_table(table: str, fields: tuple[tuple[str, type[Integer] | type[Text]], ...]) -> Table:
+    key = REPORT_KEYS.get(table, ("id", "coach"))
+    return Table(
+        f"coord_report_{table}",
+        CoordinatorBase.metadata,
+        SAColumn("id", Text, nullable=False),
+        SAColumn("coach", Text, nullable=False),
+        SAColumn("revision", Integer, nullable=False),
+        SAColumn("seq", Integer, nullable=False),
+        *(SAColumn(name, kind(), nullable=name not in key) for name, kind in fields),
+        PrimaryKeyConstraint(*key),
+        sqlite_with_rowid=False,
+    )
+
+
+REPORT_TABLES = {table: _report_table(table, fields) for table, fields in REPORT_FIELDS.items()}
+REPORT_SHARED = Table(
+    "coord_report_shared",
+    CoordinatorBase.metadata,
+    SAColumn("table", Text, primary_key=True),
+    SAColumn("id", Text, primary_key=True),
+    sqlite_with_rowid=False,
+)
+"""Record ids that two coaches' live records had at some point (kept by the triggers; the
+report checks whether they still do)."""

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kim_tui.domain.report_handover import attribute
@@ -103,22 +103,53 @@ def compute(coaches: Sequence[CoachRows], period: Period, threshold: int = 5) ->
     per_coach = [
         {ind.name: ind.compute(ScopeRows(c.rows), period) for ind in INDICATORS} for c in ordered
     ]
-    scopes: list[tuple[str, str, dict[str, Counter[str]]]] = [
-        ("Coach", c.coach, counts) for c, counts in zip(ordered, per_coach, strict=True)
+    counted = [
+        CoachCounts(c.coach, c.organisation, counts)
+        for c, counts in zip(ordered, per_coach, strict=True)
     ]
     # Every figure is a sum over coaches' own records: a parent scope is the sum of its coaches'
     # counts, unless two coaches share a record id (then their rows are merged and counted).
-    additive = _disjoint(coaches)
+    if _disjoint(coaches):
+        return tabulate(counted, threshold)
+    parents: list[tuple[str, str, dict[str, Counter[str]]]] = []
     for org in sorted({c.organisation for c in coaches}):
-        members = [i for i, c in enumerate(ordered) if c.organisation == org]
-        counts = (
-            _summed(per_coach[i] for i in members)
-            if additive
-            else _counted(_merge(ordered[i].rows for i in members), period)
-        )
-        scopes.append(("Organisation", org or "ohne Angabe", counts))
-    total = _summed(per_coach) if additive else _counted(_merge(c.rows for c in coaches), period)
-    scopes.append(("Gesamt", "alle", total))
+        members = [c.rows for c in ordered if c.organisation == org]
+        parents.append(("Organisation", org or "ohne Angabe", _counted(_merge(members), period)))
+    parents.append(("Gesamt", "alle", _counted(_merge(c.rows for c in coaches), period)))
+    return tabulate(counted, threshold, parents)
+
+
+@dataclass(frozen=True)
+class CoachCounts:
+    """One coach's figures: per indicator name, the count per category."""
+
+    coach: str
+    organisation: str
+    counts: Mapping[str, Counter[str]]
+
+
+def tabulate(
+    coaches: Sequence[CoachCounts],
+    threshold: int,
+    parents: Sequence[tuple[str, str, Mapping[str, Counter[str]]]] | None = None,
+) -> list[Cell]:
+    """The cells of every scope from the coaches' counts, small cells masked (`_protect`).
+
+    Organisations and the total are the sums of their coaches' counts unless `parents` gives
+    them (scope, name, counts), as `compute` does when two coaches share a record id."""
+    if threshold < 1:
+        raise ValueError("Schwelle muss mindestens 1 sein.")
+    ordered = sorted(coaches, key=lambda c: (c.organisation, c.coach))
+    scopes: list[tuple[str, str, Mapping[str, Counter[str]]]] = [
+        ("Coach", c.coach, c.counts) for c in ordered
+    ]
+    if parents is None:
+        for org in sorted({c.organisation for c in coaches}):
+            members = (c.counts for c in ordered if c.organisation == org)
+            scopes.append(("Organisation", org or "ohne Angabe", _summed(members)))
+        scopes.append(("Gesamt", "alle", _summed(c.counts for c in ordered)))
+    else:
+        scopes.extend(parents)
     cells: list[Cell] = []
     for scope, name, counts in scopes:
         for ind in INDICATORS:
@@ -199,6 +230,7 @@ __all__ = [
     "INDICATORS",
     "MASK",
     "Cell",
+    "CoachCounts",
     "CoachRows",
     "Indicator",
     "Period",
@@ -209,4 +241,5 @@ __all__ = [
     "render_csv",
     "render_json",
     "render_table",
+    "tabulate",
 ]

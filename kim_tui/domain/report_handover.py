@@ -94,10 +94,44 @@ def _receiver_case(
     )
 
 
+@dataclass
+class Attribution:
+    """What `attribute` changes, by coach index: flags on cases (`NOT_OPENED`, …), the receivers'
+    cases whose contacts and referrals before the handover day are the sender's
+    (``case id@day``), and synthetic rows (`HANDOVERS`, `OPENED_ELSEWHERE`)."""
+
+    flags: dict[tuple[int, str], dict[str, bool]]
+    dropped: dict[int, set[str]]
+    extra: dict[int, dict[str, list[dict[str, Any]]]]
+
+    def before(self, coach: int) -> dict[str, date]:
+        """The day before which a receiver's copies of a case's contacts and referrals are left
+        out, by case id."""
+        return {
+            key.partition("@")[0]: date.fromisoformat(key.partition("@")[2])
+            for key in self.dropped.get(coach, set())
+        }
+
+
 def attribute(coaches: Sequence[CoachRows], period: Period) -> list[CoachRows]:
     """The coaches' rows with every handed-over case counted once (see the module docstring).
 
     Coaches without a handover come back unchanged (the same objects)."""
+    found = plan(coaches, period)
+    if found is None:
+        return list(coaches)
+    flags, dropped, extra = found.flags, found.dropped, found.extra
+    return [
+        _changed(c, i, flags, dropped.get(i, set()), extra.get(i, {}))
+        if any(k[0] == i for k in flags) or i in extra or i in dropped
+        else c
+        for i, c in enumerate(coaches)
+    ]
+
+
+def plan(coaches: Sequence[CoachRows], period: Period) -> Attribution | None:
+    """What `attribute` changes (None: no handover at all). Reads only the coaches' ``handover``
+    rows and the ``case`` rows of the clients they name, so a caller may pass just those."""
     index = {c.fingerprint: i for i, c in enumerate(coaches) if c.fingerprint}
     halves: dict[str, dict[str, _Half]] = {}
     for i, c in enumerate(coaches):
@@ -105,7 +139,7 @@ def attribute(coaches: Sequence[CoachRows], period: Period) -> list[CoachRows]:
             if r.get("direction") in ("out", "in"):
                 halves.setdefault(str(r["_id"]), {})[str(r["direction"])] = _Half(i, r)
     if not halves:
-        return list(coaches)
+        return None
     flags: dict[tuple[int, str], dict[str, bool]] = {}
     dropped: dict[int, set[str]] = {}
     extra: dict[int, dict[str, list[dict[str, Any]]]] = {}
@@ -156,12 +190,7 @@ def attribute(coaches: Sequence[CoachRows], period: Period) -> list[CoachRows]:
         else:
             flags[r_key][NOT_ACTIVE] = True
         dropped.setdefault(into.coach, set()).add(str(r_case["_id"]) + "@" + day.isoformat())
-    return [
-        _changed(c, i, flags, dropped.get(i, set()), extra.get(i, {}))
-        if any(k[0] == i for k in flags) or i in extra or i in dropped
-        else c
-        for i, c in enumerate(coaches)
-    ]
+    return Attribution(flags, dropped, extra)
 
 
 def _changed(
@@ -193,4 +222,4 @@ def _changed(
     return replace(c, rows=rows)
 
 
-__all__ = ["HANDOVERS", "OPENED_ELSEWHERE", "UNKNOWN_COACH", "attribute"]
+__all__ = ["HANDOVERS", "OPENED_ELSEWHERE", "UNKNOWN_COACH", "Attribution", "attribute", "plan"]

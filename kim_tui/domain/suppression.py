@@ -31,9 +31,10 @@ integer programming over the published JSON.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 SAME_CLIENTS = ("age_band", "gender", "nationality", "residence_intake", "residence_now")
 SAME_REFERRALS = ("referrals", "referral_agencies")
@@ -56,6 +57,10 @@ class Figure:
     """The least value a reader knows the cell has (1 for listed counts)."""
 
 
+Move = tuple[tuple[tuple[str, str], int], ...]
+"""Changes per scope ((scope, name), +1 or -1), in the order they were found."""
+
+
 def _sum_group(indicator: str, category: str) -> tuple[str, str] | None:
     """The sum a category counts towards (indicator, area), or None if no sum is known."""
     if indicator not in _FAMILY_OF:
@@ -74,9 +79,24 @@ class _Table:
         self.at: dict[tuple[str, str, str, str], int] = {
             (f.scope, f.name, f.indicator, f.category): i for i, f in enumerate(figures)
         }
+        self._categories_of_coach: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for f in figures:
+            if f.scope == "Coach" and f.name in self.org_of:
+                self._categories_of_coach[f.name].append((f.indicator, f.category))
         self.of_indicator: dict[str, list[int]] = defaultdict(list)
+        self._of_category: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self._of_row: dict[tuple[str, str, str], list[int]] = defaultdict(list)
         for i, f in enumerate(figures):
             self.of_indicator[f.indicator].append(i)
+            self._of_category[(f.indicator, f.category)].append(i)
+            self._of_row[(f.indicator, f.scope, f.name)].append(i)
+        # Each cell's place when every cell is ranked (`rank`, ties by position): the figures
+        # never change, only the masking, so neighbours are ranked once and filtered later.
+        self._position = [0] * len(figures)
+        for place, j in enumerate(sorted(range(len(figures)), key=self.rank)):
+            self._position[j] = place
+        self._near: dict[tuple[str, str, str, str], list[int]] = {}
+        self._far: dict[tuple[str, ...], list[int]] = {}
         # Per scope and sum: the categories counting towards it.
         self.members: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
         for f in figures:
@@ -87,6 +107,23 @@ class _Table:
         for _s, _n, ind, area in self.members:
             self.groups_of_family[_FAMILY_OF[ind]].add((ind, area))
         self.member_sets = {key: frozenset(cats) for key, cats in self.members.items()}
+        # Per indicator and category: the coaches with a cell there (by name), and the same by
+        # most room first (then by name): what `column_moves` filters by masked on every call.
+        by_name: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+        for coach in sorted(self.org_of):
+            for ind, cat in self._categories_of_coach.get(coach, ()):
+                by_name[(ind, cat)].append((coach, self.at[("Coach", coach, ind, cat)]))
+        self.coach_cells = dict(by_name)
+        self.coach_cells_of_org: dict[tuple[str, str, str], list[tuple[str, int]]] = defaultdict(
+            list
+        )
+        for (ind, cat), cells in by_name.items():
+            for coach, j in cells:
+                self.coach_cells_of_org[(ind, cat, self.org_of[coach])].append((coach, j))
+        self.coach_cells_by_room = {
+            key: sorted(cells, key=lambda cj: (-figures[cj[1]].value, cj[0]))
+            for key, cells in by_name.items()
+        }
         # Caches of what does not depend on which cells are masked: the search asks the same
         # questions many thousand times at a few dozen coaches.
         self._common: dict[tuple[object, ...], list[str]] = {}
@@ -119,27 +156,24 @@ class _Table:
     def chain(self, coach: str) -> list[tuple[str, str]]:
         return [("Coach", coach), ("Organisation", self.org_of[coach]), ("Gesamt", "alle")]
 
-    def column_moves(
-        self, f: Figure, masked: Sequence[bool]
-    ) -> Iterator[dict[tuple[str, str], int]]:
+    def column_moves(self, f: Figure, masked: Sequence[bool]) -> Iterator[Move]:
         """Changes per scope that keep coaches, organisations and total adding up and raise
         f's scope by 1 (in f's category; only coaches whose cell there is masked)."""
-        cells = {c: self.at.get(("Coach", c, f.indicator, f.category)) for c in self.org_of}
-        coaches = [c for c, j in sorted(cells.items()) if j is not None and masked[j]]
+        key = (f.indicator, f.category)
         if f.scope == "Coach":
-            raising = [f.name] if f.name in coaches else []
+            own = self.at.get(("Coach", f.name, *key)) if f.name in self.org_of else None
+            raising = [f.name] if own is not None and masked[own] else []
         elif f.scope == "Organisation":
-            raising = [c for c in coaches if self.org_of[c] == f.name]
+            raising = [c for c, j in self.coach_cells_of_org.get((*key, f.name), ()) if masked[j]]
         else:
-            raising = coaches
+            raising = [c for c, j in self.coach_cells.get(key, ()) if masked[j]]
         # Partners with the most room first, those of the same organisation before others; a
         # bounded number (a shorter search only masks more, it never proves too much).
-        partners = sorted(
-            coaches,
-            key=lambda c: (-self.figures[cells[c] or 0].value, c),
-        )[:_PARTNERS]
+        partners = list(
+            islice((c for c, j in self.coach_cells_by_room.get(key, ()) if masked[j]), _PARTNERS)
+        )
         for a in raising:
-            yield dict.fromkeys(self.chain(a), 1)
+            yield tuple((scope, 1) for scope in self.chain(a))
             if f.scope == "Gesamt":
                 continue
             ordered = sorted(partners, key=lambda b: self.org_of[b] != self.org_of[a])
@@ -147,11 +181,15 @@ class _Table:
                 same_org = self.org_of[a] == self.org_of[b]
                 if b == a or (f.scope == "Organisation" and same_org):
                     continue
-                move = {("Coach", a): 1, ("Coach", b): -1}
-                if not same_org:
-                    move[("Organisation", self.org_of[a])] = 1
-                    move[("Organisation", self.org_of[b])] = -1
-                yield move
+                if same_org:
+                    yield ((("Coach", a), 1), (("Coach", b), -1))
+                else:
+                    yield (
+                        (("Coach", a), 1),
+                        (("Coach", b), -1),
+                        (("Organisation", self.org_of[a]), 1),
+                        (("Organisation", self.org_of[b]), -1),
+                    )
 
     def rooms(
         self, i: int, masked: Sequence[bool], blockers: list[int] | None = None
@@ -171,15 +209,14 @@ class _Table:
         return up, down
 
     def _cells(
-        self, move: Mapping[tuple[str, str], int], indicator: str, category: str, sign: int
+        self, move: Move, indicator: str, category: str, sign: int
     ) -> list[tuple[int, int]] | None:
         """The move applied in one category, or None if it touches an absent cell."""
-        key = (tuple(move.items()), indicator, category, sign)
+        key = (move, indicator, category, sign)
         if key in self._applied:
             return self._applied[key]
         found = [
-            (self.at.get((scope, name, indicator, category)), s * sign)
-            for (scope, name), s in move.items()
+            (self.at.get((scope, name, indicator, category)), s * sign) for (scope, name), s in move
         ]
         out = None if any(j is None for j, _ in found) else [(j or 0, s) for j, s in found]
         self._applied[key] = out
@@ -197,7 +234,7 @@ class _Table:
 
     def _with_rows(
         self,
-        move: Mapping[tuple[str, str], int],
+        move: Move,
         indicator: str,
         category: str,
         masked: Sequence[bool],
@@ -211,7 +248,7 @@ class _Table:
             yield base
             return
         # Mirrored in another category of the same sum: every scope's sum stays.
-        scopes = tuple(move)
+        scopes = tuple(scope for scope, _s in move)
         for other in self.common(scopes, group):
             if other == category:
                 continue
@@ -230,16 +267,14 @@ class _Table:
             extra += best
         yield base + extra
 
-    def _ranked(
-        self, move: Mapping[tuple[str, str], int], group: tuple[str, str]
-    ) -> list[list[tuple[int, int]]]:
+    def _ranked(self, move: Move, group: tuple[str, str]) -> list[list[tuple[int, int]]]:
         """The move applied in each category of `group` (in every scope), the most room first
         (then in category order): the first fully masked one is the best repetition."""
-        key = (tuple(move.items()), group)
+        key = (move, group)
         found = self._rank_cache.get(key)
         if found is None:
             options: list[tuple[int, int, list[tuple[int, int]]]] = []
-            for cat in self.common(tuple(move), group):
+            for cat in self.common(tuple(scope for scope, _s in move), group):
                 cells = self._cells(move, group[0], cat, 1)
                 if cells is not None:
                     room = min(self.figures[j].value - self.figures[j].low for j, _ in cells)
@@ -248,18 +283,27 @@ class _Table:
             self._rank_cache[key] = found
         return found
 
+    def rank(self, j: int) -> tuple[int, str, str]:
+        """The order complementary cells are tried in: smallest first, then name, category."""
+        f = self.figures[j]
+        return (f.value, f.name, f.category)
+
     def neighbours(self, i: int) -> tuple[list[int], list[int]]:
-        """Cells whose masking can open a move for cell i: its category in other scopes and the
-        other categories of its scope; then its whole family."""
+        """Cells whose masking can open a move for cell i, in `rank` order (ties by position):
+        its category in other scopes and the other categories of its scope; then its whole
+        family."""
         f = self.figures[i]
+        key = (f.indicator, f.category, f.scope, f.name)
+        near = self._near.get(key)
+        if near is None:
+            cells = set(self._of_category[(f.indicator, f.category)])
+            cells.update(self._of_row[(f.indicator, f.scope, f.name)])
+            near = self._near[key] = sorted(cells, key=self._position.__getitem__)
         family = _FAMILY_OF.get(f.indicator, (f.indicator,))
-        near = [
-            j
-            for j in self.of_indicator[f.indicator]
-            if self.figures[j].category == f.category
-            or (self.figures[j].scope, self.figures[j].name) == (f.scope, f.name)
-        ]
-        far = [j for ind in family for j in self.of_indicator[ind]]
+        far = self._far.get(family)
+        if far is None:
+            cells = {j for ind in family for j in self.of_indicator[ind]}
+            far = self._far[family] = sorted(cells, key=self._position.__getitem__)
         return near, far
 
 
@@ -274,24 +318,23 @@ def protect(
     three possible values for a reader of the whole report."""
     table = _Table(figures, org_of)
     out = list(masked)
-    queue = [i for i, m in enumerate(out) if m]
+    queue = deque(i for i, m in enumerate(out) if m)
     while queue:
-        i = queue.pop(0)
+        i = queue.popleft()
         blockers: list[int] = []
         while sum(table.rooms(i, out, blockers)) < 2:
             near, far = table.neighbours(i)
             visible = [j for j in near if not out[j]] or [j for j in far if not out[j]]
             if not visible:
                 break  # cannot happen: with its whole family masked a cell can always rise
-            visible.sort(key=lambda j: (figures[j].value, figures[j].name, figures[j].category))
             # Cells that alone block a move first, then the smallest neighbours: the smallest
             # that makes i safe on its own, else the smallest one (a few are tried: each try is
             # a search of moves).
-            order = sorted(
-                set(blockers),
-                key=lambda j: (figures[j].value, figures[j].name, figures[j].category),
+            order = sorted(set(blockers), key=table.rank)  # blockers: a handful
+            tried = set(order)
+            tries = order[:_TRIES] + list(
+                islice((j for j in visible if j not in tried), max(0, _TRIES - len(order)))
             )
-            tries = (order + [j for j in visible if j not in set(order)])[:_TRIES]
             blockers = []
             pick = visible[0]
             for j in tries:

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.lazy import Lazy
 from textual.widgets import (
     Checkbox,
@@ -79,7 +80,14 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
             "Leave the form (asks first)",
         ),
     )
-    BINDINGS = bindings(ACTIONS)
+    BINDINGS = [
+        *bindings(ACTIONS),
+        # With priority the cursor moves while the key is taken in, before the next key is
+        # handed out: "Amal⇥Haddad" typed fast (or on a busy machine) fills two fields, not
+        # one with "AmalHaddad" (Textual's own Tab reaches the screen after the keys behind it).
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
+    ]
     AUTO_FOCUS = "#given_name"
     """Focus lands on the first field as soon as the form is composed: Textual's default would
     focus the scrolling form first (keys typed meanwhile went nowhere) and restyle every field
@@ -95,6 +103,9 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
 
     def __init__(self) -> None:
         super().__init__()
+        self.styled_ahead = False
+        """Set when the form was styled and laid out while hidden (`intake_prebuild`): the
+        first time it comes on top it is not styled again."""
         self.tried_save = False
         self._initial: dict[str, object] | None = None
         """Every field's value once the form is shown (`holds_input`)."""
@@ -112,6 +123,19 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
         # and the coach may have typed and pressed Tab by now; focusing again would pull the
         # cursor back into "Vorname".
         self.call_after_refresh(self._remember_initial)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Textual's own handler (a subclass's first), which would restyle every
+        # node of the form (about 300) each time it comes on top; a form styled ahead is
+        # current, so the first time is skipped (theme changes restyle hidden screens too).
+        if self.styled_ahead:
+            self.styled_ahead = False
+            event.refresh_styles = False
+
+    @property
+    def is_built(self) -> bool:
+        """Whether every field is mounted (the lower part mounts after the first refresh)."""
+        return self._initial is not None
 
     def _remember_initial(self) -> None:
         if self.query(Lazy):  # the lower part is not mounted yet: its fields count too

@@ -63,6 +63,10 @@ class ClientService:
             )
         return self._duplicates.find_many([draft], exclude=client_id)[0]
 
+    def prepare_duplicate_check(self) -> None:
+        """Build the duplicate check's index now, ahead of the first check."""
+        self._duplicates.prepare()
+
     def forget_duplicates(self) -> None:
         """Drop the duplicate check's index of names (the vault is being locked)."""
         self._duplicates.forget()

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from sqlalchemy import select, text
 from sqlmodel import col
 
-from kim_tui.domain.duplicates import DuplicateIndex, ExistingPerson
+from kim_tui.domain.duplicates import DuplicateIndex, ExistingPerson, forget_names
 from kim_tui.domain.model import ClientDraft, DuplicateCandidate
 from kim_tui.store.models import Client, ErasedClient
 from kim_tui.store.unit_of_work import UnitOfWork, current_revision
@@ -57,6 +57,8 @@ class CachedDuplicateIndex:
         self._uow = uow
         self._index: DuplicateIndex | None = None
         self._revision = -1
+        self._generation = 0
+        """Counts `forget` calls: an index built ahead across a lock is thrown away."""
         # Workers may check while the UI thread does: one refresh and one check at a time.
         self._lock = threading.Lock()
 
@@ -68,11 +70,29 @@ class CachedDuplicateIndex:
             index = self._current()
             return [index.find(draft, exclude=exclude) for draft in drafts]
 
+    def prepare(self) -> None:
+        """Build the index ahead of the first check (a worker after unlocking). The lock is
+        not held while building: a lock of the vault meanwhile (`forget`) does not wait for
+        it, and the index built then is thrown away with the name keys it cached."""
+        with self._lock:
+            if self._index is not None:
+                return
+            generation = self._generation
+        with self._uow.read() as s:
+            revision = current_revision(s)
+        index = DuplicateIndex(live_people(self._uow))
+        with self._lock:
+            if self._generation != generation:
+                forget_names()
+            elif self._index is None:
+                self._index, self._revision = index, revision
+
     def forget(self) -> None:
         """Drop the index (the vault is being locked: no name stays in memory)."""
         with self._lock:
             self._index = None
             self._revision = -1
+            self._generation += 1
 
     def _current(self) -> DuplicateIndex:
         # The revision is read before the rows: a write committed in between is then read

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -150,3 +151,35 @@ def test_add_and_remove_give_the_index_built_from_scratch(
     draft = ClientDraft(*probe)
     assert kept.find(draft) == fresh.find(draft)
     assert len(kept) == len(fresh)
+
+
+def test_an_index_built_ahead_finds_what_was_written_before_and_after(
+    workspace: Workspace,
+) -> None:
+    # After unlocking the app builds the index in a worker (the first check then is quick).
+    first = _intake(workspace, "Anna", "Müller", D(1988, 7, 1))
+    workspace.prepare_duplicate_check()
+    second = _intake(workspace, "Şükrü", "Öztürk", D(1999, 7, 29))
+    assert _found(workspace, "Anna", "Mueller") == [first]
+    assert _found(workspace, "Sukru", "Ozturk", D(1999, 1, 1)) == [second]
+
+
+def test_an_index_built_across_a_lock_is_thrown_away(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The vault is locked while the worker builds: the index it built holds names, so it is
+    # not kept (and the check after the next unlock reads the vault again).
+    from kim_tui.domain import duplicates
+
+    _intake(workspace, "Anna", "Müller", D(1988, 7, 1))
+    index = workspace._clients._duplicates
+    build = DuplicateIndex.__init__
+
+    def locked_meanwhile(self: DuplicateIndex, people: list[ExistingPerson]) -> None:
+        build(self, people)
+        index.forget()  # what `Workspace.close` does on Ctrl+L
+
+    monkeypatch.setattr(DuplicateIndex, "__init__", locked_meanwhile)
+    workspace.prepare_duplicate_check()
+    assert index._index is None
+    assert duplicates._part.cache_info().currsize == 0  # no name keys left in memory

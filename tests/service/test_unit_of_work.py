@@ -444,6 +444,7 @@ QUERIES: dict[str, Call] = {
     "stand_in_until": lambda s: s.ws.stand_in_until([s.ids.client]),
     "stand_in_default_clients": lambda s: s.ws.stand_in_default_clients(),
     "stand_in_follow_up_clients": lambda s: s.ws.stand_in_follow_up_clients(),
+    "prepare_duplicate_check": lambda s: s.ws.prepare_duplicate_check(),
 }
 """List and look-up queries: nothing audited, no revision."""
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Input
+
 from kim_tui.screens.confirm import ConfirmScreen
 from kim_tui.screens.text_prompt import TextPromptScreen
 from kim_tui.store.vault import Vault
@@ -19,7 +21,15 @@ from kim_tui.sync.identity import (
     signing_public,
 )
 from tests.conftest import PASSPHRASE
-from tests.ui.conftest import new_app, notifications, on_screen, screen_text, type_text, unlock_home
+from tests.ui.conftest import (
+    new_app,
+    notifications,
+    on_screen,
+    screen_text,
+    type_text,
+    unlock_home,
+    until,
+)
 
 
 def _colleague_file(tmp_path: Path) -> tuple[Path, CoachPublic]:
@@ -75,9 +85,13 @@ async def test_a_damaged_colleague_file_gets_a_clear_message(
         await unlock_home(pilot)
         await pilot.app.run_action("add_colleague")
         await on_screen(pilot, TextPromptScreen)
+        prompt = app.screen
         await type_text(pilot, str(broken))
         await pilot.press("enter")
-        await pilot.pause(0.2)
-        assert any("kein gültiges JSON" in n for n in notifications(app))
+        # Said under the path, which stays as typed, so the coach can correct it.
+        error = prompt.query_one("#form-error")
+        await until(pilot, lambda: "kein gültiges JSON" in str(error.render()))
+        assert app.screen is prompt
+        assert prompt.query_one("#answer", Input).value == str(broken)
     with Vault.open(ui_vault, PASSPHRASE):
         pass  # the vault is untouched and opens

@@ -2,9 +2,10 @@
 record forms of `test_form_saves`: household (N, H, O, A), the phase by hand, the merge, the
 erasure request, consents, the reason to share without consent, the goal status, printouts
 (goal agreement, consent form, Art. 15 copy), the handover, the stand-in, the retention
-setting and the household from intake. Each writes while it is open: a full disk
-(`OSError(ENOSPC)` from the service) keeps the dialog with what was chosen or typed and says
-why under it; once space is free, the same key saves and closes it."""
+setting, the reminder lead time, the print folder and the household from intake. Each writes
+while it is open: a full disk (`OSError(ENOSPC)` from the service) keeps the dialog with what
+was chosen or typed and says why under it; once space is free, the same key saves and closes
+it."""
 
 from __future__ import annotations
 
@@ -296,6 +297,16 @@ async def _retention(pilot: Pilot, _tmp: Path) -> None:
     await _answer(pilot, "12")
 
 
+async def _reminder_weeks(pilot: Pilot, _tmp: Path) -> None:
+    await pilot.app.run_action("reminder_weeks")
+    await _answer(pilot, "3")
+
+
+async def _print_folder(pilot: Pilot, tmp: Path) -> None:
+    await pilot.app.run_action("print_folder")
+    await _answer(pilot, str(tmp))
+
+
 async def _household_from_intake(pilot: Pilot, _tmp: Path) -> None:
     await pilot.press("f4")
     await on_screen(pilot, IntakeScreen)
@@ -373,6 +384,15 @@ DIALOGS = {
         _stand_in, TextPromptScreen, "send_stand_in", "Vertretung bis", prepare=_colleagues
     ),
     "retention": Dialog(_retention, TextPromptScreen, "set_retention_years", "Aufbewahrung:"),
+    "reminder-weeks": Dialog(
+        _reminder_weeks,
+        TextPromptScreen,
+        "set_residence_reminder_weeks",
+        "Erinnerung 3 Wochen vor Ablauf",
+    ),
+    "print-folder": Dialog(
+        _print_folder, TextPromptScreen, "set_print_folder", "Ausdrucke und PDFs enthalten"
+    ),
     "household-from-intake": Dialog(
         _household_from_intake,
         HouseholdFromIntakeScreen,
