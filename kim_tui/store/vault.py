@@ -88,13 +88,15 @@ class Vault(EncryptedStore):
         try:
             with self.engine.connect() as conn:
                 for (row,) in conn.execute(text("PRAGMA cipher_integrity_check")):
-                    problems.append(f"Verschlüsselung: {row}")
+                    problems.append(tr("Verschlüsselung: ", "Encryption: ") + str(row))
                 rows = [r for (r,) in conn.execute(text("PRAGMA integrity_check"))]
                 if rows != ["ok"]:
-                    problems.extend(f"Datenbank: {r}" for r in rows)
+                    problems.extend(tr("Datenbank: ", "Database: ") + str(r) for r in rows)
                 fk = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
                 if fk:
-                    problems.append(f"{len(fk)} verwaiste Verweise")
+                    problems.append(
+                        tr(f"{len(fk)} verwaiste Verweise", f"{len(fk)} orphaned references")
+                    )
                 for table in TABLES:
                     name = table.__tablename__
                     counts[str(name)] = int(
@@ -102,11 +104,17 @@ class Vault(EncryptedStore):
                     )
             schema = migrate.current_revision(self.engine)
             if schema != migrate.head_revision():
-                problems.append(f"Schema-Version {schema}, erwartet {migrate.head_revision()}")
+                head = migrate.head_revision()
+                problems.append(
+                    tr(
+                        f"Schema-Version {schema}, erwartet {head}",
+                        f"schema version {schema}, expected {head}",
+                    )
+                )
         except VaultError:
             raise
         except Exception as exc:  # a damaged page surfaces as a DatabaseError on read
-            problems.append(f"Lesefehler: {type(exc).__name__}: {exc}")
+            problems.append(tr("Lesefehler: ", "Read error: ") + f"{type(exc).__name__}: {exc}")
         return CheckReport(
             ok=not problems, schema_version=schema, problems=tuple(problems), counts=counts
         )
