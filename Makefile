@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test lint setup bench clean
 
 # Some shells and CI images set PYTHONDONTWRITEBYTECODE: then every Python process (each pytest
-# worker, each subprocess a test starts, mypy, lint-imports) compiles Textual, SQLAlchemy, SciPy
+# worker, each subprocess a test starts, mypy, lint-imports) compiles Textual, SQLAlchemy, hypothesis
 # and the rest from source again, about 3 s of CPU each. Cached bytecode in .venv and the
 # (git-ignored) __pycache__ folders holds no data, only compiled code.
 unexport PYTHONDONTWRITEBYTECODE
@@ -32,9 +32,18 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 # One pytest worker per core (pytest-xdist). loadfile keeps a test file on one worker, so a
-# module-scoped fixture (tamper templates, fuzz worlds, snapshot stores) is built once.
-test: lint
-	$(BIN)/pytest -n auto --dist loadfile
+# module-scoped fixture (tamper templates, fuzz worlds, snapshot stores) is built once; the
+# order of the files is set in tests/conftest.py (longest first).
+# The lint runs alongside the tests instead of before them: mypy uses one core for most of
+# its run, and the tests use what is left. Its output is shown after the tests'; `make test`
+# fails if either fails.
+test: $(STAMP)
+	@$(MAKE) --no-print-directory lint > $(VENV)/lint.log 2>&1 & lint=$$!; \
+	$(BIN)/pytest -n auto --dist loadfile; tests=$$?; \
+	wait $$lint; lint=$$?; \
+	echo "--- make lint"; cat $(VENV)/lint.log; \
+	if [ $$lint -ne 0 ]; then echo "make lint FAILED"; fi; \
+	[ $$tests -eq 0 ] && [ $$lint -eq 0 ]
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

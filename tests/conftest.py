@@ -12,26 +12,64 @@ FIXED_TODAY = date(2026, 11, 24)
 PASSPHRASE = "correct horse battery staple"
 FAST_KDF_KIB = 8192  # the floor: tests need speed, not brute-force resistance
 
-# The longest test files (a minute or more of one core each), started first: `make test`
-# hands whole files to the workers in collection order (--dist loadfile), and one of these
-# picked up last would leave the other core idle while it runs.
+# The longest test files (most CPU first, measured with `pytest -n 2 --dist loadfile`), started
+# first: `make test` hands whole files to the workers (--dist loadfile), and one of these picked
+# up last would leave the other core idle while it runs. The other files follow, the likely
+# longer first: number of tests times the CPU seconds a test of that folder takes on average
+# (FOLDER_SECONDS, same measurement), so the run ends on short files.
 LONG_FILES = (
     "tests/robustness/test_crash.py",
-    "tests/domain/test_report_audit.py",
+    "tests/ui/test_unsaved_input.py",
     "tests/robustness/test_fuzz.py",
+    "tests/ui/test_form_saves.py",
+    "tests/robustness/test_tamper_vault.py",
+    "tests/domain/test_report_audit.py",
+    "tests/ui/test_intake.py",
+    "tests/ui/test_daily_use.py",
+    "tests/ui/test_case_file.py",
+    "tests/robustness/test_hostile_text.py",
+    "tests/ui/test_snapshots.py",
+    "tests/ui/test_corrections.py",
+    "tests/ui/test_consents.py",
+    "tests/ui/test_record_gaps.py",
     "tests/robustness/test_tamper_bundles.py",
     "tests/robustness/test_key_memory.py",
-    "tests/ui/test_unsaved_input.py",
-    "tests/ui/test_case_file.py",
 )
+FOLDER_SECONDS = {
+    "ui": 1.4,
+    "robustness": 1.2,
+    "sync": 0.45,
+    "store": 0.35,
+    "service": 0.35,
+    "cli": 0.3,
+    "documents": 0.55,
+    "coordinator": 0.3,
+    "domain": 0.07,
+    "demo": 0.07,
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest-xdist would sort the files by their number of tests (the SIGKILL test, one test
+    # and a minute of CPU, came last and ran alone at the end): keep the order given below.
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Move the items of LONG_FILES to the front (in that order); the rest keeps its order."""
-
-    def rank(item: pytest.Item) -> int:
+    """LONG_FILES first (in that order), then the other files, the likely longer first; the
+    order inside every file is kept."""
+    per_file: dict[str, int] = {}
+    for item in items:
         path = item.nodeid.split("::", 1)[0]
-        return LONG_FILES.index(path) if path in LONG_FILES else len(LONG_FILES)
+        per_file[path] = per_file.get(path, 0) + 1
+
+    def rank(item: pytest.Item) -> tuple[int, float]:
+        path = item.nodeid.split("::", 1)[0]
+        if path in LONG_FILES:
+            return LONG_FILES.index(path), 0.0
+        folder = path.split("/")[1] if path.count("/") > 1 else ""
+        return len(LONG_FILES), -per_file[path] * FOLDER_SECONDS.get(folder, 0.3)
 
     items.sort(key=rank)  # stable: the order inside every file is kept
 

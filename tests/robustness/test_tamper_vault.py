@@ -313,5 +313,7 @@ def test_rolled_back_page_is_refused_on_read(templates: Templates, tmp_path: Pat
         data[p * PAGE : (p + 1) * PAGE] = before[p * PAGE : (p + 1) * PAGE]
         (directory / "vault.db").write_bytes(bytes(data))
         seen, _ = _observe(directory, templates.order)
-        stale |= any(seen[c] != templates.expected[c] for c in seen)
+        stale = any(seen[c] != templates.expected[c] for c in seen)
+        if stale:  # one stale read decides the test; the other pages cannot undo it
+            break
     assert not stale, "an older version of a row was read without an error"
