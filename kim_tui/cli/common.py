@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 from kim_tui.domain.text import safe_text
+from kim_tui.i18n import tr
 from kim_tui.locations import default_vault_dir
 
 if TYPE_CHECKING:
@@ -51,7 +52,10 @@ def add_command(
     parser = sub.add_parser(name, help=help_text, description=help_text, allow_abbrev=False)
     if vault:
         parser.add_argument(
-            "--vault", metavar="DIR", default=argparse.SUPPRESS, help="Tresor-Verzeichnis"
+            "--vault",
+            metavar="DIR",
+            default=argparse.SUPPRESS,
+            help=tr("Tresor-Verzeichnis", "vault directory"),
         )
     parser.set_defaults(func=func)
     return parser
@@ -80,7 +84,7 @@ def run_command(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(StorageError.from_os_error(exc))
     except KeyboardInterrupt:
-        print("\nkim: abgebrochen.", file=sys.stderr)
+        print("\nkim: " + tr("abgebrochen.", "cancelled."), file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:
         problem = _database_storage_problem(exc, args)
@@ -103,7 +107,7 @@ def unlocked_workspace(vault: Vault) -> Workspace:
 
 
 def _print_failed_unlocks(failures: FailedUnlocks) -> None:
-    from kim_tui.i18n import language, tr
+    from kim_tui.i18n import language
 
     print(
         "kim: "
@@ -120,7 +124,6 @@ def _print_failed_unlocks(failures: FailedUnlocks) -> None:
 def _print_stand_in_expiries(expiries: tuple[StandInExpiry, ...]) -> None:
     """Tell the coach on stderr which stand-in copies the unlock erased (their end had passed)."""
     from kim_tui.domain.dates import format_date
-    from kim_tui.i18n import tr
 
     for e in expiries:
         if e.returned_on:
@@ -186,32 +189,38 @@ def vault_dir(args: argparse.Namespace) -> Path:
     return Path(value).expanduser() if value else default_vault_dir()
 
 
-def read_secret_file(path: str, what: str = "Passwortdatei") -> str:
+def read_secret_file(path: str, what: str | None = None) -> str:
     """The first line of a secret file (a trailing newline is not part of the secret). A
-    directory, FIFO or device in its place, or a file over 64 KiB, is refused without waiting."""
+    directory, FIFO or device in its place, or a file over 64 KiB, is refused without waiting.
+    `what` names the file in messages (default: the passphrase file, in the UI language)."""
     from kim_tui.store.small_file import UnsuitableFile, read_small_file
 
+    what = what or tr("Passwortdatei", "Passphrase file")
     p = Path(path).expanduser()
     warn_if_others_can_read(p, what)
     try:
         raw = read_small_file(p)
     except FileNotFoundError:
-        raise CliError(f"{what} {p} gibt es nicht.") from None
+        raise CliError(tr(f"{what} {p} gibt es nicht.", f"{what} {p} does not exist.")) from None
     except UnsuitableFile as exc:
-        raise CliError(f"{what} {p} {exc.why}.") from None
+        raise CliError(tr(f"{what} {p} {exc.why}.", f"{what} {p}: {exc.why}.")) from None
     except PermissionError:
-        raise CliError(f"{what} {p} ist nicht lesbar (Rechte).") from None
+        raise CliError(
+            tr(f"{what} {p} ist nicht lesbar (Rechte).", f"{what} {p} is not readable (mode).")
+        ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise CliError(f"{what} {p} ist nicht UTF-8-kodiert.") from None
+        raise CliError(
+            tr(f"{what} {p} ist nicht UTF-8-kodiert.", f"{what} {p} is not UTF-8 encoded.")
+        ) from None
     secret = text.split("\n", 1)[0].rstrip("\r")
     if not secret:
-        raise CliError(f"{what} {p} ist leer.")
+        raise CliError(tr(f"{what} {p} ist leer.", f"{what} {p} is empty."))
     return secret
 
 
-def warn_if_others_can_read(path: Path, what: str = "Passwortdatei") -> None:
+def warn_if_others_can_read(path: Path, what: str | None = None) -> None:
     """Warn on stderr when group or others may read a secret file (it is still used: the
     person may have reasons, and refusing would break their scripts mid-way)."""
     if os.name != "posix":
@@ -222,8 +231,7 @@ def warn_if_others_can_read(path: Path, what: str = "Passwortdatei") -> None:
     except OSError:
         return  # reading reports a missing or unreadable file
     if mode & 0o077:
-        from kim_tui.i18n import tr
-
+        what = what or tr("Passwortdatei", "Passphrase file")
         print(
             "kim: "
             + tr(
@@ -241,7 +249,10 @@ def add_allow_weak(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--allow-weak",
         action="store_true",
-        help="ein leicht zu erratendes Passwort trotzdem setzen (mit Warnung)",
+        help=tr(
+            "ein leicht zu erratendes Passwort trotzdem setzen (mit Warnung)",
+            "set an easily guessed passphrase anyway (with a warning)",
+        ),
     )
 
 
@@ -249,15 +260,16 @@ def read_new_passphrase(
     args: argparse.Namespace,
     *,
     attr: str = "passphrase_file",
-    prompt: str = "Neues Passwort: ",
+    prompt: str | None = None,
     user_inputs: tuple[str, ...] = (),
 ) -> str:
     """A new passphrase (typed twice, or from the file in `args.<attr>`) that passes the
     strength estimate (`kim_tui.domain.passphrase`). A weak one is refused with the reason;
     `--allow-weak` sets it anyway with a warning. Nothing is written before this passes."""
     from kim_tui.domain.passphrase import assess
-    from kim_tui.i18n import language, tr
+    from kim_tui.i18n import language
 
+    prompt = prompt or tr("Neues Passwort: ", "New passphrase: ")
     passphrase = read_passphrase(args, attr=attr, confirm=True, prompt=prompt)
     strength = assess(passphrase, user_inputs)
     if strength.acceptable:
@@ -291,7 +303,7 @@ def read_passphrase(
     *,
     attr: str = "passphrase_file",
     confirm: bool = False,
-    prompt: str = "Passwort: ",
+    prompt: str | None = None,
 ) -> str:
     """The passphrase from the file named by `args.<attr>`, or typed at a TTY prompt (twice with
     `confirm`). Without a file and without a terminal it fails at once instead of hanging."""
@@ -300,29 +312,39 @@ def read_passphrase(
         return read_secret_file(path)
     if not sys.stdin.isatty():
         flag = "--" + attr.replace("_", "-")
-        raise CliError(f"Kein Passwort: {flag} angeben oder im Terminal ausführen.")
-    first = getpass.getpass(prompt)
+        raise CliError(
+            tr(
+                f"Kein Passwort: {flag} angeben oder im Terminal ausführen.",
+                f"No passphrase: give {flag} or run this at a terminal.",
+            )
+        )
+    first = getpass.getpass(prompt or tr("Passwort: ", "Passphrase: "))
     if not first:
-        raise CliError("Leeres Passwort.")
-    if confirm and getpass.getpass("Passwort wiederholen: ") != first:
-        raise CliError("Die beiden Eingaben stimmen nicht überein.")
+        raise CliError(tr("Leeres Passwort.", "Empty passphrase."))
+    if confirm and getpass.getpass(tr("Passwort wiederholen: ", "Repeat passphrase: ")) != first:
+        raise CliError(tr("Die beiden Eingaben stimmen nicht überein.", "The two entries differ."))
     return first
 
 
 def read_recovery_key(args: argparse.Namespace) -> str:
     """The recovery key from --recovery-key-file, or typed at a TTY prompt."""
     if args.recovery_key_file:
-        return read_secret_file(args.recovery_key_file, "Schlüsseldatei")
+        return read_secret_file(args.recovery_key_file, tr("Schlüsseldatei", "Key file"))
     if sys.stdin.isatty():
-        return getpass.getpass("Wiederherstellungsschlüssel: ")
-    raise CliError("Kein Wiederherstellungsschlüssel: --recovery-key-file angeben.")
+        return getpass.getpass(tr("Wiederherstellungsschlüssel: ", "Recovery key: "))
+    raise CliError(
+        tr(
+            "Kein Wiederherstellungsschlüssel: --recovery-key-file angeben.",
+            "No recovery key: give --recovery-key-file.",
+        )
+    )
 
 
 def confirm(question: str) -> bool:
     """Ask a yes/no question at the terminal (default no); without a terminal, yes."""
     if not sys.stdin.isatty():
         return True
-    answer = input(f"{question} [j/N] ").strip().lower()
+    answer = input(f"{question} {tr('[j/N]', '[y/N]')} ").strip().lower()
     return answer in ("j", "ja", "y", "yes")
 
 
@@ -342,7 +364,12 @@ def shown(text: object, *, keep_newlines: bool = False) -> str:
 def write_secret_file(path: Path, text: str) -> None:
     """Write `text` to a new file readable only by the user (0600); never overwrite one."""
     if path.exists():
-        raise CliError(f"{path} existiert bereits; es wird nichts überschrieben.")
+        raise CliError(
+            tr(
+                f"{path} existiert bereits; es wird nichts überschrieben.",
+                f"{path} already exists; nothing is overwritten.",
+            )
+        )
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(text + "\n")
@@ -357,16 +384,30 @@ def check_recovery_target(out: str | None) -> None:
         return
     path = Path(out).expanduser()
     if path.exists() or path.is_symlink():
-        raise CliError(f"{shown(out)} existiert bereits; es wird nichts überschrieben.")
+        raise CliError(
+            tr(
+                f"{shown(out)} existiert bereits; es wird nichts überschrieben.",
+                f"{shown(out)} already exists; nothing is overwritten.",
+            )
+        )
+    folder = shown(path.parent)
     if not path.parent.is_dir():
         raise CliError(
-            f"Der Ordner {shown(path.parent)} für den Wiederherstellungsschlüssel fehlt; "
-            "bitte vorher anlegen. Es wurde nichts angelegt."
+            tr(
+                f"Der Ordner {folder} für den Wiederherstellungsschlüssel fehlt; "
+                "bitte vorher anlegen. Es wurde nichts angelegt.",
+                f"The folder {folder} for the recovery key is missing; please create it "
+                "first. Nothing was created.",
+            )
         )
     if not os.access(path.parent, os.W_OK):
         raise CliError(
-            f"In {shown(path.parent)} darf kim nicht schreiben; bitte einen anderen Ordner für "
-            "den Wiederherstellungsschlüssel wählen. Es wurde nichts angelegt."
+            tr(
+                f"In {folder} darf kim nicht schreiben; bitte einen anderen Ordner für "
+                "den Wiederherstellungsschlüssel wählen. Es wurde nichts angelegt.",
+                f"kim may not write in {folder}; please choose another folder for the "
+                "recovery key. Nothing was created.",
+            )
         )
 
 
@@ -380,16 +421,40 @@ def print_recovery(recovery: str, out: str | None) -> None:
             write_secret_file(Path(out).expanduser(), recovery)
         except (OSError, CliError):
             print(
-                f"{shown(out)} ließ sich nicht schreiben; "
-                "der Schlüssel wird deshalb hier angezeigt.",
+                tr(
+                    f"{shown(out)} ließ sich nicht schreiben; "
+                    "der Schlüssel wird deshalb hier angezeigt.",
+                    f"{shown(out)} could not be written; the key is therefore shown here.",
+                ),
                 file=sys.stderr,
             )
         else:
-            print(f"Wiederherstellungsschlüssel in {shown(out)} gespeichert (nur für Sie lesbar).")
+            print(
+                tr(
+                    f"Wiederherstellungsschlüssel in {shown(out)} gespeichert "
+                    "(nur für Sie lesbar).",
+                    f"Recovery key stored in {shown(out)} (readable only by you).",
+                )
+            )
             return
     print()
-    print("  Wiederherstellungsschlüssel (wird nur jetzt angezeigt):")
+    print(
+        tr(
+            "  Wiederherstellungsschlüssel (wird nur jetzt angezeigt):",
+            "  Recovery key (shown only now):",
+        )
+    )
     print(f"    {recovery}")
-    print("  Bitte ausdrucken oder abschreiben und getrennt vom Laptop verwahren.")
-    print("  Ohne Passwort und ohne diesen Schlüssel sind die Daten nicht mehr lesbar.")
+    print(
+        tr(
+            "  Bitte ausdrucken oder abschreiben und getrennt vom Laptop verwahren.",
+            "  Please print it or write it down and keep it apart from the laptop.",
+        )
+    )
+    print(
+        tr(
+            "  Ohne Passwort und ohne diesen Schlüssel sind die Daten nicht mehr lesbar.",
+            "  Without the passphrase and without this key the data can no longer be read.",
+        )
+    )
     print()

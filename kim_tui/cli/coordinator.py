@@ -443,63 +443,124 @@ def _group_help(args: argparse.Namespace) -> int:
 
 def add_coordinator(sub: SubParsers) -> None:
     """Add the `kim coordinator …` group and its commands."""
-    group = add_command(sub, "coordinator", _group_help, "Befehle der Koordinierung", vault=False)
-    csub = group.add_subparsers(title="Befehle", metavar="BEFEHL")
+    group = add_command(
+        sub,
+        "coordinator",
+        _group_help,
+        tr("Befehle der Koordinierung", "The coordination's commands"),
+        vault=False,
+    )
+    csub = group.add_subparsers(title=tr("Befehle", "commands"), metavar=tr("BEFEHL", "COMMAND"))
 
     def coord(
         name: str, func: Command, help_text: str, *, passphrase: str | None = "F"
     ) -> argparse.ArgumentParser:
         c = csub.add_parser(name, help=help_text, description=help_text)
-        c.add_argument("--dir", metavar="D", required=True, help="Verzeichnis der Ablage")
+        c.add_argument(
+            "--dir",
+            metavar="D",
+            required=True,
+            help=tr("Verzeichnis der Ablage", "the store's directory"),
+        )
         if passphrase:
             c.add_argument("--passphrase-file", metavar=passphrase)
         c.set_defaults(func=_in_coordinator_wording(func))
         return c
 
-    c = coord("init", cmd_coordinator_init, "Ablage und Schlüssel der Koordinierung anlegen")
-    c.add_argument("--name", metavar="N", help="Name der Koordinierung")
+    c = coord(
+        "init",
+        cmd_coordinator_init,
+        tr(
+            "Ablage und Schlüssel der Koordinierung anlegen",
+            "Create the coordination's store and keys",
+        ),
+    )
+    c.add_argument(
+        "--name", metavar="N", help=tr("Name der Koordinierung", "name of the coordination")
+    )
     c.add_argument("--recovery-key-file", metavar="OUT")
     add_allow_weak(c)
 
-    c = coord("enroll", cmd_coordinator_enroll, "Coach einschreiben (oder widerrufen)")
+    c = coord(
+        "enroll",
+        cmd_coordinator_enroll,
+        tr("Coach einschreiben (oder widerrufen)", "Enrol a coach (or revoke one)"),
+    )
     c.add_argument("file", metavar="coach.pub")
-    c.add_argument("--revoke", action="store_true", help="Coach widerrufen")
+    c.add_argument("--revoke", action="store_true", help=tr("Coach widerrufen", "revoke the coach"))
 
-    c = coord("import", cmd_coordinator_import, "Wochenpakete einlesen")
+    c = coord(
+        "import", cmd_coordinator_import, tr("Wochenpakete einlesen", "Import weekly bundles")
+    )
     c.add_argument("files", metavar="FILE", nargs="+")
 
     c = coord(
-        "held", cmd_coordinator_held, "Zurückgehaltene Pakete (Gabelungen) zeigen und entscheiden"
+        "held",
+        cmd_coordinator_held,
+        tr(
+            "Zurückgehaltene Pakete (Gabelungen) zeigen und entscheiden",
+            "Show held-back bundles (forks) and decide",
+        ),
     )
     decide = c.add_mutually_exclusive_group()
     decide.add_argument(
-        "--release", metavar="ID", help="Paket übernehmen (dieser Stand gilt ab dem Paket)"
+        "--release",
+        metavar="ID",
+        help=tr(
+            "Paket übernehmen (dieser Stand gilt ab dem Paket)",
+            "take the bundle over (this state holds from the bundle on)",
+        ),
     )
-    decide.add_argument("--discard", metavar="ID", help="Paket verwerfen")
+    decide.add_argument("--discard", metavar="ID", help=tr("Paket verwerfen", "discard the bundle"))
     c.add_argument(
         "--drop-superseded",
         action="store_true",
-        help="Datensätze entfernen, die es nur in einem abgelösten Stand gibt (allein oder "
-        "mit --release)",
+        help=tr(
+            "Datensätze entfernen, die es nur in einem abgelösten Stand gibt (allein oder "
+            "mit --release)",
+            "remove records that exist only in a superseded state (alone or with --release)",
+        ),
     )
 
-    c = coord("passwd", cmd_coordinator_passwd, "Passwort der Ablage ändern", passphrase="OLD")
+    c = coord(
+        "passwd",
+        cmd_coordinator_passwd,
+        tr("Passwort der Ablage ändern", "Change the store's passphrase"),
+        passphrase="OLD",
+    )
     c.add_argument("--new-passphrase-file", metavar="NEW")
     add_allow_weak(c)
 
     c = coord(
         "recover",
         cmd_coordinator_recover,
-        "Mit dem Wiederherstellungsschlüssel ein neues Passwort für die Ablage setzen",
+        tr(
+            "Mit dem Wiederherstellungsschlüssel ein neues Passwort für die Ablage setzen",
+            "Set a new passphrase for the store with the recovery key",
+        ),
         passphrase=None,
     )
     c.add_argument("--recovery-key-file", metavar="RK")
     c.add_argument("--new-passphrase-file", metavar="NEW")
     add_allow_weak(c)
 
-    coord("ui", cmd_coordinator_ui, "Oberfläche der Koordinierung öffnen (Import und Bericht)")
+    coord(
+        "ui",
+        cmd_coordinator_ui,
+        tr(
+            "Oberfläche der Koordinierung öffnen (Import und Bericht)",
+            "Open the coordination's UI (import and report)",
+        ),
+    )
 
-    c = coord("report", cmd_coordinator_report, "Kennzahlen ausgeben (kleine Zellen maskiert)")
+    c = coord(
+        "report",
+        cmd_coordinator_report,
+        tr(
+            "Kennzahlen ausgeben (kleine Zellen maskiert)",
+            "Print the key figures (small cells masked)",
+        ),
+    )
     c.add_argument("--from", dest="date_from", metavar="DATE")
     c.add_argument("--to", dest="date_to", metavar="DATE")
     c.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -508,11 +569,16 @@ def add_coordinator(sub: SubParsers) -> None:
         type=int,
         default=5,
         metavar="N",
-        help="Zellen unter N werden maskiert (Standard 5)",
+        help=tr(
+            "Zellen unter N werden maskiert (Standard 5)", "cells below N are masked (default 5)"
+        ),
     )
     c.add_argument(
         "--csv-delimiter",
         choices=[";", ","],
         default=";",
-        help="Trennzeichen für --format csv (Standard ; für deutsches Excel)",
+        help=tr(
+            "Trennzeichen für --format csv (Standard ; für deutsches Excel)",
+            "delimiter for --format csv (default ; for German Excel)",
+        ),
     )

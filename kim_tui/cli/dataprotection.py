@@ -20,6 +20,7 @@ from kim_tui.cli.common import (
     unlocked_workspace,
     vault_dir,
 )
+from kim_tui.i18n import tr
 
 
 def cmd_subject_access(args: argparse.Namespace) -> int:
@@ -29,17 +30,25 @@ def cmd_subject_access(args: argparse.Namespace) -> int:
 
     out = Path(args.out).expanduser()
     if not out.is_dir():
-        raise CliError(f"Zielverzeichnis {shown(out)} gibt es nicht.")
+        raise CliError(
+            tr(
+                f"Zielverzeichnis {shown(out)} gibt es nicht.",
+                f"Target directory {shown(out)} does not exist.",
+            )
+        )
     organisation = load_config().organisation
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase) as vault:
         workspace = unlocked_workspace(vault)
         pdf, data = workspace.write_subject_access(args.client, str(out), organisation=organisation)
-    print(f"Auskunft geschrieben: {shown(pdf)}")
-    print(f"Maschinenlesbar:      {shown(data)}")
+    print(tr("Auskunft geschrieben: ", "Copy written:     ") + shown(pdf))
+    print(tr("Maschinenlesbar:      ", "Machine-readable: ") + shown(data))
     print(
-        "Achtung: beide Dateien enthalten personenbezogene Daten unverschlüsselt. "
-        "Nach der Übergabe löschen."
+        tr(
+            "Achtung: beide Dateien enthalten personenbezogene Daten unverschlüsselt. "
+            "Nach der Übergabe löschen.",
+            "Note: both files hold personal data unencrypted. Delete them once handed over.",
+        )
     )
     return EXIT_OK
 
@@ -54,11 +63,26 @@ def cmd_processing_record(args: argparse.Namespace) -> int:
     target = Path(args.out).expanduser()
     suffix = target.suffix.lower()
     if suffix not in (".md", ".pdf"):
-        raise CliError("Bitte eine Datei mit der Endung .md (Markdown) oder .pdf angeben.")
+        raise CliError(
+            tr(
+                "Bitte eine Datei mit der Endung .md (Markdown) oder .pdf angeben.",
+                "Please name a file ending in .md (Markdown) or .pdf.",
+            )
+        )
     if target.exists():
-        raise CliError(f"{shown(target)} existiert bereits; es wird nichts überschrieben.")
+        raise CliError(
+            tr(
+                f"{shown(target)} existiert bereits; es wird nichts überschrieben.",
+                f"{shown(target)} already exists; nothing is overwritten.",
+            )
+        )
     if not target.parent.is_dir():
-        raise CliError(f"Verzeichnis {shown(target.parent)} gibt es nicht.")
+        raise CliError(
+            tr(
+                f"Verzeichnis {shown(target.parent)} gibt es nicht.",
+                f"Directory {shown(target.parent)} does not exist.",
+            )
+        )
     passphrase = read_passphrase(args)
     # The vault is opened for its regime (and to show the DPO's copy comes from this vault).
     with Vault.open(vault_dir(args), passphrase) as vault:
@@ -70,7 +94,13 @@ def cmd_processing_record(args: argparse.Namespace) -> int:
     else:
         data = render_processing_record_pdf(regime_code, date.today(), years)
     write_new_file(data, target)
-    print(f"Verzeichnis von Verarbeitungstätigkeiten geschrieben: {shown(target)}")
+    print(
+        tr(
+            "Verzeichnis von Verarbeitungstätigkeiten geschrieben: ",
+            "Record of processing activities written: ",
+        )
+        + shown(target)
+    )
     return EXIT_OK
 
 
@@ -80,11 +110,18 @@ def add_subject_access(sub: SubParsers) -> None:
         sub,
         "subject-access",
         cmd_subject_access,
-        "Auskunft nach Art. 15 DSGVO: alle Daten einer Klient*in als PDF und JSON",
+        tr(
+            "Auskunft nach Art. 15 DSGVO: alle Daten einer Klient*in als PDF und JSON",
+            "Subject access (Art. 15 GDPR): everything about one client as PDF and JSON",
+        ),
     )
     p.add_argument("--passphrase-file", metavar="F")
-    p.add_argument("--client", metavar="ID", required=True, help="Kennung der Klient*in")
-    p.add_argument("--out", metavar="DIR", required=True, help="Zielverzeichnis")
+    p.add_argument(
+        "--client", metavar="ID", required=True, help=tr("Kennung der Klient*in", "the client's ID")
+    )
+    p.add_argument(
+        "--out", metavar="DIR", required=True, help=tr("Zielverzeichnis", "target directory")
+    )
 
 
 def add_processing_record(sub: SubParsers) -> None:
@@ -93,8 +130,14 @@ def add_processing_record(sub: SubParsers) -> None:
         sub,
         "processing-record",
         cmd_processing_record,
-        "Verzeichnis von Verarbeitungstätigkeiten und TOM (Markdown oder PDF), ohne "
-        "personenbezogene Daten",
+        tr(
+            "Verzeichnis von Verarbeitungstätigkeiten und TOM (Markdown oder PDF), ohne "
+            "personenbezogene Daten",
+            "Record of processing activities and technical and organisational measures "
+            "(Markdown or PDF), no personal data",
+        ),
     )
     p.add_argument("--passphrase-file", metavar="F")
-    p.add_argument("--out", metavar="FILE", required=True, help="Datei .md oder .pdf")
+    p.add_argument(
+        "--out", metavar="FILE", required=True, help=tr("Datei .md oder .pdf", "file .md or .pdf")
+    )

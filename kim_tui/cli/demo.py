@@ -19,6 +19,7 @@ from kim_tui.cli.common import (
     vault_dir,
 )
 from kim_tui.cli.tui import launch
+from kim_tui.i18n import tr
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -29,7 +30,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from kim_tui.store.vault import Vault
 
     if args.clients < 0:
-        raise CliError("--clients muss 0 oder größer sein.")
+        raise CliError(tr("--clients muss 0 oder größer sein.", "--clients must be 0 or more."))
     throwaway = not args.vault
     directory = (
         Path(tempfile.mkdtemp(prefix="kim-demo-")) / "vault" if throwaway else vault_dir(args)
@@ -38,11 +39,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         vault, _recovery = Vault.create(directory, passphrase)
         workspace = Workspace(vault)
-        print(f"Demo-Tresor: {shown(directory)}")
+        print(tr("Demo-Tresor: ", "Demo vault: ") + shown(directory))
         seed_demo(workspace, count=args.clients, seed=args.seed, progress=_progress_printer())
         workspace.close()
         if not args.passphrase_file:
-            print(f"Demo-Passwort: {DEMO_PASSPHRASE}")
+            print(tr("Demo-Passwort: ", "Demo passphrase: ") + DEMO_PASSPHRASE)
         if args.no_ui:
             return EXIT_OK
         return launch(directory, args)
@@ -56,11 +57,15 @@ def _progress_printer() -> Callable[[int, int], None]:
 
     def report(done: int, total: int) -> None:
         if interactive:
-            print(f"\r  {done}/{total} Klient*innen angelegt", end="", file=sys.stderr)
+            line = tr(f"{done}/{total} Klient*innen angelegt", f"{done}/{total} clients created")
+            print(f"\r  {line}", end="", file=sys.stderr)
             if done == total:
                 print(file=sys.stderr)
         elif done == total:
-            print(f"  {done} Klient*innen angelegt", file=sys.stderr)
+            print(
+                "  " + tr(f"{done} Klient*innen angelegt", f"{done} clients created"),
+                file=sys.stderr,
+            )
 
     return report
 
@@ -68,10 +73,20 @@ def _progress_printer() -> Callable[[int, int], None]:
 def add_demo(sub: SubParsers) -> None:
     """Add `kim demo`."""
     p = add_command(
-        sub, "demo", cmd_demo, "Demo-Tresor mit synthetischen Fällen anlegen und öffnen"
+        sub,
+        "demo",
+        cmd_demo,
+        tr(
+            "Demo-Tresor mit synthetischen Fällen anlegen und öffnen",
+            "Create a demo vault with synthetic cases and open it",
+        ),
     )
     p.add_argument("--passphrase-file", metavar="F")
     p.add_argument("--clients", type=int, default=60, metavar="N")
     p.add_argument("--seed", type=int, default=1, metavar="S")
-    p.add_argument("--no-ui", action="store_true", help="nur anlegen, nicht öffnen")
+    p.add_argument(
+        "--no-ui",
+        action="store_true",
+        help=tr("nur anlegen, nicht öffnen", "only create, do not open"),
+    )
     p.add_argument("--lang", choices=["de", "en"], default=argparse.SUPPRESS)

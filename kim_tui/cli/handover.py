@@ -23,6 +23,7 @@ from kim_tui.cli.common import (
     unlocked_workspace,
     vault_dir,
 )
+from kim_tui.i18n import tr
 
 if TYPE_CHECKING:
     from kim_tui.domain.handover import HandoverPreview
@@ -32,8 +33,6 @@ if TYPE_CHECKING:
 
 
 def _t(de: str, en: str) -> str:
-    from kim_tui.i18n import tr
-
     return tr(de, en)
 
 
@@ -303,40 +302,80 @@ def cmd_receive(args: argparse.Namespace) -> int:
 
 def add_handover(sub: SubParsers) -> None:
     """Add `kim handover`."""
-    p = add_command(sub, "handover", cmd_handover, "Klient*in an eine Kolleg*in übergeben")
+    p = add_command(
+        sub,
+        "handover",
+        cmd_handover,
+        tr("Klient*in an eine Kolleg*in übergeben", "Hand a client over to a colleague"),
+    )
     p.add_argument("--passphrase-file", metavar="F")
-    p.add_argument("--client", metavar="ID", help="ID aus `kim clients`")
-    p.add_argument("--to", metavar="NAME", help="Kolleg*in: Name oder Fingerabdruck")
-    p.add_argument("--out", metavar="FILE", help="Übergabedatei (oder ein Verzeichnis)")
+    p.add_argument(
+        "--client", metavar="ID", help=tr("ID aus `kim clients`", "ID from `kim clients`")
+    )
+    p.add_argument(
+        "--to",
+        metavar="NAME",
+        help=tr("Kolleg*in: Name oder Fingerabdruck", "colleague: name or fingerprint"),
+    )
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        help=tr("Übergabedatei (oder ein Verzeichnis)", "handover file (or a directory)"),
+    )
     p.add_argument(
         "--override-reason",
         metavar="TEXT",
-        help="Begründung, wenn keine Einwilligung vorliegt (mindestens 20 Zeichen; protokolliert)",
+        help=tr(
+            "Begründung, wenn keine Einwilligung vorliegt (mindestens 20 Zeichen; protokolliert)",
+            "reason when there is no consent (at least 20 characters; recorded)",
+        ),
     )
     p.add_argument(
         "--confirm",
         metavar="RECEIPT",
-        help="Empfangsbestätigung der Kolleg*in einlesen: die Daten werden hier gelöscht",
+        help=tr(
+            "Empfangsbestätigung der Kolleg*in einlesen: die Daten werden hier gelöscht",
+            "import the colleague's receipt: the data is erased here",
+        ),
     )
 
 
 def add_receive(sub: SubParsers) -> None:
     """Add `kim receive`."""
-    p = add_command(sub, "receive", cmd_receive, "Übergabe einer Kolleg*in empfangen")
-    p.add_argument("file", metavar="FILE", help="Übergabedatei (.kimh)")
+    p = add_command(
+        sub,
+        "receive",
+        cmd_receive,
+        tr("Übergabe einer Kolleg*in empfangen", "Receive a handover from a colleague"),
+    )
+    p.add_argument(
+        "file", metavar="FILE", help=tr("Übergabedatei (.kimh)", "handover file (.kimh)")
+    )
     p.add_argument("--passphrase-file", metavar="F")
     p.add_argument(
         "--receipt-out",
         metavar="FILE",
-        help="Empfangsbestätigung hierhin (Datei oder Verzeichnis; Standard: neben FILE)",
+        help=tr(
+            "Empfangsbestätigung hierhin (Datei oder Verzeichnis; Standard: neben FILE)",
+            "write the receipt here (file or directory; default: next to FILE)",
+        ),
     )
     choice = p.add_mutually_exclusive_group()
-    choice.add_argument("--new", action="store_true", help="als neue Akte übernehmen")
-    choice.add_argument("--merge-into", metavar="ID", help="in diese Akte zusammenführen")
+    choice.add_argument(
+        "--new", action="store_true", help=tr("als neue Akte übernehmen", "take over as a new file")
+    )
+    choice.add_argument(
+        "--merge-into",
+        metavar="ID",
+        help=tr("in diese Akte zusammenführen", "merge into this client's file"),
+    )
     p.add_argument(
         "--receipt-again",
         action="store_true",
-        help="Empfangsbestätigung einer schon empfangenen Übergabe erneut schreiben",
+        help=tr(
+            "Empfangsbestätigung einer schon empfangenen Übergabe erneut schreiben",
+            "write the receipt of a handover already received again",
+        ),
     )
 
 

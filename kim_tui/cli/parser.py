@@ -20,19 +20,27 @@ from kim_tui.cli import (
     vault,
 )
 from kim_tui.cli.tui import cmd_tui
+from kim_tui.i18n import tr
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The parser of the `kim` command; each parsed command carries its function in `func`."""
+    """The parser of the `kim` command; each parsed command carries its function in `func`.
+    Help texts are in the current UI language (`kim.cli.main` sets it from `--lang` first)."""
     parser = argparse.ArgumentParser(
         prog="kim",
-        description="KIM Coach: Fallbegleitung im Kommunalen Integrationsmanagement NRW, "
-        "offline und verschlüsselt.",
+        description=tr(
+            "KIM Coach: Fallbegleitung im Kommunalen Integrationsmanagement NRW, "
+            "offline und verschlüsselt.",
+            "KIM Coach: case management in the municipal integration management of NRW, "
+            "offline and encrypted.",
+        ),
     )
-    parser.add_argument("--vault", metavar="DIR", help="Tresor-Verzeichnis")
-    parser.add_argument("--lang", choices=["de", "en"], help="Sprache der Oberfläche")
+    parser.add_argument("--vault", metavar="DIR", help=tr("Tresor-Verzeichnis", "vault directory"))
+    parser.add_argument(
+        "--lang", choices=["de", "en"], help=tr("Sprache der Oberfläche", "language of the UI")
+    )
     parser.set_defaults(func=cmd_tui)
-    sub = parser.add_subparsers(title="Befehle", metavar="BEFEHL")
+    sub = parser.add_subparsers(title=tr("Befehle", "commands"), metavar=tr("BEFEHL", "COMMAND"))
     for add in (
         vault.add_init,
         demo.add_demo,

@@ -24,6 +24,7 @@ from kim_tui.cli.common import (
     unlocked_workspace,
     vault_dir,
 )
+from kim_tui.i18n import language, tr
 
 if TYPE_CHECKING:
     from kim_tui.domain.model import ClientListing
@@ -33,11 +34,11 @@ def _status_label(code: str) -> str:
     from kim_tui.domain.catalogs import catalog
 
     if code == "closed":
-        return "abgeschlossen"
+        return tr("abgeschlossen", "closed")
     if code == "none":
-        return "kein Fall"
+        return tr("kein Fall", "no case")
     try:
-        return catalog("case_stages").label(code)
+        return catalog("case_stages").label(code, language())
     except KeyError:
         return code
 
@@ -65,14 +66,25 @@ def _as_json(rows: Sequence[ClientListing]) -> str:
 def _print_table(rows: Sequence[ClientListing]) -> None:
     from kim_tui.domain.dates import format_date
 
-    print(f"{'ID':<36}  {'Name':<28}  {'Geburt':<10}  {'Fall':<16}  {'Aufbewahrung bis':<16}")
+    born, case, kept = (
+        tr("Geburt", "Born"),
+        tr("Fall", "Case"),
+        tr("Aufbewahrung bis", "Keep until"),
+    )
+    print(f"{'ID':<36}  {'Name':<28}  {born:<10}  {case:<16}  {kept:<16}")
+    restricted = tr(" (eingeschränkt)", " (restricted)")
     for r in rows:
-        flag = " (eingeschränkt)" if r.restricted_on else ""
+        flag = restricted if r.restricted_on else ""
         print(
             f"{r.client_id:<36}  {shown(r.display_name):<28}  {format_date(r.birth_date):<10}  "
             f"{_status_label(r.case_status):<16}  {format_date(r.retention_end):<16}{flag}"
         )
-    print(f"{len(rows)} Klient*in(nen)")
+    print(
+        tr(
+            f"{len(rows)} Klient*in(nen)",
+            f"{len(rows)} {'client' if len(rows) == 1 else 'clients'}",
+        )
+    )
 
 
 def cmd_clients(args: argparse.Namespace) -> int:
@@ -106,10 +118,21 @@ def cmd_retention(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(_as_json(rows))
         return EXIT_OK
-    print(f"Regel: {rule.label()} ({rule.source()}). Stichtag: {format_date(as_of)}")
+    lang = language()
+    print(
+        tr(
+            f"Regel: {rule.label()} ({rule.source()}). Stichtag: {format_date(as_of)}",
+            f"Rule: {rule.label(lang)} ({rule.source(lang)}). As of: {format_date(as_of)}",
+        )
+    )
     _print_table(rows)
     if rows:
-        print("Löschen mit: kim erase --vault DIR --client ID")
+        print(
+            tr(
+                "Löschen mit: kim erase --vault DIR --client ID",
+                "Erase with: kim erase --vault DIR --client ID",
+            )
+        )
     return EXIT_OK
 
 
@@ -123,26 +146,48 @@ def cmd_erase(args: argparse.Namespace) -> int:
         matches = [c for c in workspace.clients() if c.client_id == args.client]
         if not matches:
             if args.client in workspace.erased_ids():
-                raise CliError("Diese Klient*in ist bereits gelöscht.")
-            raise CliError(f"Keine Klient*in mit der ID {shown(args.client)}.")
+                raise CliError(
+                    tr("Diese Klient*in ist bereits gelöscht.", "This client is already erased.")
+                )
+            raise CliError(
+                tr(
+                    f"Keine Klient*in mit der ID {shown(args.client)}.",
+                    f"No client with the ID {shown(args.client)}.",
+                )
+            )
         target = matches[0]
-        law = workspace.regime().cite("erasure")
+        law = workspace.regime().cite("erasure", language())
         if not args.yes:
             if not sys.stdin.isatty():
-                raise CliError("Löschen ist endgültig: im Terminal bestätigen oder --yes angeben.")
+                raise CliError(
+                    tr(
+                        "Löschen ist endgültig: im Terminal bestätigen oder --yes angeben.",
+                        "Erasing is final: confirm at a terminal or give --yes.",
+                    )
+                )
+            name = shown(target.display_name)
             answer = input(
-                f"{shown(target.display_name)} endgültig löschen ({law})? "
-                "Das lässt sich nicht rückgängig machen. Zum Bestätigen den Nachnamen "
-                "eingeben: "
+                tr(
+                    f"{name} endgültig löschen ({law})? "
+                    "Das lässt sich nicht rückgängig machen. Zum Bestätigen den Nachnamen "
+                    "eingeben: ",
+                    f"Erase {name} for good ({law})? "
+                    "This cannot be undone. Type the family name to confirm: ",
+                )
             )
             family = target.display_name.split(",", 1)[0].strip()
             if answer.strip() != family:
-                print("Nicht gelöscht.", file=sys.stderr)
+                print(tr("Nicht gelöscht.", "Not erased."), file=sys.stderr)
                 return EXIT_ERROR
         result = workspace.erase_client(args.client, args.reason or "")
+    removed = result.records_removed
     print(
-        f"Gelöscht ({law}): {result.records_removed} Datensätze. Die ID steht im "
-        "Löschregister; das nächste Wochenpaket meldet die Löschung an die Koordinierung."
+        tr(
+            f"Gelöscht ({law}): {removed} Datensätze. Die ID steht im "
+            "Löschregister; das nächste Wochenpaket meldet die Löschung an die Koordinierung.",
+            f"Erased ({law}): {removed} records. The ID is in the erasure register; the next "
+            "weekly bundle reports the erasure to the coordination.",
+        )
     )
     return EXIT_OK
 
@@ -154,30 +199,61 @@ def _add_format(p: argparse.ArgumentParser) -> None:
 def add_clients(sub: SubParsers) -> None:
     """Add `kim clients`."""
     p = add_command(
-        sub, "clients", cmd_clients, "Klient*innen auflisten (ID, Name, Geburt, Fall, Aufbewahrung)"
+        sub,
+        "clients",
+        cmd_clients,
+        tr(
+            "Klient*innen auflisten (ID, Name, Geburt, Fall, Aufbewahrung)",
+            "List the clients (ID, name, birth, case, retention)",
+        ),
     )
     p.add_argument("--passphrase-file", metavar="F")
-    p.add_argument("--search", metavar="TEXT", help="nach Namen suchen")
+    p.add_argument("--search", metavar="TEXT", help=tr("nach Namen suchen", "search by name"))
     _add_format(p)
 
 
 def add_retention(sub: SubParsers) -> None:
     """Add `kim retention`."""
-    p = add_command(sub, "retention", cmd_retention, "Fällige Löschungen (Aufbewahrung abgelaufen)")
+    p = add_command(
+        sub,
+        "retention",
+        cmd_retention,
+        tr(
+            "Fällige Löschungen (Aufbewahrung abgelaufen)",
+            "Erasures due (retention period over)",
+        ),
+    )
     p.add_argument("--passphrase-file", metavar="F")
-    p.add_argument("--as-of", metavar="DATE", help="Stichtag (TT.MM.JJJJ), Standard heute")
+    p.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help=tr("Stichtag (TT.MM.JJJJ), Standard heute", "as of (DD.MM.YYYY), default today"),
+    )
     _add_format(p)
 
 
 def add_erase(sub: SubParsers) -> None:
     """Add `kim erase`."""
-    p = add_command(sub, "erase", cmd_erase, "Eine Klient*in endgültig löschen")
+    p = add_command(
+        sub, "erase", cmd_erase, tr("Eine Klient*in endgültig löschen", "Erase one client for good")
+    )
     p.add_argument("--passphrase-file", metavar="F")
-    p.add_argument("--client", metavar="ID", required=True, help="ID aus `kim clients`")
+    p.add_argument(
+        "--client",
+        metavar="ID",
+        required=True,
+        help=tr("ID aus `kim clients`", "ID from `kim clients`"),
+    )
     p.add_argument(
         "--reason",
         metavar="TEXT",
-        help="Begründung (Pflicht bei offenem Fall, z. B. Antrag der Klient*in); wird nicht "
-        "gespeichert, nur dass es ein Antrag war",
+        help=tr(
+            "Begründung (Pflicht bei offenem Fall, z. B. Antrag der Klient*in); wird nicht "
+            "gespeichert, nur dass es ein Antrag war",
+            "reason (required for an open case, e.g. the client's request); not stored, only "
+            "that it was a request",
+        ),
     )
-    p.add_argument("--yes", action="store_true", help="ohne Rückfrage löschen")
+    p.add_argument(
+        "--yes", action="store_true", help=tr("ohne Rückfrage löschen", "erase without asking")
+    )

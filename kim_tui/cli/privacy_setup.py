@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kim_tui.cli.common import CliError
+from kim_tui.i18n import language, tr
 
 if TYPE_CHECKING:
     from kim_tui.store.vault import Vault
@@ -22,8 +23,12 @@ def add_regime_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--regime",
         choices=REGIME_CHOICES,
-        help="Datenschutzrecht des Trägers (dsgvo, dsgvo-nrw für öffentliche Stellen, kdg für "
-        "Caritas, dsg-ekd für Diakonie); ohne Angabe im Terminal gefragt, sonst dsgvo",
+        help=tr(
+            "Datenschutzrecht des Trägers (dsgvo, dsgvo-nrw für öffentliche Stellen, kdg für "
+            "Caritas, dsg-ekd für Diakonie); ohne Angabe im Terminal gefragt, sonst dsgvo",
+            "the provider's data-protection law (dsgvo, dsgvo-nrw for public bodies, kdg for "
+            "Caritas, dsg-ekd for Diakonie); asked at a terminal if not given, else dsgvo",
+        ),
     )
 
 
@@ -35,17 +40,31 @@ def choose_regime(given: str | None) -> str:
         return given
     if not sys.stdin.isatty():
         print(
-            f"Datenschutzrecht: {DEFAULT_REGIME} (Standard; mit --regime wählen, später in den "
-            "Einstellungen änderbar)."
+            tr(
+                f"Datenschutzrecht: {DEFAULT_REGIME} (Standard; mit --regime wählen, später in "
+                "den Einstellungen änderbar).",
+                f"Data-protection law: {DEFAULT_REGIME} (default; choose with --regime, can be "
+                "changed later in the settings).",
+            )
         )
         return DEFAULT_REGIME
     options = regimes()
-    print("Nach welchem Datenschutzrecht arbeitet Ihr Träger?")
+    print(
+        tr(
+            "Nach welchem Datenschutzrecht arbeitet Ihr Träger?",
+            "Which data-protection law does your provider work under?",
+        )
+    )
     for number, each in enumerate(options, start=1):
-        print(f"  {number}  {each.de}")
-    answer = input("Nummer [1]: ").strip() or "1"
+        print(f"  {number}  {each.label(language())}")
+    answer = input(tr("Nummer [1]: ", "Number [1]: ")).strip() or "1"
     if not answer.isdigit() or not 1 <= int(answer) <= len(options):
-        raise CliError(f"Bitte eine Nummer von 1 bis {len(options)}. Es wurde nichts angelegt.")
+        raise CliError(
+            tr(
+                f"Bitte eine Nummer von 1 bis {len(options)}. Es wurde nichts angelegt.",
+                f"Please a number from 1 to {len(options)}. Nothing was created.",
+            )
+        )
     return options[int(answer) - 1].code
 
 
@@ -61,8 +80,13 @@ def add_erasures_from_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--erasures-from",
         metavar="DIR",
-        help="Löschregister dieses Tresors (z. B. des bisherigen) auf die Sicherung anwenden: "
-        "wer dort gelöscht ist, wird in der Sicherung erneut gelöscht (ein Passwort für beide)",
+        help=tr(
+            "Löschregister dieses Tresors (z. B. des bisherigen) auf die Sicherung anwenden: "
+            "wer dort gelöscht ist, wird in der Sicherung erneut gelöscht (ein Passwort für "
+            "beide)",
+            "apply this vault's erasure register (e.g. the previous one's) to the backup: "
+            "whoever was erased there is erased in the backup again (one passphrase for both)",
+        ),
     )
     p.add_argument("--passphrase-file", metavar="F")
 
@@ -87,10 +111,14 @@ def restore_warning(made: str) -> str:
     try:
         when = format_date(datetime.fromisoformat(made).date())
     except ValueError:
-        when = "unbekannt"
-    return (
+        when = tr("unbekannt", "unknown")
+    return tr(
         f"Achtung: Die Sicherung ist vom {when}. Wer danach gelöscht wurde, ist in ihr wieder "
         "enthalten. Mit --erasures-from DIR das Löschregister des bisherigen Tresors anwenden, "
         "oder `kim clients` mit den Löschungen seit diesem Tag abgleichen; die Koordinierung "
-        "behält gelöschte Klient*innen ohnehin ohne Personendaten und meldet sie."
+        "behält gelöschte Klient*innen ohnehin ohne Personendaten und meldet sie.",
+        f"Note: the backup is from {when}. Whoever was erased after that is in it again. "
+        "Apply the previous vault's erasure register with --erasures-from DIR, or compare "
+        "`kim clients` with the erasures since that day; the coordination keeps erased "
+        "clients without personal data anyway and reports them.",
     )

@@ -146,33 +146,70 @@ def add_stand_in(sub: SubParsers) -> None:
         sub,
         "stand-in",
         cmd_stand_in,
-        "Vertretung: Klient*innen befristet einer Kolleg*in überlassen, übernehmen, zurückgeben",
+        tr(
+            "Vertretung: Klient*innen befristet einer Kolleg*in überlassen, übernehmen, "
+            "zurückgeben",
+            "Standing in: leave clients to a colleague for a time, take them over, return them",
+        ),
     )
-    p.description = (
+    p.description = tr(
         "Schicken (ohne Modus): eine befristete KOPIE der Stammdaten, offenen Fälle, offenen "
         "Wiedervorlagen, Ziele und der Kontakte der letzten 90 Tage, verschlüsselt für eine "
         "gespeicherte Kolleg*in. Ohne --client alle Klient*innen mit offenem Fall. Ihre "
         "Einträge bleiben unverändert. --receive: bei der Kolleg*in übernehmen. --return: "
         "Rückgabe der dort erfassten Kontakte und Wiedervorlagen schreiben. --import-return: "
         "die Rückgabe beim zuständigen Coach einlesen. Nach dem Enddatum löscht das erste "
-        "Entsperren die Kopie bei der Kolleg*in."
+        "Entsperren die Kopie bei der Kolleg*in.",
+        "Send (no mode): a time-limited COPY of the master data, open cases, open follow-ups, "
+        "goals and the contacts of the last 90 days, encrypted for a stored colleague. "
+        "Without --client every client with an open case. Your entries stay unchanged. "
+        "--receive: take it over at the colleague's. --return: write the return of the "
+        "contacts and follow-ups recorded there. --import-return: import the return at the "
+        "responsible coach's. After the end date the first unlock erases the colleague's copy.",
     )
     p.add_argument("--passphrase-file", metavar="F")
-    p.add_argument("--to", metavar="NAME", help="Kolleg*in (Name aus `kim colleague list`)")
-    p.add_argument("--until", metavar="DATE", help="letzter Tag der Vertretung (TT.MM.JJJJ)")
+    p.add_argument(
+        "--to",
+        metavar="NAME",
+        help=tr(
+            "Kolleg*in (Name aus `kim colleague list`)",
+            "colleague (name from `kim colleague list`)",
+        ),
+    )
+    p.add_argument(
+        "--until",
+        metavar="DATE",
+        help=tr("letzter Tag der Vertretung (TT.MM.JJJJ)", "last day of standing in (DD.MM.YYYY)"),
+    )
     p.add_argument(
         "--client",
         metavar="ID",
         nargs="+",
         action="extend",
-        help="IDs aus `kim clients`; ohne: alle Klient*innen mit offenem Fall",
+        help=tr(
+            "IDs aus `kim clients`; ohne: alle Klient*innen mit offenem Fall",
+            "IDs from `kim clients`; without: every client with an open case",
+        ),
     )
-    p.add_argument("--out", metavar="FILE", help="zu schreibende Datei (.kimh)")
-    p.add_argument("--receive", metavar="FILE", help="Vertretungsdatei übernehmen")
+    p.add_argument(
+        "--out", metavar="FILE", help=tr("zu schreibende Datei (.kimh)", "file to write (.kimh)")
+    )
+    p.add_argument(
+        "--receive",
+        metavar="FILE",
+        help=tr("Vertretungsdatei übernehmen", "take over a stand-in file"),
+    )
     p.add_argument(
         "--return",
         dest="write_return",
         action="store_true",
-        help="Rückgabe schreiben (mit --out; bei mehreren Vertretungen --to NAME)",
+        help=tr(
+            "Rückgabe schreiben (mit --out; bei mehreren Vertretungen --to NAME)",
+            "write the return (with --out; with several stand-ins --to NAME)",
+        ),
     )
-    p.add_argument("--import-return", metavar="FILE", help="Rückgabedatei einlesen")
+    p.add_argument(
+        "--import-return",
+        metavar="FILE",
+        help=tr("Rückgabedatei einlesen", "import a return file"),
+    )

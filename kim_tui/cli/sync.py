@@ -22,6 +22,7 @@ from kim_tui.cli.common import (
     unlocked_workspace,
     vault_dir,
 )
+from kim_tui.i18n import tr
 
 
 def cmd_identity(args: argparse.Namespace) -> int:
@@ -35,7 +36,12 @@ def cmd_identity(args: argparse.Namespace) -> int:
             raise CliError(problem)
     out = Path(args.out).expanduser()
     if out.is_dir():
-        raise CliError(f"{out} ist ein Verzeichnis; bitte einen Dateinamen angeben (coach.pub).")
+        raise CliError(
+            tr(
+                f"{out} ist ein Verzeichnis; bitte einen Dateinamen angeben (coach.pub).",
+                f"{out} is a directory; please name a file (coach.pub).",
+            )
+        )
     passphrase = read_passphrase(args)
     try:
         with Vault.open(vault_dir(args), passphrase) as vault:
@@ -43,16 +49,20 @@ def cmd_identity(args: argparse.Namespace) -> int:
         write_public_file(out, pub.to_json())
     except sync_errors() as exc:
         raise CliError(str(exc)) from None
-    print(f"Identität geschrieben: {shown(out)}")
+    print(tr("Identität geschrieben: ", "Identity written: ") + shown(out))
     print(
-        f"  Coach: {shown(pub.name) or '(ohne Namen)'}"
+        f"  Coach: {shown(pub.name) or tr('(ohne Namen)', '(no name)')}"
         + (f", {shown(pub.organisation)}" if pub.organisation else "")
     )
-    print(f"  Fingerabdruck: {display_fingerprint(pub.fingerprint)}")
+    print(tr("  Fingerabdruck: ", "  Fingerprint: ") + display_fingerprint(pub.fingerprint))
     if not pub.name:
         print(
-            "  Hinweis: mit --name und --organisation benennen, damit die Koordinierung "
-            "Sie erkennt."
+            tr(
+                "  Hinweis: mit --name und --organisation benennen, damit die Koordinierung "
+                "Sie erkennt.",
+                "  Hint: name yourself with --name and --organisation so that the coordination "
+                "recognises you.",
+            )
         )
     return EXIT_OK
 
@@ -71,7 +81,10 @@ def cmd_connect(args: argparse.Namespace) -> int:
         pub = CoordinatorPublic.from_json(read_public_file(source), source)
     except sync_errors() as exc:
         raise CliError(str(exc)) from None
-    print(f"Koordinierung: {shown(pub.name) or '(ohne Namen)'}")
+    print(
+        tr("Koordinierung: ", "Coordination: ")
+        + (shown(pub.name) or tr("(ohne Namen)", "(no name)"))
+    )
     if not fingerprint_compared(
         args.fingerprint,
         pub.fingerprint,
@@ -84,11 +97,20 @@ def cmd_connect(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase) as vault:
         new_chain = unlocked_workspace(vault).connect_coordinator(pub)
-    print("Koordinierung gespeichert; `kim export` verschlüsselt ab jetzt an diesen Schlüssel.")
+    print(
+        tr(
+            "Koordinierung gespeichert; `kim export` verschlüsselt ab jetzt an diesen Schlüssel.",
+            "Coordination stored; from now on `kim export` encrypts to this key.",
+        )
+    )
     if new_chain:
         print(
-            "  Neue Koordinierung: das nächste Paket ist Paket 1 und enthält den ganzen "
-            "aktuellen Stand (die frühere Koordinierung bekommt keine Pakete mehr)."
+            tr(
+                "  Neue Koordinierung: das nächste Paket ist Paket 1 und enthält den ganzen "
+                "aktuellen Stand (die frühere Koordinierung bekommt keine Pakete mehr).",
+                "  New coordination: the next bundle is bundle 1 and holds the whole current "
+                "state (the former coordination gets no more bundles).",
+            )
         )
     return EXIT_OK
 
@@ -97,7 +119,6 @@ def fingerprint_compared(given: str | None, fingerprint_hex: str, how: tuple[str
     """Show a public key's fingerprint and have it compared before the key is stored: with
     `given` (``--fingerprint``) it must match, else `CliError`; without, the user is told `how`
     to compare (German, English) and asked. False (and "nothing stored" said) on a no."""
-    from kim_tui.i18n import tr
     from kim_tui.sync.identity import display_fingerprint
 
     print(tr("  Fingerabdruck: ", "  Fingerprint: ") + display_fingerprint(fingerprint_hex))
@@ -149,15 +170,44 @@ def cmd_export(args: argparse.Namespace) -> int:
     total = sum(h.counts.values())
     if result.repaired is not None:
         print(
-            "Das vorige Paket war nicht fertig geschrieben (Abbruch oder volle Platte) und "
-            f"wurde neu erstellt: {shown(result.repaired)}"
+            tr(
+                "Das vorige Paket war nicht fertig geschrieben (Abbruch oder volle Platte) und "
+                "wurde neu erstellt: ",
+                "The previous bundle was not completely written (cancelled or disk full) and "
+                "was made again: ",
+            )
+            + shown(result.repaired)
         )
-    verb = "erneut erstellt" if result.resent else "erstellt"
-    print(f"Paket {h.seq} ({h.week}) {verb}: {shown(result.path)}")
-    if h.rev_upto > h.rev_after:
-        print(f"  {total} Datensätze, Revisionen {h.rev_after + 1}–{h.rev_upto}")
+    path = shown(result.path)
+    if result.resent:
+        print(
+            tr(
+                f"Paket {h.seq} ({h.week}) erneut erstellt: {path}",
+                f"Bundle {h.seq} ({h.week}) made again: {path}",
+            )
+        )
     else:
-        print("  keine Änderungen seit dem letzten Paket")
+        print(
+            tr(
+                f"Paket {h.seq} ({h.week}) erstellt: {path}",
+                f"Bundle {h.seq} ({h.week}) made: {path}",
+            )
+        )
+    if h.rev_upto > h.rev_after:
+        first, last = h.rev_after + 1, h.rev_upto
+        print(
+            tr(
+                f"  {total} Datensätze, Revisionen {first}–{last}",
+                f"  {total} records, revisions {first}–{last}",
+            )
+        )
+    else:
+        print(
+            tr(
+                "  keine Änderungen seit dem letzten Paket",
+                "  no changes since the last bundle",
+            )
+        )
     return EXIT_OK
 
 
@@ -167,7 +217,12 @@ def _make_out_dir(out: Path) -> None:
     if out.is_dir():
         return
     if out.exists():
-        raise CliError(f"{shown(str(out))} ist kein Ordner; bitte einen Ordner mit --out angeben.")
+        raise CliError(
+            tr(
+                f"{shown(str(out))} ist kein Ordner; bitte einen Ordner mit --out angeben.",
+                f"{shown(str(out))} is not a folder; please name a folder with --out.",
+            )
+        )
     missing = [out, *(p for p in out.parents if not p.exists())]
     try:
         for folder in reversed(missing):
@@ -175,16 +230,24 @@ def _make_out_dir(out: Path) -> None:
                 folder.mkdir(mode=0o700)
     except OSError as exc:
         raise CliError(
-            f"Zielverzeichnis {shown(str(out))} lässt sich nicht anlegen ({exc.strerror}); "
-            "bitte einen anderen Ordner mit --out angeben."
+            tr(
+                f"Zielverzeichnis {shown(str(out))} lässt sich nicht anlegen ({exc.strerror}); "
+                "bitte einen anderen Ordner mit --out angeben.",
+                f"Target directory {shown(str(out))} cannot be created ({exc.strerror}); "
+                "please name another folder with --out.",
+            )
         ) from None
-    print(f"Zielverzeichnis angelegt: {shown(str(out))}")
+    print(tr("Zielverzeichnis angelegt: ", "Target directory created: ") + shown(str(out)))
 
 
 def _progress(done: int, total: int) -> None:
     if sys.stderr.isatty() and total:
         end = "\n" if done == total else ""
-        print(f"\r  {done}/{total} Datensätze", end=end, file=sys.stderr)
+        print(
+            "\r  " + tr(f"{done}/{total} Datensätze", f"{done}/{total} records"),
+            end=end,
+            file=sys.stderr,
+        )
 
 
 # -- parser ------------------------------------------------------------------------------------
@@ -192,29 +255,67 @@ def _progress(done: int, total: int) -> None:
 
 def add_identity(sub: SubParsers) -> None:
     """Add `kim identity`."""
-    p = add_command(sub, "identity", cmd_identity, "Eigene Identität für die Wochenpakete ausgeben")
+    p = add_command(
+        sub,
+        "identity",
+        cmd_identity,
+        tr(
+            "Eigene Identität für die Wochenpakete ausgeben",
+            "Write your own identity for the weekly bundles",
+        ),
+    )
     p.add_argument("--passphrase-file", metavar="F")
     p.add_argument("--out", metavar="coach.pub", required=True)
-    p.add_argument("--name", metavar="N", help="Name der Coach")
-    p.add_argument("--organisation", metavar="O", help="Träger / Organisation")
+    p.add_argument("--name", metavar="N", help=tr("Name der Coach", "the coach's name"))
+    p.add_argument(
+        "--organisation", metavar="O", help=tr("Träger / Organisation", "provider / organisation")
+    )
 
 
 def add_connect(sub: SubParsers) -> None:
     """Add `kim connect`."""
-    p = add_command(sub, "connect", cmd_connect, "Koordinierung (coordinator.pub) verbinden")
+    p = add_command(
+        sub,
+        "connect",
+        cmd_connect,
+        tr(
+            "Koordinierung (coordinator.pub) verbinden",
+            "Connect the coordination (coordinator.pub)",
+        ),
+    )
     p.add_argument("file", metavar="coordinator.pub")
     p.add_argument("--passphrase-file", metavar="F")
     p.add_argument(
         "--fingerprint",
         metavar="FP",
-        help="erwarteter Fingerabdruck (statt Rückfrage): ABCD-EFGH-… oder die 64 Hex-Ziffern",
+        help=tr(
+            "erwarteter Fingerabdruck (statt Rückfrage): ABCD-EFGH-… oder die 64 Hex-Ziffern",
+            "expected fingerprint (instead of asking): ABCD-EFGH-… or the 64 hex digits",
+        ),
     )
 
 
 def add_export(sub: SubParsers) -> None:
     """Add `kim export`."""
-    p = add_command(sub, "export", cmd_export, "Wochenpaket für die Koordinierung schreiben")
+    p = add_command(
+        sub,
+        "export",
+        cmd_export,
+        tr(
+            "Wochenpaket für die Koordinierung schreiben",
+            "Write the weekly bundle for the coordination",
+        ),
+    )
     p.add_argument("--passphrase-file", metavar="F")
     p.add_argument("--out", metavar="OUTDIR", required=True)
-    p.add_argument("--week", metavar="2026-W48", help="Kalenderwoche (Standard: aktuelle)")
-    p.add_argument("--resend", metavar="SEQ", type=int, help="früheres Paket neu erstellen")
+    p.add_argument(
+        "--week",
+        metavar="2026-W48",
+        help=tr("Kalenderwoche (Standard: aktuelle)", "calendar week (default: the current one)"),
+    )
+    p.add_argument(
+        "--resend",
+        metavar="SEQ",
+        type=int,
+        help=tr("früheres Paket neu erstellen", "make an earlier bundle again"),
+    )

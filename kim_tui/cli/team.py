@@ -96,26 +96,41 @@ def _group_help(_args: argparse.Namespace) -> int:
 def add_colleague(sub: SubParsers) -> None:
     """Add the `kim colleague …` group."""
     group = add_command(
-        sub, "colleague", _group_help, "Kolleg*innen für Übergaben verwalten", vault=False
+        sub,
+        "colleague",
+        _group_help,
+        tr("Kolleg*innen für Übergaben verwalten", "Manage colleagues for handovers"),
+        vault=False,
     )
-    csub = group.add_subparsers(title="Befehle", metavar="BEFEHL")
+    csub = group.add_subparsers(title=tr("Befehle", "commands"), metavar=tr("BEFEHL", "COMMAND"))
 
     add = csub.add_parser(
-        "add", help="coach.pub einer Kolleg*in speichern", description="coach.pub speichern"
+        "add",
+        help=tr("coach.pub einer Kolleg*in speichern", "store a colleague's coach.pub"),
+        description=tr("coach.pub speichern", "Store coach.pub"),
     )
     add.add_argument("file", metavar="colleague.pub")
-    add.add_argument("--vault", metavar="DIR", default=argparse.SUPPRESS, help="Tresor")
+    add.add_argument(
+        "--vault", metavar="DIR", default=argparse.SUPPRESS, help=tr("Tresor", "vault")
+    )
     add.add_argument("--passphrase-file", metavar="F")
     add.add_argument(
         "--fingerprint",
         metavar="FP",
-        help="erwarteter Fingerabdruck (statt Rückfrage): ABCD-EFGH-… oder die 64 Hex-Ziffern",
+        help=tr(
+            "erwarteter Fingerabdruck (statt Rückfrage): ABCD-EFGH-… oder die 64 Hex-Ziffern",
+            "expected fingerprint (instead of asking): ABCD-EFGH-… or the 64 hex digits",
+        ),
     )
     add.set_defaults(func=cmd_colleague_add)
 
     listing = csub.add_parser(
-        "list", help="gespeicherte Kolleg*innen zeigen", description="Kolleg*innen zeigen"
+        "list",
+        help=tr("gespeicherte Kolleg*innen zeigen", "show the stored colleagues"),
+        description=tr("Kolleg*innen zeigen", "Show colleagues"),
     )
-    listing.add_argument("--vault", metavar="DIR", default=argparse.SUPPRESS, help="Tresor")
+    listing.add_argument(
+        "--vault", metavar="DIR", default=argparse.SUPPRESS, help=tr("Tresor", "vault")
+    )
     listing.add_argument("--passphrase-file", metavar="F")
     listing.set_defaults(func=cmd_colleague_list)

@@ -9,6 +9,7 @@ import argparse
 from pathlib import Path
 
 from kim_tui.cli.common import CliError, vault_dir
+from kim_tui.i18n import tr
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
@@ -17,10 +18,13 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
     directory = vault_dir(args)
     if not is_vault(directory):
+        flag = f" --vault {directory}" if getattr(args, "vault", None) else ""
         raise CliError(
-            f"Kein Tresor in {directory}. Neu anlegen mit `kim init`"
-            + (f" --vault {directory}" if getattr(args, "vault", None) else "")
-            + ", oder `kim demo` zum Ausprobieren."
+            tr(
+                f"Kein Tresor in {directory}. Neu anlegen mit `kim init`{flag}, oder `kim demo` "
+                "zum Ausprobieren.",
+                f"No vault in {directory}. Create one with `kim init`{flag}, or try `kim demo`.",
+            )
         )
     return launch(directory, args)
 

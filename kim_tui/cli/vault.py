@@ -33,6 +33,7 @@ from kim_tui.cli.privacy_setup import (
     restore_warning,
     set_vault_regime,
 )
+from kim_tui.i18n import tr
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -48,7 +49,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         set_vault_regime(vault, code)
     finally:
         vault.close()
-    print(f"Tresor angelegt: {shown(directory)}")
+    print(tr(f"Tresor angelegt: {shown(directory)}", f"Vault created: {shown(directory)}"))
     print_recovery(recovery, args.recovery_key_file)
     return EXIT_OK
 
@@ -57,13 +58,16 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     """Change the vault's passphrase (rewraps the key, data untouched)."""
     from kim_tui.store.vault import Vault
 
-    old = read_passphrase(args, prompt="Bisheriges Passwort: ")
+    old = read_passphrase(args, prompt=tr("Bisheriges Passwort: ", "Current passphrase: "))
     new = read_new_passphrase(args, attr="new_passphrase_file")
     with Vault.open(vault_dir(args), old, migrate_schema=False) as vault:
         vault.change_passphrase(new)
     print(
-        "Passwort geändert. Die Daten wurden nicht neu verschlüsselt; der alte "
-        "Wiederherstellungsschlüssel gilt weiter."
+        tr(
+            "Passwort geändert. Die Daten wurden nicht neu verschlüsselt; der alte "
+            "Wiederherstellungsschlüssel gilt weiter.",
+            "Passphrase changed. The data was not re-encrypted; the old recovery key stays valid.",
+        )
     )
     return EXIT_OK
 
@@ -76,7 +80,12 @@ def cmd_recover(args: argparse.Namespace) -> int:
     new = read_new_passphrase(args, attr="new_passphrase_file")
     with Vault.open_with_recovery(vault_dir(args), recovery) as vault:
         vault.change_passphrase(new)
-    print("Neues Passwort gesetzt. Der Wiederherstellungsschlüssel gilt weiter.")
+    print(
+        tr(
+            "Neues Passwort gesetzt. Der Wiederherstellungsschlüssel gilt weiter.",
+            "New passphrase set. The recovery key stays valid.",
+        )
+    )
     return EXIT_OK
 
 
@@ -97,8 +106,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
             raise
         raise problem from None
     print(
-        f"Sicherung geschrieben: {shown(out)} (verschlüsselt; öffnet mit Passwort oder "
-        "Wiederherstellungsschlüssel)"
+        tr(
+            f"Sicherung geschrieben: {shown(out)} (verschlüsselt; öffnet mit Passwort oder "
+            "Wiederherstellungsschlüssel)",
+            f"Backup written: {shown(out)} (encrypted; opens with the passphrase or the "
+            "recovery key)",
+        )
     )
     return EXIT_OK
 
@@ -108,16 +121,31 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from kim_tui.store.vault import restore_backup
 
     if not getattr(args, "vault", None):
-        raise CliError("Bitte mit --vault ein neues Zielverzeichnis angeben.")
+        raise CliError(
+            tr(
+                "Bitte mit --vault ein neues Zielverzeichnis angeben.",
+                "Please give a new target directory with --vault.",
+            )
+        )
     passphrase = read_passphrase(args) if args.erasures_from else None
     made = restore_backup(Path(args.file).expanduser(), vault_dir(args))
+    target = shown(vault_dir(args))
     print(
-        f"Sicherung wiederhergestellt nach {shown(vault_dir(args))}. Mit dem Passwort der "
-        "Sicherung öffnen; `kim check` prüft sie."
+        tr(
+            f"Sicherung wiederhergestellt nach {target}. Mit dem Passwort der "
+            "Sicherung öffnen; `kim check` prüft sie.",
+            f"Backup restored to {target}. Open it with the backup's passphrase; "
+            "`kim check` checks it.",
+        )
     )
     if passphrase is not None:
         count = reapply_erasures(Path(args.erasures_from).expanduser(), vault_dir(args), passphrase)
-        print(f"Löschregister abgeglichen: {count} Klient*in(nen) erneut gelöscht.")
+        print(
+            tr(
+                f"Löschregister abgeglichen: {count} Klient*in(nen) erneut gelöscht.",
+                f"Erasure register applied: {count} client(s) erased again.",
+            )
+        )
     else:
         print(restore_warning(made))
     return EXIT_OK
@@ -130,14 +158,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args)
     with Vault.open(vault_dir(args), passphrase, migrate_schema=False) as vault:
         report = vault.check()
-    print(f"Tresor: {shown(vault_dir(args))}")
-    print(f"Schema-Version: {report.schema_version}")
+    print(tr("Tresor: ", "Vault: ") + shown(vault_dir(args)))
+    print(tr("Schema-Version: ", "Schema version: ") + str(report.schema_version))
     for table, count in report.counts.items():
         print(f"  {table:<16} {count:>8}")
     if report.ok:
-        print("Prüfung: in Ordnung (Verschlüsselung, Integrität, Schema).")
+        print(
+            tr(
+                "Prüfung: in Ordnung (Verschlüsselung, Integrität, Schema).",
+                "Check: fine (encryption, integrity, schema).",
+            )
+        )
         return EXIT_OK
-    print("Prüfung: FEHLER", file=sys.stderr)
+    print(tr("Prüfung: FEHLER", "Check: FAILED"), file=sys.stderr)
     for problem in report.problems:
         print(f"  - {problem}", file=sys.stderr)
     return EXIT_ERROR
@@ -148,12 +181,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def add_init(sub: SubParsers) -> None:
     """Add `kim init`."""
-    p = add_command(sub, "init", cmd_init, "Neuen Tresor anlegen")
+    p = add_command(sub, "init", cmd_init, tr("Neuen Tresor anlegen", "Create a new vault"))
     p.add_argument("--passphrase-file", metavar="F")
     p.add_argument(
         "--recovery-key-file",
         metavar="OUT",
-        help="Wiederherstellungsschlüssel in diese Datei schreiben (Modus 0600)",
+        help=tr(
+            "Wiederherstellungsschlüssel in diese Datei schreiben (Modus 0600)",
+            "write the recovery key to this file (mode 0600)",
+        ),
     )
     add_allow_weak(p)
     add_regime_option(p)
@@ -161,7 +197,7 @@ def add_init(sub: SubParsers) -> None:
 
 def add_passwd(sub: SubParsers) -> None:
     """Add `kim passwd`."""
-    p = add_command(sub, "passwd", cmd_passwd, "Passwort ändern")
+    p = add_command(sub, "passwd", cmd_passwd, tr("Passwort ändern", "Change the passphrase"))
     p.add_argument("--passphrase-file", metavar="OLD")
     p.add_argument("--new-passphrase-file", metavar="NEW")
     add_allow_weak(p)
@@ -170,7 +206,13 @@ def add_passwd(sub: SubParsers) -> None:
 def add_recover(sub: SubParsers) -> None:
     """Add `kim recover`."""
     p = add_command(
-        sub, "recover", cmd_recover, "Mit dem Wiederherstellungsschlüssel ein neues Passwort setzen"
+        sub,
+        "recover",
+        cmd_recover,
+        tr(
+            "Mit dem Wiederherstellungsschlüssel ein neues Passwort setzen",
+            "Set a new passphrase with the recovery key",
+        ),
     )
     p.add_argument("--recovery-key-file", metavar="RK")
     p.add_argument("--new-passphrase-file", metavar="NEW")
@@ -179,7 +221,15 @@ def add_recover(sub: SubParsers) -> None:
 
 def add_backup(sub: SubParsers) -> None:
     """Add `kim backup`."""
-    p = add_command(sub, "backup", cmd_backup, "Verschlüsselte Sicherung in eine Datei schreiben")
+    p = add_command(
+        sub,
+        "backup",
+        cmd_backup,
+        tr(
+            "Verschlüsselte Sicherung in eine Datei schreiben",
+            "Write an encrypted backup to a file",
+        ),
+    )
     p.add_argument("--passphrase-file", metavar="F")
     p.add_argument("--out", metavar="FILE", required=True)
 
@@ -187,7 +237,13 @@ def add_backup(sub: SubParsers) -> None:
 def add_restore(sub: SubParsers) -> None:
     """Add `kim restore`."""
     p = add_command(
-        sub, "restore", cmd_restore, "Sicherung in ein neues Tresor-Verzeichnis zurückspielen"
+        sub,
+        "restore",
+        cmd_restore,
+        tr(
+            "Sicherung in ein neues Tresor-Verzeichnis zurückspielen",
+            "Restore a backup into a new vault directory",
+        ),
     )
     p.add_argument("file", metavar="FILE")
     add_erasures_from_option(p)
@@ -195,5 +251,13 @@ def add_restore(sub: SubParsers) -> None:
 
 def add_check(sub: SubParsers) -> None:
     """Add `kim check`."""
-    p = add_command(sub, "check", cmd_check, "Tresor prüfen (Verschlüsselung, Integrität, Schema)")
+    p = add_command(
+        sub,
+        "check",
+        cmd_check,
+        tr(
+            "Tresor prüfen (Verschlüsselung, Integrität, Schema)",
+            "Check the vault (encryption, integrity, schema)",
+        ),
+    )
     p.add_argument("--passphrase-file", metavar="F")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from kim_tui.domain.model import AuditEntry, CaseStage, ClientFile, DoneFollowUpView
+from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, cases_of, live
 from kim_tui.service.converters import (
     agreement_views,
@@ -36,7 +37,7 @@ class ClientFileService:
             client = live(s, Client, client_id)
             cases = cases_of(s, client_id, include_closed=True)
             if not cases:
-                raise NotFound("Fall")
+                raise NotFound(tr("Fall", "Case"))
             case = cases[0]
             records = s.exec(
                 select(ResidenceRecord)

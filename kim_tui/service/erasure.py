@@ -24,6 +24,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, SQLModel, col, select
 
 from kim_tui.domain.model import ErasureResult
+from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, stored_text
 from kim_tui.service.privacy import ALLOW_RESTRICTED
 from kim_tui.store.errors import NotFound, ValidationError
@@ -126,8 +127,15 @@ class ErasureService:
             client = s.get(Client, client_id)
             if client is None:
                 if s.get(ErasedClient, client_id) is not None:
-                    raise ValidationError({"client": "Diese Klient*in ist bereits gelöscht."})
-                raise NotFound("Klient*in")
+                    raise ValidationError(
+                        {
+                            "client": tr(
+                                "Diese Klient*in ist bereits gelöscht.",
+                                "This client is already erased.",
+                            )
+                        }
+                    )
+                raise NotFound(tr("Klient*in", "Client"))
             open_cases = s.exec(
                 select(Case).where(
                     col(Case.client_id) == client_id,
@@ -138,8 +146,12 @@ class ErasureService:
             if open_cases and not reason:
                 raise ValidationError(
                     {
-                        "reason": "Der Fall ist noch offen: löschen nur mit Begründung "
-                        "(z. B. Antrag der Klient*in)."
+                        "reason": tr(
+                            "Der Fall ist noch offen: löschen nur mit Begründung "
+                            "(z. B. Antrag der Klient*in).",
+                            "The case is still open: erase only with a reason "
+                            "(e.g. the client's request).",
+                        )
                     }
                 )
             removed = erase_in(

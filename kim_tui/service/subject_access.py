@@ -30,6 +30,7 @@ from kim_tui.domain.subject_access import (
     SubjectAccessInput,
     subject_access_copy,
 )
+from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, cases_of, live
 from kim_tui.service.converters import (
     agreement_views,
@@ -147,7 +148,7 @@ def gather_subject_access(s: Session, client_id: str) -> SubjectAccessInput:
     client = live(s, Client, client_id)
     cases = cases_of(s, client_id, include_closed=True)
     if not cases:
-        raise NotFound("Fall")
+        raise NotFound(tr("Fall", "Case"))
     case_ids = [c.id for c in cases]
     consents = s.exec(
         select(Consent)
@@ -267,7 +268,7 @@ class SubjectAccessService:
             live(s, Client, client_id)
             cases = cases_of(s, client_id, include_closed=True)
         if not cases:
-            raise NotFound("Fall")
+            raise NotFound(tr("Fall", "Case"))
         case_id = cases[0].id
         copy = self._copy(client_id, regime_code, organisation, corrections)
         stem = f"Auskunft-{case_reference(case_id)}-{self._ctx.today().isoformat()}"

@@ -1,4 +1,5 @@
-"""Errors the store raises. Each carries a message a coach can act on (German, as shown in the UI).
+"""Errors the store raises. Each carries a message a coach can act on, worded in the UI language
+at the time it is raised (German unless `--lang en` or the English UI).
 
 The CLI prints `str(error)` and exits non-zero; the UI shows it inline. None of them ever contains
 personal data: they name files and fields, never content.
@@ -16,21 +17,33 @@ class VaultError(Exception):
 
 
 class WrongPassphrase(VaultError):
-    def __init__(self, what: str = "Passwort") -> None:
-        super().__init__(f"{what} ist falsch. Der Tresor wurde nicht verändert.")
+    def __init__(self, what: str | None = None) -> None:
+        what = what or tr("Passwort", "Passphrase")
+        super().__init__(
+            tr(
+                f"{what} ist falsch. Der Tresor wurde nicht verändert.",
+                f"{what} is wrong. The vault was not changed.",
+            )
+        )
 
 
 class VaultNotFound(VaultError):
     def __init__(self, path: object) -> None:
         super().__init__(
-            f"Kein Tresor in {path} (keine Schlüsseldatei gefunden). Mit `kim init` anlegen."
+            tr(
+                f"Kein Tresor in {path} (keine Schlüsseldatei gefunden). Mit `kim init` anlegen.",
+                f"No vault in {path} (no key file found). Create one with `kim init`.",
+            )
         )
 
 
 class VaultExists(VaultError):
     def __init__(self, path: object) -> None:
         super().__init__(
-            f"{path} existiert bereits und ist nicht leer; es wird nichts überschrieben."
+            tr(
+                f"{path} existiert bereits und ist nicht leer; es wird nichts überschrieben.",
+                f"{path} already exists and is not empty; nothing is overwritten.",
+            )
         )
 
 
@@ -38,22 +51,35 @@ class CorruptFile(VaultError):
     """A file is truncated, damaged, or not a kim file at all."""
 
     def __init__(self, path: object, why: str) -> None:
-        super().__init__(f"Datei {path} ist beschädigt oder keine kim-Datei: {why}")
+        super().__init__(
+            tr(
+                f"Datei {path} ist beschädigt oder keine kim-Datei: {why}",
+                f"File {path} is damaged or not a kim file: {why}",
+            )
+        )
 
 
 class VaultLocked(VaultError):
     def __init__(self, path: object) -> None:
         super().__init__(
-            f"Der Tresor {path} ist bereits in einem anderen kim-Prozess geöffnet. "
-            "Bitte dort schließen (oder sperren und beenden) und erneut versuchen."
+            tr(
+                f"Der Tresor {path} ist bereits in einem anderen kim-Prozess geöffnet. "
+                "Bitte dort schließen (oder sperren und beenden) und erneut versuchen.",
+                f"The vault {path} is already open in another kim process. "
+                "Please close it there (or lock and quit) and try again.",
+            )
         )
 
 
 class UnsupportedVersion(VaultError):
     def __init__(self, path: object, found: object, supported: object) -> None:
         super().__init__(
-            f"{path} hat Format-Version {found}; diese kim-Version kann {supported}. "
-            "Bitte kim aktualisieren."
+            tr(
+                f"{path} hat Format-Version {found}; diese kim-Version kann {supported}. "
+                "Bitte kim aktualisieren.",
+                f"{path} has format version {found}; this kim version handles {supported}. "
+                "Please update kim.",
+            )
         )
 
 
@@ -62,9 +88,14 @@ class MigrationFailed(VaultError):
 
     def __init__(self, path: object, found: object, target: object, kind: str) -> None:
         super().__init__(
-            f"Das Datenformat von {path} ließ sich nicht von Version {found} auf {target} "
-            f"aktualisieren ({kind}). Der Tresor wurde nicht geöffnet. Bitte `kim check` "
-            "ausführen und die letzte Sicherung bereithalten."
+            tr(
+                f"Das Datenformat von {path} ließ sich nicht von Version {found} auf {target} "
+                f"aktualisieren ({kind}). Der Tresor wurde nicht geöffnet. Bitte `kim check` "
+                "ausführen und die letzte Sicherung bereithalten.",
+                f"The data format of {path} could not be updated from version {found} to "
+                f"{target} ({kind}). The vault was not opened. Please run `kim check` and keep "
+                "the latest backup at hand.",
+            )
         )
 
 
@@ -85,7 +116,7 @@ class ValidationError(VaultError):
 
 class NotFound(VaultError):
     def __init__(self, what: str) -> None:
-        super().__init__(f"{what} nicht gefunden.")
+        super().__init__(tr(f"{what} nicht gefunden.", f"{what} not found."))
 
 
 class ConsentRequired(VaultError):

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from kim_tui.i18n import tr
 from kim_tui.store.atomic import write_atomic
 from kim_tui.store.errors import CorruptFile, UnsupportedVersion, WrongPassphrase
 from kim_tui.store.secret import Passphrase, passphrase_bytes, unnormalised_bytes, wiped
@@ -221,7 +222,7 @@ class KeyFile:
         try:
             return _unwrap(key, self.wrapped_by_recovery, _aad(self.vault_id, "recovery"))
         except InvalidTag:
-            raise WrongPassphrase("Wiederherstellungsschlüssel") from None
+            raise WrongPassphrase(tr("Wiederherstellungsschlüssel", "Recovery key")) from None
 
     def with_passphrase(self, dek: bytearray, new_passphrase: Passphrase) -> KeyFile:
         """Rewrap the DEK under a new passphrase (NFC form, fresh salt); the recovery wrap
@@ -265,21 +266,29 @@ class KeyFile:
             # ValueError: broken JSON, or a number beyond Python's int-digit limit;
             # RecursionError: arrays nested thousands deep.
             raise CorruptFile(
-                path, "kein gültiges JSON (abgeschnitten oder fremde Datei?)"
+                path,
+                tr(
+                    "kein gültiges JSON (abgeschnitten oder fremde Datei?)",
+                    "not valid JSON (cut short or another program's file?)",
+                ),
             ) from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-            raise CorruptFile(path, "keine kim-Schlüsseldatei")
+            raise CorruptFile(path, tr("keine kim-Schlüsseldatei", "not a kim key file"))
         version = doc.get("version")
         if type(version) is not int:
             raise CorruptFile(
-                path, f"unbekannte Version der Schlüsseldatei (erwartet die Zahl {VERSION})"
+                path,
+                tr(
+                    f"unbekannte Version der Schlüsseldatei (erwartet die Zahl {VERSION})",
+                    f"unknown key file version (expected the number {VERSION})",
+                ),
             )
         if version != VERSION:
             raise UnsupportedVersion(path, version, VERSION)
         try:
             kdf = doc["kdf"]
             if kdf["name"] != "argon2id":
-                raise CorruptFile(path, "unbekanntes Schlüsselverfahren")
+                raise CorruptFile(path, tr("unbekanntes Schlüsselverfahren", "unknown key method"))
             params = KdfParams(
                 _bounded(kdf["memory_kib"], MIN_MEMORY_KIB, MAX_MEMORY_KIB, path, "memory_kib"),
                 _bounded(kdf["iterations"], 1, MAX_ITERATIONS, path, "iterations"),
@@ -287,7 +296,9 @@ class KeyFile:
                 _unb64(_text(kdf["salt"])),
             )
             if not SALT_BYTES[0] <= len(params.salt) <= SALT_BYTES[1]:
-                raise CorruptFile(path, "Salz hat eine unzulässige Länge")
+                raise CorruptFile(
+                    path, tr("Salz hat eine unzulässige Länge", "salt has an invalid length")
+                )
             wrapped = doc["wrapped"]
             kf = KeyFile(
                 vault_id=str(uuid.UUID(_text(doc["vault_id"]))),
@@ -304,11 +315,19 @@ class KeyFile:
             )
             for blob in (kf.wrapped_by_passphrase, kf.wrapped_by_recovery):
                 if len(_unb64(blob["nonce"])) != 12 or len(_unb64(blob["ct"])) != DEK_BYTES + 16:
-                    raise CorruptFile(path, "verpackter Schlüssel hat falsche Länge")
+                    raise CorruptFile(
+                        path,
+                        tr(
+                            "verpackter Schlüssel hat falsche Länge",
+                            "wrapped key has the wrong length",
+                        ),
+                    )
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
             if isinstance(exc, CorruptFile):
                 raise
-            raise CorruptFile(path, "Felder fehlen oder sind ungültig") from None
+            raise CorruptFile(
+                path, tr("Felder fehlen oder sind ungültig", "fields missing or invalid")
+            ) from None
         return kf
 
     @staticmethod
@@ -318,7 +337,7 @@ class KeyFile:
         try:
             data = read_small_file(path, MAX_KEY_FILE_BYTES)
         except FileNotFoundError:
-            raise CorruptFile(path, "Datei fehlt") from None
+            raise CorruptFile(path, tr("Datei fehlt", "file missing")) from None
         except UnsuitableFile as exc:
             raise CorruptFile(path, exc.why) from None
         return KeyFile.from_json(data, path)
@@ -330,10 +349,20 @@ class KeyFile:
 def _bounded(value: object, low: int, high: int, path: object, name: str) -> int:
     """`value` if it is an integer in [low, high]; CorruptFile naming the parameter otherwise."""
     if type(value) is not int:
-        raise CorruptFile(path, f"Schlüsselparameter {name} ist keine ganze Zahl")
+        raise CorruptFile(
+            path,
+            tr(
+                f"Schlüsselparameter {name} ist keine ganze Zahl",
+                f"key parameter {name} is not a whole number",
+            ),
+        )
     if not low <= value <= high:
         raise CorruptFile(
-            path, f"Schlüsselparameter {name} außerhalb des zulässigen Bereichs ({low}–{high})"
+            path,
+            tr(
+                f"Schlüsselparameter {name} außerhalb des zulässigen Bereichs ({low}–{high})",
+                f"key parameter {name} outside the allowed range ({low}–{high})",
+            ),
         )
     return value
 

@@ -11,6 +11,8 @@ import os
 import stat
 from pathlib import Path
 
+from kim_tui.i18n import tr
+
 __all__ = ["MAX_SMALL_FILE", "UnsuitableFile", "read_small_file"]
 
 MAX_SMALL_FILE = 64 * 1024
@@ -22,7 +24,8 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY
 
 
 class UnsuitableFile(Exception):
-    """The path is there but is not a small regular file; `why` says what it is (German)."""
+    """The path is there but is not a small regular file; `why` says what it is (in the UI
+    language at the time it was raised)."""
 
     def __init__(self, path: Path, why: str) -> None:
         self.path = path
@@ -40,19 +43,28 @@ def read_small_file(path: Path, max_bytes: int = MAX_SMALL_FILE) -> bytes:
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except IsADirectoryError:
-        raise UnsuitableFile(path, "ist ein Verzeichnis, keine Datei") from None
+        raise UnsuitableFile(path, _is_a_directory()) from None
     except PermissionError:
         if path.is_dir():  # Windows refuses to open a directory with "permission denied"
-            raise UnsuitableFile(path, "ist ein Verzeichnis, keine Datei") from None
+            raise UnsuitableFile(path, _is_a_directory()) from None
         raise
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise UnsuitableFile(path, "ist ein Verzeichnis, keine Datei")
+            raise UnsuitableFile(path, _is_a_directory())
         if not stat.S_ISREG(info.st_mode):
-            raise UnsuitableFile(path, "ist keine gewöhnliche Datei (Gerät, FIFO oder Socket)")
+            raise UnsuitableFile(
+                path,
+                tr(
+                    "ist keine gewöhnliche Datei (Gerät, FIFO oder Socket)",
+                    "is not a regular file (device, FIFO or socket)",
+                ),
+            )
         if info.st_size > max_bytes:
-            raise UnsuitableFile(path, f"ist zu groß (mehr als {max_bytes // 1024} KiB)")
+            kib = max_bytes // 1024
+            raise UnsuitableFile(
+                path, tr(f"ist zu groß (mehr als {kib} KiB)", f"is too large (over {kib} KiB)")
+            )
         chunks: list[bytes] = []
         size = 0
         while size <= max_bytes:
@@ -62,7 +74,14 @@ def read_small_file(path: Path, max_bytes: int = MAX_SMALL_FILE) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
         if size > max_bytes:  # grew after the check
-            raise UnsuitableFile(path, f"ist zu groß (mehr als {max_bytes // 1024} KiB)")
+            kib = max_bytes // 1024
+            raise UnsuitableFile(
+                path, tr(f"ist zu groß (mehr als {kib} KiB)", f"is too large (over {kib} KiB)")
+            )
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def _is_a_directory() -> str:
+    return tr("ist ein Verzeichnis, keine Datei", "is a directory, not a file")

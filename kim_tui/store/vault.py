@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 
 from kim_tui.domain.model import CheckReport
+from kim_tui.i18n import tr
 from kim_tui.store import migrate
 from kim_tui.store.atomic import fsync_dir, write_atomic
 from kim_tui.store.encrypted_store import (
@@ -87,13 +88,15 @@ class Vault(EncryptedStore):
         try:
             with self.engine.connect() as conn:
                 for (row,) in conn.execute(text("PRAGMA cipher_integrity_check")):
-                    problems.append(f"Verschlüsselung: {row}")
+                    problems.append(tr("Verschlüsselung: ", "Encryption: ") + str(row))
                 rows = [r for (r,) in conn.execute(text("PRAGMA integrity_check"))]
                 if rows != ["ok"]:
-                    problems.extend(f"Datenbank: {r}" for r in rows)
+                    problems.extend(tr("Datenbank: ", "Database: ") + str(r) for r in rows)
                 fk = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
                 if fk:
-                    problems.append(f"{len(fk)} verwaiste Verweise")
+                    problems.append(
+                        tr(f"{len(fk)} verwaiste Verweise", f"{len(fk)} orphaned references")
+                    )
                 for table in TABLES:
                     name = table.__tablename__
                     counts[str(name)] = int(
@@ -101,11 +104,17 @@ class Vault(EncryptedStore):
                     )
             schema = migrate.current_revision(self.engine)
             if schema != migrate.head_revision():
-                problems.append(f"Schema-Version {schema}, erwartet {migrate.head_revision()}")
+                head = migrate.head_revision()
+                problems.append(
+                    tr(
+                        f"Schema-Version {schema}, erwartet {head}",
+                        f"schema version {schema}, expected {head}",
+                    )
+                )
         except VaultError:
             raise
         except Exception as exc:  # a damaged page surfaces as a DatabaseError on read
-            problems.append(f"Lesefehler: {type(exc).__name__}: {exc}")
+            problems.append(tr("Lesefehler: ", "Read error: ") + f"{type(exc).__name__}: {exc}")
         return CheckReport(
             ok=not problems, schema_version=schema, problems=tuple(problems), counts=counts
         )
@@ -133,7 +142,7 @@ def backup_open_vault(directory: Path, passphrase: Passphrase, out: Path) -> Non
     # with the lock held (the app may have the vault open meanwhile).
     with wiped(Vault.unwrap_passphrase(directory, kf, passphrase).dek) as dek:
         if not (directory / DB_FILE).is_file():
-            raise CorruptFile(directory / DB_FILE, "Datei fehlt")
+            raise CorruptFile(directory / DB_FILE, tr("Datei fehlt", "file missing"))
         # Without the lock a writer may be appending; only a committed transaction after
         # damage counts as damage, so an open one cannot cause a false alarm here.
         refuse_damaged_log(directory, DB_FILE)
@@ -223,31 +232,45 @@ def sweep_backup_leftovers(parent: Path) -> int:
     return removed
 
 
+def _not_a_backup() -> str:
+    return tr("keine kim-Sicherung", "not a kim backup")
+
+
 def restore_backup(backup: Path, directory: Path) -> str:
     """Unpack a backup into a new vault directory; never overwrites an existing one. Returns
     when the backup was made (ISO 8601, from its manifest; "" if it does not say)."""
     backup, directory = Path(backup), Path(directory)
     if not backup.is_file():
-        raise CorruptFile(backup, "Datei fehlt")
+        raise CorruptFile(backup, tr("Datei fehlt", "file missing"))
     try:
         with tarfile.open(backup, mode="r:") as tar:
             members = {m.name: m for m in tar.getmembers()}
             if set(members) != {"manifest.json", KEY_FILE, DB_FILE}:
-                raise CorruptFile(backup, "keine kim-Sicherung")
+                raise CorruptFile(backup, _not_a_backup())
             files = {}
             for name, member in members.items():
                 fh = tar.extractfile(member)
                 if fh is None:
-                    raise CorruptFile(backup, f"{name} ist keine Datei")
+                    raise CorruptFile(
+                        backup, tr(f"{name} ist keine Datei", f"{name} is not a file")
+                    )
                 files[name] = fh.read()
     except tarfile.TarError:
-        raise CorruptFile(backup, "keine kim-Sicherung (abgeschnitten oder fremde Datei)") from None
+        raise CorruptFile(
+            backup,
+            tr(
+                "keine kim-Sicherung (abgeschnitten oder fremde Datei)",
+                "not a kim backup (cut short or another program's file)",
+            ),
+        ) from None
     try:
         manifest = json.loads(files["manifest.json"])
     except ValueError:
-        raise CorruptFile(backup, "Inhaltsverzeichnis unlesbar") from None
+        raise CorruptFile(
+            backup, tr("Inhaltsverzeichnis unlesbar", "table of contents unreadable")
+        ) from None
     if not isinstance(manifest, dict) or manifest.get("format") != BACKUP_MAGIC:
-        raise CorruptFile(backup, "keine kim-Sicherung")
+        raise CorruptFile(backup, _not_a_backup())
     if manifest.get("version") != BACKUP_VERSION:
         raise UnsupportedVersion(backup, manifest.get("version"), BACKUP_VERSION)
     KeyFile.from_json(files[KEY_FILE], backup)  # validate before writing anything

@@ -170,7 +170,9 @@ def coordinator(session: Session) -> identity.CoordinatorPublic:
                 "No coordinator connected: first `kim connect coordinator.pub`.",
             )
         )
-    return identity.CoordinatorPublic.from_json(raw.encode("utf-8"), "gespeicherte Koordinierung")
+    return identity.CoordinatorPublic.from_json(
+        raw.encode("utf-8"), tr("gespeicherte Koordinierung", "stored coordinator")
+    )
 
 
 def connect(session: Session, pub: identity.CoordinatorPublic) -> bool:

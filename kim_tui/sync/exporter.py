@@ -23,6 +23,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from kim_tui.domain import pseudonym as ps
+from kim_tui.i18n import tr
 from kim_tui.store.atomic import write_atomic
 from kim_tui.store.models import (
     AreaRating,
@@ -193,10 +194,20 @@ def export_bundle(
     """Make the next bundle (or re-create bundle `resend`) and write it atomically to `out_dir`."""
     moment = now or datetime.now(UTC)
     if week is not None and not bf.valid_week(week):
-        raise cs.SyncSetupError(f"Ungültige Woche {week!r}, bitte z. B. 2026-W48.")
+        raise cs.SyncSetupError(
+            tr(
+                f"Ungültige Woche {week!r}, bitte z. B. 2026-W48.",
+                f"Invalid week {week!r}, please e.g. 2026-W48.",
+            )
+        )
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
-        raise cs.SyncSetupError(f"Zielverzeichnis {out_dir} gibt es nicht.")
+        raise cs.SyncSetupError(
+            tr(
+                f"Zielverzeichnis {out_dir} gibt es nicht.",
+                f"Target directory {out_dir} does not exist.",
+            )
+        )
     repaired: Path | None = None
     if resend is None:
         with UnitOfWork(vault.engine).read() as session:

@@ -23,6 +23,7 @@ from kim_tui.domain.geo import find_country, find_language
 from kim_tui.domain.model import ClientDraft, IntakeDraft, ResidenceDraft
 from kim_tui.domain.text import fold
 from kim_tui.domain.validation import validate_intake
+from kim_tui.i18n import language, tr
 
 __all__ = ["ImportResult", "RowError", "parse_clients_csv"]
 
@@ -72,8 +73,14 @@ def _parse_day(value: str) -> date:
     try:
         return parse_date(value)
     except ValueError:
-        hint = ", Jahr bitte vierstellig" if _TWO_DIGIT_YEAR.fullmatch(value) else ""
-        raise ValueError(f"'{shown(value)}' ist kein gültiges Datum (TT.MM.JJJJ{hint})") from None
+        two_digits = _TWO_DIGIT_YEAR.fullmatch(value) is not None
+        hint = tr(", Jahr bitte vierstellig", ", please a four-digit year") if two_digits else ""
+        raise ValueError(
+            tr(
+                f"'{shown(value)}' ist kein gültiges Datum (TT.MM.JJJJ{hint})",
+                f"'{shown(value)}' is not a valid date (DD.MM.YYYY{hint})",
+            )
+        ) from None
 
 
 def _split_lookup(value: str, find: Callable[[str], str | None]) -> tuple[list[str], list[str]]:
@@ -134,7 +141,7 @@ def _has_control(value: str, allow_newline: bool = False) -> bool:
 
 
 def _listing(cat: Catalog) -> str:
-    return ", ".join(entry.de for entry in cat)
+    return ", ".join(entry.label(language()) for entry in cat)
 
 
 @dataclass
@@ -150,22 +157,25 @@ def _build_draft(row: _Row, today: date) -> IntakeDraft:
     family_name = cells.get("family_name", "")
     given_name = cells.get("given_name", "")
     if not family_name:
-        problems["family_name"] = "Nachname fehlt"
+        problems["family_name"] = tr("Nachname fehlt", "Nachname (family name) missing")
     for key, name in (("family_name", family_name), ("given_name", given_name)):
         if _has_control(name):
-            problems[key] = f"{HEADER_OF[key]} enthält Steuerzeichen oder einen Zeilenumbruch"
+            problems[key] = tr(
+                f"{HEADER_OF[key]} enthält Steuerzeichen oder einen Zeilenumbruch",
+                f"{HEADER_OF[key]} holds control characters or a line break",
+            )
 
     birth_date: date | None = None
     raw_birth = cells.get("birth_date", "")
     if not raw_birth:
-        problems["birth_date"] = "Geburtsdatum fehlt"
+        problems["birth_date"] = tr("Geburtsdatum fehlt", "Geburtsdatum (birth date) missing")
     else:
         try:
             # Papers write an unknown day or month as 00 (00.00.1990): kept as the placeholder.
             birth_date = parse_birth_date(raw_birth)
         except ValueError as exc:
             why = (
-                "Jahr bitte vierstellig (TT.MM.JJJJ)"
+                tr("Jahr bitte vierstellig (TT.MM.JJJJ)", "please a four-digit year (DD.MM.YYYY)")
                 if _TWO_DIGIT_YEAR.fullmatch(raw_birth)
                 else str(exc)
             )
@@ -176,9 +186,11 @@ def _build_draft(row: _Row, today: date) -> IntakeDraft:
     if raw_gender:
         code = _gender_code(raw_gender)
         if code is None:
-            problems["gender"] = (
+            problems["gender"] = tr(
                 f"Geschlecht '{shown(raw_gender)}' ist unbekannt "
-                "(erlaubt: w, m, d, x oder weiblich, männlich, divers, keine Angabe)"
+                "(erlaubt: w, m, d, x oder weiblich, männlich, divers, keine Angabe)",
+                f"Geschlecht (gender) '{shown(raw_gender)}' is unknown "
+                "(allowed: w, m, d, x or weiblich, männlich, divers, keine Angabe)",
             )
         else:
             gender = code
@@ -188,9 +200,11 @@ def _build_draft(row: _Row, today: date) -> IntakeDraft:
     if raw_nationality:
         country = find_country(raw_nationality)
         if country is None:
-            problems["nationality"] = (
+            problems["nationality"] = tr(
                 f"Staatsangehörigkeit '{shown(raw_nationality)}' ist unbekannt "
-                "(Land auf Deutsch oder Englisch, ISO-Code, „staatenlos“ oder „ungeklärt“)"
+                "(Land auf Deutsch oder Englisch, ISO-Code, „staatenlos“ oder „ungeklärt“)",
+                f"Staatsangehörigkeit (nationality) '{shown(raw_nationality)}' is unknown "
+                "(country in German or English, ISO code, “stateless” or “unclear”)",
             )
         else:
             nationality = country.code
@@ -201,7 +215,9 @@ def _build_draft(row: _Row, today: date) -> IntakeDraft:
         languages, unknown = _split_lookup(raw_languages, _language_code)
         if unknown:
             names = ", ".join(f"'{shown(u)}'" for u in unknown)
-            problems["languages"] = f"Sprache {names} ist unbekannt"
+            problems["languages"] = tr(
+                f"Sprache {names} ist unbekannt", f"Sprachen (language) {names} is unknown"
+            )
 
     target_groups: list[str] = []
     raw_groups = cells.get("target_groups", "")
@@ -210,8 +226,9 @@ def _build_draft(row: _Row, today: date) -> IntakeDraft:
         target_groups, unknown = _split_lookup(raw_groups, _catalog_code(groups))
         if unknown:
             names = ", ".join(f"'{shown(u)}'" for u in unknown)
-            problems["target_groups"] = (
-                f"Zielgruppe {names} ist unbekannt (erlaubt: {_listing(groups)})"
+            problems["target_groups"] = tr(
+                f"Zielgruppe {names} ist unbekannt (erlaubt: {_listing(groups)})",
+                f"Zielgruppen (target group) {names} is unknown (allowed: {_listing(groups)})",
             )
 
     residence: ResidenceDraft | None = None
@@ -222,24 +239,30 @@ def _build_draft(row: _Row, today: date) -> IntakeDraft:
         try:
             valid_until = _parse_day(raw_until)
         except ValueError as exc:
-            problems["residence_valid_until"] = f"Gültig bis {exc}"
+            problems["residence_valid_until"] = tr(f"Gültig bis {exc}", f"Gültig bis: {exc}")
         if not raw_status:
-            problems["residence_valid_until"] = (
-                "„Gültig bis“ ist nur zusammen mit einem Aufenthaltsstatus erlaubt"
+            problems["residence_valid_until"] = tr(
+                "„Gültig bis“ ist nur zusammen mit einem Aufenthaltsstatus erlaubt",
+                "“Gültig bis” (valid until) is allowed only together with an Aufenthaltsstatus",
             )
     if raw_status:
         entry = catalog("residence_statuses").find(raw_status)
         if entry is None:
-            problems["residence_status"] = (
+            problems["residence_status"] = tr(
                 f"Aufenthaltsstatus '{shown(raw_status)}' ist unbekannt "
-                "(Bezeichnung oder Code aus dem Katalog, z. B. Duldung, Gestattung, AE § 25b)"
+                "(Bezeichnung oder Code aus dem Katalog, z. B. Duldung, Gestattung, AE § 25b)",
+                f"Aufenthaltsstatus (residence status) '{shown(raw_status)}' is unknown "
+                "(label or code from the catalogue, e.g. Duldung, Gestattung, AE § 25b)",
             )
         else:
             residence = ResidenceDraft(status=entry.code, valid_until=valid_until)
 
     for key in ("phone", "address"):
         if _has_control(cells.get(key, ""), allow_newline=key == "address"):
-            problems[key] = f"{HEADER_OF[key]} enthält Steuerzeichen"
+            problems[key] = tr(
+                f"{HEADER_OF[key]} enthält Steuerzeichen",
+                f"{HEADER_OF[key]} holds control characters",
+            )
 
     client = ClientDraft(
         given_name=given_name,
@@ -277,14 +300,16 @@ def household_cells(cells: dict[str, str], problems: dict[str, str]) -> tuple[st
         return label, ""
     entry = catalog("household_roles").find(raw_role)
     if entry is None:
-        problems["household_role"] = (
-            f"{HEADER_OF['household_role']} '{shown(raw_role)}' unbekannt; erlaubt: "
-            f"{_listing(catalog('household_roles'))}"
+        role, allowed = HEADER_OF["household_role"], _listing(catalog("household_roles"))
+        problems["household_role"] = tr(
+            f"{role} '{shown(raw_role)}' unbekannt; erlaubt: {allowed}",
+            f"{role} '{shown(raw_role)}' unknown; allowed: {allowed}",
         )
     elif not label:
-        problems["household_role"] = (
-            f"{HEADER_OF['household_role']} ohne {HEADER_OF['household']}: bitte den Haushalt "
-            "angeben oder die Rolle leer lassen"
+        role, household = HEADER_OF["household_role"], HEADER_OF["household"]
+        problems["household_role"] = tr(
+            f"{role} ohne {household}: bitte den Haushalt angeben oder die Rolle leer lassen",
+            f"{role} without {household}: please give the household or leave the role empty",
         )
     return label, entry.code if entry is not None else ""
 
@@ -305,8 +330,18 @@ def parse_clients_csv(data: bytes, today: date) -> ImportResult:
     households: list[tuple[str, str]] = []
     for line, cells in table.rows:
         if len(cells) != len(header):
-            fields = "1 Feld" if len(cells) == 1 else f"{len(cells)} Felder"
-            errors.append(RowError(line, f"Zeile {line}: {fields} statt {len(header)}"))
+            count, wanted = len(cells), len(header)
+            errors.append(
+                RowError(
+                    line,
+                    tr(
+                        f"Zeile {line}: {'1 Feld' if count == 1 else f'{count} Felder'} "
+                        f"statt {wanted}",
+                        f"Row {line}: {'1 field' if count == 1 else f'{count} fields'} "
+                        f"instead of {wanted}",
+                    ),
+                )
+            )
             continue
         row = _Row(line, {}, {})
         for index, (spec, cell) in enumerate(zip(header, cells, strict=True), start=1):
@@ -314,8 +349,9 @@ def parse_clients_csv(data: bytes, today: date) -> ImportResult:
             if spec is not None:
                 row.cells[spec.key] = value
             elif value:
-                row.problems[f"column_{index}"] = (
-                    f"Wert '{shown(value)}' in Spalte {index}, die keine Überschrift hat"
+                row.problems[f"column_{index}"] = tr(
+                    f"Wert '{shown(value)}' in Spalte {index}, die keine Überschrift hat",
+                    f"value '{shown(value)}' in column {index}, which has no heading",
                 )
         draft = _build_draft(row, today)
         for key, message in validate_intake(draft, today).items():
@@ -330,11 +366,14 @@ def parse_clients_csv(data: bytes, today: date) -> ImportResult:
             if earlier is None:
                 seen_people[person] = line
             else:
-                row.problems["duplicate"] = f"gleiche Person wie Zeile {earlier}"
+                row.problems["duplicate"] = tr(
+                    f"gleiche Person wie Zeile {earlier}", f"same person as row {earlier}"
+                )
 
         membership = household_cells(row.cells, row.problems)
         if row.problems:
-            errors.extend(RowError(line, f"Zeile {line}: {m}") for m in row.problems.values())
+            prefix = tr(f"Zeile {line}: ", f"Row {line}: ")
+            errors.extend(RowError(line, prefix + m) for m in row.problems.values())
         else:
             drafts.append(draft)
             draft_lines.append(line)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from kim_tui.domain.csv_import.columns import BY_FOLDED_HEADER, COLUMNS, ColumnSpec
 from kim_tui.domain.text import fold, one_line
+from kim_tui.i18n import tr
 
 __all__ = [
     "MAX_BYTES",
@@ -68,26 +69,42 @@ def _decode(data: bytes) -> tuple[str, str]:
     """Return (text, encoding); never guesses silently."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise CsvFormatError(
-            "Die Datei ist in UTF-16 gespeichert. Bitte in Excel als „CSV UTF-8 "
-            "(durch Trennzeichen getrennt)“ speichern."
+            tr(
+                "Die Datei ist in UTF-16 gespeichert. Bitte in Excel als „CSV UTF-8 "
+                "(durch Trennzeichen getrennt)“ speichern.",
+                "The file is saved as UTF-16. Please save it in Excel as "
+                "“CSV UTF-8 (comma delimited)”.",
+            )
         )
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
         raise CsvFormatError(
-            "Das ist eine Excel-Arbeitsmappe, keine CSV-Datei. Bitte in Excel über "
-            "„Speichern unter“ als „CSV UTF-8 (durch Trennzeichen getrennt)“ speichern."
+            tr(
+                "Das ist eine Excel-Arbeitsmappe, keine CSV-Datei. Bitte in Excel über "
+                "„Speichern unter“ als „CSV UTF-8 (durch Trennzeichen getrennt)“ speichern.",
+                "This is an Excel workbook, not a CSV file. Please use “Save as” in Excel "
+                "and choose “CSV UTF-8 (comma delimited)”.",
+            )
         )
     if b"\x00" in data:
         raise CsvFormatError(
-            "Die Datei enthält Nullbytes und ist keine Text-/CSV-Datei (oder UTF-16 ohne "
-            "Kennung). Bitte als „CSV UTF-8 (durch Trennzeichen getrennt)“ speichern."
+            tr(
+                "Die Datei enthält Nullbytes und ist keine Text-/CSV-Datei (oder UTF-16 ohne "
+                "Kennung). Bitte als „CSV UTF-8 (durch Trennzeichen getrennt)“ speichern.",
+                "The file holds null bytes and is not a text/CSV file (or UTF-16 without a "
+                "marker). Please save it as “CSV UTF-8 (comma delimited)”.",
+            )
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         if data.startswith(_BOM):
             raise CsvFormatError(
-                "Die Datei ist als UTF-8 gekennzeichnet, enthält aber ungültige Zeichen "
-                f"(Byte {exc.start + 1}). Bitte erneut als „CSV UTF-8“ speichern."
+                tr(
+                    "Die Datei ist als UTF-8 gekennzeichnet, enthält aber ungültige Zeichen "
+                    f"(Byte {exc.start + 1}). Bitte erneut als „CSV UTF-8“ speichern.",
+                    "The file is marked as UTF-8 but holds invalid characters "
+                    f"(byte {exc.start + 1}). Please save it again as “CSV UTF-8”.",
+                )
             ) from None
     else:
         return text, ("utf-8-sig" if data.startswith(_BOM) else "utf-8")
@@ -95,9 +112,14 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
         raise CsvFormatError(
-            "Die Zeichenkodierung der Datei ist weder UTF-8 noch Windows-1252 "
-            f"(unbekanntes Byte 0x{data[exc.start]:02X} an Position {exc.start + 1}). "
-            "Bitte als „CSV UTF-8 (durch Trennzeichen getrennt)“ speichern."
+            tr(
+                "Die Zeichenkodierung der Datei ist weder UTF-8 noch Windows-1252 "
+                f"(unbekanntes Byte 0x{data[exc.start]:02X} an Position {exc.start + 1}). "
+                "Bitte als „CSV UTF-8 (durch Trennzeichen getrennt)“ speichern.",
+                "The file's encoding is neither UTF-8 nor Windows-1252 "
+                f"(unknown byte 0x{data[exc.start]:02X} at position {exc.start + 1}). "
+                "Please save it as “CSV UTF-8 (comma delimited)”.",
+            )
         ) from None
 
 
@@ -154,21 +176,44 @@ def _map_header(cells: list[str]) -> list[ColumnSpec | None]:
     problems: list[str] = []
     if unknown:
         names = ", ".join(f"„{shown(n)}“" for n in unknown)
-        problems.append(f"Unbekannte Spalte{'n' if len(unknown) > 1 else ''}: {names}.")
+        many = len(unknown) > 1
+        problems.append(
+            tr(
+                f"Unbekannte Spalte{'n' if many else ''}: {names}.",
+                f"Unknown column{'s' if many else ''}: {names}.",
+            )
+        )
     if duplicates:
-        problems.append(f"Doppelte Spalte: {'; '.join(duplicates)}.")
+        twice = "; ".join(duplicates)
+        problems.append(tr(f"Doppelte Spalte: {twice}.", f"Column given twice: {twice}."))
     missing = [c.header for c in COLUMNS if c.required and c.key not in seen]
     if missing:
         names = ", ".join(f"„{m}“" for m in missing)
         verb = "fehlen" if len(missing) > 1 else "fehlt"
-        problems.append(f"Pflichtspalte{'n' if len(missing) > 1 else ''} {verb}: {names}.")
+        many = len(missing) > 1
+        problems.append(
+            tr(
+                f"Pflichtspalte{'n' if many else ''} {verb}: {names}.",
+                f"Required column{'s' if many else ''} missing: {names}.",
+            )
+        )
     if unknown and len(cells) == 1:
-        problems.append("Als Trennzeichen werden Semikolon, Komma und Tabulator erkannt.")
+        problems.append(
+            tr(
+                "Als Trennzeichen werden Semikolon, Komma und Tabulator erkannt.",
+                "Semicolon, comma and tab are recognised as delimiters.",
+            )
+        )
     if problems:
         accepted = ", ".join(c.header for c in COLUMNS)
+        said = " ".join(problems)
         raise CsvFormatError(
-            f"Kopfzeile: {' '.join(problems)} Erlaubte Spalten: {accepted} "
-            "(Nachname, Vorname und Geburtsdatum sind Pflicht)."
+            tr(
+                f"Kopfzeile: {said} Erlaubte Spalten: {accepted} "
+                "(Nachname, Vorname und Geburtsdatum sind Pflicht).",
+                f"Header row: {said} Allowed columns: {accepted} "
+                "(Nachname, Vorname and Geburtsdatum are required).",
+            )
         )
     return mapped
 
@@ -184,7 +229,10 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
             return
         except csv.Error as exc:
             raise CsvFormatError(
-                f"Zeile {start}: Die Datei lässt sich nicht als CSV lesen ({exc})."
+                tr(
+                    f"Zeile {start}: Die Datei lässt sich nicht als CSV lesen ({exc}).",
+                    f"Row {start}: the file cannot be read as CSV ({exc}).",
+                )
             ) from None
         yield start, cells
 
@@ -203,8 +251,12 @@ def _data_rows(
         count += 1
         if count > MAX_ROWS:
             raise CsvFormatError(
-                f"Die Datei hat mehr als {MAX_ROWS:_} Datenzeilen. ".replace("_", ".")
-                + "Bitte in mehrere Dateien aufteilen."
+                tr(
+                    f"Die Datei hat mehr als {MAX_ROWS:_} Datenzeilen. ".replace("_", ".")
+                    + "Bitte in mehrere Dateien aufteilen.",
+                    f"The file has more than {MAX_ROWS:,} data rows. "
+                    "Please split it into several files.",
+                )
             )
         yield line, cells
 
@@ -216,15 +268,20 @@ def read_table(data: bytes) -> CsvTable:
     unsupported separator, unknown/missing/duplicate columns, broken quoting).
     """
     if len(data) > MAX_BYTES:
+        size, most = f"{len(data) / 1024 / 1024:.1f}", MAX_BYTES // 1024 // 1024
         raise CsvFormatError(
-            f"Die Datei ist zu groß ({len(data) / 1024 / 1024:.1f} MB, höchstens "
-            f"{MAX_BYTES // 1024 // 1024} MB). Bitte in mehrere Dateien aufteilen."
+            tr(
+                f"Die Datei ist zu groß ({size} MB, höchstens "
+                f"{most} MB). Bitte in mehrere Dateien aufteilen.",
+                f"The file is too large ({size} MB, at most {most} MB). "
+                "Please split it into several files.",
+            )
         )
     text, encoding = _decode(data)
     lines = _LINE_BREAK.split(text)
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
-        raise CsvFormatError("Die Datei ist leer (keine Kopfzeile).")
+        raise CsvFormatError(_empty())
 
     sep_line = _SEP_LINE.fullmatch(lines[first])
     skip_lines = 0
@@ -232,8 +289,12 @@ def read_table(data: bytes) -> CsvTable:
         delimiter = sep_line[1]
         if delimiter not in _DELIMITERS:
             raise CsvFormatError(
-                f"Zeile {first + 1}: Trennzeichen {delimiter!r} wird nicht unterstützt "
-                "(nur Semikolon, Komma oder Tabulator)."
+                tr(
+                    f"Zeile {first + 1}: Trennzeichen {delimiter!r} wird nicht unterstützt "
+                    "(nur Semikolon, Komma oder Tabulator).",
+                    f"Row {first + 1}: delimiter {delimiter!r} is not supported "
+                    "(only semicolon, comma or tab).",
+                )
             )
         skip_lines = first + 1
     else:
@@ -244,9 +305,13 @@ def read_table(data: bytes) -> CsvTable:
         if line > skip_lines and not _blank(cells):
             header = _map_header(cells)
             return CsvTable(encoding, delimiter, tuple(header), _data_rows(records))
-    raise CsvFormatError("Die Datei ist leer (keine Kopfzeile).")
+    raise CsvFormatError(_empty())
 
 
 def delimiter_name(delimiter: str) -> str:
     """German name of a separator for messages ("Semikolon")."""
     return _DELIMITER_NAMES.get(delimiter, repr(delimiter))
+
+
+def _empty() -> str:
+    return tr("Die Datei ist leer (keine Kopfzeile).", "The file is empty (no header row).")
