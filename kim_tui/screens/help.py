@@ -64,11 +64,17 @@ class HelpScreen(KimModal[None]):
     def _app_actions(self) -> tuple[UiAction, ...]:
         """The app's actions that work where the help was asked for. Above a dialog only the
         app's priority keys (lock, quit), F1 and the palette-only actions reach the app
-        (Textual stops other keys at a modal screen), so F2–F5 are not offered there."""
+        (Textual stops other keys at a modal screen), so F2–F5 are not offered there; nor is a
+        priority key the app turns off in dialogs (F4: `check_action` says no while this help,
+        itself a dialog, is on top)."""
         if not isinstance(self.for_screen, ModalScreen):
             return self.app.ACTIONS
         return tuple(
-            a for a in self.app.ACTIONS if not a.keys or a.priority or a.id == HELP_ACTION.id
+            a
+            for a in self.app.ACTIONS
+            if not a.keys
+            or a.id == HELP_ACTION.id
+            or (a.priority and self.app.check_action(a.action, ()) is not False)
         )
 
     def action_close(self) -> None:
