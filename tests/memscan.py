@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _UNREADABLE = ("[vvar]", "[vvar_vclock]", "[vsyscall]")
+_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -52,24 +53,46 @@ def _regions() -> list[tuple[int, int, str]]:
 
 
 def count_in_memory(needles: dict[str, Needle]) -> dict[str, int]:
-    """How often each secret occurs in the process's readable memory right now."""
+    """How often each secret occurs in the process's readable memory right now.
+
+    Memory is read in chunks into one buffer that is zeroed before it is freed: a scan must
+    not leave its own copy of a secret behind (a freed `bytes` keeps its content, and the next
+    scan, after lock, would find the copy the scan made while the vault was open)."""
     hits = dict.fromkeys(needles, 0)
-    with open("/proc/self/mem", "rb", buffering=0) as mem:
-        for lo, hi, _name in _regions():
-            try:
-                mem.seek(lo)
-                data = mem.read(hi - lo)
-            except (OSError, ValueError, OverflowError):
-                continue  # unmapped meanwhile, or a guard page
-            for label, needle in needles.items():
-                start = data.find(needle.head)
-                while start >= 0:
-                    end = start + len(needle.head)
-                    if data[end : end + len(needle.tail)] == needle.tail:
-                        hits[label] += 1
-                    start = data.find(needle.head, start + 1)
-            del data
+    overlap = max(len(n.head) + len(n.tail) for n in needles.values()) - 1
+    buf = bytearray(_CHUNK + overlap)
+    view = memoryview(buf)
+    try:
+        with open("/proc/self/mem", "rb", buffering=0) as mem:
+            for lo, hi, _name in _regions():
+                for pos in range(lo, hi, _CHUNK):
+                    size = min(_CHUNK + overlap, hi - pos)
+                    try:
+                        mem.seek(pos)
+                        got = mem.readinto(view[:size])
+                    except (OSError, ValueError, OverflowError):
+                        break  # unmapped meanwhile, or a guard page
+                    if not got:
+                        break
+                    # A hit starting in the overlap is counted by the next chunk.
+                    limit = min(got, _CHUNK)
+                    for label, needle in needles.items():
+                        hits[label] += _hits_in(buf, got, limit, needle)
+    finally:
+        view.release()
+        buf[:] = bytes(len(buf))
     return hits
+
+
+def _hits_in(buf: bytearray, size: int, limit: int, needle: Needle) -> int:
+    found = 0
+    start = buf.find(needle.head, 0, size)
+    while 0 <= start < limit:
+        end = start + len(needle.head)
+        if buf.startswith(needle.tail, end, size):
+            found += 1
+        start = buf.find(needle.head, start + 1, size)
+    return found
 
 
 def key_needles(dek: bytearray) -> dict[str, Needle]:

@@ -75,7 +75,10 @@ def test_a_closed_store_leaves_no_key_and_no_passphrase(tmp_path: Path) -> None:
     _nothing_left(needles)  # type: ignore[arg-type]
 
 
-async def test_ctrl_l_leaves_no_key_and_no_passphrase_in_the_app(tmp_path: Path) -> None:
+@pytest.mark.parametrize("idle_first", [False, True], ids=["at-once", "after-idle-work"])
+async def test_ctrl_l_leaves_no_key_and_no_passphrase_in_the_app(
+    tmp_path: Path, idle_first: bool
+) -> None:
     chars = _random_chars()
     _new_vault(tmp_path / "vault", chars)
     app = new_app(tmp_path / "vault")
@@ -90,6 +93,11 @@ async def test_ctrl_l_leaves_no_key_and_no_passphrase_in_the_app(tmp_path: Path)
         found = count_in_memory(needles)  # type: ignore[arg-type]
         assert found["key (raw)"] >= 1  # not vacuous: the unlocked key is seen
         assert found["passphrase (utf-8)"] == 0  # wiped as soon as the key was derived
+        if idle_first:
+            # The coach pauses: the next intake form and the duplicate index (a query in a
+            # worker thread, on its own pooled connection) are prepared before the lock.
+            await until(pilot, lambda: app.intake_ahead.ready and not app.intake_ahead._index_due)
+            await app.workers.wait_for_complete()
         await pilot.press("ctrl+l")
         await on_screen(pilot, UnlockScreen)
         # A query still running in a worker holds its connection (and SQLCipher its key copy)
