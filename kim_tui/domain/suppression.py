@@ -41,6 +41,9 @@ SAME_REFERRALS = ("referrals", "referral_agencies")
 NEED = ("need_first", "need_latest")
 _TRIES = 8
 _PARTNERS = 12
+_RAISING = 12
+"""At most this many coaches raise a parent's cell in one search (those with the most room)."""
+_NONBLOCK = 8
 _FAMILY_OF = {ind: fam for fam in (SAME_CLIENTS, SAME_REFERRALS, NEED) for ind in fam}
 
 
@@ -99,7 +102,8 @@ class _Table:
         for place, j in enumerate(sorted(range(len(figures)), key=self.rank)):
             self._position[j] = place
         self._near: dict[tuple[str, str, str, str], list[int]] = {}
-        self._far: dict[tuple[str, ...], list[int]] = {}
+        self._local: dict[tuple[str, str, str, str], list[int]] = {}
+        self._far: dict[tuple[object, ...], list[int]] = {}
         # Per scope and sum: the categories counting towards it.
         self.members: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
         for f in figures:
@@ -127,8 +131,13 @@ class _Table:
             key: sorted(cells, key=lambda cj: (-figures[cj[1]].value, cj[0]))
             for key, cells in by_name.items()
         }
+        self.coach_cells_of_org_by_room = {
+            key: sorted(cells, key=lambda cj: (-figures[cj[1]].value, cj[0]))
+            for key, cells in self.coach_cells_of_org.items()
+        }
         # Caches of what does not depend on which cells are masked: the search asks the same
         # questions many thousand times at a few dozen coaches.
+        self._moves: dict[tuple[str, str | None], tuple[int, Move]] = {}
         self._common: dict[tuple[object, ...], list[str]] = {}
         self._applied: dict[tuple[object, ...], list[tuple[int, int]] | None] = {}
         self._other_groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
@@ -159,40 +168,56 @@ class _Table:
     def chain(self, coach: str) -> list[tuple[str, str]]:
         return [("Coach", coach), ("Organisation", self.org_of[coach]), ("Gesamt", "alle")]
 
-    def column_moves(self, f: Figure, masked: Sequence[bool]) -> Iterator[Move]:
+    def column_moves(self, f: Figure, masked: Sequence[bool]) -> Iterator[tuple[int, Move]]:
         """Changes per scope that keep coaches, organisations and total adding up and raise
         f's scope by 1 (in f's category; only coaches whose cell there is masked)."""
         key = (f.indicator, f.category)
         if f.scope == "Coach":
             own = self.at.get(("Coach", f.name, *key)) if f.name in self.org_of else None
             raising = [f.name] if own is not None and masked[own] else []
-        elif f.scope == "Organisation":
-            raising = [c for c, j in self.coach_cells_of_org.get((*key, f.name), ()) if masked[j]]
         else:
-            raising = [c for c, j in self.coach_cells.get(key, ()) if masked[j]]
+            # A parent's cell rises with one of its coaches: those with the most room first, a
+            # bounded number, so a search costs the same at 12 coaches and at 648.
+            cells = (
+                self.coach_cells_of_org_by_room.get((*key, f.name), ())
+                if f.scope == "Organisation"
+                else self.coach_cells_by_room.get(key, ())
+            )
+            raising = list(islice((c for c, j in cells if masked[j]), _RAISING))
         # Partners with the most room first, those of the same organisation before others; a
         # bounded number (a shorter search only masks more, it never proves too much).
         partners = list(
             islice((c for c, j in self.coach_cells_by_room.get(key, ()) if masked[j]), _PARTNERS)
         )
         for a in raising:
-            yield tuple((scope, 1) for scope in self.chain(a))
+            yield self.move(a, None)
             if f.scope == "Gesamt":
                 continue
             ordered = sorted(partners, key=lambda b: self.org_of[b] != self.org_of[a])
             for b in ordered:
-                same_org = self.org_of[a] == self.org_of[b]
-                if b == a or (f.scope == "Organisation" and same_org):
+                if b == a or (f.scope == "Organisation" and self.org_of[a] == self.org_of[b]):
                     continue
-                if same_org:
-                    yield ((("Coach", a), 1), (("Coach", b), -1))
-                else:
-                    yield (
-                        (("Coach", a), 1),
-                        (("Coach", b), -1),
-                        (("Organisation", self.org_of[a]), 1),
-                        (("Organisation", self.org_of[b]), -1),
-                    )
+                yield self.move(a, b)
+
+    def move(self, a: str, b: str | None) -> tuple[int, Move]:
+        """The move raising coach a (up the chain if b is None, else against coach b) with a
+        number of its own: the caches below are keyed by it, not by the nested tuple."""
+        found = self._moves.get((a, b))
+        if found is None:
+            changes: Move
+            if b is None:
+                changes = tuple((scope, 1) for scope in self.chain(a))
+            elif self.org_of[a] == self.org_of[b]:
+                changes = ((("Coach", a), 1), (("Coach", b), -1))
+            else:
+                changes = (
+                    (("Coach", a), 1),
+                    (("Coach", b), -1),
+                    (("Organisation", self.org_of[a]), 1),
+                    (("Organisation", self.org_of[b]), -1),
+                )
+            found = self._moves[(a, b)] = (len(self._moves), changes)
+        return found
 
     def rooms(
         self, i: int, masked: Sequence[bool], blockers: list[int] | None = None
@@ -212,15 +237,16 @@ class _Table:
         return up, down
 
     def _cells(
-        self, move: Move, indicator: str, category: str, sign: int
+        self, move: tuple[int, Move], indicator: str, category: str, sign: int
     ) -> list[tuple[int, int]] | None:
         """The move applied in one category, or None if it touches an absent cell."""
-        key = (move, indicator, category, sign)
+        key = (move[0], indicator, category, sign)
         known = self._applied.get(key, _UNSEEN)
         if known is not _UNSEEN:
             return known
         found = [
-            (self.at.get((scope, name, indicator, category)), s * sign) for (scope, name), s in move
+            (self.at.get((scope, name, indicator, category)), s * sign)
+            for (scope, name), s in move[1]
         ]
         out = None if any(j is None for j, _ in found) else [(j or 0, s) for j, s in found]
         self._applied[key] = out
@@ -246,7 +272,7 @@ class _Table:
 
     def _with_rows(
         self,
-        move: Move,
+        move: tuple[int, Move],
         indicator: str,
         category: str,
         masked: Sequence[bool],
@@ -260,7 +286,7 @@ class _Table:
             yield base
             return
         # Mirrored in another category of the same sum: every scope's sum stays.
-        scopes = tuple(scope for scope, _s in move)
+        scopes = tuple(scope for scope, _s in move[1])
         for other in self.common(scopes, group):
             if other == category:
                 continue
@@ -279,14 +305,16 @@ class _Table:
             extra += best
         yield base + extra
 
-    def _ranked(self, move: Move, group: tuple[str, str]) -> list[list[tuple[int, int]]]:
+    def _ranked(
+        self, move: tuple[int, Move], group: tuple[str, str]
+    ) -> list[list[tuple[int, int]]]:
         """The move applied in each category of `group` (in every scope), the most room first
         (then in category order): the first fully masked one is the best repetition."""
-        key = (move, group)
+        key = (move[0], group)
         found = self._rank_cache.get(key)
         if found is None:
             options: list[tuple[int, int, list[tuple[int, int]]]] = []
-            for cat in self.common(tuple(scope for scope, _s in move), group):
+            for cat in self.common(tuple(scope for scope, _s in move[1]), group):
                 cells = self._cells(move, group[0], cat, 1)
                 if cells is not None:
                     room = min(self.figures[j].value - self.figures[j].low for j, _ in cells)
@@ -300,23 +328,51 @@ class _Table:
         f = self.figures[j]
         return (f.value, f.name, f.category)
 
-    def neighbours(self, i: int) -> tuple[list[int], list[int]]:
-        """Cells whose masking can open a move for cell i, in `rank` order (ties by position):
-        its category in other scopes and the other categories of its scope; then its whole
-        family."""
+    def neighbours(self, i: int) -> tuple[list[int], ...]:
+        """Cells whose masking can open a move for cell i, nearest first, each list in `rank`
+        order (ties by position): the other categories of its scope and its category in its
+        own organisation (its coaches, the organisation, the total); its category in every
+        scope; the family in its own scopes; its whole family.
+
+        The smallest cell of the whole category or family is mostly another coach's, whose
+        masking does not help i: taken first, the report masked more cells the more coaches it
+        had (two thirds of them at 648 coaches), each one after a search."""
         f = self.figures[i]
         key = (f.indicator, f.category, f.scope, f.name)
+        local = self._local.get(key)
+        if local is None:
+            org = self.org_of.get(f.name) if f.scope == "Coach" else f.name
+            cells = set(self._of_row[(f.indicator, f.scope, f.name)])
+            if f.scope != "Gesamt":
+                cells.update(j for _c, j in self.coach_cells_of_org.get((*key[:2], org or ""), ()))
+                for scope in (("Organisation", org or ""), ("Gesamt", "alle")):
+                    j = self.at.get((*scope, f.indicator, f.category))
+                    if j is not None:
+                        cells.add(j)
+            local = self._local[key] = sorted(cells, key=self._position.__getitem__)
         near = self._near.get(key)
         if near is None:
             cells = set(self._of_category[(f.indicator, f.category)])
             cells.update(self._of_row[(f.indicator, f.scope, f.name)])
             near = self._near[key] = sorted(cells, key=self._position.__getitem__)
         family = _FAMILY_OF.get(f.indicator, (f.indicator,))
+        scopes = (
+            self.chain(f.name)
+            if f.scope == "Coach" and f.name in self.org_of
+            else [(f.scope, f.name)]
+        )
+        if f.scope == "Organisation":
+            scopes.append(("Gesamt", "alle"))
+        mid_key = (family, *scopes)
+        mid = self._far.get(mid_key)
+        if mid is None:
+            cells = {j for ind in family for s, n in scopes for j in self._of_row[(ind, s, n)]}
+            mid = self._far[mid_key] = sorted(cells, key=self._position.__getitem__)
         far = self._far.get(family)
         if far is None:
             cells = {j for ind in family for j in self.of_indicator[ind]}
             far = self._far[family] = sorted(cells, key=self._position.__getitem__)
-        return near, far
+        return local, near, mid, far
 
 
 def _all_masked(cells: Sequence[tuple[int, int]], masked: Sequence[bool]) -> bool:
@@ -332,11 +388,25 @@ def protect(
     out = list(masked)
     queue = deque(i for i, m in enumerate(out) if m)
     while queue:
+        _mask_until_safe(table, out, queue)
+        # The search pairs a bounded number of coaches, those with the most room among the
+        # masked ones: a cell masked later can take a partner's place, so a proof found earlier
+        # may no longer be found. Every masked cell is shown safe once more on the final mask.
+        queue.extend(i for i, m in enumerate(out) if m and sum(table.rooms(i, out)) < 2)
+    return out
+
+
+def _mask_until_safe(table: _Table, out: list[bool], queue: deque[int]) -> None:
+    """Mask neighbours of each queued cell until it is safe; the cells masked are queued too."""
+    while queue:
         i = queue.popleft()
         blockers: list[int] = []
         while sum(table.rooms(i, out, blockers)) < 2:
-            near, far = table.neighbours(i)
-            visible = [j for j in near if not out[j]] or [j for j in far if not out[j]]
+            visible: list[int] = []
+            for tier in table.neighbours(i):
+                visible = [j for j in tier if not out[j]]
+                if visible:
+                    break
             if not visible:
                 break  # cannot happen: with its whole family masked a cell can always rise
             # Cells that alone block a move first, then the smallest neighbours: the smallest
@@ -358,7 +428,6 @@ def protect(
                     break
             out[pick] = True
             queue.append(pick)
-    return out
 
 
 __all__ = ["Figure", "protect"]

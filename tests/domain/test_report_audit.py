@@ -425,3 +425,12 @@ def test_random_reports_leave_every_masked_cell_three_values(
         for n in range(size)
     ]
     _assert_safe(coaches)
+
+
+def test_a_larger_random_report_leaves_every_masked_cell_three_values() -> None:
+    """Twenty coaches in three organisations: more masked coaches in a category than the search
+    raises or pairs (`suppression._RAISING`, `_PARTNERS`), so its bounds are audited too."""
+    rng = random.Random(20261203)
+    coaches = [_random_coach(rng, f"K{n:02d}", f"Org{n % 3}") for n in range(20)]
+    intervals = _assert_safe(coaches)
+    assert len(intervals) > 200
