@@ -248,25 +248,43 @@ def _fill(store: Any, coaches: int, weeks: int) -> int:
     return total
 
 
+def _load() -> str:
+    loadavg = Path("/proc/loadavg")
+    return loadavg.read_text().split()[0] if loadavg.exists() else "?"
+
+
 def bench_report(
-    coaches: int, weeks: int, reference: bool = False, counts_only: bool = False
+    coaches: int,
+    weeks: int,
+    reference: bool = False,
+    counts_only: bool = False,
+    store_dir: Path | None = None,
 ) -> dict[str, Any]:
     """Fill a store, then time the JSON report over it: the SQL counts per coach
     (`report_sql.coach_counts`), the sums and masking (`report.tabulate`), rendering, and the
     whole `run_report`. With `reference`, also the Python definition (`load_coach_rows` +
-    `report.compute`, what the report did before issue 13 § 8) and whether the cells agree."""
+    `report.compute`, what the report did before issue 13 § 8) and whether the cells agree.
+    With `store_dir`, the store is kept there (and reused if it exists: writing 648 coaches'
+    records takes longer than reporting them)."""
     from kim_tui.coordinator import report as creport
     from kim_tui.coordinator import report_sql
     from kim_tui.coordinator.store import CoordinatorStore
     from kim_tui.domain import report
 
     with tempfile.TemporaryDirectory(prefix="kim-bench-coord-") as tmp:
-        directory = Path(tmp) / "store"
-        store = _store(directory)
-        t0 = time.perf_counter()
-        records = _fill(store, coaches, weeks)
-        store.close()
-        log(f"{records:,} records written in {time.perf_counter() - t0:.1f} s")
+        directory = store_dir or Path(tmp) / "store"
+        if store_dir is not None and store_dir.exists():
+            from sqlalchemy import text
+
+            with CoordinatorStore.open(directory, PASSPHRASE) as store, store.engine.begin() as c:
+                records = c.execute(text("SELECT count(*) FROM coord_record")).scalar_one()
+            log(f"{records:,} records in the kept store {directory}")
+        else:
+            store = _store(directory)
+            t0 = time.perf_counter()
+            records = _fill(store, coaches, weeks)
+            store.close()
+            log(f"{records:,} records written in {time.perf_counter() - t0:.1f} s")
         period = report.Period(date(2025, 1, 1), date(2025, 12, 31))
         result: dict[str, Any] = {
             "what": f"report, {coaches} coaches × {weeks} weeks",
@@ -285,9 +303,9 @@ def bench_report(
                     "sql_counts_cpu_s": round(c_counts, 2),
                     "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
                 }
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             cells = report.tabulate(counted, 5)
-            t_mask = time.perf_counter() - t0
+            t_mask, c_mask = time.perf_counter() - t0, time.process_time() - c0
             if reference:
                 t0 = time.perf_counter()
                 expected = report.compute(creport.load_coach_rows(store, []), period, 5)
@@ -297,21 +315,80 @@ def bench_report(
         t0 = time.perf_counter()
         report.render_json(cells, 5, period)
         t_render = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        creport.run_report(directory, PASSPHRASE, date_from="2025-01-01", date_to="2025-12-31")
-        t_total = time.perf_counter() - t0
+        load = _load()
+        t0, c0 = time.perf_counter(), time.process_time()
+        creport.run_report(
+            directory, PASSPHRASE, date_from="2025-01-01", date_to="2025-12-31", fmt="json"
+        )
+        t_total, c_total = time.perf_counter() - t0, time.process_time() - c0
     result.update(
         {
             "cells": len(cells),
+            "masked": sum(c.masked for c in cells),
             "sql_counts_s": round(t_counts, 2),
             "sql_counts_cpu_s": round(c_counts, 2),
             "sums_and_mask_s": round(t_mask, 2),
+            "sums_and_mask_cpu_s": round(c_mask, 2),
             "render_s": round(t_render, 2),
             "total_s": round(t_total, 2),
+            "total_cpu_s": round(c_total, 2),
+            "load": f"{load}–{_load()}",
             "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
         }
     )
     return result
+
+
+def coach_counts(coaches: int, weeks: int) -> list[Any]:
+    """Each generated coach's figures, counted by the Python definition (the SQL counts give
+    the same; no store needed): what the masking works on."""
+    from kim_tui.domain.report import INDICATORS, CoachCounts
+    from kim_tui.domain.report_indicators import Period, ScopeRows
+
+    period = Period(date(2025, 1, 1), date(2025, 12, 31))
+    out = []
+    for i in range(coaches):
+        gen = CoachWeeks(i)
+        latest: dict[tuple[str, str], dict[str, Any]] = {}
+        for n in range(weeks):
+            for rec in gen.week(n):
+                latest[(rec["t"], rec["id"])] = rec
+        rows: dict[str, list[dict[str, Any]]] = {}
+        for (table, rid), rec in latest.items():
+            rows.setdefault(table, []).append({**rec["data"], "_id": rid, "_rev": rec["rev"]})
+        counts = {ind.name: ind.compute(ScopeRows(rows), period) for ind in INDICATORS}
+        out.append(CoachCounts(f"Coach {i:03d}", f"Träger {i % 7}", counts))
+    return out
+
+
+def bench_mask(coaches: int, weeks: int) -> dict[str, Any]:
+    """The part of the report that grows with the coaches, not the records: sums and masking
+    (`report.tabulate`) and the JSON, over the generated coaches' counts. The whole state
+    (648 coaches) in a few minutes, where writing its store takes half an hour."""
+    from kim_tui.domain import report
+
+    t0 = time.perf_counter()
+    counted = coach_counts(coaches, weeks)
+    log(f"{coaches} coaches counted in {time.perf_counter() - t0:.1f} s")
+    load = _load()
+    t0, c0 = time.perf_counter(), time.process_time()
+    cells = report.tabulate(counted, 5)
+    t_mask, c_mask = time.perf_counter() - t0, time.process_time() - c0
+    t0, c0 = time.perf_counter(), time.process_time()
+    report.render_json(cells, 5, report.Period(date(2025, 1, 1), date(2025, 12, 31)))
+    t_render, c_render = time.perf_counter() - t0, time.process_time() - c0
+    return {
+        "what": f"sums + masking + JSON, {coaches} coaches × {weeks} weeks",
+        "cells": len(cells),
+        "masked": sum(c.masked for c in cells),
+        "small": sum(c.masked and not c.secondary for c in cells),
+        "sums_and_mask_s": round(t_mask, 2),
+        "sums_and_mask_cpu_s": round(c_mask, 2),
+        "render_s": round(t_render, 2),
+        "render_cpu_s": round(c_render, 2),
+        "load": f"{load}–{_load()}",
+        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+    }
 
 
 def _bundles(store: Any, coaches: int, weeks: int, out: Path) -> Iterator[tuple[Path, int]]:
@@ -458,7 +535,7 @@ def _peak_mib() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.coordinator_scale")
-    parser.add_argument("what", choices=("report", "import", "bundle"))
+    parser.add_argument("what", choices=("report", "mask", "import", "bundle"))
     parser.add_argument("--coaches", type=int, default=12)
     parser.add_argument("--weeks", type=int, default=52)
     parser.add_argument("--records", type=int, default=300_000)
@@ -471,6 +548,11 @@ def main(argv: list[str] | None = None) -> int:
         "--counts-only",
         action="store_true",
         help="report: only the SQL counts (the masking grows with the coaches, not the records)",
+    )
+    parser.add_argument(
+        "--store",
+        type=Path,
+        help="report: keep the generated store here, or reuse it if it exists",
     )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)  # directory, file, count
     args = parser.parse_args(argv)
@@ -485,7 +567,11 @@ def main(argv: list[str] | None = None) -> int:
             )
         return done.returncode
     if args.what == "report":
-        result = bench_report(args.coaches, args.weeks, args.reference, args.counts_only)
+        result = bench_report(
+            args.coaches, args.weeks, args.reference, args.counts_only, args.store
+        )
+    elif args.what == "mask":
+        result = bench_mask(args.coaches, args.weeks)
     elif args.what == "import":
         result = bench_import(args.coaches, args.weeks)
     else:

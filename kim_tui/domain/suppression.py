@@ -22,11 +22,18 @@ it has at least three possible values. Moves tried for a cell of category c:
   move, mirrored, in another category of that sum (the sum stays), or repeated in one category
   of every other sum it must equal (all of them rise together).
 
-Cells that cannot be shown safe get a neighbour masked, the smallest visible cell first (ties by
-name and category, so the report is the same every run), until they can. Masking more never
-makes a safe cell unsafe (moves only use masked cells), so this ends; a table with everything
-masked is always safe. `tests/domain/test_report_audit.py` checks the outcome independently with
-integer programming over the published JSON.
+Cells that cannot be shown safe get a neighbour masked, nearest first (the cell's own row and
+its category within its organisation, then the category in every scope, then the family), the
+smallest visible cell of those first (ties by name and category, so the report is the same every
+run), until they can. A table with everything masked is always safe, so this ends.
+
+The search is bounded so that it costs the same per cell at 12 coaches and at 648: a parent's
+cell is raised through at most `_RAISING` of its coaches, paired with at most `_PARTNERS` others,
+those with the most room among the masked ones. Masking a cell later can therefore take a
+partner's place and hide a move an earlier proof used, so when no cell is left to mask, every
+masked cell is shown safe once more on the final mask, and the search goes on if one is not.
+`tests/domain/test_report_audit.py` checks the outcome independently with integer programming
+over the published JSON.
 """
 
 from __future__ import annotations
@@ -168,7 +175,9 @@ class _Table:
     def chain(self, coach: str) -> list[tuple[str, str]]:
         return [("Coach", coach), ("Organisation", self.org_of[coach]), ("Gesamt", "alle")]
 
-    def column_moves(self, f: Figure, masked: Sequence[bool]) -> Iterator[tuple[int, Move]]:
+    def column_moves(
+        self, f: Figure, masked: Sequence[bool], bounded: bool = True
+    ) -> Iterator[tuple[int, Move]]:
         """Changes per scope that keep coaches, organisations and total adding up and raise
         f's scope by 1 (in f's category; only coaches whose cell there is masked)."""
         key = (f.indicator, f.category)
@@ -183,17 +192,33 @@ class _Table:
                 if f.scope == "Organisation"
                 else self.coach_cells_by_room.get(key, ())
             )
-            raising = list(islice((c for c, j in cells if masked[j]), _RAISING))
+            raising = list(
+                islice((c for c, j in cells if masked[j]), _RAISING if bounded else None)
+            )
         # Partners with the most room first, those of the same organisation before others; a
-        # bounded number (a shorter search only masks more, it never proves too much).
+        # bounded number (a shorter search only masks more, it never proves too much; `protect`
+        # checks the final mask with every masked coach as a partner).
         partners = list(
-            islice((c for c, j in self.coach_cells_by_room.get(key, ()) if masked[j]), _PARTNERS)
+            islice(
+                (c for c, j in self.coach_cells_by_room.get(key, ()) if masked[j]),
+                _PARTNERS if bounded else None,
+            )
         )
         for a in raising:
             yield self.move(a, None)
             if f.scope == "Gesamt":
                 continue
-            ordered = sorted(partners, key=lambda b: self.org_of[b] != self.org_of[a])
+            if f.scope == "Coach" and bounded:
+                # The coaches of a's own organisation with the most room first, whether or not
+                # they are among the state's: a move between them leaves the organisations
+                # alone (4 cells to mask, not 8). Without them, a state's report masked a
+                # coach's cells until some of the state's partners were open.
+                own = self.coach_cells_of_org_by_room.get((*key, self.org_of[a]), ())
+                mates = list(islice((c for c, j in own if masked[j]), _PARTNERS))
+                org = self.org_of[a]
+                ordered = mates + [b for b in partners if self.org_of[b] != org]
+            else:
+                ordered = sorted(partners, key=lambda b: self.org_of[b] != self.org_of[a])
             for b in ordered:
                 if b == a or (f.scope == "Organisation" and self.org_of[a] == self.org_of[b]):
                     continue
@@ -220,13 +245,18 @@ class _Table:
         return found
 
     def rooms(
-        self, i: int, masked: Sequence[bool], blockers: list[int] | None = None
+        self,
+        i: int,
+        masked: Sequence[bool],
+        blockers: list[int] | None = None,
+        bounded: bool = True,
     ) -> tuple[int, int]:
         """How far cell i can be shown to go up and down (capped at 2). `blockers` collects
-        visible cells that alone stand in the way of a move."""
+        visible cells that alone stand in the way of a move. `bounded`: only the coaches with
+        the most room raise and pair (`_RAISING`, `_PARTNERS`)."""
         f = self.figures[i]
         up = down = 0
-        for move in self.column_moves(f, masked):
+        for move in self.column_moves(f, masked, bounded):
             for cells in self._with_rows(move, f.indicator, f.category, masked, blockers):
                 ups = [self.figures[j].value - self.figures[j].low for j, s in cells if s < 0]
                 downs = [self.figures[j].value - self.figures[j].low for j, s in cells if s > 0]
@@ -389,10 +419,14 @@ def protect(
     queue = deque(i for i, m in enumerate(out) if m)
     while queue:
         _mask_until_safe(table, out, queue)
-        # The search pairs a bounded number of coaches, those with the most room among the
-        # masked ones: a cell masked later can take a partner's place, so a proof found earlier
-        # may no longer be found. Every masked cell is shown safe once more on the final mask.
-        queue.extend(i for i, m in enumerate(out) if m and sum(table.rooms(i, out)) < 2)
+        # A move found for a cell stays a move when more cells are masked, but the bounded
+        # search may no longer find it (a cell masked later, with more room, takes a partner's
+        # place). So every masked cell is shown safe once more on the final mask, with every
+        # masked coach as a partner: masking more only adds moves to that search, so a cell
+        # proven there stays proven. (It has not found one yet; if it does, the search goes on.)
+        queue.extend(
+            i for i, m in enumerate(out) if m and sum(table.rooms(i, out, bounded=False)) < 2
+        )
     return out
 
 
