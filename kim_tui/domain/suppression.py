@@ -213,8 +213,8 @@ class _Table:
                 # they are among the state's: a move between them leaves the organisations
                 # alone (4 cells to mask, not 8). Without them, a state's report masked a
                 # coach's cells until some of the state's partners were open.
-                own = self.coach_cells_of_org_by_room.get((*key, self.org_of[a]), ())
-                mates = list(islice((c for c, j in own if masked[j]), _PARTNERS))
+                of_org = self.coach_cells_of_org_by_room.get((*key, self.org_of[a]), ())
+                mates = list(islice((c for c, j in of_org if masked[j]), _PARTNERS))
                 org = self.org_of[a]
                 ordered = mates + [b for b in partners if self.org_of[b] != org]
             else:
