@@ -39,9 +39,9 @@ over the published JSON.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 
 SAME_CLIENTS = ("age_band", "gender", "nationality", "residence_intake", "residence_now")
 SAME_REFERRALS = ("referrals", "referral_agencies")
@@ -181,6 +181,7 @@ class _Table:
         """Changes per scope that keep coaches, organisations and total adding up and raise
         f's scope by 1 (in f's category; only coaches whose cell there is masked)."""
         key = (f.indicator, f.category)
+        raising: Iterable[str]
         if f.scope == "Coach":
             own = self.at.get(("Coach", f.name, *key)) if f.name in self.org_of else None
             raising = [f.name] if own is not None and masked[own] else []
@@ -192,35 +193,37 @@ class _Table:
                 if f.scope == "Organisation"
                 else self.coach_cells_by_room.get(key, ())
             )
-            raising = list(
-                islice((c for c, j in cells if masked[j]), _RAISING if bounded else None)
-            )
+            raising = islice((c for c, j in cells if masked[j]), _RAISING if bounded else None)
         # Partners with the most room first, those of the same organisation before others; a
         # bounded number (a shorter search only masks more, it never proves too much; `protect`
-        # checks the final mask with every masked coach as a partner).
-        partners = list(
-            islice(
-                (c for c, j in self.coach_cells_by_room.get(key, ()) if masked[j]),
-                _PARTNERS if bounded else None,
-            )
-        )
+        # checks the final mask with every masked coach as a partner, found lazily: most cells
+        # are shown safe by the first few).
+        by_room = self.coach_cells_by_room.get(key, ())
+        partners = list(islice((c for c, j in by_room if masked[j]), _PARTNERS)) if bounded else []
         for a in raising:
             yield self.move(a, None)
             if f.scope == "Gesamt":
                 continue
-            if f.scope == "Coach" and bounded:
+            org = self.org_of[a]
+            ordered: Iterable[str]
+            if not bounded:
+                of_org = self.coach_cells_of_org_by_room.get((*key, org), ())
+                ordered = chain(
+                    (c for c, j in of_org if masked[j]),
+                    (c for c, j in by_room if masked[j] and self.org_of[c] != org),
+                )
+            elif f.scope == "Coach":
                 # The coaches of a's own organisation with the most room first, whether or not
                 # they are among the state's: a move between them leaves the organisations
                 # alone (4 cells to mask, not 8). Without them, a state's report masked a
                 # coach's cells until some of the state's partners were open.
-                of_org = self.coach_cells_of_org_by_room.get((*key, self.org_of[a]), ())
+                of_org = self.coach_cells_of_org_by_room.get((*key, org), ())
                 mates = list(islice((c for c, j in of_org if masked[j]), _PARTNERS))
-                org = self.org_of[a]
                 ordered = mates + [b for b in partners if self.org_of[b] != org]
             else:
-                ordered = sorted(partners, key=lambda b: self.org_of[b] != self.org_of[a])
+                ordered = sorted(partners, key=lambda b: self.org_of[b] != org)
             for b in ordered:
-                if b == a or (f.scope == "Organisation" and self.org_of[a] == self.org_of[b]):
+                if b == a or (f.scope == "Organisation" and org == self.org_of[b]):
                     continue
                 yield self.move(a, b)
 
