@@ -39,7 +39,7 @@ from kim_tui.domain.validation import (
     validate_residence_correction,
     validate_step,
 )
-from kim_tui.i18n import tr
+from kim_tui.i18n import language, tr
 from kim_tui.service.consents import has_sharing_consent
 from kim_tui.service.context import (
     ServiceContext,
@@ -239,7 +239,7 @@ class CorrectionService:
             if needs_reason and not (override or row.override_reason):
                 from kim_tui.domain.catalogs import catalog
 
-                raise ConsentRequired(catalog("agencies").label(draft.agency))
+                raise ConsentRequired(catalog("agencies").label(draft.agency, language()))
             row.agency = draft.agency
             row.legal_domain = draft.legal_domain
             row.reason = stored_text(draft.reason)

@@ -101,7 +101,7 @@ class MigrationFailed(VaultError):
 
 class PassphraseFileError(VaultError):
     def __init__(self, path: object, why: str) -> None:
-        super().__init__(f"Passwortdatei {path}: {why}")
+        super().__init__(tr(f"Passwortdatei {path}: {why}", f"Passphrase file {path}: {why}"))
 
 
 class ValidationError(VaultError):
@@ -125,8 +125,12 @@ class ConsentRequired(VaultError):
     def __init__(self, agency: str) -> None:
         self.agency = agency
         super().__init__(
-            f"Keine gültige Einwilligung zur Weitergabe an „{agency}“. Ohne Einwilligung nur mit "
-            "Begründung (wird protokolliert) oder ohne identifizierende Daten."
+            tr(
+                f"Keine gültige Einwilligung zur Weitergabe an „{agency}“. Ohne Einwilligung nur "
+                "mit Begründung (wird protokolliert) oder ohne identifizierende Daten.",
+                f"No valid consent to share with “{agency}”. Without consent only with a reason "
+                "(it is logged) or without identifying data.",
+            )
         )
 
 
