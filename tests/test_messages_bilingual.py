@@ -1,0 +1,189 @@
+"""Every error message kim raises has an English twin (team guide: "UI in German with complete
+English"; issue 13 §9).
+
+A coach with the English UI or `kim --lang en` reads what went wrong in English. The source is
+read, not run: a German text in a `raise`, in an exception's own `super().__init__(…)`, or among
+the field messages of a `ValidationError` (`problems[…] = …`, `ValidationError({…})`, what a
+`validate_…` or `…_problems` rule returns) must be the
+German half of a pair worded when raised: `tr("deutsch", "english")` (or its alias), or a
+constructor that takes both and picks when shown (`HandoverRefused`, `PayloadError`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import kim_tui
+
+PACKAGE = Path(kim_tui.__file__).parent
+
+# Words (and letters) that occur in German messages and not in English ones. Checked as whole
+# words, case-insensitive; umlauts, ß and the German opening quote „ count on their own.
+GERMAN_WORDS = (
+    "der die das den dem des ist sind nicht kein keine keinen keiner eine einen einer ein und "
+    "oder mit von fehlt fehlen gibt muss müssen liegt Datei Tresor bitte wurde wird werden "
+    "zuerst erst schon bereits noch nur ohne für zur zum zu bei nach aus auf über unbekannt "
+    "unbekannte unbekannter unbekanntes ungültig ungültiges ungültige falsch falscher falsche "
+    "Eintrag Einträge Feld Tabelle Inhalt Zeichen Zahl Datum Fall Akte Wert Name leer "
+    "gesperrt geschlossen abgelehnt beschädigt lesbar gelöscht angeben Klient Kolleg Nichts "
+    "nichts hat haben kann können soll darf dieser diese dieses Diese Dieser sich sein "
+    "höchstens mindestens zwischen vor Jahre Jahr Tage Tag Woche Stunde doppelt Thema Grund "
+    "wählen bewerten beschreiben benennen Ordner gespeichert abgeschlossen eingelesen"
+).split()
+GERMAN = re.compile(r"[äöüÄÖÜß„]|\b(" + "|".join(GERMAN_WORDS) + r")\b", re.IGNORECASE | re.UNICODE)
+# "die"/"an"/"in"/"war"… are English words too: only the list above, whose entries English
+# messages do not use, decides. Placeholders and code (`kim colleague add`) are not words.
+
+BILINGUAL_CALLS = frozenset({"tr", "HandoverRefused", "PayloadError"})
+"""Calls that take the German and the English text and pick when the message is shown."""
+
+# (file relative to kim_tui, German text start): strings that look German but are never shown
+# to a coach as a message. Keep it short and say why.
+ALLOWED: dict[tuple[str, str], str] = {}
+
+
+def _german(text: str) -> bool:
+    stripped = re.sub(r"`[^`]*`|--[a-z-]+|\{[^}]*\}", " ", text)
+    return bool(GERMAN.search(stripped))
+
+
+def _tr_aliases(tree: ast.Module) -> set[str]:
+    """`tr` under other names: `import tr as t`, or a function that only returns `tr(…)`."""
+    names = set(BILINGUAL_CALLS)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "kim_tui.i18n":
+            names |= {a.asname for a in node.names if a.name == "tr" and a.asname}
+        if isinstance(node, ast.FunctionDef) and len(node.body) == 1:
+            body = node.body[0]
+            if (
+                isinstance(body, ast.Return)
+                and isinstance(body.value, ast.Call)
+                and _call_name(body.value) == "tr"
+            ):
+                names.add(node.name)
+    return names
+
+
+def _call_name(node: ast.Call) -> str:
+    func = node.func
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+def _is_super_init(node: ast.Call) -> bool:
+    func = node.func
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "__init__"
+        and isinstance(func.value, ast.Call)
+        and _call_name(func.value) == "super"
+    )
+
+
+def _is_rule(node: ast.FunctionDef) -> bool:
+    """A function that returns field → message for what a coach typed."""
+    returns = ast.unparse(node.returns) if node.returns else ""
+    return node.name.startswith("validate") or "problem" in node.name or "dict[str, str]" in returns
+
+
+def _message_roots(tree: ast.Module) -> Iterator[ast.AST]:
+    """The expressions whose text reaches the coach as an error message."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            yield node.exc
+        elif isinstance(node, ast.Call) and _is_super_init(node):
+            yield from node.args
+        elif isinstance(node, ast.Call) and _call_name(node) in (
+            "ValidationError",
+            "not_in_future",
+        ):
+            yield from node.args
+        elif isinstance(node, ast.FunctionDef) and _is_rule(node):
+            # A rule returns its field messages: {"field": "message"}.
+            yield from (
+                r.value for r in ast.walk(node) if isinstance(r, ast.Return) and r.value is not None
+            )
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if (
+                    isinstance(target, ast.Subscript)
+                    and isinstance(target.value, ast.Name)
+                    and "problems" in target.value.id
+                    and node.value is not None
+                ):
+                    yield node.value
+
+
+def _is_pair(node: ast.AST) -> bool:
+    """`(deutsch, english)`: a pair of texts whose second is not German, picked by `tr(*pair)`."""
+    if not (isinstance(node, ast.Tuple) and len(node.elts) == 2):
+        return False
+    texts = [
+        " ".join(str(c.value) for c in ast.walk(e) if isinstance(c, ast.Constant))
+        for e in node.elts
+        if isinstance(e, ast.Constant | ast.JoinedStr)
+    ]
+    return len(texts) == 2 and not _german(texts[1])
+
+
+def _german_only(root: ast.AST, bilingual: set[str]) -> Iterator[ast.Constant]:
+    """German string constants under `root` that are not inside a bilingual call."""
+
+    def visit(node: ast.AST) -> Iterator[ast.Constant]:
+        if isinstance(node, ast.Call) and _call_name(node) in bilingual:
+            return
+        if isinstance(node, ast.Lambda | ast.FunctionDef | ast.AsyncFunctionDef):
+            return
+        if _is_pair(node):
+            return
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if _german(node.value):
+                yield node
+            return
+        for child in ast.iter_child_nodes(node):
+            yield from visit(child)
+
+    yield from visit(root)
+
+
+def german_only_messages() -> list[str]:
+    """`file:line: text` for every German message without an English twin."""
+    found: set[str] = set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE).as_posix()
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        bilingual = _tr_aliases(tree)
+        for root in _message_roots(tree):
+            for constant in _german_only(root, bilingual):
+                text = str(constant.value)
+                if any(relative == f and text.startswith(t) for f, t in ALLOWED):
+                    continue
+                found.add(f"{relative}:{constant.lineno}: {text[:80]!r}")
+    return sorted(found)
+
+
+def test_every_raised_message_has_an_english_twin() -> None:
+    missing = german_only_messages()
+    assert not missing, (
+        f"{len(missing)} German-only messages (wrap in tr(deutsch, english)):\n"
+        + "\n".join(missing)
+    )
+
+
+def test_the_check_finds_a_german_only_message() -> None:
+    """The scanner itself: a German-only raise is caught, its tr() twin and English are not."""
+    bad = ast.parse('raise ValueError(f"Datei {p} fehlt")')
+    good = ast.parse('raise ValueError(tr(f"Datei {p} fehlt", f"file {p} missing"))')
+    english = ast.parse('raise TypeError("expected text")')
+    problems = ast.parse('problems["x"] = "Bitte den Namen angeben."')
+    assert [c.value for r in _message_roots(bad) for c in _german_only(r, {"tr"})]
+    assert not [c for r in _message_roots(good) for c in _german_only(r, {"tr"})]
+    assert not [c for r in _message_roots(english) for c in _german_only(r, {"tr"})]
+    assert [c for r in _message_roots(problems) for c in _german_only(r, {"tr"})]
