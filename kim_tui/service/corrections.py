@@ -158,7 +158,7 @@ class CorrectionService:
                 "assessed_on",
                 draft.assessed_on,
                 self._ctx.today(),
-                "Das Datum liegt in der Zukunft.",
+                tr("Das Datum liegt in der Zukunft.", "The date is in the future."),
             )
         )
         with self._ctx.uow.write("assessment.correct", "assessment", assessment_id) as tx:
@@ -279,12 +279,19 @@ class CorrectionService:
         next working day). A derived one is corrected at its source (step, referral …)."""
         reason = draft.reason.strip()
         if not reason:
-            raise ValidationError({"reason": "Bitte einen Anlass angeben."})
+            raise ValidationError(
+                {"reason": tr("Bitte einen Anlass angeben.", "Please give a reason.")}
+            )
         with self._ctx.uow.write("followup.correct", "followup", follow_up_id) as tx:
             row = live(tx.session, FollowUp, follow_up_id)
             if row.source != FollowUpSource.MANUAL.value:
                 raise ValidationError(
-                    {"source": "Diese Wiedervorlage folgt ihrer Quelle; bitte dort korrigieren."}
+                    {
+                        "source": tr(
+                            "Diese Wiedervorlage folgt ihrer Quelle; bitte dort korrigieren.",
+                            "This follow-up follows its source; please correct it there.",
+                        )
+                    }
                 )
             case = live(tx.session, Case, row.case_id)
             tx.case_id = case.id
@@ -378,7 +385,12 @@ class CorrectionService:
         row = live(tx.session, FollowUp, entry_id)
         if row.source != FollowUpSource.MANUAL.value:
             raise ValidationError(
-                {"source": "Diese Wiedervorlage folgt ihrer Quelle; bitte dort löschen."}
+                {
+                    "source": tr(
+                        "Diese Wiedervorlage folgt ihrer Quelle; bitte dort löschen.",
+                        "This follow-up follows its source; please delete it there.",
+                    )
+                }
             )
         case = live(tx.session, Case, row.case_id)
         row.open = 0
