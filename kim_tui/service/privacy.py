@@ -18,6 +18,7 @@ from kim_tui.domain.model import ClientListing
 from kim_tui.domain.regime import DEFAULT_REGIME, REGIME_CODES, Regime, regime
 from kim_tui.domain.retention import RetentionRule
 from kim_tui.domain.text import fold
+from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, live
 from kim_tui.service.converters import display_name
 from kim_tui.service.retention import RETENTION_YEARS_SETTING, resync_all, retention_rule
@@ -124,7 +125,13 @@ class PrivacyService:
     def set_regime(self, code: str) -> None:
         """Choose the regime (audited with its code)."""
         if code not in REGIME_CODES:
-            raise ValidationError({"regime": f"Unbekanntes Regelwerk {code!r}."})
+            raise ValidationError(
+                {
+                    "regime": tr(
+                        f"Unbekanntes Regelwerk {code!r}.", f"Unknown data-protection law {code!r}."
+                    )
+                }
+            )
         with self._ctx.uow.audited("settings.regime", "settings", detail=code) as tx:
             tx.session.merge(VaultSetting(key=REGIME_SETTING, value=code))
 
@@ -142,8 +149,10 @@ class PrivacyService:
         except ValueError:
             raise ValidationError(
                 {
-                    "years": f"Bitte eine Zahl von {current.min_years} bis "
-                    f"{current.max_years} Jahren."
+                    "years": tr(
+                        f"Bitte eine Zahl von {current.min_years} bis {current.max_years} Jahren.",
+                        f"Please a number from {current.min_years} to {current.max_years} years.",
+                    )
                 }
             ) from None
         with self._ctx.uow.write("settings.retention", "settings", detail=str(years)) as tx:
@@ -187,7 +196,14 @@ class PrivacyService:
             tx.session.info[ALLOW_RESTRICTED] = True
             client = live(tx.session, Client, client_id)
             if client.restricted_on is not None:
-                raise ValidationError({"client": "Die Verarbeitung ist bereits eingeschränkt."})
+                raise ValidationError(
+                    {
+                        "client": tr(
+                            "Die Verarbeitung ist bereits eingeschränkt.",
+                            "Processing is already restricted.",
+                        )
+                    }
+                )
             client.restricted_on = tx.today
             tx.session.add(client)
 
@@ -197,7 +213,14 @@ class PrivacyService:
             tx.session.info[ALLOW_RESTRICTED] = True
             client = live(tx.session, Client, client_id)
             if client.restricted_on is None:
-                raise ValidationError({"client": "Die Verarbeitung ist nicht eingeschränkt."})
+                raise ValidationError(
+                    {
+                        "client": tr(
+                            "Die Verarbeitung ist nicht eingeschränkt.",
+                            "Processing is not restricted.",
+                        )
+                    }
+                )
             client.restricted_on = None
             tx.session.add(client)
 
