@@ -22,23 +22,25 @@ PACKAGE = Path(kim_tui.__file__).parent
 
 # Words (and letters) that occur in German messages and not in English ones. Checked as whole
 # words, case-insensitive; umlauts, ß and the German opening quote „ count on their own.
-GERMAN_WORDS = (
-    "der die das den dem des ist sind nicht kein keine keinen keiner eine einen einer ein und "
-    "oder mit von fehlt fehlen gibt muss müssen liegt Datei Tresor bitte wurde wird werden "
-    "zuerst erst schon bereits noch nur ohne für zur zum zu bei nach aus auf über unbekannt "
-    "unbekannte unbekannter unbekanntes ungültig ungültiges ungültige falsch falscher falsche "
-    "Eintrag Einträge Feld Tabelle Inhalt Zeichen Zahl Datum Fall Akte Wert Name leer "
-    "gesperrt geschlossen abgelehnt beschädigt lesbar gelöscht angeben Klient Kolleg Nichts "
-    "nichts hat haben kann können soll darf dieser diese dieses Diese Dieser sich sein "
-    "höchstens mindestens zwischen vor Jahre Jahr Tage Tag Woche Stunde doppelt Thema Grund "
-    "wählen bewerten beschreiben benennen Ordner gespeichert abgeschlossen eingelesen"
-).split()
+GERMAN_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        """
+    der das den dem des ist sind nicht kein keine keinen keiner eine einen einer ein und
+    oder mit von fehlt fehlen gibt muss müssen liegt Datei Tresor bitte wurde wird werden
+    zuerst erst schon bereits noch nur ohne für zur zum zu bei nach aus auf über unbekannt
+    unbekannte unbekannter unbekanntes ungültig ungültiges ungültige falsch falscher falsche
+    Eintrag Einträge Feld Tabelle Inhalt Zeichen Zahl Datum Akte Wert leer
+    gesperrt geschlossen abgelehnt beschädigt lesbar gelöscht angeben Klient Kolleg
+    nichts haben kann können soll darf dieser diese dieses sich sein
+    höchstens mindestens zwischen vor Jahre Jahr Tage Woche Stunde doppelt Thema Grund
+    wählen bewerten beschreiben benennen Ordner gespeichert abgeschlossen eingelesen
+    """,
+    )
+)
 GERMAN = re.compile(r"[äöüÄÖÜß„]|\b(" + "|".join(GERMAN_WORDS) + r")\b", re.IGNORECASE | re.UNICODE)
-# "die"/"an"/"in"/"war"… are English words too: only the list above, whose entries English
-# messages do not use, decides. Placeholders and code (`kim colleague add`) are not words.
-
-BILINGUAL_CALLS = frozenset({"tr", "HandoverRefused", "PayloadError"})
-"""Calls that take the German and the English text and pick when the message is shown."""
+# "die", "hat", "Tag", "Fall", "Name", "an", "in" are English words too and are left out.
+# Placeholders and code (`kim colleague add`, `--merge-into`) are not words.
 
 # (file relative to kim_tui, German text start): strings that look German but are never shown
 # to a coach as a message. Keep it short and say why.
@@ -50,18 +52,29 @@ def _german(text: str) -> bool:
     return bool(GERMAN.search(stripped))
 
 
-def _tr_aliases(tree: ast.Module) -> set[str]:
-    """`tr` under other names: `import tr as t`, or a function that only returns `tr(…)`."""
-    names = set(BILINGUAL_CALLS)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module == "kim_tui.i18n":
-            names |= {a.asname for a in node.names if a.name == "tr" and a.asname}
-        if isinstance(node, ast.FunctionDef) and len(node.body) == 1:
-            body = node.body[0]
-            if (
-                isinstance(body, ast.Return)
-                and isinstance(body.value, ast.Call)
-                and _call_name(body.value) == "tr"
+def _takes_both(node: ast.FunctionDef) -> bool:
+    return {"de", "en"} <= {a.arg for a in node.args.args}
+
+
+def _bilingual_callables(trees: list[ast.Module]) -> set[str]:
+    """What takes the German and the English text and picks one when shown: `tr` (also
+    imported under another name), and every function or exception class with parameters
+    `de` and `en` (`refuse(de, en)`, `HandoverRefused(reason, de, en)`, `_t(de, en)` …)."""
+    names = {"tr"}
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "kim_tui.i18n":
+                names |= {a.asname for a in node.names if a.name == "tr" and a.asname}
+            if isinstance(node, ast.ClassDef):
+                names |= {
+                    node.name
+                    for item in node.body
+                    if isinstance(item, ast.FunctionDef)
+                    and item.name == "__init__"
+                    and _takes_both(item)
+                }
+            elif (
+                isinstance(node, ast.FunctionDef) and node.name != "__init__" and _takes_both(node)
             ):
                 names.add(node.name)
     return names
@@ -97,11 +110,8 @@ def _message_roots(tree: ast.Module) -> Iterator[ast.AST]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Raise) and node.exc is not None:
             yield node.exc
-        elif isinstance(node, ast.Call) and _is_super_init(node):
-            yield from node.args
-        elif isinstance(node, ast.Call) and _call_name(node) in (
-            "ValidationError",
-            "not_in_future",
+        elif isinstance(node, ast.Call) and (
+            _is_super_init(node) or _call_name(node) in ("ValidationError", "not_in_future")
         ):
             yield from node.args
         elif isinstance(node, ast.FunctionDef) and _is_rule(node):
@@ -156,10 +166,12 @@ def _german_only(root: ast.AST, bilingual: set[str]) -> Iterator[ast.Constant]:
 def german_only_messages() -> list[str]:
     """`file:line: text` for every German message without an English twin."""
     found: set[str] = set()
-    for path in sorted(PACKAGE.rglob("*.py")):
-        relative = path.relative_to(PACKAGE).as_posix()
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        bilingual = _tr_aliases(tree)
+    trees = {
+        path.relative_to(PACKAGE).as_posix(): ast.parse(path.read_text(encoding="utf-8"))
+        for path in sorted(PACKAGE.rglob("*.py"))
+    }
+    bilingual = _bilingual_callables(list(trees.values()))
+    for relative, tree in trees.items():
         for root in _message_roots(tree):
             for constant in _german_only(root, bilingual):
                 text = str(constant.value)

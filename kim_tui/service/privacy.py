@@ -151,7 +151,8 @@ class PrivacyService:
                 {
                     "years": tr(
                         f"Bitte eine Zahl von {current.min_years} bis {current.max_years} Jahren.",
-                        f"Please give a number from {current.min_years} to {current.max_years} years.",
+                        f"Please give a number from {current.min_years} to "
+                        f"{current.max_years} years.",
                     )
                 }
             ) from None
