@@ -99,6 +99,10 @@ def _is_super_init(node: ast.Call) -> bool:
     )
 
 
+EXCEPTION_NAME = re.compile(r"^[A-Z]\w*(Error|Exception|Refused|Required|NotFound|Failed)$")
+"""An exception built outside a `raise` (returned, or kept to raise later) is a message too."""
+
+
 def _is_rule(node: ast.FunctionDef) -> bool:
     """A function that returns field → message for what a coach typed."""
     returns = ast.unparse(node.returns) if node.returns else ""
@@ -110,10 +114,12 @@ def _message_roots(tree: ast.Module) -> Iterator[ast.AST]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Raise) and node.exc is not None:
             yield node.exc
-        elif isinstance(node, ast.Call) and (
-            _is_super_init(node) or _call_name(node) in ("ValidationError", "not_in_future")
-        ):
+        elif isinstance(node, ast.Call) and _is_super_init(node):
             yield from node.args
+        elif isinstance(node, ast.Call) and (
+            _call_name(node) == "not_in_future" or EXCEPTION_NAME.search(_call_name(node))
+        ):
+            yield node
         elif isinstance(node, ast.FunctionDef) and _is_rule(node):
             # A rule returns its field messages: {"field": "message"}.
             yield from (
