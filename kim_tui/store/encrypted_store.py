@@ -125,10 +125,10 @@ def refuse_damaged_log(directory: Path, db_file: str) -> None:
             "Abschnitte gespeicherter Änderungen, die beim Öffnen verloren gingen. Es wurde "
             "nichts verändert. Bitte die letzte Sicherung einspielen (kim restore); siehe README, "
             "„Beschädigte Änderungsdatei“.",
-            f"{where} is damaged; after it follow {damage.dropped_valid_frames} valid sections "
-            "of saved changes that would be lost on opening. Nothing was changed. Please restore "
-            "the latest backup (kim restore); see the README, “Beschädigte Änderungsdatei "
-            "(damaged write-ahead log)”.",
+            f"{where} is damaged; the {damage.dropped_valid_frames} valid sections of saved "
+            "changes after it would be lost on opening. Nothing was changed. Please restore the "
+            "latest backup (kim restore); see the README, “Beschädigte Änderungsdatei (damaged "
+            "write-ahead log)”.",
         ),
     )
 

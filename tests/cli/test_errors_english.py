@@ -106,7 +106,7 @@ def test_damaged_change_log_reads_english(
     argv = ("check", "--vault", str(copy), "--passphrase-file", str(passphrase_file))
     code, _out, err = run_kim(capsys, "--lang", "en", *argv)
     assert code == 1 and "vault.db-wal is damaged or not a kim file: Section " in err
-    assert "valid sections of saved changes that would be lost on opening" in err
+    assert "valid sections of saved changes after it would be lost on opening" in err
     assert "Nothing was changed. Please restore the latest backup (kim restore)" in err
     code, _out, err = run_kim(capsys, *argv)
     assert code == 1 and "gültige Abschnitte gespeicherter Änderungen" in err
