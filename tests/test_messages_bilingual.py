@@ -149,11 +149,28 @@ def _is_pair(node: ast.AST) -> bool:
     return len(texts) == 2 and not _german(texts[1])
 
 
-def _german_only(root: ast.AST, bilingual: set[str]) -> Iterator[ast.Constant]:
+def _constants(tree: ast.Module) -> dict[str, ast.expr]:
+    """Module-level `NAME = …`: a message kept in a constant is checked where it is raised."""
+    return {
+        target.id: node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+
+
+def _german_only(
+    root: ast.AST, bilingual: set[str], constants: dict[str, ast.expr] | None = None
+) -> Iterator[ast.Constant]:
     """German string constants under `root` that are not inside a bilingual call."""
+    named = constants or {}
 
     def visit(node: ast.AST) -> Iterator[ast.Constant]:
         if isinstance(node, ast.Call) and _call_name(node) in bilingual:
+            return
+        if isinstance(node, ast.Name) and node.id in named:
+            yield from visit(named[node.id])
             return
         if isinstance(node, ast.Lambda | ast.FunctionDef | ast.AsyncFunctionDef):
             return
@@ -178,8 +195,9 @@ def german_only_messages() -> list[str]:
     }
     bilingual = _bilingual_callables(list(trees.values()))
     for relative, tree in trees.items():
+        constants = _constants(tree)
         for root in _message_roots(tree):
-            for constant in _german_only(root, bilingual):
+            for constant in _german_only(root, bilingual, constants):
                 text = str(constant.value)
                 if any(relative == f and text.startswith(t) for f, t in ALLOWED):
                     continue
@@ -201,6 +219,8 @@ def test_the_check_finds_a_german_only_message() -> None:
     good = ast.parse('raise ValueError(tr(f"Datei {p} fehlt", f"file {p} missing"))')
     english = ast.parse('raise TypeError("expected text")')
     problems = ast.parse('problems["x"] = "Bitte den Namen angeben."')
+    kept = ast.parse('GONE = "Der Fall ist gelöscht."\nraise ValueError(GONE)')
+    assert [c for r in _message_roots(kept) for c in _german_only(r, {"tr"}, _constants(kept))]
     assert [c.value for r in _message_roots(bad) for c in _german_only(r, {"tr"})]
     assert not [c for r in _message_roots(good) for c in _german_only(r, {"tr"})]
     assert not [c for r in _message_roots(english) for c in _german_only(r, {"tr"})]

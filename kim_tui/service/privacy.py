@@ -43,8 +43,11 @@ ALLOW_RESTRICTED = "dp.allow_restricted"
 
 RESTRICTED_MESSAGE = (
     "Die Verarbeitung dieser Klient*in ist eingeschränkt (Art. 18): die Akte ist "
-    "schreibgeschützt. Erst die Einschränkung aufheben."
+    "schreibgeschützt. Erst die Einschränkung aufheben.",
+    "Processing of this client is restricted (Art. 18): the file is read-only. Lift the "
+    "restriction first.",
 )
+"""(German, English): worded when refused, as the UI language can change at run time."""
 
 # Columns the service re-derives on its own (stage, next due date, list copies); changing only
 # these is bookkeeping, not processing of the restricted client's data.
@@ -106,7 +109,7 @@ def _refuse_restricted(session: Session, _flush: UOWTransaction, _instances: obj
             client_id = client_of(session, obj)
             client = session.get(Client, client_id) if client_id else None
             if client is not None and client.restricted_on is not None:
-                raise ValidationError({"client": RESTRICTED_MESSAGE})
+                raise ValidationError({"client": tr(*RESTRICTED_MESSAGE)})
 
 
 class PrivacyService:

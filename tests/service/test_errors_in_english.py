@@ -7,6 +7,7 @@ default."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -48,6 +49,11 @@ def test_service_refusals_read_english(workspace: Workspace, english: None) -> N
     ]
     workspace.restrict_client(client_id)
     messages.append(_refused(lambda: workspace.restrict_client(client_id)))
+    moved = replace(workspace.client_file(client_id).client, address="Neuweg 1")
+    assert _refused(lambda: workspace.update_client(client_id, moved)) == (
+        "Processing of this client is restricted (Art. 18): the file is read-only. Lift the "
+        "restriction first."
+    )
     assert messages == [
         "The case is not closed.",
         "Please give a reason.",
