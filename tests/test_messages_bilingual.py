@@ -2,11 +2,13 @@
 English"; issue 13 §9).
 
 A coach with the English UI or `kim --lang en` reads what went wrong in English. The source is
-read, not run: a German text in a `raise`, in an exception's own `super().__init__(…)`, or among
-the field messages of a `ValidationError` (`problems[…] = …`, `ValidationError({…})`, what a
-`validate_…` or `…_problems` rule returns) must be the
-German half of a pair worded when raised: `tr("deutsch", "english")` (or its alias), or a
-constructor that takes both and picks when shown (`HandoverRefused`, `PayloadError`).
+read, not run. A German text in a `raise`, in an exception built elsewhere (returned, kept), in
+an exception's own `super().__init__(…)`, or among the field messages of a `ValidationError`
+(`problems[…] = …`, `ValidationError({…})`, what a `validate_…` or `…_problems` rule returns)
+must be the German half of a pair picked in the language in effect: `tr("deutsch", "english")`
+(or a wrapper of it), a callable that takes `de` and `en` (`refuse`, `HandoverRefused`,
+`PayloadError`), or a `(deutsch, english)` tuple. Names are followed to what they hold
+(`RESTRICTED_MESSAGE`, a local `why = …`), helper functions of the module to what they return.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import ast
 import re
 from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 import kim_tui
 
@@ -149,29 +153,53 @@ def _is_pair(node: ast.AST) -> bool:
     return len(texts) == 2 and not _german(texts[1])
 
 
-def _constants(tree: ast.Module) -> dict[str, ast.expr]:
-    """Module-level `NAME = …`: a message kept in a constant is checked where it is raised."""
+def _assigned(scope: ast.AST, *, top_level: bool) -> dict[str, list[ast.expr]]:
+    """`NAME = …` in a module (its top level) or a function: a message kept in a name is
+    checked where it is raised."""
+    nodes = scope.body if top_level and isinstance(scope, ast.Module) else ast.walk(scope)
+    names: dict[str, list[ast.expr]] = {}
+    for node in nodes:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    names.setdefault(target.id, []).append(node.value)
+    return names
+
+
+def _helpers(tree: ast.Module) -> dict[str, list[ast.expr]]:
+    """What the module's own functions return: a message made by a helper (`_not_found()`)."""
     return {
-        target.id: node.value
+        node.name: [r.value for r in ast.walk(node) if isinstance(r, ast.Return) and r.value]
         for node in tree.body
-        if isinstance(node, ast.Assign)
-        for target in node.targets
-        if isinstance(target, ast.Name)
+        if isinstance(node, ast.FunctionDef)
     }
 
 
 def _german_only(
-    root: ast.AST, bilingual: set[str], constants: dict[str, ast.expr] | None = None
+    root: ast.AST,
+    bilingual: set[str],
+    names: dict[str, list[ast.expr]] | None = None,
+    helpers: dict[str, list[ast.expr]] | None = None,
 ) -> Iterator[ast.Constant]:
-    """German string constants under `root` that are not inside a bilingual call."""
-    named = constants or {}
+    """German string constants under `root` that are not inside a bilingual call; names and
+    the module's helper functions are followed to what they hold or return."""
+    named, made = names or {}, helpers or {}
+    followed: set[int] = set()
+
+    def follow(values: list[ast.expr]) -> Iterator[ast.Constant]:
+        for value in values:
+            if id(value) not in followed:
+                followed.add(id(value))
+                yield from visit(value)
 
     def visit(node: ast.AST) -> Iterator[ast.Constant]:
         if isinstance(node, ast.Call) and _call_name(node) in bilingual:
             return
         if isinstance(node, ast.Name) and node.id in named:
-            yield from visit(named[node.id])
+            yield from follow(named[node.id])
             return
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in made:
+            yield from follow(made[node.func.id])
         if isinstance(node, ast.Lambda | ast.FunctionDef | ast.AsyncFunctionDef):
             return
         if _is_pair(node):
@@ -186,21 +214,30 @@ def _german_only(
     yield from visit(root)
 
 
+def _german_only_in(tree: ast.Module, bilingual: set[str]) -> Iterator[ast.Constant]:
+    """Every German-only message text of one module."""
+    module = _assigned(tree, top_level=True)
+    helpers = _helpers(tree)
+    scopes: list[ast.AST] = [tree]
+    scopes += [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    for scope in scopes:
+        names = module if scope is tree else {**module, **_assigned(scope, top_level=False)}
+        for root in _message_roots(scope):
+            yield from _german_only(root, bilingual, names, helpers)
+
+
 def german_only_messages() -> list[str]:
     """`file:line: text` for every German message without an English twin."""
-    found: set[str] = set()
     trees = {
         path.relative_to(PACKAGE).as_posix(): ast.parse(path.read_text(encoding="utf-8"))
         for path in sorted(PACKAGE.rglob("*.py"))
     }
     bilingual = _bilingual_callables(list(trees.values()))
+    found: set[str] = set()
     for relative, tree in trees.items():
-        constants = _constants(tree)
-        for root in _message_roots(tree):
-            for constant in _german_only(root, bilingual, constants):
-                text = str(constant.value)
-                if any(relative == f and text.startswith(t) for f, t in ALLOWED):
-                    continue
+        for constant in _german_only_in(tree, bilingual):
+            text = str(constant.value)
+            if not any(relative == f and text.startswith(t) for f, t in ALLOWED):
                 found.add(f"{relative}:{constant.lineno}: {text[:80]!r}")
     return sorted(found)
 
@@ -213,15 +250,33 @@ def test_every_raised_message_has_an_english_twin() -> None:
     )
 
 
-def test_the_check_finds_a_german_only_message() -> None:
-    """The scanner itself: a German-only raise is caught, its tr() twin and English are not."""
-    bad = ast.parse('raise ValueError(f"Datei {p} fehlt")')
-    good = ast.parse('raise ValueError(tr(f"Datei {p} fehlt", f"file {p} missing"))')
-    english = ast.parse('raise TypeError("expected text")')
-    problems = ast.parse('problems["x"] = "Bitte den Namen angeben."')
-    kept = ast.parse('GONE = "Der Fall ist gelöscht."\nraise ValueError(GONE)')
-    assert [c for r in _message_roots(kept) for c in _german_only(r, {"tr"}, _constants(kept))]
-    assert [c.value for r in _message_roots(bad) for c in _german_only(r, {"tr"})]
-    assert not [c for r in _message_roots(good) for c in _german_only(r, {"tr"})]
-    assert not [c for r in _message_roots(english) for c in _german_only(r, {"tr"})]
-    assert [c for r in _message_roots(problems) for c in _german_only(r, {"tr"})]
+@pytest.mark.parametrize(
+    "source",
+    [
+        'raise ValueError(f"Datei {p} fehlt")',
+        'problems["x"] = "Bitte den Namen angeben."',
+        'def rule(x) -> dict[str, str]:\n    return {"x": "Name ist zu lang."}',
+        'GONE = "Der Fall ist gelöscht."\nraise ValueError(GONE)',
+        'def f(p):\n    why = f"Datei {p} fehlt"\n    raise ValueError(why)',
+        'def f():\n    raise ValueError(_why())\ndef _why():\n    return "Nichts gefunden."',
+        'def f():\n    return ValidationError({"x": "Bitte angeben."})',
+        'class E(Exception):\n    def __init__(self, p):\n        super().__init__(f"{p} fehlt")',
+    ],
+)
+def test_the_check_finds_a_german_only_message(source: str) -> None:
+    assert list(_german_only_in(ast.parse(source), {"tr"})), source
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'raise ValueError(tr(f"Datei {p} fehlt", f"file {p} missing"))',
+        'raise TypeError("expected text")',
+        'raise HandoverRefused("code", "Nichts wurde geändert.", "Nothing was changed.")',
+        'CLOSED = ("Der Tresor ist gesperrt.", "The vault is locked.")\nraise E(tr(*CLOSED))',
+        'raise CliError(_t("Bitte --new angeben.", "Please give --new."))',
+    ],
+)
+def test_the_check_lets_a_bilingual_message_pass(source: str) -> None:
+    bilingual = {"tr", "HandoverRefused", "_t"}
+    assert not list(_german_only_in(ast.parse(source), bilingual)), source
