@@ -179,7 +179,10 @@ def _build_draft(row: _Row, today: date) -> IntakeDraft:
                 if _TWO_DIGIT_YEAR.fullmatch(raw_birth)
                 else str(exc)
             )
-            problems["birth_date"] = f"Geburtsdatum '{shown(raw_birth)}': {why}"
+            problems["birth_date"] = tr(
+                f"Geburtsdatum '{shown(raw_birth)}': {why}",
+                f"Geburtsdatum (birth date) '{shown(raw_birth)}': {why}",
+            )
 
     gender = ""
     raw_gender = cells.get("gender", "")
