@@ -150,6 +150,11 @@ _RENDERERS = {
     ),
     "residence_expiry": _residence,
     "transition_104c": _transition_104c,
+    "retention_due": lambda p, lang: (
+        f"Erasure due: retention ended on {_iso(p['ended'])}"
+        if lang == "en"
+        else f"Löschung fällig: Aufbewahrung endete am {_iso(p['ended'])}"
+    ),
 }
 
 

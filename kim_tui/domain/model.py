@@ -303,6 +303,8 @@ class DoneFollowUpView:
     due_on: date
     done_on: date
     note: str
+    reason_en: str = ""
+    """The reason in English (a derived reason; one typed by the coach is the same)."""
 
 
 @dataclass(frozen=True)
