@@ -36,7 +36,7 @@ def parse_date(text: str) -> date:
     raise ValueError(
         tr(
             f"Ungültiges Datum: {text!r}, bitte TT.MM.JJJJ",
-            f"Invalid date: {text!r}, please DD.MM.YYYY",
+            f"Invalid date: {text!r}, please use DD.MM.YYYY",
         )
     )
 

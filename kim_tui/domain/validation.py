@@ -248,7 +248,7 @@ def validate_step(step: StepDraft) -> dict[str, str]:
         return {
             "owner": tr(
                 f"Unbekannte Zuständigkeit {step.owner!r}.",
-                f"Unknown responsibility {step.owner!r}.",
+                f"Unknown owner {step.owner!r}.",
             )
         }
     return {}
@@ -348,7 +348,7 @@ def validate_contact(draft: ContactDraft, today: date) -> dict[str, str]:
     if not 0 <= draft.minutes <= 24 * 60:
         problems["minutes"] = tr(
             "Dauer bitte in Minuten zwischen 0 und 1440.",
-            "Duration please in minutes between 0 and 1440.",
+            "Please give the duration in minutes, between 0 and 1440.",
         )
     if draft.on > today:
         problems["on"] = tr("Das Datum liegt in der Zukunft.", "The date is in the future.")
@@ -360,11 +360,11 @@ def validate_residence_facts(facts: ResidenceFactsDraft, today: date) -> dict[st
     problems: dict[str, str] = {}
     if facts.german_level is not None and facts.german_level not in GERMAN_LEVELS:
         problems["german_level"] = tr(
-            "Sprachniveau bitte als A1 … C2.", "Language level please as A1 … C2."
+            "Sprachniveau bitte als A1 … C2.", "Please give the language level as A1 … C2."
         )
     if facts.livelihood_share is not None and not 0 <= facts.livelihood_share <= 100:
         problems["livelihood_share"] = tr(
-            "Anteil bitte zwischen 0 und 100 %.", "Share please between 0 and 100 %."
+            "Anteil bitte zwischen 0 und 100 %.", "Please give a share between 0 and 100 %."
         )
     for name, value in (
         ("school_months", facts.school_months),
@@ -372,7 +372,7 @@ def validate_residence_facts(facts: ResidenceFactsDraft, today: date) -> dict[st
     ):
         if value is not None and not 0 <= value <= 600:
             problems[name] = tr(
-                "Monate bitte zwischen 0 und 600.", "Months please between 0 and 600."
+                "Monate bitte zwischen 0 und 600.", "Please give months between 0 and 600."
             )
     if facts.conviction_over_threshold not in get_args(ConvictionCode):
         problems["conviction_over_threshold"] = tr(
