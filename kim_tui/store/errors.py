@@ -105,12 +105,12 @@ class PassphraseFileError(VaultError):
 
 
 class ValidationError(VaultError):
-    """Input that breaks a rule; `problems` maps a field name to a message (German, or in the
-    UI language where the rule words it with `kim_tui.i18n.tr`)."""
+    """Input that breaks a rule; `problems` maps a field name to a message in the UI language
+    at the time the rule ran (`kim_tui.i18n.tr`; tests/test_messages_bilingual.py checks it)."""
 
     def __init__(self, problems: dict[str, str]) -> None:
         self.problems = dict(problems)
-        # The messages name their field in German already; internal keys stay out of sight.
+        # The messages name their field already; internal keys stay out of sight.
         super().__init__(" ".join(problems.values()))
 
 
