@@ -9,13 +9,14 @@ must be the German half of a pair picked in the language in effect: `tr("deutsch
 (or a wrapper of it), a callable that takes `de` and `en` (`refuse`, `HandoverRefused`,
 `PayloadError`), or a `(deutsch, english)` tuple. Names are followed to what they hold
 (`RESTRICTED_MESSAGE`, a local `why = …`), helper functions of the module to what they return.
+The same rule holds for what a screen or command shows directly (`notify`, `Static`, `print` …).
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -214,19 +215,40 @@ def _german_only(
     yield from visit(root)
 
 
-def _german_only_in(tree: ast.Module, bilingual: set[str]) -> Iterator[ast.Constant]:
-    """Every German-only message text of one module."""
+SHOWN_CALLS = frozenset(
+    {"notify", "Static", "Label", "Button", "Input", "Checkbox", "RadioButton", "Option"}
+    | {"Text", "update", "add_column", "add_columns", "add_row", "print", "push_screen"}
+)
+"""What puts a text on the screen or the terminal directly (besides an error)."""
+
+
+def _shown_roots(scope: ast.AST) -> Iterator[ast.AST]:
+    """Texts a screen, widget or command shows: a notification, a label, a cell, a line."""
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Call) and _call_name(node) in SHOWN_CALLS:
+            yield node
+
+
+def _german_only_in(
+    tree: ast.Module,
+    bilingual: set[str],
+    roots: Callable[[ast.AST], Iterator[ast.AST]] | None = None,
+) -> Iterator[ast.Constant]:
+    """Every German-only message text of one module (`roots`: where messages are)."""
+    find = roots or _message_roots
     module = _assigned(tree, top_level=True)
     helpers = _helpers(tree)
     scopes: list[ast.AST] = [tree]
     scopes += [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
     for scope in scopes:
         names = module if scope is tree else {**module, **_assigned(scope, top_level=False)}
-        for root in _message_roots(scope):
+        for root in find(scope):
             yield from _german_only(root, bilingual, names, helpers)
 
 
-def german_only_messages() -> list[str]:
+def german_only_messages(
+    roots: Callable[[ast.AST], Iterator[ast.AST]] | None = None,
+) -> list[str]:
     """`file:line: text` for every German message without an English twin."""
     trees = {
         path.relative_to(PACKAGE).as_posix(): ast.parse(path.read_text(encoding="utf-8"))
@@ -235,7 +257,7 @@ def german_only_messages() -> list[str]:
     bilingual = _bilingual_callables(list(trees.values()))
     found: set[str] = set()
     for relative, tree in trees.items():
-        for constant in _german_only_in(tree, bilingual):
+        for constant in _german_only_in(tree, bilingual, roots):
             text = str(constant.value)
             if not any(relative == f and text.startswith(t) for f, t in ALLOWED):
                 found.add(f"{relative}:{constant.lineno}: {text[:80]!r}")
@@ -248,6 +270,12 @@ def test_every_raised_message_has_an_english_twin() -> None:
         f"{len(missing)} German-only messages (wrap in tr(deutsch, english)):\n"
         + "\n".join(missing)
     )
+
+
+def test_every_text_shown_directly_has_an_english_twin() -> None:
+    """Notifications, labels, table cells and command output outside an error: the same rule."""
+    missing = german_only_messages(_shown_roots)
+    assert not missing, f"{len(missing)} German-only texts shown:\n" + "\n".join(missing)
 
 
 @pytest.mark.parametrize(
@@ -265,6 +293,12 @@ def test_every_raised_message_has_an_english_twin() -> None:
 )
 def test_the_check_finds_a_german_only_message(source: str) -> None:
     assert list(_german_only_in(ast.parse(source), {"tr"})), source
+
+
+def test_the_check_finds_a_german_only_notification() -> None:
+    shown = ast.parse('self.notify("Gespeichert.")\nself.notify(tr("Gespeichert.", "Saved."))')
+    (found,) = _german_only_in(shown, {"tr"}, _shown_roots)
+    assert found.lineno == 1
 
 
 @pytest.mark.parametrize(
