@@ -62,7 +62,7 @@ def choose_regime(given: str | None) -> str:
         raise CliError(
             tr(
                 f"Bitte eine Nummer von 1 bis {len(options)}. Es wurde nichts angelegt.",
-                f"Please a number from 1 to {len(options)}. Nothing was created.",
+                f"Please give a number from 1 to {len(options)}. Nothing was created.",
             )
         )
     return options[int(answer) - 1].code
