@@ -420,21 +420,35 @@ def protect(
     table = _Table(figures, org_of)
     out = list(masked)
     queue = deque(i for i, m in enumerate(out) if m)
+    exhausted: set[int] = set()
+    rounds = 0
     while queue:
-        _mask_until_safe(table, out, queue)
+        before = sum(out)
+        _mask_until_safe(table, out, queue, exhausted)
+        rounds += 1
+        if rounds > 1 and sum(out) == before:
+            break  # nothing masked since the last check: it would find the same again
         # A move found for a cell stays a move when more cells are masked, but the bounded
         # search may no longer find it (a cell masked later, with more room, takes a partner's
         # place). So every masked cell is shown safe once more on the final mask, with every
         # masked coach as a partner: masking more only adds moves to that search, so a cell
         # proven there stays proven. (It has not found one yet; if it does, the search goes on.)
+        # Cells with every neighbour masked are not searched again: nothing is left to mask
+        # for them (their family's sums then disagree: records a reader's relations do not
+        # describe, e.g. an assessment without every area; as before, they stay masked).
         queue.extend(
-            i for i, m in enumerate(out) if m and sum(table.rooms(i, out, bounded=False)) < 2
+            i
+            for i, m in enumerate(out)
+            if m and i not in exhausted and sum(table.rooms(i, out, bounded=False)) < 2
         )
     return out
 
 
-def _mask_until_safe(table: _Table, out: list[bool], queue: deque[int]) -> None:
-    """Mask neighbours of each queued cell until it is safe; the cells masked are queued too."""
+def _mask_until_safe(
+    table: _Table, out: list[bool], queue: deque[int], exhausted: set[int]
+) -> None:
+    """Mask neighbours of each queued cell until it is safe; the cells masked are queued too.
+    A cell whose neighbours are all masked goes into `exhausted`."""
     while queue:
         i = queue.popleft()
         blockers: list[int] = []
@@ -445,7 +459,10 @@ def _mask_until_safe(table: _Table, out: list[bool], queue: deque[int]) -> None:
                 if visible:
                     break
             if not visible:
-                break  # cannot happen: with its whole family masked a cell can always rise
+                # With its whole family masked a cell can always rise, if its family's sums
+                # agree as a reader assumes; stored records can break that (see `protect`).
+                exhausted.add(i)
+                break
             # Cells that alone block a move first, then the smallest neighbours: the smallest
             # that makes i safe on its own, else the smallest one (a few are tried: each try is
             # a search of moves).
