@@ -351,3 +351,12 @@ REPORT_SHARED = Table(
 )
 """Record ids that two coaches' live records had at some point (kept by the triggers; the
 report checks whether they still do)."""
+
+IMPORT_PROJECTING = Table(
+    "coord_import_projecting",
+    CoordinatorBase.metadata,
+    SAColumn("importing", Integer, primary_key=True),
+)
+"""Holds a row only while the importer writes rows of ``coord_record`` whose projection it
+writes itself (coordinator migration 0005): the insert triggers skip those rows. Never
+committed with a row in it."""
