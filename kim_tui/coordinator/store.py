@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import registry
 from sqlmodel import Column, Field, Session, SQLModel, select
 
+from kim_tui.i18n import tr
 from kim_tui.store.encrypted_store import EncryptedStore, StoreLayout
 from kim_tui.store.errors import CorruptFile, UnsupportedVersion
 from kim_tui.store.migrate import Migrations
@@ -162,7 +163,10 @@ class CoordinatorStore(EncryptedStore):
         db_file=DB_FILE,
         lock_file=LOCK_FILE,
         migrations=MIGRATIONS,
-        closed_message="Die Koordinierungs-Ablage ist geschlossen.",
+        closed_message=(
+            "Die Koordinierungs-Ablage ist geschlossen.",
+            "The coordinator store is closed.",
+        ),
     )
     # Keys never change during a store's life; reading (and deriving) them once per import
     # run instead of once per bundle saves three queries and an X-Wing key derivation each.
@@ -226,7 +230,10 @@ class CoordinatorStore(EncryptedStore):
         with self.session() as s:
             row = s.get(CoordSetting, key)
             if row is None:
-                raise CorruptFile(self.directory / DB_FILE, f"Einstellung {key} fehlt")
+                raise CorruptFile(
+                    self.directory / DB_FILE,
+                    tr(f"Einstellung {key} fehlt", f"setting {key} is missing"),
+                )
             return row.value
 
     def kem_private(self) -> bytes:
