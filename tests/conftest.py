@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -108,12 +109,32 @@ def vault_dir(tmp_path: Path) -> Path:
     return tmp_path / "vault"
 
 
-@pytest.fixture
-def created_vault(vault_dir: Path):  # type: ignore[no-untyped-def]
-    """(vault, recovery key) of a fresh, open vault; closed at teardown if still open."""
+@pytest.fixture(scope="session")
+def _empty_vault_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """(directory, recovery key) of an empty vault made by `Vault.create` once per test process
+    and closed again: `created_vault` copies its files (0.03 s CPU with the unlock) instead of
+    creating and migrating a vault for every test (0.18 s)."""
     from kim_tui.store.vault import Vault
 
-    vault, recovery = Vault.create(vault_dir, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
+    directory = tmp_path_factory.mktemp("empty-vault-template") / "vault"
+    vault, recovery = Vault.create(directory, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
+    vault.close()
+    return directory, recovery
+
+
+@pytest.fixture
+def created_vault(vault_dir: Path, _empty_vault_template: tuple[Path, str]):  # type: ignore[no-untyped-def]
+    """(vault, recovery key) of an empty, open vault; closed at teardown if still open.
+
+    A private copy of one template vault, unlocked with the passphrase: every test's vault has
+    the same data key, vault id and recovery key as the others of its test process. A test that
+    needs a vault of its own keys creates one (`Vault.create`, tests/builders.py `new_vault`).
+    """
+    from kim_tui.store.vault import Vault
+
+    template, recovery = _empty_vault_template
+    shutil.copytree(template, vault_dir, dirs_exist_ok=True)
+    vault = Vault.open(vault_dir, PASSPHRASE)
     yield vault, recovery
     if vault.is_open:
         vault.close()
