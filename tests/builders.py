@@ -7,6 +7,7 @@ Fixtures stay in the conftest files; these are plain functions, imported where n
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
@@ -54,6 +55,59 @@ def intake_client(
         IntakeDraft(ClientDraft(given, family, born), first_contact_on, **intake)
     )
     return result
+
+
+# Demo vaults as the coordinator receives them ----------------------------------------------
+
+DEMO_COACHES = (("Coach A", "Caritas", 1), ("Coach B", "Caritas", 2), ("Coach C", "Diakonie", 3))
+"""(name, organisation, seed) of the three 60-client demo vaults the report tests count."""
+
+
+def demo_vault_records(directory: Path, seed: int) -> list[dict[str, Any]]:
+    """A demo vault (60 clients, as `kim demo`), built through the Workspace in `directory`:
+    every record as a bundle carries it (the pseudonym key all zeros)."""
+    from sqlmodel import Session
+
+    from kim_tui.service.demo_seed import seed_demo
+    from kim_tui.service.workspace import Workspace
+    from kim_tui.sync.exporter import collect_records
+
+    vault, _recovery = new_vault(directory)
+    workspace = Workspace(vault, today=lambda: FIXED_TODAY)
+    try:
+        seed_demo(workspace, count=60, seed=seed)
+        with Session(vault.engine) as session:
+            return collect_records(session, 0, 10**12, key=bytes(32), today=FIXED_TODAY)
+    finally:
+        workspace.close()
+        if vault.is_open:
+            vault.close()
+
+
+def shared_demo_records(tmp_path_factory: pytest.TempPathFactory) -> list[list[dict[str, Any]]]:
+    """The records of the three `DEMO_COACHES` vaults, built once per test run.
+
+    The report audit (tests/domain) and the SQL report check (tests/coordinator) count the same
+    three vaults (≈ 14 s of CPU to build). Under pytest-xdist the files may run on different
+    workers: the first to ask builds them and leaves them (pickled) in the run's shared temporary
+    folder, under a file lock; the others read them. Without xdist the folder is the run's own.
+    """
+    import pickle
+
+    from filelock import FileLock
+
+    root = tmp_path_factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        root = root.parent  # shared by the workers of this run
+    cache = root / "demo-records.pickle"
+    with FileLock(str(cache) + ".lock"):
+        if cache.is_file():
+            records: list[list[dict[str, Any]]] = pickle.loads(cache.read_bytes())
+            return records
+        directory = tmp_path_factory.mktemp("demo")
+        records = [demo_vault_records(directory / name, seed) for name, _org, seed in DEMO_COACHES]
+        cache.write_bytes(pickle.dumps(records))
+        return records
 
 
 # Files -------------------------------------------------------------------------------------
