@@ -6,8 +6,11 @@ Fixtures stay in the conftest files; these are plain functions, imported where n
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
+import shutil
+import tempfile
 from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
@@ -29,6 +32,55 @@ def new_vault(directory: Path, passphrase: str = PASSPHRASE) -> tuple[Vault, str
     from kim_tui.store.vault import Vault
 
     return Vault.create(directory, passphrase, kdf_memory_kib=FAST_KDF_KIB)
+
+
+_TEMPLATE: list[tuple[Path, bytearray]] = []
+"""This process's empty vault made by `Vault.create`, and its data key (`vault_of_its_own`)."""
+
+
+def _vault_template() -> tuple[Path, bytearray]:
+    if not _TEMPLATE:
+        from kim_tui.store.keyfile import KeyFile
+        from kim_tui.store.layout import KEY_FILE
+
+        root = Path(tempfile.mkdtemp(prefix="kim-test-vault-template-"))
+        atexit.register(shutil.rmtree, root, True)
+        vault, _recovery = new_vault(root / "vault")
+        vault.close()
+        dek = KeyFile.read(root / "vault" / KEY_FILE).unlock(PASSPHRASE)
+        _TEMPLATE.append((root / "vault", dek))
+    return _TEMPLATE[0]
+
+
+def vault_of_its_own(directory: Path) -> tuple[Vault, str]:
+    """As `new_vault` (an empty, open vault: (vault, recovery key)) at 0.08 s CPU instead of 0.2:
+    a copy of an empty vault made once per process, re-encrypted under a new data key with a
+    key file of its own (vault id, data key and recovery key all new), so two of them in one
+    test are as foreign to each other as two coaches' vaults. Only the migrations are not run
+    again. For the tests of creating a vault itself use `new_vault`."""
+    import sqlcipher3
+
+    from kim_tui.store.encrypted_store import now_iso
+    from kim_tui.store.keyfile import KeyFile
+    from kim_tui.store.layout import DB_FILE, KEY_FILE
+    from kim_tui.store.secret import hex_key_literal, wipe
+    from kim_tui.store.vault import Vault
+
+    template, template_key = _vault_template()
+    shutil.copytree(template, directory, dirs_exist_ok=True)
+    keyfile, dek, recovery = KeyFile.create(
+        PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB, created_at=now_iso()
+    )
+    conn = sqlcipher3.connect(str(directory / DB_FILE))
+    try:
+        conn.set_key(hex_key_literal(template_key))
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute(f'PRAGMA rekey = "{hex_key_literal(dek).decode()}"')
+    finally:
+        conn.close()
+        wipe(dek)
+    keyfile.write(directory / KEY_FILE)
+    return Vault.open(directory, PASSPHRASE), recovery
 
 
 def closed_vault(directory: Path, passphrase: str = PASSPHRASE) -> Path:
