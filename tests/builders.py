@@ -85,7 +85,10 @@ def vault_of_its_own(directory: Path) -> tuple[Vault, str]:
 
 def closed_vault(directory: Path, passphrase: str = PASSPHRASE) -> Path:
     """A fresh, empty vault, closed again (for commands that open it themselves)."""
-    vault, _recovery = new_vault(directory, passphrase)
+    if passphrase == PASSPHRASE:
+        vault, _recovery = vault_of_its_own(directory)
+    else:
+        vault, _recovery = new_vault(directory, passphrase)
     vault.close()
     return directory
 
