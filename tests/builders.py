@@ -38,7 +38,7 @@ _TEMPLATE: list[tuple[Path, bytearray]] = []
 """This process's empty vault made by `Vault.create`, and its data key (`vault_of_its_own`)."""
 
 
-def _vault_template() -> tuple[Path, bytearray]:
+def vault_template() -> tuple[Path, bytearray]:
     if not _TEMPLATE:
         from kim_tui.store.keyfile import KeyFile
         from kim_tui.store.layout import KEY_FILE
@@ -66,7 +66,7 @@ def vault_of_its_own(directory: Path) -> tuple[Vault, str]:
     from kim_tui.store.secret import hex_key_literal, wipe
     from kim_tui.store.vault import Vault
 
-    template, template_key = _vault_template()
+    template, template_key = vault_template()
     shutil.copytree(template, directory, dirs_exist_ok=True)
     keyfile, dek, recovery = KeyFile.create(
         PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB, created_at=now_iso()
