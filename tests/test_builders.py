@@ -13,7 +13,7 @@ from kim_tui.store.keyfile import KeyFile
 from kim_tui.store.layout import DB_FILE, KEY_FILE
 from kim_tui.store.secret import hex_key_literal
 from kim_tui.store.vault import Vault
-from tests.builders import vault_template, vault_of_its_own
+from tests.builders import vault_of_its_own, vault_template
 from tests.conftest import PASSPHRASE
 
 
