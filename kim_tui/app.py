@@ -428,7 +428,7 @@ class KimApp(IntakeAppActions, StandInAppActions, VaultApp["VaultSession"]):
         def weeks_problem(text: str) -> tuple[str, str] | None:
             if text.isdigit() and int(text) <= 52:
                 return None
-            return ("Bitte eine Zahl von 0 bis 52.", "Please a number from 0 to 52.")
+            return ("Bitte eine Zahl von 0 bis 52.", "Please give a number from 0 to 52.")
 
         def write(text: str) -> None:
             self.workspace.set_residence_reminder_weeks(int(text))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Literal
 
+from kim_tui.i18n import tr
 from kim_tui.locations import config_file
 
 
@@ -33,8 +34,12 @@ class ConfigError(ValueError):
     def __init__(self, path: Path, why: str) -> None:
         self.path = path
         super().__init__(
-            f"Konfigurationsdatei {path}: {why}. Bitte die Datei korrigieren oder löschen "
-            "(dann gelten die Standardwerte)."
+            tr(
+                f"Konfigurationsdatei {path}: {why}. Bitte die Datei korrigieren oder löschen "
+                "(dann gelten die Standardwerte).",
+                f"Settings file {path}: {why}. Please correct or delete the file "
+                "(the defaults then apply).",
+            )
         )
 
 
@@ -48,31 +53,51 @@ def load_config(path: Path | None = None) -> Config:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(path, f"nicht lesbar ({exc.strerror or exc})") from None
+        raise ConfigError(
+            path,
+            tr(f"nicht lesbar ({exc.strerror or exc})", f"not readable ({exc.strerror or exc})"),
+        ) from None
     if len(data) > MAX_CONFIG_BYTES:
-        raise ConfigError(path, "zu groß")
+        raise ConfigError(path, tr("zu groß", "too large"))
     try:
         raw = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
-        raise ConfigError(path, "nicht UTF-8-kodiert") from None
+        raise ConfigError(path, tr("nicht UTF-8-kodiert", "not UTF-8 encoded")) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(path, f"kein gültiges TOML ({exc})") from None
+        raise ConfigError(
+            path, tr(f"kein gültiges TOML ({exc})", f"not valid TOML ({exc})")
+        ) from None
     except (ValueError, RecursionError):  # overlong numbers, nesting thousands deep
-        raise ConfigError(path, "kein gültiges TOML") from None
+        raise ConfigError(path, tr("kein gültiges TOML", "not valid TOML")) from None
     known = {f.name for f in fields(Config)}
     unknown = set(raw) - known
     if unknown:
-        raise ConfigError(path, f"unbekannte Einträge {sorted(unknown)}")
+        raise ConfigError(
+            path, tr(f"unbekannte Einträge {sorted(unknown)}", f"unknown entries {sorted(unknown)}")
+        )
     if raw.get("language", "de") not in ("de", "en"):
-        raise ConfigError(path, "language muss 'de' oder 'en' sein")
+        raise ConfigError(
+            path, tr("language muss 'de' oder 'en' sein", "language must be 'de' or 'en'")
+        )
     minutes = raw.get("idle_lock_minutes", 10.0)
     if type(minutes) not in (int, float) or not 0 <= minutes <= 24 * 60:
-        raise ConfigError(path, "idle_lock_minutes muss eine Zahl von 0 bis 1440 sein")
+        raise ConfigError(
+            path,
+            tr(
+                "idle_lock_minutes muss eine Zahl von 0 bis 1440 sein",
+                "idle_lock_minutes must be a number from 0 to 1440",
+            ),
+        )
     for key in ("coach_name", "organisation"):
         value = raw.get(key, "")
         if not isinstance(value, str) or len(value) > MAX_TEXT_SETTING:
-            limit = f"höchstens {MAX_TEXT_SETTING} Zeichen"
-            raise ConfigError(path, f"{key} muss Text mit {limit} sein")
+            raise ConfigError(
+                path,
+                tr(
+                    f"{key} muss Text mit höchstens {MAX_TEXT_SETTING} Zeichen sein",
+                    f"{key} must be text of at most {MAX_TEXT_SETTING} characters",
+                ),
+            )
     return Config(**{**raw, "idle_lock_minutes": float(minutes)})
 
 

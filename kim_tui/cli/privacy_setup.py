@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kim_tui.cli.common import CliError
+from kim_tui.cli.common import CliError, unlocked_workspace
 from kim_tui.i18n import language, tr
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def choose_regime(given: str | None) -> str:
         raise CliError(
             tr(
                 f"Bitte eine Nummer von 1 bis {len(options)}. Es wurde nichts angelegt.",
-                f"Please a number from 1 to {len(options)}. Nothing was created.",
+                f"Please give a number from 1 to {len(options)}. Nothing was created.",
             )
         )
     return options[int(answer) - 1].code
@@ -99,7 +99,8 @@ def reapply_erasures(source: Path, restored: Path, passphrase: str) -> int:
     with Vault.open(source, passphrase) as other:
         erased = Workspace(other).erased_ids()
     with Vault.open(restored, passphrase) as vault:
-        return Workspace(vault).re_erase(erased)
+        # Opened like any command's vault: an ended stand-in's copy in the backup goes too.
+        return unlocked_workspace(vault).re_erase(erased)
 
 
 def restore_warning(made: str) -> str:

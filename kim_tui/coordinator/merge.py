@@ -16,11 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, bindparam
-from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection
 
-from kim_tui.coordinator.store import CoordinatorBase, SyncRecord
+from kim_tui.coordinator import projection
 from kim_tui.domain import pseudonym as ps
 from kim_tui.sync import bundle_format as bf
 
@@ -39,36 +37,22 @@ class _Stored:
     """The stored document, read for clients only (the erasure check needs it)."""
 
 
-_RECORD = CoordinatorBase.metadata.tables[SyncRecord.__tablename__]
-_INSERT = sqlite_insert(_RECORD)
-_UPSERT_COLUMNS = (
-    "coach", "table", "id", "revision", "deleted", "data", "bundle_seq", "checked", "problem",
-    "first_seq", "superseded_only",
-)  # fmt: skip
-_UPSERT_COMPILED = (
-    _INSERT.values({name: bindparam(name) for name in _UPSERT_COLUMNS})
-    .on_conflict_do_update(
-        index_elements=[_RECORD.c.coach, _RECORD.c.table, _RECORD.c.id],
-        # first_seq is the bundle that first brought the record: set on insert only. The merge
-        # decided against the state read in this transaction; the guard only keeps a stored
-        # row from ever going back in revision.
-        set_={
-            "revision": _INSERT.excluded.revision,
-            "deleted": _INSERT.excluded.deleted,
-            "data": _INSERT.excluded.data,
-            "bundle_seq": _INSERT.excluded.bundle_seq,
-            "checked": _INSERT.excluded.checked,
-            "problem": _INSERT.excluded.problem,
-        },
-        where=_INSERT.excluded.revision >= _RECORD.c.revision,
-    )
-    .compile(dialect=sqlite_dialect())
+_INSERT_SQL = (
+    'INSERT INTO coord_record (rowid, coach, "table", id, revision, deleted, data, bundle_seq, '
+    "first_seq, checked, problem, superseded_only) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL, 0)"
 )
-if _UPSERT_COMPILED.positiontup != list(_UPSERT_COLUMNS):  # the rows are plain tuples
-    raise RuntimeError(f"coord_record upsert columns: {_UPSERT_COMPILED.positiontup}")
-_UPSERT_SQL = str(_UPSERT_COMPILED)
-"""Compiled once and run with plain tuples: SQLAlchemy's per-row parameter processing was a
-third of a large bundle's merge."""
+"""A record not stored yet. `open_payload` checked every record against the bundle schema:
+reports trust it (checked, no problem). first_seq is the bundle that first brought the record;
+the rowid is given (the projection's ``seq``, see `_write`)."""
+_UPDATE_SQL = (
+    "UPDATE coord_record SET revision = ?, deleted = ?, data = ?, bundle_seq = ?, checked = 1, "
+    'problem = NULL WHERE coach = ? AND "table" = ? AND id = ? AND revision <= ?'
+)
+"""A stored record the merge decided to replace. The merge decided against the state read in
+this transaction; the guard only keeps a stored row from ever going back in revision."""
+# Both take ints and strings only: the driver binds True, False and None through its adapter
+# look-up (2–3 µs each, a fifth of a record's insert), so constants are written into the SQL.
+_MAX_ROWID_SQL = "SELECT max(rowid) FROM coord_record"
 _CLEAR_SUPERSEDED_SQL = (
     'UPDATE coord_record SET superseded_only = 0 WHERE coach = ? AND "table" = ? AND id = ?'
 )
@@ -90,6 +74,9 @@ class PayloadRow(NamedTuple):
     """The document to store: the data, or for a tombstone what § 6 lets it keep."""
     erasure_marker: bool
     """A client record that says the coach erased this client."""
+    report: tuple[Any, ...] | None
+    """The report projection's fields of the data (`projection.report_values`); None for a
+    tombstone or a table no report reads."""
 
 
 def payload_row(record: dict[str, Any]) -> PayloadRow:
@@ -105,6 +92,7 @@ def payload_row(record: dict[str, Any]) -> PayloadRow:
         deleted,
         _encode(_tombstone(record) if deleted else data),
         record["t"] == "client" and data.get(ps.ERASED_FIELD) is True,
+        None if deleted else projection.report_values(record["t"], data),
     )
 
 
@@ -148,8 +136,8 @@ def _merge_chunk(
     again: set[tuple[str, str]],
 ) -> None:
     existing = _existing(conn, header.coach, rows)
-    written: dict[tuple[str, str], tuple[Any, ...]] = {}
-    coach, seq = header.coach, header.seq
+    stored = set(existing)  # rows that exist before this chunk: updated, not inserted
+    written: dict[tuple[str, str], _Written] = {}
     for r in rows:
         key = (r.table, r.id)
         row = existing.get(key)
@@ -159,6 +147,9 @@ def _merge_chunk(
         if r.table == "client" and _erasure_concerns(row, r):
             document = _keep_erased(row, r, counts)
             revision = r.rev if row is None else max(row.revision, r.rev)
+            written[key] = _Written(
+                revision, 0, document, projection.report_values("client", json.loads(document))
+            )
             deleted = False
         elif row is not None and row.revision >= r.rev:
             counts["unchanged"] += 1
@@ -166,16 +157,52 @@ def _merge_chunk(
         else:
             counts["deleted" if r.deleted else "new" if row is None else "updated"] += 1
             document, revision, deleted = r.document, r.rev, r.deleted
+            written[key] = _Written(revision, int(deleted), document, r.report)
         existing[key] = _Stored(revision, deleted, False, document if r.table == "client" else None)
-        # In _UPSERT_COLUMNS order. `open_payload` checked every record against the bundle
-        # schema: reports trust it (checked, no problem).
-        written[key] = (
-            coach, r.table, r.id, revision, deleted, document, seq, True, None, seq, False,
-        )  # fmt: skip
     if written:
-        # In key order: SQLite then inserts into the primary-key index page by page instead
-        # of all over it (the ids are random).
-        conn.exec_driver_sql(_UPSERT_SQL, [written[key] for key in sorted(written)])
+        _write(conn, header, written, stored)
+
+
+class _Written(NamedTuple):
+    """A record as the merge decided to store it."""
+
+    revision: int
+    deleted: int
+    document: str
+    report: tuple[Any, ...] | None
+
+
+def _write(
+    conn: Connection,
+    header: bf.BundleHeader,
+    written: dict[tuple[str, str], _Written],
+    stored: set[tuple[str, str]],
+) -> None:
+    """Write a chunk's decided rows and the report projection of the new ones (the triggers
+    project the updated ones: a contact's projection is keyed by its old document)."""
+    coach, seq = header.coach, header.seq
+    rowid: int = conn.exec_driver_sql(_MAX_ROWID_SQL).scalar() or 0
+    inserts: list[tuple[Any, ...]] = []
+    updates: list[tuple[Any, ...]] = []
+    projected: dict[str, list[projection.ProjectionRow]] = {}
+    # In key order: SQLite then inserts into the primary-key index page by page instead of all
+    # over it (the ids are random). New rows get the rowids SQLite would give them in turn.
+    for key in sorted(written):
+        table, id_ = key
+        w = written[key]
+        if key in stored:
+            updates.append((w.revision, w.deleted, w.document, seq, coach, table, id_, w.revision))
+            continue
+        rowid += 1
+        inserts.append((rowid, coach, table, id_, w.revision, w.deleted, w.document, seq, seq))
+        if w.report is not None and not w.deleted:  # live: checked, no problem (see above)
+            projected.setdefault(table, []).append((id_, coach, w.revision, rowid, *w.report))
+    if updates:
+        conn.exec_driver_sql(_UPDATE_SQL, updates)
+    if inserts:
+        with projection.importing_rows(conn):
+            conn.exec_driver_sql(_INSERT_SQL, inserts)
+            projection.write_rows(conn, coach, projected)
 
 
 def _stored_document(row: _Stored | None) -> dict[str, Any] | None:

@@ -107,7 +107,7 @@ def report_cells(
     `report.compute` over the store's live records, counted in SQL (`report_sql`). Stored rows
     that break the bundle schema are left out; `skipped` receives a line each (UI language)."""
     if threshold < 1:
-        raise ValueError("Schwelle muss mindestens 1 sein.")
+        raise ValueError(tr("Schwelle muss mindestens 1 sein.", "Threshold must be at least 1."))
     counted = coach_counts(store, period, skipped)
     if counted is None:
         # Two coaches share a record id: the domain merges their rows (see report_sql).
@@ -136,7 +136,7 @@ def run_report(
     """
     period = report.Period(_date(date_from), _date(date_to))
     if period.start and period.end and period.start > period.end:
-        raise ValueError("--from liegt nach --to.")
+        raise ValueError(tr("--from liegt nach --to.", "--from is after --to."))
     with CoordinatorStore.open(directory, passphrase) as store:
         cells = report_cells(store, period, threshold, skipped)
     if fmt == "json":

@@ -16,6 +16,7 @@ from kim_tui.coordinator.importer import HELD, REJECTED, gaps, import_files
 from kim_tui.coordinator.report import report_cells
 from kim_tui.coordinator.store import LOCK_FILE, CoordinatorStore
 from kim_tui.domain import report
+from kim_tui.i18n import tr
 from kim_tui.store.errors import VaultError
 from kim_tui.store.failed_unlocks import FailedUnlocks
 from kim_tui.store.lock import VaultLock
@@ -68,7 +69,12 @@ class CoordinatorService:
     def store(self) -> CoordinatorStore:
         """The open store (raises VaultError while locked)."""
         if self._store is None:
-            raise VaultError("Der Speicher der Koordinierung ist gesperrt.")
+            raise VaultError(
+                tr(
+                    "Der Speicher der Koordinierung ist gesperrt.",
+                    "The coordinator store is locked.",
+                )
+            )
         return self._store
 
     def unlock(self, passphrase: Passphrase) -> None:
@@ -100,7 +106,7 @@ class CoordinatorService:
         if path.is_file():
             return [path]
         if not path.is_dir():
-            raise VaultError(f"{path} gibt es nicht.")
+            raise VaultError(tr(f"{path} gibt es nicht.", f"{path} does not exist."))
         return sorted(path.glob("*.kimb"))
 
     def import_paths(
@@ -154,9 +160,11 @@ class CoordinatorService:
         """Every indicator per coach, organisation and total, small cells masked; plus the
         need-level chart lines and a line for each stored row left out as invalid."""
         if date_from and date_to and date_from > date_to:
-            raise VaultError("„von“ liegt nach „bis“.")
+            raise VaultError(tr("„von“ liegt nach „bis“.", "“from” is after “to”."))
         if threshold < 1:
-            raise VaultError("Die Schwelle muss mindestens 1 sein.")
+            raise VaultError(
+                tr("Die Schwelle muss mindestens 1 sein.", "The threshold must be at least 1.")
+            )
         period = report.Period(date_from, date_to)
         skipped: list[str] = []
         cells = report_cells(self.store, period, threshold, skipped)

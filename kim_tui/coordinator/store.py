@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import registry
 from sqlmodel import Column, Field, Session, SQLModel, select
 
+from kim_tui.i18n import tr
 from kim_tui.store.encrypted_store import EncryptedStore, StoreLayout
 from kim_tui.store.errors import CorruptFile, UnsupportedVersion
 from kim_tui.store.migrate import Migrations
@@ -162,7 +163,10 @@ class CoordinatorStore(EncryptedStore):
         db_file=DB_FILE,
         lock_file=LOCK_FILE,
         migrations=MIGRATIONS,
-        closed_message="Die Koordinierungs-Ablage ist geschlossen.",
+        closed_message=(
+            "Die Koordinierungs-Ablage ist geschlossen.",
+            "The coordinator store is closed.",
+        ),
     )
     # Keys never change during a store's life; reading (and deriving) them once per import
     # run instead of once per bundle saves three queries and an X-Wing key derivation each.
@@ -226,7 +230,10 @@ class CoordinatorStore(EncryptedStore):
         with self.session() as s:
             row = s.get(CoordSetting, key)
             if row is None:
-                raise CorruptFile(self.directory / DB_FILE, f"Einstellung {key} fehlt")
+                raise CorruptFile(
+                    self.directory / DB_FILE,
+                    tr(f"Einstellung {key} fehlt", f"setting {key} is missing"),
+                )
             return row.value
 
     def kem_private(self) -> bytes:
@@ -314,9 +321,10 @@ REPORT_FIELDS: dict[str, tuple[tuple[str, type[Integer] | type[Text]], ...]] = {
     "handover": (("direction", Text), ("client", Text), ("date", Text), ("counterpart", Text)),
 }
 """The report's projection (coordinator migration 0004): per table the fields the indicators
-read, as typed columns of ``coord_report_<table>``. Triggers on ``coord_record`` keep it equal to
-the live, schema-checked records (``seq`` is the record's rowid: the reference's tie order);
-lists (target groups, themes) stay JSON text."""
+read, as typed columns of ``coord_report_<table>``, equal to the live, schema-checked records:
+the importer writes the rows of the records it inserts (`kim_tui.coordinator.projection`,
+migration 0005), triggers on ``coord_record`` everything else. ``seq`` is the record's rowid
+(the reference's tie order); lists (target groups, themes) stay JSON text."""
 
 
 REPORT_KEYS: dict[str, tuple[str, ...]] = {"contactnote": ("coach", "kind", "on", "id")}
@@ -349,5 +357,14 @@ REPORT_SHARED = Table(
     SAColumn("id", Text, primary_key=True),
     sqlite_with_rowid=False,
 )
-"""Record ids that two coaches' live records had at some point (kept by the triggers; the
-report checks whether they still do)."""
+"""Record ids that two coaches' live records had at some point (kept by the triggers and the
+importer; the report checks whether they still do)."""
+
+IMPORT_PROJECTING = Table(
+    "coord_import_projecting",
+    CoordinatorBase.metadata,
+    SAColumn("importing", Integer, primary_key=True),
+)
+"""Holds a row only while the importer writes rows of ``coord_record`` whose projection it
+writes itself (coordinator migration 0005): the insert triggers skip those rows. Never
+committed with a row in it."""

@@ -33,7 +33,12 @@ def parse_date(text: str) -> date:
             return date(int(iso[1]), int(iso[2]), int(iso[3]))
     except ValueError:
         pass
-    raise ValueError(f"Ungültiges Datum: {text!r}, bitte TT.MM.JJJJ")
+    raise ValueError(
+        tr(
+            f"Ungültiges Datum: {text!r}, bitte TT.MM.JJJJ",
+            f"Invalid date: {text!r}, please use DD.MM.YYYY",
+        )
+    )
 
 
 _WITH_UNKNOWN = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)

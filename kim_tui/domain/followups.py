@@ -138,6 +138,13 @@ def _transition_104c(p: Mapping[str, str], lang: Lang) -> str:
     )
 
 
+def _retention_due(p: Mapping[str, str], lang: Lang) -> str:
+    ended = _iso(p["ended"])
+    if lang == "en":
+        return f"Erasure due: retention ended on {ended}"
+    return f"Löschung fällig: Aufbewahrung endete am {ended}"
+
+
 _RENDERERS = {
     "step": lambda p, lang: f"Step: {p['text']}" if lang == "en" else f"Schritt: {p['text']}",
     "referral_feedback": lambda p, lang: (
@@ -150,6 +157,7 @@ _RENDERERS = {
     ),
     "residence_expiry": _residence,
     "transition_104c": _transition_104c,
+    "retention_due": _retention_due,
 }
 
 

@@ -41,6 +41,8 @@ class HouseholdMemberView:
     next_due_on: date | None = None
     next_due_reason: str = ""
     """What the member's next open follow-up is about (as typed or derived)."""
+    next_due_reason_en: str = ""
+    """The same in English (a derived reason; one typed by the coach is the same)."""
 
 
 @dataclass(frozen=True)

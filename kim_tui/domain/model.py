@@ -11,6 +11,24 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from kim_tui.domain import case_work
+
+# The case work lives in its own module; every layer finds it here (aliases are exports).
+AreaRatingDraft = case_work.AreaRatingDraft
+AreaRatingView = case_work.AreaRatingView
+AssessmentDraft = case_work.AssessmentDraft
+AssessmentView = case_work.AssessmentView
+ContactDraft = case_work.ContactDraft
+ContactView = case_work.ContactView
+GoalAgreementDraft = case_work.GoalAgreementDraft
+GoalAgreementView = case_work.GoalAgreementView
+GoalDraft = case_work.GoalDraft
+GoalView = case_work.GoalView
+ReferralDraft = case_work.ReferralDraft
+ReferralView = case_work.ReferralView
+StepDraft = case_work.StepDraft
+StepView = case_work.StepView
+
 PAGE_SIZE = 40
 """Rows per window of a list, at least (the list screens use the terminal's height plus a
 margin when that is more). A terminal shows about 40; every row of the window is drawn again on
@@ -303,6 +321,8 @@ class DoneFollowUpView:
     due_on: date
     done_on: date
     note: str
+    reason_en: str = ""
+    """The reason in English (a derived reason; one typed by the coach is the same)."""
 
 
 @dataclass(frozen=True)
@@ -335,152 +355,6 @@ class CheckReport:
     schema_version: str | None
     problems: tuple[str, ...]
     counts: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class AreaRatingDraft:
-    area: str
-    """Priority-area code."""
-    level: int
-    """Need level 0 (none) to 3 (high)."""
-    situation: str = ""
-    resources: str = ""
-
-
-@dataclass(frozen=True)
-class AssessmentDraft:
-    case_id: str
-    assessed_on: date
-    ratings: tuple[AreaRatingDraft, ...]
-    assessed_by: str = ""
-
-
-@dataclass(frozen=True)
-class StepDraft:
-    text: str
-    owner: str
-    """``client``, ``coach`` or ``agency``."""
-    due_on: date | None = None
-    done_on: date | None = None
-
-
-@dataclass(frozen=True)
-class GoalDraft:
-    area: str
-    title: str
-    indicator: str = ""
-    target_on: date | None = None
-    status: str = "open"
-    """open, in_progress, achieved, not_achieved, dropped."""
-    steps: tuple[StepDraft, ...] = ()
-
-
-@dataclass(frozen=True)
-class GoalAgreementDraft:
-    case_id: str
-    agreed_on: date
-    review_on: date | None
-    goals: tuple[GoalDraft, ...]
-
-
-@dataclass(frozen=True)
-class ReferralDraft:
-    case_id: str
-    agency: str
-    legal_domain: str
-    reason: str
-    sent_on: date
-    feedback_due_on: date | None = None
-    status: str = "open"
-    """open, accepted, rejected, done, withdrawn."""
-    outcome: str = ""
-    passes_identifying_data: bool = True
-    override_reason: str = ""
-
-
-@dataclass(frozen=True)
-class ContactDraft:
-    case_id: str
-    on: date
-    kind: str
-    """Contact-kind code (in_person, phone, home_visit, digital, interpreted)."""
-    minutes: int
-    note: str = ""
-    interpreter: bool = False
-
-
-@dataclass(frozen=True)
-class AreaRatingView:
-    area: str
-    level: int
-    situation: str
-    resources: str
-
-
-@dataclass(frozen=True)
-class AssessmentView:
-    id: str
-    assessed_on: date
-    assessed_by: str
-    ratings: tuple[AreaRatingView, ...]
-
-    def level(self, area: str) -> int | None:
-        """The need level of `area`, or None if it was not rated."""
-        return next((r.level for r in self.ratings if r.area == area), None)
-
-
-@dataclass(frozen=True)
-class StepView:
-    id: str
-    text: str
-    owner: str
-    due_on: date | None
-    done_on: date | None
-
-
-@dataclass(frozen=True)
-class GoalView:
-    id: str
-    area: str
-    title: str
-    indicator: str
-    target_on: date | None
-    status: str
-    evaluation: str
-    steps: tuple[StepView, ...]
-
-
-@dataclass(frozen=True)
-class GoalAgreementView:
-    id: str
-    agreed_on: date
-    review_on: date | None
-    goals: tuple[GoalView, ...]
-
-
-@dataclass(frozen=True)
-class ReferralView:
-    id: str
-    agency: str
-    legal_domain: str
-    reason: str
-    sent_on: date
-    feedback_due_on: date | None
-    status: str
-    outcome: str
-    outcome_on: date | None
-    passes_identifying_data: bool
-    override_reason: str
-
-
-@dataclass(frozen=True)
-class ContactView:
-    id: str
-    on: date
-    kind: str
-    minutes: int
-    interpreter: bool
-    note: str
 
 
 @dataclass(frozen=True)

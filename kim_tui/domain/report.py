@@ -54,6 +54,7 @@ from kim_tui.domain.report_render import (
     render_table,
 )
 from kim_tui.domain.suppression import Figure, protect
+from kim_tui.i18n import tr
 
 
 def _merge(parts: Iterable[Rows]) -> dict[str, list[Mapping[str, Any]]]:
@@ -97,7 +98,7 @@ def _disjoint(coaches: Sequence[CoachRows]) -> bool:
 def compute(coaches: Sequence[CoachRows], period: Period, threshold: int = 5) -> list[Cell]:
     """Every indicator per coach, per organisation and in total, small cells masked."""
     if threshold < 1:
-        raise ValueError("Schwelle muss mindestens 1 sein.")
+        raise ValueError(tr("Schwelle muss mindestens 1 sein.", "Threshold must be at least 1."))
     coaches = attribute(coaches, period)
     ordered = sorted(coaches, key=lambda c: (c.organisation, c.coach))
     per_coach = [
@@ -138,7 +139,7 @@ def tabulate(
     Organisations and the total are the sums of their coaches' counts unless `parents` gives
     them (scope, name, counts), as `compute` does when two coaches share a record id."""
     if threshold < 1:
-        raise ValueError("Schwelle muss mindestens 1 sein.")
+        raise ValueError(tr("Schwelle muss mindestens 1 sein.", "Threshold must be at least 1."))
     ordered = sorted(coaches, key=lambda c: (c.organisation, c.coach))
     scopes: list[tuple[str, str, Mapping[str, Counter[str]]]] = [
         ("Coach", c.coach, c.counts) for c in ordered

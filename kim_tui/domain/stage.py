@@ -22,6 +22,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from kim_tui.domain.model import CaseStage
+from kim_tui.i18n import tr
 
 PHASE_ORDER: tuple[CaseStage, ...] = (
     CaseStage.INTAKE,
@@ -134,7 +135,8 @@ def effective_phase(
 
 
 def validate_phase_by_hand(stage: str, reason: str) -> dict[str, str]:
-    """Problems with a phase set by hand (field → German message); empty when all is well.
+    """Problems with a phase set by hand (field → message in the UI language); empty when all is
+    well.
 
     Any phase but closed (closing has its own form with a reason and goal evaluations); the
     reason must be a short sentence, at least `MIN_PHASE_REASON_CHARS` characters.
@@ -143,14 +145,19 @@ def validate_phase_by_hand(stage: str, reason: str) -> dict[str, str]:
     codes = {s.value for s in PHASE_ORDER if s is not CaseStage.CLOSED}
     if stage not in codes:
         problems["stage"] = (
-            "Abgeschlossen wird ein Fall über „Fall abschließen“ (a)."
+            tr(
+                "Abgeschlossen wird ein Fall über „Fall abschließen“ (a).",
+                "A case is closed with “Close the case” (a).",
+            )
             if stage == CaseStage.CLOSED.value
-            else "Bitte eine Phase auswählen."
+            else tr("Bitte eine Phase auswählen.", "Please choose a phase.")
         )
     length = len(reason.strip())
     if length < MIN_PHASE_REASON_CHARS:
-        problems["reason"] = (
+        problems["reason"] = tr(
             f"Bitte den Grund in einem kurzen Satz angeben: mindestens "
-            f"{MIN_PHASE_REASON_CHARS} Zeichen (bisher {length})."
+            f"{MIN_PHASE_REASON_CHARS} Zeichen (bisher {length}).",
+            f"Please give the reason in a short sentence: at least "
+            f"{MIN_PHASE_REASON_CHARS} characters (so far {length}).",
         )
     return problems

@@ -61,7 +61,7 @@ async def change_retention(app: KimApp) -> None:
             return None
         return (
             f"Bitte eine Zahl von {rule.min_years} bis {rule.max_years}.",
-            f"Please a number from {rule.min_years} to {rule.max_years}.",
+            f"Please give a number from {rule.min_years} to {rule.max_years}.",
         )
 
     prompt = TextPromptScreen(

@@ -90,7 +90,7 @@ def _until_problem(text: str, today: date) -> tuple[str, str] | None:
     try:
         day = parse_date(text)
     except ValueError:
-        return ("Bitte ein Datum TT.MM.JJJJ.", "Please a date DD.MM.YYYY.")
+        return ("Bitte ein Datum TT.MM.JJJJ.", "Please give a date DD.MM.YYYY.")
     if day < today:
         return ("Das Datum liegt in der Vergangenheit.", "The date is in the past.")
     return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kim_tui.domain.model import AssessmentDraft, AssessmentView
 from kim_tui.domain.validation import not_in_future, validate_ratings
+from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, open_case, require_valid
 from kim_tui.service.converters import assessment_views
 from kim_tui.service.derived import refresh_case
@@ -24,7 +25,7 @@ class AssessmentService:
                 "assessed_on",
                 draft.assessed_on,
                 self._ctx.today(),
-                "Das Datum liegt in der Zukunft.",
+                tr("Das Datum liegt in der Zukunft.", "The date is in the future."),
             )
         )
         with self._ctx.uow.write("assessment.add", "assessment", case_id=draft.case_id) as tx:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from kim_tui.domain.followups import render_reason
 from kim_tui.domain.model import AuditEntry, CaseStage, ClientFile, DoneFollowUpView
 from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, cases_of, live
@@ -110,7 +111,13 @@ def done_follow_ups(session: Session, case_id: str) -> tuple[DoneFollowUpView, .
         .order_by(col(FollowUp.done_on).desc(), col(FollowUp.due_on).desc())
     ).all()
     return tuple(
-        DoneFollowUpView(row.reason, row.due_on, row.done_on, row.done_note)
+        DoneFollowUpView(
+            render_reason(row.reason, "de"),
+            row.due_on,
+            row.done_on,
+            row.done_note,
+            render_reason(row.reason, "en"),
+        )
         for row in rows
         if row.done_on is not None
     )

@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from kim_tui.domain.model import CaseStage, ClosureDraft
 from kim_tui.domain.stage import validate_phase_by_hand
 from kim_tui.domain.validation import clean_themes, validate_closure
+from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, live, open_case, require_valid, stored_text
 from kim_tui.service.converters import agreement_views
 from kim_tui.service.derived import refresh_case, sync_referral, sync_step
@@ -44,7 +45,14 @@ class CaseService:
         ) as tx:
             case = open_case(tx.session, draft.case_id)
             if draft.closed_on < case.first_contact_on:
-                raise ValidationError({"closed_on": "Abschluss vor dem Erstkontakt."})
+                raise ValidationError(
+                    {
+                        "closed_on": tr(
+                            "Abschluss vor dem Erstkontakt.",
+                            "Closing date before the first contact.",
+                        )
+                    }
+                )
             case.closed_on = draft.closed_on
             case.closure_reason = draft.reason
             tx.session.add(case)
@@ -67,7 +75,9 @@ class CaseService:
         with self._ctx.uow.write("case.reopen", "case", case_id, case_id=case_id) as tx:
             case = live(tx.session, Case, case_id)
             if case.closed_on is None:
-                raise ValidationError({"case": "Der Fall ist nicht abgeschlossen."})
+                raise ValidationError(
+                    {"case": tr("Der Fall ist nicht abgeschlossen.", "The case is not closed.")}
+                )
             case.closed_on = None
             case.closure_reason = None
             tx.session.add(case)
@@ -120,7 +130,13 @@ class CaseService:
         with self._ctx.uow.write("case.phase_clear", "case", case_id, case_id=case_id) as tx:
             case = live(tx.session, Case, case_id)
             if case.stage_by_hand is None:
-                raise ValidationError({"stage": "Die Phase ist nicht von Hand gesetzt."})
+                raise ValidationError(
+                    {
+                        "stage": tr(
+                            "Die Phase ist nicht von Hand gesetzt.", "The phase is not set by hand."
+                        )
+                    }
+                )
             case.stage_by_hand = None
             case.stage_by_hand_reason = ""
             case.stage_by_hand_on = None

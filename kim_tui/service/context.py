@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from kim_tui.domain.scheduling import WorkingDays
 from kim_tui.domain.validation import text_problems
+from kim_tui.i18n import tr
 from kim_tui.store.errors import NotFound, ValidationError
 from kim_tui.store.models import Case, Record
 from kim_tui.store.unit_of_work import UnitOfWork
@@ -60,7 +61,14 @@ def open_case(session: Session, case_id: str) -> Case:
     """A case that is not closed (case work on a closed case is refused)."""
     case = live(session, Case, case_id)
     if case.closed_on is not None:
-        raise ValidationError({"case": "Der Fall ist abgeschlossen; bitte erst wieder öffnen."})
+        raise ValidationError(
+            {
+                "case": tr(
+                    "Der Fall ist abgeschlossen; bitte erst wieder öffnen.",
+                    "The case is closed; please reopen it first.",
+                )
+            }
+        )
     return case
 
 

@@ -39,7 +39,7 @@ from kim_tui.domain.validation import (
     validate_residence_correction,
     validate_step,
 )
-from kim_tui.i18n import tr
+from kim_tui.i18n import language, tr
 from kim_tui.service.consents import has_sharing_consent
 from kim_tui.service.context import (
     ServiceContext,
@@ -158,7 +158,7 @@ class CorrectionService:
                 "assessed_on",
                 draft.assessed_on,
                 self._ctx.today(),
-                "Das Datum liegt in der Zukunft.",
+                tr("Das Datum liegt in der Zukunft.", "The date is in the future."),
             )
         )
         with self._ctx.uow.write("assessment.correct", "assessment", assessment_id) as tx:
@@ -239,7 +239,7 @@ class CorrectionService:
             if needs_reason and not (override or row.override_reason):
                 from kim_tui.domain.catalogs import catalog
 
-                raise ConsentRequired(catalog("agencies").label(draft.agency))
+                raise ConsentRequired(catalog("agencies").label(draft.agency, language()))
             row.agency = draft.agency
             row.legal_domain = draft.legal_domain
             row.reason = stored_text(draft.reason)
@@ -279,12 +279,19 @@ class CorrectionService:
         next working day). A derived one is corrected at its source (step, referral …)."""
         reason = draft.reason.strip()
         if not reason:
-            raise ValidationError({"reason": "Bitte einen Anlass angeben."})
+            raise ValidationError(
+                {"reason": tr("Bitte einen Anlass angeben.", "Please give a reason.")}
+            )
         with self._ctx.uow.write("followup.correct", "followup", follow_up_id) as tx:
             row = live(tx.session, FollowUp, follow_up_id)
             if row.source != FollowUpSource.MANUAL.value:
                 raise ValidationError(
-                    {"source": "Diese Wiedervorlage folgt ihrer Quelle; bitte dort korrigieren."}
+                    {
+                        "source": tr(
+                            "Diese Wiedervorlage folgt ihrer Quelle; bitte dort korrigieren.",
+                            "This follow-up follows its source; please correct it there.",
+                        )
+                    }
                 )
             case = live(tx.session, Case, row.case_id)
             tx.case_id = case.id
@@ -378,7 +385,12 @@ class CorrectionService:
         row = live(tx.session, FollowUp, entry_id)
         if row.source != FollowUpSource.MANUAL.value:
             raise ValidationError(
-                {"source": "Diese Wiedervorlage folgt ihrer Quelle; bitte dort löschen."}
+                {
+                    "source": tr(
+                        "Diese Wiedervorlage folgt ihrer Quelle; bitte dort löschen.",
+                        "This follow-up follows its source; please delete it there.",
+                    )
+                }
             )
         case = live(tx.session, Case, row.case_id)
         row.open = 0

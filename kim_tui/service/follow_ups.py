@@ -20,6 +20,7 @@ from kim_tui.domain.model import (
     FollowUpView,
 )
 from kim_tui.domain.text import fold
+from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, like_pattern, live
 from kim_tui.service.converters import display_name
 from kim_tui.service.derived import refresh_case
@@ -101,11 +102,15 @@ class FollowUpService:
         """A manual Wiedervorlage; a weekend or holiday date moves to the next working day."""
         reason = draft.reason.strip()
         if not reason:
-            raise ValidationError({"reason": "Bitte einen Anlass angeben."})
+            raise ValidationError(
+                {"reason": tr("Bitte einen Anlass angeben.", "Please give a reason.")}
+            )
         with self._ctx.uow.write("followup.add", "followup", case_id=draft.case_id) as tx:
             case = live(tx.session, Case, draft.case_id)
             if case.closed_on is not None:
-                raise ValidationError({"case": "Der Fall ist abgeschlossen."})
+                raise ValidationError(
+                    {"case": tr("Der Fall ist abgeschlossen.", "The case is closed.")}
+                )
             client = live(tx.session, Client, case.client_id)
             row = FollowUp(
                 case_id=case.id,
@@ -144,7 +149,9 @@ class FollowUpService:
     def snooze_follow_up(self, follow_up_id: str, until: date) -> date:
         """Move a follow-up to `until` (next working day); returns the effective date."""
         if until < self._ctx.today():
-            raise ValidationError({"until": "Das Datum liegt in der Vergangenheit."})
+            raise ValidationError(
+                {"until": tr("Das Datum liegt in der Vergangenheit.", "The date is in the past.")}
+            )
         effective = self._ctx.calendar.next_working_day(until)
         with self._ctx.uow.write(
             "followup.snooze", "followup", entity_id=follow_up_id, detail=until.isoformat()

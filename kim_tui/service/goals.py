@@ -17,6 +17,7 @@ from kim_tui.domain.model import (
     StepDraft,
 )
 from kim_tui.domain.validation import validate_goal_status, validate_goals, validate_step
+from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, live, open_case, require_valid, stored_text
 from kim_tui.service.converters import agreement_views
 from kim_tui.service.derived import refresh_case, sync_follow_up, sync_step
@@ -144,9 +145,23 @@ class GoalService:
         if target.suffix.lower() != ".pdf":
             target = target.with_name(target.name + ".pdf")
         if target.exists():
-            raise ValidationError({"path": f"{target} existiert bereits; bitte anderen Namen."})
+            raise ValidationError(
+                {
+                    "path": tr(
+                        f"{target} existiert bereits; bitte anderen Namen.",
+                        f"{target} already exists; please choose another name.",
+                    )
+                }
+            )
         if not target.parent.is_dir():
-            raise ValidationError({"path": f"Verzeichnis {target.parent} gibt es nicht."})
+            raise ValidationError(
+                {
+                    "path": tr(
+                        f"Verzeichnis {target.parent} gibt es nicht.",
+                        f"Folder {target.parent} does not exist.",
+                    )
+                }
+            )
         with self._ctx.uow.read() as s:
             agreement = live(s, GoalAgreement, agreement_id)
             case = live(s, Case, agreement.case_id)
@@ -184,10 +199,17 @@ class GoalService:
         try:
             write_agreement_pdf(document, target)
         except FileExistsError:
-            raise ValidationError({"path": f"{target} existiert bereits."}) from None
+            raise ValidationError(
+                {"path": tr(f"{target} existiert bereits.", f"{target} already exists.")}
+            ) from None
         except OSError as exc:
             raise ValidationError(
-                {"path": f"{target} lässt sich nicht schreiben: {exc.strerror}"}
+                {
+                    "path": tr(
+                        f"{target} lässt sich nicht schreiben: {exc.strerror}",
+                        f"{target} cannot be written: {exc.strerror}",
+                    )
+                }
             ) from None
         # The export is audited (DP-11), without the path: it may contain the client's name.
         # The version printed is in the history, so a signed paper can be matched to it.

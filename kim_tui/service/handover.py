@@ -502,9 +502,8 @@ def _rows(doc: Any) -> ClientFileRows:
     except PayloadError as exc:
         raise HandoverRefused(
             "corrupt",
-            f"Datei abgelehnt: {exc}. Nichts wurde geändert.",
-            "File refused: its content has an unexpected form (another kim version?). "
-            "Nothing was changed.",
+            f"Datei abgelehnt: {exc.de}. Nichts wurde geändert.",
+            f"File refused: {exc.en}. Nothing was changed.",
         ) from None
 
 

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from sqlmodel import Session
 
+from kim_tui.i18n import tr
 from kim_tui.store.atomic import write_atomic
 from kim_tui.store.errors import HandoverRefused, StorageError
 from kim_tui.store.small_file import UnsuitableFile, read_small_file
@@ -48,7 +49,9 @@ def write_file(target: Path, data: bytes) -> None:
     """Write a handover file or receipt atomically (mode 0600) into an existing directory."""
     try:
         if not target.parent.is_dir():
-            raise FileNotFoundError(2, "Verzeichnis fehlt", str(target.parent))
+            raise FileNotFoundError(
+                2, tr("Verzeichnis fehlt", "folder missing"), str(target.parent)
+            )
         write_atomic(target, data, mode=0o600)
     except OSError as exc:
         raise StorageError.from_os_error(exc, target) from None

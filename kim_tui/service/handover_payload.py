@@ -24,6 +24,7 @@ from typing import Any, get_args
 from sqlalchemy import Column
 from sqlmodel import Session, SQLModel, col, select
 
+from kim_tui.i18n import tr
 from kim_tui.store.models import TABLES, AuditEvent, Client, ErasedClient, HandoverLink, Record
 
 PAYLOAD_FORMAT = "kim-handover-payload"
@@ -39,7 +40,16 @@ sender's accountability), the erasure register and the handover links are this v
 
 
 class PayloadError(ValueError):
-    """The payload does not have the expected form (German, names the table and column)."""
+    """The payload does not have the expected form; names the table and column. Holds the
+    German and the English wording; `str()` gives the one of the UI language when shown."""
+
+    def __init__(self, de: str, en: str) -> None:
+        self.de = de
+        self.en = en
+        super().__init__(de)
+
+    def __str__(self) -> str:
+        return tr(self.de, self.en)
 
 
 def _json(value: Any) -> Any:
@@ -94,34 +104,36 @@ def _value(model: type[Record], column: Column[Any], raw: Any) -> Any:
     where = f"{model.__tablename__}.{column.name}"
     if raw is None:
         if not column.nullable:
-            raise PayloadError(f"{where} fehlt")
+            raise PayloadError(f"{where} fehlt", f"{where} is missing")
         return None
     kind = _python_type(model, column.name)
     if kind is bool:
         if type(raw) is not bool:
-            raise PayloadError(f"{where}: kein Wahrheitswert")
+            raise PayloadError(f"{where}: kein Wahrheitswert", f"{where}: not true or false")
         return raw
     if kind is int:
         if type(raw) is not int or not -(2**62) < raw < 2**62:
-            raise PayloadError(f"{where}: keine ganze Zahl")
+            raise PayloadError(f"{where}: keine ganze Zahl", f"{where}: not a whole number")
         return raw
     if kind is datetime:
         try:
             return datetime.fromisoformat(raw) if isinstance(raw, str) else _bad(where)
         except ValueError:
-            raise PayloadError(f"{where}: kein Zeitpunkt") from None
+            raise PayloadError(
+                f"{where}: kein Zeitpunkt", f"{where}: not a point in time"
+            ) from None
     if kind is date:
         try:
             return date.fromisoformat(raw) if isinstance(raw, str) else _bad(where)
         except ValueError:
-            raise PayloadError(f"{where}: kein Datum") from None
+            raise PayloadError(f"{where}: kein Datum", f"{where}: not a date") from None
     if not isinstance(raw, str):
-        raise PayloadError(f"{where}: kein Text")
+        raise PayloadError(f"{where}: kein Text", f"{where}: not text")
     return raw
 
 
 def _bad(where: str) -> Any:
-    raise PayloadError(f"{where}: falscher Typ")
+    raise PayloadError(f"{where}: falscher Typ", f"{where}: wrong type")
 
 
 def client_file_rows(doc: dict[str, Any], new_id: Any = None) -> ClientFileRows:
@@ -138,29 +150,44 @@ def client_file_rows(doc: dict[str, Any], new_id: Any = None) -> ClientFileRows:
         or doc.get("version") != PAYLOAD_VERSION
         or set(doc) != {"format", "version", "client", "handed_over_on", "tables"}
     ):
-        raise PayloadError("Inhalt hat nicht die erwartete Form (andere kim-Version?)")
+        raise PayloadError(
+            "Inhalt hat nicht die erwartete Form (andere kim-Version?)",
+            "content does not have the expected form (another kim version?)",
+        )
     tables = doc["tables"]
     if not isinstance(tables, dict) or not isinstance(doc["client"], str):
-        raise PayloadError("Inhalt hat nicht die erwartete Form")
+        raise PayloadError(
+            "Inhalt hat nicht die erwartete Form", "content does not have the expected form"
+        )
     try:
         handed_over_on = date.fromisoformat(str(doc["handed_over_on"]))
     except ValueError:
-        raise PayloadError("Übergabedatum ungültig") from None
+        raise PayloadError("Übergabedatum ungültig", "handover date invalid") from None
     unknown = sorted(set(tables) - set(_MODELS))
     if unknown:
-        raise PayloadError(f"unbekannte Tabelle {unknown[0][:40]!r} (neuere kim-Version?)")
+        raise PayloadError(
+            f"unbekannte Tabelle {unknown[0][:40]!r} (neuere kim-Version?)",
+            f"unknown table {unknown[0][:40]!r} (newer kim version?)",
+        )
     ids: dict[str, str] = {}
     for name, items in tables.items():
         if not isinstance(items, list) or not all(isinstance(r, dict) for r in items):
-            raise PayloadError(f"{name}: keine Liste von Einträgen")
+            raise PayloadError(
+                f"{name}: keine Liste von Einträgen", f"{name}: not a list of entries"
+            )
         for item in items:
             old = item.get("id")
             if not isinstance(old, str) or not old or old in ids:
-                raise PayloadError(f"{name}: Eintrag ohne eindeutige ID")
+                raise PayloadError(
+                    f"{name}: Eintrag ohne eindeutige ID", f"{name}: entry without a unique ID"
+                )
             ids[old] = make_id()
     clients = tables.get("client", [])
     if len(clients) != 1 or clients[0].get("id") != doc["client"]:
-        raise PayloadError("Inhalt enthält nicht genau eine Klient*in")
+        raise PayloadError(
+            "Inhalt enthält nicht genau eine Klient*in",
+            "content does not hold exactly one client",
+        )
     rows: list[Record] = []
     client: Client | None = None
     order = [t.name for t in SQLModel.metadata.sorted_tables if t.name in tables]
@@ -171,7 +198,10 @@ def client_file_rows(doc: dict[str, Any], new_id: Any = None) -> ClientFileRows:
         for item in tables[name]:
             extra = sorted(set(item) - set(columns))
             if extra:
-                raise PayloadError(f"{name}: unbekanntes Feld {extra[0][:40]!r}")
+                raise PayloadError(
+                    f"{name}: unbekanntes Feld {extra[0][:40]!r}",
+                    f"{name}: unknown field {extra[0][:40]!r}",
+                )
             values: dict[str, Any] = {}
             for column_name, raw in item.items():
                 value = _value(model, columns[column_name], raw)
@@ -180,7 +210,9 @@ def client_file_rows(doc: dict[str, Any], new_id: Any = None) -> ClientFileRows:
             row = model(**values)
             for column_name, column in columns.items():
                 if not column.nullable and getattr(row, column_name, None) is None:
-                    raise PayloadError(f"{name}.{column_name} fehlt")
+                    raise PayloadError(
+                        f"{name}.{column_name} fehlt", f"{name}.{column_name} is missing"
+                    )
             if isinstance(row, Client):
                 client = row
             rows.append(row)

@@ -14,6 +14,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from kim_tui.domain.followups import render_reason
 from kim_tui.domain.household import (
     DEFAULT_ROLE,
     HOUSEHOLD_MOVED,
@@ -190,7 +191,8 @@ class HouseholdService:
                         residence_valid_until=until,
                         stage=case.stage if case is not None else None,
                         next_due_on=case.next_due_on if case is not None else None,
-                        next_due_reason=reason,
+                        next_due_reason=render_reason(reason, "de"),
+                        next_due_reason_en=render_reason(reason, "en"),
                     )
                 )
                 spouse_rows[row.client_id] = client

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from kim_tui.domain.merge import MasterDifference, master_differences, merged_master
 from kim_tui.domain.validation import validate_client
+from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, cases_of, live, require_valid
 from kim_tui.service.converters import apply_client, client_draft, codes, display_name, uncodes
 from kim_tui.service.derived import refresh_case
@@ -87,7 +88,12 @@ class MergeService:
         """
         if survivor_id == other_id:
             raise ValidationError(
-                {"merge": "Eine Akte kann nicht mit sich selbst zusammengeführt werden."}
+                {
+                    "merge": tr(
+                        "Eine Akte kann nicht mit sich selbst zusammengeführt werden.",
+                        "A file cannot be merged with itself.",
+                    )
+                }
             )
         with self._ctx.uow.write("client.merge", "client", survivor_id, detail=other_id) as tx:
             return merge_in(tx, survivor_id, other_id, take_from_other, self._ctx.today())

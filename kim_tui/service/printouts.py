@@ -22,6 +22,7 @@ from kim_tui.documents.consent_form_pdf import (
 )
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.regime import DEFAULT_REGIME
+from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, live
 from kim_tui.service.converters import uncodes
 from kim_tui.store.errors import ValidationError
@@ -50,17 +51,40 @@ def checked_target(path: str) -> Path:
     if target.suffix.lower() != ".pdf":
         target = target.with_name(target.name + ".pdf")
     if target.exists():
-        raise ValidationError({"path": f"{target} existiert bereits; bitte anderen Namen."})
+        raise ValidationError(
+            {
+                "path": tr(
+                    f"{target} existiert bereits; bitte anderen Namen.",
+                    f"{target} already exists; please choose another name.",
+                )
+            }
+        )
     if not target.parent.is_dir():
-        raise ValidationError({"path": f"Verzeichnis {target.parent} gibt es nicht."})
+        raise ValidationError(
+            {
+                "path": tr(
+                    f"Verzeichnis {target.parent} gibt es nicht.",
+                    f"Folder {target.parent} does not exist.",
+                )
+            }
+        )
     return target
 
 
 def write_error(target: Path, exc: OSError) -> ValidationError:
     """The message for a printout that could not be written (never a traceback)."""
     if isinstance(exc, FileExistsError):
-        return ValidationError({"path": f"{target} existiert bereits."})
-    return ValidationError({"path": f"{target} lässt sich nicht schreiben: {exc.strerror}"})
+        return ValidationError(
+            {"path": tr(f"{target} existiert bereits.", f"{target} already exists.")}
+        )
+    return ValidationError(
+        {
+            "path": tr(
+                f"{target} lässt sich nicht schreiben: {exc.strerror}",
+                f"{target} cannot be written: {exc.strerror}",
+            )
+        }
+    )
 
 
 class PrintoutService:
@@ -80,9 +104,17 @@ class PrintoutService:
         name a person). Returns the folder as stored."""
         folder = folder.strip()
         if not folder:
-            raise ValidationError({"folder": "Bitte einen Ordner angeben."})
+            raise ValidationError(
+                {"folder": tr("Bitte einen Ordner angeben.", "Please give a folder.")}
+            )
         if not Path(folder).expanduser().is_dir():
-            raise ValidationError({"folder": f"Ordner {folder} gibt es nicht."})
+            raise ValidationError(
+                {
+                    "folder": tr(
+                        f"Ordner {folder} gibt es nicht.", f"Folder {folder} does not exist."
+                    )
+                }
+            )
         with self._ctx.uow.audited("settings.print_folder", "setting") as tx:
             tx.session.merge(VaultSetting(key=PRINT_FOLDER_SETTING, value=folder))
         return folder
@@ -123,10 +155,21 @@ class PrintoutService:
         of the client's languages that has a translation. Returns the path written."""
         unknown = [c for c in special_categories if c not in SPECIAL_CATEGORIES]
         if unknown:
-            raise ValidationError({"special_categories": f"Unbekannte Kategorie {unknown[0]!r}."})
+            raise ValidationError(
+                {
+                    "special_categories": tr(
+                        f"Unbekannte Kategorie {unknown[0]!r}.", f"Unknown category {unknown[0]!r}."
+                    )
+                }
+            )
         if second_language is not None and second_language not in consent_form_languages():
             raise ValidationError(
-                {"language": f"Für {second_language!r} gibt es keine Übersetzung."}
+                {
+                    "language": tr(
+                        f"Für {second_language!r} gibt es keine Übersetzung.",
+                        f"There is no translation for {second_language!r}.",
+                    )
+                }
             )
         target = checked_target(path)
         with self._ctx.uow.read() as s:
@@ -137,15 +180,22 @@ class PrintoutService:
             if consent.special_categories and not special_categories:
                 raise ValidationError(
                     {
-                        "special_categories": "Diese Einwilligung umfasst besondere Kategorien: "
-                        "bitte angeben, welche (z. B. Gesundheit)."
+                        "special_categories": tr(
+                            "Diese Einwilligung umfasst besondere Kategorien: "
+                            "bitte angeben, welche (z. B. Gesundheit).",
+                            "This consent covers special categories: "
+                            "please say which (e.g. health).",
+                        )
                     }
                 )
             if special_categories and not consent.special_categories:
                 raise ValidationError(
                     {
-                        "special_categories": "Diese Einwilligung umfasst keine besonderen "
-                        "Kategorien; das Formular kann keine nennen."
+                        "special_categories": tr(
+                            "Diese Einwilligung umfasst keine besonderen "
+                            "Kategorien; das Formular kann keine nennen.",
+                            "This consent covers no special categories; the form cannot name any.",
+                        )
                     }
                 )
             languages = uncodes(client.languages)

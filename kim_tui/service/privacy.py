@@ -18,6 +18,7 @@ from kim_tui.domain.model import ClientListing
 from kim_tui.domain.regime import DEFAULT_REGIME, REGIME_CODES, Regime, regime
 from kim_tui.domain.retention import RetentionRule
 from kim_tui.domain.text import fold
+from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, live
 from kim_tui.service.converters import display_name
 from kim_tui.service.retention import RETENTION_YEARS_SETTING, resync_all, retention_rule
@@ -42,8 +43,11 @@ ALLOW_RESTRICTED = "dp.allow_restricted"
 
 RESTRICTED_MESSAGE = (
     "Die Verarbeitung dieser Klient*in ist eingeschränkt (Art. 18): die Akte ist "
-    "schreibgeschützt. Erst die Einschränkung aufheben."
+    "schreibgeschützt. Erst die Einschränkung aufheben.",
+    "Processing of this client is restricted (Art. 18): the file is read-only. Lift the "
+    "restriction first.",
 )
+"""(German, English): worded when refused, as the UI language can change at run time."""
 
 # Columns the service re-derives on its own (stage, next due date, list copies); changing only
 # these is bookkeeping, not processing of the restricted client's data.
@@ -105,7 +109,7 @@ def _refuse_restricted(session: Session, _flush: UOWTransaction, _instances: obj
             client_id = client_of(session, obj)
             client = session.get(Client, client_id) if client_id else None
             if client is not None and client.restricted_on is not None:
-                raise ValidationError({"client": RESTRICTED_MESSAGE})
+                raise ValidationError({"client": tr(*RESTRICTED_MESSAGE)})
 
 
 class PrivacyService:
@@ -124,7 +128,13 @@ class PrivacyService:
     def set_regime(self, code: str) -> None:
         """Choose the regime (audited with its code)."""
         if code not in REGIME_CODES:
-            raise ValidationError({"regime": f"Unbekanntes Regelwerk {code!r}."})
+            raise ValidationError(
+                {
+                    "regime": tr(
+                        f"Unbekanntes Regelwerk {code!r}.", f"Unknown data-protection law {code!r}."
+                    )
+                }
+            )
         with self._ctx.uow.audited("settings.regime", "settings", detail=code) as tx:
             tx.session.merge(VaultSetting(key=REGIME_SETTING, value=code))
 
@@ -142,8 +152,11 @@ class PrivacyService:
         except ValueError:
             raise ValidationError(
                 {
-                    "years": f"Bitte eine Zahl von {current.min_years} bis "
-                    f"{current.max_years} Jahren."
+                    "years": tr(
+                        f"Bitte eine Zahl von {current.min_years} bis {current.max_years} Jahren.",
+                        f"Please give a number from {current.min_years} to "
+                        f"{current.max_years} years.",
+                    )
                 }
             ) from None
         with self._ctx.uow.write("settings.retention", "settings", detail=str(years)) as tx:
@@ -187,7 +200,14 @@ class PrivacyService:
             tx.session.info[ALLOW_RESTRICTED] = True
             client = live(tx.session, Client, client_id)
             if client.restricted_on is not None:
-                raise ValidationError({"client": "Die Verarbeitung ist bereits eingeschränkt."})
+                raise ValidationError(
+                    {
+                        "client": tr(
+                            "Die Verarbeitung ist bereits eingeschränkt.",
+                            "Processing is already restricted.",
+                        )
+                    }
+                )
             client.restricted_on = tx.today
             tx.session.add(client)
 
@@ -197,7 +217,14 @@ class PrivacyService:
             tx.session.info[ALLOW_RESTRICTED] = True
             client = live(tx.session, Client, client_id)
             if client.restricted_on is None:
-                raise ValidationError({"client": "Die Verarbeitung ist nicht eingeschränkt."})
+                raise ValidationError(
+                    {
+                        "client": tr(
+                            "Die Verarbeitung ist nicht eingeschränkt.",
+                            "Processing is not restricted.",
+                        )
+                    }
+                )
             client.restricted_on = None
             tx.session.add(client)
 

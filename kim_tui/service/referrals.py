@@ -11,6 +11,7 @@ from kim_tui.domain.validation import (
     validate_referral,
     validate_referral_outcome,
 )
+from kim_tui.i18n import language
 from kim_tui.service.consents import has_sharing_consent
 from kim_tui.service.context import ServiceContext, live, open_case, require_valid, stored_text
 from kim_tui.service.derived import refresh_case, sync_referral
@@ -38,7 +39,7 @@ class ReferralService:
             client = live(tx.session, Client, case.client_id)
             consented = has_sharing_consent(tx.session, case.id, draft.agency, draft.sent_on)
             if draft.passes_identifying_data and not consented and not override:
-                raise ConsentRequired(catalog("agencies").label(draft.agency))
+                raise ConsentRequired(catalog("agencies").label(draft.agency, language()))
             if draft.passes_identifying_data and not consented:
                 require_valid(validate_override_reason(override))
             row = Referral(

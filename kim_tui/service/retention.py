@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.followups import encode_reason
 from kim_tui.domain.model import FollowUpSource
 from kim_tui.domain.retention import RetentionRule, default_rule
 from kim_tui.domain.scheduling import WorkingDays
@@ -72,7 +72,8 @@ def sync_retention(
         row.original_due_on = original
         row.due_on = calendar.next_working_day(original)
         row.done_on = None
-    row.reason = f"Löschung fällig: Aufbewahrung endete am {format_date(rule.end(case.closed_on))}"
+    # Stored as a code, shown in the UI language (`domain.followups.render_reason`).
+    row.reason = encode_reason("retention_due", {"ended": rule.end(case.closed_on).isoformat()})
     row.search_key = client.search_key
     row.client_name = display_name(client.given_name, client.family_name)
     row.sort_key = client.sort_key

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from kim_tui.i18n import tr
 from kim_tui.service.workspace import Workspace
 from kim_tui.store.errors import VaultError
 from kim_tui.store.failed_unlocks import FailedUnlocks
@@ -44,7 +45,7 @@ class VaultSession:
     @property
     def workspace(self) -> Workspace:
         if self._workspace is None:
-            raise VaultError("Der Tresor ist gesperrt.")
+            raise VaultError(tr("Der Tresor ist gesperrt.", "The vault is locked."))
         return self._workspace
 
     def claim(self) -> None:

@@ -263,7 +263,13 @@ class SubjectAccessService:
         no name; nothing is overwritten). Audited without the path. Returns both paths."""
         folder = Path(out_dir).expanduser()
         if not folder.is_dir():
-            raise ValidationError({"out": f"Verzeichnis {folder} gibt es nicht."})
+            raise ValidationError(
+                {
+                    "out": tr(
+                        f"Verzeichnis {folder} gibt es nicht.", f"Folder {folder} does not exist."
+                    )
+                }
+            )
         with self._ctx.uow.read() as s:
             live(s, Client, client_id)
             cases = cases_of(s, client_id, include_closed=True)
@@ -275,7 +281,9 @@ class SubjectAccessService:
         pdf_path, json_path = folder / f"{stem}.pdf", folder / f"{stem}.json"
         for path in (pdf_path, json_path):
             if path.exists():
-                raise ValidationError({"out": f"{path} existiert bereits."})
+                raise ValidationError(
+                    {"out": tr(f"{path} existiert bereits.", f"{path} already exists.")}
+                )
         try:
             write_subject_access_files(copy, pdf_path, json_path)
         except OSError as exc:

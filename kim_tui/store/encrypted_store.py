@@ -26,6 +26,7 @@ from typing import ClassVar, Self
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from kim_tui.i18n import tr
 from kim_tui.store import failed_unlocks, wal_log
 from kim_tui.store.engine import open_engine
 from kim_tui.store.errors import (
@@ -55,8 +56,13 @@ class StoreLayout:
     db_file: str
     lock_file: str
     migrations: Migrations
-    closed_message: str
-    """The error shown when the store is used after it was closed or locked."""
+    closed_message: tuple[str, str]
+    """The error shown when the store is used after it was closed or locked, (German, English):
+    worded when raised, as the UI language can change while the program runs."""
+
+    def closed_error(self) -> VaultError:
+        """The error for using the store after it was closed, in the current UI language."""
+        return VaultError(tr(*self.closed_message))
 
     @property
     def failures_file(self) -> str:
@@ -79,7 +85,12 @@ def check_passphrase_strength(passphrase: Passphrase) -> None:
     )
     if length < MIN_PASSPHRASE_LENGTH:
         raise ValidationError(
-            {"passphrase": f"Das Passwort muss mindestens {MIN_PASSPHRASE_LENGTH} Zeichen haben."}
+            {
+                "passphrase": tr(
+                    f"Das Passwort muss mindestens {MIN_PASSPHRASE_LENGTH} Zeichen haben.",
+                    f"The passphrase must have at least {MIN_PASSPHRASE_LENGTH} characters.",
+                )
+            }
         )
 
 
@@ -99,13 +110,26 @@ def refuse_damaged_log(directory: Path, db_file: str) -> None:
     damage = wal_log.find_damage(wal)
     if damage is None:
         return
-    where = "Kopf" if damage.frame < 0 else f"Abschnitt {damage.frame + 1} von {damage.frames}"
+    where = (
+        tr("Kopf", "The header")
+        if damage.frame < 0
+        else tr(
+            f"Abschnitt {damage.frame + 1} von {damage.frames}",
+            f"Section {damage.frame + 1} of {damage.frames}",
+        )
+    )
     raise CorruptFile(
         wal,
-        f"{where} ist beschädigt, danach folgen {damage.dropped_valid_frames} gültige "
-        "Abschnitte gespeicherter Änderungen, die beim Öffnen verloren gingen. Es wurde nichts "
-        "verändert. Bitte die letzte Sicherung einspielen (kim restore); siehe README, "
-        "„Beschädigte Änderungsdatei“.",
+        tr(
+            f"{where} ist beschädigt, danach folgen {damage.dropped_valid_frames} gültige "
+            "Abschnitte gespeicherter Änderungen, die beim Öffnen verloren gingen. Es wurde "
+            "nichts verändert. Bitte die letzte Sicherung einspielen (kim restore); siehe README, "
+            "„Beschädigte Änderungsdatei“.",
+            f"{where} is damaged; the {damage.dropped_valid_frames} valid sections of saved "
+            "changes after it would be lost on opening. Nothing was changed. Please restore the "
+            "latest backup (kim restore); see the README, “Beschädigte Änderungsdatei (damaged "
+            "write-ahead log)”.",
+        ),
     )
 
 
@@ -267,7 +291,7 @@ class EncryptedStore:
         directory = Path(directory)
         kf = keyfile or cls.read_keyfile(directory)
         if not (directory / cls.layout.db_file).is_file():
-            raise CorruptFile(directory / cls.layout.db_file, "Datei fehlt")
+            raise CorruptFile(directory / cls.layout.db_file, tr("Datei fehlt", "file missing"))
         owns = lock is None
         held = lock or VaultLock(directory / cls.layout.lock_file)
         if owns:
@@ -319,7 +343,7 @@ class EncryptedStore:
     def engine(self) -> Engine:
         """The keyed engine (raises VaultError once closed)."""
         if self._engine is None:
-            raise VaultError(self.layout.closed_message)
+            raise self.layout.closed_error()
         return self._engine
 
     @property
@@ -387,7 +411,7 @@ class EncryptedStore:
         re-encrypted and the recovery key stays valid. The key file is replaced atomically."""
         check_passphrase_strength(new_passphrase)
         if self._dek is None:
-            raise VaultError(self.layout.closed_message)
+            raise self.layout.closed_error()
         self.keyfile = self.keyfile.with_passphrase(self._dek, new_passphrase)
         self.keyfile.write(self.directory / self.layout.key_file)
 

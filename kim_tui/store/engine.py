@@ -15,6 +15,7 @@ import sqlcipher3
 from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
+from kim_tui.i18n import tr
 from kim_tui.store.errors import CorruptFile, StorageError
 from kim_tui.store.secret import hex_key_literal, wipe
 
@@ -114,6 +115,10 @@ def open_engine(db_path: Path, dek: bytearray) -> Engine:
         if problem is not None:
             raise problem from None
         raise CorruptFile(
-            db_path, "lässt sich mit diesem Schlüssel nicht lesen (beschädigt oder fremde Datei)"
+            db_path,
+            tr(
+                "lässt sich mit diesem Schlüssel nicht lesen (beschädigt oder fremde Datei)",
+                "cannot be read with this key (damaged or another program's file)",
+            ),
         ) from None
     return engine

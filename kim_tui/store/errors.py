@@ -101,16 +101,16 @@ class MigrationFailed(VaultError):
 
 class PassphraseFileError(VaultError):
     def __init__(self, path: object, why: str) -> None:
-        super().__init__(f"Passwortdatei {path}: {why}")
+        super().__init__(tr(f"Passwortdatei {path}: {why}", f"Passphrase file {path}: {why}"))
 
 
 class ValidationError(VaultError):
-    """Input that breaks a rule; `problems` maps a field name to a message (German, or in the
-    UI language where the rule words it with `kim_tui.i18n.tr`)."""
+    """Input that breaks a rule; `problems` maps a field name to a message in the UI language
+    at the time the rule ran (`kim_tui.i18n.tr`; tests/test_messages_bilingual.py checks it)."""
 
     def __init__(self, problems: dict[str, str]) -> None:
         self.problems = dict(problems)
-        # The messages name their field in German already; internal keys stay out of sight.
+        # The messages name their field already; internal keys stay out of sight.
         super().__init__(" ".join(problems.values()))
 
 
@@ -125,8 +125,12 @@ class ConsentRequired(VaultError):
     def __init__(self, agency: str) -> None:
         self.agency = agency
         super().__init__(
-            f"Keine gültige Einwilligung zur Weitergabe an „{agency}“. Ohne Einwilligung nur mit "
-            "Begründung (wird protokolliert) oder ohne identifizierende Daten."
+            tr(
+                f"Keine gültige Einwilligung zur Weitergabe an „{agency}“. Ohne Einwilligung nur "
+                "mit Begründung (wird protokolliert) oder ohne identifizierende Daten.",
+                f"No valid consent to share with “{agency}”. Without consent only with a reason "
+                "(it is logged) or without identifying data.",
+            )
         )
 
 

@@ -255,11 +255,13 @@ class KeyFile:
         return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode("ascii")
 
     @staticmethod
-    def from_json(data: bytes, path: object = "Schlüsseldatei") -> KeyFile:
+    def from_json(data: bytes, path: object = None) -> KeyFile:
         """Parse and validate; any damage raises CorruptFile naming the file. The file is
         untrusted: every field must have its type, KDF parameters must lie within bounds (so
         a crafted file can neither hang nor exhaust memory), and deep nesting or overlong
         numbers are refused like any other broken JSON."""
+        if path is None:
+            path = tr("Schlüsseldatei", "key file")
         try:
             doc = json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):

@@ -56,7 +56,7 @@ VAULT_LAYOUT = StoreLayout(
     db_file=DB_FILE,
     lock_file=LOCK_FILE,
     migrations=migrate.VAULT,
-    closed_message="Der Tresor ist gesperrt.",
+    closed_message=("Der Tresor ist gesperrt.", "The vault is locked."),
 )
 
 

@@ -138,7 +138,9 @@ def colleagues(session: Session) -> list[identity.CoachPublic]:
         select(VaultSetting).where(col(VaultSetting.key).startswith(COLLEAGUE_PREFIX))
     ).all()
     found = [
-        identity.CoachPublic.from_json(r.value.encode("utf-8"), "gespeicherte Kolleg*in")
+        identity.CoachPublic.from_json(
+            r.value.encode("utf-8"), tr("gespeicherte Kolleg*in", "stored colleague")
+        )
         for r in rows
     ]
     return sorted(found, key=lambda p: (p.name.casefold(), p.fingerprint))

@@ -225,7 +225,12 @@ def export_bundle(
         if resend is not None:
             sent = cs.sent_bundle(session, resend)
             if sent is None:
-                raise cs.SyncSetupError(f"Paket {resend} wurde in diesem Tresor nie erstellt.")
+                raise cs.SyncSetupError(
+                    tr(
+                        f"Paket {resend} wurde in diesem Tresor nie erstellt.",
+                        f"Bundle {resend} was never made in this vault.",
+                    )
+                )
         else:
             seq = cs.last_seq(session) + 1
             previous = cs.sent_bundle(session, seq - 1) if seq > 1 else None
@@ -279,8 +284,12 @@ def export_bundle(
         violation = payload_schema.check_records(records)
         if violation is not None:
             raise cs.SyncSetupError(
-                "Paket nicht erstellt: ein Eintrag hält die Regeln des Paketformats nicht ein "
-                f"({violation.line()}). Bitte den Eintrag korrigieren."
+                tr(
+                    "Paket nicht erstellt: ein Eintrag hält die Regeln des Paketformats nicht ein "
+                    f"({violation.line()}). Bitte den Eintrag korrigieren.",
+                    "Bundle not made: an entry breaks the rules of the bundle format "
+                    f"({violation.line()}). Please correct the entry.",
+                )
             )
         data = bf.seal(header, records, recipient.kem_key, sign_key)
         if resend is None:

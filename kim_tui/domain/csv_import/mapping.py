@@ -74,7 +74,9 @@ def _parse_day(value: str) -> date:
         return parse_date(value)
     except ValueError:
         two_digits = _TWO_DIGIT_YEAR.fullmatch(value) is not None
-        hint = tr(", Jahr bitte vierstellig", ", please a four-digit year") if two_digits else ""
+        hint = (
+            tr(", Jahr bitte vierstellig", ", please use a four-digit year") if two_digits else ""
+        )
         raise ValueError(
             tr(
                 f"'{shown(value)}' ist kein gültiges Datum (TT.MM.JJJJ{hint})",
@@ -175,11 +177,17 @@ def _build_draft(row: _Row, today: date) -> IntakeDraft:
             birth_date = parse_birth_date(raw_birth)
         except ValueError as exc:
             why = (
-                tr("Jahr bitte vierstellig (TT.MM.JJJJ)", "please a four-digit year (DD.MM.YYYY)")
+                tr(
+                    "Jahr bitte vierstellig (TT.MM.JJJJ)",
+                    "please use a four-digit year (DD.MM.YYYY)",
+                )
                 if _TWO_DIGIT_YEAR.fullmatch(raw_birth)
                 else str(exc)
             )
-            problems["birth_date"] = f"Geburtsdatum '{shown(raw_birth)}': {why}"
+            problems["birth_date"] = tr(
+                f"Geburtsdatum '{shown(raw_birth)}': {why}",
+                f"Geburtsdatum (birth date) '{shown(raw_birth)}': {why}",
+            )
 
     gender = ""
     raw_gender = cells.get("gender", "")

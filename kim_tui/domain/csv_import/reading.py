@@ -158,7 +158,7 @@ def _map_header(cells: list[str]) -> list[ColumnSpec | None]:
     mapped: list[ColumnSpec | None] = []
     unknown: list[str] = []
     seen: dict[str, str] = {}
-    duplicates: list[str] = []
+    duplicates: list[tuple[str, str]] = []
     for cell in cells:
         name = cell.strip()
         if not name:
@@ -170,31 +170,34 @@ def _map_header(cells: list[str]) -> list[ColumnSpec | None]:
             mapped.append(None)
             continue
         if spec.key in seen:
-            duplicates.append(f"„{shown(seen[spec.key])}“ und „{shown(name)}“")
+            duplicates.append((shown(seen[spec.key]), shown(name)))
         seen[spec.key] = name
         mapped.append(spec)
     problems: list[str] = []
     if unknown:
-        names = ", ".join(f"„{shown(n)}“" for n in unknown)
+        names_de = ", ".join(f"„{shown(n)}“" for n in unknown)
+        names_en = ", ".join(f"“{shown(n)}”" for n in unknown)
         many = len(unknown) > 1
         problems.append(
             tr(
-                f"Unbekannte Spalte{'n' if many else ''}: {names}.",
-                f"Unknown column{'s' if many else ''}: {names}.",
+                f"Unbekannte Spalte{'n' if many else ''}: {names_de}.",
+                f"Unknown column{'s' if many else ''}: {names_en}.",
             )
         )
     if duplicates:
-        twice = "; ".join(duplicates)
-        problems.append(tr(f"Doppelte Spalte: {twice}.", f"Column given twice: {twice}."))
+        twice_de = "; ".join(f"„{a}“ und „{b}“" for a, b in duplicates)
+        twice_en = "; ".join(f"“{a}” and “{b}”" for a, b in duplicates)
+        problems.append(tr(f"Doppelte Spalte: {twice_de}.", f"Column given twice: {twice_en}."))
     missing = [c.header for c in COLUMNS if c.required and c.key not in seen]
     if missing:
-        names = ", ".join(f"„{m}“" for m in missing)
+        names_de = ", ".join(f"„{m}“" for m in missing)
+        names_en = ", ".join(f"“{m}”" for m in missing)
         verb = "fehlen" if len(missing) > 1 else "fehlt"
         many = len(missing) > 1
         problems.append(
             tr(
-                f"Pflichtspalte{'n' if many else ''} {verb}: {names}.",
-                f"Required column{'s' if many else ''} missing: {names}.",
+                f"Pflichtspalte{'n' if many else ''} {verb}: {names_de}.",
+                f"Required column{'s' if many else ''} missing: {names_en}.",
             )
         )
     if unknown and len(cells) == 1:

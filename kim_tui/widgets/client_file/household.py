@@ -91,9 +91,12 @@ class HouseholdPanel(Vertical):
                     else "–"
                 )
                 due = Text(format_date(member.next_due_on) or "–")
-                if member.next_due_reason:
+                reason = tr(
+                    member.next_due_reason, member.next_due_reason_en or member.next_due_reason
+                )
+                if reason:
                     due.append(" ")
-                    due.append_text(literal(member.next_due_reason, max_len=30))
+                    due.append_text(literal(reason, max_len=30))
                 table.add_row(
                     literal(member.display_name, max_len=30),
                     Text(roles.label(member.role, lang)),

@@ -97,7 +97,7 @@ class OverviewSection(FileSection):
             grid.add_row(Text(tr("Erledigte Wiedervorlagen", "Follow-ups done"), style="bold"))
         for done in file.done_follow_ups:
             # The note typed with "x" is read back here, in full and literally.
-            entry = literal_block(done.reason)
+            entry = literal_block(tr(done.reason, done.reason_en or done.reason))
             if done.note:
                 entry.append("\n" + tr("Notiz: ", "Note: "), style="dim")
                 entry.append_text(literal_block(done.note))
