@@ -13,7 +13,7 @@ FIXED_TODAY = date(2026, 11, 24)
 PASSPHRASE = "correct horse battery staple"
 FAST_KDF_KIB = 8192  # the floor: tests need speed, not brute-force resistance
 
-# The longest test files (most CPU first, measured with `pytest -n 2 --dist loadfile`), started
+# The longest test files (most time first: per-file sums of `--durations=0`), started
 # first: `make test` hands whole files to the workers (--dist loadfile), and one of these picked
 # up last would leave the other core idle while it runs. The other files follow, the likely
 # longer first: number of tests times the CPU seconds a test of that folder takes on average
@@ -21,23 +21,23 @@ FAST_KDF_KIB = 8192  # the floor: tests need speed, not brute-force resistance
 LONG_FILES = (
     "tests/robustness/test_crash.py",
     "tests/ui/test_unsaved_input.py",
+    "tests/robustness/test_key_memory.py",
     "tests/robustness/test_fuzz.py",
     "tests/ui/test_form_saves.py",
-    "tests/robustness/test_tamper_vault.py",
-    "tests/domain/test_report_audit.py",
-    "tests/ui/test_intake.py",
-    "tests/ui/test_daily_use.py",
-    "tests/ui/test_case_file.py",
-    "tests/robustness/test_hostile_text.py",
-    "tests/ui/test_snapshots.py",
-    "tests/ui/test_corrections.py",
-    "tests/ui/test_consents.py",
-    "tests/ui/test_record_gaps.py",
+    "tests/ui/test_dialog_saves.py",
+    "tests/ui/test_intake_ahead.py",
     "tests/robustness/test_tamper_bundles.py",
-    "tests/robustness/test_key_memory.py",
+    "tests/domain/test_report_audit.py",
+    "tests/robustness/test_tamper_vault.py",
+    "tests/ui/test_case_file.py",
+    "tests/ui/test_daily_use.py",
+    "tests/robustness/test_cli_fuzz.py",
+    "tests/ui/test_intake.py",
+    "tests/ui/test_corrections.py",
+    "tests/ui/test_snapshots.py",
 )
 FOLDER_SECONDS = {
-    "ui": 1.4,
+    "ui": 0.8,
     "robustness": 1.2,
     "sync": 0.45,
     "store": 0.35,
