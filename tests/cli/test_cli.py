@@ -22,7 +22,14 @@ from kim_tui.store import migrate
 from kim_tui.store.errors import WrongPassphrase
 from kim_tui.store.keyfile import DEFAULT_KDF
 from kim_tui.store.vault import Vault
-from tests.builders import closed_vault, file_digests, intake_client, new_vault, run_kim, write_text
+from tests.builders import (
+    closed_vault,
+    file_digests,
+    intake_client,
+    run_kim,
+    vault_of_its_own,
+    write_text,
+)
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
 
 RECOVERY_RE = re.compile(r"^[A-Z2-9]{4}(-[A-Z2-9]{4}){7}$")
@@ -32,7 +39,7 @@ NEW_PASSPHRASE = "neues Passwort fuer den Tresor"
 @pytest.fixture
 def fast_vault(vault_dir: Path) -> tuple[Path, str]:
     """A closed vault (8 MiB Argon2id) with two clients; (directory, recovery key)."""
-    vault, recovery = new_vault(vault_dir)
+    vault, recovery = vault_of_its_own(vault_dir)
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
     for family in ("Nowak", "Haddad"):
         _cid, case_id = intake_client(

@@ -12,7 +12,7 @@ import pytest
 from kim_tui.domain.model import ClosureDraft
 from kim_tui.i18n import language
 from kim_tui.service.workspace import Workspace
-from tests.builders import closed_vault, intake_client, new_vault, run_kim, write_text
+from tests.builders import closed_vault, intake_client, run_kim, vault_of_its_own, write_text
 from tests.conftest import FIXED_TODAY
 
 pytestmark = pytest.mark.usefixtures("fast_default_kdf")
@@ -156,7 +156,7 @@ def test_import_clients_speaks_english(
 
 def _two_clients(tmp_path: Path) -> tuple[Path, str, str]:
     """One open case, and one closed in 2022 whose retention has ended."""
-    vault, _rk = new_vault(tmp_path / "v")
+    vault, _rk = vault_of_its_own(tmp_path / "v")
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
     open_id, _case = intake_client(ws, "Olga", "Offen", date(1990, 1, 2))
     closed_id, old = intake_client(

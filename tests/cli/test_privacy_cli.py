@@ -14,7 +14,7 @@ from kim_tui.domain.model import ClosureDraft, ContactDraft
 from kim_tui.domain.regime import REGIME_CODES
 from kim_tui.service.workspace import Workspace
 from kim_tui.store.vault import Vault
-from tests.builders import intake_client, new_vault, run_kim
+from tests.builders import intake_client, run_kim, vault_of_its_own
 from tests.conftest import FIXED_TODAY, PASSPHRASE
 
 pytestmark = pytest.mark.usefixtures("fast_default_kdf")
@@ -24,7 +24,7 @@ def _vault(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     """Three clients: one open, one closed in 2022 (retention ended 31.12.2025), one with a
     name that tries to steer the terminal."""
     directory = tmp_path / "vault"
-    vault, _rk = new_vault(directory)
+    vault, _rk = vault_of_its_own(directory)
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
     ids = {}
     ids["open"], case = intake_client(ws, "Olga", "Offen", date(1990, 1, 2))

@@ -15,19 +15,15 @@ from typing import Any
 import pytest
 from alembic import command
 from sqlalchemy import text
-from sqlmodel import Session
 
 from kim_tui.coordinator.importer import import_files
 from kim_tui.coordinator.report import load_coach_rows, report_cells
 from kim_tui.coordinator.report_sql import coach_counts
 from kim_tui.coordinator.store import MIGRATIONS, REPORT_TABLES, CoordinatorStore
 from kim_tui.domain import report
-from kim_tui.service.demo_seed import seed_demo
-from kim_tui.service.workspace import Workspace
-from kim_tui.store.vault import Vault
 from kim_tui.sync import identity
-from kim_tui.sync.exporter import collect_records
-from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
+from tests.builders import shared_demo_records
+from tests.conftest import FAST_KDF_KIB, PASSPHRASE
 from tests.coordinator.report_stores import DAYS, random_store
 from tests.sync.conftest import Coach
 
@@ -113,16 +109,7 @@ def test_some_random_stores_have_what_makes_counting_hard(store: CoordinatorStor
 @pytest.fixture(scope="module")
 def demo_records(tmp_path_factory: pytest.TempPathFactory) -> list[list[dict[str, Any]]]:
     """Three demo vaults (60 clients each, as `kim demo`): their records as bundles carry them."""
-    directory = tmp_path_factory.mktemp("demo")
-    out = []
-    for seed in (1, 2, 3):
-        vault, _rk = Vault.create(directory / str(seed), PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
-        workspace = Workspace(vault, today=lambda: FIXED_TODAY)
-        seed_demo(workspace, count=60, seed=seed)
-        with Session(vault.engine) as session:
-            out.append(collect_records(session, 0, 10**12, key=bytes(32), today=FIXED_TODAY))
-        workspace.close()
-    return out
+    return shared_demo_records(tmp_path_factory)
 
 
 def test_demo_data_reports_the_same_in_sql_as_in_python(

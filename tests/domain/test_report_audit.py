@@ -24,7 +24,6 @@ import random
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import highspy
@@ -32,14 +31,9 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlmodel import Session
 
 from kim_tui.domain.report import CoachRows, Period, compute, render_json
-from kim_tui.service.demo_seed import seed_demo
-from kim_tui.service.workspace import Workspace
-from kim_tui.store.vault import Vault
-from kim_tui.sync.exporter import collect_records
-from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
+from tests.builders import DEMO_COACHES, shared_demo_records
 
 THRESHOLD = 5
 SAME_CLIENTS = ("age_band", "gender", "nationality", "residence_intake", "residence_now")
@@ -276,14 +270,8 @@ def _assert_safe(coaches: Sequence[CoachRows]) -> list[Interval]:
 # --- the 3-coach demo ----------------------------------------------------------------------
 
 
-def _demo_coach(directory: Path, name: str, organisation: str, seed: int) -> CoachRows:
-    """A demo vault (60 clients, as `kim demo`) as its records arrive at the coordinator."""
-    vault, _recovery = Vault.create(directory / name, PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
-    workspace = Workspace(vault, today=lambda: FIXED_TODAY)
-    seed_demo(workspace, count=60, seed=seed)
-    with Session(vault.engine) as session:
-        records = collect_records(session, 0, 10**12, key=bytes(32), today=FIXED_TODAY)
-    workspace.close()
+def _coach_rows(name: str, organisation: str, records: list[dict[str, Any]]) -> CoachRows:
+    """A demo vault's records as the coordinator's report counts them."""
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in records:
         if not r["del"]:
@@ -293,11 +281,13 @@ def _demo_coach(directory: Path, name: str, organisation: str, seed: int) -> Coa
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> list[CoachRows]:
-    directory = tmp_path_factory.mktemp("demo")
+    """The three 60-client demo vaults (as `kim demo`) as their records arrive at the
+    coordinator."""
     return [
-        _demo_coach(directory, "Coach A", "Caritas", 1),
-        _demo_coach(directory, "Coach B", "Caritas", 2),
-        _demo_coach(directory, "Coach C", "Diakonie", 3),
+        _coach_rows(name, organisation, records)
+        for (name, organisation, _seed), records in zip(
+            DEMO_COACHES, shared_demo_records(tmp_path_factory), strict=True
+        )
     ]
 
 

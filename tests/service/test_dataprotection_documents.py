@@ -31,7 +31,7 @@ from kim_tui.domain.model import (
     StepDraft,
 )
 from kim_tui.service.workspace import Workspace
-from tests.builders import new_vault, run_kim
+from tests.builders import run_kim, vault_of_its_own
 from tests.conftest import FIXED_TODAY, PASSPHRASE
 
 D = date
@@ -56,7 +56,7 @@ def vault_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def ws(vault_dir: Path) -> object:
-    vault, _ = new_vault(vault_dir)
+    vault, _ = vault_of_its_own(vault_dir)
     workspace = Workspace(vault, today=lambda: FIXED_TODAY)
     yield workspace
     if workspace.is_open:

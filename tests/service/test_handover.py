@@ -36,7 +36,7 @@ from kim_tui.store.models import (
     RecordChange,
 )
 from kim_tui.store.vault import Vault
-from tests.builders import intake_client, new_vault
+from tests.builders import intake_client, vault_of_its_own
 from tests.conftest import FIXED_TODAY, PASSPHRASE
 
 OPENED = FIXED_TODAY - timedelta(days=200)
@@ -54,7 +54,7 @@ class Team:
 
 
 def _ws(directory: Path, name: str, organisation: str) -> Workspace:
-    vault, _recovery = new_vault(directory)
+    vault, _recovery = vault_of_its_own(directory)
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
     ws.create_identity(name, organisation)
     return ws
@@ -285,7 +285,7 @@ def test_handover_links_survive_an_erasure(team: Team) -> None:
 def test_a_vault_without_identity_is_told_what_to_do(team: Team, tmp_path: Path) -> None:
     _consent_for_ben(team)
     path = _hand_over(team)
-    vault, _recovery = new_vault(tmp_path / "new")
+    vault, _recovery = vault_of_its_own(tmp_path / "new")
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
     try:
         with pytest.raises(HandoverRefused, match="kim identity"):

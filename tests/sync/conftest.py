@@ -29,7 +29,7 @@ from kim_tui.store.models import Client
 from kim_tui.store.unit_of_work import UnitOfWork
 from kim_tui.store.vault import Vault
 from kim_tui.sync.exporter import ExportResult, export_bundle
-from tests.builders import new_vault
+from tests.builders import vault_of_its_own
 from tests.conftest import FAST_KDF_KIB, FIXED_TODAY, PASSPHRASE
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -142,7 +142,7 @@ class Coach:
 
 
 def make_coach(directory: Path, name: str, coordinator: CoordinatorStore | None) -> Coach:
-    vault, _rk = new_vault(directory)
+    vault, _rk = vault_of_its_own(directory)
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
     pub = ws.create_identity(name, f"Träger {name}")
     if coordinator is not None:

@@ -12,7 +12,7 @@ import pytest
 from kim_tui.cli.common import CliError
 from kim_tui.cli.parser import build_parser
 from kim_tui.coordinator.store import CoordinatorStore
-from tests.builders import new_vault
+from tests.builders import vault_of_its_own
 from tests.conftest import FIXED_TODAY, PASSPHRASE
 from tests.sync.test_bad_stored_rows import spoil_stored_row
 
@@ -65,7 +65,7 @@ def test_cli_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     shown = capsys.readouterr().out
     assert "Fingerabdruck" in shown and (coord / "coordinator.pub").is_file()
 
-    vault, _ = new_vault(vault_dir)
+    vault, _ = vault_of_its_own(vault_dir)
     ws = Workspace(vault, today=lambda: FIXED_TODAY)
     for i in range(7):
         consents = (ConsentDraft(ConsentPurpose.SHARE_COORDINATOR, FIXED_TODAY),) if i < 2 else ()

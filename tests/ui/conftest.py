@@ -154,6 +154,23 @@ def ui_vault(_template: tuple[Path, Seeded], tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(autouse=True)
+def _intake_ahead_only_where_asked(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app builds the next intake form once the coach has not pressed a key for
+    `IDLE_SECONDS` (wall time; `screens/intake_prebuild.py`). In a test that happened or not
+    depending on how busy the machine was, and cost about 1.5 s CPU each time (the form is
+    ≈ 200 widgets, styled and laid out while hidden): half the CPU of most Pilot tests. Here
+    the coach never pauses that long, so F4 builds its form when pressed (the same screen, as
+    right after unlocking). Tests marked `intake_ahead` (tests/ui/test_intake_ahead.py,
+    tests/ui/test_daily_use.py) keep the product's timing."""
+    if request.node.get_closest_marker("intake_ahead") is None:
+        from kim_tui.screens import intake_prebuild
+
+        monkeypatch.setattr(intake_prebuild, "IDLE_SECONDS", 24 * 3600.0)
+
+
 @pytest.fixture
 def snapshot(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     """Syrupy's `snapshot` again (tests/conftest.py reuses the name for vault file snapshots),

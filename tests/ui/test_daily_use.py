@@ -14,6 +14,9 @@ from kim_tui.screens.caseload import CaseloadScreen
 from kim_tui.screens.client_file import ClientFileScreen
 from tests.ui.conftest import new_app, on_screen, screen_text, type_text, unlock_home, until
 
+# The app as in use: the next intake form is built whenever the coach pauses (conftest).
+pytestmark = pytest.mark.intake_ahead
+
 SIZES = [(80, 24), (120, 40)]
 
 

@@ -4,6 +4,7 @@ fresh, empty form in the current language."""
 
 from __future__ import annotations
 
+import pytest
 from textual import events
 from textual.widgets import Input
 
@@ -20,6 +21,8 @@ from tests.ui.conftest import (
     unlock_home,
     until,
 )
+
+pytestmark = pytest.mark.intake_ahead  # what this file tests
 
 EMPTY = {"given_name": "", "family_name": "", "birth_date": "", "first_contact_on": "24.11.2026"}
 
