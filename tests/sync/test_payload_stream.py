@@ -237,15 +237,15 @@ def test_a_failure_half_way_keeps_the_bundles_before_it(
     monkeypatch.setattr(importer, "CHUNK", 100)
     real = importer.merge_chunks
 
-    def failing(conn: Any, header: bf.BundleHeader, chunks: Any) -> dict[str, int]:
+    def failing(conn: Any, header: bf.BundleHeader, chunks: Any, **how: Any) -> dict[str, int]:
         if header.seq == 3:
 
             def broken() -> Any:
                 yield from list(chunks)[:2]  # two chunks written, then the disk fails
                 raise OSError(28, "No space left on device")
 
-            return real(conn, header, broken())
-        return real(conn, header, chunks)
+            return real(conn, header, broken(), **how)
+        return real(conn, header, chunks, **how)
 
     monkeypatch.setattr(importer, "merge_chunks", failing)
     with pytest.raises(OSError):
@@ -338,3 +338,34 @@ def test_a_value_of_the_wrong_type_is_a_schema_problem_not_a_crash(value: Any) -
             assert problem is not None and "außerhalb" in problem.problem
             continue
         assert problem is not None and problem.field == field
+
+
+def test_a_coachs_first_bundle_and_the_next_in_one_run_are_decided_against_the_store(
+    coordinator: CoordinatorStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A coach's first bundle is written without looking anything up (nothing of the coach is
+    stored); the next bundle of the same run, and a first bundle rejected half-way before it,
+    still see exactly what is stored: a record brought again is updated, not added twice."""
+    monkeypatch.setattr(importer, "CHUNK", 4)
+    sender = Sender(coordinator)
+    broken = _records(9)
+    broken[-1]["data"]["minutes"] = -1  # breaks the schema after two chunks were written
+    rejected = sender.bundle(broken)
+    sender.prev, sender.seq, sender.upto = None, 0, 0  # the rejected bundle never happened
+    first = sender.bundle(_records(9))
+    again = [_contact(rev) for rev in range(10, 13)]
+    for record, old in zip(again, (1, 5, 9), strict=True):  # records 1, 5, 9 at a newer rev
+        record["id"] = _contact(old)["id"]
+    second = sender.bundle([*again, *_records(2, first=13)])
+    paths = [
+        _write(tmp_path, name, data)
+        for name, data in (("0.kimb", rejected), ("1.kimb", first), ("2.kimb", second))
+    ]
+    outcomes = import_files(coordinator, paths)
+    assert [o.status for o in outcomes] == [REJECTED, IMPORTED, IMPORTED]
+    assert outcomes[1].counts["new"] == 9
+    assert (outcomes[2].counts["new"], outcomes[2].counts["updated"]) == (2, 3)
+    assert _stored(coordinator) == (11, 2)
+    with coordinator.session() as s:
+        revisions = dict(s.exec(select(SyncRecord.id, SyncRecord.revision)).all())
+    assert revisions[_contact(5)["id"]] == 11
