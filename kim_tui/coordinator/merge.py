@@ -288,9 +288,7 @@ def _lookup_sql(pairs: int) -> str:
     )
 
 
-def _existing(
-    cur: Any, coach: str, rows: Sequence[PayloadRow]
-) -> dict[tuple[str, str], _Stored]:
+def _existing(cur: Any, coach: str, rows: Sequence[PayloadRow]) -> dict[tuple[str, str], _Stored]:
     """The stored state of a chunk's records, with one query whatever their tables (a search
     of the primary key for each pair)."""
     if not rows:
