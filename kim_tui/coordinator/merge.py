@@ -151,7 +151,7 @@ def merge_chunks(
     # and decided rows are held at a time.
     for chunk in chunks:
         existing = {} if fresh else _existing(cur, header.coach, chunk)
-        _merge_chunk(conn, cur, header, chunk, existing, counts, again)
+        _merge_chunk(conn, cur, header, chunk, existing, counts, again, unique)
     if again:
         cur.executemany(
             _CLEAR_SUPERSEDED_SQL, [(header.coach, table, id_) for table, id_ in sorted(again)]
@@ -167,6 +167,7 @@ def _merge_chunk(
     existing: dict[tuple[str, str], _Stored],
     counts: dict[str, int],
     again: set[tuple[str, str]],
+    unique: bool,
 ) -> None:
     stored = set(existing)  # rows that exist before this chunk: updated, not inserted
     written: dict[tuple[str, str], _Written] = {}
@@ -190,7 +191,10 @@ def _merge_chunk(
             counts["deleted" if r.deleted else "new" if row is None else "updated"] += 1
             document, revision, deleted = r.document, r.rev, r.deleted
             written[key] = _Written(revision, int(deleted), document, r.report)
-        existing[key] = _Stored(revision, deleted, False, document if r.table == "client" else None)
+        if not unique:  # the same record later in this chunk is decided against this one
+            existing[key] = _Stored(
+                revision, deleted, False, document if r.table == "client" else None
+            )
     if written:
         _write(conn, cur, header, written, stored)
 

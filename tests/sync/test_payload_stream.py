@@ -369,3 +369,45 @@ def test_a_coachs_first_bundle_and_the_next_in_one_run_are_decided_against_the_s
     with coordinator.session() as s:
         revisions = dict(s.exec(select(SyncRecord.id, SyncRecord.revision)).all())
     assert revisions[_contact(5)["id"]] == 11
+
+
+_GOOD = (
+    '{"data":{"case_id":"5b0c7c1e-1111-4222-8333-944445555666","interpreter":false,'
+    '"kind":"phone","minutes":5,"on":"2026-01-05"},"del":false,'
+    '"id":"6c1d8d2f-2222-4333-9444-a55556666777","rev":1,"t":"contactnote"}'
+)
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        _GOOD.replace('"t":"contactnote"', '"t":"contactnote","t":"contactnote"'),
+        _GOOD.replace('"minutes":5', '"minutes":5,"minutes":6'),
+        # a key twice, once with a space before its colon (not counted as a key ending)
+        _GOOD.replace('"minutes":5', '"minutes" :5,"minutes":6'),
+        _GOOD.replace('"minutes":5', '"minutes":5,\n"minutes"\t:6'),
+        _GOOD.replace('"del":false', '"del":false,"del":false'),
+        _GOOD.replace('"data":{', '"data":{"on":"2026-01-05",'),
+        _GOOD.replace('"minutes":5', '"minutes":NaN'),
+        _GOOD.replace('"minutes":5', '"minutes":-Infinity'),
+        _GOOD.replace('"minutes":5', '"minutes":[{"a":1,"a":2}]'),
+    ],
+)
+def test_a_key_twice_or_a_nan_is_refused_by_both_readers(record: str) -> None:
+    """The record-by-record reader decodes in C and counts keys instead of calling the strict
+    decoder's hook per object: a key twice, wherever and however spaced, still never passes."""
+    counts = {t: 0 for t in schema.TABLES}
+    counts["contactnote"] = 1
+    header = bf.BundleHeader(
+        coach="ab" * 32, seq=1, rev_after=0, rev_upto=1, week="2026-W49",
+        created_at="2026-12-03T10:00:00Z", counts=counts, recipient="cd" * 32,
+        nonce="0" * 32, prev=None,
+    )  # fmt: skip
+    good = zlib.compress(('{"records":[' + _GOOD + "]}").encode())
+    assert payload_stream.read_records(good, dict(counts), (0, 1), bf.MAX_PAYLOAD, dict)
+    compressed = zlib.compress(('{"records":[' + record + "]}").encode())
+    assert (
+        payload_stream.read_records(compressed, dict(counts), (0, 1), bf.MAX_PAYLOAD, dict) is None
+    )
+    with pytest.raises(bf.BundleError):
+        bf.payload_records_as(header, compressed, dict)
