@@ -36,10 +36,6 @@ _DECODER = json.JSONDecoder(
     object_pairs_hook=payload_schema.no_duplicate_keys,
     parse_constant=payload_schema.no_constant,
 )
-_PLAIN = json.JSONDecoder()
-"""Decodes in C alone: the strict decoder's hook is a Python call per object (a third of a
-record's decoding). Its result is kept only where it is certainly what `_DECODER` gives."""
-_SPACED_KEY = re.compile(r'"[ \t\n\r]+:')
 
 
 class _Doubt(Exception):
@@ -198,9 +194,7 @@ def _element(text: _Text, pos: int) -> tuple[Any, int]:
     inside it (doubling what is asked for, so a long record costs linear time)."""
     while True:
         try:
-            value, end = _PLAIN.raw_decode(text.buf, pos)
-            if not _plainly_strict(text.buf, pos, end, value):
-                value, end = _DECODER.raw_decode(text.buf, pos)
+            value, end = _DECODER.raw_decode(text.buf, pos)
         except ValueError:  # incomplete, or damaged: more text tells which
             if text.done:
                 raise _Doubt from None
@@ -214,25 +208,3 @@ def _element(text: _Text, pos: int) -> tuple[Any, int]:
             # whole-document reader, for this record only.
             json.dumps(value, ensure_ascii=False).encode("utf-8")
         return value, end
-
-
-def _plainly_strict(buf: str, pos: int, end: int, value: Any) -> bool:
-    """Whether the text ``buf[pos:end]``, decoded by `_PLAIN` into `value`, keeps the strict
-    decoder's rules (no key twice in an object, no NaN or Infinity), so it would decode to the
-    same value. Checked for the usual record (an object whose ``data`` is an object); any
-    other value is decoded again strictly.
-
-    Keys: with no ``"`` followed by whitespace and ``:``, every key of the text ends in ``":``,
-    so ``'":'`` occurs at least as often as the text has keys (a string may hold it too). If
-    it occurs exactly as often as the record and its ``data`` have distinct keys, the text has
-    no other key: no object of it names a key twice."""
-    if value.__class__ is not dict:
-        return False
-    data = value.get("data")
-    return (
-        data.__class__ is dict
-        and buf.count('":', pos, end) == len(value) + len(data)
-        and _SPACED_KEY.search(buf, pos, end) is None
-        and buf.find("NaN", pos, end) < 0
-        and buf.find("Infinity", pos, end) < 0
-    )

@@ -394,8 +394,8 @@ _GOOD = (
     ],
 )
 def test_a_key_twice_or_a_nan_is_refused_by_both_readers(record: str) -> None:
-    """The record-by-record reader decodes in C and counts keys instead of calling the strict
-    decoder's hook per object: a key twice, wherever and however spaced, still never passes."""
+    """A key twice, wherever and however spaced, or a NaN never passes the record-by-record
+    reader, and the whole-document reader names it."""
     counts = {t: 0 for t in schema.TABLES}
     counts["contactnote"] = 1
     header = bf.BundleHeader(
