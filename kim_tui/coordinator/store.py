@@ -340,7 +340,7 @@ def _report_table(table: str, fields: tuple[tuple[str, type[Integer] | type[Text
         f"coord_report_{table}",
         CoordinatorBase.metadata,
         SAColumn("id", Text, nullable=False),
-        SAColumn("coach", Text, nullable=False),
+        SAColumn("coach", Integer, nullable=False),  # the number in coord_report_coach
         SAColumn("revision", Integer, nullable=False),
         SAColumn("seq", Integer, nullable=False),
         *(SAColumn(name, kind(), nullable=name not in key) for name, kind in fields),
@@ -350,6 +350,15 @@ def _report_table(table: str, fields: tuple[tuple[str, type[Integer] | type[Text
 
 
 REPORT_TABLES = {table: _report_table(table, fields) for table, fields in REPORT_FIELDS.items()}
+REPORT_COACH = Table(
+    "coord_report_coach",
+    CoordinatorBase.metadata,
+    SAColumn("number", Integer, primary_key=True),
+    SAColumn("fingerprint", Text, nullable=False, unique=True),
+)
+"""Each coach whose records are projected has a number here (coordinator migration 0006),
+assigned once and never changed; the projection's ``coach`` column holds it instead of the
+64-hex fingerprint (narrower rows: fewer pages to decrypt when the report reads them)."""
 REPORT_SHARED = Table(
     "coord_report_shared",
     CoordinatorBase.metadata,

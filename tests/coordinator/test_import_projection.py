@@ -41,11 +41,24 @@ def _columns(table: str) -> list[str]:
 
 
 def _projection(conn: Connection, table: str, *, seq: bool = True) -> list[tuple[Any, ...]]:
+    """The projection's rows with each coach's number read back as its fingerprint (numbers
+    are the store's own: two stores number the same coaches in the order they came)."""
     columns = [c for c in _columns(table) if seq or c != "seq"]
-    quoted = ", ".join(f'quote("{c}")' for c in columns)
-    key = ", ".join(f'"{c}"' for c in REPORT_KEYS.get(table, ("id", "coach")))
-    sql = f"SELECT {quoted} FROM coord_report_{table} ORDER BY {key}"
-    return [tuple(row) for row in conn.execute(text(sql))]
+    quoted = ", ".join(
+        "quote(k.fingerprint)" if c == "coach" else f'quote(p."{c}")' for c in columns
+    )
+    key = ", ".join(
+        "k.fingerprint" if c == "coach" else f'p."{c}"'
+        for c in REPORT_KEYS.get(table, ("id", "coach"))
+    )
+    sql = (
+        f"SELECT {quoted} FROM coord_report_{table} p "
+        f"JOIN coord_report_coach k ON k.number = p.coach ORDER BY {key}"
+    )
+    rows = [tuple(row) for row in conn.execute(text(sql))]
+    # Every row's coach has a number (the join lost none).
+    assert len(rows) == conn.execute(text(f"SELECT count(*) FROM coord_report_{table}")).scalar()
+    return rows
 
 
 def _rebuilt(conn: Connection, table: str) -> list[tuple[Any, ...]]:
