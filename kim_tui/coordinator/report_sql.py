@@ -26,11 +26,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 from sqlmodel import select
 
 from kim_tui.coordinator.importer import coach_label
@@ -83,7 +84,9 @@ def coach_counts(
         }
         _drop_temp(conn)
         try:
-            counts = _count(conn, fingerprints, names, enrolled, numbers, period)
+            # One thread more: referrals and contacts on a second connection (`_activity_apart`).
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                counts = _count(conn, pool, fingerprints, names, enrolled, numbers, period)
         finally:
             _drop_temp(conn)
     return [
@@ -195,6 +198,12 @@ def _names(fingerprints: Sequence[str], enrolled: Mapping[str, EnrolledCoach]) -
 
 
 _IN_PERIOD = "({x} IS NOT NULL AND (:s IS NULL OR {x} >= :s) AND (:e IS NULL OR {x} <= :e))"
+_FLAG_TABLE = (
+    "CREATE TEMP TABLE report_flag (coach INTEGER, case_id TEXT, not_opened INTEGER, "
+    "not_active INTEGER, not_closed INTEGER, before TEXT, PRIMARY KEY (coach, case_id))"
+)
+_Counted = tuple[str, int, str, int]
+"""(indicator, coach number, category, count)."""
 _FLAG = "LEFT JOIN report_flag f ON f.coach = {r}.coach AND f.case_id = {r}.{case}"
 _NOT_BEFORE = "NOT (f.before IS NOT NULL AND {x} < f.before)"
 """A receiver's copy of a contact or referral from before the handover day is the sender's."""
@@ -219,6 +228,7 @@ class _Flags:
 
 def _count(
     conn: Connection,
+    pool: ThreadPoolExecutor,
     fingerprints: Sequence[str],
     names: Mapping[str, str],
     enrolled: Mapping[str, EnrolledCoach],
@@ -244,6 +254,8 @@ def _count(
             counts[indicator][category] += n
 
     opened = _IN_PERIOD.format(x="c.first_contact_on")
+    copied = conn.execute(text("SELECT * FROM report_flag")).all() if flags.present else []
+    apart = pool.submit(_activity_apart, conn.engine, p, copied)
     for fp, n in rows(
         f"SELECT c.coach, count(*) FROM coord_report_case c {flags.join('c', 'id')} "
         f"WHERE {flags.unless('not_opened')} AND {opened} GROUP BY c.coach"
@@ -312,26 +324,58 @@ def _count(
         add("goals_set", fp, str(area), n)
         if status == "achieved":
             add("goals_achieved", fp, str(area), n)
+    _households(conn, by_number)
+    for indicator, number, category, n in apart.result():
+        add(indicator, number, category, n)
+    return out
+
+
+def _activity(conn: Connection, p: Mapping[str, Any], flags: _Flags) -> list[_Counted]:
+    """Referrals and contacts (most of the records) per coach number and category."""
+    found: list[_Counted] = []
     sent = _IN_PERIOD.format(x="r.sent_on")
-    for fp, domain, status, agency, n in rows(
-        "SELECT r.coach, r.legal_domain, r.status, r.agency, count(*) "
-        f"FROM coord_report_referral r {flags.join('r', 'case_id')} "
-        f"WHERE {sent} AND {flags.not_before('r.sent_on')} "
-        "GROUP BY r.coach, r.legal_domain, r.status, r.agency"
+    for number, domain, status, agency, n in conn.execute(
+        text(
+            "SELECT r.coach, r.legal_domain, r.status, r.agency, count(*) "
+            f"FROM coord_report_referral r {flags.join('r', 'case_id')} "
+            f"WHERE {sent} AND {flags.not_before('r.sent_on')} "
+            "GROUP BY r.coach, r.legal_domain, r.status, r.agency"
+        ),
+        p,
     ):
-        add("referrals", fp, f"{domain} / {status}", n)
-        add("referral_agencies", fp, str(agency), n)
+        found.append(("referrals", number, f"{domain} / {status}", n))
+        found.append(("referral_agencies", number, str(agency), n))
     day = 'c."on"'
     held = f"{_IN_PERIOD.format(x=day)} AND {flags.not_before(day)}"
-    for fp, kind, n, minutes in rows(
-        "SELECT c.coach, c.kind, count(*), sum(coalesce(c.minutes, 0)) "
-        f"FROM coord_report_contactnote c {flags.join('c', 'case_id')} "
-        f"WHERE {held} GROUP BY c.coach, c.kind"
+    for number, kind, n, minutes in conn.execute(
+        text(
+            "SELECT c.coach, c.kind, count(*), sum(coalesce(c.minutes, 0)) "
+            f"FROM coord_report_contactnote c {flags.join('c', 'case_id')} "
+            f"WHERE {held} GROUP BY c.coach, c.kind"
+        ),
+        p,
     ):
-        add("contacts", fp, str(kind), n)
-        add("contact_hours", fp, str(kind), int(minutes))
-    _households(conn, by_number)
-    return out
+        found.append(("contacts", number, str(kind), n))
+        found.append(("contact_hours", number, str(kind), int(minutes)))
+    return found
+
+
+def _activity_apart(engine: Engine, p: Mapping[str, Any], flags: Sequence[Any]) -> list[_Counted]:
+    """`_activity` on a read connection of its own, with a copy of the handover flags: SQLite
+    releases the GIL while it steps through a query, so this runs on the second core while the
+    caller counts the case-based indicators (at a state's scale each is seconds of decrypting
+    pages)."""
+    with engine.connect() as conn:
+        try:
+            conn.execute(text(_FLAG_TABLE))
+            if flags:
+                conn.execute(
+                    text("INSERT INTO report_flag VALUES (:c, :i, :o, :a, :x, :b)"),
+                    [dict(zip("cioaxb", row, strict=True)) for row in flags],
+                )
+            return _activity(conn, p, _Flags(bool(flags)))
+        finally:
+            _drop_temp(conn)
 
 
 def _temp_tables(conn: Connection, p: Mapping[str, Any], flags: _Flags) -> None:
@@ -402,12 +446,7 @@ def _attribute(
 ) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """Run `report_handover.plan` on the handover records and the cases of the clients they
     name; write its case flags into ``report_flag``; return its synthetic rows by coach."""
-    conn.execute(
-        text(
-            "CREATE TEMP TABLE report_flag (coach INTEGER, case_id TEXT, not_opened INTEGER, "
-            "not_active INTEGER, not_closed INTEGER, before TEXT, PRIMARY KEY (coach, case_id))"
-        )
-    )
+    conn.execute(text(_FLAG_TABLE))
     # Rows name coaches by number: each number's place in `fingerprints`.
     position = {numbers[fp]: i for i, fp in enumerate(fingerprints) if fp in numbers}
     tables: list[dict[str, list[dict[str, Any]]]] = [{} for _ in fingerprints]

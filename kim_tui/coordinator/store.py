@@ -327,8 +327,15 @@ migration 0005), triggers on ``coord_record`` everything else. ``seq`` is the re
 (the reference's tie order); lists (target groups, themes) stay JSON text."""
 
 
-REPORT_KEYS: dict[str, tuple[str, ...]] = {"contactnote": ("coach", "kind", "on", "id")}
-"""Contacts, most of the records, are kept in the order they are counted in; the rest by id."""
+REPORT_KEYS: dict[str, tuple[str, ...]] = {
+    "contactnote": ("coach", "kind", "on", "id"),
+    "arearating": ("coach", "area", "level", "id"),
+    "goal": ("coach", "area", "status", "id"),
+    "referral": ("coach", "legal_domain", "status", "agency", "id"),
+}
+"""Contacts (most of the records), area ratings, goals and referrals are kept in the order they
+are grouped in (migrations 0004, 0006), so the report reads them without sorting; the rest by
+id. Every key field is one the bundle schema requires."""
 REPORT_WATCHED = ("client", "case", "assessment", "goalagreement")
 """Tables whose ids other records refer to: ids two coaches share there are noted in
 ``coord_report_shared`` (see `kim_tui.coordinator.report_sql`)."""

@@ -64,9 +64,10 @@ def _projection(conn: Connection, table: str, *, seq: bool = True) -> list[tuple
 def _rebuilt(conn: Connection, table: str) -> list[tuple[Any, ...]]:
     """The projection as migration 0004 fills it from the stored records."""
     extracted = ", ".join(f"quote(json_extract(data, '$.{f}'))" for f in FIELDS[table])
-    key = ", ".join(f'"{c}"' for c in REPORT_KEYS.get(table, ("id", "coach")))
-    key = key.replace('"on"', "json_extract(data, '$.on')").replace(
-        '"kind"', "json_extract(data, '$.kind')"
+    # The projection's key (its order) with the fields read from the document.
+    key = ", ".join(
+        c if c in ("id", "coach") else f"json_extract(data, '$.{c}')"
+        for c in REPORT_KEYS.get(table, ("id", "coach"))
     )
     sql = (
         f"SELECT quote(id), quote(coach), quote(revision), quote(rowid), {extracted} "

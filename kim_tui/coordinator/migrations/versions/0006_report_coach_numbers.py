@@ -1,4 +1,4 @@
-"""report projection keyed by coach numbers: a small integer instead of the 64-hex fingerprint
+"""report projection keyed by coach numbers, and grouped tables kept in the order they are counted
 
 Every row of ``coord_report_<table>`` carried the coach's fingerprint (64 characters) in its
 key: at a state's scale (3 million records) a third of every contact row, and the report's time
@@ -8,7 +8,8 @@ records are projected a number (assigned once, never reused or changed), and the
 (`kim_tui.coordinator.report_sql`); the importer writes numbers (`kim_tui.coordinator.projection`);
 the triggers (same events and guards as 0004/0005) look them up. The upgrade numbers the coaches
 in fingerprint order and copies every projection table once, in key order; nothing is parsed
-again, so the projection stays equal to its records.
+again, so the projection stays equal to its records. Area ratings, goals and referrals get keys
+in the order the report groups them (see ``_KEYS``).
 
 Revision ID: 0006
 Revises: 0005
@@ -38,7 +39,16 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "contactnote": ("case_id", "on", "kind", "minutes"),
     "handover": ("direction", "client", "date", "counterpart"),
 }  # fmt: skip
-_KEYS: dict[str, tuple[str, ...]] = {"contactnote": ("coach", "kind", "on", "id")}
+_OLD_KEYS: dict[str, tuple[str, ...]] = {"contactnote": ("coach", "kind", "on", "id")}
+_KEYS: dict[str, tuple[str, ...]] = {
+    **_OLD_KEYS,
+    "arearating": ("coach", "area", "level", "id"),
+    "goal": ("coach", "area", "status", "id"),
+    "referral": ("coach", "legal_domain", "status", "agency", "id"),
+}
+"""Area ratings, goals and referrals are now kept in the order they are grouped in, as the
+contacts were: the report reads them without sorting (at a state's scale sorting the 340,000
+area ratings took longer than reading them). Every key field is required by the bundle schema."""
 _LIVE = "{r}.deleted = 0 AND {r}.checked = 1 AND {r}.problem IS NULL"
 _WATCHED = ("client", "case", "assessment", "goalagreement")
 _FLAG = "coord_import_projecting"
@@ -93,7 +103,7 @@ def _insert(table: str, numbered: bool) -> str:
 
 def _delete(table: str, numbered: bool) -> str:
     delete = f"DELETE FROM coord_report_{table} WHERE id = OLD.id AND coach = {_coach('OLD', numbered)}"
-    for key in _KEYS.get(table, ()):
+    for key in (_KEYS if numbered else _OLD_KEYS).get(table, ()):
         if key not in ("id", "coach"):
             # The key as projected from the old document (only a live, good one was).
             value = (
@@ -138,7 +148,7 @@ def _rebuild(table: str, numbered: bool) -> None:
     """Copy one projection table into its new layout (coach as number or as fingerprint), in
     key order, and put it in the old one's place."""
     new = f"coord_report_{table}_new"
-    key = _KEYS.get(table, ("id", "coach"))
+    key = (_KEYS if numbered else _OLD_KEYS).get(table, ("id", "coach"))
     op.create_table(
         new,
         sa.Column("id", sa.Text(), nullable=False),
