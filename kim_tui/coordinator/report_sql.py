@@ -26,12 +26,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, text
 from sqlmodel import select
 
 from kim_tui.coordinator.importer import coach_label
@@ -84,9 +83,7 @@ def coach_counts(
         }
         _drop_temp(conn)
         try:
-            # One thread more: referrals and contacts on a second connection (`_activity_apart`).
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                counts = _count(conn, pool, fingerprints, names, enrolled, numbers, period)
+            counts = _count(conn, fingerprints, names, enrolled, numbers, period)
         finally:
             _drop_temp(conn)
     return [
@@ -228,7 +225,6 @@ class _Flags:
 
 def _count(
     conn: Connection,
-    pool: ThreadPoolExecutor,
     fingerprints: Sequence[str],
     names: Mapping[str, str],
     enrolled: Mapping[str, EnrolledCoach],
@@ -254,8 +250,6 @@ def _count(
             counts[indicator][category] += n
 
     opened = _IN_PERIOD.format(x="c.first_contact_on")
-    copied = conn.execute(text("SELECT * FROM report_flag")).all() if flags.present else []
-    apart = pool.submit(_activity_apart, conn.engine, p, copied)
     for fp, n in rows(
         f"SELECT c.coach, count(*) FROM coord_report_case c {flags.join('c', 'id')} "
         f"WHERE {flags.unless('not_opened')} AND {opened} GROUP BY c.coach"
@@ -325,7 +319,7 @@ def _count(
         if status == "achieved":
             add("goals_achieved", fp, str(area), n)
     _households(conn, by_number)
-    for indicator, number, category, n in apart.result():
+    for indicator, number, category, n in _activity(conn, p, flags):
         add(indicator, number, category, n)
     return out
 
@@ -358,24 +352,6 @@ def _activity(conn: Connection, p: Mapping[str, Any], flags: _Flags) -> list[_Co
         found.append(("contacts", number, str(kind), n))
         found.append(("contact_hours", number, str(kind), int(minutes)))
     return found
-
-
-def _activity_apart(engine: Engine, p: Mapping[str, Any], flags: Sequence[Any]) -> list[_Counted]:
-    """`_activity` on a read connection of its own, with a copy of the handover flags: SQLite
-    releases the GIL while it steps through a query, so this runs on the second core while the
-    caller counts the case-based indicators (at a state's scale each is seconds of decrypting
-    pages)."""
-    with engine.connect() as conn:
-        try:
-            conn.execute(text(_FLAG_TABLE))
-            if flags:
-                conn.execute(
-                    text("INSERT INTO report_flag VALUES (:c, :i, :o, :a, :x, :b)"),
-                    [dict(zip("cioaxb", row, strict=True)) for row in flags],
-                )
-            return _activity(conn, p, _Flags(bool(flags)))
-        finally:
-            _drop_temp(conn)
 
 
 def _temp_tables(conn: Connection, p: Mapping[str, Any], flags: _Flags) -> None:
