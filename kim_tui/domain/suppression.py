@@ -157,13 +157,17 @@ class _Table:
         self._rank_cache: dict[tuple[object, ...], list[list[tuple[int, int]]]] = {}
 
     def masked_coaches(
-        self, key: tuple[str, ...], masked: Sequence[bool], org: bool = False
+        self, key: tuple[str, str], masked: Sequence[bool], org: str | None = None
     ) -> Iterator[str]:
-        """The coaches whose cell is masked in `key`'s category (with an organisation: of that
+        """The coaches whose cell is masked in `key`'s category (with `org`: of that
         organisation), the most room first: `coach_cells_by_room` (`coach_cells_of_org_by_room`)
         filtered by `masked`."""
-        coaches, cells = (self._of_org_by_room if org else self._by_room).get(key, ((), ()))
-        return compress(coaches, map(masked.__getitem__, cells))
+        split = (
+            self._by_room.get(key, _NO_CELLS)
+            if org is None
+            else self._of_org_by_room.get((*key, org), _NO_CELLS)
+        )
+        return compress(split[0], map(masked.__getitem__, split[1]))
 
     def common(self, scopes: tuple[tuple[str, str], ...], group: tuple[str, str]) -> list[str]:
         """The categories of `group`'s sum listed in every one of `scopes`, sorted."""
@@ -204,7 +208,7 @@ class _Table:
             # A parent's cell rises with one of its coaches: those with the most room first, a
             # bounded number, so a search costs the same at 12 coaches and at 648.
             raising = islice(
-                self.masked_coaches((*key, f.name), masked, org=True)
+                self.masked_coaches(key, masked, org=f.name)
                 if f.scope == "Organisation"
                 else self.masked_coaches(key, masked),
                 _RAISING if bounded else None,
@@ -222,7 +226,7 @@ class _Table:
             ordered: Iterable[str]
             if not bounded:
                 ordered = chain(
-                    self.masked_coaches((*key, org), masked, org=True),
+                    self.masked_coaches(key, masked, org=org),
                     (c for c in self.masked_coaches(key, masked) if self.org_of[c] != org),
                 )
             elif f.scope == "Coach":
@@ -230,7 +234,7 @@ class _Table:
                 # they are among the state's: a move between them leaves the organisations
                 # alone (4 cells to mask, not 8). Without them, a state's report masked a
                 # coach's cells until some of the state's partners were open.
-                mates = list(islice(self.masked_coaches((*key, org), masked, org=True), _PARTNERS))
+                mates = list(islice(self.masked_coaches(key, masked, org=org), _PARTNERS))
                 ordered = mates + [b for b in partners if self.org_of[b] != org]
             else:
                 ordered = sorted(partners, key=lambda b: self.org_of[b] != org)
@@ -418,6 +422,9 @@ class _Table:
             cells = {j for ind in family for j in self.of_indicator[ind]}
             far = self._far[family] = sorted(cells, key=self._position.__getitem__)
         return local, near, mid, far
+
+
+_NO_CELLS: tuple[tuple[str, ...], tuple[int, ...]] = ((), ())
 
 
 def _split(cells: Sequence[tuple[str, int]]) -> tuple[tuple[str, ...], tuple[int, ...]]:
