@@ -63,9 +63,10 @@ def read_file(path: str) -> bytes:
     try:
         return read_small_file(source, MAX_FILE)
     except UnsuitableFile as exc:
-        raise HandoverRefused(
-            "unsuitable", f"{source}: {exc.why}", f"{source}: not a regular file"
-        ) from None
+        # `why` is already in the UI language (a directory, a pipe, too large: the coach needs
+        # to know which), so both languages carry it.
+        why = f"{source}: {exc.why}"
+        raise HandoverRefused("unsuitable", why, why) from None
     except OSError as exc:
         raise StorageError.from_os_error(exc, source) from None
 

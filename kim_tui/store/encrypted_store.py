@@ -155,7 +155,9 @@ class EncryptedStore:
         self._dek: bytearray | None = dek
         try:
             refuse_damaged_log(directory, self.layout.db_file)
-            self._engine: Engine | None = open_engine(directory / self.layout.db_file, dek)
+            self._engine: Engine | None = open_engine(
+                directory / self.layout.db_file, dek, self.layout.closed_error
+            )
         except BaseException:
             wipe(dek)
             self._dek = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -81,11 +82,14 @@ def _on_read_only_fs(path: Path) -> bool:
         return False
 
 
-def open_engine(db_path: Path, dek: bytearray) -> Engine:
+def open_engine(
+    db_path: Path, dek: bytearray, closed: Callable[[], Exception] | None = None
+) -> Engine:
     """An engine whose every connection is keyed with `dek`; raises CorruptFile on a bad file.
 
     The engine keeps a reference to the caller's buffer, never a copy: once the caller zeroes
-    it (on close), no new connection can be keyed."""
+    it (on close), no new connection can be keyed, and a connection asked for then raises
+    `closed()` (the store's "locked" message) instead of SQLite's "file is not a database"."""
     # A file URL, not "sqlite://" with a creator: SQLAlchemy would take that for an in-memory
     # database and share one connection per thread, so closing a read could roll back a write.
     # Built with URL.create, never from a string: a "?", "#" or "%41" in the directory name
@@ -104,6 +108,9 @@ def open_engine(db_path: Path, dek: bytearray) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        if closed is not None and not any(dek):
+            dbapi_conn.close()
+            raise closed()
         _pragmas(dbapi_conn, dek)
 
     try:

@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from kim_tui.domain.model import FollowUpDraft
 from kim_tui.domain.validation import validate_client
 from kim_tui.i18n import set_language
+from kim_tui.service.handover_files import MAX_FILE
 from kim_tui.service.handover_payload import PayloadError, client_file_rows
 from kim_tui.service.session import VaultSession
 from kim_tui.service.workspace import Workspace
@@ -64,6 +66,10 @@ def test_service_refusals_read_english(workspace: Workspace, english: None) -> N
     ]
     workspace.close()
     assert _refused(lambda: workspace.vault.engine) == "The vault is locked."
+    # A screen or worker still holding the workspace after Ctrl+L: the same sentence, not
+    # SQLite's "file is not a database" from a connection keyed with the zeroed key.
+    assert _refused(lambda: workspace.client_file(client_id)) == "The vault is locked."
+    assert _refused(lambda: workspace.set_retention_years(5)) == "The vault is locked."
     locked = VaultSession(workspace.vault.directory)
     assert _refused(lambda: locked.workspace) == "The vault is locked."
 
@@ -112,3 +118,15 @@ def test_a_damaged_handover_payload_is_described_in_the_language_shown() -> None
         assert str(refused.value) == "handover date invalid"
     finally:
         set_language("de")
+
+
+def test_an_unsuitable_handover_file_says_what_it_is_in_english(
+    workspace: Workspace, english: None, tmp_path: Path
+) -> None:
+    big = tmp_path / "huge.kimx"
+    with big.open("wb") as sparse:  # no need to write 80 MiB
+        sparse.truncate(MAX_FILE + 1)
+    message = _refused(lambda: workspace.receive_handover(str(tmp_path), str(tmp_path)))
+    assert message == f"{tmp_path}: is a directory, not a file"
+    message = _refused(lambda: workspace.receive_handover(str(big), str(tmp_path)))
+    assert message == f"{big}: is too large (over {MAX_FILE // 1024} KiB)"
