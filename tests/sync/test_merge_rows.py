@@ -100,7 +100,7 @@ def test_a_stored_document_is_exactly_the_data_as_json_dumps_writes_it(
 ) -> None:
     """The merge writes documents with an encoder made once; the text is the same as ever."""
     data: dict[str, Any] = {
-        "note": "Öztürk \"zitiert\"\n\t\\ é 😀 \u2028",
+        "note": 'Öztürk "zitiert"\n\t\\ é 😀 \u2028',
         "z": [3, -1, None, True, False, [], {}],
         "a": {"y": 10**30, "b": "p-" + "0" * 32},
         "n": 12,
