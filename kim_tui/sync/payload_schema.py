@@ -21,7 +21,6 @@ from typing import Any
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.geo import find_country, find_language
 from kim_tui.i18n import tr
-from kim_tui.sync import payload_fast
 
 MAX_RECORDS = 1_000_000
 """Records per bundle: a caseload's whole history is far below; a flood is refused unread."""
@@ -57,17 +56,6 @@ class SchemaError(ValueError):
 
 Check = Callable[[Any], None]
 
-# Each check as a Python expression over {v}, true only where the check passes (payload_fast
-# compiles them into one function per table), and the names they use, made when compiled.
-_FAST: dict[Check, str] = {}
-_FAST_CONSTANTS: dict[str, Callable[[], Any]] = {}
-
-
-def _fast(check: Check, expression: str, **constants: Callable[[], Any]) -> Check:
-    _FAST[check] = expression
-    _FAST_CONSTANTS.update(constants)
-    return check
-
 
 def _fail(problem: str) -> SchemaError:
     return SchemaError("", problem)
@@ -92,23 +80,17 @@ def _iso_date(value: Any) -> None:
     _GOOD_DAYS.add(value)
 
 
-_fast(_iso_date, "({v}.__class__ is str and {v} in GOOD_DAYS)", GOOD_DAYS=lambda: _GOOD_DAYS)
-
-
 def _optional(check: Check) -> Check:
     def run(value: Any) -> None:
         if value is not None:
             check(value)
 
-    return _fast(run, f"({{v}} is None or {_FAST[check]})") if check in _FAST else run
+    return run
 
 
 def _boolean(value: Any) -> None:
     if type(value) is not bool:
         raise _fail(tr("kein Wahrheitswert", "not a boolean"))
-
-
-_fast(_boolean, "({v} is True or {v} is False)")
 
 
 def _integer(low: int, high: int) -> Check:
@@ -118,7 +100,7 @@ def _integer(low: int, high: int) -> Check:
         if not low <= value <= high:
             raise _fail(tr(f"{value} außerhalb {low}–{high}", f"{value} outside {low}–{high}"))
 
-    return _fast(run, f"({{v}}.__class__ is int and {low} <= {{v}} <= {high})")
+    return run
 
 
 @functools.cache
@@ -136,9 +118,7 @@ def _code(catalog_name: str, *extra: str) -> Check:
         if value not in catalog(catalog_name) and value not in extra:
             raise _fail(tr(f"unbekannter Code {value[:40]!r}", f"unknown code {value[:40]!r}"))
 
-    name = "CODES_" + "_".join((catalog_name, *extra))
-    expression = f"({{v}}.__class__ is str and {{v}} in {name})"
-    return _fast(run, expression, **{name: lambda: _codes(catalog_name) | frozenset(extra)})
+    return run
 
 
 @functools.lru_cache(maxsize=4096)
@@ -172,11 +152,6 @@ def _gender(value: Any) -> None:
         _known_gender(value)
 
 
-_STR3 = "({v}.__class__ is str and len({v}) <= 3 and "
-_fast(_country, _STR3 + "({v} == '' or COUNTRY({v})))", COUNTRY=lambda: _known_country)
-_fast(_language, _STR3 + "LANGUAGE({v}))", LANGUAGE=lambda: _known_language)
-
-
 def _code_list(item: Check) -> Check:
     def run(value: Any) -> None:
         if not isinstance(value, list):
@@ -190,10 +165,6 @@ def _code_list(item: Check) -> Check:
         for entry in value:
             item(entry)
 
-    if item in _FAST:  # entries first: only strings reach set()
-        each = f"all({_FAST[item].format(v='e')} for e in {{v}})"
-        _fast(run, f"({{v}}.__class__ is list and len({{v}}) <= {MAX_CODE_LIST} and {each} and "
-              "len(set({v})) == len({v}))")  # fmt: skip
     return run
 
 
@@ -207,7 +178,7 @@ def _text(limit: int) -> Check:
         if len(value) > limit:
             raise _fail(tr(f"länger als {limit} Zeichen", f"longer than {limit} characters"))
 
-    return _fast(run, f"({{v}}.__class__ is str and len({{v}}) <= {limit})")
+    return run
 
 
 def _uuid(value: Any) -> None:
@@ -236,12 +207,6 @@ def _fingerprint(value: Any) -> None:
 
 
 _known_gender = _code("genders")
-_fast(_gender, "({v}.__class__ is str and ({v} == '' or {v} in CODES_genders))")
-_fast(_uuid, "({v}.__class__ is str and UUID({v}) is not None)", UUID=lambda: _UUID.fullmatch)
-_fast(_pseudonym, "({v}.__class__ is str and P({v}) is not None)", P=lambda: _PSEUDONYM.fullmatch)
-_fast(_fingerprint, "({v}.__class__ is str and HEX({v}) is not None)", HEX=lambda: _HEX64.fullmatch)
-_fast(_consent_form, "({v}.__class__ is str and {v} in ('written', 'oral'))")
-_fast(_direction, "({v}.__class__ is str and {v} in ('out', 'in'))")
 
 _PERSONAL: dict[str, Check] = {
     "given_name": _text(MAX_TEXT),
@@ -449,21 +414,8 @@ def _id_ok(table: str, value: Any) -> bool:
     return isinstance(value, str) and pattern.fullmatch(value) is not None
 
 
-@functools.cache
-def _acceptors() -> dict[str, payload_fast.Acceptor]:
-    constants = {name: make() for name, make in _FAST_CONSTANTS.items()}
-    constants.update(RECORD_KEYS=_RECORD_KEYS, MAX_REVISION=MAX_REVISION)
-    ids = {table: (_PSEUDONYM if table == "client" else _UUID).fullmatch for table in _PLANS}
-    return payload_fast.compile_acceptors(_PLANS, _FAST, constants, ids)
-
-
 def check_record(index: int, record: Any) -> Violation | None:
     """The first problem of one record of the payload, or None if it keeps every rule."""
-    table = record.get("t") if record.__class__ is dict else None
-    if table.__class__ is str:  # the usual record: one compiled function (payload_fast)
-        accept = _acceptors().get(table)
-        if accept is not None and accept(record):
-            return None
     if not isinstance(record, dict) or record.keys() != _RECORD_KEYS:
         return Violation(
             index,
