@@ -47,6 +47,7 @@ CATALOG_NAMES: tuple[str, ...] = (
     "record_fields",
     "record_entities",
     "household_roles",
+    "report_indicators",
 )
 
 _CODE_RE = re.compile(r"[a-z0-9][a-z0-9_]*")

@@ -52,6 +52,7 @@ from kim_tui.domain.report_render import (
     render_csv,
     render_json,
     render_table,
+    report_word,
 )
 from kim_tui.domain.suppression import Figure, protect
 from kim_tui.i18n import tr
@@ -251,6 +252,7 @@ __all__ = [
     "Period",
     "Rows",
     "category_label",
+    "report_word",
     "compute",
     "need_chart",
     "render_csv",

@@ -1,8 +1,9 @@
 """Coordinator report definitions: the period, one coach's rows, and the indicators of the
 domain note § 4 as functions from one scope's records to counts per category. Pure Python.
 
-Report definitions are data: each `Indicator` is a name, a German label and a function from one
-scope's records (plain dicts, as they arrived in bundles) and the period to counts per category.
+Report definitions are data: each `Indicator` is a name (its German and English labels are in the
+catalog ``report_indicators``) and a function from one scope's records (plain dicts, as they
+arrived in bundles) and the period to counts per category.
 A new indicator is one more entry; it computes from the bundles already stored.
 """
 
@@ -15,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from kim_tui.domain.pseudonym import age_band
+from kim_tui.i18n import language
 
 Rows = Mapping[str, Sequence[Mapping[str, Any]]]
 """Live (not deleted) records per table; each dict is a record's data plus ``_id`` and ``_rev``."""
@@ -325,35 +327,52 @@ class Indicator:
     """One report definition."""
 
     name: str
-    label: str
     compute: Callable[[Rows, Period], Counter[str]]
     count_of: str | None = None
     """For sums (minutes): the indicator whose count decides masking of the same category."""
 
+    @property
+    def label(self) -> str:
+        """The indicator's label in the UI language (catalog ``report_indicators``)."""
+        return indicator_label(self.name)
+
+
+def decimal(value: float) -> str:
+    """`value` with one decimal, the decimal mark of the UI language (3,5 / 3.5)."""
+    text = f"{value:.1f}"
+    return text if language() == "en" else text.replace(".", ",")
+
+
+def indicator_label(name: str) -> str:
+    """The label of the report indicator `name` in the UI language."""
+    from kim_tui.domain.catalogs import catalog
+
+    return catalog("report_indicators").label(name, language())
+
 
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator("cases_opened", "Fälle eröffnet", cases_opened),
-    Indicator("cases_active", "Fälle aktiv", cases_active),
-    Indicator("cases_closed", "Fälle abgeschlossen nach Grund", cases_closed),
-    Indicator("target_groups", "Zielgruppen (aktive Fälle)", target_groups),
-    Indicator("age_band", "Klient*innen nach Altersgruppe", clients_by_age),
-    Indicator("gender", "Klient*innen nach Geschlecht", clients_by_gender),
-    Indicator("nationality", "Klient*innen nach Staatsangehörigkeit", clients_by_nationality),
-    Indicator("residence_intake", "Aufenthaltsstatus bei Aufnahme", residence_at_intake),
-    Indicator("residence_now", "Aufenthaltsstatus aktuell", residence_now),
-    Indicator("residence_changes", "Wechsel des Aufenthaltsstatus", residence_changes),
-    Indicator("need_first", "Bedarf je Handlungsfeld, erste Bestandsaufnahme", need_first),
-    Indicator("need_latest", "Bedarf je Handlungsfeld, letzte Bestandsaufnahme", need_latest),
-    Indicator("goals_set", "Ziele gesetzt je Handlungsfeld", goals_set),
-    Indicator("goals_achieved", "Ziele erreicht je Handlungsfeld", goals_achieved),
-    Indicator("referrals", "Vermittlungen nach Rechtskreis / Ergebnis", referrals),
-    Indicator("referral_agencies", "Vermittlungen nach Stelle", referrals_by_agency),
-    Indicator("contacts", "Kontakte nach Art", contacts),
-    Indicator("contact_hours", "Kontaktstunden nach Art", contact_minutes, count_of="contacts"),
-    Indicator("themes", "Strukturelle Themen", themes),
-    Indicator("handovers", "Übergaben", handovers),
-    Indicator("households", "Haushalte mit aktivem Fall", households_active),
-    Indicator("family_cases", "Fälle in Familien (Haushalt ab 2 Akten)", family_cases),
+    Indicator("cases_opened", cases_opened),
+    Indicator("cases_active", cases_active),
+    Indicator("cases_closed", cases_closed),
+    Indicator("target_groups", target_groups),
+    Indicator("age_band", clients_by_age),
+    Indicator("gender", clients_by_gender),
+    Indicator("nationality", clients_by_nationality),
+    Indicator("residence_intake", residence_at_intake),
+    Indicator("residence_now", residence_now),
+    Indicator("residence_changes", residence_changes),
+    Indicator("need_first", need_first),
+    Indicator("need_latest", need_latest),
+    Indicator("goals_set", goals_set),
+    Indicator("goals_achieved", goals_achieved),
+    Indicator("referrals", referrals),
+    Indicator("referral_agencies", referrals_by_agency),
+    Indicator("contacts", contacts),
+    Indicator("contact_hours", contact_minutes, count_of="contacts"),
+    Indicator("themes", themes),
+    Indicator("handovers", handovers),
+    Indicator("households", households_active),
+    Indicator("family_cases", family_cases),
 )
 
 
@@ -390,5 +409,5 @@ class Cell:
         if self.masked:
             return MASK
         if self.hours:
-            return f"{self.value / 60:.1f}".replace(".", ",")
+            return decimal(self.value / 60)
         return str(self.value)

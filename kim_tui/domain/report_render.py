@@ -8,7 +8,26 @@ from typing import Any
 
 from kim_tui.domain.csv_export import csv_text
 from kim_tui.domain.dates import format_date
-from kim_tui.domain.report_indicators import MASK, Cell, Period
+from kim_tui.domain.report_indicators import MASK, Cell, Period, decimal
+from kim_tui.i18n import language, tr
+
+# The report's own words in its cells and scopes (stored and published as these German codes;
+# shown in the UI language).
+_WORDS = {
+    "Coach": ("Coach", "Coach"),
+    "Organisation": ("Organisation", "Organisation"),
+    "Gesamt": ("Gesamt", "Total"),
+    "alle": ("alle", "all"),
+    "gesamt": ("gesamt", "total"),
+    "ohne Angabe": ("ohne Angabe", "not stated"),
+}
+
+
+def report_word(word: str) -> str:
+    """A scope ("Gesamt"), the total's name ("alle") or a fixed category ("ohne Angabe") in
+    the UI language; any other text (a coach's or organisation's name) as it is."""
+    pair = _WORDS.get(word)
+    return word if pair is None else tr(*pair)
 
 
 def _public(cell: Cell, threshold: int) -> dict[str, Any]:
@@ -93,37 +112,49 @@ _CATALOG_OF = {
 
 
 def category_label(indicator: str, category: str) -> str:
-    """The German label of a report category (the catalog code stays in CSV and JSON)."""
+    """The label of a report category in the UI language (the category's code stays in CSV
+    and JSON)."""
     from kim_tui.domain.catalogs import catalog
     from kim_tui.domain.geo import country_name
 
+    lang = language()
+    if category in _WORDS:
+        return report_word(category)
     if indicator == "nationality":
-        return country_name(category)
+        return country_name(category, lang)
     if indicator in ("need_first", "need_latest"):
         area, sep, level = category.partition(": Stufe ")
-        return f"{catalog('priority_areas').label(area)}{sep}{level}"
+        sep = sep and tr(sep, ": level ")
+        return f"{catalog('priority_areas').label(area, lang)}{sep}{level}"
     if indicator == "referrals":
         domain, sep, status = category.partition(" / ")
         statuses = catalog("referral_statuses")
-        return f"{catalog('legal_domains').label(domain)}{sep}{statuses.label(status)}"
+        return f"{catalog('legal_domains').label(domain, lang)}{sep}{statuses.label(status, lang)}"
     name = _CATALOG_OF.get(indicator)
     if name is None:
         return category
     if indicator == "residence_changes":
         before, sep, after = category.partition(" → ")
-        return f"{catalog(name).label(before)}{sep}{catalog(name).label(after)}"
+        return f"{catalog(name).label(before, lang)}{sep}{catalog(name).label(after, lang)}"
     if indicator == "themes" and category.startswith("text:"):
         return category[len("text:") :]
-    return catalog(name).label(category)
+    return catalog(name).label(category, lang)
 
 
 def render_csv(cells: Sequence[Cell], threshold: int, delimiter: str = ";") -> str:
     """CSV for German Excel (see `csv_export`), one row per cell; masked values as ``x``."""
-    header = ["Ebene", "Name", "Kennzahl", "Kategorie", "Code", "Wert"]
+    header = [
+        tr("Ebene", "Level"),
+        "Name",
+        tr("Kennzahl", "Indicator"),
+        tr("Kategorie", "Category"),
+        "Code",
+        tr("Wert", "Value"),
+    ]
     rows = (
         [
-            c.scope,
-            c.scope_name,
+            report_word(c.scope),
+            report_word(c.scope_name),
             c.label,
             category_label(c.indicator, c.category),
             c.category,
@@ -136,18 +167,24 @@ def render_csv(cells: Sequence[Cell], threshold: int, delimiter: str = ";") -> s
 
 def render_table(cells: Sequence[Cell], threshold: int, period: Period) -> str:
     """Plain-text report grouped by scope and indicator, with a bar chart of need levels."""
+    start = format_date(period.start) or tr("Anfang", "the beginning")
+    end = format_date(period.end) or tr("heute", "today")
     lines = [
-        f"Zeitraum: {format_date(period.start) or 'Anfang'} bis "
-        f"{format_date(period.end) or 'heute'}; "
-        f"Maskiert ({MASK}): Zellen unter {threshold} und so viele weitere, dass sich keine aus "
-        "Summen errechnen oder auf weniger als drei Werte eingrenzen lässt."
+        tr(
+            f"Zeitraum: {start} bis {end}; Maskiert ({MASK}): Zellen unter {threshold} und so "
+            "viele weitere, dass sich keine aus Summen errechnen oder auf weniger als drei Werte "
+            "eingrenzen lässt.",
+            f"Period: {start} to {end}; masked ({MASK}): cells under {threshold} and as many "
+            "others as it takes that none can be worked out from the sums or narrowed to fewer "
+            "than three values.",
+        )
     ]
     current: tuple[str, str] | None = None
     label = ""
     for c in cells:
         if (c.scope, c.scope_name) != current:
             current = (c.scope, c.scope_name)
-            lines += ["", f"== {c.scope}: {c.scope_name} =="]
+            lines += ["", f"== {report_word(c.scope)}: {report_word(c.scope_name)} =="]
             label = ""
         if c.label != label:
             label = c.label
@@ -175,15 +212,20 @@ def need_chart(cells: Sequence[Cell], threshold: int) -> list[str]:
     areas = sorted({a for a, _ in sums} - masked)
     if not areas:
         return []
-    out = ["Bedarf je Handlungsfeld (Mittel 0–3; ░ erste, █ letzte Bestandsaufnahme)"]
+    out = [
+        tr(
+            "Bedarf je Handlungsfeld (Mittel 0–3; ░ erste, █ letzte Bestandsaufnahme)",
+            "Need per priority area (mean 0–3; ░ first, █ latest assessment)",
+        )
+    ]
     from kim_tui.domain.catalogs import catalog
 
     for area in areas:
-        name = catalog("priority_areas").label(area)[:28]
+        name = catalog("priority_areas").label(area, language())[:28]
         for ind, ch in (("need_first", "░"), ("need_latest", "█")):
             total, n = sums.get((area, ind), [0, 0])
             mean = total / n if n else 0.0
-            bar = f"{ch * round(mean * 10):<30} {mean:.1f}".replace(".", ",")
+            bar = f"{ch * round(mean * 10):<30} {decimal(mean)}"
             out.append(f"  {name:<28} {bar}")
             name = ""
     return out

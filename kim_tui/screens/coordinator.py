@@ -505,15 +505,15 @@ class CoordinatorScreen(Screen[None]):
         except (ValueError, VaultError) as exc:
             self.notify(str(exc), severity="error")
             return
-        from kim_tui.domain.report import category_label
+        from kim_tui.domain.report import category_label, report_word
 
         threshold = int(threshold_text)
         table = self.query_one("#cells", DataTable)
         table.clear()
         for cell in cells:
             table.add_row(
-                Text(cell.scope),
-                literal(cell.scope_name),
+                Text(report_word(cell.scope)),
+                literal(report_word(cell.scope_name)),
                 Text(cell.label, no_wrap=True, overflow="ellipsis"),
                 Text(
                     category_label(cell.indicator, cell.category),

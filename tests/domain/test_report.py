@@ -268,3 +268,41 @@ def test_table_header_gives_the_period_as_tt_mm_jjjj() -> None:
     cells = compute([_coach("C", "Diakonie", 9)], period, 5)
     assert render_table(cells, 5, period).startswith("Zeitraum: 01.11.2026 bis 30.11.2026;")
     assert render_table(cells, 5, Period()).startswith("Zeitraum: Anfang bis heute;")
+
+
+def test_the_report_reads_english_with_english_chosen(english: None) -> None:
+    """`kim --lang en coordinator report` and the coordinator app's report tab: labels,
+    scopes, categories, the header and the chart in English; codes unchanged in CSV and JSON."""
+    period = Period(date(2026, 11, 1), date(2026, 11, 30))
+    coaches = [_coach("A", "Caritas", 6), _coach("C", "Diakonie", 10)]
+    cells = compute(coaches, Period(), 5)
+    table = render_table(cells, 5, period)
+    assert table.startswith("Period: 01.11.2026 to 30.11.2026; masked (x): cells under 5")
+    assert "== Total: all ==" in table and "== Organisation: Caritas ==" in table
+    assert "  Cases opened\n    total " in table
+    assert "Need per priority area, latest assessment" in table
+    assert "    housing: level 3 " in table
+    assert "Need per priority area (mean 0–3; ░ first, █ latest assessment)" in table
+    german = ("Zeitraum", "Gesamt", "Fälle", "Bedarf", "Stufe", "gesamt", "ohne Angabe", "Wohnen")
+    for word in german:
+        assert word not in table, word
+    hours = next(c for c in cells if c.indicator == "contact_hours" and not c.masked)
+    assert hours.display(5) == f"{hours.value / 60:.1f}"  # 11.0, not 11,0
+
+    csv_lines = render_csv(cells, 5).splitlines()
+    assert csv_lines[0] == "\ufeffLevel;Name;Indicator;Category;Code;Value"
+    assert any(line.startswith("Total;all;Cases opened;total;gesamt;") for line in csv_lines)
+    document = json.loads(render_json(cells, 5, period))
+    first = document["cells"][0]
+    assert first["label"] == "Cases opened" and first["indicator"] == "cases_opened"
+    assert first["category"] == "gesamt"  # the code stays
+
+
+def test_every_indicator_has_a_label_in_both_languages() -> None:
+    from kim_tui.domain.catalogs import catalog
+
+    labels = catalog("report_indicators")
+    for indicator in INDICATORS:
+        entry = labels.get(indicator.name)
+        assert entry is not None and entry.de and entry.en, indicator.name
+    assert INDICATORS[0].label == "Fälle eröffnet"  # German by default
