@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from textual.widgets import DataTable
 
+from kim_tui.domain.model import ClosureDraft
 from kim_tui.screens.assessment_form import AssessmentFormScreen
 from kim_tui.widgets.field_error import FieldError
-from tests.ui.conftest import Seeded, on_screen, type_text, unlock_home
+from tests.conftest import FIXED_TODAY
+from tests.ui.conftest import Seeded, notifications, on_screen, type_text, unlock_home, until
 from tests.ui.test_case_file import SIZE, open_from_caseload, saved, static_text
 
 # -- needs assessment: a typed situation is never dropped ----------------------------------------
@@ -59,3 +61,25 @@ async def test_situation_without_a_need_level_is_not_dropped(app, seeded: Seeded
         (assessment,) = app.workspace.assessments(seeded.cases["Nguyen"])
         levels = {r.area: (r.level, r.situation) for r in assessment.ratings}
         assert levels == {"residence": (3, ""), "language": (1, "Sucht einen B1-Kurs")}
+
+
+# -- a closed case: case work is refused before the form, not after it was typed -------------------
+
+
+async def test_closed_case_refuses_case_work_before_the_form(app, seeded: Seeded) -> None:  # type: ignore[no-untyped-def]
+    """On a closed case b, z and v do not open a form the coach would fill in only to hear on
+    Ctrl+S that the case is closed: they say so at once, with the key that reopens it."""
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock_home(pilot)
+        screen = await open_from_caseload(pilot, "nguyen")
+        app.workspace.close_case(ClosureDraft(seeded.cases["Nguyen"], FIXED_TODAY, "moved_away"))
+        screen.reload()
+        await until(pilot, lambda: screen.file is not None and screen.file.closed_on is not None)
+        for key in ("b", "z", "v"):
+            app._notifications.clear()
+            await pilot.press(key)
+            await until(pilot, lambda: notifications(app))
+            assert app.screen is screen, key
+            assert notifications(app) == [
+                "Der Fall ist abgeschlossen; bitte erst wieder öffnen (a)."
+            ]
