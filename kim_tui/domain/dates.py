@@ -32,7 +32,14 @@ def parse_date(text: str) -> date:
         if iso is not None:
             return date(int(iso[1]), int(iso[2]), int(iso[3]))
     except ValueError:
-        pass
+        # Written as asked, but no day of the calendar (31.02.): "please use TT.MM.JJJJ"
+        # would send the coach looking for a format mistake that is not there.
+        raise ValueError(
+            tr(
+                f"Ungültiges Datum: {text!r} – diesen Tag gibt es nicht",
+                f"Invalid date: {text!r} – there is no such day",
+            )
+        ) from None
     raise ValueError(
         tr(
             f"Ungültiges Datum: {text!r}, bitte TT.MM.JJJJ",

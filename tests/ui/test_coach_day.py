@@ -5,10 +5,11 @@ Each test names the steps a coach took and what they must see (or must not lose)
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 
 from kim_tui.domain.model import ClosureDraft
 from kim_tui.screens.assessment_form import AssessmentFormScreen
+from kim_tui.screens.follow_up_form import FollowUpFormScreen
 from kim_tui.widgets.field_error import FieldError
 from tests.conftest import FIXED_TODAY
 from tests.ui.conftest import Seeded, notifications, on_screen, type_text, unlock_home, until
@@ -83,3 +84,25 @@ async def test_closed_case_refuses_case_work_before_the_form(app, seeded: Seeded
             assert notifications(app) == [
                 "Der Fall ist abgeschlossen; bitte erst wieder öffnen (a)."
             ]
+
+
+# -- dates: an impossible day is named as such --------------------------------------------------
+
+
+async def test_a_day_that_does_not_exist_is_named_as_such(app, seeded: Seeded) -> None:  # type: ignore[no-untyped-def]
+    """n in the client file, due date 31.02.2027 (written as TT.MM.JJJJ, but there is no such
+    day): the message says the day does not exist instead of asking for the format it has."""
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock_home(pilot)
+        await open_from_caseload(pilot, "nguyen")
+        await pilot.press("n")
+        await on_screen(pilot, FollowUpFormScreen)
+        form = app.screen
+        await type_text(pilot, "Unterlagen nachreichen", "reason")
+        form.query_one("#due", Input).value = "31.02.2027"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        error = static_text(form.query_one(FieldError))
+        assert "31.02.2027" in error and "diesen Tag gibt es nicht" in error
+        assert "bitte TT.MM.JJJJ" not in error
