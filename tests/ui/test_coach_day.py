@@ -5,11 +5,13 @@ Each test names the steps a coach took and what they must see (or must not lose)
 
 from __future__ import annotations
 
+from textual.containers import Vertical
 from textual.widgets import DataTable, Input
 
 from kim_tui.domain.model import ClosureDraft
 from kim_tui.screens.assessment_form import AssessmentFormScreen
 from kim_tui.screens.follow_up_form import FollowUpFormScreen
+from kim_tui.screens.help import HelpScreen
 from kim_tui.widgets.field_error import FieldError
 from tests.conftest import FIXED_TODAY
 from tests.ui.conftest import Seeded, notifications, on_screen, type_text, unlock_home, until
@@ -106,3 +108,24 @@ async def test_a_day_that_does_not_exist_is_named_as_such(app, seeded: Seeded) -
         error = static_text(form.query_one(FieldError))
         assert "31.02.2027" in error and "diesen Tag gibt es nicht" in error
         assert "bitte TT.MM.JJJJ" not in error
+
+
+# -- help: the key table uses the room the dialog takes ----------------------------------------
+
+
+async def test_help_table_fills_its_dialog(app, seeded: Seeded) -> None:  # type: ignore[no-untyped-def]
+    """F1 in the client file at 120x40: the dialog is as tall as the terminal allows, so the
+    table of keys uses that height instead of 16 rows over an empty half of the dialog."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_home(pilot)
+        await open_from_caseload(pilot, "nguyen")
+        await pilot.press("f1")
+        await on_screen(pilot, HelpScreen)
+        table = app.screen.query_one("#help-table", DataTable)
+        await pilot.pause()
+        dialog = app.screen.query_one(Vertical)
+        shown_rows = table.scrollable_content_region.height
+        assert table.virtual_size.height > shown_rows  # the file has more keys than fit
+        # Title, the screen's help line, the closing line, border and padding: a few rows;
+        # the rest is the table.
+        assert dialog.size.height - shown_rows <= 10, (dialog.size.height, shown_rows)
