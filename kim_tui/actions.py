@@ -152,3 +152,8 @@ def declared_help(screen: object) -> tuple[str, str] | None:
         return screen.HELP_TEXT
     text: tuple[str, str] | None = getattr(screen, "HELP_TEXT", None)
     return text
+
+
+LOCKED_APP_ACTIONS = frozenset({"app.help", "app.quit", "app.language"})
+"""The app's actions that work while the vault is locked (palette and help offer only these):
+nothing that needs the store or changes settings."""

@@ -14,7 +14,15 @@ from kim_tui.screens.follow_up_form import FollowUpFormScreen
 from kim_tui.screens.help import HelpScreen
 from kim_tui.widgets.field_error import FieldError
 from tests.conftest import FIXED_TODAY
-from tests.ui.conftest import Seeded, notifications, on_screen, type_text, unlock_home, until
+from tests.ui.conftest import (
+    Seeded,
+    column_text,
+    notifications,
+    on_screen,
+    type_text,
+    unlock_home,
+    until,
+)
 from tests.ui.test_case_file import SIZE, open_from_caseload, saved, static_text
 
 # -- needs assessment: a typed situation is never dropped ----------------------------------------
@@ -129,3 +137,22 @@ async def test_help_table_fills_its_dialog(app, seeded: Seeded) -> None:  # type
         # Title, the screen's help line, the closing line, border and padding: a few rows;
         # the rest is the table.
         assert dialog.size.height - shown_rows <= 10, (dialog.size.height, shown_rows)
+
+
+async def test_help_on_the_unlock_screen_lists_only_what_works_there(app) -> None:  # type: ignore[no-untyped-def]
+    """F1 on the unlock screen: F2 is 'forgot passphrase?' there, so it is not also listed as
+    the Wiedervorlagen; F3-F5 and Ctrl+L do nothing while locked and are not offered; Ctrl+Q is
+    listed once. As the palette: help, quit and the language."""
+    from kim_tui.screens.unlock import UnlockScreen
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await on_screen(pilot, UnlockScreen)
+        await pilot.press("f1")
+        await on_screen(pilot, HelpScreen)
+        keys = column_text(app.screen.query_one("#help-table", DataTable), 0)
+        assert keys.count("F2") == 1
+        assert keys.count("Strg+Q") == 1
+        for dead in ("F3", "F4", "F5", "Strg+L"):
+            assert dead not in keys
+        labels = "\n".join(column_text(app.screen.query_one("#help-table", DataTable), 1))
+        assert "Passwort vergessen?" in labels and "Sprache: English" in labels
