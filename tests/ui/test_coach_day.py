@@ -6,10 +6,12 @@ Each test names the steps a coach took and what they must see (or must not lose)
 from __future__ import annotations
 
 from textual.containers import Vertical
-from textual.widgets import DataTable, Input
+from textual.widgets import Button, DataTable, Input
 
 from kim_tui.domain.model import ClosureDraft
 from kim_tui.screens.assessment_form import AssessmentFormScreen
+from kim_tui.screens.client_file import ClientFileScreen
+from kim_tui.screens.confirm import ConfirmScreen
 from kim_tui.screens.follow_up_form import FollowUpFormScreen
 from kim_tui.screens.help import HelpScreen
 from kim_tui.widgets.field_error import FieldError
@@ -19,6 +21,7 @@ from tests.ui.conftest import (
     column_text,
     notifications,
     on_screen,
+    screen_text,
     type_text,
     unlock_home,
     until,
@@ -156,3 +159,26 @@ async def test_help_on_the_unlock_screen_lists_only_what_works_there(app) -> Non
             assert dead not in keys
         labels = "\n".join(column_text(app.screen.query_one("#help-table", DataTable), 1))
         assert "Passwort vergessen?" in labels and "Sprache: English" in labels
+
+
+# -- a yes/no question answers to the arrow keys --------------------------------------------------
+
+
+async def test_confirm_question_moves_with_the_arrows(app, seeded: Seeded) -> None:  # type: ignore[no-untyped-def]
+    """L (erase) in the client file asks first, with Cancel focused. → moves to the other
+    answer, ← back, as in the unsaved-input question the coach knows; the dialog says so."""
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock_home(pilot)
+        await open_from_caseload(pilot, "nguyen")
+        await pilot.press("L")
+        await on_screen(pilot, ConfirmScreen)
+        dialog = app.screen
+        assert app.focused is dialog.query_one("#no", Button)
+        assert "←/→ wählen" in screen_text(app)
+        await pilot.press("right")
+        assert app.focused is dialog.query_one("#yes", Button)
+        await pilot.press("left")
+        assert app.focused is dialog.query_one("#no", Button)
+        await pilot.press("enter")
+        await on_screen(pilot, ClientFileScreen)
+        assert app.workspace.client_file(seeded.clients["Nguyen"]) is not None
