@@ -311,15 +311,21 @@ class KimApp(IntakeAppActions, StandInAppActions, VaultApp["VaultSession"]):
     def _rebuild_views(self) -> None:
         """Every text is chosen when a view is built: build the views again in the new
         language. Before the first unlock the unlock screen; else the home screen, with the
-        screens above it closed (none holds unsaved input: see `action_switch_language`)."""
+        screens above it closed (none holds unsaved input: see `action_switch_language`), and
+        the client file again on top if one was open."""
+        from kim_tui.screens.client_file import ClientFileScreen
         from kim_tui.screens.unlock import UnlockScreen
 
         if isinstance(self.screen, UnlockScreen):
             self.switch_screen(UnlockScreen(first=True))
             return
+        top = self.screen
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(self.home_screen())
+        if isinstance(top, ClientFileScreen):
+            # The coach may be sitting with the client: they stay in the file they had open.
+            self.push_screen(ClientFileScreen(top.client_id))
 
     @work(exclusive=True, group="settings")
     async def action_coach_details(self) -> None:

@@ -182,3 +182,29 @@ async def test_confirm_question_moves_with_the_arrows(app, seeded: Seeded) -> No
         await pilot.press("enter")
         await on_screen(pilot, ClientFileScreen)
         assert app.workspace.client_file(seeded.clients["Nguyen"]) is not None
+
+
+# -- switching the language keeps the coach in the client file ------------------------------------
+
+
+async def test_language_switch_in_a_client_file_stays_in_it(app, seeded: Seeded) -> None:  # type: ignore[no-untyped-def]
+    """In Nguyen's file, Ctrl+P 'Sprache: English': the file is shown again, in English,
+    instead of the follow-up list; Esc leads back to the list as before."""
+    from kim_tui.i18n import set_language
+    from kim_tui.screens.follow_ups import FollowUpsScreen
+
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await unlock_home(pilot)
+            await open_from_caseload(pilot, "nguyen")
+            app.action_switch_language()
+            await until(
+                pilot,
+                lambda: isinstance(app.screen, ClientFileScreen) and app.screen.file is not None,
+            )
+            assert app.screen.client_id == seeded.clients["Nguyen"]
+            assert "1 Overview" in screen_text(app)
+            await pilot.press("escape")
+            await on_screen(pilot, FollowUpsScreen)
+    finally:
+        set_language("de")
