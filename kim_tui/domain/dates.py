@@ -18,6 +18,11 @@ def format_date(d: date | None) -> str:
     return f"{d.day:02d}.{d.month:02d}.{d.year:04d}"
 
 
+def date_placeholder() -> str:
+    """The hint in an empty date field, in the UI language (the format is the same)."""
+    return tr("TT.MM.JJJJ", "DD.MM.YYYY")
+
+
 def parse_date(text: str) -> date:
     """Parse TT.MM.JJJJ (single-digit day/month allowed, e.g. ``1.2.2026``) or ISO YYYY-MM-DD.
 

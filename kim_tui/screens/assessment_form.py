@@ -21,7 +21,7 @@ from textual.widgets.data_table import ColumnKey, RowKey
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.dates import date_placeholder, format_date
 from kim_tui.domain.model import AreaRatingDraft, AssessmentDraft, AssessmentView
 from kim_tui.i18n import language, tr
 from kim_tui.screens.form import FormInvalid, FormModal, form_actions
@@ -110,7 +110,7 @@ class AssessmentFormScreen(FormModal[AssessmentDraft]):
             yield Static(tr("Bestandsaufnahme", "Needs assessment"), classes="title")
             yield Input(
                 value=format_date(self.today),
-                placeholder="TT.MM.JJJJ",
+                placeholder=date_placeholder(),
                 id="assessed_on",
                 compact=True,
             )

@@ -208,3 +208,28 @@ async def test_language_switch_in_a_client_file_stays_in_it(app, seeded: Seeded)
             await on_screen(pilot, FollowUpsScreen)
     finally:
         set_language("de")
+
+
+# -- English: an empty date field asks for DD.MM.YYYY ---------------------------------------------
+
+
+async def test_english_date_fields_ask_for_dd_mm_yyyy(ui_vault) -> None:  # type: ignore[no-untyped-def]
+    """English UI, F4 intake: the empty birth-date field says DD.MM.YYYY, as the English error
+    messages do, not the German TT.MM.JJJJ (every date field takes the same placeholder)."""
+    from kim_tui.app import make_app
+    from kim_tui.config import Config
+    from kim_tui.i18n import set_language
+    from kim_tui.screens.intake import IntakeScreen
+
+    app = make_app(ui_vault, language="en", config=Config(), today=lambda: FIXED_TODAY)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await unlock_home(pilot)
+            await pilot.press("f4")
+            await on_screen(pilot, IntakeScreen)
+            await until(pilot, lambda: app.screen.query("#birth_date"))
+            assert app.screen.query_one("#birth_date", Input).placeholder == "DD.MM.YYYY"
+            text = screen_text(app)
+            assert "TT.MM.JJJJ" not in text and "DD.MM.YYYY" in text
+    finally:
+        set_language("de")
