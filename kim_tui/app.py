@@ -185,7 +185,12 @@ class KimApp(IntakeAppActions, StandInAppActions, VaultApp["VaultSession"]):
         # is handed out, so what is typed right after F4 reaches the form, not the screen below
         # (a plain binding runs only after the focused widget had the key, when the keys typed
         # behind it are handed out already). In a dialog it does nothing, as the other F-keys.
-        return not (action == "intake" and isinstance(self.screen, ModalScreen))
+        if action == "intake" and isinstance(self.screen, ModalScreen):
+            return False
+        # The key to the list the coach is on does nothing there: it leaves the key line,
+        # which then has room for the keys that lead elsewhere (F3 on the follow-up list).
+        screen = self.screen
+        return not (isinstance(screen, KimView) and action == screen.REACHED_BY)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):

@@ -233,3 +233,26 @@ async def test_english_date_fields_ask_for_dd_mm_yyyy(ui_vault) -> None:  # type
             assert "TT.MM.JJJJ" not in text and "DD.MM.YYYY" in text
     finally:
         set_language("de")
+
+
+# -- the key line: no room spent on the key to where the coach already is -------------------------
+
+
+async def test_key_line_leaves_off_the_key_of_the_current_list(app) -> None:  # type: ignore[no-untyped-def]
+    """At 120x40 the follow-up list's key line was cut after 'F2 Wiedervorlagen F3…': F2 does
+    nothing there. It is left off, and F3 (the caseload) is named; on the caseload F2 is back
+    and F3 is left off."""
+    from kim_tui.screens.caseload import CaseloadScreen
+    from kim_tui.widgets.key_line import KeyLine
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_home(pilot)
+        line = str(app.screen.query_one(KeyLine).render())
+        assert "F2 Wiedervorlagen" not in line
+        assert "F3 Klient*innen" in line
+        await pilot.press("f2")  # still works, and still does nothing here
+        await pilot.press("f3")
+        await on_screen(pilot, CaseloadScreen)
+        await pilot.pause()
+        line = str(app.screen.query_one(KeyLine).render())
+        assert "F3 Klient" not in line and "F2 Wiedervorl" in line
