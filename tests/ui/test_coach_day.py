@@ -256,3 +256,34 @@ async def test_key_line_leaves_off_the_key_of_the_current_list(app) -> None:  # 
         await pilot.pause()
         line = str(app.screen.query_one(KeyLine).render())
         assert "F3 Klient" not in line and "F2 Wiedervorl" in line
+
+
+# -- intake: every problem at once ----------------------------------------------------------------
+
+
+async def test_intake_shows_a_wrong_date_and_a_missing_name_together(app) -> None:  # type: ignore[no-untyped-def]
+    """F4, a given name, no family name, birth date 30.02.1990, Ctrl+S: both problems are shown
+    at once (before, the missing family name appeared only after the date was fixed and Ctrl+S
+    pressed again). The cursor goes to the first one, the family name."""
+    from kim_tui.screens.intake import IntakeScreen
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_home(pilot)
+        await pilot.press("f4")
+        await on_screen(pilot, IntakeScreen)
+        form = app.screen
+        await until(pilot, lambda: form.query("#birth_date"))
+        await type_text(pilot, "Amina", "given_name")
+        await type_text(pilot, "30.02.1990", "birth_date")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert "diesen Tag gibt es nicht" in static_text(form.query_one("#err-birth_date"))
+        assert "Familiennamen" in static_text(form.query_one("#err-family_name"))
+        assert "2 Angabe(n) prüfen" in static_text(form.query_one("#form-summary"))
+        assert form.query_one("#family_name", Input).has_focus
+        # Both fixed: saved.
+        await type_text(pilot, "Haddad", "family_name")
+        form.query_one("#birth_date", Input).value = "28.02.1990"
+        await pilot.press("ctrl+s")
+        await on_screen(pilot, ClientFileScreen)
