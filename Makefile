@@ -26,8 +26,8 @@ demo: $(STAMP)
 	$(BIN)/kim demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check kim_tui tests bench
-	$(BIN)/ruff format --check kim_tui tests bench
+	$(BIN)/ruff check kim_tui tests bench docs
+	$(BIN)/ruff format --check kim_tui tests bench docs
 	$(BIN)/mypy kim_tui
 	$(BIN)/lint-imports
 

@@ -95,6 +95,18 @@ def fast_default_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def english() -> Iterator[None]:
+    """The UI language English for one test (German again afterwards, the default)."""
+    from kim_tui.i18n import set_language
+
+    set_language("en")
+    try:
+        yield
+    finally:
+        set_language("de")
+
+
+@pytest.fixture
 def today() -> date:
     return FIXED_TODAY
 

@@ -31,32 +31,86 @@ def main() -> None:
     coord_sign = seed("coordinator ed25519", 32)
     coach_sign = seed("coach ed25519", 32)
     coordinator = identity.CoordinatorPublic(
-        "Koordinierung Testkreis", identity.kem_public_bytes(kem_private),
-        identity.signing_public(coord_sign))
-    coach = identity.CoachPublic("Test-Coach", "Testträger e.V.",
-                                 identity.signing_public(coach_sign))
+        "Koordinierung Testkreis",
+        identity.kem_public_bytes(kem_private),
+        identity.signing_public(coord_sign),
+    )
+    coach = identity.CoachPublic(
+        "Test-Coach", "Testträger e.V.", identity.signing_public(coach_sign)
+    )
     records = [
-        {"t": "client", "id": "p-0123456789abcdef0123456789abcdef", "rev": 12, "del": False,
-         "data": {"gender": "f", "nationality": "SYR", "interpreter_needed": True,
-                  "birth_year": 1990, "personal": True, "given_name": "Aylin",
-                  "family_name": "Müller-Öztürk", "other_names": "", "birth_date": "1990-05-17",
-                  "country_of_birth": "SYR", "languages": ["ara", "deu"],
-                  "address": "Beispielweg 1, 00000 Musterstadt", "phone": "0000 000000"}},
-        {"t": "client", "id": "p-fedcba9876543210fedcba9876543210", "rev": 13, "del": False,
-         "data": {"gender": "m", "nationality": "AFG", "interpreter_needed": False,
-                  "birth_year": 2004, "personal": False}},
-        {"t": "client", "id": "p-00000000000000000000000000000001", "rev": 14, "del": True,
-         "data": {}},
-        {"t": "case", "id": "5b0c7c1e-1111-4222-8333-944445555666", "rev": 12, "del": False,
-         "data": {"client_id": "p-0123456789abcdef0123456789abcdef",
-                  "first_contact_on": "2026-10-01", "access_route": "self", "referred_by": None,
-                  "legal_domains": ["aufenthg"], "target_groups": ["residence_improvement"],
-                  "stage": "assessment", "closed_on": None, "closure_reason": None,
-                  "themes": []}},
-        {"t": "contactnote", "id": "9a8b7c6d-0000-4111-8222-333344445555", "rev": 13,
-         "del": False, "data": {"case_id": "5b0c7c1e-1111-4222-8333-944445555666",
-                                "on": "2026-11-20", "kind": "in_person", "minutes": 45,
-                                "interpreter": True}},
+        {
+            "t": "client",
+            "id": "p-0123456789abcdef0123456789abcdef",
+            "rev": 12,
+            "del": False,
+            "data": {
+                "gender": "f",
+                "nationality": "SYR",
+                "interpreter_needed": True,
+                "birth_year": 1990,
+                "personal": True,
+                "given_name": "Aylin",
+                "family_name": "Müller-Öztürk",
+                "other_names": "",
+                "birth_date": "1990-05-17",
+                "country_of_birth": "SYR",
+                "languages": ["ara", "deu"],
+                "address": "Beispielweg 1, 00000 Musterstadt",
+                "phone": "0000 000000",
+            },
+        },
+        {
+            "t": "client",
+            "id": "p-fedcba9876543210fedcba9876543210",
+            "rev": 13,
+            "del": False,
+            "data": {
+                "gender": "m",
+                "nationality": "AFG",
+                "interpreter_needed": False,
+                "birth_year": 2004,
+                "personal": False,
+            },
+        },
+        {
+            "t": "client",
+            "id": "p-00000000000000000000000000000001",
+            "rev": 14,
+            "del": True,
+            "data": {},
+        },
+        {
+            "t": "case",
+            "id": "5b0c7c1e-1111-4222-8333-944445555666",
+            "rev": 12,
+            "del": False,
+            "data": {
+                "client_id": "p-0123456789abcdef0123456789abcdef",
+                "first_contact_on": "2026-10-01",
+                "access_route": "self",
+                "referred_by": None,
+                "legal_domains": ["aufenthg"],
+                "target_groups": ["residence_improvement"],
+                "stage": "assessment",
+                "closed_on": None,
+                "closure_reason": None,
+                "themes": [],
+            },
+        },
+        {
+            "t": "contactnote",
+            "id": "9a8b7c6d-0000-4111-8222-333344445555",
+            "rev": 13,
+            "del": False,
+            "data": {
+                "case_id": "5b0c7c1e-1111-4222-8333-944445555666",
+                "on": "2026-11-20",
+                "kind": "in_person",
+                "minutes": 45,
+                "interpreter": True,
+            },
+        },
     ]
     records.sort(key=lambda r: (bf.TABLES.index(r["t"]), r["id"]))
     counts = {t: 0 for t in bf.TABLES}
@@ -64,9 +118,18 @@ def main() -> None:
         counts[r["t"]] += 1
     nonce = seed("bundle nonce", 16).hex()
     prev = hashlib.sha256(b"kim test vector previous link").hexdigest()
-    header = bf.BundleHeader(coach=coach.fingerprint, seq=2, rev_after=11, rev_upto=14,
-                             week="2026-W48", created_at="2026-11-24T10:00:00Z", counts=counts,
-                             recipient=coordinator.fingerprint, nonce=nonce, prev=prev)
+    header = bf.BundleHeader(
+        coach=coach.fingerprint,
+        seq=2,
+        rev_after=11,
+        rev_upto=14,
+        week="2026-W48",
+        created_at="2026-11-24T10:00:00Z",
+        counts=counts,
+        recipient=coordinator.fingerprint,
+        nonce=nonce,
+        prev=prev,
+    )
     data = bf.seal(header, records, coordinator.kem_key, coach_sign)
     (HERE / bf.file_name(header)).write_bytes(data)
     keys = {
@@ -87,7 +150,8 @@ def main() -> None:
     }
     (HERE / "keys.json").write_text(json.dumps(keys, indent=2, sort_keys=True) + "\n")
     (HERE / "payload.json").write_text(
-        json.dumps({"records": records}, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        json.dumps({"records": records}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    )
     (HERE / "coordinator.pub").write_bytes(coordinator.to_json())
     (HERE / "coach.pub").write_bytes(coach.to_json())
 

@@ -39,48 +39,122 @@ def keys() -> tuple[bytes, bytes, identity.CoordinatorPublic, identity.CoachPubl
     coord_sign = seed("coordinator ed25519", 32)
     coach_sign = seed("coach ed25519", 32)
     coordinator = identity.CoordinatorPublic(
-        "Koordinierung Testkreis", identity.kem_public_bytes(kem_private),
-        identity.signing_public(coord_sign))
-    coach = identity.CoachPublic("Test-Coach", "Testträger e.V.",
-                                 identity.signing_public(coach_sign))
+        "Koordinierung Testkreis",
+        identity.kem_public_bytes(kem_private),
+        identity.signing_public(coord_sign),
+    )
+    coach = identity.CoachPublic(
+        "Test-Coach", "Testträger e.V.", identity.signing_public(coach_sign)
+    )
     return kem_private, coach_sign, coordinator, coach
 
 
 def first_records() -> list[dict[str, Any]]:
     return [
-        {"t": "client", "id": CLIENT, "rev": 1, "del": False,
-         "data": {"gender": "f", "nationality": "SYR", "interpreter_needed": True,
-                  "birth_year": 1990, "personal": False}},
-        {"t": "client", "id": OTHER, "rev": 2, "del": False,
-         "data": {"gender": "m", "nationality": "AFG", "interpreter_needed": False,
-                  "birth_year": 2004, "personal": False}},
-        {"t": "case", "id": CASE, "rev": 1, "del": False,
-         "data": {"client_id": CLIENT, "first_contact_on": "2026-10-01", "access_route": "self",
-                  "referred_by": None, "legal_domains": ["aufenthg"],
-                  "target_groups": ["residence_improvement"], "stage": "assessment",
-                  "closed_on": None, "closure_reason": None, "themes": []}},
-        {"t": "assessment", "id": "0d1e2f30-4152-4637-8849-5a6b7c8d9eaf", "rev": 3,
-         "del": False, "data": {"case_id": CASE, "assessed_on": "2026-10-08"}},
-        {"t": "arearating", "id": "1a2b3c4d-5e6f-4a0b-9c1d-2e3f4a5b6c7d", "rev": 3,
-         "del": False, "data": {"assessment_id": "0d1e2f30-4152-4637-8849-5a6b7c8d9eaf",
-                                "area": "health", "level": 2}},
-        {"t": "contactnote", "id": "9a8b7c6d-0000-4111-8222-333344445555", "rev": 4,
-         "del": False, "data": {"case_id": CASE, "on": "2026-11-20", "kind": "in_person",
-                                "minutes": 45, "interpreter": True}},
+        {
+            "t": "client",
+            "id": CLIENT,
+            "rev": 1,
+            "del": False,
+            "data": {
+                "gender": "f",
+                "nationality": "SYR",
+                "interpreter_needed": True,
+                "birth_year": 1990,
+                "personal": False,
+            },
+        },
+        {
+            "t": "client",
+            "id": OTHER,
+            "rev": 2,
+            "del": False,
+            "data": {
+                "gender": "m",
+                "nationality": "AFG",
+                "interpreter_needed": False,
+                "birth_year": 2004,
+                "personal": False,
+            },
+        },
+        {
+            "t": "case",
+            "id": CASE,
+            "rev": 1,
+            "del": False,
+            "data": {
+                "client_id": CLIENT,
+                "first_contact_on": "2026-10-01",
+                "access_route": "self",
+                "referred_by": None,
+                "legal_domains": ["aufenthg"],
+                "target_groups": ["residence_improvement"],
+                "stage": "assessment",
+                "closed_on": None,
+                "closure_reason": None,
+                "themes": [],
+            },
+        },
+        {
+            "t": "assessment",
+            "id": "0d1e2f30-4152-4637-8849-5a6b7c8d9eaf",
+            "rev": 3,
+            "del": False,
+            "data": {"case_id": CASE, "assessed_on": "2026-10-08"},
+        },
+        {
+            "t": "arearating",
+            "id": "1a2b3c4d-5e6f-4a0b-9c1d-2e3f4a5b6c7d",
+            "rev": 3,
+            "del": False,
+            "data": {
+                "assessment_id": "0d1e2f30-4152-4637-8849-5a6b7c8d9eaf",
+                "area": "health",
+                "level": 2,
+            },
+        },
+        {
+            "t": "contactnote",
+            "id": "9a8b7c6d-0000-4111-8222-333344445555",
+            "rev": 4,
+            "del": False,
+            "data": {
+                "case_id": CASE,
+                "on": "2026-11-20",
+                "kind": "in_person",
+                "minutes": 45,
+                "interpreter": True,
+            },
+        },
     ]
 
 
-def header_for(records: list[dict[str, Any]], seq: int, rev_after: int, rev_upto: int,
-               week: str, prev: str | None, coach: identity.CoachPublic,
-               coordinator: identity.CoordinatorPublic) -> bf.BundleHeader:
+def header_for(
+    records: list[dict[str, Any]],
+    seq: int,
+    rev_after: int,
+    rev_upto: int,
+    week: str,
+    prev: str | None,
+    coach: identity.CoachPublic,
+    coordinator: identity.CoordinatorPublic,
+) -> bf.BundleHeader:
     counts = {t: 0 for t in bf.TABLES}
     for r in records:
         if r.get("t") in counts:
             counts[r["t"]] += 1
-    return bf.BundleHeader(coach=coach.fingerprint, seq=seq, rev_after=rev_after,
-                           rev_upto=rev_upto, week=week, created_at="2026-11-17T10:00:00Z",
-                           counts=counts, recipient=coordinator.fingerprint,
-                           nonce=seed(f"nonce {seq} {week}", 16).hex(), prev=prev)
+    return bf.BundleHeader(
+        coach=coach.fingerprint,
+        seq=seq,
+        rev_after=rev_after,
+        rev_upto=rev_upto,
+        week=week,
+        created_at="2026-11-17T10:00:00Z",
+        counts=counts,
+        recipient=coordinator.fingerprint,
+        nonce=seed(f"nonce {seq} {week}", 16).hex(),
+        prev=prev,
+    )
 
 
 def raw_payload(text: str) -> bytes:
@@ -97,6 +171,7 @@ def negatives() -> list[tuple[str, str, str, Mutation]]:
         def run(records: list[dict[str, Any]]) -> list[dict[str, Any]] | str:
             records[index]["data"][field] = value
             return records
+
         return run
 
     def dup_record(records: list[dict[str, Any]]) -> list[dict[str, Any]] | str:
@@ -127,8 +202,12 @@ def negatives() -> list[tuple[str, str, str, Mutation]]:
         return text.replace('"minutes": 45', '"minutes": 45, "minutes": 4500')
 
     return [
-        ("01-impossible-date", "schema", "Feld on: kein Kalenderdatum (2026-02-30)",
-         edit(5, "on", "2026-02-30")),
+        (
+            "01-impossible-date",
+            "schema",
+            "Feld on: kein Kalenderdatum (2026-02-30)",
+            edit(5, "on", "2026-02-30"),
+        ),
         ("02-nan-minutes", "corrupt", "Nutzdaten unlesbar", nan_minutes),
         ("03-infinity-minutes", "corrupt", "Nutzdaten unlesbar", infinity_minutes),
         ("04-huge-minutes", "schema", "Feld minutes", edit(5, "minutes", 10**30)),
@@ -136,14 +215,26 @@ def negatives() -> list[tuple[str, str, str, Mutation]]:
         ("06-need-level-minus-one", "schema", "Feld level: -1 außerhalb", edit(4, "level", -1)),
         ("07-need-level-huge", "schema", "Feld level", edit(4, "level", 10**18)),
         ("08-unknown-code", "schema", "Feld kind: unbekannter Code", edit(5, "kind", "teleport")),
-        ("09-code-list-as-string", "schema", "Feld target_groups: keine Liste",
-         edit(2, "target_groups", "residence_improvement")),
+        (
+            "09-code-list-as-string",
+            "schema",
+            "Feld target_groups: keine Liste",
+            edit(2, "target_groups", "residence_improvement"),
+        ),
         ("10-huge-code", "schema", "Feld kind: kein Code", edit(5, "kind", "x" * 100_000)),
         ("11-clear-name-as-client-id", "schema", "Feld id: keine gültige ID", clear_name_id),
-        ("12-names-without-consent", "schema",
-         "Feld family_name: personenbezogen, aber nicht freigegeben", names_not_personal),
-        ("13-free-text-travels", "schema", "Feld note: unbekannt",
-         edit(5, "note", "Klientin berichtet von …")),
+        (
+            "12-names-without-consent",
+            "schema",
+            "Feld family_name: personenbezogen, aber nicht freigegeben",
+            names_not_personal,
+        ),
+        (
+            "13-free-text-travels",
+            "schema",
+            "Feld note: unbekannt",
+            edit(5, "note", "Klientin berichtet von …"),
+        ),
         ("14-duplicate-record", "schema", "kommt im Paket doppelt vor", dup_record),
         ("15-tombstone-with-data", "schema", "Löschvermerk mit Daten", tombstone_with_data),
         ("16-duplicate-json-key", "corrupt", "Nutzdaten unlesbar", duplicate_key),
@@ -158,9 +249,19 @@ def main() -> None:
     h1 = header_for(one, 1, 0, 4, "2026-W47", None, coach, coordinator)
     two = [
         {"t": "client", "id": OTHER, "rev": 5, "del": True, "data": {}},
-        {"t": "contactnote", "id": "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2918", "rev": 6,
-         "del": False, "data": {"case_id": CASE, "on": "2026-11-25", "kind": "phone",
-                                "minutes": 10, "interpreter": False}},
+        {
+            "t": "contactnote",
+            "id": "7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2918",
+            "rev": 6,
+            "del": False,
+            "data": {
+                "case_id": CASE,
+                "on": "2026-11-25",
+                "kind": "phone",
+                "minutes": 10,
+                "interpreter": False,
+            },
+        },
     ]
     two.sort(key=lambda r: (bf.TABLES.index(r["t"]), r["id"]))
     h2 = header_for(two, 2, 4, 6, "2026-W48", h1.link, coach, coordinator)
@@ -168,10 +269,18 @@ def main() -> None:
     for header, records in ((h1, one), (h2, two)):
         data = bf.seal(header, records, coordinator.kem_key, coach_sign)
         (HERE / "chain" / bf.file_name(header)).write_bytes(data)
-        chain.append({"file": bf.file_name(header), "seq": header.seq, "link": header.link,
-                      "prev": header.prev, "records": records})
+        chain.append(
+            {
+                "file": bf.file_name(header),
+                "seq": header.seq,
+                "link": header.link,
+                "prev": header.prev,
+                "records": records,
+            }
+        )
     (HERE / "chain" / "expected.json").write_text(
-        json.dumps(chain, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        json.dumps(chain, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    )
 
     expected = []
     for name, reason, fragment, mutate in negatives():
@@ -188,7 +297,8 @@ def main() -> None:
         (HERE / "negative" / file).write_bytes(data)
         expected.append({"file": file, "reason": reason, "message_contains": fragment})
     (HERE / "negative" / "expected.json").write_text(
-        json.dumps(expected, indent=2, ensure_ascii=False) + "\n")
+        json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
+    )
 
 
 if __name__ == "__main__":

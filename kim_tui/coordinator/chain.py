@@ -104,7 +104,10 @@ class ChainState:
         link, prev = header.link, header.prev
         params = (link, prev, link, prev, header.coach, header.seq - 1, header.seq + 1)
         state = cls({}, set(), {})
-        for kind, key, a, b in conn.exec_driver_sql(cls._SQL, params):
+        dbapi = conn.connection.dbapi_connection  # the driver directly: once per bundle
+        if dbapi is None:
+            raise RuntimeError("the connection is closed")
+        for kind, key, a, b in dbapi.cursor().execute(cls._SQL, params):
             if kind == "d":
                 state.decided[key] = a
             elif kind == "h":

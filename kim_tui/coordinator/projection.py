@@ -11,6 +11,9 @@ The values are exactly what ``json_extract(data, '$.<field>')`` gives for the st
 strings, numbers and NULL as they are, true/false as 1/0, a list or object as its compact JSON
 text (SQLite's minified form of the document's own text), an integer beyond 64 bits as a real.
 `tests/coordinator/test_import_projection.py` compares both after real imports.
+
+The projection's ``coach`` column holds the coach's number from ``coord_report_coach``
+(migration 0006), given here the first time a coach's rows are written, as the triggers do.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from sqlalchemy import Connection
 
 from kim_tui.coordinator.store import (
     IMPORT_PROJECTING,
+    REPORT_COACH,
     REPORT_FIELDS,
     REPORT_KEYS,
     REPORT_WATCHED,
@@ -40,7 +44,8 @@ _compact = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",",
 _INT64 = (-(2**63), 2**63 - 1)
 
 ProjectionRow = tuple[Any, ...]
-"""(id, coach, revision, seq, *field values) in ``coord_report_<table>`` column order."""
+"""(id, coach, revision, seq, *field values) in ``coord_report_<table>`` column order (the coach
+as given to `write_rows`, which puts the coach's number in its place)."""
 
 
 def _sql_value(value: Any) -> Any:
@@ -94,15 +99,32 @@ def _sort_key(table: str) -> Any:
     return operator.itemgetter(*(columns.index(name) for name in key))
 
 
+_NUMBER_SQL = f"INSERT OR IGNORE INTO {REPORT_COACH.name} (fingerprint) VALUES (?)"
+_NUMBER_OF_SQL = f"SELECT number FROM {REPORT_COACH.name} WHERE fingerprint = ?"
+
+
+def coach_number(conn: Connection, coach: str) -> int:
+    """The coach's number in the projection (given now if the coach has none yet)."""
+    conn.exec_driver_sql(_NUMBER_SQL, (coach,))
+    number: int = conn.exec_driver_sql(_NUMBER_OF_SQL, (coach,)).scalar_one()
+    return number
+
+
 def write_rows(conn: Connection, coach: str, rows: Mapping[str, Sequence[ProjectionRow]]) -> None:
-    """Write the projection rows of records just inserted into ``coord_record`` (by table), and
-    note ids of the watched tables that another coach's live records have too."""
+    """Write the projection rows of records just inserted into ``coord_record`` (by table; all
+    of `coach`), and note ids of the watched tables that another coach's live records have
+    too."""
+    if not any(rows.values()):
+        return
+    number = coach_number(conn, coach)
     for table, table_rows in rows.items():
         if not table_rows:
             continue
-        conn.exec_driver_sql(_insert_sql(table), sorted(table_rows, key=_sort_key(table)))
+        numbered = [(r[0], number, *r[2:]) for r in table_rows]
+        numbered.sort(key=_sort_key(table))
+        conn.exec_driver_sql(_insert_sql(table), numbered)
         if table in REPORT_WATCHED:
-            conn.exec_driver_sql(_shared_sql(table), [(r[0], r[0], coach) for r in table_rows])
+            conn.exec_driver_sql(_shared_sql(table), [(r[0], r[0], number) for r in table_rows])
 
 
 _FLAG_ON = f"INSERT INTO {IMPORT_PROJECTING.name} (importing) VALUES (1)"

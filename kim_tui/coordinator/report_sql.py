@@ -10,6 +10,8 @@ Handovers are attributed by `report_handover.plan` itself, fed only the handover
 cases of the clients they name; its flags go into a temporary table the counting queries join.
 Ties the domain breaks by the order records were read in (two residence records or assessments
 with the same revision) are broken by the record's rowid (``seq``), which is that order.
+The projection names coaches by number (``coord_report_coach``, migration 0006); the grouped
+rows are mapped back to fingerprints here.
 
 Two coaches sharing a record id (never in normal operation: ids are random UUIDs and per-coach
 pseudonyms; a handover's two halves share theirs on purpose and are not counted by id) make
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -72,9 +75,15 @@ def coach_counts(
             return None
         fingerprints = sorted(present)
         names = _names(fingerprints, enrolled)
+        numbers = {
+            fp: number
+            for number, fp in conn.execute(
+                text("SELECT number, fingerprint FROM coord_report_coach")
+            )
+        }
         _drop_temp(conn)
         try:
-            counts = _count(conn, fingerprints, names, enrolled, period)
+            counts = _count(conn, fingerprints, names, enrolled, numbers, period)
         finally:
             _drop_temp(conn)
     return [
@@ -186,9 +195,32 @@ def _names(fingerprints: Sequence[str], enrolled: Mapping[str, EnrolledCoach]) -
 
 
 _IN_PERIOD = "({x} IS NOT NULL AND (:s IS NULL OR {x} >= :s) AND (:e IS NULL OR {x} <= :e))"
+_FLAG_TABLE = (
+    "CREATE TEMP TABLE report_flag (coach INTEGER, case_id TEXT, not_opened INTEGER, "
+    "not_active INTEGER, not_closed INTEGER, before TEXT, PRIMARY KEY (coach, case_id))"
+)
+_Counted = tuple[str, int, str, int]
+"""(indicator, coach number, category, count)."""
 _FLAG = "LEFT JOIN report_flag f ON f.coach = {r}.coach AND f.case_id = {r}.{case}"
 _NOT_BEFORE = "NOT (f.before IS NOT NULL AND {x} < f.before)"
 """A receiver's copy of a contact or referral from before the handover day is the sender's."""
+
+
+@dataclass(frozen=True)
+class _Flags:
+    """The SQL that applies the handover flags (``report_flag``). Without any flag there is no
+    join at all: it cost a look-up per contact, most of the records."""
+
+    present: bool
+
+    def join(self, r: str, case: str) -> str:
+        return _FLAG.format(r=r, case=case) if self.present else ""
+
+    def unless(self, flag: str) -> str:
+        return f"NOT coalesce(f.{flag}, 0)" if self.present else "1"
+
+    def not_before(self, x: str) -> str:
+        return _NOT_BEFORE.format(x=x) if self.present else "1"
 
 
 def _count(
@@ -196,10 +228,14 @@ def _count(
     fingerprints: Sequence[str],
     names: Mapping[str, str],
     enrolled: Mapping[str, EnrolledCoach],
+    numbers: Mapping[str, int],
     period: report.Period,
 ) -> dict[str, dict[str, Counter[str]]]:
     out = {fp: {ind.name: Counter[str]() for ind in report.INDICATORS} for fp in fingerprints}
-    extra = _attribute(conn, fingerprints, names, enrolled, period)
+    # The grouped rows name coaches by number: their counters, looked up once per row.
+    by_number = {numbers[fp]: out[fp] for fp in fingerprints if fp in numbers}
+    extra = _attribute(conn, fingerprints, names, enrolled, numbers, period)
+    flags = _Flags(conn.execute(text("SELECT EXISTS (SELECT 1 FROM report_flag)")).scalar() == 1)
     p = {
         "s": period.start.isoformat() if period.start else None,
         "e": period.end.isoformat() if period.end else None,
@@ -208,33 +244,34 @@ def _count(
     def rows(sql: str) -> Any:
         return conn.execute(text(sql), p)
 
-    def add(indicator: str, fp: str, category: str, n: int) -> None:
-        if fp in out:
-            out[fp][indicator][category] += n
+    def add(indicator: str, number: int, category: str, n: int) -> None:
+        counts = by_number.get(number)
+        if counts is not None:
+            counts[indicator][category] += n
 
     opened = _IN_PERIOD.format(x="c.first_contact_on")
     for fp, n in rows(
-        f"SELECT c.coach, count(*) FROM coord_report_case c {_FLAG.format(r='c', case='id')} "
-        f"WHERE NOT coalesce(f.not_opened, 0) AND {opened} GROUP BY c.coach"
+        f"SELECT c.coach, count(*) FROM coord_report_case c {flags.join('c', 'id')} "
+        f"WHERE {flags.unless('not_opened')} AND {opened} GROUP BY c.coach"
     ):
         add("cases_opened", fp, "gesamt", n)
     for fp, items in extra.items():
         n = sum(1 for o in items.get(OPENED_ELSEWHERE, ()) if period.contains(o.get("on")))
-        add("cases_opened", fp, "gesamt", n)
+        out[fp]["cases_opened"]["gesamt"] += n
         for h in items.get(HANDOVERS, ()):
             if period.contains(h.get("on")):
-                add("handovers", fp, str(h.get("category")), 1)
+                out[fp]["handovers"][str(h.get("category"))] += 1
     for fp in fingerprints:
         if out[fp]["cases_opened"].get("gesamt") == 0:
             del out[fp]["cases_opened"]["gesamt"]
     closed = _IN_PERIOD.format(x="c.closed_on")
     for fp, reason, n in rows(
         "SELECT c.coach, c.closure_reason, count(*) FROM coord_report_case c "
-        f"{_FLAG.format(r='c', case='id')} WHERE NOT coalesce(f.not_closed, 0) AND {closed} "
+        f"{flags.join('c', 'id')} WHERE {flags.unless('not_closed')} AND {closed} "
         "GROUP BY c.coach, c.closure_reason"
     ):
         add("cases_closed", fp, str(reason or "ohne Angabe"), n)
-    _temp_tables(conn, p)
+    _temp_tables(conn, p, flags)
     for fp, n in rows("SELECT coach, count(*) FROM report_active GROUP BY coach"):
         add("cases_active", fp, "gesamt", n)
     for column, indicator in (("target_groups", "target_groups"), ("themes", "themes")):
@@ -281,29 +318,43 @@ def _count(
         add("goals_set", fp, str(area), n)
         if status == "achieved":
             add("goals_achieved", fp, str(area), n)
-    sent = _IN_PERIOD.format(x="r.sent_on")
-    for fp, domain, status, agency, n in rows(
-        "SELECT r.coach, r.legal_domain, r.status, r.agency, count(*) "
-        f"FROM coord_report_referral r {_FLAG.format(r='r', case='case_id')} "
-        f"WHERE {sent} AND {_NOT_BEFORE.format(x='r.sent_on')} "
-        "GROUP BY r.coach, r.legal_domain, r.status, r.agency"
-    ):
-        add("referrals", fp, f"{domain} / {status}", n)
-        add("referral_agencies", fp, str(agency), n)
-    day = 'c."on"'
-    held = f"{_IN_PERIOD.format(x=day)} AND {_NOT_BEFORE.format(x=day)}"
-    for fp, kind, n, minutes in rows(
-        "SELECT c.coach, c.kind, count(*), sum(coalesce(c.minutes, 0)) "
-        f"FROM coord_report_contactnote c {_FLAG.format(r='c', case='case_id')} "
-        f"WHERE {held} GROUP BY c.coach, c.kind"
-    ):
-        add("contacts", fp, str(kind), n)
-        add("contact_hours", fp, str(kind), int(minutes))
-    _households(conn, out)
+    _households(conn, by_number)
+    for indicator, number, category, n in _activity(conn, p, flags):
+        add(indicator, number, category, n)
     return out
 
 
-def _temp_tables(conn: Connection, p: Mapping[str, Any]) -> None:
+def _activity(conn: Connection, p: Mapping[str, Any], flags: _Flags) -> list[_Counted]:
+    """Referrals and contacts (most of the records) per coach number and category."""
+    found: list[_Counted] = []
+    sent = _IN_PERIOD.format(x="r.sent_on")
+    for number, domain, status, agency, n in conn.execute(
+        text(
+            "SELECT r.coach, r.legal_domain, r.status, r.agency, count(*) "
+            f"FROM coord_report_referral r {flags.join('r', 'case_id')} "
+            f"WHERE {sent} AND {flags.not_before('r.sent_on')} "
+            "GROUP BY r.coach, r.legal_domain, r.status, r.agency"
+        ),
+        p,
+    ):
+        found.append(("referrals", number, f"{domain} / {status}", n))
+        found.append(("referral_agencies", number, str(agency), n))
+    day = 'c."on"'
+    held = f"{_IN_PERIOD.format(x=day)} AND {flags.not_before(day)}"
+    for number, kind, n, minutes in conn.execute(
+        text(
+            "SELECT c.coach, c.kind, count(*), sum(coalesce(c.minutes, 0)) "
+            f"FROM coord_report_contactnote c {flags.join('c', 'case_id')} "
+            f"WHERE {held} GROUP BY c.coach, c.kind"
+        ),
+        p,
+    ):
+        found.append(("contacts", number, str(kind), n))
+        found.append(("contact_hours", number, str(kind), int(minutes)))
+    return found
+
+
+def _temp_tables(conn: Connection, p: Mapping[str, Any], flags: _Flags) -> None:
     """The active cases, their clients, the clients' residence history, the cases' assessments
     in order and their goal agreements: what several indicators join."""
     overlaps = (
@@ -312,8 +363,8 @@ def _temp_tables(conn: Connection, p: Mapping[str, Any]) -> None:
     )
     statements = (
         "CREATE TEMP TABLE report_active AS SELECT c.coach, c.id, c.client_id, c.target_groups, "
-        f"c.themes FROM coord_report_case c {_FLAG.format(r='c', case='id')} "
-        f"WHERE NOT coalesce(f.not_active, 0) AND {overlaps}",
+        f"c.themes FROM coord_report_case c {flags.join('c', 'id')} "
+        f"WHERE {flags.unless('not_active')} AND {overlaps}",
         "CREATE UNIQUE INDEX temp.report_active_key ON report_active (coach, id)",
         "CREATE TEMP TABLE report_client AS SELECT cl.coach, cl.id, cl.gender, cl.nationality, "
         "cl.birth_year, cl.household FROM (SELECT DISTINCT coach, client_id FROM report_active) a "
@@ -341,7 +392,7 @@ def _temp_tables(conn: Connection, p: Mapping[str, Any]) -> None:
         conn.execute(text(statement), p)
 
 
-def _households(conn: Connection, out: dict[str, dict[str, Counter[str]]]) -> None:
+def _households(conn: Connection, by_number: Mapping[int, dict[str, Counter[str]]]) -> None:
     """Households with an active case, and active clients whose household has two files here
     (household pseudonyms are per coach)."""
     query = text(
@@ -352,12 +403,13 @@ def _households(conn: Connection, out: dict[str, dict[str, Counter[str]]]) -> No
         "LEFT JOIN members m ON m.coach = a.coach AND m.household = a.household "
         "WHERE a.household IS NOT NULL AND a.household <> '' GROUP BY a.coach, a.household"
     )
-    for fp, _household, active, members in conn.execute(query):
-        if fp not in out:
+    for number, _household, active, members in conn.execute(query):
+        counts = by_number.get(number)
+        if counts is None:
             continue
-        out[fp]["households"]["gesamt"] += 1
+        counts["households"]["gesamt"] += 1
         if members >= 2:
-            out[fp]["family_cases"]["gesamt"] += active
+            counts["family_cases"]["gesamt"] += active
 
 
 def _attribute(
@@ -365,31 +417,28 @@ def _attribute(
     fingerprints: Sequence[str],
     names: Mapping[str, str],
     enrolled: Mapping[str, EnrolledCoach],
+    numbers: Mapping[str, int],
     period: report.Period,
 ) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """Run `report_handover.plan` on the handover records and the cases of the clients they
     name; write its case flags into ``report_flag``; return its synthetic rows by coach."""
-    conn.execute(
-        text(
-            "CREATE TEMP TABLE report_flag (coach TEXT, case_id TEXT, not_opened INTEGER, "
-            "not_active INTEGER, not_closed INTEGER, before TEXT, PRIMARY KEY (coach, case_id))"
-        )
-    )
-    position = {fp: i for i, fp in enumerate(fingerprints)}
+    conn.execute(text(_FLAG_TABLE))
+    # Rows name coaches by number: each number's place in `fingerprints`.
+    position = {numbers[fp]: i for i, fp in enumerate(fingerprints) if fp in numbers}
     tables: list[dict[str, list[dict[str, Any]]]] = [{} for _ in fingerprints]
-    for fp, rid, rev, direction, client, day, counterpart in conn.execute(
+    for number, rid, rev, direction, client, day, counterpart in conn.execute(
         text(
             'SELECT coach, id, revision, direction, client, "date", counterpart '
             "FROM coord_report_handover ORDER BY seq"
         )
     ):
-        if fp in position:
+        if number in position:
             record = {"_id": rid, "_rev": rev, "direction": direction, "client": client}
             record.update({"date": day, "counterpart": counterpart})
-            tables[position[fp]].setdefault("handover", []).append(record)
+            tables[position[number]].setdefault("handover", []).append(record)
     if not any(tables):
         return {}
-    for fp, rid, rev, client, first, closed, reason in conn.execute(
+    for number, rid, rev, client, first, closed, reason in conn.execute(
         text(
             "SELECT c.coach, c.id, c.revision, c.client_id, c.first_contact_on, c.closed_on, "
             "c.closure_reason FROM coord_report_case c WHERE EXISTS (SELECT 1 FROM "
@@ -397,10 +446,10 @@ def _attribute(
             "ORDER BY c.seq"
         )
     ):
-        if fp in position:
+        if number in position:
             record = {"_id": rid, "_rev": rev, "client_id": client, "first_contact_on": first}
             record.update({"closed_on": closed, "closure_reason": reason})
-            tables[position[fp]].setdefault("case", []).append(record)
+            tables[position[number]].setdefault("case", []).append(record)
     coaches = [
         report.CoachRows(
             names[fp], enrolled[fp].organisation if fp in enrolled else "", rows, fingerprint=fp
@@ -425,7 +474,11 @@ def _attribute(
     if flags:
         conn.execute(
             text("INSERT INTO report_flag VALUES (:coach, :case, :o, :a, :c, :b)"),
-            [{"coach": fp, "case": case_id, **v} for (fp, case_id), v in flags.items()],
+            [
+                {"coach": numbers[fp], "case": case_id, **v}
+                for (fp, case_id), v in flags.items()
+                if fp in numbers  # always: the flagged cases are projected rows
+            ],
         )
     return {fingerprints[i]: items for i, items in found.extra.items()}
 

@@ -327,8 +327,15 @@ migration 0005), triggers on ``coord_record`` everything else. ``seq`` is the re
 (the reference's tie order); lists (target groups, themes) stay JSON text."""
 
 
-REPORT_KEYS: dict[str, tuple[str, ...]] = {"contactnote": ("coach", "kind", "on", "id")}
-"""Contacts, most of the records, are kept in the order they are counted in; the rest by id."""
+REPORT_KEYS: dict[str, tuple[str, ...]] = {
+    "contactnote": ("coach", "kind", "on", "id"),
+    "arearating": ("coach", "area", "level", "id"),
+    "goal": ("coach", "area", "status", "id"),
+    "referral": ("coach", "legal_domain", "status", "agency", "id"),
+}
+"""Contacts (most of the records), area ratings, goals and referrals are kept in the order they
+are grouped in (migrations 0004, 0006), so the report reads them without sorting; the rest by
+id. Every key field is one the bundle schema requires."""
 REPORT_WATCHED = ("client", "case", "assessment", "goalagreement")
 """Tables whose ids other records refer to: ids two coaches share there are noted in
 ``coord_report_shared`` (see `kim_tui.coordinator.report_sql`)."""
@@ -340,7 +347,7 @@ def _report_table(table: str, fields: tuple[tuple[str, type[Integer] | type[Text
         f"coord_report_{table}",
         CoordinatorBase.metadata,
         SAColumn("id", Text, nullable=False),
-        SAColumn("coach", Text, nullable=False),
+        SAColumn("coach", Integer, nullable=False),  # the number in coord_report_coach
         SAColumn("revision", Integer, nullable=False),
         SAColumn("seq", Integer, nullable=False),
         *(SAColumn(name, kind(), nullable=name not in key) for name, kind in fields),
@@ -350,6 +357,15 @@ def _report_table(table: str, fields: tuple[tuple[str, type[Integer] | type[Text
 
 
 REPORT_TABLES = {table: _report_table(table, fields) for table, fields in REPORT_FIELDS.items()}
+REPORT_COACH = Table(
+    "coord_report_coach",
+    CoordinatorBase.metadata,
+    SAColumn("number", Integer, primary_key=True),
+    SAColumn("fingerprint", Text, nullable=False, unique=True),
+)
+"""Each coach whose records are projected has a number here (coordinator migration 0006),
+assigned once and never changed; the projection's ``coach`` column holds it instead of the
+64-hex fingerprint (narrower rows: fewer pages to decrypt when the report reads them)."""
 REPORT_SHARED = Table(
     "coord_report_shared",
     CoordinatorBase.metadata,

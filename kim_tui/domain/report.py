@@ -200,10 +200,22 @@ def _protect(cells: list[Cell], org_of: Mapping[str, str], threshold: int) -> li
         else:
             groups.setdefault(("orgs", c.indicator, c.category), []).append(i)
     masked = [c.masked for c in cells]
+    # A group is checked again only once one of its cells was masked since its last check: its
+    # verdict depends on nothing else, so the passes pick exactly the cells a full pass over
+    # every group would (at a state's scale most groups never change).
+    members_of = list(groups.values())
+    groups_of: list[list[int]] = [[] for _ in cells]
+    for g, members in enumerate(members_of):
+        for i in members:
+            groups_of[i].append(g)
+    stale = [True] * len(members_of)
     changed = True
     while changed:
         changed = False
-        for members in groups.values():
+        for g, members in enumerate(members_of):
+            if not stale[g]:
+                continue
+            stale[g] = False
             hidden = [i for i in members if masked[i]]
             enough = max(threshold, len(hidden) + 2)
             if not hidden or (len(hidden) > 1 and sum(cells[i].value for i in hidden) >= enough):
@@ -215,6 +227,8 @@ def _protect(cells: list[Cell], org_of: Mapping[str, str], threshold: int) -> li
                 visible, key=lambda i: (cells[i].value, cells[i].scope_name, cells[i].category)
             )
             masked[pick] = True
+            for other in groups_of[pick]:
+                stale[other] = True
             changed = True
     figures = [
         Figure(c.scope, c.scope_name, c.indicator, c.category, c.value, 0 if c.hours else 1)

@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, islice
+from itertools import chain, compress, islice
 
 SAME_CLIENTS = ("age_band", "gender", "nationality", "residence_intake", "residence_now")
 SAME_REFERRALS = ("referrals", "referral_agencies")
@@ -142,6 +142,12 @@ class _Table:
             key: sorted(cells, key=lambda cj: (-figures[cj[1]].value, cj[0]))
             for key, cells in self.coach_cells_of_org.items()
         }
+        # The same as (coaches, cells) pairs of tuples: `masked_coaches` filters them in C
+        # (at 648 coaches a category's list is long and mostly visible).
+        self._by_room = {key: _split(cells) for key, cells in self.coach_cells_by_room.items()}
+        self._of_org_by_room = {
+            key: _split(cells) for key, cells in self.coach_cells_of_org_by_room.items()
+        }
         # Caches of what does not depend on which cells are masked: the search asks the same
         # questions many thousand times at a few dozen coaches.
         self._moves: dict[tuple[str, str | None], tuple[int, Move]] = {}
@@ -149,6 +155,19 @@ class _Table:
         self._applied: dict[tuple[object, ...], list[tuple[int, int]] | None] = {}
         self._other_groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self._rank_cache: dict[tuple[object, ...], list[list[tuple[int, int]]]] = {}
+
+    def masked_coaches(
+        self, key: tuple[str, str], masked: Sequence[bool], org: str | None = None
+    ) -> Iterator[str]:
+        """The coaches whose cell is masked in `key`'s category (with `org`: of that
+        organisation), the most room first: `coach_cells_by_room` (`coach_cells_of_org_by_room`)
+        filtered by `masked`."""
+        split = (
+            self._by_room.get(key, _NO_CELLS)
+            if org is None
+            else self._of_org_by_room.get((*key, org), _NO_CELLS)
+        )
+        return compress(split[0], map(masked.__getitem__, split[1]))
 
     def common(self, scopes: tuple[tuple[str, str], ...], group: tuple[str, str]) -> list[str]:
         """The categories of `group`'s sum listed in every one of `scopes`, sorted."""
@@ -188,18 +207,17 @@ class _Table:
         else:
             # A parent's cell rises with one of its coaches: those with the most room first, a
             # bounded number, so a search costs the same at 12 coaches and at 648.
-            cells = (
-                self.coach_cells_of_org_by_room.get((*key, f.name), ())
+            raising = islice(
+                self.masked_coaches(key, masked, org=f.name)
                 if f.scope == "Organisation"
-                else self.coach_cells_by_room.get(key, ())
+                else self.masked_coaches(key, masked),
+                _RAISING if bounded else None,
             )
-            raising = islice((c for c, j in cells if masked[j]), _RAISING if bounded else None)
         # Partners with the most room first, those of the same organisation before others; a
         # bounded number (a shorter search only masks more, it never proves too much; `protect`
         # checks the final mask with every masked coach as a partner, found lazily: most cells
         # are shown safe by the first few).
-        by_room = self.coach_cells_by_room.get(key, ())
-        partners = list(islice((c for c, j in by_room if masked[j]), _PARTNERS)) if bounded else []
+        partners = list(islice(self.masked_coaches(key, masked), _PARTNERS)) if bounded else []
         for a in raising:
             yield self.move(a, None)
             if f.scope == "Gesamt":
@@ -207,18 +225,16 @@ class _Table:
             org = self.org_of[a]
             ordered: Iterable[str]
             if not bounded:
-                of_org = self.coach_cells_of_org_by_room.get((*key, org), ())
                 ordered = chain(
-                    (c for c, j in of_org if masked[j]),
-                    (c for c, j in by_room if masked[j] and self.org_of[c] != org),
+                    self.masked_coaches(key, masked, org=org),
+                    (c for c in self.masked_coaches(key, masked) if self.org_of[c] != org),
                 )
             elif f.scope == "Coach":
                 # The coaches of a's own organisation with the most room first, whether or not
                 # they are among the state's: a move between them leaves the organisations
                 # alone (4 cells to mask, not 8). Without them, a state's report masked a
                 # coach's cells until some of the state's partners were open.
-                of_org = self.coach_cells_of_org_by_room.get((*key, org), ())
-                mates = list(islice((c for c, j in of_org if masked[j]), _PARTNERS))
+                mates = list(islice(self.masked_coaches(key, masked, org=org), _PARTNERS))
                 ordered = mates + [b for b in partners if self.org_of[b] != org]
             else:
                 ordered = sorted(partners, key=lambda b: self.org_of[b] != org)
@@ -406,6 +422,13 @@ class _Table:
             cells = {j for ind in family for j in self.of_indicator[ind]}
             far = self._far[family] = sorted(cells, key=self._position.__getitem__)
         return local, near, mid, far
+
+
+_NO_CELLS: tuple[tuple[str, ...], tuple[int, ...]] = ((), ())
+
+
+def _split(cells: Sequence[tuple[str, int]]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    return tuple(c for c, _j in cells), tuple(j for _c, j in cells)
 
 
 def _all_masked(cells: Sequence[tuple[int, int]], masked: Sequence[bool]) -> bool:

@@ -428,7 +428,7 @@ def check_record(index: int, record: Any) -> Violation | None:
             ),
         )
     table = record["t"]
-    if table not in _FIELDS:
+    if table.__class__ is not str or table not in _FIELDS:  # a list here is not hashable
         return Violation(index, "", "", "t", tr("unbekannte Tabelle", "unknown table"))
     if not _id_ok(table, record["id"]):
         expected = tr("Pseudonym p-…", "pseudonym p-…") if table == "client" else "UUID"

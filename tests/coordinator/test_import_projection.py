@@ -11,12 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from sqlalchemy import Connection, text
 
 from kim_tui.coordinator import merge
 from kim_tui.coordinator.importer import import_files
 from kim_tui.coordinator.projection import FIELDS, report_values
-from kim_tui.coordinator.store import REPORT_KEYS, REPORT_WATCHED, CoordinatorStore
+from kim_tui.coordinator.report import load_coach_rows, report_cells
+from kim_tui.coordinator.store import MIGRATIONS, REPORT_KEYS, REPORT_WATCHED, CoordinatorStore
+from kim_tui.domain import report
 from kim_tui.sync import bundle_format as bf
 from tests.conftest import FAST_KDF_KIB, PASSPHRASE
 from tests.coordinator.report_stores import random_store
@@ -41,19 +44,33 @@ def _columns(table: str) -> list[str]:
 
 
 def _projection(conn: Connection, table: str, *, seq: bool = True) -> list[tuple[Any, ...]]:
+    """The projection's rows with each coach's number read back as its fingerprint (numbers
+    are the store's own: two stores number the same coaches in the order they came)."""
     columns = [c for c in _columns(table) if seq or c != "seq"]
-    quoted = ", ".join(f'quote("{c}")' for c in columns)
-    key = ", ".join(f'"{c}"' for c in REPORT_KEYS.get(table, ("id", "coach")))
-    sql = f"SELECT {quoted} FROM coord_report_{table} ORDER BY {key}"
-    return [tuple(row) for row in conn.execute(text(sql))]
+    quoted = ", ".join(
+        "quote(k.fingerprint)" if c == "coach" else f'quote(p."{c}")' for c in columns
+    )
+    key = ", ".join(
+        "k.fingerprint" if c == "coach" else f'p."{c}"'
+        for c in REPORT_KEYS.get(table, ("id", "coach"))
+    )
+    sql = (
+        f"SELECT {quoted} FROM coord_report_{table} p "
+        f"JOIN coord_report_coach k ON k.number = p.coach ORDER BY {key}"
+    )
+    rows = [tuple(row) for row in conn.execute(text(sql))]
+    # Every row's coach has a number (the join lost none).
+    assert len(rows) == conn.execute(text(f"SELECT count(*) FROM coord_report_{table}")).scalar()
+    return rows
 
 
 def _rebuilt(conn: Connection, table: str) -> list[tuple[Any, ...]]:
     """The projection as migration 0004 fills it from the stored records."""
     extracted = ", ".join(f"quote(json_extract(data, '$.{f}'))" for f in FIELDS[table])
-    key = ", ".join(f'"{c}"' for c in REPORT_KEYS.get(table, ("id", "coach")))
-    key = key.replace('"on"', "json_extract(data, '$.on')").replace(
-        '"kind"', "json_extract(data, '$.kind')"
+    # The projection's key (its order) with the fields read from the document.
+    key = ", ".join(
+        c if c in ("id", "coach") else f"json_extract(data, '$.{c}')"
+        for c in REPORT_KEYS.get(table, ("id", "coach"))
     )
     sql = (
         f"SELECT quote(id), quote(coach), quote(revision), quote(rowid), {extracted} "
@@ -248,3 +265,88 @@ def test_real_imports_leave_the_projection_a_rebuild_would_make(
     coach.add_client(8, share=True)
     assert import_files(coordinator, [coach.export(outbox).path])[0].status == "imported"
     assert _assert_rebuilt(coordinator) > 0
+
+
+def _migrate(store: CoordinatorStore, revision: str) -> None:
+    with store.engine.begin() as conn:
+        config = MIGRATIONS._config(conn)
+        if revision == "head":
+            command.upgrade(config, revision)
+        else:
+            command.downgrade(config, revision)
+
+
+def _assert_fingerprints_projected(store: CoordinatorStore) -> None:
+    """Before migration 0006: the projection names coaches by fingerprint, as a rebuild does."""
+    with store.engine.connect() as conn:
+        for table in FIELDS:
+            quoted = ", ".join(f'quote("{c}")' for c in _columns(table))
+            rows = conn.execute(text(f"SELECT {quoted} FROM coord_report_{table}"))
+            assert sorted(tuple(r) for r in rows) == sorted(_rebuilt(conn, table)), table
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_the_upgrade_to_coach_numbers_keeps_the_projection_and_the_report(
+    stores: list[CoordinatorStore], seed: int
+) -> None:
+    # Migration 0006 on a store written before it (fingerprints in the projection, contacts the
+    # only table kept in counting order), and back.
+    _unused, store = stores
+    _empty(store)
+    _migrate(store, "0005")
+    random_store(store, seed)
+    _assert_fingerprints_projected(store)
+    _migrate(store, "head")
+    assert _assert_rebuilt(store) > 0
+    with store.engine.connect() as conn:
+        numbered = [
+            fp
+            for (fp,) in conn.execute(
+                text("SELECT fingerprint FROM coord_report_coach ORDER BY number")
+            )
+        ]
+        projected = {
+            fp
+            for (fp,) in conn.execute(
+                text(
+                    "SELECT DISTINCT coach FROM coord_record WHERE deleted = 0 AND checked = 1 "
+                    'AND problem IS NULL AND "table" IN ('
+                    + ", ".join(f"'{t}'" for t in FIELDS)
+                    + ")"
+                )
+            )
+        }
+    assert numbered == sorted(projected)  # numbered once each, in fingerprint order
+    period = report.Period(None, None)
+    assert report_cells(store, period, 5) == report.compute(load_coach_rows(store), period, 5)
+    # Records changed after the upgrade: updated by the triggers, new ones by the importer.
+    with store.engine.connect() as conn:
+        rows = [
+            {"c": c, "t": t, "i": i, "r": r + 1, "del": d, "d": data}
+            for c, t, i, r, d, data in conn.execute(
+                text(
+                    'SELECT coach, "table", id, revision, deleted, data FROM coord_record '
+                    "WHERE checked = 1 AND problem IS NULL ORDER BY rowid"
+                )
+            )
+        ]
+    rng = random.Random(seed)
+    changed = [row for row in rows if rng.random() < 0.4]
+    moving = [row for row in changed if row["t"] == "contactnote" and not row["del"]]
+    assert moving
+    for row in moving[::2]:
+        data = json.loads(row["d"])
+        data["kind"], data["on"] = "phone", "2026-03-02"  # moves in the counting order
+        row["d"] = json.dumps(data)
+    with store.engine.begin() as conn:
+        for coach, records in _bundles(changed).items():
+            merge.merge_records(conn, _header(coach, 2), [merge.payload_row(r) for r in records])
+    _assert_rebuilt(store)
+    with store.engine.connect() as conn:
+        moved = "SELECT count(*) FROM coord_report_contactnote WHERE \"on\" = '2026-03-02'"
+        assert conn.execute(text(moved)).scalar() > 0
+    assert report_cells(store, period, 5) == report.compute(load_coach_rows(store), period, 5)
+    _migrate(store, "0005")
+    _assert_fingerprints_projected(store)
+    _migrate(store, "head")
+    _assert_rebuilt(store)

@@ -6,7 +6,7 @@ default."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -23,15 +23,6 @@ from kim_tui.service.workspace import Workspace
 from kim_tui.store.errors import VaultError
 from tests.builders import intake_client
 from tests.conftest import FIXED_TODAY
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    set_language("en")
-    try:
-        yield
-    finally:
-        set_language("de")
 
 
 def _refused(call: Callable[[], object]) -> str:

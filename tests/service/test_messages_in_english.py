@@ -4,7 +4,6 @@ complete")."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -18,21 +17,11 @@ from kim_tui.domain.model import (
     IntakeDraft,
     ResidenceDraft,
 )
-from kim_tui.i18n import set_language
 from kim_tui.service.workspace import Workspace
 from kim_tui.store.errors import ValidationError
 from tests.conftest import FIXED_TODAY
 
 D = date
-
-
-@pytest.fixture
-def english() -> Iterator[None]:
-    set_language("en")
-    try:
-        yield
-    finally:
-        set_language("de")
 
 
 def _refused(call) -> str:  # type: ignore[no-untyped-def]

@@ -93,3 +93,17 @@ def test_a_stored_row_found_bad_is_replaced_and_trusted_again(
 
     row = _rows(coordinator)["c1"]
     assert row.checked and row.problem is None and row.first_seq == 1
+
+
+def test_a_stored_document_is_exactly_the_data_as_json_dumps_writes_it(
+    coordinator: CoordinatorStore,
+) -> None:
+    """The merge writes documents with an encoder made once; the text is the same as ever."""
+    data: dict[str, Any] = {
+        "note": 'Öztürk "zitiert"\n\t\\ é 😀 \u2028',
+        "z": [3, -1, None, True, False, [], {}],
+        "a": {"y": 10**30, "b": "p-" + "0" * 32},
+        "n": 12,
+    }
+    _merge(coordinator, 1, [_contact("c1", 1, "x") | {"data": data}])
+    assert _rows(coordinator)["c1"].data == json.dumps(data, sort_keys=True, ensure_ascii=False)

@@ -106,3 +106,11 @@ def test_a_handover_record_names_no_one() -> None:
         assert problem is not None and problem.field == field
     named = {**good, "data": {**good["data"], "name": "Ben"}}
     assert check_record(0, named) is not None
+
+
+def test_a_table_given_as_a_list_is_a_schema_problem_not_a_crash() -> None:
+    # A JSON list is not hashable: the catalog look-up raised TypeError, a traceback on import.
+    record = {"t": ["contactnote"], "id": "5b0c7c1e-1111-4222-8333-944445555666", "rev": 1,
+              "del": False, "data": {}}  # fmt: skip
+    problem = schema.check_records([record])
+    assert problem is not None and problem.field == "t"

@@ -237,15 +237,15 @@ def test_a_failure_half_way_keeps_the_bundles_before_it(
     monkeypatch.setattr(importer, "CHUNK", 100)
     real = importer.merge_chunks
 
-    def failing(conn: Any, header: bf.BundleHeader, chunks: Any) -> dict[str, int]:
+    def failing(conn: Any, header: bf.BundleHeader, chunks: Any, **how: Any) -> dict[str, int]:
         if header.seq == 3:
 
             def broken() -> Any:
                 yield from list(chunks)[:2]  # two chunks written, then the disk fails
                 raise OSError(28, "No space left on device")
 
-            return real(conn, header, broken())
-        return real(conn, header, chunks)
+            return real(conn, header, broken(), **how)
+        return real(conn, header, chunks, **how)
 
     monkeypatch.setattr(importer, "merge_chunks", failing)
     with pytest.raises(OSError):
@@ -338,3 +338,76 @@ def test_a_value_of_the_wrong_type_is_a_schema_problem_not_a_crash(value: Any) -
             assert problem is not None and "außerhalb" in problem.problem
             continue
         assert problem is not None and problem.field == field
+
+
+def test_a_coachs_first_bundle_and_the_next_in_one_run_are_decided_against_the_store(
+    coordinator: CoordinatorStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A coach's first bundle is written without looking anything up (nothing of the coach is
+    stored); the next bundle of the same run, and a first bundle rejected half-way before it,
+    still see exactly what is stored: a record brought again is updated, not added twice."""
+    monkeypatch.setattr(importer, "CHUNK", 4)
+    sender = Sender(coordinator)
+    broken = _records(9)
+    broken[-1]["data"]["minutes"] = -1  # breaks the schema after two chunks were written
+    rejected = sender.bundle(broken)
+    sender.prev, sender.seq, sender.upto = None, 0, 0  # the rejected bundle never happened
+    first = sender.bundle(_records(9))
+    again = [_contact(rev) for rev in range(10, 13)]
+    for record, old in zip(again, (1, 5, 9), strict=True):  # records 1, 5, 9 at a newer rev
+        record["id"] = _contact(old)["id"]
+    second = sender.bundle([*again, *_records(2, first=13)])
+    paths = [
+        _write(tmp_path, name, data)
+        for name, data in (("0.kimb", rejected), ("1.kimb", first), ("2.kimb", second))
+    ]
+    outcomes = import_files(coordinator, paths)
+    assert [o.status for o in outcomes] == [REJECTED, IMPORTED, IMPORTED]
+    assert outcomes[1].counts["new"] == 9
+    assert (outcomes[2].counts["new"], outcomes[2].counts["updated"]) == (2, 3)
+    assert _stored(coordinator) == (11, 2)
+    with coordinator.session() as s:
+        revisions = dict(s.exec(select(SyncRecord.id, SyncRecord.revision)).all())
+    assert revisions[_contact(5)["id"]] == 11
+
+
+_GOOD = (
+    '{"data":{"case_id":"5b0c7c1e-1111-4222-8333-944445555666","interpreter":false,'
+    '"kind":"phone","minutes":5,"on":"2026-01-05"},"del":false,'
+    '"id":"6c1d8d2f-2222-4333-9444-a55556666777","rev":1,"t":"contactnote"}'
+)
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        _GOOD.replace('"t":"contactnote"', '"t":"contactnote","t":"contactnote"'),
+        _GOOD.replace('"minutes":5', '"minutes":5,"minutes":6'),
+        # a key twice, once with a space before its colon (not counted as a key ending)
+        _GOOD.replace('"minutes":5', '"minutes" :5,"minutes":6'),
+        _GOOD.replace('"minutes":5', '"minutes":5,\n"minutes"\t:6'),
+        _GOOD.replace('"del":false', '"del":false,"del":false'),
+        _GOOD.replace('"data":{', '"data":{"on":"2026-01-05",'),
+        _GOOD.replace('"minutes":5', '"minutes":NaN'),
+        _GOOD.replace('"minutes":5', '"minutes":-Infinity'),
+        _GOOD.replace('"minutes":5', '"minutes":[{"a":1,"a":2}]'),
+    ],
+)
+def test_a_key_twice_or_a_nan_is_refused_by_both_readers(record: str) -> None:
+    """A key twice, wherever and however spaced, or a NaN never passes the record-by-record
+    reader, and the whole-document reader names it."""
+    counts = {t: 0 for t in schema.TABLES}
+    counts["contactnote"] = 1
+    header = bf.BundleHeader(
+        coach="ab" * 32, seq=1, rev_after=0, rev_upto=1, week="2026-W49",
+        created_at="2026-12-03T10:00:00Z", counts=counts, recipient="cd" * 32,
+        nonce="0" * 32, prev=None,
+    )  # fmt: skip
+    good = zlib.compress(('{"records":[' + _GOOD + "]}").encode())
+    assert payload_stream.read_records(good, dict(counts), (0, 1), bf.MAX_PAYLOAD, dict)
+    compressed = zlib.compress(('{"records":[' + record + "]}").encode())
+    assert (
+        payload_stream.read_records(compressed, dict(counts), (0, 1), bf.MAX_PAYLOAD, dict) is None
+    )
+    with pytest.raises(bf.BundleError):
+        bf.payload_records_as(header, compressed, dict)
