@@ -20,6 +20,7 @@ from kim_tui.app_base import LOCK_ACTION, QUIT_ACTION, VaultApp
 from kim_tui.config import Config, load_config
 from kim_tui.i18n import set_language, tr
 from kim_tui.screens.intake_prebuild import DUPLICATE_INDEX_GROUP, IntakeAhead, IntakeAppActions
+from kim_tui.screens.privacy_guide import PRIVACY_GUIDE_ACTION, PrivacyGuideAppActions
 from kim_tui.screens.stand_in_flow import STAND_IN_APP_ACTIONS, StandInAppActions
 
 if TYPE_CHECKING:
@@ -151,10 +152,11 @@ APP_ACTIONS: tuple[UiAction, ...] = (
         "Import a receipt: the handed-over client is erased here",
     ),
     *STAND_IN_APP_ACTIONS,
+    PRIVACY_GUIDE_ACTION,
 )
 
 
-class KimApp(IntakeAppActions, StandInAppActions, VaultApp["VaultSession"]):
+class KimApp(IntakeAppActions, StandInAppActions, PrivacyGuideAppActions, VaultApp["VaultSession"]):
     """The coach's app: the vault's follow-ups, caseload, client files, intake and export."""
 
     TITLE = "KIM Coach"

@@ -287,3 +287,27 @@ async def test_intake_shows_a_wrong_date_and_a_missing_name_together(app) -> Non
         form.query_one("#birth_date", Input).value = "28.02.1990"
         await pilot.press("ctrl+s")
         await on_screen(pilot, ClientFileScreen)
+
+
+# -- data protection: found by its name in the palette ---------------------------------------------
+
+
+async def test_palette_finds_data_protection_from_the_follow_up_list(app, seeded: Seeded) -> None:  # type: ignore[no-untyped-def]
+    """On the follow-up list a coach with a request types 'Auskunft' (or 'Löschung') into the
+    palette: an entry says where access copy, restriction and erasure are, with the articles;
+    in a client file it names this file's keys."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_home(pilot)
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        (title,) = [t for t in commands if "Auskunft" in t and "Löschung" in t]
+        await commands[title].callback()  # type: ignore[misc]
+        await pilot.pause()
+        (guide,) = notifications(app)
+        assert "Art. 15 DSGVO" in guide and "Art. 17 DSGVO" in guide and "Art. 18 DSGVO" in guide
+        assert "F3" in guide and "x Auskunft" in guide and "L Klient*in löschen" in guide
+        app._notifications.clear()
+        await open_from_caseload(pilot, "nguyen")
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        await commands[title].callback()  # type: ignore[misc]
+        await pilot.pause()
+        assert notifications(app)[-1].startswith("In dieser Akte: x Auskunft (Art. 15 DSGVO)")
