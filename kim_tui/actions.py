@@ -114,6 +114,9 @@ class KimView:
     """(German, English) text above the keys in the help screen; chosen when shown."""
     HOLDS_INPUT: ClassVar[bool] = False
     """True for a screen whose input a language switch would lose (the switch waits)."""
+    REACHED_BY: ClassVar[str] = ""
+    """The app action that leads to this screen (``home`` for F2): its key is left off the
+    key line while the screen is on top, as it would do nothing."""
 
     def reload(self) -> None:
         """Fetch what the screen shows again (a setting changed it). Most screens show
@@ -152,3 +155,8 @@ def declared_help(screen: object) -> tuple[str, str] | None:
         return screen.HELP_TEXT
     text: tuple[str, str] | None = getattr(screen, "HELP_TEXT", None)
     return text
+
+
+LOCKED_APP_ACTIONS = frozenset({"app.help", "app.quit", "app.language"})
+"""The app's actions that work while the vault is locked (palette and help offer only these):
+nothing that needs the store or changes settings."""

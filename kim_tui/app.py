@@ -20,6 +20,7 @@ from kim_tui.app_base import LOCK_ACTION, QUIT_ACTION, VaultApp
 from kim_tui.config import Config, load_config
 from kim_tui.i18n import set_language, tr
 from kim_tui.screens.intake_prebuild import DUPLICATE_INDEX_GROUP, IntakeAhead, IntakeAppActions
+from kim_tui.screens.privacy_guide import PRIVACY_GUIDE_ACTION, PrivacyGuideAppActions
 from kim_tui.screens.stand_in_flow import STAND_IN_APP_ACTIONS, StandInAppActions
 
 if TYPE_CHECKING:
@@ -151,10 +152,11 @@ APP_ACTIONS: tuple[UiAction, ...] = (
         "Import a receipt: the handed-over client is erased here",
     ),
     *STAND_IN_APP_ACTIONS,
+    PRIVACY_GUIDE_ACTION,
 )
 
 
-class KimApp(IntakeAppActions, StandInAppActions, VaultApp["VaultSession"]):
+class KimApp(IntakeAppActions, StandInAppActions, PrivacyGuideAppActions, VaultApp["VaultSession"]):
     """The coach's app: the vault's follow-ups, caseload, client files, intake and export."""
 
     TITLE = "KIM Coach"
@@ -185,7 +187,12 @@ class KimApp(IntakeAppActions, StandInAppActions, VaultApp["VaultSession"]):
         # is handed out, so what is typed right after F4 reaches the form, not the screen below
         # (a plain binding runs only after the focused widget had the key, when the keys typed
         # behind it are handed out already). In a dialog it does nothing, as the other F-keys.
-        return not (action == "intake" and isinstance(self.screen, ModalScreen))
+        if action == "intake" and isinstance(self.screen, ModalScreen):
+            return False
+        # The key to the list the coach is on does nothing there: it leaves the key line,
+        # which then has room for the keys that lead elsewhere (F3 on the follow-up list).
+        screen = self.screen
+        return not (isinstance(screen, KimView) and action == screen.REACHED_BY)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
@@ -311,15 +318,21 @@ class KimApp(IntakeAppActions, StandInAppActions, VaultApp["VaultSession"]):
     def _rebuild_views(self) -> None:
         """Every text is chosen when a view is built: build the views again in the new
         language. Before the first unlock the unlock screen; else the home screen, with the
-        screens above it closed (none holds unsaved input: see `action_switch_language`)."""
+        screens above it closed (none holds unsaved input: see `action_switch_language`), and
+        the client file again on top if one was open."""
+        from kim_tui.screens.client_file import ClientFileScreen
         from kim_tui.screens.unlock import UnlockScreen
 
         if isinstance(self.screen, UnlockScreen):
             self.switch_screen(UnlockScreen(first=True))
             return
+        top = self.screen
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(self.home_screen())
+        if isinstance(top, ClientFileScreen):
+            # The coach may be sitting with the client: they stay in the file they had open.
+            self.push_screen(ClientFileScreen(top.client_id))
 
     @work(exclusive=True, group="settings")
     async def action_coach_details(self) -> None:

@@ -22,7 +22,13 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from kim_tui.actions import HELP_ACTION, KimView, UiAction, declared_actions
+from kim_tui.actions import (
+    HELP_ACTION,
+    LOCKED_APP_ACTIONS,
+    KimView,
+    UiAction,
+    declared_actions,
+)
 from kim_tui.config import Config
 from kim_tui.i18n import tr
 
@@ -71,7 +77,7 @@ LOCK_ACTION = UiAction(
     priority=True,
 )
 QUIT_ACTION = UiAction("app.quit", "ctrl+q", "quit", "Beenden", "Quit", show=False, priority=True)
-LOCKED_PALETTE = frozenset({"app.help", "app.quit", "app.language"})
+LOCKED_PALETTE = LOCKED_APP_ACTIONS
 """What the palette offers while locked: nothing that needs the store or changes settings."""
 
 

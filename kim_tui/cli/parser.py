@@ -6,6 +6,7 @@ module level, so building the parser stays fast.
 from __future__ import annotations
 
 import argparse
+from typing import cast
 
 from kim_tui.cli import (
     clients,
@@ -19,6 +20,8 @@ from kim_tui.cli import (
     team,
     vault,
 )
+from kim_tui.cli.common import SubParsers
+from kim_tui.cli.kim_parser import KimArgumentParser
 from kim_tui.cli.tui import cmd_tui
 from kim_tui.i18n import tr
 
@@ -26,7 +29,7 @@ from kim_tui.i18n import tr
 def build_parser() -> argparse.ArgumentParser:
     """The parser of the `kim` command; each parsed command carries its function in `func`.
     Help texts are in the current UI language (`kim.cli.main` sets it from `--lang` first)."""
-    parser = argparse.ArgumentParser(
+    parser = KimArgumentParser(
         prog="kim",
         description=tr(
             "KIM Coach: Fallbegleitung im Kommunalen Integrationsmanagement NRW, "
@@ -40,7 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", choices=["de", "en"], help=tr("Sprache der Oberfläche", "language of the UI")
     )
     parser.set_defaults(func=cmd_tui)
-    sub = parser.add_subparsers(title=tr("Befehle", "commands"), metavar=tr("BEFEHL", "COMMAND"))
+    # Typed as the plain parser's: each command module adds to it and needs no more.
+    sub = cast(
+        "SubParsers",
+        parser.add_subparsers(title=tr("Befehle", "commands"), metavar=tr("BEFEHL", "COMMAND")),
+    )
     for add in (
         vault.add_init,
         demo.add_demo,

@@ -96,6 +96,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     passphrase = read_passphrase(args)
     out = Path(args.out).expanduser()
+    if not out.parent.exists():
+        # A new folder for the backups (on a USB stick, per month) is made, as `kim export`
+        # makes its target; otherwise the error would name the hidden work file beside it.
+        out.parent.mkdir(mode=0o700, parents=True)
+        print(tr("Ordner angelegt: ", "Folder created: ") + shown(str(out.parent)))
     try:
         backup_open_vault(vault_dir(args), passphrase, out)
     except Exception as exc:

@@ -18,6 +18,11 @@ def format_date(d: date | None) -> str:
     return f"{d.day:02d}.{d.month:02d}.{d.year:04d}"
 
 
+def date_placeholder() -> str:
+    """The hint in an empty date field, in the UI language (the format is the same)."""
+    return tr("TT.MM.JJJJ", "DD.MM.YYYY")
+
+
 def parse_date(text: str) -> date:
     """Parse TT.MM.JJJJ (single-digit day/month allowed, e.g. ``1.2.2026``) or ISO YYYY-MM-DD.
 
@@ -32,7 +37,14 @@ def parse_date(text: str) -> date:
         if iso is not None:
             return date(int(iso[1]), int(iso[2]), int(iso[3]))
     except ValueError:
-        pass
+        # Written as asked, but no day of the calendar (31.02.): "please use TT.MM.JJJJ"
+        # would send the coach looking for a format mistake that is not there.
+        raise ValueError(
+            tr(
+                f"Ungültiges Datum: {text!r} – diesen Tag gibt es nicht",
+                f"Invalid date: {text!r} – there is no such day",
+            )
+        ) from None
     raise ValueError(
         tr(
             f"Ungültiges Datum: {text!r}, bitte TT.MM.JJJJ",

@@ -21,7 +21,7 @@ from textual.widgets.data_table import ColumnKey, RowKey
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.dates import date_placeholder, format_date
 from kim_tui.domain.model import AreaRatingDraft, AssessmentDraft, AssessmentView
 from kim_tui.i18n import language, tr
 from kim_tui.screens.form import FormInvalid, FormModal, form_actions
@@ -110,7 +110,7 @@ class AssessmentFormScreen(FormModal[AssessmentDraft]):
             yield Static(tr("Bestandsaufnahme", "Needs assessment"), classes="title")
             yield Input(
                 value=format_date(self.today),
-                placeholder="TT.MM.JJJJ",
+                placeholder=date_placeholder(),
                 id="assessed_on",
                 compact=True,
             )
@@ -219,9 +219,27 @@ class AssessmentFormScreen(FormModal[AssessmentDraft]):
         self.query_one("#matrix", DataTable).focus()
 
     def build_draft(self) -> AssessmentDraft:
+        # Ctrl+S while a situation is still being typed keeps it, as Enter would.
+        if self.editing is not None:
+            self.edit_done()
         assessed_on = self.date_value("assessed_on")
         if assessed_on > self.today:
             raise FormInvalid(tr("Das Datum liegt in der Zukunft.", "The date is in the future."))
+        unrated = [
+            area
+            for area, level in self.levels.items()
+            if level is None and (self.situation[area] or self.resources[area])
+        ]
+        if unrated:
+            # Only rated areas are saved: a text without a level would be dropped unseen.
+            self.query_one("#matrix", DataTable).move_cursor(row=self.areas.index(unrated[0]))
+            label = self._area_label(unrated[0])
+            raise FormInvalid(
+                tr(
+                    f"„{label}“ hat eine Notiz, aber keinen Bedarf: bitte 0–3 wählen.",
+                    f"“{label}” has a note but no need level: please choose 0–3.",
+                )
+            )
         ratings = tuple(
             AreaRatingDraft(area, level, self.situation[area], self.resources[area])
             for area, level in self.levels.items()

@@ -14,7 +14,7 @@ from textual.widgets import Input, Select, SelectionList, Static
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.case_data import CaseDataDraft
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.dates import date_placeholder, format_date
 from kim_tui.domain.model import ClientFile
 from kim_tui.domain.validation import validate_case_data
 from kim_tui.i18n import language, tr
@@ -51,7 +51,7 @@ class CaseDataFormScreen(FormModal[CaseDataDraft]):
                         format_date(f.first_contact_on),
                         id="first_contact_on",
                         compact=True,
-                        placeholder="TT.MM.JJJJ",
+                        placeholder=date_placeholder(),
                     ),
                 )
                 yield _field(

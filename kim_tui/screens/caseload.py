@@ -162,6 +162,7 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
         ),
     )
     BINDINGS = bindings(ACTIONS)
+    REACHED_BY = "caseload"
     HELP_TEXT: ClassVar[tuple[str, str]] = (
         "Alle Klient*innen. Suchen: einfach den Namen tippen (oder erst /); Groß/klein und "
         "Akzente zählen nicht („muller“ findet Müller, „cetin“ Çetin). Jeder Buchstabe, auch "

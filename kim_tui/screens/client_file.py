@@ -168,7 +168,7 @@ class ClientFileScreen(
     async def action_assess(self) -> None:
         from kim_tui.screens.assessment_form import AssessmentFormScreen
 
-        if self.file is None:
+        if self.file is None or self.refused_as_closed():
             return
         previous = self.file.assessments[-1] if self.file.assessments else None
         form = AssessmentFormScreen(self.file.case_id, self.today, previous)
@@ -181,7 +181,7 @@ class ClientFileScreen(
         from kim_tui.domain.model import GoalAgreementDraft
         from kim_tui.screens.goal_form import GoalFormResult, GoalFormScreen
 
-        if self.file is None:
+        if self.file is None or self.refused_as_closed():
             return
         # Goals are agreed with the client on the basis of the case-management consent
         # (issue 11 §2): without one in force, say so and offer to record it first.
@@ -265,7 +265,7 @@ class ClientFileScreen(
             except ConsentRequired as missing:
                 return missing
 
-        if self.file is None:
+        if self.file is None or self.refused_as_closed():
             return
         notice = asylblg_notice(self.file, self.today)
         draft = None

@@ -49,20 +49,25 @@ class PhaseActions(FormSaves):
     def _save(self, operation: Callable[[Workspace], object], done: str) -> object | None:
         raise NotImplementedError  # the client file screen provides it
 
+    def refused_as_closed(self) -> bool:
+        """Case work on a closed case is refused before its form opens (the service would
+        refuse it only on saving, after the coach typed it all): say so and how to reopen."""
+        if self.file is None or self.file.closed_on is None:
+            return False
+        self.notify(
+            tr(
+                "Der Fall ist abgeschlossen; bitte erst wieder öffnen (a).",
+                "The case is closed; reopen it first (a).",
+            )
+        )
+        return True
+
     @work(exclusive=True, group="file-edit")
     async def action_phase(self) -> None:
         from kim_tui.screens.choice import ChoiceScreen
 
         file = self.file
-        if file is None:
-            return
-        if file.closed_on is not None:
-            self.notify(
-                tr(
-                    "Der Fall ist abgeschlossen; bitte erst wieder öffnen (a).",
-                    "The case is closed; reopen it first (a).",
-                )
-            )
+        if file is None or self.refused_as_closed():
             return
         lang = language()
         stages = catalog("case_stages")

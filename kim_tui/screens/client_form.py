@@ -13,7 +13,7 @@ from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.dates import format_date, parse_birth_date, parse_date
+from kim_tui.domain.dates import date_placeholder, format_date, parse_birth_date, parse_date
 from kim_tui.domain.geo import country_name, find_country, find_language, language_name
 from kim_tui.domain.model import ClientDraft, HouseholdMember
 from kim_tui.domain.validation import validate_client
@@ -59,7 +59,7 @@ class MasterDataFormScreen(FormModal[ClientDraft]):
                         format_date(c.birth_date),
                         id="birth_date",
                         compact=True,
-                        placeholder="TT.MM.JJJJ",
+                        placeholder=date_placeholder(),
                     ),
                 )
                 yield _field(

@@ -18,6 +18,11 @@ from kim_tui.screens.base import KimModal
 class ConfirmScreen(KimModal[bool]):
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("confirm.no", "escape", "no", "Abbrechen", "Cancel", palette=False),
+        # As in the unsaved-input question: the arrows move between the two answers.
+        UiAction("confirm.next", "right", "app.focus_next", "Nächste", "Next", palette=False),
+        UiAction(
+            "confirm.previous", "left", "app.focus_previous", "Vorige", "Previous", palette=False
+        ),
     )
     BINDINGS = bindings(ACTIONS)
 
@@ -33,6 +38,13 @@ class ConfirmScreen(KimModal[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(self.no, id="no")
                 yield Button(self.yes, id="yes", variant="warning")
+            yield Static(
+                tr(
+                    "←/→ wählen · Enter bestätigt · Esc abbrechen",
+                    "←/→ choose · Enter confirms · Esc cancels",
+                ),
+                classes="muted",
+            )
 
     @on(Button.Pressed, "#yes")
     def yes_pressed(self) -> None:

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Select, Static
 
 from kim_tui.actions import UiAction, bindings
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.dates import date_placeholder, format_date
 from kim_tui.domain.model import ResidenceFactsDraft
 from kim_tui.i18n import tr
 from kim_tui.screens.form import FormInvalid, FormModal, form_actions, save_hint
@@ -59,7 +59,7 @@ class FactsFormScreen(FormModal[ResidenceFactsDraft]):
                         format_date(f.entry_on),
                         id="entry_on",
                         compact=True,
-                        placeholder="TT.MM.JJJJ",
+                        placeholder=date_placeholder(),
                     ),
                 )
                 yield field(
@@ -78,7 +78,7 @@ class FactsFormScreen(FormModal[ResidenceFactsDraft]):
                         format_date(f.german_certificate_on),
                         id="german_certificate_on",
                         compact=True,
-                        placeholder="TT.MM.JJJJ",
+                        placeholder=date_placeholder(),
                     ),
                 )
             with Horizontal(classes="row"):

@@ -12,7 +12,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kim_tui.actions import UiAction, bindings
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.dates import date_placeholder, format_date
 from kim_tui.domain.model import FollowUpDraft
 from kim_tui.i18n import tr
 from kim_tui.screens.form import FormInvalid, FormModal, form_actions
@@ -44,7 +44,9 @@ class FollowUpFormScreen(FormModal[FollowUpDraft]):
             yield OptionList(id="client-options", classes="hidden")
             yield Static(tr("Fällig am", "Due on"), classes="field-label")
             yield Input(
-                value=format_date(today + timedelta(days=7)), placeholder="TT.MM.JJJJ", id="due"
+                value=format_date(today + timedelta(days=7)),
+                placeholder=date_placeholder(),
+                id="due",
             )
             yield Static(tr("Anlass", "Reason"), classes="field-label")
             yield Input(

@@ -158,6 +158,7 @@ class FollowUpsScreen(FormSaves, WindowedListScreen[FollowUpPage, str, FollowUpC
         UiAction("followups.up", "k", "cursor_up", "Hoch", "Up", show=False, palette=False),
     )
     BINDINGS = bindings(ACTIONS)
+    REACHED_BY = "home"
     HELP_TEXT: ClassVar[tuple[str, str]] = (
         "Alle fälligen Termine aus Wiedervorlagen, Schritten, Vermittlungen, Überprüfungen und "
         "ablaufenden Aufenthaltstiteln. Fälligkeiten am Wochenende oder an NRW-Feiertagen "

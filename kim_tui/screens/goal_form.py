@@ -13,7 +13,7 @@ from textual.widgets import Input, Select, Static
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.dates import date_placeholder, format_date
 from kim_tui.domain.model import GoalDraft, StepDraft
 from kim_tui.i18n import language, tr
 from kim_tui.screens.form import FormInvalid, FormModal, form_actions, save_hint
@@ -90,7 +90,7 @@ class GoalFormScreen(FormModal[GoalFormResult]):
                 placeholder=tr("z. B. B1-Zertifikat liegt vor", "e.g. B1 certificate"),
             )
             yield Static(tr("Zieldatum", "Target date"), classes="field-label")
-            yield Input(id="target_on", compact=True, placeholder="TT.MM.JJJJ")
+            yield Input(id="target_on", compact=True, placeholder=date_placeholder())
             yield Static(
                 tr("Schritte (Text · zuständig · fällig)", "Steps (text · owner · due)"),
                 classes="field-label",
@@ -106,7 +106,7 @@ class GoalFormScreen(FormModal[GoalFormResult]):
                     yield Select(
                         owners, id=f"owner{index}", compact=True, allow_blank=False, value="client"
                     )
-                    yield Input(id=f"due{index}", compact=True, placeholder="TT.MM.JJJJ")
+                    yield Input(id=f"due{index}", compact=True, placeholder=date_placeholder())
             yield FieldError(id="form-error")
             yield save_hint()
 

@@ -10,7 +10,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
-from kim_tui.actions import HELP_ACTION, UiAction, bindings, declared_actions, declared_help
+from kim_tui.actions import (
+    HELP_ACTION,
+    LOCKED_APP_ACTIONS,
+    UiAction,
+    bindings,
+    declared_actions,
+    declared_help,
+)
 from kim_tui.i18n import tr
 from kim_tui.screens.base import KimModal
 
@@ -67,6 +74,15 @@ class HelpScreen(KimModal[None]):
         (Textual stops other keys at a modal screen), so F2–F5 are not offered there; nor is a
         priority key the app turns off in dialogs (F4: `check_action` says no while this help,
         itself a dialog, is on top)."""
+        if not self.app.is_unlocked:
+            # As the palette: while locked only help, quit and the language work; a key the
+            # unlock screen binds itself (F2, Ctrl+Q) is listed with its meaning there, once.
+            own = {a.keys for a in declared_actions(self.for_screen)}
+            return tuple(
+                a
+                for a in self.app.ACTIONS
+                if a.id in LOCKED_APP_ACTIONS and (not a.keys or a.keys not in own)
+            )
         if not isinstance(self.for_screen, ModalScreen):
             return self.app.ACTIONS
         return tuple(

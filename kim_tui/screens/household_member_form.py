@@ -15,6 +15,7 @@ from textual.widgets import Input, Select, Static
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
+from kim_tui.domain.dates import date_placeholder
 from kim_tui.domain.household import REFERENCE_ROLE
 from kim_tui.domain.model import ClientDraft
 from kim_tui.i18n import language, tr
@@ -62,7 +63,7 @@ class HouseholdMemberFormScreen(FormModal[NewMember]):
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Static(tr("Geburtsdatum", "Date of birth"), classes="field-label")
-                    yield Input(id="birth_date", compact=True, placeholder="TT.MM.JJJJ")
+                    yield Input(id="birth_date", compact=True, placeholder=date_placeholder())
                 with Vertical():
                     yield Static(tr("Rolle im Haushalt", "Role"), classes="field-label")
                     yield Select(

@@ -213,15 +213,15 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
                     else None,
                 )
             )
-        if problems:
-            return None, problems
-        first_contact = dates["first_contact_on"]
-        assert first_contact is not None
+        # A field that did not parse stays empty in the draft (first contact: today), so the
+        # checks still look at the rest: an empty family name shows with a wrong date at once,
+        # not only after the date was fixed and Ctrl+S pressed again.
+        first_contact = dates.get("first_contact_on") or self.app.today()
         draft = IntakeDraft(
             client=ClientDraft(
                 given_name=self._value("given_name"),
                 family_name=self._value("family_name"),
-                birth_date=dates["birth_date"],
+                birth_date=dates.get("birth_date"),
                 other_names=self._value("other_names"),
                 gender=self._select("gender") or "",
                 nationality=nationality,
@@ -240,13 +240,16 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
             residence=ResidenceDraft(
                 status=status,
                 legal_basis=self._value("residence_legal_basis"),
-                valid_until=dates["residence_valid_until"],
+                valid_until=dates.get("residence_valid_until"),
             )
             if status
             else None,
             consents=tuple(consents),
         )
-        return draft, validate_intake(draft, self.app.today())
+        checked = validate_intake(draft, self.app.today())
+        if problems:
+            return None, {**checked, **problems}
+        return draft, checked
 
     def _country(self, field: str, problems: dict[str, str]) -> str:
         text = self._value(field)

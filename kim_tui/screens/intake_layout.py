@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
 
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.dates import date_placeholder, format_date
 from kim_tui.domain.geo import search_countries, search_languages
 from kim_tui.domain.model import ConsentPurpose
 from kim_tui.i18n import language, tr
@@ -92,7 +92,7 @@ def intake_form(today: date) -> ComposeResult:
             yield _field(
                 tr("Geburtsdatum (TT.MM.JJJJ)", "Date of birth (DD.MM.YYYY)"),
                 "birth_date",
-                Input(compact=True, id="birth_date", placeholder="TT.MM.JJJJ"),
+                Input(compact=True, id="birth_date", placeholder=date_placeholder()),
             )
             yield _field(
                 tr("Geschlecht", "Gender"),
@@ -220,7 +220,7 @@ def intake_form(today: date) -> ComposeResult:
                 yield _field(
                     tr("gültig bis", "valid until"),
                     "residence_valid_until",
-                    Input(compact=True, id="residence_valid_until", placeholder="TT.MM.JJJJ"),
+                    Input(compact=True, id="residence_valid_until", placeholder=date_placeholder()),
                 )
             yield Static(tr("Einwilligungen", "Consents"), classes="section-title")
             for purpose, (prefix, _key) in CONSENT_FIELDS.items():

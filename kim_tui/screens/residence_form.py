@@ -13,7 +13,7 @@ from textual.widgets import Input, Select, Static
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.dates import date_placeholder, format_date
 from kim_tui.domain.model import ResidenceDraft, ResidenceView
 from kim_tui.domain.residence import same_paper
 from kim_tui.domain.validation import validate_residence
@@ -54,10 +54,10 @@ class ResidenceFormScreen(FormModal[ResidenceDraft]):
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Static(tr("gültig ab", "valid from"), classes="field-label")
-                    yield Input(id="valid_from", compact=True, placeholder="TT.MM.JJJJ")
+                    yield Input(id="valid_from", compact=True, placeholder=date_placeholder())
                 with Vertical():
                     yield Static(tr("gültig bis", "valid until"), classes="field-label")
-                    yield Input(id="valid_until", compact=True, placeholder="TT.MM.JJJJ")
+                    yield Input(id="valid_until", compact=True, placeholder=date_placeholder())
             yield FieldError(id="form-error")
             yield save_hint()
 

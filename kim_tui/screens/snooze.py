@@ -12,7 +12,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kim_tui.actions import UiAction, bindings
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.dates import date_placeholder, format_date
 from kim_tui.domain.model import FollowUpView
 from kim_tui.domain.scheduling import SnoozeOption, WorkingDays, snooze_target
 from kim_tui.i18n import language, tr
@@ -53,7 +53,7 @@ class SnoozeScreen(FormModal[date]):
                 Option(f"4  {tr('Datum wählen …', 'Pick a date …')}", id="date"),
                 id="options",
             )
-            yield Input(placeholder="TT.MM.JJJJ", id="date-input", classes="hidden")
+            yield Input(placeholder=date_placeholder(), id="date-input", classes="hidden")
             yield FieldError(id="date-error")
 
     def on_mount(self) -> None:

@@ -10,7 +10,7 @@ from textual.widgets import Input, Select, Static
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.dates import date_placeholder, format_date
 from kim_tui.domain.model import StepDraft, StepView
 from kim_tui.i18n import language, tr
 from kim_tui.screens.form import FormInvalid, FormModal, form_actions, save_hint
@@ -47,7 +47,7 @@ class StepFormScreen(FormModal[StepDraft]):
                         format_date(self.step.due_on),
                         id="due_on",
                         compact=True,
-                        placeholder="TT.MM.JJJJ",
+                        placeholder=date_placeholder(),
                     )
             yield FieldError(id="form-error")
             yield save_hint()

@@ -270,7 +270,7 @@ def test_passphrase_on_the_command_line_is_a_usage_error(
     with pytest.raises(SystemExit) as info:
         main([command, "--vault", str(tmp_path / "v"), "--passphrase", "geheim-123456", *extra])
     assert info.value.code == 2
-    assert "usage" in capsys.readouterr().err
+    assert "Aufruf: kim" in capsys.readouterr().err
     assert not (tmp_path / "v").exists()
 
 

@@ -80,7 +80,7 @@ def test_help_exits_0_without_traceback(
         main([*command, "--help"])
     out, err = capsys.readouterr()
     assert exited.value.code == 0
-    assert out.startswith(f"usage: kim {' '.join(command)}".rstrip())
+    assert out.startswith(f"Aufruf: kim {' '.join(command)}".rstrip())
     assert "Traceback" not in out + err
     assert err == ""
 
