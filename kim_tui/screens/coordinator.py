@@ -22,7 +22,7 @@ from textual.widgets import (
 )
 
 from kim_tui.actions import UiAction, bindings
-from kim_tui.domain.dates import parse_date
+from kim_tui.domain.dates import date_placeholder, parse_date
 from kim_tui.i18n import tr
 from kim_tui.widgets.key_line import KeyLine
 from kim_tui.widgets.literal import literal
@@ -179,10 +179,10 @@ class CoordinatorScreen(Screen[None]):
                 with Horizontal(classes="row"):
                     with Vertical():
                         yield Static(tr("von", "from"), classes="field-label")
-                        yield Input(id="from", compact=True, placeholder="TT.MM.JJJJ")
+                        yield Input(id="from", compact=True, placeholder=date_placeholder())
                     with Vertical():
                         yield Static(tr("bis", "to"), classes="field-label")
-                        yield Input(id="to", compact=True, placeholder="TT.MM.JJJJ")
+                        yield Input(id="to", compact=True, placeholder=date_placeholder())
                     with Vertical():
                         yield Static(tr("Schwelle", "Threshold"), classes="field-label")
                         yield Input("5", id="threshold", compact=True, type="integer")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from kim_tui.config import Config
 from kim_tui.coordinator.service import CoordinatorService
@@ -108,3 +108,20 @@ async def test_coach_unlock_screen_keeps_the_vault_wording(app) -> None:  # type
         assert args.func.__name__ == "cmd_recover"
         assert Path(args.vault) == app.directory
         assert "coordinator" not in shown
+
+
+async def test_the_report_tab_speaks_english_with_english_chosen(
+    coordinator_app: CoordinatorApp,
+) -> None:
+    """`kim --lang en coordinator ui`: the report tab's date fields ask for DD.MM.YYYY and the
+    (empty store's) report runs; labels come from the same renderer as the CLI's."""
+    set_language("en")
+    app = coordinator_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await on_screen(pilot, CoordinatorScreen)
+        await pilot.press("f7")
+        await pilot.pause()
+        assert app.screen.query_one("#from", Input).placeholder == "DD.MM.YYYY"
+        assert app.screen.query_one("#to", Input).placeholder == "DD.MM.YYYY"
+        assert "TT.MM.JJJJ" not in screen_text(app)
