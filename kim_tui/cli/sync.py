@@ -160,7 +160,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
     try:
         with Vault.open(vault_dir(args), passphrase) as vault:
-            unlocked_workspace(vault)  # an ended stand-in's copy goes before the bundle is made
+            workspace = unlocked_workspace(vault)  # an ended stand-in's copy goes first
+            workspace.check_export_ready()  # no empty folder left behind for a refusal
             _make_out_dir(out)
             result = export_bundle(
                 vault, out, week=args.week, resend=args.resend, progress=_progress

@@ -65,6 +65,14 @@ class BundleService:
             pending_revisions=max(0, pending),
         )
 
+    def check_export_ready(self) -> None:
+        """Raise SyncSetupError (the exporter's own message naming the command that fixes it)
+        when the vault has no identity or no coordinator yet: asked before anything is made
+        on disk for an export."""
+        with self._ctx.uow.read() as s:
+            cs.coach_public(s)
+            cs.coordinator(s)
+
     def export_weekly(
         self, out_dir: str, progress: Callable[[int, int], None] | None = None
     ) -> ExportSummary:

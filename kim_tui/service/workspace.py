@@ -390,6 +390,10 @@ class Workspace(CorrectionFacade, HandoverFacade, StandInFacade):
         """Identity, connected coordinator and what the next bundle would carry."""
         return self._bundles.sync_status()
 
+    def check_export_ready(self) -> None:
+        """SyncSetupError when an export would fail for want of identity or coordinator."""
+        self._bundles.check_export_ready()
+
     def export_weekly(
         self, out_dir: str, progress: Callable[[int, int], None] | None = None
     ) -> ExportSummary:

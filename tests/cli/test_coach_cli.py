@@ -69,3 +69,20 @@ def test_a_mistyped_command_is_answered_in_german(capsys: pytest.CaptureFixture[
     with pytest.raises(SystemExit):
         main(["backup"])
     assert "kim backup: Fehler: diese Angaben fehlen: --out" in capsys.readouterr().err
+
+
+def test_export_without_identity_makes_no_folder(
+    tmp_path: Path,
+    created_vault: tuple[Vault, str],
+    vault_dir: Path,
+    passphrase_file: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`kim export --out NEW` before `kim identity`: the message names the command to run
+    first, and no empty folder is left on the stick."""
+    created_vault[0].close()
+    out = tmp_path / "stick" / "kim-pakete"
+    argv = ["export", "--vault", str(vault_dir), "--passphrase-file", str(passphrase_file)]
+    assert main([*argv, "--out", str(out)]) != 0
+    assert "zuerst `kim identity`" in capsys.readouterr().err
+    assert not out.exists() and not out.parent.exists()

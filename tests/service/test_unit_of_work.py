@@ -424,6 +424,7 @@ QUERIES: dict[str, Call] = {
     "caseload_total": lambda s: s.ws.caseload_total(),
     "audit_log": lambda s: s.ws.audit_log(s.ids.case),
     "sync_status": lambda s: s.ws.sync_status(),
+    "check_export_ready": lambda s: s.ws.check_export_ready(),
     "colleagues": lambda s: s.ws.colleagues(),
     "read_colleague_file": lambda s: _refused(lambda: s.ws.read_colleague_file(str(s.tmp))),
     "revision": lambda s: s.ws.revision(),
