@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 
 from kim_tui.domain.model import ErasureResult
 from kim_tui.i18n import language, tr
@@ -23,15 +23,48 @@ class PrivacyActions(KimScreen[None]):
     client_id: str
 
     # While processing is restricted only these run; every other action would open a form whose
-    # input the service then refuses, so it does not open at all (the header says why).
+    # input the service then refuses, so it does not open at all (the header says why). Reading
+    # an entry in full and the Art. 15 copy change nothing, and the copy is the client's own
+    # right, restriction or not.
     _WHILE_RESTRICTED = frozenset(
-        {"section", "back", "restrict_or_lift", "erase_client", "print_agreement"}
+        {
+            "section",
+            "back",
+            "restrict_or_lift",
+            "erase_client",
+            "print_agreement",
+            "detail",
+            "subject_access",
+        }
     )
 
+    def _restricted(self) -> bool:
+        return self.file is not None and self.file.restricted_on is not None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        restricted = self.file is not None and self.file.restricted_on is not None
         own = {a.action.split("(", 1)[0] for a in self.ACTIONS}
-        return not (restricted and action in own and action not in self._WHILE_RESTRICTED)
+        return not (self._restricted() and action in own and action not in self._WHILE_RESTRICTED)
+
+    def on_key(self, event: events.Key) -> None:
+        """A key the restriction blocks says why instead of doing nothing (its action is off
+        the key line, but the coach may know the key by heart)."""
+        if not self._restricted():
+            return
+        for ui_action in self.ACTIONS:
+            if ui_action.action.split("(", 1)[0] in self._WHILE_RESTRICTED:
+                continue
+            if event.key in ui_action.keys.split(","):
+                event.stop()
+                self.notify(
+                    tr(
+                        f"„{ui_action.label}“ geht nicht: die Verarbeitung ist eingeschränkt, "
+                        "die Akte schreibgeschützt (E hebt die Einschränkung auf).",
+                        f"“{ui_action.label}” is not possible: processing is restricted, the "
+                        "file is read-only (E lifts the restriction).",
+                    ),
+                    severity="warning",
+                )
+                return
 
     @work(exclusive=True, group="file-edit")
     async def action_restrict_or_lift(self) -> None:

@@ -344,7 +344,9 @@ async def test_full_cycle_on_one_client(app, seeded: Seeded) -> None:  # type: i
             "Bescheid erteilt",
             D(2026, 11, 24),
         )
-        assert "erledigt | 03.12.2026 | Bescheid erteilt" in table_rows(screen, "referral-table")[0]
+        # The feedback column now says when the feedback came, not when it was expected.
+        row = table_rows(screen, "referral-table")[0]
+        assert "erledigt | ✓ 24.11.2026 | Bescheid erteilt" in row and "03.12.2026" not in row
         assert not any(f.source is FollowUpSource.REFERRAL for f in ws.follow_ups().items)
 
         # 4. A contact with `k` from another section (Ziele) shows up in section 5.

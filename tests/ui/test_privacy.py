@@ -88,6 +88,16 @@ async def test_restriction_shows_in_file_and_caseload_and_lifts(
         await pilot.press("k")  # no form opens whose input would then be refused
         await pilot.pause()
         assert isinstance(app.screen, ClientFileScreen)
+        # ... and the coach is told why, instead of a key that does nothing.
+        told = [n for n in notifications(app) if "die Akte schreibgeschützt" in n]
+        assert told and told[-1].startswith("„Kontakt“ geht nicht")
+        # The client's Art. 15 copy stays possible while processing is restricted.
+        from kim_tui.screens.text_prompt import TextPromptScreen
+
+        await pilot.press("x")
+        await on_screen(pilot, TextPromptScreen)
+        await pilot.press("escape")
+        await on_screen(pilot, ClientFileScreen)
         # A write is refused with the reason, nothing is saved.
         case_id = seeded.cases["Kowalski"]
         from kim_tui.domain.model import ContactDraft

@@ -48,7 +48,7 @@ class ReferralsSection(FileSection):
                     Text(agency),
                     Text(catalog("legal_domains").label(ref.legal_domain, lang)),
                     Text(catalog("referral_statuses").label(ref.status, lang)),
-                    Text(format_date(ref.feedback_due_on)),
+                    _feedback(ref),
                     literal(ref.outcome, max_len=40),
                     key=ref.id,
                 )
@@ -57,3 +57,10 @@ class ReferralsSection(FileSection):
         """The highlighted referral, or None if there is none."""
         key = highlighted_key(self.query_one("#referral-table", DataTable))
         return None if key is None else self._referrals.get(key)
+
+
+def _feedback(ref: ReferralView) -> Text:
+    """The day the feedback came (✓), or the day it is expected (dimmed) while it has not."""
+    if ref.outcome_on is not None:
+        return Text(f"✓ {format_date(ref.outcome_on)}")
+    return Text(format_date(ref.feedback_due_on), style="dim")
