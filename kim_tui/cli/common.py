@@ -70,13 +70,14 @@ def run_command(args: argparse.Namespace) -> int:
     and what to do. Anything else is a bug and keeps its traceback."""
     from kim_tui.config import ConfigError
     from kim_tui.service import stand_in_expiry
-    from kim_tui.store import failed_unlocks
+    from kim_tui.store import failed_unlocks, migrate
     from kim_tui.store.errors import StorageError, VaultError
 
     func: Command = args.func
     # Every command that unlocks a store says so when earlier unlocks had failed.
     failed_unlocks.set_reporter(_print_failed_unlocks)
     stand_in_expiry.set_reporter(_print_stand_in_expiries)
+    migrate.set_upgrade_reporter(_print_upgrade)
     try:
         return func(args)
     except (CliError, VaultError, ConfigError) as exc:
@@ -94,6 +95,7 @@ def run_command(args: argparse.Namespace) -> int:
     finally:
         failed_unlocks.set_reporter(None)
         stand_in_expiry.set_reporter(None)
+        migrate.set_upgrade_reporter(None)
 
 
 def unlocked_workspace(vault: Vault) -> Workspace:
@@ -118,6 +120,21 @@ def _print_failed_unlocks(failures: FailedUnlocks) -> None:
             " (now reset; if that was not you, please change the passphrase).",
         ),
         file=sys.stderr,
+    )
+
+
+def _print_upgrade(db: Path) -> None:
+    """Before a store is brought to this kim's schema: a long pause is not a hang."""
+    print(
+        "kim: "
+        + tr(
+            f"{shown(db)} wird auf diese kim-Version umgestellt (einmalig; bei großen "
+            "Datenbeständen bis zu einer Minute) …",
+            f"bringing {shown(db)} up to this kim version (once; up to a minute for a large "
+            "store) …",
+        ),
+        file=sys.stderr,
+        flush=True,
     )
 
 

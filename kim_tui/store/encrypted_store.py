@@ -42,7 +42,7 @@ from kim_tui.store.errors import (
 from kim_tui.store.failed_unlocks import FailedUnlocks
 from kim_tui.store.keyfile import KeyFile, Unwrapped
 from kim_tui.store.lock import VaultLock
-from kim_tui.store.migrate import Migrations
+from kim_tui.store.migrate import Migrations, report_upgrade
 from kim_tui.store.secret import Passphrase, wipe
 
 MIN_PASSPHRASE_LENGTH = 10
@@ -365,6 +365,8 @@ class EncryptedStore:
         db = self.directory / self.layout.db_file
         if stored is not None and not migrations.is_known(stored):
             raise UnsupportedVersion(db, stored, head)
+        if stored is not None:  # an existing store (a new one is quick to build)
+            report_upgrade(db)
         try:
             migrations.upgrade(self.engine)
         except SQLAlchemyError as exc:

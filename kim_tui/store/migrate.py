@@ -9,6 +9,7 @@ vault's.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -16,6 +17,23 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
+
+_reporters: list[Callable[[Path], None]] = []
+
+
+def set_upgrade_reporter(reporter: Callable[[Path], None] | None) -> None:
+    """Who is told, with the database file, that an existing store is about to be brought to
+    this kim's schema (once per new version; a state-wide coordinator store takes about a
+    minute): the CLI says so on stderr, so a pause is not taken for a hang. None stops it."""
+    _reporters.clear()
+    if reporter is not None:
+        _reporters.append(reporter)
+
+
+def report_upgrade(db: Path) -> None:
+    """Tell the reporter set by `set_upgrade_reporter`, if any."""
+    for reporter in _reporters:
+        reporter(db)
 
 
 class Migrations:

@@ -99,3 +99,22 @@ def test_v1_store_is_stamped_with_the_first_migration(old_store: Path) -> None:
             assert compare_metadata(context, CoordinatorBase.metadata) == []
         with store.session() as s:
             assert s.get(CoordSetting, "schema_version") is None
+
+
+def test_the_cli_says_before_it_upgrades_an_older_store(
+    old_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Bringing a state-wide store to a new schema takes about a minute: the command says so
+    first (once: the next command finds the store current and says nothing)."""
+    from kim_tui.cli import main
+
+    pw = tmp_path / "pw"
+    pw.write_text(_fixture_passphrase() + "\n", encoding="utf-8")
+    pw.chmod(0o600)
+    argv = ["--lang", "en", "coordinator", "held", "--dir", str(old_store), "--passphrase-file",
+            str(pw)]  # fmt: skip
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert f"kim: bringing {old_store / 'coordinator.db'} up to this kim version" in err
+    assert main(argv) == 0
+    assert "up to this kim version" not in capsys.readouterr().err
