@@ -44,7 +44,9 @@ class StoreSession(Protocol):
     @property
     def is_unlocked(self) -> bool: ...
 
-    def unlock(self, passphrase: bytearray) -> object: ...
+    def unlock(
+        self, passphrase: bytearray, on_upgrade: Callable[[], None] | None = None
+    ) -> object: ...
 
     @property
     def failed_unlocks(self) -> FailedUnlocks | None:

@@ -20,6 +20,7 @@ from kim_tui.i18n import tr
 from kim_tui.store.errors import VaultError
 from kim_tui.store.failed_unlocks import FailedUnlocks
 from kim_tui.store.lock import VaultLock
+from kim_tui.store.migrate import schema_upgrade_told
 from kim_tui.store.secret import Passphrase
 
 
@@ -77,12 +78,15 @@ class CoordinatorService:
             )
         return self._store
 
-    def unlock(self, passphrase: Passphrase) -> None:
+    def unlock(self, passphrase: Passphrase, on_upgrade: Callable[[], None] | None = None) -> None:
         """Open the coordinator store (Argon2id: call it off the UI thread). A wrong passphrase
-        is counted; `failed_unlocks` then tells what this unlock found (and reset)."""
+        is counted; `failed_unlocks` then tells what this unlock found (and reset).
+        `on_upgrade` is called before an existing store's schema is upgraded (migration 0006
+        takes about a minute on a state-wide store)."""
         if self._store is None:
             lock = self._lock if self._lock.held else None
-            self._store = CoordinatorStore.open(self.directory, passphrase, lock=lock)
+            with schema_upgrade_told(on_upgrade or (lambda: None)):
+                self._store = CoordinatorStore.open(self.directory, passphrase, lock=lock)
 
     @property
     def failed_unlocks(self) -> FailedUnlocks | None:

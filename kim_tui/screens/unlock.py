@@ -148,14 +148,26 @@ class UnlockScreen(Screen[bool]):
         self._error(tr("Entsperre …", "Unlocking …"), error=False)
         self._unlock(secret)
 
+    @staticmethod
+    def _upgrading() -> str:
+        return tr(
+            "Entsperre … und stelle die Daten einmalig auf diese kim-Version um (bei großen "
+            "Beständen bis zu einer Minute).",
+            "Unlocking … and bringing the data up to this kim version, once (up to a minute for "
+            "a large store).",
+        )
+
     # A fixed description: Textual's default is the call with its arguments' repr, which would
     # put the passphrase into a str.
     @work(thread=True, exclusive=True, group="unlock", exit_on_error=False, description="unlock")
     def _unlock(self, secret: bytearray) -> None:
         from kim_tui.store.errors import VaultError, WrongPassphrase
 
+        def tell() -> None:
+            self.app.call_from_thread(self._error, self._upgrading(), error=False)
+
         try:
-            self.app.session.unlock(secret)
+            self.app.session.unlock(secret, tell)
         except WrongPassphrase:
             self.app.call_from_thread(self._wrong)
         except VaultError as exc:

@@ -19,6 +19,7 @@ from kim_tui.store.failed_unlocks import FailedUnlocks
 from kim_tui.store.keyfile import KeyFile, Unwrapped
 from kim_tui.store.layout import LOCK_FILE
 from kim_tui.store.lock import VaultLock
+from kim_tui.store.migrate import schema_upgrade_told
 from kim_tui.store.secret import Passphrase, wipe
 from kim_tui.store.vault import Vault
 
@@ -60,16 +61,22 @@ class VaultSession:
         self.lock()
         self._lock.release()
 
-    def unlock(self, passphrase: Passphrase) -> Workspace:
+    def unlock(
+        self, passphrase: Passphrase, on_upgrade: Callable[[], None] | None = None
+    ) -> Workspace:
         """Derive the key, open and migrate the vault. A wrong passphrase raises WrongPassphrase,
         leaves the database untouched and is counted; `failed_unlocks` then tells the failures
-        this unlock found (reported, audited and reset). The caller wipes a `bytearray`
-        passphrase."""
+        this unlock found (reported, audited and reset). `on_upgrade` is called (from this
+        thread) before the schema of an existing vault is upgraded. The caller wipes a
+        `bytearray` passphrase."""
         keyfile = Vault.read_keyfile(self.directory)
         started = time.perf_counter()
         unwrapped = Vault.unwrap_passphrase(self.directory, keyfile, passphrase)
         self.last_kdf_seconds = time.perf_counter() - started
-        return self._open(keyfile, unwrapped)
+        if on_upgrade is None:
+            return self._open(keyfile, unwrapped)
+        with schema_upgrade_told(on_upgrade):
+            return self._open(keyfile, unwrapped)
 
     def unlock_with_recovery(self, recovery_key: str) -> Workspace:
         keyfile = Vault.read_keyfile(self.directory)

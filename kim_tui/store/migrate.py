@@ -9,7 +9,8 @@ vault's.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -21,13 +22,29 @@ from sqlalchemy import Connection, Engine
 _reporters: list[Callable[[Path], None]] = []
 
 
-def set_upgrade_reporter(reporter: Callable[[Path], None] | None) -> None:
+def set_upgrade_reporter(
+    reporter: Callable[[Path], None] | None,
+) -> Callable[[Path], None] | None:
     """Who is told, with the database file, that an existing store is about to be brought to
     this kim's schema (once per new version; a state-wide coordinator store takes about a
-    minute): the CLI says so on stderr, so a pause is not taken for a hang. None stops it."""
+    minute): the CLI says so on stderr and the unlock screen on screen, so a pause is not taken
+    for a hang. None stops it. Returns the reporter it replaces."""
+    previous = _reporters[0] if _reporters else None
     _reporters.clear()
     if reporter is not None:
         _reporters.append(reporter)
+    return previous
+
+
+@contextmanager
+def schema_upgrade_told(tell: Callable[[], None]) -> Iterator[None]:
+    """Within the block, `tell()` is called before an existing store's schema is upgraded
+    (the unlock screen says so); the reporter set before, the CLI's, comes back afterwards."""
+    previous = set_upgrade_reporter(lambda _db: tell())
+    try:
+        yield
+    finally:
+        set_upgrade_reporter(previous)
 
 
 def report_upgrade(db: Path) -> None:

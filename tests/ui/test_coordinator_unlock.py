@@ -125,3 +125,33 @@ async def test_the_report_tab_speaks_english_with_english_chosen(
         assert app.screen.query_one("#from", Input).placeholder == "DD.MM.YYYY"
         assert app.screen.query_one("#to", Input).placeholder == "DD.MM.YYYY"
         assert "TT.MM.JJJJ" not in screen_text(app)
+
+
+async def test_unlocking_an_older_store_says_it_is_being_upgraded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store of an earlier kim is brought to this schema at its first unlock (about a minute
+    for a state-wide store): the unlock screen says so instead of a bare "Entsperre …"."""
+    import shutil
+
+    from tests.coordinator.test_store_v1 import FIXTURE, _fixture_passphrase
+
+    directory = tmp_path / "coordinator_v1"
+    shutil.copytree(FIXTURE, directory)
+    shown: list[str] = []
+    original = UnlockScreen._error
+
+    def record(self: UnlockScreen, message: str, *, error: bool = True) -> None:
+        shown.append(message)
+        original(self, message, error=error)
+
+    monkeypatch.setattr(UnlockScreen, "_error", record)
+    service = CoordinatorService(directory)
+    app = CoordinatorApp(directory, config=Config(), session=service)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await unlock(pilot, _fixture_passphrase())
+            await on_screen(pilot, CoordinatorScreen)
+    finally:
+        service.release()
+    assert any("stelle die Daten einmalig auf diese kim-Version um" in m for m in shown), shown

@@ -208,7 +208,7 @@ async def test_a_failing_upgrade_is_reported_on_the_unlock_screen(tmp_path) -> N
 async def test_an_unexpected_error_while_unlocking_is_shown_not_hung(ui_vault, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     app = new_app(ui_vault)
 
-    def broken(_passphrase: str) -> None:
+    def broken(_passphrase: str, _on_upgrade: object = None) -> None:
         raise RuntimeError("Müller, Hans")  # never shown: it could be anything
 
     async with app.run_test(size=(100, 30)) as pilot:
