@@ -5,7 +5,11 @@ Each test names the steps a coach took and what they must see (or must not lose)
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.containers import Vertical
+from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input
 
 from kim_tui.domain.model import ClosureDraft
@@ -28,6 +32,15 @@ from tests.ui.conftest import (
 )
 from tests.ui.test_case_file import SIZE, open_from_caseload, saved, static_text
 
+
+async def from_nguyens_file(pilot: Pilot, key: str, screen: type[Screen[Any]]) -> None:
+    """Unlock, open Nguyen's file from the caseload, press `key` and wait for `screen`."""
+    await unlock_home(pilot)
+    await open_from_caseload(pilot, "nguyen")
+    await pilot.press(key)
+    await on_screen(pilot, screen)
+
+
 # -- needs assessment: a typed situation is never dropped ----------------------------------------
 
 
@@ -35,10 +48,7 @@ async def test_situation_typed_then_ctrl_s_is_saved(app, seeded: Seeded) -> None
     """b, 2 on the first area, e, type a situation and press Ctrl+S at once (no Enter first):
     the situation is saved with the rating."""
     async with app.run_test(size=SIZE) as pilot:
-        await unlock_home(pilot)
-        await open_from_caseload(pilot, "nguyen")
-        await pilot.press("b")
-        await on_screen(pilot, AssessmentFormScreen)
+        await from_nguyens_file(pilot, "b", AssessmentFormScreen)
         form = app.screen
         await pilot.press("2", "up", "e")
         await type_text(pilot, "Duldung läuft ab")
@@ -54,10 +64,7 @@ async def test_situation_without_a_need_level_is_not_dropped(app, seeded: Seeded
     """A situation typed for an area that has no need level yet: Ctrl+S does not save the
     assessment without it; it says which area needs a level and the text is still there."""
     async with app.run_test(size=SIZE) as pilot:
-        await unlock_home(pilot)
-        await open_from_caseload(pilot, "nguyen")
-        await pilot.press("b")
-        await on_screen(pilot, AssessmentFormScreen)
+        await from_nguyens_file(pilot, "b", AssessmentFormScreen)
         form = app.screen
         # residence 3; language gets only a situation
         await pilot.press("3", "e")
@@ -106,10 +113,7 @@ async def test_a_day_that_does_not_exist_is_named_as_such(app, seeded: Seeded) -
     """n in the client file, due date 31.02.2027 (written as TT.MM.JJJJ, but there is no such
     day): the message says the day does not exist instead of asking for the format it has."""
     async with app.run_test(size=SIZE) as pilot:
-        await unlock_home(pilot)
-        await open_from_caseload(pilot, "nguyen")
-        await pilot.press("n")
-        await on_screen(pilot, FollowUpFormScreen)
+        await from_nguyens_file(pilot, "n", FollowUpFormScreen)
         form = app.screen
         await type_text(pilot, "Unterlagen nachreichen", "reason")
         form.query_one("#due", Input).value = "31.02.2027"
@@ -128,10 +132,7 @@ async def test_help_table_fills_its_dialog(app, seeded: Seeded) -> None:  # type
     """F1 in the client file at 120x40: the dialog is as tall as the terminal allows, so the
     table of keys uses that height instead of 16 rows over an empty half of the dialog."""
     async with app.run_test(size=(120, 40)) as pilot:
-        await unlock_home(pilot)
-        await open_from_caseload(pilot, "nguyen")
-        await pilot.press("f1")
-        await on_screen(pilot, HelpScreen)
+        await from_nguyens_file(pilot, "f1", HelpScreen)
         table = app.screen.query_one("#help-table", DataTable)
         await pilot.pause()
         dialog = app.screen.query_one(Vertical)
@@ -168,10 +169,7 @@ async def test_confirm_question_moves_with_the_arrows(app, seeded: Seeded) -> No
     """L (erase) in the client file asks first, with Cancel focused. → moves to the other
     answer, ← back, as in the unsaved-input question the coach knows; the dialog says so."""
     async with app.run_test(size=SIZE) as pilot:
-        await unlock_home(pilot)
-        await open_from_caseload(pilot, "nguyen")
-        await pilot.press("L")
-        await on_screen(pilot, ConfirmScreen)
+        await from_nguyens_file(pilot, "L", ConfirmScreen)
         dialog = app.screen
         assert app.focused is dialog.query_one("#no", Button)
         assert "←/→ wählen" in screen_text(app)
