@@ -51,6 +51,7 @@ FOLDER_SECONDS = {
 }
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest runs without xdist in some tests' subprocesses
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """`-n auto`: two workers per core. A Pilot test sleeps about half its wall time (Textual's
     `wait_for_idle` after every key and pause), so one worker per core leaves the cores idle a
