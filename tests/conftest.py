@@ -13,6 +13,7 @@ import pytest
 FIXED_TODAY = date(2026, 11, 24)
 PASSPHRASE = "correct horse battery staple"
 FAST_KDF_KIB = 8192  # the floor: tests need speed, not brute-force resistance
+FAST_KDF_ITERATIONS = 1
 
 # The longest test files (most time first: per-file sums of `--durations=0`), started
 # first: `make test` hands whole files to the workers (--dist loadfile), and one of these picked
@@ -68,6 +69,13 @@ def pytest_configure(config: pytest.Config) -> None:
     # and a minute of CPU, came last and ran alone at the end): keep the order given below.
     if hasattr(config.option, "loadscopereorder"):
         config.option.loadscopereorder = False
+    # Key files made in tests derive with one Argon2id pass instead of the product's three
+    # (the memory floor stays, and so does every check of a file's parameters): the suite
+    # derives about 1,700 keys, 41 CPU s of its 480 at three passes. Tests that need the
+    # product's parameters set or read them explicitly (tests/cli/test_cli.py).
+    from kim_tui.store import keyfile
+
+    keyfile.DEFAULT_KDF["iterations"] = FAST_KDF_ITERATIONS
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
