@@ -184,7 +184,7 @@ def merge_chunks(
     # and decided rows are held at a time.
     for chunk in chunks:
         existing = {} if fresh else _existing(cur, header.coach, chunk)
-        _merge_chunk(conn, cur, header, chunk, existing, counts, again, unique)
+        _merge_chunk(cur, header, chunk, existing, counts, again, unique)
     if again:
         cur.executemany(
             _CLEAR_SUPERSEDED_SQL, [(header.coach, table, id_) for table, id_ in sorted(again)]
@@ -193,7 +193,6 @@ def merge_chunks(
 
 
 def _merge_chunk(
-    conn: Connection,
     cur: Any,
     header: bf.BundleHeader,
     rows: Sequence[PayloadRow],
@@ -229,7 +228,7 @@ def _merge_chunk(
                 revision, deleted, False, document if r.table == "client" else None
             )
     if written:
-        _write(conn, cur, header, written, stored)
+        _write(cur, header, written, stored)
 
 
 class _Written(NamedTuple):
@@ -242,7 +241,6 @@ class _Written(NamedTuple):
 
 
 def _write(
-    conn: Connection,
     cur: Any,
     header: bf.BundleHeader,
     written: dict[tuple[str, str], _Written],
@@ -270,9 +268,9 @@ def _write(
     if updates:
         cur.executemany(_UPDATE_SQL, updates)
     if inserts:
-        with projection.importing_rows(conn):
+        with projection.importing_rows(cur):
             cur.executemany(_INSERT_SQL, inserts)
-            projection.write_rows(conn, coach, projected)
+            projection.write_rows(cur, coach, projected)
 
 
 def _stored_document(row: _Stored | None) -> dict[str, Any] | None:
