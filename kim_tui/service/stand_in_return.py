@@ -140,8 +140,8 @@ class StandInReturnService:
         """Apply a return file: the colleague's contacts become this coach's records (with a
         note of who recorded them), follow-ups completed there are completed here, ones moved
         to another date there (snoozed) move here, new ones are added. Every change of the
-        write carries "Erfasst in Vertretung von …" as its reason in the Verlauf. One
-        transaction; a replayed file is refused, nothing changed."""
+        write carries "Erfasst in Vertretung von …" (`stand_in_note`) as its reason in the
+        Verlauf. One transaction; a replayed file is refused, nothing changed."""
         parsed, doc, sender = open_file(self._ctx, path, hf.STAND_IN_RETURN)
         stand_in_id = doc.get("stand_in")
         by = doc.get("recorded_by")
@@ -180,7 +180,7 @@ class StandInReturnService:
             cases = {r.case_ref for r in lent}
             clients = {r.client_ref for r in lent}
             touched: dict[str, Case] = {}
-            note_by = f"Erfasst in Vertretung von {by.strip() or sender.name}"
+            note_by = stand_in_note(by.strip() or sender.name)
             # The Verlauf says why a due date moved or an item was completed.
             tx.correcting(note_by)
             for contact in contacts:
@@ -240,6 +240,12 @@ class StandInReturnService:
             counts["skipped"],
             counts["snoozed"],
         )
+
+
+def stand_in_note(colleague: str) -> str:
+    """What the Verlauf and a returned contact note say about who recorded it: in the language
+    kim speaks at the import, as the other reasons kim writes itself (a merge's)."""
+    return tr(f"Erfasst in Vertretung von {colleague}", f"Recorded by {colleague}, standing in")
 
 
 def _apply_follow_up(s: Session, item: FollowUp, note_by: str, today: date) -> str:

@@ -269,3 +269,9 @@ def test_snoozes_during_a_stand_in_come_back(team: dict[str, Coach], tmp_path: P
     ben.ws.write_stand_in_return(str(again))
     repeated = anna.ws.import_stand_in_return(str(again))
     assert repeated.follow_ups_snoozed == 0 and repeated.skipped == 1
+
+
+def test_the_stand_in_note_is_written_in_the_language_kim_speaks(english: None) -> None:
+    from kim_tui.service.stand_in_return import stand_in_note
+
+    assert stand_in_note("Ben") == "Recorded by Ben, standing in"
