@@ -149,8 +149,8 @@ class DocumentActions(KimScreen[None]):
 
         def write(folder: str) -> Awaitable[tuple[str, str]]:
             # Off the UI thread, with the prompt open until both files are written: a refusal
-            # (a folder that is not there, a full disk) stays under the folder.
-            self.notify(tr("Erstelle Auskunft …", "Writing the copy …"))
+            # (a folder that is not there, a full disk) stays under the folder, and no toast
+            # says "writing" beside it.
             return asyncio.to_thread(
                 workspace.write_subject_access, client_id, folder, organisation=organisation
             )

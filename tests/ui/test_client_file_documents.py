@@ -107,3 +107,26 @@ async def test_a_consent_covering_special_categories_names_them_on_the_form(  # 
         await until(pilot, lambda: any("PDF geschrieben" in n for n in notifications(app)))
         text = " ".join(" ".join(p.extract_text() for p in PdfReader(suggested).pages).split())
         assert "umfasst ausdrücklich diese besonderen Kategorien: Gesundheit" in text
+
+
+async def test_the_copy_into_a_missing_folder_is_refused_in_the_dialog_alone(  # type: ignore[no-untyped-def]
+    app, tmp_path: Path
+) -> None:
+    """The refusal stays under the folder, the folder can be corrected there, and no toast says
+    the copy is being written while the dialog says it cannot be."""
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock_home(pilot)
+        app.workspace.set_print_folder(str(tmp_path))
+        await open_from_home(pilot, "kowalski")
+        await pilot.press("x")
+        await on_screen(pilot, TextPromptScreen)
+        field = app.screen.query_one("#answer", Input)
+        field.value = str(tmp_path / "fehlt")
+        await pilot.press("enter")
+        await until(pilot, lambda: "gibt es nicht" in screen_text(app))
+        assert isinstance(app.screen, TextPromptScreen)
+        assert notifications(app) == []
+        field.value = str(tmp_path)
+        await pilot.press("enter")
+        await until(pilot, lambda: any("Auskunft geschrieben" in n for n in notifications(app)))
+        assert len(notifications(app)) == 1
