@@ -131,6 +131,12 @@ class KimView:
         one of `screens.unsaved_input`)."""
         return None
 
+    def saves_from_question(self) -> bool:
+        """Whether that question may offer to save: False where this view's save cannot be
+        undone (the request text of an erasure: its save erases the client), so leaving it
+        only asks whether to drop what was typed."""
+        return True
+
     async def save_input(self) -> bool:
         """Save what the view holds as its own save key does; True when the view closed with
         it (False: nothing to save here, or the input is invalid and its reason is shown)."""

@@ -330,7 +330,10 @@ class VaultApp(App[int], Generic[S]):
                 return True
             view = pending[0]
             # Saving needs the vault and the form on top, where its messages are seen.
-            can_save = self.is_unlocked and id(self.screen) == id(view)
+            # Never offered for a view whose save cannot be undone (an erasure's request).
+            can_save = (
+                self.is_unlocked and id(self.screen) == id(view) and view.saves_from_question()
+            )
             choice = await ask_about_input(self, view.unsaved_question(), can_save=can_save)
             if choice is UnsavedChoice.KEEP:
                 return False

@@ -157,6 +157,11 @@ class PrivacyActions(KimScreen[None]):
                         f"({law}): please state the request briefly. The text is not kept, only "
                         "that it was a request. Enter erases for good, Esc cancels.",
                     ),
+                    irreversible=(
+                        "Löschen abbrechen? Der eingegebene Antrag wird verworfen, nichts wird "
+                        "gelöscht.",
+                        "Cancel the erasure? The request you typed is dropped, nothing is erased.",
+                    ),
                 ),
                 lambda request: self._erase(client_id, request),
             )

@@ -108,7 +108,9 @@ async def cancel_form(app: App[Any], view: KimView, close: Callable[[], object])
     if not view.holds_input():
         close()
         return
-    choice = await ask_about_input(app, view.unsaved_question())
+    choice = await ask_about_input(
+        app, view.unsaved_question(), can_save=view.saves_from_question()
+    )
     if choice is UnsavedChoice.DISCARD:
         close()
     elif choice is UnsavedChoice.SAVE:

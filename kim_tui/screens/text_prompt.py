@@ -33,11 +33,14 @@ class TextPromptScreen(FormModal[str]):
         max_length: int = 500,
         check: Callable[[str], tuple[str, str] | None] | None = None,
         carries_input: bool = False,
+        irreversible: tuple[str, str] | None = None,
     ) -> None:
         """``check``: why an answer cannot be taken, as (German, English), or None.
         ``carries_input``: the prompt is one step of a form whose input waits for the answer
         (the referral waits for its override reason); Ctrl+Q and F-keys ask before closing it,
-        Esc goes back to that form."""
+        Esc goes back to that form.
+        ``irreversible``: Enter does what cannot be undone (erases a client); Esc with typed
+        text asks this question, as (German, English), and offers no save."""
         super().__init__()
         self.title_text = title
         self.explanation = explanation
@@ -46,6 +49,7 @@ class TextPromptScreen(FormModal[str]):
         self.max_length = max_length
         self.check = check
         self.carries_input = carries_input
+        self.irreversible = irreversible
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -79,7 +83,12 @@ class TextPromptScreen(FormModal[str]):
     def holds_input(self) -> bool:
         return self.carries_input or super().holds_input()
 
+    def saves_from_question(self) -> bool:
+        return self.irreversible is None
+
     def unsaved_question(self) -> str | None:
+        if self.irreversible is not None:
+            return tr(*self.irreversible)
         if not self.carries_input:
             return None
         return tr(

@@ -385,3 +385,33 @@ async def test_ctrl_q_while_locked_asks_without_offering_save(app: KimApp) -> No
         await pilot.press("escape")
         await on_screen(pilot, UnlockScreen)
         assert app.is_running and not closed
+
+
+@pytest.mark.parametrize("key", ["escape", "ctrl+q"])
+async def test_the_erasure_request_never_offers_save(app: KimApp, seeded: Seeded, key: str) -> None:
+    """Enter in the request of an erasure erases the client for good: leaving it with typed
+    text asks whether to cancel the erasure, with no "Save" that would erase."""
+    from kim_tui.screens.confirm import ConfirmScreen
+    from tests.ui.conftest import screen_text
+    from tests.ui.test_case_file import open_from_home
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_home(pilot)
+        await open_from_home(pilot, "kowalski")
+        await pilot.press("L")
+        await on_screen(pilot, ConfirmScreen)
+        await pilot.press("tab", "enter")
+        await on_screen(pilot, TextPromptScreen)
+        await type_text(pilot, "Antrag per Mail")
+        await pilot.press(key)
+        await on_screen(pilot, UnsavedInputScreen)
+        assert not app.screen.query("#save")
+        assert "Löschen abbrechen?" in screen_text(app)
+        await pilot.press("escape")  # keep editing: the request is still there
+        await on_screen(pilot, TextPromptScreen)
+        assert app.screen.query_one("#answer", Input).value == "Antrag per Mail"
+        await pilot.press("escape")
+        await on_screen(pilot, UnsavedInputScreen)
+        await pilot.press("right", "enter")  # discard: the erasure is cancelled
+        await on_screen(pilot, ClientFileScreen)
+        assert app.workspace.client_file(seeded.clients["Kowalski"]).client.family_name
