@@ -121,7 +121,7 @@ class ClientFileScreen(
         self.query_one(ResidenceSection).show(file, today, self.load_household())
         self.query_one(ConsentsSection).show(file, today)
         self.query_one(HistorySection).show(
-            workspace.audit_log(case_id=file.case_id, limit=200),
+            workspace.audit_log(case_id=file.case_id, limit=200, client_id=self.client_id),
             workspace.record_history(self.client_id),
             file,
         )

@@ -87,11 +87,31 @@ class ClientFileService:
             self._ctx.uow.audit_only("client.open", "client", client_id, case.id)
         return view
 
-    def audit_log(self, case_id: str | None = None, limit: int = 200) -> tuple[AuditEntry, ...]:
-        """The newest audit events (of one case, if given)."""
+    def audit_log(
+        self, case_id: str | None = None, limit: int = 200, *, client_id: str | None = None
+    ) -> tuple[AuditEntry, ...]:
+        """The newest audit events (of one case, if given). With `client_id` too, the events
+        of the client's own records as well (master data, facts, residence papers, a
+        restriction): they belong to no case, but a case's history without them would not
+        say when a paper was recorded."""
         with self._ctx.uow.read() as s:
             stmt = select(AuditEvent).order_by(col(AuditEvent.at).desc()).limit(limit)
-            if case_id is not None:
+            if case_id is not None and client_id is not None:
+                papers = select(ResidenceRecord.id).where(
+                    col(ResidenceRecord.client_id) == client_id
+                )
+                stmt = stmt.where(
+                    (col(AuditEvent.case_id) == case_id)
+                    | (
+                        (col(AuditEvent.entity) == "client")
+                        & (col(AuditEvent.entity_id) == client_id)
+                    )
+                    | (
+                        (col(AuditEvent.entity) == "residencerecord")
+                        & col(AuditEvent.entity_id).in_(papers)
+                    )
+                )
+            elif case_id is not None:
                 stmt = stmt.where(col(AuditEvent.case_id) == case_id)
             return tuple(
                 AuditEntry(e.at, e.action, e.entity, e.entity_id, e.detail, e.revision or None)

@@ -369,9 +369,11 @@ class Workspace(CorrectionFacade, HandoverFacade, StandInFacade):
         same open file again (after a dialog) passes ``audited=False``."""
         return self._client_file.client_file(client_id, audited=audited)
 
-    def audit_log(self, case_id: str | None = None, limit: int = 200) -> tuple[AuditEntry, ...]:
-        """The newest audit events (of one case, if given)."""
-        return self._client_file.audit_log(case_id, limit)
+    def audit_log(
+        self, case_id: str | None = None, limit: int = 200, *, client_id: str | None = None
+    ) -> tuple[AuditEntry, ...]:
+        """The newest audit events (of one case, and its client's own records, if given)."""
+        return self._client_file.audit_log(case_id, limit, client_id=client_id)
 
     # -- weekly bundle -----------------------------------------------------------------------
 

@@ -218,3 +218,31 @@ async def test_a_goal_without_case_management_consent_asks_for_it_first(app) -> 
         await pilot.press("ctrl+s")
         await on_screen(pilot, GoalFormScreen)
         assert len(app.workspace.client_file(client_id).consents) == 1
+
+
+async def test_the_history_shows_what_was_recorded_on_the_client_not_the_case(  # type: ignore[no-untyped-def]
+    app, seeded: Seeded
+) -> None:
+    """A residence paper and a change of master data belong to the client, not to one case:
+    the case's Verlauf still says when they were recorded, with the paper's status."""
+    from dataclasses import replace
+
+    from kim_tui.domain.model import ResidenceDraft
+
+    client_id = seeded.clients["Nguyen"]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_home(pilot)
+        ws = app.workspace
+        ws.add_residence_record(client_id, ResidenceDraft("gestattung", date(2026, 10, 1)))
+        client = ws.client_file(client_id).client
+        ws.update_client(client_id, replace(client, phone="0211 123456"))
+        # Another client's paper stays out of this history.
+        ws.add_residence_record(
+            seeded.clients["Okafor"], ResidenceDraft("duldung", date(2026, 10, 1))
+        )
+        screen = await open_from_home(pilot, "nguyen")
+        await pilot.press("8")
+        rows = table_rows(screen, "history-table")
+        assert sum("| Aufenthaltsstatus erfasst | Gestattung" in r for r in rows) == 1
+        assert sum("| Stammdaten geändert |" in r for r in rows) == 1
+        assert not any("Duldung" in r for r in rows)
