@@ -47,15 +47,17 @@ def consent_for(
     return None
 
 
-def missing_consent_text(purpose: ConsentPurpose, agency_label: str = "") -> tuple[str, str]:
-    """What is missing, in German and English (e.g. "Einwilligung „Case Management“")."""
+def missing_consent_text(purpose: ConsentPurpose, agency: str = "") -> tuple[str, str]:
+    """What is missing, in German and English (e.g. "Einwilligung „Case Management“");
+    `agency` a code of the agencies catalog, named in each language."""
     entry = catalog("consent_purposes").get(purpose.value)
     de = entry.label("de") if entry is not None else purpose.value
     en = entry.label("en") if entry is not None else purpose.value
-    if agency_label:
+    if agency:
+        agencies = catalog("agencies")
         return (
-            f"Es fehlt die Einwilligung „{de}“ für „{agency_label}“.",
-            f"The consent “{en}” for “{agency_label}” is missing.",
+            f"Es fehlt die Einwilligung „{de}“ für „{agencies.label(agency, 'de')}“.",
+            f"The consent “{en}” for “{agencies.label(agency, 'en')}” is missing.",
         )
     return f"Es fehlt die Einwilligung „{de}“.", f"The consent “{en}” is missing."
 

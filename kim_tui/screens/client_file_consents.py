@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.consents import consent_for, missing_consent_text
 from kim_tui.domain.model import ConsentPurpose, ReferralDraft
 from kim_tui.i18n import tr
@@ -132,8 +131,7 @@ class ConsentActions(FormSaves):
         from kim_tui.screens.text_prompt import TextPromptScreen
 
         saved = tr("Vermittlung gespeichert.", "Referral saved.")
-        agency = catalog("agencies").label(draft.agency)
-        de, en = missing_consent_text(ConsentPurpose.SHARE_AGENCY, agency)
+        de, en = missing_consent_text(ConsentPurpose.SHARE_AGENCY, draft.agency)
         choice = await self.app.push_screen_wait(
             ChoiceScreen(
                 tr(de, en),
