@@ -41,7 +41,7 @@ def _send(ws: Workspace, args: argparse.Namespace) -> None:
         raise CliError(
             tr(
                 f"--until: ungültiges Datum {args.until!r}, bitte TT.MM.JJJJ.",
-                f"--until: invalid date {args.until!r}, please DD.MM.YYYY.",
+                f"--until: invalid date {args.until!r}, please use DD.MM.YYYY.",
             )
         ) from None
     sent = ws.send_stand_in(args.to, until, args.client or None, args.out)

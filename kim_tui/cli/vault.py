@@ -165,8 +165,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         report = vault.check()
     print(tr("Tresor: ", "Vault: ") + shown(vault_dir(args)))
     print(tr("Schema-Version: ", "Schema version: ") + str(report.schema_version))
+    width = max((len(table) for table in report.counts), default=0)
     for table, count in report.counts.items():
-        print(f"  {table:<16} {count:>8}")
+        print(f"  {table:<{width}} {count:>8}")
     if report.ok:
         print(
             tr(

@@ -51,7 +51,8 @@ class FollowUpFormScreen(FormModal[FollowUpDraft]):
             yield Static(tr("Anlass", "Reason"), classes="field-label")
             yield Input(
                 placeholder=tr(
-                    "z. B. Bescheid Jobcenter nachfragen", "e.g. ask Jobcenter about the decision"
+                    "z. B. Bescheid Jobcenter nachfragen",
+                    "e.g. ask the job centre about the decision",
                 ),
                 max_length=MAX_REASON,
                 id="reason",

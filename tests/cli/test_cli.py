@@ -197,6 +197,9 @@ def test_check_prints_counts(
     assert code == 0, err
     assert re.search(r"client\s+2\b", out)
     assert re.search(r"followup\s+2\b", out)
+    # The counts stand in one column, whatever the longest table name.
+    counts = [line for line in out.splitlines() if re.fullmatch(r"  \w+ +\d+", line)]
+    assert len(counts) > 10 and len({len(line) for line in counts}) == 1
     assert f"Schema-Version: {migrate.head_revision()}" in out
     assert "in Ordnung" in out
 
