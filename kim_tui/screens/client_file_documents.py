@@ -32,7 +32,8 @@ def printout_notice(folder: str) -> str:
         "verschlossen aufbewahren. (Ordner ändern: Befehlspalette, 'Ordner für Ausdrucke'.)",
         f"Note: printouts and PDFs hold personal data unencrypted. They are stored outside the "
         f"vault in {folder}. Please delete them after use or keep them locked away. (Change the "
-        "folder: command palette, 'Folder for printouts'.)",
+        "folder: command palette, 'Folder for printouts'.) The documents are in German, for "
+        "the client and the authorities here; a consent form can add the client's language.",
     )
 
 

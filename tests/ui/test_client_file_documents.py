@@ -130,3 +130,27 @@ async def test_the_copy_into_a_missing_folder_is_refused_in_the_dialog_alone(  #
         await pilot.press("enter")
         await until(pilot, lambda: any("Auskunft geschrieben" in n for n in notifications(app)))
         assert len(notifications(app)) == 1
+
+
+async def test_the_english_printout_notice_says_the_documents_are_german(  # type: ignore[no-untyped-def]
+    ui_vault: Path, tmp_path: Path
+) -> None:
+    """A coach working in English learns before the first printout that the PDF itself is
+    German (it goes to the client and the authorities here)."""
+    from kim_tui.app import make_app
+    from kim_tui.config import Config
+    from tests.conftest import FIXED_TODAY
+
+    app = make_app(ui_vault, language="en", config=Config(), today=lambda: FIXED_TODAY)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await unlock_home(pilot)
+            app.workspace.set_print_folder(str(tmp_path))
+            await open_from_home(pilot, "kowalski")
+            await pilot.press("x")
+            await on_screen(pilot, TextPromptScreen)
+            assert "The documents are in German" in app.screen.explanation
+    finally:
+        from kim_tui.i18n import set_language
+
+        set_language("de")
