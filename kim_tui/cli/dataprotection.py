@@ -100,6 +100,7 @@ def cmd_processing_record(args: argparse.Namespace) -> int:
             "Record of processing activities written: ",
         )
         + shown(target)
+        + tr("", " (in German, for the data-protection officer and the supervisory authority)")
     )
     return EXIT_OK
 

@@ -206,6 +206,7 @@ def test_demo_identity_and_data_protection_speak_english(
     assert code == 0 and "Identity written" in out and "Fingerprint" in out and "Hint" in out
     code, out = _en(capsys, "processing-record", *base, "--out", str(tmp_path / "r.md"))
     assert code == 0 and "Record of processing activities written" in out
+    assert "(in German, for the data-protection officer" in out  # the document itself is German
     code, out = _en(capsys, "processing-record", *base, "--out", str(tmp_path / "r.md"))
     assert code == 1 and "already exists" in out
     code, out = _en(capsys, "processing-record", *base, "--out", str(tmp_path / "r.txt"))

@@ -179,6 +179,15 @@ def test_valid_until_without_status_is_an_error() -> None:
     ]
 
 
+def test_an_invalid_valid_until_is_glossed_in_english(english: None) -> None:
+    data = csv_bytes(
+        "Nachname;Vorname;Geburtsdatum;Aufenthaltsstatus;Gültig bis",
+        "A;B;01.01.1990;Duldung;99.99.2027",
+    )
+    [message] = messages(parse(data))
+    assert message.startswith("Row 2: Gültig bis (valid until): ")
+
+
 def test_several_mistakes_are_all_reported_with_line_numbers() -> None:
     data = csv_bytes(
         FULL_HEADER,

@@ -247,7 +247,9 @@ def _build_draft(row: _Row, today: date) -> IntakeDraft:
         try:
             valid_until = _parse_day(raw_until)
         except ValueError as exc:
-            problems["residence_valid_until"] = tr(f"Gültig bis {exc}", f"Gültig bis: {exc}")
+            problems["residence_valid_until"] = tr(
+                f"Gültig bis {exc}", f"Gültig bis (valid until): {exc}"
+            )
         if not raw_status:
             problems["residence_valid_until"] = tr(
                 "„Gültig bis“ ist nur zusammen mit einem Aufenthaltsstatus erlaubt",
