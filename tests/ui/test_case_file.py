@@ -505,7 +505,7 @@ async def test_residence_facts_hints_and_new_status(app, seeded: Seeded) -> None
         await pilot.press("6")
         assert active_section(screen) == "residence"
         assert table_rows(screen, "residence-table") == [
-            "Duldung | § 60a AufenthG |  | 30.06.2027 | aktuell"
+            "Duldung |  | 30.06.2027 | aktuell | § 60a AufenthG"
         ]
 
         await pilot.press("f")
@@ -550,9 +550,8 @@ async def test_residence_facts_hints_and_new_status(app, seeded: Seeded) -> None
             ("duldung", None, D(2027, 6, 30)),
         ]
         rows = table_rows(screen, "residence-table")
-        assert rows[0].startswith("AE § 25b |")
-        assert rows[0].endswith("| 20.11.2026 | 19.11.2028 | aktuell")
-        assert rows[1] == "Duldung | § 60a AufenthG |  | 30.06.2027 | "
+        assert rows[0].startswith("AE § 25b | 20.11.2026 | 19.11.2028 | aktuell | ")
+        assert rows[1] == "Duldung |  | 30.06.2027 |  | § 60a AufenthG"
         assert "AE § 25b bis 19.11.2028" in screen_text(app)
         # Only the current document reminds.
         reminders = [

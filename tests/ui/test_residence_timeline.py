@@ -29,9 +29,8 @@ async def test_earlier_papers_gaps_and_a_repeated_paper(app, seeded: Seeded) -> 
         await add_paper(pilot, "Gest", "01.03.2019", "31.12.2020")
         await saved(pilot, "Aufenthaltsstatus gespeichert.")
         rows = table_rows(screen, "residence-table")
-        assert rows[0] == "Duldung | § 60a AufenthG |  | 30.06.2027 | aktuell"
-        assert rows[1].startswith("Gestattung |")
-        assert rows[1].endswith("| 01.03.2019 | 31.12.2020 | ")
+        assert rows[0] == "Duldung |  | 30.06.2027 | aktuell | § 60a AufenthG"
+        assert rows[1].startswith("Gestattung | 01.03.2019 | 31.12.2020 |  | ")
         reminders = [
             f.reason for f in ws.follow_ups().items if f.source is FollowUpSource.RESIDENCE
         ]
@@ -47,3 +46,28 @@ async def test_earlier_papers_gaps_and_a_repeated_paper(app, seeded: Seeded) -> 
         error = static_text(form.query_one("#form-error", Static))
         assert "Dieses Papier ist schon erfasst: Duldung, 01.06.2021 – 31.05.2022." in error
         assert len(ws.client_file(screen.client_id).residence) == 3
+
+
+async def test_at_80_columns_the_dates_and_the_state_are_in_view(app, seeded: Seeded) -> None:  # type: ignore[no-untyped-def]
+    """The legal basis (free text, here a long one) comes last: on a small terminal the coach
+    still sees until when the paper is valid and whether it is the current one."""
+    from datetime import date
+
+    from kim_tui.domain.model import ResidenceDraft
+    from tests.ui.conftest import screen_text
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock_home(pilot)
+        app.workspace.add_residence_record(
+            seeded.clients["Müller"],
+            ResidenceDraft(
+                "ae_25_2_gfk",
+                "§ 25 Abs. 2 S. 1 Alt. 1 AufenthG (Flüchtlingseigenschaft, Bescheid BAMF)",
+                date(2026, 11, 1),
+                date(2029, 10, 31),
+            ),
+        )
+        await open_from_home(pilot, "müller")
+        await pilot.press("6")
+        rows = [line for line in screen_text(app).splitlines() if "aktuell" in line]
+        assert len(rows) == 1 and "01.11.2026" in rows[0] and "31.10.2029" in rows[0]

@@ -47,11 +47,13 @@ class ResidenceSection(FileSection):
 
     def on_mount(self) -> None:
         self.query_one("#residence-table", DataTable).add_columns(
+            # The legal basis (free text, often long) last: at 80 columns the dates and
+            # whether the paper is current stay in view.
             tr("Status", "Status"),
-            tr("Rechtsgrundlage", "Legal basis"),
             tr("gültig ab", "valid from"),
             tr("gültig bis", "valid until"),
             tr("Stand", "State"),
+            tr("Rechtsgrundlage", "Legal basis"),
         )
 
     def show(self, file: ClientFile, today: date, household: HouseholdView | None = None) -> None:
@@ -75,10 +77,10 @@ class ResidenceSection(FileSection):
                     )
                 table.add_row(
                     Text(catalog("residence_statuses").label(record.status, lang)),
-                    literal(record.legal_basis),
                     Text(format_date(record.valid_from)),
                     Text(format_date(record.valid_until)),
                     state,
+                    literal(record.legal_basis),
                     key=record.id,
                 )
         gaps = Text()
