@@ -109,17 +109,22 @@ async def test_a_consent_covering_special_categories_names_them_on_the_form(  # 
         assert "umfasst ausdrücklich diese besonderen Kategorien: Gesundheit" in text
 
 
+async def _copy_dialog(pilot, folder: Path) -> None:  # type: ignore[no-untyped-def]
+    """Unlock, set the printout folder, open Kowalski's file and press x (the Art. 15 copy)."""
+    await unlock_home(pilot)
+    pilot.app.workspace.set_print_folder(str(folder))
+    await open_from_home(pilot, "kowalski")
+    await pilot.press("x")
+    await on_screen(pilot, TextPromptScreen)
+
+
 async def test_the_copy_into_a_missing_folder_is_refused_in_the_dialog_alone(  # type: ignore[no-untyped-def]
     app, tmp_path: Path
 ) -> None:
     """The refusal stays under the folder, the folder can be corrected there, and no toast says
     the copy is being written while the dialog says it cannot be."""
     async with app.run_test(size=SIZE) as pilot:
-        await unlock_home(pilot)
-        app.workspace.set_print_folder(str(tmp_path))
-        await open_from_home(pilot, "kowalski")
-        await pilot.press("x")
-        await on_screen(pilot, TextPromptScreen)
+        await _copy_dialog(pilot, tmp_path)
         field = app.screen.query_one("#answer", Input)
         field.value = str(tmp_path / "fehlt")
         await pilot.press("enter")
@@ -144,11 +149,7 @@ async def test_the_english_printout_notice_says_the_documents_are_german(  # typ
     app = make_app(ui_vault, language="en", config=Config(), today=lambda: FIXED_TODAY)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            await unlock_home(pilot)
-            app.workspace.set_print_folder(str(tmp_path))
-            await open_from_home(pilot, "kowalski")
-            await pilot.press("x")
-            await on_screen(pilot, TextPromptScreen)
+            await _copy_dialog(pilot, tmp_path)
             assert "The documents are in German" in app.screen.explanation
     finally:
         from kim_tui.i18n import set_language
