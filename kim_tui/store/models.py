@@ -217,7 +217,8 @@ class AuditEvent(Record, table=True):
     at: datetime = Field(default_factory=utcnow, index=True)
     action: str
     entity: str
-    entity_id: str | None = None
+    entity_id: str | None = Field(default=None, index=True)
+    """Indexed: a case's Verlauf finds the events of its client's own records by their id."""
     case_id: str | None = Field(default=None, index=True)
     detail: str = ""
 
