@@ -114,6 +114,9 @@ class KimView:
     """(German, English) text above the keys in the help screen; chosen when shown."""
     HOLDS_INPUT: ClassVar[bool] = False
     """True for a screen whose input a language switch would lose (the switch waits)."""
+    ASKS: ClassVar[bool] = False
+    """True for a question that must be answered first (unsaved input, a confirmation): the
+    command palette does not open over it, where a command could act behind its back."""
     REACHED_BY: ClassVar[str] = ""
     """The app action that leads to this screen (``home`` for F2): its key is left off the
     key line while the screen is on top, as it would do nothing."""

@@ -409,8 +409,12 @@ class VaultApp(App[int], Generic[S]):
         """Textual's palette in the UI language (its texts are English by default)."""
         from kim_tui.screens.palette import KimCommandPalette
 
+        screen = self.screen
+        if isinstance(screen, KimView) and screen.ASKS:
+            self.notify(tr("Erst die Frage beantworten.", "Answer the question first."))
+            return
         # `CommandPalette.is_open` is typed for App[object] only; this is its own test.
-        palette_open = self.screen.has_class("--textual-command-palette")
+        palette_open = screen.has_class("--textual-command-palette")
         if self.use_command_palette and not palette_open:
             self.push_screen(KimCommandPalette())
 

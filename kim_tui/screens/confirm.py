@@ -16,6 +16,7 @@ from kim_tui.screens.base import KimModal
 
 
 class ConfirmScreen(KimModal[bool]):
+    ASKS = True
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction("confirm.no", "escape", "no", "Abbrechen", "Cancel", palette=False),
         # As in the unsaved-input question: the arrows move between the two answers.

@@ -38,6 +38,7 @@ def default_question() -> str:
 
 
 class UnsavedInputScreen(KimModal[UnsavedChoice]):
+    ASKS = True
     ACTIONS: ClassVar[tuple[UiAction, ...]] = (
         UiAction(
             "unsaved.keep", "escape", "keep", "Weiter bearbeiten", "Keep editing", palette=False

@@ -415,3 +415,24 @@ async def test_the_erasure_request_never_offers_save(app: KimApp, seeded: Seeded
         await pilot.press("right", "enter")  # discard: the erasure is cancelled
         await on_screen(pilot, ClientFileScreen)
         assert app.workspace.client_file(seeded.clients["Kowalski"]).client.family_name
+
+
+async def test_the_palette_does_not_open_over_the_question(app: KimApp) -> None:
+    """A command chosen behind the unsaved-input question (lock, quit, another screen) would act
+    while the question waits: Ctrl+P says to answer it first."""
+    from kim_tui.screens.palette import KimCommandPalette
+    from tests.ui.conftest import notifications
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock_home(pilot)
+        closed: list[object] = []
+        form = await _open_filled(pilot, FORMS["contact"], closed)
+        await pilot.press("escape")
+        await on_screen(pilot, UnsavedInputScreen)
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, UnsavedInputScreen)
+        assert not any(isinstance(s, KimCommandPalette) for s in app.screen_stack)
+        assert "Erst die Frage beantworten." in notifications(app)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is form)
+        assert FORMS["contact"].typed(form) and not closed
