@@ -94,13 +94,13 @@ def cmd_processing_record(args: argparse.Namespace) -> int:
     else:
         data = render_processing_record_pdf(regime_code, date.today(), years)
     write_new_file(data, target)
+    where = shown(target)
     print(
         tr(
-            "Verzeichnis von Verarbeitungstätigkeiten geschrieben: ",
-            "Record of processing activities written: ",
+            f"Verzeichnis von Verarbeitungstätigkeiten geschrieben: {where}",
+            f"Record of processing activities written: {where} (in German, for the "
+            "data-protection officer and the supervisory authority)",
         )
-        + shown(target)
-        + tr("", " (in German, for the data-protection officer and the supervisory authority)")
     )
     return EXIT_OK
 

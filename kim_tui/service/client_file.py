@@ -100,14 +100,19 @@ class ClientFileService:
                 papers = select(ResidenceRecord.id).where(
                     col(ResidenceRecord.client_id) == client_id
                 )
+                # Only events of no case: a reading of the file during another case of the
+                # same client stays in that case's history.
+                of_no_case = col(AuditEvent.case_id).is_(None)
                 stmt = stmt.where(
                     (col(AuditEvent.case_id) == case_id)
                     | (
-                        (col(AuditEvent.entity) == "client")
+                        of_no_case
+                        & (col(AuditEvent.entity) == "client")
                         & (col(AuditEvent.entity_id) == client_id)
                     )
                     | (
-                        (col(AuditEvent.entity) == "residencerecord")
+                        of_no_case
+                        & (col(AuditEvent.entity) == "residencerecord")
                         & col(AuditEvent.entity_id).in_(papers)
                     )
                 )

@@ -138,7 +138,7 @@ async def test_the_copy_into_a_missing_folder_is_refused_in_the_dialog_alone(  #
 
 
 async def test_the_english_printout_notice_says_the_documents_are_german(  # type: ignore[no-untyped-def]
-    ui_vault: Path, tmp_path: Path
+    ui_vault: Path, tmp_path: Path, english: None
 ) -> None:
     """A coach working in English learns before the first printout that the PDF itself is
     German (it goes to the client and the authorities here)."""
@@ -147,11 +147,6 @@ async def test_the_english_printout_notice_says_the_documents_are_german(  # typ
     from tests.conftest import FIXED_TODAY
 
     app = make_app(ui_vault, language="en", config=Config(), today=lambda: FIXED_TODAY)
-    try:
-        async with app.run_test(size=SIZE) as pilot:
-            await _copy_dialog(pilot, tmp_path)
-            assert "The documents are in German" in app.screen.explanation
-    finally:
-        from kim_tui.i18n import set_language
-
-        set_language("de")
+    async with app.run_test(size=SIZE) as pilot:
+        await _copy_dialog(pilot, tmp_path)
+        assert "The documents are in German" in app.screen.explanation
