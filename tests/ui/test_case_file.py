@@ -317,8 +317,8 @@ async def test_full_cycle_on_one_client(app, seeded: Seeded) -> None:  # type: i
             assert private not in override.detail
         assert active_section(screen) == "referrals"
         (row,) = table_rows(screen, "referral-table")
-        assert row.startswith("24.11.2026 | Jobcenter (ohne Einwilligung, begründet) | SGB II")
-        assert "| offen | 03.12.2026" in row
+        assert row.startswith("24.11.2026 | Jobcenter (ohne Einwilligung, begründet) | offen")
+        assert row.endswith("| 03.12.2026 |  | SGB II (Jobcenter)")
         history = table_rows(screen, "history-table")
         assert any("Weitergabe ohne Einwilligung (begründet)" in h for h in history)
         feedback = [f for f in ws.follow_ups().items if f.source is FollowUpSource.REFERRAL]
@@ -558,3 +558,27 @@ async def test_residence_facts_hints_and_new_status(app, seeded: Seeded) -> None
             f.reason for f in ws.follow_ups().items if f.source is FollowUpSource.RESIDENCE
         ]
         assert reminders == ["Ablauf 19.11.2028: AE § 25b"]
+
+
+async def test_at_80_columns_the_referral_outcome_is_in_view(app, seeded: Seeded) -> None:  # type: ignore[no-untyped-def]
+    """What came back from the agency comes before the legal domain: on a small terminal the
+    coach reads the outcome in the list, not only in the entry's detail."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock_home(pilot)
+        ws = app.workspace
+        case_id = seeded.cases["Kowalski"]
+        referral = ws.add_referral(
+            ReferralDraft(
+                case_id,
+                "schuldnerberatung",
+                "sgb2",
+                "Pfändung droht",
+                D(2026, 11, 2),
+                passes_identifying_data=False,
+            )
+        )
+        ws.record_referral_outcome(referral, "done", "Ratenplan vereinbart", D(2026, 11, 20))
+        await open_from_home(pilot, "kowalski")
+        await pilot.press("4")
+        rows = [line for line in screen_text(app).splitlines() if "02.11.2026" in line]
+        assert len(rows) == 1 and "✓ 20.11.2026" in rows[0] and "Ratenplan" in rows[0]

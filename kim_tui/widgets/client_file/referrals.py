@@ -26,12 +26,14 @@ class ReferralsSection(FileSection):
 
     def on_mount(self) -> None:
         self.query_one("#referral-table", DataTable).add_columns(
+            # The legal domain (which the agency mostly implies) last: at 80 columns what
+            # came back from the agency stays in view.
             tr("gesendet", "sent"),
             tr("Stelle", "Agency"),
-            tr("Rechtskreis", "Legal domain"),
             tr("Status", "Status"),
             tr("Rückmeldung", "Feedback"),
             tr("Ergebnis", "Outcome"),
+            tr("Rechtskreis", "Legal domain"),
         )
 
     def show(self, file: ClientFile) -> None:
@@ -46,10 +48,10 @@ class ReferralsSection(FileSection):
                 table.add_row(
                     Text(format_date(ref.sent_on)),
                     Text(agency),
-                    Text(catalog("legal_domains").label(ref.legal_domain, lang)),
                     Text(catalog("referral_statuses").label(ref.status, lang)),
                     _feedback(ref),
                     literal(ref.outcome, max_len=40),
+                    Text(catalog("legal_domains").label(ref.legal_domain, lang)),
                     key=ref.id,
                 )
 
