@@ -24,7 +24,7 @@ from kim_tui.demo.assessments import area_ratings, goal_agreement, improved, nee
 from kim_tui.demo.contacts import draw_contacts, draw_follow_ups
 from kim_tui.demo.draws import between, days, weighted, years_before
 from kim_tui.demo.people import EMITTED_COUNTRIES, EMITTED_LANGUAGES, draw_person
-from kim_tui.demo.referrals import draw_referrals
+from kim_tui.demo.referrals import DemoReferral, draw_referrals
 from kim_tui.demo.residence import draw_residence, legal_domains, target_groups
 from kim_tui.demo.tables import tables
 from kim_tui.domain.catalogs import catalog
@@ -37,7 +37,6 @@ from kim_tui.domain.model import (
     ContactDraft,
     GoalAgreementDraft,
     IntakeDraft,
-    ReferralDraft,
     ResidenceDraft,
 )
 
@@ -52,7 +51,7 @@ class DemoCase:
     assessments: tuple[AssessmentDraft, ...]
     """Oldest first; ``case_id=""``."""
     agreement: GoalAgreementDraft | None
-    referrals: tuple[ReferralDraft, ...]
+    referrals: tuple[DemoReferral, ...]
     contacts: tuple[ContactDraft, ...]
     """Oldest first; the first one is the Erstberatung on ``first_contact_on``."""
     follow_ups: tuple[tuple[date, str], ...]
@@ -175,7 +174,7 @@ def _case(rng: random.Random, today: date, carrier: bool) -> DemoCase:
             assessments.append(
                 AssessmentDraft("", second_on, area_ratings(rng, later, status_for_rules, False))
             )
-    referrals: tuple[ReferralDraft, ...] = ()
+    referrals: tuple[DemoReferral, ...] = ()
     if rng.random() < 0.45:
         start = agreement.agreed_on if agreement is not None else first_contact
         referrals = draw_referrals(rng, residence, levels, share_agency, start, today)

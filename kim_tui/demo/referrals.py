@@ -7,6 +7,7 @@ with the client's consent to share with that agency, or (rarely) with a document
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date
 
 from kim_tui.demo.draws import between, days, spread_due, weighted
@@ -15,7 +16,7 @@ from kim_tui.demo.tables import tables
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.model import ReferralDraft, ResidenceDraft
 
-__all__ = ["draw_referrals"]
+__all__ = ["DemoReferral", "draw_referrals"]
 
 # Legal domain for agencies whose catalog entry has none.
 _AGENCY_DOMAIN_FALLBACK: dict[str, str] = {
@@ -40,6 +41,14 @@ _REFERRAL_STATUSES = (
 )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class DemoReferral:
+    """A referral as the coach recorded it, and the day its answer came (None while open)."""
+
+    draft: ReferralDraft
+    answered_on: date | None = None
+
+
 def _agency_domain(agency: str) -> str:
     entry = catalog("agencies").get(agency)
     domain = entry.extra.get("legal_domain") if entry is not None else None
@@ -53,8 +62,9 @@ def draw_referrals(
     share_agency: str | None,
     start: date,
     today: date,
-) -> tuple[ReferralDraft, ...]:
-    """One to three referrals in areas of high need, sent within 120 days of ``start``."""
+) -> tuple[DemoReferral, ...]:
+    """One to three referrals in areas of high need, sent within 120 days of ``start``; the
+    settled ones with the day their answer came (on or before the day they were expected)."""
     phrases = tables()
     if levels is not None:
         areas = [a for a, level in levels.items() if level >= 2] or list(levels)
@@ -63,7 +73,7 @@ def draw_referrals(
     if residence is None or residence.status in ("german", "eu_freizuegigkeit"):
         areas = [a for a in areas if a != "residence"] or ["work"]
     tolerated = residence is not None and residence.status in YOUNG_TOLERATED_STATUSES
-    result: list[ReferralDraft] = []
+    result: list[DemoReferral] = []
     for _ in range(rng.choice((1, 1, 1, 2, 2, 3))):
         area = rng.choice(areas)
         agency, reason = rng.choice(phrases.referrals[area])
@@ -73,8 +83,9 @@ def draw_referrals(
         status = weighted(rng, _REFERRAL_STATUSES)
         outcome = ""
         feedback: date | None
+        answered_on: date | None = None
         if status in phrases.outcomes:
-            feedback = min(today, sent_on + days(rng.randint(14, 42)))
+            feedback = answered_on = min(today, sent_on + days(rng.randint(14, 42)))
             outcome = rng.choice(phrases.outcomes[status])
             if rng.random() < 0.3:
                 feedback = None
@@ -84,18 +95,17 @@ def draw_referrals(
         override = ""
         if not consent and rng.random() < 0.05:
             override = "Mündliche Zustimmung im Termin, schriftliche Einwilligung folgt"
-        result.append(
-            ReferralDraft(
-                case_id="",
-                agency=agency,
-                legal_domain=_agency_domain(agency),
-                reason=reason,
-                sent_on=sent_on,
-                feedback_due_on=feedback,
-                status=status,
-                outcome=outcome,
-                passes_identifying_data=consent or bool(override),
-                override_reason=override,
-            )
+        draft = ReferralDraft(
+            case_id="",
+            agency=agency,
+            legal_domain=_agency_domain(agency),
+            reason=reason,
+            sent_on=sent_on,
+            feedback_due_on=feedback,
+            status=status,
+            outcome=outcome,
+            passes_identifying_data=consent or bool(override),
+            override_reason=override,
         )
+        result.append(DemoReferral(draft, answered_on))
     return tuple(result)

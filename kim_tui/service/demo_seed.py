@@ -56,7 +56,14 @@ def seed_demo(
                 if demo.agreement is not None:
                     workspace.add_goal_agreement(replace(demo.agreement, case_id=case_id))
                 for referral in demo.referrals:
-                    workspace.add_referral(replace(referral, case_id=case_id))
+                    referral_id = workspace.add_referral(replace(referral.draft, case_id=case_id))
+                    if referral.answered_on is not None:
+                        workspace.record_referral_outcome(
+                            referral_id,
+                            referral.draft.status,
+                            referral.draft.outcome,
+                            referral.answered_on,
+                        )
                 for contact in demo.contacts:
                     workspace.add_contact(replace(contact, case_id=case_id))
                 for due_on, reason in demo.follow_ups:

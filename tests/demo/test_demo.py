@@ -105,7 +105,8 @@ def test_codes_exist(cases: list[DemoCase]) -> None:
         for language in client.languages:
             found_language = find_language(language)
             assert found_language is not None and found_language.code == language
-        for referral in case.referrals:
+        for demo_referral in case.referrals:
+            referral = demo_referral.draft
             assert referral.agency in catalog("agencies")
             assert referral.legal_domain in catalog("legal_domains")
             assert referral.status in catalog("referral_statuses")
@@ -144,7 +145,7 @@ def test_past_dates_are_never_in_the_future(cases: list[DemoCase]) -> None:
                 for step in goal.steps:
                     assert step.due_on is None or step.due_on >= case.agreement.agreed_on
                     assert step.done_on is None or step.done_on <= TODAY
-        for referral in case.referrals:
+        for referral in (r.draft for r in case.referrals):
             assert first <= referral.sent_on <= TODAY
             if referral.feedback_due_on is not None:
                 assert referral.feedback_due_on >= referral.sent_on
@@ -239,7 +240,9 @@ def test_due_dates_are_spread(cases: list[DemoCase]) -> None:
         for step in goal.steps
         if step.due_on is not None and step.done_on is None
     ]
-    feedback = [r.feedback_due_on for c in cases for r in c.referrals if r.feedback_due_on]
+    feedback = [
+        r.draft.feedback_due_on for c in cases for r in c.referrals if r.draft.feedback_due_on
+    ]
     for dues in (steps, feedback):
         assert any(d < TODAY for d in dues)
         assert any(d == TODAY for d in dues)
@@ -268,3 +271,41 @@ def test_first_cases_are_cheap() -> None:
     for _ in itertools.islice(generate_caseload(10**6, 5, TODAY), 1000):
         pass
     assert time.process_time() - started < 10
+
+
+def test_settled_referrals_say_when_their_answer_came(cases: list[DemoCase]) -> None:
+    """A demo referral that was accepted, refused or withdrawn carries the day the agency
+    answered, never before it was sent nor after today; an open or accepted one has none."""
+    settled = [r for case in cases for r in case.referrals if r.answered_on is not None]
+    assert len(settled) > 50
+    for case in cases:
+        for referral in case.referrals:
+            has_outcome = referral.draft.status in ("done", "rejected", "withdrawn")
+            assert (referral.answered_on is not None) is has_outcome
+            if referral.answered_on is not None:
+                assert referral.draft.sent_on <= referral.answered_on <= TODAY
+
+
+def test_a_seeded_demo_shows_when_answers_came(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Seeded like a coach records it: the referral first, then what came back and when (the
+    file's feedback column shows ✓ with that day, not the day it was expected)."""
+    from kim_tui.service.demo_seed import seed_demo
+    from kim_tui.service.workspace import Workspace
+    from tests.builders import new_vault
+
+    vault, _recovery = new_vault(tmp_path / "vault")
+    workspace = Workspace(vault, today=lambda: TODAY)
+    try:
+        seed_demo(workspace, count=20, seed=5)
+        expected = [
+            r for case in generate_caseload(20, 5, TODAY) for r in case.referrals if r.answered_on
+        ]
+        page = workspace.caseload(include_closed=True, limit=100)
+        files = [workspace.client_file(c.client_id) for c in page.items]
+        answered = sorted(
+            (r.sent_on, r.outcome_on) for f in files for r in f.referrals if r.outcome_on
+        )
+        assert expected and answered == sorted((r.draft.sent_on, r.answered_on) for r in expected)
+    finally:
+        workspace.close()
+        vault.close()
