@@ -55,6 +55,15 @@ class WorkingDays:
             candidate += timedelta(days=1)
         raise ValueError(f"no working day within {_MAX_SEARCH_DAYS} days of {d.isoformat()}")
 
+    def previous_working_day(self, d: date) -> date:
+        """Return ``d`` itself if it is a working day, else the last working day before it."""
+        candidate = d
+        for _ in range(_MAX_SEARCH_DAYS):
+            if self.is_working_day(candidate):
+                return candidate
+            candidate -= timedelta(days=1)
+        raise ValueError(f"no working day within {_MAX_SEARCH_DAYS} days of {d.isoformat()}")
+
 
 def effective_due(d: date, calendar: WorkingDays) -> date:
     """Return the effective due date: ``d`` moved to the next working day if needed."""
@@ -104,7 +113,12 @@ def residence_reminder_date(
     """Return the due date of the reminder ``weeks_before`` weeks before a permit expires.
 
     Like every due date it moves to the next working day when it lands on a weekend or an
-    NRW public holiday. ``calendar`` defaults to a fresh NW calendar.
+    NRW public holiday, unless that day is after the expiry (a short lead time before an
+    expiry on a weekend or holiday): then it moves to the working day before. An extension
+    applied for after the expiry keeps no stay lawful (§ 81 Abs. 4 AufenthG), so the reminder
+    never comes later than the expiry. ``calendar`` defaults to a fresh NW calendar.
     """
     cal = calendar if calendar is not None else WorkingDays()
-    return cal.next_working_day(valid_until - timedelta(weeks=weeks_before))
+    target = valid_until - timedelta(weeks=weeks_before)
+    due = cal.next_working_day(target)
+    return due if due <= valid_until else cal.previous_working_day(target)

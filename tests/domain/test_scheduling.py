@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -116,3 +116,20 @@ def test_residence_reminder(cal: WorkingDays) -> None:
     # 8 weeks before 30.07.2026 is Fronleichnam 04.06.2026 -> Friday 05.06.
     assert residence_reminder_date(date(2026, 7, 30), 8, cal) == date(2026, 6, 5)
     assert residence_reminder_date(date(2026, 11, 24), 4, cal) == date(2026, 10, 27)
+
+
+def test_a_residence_reminder_never_falls_after_the_expiry(cal: WorkingDays) -> None:
+    """With no lead time, an expiry on a weekend or holiday reminds on the working day before
+    it, not the one after (an extension applied for after the expiry keeps no stay lawful)."""
+    # Saturday 26.12.2026 (2nd Christmas Day): Thursday 24.12. (Friday the 25th is a holiday).
+    assert residence_reminder_date(date(2026, 12, 26), 0, cal) == date(2026, 12, 24)
+    # Sunday 31.01.2027: Friday 29.01.
+    assert residence_reminder_date(date(2027, 1, 31), 0, cal) == date(2027, 1, 29)
+    # A working day expiry reminds on the day itself; a week ahead still moves forward.
+    assert residence_reminder_date(date(2027, 2, 1), 0, cal) == date(2027, 2, 1)
+    assert residence_reminder_date(date(2027, 1, 2), 1, cal) == date(2026, 12, 28)
+    for day in range(365):
+        expiry = date(2026, 1, 1) + timedelta(days=day)
+        for weeks in (0, 1, 8):
+            due = residence_reminder_date(expiry, weeks, cal)
+            assert due <= expiry and cal.is_working_day(due)
