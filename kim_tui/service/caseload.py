@@ -19,7 +19,7 @@ from kim_tui.domain.residence import current_paper
 from kim_tui.domain.text import fold
 from kim_tui.service.consents import clients_without_case_consent
 from kim_tui.service.context import ServiceContext, like_pattern
-from kim_tui.service.converters import display_name, uncodes
+from kim_tui.service.converters import display_name, local_day, uncodes
 from kim_tui.store.models import Case, Client, ResidenceRecord
 
 
@@ -147,7 +147,7 @@ def current_residence(
     papers: dict[str, list[ResidenceView]] = {}
     for client_id, record_id, status, start, until, created in rows:
         papers.setdefault(client_id, []).append(
-            ResidenceView(record_id, status, "", start, until, recorded_on=created.date())
+            ResidenceView(record_id, status, "", start, until, recorded_on=local_day(created))
         )
     out: dict[str, tuple[str, date | None]] = {}
     for client_id, records in papers.items():

@@ -12,7 +12,13 @@ from kim_tui.domain.validation import clean_themes, validate_closure
 from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, live, open_case, require_valid, stored_text
 from kim_tui.service.converters import agreement_views
-from kim_tui.service.derived import refresh_case, sync_referral, sync_step
+from kim_tui.service.derived import (
+    refresh_case,
+    residence_reminder_weeks,
+    sync_current_residence,
+    sync_referral,
+    sync_step,
+)
 from kim_tui.service.retention import retention_rule, sync_retention
 from kim_tui.store.errors import ValidationError
 from kim_tui.store.models import Case, Client, FollowUp, Goal, Referral
@@ -71,7 +77,8 @@ class CaseService:
             refresh_case(tx, case)
 
     def reopen_case(self, case_id: str) -> None:
-        """Reopen a closed case; its undone follow-ups come back."""
+        """Reopen a closed case; its undone follow-ups come back, and the expiry reminder is
+        that of the client's current paper (one recorded while the case was closed included)."""
         with self._ctx.uow.write("case.reopen", "case", case_id, case_id=case_id) as tx:
             case = live(tx.session, Case, case_id)
             if case.closed_on is None:
@@ -105,6 +112,8 @@ class CaseService:
                 )
             ).all():
                 sync_referral(tx, case, client, referral, calendar)
+            weeks = residence_reminder_weeks(tx.session)
+            sync_current_residence(tx, case, client, weeks, calendar, self._ctx.today())
             refresh_case(tx, case)
 
     def set_phase_by_hand(self, case_id: str, stage: CaseStage | str, reason: str) -> None:

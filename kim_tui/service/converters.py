@@ -5,7 +5,7 @@ into rows. Screens never see a row; the services never build a view by hand.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlmodel import Session, col, select
 
@@ -214,8 +214,16 @@ def residence_view(row: ResidenceRecord) -> ResidenceView:
         row.legal_basis,
         row.valid_from,
         row.valid_until,
-        recorded_on=row.created_at.date(),
+        recorded_on=local_day(row.created_at),
     )
+
+
+def local_day(at: datetime) -> date:
+    """The coach's calendar day of a stored moment: SQLite keeps the UTC time without its zone,
+    and a paper recorded at 00:30 in Germany was recorded that day, not the day before."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone().date()
 
 
 # -- case work -----------------------------------------------------------------------------------

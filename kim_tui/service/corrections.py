@@ -52,9 +52,9 @@ from kim_tui.service.converters import codes
 from kim_tui.service.derived import (
     refresh_case,
     residence_reminder_weeks,
+    sync_current_residence,
     sync_follow_up,
     sync_referral,
-    sync_residence,
     sync_step,
 )
 from kim_tui.store.errors import ConsentRequired, ValidationError
@@ -452,19 +452,10 @@ def _case_of_goal(session: Session, key: str, *, is_agreement: bool = False) -> 
 
 
 def _resync_residence(tx: Transaction, ctx: ServiceContext, client: Client) -> None:
-    """Only the newest live residence entry reminds (see `ResidenceService`): after a
-    correction or deletion, derive its reminder again."""
+    """After a paper is corrected or deleted, the current paper (`domain.residence.
+    current_paper`, not the one recorded last) reminds again, and no other paper does."""
     tx.session.flush()
-    current = tx.session.exec(
-        select(ResidenceRecord)
-        .where(
-            col(ResidenceRecord.client_id) == client.id,
-            col(ResidenceRecord.deleted_at).is_(None),
-        )
-        .order_by(col(ResidenceRecord.created_at).desc())
-    ).first()
     weeks = residence_reminder_weeks(tx.session)
     for case in cases_of(tx.session, client.id):
-        if current is not None:
-            sync_residence(tx, case, client, current, weeks, ctx.calendar)
+        sync_current_residence(tx, case, client, weeks, ctx.calendar, ctx.today())
         refresh_case(tx, case)

@@ -58,8 +58,11 @@ def sync_follow_up(
     *,
     source: FollowUpSource | None = None,
     source_id: str | None = None,
+    reopen_done: bool = True,
 ) -> None:
-    """Make the derived follow-up of one source row match `derived` (None: retire it)."""
+    """Make the derived follow-up of one source row match `derived` (None: retire it). A new
+    due date reopens a reminder marked done (its source date changed), unless `reopen_done`
+    is False: a new lead time is no new date to act on."""
     source = derived.source if derived else source
     source_id = derived.source_id if derived else source_id
     if source is None or source_id is None:
@@ -90,7 +93,8 @@ def sync_follow_up(
         # The source date changed: a new due date, so the reminder is open again.
         row.original_due_on = derived.original_due_on
         row.due_on = derived.due_on
-        row.done_on = None
+        if reopen_done:
+            row.done_on = None
     row.reason = derived.stored_reason
     row.search_key = client.search_key
     row.client_name = display_name(client.given_name, client.family_name)
@@ -107,6 +111,8 @@ def sync_residence(
     record: ResidenceRecord,
     weeks: int,
     calendar: WorkingDays,
+    *,
+    reopen_done: bool = True,
 ) -> None:
     """The expiry reminder of a residence record (for § 104c: the transition reminder)."""
     sync_follow_up(
@@ -116,6 +122,7 @@ def sync_residence(
         fu.due_for_residence_record(record.id, record.status, record.valid_until, weeks, calendar),
         source=FollowUpSource.RESIDENCE,
         source_id=record.id,
+        reopen_done=reopen_done,
     )
 
 
@@ -126,10 +133,13 @@ def sync_current_residence(
     weeks: int,
     calendar: WorkingDays,
     today: date,
+    *,
+    reopen_done: bool = True,
 ) -> None:
     """Only the client's current paper (`domain.residence.current_paper`) reminds: its reminder
     is kept in sync, those of every other paper retired. An expired current paper keeps its
-    (overdue) reminder until the coach marks it done or records the next paper."""
+    (overdue) reminder until the coach marks it done or records the next paper.
+    `reopen_done`: see `sync_follow_up`."""
     rows = tx.session.exec(
         select(ResidenceRecord)
         .where(
@@ -142,7 +152,7 @@ def sync_current_residence(
     current_id = current.record.id if current is not None else None
     for row in rows:
         if row.id == current_id:
-            sync_residence(tx, case, client, row, weeks, calendar)
+            sync_residence(tx, case, client, row, weeks, calendar, reopen_done=reopen_done)
     # Also papers deleted since: whatever residence reminder is not the current paper's goes.
     stale = tx.session.exec(
         select(FollowUp).where(

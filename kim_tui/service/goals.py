@@ -3,7 +3,7 @@ the printable agreement for signature."""
 
 from __future__ import annotations
 
-from datetime import UTC, date
+from datetime import date
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -19,7 +19,7 @@ from kim_tui.domain.model import (
 from kim_tui.domain.validation import validate_goal_status, validate_goals, validate_step
 from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, live, open_case, require_valid, stored_text
-from kim_tui.service.converters import agreement_views
+from kim_tui.service.converters import agreement_views, local_day
 from kim_tui.service.derived import refresh_case, sync_follow_up, sync_step
 from kim_tui.store.errors import ValidationError
 from kim_tui.store.models import (
@@ -265,7 +265,4 @@ def _agreement_history(s: Session, agreement: GoalAgreement) -> tuple[int, date 
     ).all()
     if not stamps:
         return 1, None
-    last = max(stamps)
-    if last.tzinfo is None:  # SQLite keeps the UTC time without its zone
-        last = last.replace(tzinfo=UTC)
-    return max(1, len(stamps)), last.astimezone().date()
+    return max(1, len(stamps)), local_day(max(stamps))

@@ -42,7 +42,7 @@ from kim_tui.domain.validation import validate_override_reason
 from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, cases_of, live, require_valid
 from kim_tui.service.converters import consent_view, display_name
-from kim_tui.service.derived import refresh_case
+from kim_tui.service.derived import refresh_case, residence_reminder_weeks, sync_current_residence
 from kim_tui.service.duplicate_index import live_people
 from kim_tui.service.erasure import REASON_HANDOVER, erase_in, linked_rows
 from kim_tui.service.handover_files import (
@@ -347,9 +347,15 @@ class HandoverService:
             kept = client.id
             if merge_into is not None:
                 live(s, Client, merge_into)
-                merge_in(tx, merge_into, client.id, frozenset(), tx.today)
+                merge_in(tx, merge_into, client.id, frozenset(), tx.today, self._ctx.calendar)
                 kept = merge_into
+            # The sender's expiry reminder fell due by the sender's lead time: this vault's
+            # lead time applies here.
+            weeks = residence_reminder_weeks(s)
             for case in cases_of(s, kept):
+                sync_current_residence(
+                    tx, case, live(s, Client, kept), weeks, self._ctx.calendar, tx.today
+                )
                 refresh_case(tx, case)
             handover_id = link_id(parsed.header.id)
             s.add(

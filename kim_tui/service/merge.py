@@ -21,11 +21,12 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from kim_tui.domain.merge import MasterDifference, master_differences, merged_master
+from kim_tui.domain.scheduling import WorkingDays
 from kim_tui.domain.validation import validate_client
 from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, cases_of, live, require_valid
 from kim_tui.service.converters import apply_client, client_draft, codes, display_name, uncodes
-from kim_tui.service.derived import refresh_case
+from kim_tui.service.derived import refresh_case, residence_reminder_weeks, sync_current_residence
 from kim_tui.service.households import merge_household
 from kim_tui.store.errors import ValidationError
 from kim_tui.store.models import (
@@ -96,7 +97,9 @@ class MergeService:
                 }
             )
         with self._ctx.uow.write("client.merge", "client", survivor_id, detail=other_id) as tx:
-            return merge_in(tx, survivor_id, other_id, take_from_other, self._ctx.today())
+            return merge_in(
+                tx, survivor_id, other_id, take_from_other, self._ctx.today(), self._ctx.calendar
+            )
 
 
 def merge_in(
@@ -105,10 +108,12 @@ def merge_in(
     other_id: str,
     take_from_other: frozenset[str],
     today: date,
+    calendar: WorkingDays,
 ) -> str:
     """The merge of `other_id` into `survivor_id` inside the write `tx` (see
     `MergeService.merge_clients`); a received handover is merged the same way. Returns what
-    became of the other file's household (`households.HOUSEHOLD_*`)."""
+    became of the other file's household (`households.HOUSEHOLD_*`). Both files' papers are
+    the survivor's now: only its current paper reminds (`calendar` for the due date)."""
     s = tx.session
     survivor = live(s, Client, survivor_id)
     other = live(s, Client, other_id)
@@ -146,6 +151,10 @@ def merge_in(
     other.deleted_at = utcnow()
     other.merged_into = survivor_id
     s.add(other)
+    s.flush()
+    weeks = residence_reminder_weeks(s)
+    for case in cases_of(s, survivor_id):
+        sync_current_residence(tx, case, survivor, weeks, calendar, today)
     for case in [target, *touched] if target is not None else touched:
         refresh_case(tx, case)
     tx.case_id = target.id if target is not None else None

@@ -54,7 +54,8 @@ class ResidenceService:
             return residence_reminder_weeks(s)
 
     def set_residence_reminder_weeks(self, weeks: int) -> None:
-        """Change the lead time of expiry reminders and re-derive every open one."""
+        """Change the lead time of expiry reminders and re-derive every one: open reminders get
+        the new due date, those marked done stay done (the expiry itself did not change)."""
         require_valid(validate_reminder_weeks(weeks))
         today = self._ctx.today()
         with self._ctx.uow.write("settings.reminder_weeks", "setting", detail=str(weeks)) as tx:
@@ -67,7 +68,10 @@ class ResidenceService:
             ).all()
             for client in clients:
                 for case in cases_of(tx.session, client.id):
-                    sync_current_residence(tx, case, client, weeks, self._ctx.calendar, today)
+                    sync_current_residence(
+                        tx, case, client, weeks, self._ctx.calendar, today, reopen_done=False
+                    )
+                    refresh_case(tx, case)
 
 
 def residence_views(session: Session, client_id: str) -> list[ResidenceView]:

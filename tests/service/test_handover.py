@@ -353,3 +353,20 @@ def test_receiving_after_the_preview_decrypts_the_file_once(
     got = team.ben.receive_handover(made.path, str(team.tmp))
     assert got.handover_id == preview.handover_id
     assert calls == ["handover"] * 3
+
+
+def test_the_receiver_s_lead_time_sets_the_expiry_reminder(team: Team) -> None:
+    """Anna reminds 8 weeks ahead, Ben 12: the file Ben takes in reminds by Ben's lead time
+    (a reminder four weeks later than the coach set could miss the renewal)."""
+    from kim_tui.domain.model import FollowUpSource
+
+    _consent_for_ben(team)
+    team.ben.set_residence_reminder_weeks(12)
+    got = team.ben.receive_handover(str(_hand_over(team)), str(team.tmp))
+    reminders = [
+        (f.client_id, f.due_on, f.reason)
+        for f in team.ben.follow_ups(limit=100).items
+        if f.source is FollowUpSource.RESIDENCE
+    ]
+    # 12 weeks before Monday 01.03.2027 is Monday 07.12.2026 (8 weeks: 04.01.2027).
+    assert reminders == [(got.client_id, date(2026, 12, 7), "Ablauf 01.03.2027: Gestattung")]

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, func, select
 
+from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import (
     AreaRatingDraft,
     AssessmentDraft,
@@ -20,6 +21,7 @@ from kim_tui.domain.model import (
     ConsentPurpose,
     ContactDraft,
     FollowUpDraft,
+    FollowUpSource,
     GoalAgreementDraft,
     GoalDraft,
     IntakeDraft,
@@ -162,8 +164,12 @@ def test_merge_keeps_everything_in_one_file_with_one_audit_event(two: Two) -> No
     assert _count(ws, ResidenceRecord, client_id=two.survivor) == before[ResidenceRecord]
     for model in (GoalAgreement, Referral, ContactNote):
         assert _count(ws, model, case_id=two.survivor_case) == before[model], model
-    assert len(ws.follow_ups().items) == open_follow_ups
+    # Every follow-up but one: of the two files' Duldungen only the current paper (here the one
+    # recorded last, both without a start) reminds.
+    assert len(ws.follow_ups().items) == open_follow_ups - 1
     assert {f.client_id for f in ws.follow_ups().items} == {two.survivor}
+    (reminder,) = [f for f in ws.follow_ups().items if f.source is FollowUpSource.RESIDENCE]
+    assert reminder.reason == f"Ablauf {format_date(FIXED_TODAY + timedelta(days=120))}: Duldung"
     # The other file is a tombstone pointing at the survivor; its case was folded in.
     with Session(ws.vault.engine) as s:
         other = s.get(Client, two.other)

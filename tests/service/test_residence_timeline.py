@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from kim_tui.domain.model import FollowUpSource, ResidenceDraft
+from kim_tui.domain.model import ClosureDraft, EntryKind, FollowUpSource, ResidenceDraft
 from kim_tui.domain.residence import current_paper
 from kim_tui.service.workspace import Workspace
 from kim_tui.store.errors import ValidationError
@@ -92,3 +92,122 @@ def test_the_same_paper_twice_is_refused_with_a_clear_message(ws: Workspace) -> 
         "Nichts wurde doppelt gespeichert."
     )
     assert len(ws.client_file(client_id).residence) == 1
+
+
+# -- the reminder follows the current paper through corrections, lead times, reopening and
+#    merging (a wrong or missing expiry reminder can cost a client the lawful stay) ----------
+
+DULDUNG_2027 = ResidenceDraft("duldung", valid_from=D(2026, 6, 1), valid_until=D(2027, 3, 31))
+
+
+def residence_rows(ws: Workspace) -> list[tuple[date, str]]:
+    return [
+        (f.due_on, f.reason)
+        for f in ws.follow_ups(limit=1000).items
+        if f.source is FollowUpSource.RESIDENCE
+    ]
+
+
+def test_correcting_the_current_paper_moves_its_reminder_even_after_an_older_one(
+    ws: Workspace,
+) -> None:
+    """The paper recorded last (here an old Gestattung, for the history) is not the one that
+    reminds: the current paper is, before and after the coach corrects its expiry."""
+    client_id, _case = intake_client(ws, "Lan", "Nguyen", D(1995, 12, 12), residence=DULDUNG_2027)
+    old = ws.add_residence_record(
+        client_id,
+        ResidenceDraft("gestattung", valid_from=D(2024, 1, 1), valid_until=D(2025, 1, 31)),
+    )
+    duldung = next(r for r in ws.client_file(client_id).residence if r.status == "duldung")
+    ws.correct_residence_record(
+        duldung.id,
+        ResidenceDraft("duldung", valid_from=D(2026, 6, 1), valid_until=D(2026, 12, 31)),
+    )
+    # 8 weeks before 31.12.2026 is Thursday 05.11.2026.
+    assert residence_rows(ws) == [(D(2026, 11, 5), "Ablauf 31.12.2026: Duldung")]
+    ws.delete_entry(EntryKind.RESIDENCE, old, "Versehentlich erfasst, Doppelung")
+    assert residence_rows(ws) == [(D(2026, 11, 5), "Ablauf 31.12.2026: Duldung")]
+
+
+def test_a_new_lead_time_keeps_done_reminders_done_and_moves_the_next_due_date(
+    ws: Workspace,
+) -> None:
+    first, first_case = intake_client(ws, "Lan", "Nguyen", D(1995, 12, 12), residence=DULDUNG_2027)
+    intake_client(
+        ws,
+        "Anna",
+        "Mueller",
+        D(1992, 5, 5),
+        residence=ResidenceDraft("duldung", valid_until=D(2027, 1, 15)),
+    )
+    done = next(f for f in ws.follow_ups().items if f.reason == "Ablauf 15.01.2027: Duldung")
+    ws.complete_follow_up(done.id, "Verlängerung am 20.11. beantragt")
+    ws.set_residence_reminder_weeks(12)
+    # Only the open reminder moved (12 weeks before 31.03.2027 is Thursday 06.01.2027); the one
+    # the coach ticked off stays off.
+    assert residence_rows(ws) == [(D(2027, 1, 6), "Ablauf 31.03.2027: Duldung")]
+    (row,) = [r for r in ws.caseload().items if r.client_id == first]
+    assert row.next_due_on == D(2027, 1, 6) and row.case_id == first_case
+
+
+def test_reopening_a_case_reminds_of_a_paper_recorded_while_it_was_closed(
+    ws: Workspace,
+) -> None:
+    client_id, case_id = intake_client(ws, "Lan", "Nguyen", D(1995, 12, 12), residence=DULDUNG_2027)
+    ws.close_case(ClosureDraft(case_id, FIXED_TODAY, "goals_reached"))
+    ws.add_residence_record(
+        client_id, ResidenceDraft("ae_25b", valid_from=D(2026, 11, 20), valid_until=D(2028, 11, 19))
+    )
+    ws.reopen_case(case_id)
+    assert [reason for _due, reason in residence_rows(ws)] == ["Ablauf 19.11.2028: AE § 25b"]
+
+
+def test_after_a_merge_only_the_current_paper_reminds(ws: Workspace) -> None:
+    """Two files of one person, each with its paper: the merged file reminds once, of the
+    paper that is current."""
+    same_a, _ = intake_client(ws, "Amina", "Yusuf", D(1990, 1, 2), residence=DULDUNG_2027)
+    same_b, _ = intake_client(ws, "Amina", "Jusuf", D(1990, 1, 2), residence=DULDUNG_2027)
+    ws.merge_clients(same_a, same_b)
+    assert [reason for _due, reason in residence_rows(ws)] == ["Ablauf 31.03.2027: Duldung"]
+    old, _ = intake_client(
+        ws,
+        "Bilal",
+        "Omar",
+        D(1991, 3, 4),
+        residence=ResidenceDraft("duldung", valid_from=D(2026, 6, 1), valid_until=D(2026, 12, 31)),
+    )
+    new, _ = intake_client(
+        ws,
+        "Bilal",
+        "Umar",
+        D(1991, 3, 4),
+        residence=ResidenceDraft("ae_25b", valid_from=D(2026, 11, 1), valid_until=D(2028, 10, 31)),
+    )
+    ws.merge_clients(old, new)
+    assert [reason for _due, reason in residence_rows(ws)] == [
+        "Ablauf 31.03.2027: Duldung",
+        "Ablauf 31.10.2028: AE § 25b",
+    ]
+
+
+def test_a_paper_recorded_after_midnight_counts_for_that_day(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SQLite keeps the UTC time: at 00:30 in Germany it is still yesterday in UTC, and the
+    paper's recording day (which decides between papers of one day) is the coach's day."""
+    import time
+    from datetime import UTC, datetime
+
+    from kim_tui.service.converters import local_day
+
+    if not hasattr(time, "tzset"):
+        pytest.skip("time.tzset is POSIX-only: the zone cannot be set in this process")
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        assert local_day(datetime(2026, 11, 23, 23, 30)) == D(2026, 11, 24)
+        assert local_day(datetime(2026, 11, 23, 23, 30, tzinfo=UTC)) == D(2026, 11, 24)
+        assert local_day(datetime(2026, 11, 23, 22, 30)) == D(2026, 11, 23)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
