@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from datetime import date
 
+from sqlmodel import Session, col, func, select
+
+from kim_tui.domain import followups as fu
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
-from kim_tui.domain.model import ResidenceDraft, ResidenceView
-from kim_tui.domain.residence import same_paper
+from kim_tui.domain.model import FollowUpSource, ResidenceDraft, ResidenceView
+from kim_tui.domain.residence import current_paper, same_paper
+from kim_tui.domain.scheduling import WorkingDays
 from kim_tui.domain.validation import validate_reminder_weeks, validate_residence
 from kim_tui.i18n import language, tr
 from kim_tui.service.context import ServiceContext, cases_of, live, require_valid
@@ -19,7 +23,7 @@ from kim_tui.service.derived import (
     sync_current_residence,
 )
 from kim_tui.store.errors import ValidationError
-from kim_tui.store.models import Client, ResidenceRecord, VaultSetting
+from kim_tui.store.models import Case, Client, FollowUp, ResidenceRecord, VaultSetting
 
 
 class ResidenceService:
@@ -72,6 +76,82 @@ class ResidenceService:
                         tx, case, client, weeks, self._ctx.calendar, today, reopen_done=False
                     )
                     refresh_case(tx, case)
+
+    def follow_current_papers(self) -> int:
+        """The unlock's duty: a paper recorded ahead (a permit starting next month) becomes
+        the current one on its day, and the expiry reminder has to move to it then. One write
+        (one audit event) only when some reminder moves; returns for how many clients."""
+        today = self._ctx.today()
+        with self._ctx.uow.read() as s:
+            weeks = residence_reminder_weeks(s)
+            moved = clients_whose_reminder_moved(s, today, weeks, self._ctx.calendar)
+        if not moved:
+            return 0
+        with self._ctx.uow.write(
+            "residence.current_paper", "followup", detail=str(len(moved))
+        ) as tx:
+            weeks = residence_reminder_weeks(tx.session)
+            for client_id in moved:
+                client = live(tx.session, Client, client_id)
+                for case in cases_of(tx.session, client_id):
+                    sync_current_residence(tx, case, client, weeks, self._ctx.calendar, today)
+                    refresh_case(tx, case)
+        return len(moved)
+
+
+def clients_whose_reminder_moved(
+    session: Session, today: date, weeks: int, calendar: WorkingDays
+) -> list[str]:
+    """Clients with an open case whose residence reminders are not (only) their current
+    paper's on `today`: only clients with two or more papers can be such a client."""
+    with_open_case = select(Case.client_id).where(
+        col(Case.closed_on).is_(None), col(Case.deleted_at).is_(None)
+    )
+    several = (
+        select(ResidenceRecord.client_id)
+        .where(
+            col(ResidenceRecord.deleted_at).is_(None),
+            col(ResidenceRecord.client_id).in_(with_open_case),
+        )
+        .group_by(col(ResidenceRecord.client_id))
+        .having(func.count() > 1)
+    )
+    papers: dict[str, list[ResidenceView]] = {}
+    for row in session.exec(
+        select(ResidenceRecord)
+        .where(
+            col(ResidenceRecord.client_id).in_(several),
+            col(ResidenceRecord.deleted_at).is_(None),
+        )
+        .order_by(col(ResidenceRecord.created_at), col(ResidenceRecord.id))
+    ).all():
+        papers.setdefault(row.client_id, []).append(residence_view(row))
+    reminding: dict[str, set[str]] = {client_id: set() for client_id in papers}
+    for client_id, source_id in session.exec(
+        select(FollowUp.client_id, FollowUp.source_id).where(
+            col(FollowUp.client_id).in_(list(papers)),
+            col(FollowUp.source) == FollowUpSource.RESIDENCE.value,
+            col(FollowUp.deleted_at).is_(None),
+            col(FollowUp.case_id).in_(
+                select(Case.id).where(col(Case.closed_on).is_(None), col(Case.deleted_at).is_(None))
+            ),
+        )
+    ).all():
+        if source_id is not None:
+            reminding[client_id].add(source_id)
+    moved = []
+    for client_id, records in papers.items():
+        current = current_paper(records, today)
+        should: set[str] = set()
+        if current is not None:
+            paper = current.record
+            if fu.due_for_residence_record(
+                paper.id, paper.status, paper.valid_until, weeks, calendar
+            ):
+                should = {paper.id}
+        if reminding[client_id] != should:
+            moved.append(client_id)
+    return moved
 
 
 def residence_views(session: Session, client_id: str) -> list[ResidenceView]:

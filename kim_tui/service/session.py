@@ -100,6 +100,8 @@ class VaultSession:
         self._workspace = Workspace(vault, today=self._today)
         # The first unlock after a stand-in's end date erases the copy (the app tells).
         self._workspace.expire_stand_ins()
+        # A paper recorded ahead became current since the last unlock: its reminder moves.
+        self._workspace.follow_current_papers()
         return self._workspace
 
     def lock(self) -> None:

@@ -204,8 +204,12 @@ class Workspace(CorrectionFacade, HandoverFacade, StandInFacade):
         return self._residence.residence_reminder_weeks()
 
     def set_residence_reminder_weeks(self, weeks: int) -> None:
-        """Change the lead time of expiry reminders and re-derive every open one."""
+        """Change the lead time of expiry reminders and re-derive every one (done stays done)."""
         self._residence.set_residence_reminder_weeks(weeks)
+
+    def follow_current_papers(self) -> int:
+        """The unlock's duty: move expiry reminders to the papers that became current."""
+        return self._residence.follow_current_papers()
 
     def renew_consent(self, consent_id: str, consent: ConsentDraft) -> str:
         """Renew a consent: the new one supersedes it; the old one stays in the history."""

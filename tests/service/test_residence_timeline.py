@@ -211,3 +211,51 @@ def test_a_paper_recorded_after_midnight_counts_for_that_day(
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_a_paper_recorded_ahead_takes_over_the_reminder_on_its_day(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The AE § 25b starts on 01.01.2027, the Duldung ends the day before. Until then the
+    Duldung reminds; at the first unlock from that day on the AE does (one audited write,
+    and none at an unlock where nothing moves)."""
+    from sqlmodel import Session, func, select
+
+    from kim_tui.service.session import VaultSession
+    from kim_tui.store.models import AuditEvent
+    from tests.builders import new_vault
+    from tests.conftest import PASSPHRASE
+
+    day = [FIXED_TODAY]
+    vault, _recovery = new_vault(tmp_path / "vault")
+    ws = Workspace(vault, today=lambda: day[0])
+    client_id, _case = intake_client(
+        ws,
+        "Lan",
+        "Nguyen",
+        D(1995, 12, 12),
+        residence=ResidenceDraft("duldung", valid_from=D(2026, 1, 1), valid_until=D(2026, 12, 31)),
+    )
+    ws.add_residence_record(
+        client_id, ResidenceDraft("ae_25b", valid_from=D(2027, 1, 1), valid_until=D(2027, 12, 31))
+    )
+    assert [r for _d, r in residence_rows(ws)] == ["Ablauf 31.12.2026: Duldung"]
+
+    def events(ws: Workspace) -> tuple[int, int]:
+        with Session(ws.vault.engine) as s:
+            return s.exec(select(func.count()).select_from(AuditEvent)).one(), ws.revision()
+
+    before = events(ws)
+    assert ws.follow_current_papers() == 0
+    assert events(ws) == before
+    ws.close()
+    vault.close()
+
+    day[0] = D(2027, 1, 4)
+    session = VaultSession(tmp_path / "vault", today=lambda: day[0])
+    ws = session.unlock(bytearray(PASSPHRASE.encode()))
+    try:
+        # 8 weeks before Friday 31.12.2027 is Friday 05.11.2027.
+        assert residence_rows(ws) == [(D(2027, 11, 5), "Ablauf 31.12.2027: AE § 25b")]
+        assert events(ws) == (before[0] + 1, before[1] + 1)
+        assert ws.follow_current_papers() == 0
+    finally:
+        session.release()

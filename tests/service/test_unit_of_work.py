@@ -452,9 +452,17 @@ QUERIES: dict[str, Call] = {
 BATCHES = ("batch", "import_intakes")
 """Many writes in one transaction: one revision, one audit event per write (tested below)."""
 
-LIFECYCLE = ("is_open", "close", "update_statistics", "expire_stand_ins")
-"""No data: the vault's state and the planner's statistics; and the unlock's duty of erasing
-ended stand-in copies (one write each, tested in tests/sync/test_stand_in.py)."""
+LIFECYCLE = (
+    "is_open",
+    "close",
+    "update_statistics",
+    "expire_stand_ins",
+    "follow_current_papers",
+)
+"""No data: the vault's state and the planner's statistics; and the unlock's duties of erasing
+ended stand-in copies (one write each, tested in tests/sync/test_stand_in.py) and of moving
+expiry reminders to papers that became current (one write only when one moves, tested in
+tests/service/test_residence_timeline.py)."""
 
 
 def _id_of(s: Setup, model: type[Record]) -> str:
