@@ -72,6 +72,7 @@ class CoordinatorApp(VaultApp["CoordinatorService"], inherit_bindings=False):
 
         command = command_line("kim", "coordinator", "recover", "--dir", self.directory)
         return UnlockWording(
+            passwd=command_line("kim", "coordinator", "passwd", "--dir", self.directory),
             title=tr("KIM Koordinierung – Ablage entsperren", "KIM Coordinator – unlock store"),
             unchanged=tr("Die Ablage wurde nicht verändert.", "The store was not changed."),
             forgot=tr(

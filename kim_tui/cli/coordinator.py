@@ -551,6 +551,7 @@ def add_coordinator(sub: SubParsers) -> None:
             "Oberfläche der Koordinierung öffnen (Import und Bericht)",
             "Open the coordination's UI (import and report)",
         ),
+        passphrase=None,  # the app asks on its unlock screen (and again after a lock)
     )
 
     c = coord(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
     DataTable,
@@ -186,7 +186,10 @@ class CoordinatorScreen(Screen[None]):
                     with Vertical():
                         yield Static(tr("Schwelle", "Threshold"), classes="field-label")
                         yield Input("5", id="threshold", compact=True, type="integer")
-                yield Static("", id="chart")
+                # The chart (up to 12 areas) scrolls in its own part, so the figures below
+                # keep their room on an 80x24 terminal too.
+                with VerticalScroll(id="chart-box"):
+                    yield Static("", id="chart")
                 yield DataTable(id="cells", cursor_type="row")
         yield KeyLine()
 

@@ -45,12 +45,15 @@ class UnlockWording:
     """Said after a wrong passphrase: nothing was written."""
     forgot: str
     """F2: how to set a new passphrase with the recovery key."""
+    passwd: str = "kim passwd"
+    """The command that changes this store's passphrase (named after failed unlocks)."""
 
 
 def coach_wording(directory: Path) -> UnlockWording:
     """The coach app's wording (vault, `kim recover` for the vault in `directory`)."""
     command = command_line("kim", "recover", "--vault", directory)
     return UnlockWording(
+        passwd=command_line("kim", "passwd", "--vault", directory),
         title=tr("KIM Coach – Tresor entsperren", "KIM Coach – unlock vault"),
         unchanged=tr("Der Tresor wurde nicht verändert.", "The vault was not changed."),
         forgot=tr(
@@ -195,11 +198,12 @@ class UnlockScreen(Screen[bool]):
         failures = self.app.session.failed_unlocks
         if failures is not None:
             # Shown on whatever screen comes next; the store has audited and reset them.
+            passwd = self.app.unlock_wording().passwd
             self.app.notify(
                 failures.message(language())
                 + tr(
-                    ". Waren das nicht Sie, bitte das Passwort ändern (kim passwd).",
-                    ". If that was not you, please change the passphrase (kim passwd).",
+                    f". Waren das nicht Sie, bitte das Passwort ändern ({passwd}).",
+                    f". If that was not you, please change the passphrase ({passwd}).",
                 ),
                 title=tr("Fehlversuche", "Failed attempts"),
                 severity="warning",

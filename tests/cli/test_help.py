@@ -111,3 +111,18 @@ def test_a_name_from_a_public_key_file_cannot_steer_the_terminal(
     assert "\x07" not in out + err
     assert out == ""
     assert "Name enthält ein Steuer- oder unsichtbares Zeichen (U+001B an Stelle 15)" in err
+
+
+def test_the_coordinator_ui_offers_no_passphrase_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The app asks for the passphrase on its unlock screen: an option it would ignore is not
+    offered (it was, and the unlock screen asked anyway)."""
+    with pytest.raises(SystemExit) as exited:
+        main(["coordinator", "ui", "--help"])
+    assert exited.value.code == 0
+    assert "--passphrase-file" not in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exited:
+        main(["coordinator", "ui", "--dir", str(tmp_path), "--passphrase-file", "pp"])
+    assert exited.value.code == 2
+    assert "--passphrase-file" in capsys.readouterr().err

@@ -19,7 +19,14 @@ from kim_tui.screens.help import HelpScreen
 from kim_tui.screens.unlock import UnlockScreen
 from kim_tui.widgets.passphrase_input import PassphraseInput
 from tests.conftest import FAST_KDF_KIB, PASSPHRASE
-from tests.ui.conftest import on_screen, row_texts, screen_text, unlock, until
+from tests.ui.conftest import (
+    notifications,
+    on_screen,
+    row_texts,
+    screen_text,
+    unlock,
+    until,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -82,6 +89,13 @@ async def test_coordinator_unlock_screen_names_the_store_and_its_recover_command
 
         await unlock(pilot)
         await on_screen(pilot, CoordinatorScreen)
+        # The failed attempt is told with the command that changes this store's passphrase.
+        (told,) = [n for n in notifications(app) if "Fehlversuch" in n]
+        args = printed_command(told.split("(", 1)[1].rstrip(")."))
+        from kim_tui.cli.coordinator import cmd_coordinator_passwd
+
+        assert args.func.__doc__ == cmd_coordinator_passwd.__doc__
+        assert Path(args.dir) == app.directory
         # F1 describes Ctrl+L as locking the store, not the vault.
         await pilot.press("f1")
         await on_screen(pilot, HelpScreen)
@@ -155,3 +169,27 @@ async def test_unlocking_an_older_store_says_it_is_being_upgraded(
     finally:
         service.release()
     assert any("stelle die Daten einmalig auf diese kim-Version um" in m for m in shown), shown
+
+
+async def test_at_80x24_the_report_figures_show_below_the_chart(
+    coordinator_app: CoordinatorApp,
+) -> None:
+    """The need chart (up to twelve areas, two lines each) scrolls in its own part: the table
+    of figures keeps its room on a small terminal instead of being pushed out of sight."""
+    from rich.text import Text
+
+    app = coordinator_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await on_screen(pilot, CoordinatorScreen)
+        await pilot.press("f7")
+        await pilot.pause()
+        # As tall as a chart of all twelve areas with a first and a last assessment.
+        lines = ["Bedarf je Handlungsfeld"] + [f"Handlungsfeld {n:02d} ░░░ 1,2" for n in range(26)]
+        app.screen.query_one("#chart", Static).update(Text("\n".join(lines)))
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Bedarf je Handlungsfeld" in text
+        assert "Kennzahl" in text and "Wert" in text  # the table's head is in view
+        table = app.screen.query_one("#cells", DataTable)
+        assert table.region.height >= 5 and table.region.bottom <= 23
