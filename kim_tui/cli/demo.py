@@ -40,8 +40,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
         vault, _recovery = Vault.create(directory, passphrase)
         workspace = Workspace(vault)
         print(tr("Demo-Tresor: ", "Demo vault: ") + shown(directory))
-        seed_demo(workspace, count=args.clients, seed=args.seed, progress=_progress_printer())
+        members = seed_demo(
+            workspace, count=args.clients, seed=args.seed, progress=_progress_printer()
+        )
         workspace.close()
+        if members:
+            print(
+                "  "
+                + tr(
+                    f"dazu {members} Haushaltsmitglieder mit eigener Akte",
+                    f"and {members} household members with a file of their own",
+                ),
+                file=sys.stderr,
+            )
         if not args.passphrase_file:
             print(tr("Demo-Passwort: ", "Demo passphrase: ") + DEMO_PASSPHRASE)
         if args.no_ui:

@@ -18,9 +18,7 @@ DEMO_HOUSEHOLDS = 2
 """Families whose listed members become clients of their own, linked as a household."""
 
 
-def _link_family(
-    workspace: Workspace, client_id: str, members: tuple[HouseholdMember, ...]
-) -> None:
+def _link_family(workspace: Workspace, client_id: str, members: tuple[HouseholdMember, ...]) -> int:
     """Each listed member as a new client in `client_id`'s household, role from the relation."""
     roles = catalog("household_roles")
     for member in members:
@@ -30,6 +28,7 @@ def _link_family(
         workspace.add_household_member(
             client_id, ClientDraft(given, family, member.birth_date), role
         )
+    return len(members)
 
 
 def seed_demo(
@@ -38,11 +37,13 @@ def seed_demo(
     count: int,
     seed: int,
     progress: Callable[[int, int], None] | None = None,
-) -> None:
-    """Create `count` deterministic synthetic clients with their case work."""
+) -> int:
+    """Create `count` deterministic synthetic clients with their case work. Returns how many
+    household members became clients of their own on top (`DEMO_HOUSEHOLDS` families)."""
     cases = generate_caseload(count, seed, workspace.today())
     done = 0
     families = 0
+    members_added = 0
     while chunk := list(islice(cases, BATCH)):
         with workspace.batch():
             for demo in chunk:
@@ -50,7 +51,7 @@ def seed_demo(
                 members = demo.intake.client.household
                 if families < DEMO_HOUSEHOLDS and len(members) >= 2:
                     families += 1
-                    _link_family(workspace, client_id, members)
+                    members_added += _link_family(workspace, client_id, members)
                 for assessment in demo.assessments:
                     workspace.add_assessment(replace(assessment, case_id=case_id))
                 if demo.agreement is not None:
@@ -72,3 +73,4 @@ def seed_demo(
         if progress is not None:
             progress(done, count)
     workspace.update_statistics()
+    return members_added

@@ -254,3 +254,19 @@ def test_lang_is_read_wherever_it_stands() -> None:
     assert requested_language(["--lang", "de"]) == "de"
     assert requested_language(["clients", "--search", "x"]) is None
     assert requested_language(["--", "--lang", "en"]) is None
+
+
+def test_demo_says_how_many_files_it_made(
+    tmp_path: Path, passphrase_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Household members of the demo families become clients of their own: the summary names
+    them, so what `kim clients` lists adds up to what `kim demo` said."""
+    import re
+
+    pw = ("--passphrase-file", str(passphrase_file))
+    base = ("--vault", str(tmp_path / "demo"), *pw)
+    code, out = _en(capsys, "demo", *base, "--clients", "8", "--no-ui")
+    assert code == 0 and "8 clients created" in out
+    (members,) = re.findall(r"and (\d+) household members with a file of their own", out)
+    code, out = _en(capsys, "clients", *base)
+    assert code == 0 and f"\n{8 + int(members)} clients\n" in out
