@@ -377,9 +377,9 @@ class CoordinatorScreen(Screen[None]):
             # Lines of bundles imported along with the decision name their own file.
             name, sep, rest = line.partition(": ")
             if sep and name.endswith(".kimb"):
-                table.add_row(literal(name), Text(rest, style="green"))
+                table.add_row(literal(_tail(name, 24)), Text(rest, style="green"))
             else:
-                table.add_row(literal(file_name), Text(line, style="green"))
+                table.add_row(literal(_tail(file_name, 24)), Text(line, style="green"))
         self.notify(lines[0], markup=False)
         self._show_gaps()
 
@@ -469,7 +469,7 @@ class CoordinatorScreen(Screen[None]):
         for line in lines:
             # The file name has its own column; the result column starts with the outcome.
             table.add_row(
-                literal(line.name, max_len=24),
+                literal(_tail(line.name, 24)),
                 Text(
                     line.message,
                     style=STATUS_STYLE.get(line.status, ""),
@@ -540,3 +540,9 @@ class CoordinatorScreen(Screen[None]):
     def _date(self, field: str) -> date | None:
         text = self.query_one(f"#{field}", Input).value.strip()
         return parse_date(text) if text else None
+
+
+def _tail(name: str, width: int) -> str:
+    """A bundle's file name cut at the front: its end (week, bundle number) tells the files of
+    one coach apart (kim-8447d39b-2026-W49-0001.kimb → …-2026-W49-0001.kimb)."""
+    return name if len(name) <= width else "…" + name[-(width - 1) :]

@@ -77,6 +77,8 @@ async def test_export_screen_writes_a_bundle_the_coordinator_imports(
         results = coordinator.screen.query_one("#results", DataTable)
         await until(pilot, lambda: results.row_count == 1)
         assert "importiert" in row_texts(results)[0]
+        # The file column keeps the name's end: week and bundle number tell files apart.
+        assert row_texts(results)[0].startswith("…") and "-0001.kimb |" in row_texts(results)[0]
         # The same file again changes nothing.
         await pilot.press("f6")
         await until(pilot, lambda: results.row_count == 1 and "bereits" in row_texts(results)[0])
@@ -138,9 +140,9 @@ async def test_coordinator_decides_a_held_fork(tmp_path: Path) -> None:
         results = app.screen.query_one("#results", DataTable)
         await until(pilot, lambda: results.row_count >= 3)
         rows = row_texts(results)
-        assert any(r.startswith(fork.b2.name) and "übernommen – Paket 2" in r for r in rows)
+        assert any(r.startswith(_shown(fork.b2.name)) and "übernommen – Paket 2" in r for r in rows)
         # Bundle 3 of the same history came in with it, under its own file name.
-        assert any(r.startswith(fork.b3.name) and "importiert – Paket 3" in r for r in rows)
+        assert any(r.startswith(_shown(fork.b3.name)) and "importiert – Paket 3" in r for r in rows)
         await until(pilot, lambda: not app.screen.query_one("#held", DataTable).display)
         assert gaps(service.store) == []
         # F3/F2 switch tabs even from inside a field (digits would be typed there).
@@ -157,3 +159,8 @@ async def test_coordinator_decides_a_held_fork(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, CoordinatorScreen)
     service.release()
+
+
+def _shown(name: str) -> str:
+    """A bundle's file name as the results column shows it: its last 23 characters after "…"."""
+    return name if len(name) <= 24 else "…" + name[-23:]
