@@ -19,6 +19,7 @@ from kim_tui.domain.dates import format_date
 from kim_tui.domain.eligibility import load_rules
 from kim_tui.domain.model import DueGroup, FollowUpSource
 from kim_tui.domain.scheduling import WorkingDays, effective_due, residence_reminder_date
+from kim_tui.domain.stage import FINAL_GOAL_STATUSES
 
 OPEN_REFERRAL_STATUSES = frozenset(
     entry.code for entry in catalog("referral_statuses") if entry.extra.get("open") == "yes"
@@ -182,9 +183,11 @@ def due_for_step(
     due_on: date | None,
     done_on: date | None,
     calendar: WorkingDays,
+    goal_status: str = "",
 ) -> DerivedDue | None:
-    """Follow-up for a goal-agreement step; None if it has no due date or is done."""
-    if due_on is None or done_on is not None:
+    """Follow-up for a goal-agreement step; None if it has no due date, is done, or its goal
+    has its result (`goal_status` achieved, not achieved or dropped: the step is moot)."""
+    if due_on is None or done_on is not None or goal_status in FINAL_GOAL_STATUSES:
         return None
     return DerivedDue(
         source=FollowUpSource.STEP,

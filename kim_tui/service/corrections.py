@@ -216,8 +216,17 @@ class CorrectionService:
             step.owner = draft.owner
             step.due_on = draft.due_on
             tx.session.add(step)
+            goal = live(tx.session, Goal, step.goal_id)
             sync_step(
-                tx, case, client, step.id, step.text, step.due_on, step.done_on, self._ctx.calendar
+                tx,
+                case,
+                client,
+                step.id,
+                step.text,
+                step.due_on,
+                step.done_on,
+                self._ctx.calendar,
+                goal.status,
             )
             refresh_case(tx, case)
 

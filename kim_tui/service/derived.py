@@ -185,9 +185,11 @@ def sync_step(
     due_on: date | None,
     done_on: date | None,
     calendar: WorkingDays,
+    goal_status: str,
 ) -> None:
-    """The due-date reminder of a step (retired once the step is done)."""
-    derived = fu.due_for_step(step_id, text, due_on, done_on, calendar)
+    """The due-date reminder of a step (retired once the step is done or its goal has its
+    result)."""
+    derived = fu.due_for_step(step_id, text, due_on, done_on, calendar, goal_status)
     sync_follow_up(tx, case, client, derived, source=FollowUpSource.STEP, source_id=step_id)
 
 

@@ -111,7 +111,15 @@ class GoalService:
                     row.done_on = None
                     tx.session.add(row)
             sync_step(
-                tx, case, client, step.id, step.text, step.due_on, done_on, self._ctx.calendar
+                tx,
+                case,
+                client,
+                step.id,
+                step.text,
+                step.due_on,
+                done_on,
+                self._ctx.calendar,
+                goal.status,
             )
             refresh_case(tx, case)
 
@@ -126,8 +134,26 @@ class GoalService:
             if evaluation is not None:
                 goal.evaluation = stored_text(evaluation)
             tx.session.add(goal)
+            # A goal with its result (achieved, not achieved, dropped) has no open steps to be
+            # reminded of; set back in progress, they remind again.
+            case = live(tx.session, Case, agreement.case_id)
+            client = live(tx.session, Client, case.client_id)
+            for step in tx.session.exec(
+                select(Step).where(col(Step.goal_id) == goal.id, col(Step.deleted_at).is_(None))
+            ).all():
+                sync_step(
+                    tx,
+                    case,
+                    client,
+                    step.id,
+                    step.text,
+                    step.due_on,
+                    step.done_on,
+                    self._ctx.calendar,
+                    status,
+                )
             # A goal's result can complete the evaluation (phase, domain.stage).
-            refresh_case(tx, live(tx.session, Case, agreement.case_id))
+            refresh_case(tx, case)
 
     def goal_agreements(self, case_id: str) -> tuple[GoalAgreementView, ...]:
         """Every goal agreement of the case, oldest first."""
@@ -243,7 +269,10 @@ class GoalService:
         )
         tx.session.add(step)
         tx.session.flush()
-        due = fu.due_for_step(step.id, step.text, step.due_on, step.done_on, self._ctx.calendar)
+        goal = live(tx.session, Goal, goal_id)
+        due = fu.due_for_step(
+            step.id, step.text, step.due_on, step.done_on, self._ctx.calendar, goal.status
+        )
         sync_follow_up(tx, case, client, due)
         return step.id
 

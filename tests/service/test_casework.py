@@ -286,6 +286,25 @@ def test_step_done_toggling_reopens_its_follow_up(case: Case) -> None:
     assert len(open_follow_ups(case.ws, case.case_id)) == 2
 
 
+def test_the_steps_of_a_goal_with_its_result_no_longer_remind(case: Case) -> None:
+    """A goal dropped, achieved or not achieved leaves nothing to do for its open steps:
+    their reminders go (a later step correction does not bring them back); set back in
+    progress, the goal's steps remind again."""
+    case.ws.add_goal_agreement(
+        agreement(case.case_id, StepDraft("Lebenslauf schreiben", "client", D(2026, 12, 1)))
+    )
+    step_reason = (FollowUpSource.STEP, "Schritt: Lebenslauf schreiben")
+    goal = case.ws.goal_agreements(case.case_id)[0].goals[0]
+    (step,) = goal.steps
+    for result in ("dropped", "achieved", "not_achieved"):
+        case.ws.set_goal_status(goal.id, result)
+        assert step_reason not in open_follow_ups(case.ws, case.case_id), result
+        case.ws.correct_step(step.id, StepDraft("Lebenslauf schreiben", "client", D(2026, 12, 2)))
+        assert step_reason not in open_follow_ups(case.ws, case.case_id), result
+        case.ws.set_goal_status(goal.id, "in_progress")
+        assert step_reason in open_follow_ups(case.ws, case.case_id), result
+
+
 def test_step_done_from_the_list_can_be_reopened_in_the_file(case: Case) -> None:
     """Ticked off in the Wiedervorlagen (x), then reopened with `d`: the reminder returns."""
     case.ws.add_goal_agreement(
