@@ -32,6 +32,7 @@ from kim_tui.cli.common import (
     shown,
     sync_errors,
 )
+from kim_tui.cli.coordinator_enroll import cmd_coordinator_enroll
 from kim_tui.i18n import tr
 
 if TYPE_CHECKING:
@@ -105,46 +106,6 @@ def cmd_coordinator_init(args: argparse.Namespace) -> int:
     )
     print(tr("  Fingerabdruck: ", "  Fingerprint: ") + display_fingerprint(fingerprint))
     print_recovery(recovery, args.recovery_key_file)
-    return EXIT_OK
-
-
-def cmd_coordinator_enroll(args: argparse.Namespace) -> int:
-    """Register a coach's public key (or revoke it with --revoke)."""
-    from kim_tui.coordinator.store import CoordinatorStore
-    from kim_tui.sync.identity import CoachPublic, display_fingerprint, read_public_file
-
-    source = Path(args.file).expanduser()
-    try:
-        pub = CoachPublic.from_json(read_public_file(source), source)
-    except sync_errors() as exc:
-        raise CliError(str(exc)) from None
-    passphrase = read_passphrase(args)
-    label = f"{shown(pub.name) or tr('(ohne Namen)', '(no name)')}" + (
-        f", {shown(pub.organisation)}" if pub.organisation else ""
-    )
-    with CoordinatorStore.open(_coord_dir(args), passphrase) as store:
-        if args.revoke:
-            if store.revoke(pub.fingerprint) is None:
-                raise CliError(
-                    tr(
-                        f"Coach {label} ist nicht eingeschrieben.",
-                        f"Coach {label} is not enrolled.",
-                    )
-                )
-            print(
-                tr(
-                    f"Coach {label} widerrufen: weitere Pakete werden abgelehnt.",
-                    f"Coach {label} revoked: further bundles will be rejected.",
-                )
-            )
-            return EXIT_OK
-        store.enroll(pub)
-    print(tr("Coach eingeschrieben: ", "Coach enrolled: ") + label)
-    print(
-        tr("  Fingerabdruck: ", "  Fingerprint: ")
-        + display_fingerprint(pub.fingerprint)
-        + tr(" (bitte mit dem Coach vergleichen)", " (please compare it with the coach)")
-    )
     return EXIT_OK
 
 

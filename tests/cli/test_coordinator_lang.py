@@ -206,3 +206,37 @@ def test_bundle_and_payload_messages_follow_the_language() -> None:
     assert violation.line() == (
         "Datensatz 1 (client), Feld id: keine gültige ID (erwartet: Pseudonym p-…)"
     )
+
+
+def test_enroll_says_what_became_of_a_key_it_knows(
+    tmp_path: Path, passphrase_file: Path, vault_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Enrolling a known key again changes nothing (and says so), under another name renames
+    the coach in every later report (and says so, old and new), after a revocation admits it
+    again; revoking twice says it was revoked already."""
+    from kim_tui.store.vault import Vault
+
+    coord = tmp_path / "coord"
+    cdir = ["--dir", str(coord), "--passphrase-file", str(passphrase_file)]
+    rk = ["--recovery-key-file", str(tmp_path / "rk")]
+    assert main(["coordinator", "init", *cdir, "--name", "Kreis", *rk]) == 0
+    Vault.create(vault_dir, "x" * 12, kdf_memory_kib=FAST_KDF_KIB)[0].close()
+    pw = tmp_path / "coach-pw"
+    pw.write_text("x" * 12 + "\n")
+    coach = ["--vault", str(vault_dir), "--passphrase-file", str(pw)]
+    pub = str(tmp_path / "coach.pub")
+    assert main(["identity", *coach, "--out", pub, "--name", "Anna"]) == 0
+    capsys.readouterr()
+
+    def enroll(*extra: str) -> str:
+        assert main(["coordinator", "enroll", *cdir, *extra, pub]) == 0
+        return capsys.readouterr().out
+
+    assert "Coach eingeschrieben: Anna" in enroll()
+    assert "Anna ist bereits eingeschrieben; nichts geändert." in enroll()
+    assert main(["identity", *coach, "--out", pub, "--name", "Anna B."]) == 0
+    capsys.readouterr()
+    assert "Coach umbenannt (derselbe Schlüssel): Anna → Anna B." in enroll()
+    assert "widerrufen" in enroll("--revoke")
+    assert "Anna B. ist bereits widerrufen; nichts geändert." in enroll("--revoke")
+    assert "Coach wieder zugelassen: Anna B." in enroll()
