@@ -259,3 +259,26 @@ def test_a_paper_recorded_ahead_takes_over_the_reminder_on_its_day(tmp_path) -> 
         assert ws.follow_current_papers() == 0
     finally:
         session.release()
+
+
+def test_the_check_at_unlock_reads_many_clients_in_chunks(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Clients with several papers are read a chunk at a time (SQLite's limit on parameters):
+    with chunks of one, each client is still judged on its own papers."""
+    from kim_tui.service import residence
+
+    monkeypatch.setattr(residence, "_CHUNK", 1)
+    ahead = ResidenceDraft("ae_25b", valid_from=D(2026, 11, 25), valid_until=D(2028, 11, 24))
+    moved, _ = intake_client(ws, "Lan", "Nguyen", D(1995, 12, 12), residence=DULDUNG_2027)
+    ws.add_residence_record(moved, ahead)
+    kept, _ = intake_client(ws, "Anna", "Mueller", D(1992, 5, 5), residence=DULDUNG_2027)
+    ws.add_residence_record(
+        kept, ResidenceDraft("gestattung", valid_from=D(2020, 1, 1), valid_until=D(2021, 1, 1))
+    )
+    later = Workspace(ws.vault, today=lambda: D(2026, 11, 25))
+    assert later.follow_current_papers() == 1
+    assert sorted(r for _d, r in residence_rows(later)) == [
+        "Ablauf 24.11.2028: AE § 25b",
+        "Ablauf 31.03.2027: Duldung",
+    ]
