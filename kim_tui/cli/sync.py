@@ -154,7 +154,7 @@ def fingerprint_matches(given: str, fingerprint_hex: str) -> bool:
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the next weekly bundle (or re-create an earlier one with --resend)."""
     from kim_tui.store.vault import Vault
-    from kim_tui.sync.exporter import export_bundle
+    from kim_tui.sync.exporter import export_bundle, make_target_folder
 
     passphrase = read_passphrase(args)
     out = Path(args.out).expanduser()
@@ -162,7 +162,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         with Vault.open(vault_dir(args), passphrase) as vault:
             workspace = unlocked_workspace(vault)  # an ended stand-in's copy goes first
             workspace.check_export_ready()  # no empty folder left behind for a refusal
-            _make_out_dir(out)
+            if make_target_folder(out):
+                print(
+                    tr("Zielverzeichnis angelegt: ", "Target directory created: ") + shown(str(out))
+                )
             result = export_bundle(
                 vault, out, week=args.week, resend=args.resend, progress=_progress
             )
@@ -211,35 +214,6 @@ def cmd_export(args: argparse.Namespace) -> int:
             )
         )
     return EXIT_OK
-
-
-def _make_out_dir(out: Path) -> None:
-    """Create the target folder of `kim export` (and missing parents), only its owner may read:
-    bundles are encrypted, but who sent how many when is nobody else's business."""
-    if out.is_dir():
-        return
-    if out.exists():
-        raise CliError(
-            tr(
-                f"{shown(str(out))} ist kein Ordner; bitte einen Ordner mit --out angeben.",
-                f"{shown(str(out))} is not a folder; please name a folder with --out.",
-            )
-        )
-    missing = [out, *(p for p in out.parents if not p.exists())]
-    try:
-        for folder in reversed(missing):
-            if not folder.exists():
-                folder.mkdir(mode=0o700)
-    except OSError as exc:
-        raise CliError(
-            tr(
-                f"Zielverzeichnis {shown(str(out))} lässt sich nicht anlegen ({exc.strerror}); "
-                "bitte einen anderen Ordner mit --out angeben.",
-                f"Target directory {shown(str(out))} cannot be created ({exc.strerror}); "
-                "please name another folder with --out.",
-            )
-        ) from None
-    print(tr("Zielverzeichnis angelegt: ", "Target directory created: ") + shown(str(out)))
 
 
 def _progress(done: int, total: int) -> None:

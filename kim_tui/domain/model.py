@@ -408,6 +408,8 @@ class ExportSummary:
     records: int
     repaired: str | None = None
     """The earlier bundle written again first because its file was never finished."""
+    created_folder: bool = False
+    """The target folder did not exist and was made (the coach is told)."""
 
 
 class EntryKind(StrEnum):

@@ -197,9 +197,16 @@ class ExportScreen(Screen[None]):
                 "The previous bundle was never finished and was written again:\n"
                 f"{summary.repaired}\n",
             )
+        created = ""
+        if summary.created_folder:
+            folder = str(Path(summary.path).parent)
+            created = tr(
+                f"Zielverzeichnis angelegt: {folder}\n", f"Target directory created: {folder}\n"
+            )
         self.query_one("#result", Static).update(
             Text(
-                repaired
+                created
+                + repaired
                 + tr(
                     f"Paket {summary.seq} ({summary.week}) mit {summary.records} Datensätzen "
                     f"geschrieben:\n{summary.path}",

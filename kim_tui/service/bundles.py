@@ -15,7 +15,7 @@ from kim_tui.service.context import ServiceContext
 from kim_tui.store.errors import ValidationError
 from kim_tui.store.unit_of_work import current_revision
 from kim_tui.sync import coach_state as cs
-from kim_tui.sync.exporter import export_bundle
+from kim_tui.sync.exporter import export_bundle, make_target_folder
 from kim_tui.sync.identity import CoachPublic, CoordinatorPublic, display_fingerprint
 
 
@@ -82,6 +82,8 @@ class BundleService:
         """
         target = Path(out_dir).expanduser()
         try:
+            self.check_export_ready()  # no empty folder left behind for a refusal
+            created = make_target_folder(target)
             result = export_bundle(self._ctx.vault, target, progress=progress)
         except cs.SyncSetupError as exc:
             raise ValidationError({"export": str(exc)}) from None
@@ -92,4 +94,5 @@ class BundleService:
             header.week,
             sum(header.counts.values()),
             repaired=str(result.repaired) if result.repaired is not None else None,
+            created_folder=created,
         )

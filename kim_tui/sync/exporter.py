@@ -182,6 +182,36 @@ def collect_records(
     return out
 
 
+def make_target_folder(out: Path) -> bool:
+    """Create the export's target folder and missing parents, readable by its owner only:
+    bundles are encrypted, but who sent how many when is nobody else's business. True when it
+    was made (the caller says so), False when it was there; SyncSetupError when it cannot be."""
+    if out.is_dir():
+        return False
+    if out.exists():
+        raise cs.SyncSetupError(
+            tr(
+                f"{out} ist kein Ordner; bitte einen Ordner angeben.",
+                f"{out} is not a folder; please name a folder.",
+            )
+        )
+    missing = [out, *(p for p in out.parents if not p.exists())]
+    try:
+        for folder in reversed(missing):
+            if not folder.exists():
+                folder.mkdir(mode=0o700)
+    except OSError as exc:
+        raise cs.SyncSetupError(
+            tr(
+                f"Zielverzeichnis {out} lässt sich nicht anlegen ({exc.strerror}); bitte einen "
+                "anderen Ordner angeben.",
+                f"Target directory {out} cannot be created ({exc.strerror}); please name "
+                "another folder.",
+            )
+        ) from None
+    return True
+
+
 def export_bundle(
     vault: Vault,
     out_dir: Path,

@@ -37,8 +37,8 @@ async def test_export_screen_writes_a_bundle_the_coordinator_imports(
     ui_vault: Path, tmp_path: Path
 ) -> None:
     coord_dir = tmp_path / "coord"
-    out = tmp_path / "usb"
-    out.mkdir()
+    # A folder that is not there yet (as `kim export --out` does, F5 makes it, owner only).
+    out = tmp_path / "USB Stick Ü" / "Wöche 49"
     _connect(ui_vault, coord_dir)
 
     app = new_app(ui_vault)
@@ -55,6 +55,8 @@ async def test_export_screen_writes_a_bundle_the_coordinator_imports(
         await pilot.press("enter")
         await until(pilot, lambda: list(out.glob("*.kimb")))
         await until(pilot, lambda: "geschrieben" in str(app.screen.query_one("#result").render()))
+        assert f"Zielverzeichnis angelegt: {out}" in str(app.screen.query_one("#result").render())
+        assert out.stat().st_mode & 0o777 == 0o700
         bar = app.screen.query_one("#progress", ProgressBar)
         assert bar.percentage == 1.0
         assert "Letztes Paket: Nr. 1" in str(app.screen.query_one("#sync-status").render())
