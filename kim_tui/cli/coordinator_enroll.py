@@ -13,7 +13,7 @@ from kim_tui.i18n import tr
 def cmd_coordinator_enroll(args: argparse.Namespace) -> int:
     """Register a coach's public key (or revoke it with --revoke)."""
     from kim_tui.coordinator.store import CoordinatorStore
-    from kim_tui.sync.identity import CoachPublic, display_fingerprint, read_public_file
+    from kim_tui.sync.identity import CoachPublic, read_public_file
 
     source = Path(args.file).expanduser()
     try:
@@ -52,7 +52,11 @@ def cmd_coordinator_enroll(args: argparse.Namespace) -> int:
         store.enroll(pub)
     if before is None:
         print(tr("Coach eingeschrieben: ", "Coach enrolled: ") + label)
-    elif (before.name, before.organisation) != (pub.name, pub.organisation):
+        _print_fingerprint(pub.fingerprint)
+        return EXIT_OK
+    if before.revoked_at is not None:
+        print(tr("Coach wieder zugelassen: ", "Coach admitted again: ") + label)
+    if (before.name, before.organisation) != (pub.name, pub.organisation):
         # The same key under another name: reports name the coach anew from now on.
         old = f"{shown(before.name) or tr('(ohne Namen)', '(no name)')}" + (
             f", {shown(before.organisation)}" if before.organisation else ""
@@ -63,18 +67,22 @@ def cmd_coordinator_enroll(args: argparse.Namespace) -> int:
                 f"Coach renamed (the same key): {old} → {label}",
             )
         )
-    elif before.revoked_at is not None:
-        print(tr("Coach wieder zugelassen: ", "Coach admitted again: ") + label)
-    else:
+    elif before.revoked_at is None:
         print(
             tr(
                 f"Coach {label} ist bereits eingeschrieben; nichts geändert.",
                 f"Coach {label} is enrolled already; nothing changed.",
             )
         )
+    _print_fingerprint(pub.fingerprint)
+    return EXIT_OK
+
+
+def _print_fingerprint(fingerprint: str) -> None:
+    from kim_tui.sync.identity import display_fingerprint
+
     print(
         tr("  Fingerabdruck: ", "  Fingerprint: ")
-        + display_fingerprint(pub.fingerprint)
+        + display_fingerprint(fingerprint)
         + tr(" (bitte mit dem Coach vergleichen)", " (please compare it with the coach)")
     )
-    return EXIT_OK

@@ -61,8 +61,8 @@ def sync_follow_up(
     reopen_done: bool = True,
 ) -> None:
     """Make the derived follow-up of one source row match `derived` (None: retire it). A new
-    due date reopens a reminder marked done (its source date changed), unless `reopen_done`
-    is False: a new lead time is no new date to act on."""
+    source date reopens a reminder marked done; a new lead time alone (an expiry reminder whose
+    expiry stayed the same) does not, nor anything when `reopen_done` is False."""
     source = derived.source if derived else source
     source_id = derived.source_id if derived else source_id
     if source is None or source_id is None:
@@ -90,10 +90,13 @@ def sync_follow_up(
             due_on=derived.due_on,
         )
     elif row.original_due_on != derived.original_due_on:
-        # The source date changed: a new due date, so the reminder is open again.
+        # The source date changed: a new due date, so the reminder is open again. For an
+        # expiry reminder the expiry is in its reason: the same reason means only the lead
+        # time differs (this vault's setting, or a received file's), nothing new to act on.
+        only_lead_time = source is FollowUpSource.RESIDENCE and row.reason == derived.stored_reason
         row.original_due_on = derived.original_due_on
         row.due_on = derived.due_on
-        if reopen_done:
+        if reopen_done and not only_lead_time:
             row.done_on = None
     row.reason = derived.stored_reason
     row.search_key = client.search_key

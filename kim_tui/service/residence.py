@@ -149,8 +149,9 @@ def _moved_among(
     ).all():
         papers.setdefault(row.client_id, []).append(residence_view(row))
     reminding: dict[str, set[str]] = {client_id: set() for client_id in papers}
-    for client_id, source_id in session.exec(
-        select(FollowUp.client_id, FollowUp.source_id).where(
+    still_open: set[str] = set()
+    for client_id, source_id, done_on in session.exec(
+        select(col(FollowUp.client_id), col(FollowUp.source_id), col(FollowUp.done_on)).where(
             col(FollowUp.case_id).in_(list(open_cases)),
             col(FollowUp.source) == FollowUpSource.RESIDENCE.value,
             col(FollowUp.deleted_at).is_(None),
@@ -158,17 +159,28 @@ def _moved_among(
     ).all():
         if source_id is not None and client_id in reminding:
             reminding[client_id].add(source_id)
+            if done_on is None:
+                still_open.add(source_id)
+    # What `sync_current_residence` leaves: no reminder but the current paper's; that one
+    # while the paper has an expiry, or marked done (a done one is kept, an open one retired,
+    # when the paper lost its expiry). Anything else is a client whose reminder has to move.
     moved = []
     for client_id, records in papers.items():
         current = current_paper(records, today)
-        should: set[str] = set()
-        if current is not None:
-            paper = current.record
-            if fu.due_for_residence_record(
-                paper.id, paper.status, paper.valid_until, weeks, calendar
-            ):
-                should = {paper.id}
-        if reminding[client_id] != should:
+        current_id = current.record.id if current is not None else None
+        derived = current is not None and fu.due_for_residence_record(
+            current.record.id,
+            current.record.status,
+            current.record.valid_until,
+            weeks,
+            calendar,
+        )
+        reminds = reminding[client_id]
+        if (
+            reminds - {current_id}
+            or (derived and current_id not in reminds)
+            or (not derived and current_id in still_open)
+        ):
             moved.append(client_id)
     return moved
 

@@ -240,3 +240,10 @@ def test_enroll_says_what_became_of_a_key_it_knows(
     assert "widerrufen" in enroll("--revoke")
     assert "Anna B. ist bereits widerrufen; nichts geändert." in enroll("--revoke")
     assert "Coach wieder zugelassen: Anna B." in enroll()
+    # Revoked and renamed at once: both are said.
+    assert "widerrufen" in enroll("--revoke")
+    assert main(["identity", *coach, "--out", pub, "--name", "Anna C."]) == 0
+    capsys.readouterr()
+    out = enroll()
+    assert "Coach wieder zugelassen: Anna C." in out
+    assert "Coach umbenannt (derselbe Schlüssel): Anna B. → Anna C." in out

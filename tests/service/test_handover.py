@@ -370,3 +370,16 @@ def test_the_receiver_s_lead_time_sets_the_expiry_reminder(team: Team) -> None:
     ]
     # 12 weeks before Monday 01.03.2027 is Monday 07.12.2026 (8 weeks: 04.01.2027).
     assert reminders == [(got.client_id, date(2026, 12, 7), "Ablauf 01.03.2027: Gestattung")]
+
+
+def test_a_reminder_the_sender_marked_done_stays_done(team: Team) -> None:
+    """Anna ticked the expiry reminder off (the extension is applied for); Ben's other lead
+    time moves its date but does not reopen it."""
+    from kim_tui.domain.model import FollowUpSource
+
+    _consent_for_ben(team)
+    (reminder,) = [f for f in team.anna.follow_ups().items if f.source is FollowUpSource.RESIDENCE]
+    team.anna.complete_follow_up(reminder.id, "Verlängerung beantragt")
+    team.ben.set_residence_reminder_weeks(12)
+    team.ben.receive_handover(str(_hand_over(team)), str(team.tmp))
+    assert not [f for f in team.ben.follow_ups().items if f.source is FollowUpSource.RESIDENCE]

@@ -282,3 +282,50 @@ def test_the_check_at_unlock_reads_many_clients_in_chunks(
         "Ablauf 24.11.2028: AE § 25b",
         "Ablauf 31.03.2027: Duldung",
     ]
+
+
+def test_a_reminder_marked_done_stays_done_when_only_the_lead_time_differs(
+    ws: Workspace,
+) -> None:
+    """Ticked off, then the case is closed, the lead time changed and the case reopened: the
+    expiry is the same, so the reminder stays done (it reopens only for a new expiry)."""
+    client_id, case_id = intake_client(ws, "Lan", "Nguyen", D(1995, 12, 12), residence=DULDUNG_2027)
+    (done,) = [f for f in ws.follow_ups().items if f.source is FollowUpSource.RESIDENCE]
+    ws.complete_follow_up(done.id, "Verlängerung beantragt")
+    ws.close_case(ClosureDraft(case_id, FIXED_TODAY, "goals_reached"))
+    ws.set_residence_reminder_weeks(12)
+    ws.reopen_case(case_id)
+    assert residence_rows(ws) == []
+    # A new expiry is something to act on: the reminder is open again.
+    duldung = next(r for r in ws.client_file(client_id).residence if r.status == "duldung")
+    ws.correct_residence_record(
+        duldung.id,
+        ResidenceDraft("duldung", valid_from=D(2026, 6, 1), valid_until=D(2027, 6, 30)),
+    )
+    assert [r for _d, r in residence_rows(ws)] == ["Ablauf 30.06.2027: Duldung"]
+
+
+def test_the_unlock_check_writes_nothing_when_nothing_moves(ws: Workspace) -> None:
+    """A reminder marked done of a paper that then lost its expiry is kept (done) by the
+    re-derivation: the unlock check sees nothing to move, also the second time."""
+    from sqlmodel import Session, func, select
+
+    from kim_tui.store.models import AuditEvent
+
+    client_id, _case = intake_client(ws, "Lan", "Nguyen", D(1995, 12, 12), residence=DULDUNG_2027)
+    ws.add_residence_record(
+        client_id,
+        ResidenceDraft("gestattung", valid_from=D(2020, 1, 1), valid_until=D(2021, 1, 1)),
+    )
+    (done,) = [f for f in ws.follow_ups().items if f.source is FollowUpSource.RESIDENCE]
+    ws.complete_follow_up(done.id, "erledigt")
+    duldung = next(r for r in ws.client_file(client_id).residence if r.status == "duldung")
+    ws.correct_residence_record(duldung.id, ResidenceDraft("duldung", valid_from=D(2026, 6, 1)))
+
+    def events() -> tuple[int, int]:
+        with Session(ws.vault.engine) as s:
+            return s.exec(select(func.count()).select_from(AuditEvent)).one(), ws.revision()
+
+    before = events()
+    assert (ws.follow_current_papers(), ws.follow_current_papers()) == (0, 0)
+    assert events() == before
