@@ -222,3 +222,49 @@ def test_an_upgrade_cut_short_runs_again(tmp_path: Path, stamped: str) -> None:
         assert vault.check().ok
         ws = Workspace(vault, today=lambda: FIXED_TODAY)
         assert [f.client_name for f in ws.follow_ups().items] == ["Çelik, Ayşe"]
+
+
+def test_0016_retires_the_step_reminders_of_goals_with_their_result(tmp_path: Path) -> None:
+    """Before 0016 an achieved goal's open step kept reminding: the upgrade retires that
+    reminder and the case's next due date follows; an open goal's step keeps its reminder."""
+    from kim_tui.domain.model import GoalAgreementDraft, GoalDraft, StepDraft
+    from tests.conftest import PASSPHRASE
+
+    directory = tmp_path / "vault"
+    vault, _rk = new_vault(directory)
+    ws = Workspace(vault, today=lambda: FIXED_TODAY)
+    _client, case = intake_client(ws, "Ayşe", "Çelik", date(1990, 1, 1))
+    ws.add_goal_agreement(
+        GoalAgreementDraft(
+            case,
+            FIXED_TODAY,
+            date(2027, 5, 3),
+            (
+                GoalDraft(
+                    "work", "Arbeit", steps=(StepDraft("Bewerben", "client", date(2026, 12, 1)),)
+                ),
+                GoalDraft(
+                    "housing", "Wohnung", steps=(StepDraft("WBS", "client", date(2026, 12, 9)),)
+                ),
+            ),
+        )
+    )
+    achieved = ws.goal_agreements(case)[0].goals[0]
+    ws.set_goal_status(achieved.id, "achieved")
+    # As an older kim left it: the achieved goal's step still reminding, the case due then.
+    with vault.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE followup SET deleted_at = NULL, open = 1 WHERE source_id = :s"),
+            {"s": achieved.steps[0].id},
+        )
+        conn.execute(text('UPDATE "case" SET next_due_on = :d'), {"d": "2026-12-01"})
+        conn.execute(text("UPDATE alembic_version SET version_num = '0015'"))
+    ws.close()
+    if vault.is_open:
+        vault.close()
+    with Vault.open(directory, PASSPHRASE) as vault:
+        ws = Workspace(vault, today=lambda: FIXED_TODAY)
+        steps = [f.reason for f in ws.follow_ups().items if f.source is FollowUpSource.STEP]
+        assert steps == ["Schritt: WBS"]
+        (row,) = ws.caseload().items
+        assert row.next_due_on == date(2026, 12, 9)
