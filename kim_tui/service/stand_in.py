@@ -24,11 +24,12 @@ from sqlalchemy import delete
 from sqlmodel import Session, SQLModel, col, select
 
 from kim_tui.domain.dates import format_date
+from kim_tui.domain.residence import current_paper
 from kim_tui.domain.stand_in import StandInExpiry, StandInReceived, StandInSent, StandInView
 from kim_tui.i18n import tr
 from kim_tui.service import stand_in_expiry
 from kim_tui.service.context import ServiceContext
-from kim_tui.service.converters import display_name
+from kim_tui.service.converters import display_name, residence_view
 from kim_tui.service.erasure import linked_rows
 from kim_tui.service.privacy import ALLOW_RESTRICTED
 from kim_tui.service.stand_in_files import (
@@ -255,15 +256,20 @@ class StandInService:
                 )
             cases[cid] = open_cases[0].id
             rows["client"].append(dump(client))
-            residence = s.exec(
+            # The paper that counts today (`domain.residence.current_paper`, the one whose
+            # expiry reminder travels too), not merely the one that starts last: a paper
+            # recorded ahead is not current yet.
+            papers = s.exec(
                 select(ResidenceRecord)
                 .where(
                     col(ResidenceRecord.client_id) == cid, col(ResidenceRecord.deleted_at).is_(None)
                 )
-                .order_by(col(ResidenceRecord.valid_from).desc())
-            ).first()
-            if residence is not None:
-                rows["residencerecord"].append(dump(residence))
+                .order_by(col(ResidenceRecord.created_at), col(ResidenceRecord.id))
+            ).all()
+            current = current_paper([residence_view(p) for p in papers], today)
+            if current is not None:
+                chosen_paper = next(p for p in papers if p.id == current.record.id)
+                rows["residencerecord"].append(dump(chosen_paper))
             for case in open_cases:
                 rows["case"].append(dump(case))
                 self._copy_case(s, case, since, rows)

@@ -275,3 +275,31 @@ def test_the_stand_in_note_is_written_in_the_language_kim_speaks(english: None) 
     from kim_tui.service.stand_in_return import stand_in_note
 
     assert stand_in_note("Ben") == "Recorded by Ben, standing in"
+
+
+def test_the_stand_in_copy_carries_the_paper_that_counts_today(
+    team: dict[str, Coach], tmp_path: Path
+) -> None:
+    """A permit recorded ahead (it starts next month) is not the current paper yet: the copy
+    carries the Duldung that counts today, whose expiry reminder travels with it."""
+    from datetime import date
+
+    from kim_tui.domain.model import FollowUpSource, ResidenceDraft
+
+    anna, ben = team["anna"], team["ben"]
+    client = anna.add_client(1, share=True)
+    anna.ws.add_residence_record(
+        client,
+        ResidenceDraft("duldung", valid_from=date(2026, 6, 1), valid_until=date(2027, 1, 31)),
+    )
+    anna.ws.add_residence_record(
+        client, ResidenceDraft("ae_25b", valid_from=date(2027, 2, 1), valid_until=date(2029, 1, 31))
+    )
+    out = tmp_path / "vertretung.kimh"
+    anna.ws.send_stand_in("Ben", UNTIL, [client], str(out))
+    ben.ws.receive_stand_in(str(out))
+    assert [r.status for r in ben.ws.client_file(client).residence] == ["duldung"]
+    reminders = [
+        i.reason for i in ben.ws.follow_ups().items if i.source is FollowUpSource.RESIDENCE
+    ]
+    assert reminders == ["Ablauf 31.01.2027: Duldung"]
