@@ -96,7 +96,7 @@ def cmd_import_clients(args: argparse.Namespace) -> int:
             )
         )
         return EXIT_OK
-    from kim_tui.domain.dates import format_date
+    from kim_tui.domain.dates import format_birth_date
     from kim_tui.domain.duplicates import reason_text
     from kim_tui.store.vault import Vault
 
@@ -109,7 +109,8 @@ def cmd_import_clients(args: argparse.Namespace) -> int:
         found = workspace.find_duplicates_many([draft.client for draft in result.drafts])
         for line, matches in zip(result.draft_lines, found, strict=True):
             for match in matches:
-                name, born = shown(match.display_name), format_date(match.birth_date)
+                name = shown(match.display_name)
+                born = format_birth_date(match.birth_date, match.birth_precision)
                 why = shown(
                     reason_text(match.reasons, language()) if match.reasons else match.reason
                 )

@@ -196,7 +196,7 @@ def _confirm(args: argparse.Namespace) -> int:
 
 
 def _print_candidates(preview: HandoverPreview) -> None:
-    from kim_tui.domain.dates import format_date
+    from kim_tui.domain.dates import format_birth_date
     from kim_tui.domain.duplicates import reason_text
     from kim_tui.i18n import language
 
@@ -208,14 +208,15 @@ def _print_candidates(preview: HandoverPreview) -> None:
     )
     for c in preview.candidates:
         print(
-            f"  {c.client_id}  {shown(c.display_name)}  {format_date(c.birth_date)}  "
+            f"  {c.client_id}  {shown(c.display_name)}  "
+            f"{format_birth_date(c.birth_date, c.birth_precision)}  "
             f"({shown(reason_text(c.reasons, language()) if c.reasons else c.reason)})"
         )
 
 
 def cmd_receive(args: argparse.Namespace) -> int:
     """Take a handover file in (new file or merge) and write the receipt for the sender."""
-    from kim_tui.domain.dates import format_date
+    from kim_tui.domain.dates import format_birth_date, format_date
     from kim_tui.service.handover import HandoverRefused
     from kim_tui.sync.identity import display_fingerprint
 
@@ -245,11 +246,11 @@ def cmd_receive(args: argparse.Namespace) -> int:
                     f"Übergabe von {shown(preview.sender_name)} "
                     f"({display_fingerprint(preview.sender_fingerprint)}) vom "
                     f"{format_date(preview.handed_over_on)}: {shown(preview.display_name)}, "
-                    f"geboren {format_date(preview.birth_date)}",
+                    f"geboren {format_birth_date(preview.birth_date, preview.birth_precision)}",
                     f"Handover from {shown(preview.sender_name)} "
                     f"({display_fingerprint(preview.sender_fingerprint)}) of "
                     f"{format_date(preview.handed_over_on)}: {shown(preview.display_name)}, "
-                    f"born {format_date(preview.birth_date)}",
+                    f"born {format_birth_date(preview.birth_date, preview.birth_precision)}",
                 )
             )
             if preview.candidates and not (args.new or args.merge_into):

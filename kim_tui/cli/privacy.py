@@ -64,7 +64,7 @@ def _as_json(rows: Sequence[ClientListing]) -> str:
 
 
 def _print_table(rows: Sequence[ClientListing]) -> None:
-    from kim_tui.domain.dates import format_date
+    from kim_tui.domain.dates import format_birth_date, format_date
 
     born, case, kept = (
         tr("Geburt", "Born"),
@@ -76,7 +76,8 @@ def _print_table(rows: Sequence[ClientListing]) -> None:
     for r in rows:
         flag = restricted if r.restricted_on else ""
         print(
-            f"{r.client_id:<36}  {shown(r.display_name):<28}  {format_date(r.birth_date):<10}  "
+            f"{r.client_id:<36}  {shown(r.display_name):<28}  "
+            f"{format_birth_date(r.birth_date, r.birth_precision):<10}  "
             f"{_status_label(r.case_status):<16}  {format_date(r.retention_end):<16}{flag}"
         )
     print(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from kim_tui.demo.assessments import area_ratings, goal_agreement, improved, need_levels
@@ -206,4 +206,19 @@ def generate_caseload(count: int, seed: int, today: date) -> Iterator[DemoCase]:
 def _iterate(count: int, seed: int, today: date) -> Iterator[DemoCase]:
     for index in range(count):
         rng = random.Random(f"kim-demo:{seed}:{index}")
-        yield _case(rng, today, carrier=index == 0)
+        case = _case(rng, today, carrier=index == 0)
+        yield _year_only(case) if index % _YEAR_ONLY_EVERY == _YEAR_ONLY_AT else case
+
+
+_YEAR_ONLY_EVERY, _YEAR_ONLY_AT = 15, 7
+_YEAR_ONLY_FROM = frozenset({"AFG", "SYR", "IRQ", "ERI", "SOM"})
+"""Every 15th case from a country whose papers often know only the year of birth is written
+as 00.00.JJJJ, as such papers do (no draw of its own: the other cases stay as they were)."""
+
+
+def _year_only(case: DemoCase) -> DemoCase:
+    client = case.intake.client
+    if client.birth_date is None or client.nationality not in _YEAR_ONLY_FROM:
+        return case
+    born = replace(client, birth_date=date(client.birth_date.year, 1, 1), birth_precision="year")
+    return replace(case, intake=replace(case.intake, client=born))

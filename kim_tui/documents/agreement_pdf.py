@@ -29,7 +29,7 @@ from fpdf.fonts import FontFace
 from kim_tui.documents.pdf_base import FONT as _FONT
 from kim_tui.documents.pdf_base import set_up, write_new_file
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.dates import format_birth_date, format_date
 from kim_tui.domain.model import GoalAgreementDraft
 
 __all__ = [
@@ -86,6 +86,7 @@ class AgreementDocument:
     printed_on: date | None = None
     version: int | None = None
     """The agreement's version ("Fassung"): 1 when agreed, one more for every later change."""
+    birth_precision: str = "day"
 
 
 def agreement_document(
@@ -98,6 +99,7 @@ def agreement_document(
     changed_on: date | None = None,
     printed_on: date | None = None,
     version: int | None = None,
+    birth_precision: str = "day",
 ) -> AgreementDocument:
     """Build the printable document from a stored agreement, with German catalog labels;
     `changed_on`, `printed_on` and `version` go into its head."""
@@ -107,6 +109,7 @@ def agreement_document(
     return AgreementDocument(
         client_name=client_name,
         birth_date=birth_date,
+        birth_precision=birth_precision,
         coach_name=coach_name,
         organisation=organisation,
         agreed_on=draft.agreed_on,
@@ -247,7 +250,7 @@ def render_agreement_pdf(doc: AgreementDocument) -> bytes:
     pdf.cell(0, 10, _TITLE, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
     _field(pdf, "Klient*in:", doc.client_name)
-    _field(pdf, "Geburtsdatum:", _date_or_dash(doc.birth_date))
+    _field(pdf, "Geburtsdatum:", format_birth_date(doc.birth_date, doc.birth_precision) or "–")
     _field(pdf, "Coach:", doc.coach_name)
     _field(pdf, "Organisation:", doc.organisation)
     _field(pdf, "Vereinbart am:", format_date(doc.agreed_on))

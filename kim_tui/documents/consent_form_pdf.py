@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kim_tui.documents.pdf_base import FONT, MARGIN, KimPDF, new_pdf, write_new_file
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.dates import format_birth_date, format_date
 from kim_tui.domain.regime import DEFAULT_REGIME, regime
 
 __all__ = [
@@ -140,13 +140,14 @@ class ConsentFormDocument:
     """Codes from `SPECIAL_CATEGORIES` the consent expressly covers."""
     second_language: str | None = None
     regime_code: str = DEFAULT_REGIME
+    birth_precision: str = "day"
 
 
 def _paragraphs(text: ConsentFormText, doc: ConsentFormDocument) -> list[tuple[str, str]]:
     law = regime(doc.regime_code)
     values = {
         "client": doc.client_name,
-        "birth_date": format_date(doc.birth_date) if doc.birth_date else "–",
+        "birth_date": format_birth_date(doc.birth_date, doc.birth_precision) or "–",
         "organisation": doc.organisation or "–",
         "recipient": doc.recipient or "–",
         # Article names stay German in every column: they are what the law is cited as.

@@ -16,7 +16,7 @@ from typing import Any
 from fpdf.fonts import FontFace
 
 from kim_tui.documents.pdf_base import FONT, KimPDF, new_pdf, write_new_file
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.dates import format_birth_date, format_date
 
 __all__ = ["render_subject_access_pdf", "subject_access_json", "write_subject_access_files"]
 
@@ -39,6 +39,7 @@ LABELS: dict[str, str] = {
     "family_name": "Familienname",
     "other_names": "Weitere Namen",
     "birth_date": "Geburtsdatum",
+    "birth_date_known": "Vom Geburtsdatum bekannt",
     "gender": "Geschlecht",
     "nationality": "Staatsangehörigkeit",
     "country_of_birth": "Geburtsland",
@@ -126,6 +127,22 @@ def subject_access_json(copy: dict[str, Any]) -> bytes:
     return (json.dumps(copy, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+_KNOWN = {
+    "day": "Tag, Monat und Jahr",
+    "month": "nur Monat und Jahr (Tag unbekannt, 00)",
+    "year": "nur das Jahr (Tag und Monat unbekannt, 00.00.)",
+}
+"""What is known of the birth date, as the copy says it."""
+
+
+def _birth(client: dict[str, Any]) -> str:
+    """The birth date as the papers write it (00.00.1990 when only the year is known)."""
+    if not client.get("birth_date"):
+        return "–"
+    born = date.fromisoformat(client["birth_date"])
+    return format_birth_date(born, client.get("birth_date_known", "day"))
+
+
 def _value(key: str, value: Any) -> str:
     if value is None or value == "" or value == []:
         return "–"
@@ -136,6 +153,8 @@ def _value(key: str, value: Any) -> str:
     text = str(value)
     if key == "kind" and text in _KINDS:
         return _KINDS[text]
+    if key == "birth_date_known":
+        return _KNOWN.get(text, text)
     if len(text) >= 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
         try:
             return format_date(date.fromisoformat(text[:10])) + text[10:].replace("T", " ")
@@ -164,6 +183,8 @@ def _object(pdf: KimPDF, obj: dict[str, Any], indent: float) -> None:
                 continue
             for number, item in enumerate(value, start=1):
                 _item(pdf, item, indent + 5, number)
+        elif key == "birth_date" and "birth_date_known" in obj:
+            _line(pdf, indent, label, _birth(obj))  # as written: 00.00.1990
         else:
             _line(pdf, indent, label, _value(key, value))
 
@@ -226,7 +247,7 @@ def render_subject_access_pdf(copy: dict[str, Any]) -> bytes:
     client = copy["client"]
     name = f"{client['given_name']} {client['family_name']}".strip()
     intro = (
-        f"Für: {name}, geboren am {_value('birth_date', client['birth_date'])}. "
+        f"Für: {name}, geboren am {_birth(client)}. "
         f"Erstellt am {format_date(generated)}"
         + (
             f" von {copy['controller']['organisation']}"

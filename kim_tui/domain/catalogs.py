@@ -47,6 +47,7 @@ CATALOG_NAMES: tuple[str, ...] = (
     "record_fields",
     "record_entities",
     "household_roles",
+    "birth_precisions",
     "report_indicators",
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from enum import StrEnum
 
 from kim_tui.i18n import tr
 
@@ -62,11 +63,67 @@ UNKNOWN_DAY_MONTH_NOTE = (
 """How the placeholder convention is explained next to a refused birth date (de, en)."""
 
 
+class BirthPrecision(StrEnum):
+    """How much of a birth date is known: papers write an unknown day or month as 00."""
+
+    DAY = "day"
+    MONTH = "month"
+    """Month and year known (00.MM.JJJJ)."""
+    YEAR = "year"
+    """Only the year known (00.00.JJJJ)."""
+
+
 def parse_birth_date(text: str) -> date:
+    """The date of `read_birth_date` (an unknown day or month as the 1st)."""
+    return read_birth_date(text)[0]
+
+
+def format_birth_date(d: date | None, known: str = BirthPrecision.DAY) -> str:
+    """A birth date as the papers write it: 00.00.1990 when only the year is known, 00.05.1990
+    when the day is not; TT.MM.JJJJ otherwise; an empty string for None."""
+    if d is None:
+        return ""
+    if known == BirthPrecision.YEAR:
+        return f"00.00.{d.year:04d}"
+    if known == BirthPrecision.MONTH:
+        return f"00.{d.month:02d}.{d.year:04d}"
+    return format_date(d)
+
+
+def birth_span(d: date, known: str = BirthPrecision.DAY) -> tuple[date, date]:
+    """The first and the last day the person can have been born on."""
+    if known == BirthPrecision.YEAR:
+        return date(d.year, 1, 1), date(d.year, 12, 31)
+    if known == BirthPrecision.MONTH:
+        last = (date(d.year + d.month // 12, d.month % 12 + 1, 1)).toordinal() - 1
+        return date(d.year, d.month, 1), date.fromordinal(last)
+    return d, d
+
+
+def age_on(birth: date | None, today: date) -> int | None:
+    """Completed years on `today`; None without a birth date."""
+    if birth is None:
+        return None
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def age_span(birth: date | None, known: str, today: date) -> tuple[int, int] | None:
+    """The least and the most completed years on `today` (equal when the day is known, or when
+    the unknown part cannot change the age any more); None without a birth date."""
+    if birth is None:
+        return None
+    first, last = birth_span(birth, known)
+    youngest, oldest = age_on(last, today), age_on(first, today)
+    assert youngest is not None and oldest is not None
+    return youngest, oldest
+
+
+def read_birth_date(text: str) -> tuple[date, BirthPrecision]:
     """A birth date as papers write it: TT.MM.JJJJ (or ISO), where an unknown day or month is
-    00. Refugee papers record a date known only by its year as 00.00.JJJJ; kim stores it as
+    00. Refugee papers record a date known only by its year as 00.00.JJJJ; kim keeps the date as
     01.01.JJJJ (and an unknown day alone as the 1st of the month), the placeholder the duplicate
-    check knows (`domain.duplicates.PLACEHOLDER_DAY_MONTH`). A known day of an unknown month
+    check knows (`domain.duplicates.PLACEHOLDER_DAY_MONTH`), together with how much of it is
+    known, so it is shown as written (`format_birth_date`). A known day of an unknown month
     ("15.00.1990") is no date. Raises ValueError with the reason in the UI language, without the
     text itself (the caller shows it as it may: a CSV cell is made terminal-safe first)."""
     stripped = text.strip()
@@ -80,7 +137,7 @@ def parse_birth_date(text: str) -> date:
                 )
             )
         try:
-            return parse_date(stripped)
+            return parse_date(stripped), BirthPrecision.DAY
         except ValueError:
             raise ValueError(
                 tr(
@@ -96,8 +153,9 @@ def parse_birth_date(text: str) -> date:
                 f"a day without a month is no date (for an unknown month 00.00.{year})",
             )
         )
+    known = BirthPrecision.DAY if day else BirthPrecision.MONTH if month else BirthPrecision.YEAR
     try:
-        return date(year, month or 1, day or 1)
+        return date(year, month or 1, day or 1), known
     except ValueError:
         raise ValueError(
             tr(

@@ -83,6 +83,8 @@ class ExistingPerson:
     other_names: str = ""
     """Other spellings, separated by comma, semicolon, slash or newline."""
     birth_date: date | None = None
+    birth_precision: str = "day"
+    """Shown with the candidate (00.00.1990); the check itself uses the placeholder date."""
 
 
 @functools.cache
@@ -472,4 +474,5 @@ def _candidate(person: ExistingPerson, name: str, born: str) -> DuplicateCandida
         birth_date=person.birth_date,
         reason=reason_text(reasons),
         reasons=reasons,
+        birth_precision=person.birth_precision,
     )

@@ -34,6 +34,7 @@ class HandoverPreview:
     display_name: str
     birth_date: date | None
     candidates: tuple[DuplicateCandidate, ...]
+    birth_precision: str = "day"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.dates import format_birth_date, format_date
 from kim_tui.domain.geo import country_name, language_name
 from kim_tui.domain.model import ClientDraft
 from kim_tui.domain.text import fold
@@ -69,14 +69,26 @@ def _shown(name: str, value: object) -> str:
     return str(value)
 
 
+def _value(draft: ClientDraft, name: str) -> object:
+    """A field's value; the birth date together with how much of it is known (00.00.1990 and
+    01.01.1990 differ)."""
+    if name == "birth_date":
+        return (draft.birth_date, draft.birth_precision)
+    return getattr(draft, name)
+
+
+def _shown_value(draft: ClientDraft, name: str) -> str:
+    if name == "birth_date" and draft.birth_date is not None:
+        return format_birth_date(draft.birth_date, draft.birth_precision)
+    return _shown(name, getattr(draft, name))
+
+
 def master_differences(survivor: ClientDraft, other: ClientDraft) -> list[MasterDifference]:
     """The master-data fields on which the two files disagree, in form order."""
     return [
-        MasterDifference(
-            name, de, en, _shown(name, getattr(survivor, name)), _shown(name, getattr(other, name))
-        )
+        MasterDifference(name, de, en, _shown_value(survivor, name), _shown_value(other, name))
         for name, de, en in MASTER_FIELDS
-        if getattr(survivor, name) != getattr(other, name)
+        if _value(survivor, name) != _value(other, name)
     ]
 
 
@@ -94,6 +106,8 @@ def merged_master(
         mine, theirs = getattr(survivor, name), getattr(other, name)
         if name in take_from_other or (mine in (None, "", ()) and theirs not in (None, "", ())):
             changes[name] = theirs
+            if name == "birth_date":
+                changes["birth_precision"] = other.birth_precision
     result = replace(survivor, **changes)
     spellings = [s.strip() for s in _ALTERNATIVES.split(result.other_names) if s.strip()]
     seen = {fold(s) for s in spellings} | {fold(f"{result.given_name} {result.family_name}")}

@@ -141,6 +141,8 @@ class ClientDraft:
     address: str = ""
     phone: str = ""
     household: tuple[HouseholdMember, ...] = ()
+    birth_precision: str = "day"
+    """How much of `birth_date` is known (`domain.dates.BirthPrecision`: day, month, year)."""
 
 
 @dataclass(frozen=True)
@@ -230,6 +232,7 @@ class ClientSummary:
     """Art. 18 restriction: the file is read-only (shown as a flag in the list)."""
     case_consent: bool = True
     """False when no case-management consent is in force today (marked in the list)."""
+    birth_precision: str = "day"
 
 
 @dataclass(frozen=True)
@@ -334,6 +337,7 @@ class DuplicateCandidate:
     """The reasons in German, one line (for the CLI and logs of the coach's own terminal)."""
     reasons: tuple[str, ...] = ()
     """Why it matched: codes of `duplicate_reasons.toml` (a name reason, a birth-date reason)."""
+    birth_precision: str = "day"
 
 
 @dataclass(frozen=True)
@@ -464,6 +468,7 @@ class ClientListing:
     retention_end: date | None
     """None while a case is open."""
     restricted_on: date | None = None
+    birth_precision: str = "day"
 
 
 @dataclass(frozen=True)

@@ -143,6 +143,8 @@ def _client(c: ClientDraft) -> Json:
         "family_name": c.family_name,
         "other_names": c.other_names,
         "birth_date": _iso(c.birth_date),
+        # 00.00.1990 on the papers: the date above holds the 1st in place of what is unknown.
+        "birth_date_known": c.birth_precision,
         "gender": _label("genders", c.gender),
         "nationality": _country(c.nationality),
         "country_of_birth": _country(c.country_of_birth),

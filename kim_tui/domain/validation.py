@@ -15,7 +15,7 @@ from typing import get_args
 from kim_tui.domain.case_data import CaseDataDraft
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.consents import validate_consent
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.dates import format_birth_date, format_date
 from kim_tui.domain.eligibility import GERMAN_LEVELS, ConvictionCode
 from kim_tui.domain.geo import find_country, find_language
 from kim_tui.domain.model import (
@@ -54,17 +54,16 @@ def validate_client(client: ClientDraft, today: date) -> dict[str, str]:
         if "\x00" in value:
             problems[field] = tr("Name enthält ein Nullzeichen.", "Name contains a null character.")
     if client.birth_date is not None:
+        born = format_birth_date(client.birth_date, client.birth_precision)
         if client.birth_date > today:
             problems["birth_date"] = tr(
-                f"Geburtsdatum {format_date(client.birth_date)} liegt in der Zukunft.",
-                f"Date of birth {format_date(client.birth_date)} is in the future.",
+                f"Geburtsdatum {born} liegt in der Zukunft.",
+                f"Date of birth {born} is in the future.",
             )
         elif client.birth_date.year < today.year - MAX_AGE_YEARS:
             problems["birth_date"] = tr(
-                f"Geburtsdatum {format_date(client.birth_date)} liegt mehr als "
-                f"{MAX_AGE_YEARS} Jahre zurück.",
-                f"Date of birth {format_date(client.birth_date)} is more than "
-                f"{MAX_AGE_YEARS} years ago.",
+                f"Geburtsdatum {born} liegt mehr als {MAX_AGE_YEARS} Jahre zurück.",
+                f"Date of birth {born} is more than {MAX_AGE_YEARS} years ago.",
             )
     if client.gender and client.gender not in catalog("genders"):
         problems["gender"] = tr(

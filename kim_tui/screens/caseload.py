@@ -15,7 +15,7 @@ from textual.widgets import Header, Input, Select, Static
 
 from kim_tui.actions import UiAction, bindings, key_label
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.dates import format_birth_date, format_date
 from kim_tui.domain.model import CaseloadPage, CaseStage
 from kim_tui.i18n import language, tr
 from kim_tui.screens.follow_ups import STAND_IN_SIGN, stand_in_marker
@@ -325,7 +325,7 @@ class CaseloadScreen(WindowedListScreen[CaseloadPage, CaseloadFilters, int]):
                 name = Text("! ", style="bold red", no_wrap=True, overflow="ellipsis") + name
             cells = [
                 name,
-                Text(format_date(row.birth_date)),
+                Text(format_birth_date(row.birth_date, row.birth_precision)),
                 _cell(stages.label(row.stage.value, lang)),
                 Text(format_date(row.next_due_on), style=due_style),
                 _cell(status),

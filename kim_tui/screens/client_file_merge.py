@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual import work
 
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.dates import format_birth_date
 from kim_tui.domain.duplicates import reason_text
 from kim_tui.domain.household import HOUSEHOLD_SEPARATE
 from kim_tui.domain.model import ClientFile
@@ -41,7 +41,8 @@ class MergeActions(FormSaves):
         options = [
             (
                 c.client_id,
-                f"{one_line(c.display_name, 60)}  {format_date(c.birth_date) or '–'}  "
+                f"{one_line(c.display_name, 60)}  "
+                f"{format_birth_date(c.birth_date, c.birth_precision) or '–'}  "
                 f"({reason_text(c.reasons, lang)})",
             )
             for c in candidates

@@ -13,7 +13,13 @@ from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from kim_tui.actions import UiAction, bindings
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.dates import date_placeholder, format_date, parse_birth_date, parse_date
+from kim_tui.domain.dates import (
+    date_placeholder,
+    format_birth_date,
+    format_date,
+    parse_date,
+    read_birth_date,
+)
 from kim_tui.domain.geo import country_name, find_country, find_language, language_name
 from kim_tui.domain.model import ClientDraft, HouseholdMember
 from kim_tui.domain.validation import validate_client
@@ -56,7 +62,7 @@ class MasterDataFormScreen(FormModal[ClientDraft]):
                 yield _field(
                     tr("Geburtsdatum", "Date of birth"),
                     Input(
-                        format_date(c.birth_date),
+                        format_birth_date(c.birth_date, c.birth_precision),
                         id="birth_date",
                         compact=True,
                         placeholder=date_placeholder(),
@@ -131,7 +137,7 @@ class MasterDataFormScreen(FormModal[ClientDraft]):
     def build_draft(self) -> ClientDraft:
         text = self.text("birth_date")
         try:
-            birth = parse_birth_date(text) if text else None
+            birth, precision = read_birth_date(text) if text else (None, "day")
         except ValueError as exc:
             raise FormInvalid(
                 tr("Geburtsdatum: ", "Date of birth: ") + str(exc), "birth_date"
@@ -150,6 +156,7 @@ class MasterDataFormScreen(FormModal[ClientDraft]):
             given_name=self.text("given_name"),
             family_name=self.text("family_name"),
             birth_date=birth,
+            birth_precision=precision,
             other_names=self.text("other_names"),
             gender="" if gender is Select.NULL else str(gender),
             nationality=self._country("nationality"),

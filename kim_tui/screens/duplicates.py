@@ -14,7 +14,7 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kim_tui.actions import UiAction, bindings
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.dates import format_birth_date
 from kim_tui.domain.duplicates import reason_text
 from kim_tui.domain.model import ClientDraft, DuplicateCandidate
 from kim_tui.i18n import language, tr
@@ -54,7 +54,7 @@ class DuplicateScreen(KimModal[DuplicateChoice | None]):
                 literal(
                     tr("Neu: ", "New: ")
                     + f"{self.client.family_name}, {self.client.given_name}, "
-                    + format_date(self.client.birth_date)
+                    + format_birth_date(self.client.birth_date, self.client.birth_precision)
                 )
             )
             yield Static(tr("Bereits im Tresor:", "Already in the vault:"), classes="muted")
@@ -63,7 +63,7 @@ class DuplicateScreen(KimModal[DuplicateChoice | None]):
                     Option(
                         Text.assemble(
                             literal(c.display_name),
-                            f"  {format_date(c.birth_date)}  ",
+                            f"  {format_birth_date(c.birth_date, c.birth_precision)}  ",
                             (reason_text(c.reasons, language()) or c.reason, "italic"),
                         ),
                         id=c.client_id,

@@ -12,7 +12,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kim_tui.actions import UiAction, bindings
-from kim_tui.domain.dates import date_placeholder, format_date
+from kim_tui.domain.dates import date_placeholder, format_birth_date, format_date
 from kim_tui.domain.model import FollowUpDraft
 from kim_tui.i18n import tr
 from kim_tui.screens.form import FormInvalid, FormModal, form_actions
@@ -79,7 +79,7 @@ class FollowUpFormScreen(FormModal[FollowUpDraft]):
         for row in page.items:
             # The birth date tells apart people with the same name.
             label = literal(row.display_name)
-            label.append(f"  {format_date(row.birth_date)}", style="dim")
+            label.append(f"  {format_birth_date(row.birth_date, row.birth_precision)}", style="dim")
             options.add_option(Option(label, id=f"{row.case_id}"))
         options.set_class(not page.items, "hidden")
         self._names = {row.case_id: row.display_name for row in page.items}

@@ -21,7 +21,7 @@ NEW = "new"
 async def receive_handover(app: KimApp) -> str | None:
     """Ask for a handover file, verify it, let the coach choose new file or merge when there
     are likely duplicates, take it in and say where the receipt is. The client id, or None."""
-    from kim_tui.domain.dates import format_date
+    from kim_tui.domain.dates import format_birth_date, format_date
     from kim_tui.domain.duplicates import reason_text
     from kim_tui.domain.handover import display_fingerprint
     from kim_tui.screens.choice import ChoiceScreen
@@ -47,17 +47,17 @@ async def receive_handover(app: KimApp) -> str | None:
     about = tr(
         f"Von {preview.sender_name} ({display_fingerprint(preview.sender_fingerprint)}), "
         f"{format_date(preview.handed_over_on)}: {preview.display_name}, "
-        f"geb. {format_date(preview.birth_date)}",
+        f"geb. {format_birth_date(preview.birth_date, preview.birth_precision)}",
         f"From {preview.sender_name} ({display_fingerprint(preview.sender_fingerprint)}), "
         f"{format_date(preview.handed_over_on)}: {preview.display_name}, "
-        f"born {format_date(preview.birth_date)}",
+        f"born {format_birth_date(preview.birth_date, preview.birth_precision)}",
     )
     options = [(NEW, tr("Als neue Akte übernehmen", "Take in as a new file"))]
     options += [
         (
             c.client_id,
             tr("Zusammenführen mit ", "Merge into ")
-            + f"{c.display_name}, {format_date(c.birth_date)} "
+            + f"{c.display_name}, {format_birth_date(c.birth_date, c.birth_precision)} "
             f"({reason_text(c.reasons, language()) if c.reasons else c.reason})",
         )
         for c in preview.candidates

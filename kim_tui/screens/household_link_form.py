@@ -15,7 +15,7 @@ from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from kim_tui.actions import UiAction, bindings
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.dates import format_birth_date
 from kim_tui.i18n import tr
 from kim_tui.screens.form import FormInvalid, FormModal, form_actions, save_hint
 from kim_tui.screens.household_member_form import role_options
@@ -75,7 +75,7 @@ class HouseholdLinkScreen(FormModal[Link]):
         for row in rows:
             # The birth date tells apart people with the same name.
             label = literal(row.display_name)
-            label.append(f"  {format_date(row.birth_date)}", style="dim")
+            label.append(f"  {format_birth_date(row.birth_date, row.birth_precision)}", style="dim")
             options.add_option(Option(label, id=row.client_id))
         options.set_class(not rows, "hidden")
         self._names = {row.client_id: row.display_name for row in rows}

@@ -24,7 +24,7 @@ from textual.widgets import (
 )
 
 from kim_tui.actions import UiAction, bindings
-from kim_tui.domain.dates import parse_birth_date, parse_date
+from kim_tui.domain.dates import parse_date, read_birth_date
 from kim_tui.domain.geo import find_country, find_language
 from kim_tui.domain.model import (
     ClientDraft,
@@ -158,11 +158,14 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
         """Build the draft; parse problems (dates, names) come back per field."""
         problems: dict[str, str] = {}
         dates: dict[str, date | None] = {}
+        birth_precision = "day"
         for field in DATE_FIELDS:
             text = self._value(field)
             try:
-                parse = parse_birth_date if field == "birth_date" else parse_date  # 00.00.JJJJ
-                dates[field] = parse(text) if text else None
+                if field == "birth_date" and text:  # 00.00.JJJJ: the year only
+                    dates[field], birth_precision = read_birth_date(text)
+                else:
+                    dates[field] = parse_date(text) if text else None
             except ValueError as exc:
                 problems[field] = str(exc)
         nationality = self._country("nationality", problems)
@@ -222,6 +225,7 @@ class IntakeScreen(KimScreen[IntakeResult | None]):
                 given_name=self._value("given_name"),
                 family_name=self._value("family_name"),
                 birth_date=dates.get("birth_date"),
+                birth_precision=birth_precision,
                 other_names=self._value("other_names"),
                 gender=self._select("gender") or "",
                 nationality=nationality,

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import SelectionList, Static
 
 from kim_tui.actions import UiAction, bindings
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.dates import format_birth_date
 from kim_tui.domain.duplicates import reason_text
 from kim_tui.domain.merge import MasterDifference
 from kim_tui.domain.model import DuplicateCandidate
@@ -50,7 +50,7 @@ class MergeFormScreen(FormModal[frozenset[str]]):
                     "\n",
                     tr("Andere Akte: ", "Other file: "),
                     literal(other.display_name),
-                    f", {format_date(other.birth_date) or '–'}\n",
+                    f", {format_birth_date(other.birth_date, other.birth_precision) or '–'}\n",
                     (tr("Warum: ", "Why: ") + reason_text(other.reasons, lang), "italic"),
                 )
             )

@@ -57,6 +57,7 @@ class CaseloadService:
                 col(Case.next_due_on),
                 col(Case.target_groups),
                 col(Client.restricted_on),
+                col(Client.birth_precision),
             ).join(Case, col(Case.client_id) == col(Client.id))
             if sort == "due":
                 order = [
@@ -91,6 +92,7 @@ class CaseloadService:
                 residence_valid_until=(residence[client_id][1] if client_id in residence else None),
                 restricted=restricted_on is not None,
                 case_consent=client_id not in no_consent,
+                birth_precision=precision,
             )
             for (
                 client_id,
@@ -102,6 +104,7 @@ class CaseloadService:
                 next_due,
                 groups,
                 restricted_on,
+                precision,
             ) in rows
         )
         return CaseloadPage(items=items, total=total, offset=offset, has_more=has_more)

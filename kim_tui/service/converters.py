@@ -76,6 +76,7 @@ def apply_client(row: Client, draft: ClientDraft) -> None:
     row.family_name = draft.family_name.strip()
     row.other_names = draft.other_names.strip()
     row.birth_date = draft.birth_date
+    row.birth_precision = draft.birth_precision if draft.birth_date else "day"
     row.gender = draft.gender
     row.nationality = draft.nationality
     row.country_of_birth = draft.country_of_birth
@@ -121,6 +122,7 @@ def client_draft(row: Client) -> ClientDraft:
         address=row.address,
         phone=row.phone,
         household=household,
+        birth_precision=row.birth_precision,
     )
 
 

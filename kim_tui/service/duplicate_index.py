@@ -30,6 +30,7 @@ _COLUMNS = (
     col(Client.family_name),
     col(Client.other_names),
     col(Client.birth_date),
+    col(Client.birth_precision),
 )
 _ROW_ORDER = text("client.rowid")
 """The order clients were added in: the index's tie-breaker between equally likely
@@ -117,9 +118,9 @@ class CachedDuplicateIndex:
             erased = conn.execute(
                 select(col(ErasedClient.id)).where(col(ErasedClient.revision) > revision)
             ).all()
-        for client_id, given, family, other, born, deleted_at in changed:
+        for client_id, given, family, other, born, precision, deleted_at in changed:
             if deleted_at is None:
-                index.add(ExistingPerson(client_id, given, family, other, born))
+                index.add(ExistingPerson(client_id, given, family, other, born, precision))
             else:
                 index.remove(client_id)
         for (client_id,) in erased:

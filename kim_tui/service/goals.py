@@ -216,6 +216,7 @@ class GoalService:
             draft,
             client_name=f"{client.given_name} {client.family_name}".strip(),
             birth_date=client.birth_date,
+            birth_precision=client.birth_precision,
             coach_name=coach,
             organisation=organisation,
             changed_on=changed_on,

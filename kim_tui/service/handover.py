@@ -307,6 +307,7 @@ class HandoverService:
             display_name(client.given_name, client.family_name),
             client.birth_date,
             tuple(candidates),
+            birth_precision=client.birth_precision,
         )
 
     def receive_handover(

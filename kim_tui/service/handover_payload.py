@@ -69,7 +69,12 @@ def client_file_payload(
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             for row in session.exec(select(model).where(col(model.id).in_(chunk))).all():
-                found.append({c: _json(v) for c, v in row.model_dump().items()})
+                values = {c: _json(v) for c, v in row.model_dump().items()}
+                if values.get("birth_precision") == "day":
+                    # The default (schema 0017): left out, so a colleague whose kim is older
+                    # still takes the file in; a date known only in part travels with it.
+                    del values["birth_precision"]
+                found.append(values)
         if found:
             tables[name] = sorted(found, key=lambda r: str(r["id"]))
     return {

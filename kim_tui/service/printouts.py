@@ -201,6 +201,7 @@ class PrintoutService:
             languages = uncodes(client.languages)
             name = f"{client.given_name} {client.family_name}".strip()
             birth_date = client.birth_date
+            birth_precision = client.birth_precision
         agencies = catalog("agencies")
         # A catalog agency, or the organisation typed as free text (schema 0008).
         recipient = consent.agency or consent.recipient
@@ -209,6 +210,7 @@ class PrintoutService:
         document = ConsentFormDocument(
             client_name=name,
             birth_date=birth_date,
+            birth_precision=birth_precision,
             organisation=organisation,
             purpose=consent.purpose,
             recipient=recipient,

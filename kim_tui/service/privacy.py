@@ -247,4 +247,5 @@ def _listing(client: Client, cases: list[Case], rule: RetentionRule) -> ClientLi
         closed_on=closed_on,
         retention_end=rule.end(closed_on) if closed_on is not None else None,
         restricted_on=client.restricted_on,
+        birth_precision=client.birth_precision,
     )

@@ -36,6 +36,9 @@ class Client(Record, table=True):
     family_name: str
     other_names: str = ""
     birth_date: date | None = Field(default=None, index=True)
+    # How much of the birth date is known (day, month, year: papers write 00 for the unknown
+    # part; schema 0017).
+    birth_precision: str = Field(default="day", sa_column_kwargs={"server_default": "day"})
     gender: str = ""
     nationality: str = ""
     country_of_birth: str = ""

@@ -71,6 +71,7 @@ def hints_for(
     records = infer_starts(reversed(file.residence), file.facts.entry_on)
     facts = facts_from_records(
         birth_date=file.client.birth_date,
+        birth_precision=file.client.birth_precision,
         residence=records,
         draft=file.facts,
         # The linked household (own files with birth dates) answers first; the intake's list

@@ -400,7 +400,8 @@ def test_csv_like_text_after_a_valid_header_never_crashes(rows: list[str]) -> No
 
 def test_unknown_day_and_month_written_as_00_become_the_placeholder() -> None:
     """Refugee papers write a birth date known only by its year as 00.00.JJJJ: it is imported
-    as 01.01.JJJJ (an unknown day alone as the 1st), the placeholder the duplicate check knows."""
+    as 01.01.JJJJ (an unknown day alone as the 1st), the placeholder the duplicate check knows,
+    together with what is known of it (shown again as 00.00.JJJJ)."""
     data = csv_bytes(
         "Nachname;Vorname;Geburtsdatum",
         "Ahmadi;Sara;00.00.1990",
@@ -411,6 +412,8 @@ def test_unknown_day_and_month_written_as_00_become_the_placeholder() -> None:
     result = parse(data)
     by_name = {d.client.family_name: d.client.birth_date for d in result.drafts}
     assert by_name == {"Ahmadi": date(1990, 1, 1), "Rahimi": date(1988, 5, 1)}
+    known = {d.client.family_name: d.client.birth_precision for d in result.drafts}
+    assert known == {"Ahmadi": "year", "Rahimi": "month"}
     by_line = {e.line: e.message for e in result.errors}
     assert by_line[4] == (
         "Zeile 4: Geburtsdatum '15.00.1990': ein Tag ohne Monat ist kein Datum "

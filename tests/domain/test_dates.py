@@ -86,3 +86,38 @@ def test_a_birth_date_may_leave_day_and_month_unknown(text: str, expected: date)
 def test_a_birth_date_that_is_none_says_why(text: str, reason: str) -> None:
     with pytest.raises(ValueError, match=re.escape(reason)):
         parse_birth_date(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "known", "shown"),
+    [
+        ("00.00.1990", "year", "00.00.1990"),
+        ("00.05.1988", "month", "00.05.1988"),
+        ("3.5.1990", "day", "03.05.1990"),
+        ("01.01.1990", "day", "01.01.1990"),
+    ],
+)
+def test_a_birth_date_keeps_what_is_unknown(text: str, known: str, shown: str) -> None:
+    """00.00.1990 is shown as the papers write it, not as 01.01.1990: a date known to the day
+    and the placeholder are told apart."""
+    from kim_tui.domain.dates import format_birth_date, read_birth_date
+
+    born, precision = read_birth_date(text)
+    assert precision == known
+    assert format_birth_date(born, precision) == shown
+
+
+def test_the_age_of_a_person_born_in_a_known_year_only() -> None:
+    """Born 00.00.2008: on 03.12.2026 17 or 18; from 31.12.2026 on surely 18; a person born in
+    May 2008 (00.05.2008) is 18 from 31.05.2026 at the latest."""
+    from kim_tui.domain.dates import age_span, birth_span
+
+    assert birth_span(date(2008, 1, 1), "year") == (date(2008, 1, 1), date(2008, 12, 31))
+    assert birth_span(date(2008, 2, 1), "month") == (date(2008, 2, 1), date(2008, 2, 29))
+    assert birth_span(date(2008, 12, 1), "month") == (date(2008, 12, 1), date(2008, 12, 31))
+    assert age_span(date(2008, 1, 1), "year", date(2026, 12, 3)) == (17, 18)
+    assert age_span(date(2008, 1, 1), "year", date(2026, 12, 31)) == (18, 18)
+    assert age_span(date(2008, 5, 1), "month", date(2026, 5, 30)) == (17, 18)
+    assert age_span(date(2008, 5, 1), "month", date(2026, 5, 31)) == (18, 18)
+    assert age_span(date(2008, 5, 9), "day", date(2026, 5, 9)) == (18, 18)
+    assert age_span(None, "year", date(2026, 5, 9)) is None

@@ -773,3 +773,19 @@ def test_a_later_undated_status_starts_the_day_after_the_previous_one_ended() ->
     )
     assert facts.current_status == "ae_25b"
     assert [p.valid_from for p in facts.periods] == [date(2018, 3, 1), date(2024, 6, 1)]
+
+
+def test_an_age_limit_is_judged_on_the_safe_side_of_an_unknown_birthday() -> None:
+    """Born 00.00.2011 (only the year known): 14 surely only from 31.12.2025, so § 25a is
+    possible later until then; and the application must be in before the 27th birthday can
+    have come, 31.12.2037 at the latest."""
+    facts = young(date(2011, 1, 1), birth_precision="year")
+    h = hint(facts, date(2025, 6, 1), "ae_25a")
+    assert h.status is HintStatus.POSSIBLE_LATER and h.earliest_date == date(2025, 12, 31)
+    assert hint(facts, date(2025, 12, 31), "ae_25a").status is HintStatus.ELIGIBLE_NOW
+    h = hint(facts, date(2037, 12, 31), "ae_25a")
+    assert h.status is HintStatus.ELIGIBLE_NOW and h.deadline == date(2037, 12, 31)
+    assert hint(facts, date(2038, 1, 1), "ae_25a").status is HintStatus.NOT_APPLICABLE
+    # Known to the day, the same hints follow the day itself.
+    exact = young(date(2011, 1, 1))
+    assert hint(exact, date(2025, 6, 1), "ae_25a").status is HintStatus.ELIGIBLE_NOW

@@ -383,3 +383,31 @@ def test_a_reminder_the_sender_marked_done_stays_done(team: Team) -> None:
     team.ben.set_residence_reminder_weeks(12)
     team.ben.receive_handover(str(_hand_over(team)), str(team.tmp))
     assert not [f for f in team.ben.follow_ups().items if f.source is FollowUpSource.RESIDENCE]
+
+
+def test_a_birth_date_known_only_by_its_year_travels_as_written(team: Team) -> None:
+    from kim_tui.domain.model import ClientDraft
+
+    _consent_for_ben(team)
+    team.anna.update_client(
+        team.client, ClientDraft("Şükrü", "Öztürk", date(1988, 1, 1), birth_precision="year")
+    )
+    path = _hand_over(team)
+    assert team.ben.inspect_handover(str(path)).birth_precision == "year"
+    got = team.ben.receive_handover(str(path), str(team.tmp))
+    client = team.ben.client_file(got.client_id).client
+    assert (client.birth_date, client.birth_precision) == (date(1988, 1, 1), "year")
+
+
+def test_a_file_of_an_older_kim_keeps_the_date_known_to_the_day(team: Team) -> None:
+    """A handover payload without `birth_precision` (an older kim's, and this kim's for a date
+    known to the day) is taken in: the date counts as known to the day."""
+    from sqlmodel import Session
+
+    from kim_tui.service.erasure import linked_rows
+    from kim_tui.service.handover_payload import client_file_payload
+
+    with Session(team.anna.vault.engine) as s:
+        payload = client_file_payload(s, linked_rows(s, team.client), team.client, FIXED_TODAY)
+    (client,) = payload["tables"]["client"]
+    assert "birth_precision" not in client and client["birth_date"] == "1988-04-02"

@@ -212,3 +212,30 @@ async def test_a_name_typed_while_the_form_is_still_building_is_not_lost(app) ->
         await pilot.press("escape")
         await on_screen(pilot, IntakeScreen)
         assert form.query_one("#given_name", Input).value == "Amal"
+
+
+async def test_a_birth_date_known_only_by_its_year_is_kept_as_written(app) -> None:  # type: ignore[no-untyped-def]
+    """00.00.2008 from the papers: the file shows it so (not 01.01.2008), the header the two
+    ages it can be, and the correction form offers it again as written."""
+    from kim_tui.screens.choice import ChoiceScreen
+    from kim_tui.screens.client_form import MasterDataFormScreen
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await _open_intake(pilot)
+        await type_text(pilot, "Parwana", "given_name")
+        await type_text(pilot, "Jafari", "family_name")
+        await type_text(pilot, "00.00.2008", "birth_date")
+        form.query_one("#cm_given", Checkbox).focus()
+        await pilot.press("space")
+        await pilot.press("ctrl+s")
+        await on_screen(pilot, ClientFileScreen)
+        client = app.workspace.client_file(app.screen.client_id).client
+        assert (client.birth_date, client.birth_precision) == (date(2008, 1, 1), "year")
+        text = screen_text(app)
+        assert "00.00.2008" in text and "01.01.2008" not in text
+        assert "17 oder 18 Jahre" in text  # on 24.11.2026
+        await pilot.press("1", "e")
+        await on_screen(pilot, ChoiceScreen)
+        await pilot.press("enter")
+        await on_screen(pilot, MasterDataFormScreen)
+        assert app.screen.query_one("#birth_date", Input).value == "00.00.2008"

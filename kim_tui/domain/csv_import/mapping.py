@@ -18,7 +18,7 @@ from datetime import date
 from kim_tui.domain.catalogs import Catalog, catalog
 from kim_tui.domain.csv_import.columns import HEADER_OF
 from kim_tui.domain.csv_import.reading import read_table, shown
-from kim_tui.domain.dates import parse_birth_date, parse_date
+from kim_tui.domain.dates import parse_date, read_birth_date
 from kim_tui.domain.geo import find_country, find_language
 from kim_tui.domain.model import ClientDraft, IntakeDraft, ResidenceDraft
 from kim_tui.domain.text import fold
@@ -168,13 +168,14 @@ def _build_draft(row: _Row, today: date) -> IntakeDraft:
             )
 
     birth_date: date | None = None
+    birth_precision = "day"
     raw_birth = cells.get("birth_date", "")
     if not raw_birth:
         problems["birth_date"] = tr("Geburtsdatum fehlt", "Geburtsdatum (birth date) missing")
     else:
         try:
-            # Papers write an unknown day or month as 00 (00.00.1990): kept as the placeholder.
-            birth_date = parse_birth_date(raw_birth)
+            # Papers write an unknown day or month as 00 (00.00.1990): kept as written.
+            birth_date, birth_precision = read_birth_date(raw_birth)
         except ValueError as exc:
             why = (
                 tr(
@@ -278,6 +279,7 @@ def _build_draft(row: _Row, today: date) -> IntakeDraft:
         given_name=given_name,
         family_name=family_name,
         birth_date=birth_date,
+        birth_precision=birth_precision,
         gender=gender,
         nationality=nationality,
         languages=tuple(languages),

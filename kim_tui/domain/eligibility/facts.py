@@ -50,6 +50,9 @@ class ResidenceFacts:
     """Residence-status catalog code; None or ``unknown`` when not known."""
     periods: tuple[StatusPeriod, ...] = ()
     birth_date: date | None = None
+    birth_precision: str = "day"
+    """How much of `birth_date` is known (day, month, year): age limits are judged on the safe
+    side of what is not."""
     date_of_entry: date | None = None
     nationality: str | None = None
     """ISO 3166-1 alpha-3 code (``XXX`` unknown); None when not recorded."""
@@ -132,6 +135,7 @@ def facts_from_records(
     draft: ResidenceFactsDraft | None,
     minor_children_in_household: bool | None = None,
     nationality: str | None = None,
+    birth_precision: str = "day",
 ) -> ResidenceFacts:
     """Build the rule input from what the store keeps for a client.
 
@@ -159,6 +163,7 @@ def facts_from_records(
         current_status=latest.status if latest is not None else None,
         periods=periods,
         birth_date=birth_date,
+        birth_precision=birth_precision,
         date_of_entry=d.entry_on,
         nationality=nationality or None,
         german_level=d.german_level if d.german_level in GERMAN_LEVELS else None,

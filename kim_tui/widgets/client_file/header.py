@@ -11,18 +11,11 @@ from textual.widgets import Static
 
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.consents import consent_for
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.dates import age_span, format_date
 from kim_tui.domain.model import ClientFile, ConsentPurpose
 from kim_tui.domain.residence import current_paper
 from kim_tui.i18n import language, tr
 from kim_tui.widgets.literal import literal
-
-
-def age_on(birth: date | None, today: date) -> int | None:
-    """Completed years on `today`; None without a birth date."""
-    if birth is None:
-        return None
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
 class FileHeader(Static):
@@ -36,15 +29,11 @@ class FileHeader(Static):
         # The file lists papers newest-recorded first; the rule wants them oldest first.
         current = current_paper(reversed(file.residence), today)
         status = current.record if current is not None else None
-        age = age_on(client.birth_date, today)
+        ages = age_span(client.birth_date, client.birth_precision, today)
         header = Table.grid(padding=(0, 2))
         header.add_row(
             literal(f"{client.family_name}, {client.given_name}", style="bold", max_len=40),
-            Text(
-                tr(f"{age} Jahre", f"{age} years")
-                if age is not None
-                else tr("Alter unbekannt", "age unknown")
-            ),
+            Text(_age(ages)),
             Text(
                 catalog("case_stages").label(file.stage.value, lang)
                 + (tr(" ✎ von Hand", " ✎ by hand") if file.stage_by_hand else ""),
@@ -111,3 +100,13 @@ class FileHeader(Static):
             notes.append("   " if notes else "")
             notes.append(tr("aufbewahren bis ", "keep until ") + format_date(file.retention_end))
         self.update(Group(header, notes) if notes else header)
+
+
+def _age(ages: tuple[int, int] | None) -> str:
+    """ "34 Jahre"; "17 oder 18 Jahre" when the unknown day or month of the birth date decides."""
+    if ages is None:
+        return tr("Alter unbekannt", "age unknown")
+    youngest, oldest = ages
+    if youngest == oldest:
+        return tr(f"{youngest} Jahre", f"{youngest} years")
+    return tr(f"{youngest} oder {oldest} Jahre", f"{youngest} or {oldest} years")

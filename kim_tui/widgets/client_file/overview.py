@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from kim_tui.domain.catalogs import catalog
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.dates import format_birth_date, format_date
 from kim_tui.domain.geo import country_name, language_name
 from kim_tui.domain.model import ClientFile, HouseholdMember
 from kim_tui.i18n import language, tr
@@ -42,7 +42,10 @@ class OverviewSection(FileSection):
             for t in file.themes
         )
         lines: list[tuple[str, str]] = [
-            (tr("Geburtsdatum", "Date of birth"), format_date(client.birth_date)),
+            (
+                tr("Geburtsdatum", "Date of birth"),
+                format_birth_date(client.birth_date, client.birth_precision),
+            ),
             (tr("Weitere Schreibweisen", "Other spellings"), client.other_names),
             (
                 tr("Geschlecht", "Gender"),

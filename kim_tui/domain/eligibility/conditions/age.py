@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from kim_tui.domain.dates import format_date
+from kim_tui.domain.dates import BirthPrecision, birth_span, format_date
 from kim_tui.domain.eligibility.facts import ResidenceFacts
 from kim_tui.domain.eligibility.outcome import Outcome, condition_result
 from kim_tui.domain.eligibility.results import ConditionState
@@ -35,15 +35,25 @@ def age_min(rule: Rule, spec: ConditionSpec, facts: ResidenceFacts, on: date) ->
                 spec, *label, ConditionState.UNKNOWN, "Geburtsdatum fehlt.", "Birth date missing."
             )
         )
-    reached = age_reached_on(facts.birth_date, years)
+    # With an unknown day or month, the latest day the person can have been born on: the
+    # age counts as reached only once it surely is.
+    latest_birth = birth_span(facts.birth_date, facts.birth_precision)[1]
+    reached = age_reached_on(latest_birth, years)
     state = ConditionState.MET if reached <= on else ConditionState.MISSING
+    unsure = facts.birth_precision != BirthPrecision.DAY
     return Outcome(
         condition_result(
             spec,
             *label,
             state,
-            f"{years}. Geburtstag: {format_date(reached)}.",
-            f"{years}th birthday: {format_date(reached)}.",
+            f"{years}. Geburtstag: "
+            + ("spätestens " if unsure else "")
+            + f"{format_date(reached)}"
+            + (" (Geburtstag nicht genau bekannt)." if unsure else "."),
+            f"{years}th birthday: "
+            + ("by " if unsure else "")
+            + f"{format_date(reached)}"
+            + (" (birth date not exactly known)." if unsure else "."),
             earliest=reached,
             time_based=True,
         )
@@ -60,7 +70,10 @@ def age_before(rule: Rule, spec: ConditionSpec, facts: ResidenceFacts, on: date)
                 spec, *label, ConditionState.UNKNOWN, "Geburtsdatum fehlt.", "Birth date missing."
             )
         )
-    last = age_reached_on(facts.birth_date, years) - ONE_DAY
+    # With an unknown day or month, the earliest day the person can have been born on: the
+    # application is due before the age limit can have been reached.
+    earliest_birth = birth_span(facts.birth_date, facts.birth_precision)[0]
+    last = age_reached_on(earliest_birth, years) - ONE_DAY
     if on <= last:
         return Outcome(
             condition_result(
