@@ -112,9 +112,14 @@ def pseudonym(key: bytes, client_id: str) -> str:
 
 
 def shares_with_coordinator(consents: Iterable[Mapping[str, Any]], on: date) -> bool:
-    """True if any consent ``share_coordinator`` is given by `on` and not withdrawn by then."""
+    """True if a consent ``share_coordinator`` that expressly covers special categories is
+    given by `on` and not withdrawn by then. The bundle carries the client's needs by priority
+    area, health and care among them (Art. 9 DSGVO): with the name only on such a consent
+    (Art. 9 Abs. 2 lit. a); otherwise the record travels pseudonymised."""
     for c in consents:
         if c.get("purpose") != SHARE_PURPOSE or c.get("deleted_at") is not None:
+            continue
+        if not c.get("special_categories"):
             continue
         given = c.get("given_on")
         withdrawn = c.get("withdrawn_on")

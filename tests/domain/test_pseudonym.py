@@ -53,6 +53,7 @@ def test_consent_validity() -> None:
         "given_on": date(2026, 1, 1),
         "withdrawn_on": None,
         "deleted_at": None,
+        "special_categories": True,
     }
     on = date(2026, 6, 1)
     assert shares_with_coordinator([given], on)
@@ -62,6 +63,9 @@ def test_consent_validity() -> None:
     assert not shares_with_coordinator([{**given, "given_on": date(2026, 7, 1)}], on)
     assert not shares_with_coordinator([{**given, "deleted_at": "x"}], on)
     assert not shares_with_coordinator([], on)
+    # Without Art. 9 data expressly covered the name does not travel (the needs by area,
+    # health among them, travel with the record).
+    assert not shares_with_coordinator([{**given, "special_categories": False}], on)
 
 
 def test_pseudonymised_client_carries_codes_only() -> None:

@@ -60,7 +60,11 @@ class Coach:
         consents = [ConsentDraft(ConsentPurpose.CASE_MANAGEMENT, FIXED_TODAY - timedelta(days=30))]
         if share:
             consents.append(
-                ConsentDraft(ConsentPurpose.SHARE_COORDINATOR, FIXED_TODAY - timedelta(days=30))
+                ConsentDraft(
+                    ConsentPurpose.SHARE_COORDINATOR,
+                    FIXED_TODAY - timedelta(days=30),
+                    special_categories=True,  # the needs (health among them) travel along
+                )
             )
         cid, case_id = self.ws.intake(
             IntakeDraft(

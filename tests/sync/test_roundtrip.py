@@ -213,3 +213,28 @@ def test_export_progress_is_reported(coach: Coach, outbox: Path) -> None:
         coach.vault, outbox, now=NOW + timedelta(days=1), progress=lambda d, t: seen.append((d, t))
     )
     assert seen and seen[-1][0] == seen[-1][1] > 0
+
+
+def test_a_consent_without_special_categories_sends_no_name(
+    coach: Coach, coordinator: CoordinatorStore, outbox: Path
+) -> None:
+    """The bundle carries the needs by area, health and care among them (Art. 9 DSGVO): a
+    'Weitergabe an die Koordinierung' that does not expressly cover special categories lets
+    the client travel pseudonymised only."""
+    from datetime import timedelta
+
+    from kim_tui.domain.model import ConsentDraft, ConsentPurpose
+    from tests.conftest import FIXED_TODAY
+
+    cid = coach.add_client(1, share=False)
+    coach.ws.add_consent(
+        coach.cases[cid],
+        ConsentDraft(ConsentPurpose.SHARE_COORDINATOR, FIXED_TODAY - timedelta(days=1)),
+    )
+    result = coach.export(outbox)
+    assert import_bundle(coordinator, result.path.read_bytes(), result.path.name).status == (
+        IMPORTED
+    )
+    (client,) = [json.loads(r.data) for (t, _), r in _records(coordinator).items() if t == "client"]
+    assert client["personal"] is False and "given_name" not in client
+    assert "Vorname001x" not in _plaintext(coordinator, result.path)
