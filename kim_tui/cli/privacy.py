@@ -115,6 +115,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
     with Vault.open(vault_dir(args), passphrase) as vault:
         workspace = unlocked_workspace(vault)
         rule = workspace.retention_rule()
+        law = workspace.regime()
         rows = workspace.retention_due(as_of)
     if args.format == "json":
         print(_as_json(rows))
@@ -122,8 +123,10 @@ def cmd_retention(args: argparse.Namespace) -> int:
     lang = language()
     print(
         tr(
-            f"Regel: {rule.label()} ({rule.source()}). Stichtag: {format_date(as_of)}",
-            f"Rule: {rule.label(lang)} ({rule.source(lang)}). As of: {format_date(as_of)}",
+            f"Regel: {rule.label()} ({rule.source('de', law.cite('erasure', 'de'))}). "
+            f"Stichtag: {format_date(as_of)}",
+            f"Rule: {rule.label(lang)} ({rule.source(lang, law.cite('erasure', lang))}). "
+            f"As of: {format_date(as_of)}",
         )
     )
     _print_table(rows)

@@ -33,9 +33,11 @@ class RetentionRule:
         template = self.en_template if lang == "en" else self.de_template
         return template.format(years=self.years)
 
-    def source(self, lang: str = "de") -> str:
-        """Where the rule comes from."""
-        return self.source_en if lang == "en" else self.source_de
+    def source(self, lang: str = "de", erasure: str = "Art. 17 DSGVO") -> str:
+        """Where the rule comes from, citing `erasure`, the erasure article of the vault's
+        data-protection regime (DSGVO, KDG or DSG-EKD)."""
+        template = self.source_en if lang == "en" else self.source_de
+        return template.format(erasure=erasure)
 
     def end(self, closed_on: date) -> date:
         """The retention end of a case closed on `closed_on`."""

@@ -55,6 +55,7 @@ async def change_retention(app: KimApp) -> None:
 
     lang = language()
     rule = app.workspace.retention_rule()
+    source = rule.source(lang, app.workspace.regime().cite("erasure", lang))
 
     def not_a_number(text: str) -> tuple[str, str] | None:
         if text.isdigit():
@@ -67,10 +68,10 @@ async def change_retention(app: KimApp) -> None:
     prompt = TextPromptScreen(
         tr("Aufbewahrung abgeschlossener Fälle", "Retention of closed cases"),
         tr(
-            f"Regel: {rule.label(lang)} ({rule.source(lang)}; Bezugspunkt, keine "
+            f"Regel: {rule.label(lang)} ({source}; Bezugspunkt, keine "
             f"gesetzliche Frist). Jahre nach dem Abschlussjahr "
             f"({rule.min_years}–{rule.max_years}):",
-            f"Rule: {rule.label(lang)} ({rule.source(lang)}; a reference point, not a "
+            f"Rule: {rule.label(lang)} ({source}; a reference point, not a "
             f"statutory period). Years after the closure year "
             f"({rule.min_years}–{rule.max_years}):",
         ),

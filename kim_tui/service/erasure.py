@@ -20,7 +20,7 @@ and keeps the pseudonymous counts.
 
 from __future__ import annotations
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlmodel import Session, SQLModel, col, select
 
 from kim_tui.domain.model import ErasureResult
@@ -102,6 +102,13 @@ def erase_in(tx: Transaction, client_id: str, code: str) -> int:
         ids = sorted(rows.get(table.name, ()))
         for start in range(0, len(ids), _MAX_IN):
             s.execute(delete(table).where(table.c.id.in_(ids[start : start + _MAX_IN])))
+    # The handover link stays (the sender's accountability: to whom, when, on what basis), but
+    # a reason typed for a handover without consent is free text about the person: it goes.
+    s.execute(
+        update(HandoverLink)
+        .where(col(HandoverLink.client_id) == client_id)
+        .values(override_reason="")
+    )
     s.expunge_all()
     s.add(ErasedClient(id=client_id, erased_on=tx.today, reason=code, records_removed=removed))
     return removed

@@ -24,6 +24,7 @@ from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, like_pattern, live
 from kim_tui.service.converters import display_name
 from kim_tui.service.derived import refresh_case
+from kim_tui.service.privacy import RESTRICTED_MESSAGE
 from kim_tui.store.errors import ValidationError
 from kim_tui.store.models import Case, Client, FollowUp, Step
 
@@ -112,6 +113,7 @@ class FollowUpService:
                     {"case": tr("Der Fall ist abgeschlossen.", "The case is closed.")}
                 )
             client = live(tx.session, Client, case.client_id)
+            _refuse_if_restricted(client)
             row = FollowUp(
                 case_id=case.id,
                 client_id=client.id,
@@ -157,12 +159,21 @@ class FollowUpService:
             "followup.snooze", "followup", entity_id=follow_up_id, detail=until.isoformat()
         ) as tx:
             row = live(tx.session, FollowUp, follow_up_id)
+            _refuse_if_restricted(live(tx.session, Client, row.client_id))
             row.due_on = effective
             tx.session.add(row)
             case = live(tx.session, Case, row.case_id)
             tx.case_id = case.id
             refresh_case(tx, case)
         return effective
+
+
+def _refuse_if_restricted(client: Client) -> None:
+    """A new or moved Wiedervorlage is the coach's own work on the client (its reason is free
+    text about the person), not bookkeeping: refused while processing is restricted (Art. 18).
+    Reminders the service derives still follow their source (the unit of work's guard)."""
+    if client.restricted_on is not None:
+        raise ValidationError({"client": tr(*RESTRICTED_MESSAGE)})
 
 
 def _filter(query: str) -> list[ColumnElement[bool]]:

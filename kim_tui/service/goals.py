@@ -21,6 +21,7 @@ from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, live, open_case, require_valid, stored_text
 from kim_tui.service.converters import agreement_views, local_day
 from kim_tui.service.derived import refresh_case, sync_follow_up, sync_step
+from kim_tui.service.privacy import RESTRICTED_MESSAGE
 from kim_tui.store.errors import ValidationError
 from kim_tui.store.models import (
     AuditEvent,
@@ -192,6 +193,10 @@ class GoalService:
             agreement = live(s, GoalAgreement, agreement_id)
             case = live(s, Case, agreement.case_id)
             client = live(s, Client, case.client_id)
+            if client.restricted_on is not None:
+                # A printout is processing beyond storage (Art. 18 Abs. 2); the Art. 15 copy
+                # stays available.
+                raise ValidationError({"client": tr(*RESTRICTED_MESSAGE)})
             view = next(a for a in agreement_views(s, case.id) if a.id == agreement_id)
             version, changed_on = _agreement_history(s, agreement)
         draft = GoalAgreementDraft(

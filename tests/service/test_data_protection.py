@@ -117,7 +117,7 @@ def test_an_open_case_is_erased_only_with_a_reason(workspace: Workspace) -> None
         workspace.erase_client(client, "noch einmal")
 
 
-def test_restricted_file_is_read_only_until_lifted(workspace: Workspace) -> None:
+def test_restricted_file_is_read_only_until_lifted(workspace: Workspace, tmp_path) -> None:  # type: ignore[no-untyped-def]
     client, case = rich_client(workspace)
     workspace.restrict_client(client)
     assert workspace.client_file(client).restricted_on == FIXED_TODAY
@@ -130,9 +130,22 @@ def test_restricted_file_is_read_only_until_lifted(workspace: Workspace) -> None
                 case, "jobcenter", "sgb2", "x", FIXED_TODAY, passes_identifying_data=False
             )
         )
+    # A Wiedervorlage of the coach's own (new or moved) and a printout are processing too.
+    (reminder, *_) = [f for f in workspace.follow_ups().items if f.client_id == client]
+    with pytest.raises(ValidationError, match="eingeschränkt"):
+        workspace.add_follow_up(FollowUpDraft(case, FIXED_TODAY + timedelta(days=9), "Termin"))
+    with pytest.raises(ValidationError, match="eingeschränkt"):
+        workspace.snooze_follow_up(reminder.id, FIXED_TODAY + timedelta(days=30))
+    (agreement,) = workspace.goal_agreements(case)
+    with pytest.raises(ValidationError, match="eingeschränkt"):
+        workspace.print_goal_agreement(
+            agreement.id, str(tmp_path / "zv.pdf"), coach="Anna", organisation="Caritas"
+        )
+    assert not (tmp_path / "zv.pdf").exists()
     workspace.lift_restriction(client)
     workspace.add_contact(ContactDraft(case, FIXED_TODAY, "phone", 5))
     assert workspace.client_file(client).restricted_on is None
+    workspace.snooze_follow_up(reminder.id, FIXED_TODAY + timedelta(days=30))
 
 
 def test_retention_end_and_due_erasure_follow_up(workspace: Workspace) -> None:
@@ -157,5 +170,8 @@ def test_regime_is_a_vault_setting(workspace: Workspace) -> None:
     assert workspace.regime().code == "dsgvo"
     workspace.set_regime("kdg")
     assert workspace.regime().cite("erasure") == "§ 19 KDG"
+    # The retention rule cites the erasure article of the regime chosen (not the DSGVO's).
+    source = workspace.retention_rule().source("de", workspace.regime().cite("erasure"))
+    assert "§ 19 KDG" in source and "DSGVO" not in source
     with pytest.raises(ValidationError):
         workspace.set_regime("hipaa")

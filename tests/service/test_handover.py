@@ -411,3 +411,13 @@ def test_a_file_of_an_older_kim_keeps_the_date_known_to_the_day(team: Team) -> N
         payload = client_file_payload(s, linked_rows(s, team.client), team.client, FIXED_TODAY)
     (client,) = payload["tables"]["client"]
     assert "birth_precision" not in client and client["birth_date"] == "1988-04-02"
+
+
+def test_an_erasure_blanks_the_reason_given_for_a_handover_without_consent(team: Team) -> None:
+    """The link stays (to whom, when: the sender's accountability); the reason typed for the
+    handover without consent is text about the person and goes with the erasure."""
+    _hand_over(team, REASON)
+    team.anna.erase_client(team.client, "Die Klientin hat die Löschung verlangt.")
+    with Session(team.anna.vault.engine) as s:
+        link = s.exec(select(HandoverLink)).one()
+    assert (link.client_id, link.override_reason) == (team.client, "")
