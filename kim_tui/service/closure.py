@@ -105,17 +105,7 @@ class CaseService:
             for agreement in agreement_views(tx.session, case.id):
                 for goal in agreement.goals:
                     for st in goal.steps:
-                        sync_step(
-                            tx,
-                            case,
-                            client,
-                            st.id,
-                            st.text,
-                            st.due_on,
-                            st.done_on,
-                            calendar,
-                            goal.status,
-                        )
+                        sync_step(tx, case, client, st, goal.status, calendar)
             for referral in tx.session.exec(
                 select(Referral).where(
                     col(Referral.case_id) == case.id, col(Referral.deleted_at).is_(None)

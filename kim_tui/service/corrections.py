@@ -217,17 +217,7 @@ class CorrectionService:
             step.due_on = draft.due_on
             tx.session.add(step)
             goal = live(tx.session, Goal, step.goal_id)
-            sync_step(
-                tx,
-                case,
-                client,
-                step.id,
-                step.text,
-                step.due_on,
-                step.done_on,
-                self._ctx.calendar,
-                goal.status,
-            )
+            sync_step(tx, case, client, step, goal.status, self._ctx.calendar)
             refresh_case(tx, case)
 
     def correct_referral(self, referral_id: str, draft: ReferralDraft) -> None:

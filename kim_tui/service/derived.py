@@ -9,6 +9,7 @@ by replaying the case's records (`phase_events`, `domain.stage.derive_phase`).
 from __future__ import annotations
 
 from datetime import date
+from typing import Protocol
 
 from sqlmodel import Session, col, func, select
 
@@ -179,21 +180,31 @@ def sync_referral(
     sync_follow_up(tx, case, client, derived, source=FollowUpSource.REFERRAL, source_id=row.id)
 
 
+class StepLike(Protocol):
+    """A step as stored (`Step`) or as shown (`StepView`)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def due_on(self) -> date | None: ...
+    @property
+    def done_on(self) -> date | None: ...
+
+
 def sync_step(
     tx: Transaction,
     case: Case,
     client: Client,
-    step_id: str,
-    text: str,
-    due_on: date | None,
-    done_on: date | None,
-    calendar: WorkingDays,
+    step: StepLike,
     goal_status: str,
+    calendar: WorkingDays,
 ) -> None:
-    """The due-date reminder of a step (retired once the step is done or its goal has its
-    result)."""
-    derived = fu.due_for_step(step_id, text, due_on, done_on, calendar, goal_status)
-    sync_follow_up(tx, case, client, derived, source=FollowUpSource.STEP, source_id=step_id)
+    """The due-date reminder of a step (retired once the step is done or its goal, whose
+    status is `goal_status`, has its result)."""
+    derived = fu.due_for_step(step.id, step.text, step.due_on, step.done_on, calendar, goal_status)
+    sync_follow_up(tx, case, client, derived, source=FollowUpSource.STEP, source_id=step.id)
 
 
 def refresh_case(tx: Transaction, case: Case) -> None:

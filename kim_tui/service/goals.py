@@ -111,17 +111,7 @@ class GoalService:
                 ).all():
                     row.done_on = None
                     tx.session.add(row)
-            sync_step(
-                tx,
-                case,
-                client,
-                step.id,
-                step.text,
-                step.due_on,
-                done_on,
-                self._ctx.calendar,
-                goal.status,
-            )
+            sync_step(tx, case, client, step, goal.status, self._ctx.calendar)
             refresh_case(tx, case)
 
     def set_goal_status(self, goal_id: str, status: str, evaluation: str | None = None) -> None:
@@ -142,17 +132,7 @@ class GoalService:
             for step in tx.session.exec(
                 select(Step).where(col(Step.goal_id) == goal.id, col(Step.deleted_at).is_(None))
             ).all():
-                sync_step(
-                    tx,
-                    case,
-                    client,
-                    step.id,
-                    step.text,
-                    step.due_on,
-                    step.done_on,
-                    self._ctx.calendar,
-                    status,
-                )
+                sync_step(tx, case, client, step, status, self._ctx.calendar)
             # A goal's result can complete the evaluation (phase, domain.stage).
             refresh_case(tx, case)
 

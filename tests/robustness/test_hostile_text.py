@@ -115,7 +115,13 @@ def consenting(tmp_path: Path, coordinator: CoordinatorStore) -> Iterator[Coach]
 def _intake(ws: Workspace, client: ClientDraft, *, share: bool = False) -> tuple[str, str]:
     consents = [ConsentDraft(ConsentPurpose.CASE_MANAGEMENT, TODAY - timedelta(days=5))]
     if share:
-        consents.append(ConsentDraft(ConsentPurpose.SHARE_COORDINATOR, TODAY - timedelta(days=5)))
+        consents.append(
+            ConsentDraft(
+                ConsentPurpose.SHARE_COORDINATOR,
+                TODAY - timedelta(days=5),
+                special_categories=True,  # names travel only then (needs, Art. 9)
+            )
+        )
     return ws.intake(
         IntakeDraft(
             client,

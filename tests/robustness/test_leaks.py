@@ -172,7 +172,11 @@ def _session(root: Path, coordinator: CoordinatorStore) -> tuple[Path, str]:
             ),
             consents=(
                 ConsentDraft(ConsentPurpose.CASE_MANAGEMENT, today - timedelta(days=20)),
-                ConsentDraft(ConsentPurpose.SHARE_COORDINATOR, today - timedelta(days=20)),
+                ConsentDraft(
+                    ConsentPurpose.SHARE_COORDINATOR,
+                    today - timedelta(days=20),
+                    special_categories=True,  # names travel only then (needs, Art. 9)
+                ),
             ),
         )
     )
