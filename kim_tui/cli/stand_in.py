@@ -103,12 +103,20 @@ def _import_return(ws: Workspace, path: str) -> None:
             f"Rückgabe von {who} eingelesen: {done.contacts_added} Kontakte, "
             f"{done.follow_ups_completed} Wiedervorlagen erledigt, {done.follow_ups_added} neu"
             + (f", {done.follow_ups_snoozed} verschoben" if done.follow_ups_snoozed else "")
-            + (f", {done.skipped} schon vorhanden" if done.skipped else "")
+            + (
+                f", {done.skipped} übersprungen (schon eingelesen, oder die Akte ist hier gelöscht)"
+                if done.skipped
+                else ""
+            )
             + ".",
             f"Return from {who} imported: {done.contacts_added} contacts, "
             f"{done.follow_ups_completed} follow-ups completed, {done.follow_ups_added} new"
             + (f", {done.follow_ups_snoozed} snoozed" if done.follow_ups_snoozed else "")
-            + (f", {done.skipped} already there" if done.skipped else "")
+            + (
+                f", {done.skipped} skipped (imported before, or the file was erased here)"
+                if done.skipped
+                else ""
+            )
             + ".",
         )
     )

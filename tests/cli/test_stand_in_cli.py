@@ -114,3 +114,38 @@ def test_stand_in_usage_errors_speak_english_with_lang_en(
                  "--return"])  # fmt: skip
     err = capsys.readouterr().err
     assert code != 0 and "Only one at a time" in err and "Bitte" not in err
+
+
+def test_a_return_for_a_file_erased_meanwhile_says_it_was_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Anna erased the client (the client asked) while Ben stood in: Ben's contact is not
+    brought back, and the summary says it was skipped, not that it was there already."""
+    pw = tmp_path / "pw"
+    pw.write_text(PASSPHRASE + "\n")
+    anna, anna_pub = _coach(tmp_path, "Anna", pw)
+    ben, ben_pub = _coach(tmp_path, "Ben", pw)
+    _befriend(anna, ben_pub)
+    _befriend(ben, anna_pub)
+    today = date.today()
+    with Vault.open(tmp_path / "Anna", PASSPHRASE) as vault:
+        consent = (ConsentDraft(ConsentPurpose.CASE_MANAGEMENT, today),)
+        lent, case = Workspace(vault).intake(
+            IntakeDraft(ClientDraft("Lina", "Haddad", None), today, consents=consent)
+        )
+    until = (today + timedelta(days=7)).strftime("%d.%m.%Y")
+    out = tmp_path / "vertretung.kimh"
+    assert main(["stand-in", *anna, "--to", "Ben", "--until", until, "--client", lent,
+                 "--out", str(out)]) == 0  # fmt: skip
+    assert main(["stand-in", *ben, "--receive", str(out)]) == 0
+    with Vault.open(tmp_path / "Ben", PASSPHRASE) as vault:
+        Workspace(vault).add_contact(ContactDraft(case, today, "phone", 10, note="Anruf"))
+    back = tmp_path / "rueckgabe.kimh"
+    assert main(["stand-in", *ben, "--return", "--out", str(back)]) == 0
+    with Vault.open(tmp_path / "Anna", PASSPHRASE) as vault:
+        Workspace(vault).erase_client(lent, "Die Klientin hat die Löschung verlangt.")
+    capsys.readouterr()
+    assert main(["stand-in", *anna, "--import-return", str(back)]) == 0
+    summary = capsys.readouterr().out
+    assert "0 Kontakte" in summary
+    assert "1 übersprungen (schon eingelesen, oder die Akte ist hier gelöscht)" in summary
