@@ -16,10 +16,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from kim_tui.domain.catalogs import catalog
+from kim_tui.domain.followups import render_reason
 from kim_tui.domain.geo import find_country, find_language
 from kim_tui.domain.model import (
     AssessmentView,
@@ -27,10 +28,12 @@ from kim_tui.domain.model import (
     ConsentView,
     ContactView,
     GoalAgreementView,
+    RecordChangeView,
     ReferralView,
     ResidenceFactsDraft,
     ResidenceView,
 )
+from kim_tui.domain.record_history import describe
 from kim_tui.domain.regime import regime
 
 __all__ = [
@@ -270,6 +273,16 @@ def _plain(value: Any) -> Any:
 
 
 def _correction(entry: object) -> Json:
+    if isinstance(entry, RecordChangeView):
+        # In words, as the client file's Verlauf says it (Art. 12: intelligible), not the
+        # stored fields and ids.
+        text = describe(entry, "de")
+        at = entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=UTC)
+        return {
+            "at": at.astimezone().isoformat(timespec="minutes"),
+            "change": text.headline,
+            "detail": text.detail,
+        }
     if dataclasses.is_dataclass(entry) and not isinstance(entry, type):
         return {f.name: _plain(getattr(entry, f.name)) for f in dataclasses.fields(entry)}
     if isinstance(entry, dict):
@@ -328,7 +341,7 @@ def subject_access_copy(
                 "due_on": _iso(f.due_on),
                 "original_due_on": _iso(f.original_due_on),
                 "source": _label("follow_up_sources", f.source),
-                "reason": f.reason,
+                "reason": render_reason(f.reason, "de"),
                 "done_on": _iso(f.done_on),
                 "done_note": f.done_note,
             }

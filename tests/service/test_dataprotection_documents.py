@@ -287,6 +287,14 @@ def test_the_copy_holds_the_history_of_corrections(ws: Workspace) -> None:
     copy = ws.subject_access_copy(client)
     text = json.dumps(copy["corrections"], ensure_ascii=False)
     assert "Hauptstraße 1, Köln" in text and "Neue Straße 7, Köln" in text
+    # In words, as the Verlauf says it (Art. 12), not the stored fields and ids.
+    assert {
+        "change": "Adresse geändert",
+        "detail": "Hauptstraße 1, Köln → Neue Straße 7, Köln",
+    }.items() <= copy["corrections"][0].items()
+    assert "entity_id" not in text and client not in text
+    # Follow-up reasons read as in the list, not as stored codes.
+    assert all(not f["reason"].startswith("{") for f in copy["follow_ups"])
     jsonschema.validate(copy, _schema())
 
 
