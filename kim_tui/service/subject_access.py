@@ -46,7 +46,15 @@ from kim_tui.service.converters import (
 )
 from kim_tui.service.printouts import case_reference
 from kim_tui.store.errors import NotFound, StorageError, ValidationError
-from kim_tui.store.models import AuditEvent, Case, Client, Consent, FollowUp, ResidenceRecord
+from kim_tui.store.models import (
+    AuditEvent,
+    Case,
+    Client,
+    Consent,
+    FollowUp,
+    HandoverLink,
+    ResidenceRecord,
+)
 from kim_tui.sync import coach_state as cs
 
 _CLIENT_ENTITIES = ("client", "case", "consent")
@@ -85,21 +93,27 @@ def _referral_disclosures(case: Case, consents: Sequence[Consent], s: Session) -
     return out
 
 
-def _handover_disclosures(case_ids: list[str], s: Session) -> list[Disclosure]:
-    events = s.exec(
-        select(AuditEvent).where(
-            col(AuditEvent.case_id).in_(case_ids), col(AuditEvent.action).startswith("handover.")
+def _handover_disclosures(client_id: str, s: Session) -> list[Disclosure]:
+    """One line per handover made (the link the sender keeps): to whom, and on what basis,
+    with the reason when it was made without consent (the person may read why)."""
+    links = s.exec(
+        select(HandoverLink).where(
+            col(HandoverLink.client_id) == client_id, col(HandoverLink.direction) == "out"
         )
     ).all()
     return [
         Disclosure(
-            on=e.at.date(),
+            on=link.handed_over_on,
             kind="handover",
-            recipient=e.detail or "andere Beratungsstelle",
-            content="Akte zur Übergabe",
-            basis="Übergabe des Falls",
+            recipient=link.counterpart_name or f"Kolleg*in {link.counterpart[:16]}",
+            content="die ganze Akte (Übergabe des Falls)",
+            basis=(
+                f"ohne Einwilligung; Begründung: {link.override_reason}"
+                if link.override_reason
+                else "Einwilligung (Schweigepflichtentbindung)"
+            ),
         )
-        for e in events
+        for link in sorted(links, key=lambda link: link.handed_over_on)
     ]
 
 
@@ -168,7 +182,7 @@ def gather_subject_access(s: Session, client_id: str) -> SubjectAccessInput:
         .where(col(FollowUp.client_id) == client_id, col(FollowUp.deleted_at).is_(None))
         .order_by(col(FollowUp.due_on))
     ).all()
-    disclosures = _handover_disclosures(case_ids, s) + _bundle_disclosures(
+    disclosures = _handover_disclosures(client_id, s) + _bundle_disclosures(
         client, case_ids, consents, s
     )
     for case in cases:

@@ -421,3 +421,11 @@ def test_an_erasure_blanks_the_reason_given_for_a_handover_without_consent(team:
     with Session(team.anna.vault.engine) as s:
         link = s.exec(select(HandoverLink)).one()
     assert (link.client_id, link.override_reason) == (team.client, "")
+
+
+def test_the_art_15_copy_lists_a_handover_once_with_recipient_and_basis(team: Team) -> None:
+    _hand_over(team, REASON)
+    copy = team.anna.subject_access_copy(team.client)
+    (handover,) = [d for d in copy["disclosures"] if d["kind"] == "handover"]
+    assert handover["recipient"] == "Ben"
+    assert handover["basis"] == f"ohne Einwilligung; Begründung: {REASON}"
