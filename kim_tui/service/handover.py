@@ -77,6 +77,24 @@ def _folded(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def same_organisation(a: str, b: str) -> bool:
+    """Whether two organisation names are the same (case and spacing aside)."""
+    return _folded(a) == _folded(b)
+
+
+def consented_to(s: Session, client_id: str, organisation: str, today: date) -> bool:
+    """Whether a consent "Weitergabe an eine Stelle" in force on `today` lets the client's file
+    go to `organisation` (a colleague's provider, for a handover or a stand-in)."""
+    rows = s.exec(
+        select(Consent).where(
+            col(Consent.client_id) == client_id,
+            col(Consent.purpose) == ConsentPurpose.SHARE_AGENCY.value,
+            col(Consent.deleted_at).is_(None),
+        )
+    ).all()
+    return any(consent_covers(c, organisation) and in_force(consent_view(c), today) for c in rows)
+
+
 def consent_covers(consent: Consent, organisation: str) -> bool:
     """Whether a consent "Weitergabe an eine Stelle" names `organisation` as its recipient:
     the recipient text, or the agency whose name, English name or alias it is."""
@@ -125,17 +143,7 @@ class HandoverService:
             return self._consented(s, client_id, colleague.organisation)
 
     def _consented(self, s: Session, client_id: str, organisation: str) -> bool:
-        today = self._ctx.today()
-        rows = s.exec(
-            select(Consent).where(
-                col(Consent.client_id) == client_id,
-                col(Consent.purpose) == ConsentPurpose.SHARE_AGENCY.value,
-                col(Consent.deleted_at).is_(None),
-            )
-        ).all()
-        return any(
-            consent_covers(c, organisation) and in_force(consent_view(c), today) for c in rows
-        )
+        return consented_to(s, client_id, organisation, self._ctx.today())
 
     def hand_over(
         self,

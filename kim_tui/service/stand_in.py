@@ -31,6 +31,7 @@ from kim_tui.service import stand_in_expiry
 from kim_tui.service.context import ServiceContext
 from kim_tui.service.converters import display_name, residence_view
 from kim_tui.service.erasure import linked_rows
+from kim_tui.service.handover import consented_to, same_organisation
 from kim_tui.service.privacy import ALLOW_RESTRICTED
 from kim_tui.service.stand_in_files import (
     day,
@@ -181,6 +182,11 @@ class StandInService:
         with self._ctx.uow.audited("standin.send", "standin", stand_in_id) as tx:
             s = tx.session
             me = cs.coach_public(s)
+            if not same_organisation(me.organisation, recipient.organisation):
+                # A colleague of another provider is another controller: the copy needs the
+                # client's consent to pass the file to that provider (§ 203 StGB), as a
+                # handover does.
+                _refuse_without_consent(s, chosen, recipient, today)
             rows, cases = self._copy_rows(s, chosen, today)
             payload = {
                 "kind": hf.STAND_IN,
@@ -497,3 +503,27 @@ def _check_links(rows: dict[str, list[Record]], clients: set[str]) -> None:
         raise refuse(
             "Jede Klient*in braucht einen offenen Fall.", "Every client needs an open case."
         )
+
+
+def _refuse_without_consent(
+    s: Session, chosen: list[str], recipient: CoachPublic, today: date
+) -> None:
+    missing = [c for c in chosen if not consented_to(s, c, recipient.organisation, today)]
+    if not missing:
+        return
+    names = ", ".join(
+        display_name(client.given_name, client.family_name)
+        for client in (s.get(Client, c) for c in missing)
+        if client is not None
+    )
+    org = recipient.organisation or recipient.name
+    raise ValidationError(
+        {
+            "client": tr(
+                f"Keine gültige Einwilligung zur Weitergabe an „{org}“ für: {names}. Bitte die "
+                "Einwilligung erfassen oder diese Klient*innen nicht mitgeben.",
+                f"No valid consent to pass files to “{org}” for: {names}. Please record the "
+                "consent or leave these clients out.",
+            )
+        }
+    )

@@ -153,6 +153,21 @@ def test_stand_in_and_colleague_refusals_in_english(
     assert code == 1 and "No stored colleague" in err
     _english_only(err)
 
+    # Ben works for another provider: the copy needs the client's consent to pass it there.
+    code, out, err = run_kim(capsys, "--lang", "en", "stand-in", *anna, "--to", "ben",
+                             "--until", until, "--client", client,
+                             "--out", str(tmp_path / "s.kimh"))  # fmt: skip
+    assert code == 1 and "No valid consent to pass files to “DRK” for: Lent-Test, Ada" in err
+    _english_only(err)
+    assert not (tmp_path / "s.kimh").exists()
+    from kim_tui.domain.model import ConsentDraft, ConsentPurpose
+
+    with Vault.open(tmp_path / "anna", PASSPHRASE) as vault:
+        ws = Workspace(vault)
+        ws.add_consent(
+            ws.client_file(client).case_id,
+            ConsentDraft(ConsentPurpose.SHARE_AGENCY, date.today(), recipient="DRK"),
+        )
     code, out, err = run_kim(capsys, "--lang", "en", "stand-in", *anna, "--to", "ben",
                              "--until", until, "--client", client,
                              "--out", str(tmp_path / "s.kimh"))  # fmt: skip

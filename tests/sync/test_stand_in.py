@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import Session, col, func, select
 
 from kim_tui.coordinator.store import CoordinatorStore
-from kim_tui.domain.model import ClientDraft, ContactDraft, FollowUpDraft
+from kim_tui.domain.model import ClientDraft, ConsentDraft, ContactDraft, FollowUpDraft
 from kim_tui.service.workspace import Workspace
 from kim_tui.store.errors import ValidationError
 from kim_tui.store.models import AuditEvent, Client, ContactNote, StandIn
@@ -27,7 +27,7 @@ UNTIL = FIXED_TODAY + timedelta(days=14)
 
 
 def _pub(coach: Coach, name: str):  # type: ignore[no-untyped-def]
-    return coach.ws.create_identity(name, f"Träger {name}")
+    return coach.ws.create_identity(name, "Caritas Oberhausen")  # one provider: no consent needed
 
 
 def _counts(ws: Workspace) -> tuple[int, int]:
@@ -303,3 +303,27 @@ def test_the_stand_in_copy_carries_the_paper_that_counts_today(
         i.reason for i in ben.ws.follow_ups().items if i.source is FollowUpSource.RESIDENCE
     ]
     assert reminders == ["Ablauf 31.01.2027: Duldung"]
+
+
+def test_a_colleague_of_another_provider_gets_a_copy_only_with_consent(
+    team: dict[str, Coach], tmp_path: Path
+) -> None:
+    """Carla works for another provider (another controller): lending her a file needs the
+    client's consent to pass it there, as a handover does; nothing is written without it."""
+    from kim_tui.domain.model import ConsentPurpose
+
+    anna, carla = team["anna"], team["carla"]
+    anna.ws.add_colleague(carla.ws.create_identity("Carla", "Diakonie Essen"))
+    client = anna.add_client(1, share=True)
+    out = tmp_path / "vertretung.kimh"
+    before = _counts(anna.ws)
+    with pytest.raises(
+        ValidationError, match="Keine gültige Einwilligung zur Weitergabe an „Diakonie Essen“"
+    ):
+        anna.ws.send_stand_in("Carla", UNTIL, [client], str(out))
+    assert not out.exists() and _counts(anna.ws) == before
+    anna.ws.add_consent(
+        anna.cases[client],
+        ConsentDraft(ConsentPurpose.SHARE_AGENCY, FIXED_TODAY, recipient="Diakonie Essen"),
+    )
+    assert anna.ws.send_stand_in("Carla", UNTIL, [client], str(out)).clients == 1

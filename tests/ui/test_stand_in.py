@@ -39,7 +39,7 @@ def _team(anna_dir: Path, ben_dir: Path) -> None:
     with Vault.open(anna_dir, PASSPHRASE) as a, Vault.open(ben_dir, PASSPHRASE) as b:
         anna = Workspace(a, today=lambda: FIXED_TODAY)
         ben = Workspace(b, today=lambda: FIXED_TODAY)
-        anna.add_colleague(ben.create_identity("Ben Berger", "DRK"))
+        anna.add_colleague(ben.create_identity("Ben Berger", "Caritas"))
         ben.add_colleague(anna.create_identity("Anna Albers", "Caritas"))
 
 
@@ -61,7 +61,7 @@ async def test_lend_from_the_follow_ups_and_see_the_marker(ui_vault: Path, tmp_p
         await unlock_home(pilot)
         await pilot.press("V")
         await on_screen(pilot, ChoiceScreen)
-        assert "Ben Berger, DRK" in screen_text(app)
+        assert "Ben Berger, Caritas" in screen_text(app)
         await pilot.press("enter")
         await _answer(pilot, UNTIL.strftime("%d.%m.%Y"))
         await on_screen(pilot, ChoiceScreen)
