@@ -505,17 +505,23 @@ def _check_links(rows: dict[str, list[Record]], clients: set[str]) -> None:
         )
 
 
+_NAMED = 5
+"""Clients named in the refusal; the rest are counted (a lend of every open case can be 60)."""
+
+
 def _refuse_without_consent(
     s: Session, chosen: list[str], recipient: CoachPublic, today: date
 ) -> None:
     missing = [c for c in chosen if not consented_to(s, c, recipient.organisation, today)]
     if not missing:
         return
-    names = ", ".join(
+    shown = [
         display_name(client.given_name, client.family_name)
-        for client in (s.get(Client, c) for c in missing)
+        for client in (s.get(Client, c) for c in missing[:_NAMED])
         if client is not None
-    )
+    ]
+    more = len(missing) - len(shown)
+    names = ", ".join(shown) + (tr(f" und {more} weitere", f" and {more} more") if more else "")
     org = recipient.organisation or recipient.name
     raise ValidationError(
         {

@@ -327,3 +327,7 @@ def test_a_colleague_of_another_provider_gets_a_copy_only_with_consent(
         ConsentDraft(ConsentPurpose.SHARE_AGENCY, FIXED_TODAY, recipient="Diakonie Essen"),
     )
     assert anna.ws.send_stand_in("Carla", UNTIL, [client], str(out)).clients == 1
+    # Lending many at once: five are named, the rest counted.
+    many = [anna.add_client(i, share=False) for i in range(10, 17)]
+    with pytest.raises(ValidationError, match=r"für: (\w+, \w+, ){4}\w+, \w+ und 2 weitere\."):
+        anna.ws.send_stand_in("Carla", UNTIL, many, str(tmp_path / "viele.kimh"))
