@@ -231,7 +231,7 @@ def _stand_ins(ws: Workspace, ids: Ids, base: Path) -> Ids:
     vault, _recovery = Vault.create(base / "bruno", PASSPHRASE, kdf_memory_kib=FAST_KDF_KIB)
     ben = Workspace(vault, today=lambda: FIXED_TODAY)
     try:
-        ben_pub = ben.create_identity("Bruno", "DRK")
+        ben_pub = ben.create_identity("Bruno", "Träger")  # one provider: no consent needed
         ws.add_colleague(ben_pub)
         ben.add_colleague(ws.create_identity("Anna", "Träger"))
         until = FIXED_TODAY + timedelta(days=14)
