@@ -102,6 +102,8 @@ class AssessmentFormScreen(FormModal[AssessmentDraft]):
         self.widths = assessment_widths(112)
         """Widths of the four columns (set for the terminal on mount)."""
         self.editing: str | None = None
+        self._rated: str | None = None
+        """The row a digit just rated, until the highlight it moved on is shown."""
         """`situation:<area>` or `resources:<area>` while that text is being edited."""
         self._initial_ratings = self._ratings()
 
@@ -164,7 +166,10 @@ class AssessmentFormScreen(FormModal[AssessmentDraft]):
     @on(DataTable.RowHighlighted, "#matrix")
     def row_highlighted(self) -> None:
         if self.is_mounted:
-            self._show_current()
+            # The highlight a digit moved on says what was rated, whichever of this message and
+            # the digit's own refresh comes last (their order is not fixed).
+            rated, self._rated = self._rated, None
+            self._show_current(rated)
 
     def _current_area(self) -> str:
         table = self.query_one("#matrix", DataTable)
@@ -178,6 +183,7 @@ class AssessmentFormScreen(FormModal[AssessmentDraft]):
         table = self.query_one("#matrix", DataTable)
         table.update_cell(RowKey(area), ColumnKey("level"), need_level_text(level))
         if table.cursor_row < len(self.areas) - 1:
+            self._rated = area
             table.move_cursor(row=table.cursor_row + 1)
         # After the highlight moved (RowHighlighted would say only where it is now).
         self.call_after_refresh(self._show_current, area)
