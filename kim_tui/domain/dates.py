@@ -113,9 +113,11 @@ def age_span(birth: date | None, known: str, today: date) -> tuple[int, int] | N
     if birth is None:
         return None
     first, last = birth_span(birth, known)
-    youngest, oldest = age_on(last, today), age_on(first, today)
-    assert youngest is not None and oldest is not None
-    return youngest, oldest
+
+    def years(born: date) -> int:
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    return years(last), years(first)
 
 
 def read_birth_date(text: str) -> tuple[date, BirthPrecision]:

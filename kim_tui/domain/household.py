@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kim_tui.domain.catalogs import catalog
+from kim_tui.domain.dates import age_on
 from kim_tui.domain.model import ClientDraft
 
 REFERENCE_ROLE = "reference"
@@ -66,14 +67,6 @@ class SpouseFacts:
     identity_clarified: bool | None
     conviction_over_threshold: str
     """``yes``, ``no`` or ``unknown`` (a code only, Art. 10 DSGVO)."""
-
-
-def age_on(birth_date: date | None, today: date) -> int | None:
-    """Full years at `today`; None without a birth date."""
-    if birth_date is None:
-        return None
-    before_birthday = (today.month, today.day) < (birth_date.month, birth_date.day)
-    return today.year - birth_date.year - before_birthday
 
 
 def is_minor(birth_date: date | None, today: date) -> bool | None:

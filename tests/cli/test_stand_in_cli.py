@@ -35,18 +35,24 @@ def _coach(tmp_path: Path, name: str, pw: Path) -> tuple[list[str], Path]:
     return vault, pub
 
 
-def _befriend(vault: list[str], pub: Path) -> None:
-    fp = display_fingerprint(CoachPublic.from_json(pub.read_bytes()).fingerprint)
-    assert main(["colleague", "add", *vault, str(pub), "--fingerprint", fp]) == 0
-
-
-def test_stand_in_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def _team(tmp_path: Path) -> tuple[list[str], list[str]]:
+    """Anna and Ben, each with a vault, who know each other: their CLI vault arguments."""
     pw = tmp_path / "pw"
     pw.write_text(PASSPHRASE + "\n")
     anna, anna_pub = _coach(tmp_path, "Anna", pw)
     ben, ben_pub = _coach(tmp_path, "Ben", pw)
     _befriend(anna, ben_pub)
     _befriend(ben, anna_pub)
+    return anna, ben
+
+
+def _befriend(vault: list[str], pub: Path) -> None:
+    fp = display_fingerprint(CoachPublic.from_json(pub.read_bytes()).fingerprint)
+    assert main(["colleague", "add", *vault, str(pub), "--fingerprint", fp]) == 0
+
+
+def test_stand_in_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    anna, ben = _team(tmp_path)
     today = date.today()
     with Vault.open(tmp_path / "Anna", PASSPHRASE) as vault:
         ws = Workspace(vault)
@@ -121,12 +127,7 @@ def test_a_return_for_a_file_erased_meanwhile_says_it_was_skipped(
 ) -> None:
     """Anna erased the client (the client asked) while Ben stood in: Ben's contact is not
     brought back, and the summary says it was skipped, not that it was there already."""
-    pw = tmp_path / "pw"
-    pw.write_text(PASSPHRASE + "\n")
-    anna, anna_pub = _coach(tmp_path, "Anna", pw)
-    ben, ben_pub = _coach(tmp_path, "Ben", pw)
-    _befriend(anna, ben_pub)
-    _befriend(ben, anna_pub)
+    anna, ben = _team(tmp_path)
     today = date.today()
     with Vault.open(tmp_path / "Anna", PASSPHRASE) as vault:
         consent = (ConsentDraft(ConsentPurpose.CASE_MANAGEMENT, today),)
