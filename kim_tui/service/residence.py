@@ -103,7 +103,8 @@ def clients_whose_reminder_moved(
     session: Session, today: date, weeks: int, calendar: WorkingDays
 ) -> list[str]:
     """Clients with an open case whose residence reminders are not (only) their current
-    paper's on `today`: only clients with two or more papers can be such a client."""
+    paper's on `today` (only clients with two or more papers can be such a client), and
+    clients whose open expiry reminder falls after the expiry (`_reminding_after_expiry`)."""
     # Cheap first (the index on client_id; 1 ms at 2,000 clients): clients with several
     # papers. Only for those, in chunks (SQLite's limit on parameters), the open cases,
     # papers and reminders are read.
@@ -118,7 +119,30 @@ def clients_whose_reminder_moved(
     moved: list[str] = []
     for start in range(0, len(several), _CHUNK):
         moved += _moved_among(session, several[start : start + _CHUNK], today, weeks, calendar)
-    return moved
+    seen = set(moved)
+    return moved + [c for c in _reminding_after_expiry(session) if c not in seen]
+
+
+def _reminding_after_expiry(session: Session) -> list[str]:
+    """Clients with an open expiry reminder whose own date lies after the paper's expiry.
+    Earlier releases moved a reminder that fell on a weekend or holiday to the next working
+    day even when that was after the expiry (lead time 0); such a stored reminder is derived
+    again with today's rule (the working day before). One indexed query, no rows in a vault
+    without such a reminder."""
+    return list(
+        session.exec(
+            select(FollowUp.client_id)
+            .join(ResidenceRecord, col(ResidenceRecord.id) == col(FollowUp.source_id))
+            .where(
+                col(FollowUp.open) == 1,  # not done, in an open case: the list's index
+                col(FollowUp.source) == FollowUpSource.RESIDENCE.value,
+                col(FollowUp.deleted_at).is_(None),
+                col(ResidenceRecord.valid_until).is_not(None),
+                col(FollowUp.original_due_on) > col(ResidenceRecord.valid_until),
+            )
+            .distinct()
+        ).all()
+    )
 
 
 _CHUNK = 500

@@ -329,3 +329,32 @@ def test_the_unlock_check_writes_nothing_when_nothing_moves(ws: Workspace) -> No
     before = events()
     assert (ws.follow_current_papers(), ws.follow_current_papers()) == (0, 0)
     assert events() == before
+
+
+def test_a_reminder_stored_after_the_expiry_is_moved_before_it_at_unlock(ws: Workspace) -> None:
+    """Lead time 0 and an expiry on Sunday 31.01.2027: earlier releases stored the reminder
+    for Monday 01.02.2027, a day too late for an application in time (§ 81 Abs. 4 AufenthG).
+    The unlock check derives it again: Friday 29.01.2027, once."""
+    from sqlmodel import Session, select
+
+    from kim_tui.store.models import FollowUp
+
+    ws.set_residence_reminder_weeks(0)
+    intake_client(
+        ws,
+        "Lan",
+        "Nguyen",
+        D(1995, 12, 12),
+        residence=ResidenceDraft("duldung", valid_from=D(2026, 6, 1), valid_until=D(2027, 1, 31)),
+    )
+    assert residence_rows(ws) == [(D(2027, 1, 29), "Ablauf 31.01.2027: Duldung")]
+    with Session(ws.vault.engine) as s:  # as an earlier release stored it
+        row = s.exec(select(FollowUp).where(FollowUp.source == "residence")).one()
+        row.original_due_on = row.due_on = D(2027, 2, 1)
+        s.add(row)
+        s.commit()
+    assert residence_rows(ws) == [(D(2027, 2, 1), "Ablauf 31.01.2027: Duldung")]
+
+    assert ws.follow_current_papers() == 1
+    assert residence_rows(ws) == [(D(2027, 1, 29), "Ablauf 31.01.2027: Duldung")]
+    assert ws.follow_current_papers() == 0
