@@ -532,7 +532,8 @@ def add_coordinator(sub: SubParsers) -> None:
         default=5,
         metavar="N",
         help=tr(
-            "Zellen unter N werden maskiert (Standard 5)", "cells below N are masked (default 5)"
+            "Zellen unter N werden maskiert (Standard 5, mindestens 3)",
+            "cells below N are masked (default 5, at least 3)",
         ),
     )
     c.add_argument(

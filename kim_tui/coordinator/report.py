@@ -137,6 +137,9 @@ def run_report(
     period = report.Period(_date(date_from), _date(date_to))
     if period.start and period.end and period.start > period.end:
         raise ValueError(tr("--from liegt nach --to.", "--from is after --to."))
+    refused = report.published_threshold_error(threshold)
+    if refused:
+        raise ValueError(refused)
     with CoordinatorStore.open(directory, passphrase) as store:
         cells = report_cells(store, period, threshold, skipped)
     if fmt == "json":

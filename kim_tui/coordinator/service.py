@@ -165,10 +165,9 @@ class CoordinatorService:
         need-level chart lines and a line for each stored row left out as invalid."""
         if date_from and date_to and date_from > date_to:
             raise VaultError(tr("„von“ liegt nach „bis“.", "“from” is after “to”."))
-        if threshold < 1:
-            raise VaultError(
-                tr("Die Schwelle muss mindestens 1 sein.", "The threshold must be at least 1.")
-            )
+        refused = report.published_threshold_error(threshold)
+        if refused:
+            raise VaultError(refused)
         period = report.Period(date_from, date_to)
         skipped: list[str] = []
         cells = report_cells(self.store, period, threshold, skipped)

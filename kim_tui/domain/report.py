@@ -57,6 +57,24 @@ from kim_tui.domain.report_render import (
 from kim_tui.domain.suppression import Figure, protect
 from kim_tui.i18n import tr
 
+MIN_PUBLISHED_THRESHOLD = 3
+"""The lowest threshold a coordinator may choose for a report that leaves kim (table, CSV,
+JSON, the report screen). Below it a cell of one or two people shows as a number: in a small
+organisation's row that can be a person the reader knows. The masking's own guarantee (no
+masked cell narrowed to fewer than three values) rests on the same figure."""
+
+
+def published_threshold_error(threshold: int) -> str | None:
+    """Why `threshold` may not be used for a report a coordinator passes on, or None."""
+    if threshold < MIN_PUBLISHED_THRESHOLD:
+        return tr(
+            f"Die Schwelle muss mindestens {MIN_PUBLISHED_THRESHOLD} sein: Zellen mit einer "
+            "oder zwei Personen machten einzelne Menschen erkennbar.",
+            f"The threshold must be at least {MIN_PUBLISHED_THRESHOLD}: cells of one or two "
+            "people would make single persons identifiable.",
+        )
+    return None
+
 
 def _merge(parts: Iterable[Rows]) -> dict[str, list[Mapping[str, Any]]]:
     merged: dict[str, list[Mapping[str, Any]]] = {}

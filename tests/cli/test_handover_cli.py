@@ -14,7 +14,9 @@ from sqlalchemy import text
 from sqlmodel import Session, SQLModel, select
 
 from kim_tui.cli import main
+from kim_tui.coordinator.report import report_cells
 from kim_tui.coordinator.store import CoordinatorStore, SyncRecord
+from kim_tui.domain import report
 from kim_tui.domain.model import ConsentDraft, ConsentPurpose
 from kim_tui.service.workspace import Workspace
 from kim_tui.store.models import Client
@@ -161,11 +163,15 @@ def test_round_trip_new_file_merge_confirm_and_export(
     assert [d["id"] for d in anna_out] == [d["id"] for d in ben_in]
     assert {d["counterpart"] for d in anna_out} == {_fp(tmp_path, "ben")}
     assert all(d["client"].startswith("p-") for d in anna_out + ben_in)
+    # A report that leaves kim masks cells of one or two people: a threshold under 3 is
+    # refused. The counts themselves are read unmasked from the store's report.
     code, out, err = run_kim(
-        capsys, "coordinator", "report", *coord, "--format", "json", "--threshold", "1"
+        capsys, "coordinator", "report", *coord, "--format", "json", "--threshold", "2"
     )
-    assert code == 0, err
-    doc = json.loads(out)
+    assert (code, out) == (1, "") and "mindestens 3" in err, err
+    with CoordinatorStore.open(tmp_path / "koord", PASSPHRASE) as store:
+        period = report.Period(None, None)
+        doc = json.loads(report.render_json(report_cells(store, period, 1), 1, period))
     cells = {(c["name"], c["indicator"], c["category"]): c["value"] for c in doc["cells"]}
     # Two people, each one case: opened at Anna, active at Ben (Lina's own file at Ben and the
     # one handed over are one case after the merge), and two handovers Anna → Ben.

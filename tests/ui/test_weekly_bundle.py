@@ -17,7 +17,16 @@ from kim_tui.screens.export import ExportScreen
 from kim_tui.store.vault import Vault
 from kim_tui.sync import coach_state
 from tests.conftest import FAST_KDF_KIB, PASSPHRASE
-from tests.ui.conftest import new_app, on_screen, row_texts, type_text, unlock, unlock_home, until
+from tests.ui.conftest import (
+    new_app,
+    notifications,
+    on_screen,
+    row_texts,
+    type_text,
+    unlock,
+    unlock_home,
+    until,
+)
 
 
 def _connect(vault_dir: Path, coord_dir: Path) -> None:
@@ -93,6 +102,12 @@ async def test_export_screen_writes_a_bundle_the_coordinator_imports(
         # Six clients: every category under the threshold of 5 shows as masked ("x"), never a
         # number.
         assert "| x" in text
+        # A threshold under 3 would print cells of one or two people: refused, and the report
+        # shown stays as it was.
+        coordinator.screen.query_one("#threshold", Input).value = "2"
+        await pilot.press("f7")
+        await until(pilot, lambda: any("mindestens 3" in n for n in notifications(coordinator)))
+        assert "\n".join(row_texts(cells)) == text
     service.release()
 
 
