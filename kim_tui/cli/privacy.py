@@ -24,6 +24,7 @@ from kim_tui.cli.common import (
     unlocked_workspace,
     vault_dir,
 )
+from kim_tui.domain.stand_in import copies_lent_message
 from kim_tui.i18n import language, tr
 
 if TYPE_CHECKING:
@@ -193,6 +194,9 @@ def cmd_erase(args: argparse.Namespace) -> int:
             "weekly bundle reports the erasure to the coordination.",
         )
     )
+    lent = copies_lent_message(result)
+    if lent:
+        print(shown(lent))
     return EXIT_OK
 
 

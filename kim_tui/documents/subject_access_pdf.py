@@ -122,7 +122,12 @@ LABELS: dict[str, str] = {
     "basis": "Grundlage",
 }
 
-_KINDS = {"referral": "Vermittlung", "handover": "Übergabe", "bundle": "Wochenpaket"}
+_KINDS = {
+    "referral": "Vermittlung",
+    "handover": "Übergabe",
+    "stand_in": "Vertretung",
+    "bundle": "Wochenpaket",
+}
 
 
 def subject_access_json(copy: dict[str, Any]) -> bytes:

@@ -478,3 +478,7 @@ class ErasureResult:
     client_id: str
     records_removed: int
     erased_on: date
+    copies_lent: tuple[tuple[str, date], ...] = ()
+    """Stand-in copies of the file a colleague still holds: (colleague, last day). The copy
+    there is erased only after that day; the coach should tell the colleague now (the duty to
+    notify recipients of an erasure)."""

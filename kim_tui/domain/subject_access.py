@@ -70,7 +70,7 @@ class Disclosure:
 
     on: date
     kind: str
-    """"referral", "handover" or "bundle"."""
+    """"referral", "handover", "stand_in" or "bundle"."""
     recipient: str
     content: str
     """What travelled, in words."""

@@ -20,6 +20,8 @@ and keeps the pseudonymous counts.
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import delete, update
 from sqlmodel import Session, SQLModel, col, select
 
@@ -28,7 +30,15 @@ from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, stored_text
 from kim_tui.service.privacy import ALLOW_RESTRICTED
 from kim_tui.store.errors import NotFound, ValidationError
-from kim_tui.store.models import TABLES, AuditEvent, Case, Client, ErasedClient, HandoverLink
+from kim_tui.store.models import (
+    TABLES,
+    AuditEvent,
+    Case,
+    Client,
+    ErasedClient,
+    HandoverLink,
+    StandIn,
+)
 from kim_tui.store.unit_of_work import Transaction
 
 REASON_REQUEST = "request"
@@ -40,7 +50,9 @@ REASON_REGISTER = "register"
 REASON_HANDOVER = "handover"
 """Register reason: handed over to a colleague, who confirmed the receipt (service.handover)."""
 
-_OWNER_COLUMNS = {"client_id": "client", "case_id": "case"}
+_OWNER_COLUMNS = {"client_id": "client", "case_id": "case", "merged_into": "client"}
+"""Columns that name their row's owner. ``merged_into``: a file merged into the client's is the
+same person's; its tombstone keeps the name it had, so it goes with her."""
 _ANY_ID_COLUMNS = frozenset({"entity_id"})
 _MAX_IN = 500
 _KEPT = frozenset({str(_t.__tablename__) for _t in (AuditEvent, ErasedClient, HandoverLink)})
@@ -104,14 +116,34 @@ def erase_in(tx: Transaction, client_id: str, code: str) -> int:
             s.execute(delete(table).where(table.c.id.in_(ids[start : start + _MAX_IN])))
     # The handover link stays (the sender's accountability: to whom, when, on what basis), but
     # a reason typed for a handover without consent is free text about the person: it goes.
+    merged = sorted(rows["client"] - {client_id})
     s.execute(
         update(HandoverLink)
-        .where(col(HandoverLink.client_id) == client_id)
+        .where(col(HandoverLink.client_id).in_([client_id, *merged]))
         .values(override_reason="")
     )
     s.expunge_all()
     s.add(ErasedClient(id=client_id, erased_on=tx.today, reason=code, records_removed=removed))
+    # Each file merged into hers under its own id, so a restored backup cannot bring one back
+    # and the coordinator drops what it holds under that file's pseudonym too.
+    for other in merged:
+        if s.get(ErasedClient, other) is None:
+            s.add(ErasedClient(id=other, erased_on=tx.today, reason=code, records_removed=0))
     return removed
+
+
+def copies_lent(s: Session, client_id: str, today: date) -> tuple[tuple[str, date], ...]:
+    """(colleague, last day) of each stand-in copy of the client that a colleague still holds:
+    lent out and not yet past its end (the colleague's kim erases it on the first unlock after
+    that day)."""
+    rows = s.exec(
+        select(StandIn).where(
+            col(StandIn.client_ref) == client_id,
+            col(StandIn.direction) == "out",
+            col(StandIn.until) >= today,
+        )
+    ).all()
+    return tuple(sorted({(r.counterpart_name or r.counterpart[:16], r.until) for r in rows}))
 
 
 class ErasureService:
@@ -161,6 +193,7 @@ class ErasureService:
                         )
                     }
                 )
+            lent = copies_lent(s, client_id, tx.today)
             removed = erase_in(
                 tx, client_id, _code or (REASON_REQUEST if reason else REASON_RETENTION)
             )
@@ -168,7 +201,7 @@ class ErasureService:
                 f"{removed} Datensätze entfernt ({_code or ('request' if reason else 'retention')})"
             )
         self._ctx.vault.truncate_log()
-        return ErasureResult(client_id, removed, tx.today)
+        return ErasureResult(client_id, removed, tx.today, lent)
 
     def erased_ids(self) -> frozenset[str]:
         """The random ids in the erasure register."""

@@ -1,17 +1,18 @@
 """The copy for a subject-access request (DP-7): everything stored about one client, and every
 time their identifying data left the vault.
 
-Disclosures are gathered from three places: referrals that passed identifying data (the referral
-rows, with the consent or the override reason), handovers (audit events ``handover.*`` of the
-client's cases), and weekly bundles that carried the client's personal record. A bundle carries
-it when the client row travels (a write of the client, their case or a consent lies in the
-bundle's revision range: the audit events keep those revisions) while a "share with the
-coordinator" consent was valid on the bundle's date; everything else in a bundle is pseudonymous.
+Disclosures are gathered from four places: referrals that passed identifying data (the referral
+rows, with the consent or the override reason), handovers (the links the sender keeps),
+stand-ins (the copies lent to a colleague), and every weekly bundle that carried records of the
+client, with the name or pseudonymised (pseudonymised data is still the person's data): the
+export's ledger says which (`sync.disclosure_ledger`); bundles made before the ledger are
+worked out from the audit trail, on the safe side.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from sqlmodel import Session, col, or_, select
 from kim_tui.documents.subject_access_pdf import write_subject_access_files
 from kim_tui.domain import pseudonym as ps
 from kim_tui.domain.catalogs import catalog
+from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import ConsentPurpose
 from kim_tui.domain.regime import DEFAULT_REGIME
 from kim_tui.domain.subject_access import (
@@ -39,11 +41,13 @@ from kim_tui.service.converters import (
     consent_view,
     contact_views,
     facts_of,
+    local_day,
     referral_views,
     residence_view,
     themes_of,
     uncodes,
 )
+from kim_tui.service.handover import same_organisation
 from kim_tui.service.printouts import case_reference
 from kim_tui.store.errors import NotFound, StorageError, ValidationError
 from kim_tui.store.models import (
@@ -54,8 +58,10 @@ from kim_tui.store.models import (
     FollowUp,
     HandoverLink,
     ResidenceRecord,
+    StandIn,
 )
 from kim_tui.sync import coach_state as cs
+from kim_tui.sync import disclosure_ledger as ledger
 
 _CLIENT_ENTITIES = ("client", "case", "consent")
 """Audit entities whose writes make the client row travel in the next bundle."""
@@ -117,44 +123,145 @@ def _handover_disclosures(client_id: str, s: Session) -> list[Disclosure]:
     ]
 
 
-def _bundle_disclosures(
-    client: Client, case_ids: list[str], consents: Sequence[Consent], s: Session
-) -> list[Disclosure]:
-    revisions = set(
-        s.exec(
-            select(AuditEvent.revision).where(
-                or_(
-                    col(AuditEvent.entity_id) == client.id,
-                    col(AuditEvent.case_id).in_(case_ids)
-                    & col(AuditEvent.entity).in_(_CLIENT_ENTITIES),
-                )
+def _stand_in_disclosures(client_ids: list[str], s: Session) -> list[Disclosure]:
+    """One line per copy lent to a colleague (Vertretung): the whole file until its end date.
+    The basis follows the rule the copy was made under: within the same provider no transfer to
+    another controller; to another provider only with the client's consent."""
+    rows = s.exec(
+        select(StandIn).where(
+            col(StandIn.client_ref).in_(client_ids), col(StandIn.direction) == "out"
+        )
+    ).all()
+    try:
+        mine = cs.coach_public(s).organisation
+    except cs.SyncSetupError:
+        mine = ""
+    organisation_of = {c.fingerprint: c.organisation for c in cs.colleagues(s)}
+    out = []
+    for row in sorted(rows, key=lambda r: (r.created_at, r.id)):
+        theirs = organisation_of.get(row.counterpart)
+        name = row.counterpart_name or f"Kolleg*in {row.counterpart[:16]}"
+        same = theirs is not None and same_organisation(mine, theirs)
+        out.append(
+            Disclosure(
+                on=local_day(row.created_at),
+                kind="stand_in",
+                recipient=f"{name} ({theirs})" if theirs else name,
+                content=(
+                    "die ganze Akte als Vertretungskopie bis "
+                    f"{format_date(row.until)} (danach dort gelöscht)"
+                ),
+                basis=(
+                    "Vertretung beim selben Träger"
+                    if same
+                    else "Einwilligung (Schweigepflichtentbindung)"
+                ),
             )
-        ).all()
+        )
+    return out
+
+
+_WITH_NAME = (
+    "mit Namen: Name, weitere Schreibweisen, Geburtsdatum, Geburtsland, Sprachen, Anschrift, "
+    "Telefon; dazu "
+)
+_PSEUDONYMOUS = (
+    "pseudonymisiert (Kennung statt Name, Geburtsjahr statt Datum, keine Freitexte): "
+    "Geschlecht, Staatsangehörigkeit, Dolmetschbedarf, Haushalt, Fallangaben, Bedarf je "
+    "Handlungsfeld (auch Gesundheit), Ziele, Vermittlungen und Kontakte, soweit neu oder geändert"
+)
+
+
+def _bundle_line(on: date, seq: int, week: str, coordinator: str, personal: bool) -> Disclosure:
+    return Disclosure(
+        on=on,
+        kind="bundle",
+        recipient=f"KIM-Koordinierung ({coordinator})",
+        content=f"Wochenpaket {week} (Nr. {seq}), "
+        + (_WITH_NAME if personal else "")
+        + _PSEUDONYMOUS,
+        basis=(
+            "Einwilligung: Weitergabe an die Koordinierung (mit besonderen Kategorien)"
+            if personal
+            else "Meldung an die Koordinierung, pseudonymisiert (Verzeichnis der "
+            "Verarbeitungstätigkeiten)"
+        ),
     )
-    revisions.add(client.revision)
-    revisions.update(c.revision for c in consents if c.purpose == ps.SHARE_PURPOSE)
+
+
+def _bundle_disclosures(
+    client: Client,
+    client_ids: list[str],
+    case_ids: list[str],
+    consents: Sequence[Consent],
+    s: Session,
+) -> list[Disclosure]:
+    """Every bundle that carried records of the client (`client_ids`: the client and the
+    files merged into it), with the name or pseudonymised. From the export's ledger where it
+    holds the bundle; for bundles made before it (schema 0018) worked out from the audit trail,
+    on the safe side: with the name whenever a sharing consent was valid, as kim did then."""
     try:
         coordinator_name = cs.coordinator(s).name
     except cs.SyncSetupError:
         coordinator_name = "Koordinierung"
+    first_logged = ledger.disclosures_from(s)
+    logged = ledger.carried(s, client_ids)
     out = []
     for seq in range(1, cs.last_seq(s) + 1):
         sent = cs.sent_bundle(s, seq)
         if sent is None:
             continue
         on = date.fromisoformat(sent.created_at[:10])
-        travelled = any(sent.rev_after < rev <= sent.rev_upto for rev in revisions)
-        if travelled and _valid_on(consents, on, ps.SHARE_PURPOSE, None):
-            out.append(
-                Disclosure(
-                    on=on,
-                    kind="bundle",
-                    recipient=f"KIM-Koordinierung ({coordinator_name})",
-                    content=f"Wochenpaket {sent.week} (Nr. {seq}): Name, Geburtsjahr, Fallangaben",
-                    basis="Einwilligung: Weitergabe an die Koordinierung",
-                )
-            )
+        if seq >= first_logged:
+            if seq in logged:
+                out.append(_bundle_line(on, seq, sent.week, coordinator_name, logged[seq]))
+            continue
+        carried, personal = _worked_out(client, client_ids, case_ids, consents, sent, on, s)
+        if carried:
+            line = _bundle_line(on, seq, sent.week, coordinator_name, personal)
+            out.append(replace(line, content=line.content + " (aus dem Protokoll erschlossen)"))
     return out
+
+
+def _worked_out(
+    client: Client,
+    client_ids: list[str],
+    case_ids: list[str],
+    consents: Sequence[Consent],
+    sent: cs.SentBundle,
+    on: date,
+    s: Session,
+) -> tuple[bool, bool]:
+    """(carried anything, carried the name) for a bundle made before the ledger: anything when
+    a write of the client's records lies in its revision range, the name when a write of the
+    client row or a sharing consent does and such a consent was valid that day."""
+    in_range = (col(AuditEvent.revision) > sent.rev_after) & (
+        col(AuditEvent.revision) <= sent.rev_upto
+    )
+    events = s.exec(
+        select(AuditEvent.entity, AuditEvent.entity_id).where(
+            in_range,
+            or_(col(AuditEvent.entity_id).in_(client_ids), col(AuditEvent.case_id).in_(case_ids)),
+        )
+    ).all()
+    revisions = [client.revision] + [c.revision for c in consents if c.purpose == ps.SHARE_PURPOSE]
+    row_went = any(sent.rev_after < rev <= sent.rev_upto for rev in revisions) or any(
+        entity in _CLIENT_ENTITIES for entity, _id in events
+    )
+    carried = row_went or bool(events)
+    return carried, row_went and _valid_on(consents, on, ps.SHARE_PURPOSE, None)
+
+
+def _merged_into(s: Session, client_id: str) -> list[str]:
+    """The ids of the files merged into this client's (and into those, and so on): what a
+    bundle carried of them was carried of this person."""
+    found: list[str] = []
+    frontier = [client_id]
+    while frontier:
+        rows = s.exec(select(Client.id).where(col(Client.merged_into).in_(frontier))).all()
+        frontier = [r for r in rows if r not in found and r != client_id]
+        found += frontier
+    return found
 
 
 def gather_subject_access(s: Session, client_id: str) -> SubjectAccessInput:
@@ -182,9 +289,10 @@ def gather_subject_access(s: Session, client_id: str) -> SubjectAccessInput:
         .where(col(FollowUp.client_id) == client_id, col(FollowUp.deleted_at).is_(None))
         .order_by(col(FollowUp.due_on))
     ).all()
-    disclosures = _handover_disclosures(client_id, s) + _bundle_disclosures(
-        client, case_ids, consents, s
-    )
+    merged = _merged_into(s, client_id)
+    disclosures = [d for i in (client_id, *merged) for d in _handover_disclosures(i, s)]
+    disclosures += _stand_in_disclosures([client_id, *merged], s)
+    disclosures += _bundle_disclosures(client, [client_id, *merged], case_ids, consents, s)
     for case in cases:
         disclosures += _referral_disclosures(case, consents, s)
     return SubjectAccessInput(

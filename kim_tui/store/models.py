@@ -293,6 +293,21 @@ class HandoverLink(Record, table=True):
     receipt is confirmed and the client erased here."""
 
 
+class BundleDisclosure(SQLModel, table=True):
+    """One client whose records travelled in one weekly bundle (schema 0018), and whether with
+    the name (``personal``) or pseudonymised only: written by the export in its transaction, so
+    the Art. 15 copy lists what each bundle carried instead of working it out later. A resend
+    that carries the name marks the row personal; none marks it back. Not a `Record`: this
+    vault's own accountability, it never travels (neither in a bundle nor in a handover file),
+    and it goes with the client's erasure (the row names the client by ``client_id``)."""
+
+    id: str = Field(primary_key=True)
+    """``<seq>:<client id>``."""
+    seq: int = Field(index=True)
+    client_id: str = Field(index=True)
+    personal: int = 0
+
+
 class HouseholdMembership(Record, table=True):
     """One client's place in a household (schema 0013): clients who live together, each with
     their own file. The household is only its random id, shared by its members' rows; it has
@@ -355,4 +370,5 @@ TABLES: tuple[type[SQLModel], ...] = (
     HandoverLink,
     HouseholdMembership,
     StandIn,
+    BundleDisclosure,
 )

@@ -46,6 +46,7 @@ from kim_tui.store.unit_of_work import UnitOfWork, current_revision
 from kim_tui.store.vault import Vault
 from kim_tui.sync import bundle_format as bf
 from kim_tui.sync import coach_state as cs
+from kim_tui.sync import disclosure_ledger as ledger
 from kim_tui.sync import payload_schema
 from kim_tui.sync.stand_in_scope import excluded_rows
 
@@ -97,8 +98,11 @@ def collect_records(
     key: bytes,
     today: date,
     progress: Progress | None = None,
+    carried: dict[str, bool] | None = None,
 ) -> list[dict[str, Any]]:
-    """Shape every travelling row whose (effective) revision lies in (rev_after, rev_upto]."""
+    """Shape every travelling row whose (effective) revision lies in (rev_after, rev_upto].
+    `carried` receives every client whose rows travel: True when the client row goes with the
+    name (the export's ledger, `disclosure_ledger`)."""
     # Cost follows the changes, not the vault: only consents changed in the range are read to
     # find clients whose sharing changed; the other consents only for the clients that travel.
     changed = session.exec(
@@ -164,12 +168,19 @@ def collect_records(
                 out.append(
                     ps.shape_record("client", data, key=key, personal=personal, revision=effective)
                 )
+                if carried is not None:
+                    carried[row.id] = carried.get(row.id, False) or personal
         else:
             out.append(ps.shape_record(table, data, key=key))
         if progress is not None and (done % 200 == 0 or done == total):
             progress(done, total)
     if progress is not None and total == 0:
         progress(0, 0)
+    if carried is not None:
+        others = [(t, r) for t, r in rows if t != "client"]
+        for client_id in ledger.clients_of(session, others):
+            if client_id is not None:
+                carried.setdefault(client_id, False)
     # Erasures travel as a marker on the client's pseudonym (the client's rows are gone).
     for erased in session.exec(
         select(ErasedClient).where(
@@ -285,6 +296,7 @@ def export_bundle(
                 created_at=_stamp(moment),
                 recipient=recipient.fingerprint,
             )
+        carried: dict[str, bool] = {}
         records = collect_records(
             session,
             sent.rev_after,
@@ -292,6 +304,7 @@ def export_bundle(
             key=key,
             today=moment.date(),
             progress=progress,
+            carried=carried,
         )
         counts = {t: 0 for t in ps.TABLES}
         for r in records:
@@ -322,6 +335,7 @@ def export_bundle(
                 )
             )
         data = bf.seal(header, records, recipient.kem_key, sign_key)
+        ledger.record_disclosures(session, sent.seq, carried)
         if resend is None:
             # Taken now, marked written only once the file is on disk (see `SentBundle.written`).
             cs.record_bundle(session, replace(sent, written=False))

@@ -175,3 +175,17 @@ def test_regime_is_a_vault_setting(workspace: Workspace) -> None:
     assert "§ 19 KDG" in source and "DSGVO" not in source
     with pytest.raises(ValidationError):
         workspace.set_regime("hipaa")
+
+
+def test_erasure_takes_the_files_merged_into_the_client(workspace: Workspace) -> None:
+    """A second file of the same person, merged into hers, stays as a tombstone with the name
+    it had: erasing her erases it too, and registers it under its own id."""
+    client, _case = rich_client(workspace)
+    twin, _twin_case = rich_client(workspace, "Zeynepova-Merged")
+    workspace.merge_clients(client, twin)
+    workspace.erase_client(client, "Antrag der Klientin")
+    with workspace.vault.engine.connect() as conn:
+        names = conn.execute(text("SELECT family_name FROM client")).scalars().all()
+    assert all(NAME not in name for name in names), names
+    assert {client, twin} <= workspace.erased_ids()
+    assert all(NAME not in e.detail for e in workspace.audit_log())

@@ -1,0 +1,127 @@
+"""Which clients a weekly bundle carried, and whether with the name: the export's ledger.
+
+The export writes one `BundleDisclosure` row per client and bundle in its own transaction, so
+the Art. 15 copy (service/subject_access.py) can say exactly which bundle carried what of the
+person. A row of a travelling table belongs to a client through ``client_id``, or through its
+parents: rating → assessment → case, step → goal → agreement → case, and case → client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from sqlmodel import Session, col, select
+
+from kim_tui.store.models import (
+    AreaRating,
+    Assessment,
+    BundleDisclosure,
+    Case,
+    Client,
+    Goal,
+    GoalAgreement,
+    Record,
+    Step,
+    VaultSetting,
+)
+
+DISCLOSURES_FROM = "sync.disclosures_from"
+"""Vault setting: the first bundle number the ledger has rows for (schema 0018)."""
+
+_CHUNK = 500
+
+
+def _parents(
+    session: Session, model: type[Record], parent: str, ids: Iterable[str]
+) -> dict[str, str]:
+    """id → the parent column's value, for the given ids of `model` (deleted rows included)."""
+    wanted = sorted(set(ids))
+    found: dict[str, str] = {}
+    column = getattr(model, parent)
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        for row_id, value in session.exec(
+            select(col(model.id), column).where(col(model.id).in_(chunk))
+        ).all():
+            found[row_id] = value
+    return found
+
+
+def clients_of(session: Session, rows: Sequence[tuple[str, Record]]) -> list[str | None]:
+    """The client each (table, row) belongs to, in the same order (None if none is found)."""
+    records = [r for _t, r in rows]
+    by_goal = _parents(
+        session, Goal, "agreement_id", (r.goal_id for r in records if isinstance(r, Step))
+    )
+    agreement_ids = [r.agreement_id for r in records if isinstance(r, Goal)]
+    by_agreement = _parents(session, GoalAgreement, "case_id", [*agreement_ids, *by_goal.values()])
+    by_assessment = _parents(
+        session,
+        Assessment,
+        "case_id",
+        (r.assessment_id for r in records if isinstance(r, AreaRating)),
+    )
+
+    def case_of(row: Record) -> str | None:
+        if isinstance(row, AreaRating):
+            return by_assessment.get(row.assessment_id)
+        if isinstance(row, Step):
+            agreement = by_goal.get(row.goal_id)
+            return by_agreement.get(agreement) if agreement else None
+        if isinstance(row, Goal):
+            return by_agreement.get(row.agreement_id)
+        case_id = getattr(row, "case_id", None)
+        return case_id if isinstance(case_id, str) else None
+
+    def direct(row: Record) -> str | None:
+        if isinstance(row, Client):
+            return row.id
+        client_id = getattr(row, "client_id", None)
+        return client_id if isinstance(client_id, str) else None
+
+    owners = [direct(r) for r in records]
+    cases = [None if owner else case_of(r) for r, owner in zip(records, owners, strict=True)]
+    by_case = _parents(session, Case, "client_id", (c for c in cases if c))
+    return [
+        owner or (by_case.get(case_id) if case_id else None)
+        for owner, case_id in zip(owners, cases, strict=True)
+    ]
+
+
+def record_disclosures(session: Session, seq: int, carried: Mapping[str, bool]) -> None:
+    """Note that bundle `seq` carried each client of `carried` (True: with the name). A row
+    already there (a resend) becomes personal if this time the name went, never back."""
+    ids = sorted(carried)
+    known: dict[str, BundleDisclosure] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = [f"{seq}:{client_id}" for client_id in ids[start : start + _CHUNK]]
+        for row in session.exec(
+            select(BundleDisclosure).where(col(BundleDisclosure.id).in_(chunk))
+        ).all():
+            known[row.client_id] = row
+    for client_id, personal in carried.items():
+        row = known.get(client_id) or BundleDisclosure(
+            id=f"{seq}:{client_id}", seq=seq, client_id=client_id
+        )
+        row.personal = int(bool(row.personal) or personal)
+        session.add(row)
+
+
+def disclosures_from(session: Session) -> int:
+    """The first bundle number whose carried clients the ledger holds."""
+    row = session.get(VaultSetting, DISCLOSURES_FROM)
+    return int(row.value) if row is not None and row.value.isdigit() else 1
+
+
+def carried(session: Session, client_ids: Iterable[str]) -> dict[int, bool]:
+    """Bundle number → True if it carried any of these clients with the name, else False."""
+    wanted = sorted(set(client_ids))
+    out: dict[int, bool] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        for row in session.exec(
+            select(BundleDisclosure).where(
+                col(BundleDisclosure.client_id).in_(wanted[start : start + _CHUNK])
+            )
+        ).all():
+            out[row.seq] = out.get(row.seq, False) or bool(row.personal)
+    return out
