@@ -301,10 +301,14 @@ class BundleDisclosure(SQLModel, table=True):
     vault's own accountability, it never travels (neither in a bundle nor in a handover file),
     and it goes with the client's erasure (the row names the client by ``client_id``)."""
 
+    # One B-tree, keyed by client then bundle: the export adds a row per carried client to
+    # the weekly bundle's transaction, and the Art. 15 copy reads one client's rows by range.
+    __table_args__ = {"sqlite_with_rowid": False}
+
     id: str = Field(primary_key=True)
-    """``<seq>:<client id>``."""
-    seq: int = Field(index=True)
-    client_id: str = Field(index=True)
+    """``<client id>:<seq, 6 digits>``."""
+    seq: int
+    client_id: str
     personal: int = 0
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from sqlalchemy import func
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from kim_tui.store.models import (
@@ -37,6 +39,8 @@ def _parents(
     """id → the parent column's value, for the given ids of `model` (deleted rows included)."""
     wanted = sorted(set(ids))
     found: dict[str, str] = {}
+    if not wanted:
+        return found
     column = getattr(model, parent)
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
@@ -91,20 +95,21 @@ def clients_of(session: Session, rows: Sequence[tuple[str, Record]]) -> list[str
 def record_disclosures(session: Session, seq: int, carried: Mapping[str, bool]) -> None:
     """Note that bundle `seq` carried each client of `carried` (True: with the name). A row
     already there (a resend) becomes personal if this time the name went, never back."""
-    ids = sorted(carried)
-    known: dict[str, BundleDisclosure] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = [f"{seq}:{client_id}" for client_id in ids[start : start + _CHUNK]]
-        for row in session.exec(
-            select(BundleDisclosure).where(col(BundleDisclosure.id).in_(chunk))
-        ).all():
-            known[row.client_id] = row
-    for client_id, personal in carried.items():
-        row = known.get(client_id) or BundleDisclosure(
-            id=f"{seq}:{client_id}", seq=seq, client_id=client_id
-        )
-        row.personal = int(bool(row.personal) or personal)
-        session.add(row)
+    if not carried:
+        return
+    table = BundleDisclosure.__table__  # type: ignore[attr-defined]
+    statement = sqlite_insert(table)
+    # One statement for all rows (an upsert: a resend keeps "with the name" once it was so).
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.c.id],
+            set_={"personal": func.max(table.c.personal, statement.excluded.personal)},
+        ),
+        [
+            {"id": ledger_id(cid, seq), "seq": seq, "client_id": cid, "personal": int(personal)}
+            for cid, personal in carried.items()
+        ],
+    )
 
 
 def disclosures_from(session: Session) -> int:
@@ -113,14 +118,20 @@ def disclosures_from(session: Session) -> int:
     return int(row.value) if row is not None and row.value.isdigit() else 1
 
 
+def ledger_id(client_id: str, seq: int) -> str:
+    """The key of one ledger row: the client first, so one client's rows are one range."""
+    return f"{client_id}:{seq:06d}"
+
+
 def carried(session: Session, client_ids: Iterable[str]) -> dict[int, bool]:
     """Bundle number → True if it carried any of these clients with the name, else False."""
-    wanted = sorted(set(client_ids))
     out: dict[int, bool] = {}
-    for start in range(0, len(wanted), _CHUNK):
+    for client_id in sorted(set(client_ids)):
+        # ":" < ";": every key "<client id>:…" lies in [client id + ":", client id + ";").
         for row in session.exec(
             select(BundleDisclosure).where(
-                col(BundleDisclosure.client_id).in_(wanted[start : start + _CHUNK])
+                col(BundleDisclosure.id) >= f"{client_id}:",
+                col(BundleDisclosure.id) < f"{client_id};",
             )
         ).all():
             out[row.seq] = out.get(row.seq, False) or bool(row.personal)

@@ -194,3 +194,19 @@ def test_erasing_a_lent_file_names_the_colleagues_to_tell(ws: Workspace, tmp_pat
     later.close_case(ClosureDraft(ada_case, D(2026, 12, 19), "moved_away"))
     done = later.erase_client(ada)
     assert done.copies_lent == () and copies_lent_message(done) == ""
+
+
+def test_a_resend_never_takes_back_that_the_name_went(ws: Workspace, tmp_path: Path) -> None:
+    """`kim export --resend 1` after the consent was withdrawn re-creates bundle 1 without
+    the name, but the first one went with it: the copy keeps saying so."""
+    from kim_tui.sync.exporter import export_bundle
+
+    lan, lan_case = intake_client(ws, "Lan", "Nguyen", D(1995, 12, 12))
+    consent = ws.add_consent(lan_case, share(special=True))
+    ws.export_weekly(str(tmp_path))
+    (first,) = bundles(ws, lan)
+    assert "(Nr. 1), mit Namen" in first
+
+    ws.withdraw_consent(consent, FIXED_TODAY)
+    export_bundle(ws.vault, tmp_path, resend=1)
+    assert bundles(ws, lan) == [first]

@@ -24,6 +24,7 @@ depends_on = None
 def upgrade() -> None:
     bind = op.get_bind()
     if "bundledisclosure" not in sa.inspect(bind).get_table_names():
+        # id = "<client id>:<seq>": one B-tree (no rowid, no further index), read by range.
         op.create_table(
             "bundledisclosure",
             sa.Column("id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -31,11 +32,8 @@ def upgrade() -> None:
             sa.Column("client_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
             sa.Column("personal", sa.Integer(), nullable=False),
             sa.PrimaryKeyConstraint("id"),
+            sqlite_with_rowid=False,
         )
-    op.execute("CREATE INDEX IF NOT EXISTS ix_bundledisclosure_seq ON bundledisclosure (seq)")
-    op.execute(
-        "CREATE INDEX IF NOT EXISTS ix_bundledisclosure_client_id ON bundledisclosure (client_id)"
-    )
     last = bind.execute(
         sa.text("SELECT value FROM vaultsetting WHERE key = 'sync.last_seq'")
     ).scalar()
