@@ -24,6 +24,7 @@ _TITLE = "Auskunft über gespeicherte Daten"
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("client", "Stammdaten"),
+    ("file", "Zur Akte"),
     ("residence_facts", "Angaben zur Bleibeperspektive"),
     ("consents", "Einwilligungen"),
     ("residence_history", "Aufenthaltsstatus (Verlauf)"),
@@ -31,6 +32,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("follow_ups", "Wiedervorlagen"),
     ("corrections", "Verlauf der Berichtigungen"),
     ("disclosures", "Weitergaben an Dritte (Empfänger)"),
+    ("information", "Zwecke, Empfänger, Speicherdauer und Ihre Rechte"),
 )
 """Top-level sections of the copy in print order, with their German headings."""
 
@@ -120,6 +122,19 @@ LABELS: dict[str, str] = {
     "done_note": "Notiz zur Erledigung",
     "content": "Was",
     "basis": "Grundlage",
+    "restricted_on": "Verarbeitung eingeschränkt seit",
+    "household_link": "Verknüpfter Haushalt",
+    "role": "Rolle",
+    "other_files": "Weitere Akten im Haushalt",
+    "scope": "Umfang",
+    "special_categories": "Umfasst besondere Kategorien (z. B. Gesundheit)",
+    "witness": "Zeug*in (mündliche Einwilligung)",
+    "phase_set_by_hand": "Phase von Hand gesetzt",
+    "purposes": "Zwecke",
+    "recipients": "Empfänger (Kategorien)",
+    "storage": "Speicherdauer",
+    "rights": "Ihre Rechte",
+    "automated_decisions": "Automatisierte Entscheidungen",
 }
 
 _KINDS = {
@@ -156,8 +171,12 @@ def _value(key: str, value: Any) -> str:
         return "–"
     if isinstance(value, bool):
         return "ja" if value else "nein"
+    if isinstance(value, dict):
+        return "; ".join(f"{LABELS.get(k, k)}: {_value(k, v)}" for k, v in value.items())
     if isinstance(value, list):
-        return ", ".join(_value(key, v) for v in value)
+        # Sentences (rights, purposes) one after the other; codes and names as a list.
+        joiner = " " if all(str(v).endswith(".") for v in value) else ", "
+        return joiner.join(_value(key, v) for v in value)
     text = str(value)
     if key == "kind" and text in _KINDS:
         return _KINDS[text]

@@ -24,6 +24,8 @@ class RecordSection:
     items: tuple[str, ...]
     verify: bool
     """True while a legal point of the section is not checked against the primary text."""
+    key: str = ""
+    """A name for a section other documents repeat (``purposes``, ``recipients``), or ""."""
 
 
 DEFAULT_RETENTION_YEARS = 3
@@ -57,6 +59,7 @@ def processing_record_sections(
             heading=raw["heading"].format(**values),
             items=tuple(item.format(**values) for item in raw["items"]),
             verify=bool(raw.get("verify", False)),
+            key=str(raw.get("key", "")),
         )
         for raw in texts["sections"]
     )

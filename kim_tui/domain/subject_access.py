@@ -35,6 +35,7 @@ from kim_tui.domain.model import (
 )
 from kim_tui.domain.record_history import describe
 from kim_tui.domain.regime import regime
+from kim_tui.domain.subject_access_information import subject_access_information
 
 __all__ = [
     "SCHEMA_ID",
@@ -95,6 +96,10 @@ class CaseRecord:
     agreements: tuple[GoalAgreementView, ...]
     referrals: tuple[ReferralView, ...]
     contacts: tuple[ContactView, ...]
+    phase_by_hand: str | None = None
+    """A phase the coach set by hand (it holds until cleared), with its reason and day."""
+    phase_reason: str = ""
+    phase_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,15 @@ class SubjectAccessInput:
     cases: tuple[CaseRecord, ...]
     follow_ups: tuple[FollowUpRecord, ...]
     disclosures: tuple[Disclosure, ...]
+    restricted_on: date | None = None
+    """Processing restricted since this day (the file is read-only), or None."""
+    household_role: str | None = None
+    """The client's role in a linked household (``household_roles`` code), or None."""
+    household_others: int = 0
+    """How many other clients' files the household links (never who: their data)."""
+    retention_years: int = 3
+    retention_end: date | None = None
+    """The day after which the data are erased (all cases closed), or None."""
 
 
 def _label(catalog_name: str, code: str | None) -> str:
@@ -185,6 +199,11 @@ def _case(c: CaseRecord) -> Json:
         "legal_domains": _labels("legal_domains", c.legal_domains),
         "target_groups": _labels("target_groups", c.target_groups),
         "stage": _label("case_stages", c.stage),
+        "phase_set_by_hand": (
+            {"on": _iso(c.phase_on), "reason": c.phase_reason}
+            if c.phase_by_hand is not None
+            else None
+        ),
         "closed_on": _iso(c.closed_on),
         "closure_reason": _label("closure_reasons", c.closure_reason),
         "themes": [_theme(t) for t in c.themes],
@@ -315,13 +334,27 @@ def subject_access_copy(
         },
         "controller": {"organisation": organisation},
         "client": _client(data.client),
+        "file": {
+            "restricted_on": _iso(data.restricted_on),
+            "household_link": (
+                {
+                    "role": _label("household_roles", data.household_role),
+                    "other_files": data.household_others,
+                }
+                if data.household_role is not None
+                else None
+            ),
+        },
         "residence_facts": _facts(data.facts),
         "consents": [
             {
                 "purpose": _label("consent_purposes", c.purpose.value),
-                "recipient": _label("agencies", c.agency),
+                "recipient": _label("agencies", c.agency) or c.recipient,
+                "scope": c.scope,
+                "special_categories": c.special_categories,
                 "given_on": _iso(c.given_on),
                 "form": "schriftlich" if c.form.value == "written" else "mündlich",
+                "witness": c.witness,
                 "withdrawn_on": _iso(c.withdrawn_on),
             }
             for c in data.consents
@@ -358,4 +391,7 @@ def subject_access_copy(
             }
             for d in sorted(data.disclosures, key=lambda d: (d.on, d.kind))
         ],
+        "information": subject_access_information(
+            regime_code, data.retention_years, data.retention_end
+        ),
     }

@@ -49,6 +49,7 @@ from kim_tui.service.converters import (
 )
 from kim_tui.service.handover import same_organisation
 from kim_tui.service.printouts import case_reference
+from kim_tui.service.retention import retention_rule
 from kim_tui.store.errors import NotFound, StorageError, ValidationError
 from kim_tui.store.models import (
     AuditEvent,
@@ -57,6 +58,7 @@ from kim_tui.store.models import (
     Consent,
     FollowUp,
     HandoverLink,
+    HouseholdMembership,
     ResidenceRecord,
     StandIn,
 )
@@ -264,6 +266,26 @@ def _merged_into(s: Session, client_id: str) -> list[str]:
     return found
 
 
+def _household_link(s: Session, client_id: str) -> tuple[str | None, int]:
+    """The client's role in a linked household and how many other files it links."""
+    mine = s.exec(
+        select(HouseholdMembership).where(
+            col(HouseholdMembership.client_id) == client_id,
+            col(HouseholdMembership.deleted_at).is_(None),
+        )
+    ).first()
+    if mine is None:
+        return None, 0
+    others = s.exec(
+        select(HouseholdMembership.id).where(
+            col(HouseholdMembership.household_id) == mine.household_id,
+            col(HouseholdMembership.client_id) != client_id,
+            col(HouseholdMembership.deleted_at).is_(None),
+        )
+    ).all()
+    return mine.role, len(others)
+
+
 def gather_subject_access(s: Session, client_id: str) -> SubjectAccessInput:
     """Read everything stored about one client (and nothing about anyone else)."""
     client = live(s, Client, client_id)
@@ -295,7 +317,16 @@ def gather_subject_access(s: Session, client_id: str) -> SubjectAccessInput:
     disclosures += _bundle_disclosures(client, [client_id, *merged], case_ids, consents, s)
     for case in cases:
         disclosures += _referral_disclosures(case, consents, s)
+    rule = retention_rule(s)
+    all_closed = all(c.closed_on is not None for c in cases)
+    last_closed = max(c.closed_on for c in cases if c.closed_on) if all_closed else None
+    role, others = _household_link(s, client_id)
     return SubjectAccessInput(
+        restricted_on=client.restricted_on,
+        household_role=role,
+        household_others=others,
+        retention_years=rule.years,
+        retention_end=rule.end(last_closed) if last_closed is not None else None,
         client=client_draft(client),
         facts=facts_of(client),
         consents=tuple(consent_view(c) for c in consents),
@@ -315,6 +346,9 @@ def gather_subject_access(s: Session, client_id: str) -> SubjectAccessInput:
                 agreements=agreement_views(s, c.id),
                 referrals=referral_views(s, c.id),
                 contacts=contact_views(s, c.id),
+                phase_by_hand=c.stage_by_hand,
+                phase_reason=c.stage_by_hand_reason,
+                phase_on=c.stage_by_hand_on,
             )
             for c in cases
         ),

@@ -322,3 +322,72 @@ def test_the_consent_form_names_exactly_the_special_categories_the_consent_cover
         covering, str(tmp_path / "c.pdf"), organisation="Caritas", special_categories=("health",)
     )
     assert "Gesundheit" in _pdf_text(Path(written))
+
+
+def test_the_copy_says_what_art_15_asks_besides_the_data(ws: Workspace, tmp_path: Path) -> None:
+    """Restriction and household link as facts, a consent's recipient, scope, special
+    categories and witness, a phase set by hand with its reason, and the information block:
+    purposes, recipients, this person's retention end, the rights with the regime's articles
+    and the authority, the source, no automated decision."""
+    from kim_tui.domain.catalogs import catalog
+    from kim_tui.domain.model import ClosureDraft, ConsentForm
+    from tests.builders import intake_client
+
+    client, case = intake_client(ws, "Lan", "Nguyen", D(1995, 12, 12))
+    partner, _ = intake_client(ws, "Minh", "Nguyen", D(1993, 2, 2))
+    ws.link_household_member(client, partner, "spouse")
+    ws.add_consent(
+        case,
+        ConsentDraft(
+            ConsentPurpose.SHARE_AGENCY,
+            D(2026, 11, 2),
+            form=ConsentForm.ORAL,
+            recipient="Frauenberatung Köln",
+            scope="Wohnungssuche",
+            special_categories=True,
+            witness="Dolmetscherin A. Karimi",
+        ),
+    )
+    ws.set_phase_by_hand(case, "goal_agreement", "Klientin möchte erst die Wohnung klären")
+    ws.close_case(ClosureDraft(case, FIXED_TODAY, "goals_reached"))
+    ws.restrict_client(client)
+    ws.set_regime("kdg")
+
+    copy = ws.subject_access_copy(client, regime_code="kdg")
+    jsonschema.validate(copy, _schema())
+    household = ws.household(client)
+    assert household is not None
+    assert copy["file"] == {
+        "restricted_on": FIXED_TODAY.isoformat(),
+        "household_link": {
+            "role": catalog("household_roles").label(household.role),
+            "other_files": 1,
+        },
+    }
+    consent = next(c for c in copy["consents"] if c["recipient"] == "Frauenberatung Köln")
+    assert (consent["scope"], consent["special_categories"], consent["witness"]) == (
+        "Wohnungssuche",
+        True,
+        "Dolmetscherin A. Karimi",
+    )
+    assert copy["cases"][0]["phase_set_by_hand"]["reason"] == (
+        "Klientin möchte erst die Wohnung klären"
+    )
+    info = copy["information"]
+    assert info["storage"].endswith("nach dem 31.12.2029 gelöscht.")
+    assert any("§ 19 KDG" in r for r in info["rights"])  # erasure under the KDG
+    assert any(r.startswith("Beschwerde bei der Aufsicht") for r in info["rights"])
+    assert any("Koordinierung" in r for r in info["recipients"])
+    assert "keine automatisierte Entscheidung" in info["automated_decisions"]
+    assert "Minh" not in json.dumps(copy, ensure_ascii=False)  # the partner's data stay out
+
+    pdf, _data = ws.write_subject_access(client, str(tmp_path), regime_code="kdg")
+    text = _pdf_text(Path(pdf))
+    for needle in (
+        "Zwecke, Empfänger, Speicherdauer und Ihre Rechte",
+        "Verarbeitung eingeschränkt seit",
+        "Dolmetscherin A. Karimi",
+        "31.12.2029",
+        "Beschwerde bei der Aufsicht",
+    ):
+        assert needle in text, needle
