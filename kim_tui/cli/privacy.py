@@ -24,7 +24,7 @@ from kim_tui.cli.common import (
     unlocked_workspace,
     vault_dir,
 )
-from kim_tui.domain.stand_in import copies_lent_message
+from kim_tui.domain.erasure_notice import erasure_notices
 from kim_tui.i18n import language, tr
 
 if TYPE_CHECKING:
@@ -194,9 +194,8 @@ def cmd_erase(args: argparse.Namespace) -> int:
             "weekly bundle reports the erasure to the coordination.",
         )
     )
-    lent = copies_lent_message(result)
-    if lent:
-        print(shown(lent))
+    for notice in erasure_notices(result):
+        print(shown(notice))
     return EXIT_OK
 
 

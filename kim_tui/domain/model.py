@@ -482,3 +482,6 @@ class ErasureResult:
     """Stand-in copies of the file a colleague still holds: (colleague, last day). The copy
     there is erased only after that day; the coach should tell the colleague now (the duty to
     notify recipients of an erasure)."""
+    named_in_households: tuple[str, ...] = ()
+    """Other clients (display names) whose household list, typed at intake, names the erased
+    person: kim does not edit another person's file on its own; the coach checks it."""

@@ -4,13 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
-
-from kim_tui.domain.dates import format_date
-from kim_tui.i18n import tr
-
-if TYPE_CHECKING:
-    from kim_tui.domain.model import ErasureResult
 
 
 @dataclass(frozen=True)
@@ -79,21 +72,3 @@ class StandInView:
     clients: int
     state: str
     returned_on: date | None
-
-
-def copies_lent_message(result: ErasureResult) -> str:
-    """The coach's reminder to tell each colleague who still holds a copy, or ""."""
-    if not result.copies_lent:
-        return ""
-    held = ", ".join(f"{name} (bis {format_date(until)})" for name, until in result.copies_lent)
-    held_en = ", ".join(
-        f"{name} (until {format_date(until)})" for name, until in result.copies_lent
-    )
-    return tr(
-        f"Eine Vertretungskopie liegt noch bei {held}; sie wird dort erst nach dem Ende der "
-        "Vertretung gelöscht. Bitte die Kolleg*in jetzt von der Löschung unterrichten "
-        "(Mitteilungspflicht an Empfänger).",
-        f"A stand-in copy is still held by {held_en}; it is erased there only after the "
-        "stand-in ends. Please tell the colleague about the erasure now (duty to notify "
-        "recipients).",
-    )

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from textual import events, work
 
+from kim_tui.domain.erasure_notice import erasure_notices
 from kim_tui.domain.model import ErasureResult
-from kim_tui.domain.stand_in import copies_lent_message
 from kim_tui.i18n import language, tr
 from kim_tui.screens.base import KimScreen
 
@@ -180,10 +180,9 @@ class PrivacyActions(KimScreen[None]):
                 f"Erased: {result.records_removed} records.",
             )
         )
-        lent = copies_lent_message(result)
-        if lent:
-            # The colleague's name comes from their coach.pub: shown literally.
-            self.notify(lent, severity="warning", timeout=30, markup=False)
+        for notice in erasure_notices(result):
+            # A colleague's name comes from their coach.pub: shown literally.
+            self.notify(notice, severity="warning", timeout=30, markup=False)
         self.app.pop_screen()
 
     def _erase(self, client_id: str, request: str) -> ErasureResult:

@@ -20,14 +20,18 @@ and keeps the pseudonymous counts.
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 
 from sqlalchemy import delete, update
 from sqlmodel import Session, SQLModel, col, select
 
 from kim_tui.domain.model import ErasureResult
+from kim_tui.domain.text import fold
 from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, stored_text
+from kim_tui.service.converters import display_name
 from kim_tui.service.privacy import ALLOW_RESTRICTED
 from kim_tui.store.errors import NotFound, ValidationError
 from kim_tui.store.models import (
@@ -146,6 +150,35 @@ def copies_lent(s: Session, client_id: str, today: date) -> tuple[tuple[str, dat
     return tuple(sorted({(r.counterpart_name or r.counterpart[:16], r.until) for r in rows}))
 
 
+def _words(text: str) -> str:
+    """`text` folded (`domain.text.fold`), punctuation as spaces: "DARWÎSH, Lina" → "darwish
+    lina"."""
+    return " ".join(re.sub(r"[^\w]+", " ", fold(text)).split())
+
+
+def named_in_households(s: Session, client: Client) -> tuple[str, ...]:
+    """Display names of the other live clients whose household list (typed at intake) names
+    `client`: a member whose name holds her given and family name (folded: case, accents and
+    transliteration aside). Read once per erasure, a scan of the lists that are not empty."""
+    wanted = [w for w in (_words(client.given_name), _words(client.family_name)) if w]
+    if not wanted:
+        return ()
+    found = []
+    for other in s.exec(
+        select(Client).where(
+            col(Client.id) != client.id,
+            col(Client.deleted_at).is_(None),
+            col(Client.household_json) != "[]",
+            col(Client.household_json) != "",
+        )
+    ).all():
+        names = [_words(str(m.get("name", ""))) for m in json.loads(other.household_json)]
+        # Whole words: "Ali" is not in "Alina".
+        if any(all(f" {w} " in f" {name} " for w in wanted) for name in names):
+            found.append(display_name(other.given_name, other.family_name))
+    return tuple(sorted(found))
+
+
 class ErasureService:
     """Erase a client and everything that belongs to them."""
 
@@ -194,6 +227,7 @@ class ErasureService:
                     }
                 )
             lent = copies_lent(s, client_id, tx.today)
+            mentions = named_in_households(s, client)
             removed = erase_in(
                 tx, client_id, _code or (REASON_REQUEST if reason else REASON_RETENTION)
             )
@@ -201,7 +235,7 @@ class ErasureService:
                 f"{removed} Datensätze entfernt ({_code or ('request' if reason else 'retention')})"
             )
         self._ctx.vault.truncate_log()
-        return ErasureResult(client_id, removed, tx.today, lent)
+        return ErasureResult(client_id, removed, tx.today, lent, mentions)
 
     def erased_ids(self) -> frozenset[str]:
         """The random ids in the erasure register."""

@@ -168,8 +168,8 @@ def test_erasing_a_lent_file_names_the_colleagues_to_tell(ws: Workspace, tmp_pat
     says who holds one until when, so the coach can tell them now."""
     from dataclasses import replace
 
+    from kim_tui.domain.erasure_notice import copies_lent_message
     from kim_tui.domain.model import ClosureDraft
-    from kim_tui.domain.stand_in import copies_lent_message
     from kim_tui.i18n import set_language
     from tests.service.test_unit_of_work import _colleague
 

@@ -189,3 +189,29 @@ def test_erasure_takes_the_files_merged_into_the_client(workspace: Workspace) ->
     assert all(NAME not in name for name in names), names
     assert {client, twin} <= workspace.erased_ids()
     assert all(NAME not in e.detail for e in workspace.audit_log())
+
+
+def test_erasure_names_the_files_whose_household_list_still_names_the_person(
+    workspace: Workspace,
+) -> None:
+    """Ahmad's household list, typed at intake, names his wife Lina: erasing Lina's own file
+    does not edit his, but tells the coach whose list to check. "Ali" is not "Alina"."""
+    from kim_tui.domain.erasure_notice import erasure_notices
+    from kim_tui.domain.model import ClientDraft, HouseholdMember, IntakeDraft
+
+    lina, _ = intake_client(workspace, "Lina", "Darwish", date(1990, 4, 4))
+    for given, family, member in (
+        ("Ahmad", "Darwish", HouseholdMember("DARWÎSH, Lina", "Ehefrau")),
+        ("Sami", "Haddad", HouseholdMember("Alina Darwisha", "Nachbarin")),
+    ):
+        workspace.intake(
+            IntakeDraft(
+                ClientDraft(given, family, date(1988, 1, 1), household=(member,)), FIXED_TODAY
+            )
+        )
+    result = workspace.erase_client(lina, "Antrag der Klientin")
+    assert result.named_in_households == ("Darwish, Ahmad",)
+    (notice,) = erasure_notices(result)
+    assert "Darwish, Ahmad" in notice and "prüfen" in notice
+    ahmad = next(c for c in workspace.clients() if c.display_name == "Darwish, Ahmad")
+    assert workspace.client_file(ahmad.client_id).client.household[0].name == "DARWÎSH, Lina"

@@ -40,7 +40,21 @@ def _set_regime(vault_dir: Path, code: str) -> None:
 async def test_erase_from_the_file_names_client_and_article_and_leaves_nothing(
     ui_vault: Path, seeded: Seeded
 ) -> None:
+    from kim_tui.domain.model import ClientDraft, HouseholdMember, IntakeDraft
+
     _set_regime(ui_vault, "kdg")
+    with Vault.open(ui_vault, PASSPHRASE) as vault:  # his sister's list names him
+        Workspace(vault, today=lambda: FIXED_TODAY).intake(
+            IntakeDraft(
+                ClientDraft(
+                    "Anna",
+                    "Nowak",
+                    FIXED_TODAY.replace(year=1990),
+                    household=(HouseholdMember("Piotr Kowalski", "Bruder"),),
+                ),
+                FIXED_TODAY,
+            )
+        )
     app: KimApp = new_app(ui_vault)
     async with app.run_test(size=SIZE) as pilot:
         await unlock_home(pilot)
@@ -57,6 +71,8 @@ async def test_erase_from_the_file_names_client_and_article_and_leaves_nothing(
         await type_text(pilot, "Antrag vom 20.11.2026")
         await pilot.press("enter")
         await until(pilot, lambda: any("Gelöscht:" in n for n in notifications(app)))
+        # kim does not edit the sister's file: it says whose list to check.
+        assert any("Haushaltsliste von Nowak, Anna" in n for n in notifications(app))
         await on_screen(pilot, CaseloadScreen)
         table = app.screen.query_one(DataTable)
         await pilot.press("escape")
