@@ -33,6 +33,7 @@ from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, stored_text
 from kim_tui.service.converters import display_name
 from kim_tui.service.privacy import ALLOW_RESTRICTED
+from kim_tui.service.retention import retention_rule
 from kim_tui.store.errors import NotFound, ValidationError
 from kim_tui.store.models import (
     TABLES,
@@ -51,6 +52,9 @@ REASON_RETENTION = "retention"
 """Register reason: erased after the end of retention (no reason needed)."""
 REASON_REGISTER = "register"
 """Register reason: erased again because another register lists the client."""
+REASON_NOT_NEEDED = "not_needed"
+"""Register reason: a closed case erased before its retention end without a reason typed (the
+coach judged the data no longer needed); "retention" would claim a period that had not run."""
 REASON_HANDOVER = "handover"
 """Register reason: handed over to a colleague, who confirmed the receipt (service.handover)."""
 
@@ -156,6 +160,21 @@ def _words(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", fold(text)).split())
 
 
+def _without_reason(s: Session, client_id: str, today: date) -> str:
+    """The register reason of an erasure without a typed reason (every case is closed): the
+    end of retention if it has passed, else "no longer needed"."""
+    closed = [
+        c.closed_on
+        for c in s.exec(
+            select(Case).where(col(Case.client_id) == client_id, col(Case.deleted_at).is_(None))
+        ).all()
+        if c.closed_on is not None
+    ]
+    if closed and retention_rule(s).end(max(closed)) < today:
+        return REASON_RETENTION
+    return REASON_NOT_NEEDED
+
+
 def named_in_households(s: Session, client: Client) -> tuple[str, ...]:
     """Display names of the other live clients whose household list (typed at intake) names
     `client`: a member whose name holds her given and family name (folded: case, accents and
@@ -228,12 +247,9 @@ class ErasureService:
                 )
             lent = copies_lent(s, client_id, tx.today)
             mentions = named_in_households(s, client)
-            removed = erase_in(
-                tx, client_id, _code or (REASON_REQUEST if reason else REASON_RETENTION)
-            )
-            tx.detail = (
-                f"{removed} Datensätze entfernt ({_code or ('request' if reason else 'retention')})"
-            )
+            code = _code or (REASON_REQUEST if reason else _without_reason(s, client_id, tx.today))
+            removed = erase_in(tx, client_id, code)
+            tx.detail = f"{removed} Datensätze entfernt ({code})"
         self._ctx.vault.truncate_log()
         return ErasureResult(client_id, removed, tx.today, lent, mentions)
 

@@ -215,3 +215,27 @@ def test_erasure_names_the_files_whose_household_list_still_names_the_person(
     assert "Darwish, Ahmad" in notice and "prüfen" in notice
     ahmad = next(c for c in workspace.clients() if c.display_name == "Darwish, Ahmad")
     assert workspace.client_file(ahmad.client_id).client.household[0].name == "DARWÎSH, Lina"
+
+
+def test_the_register_says_retention_only_once_the_period_has_run(
+    workspace: Workspace,
+) -> None:
+    """A closed case erased without a reason before its retention end is registered as "no
+    longer needed", not as the end of a retention period that has not run."""
+    from sqlmodel import Session
+
+    from kim_tui.store.models import ErasedClient
+
+    early, early_case = rich_client(workspace, "Frueh")
+    workspace.close_case(ClosureDraft(early_case, FIXED_TODAY, "moved_away"))
+    workspace.erase_client(early)
+    late, late_case = rich_client(workspace, "Spaet")
+    workspace.close_case(ClosureDraft(late_case, FIXED_TODAY, "moved_away"))
+    # The default rule: end of 2026 plus three years; due from 01.01.2030.
+    later = Workspace(workspace.vault, today=lambda: date(2030, 1, 1))
+    later.erase_client(late)
+    with Session(workspace.vault.engine) as s:
+        assert (s.get(ErasedClient, early).reason, s.get(ErasedClient, late).reason) == (
+            "not_needed",
+            "retention",
+        )
