@@ -116,6 +116,8 @@ def erase_in(tx: Transaction, client_id: str, code: str) -> int:
     after the commit (`Vault.truncate_log`)."""
     s = tx.session
     rows = linked_rows(s, client_id)
+    merged = sorted(rows["client"] - {client_id})
+    _scrub_merge_tombstones(s, rows, merged)
     removed = sum(len(ids) for ids in rows.values())
     # Children first, so no foreign key ever points at a deleted parent.
     for table in reversed(SQLModel.metadata.sorted_tables):
@@ -124,7 +126,6 @@ def erase_in(tx: Transaction, client_id: str, code: str) -> int:
             s.execute(delete(table).where(table.c.id.in_(ids[start : start + _MAX_IN])))
     # The handover link stays (the sender's accountability: to whom, when, on what basis), but
     # a reason typed for a handover without consent is free text about the person: it goes.
-    merged = sorted(rows["client"] - {client_id})
     s.execute(
         update(HandoverLink)
         .where(col(HandoverLink.client_id).in_([client_id, *merged]))
@@ -132,12 +133,36 @@ def erase_in(tx: Transaction, client_id: str, code: str) -> int:
     )
     s.expunge_all()
     s.add(ErasedClient(id=client_id, erased_on=tx.today, reason=code, records_removed=removed))
-    # Each file merged into hers under its own id, so a restored backup cannot bring one back
-    # and the coordinator drops what it holds under that file's pseudonym too.
-    for other in merged:
-        if s.get(ErasedClient, other) is None:
-            s.add(ErasedClient(id=other, erased_on=tx.today, reason=code, records_removed=0))
     return removed
+
+
+_TOMBSTONE_COLUMNS = frozenset({"id", "created_at", "updated_at", "revision", "deleted_at"})
+
+
+def _scrub_merge_tombstones(s: Session, rows: dict[str, set[str]], merged: list[str]) -> None:
+    """A file merged into the client's (the same person) leaves tombstones: its client row,
+    which points at her (``merged_into``), and the cases folded into hers. They must still
+    reach the coordinator, which joins the two files from them (else the person counts twice),
+    so they are not deleted: every other column is emptied, which stamps a new revision, and
+    they travel in the next bundle as tombstones. Removed from `rows` (not deleted)."""
+    if not merged:
+        return
+    blank_client = Client(given_name="", family_name="")
+    for row in s.exec(select(Client).where(col(Client.id).in_(merged))).all():
+        for column in Client.__table__.columns:  # type: ignore[attr-defined]
+            if column.name not in _TOMBSTONE_COLUMNS | {"merged_into"}:
+                setattr(row, column.name, getattr(blank_client, column.name))
+        s.add(row)
+        rows["client"].discard(row.id)
+    folded = s.exec(
+        select(Case).where(col(Case.client_id).in_(merged), col(Case.deleted_at).is_not(None))
+    ).all()
+    for case in folded:
+        case.themes = case.stage_by_hand_reason = ""
+        case.referred_by = case.closure_reason = case.stage_by_hand = None
+        s.add(case)
+        rows.get("case", set()).discard(case.id)
+    s.flush()
 
 
 def copies_lent(s: Session, client_id: str, today: date) -> tuple[tuple[str, date], ...]:

@@ -87,3 +87,31 @@ def test_only_a_client_tombstone_may_name_its_survivor() -> None:
     assert problem("client", me, {"merged_into": survivor, "x": 1}) == "Löschvermerk mit Daten"
     case_id = "0b3c9a2e-1d4f-4a5b-8c6d-7e8f9a0b1c2d"
     assert problem("case", case_id, {"merged_into": survivor}) == "Löschvermerk mit Daten"
+
+
+def test_a_merge_erased_before_the_next_bundle_still_counts_the_person_once(
+    coach: Coach, coordinator: CoordinatorStore, outbox: Path
+) -> None:
+    """Merged, then erased before the next export: the merge's tombstones (emptied by the
+    erasure) still travel, so the coordinator folds the second file's case away; the erasure
+    keeps the person's one case in the counts without anything that identifies her."""
+    survivor = coach.add_client(1, share=True)
+    other = coach.add_client(2, share=False)
+    first = coach.export(outbox).path
+    assert [o.status for o in import_files(coordinator, [first])] == [IMPORTED]
+    assert len(_live(coordinator, "case")) == 2
+
+    coach.ws.merge_clients(survivor, other)
+    coach.ws.erase_client(survivor, "Antrag der Klientin")
+    second = coach.export(outbox, days=7).path
+    assert [o.status for o in import_files(coordinator, [second])] == [IMPORTED]
+
+    with Session(coach.vault.engine) as s:
+        key = cs.pseudonym_key(s)
+    p_survivor, p_other = ps.pseudonym(key, survivor), ps.pseudonym(key, other)
+    assert len(_live(coordinator, "case")) == 1
+    tomb = _record(coordinator, "client", p_other)
+    assert tomb.deleted and json.loads(tomb.data) == {"merged_into": p_survivor}
+    (kept,) = _live(coordinator, "client")
+    assert kept["_id"] == p_survivor and kept.get(ps.ERASED_FIELD) is True
+    assert "Vorname001" not in json.dumps(kept)
