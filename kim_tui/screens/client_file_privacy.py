@@ -180,10 +180,15 @@ class PrivacyActions(KimScreen[None]):
                 f"Erased: {result.records_removed} records.",
             )
         )
-        for notice in erasure_notices(result):
-            # A colleague's name comes from their coach.pub: shown literally.
-            self.notify(notice, severity="warning", timeout=30, markup=False)
         self.app.pop_screen()
+        notices = erasure_notices(result)
+        if notices:
+            from kim_tui.screens.notice import NoticeScreen
+
+            # Until acknowledged: the coach has to act on these outside kim.
+            self.app.push_screen(
+                NoticeScreen(tr("Nach der Löschung zu tun", "To do after the erasure"), notices)
+            )
 
     def _erase(self, client_id: str, request: str) -> ErasureResult:
         result = self.app.workspace.erase_client(client_id, request)

@@ -50,6 +50,7 @@ from kim_tui.service.converters import (
 from kim_tui.service.handover import same_organisation
 from kim_tui.service.printouts import case_reference
 from kim_tui.service.retention import retention_rule
+from kim_tui.service.stand_in import RECENT_DAYS
 from kim_tui.store.errors import NotFound, StorageError, ValidationError
 from kim_tui.store.models import (
     AuditEvent,
@@ -126,7 +127,7 @@ def _handover_disclosures(client_id: str, s: Session) -> list[Disclosure]:
 
 
 def _stand_in_disclosures(client_ids: list[str], s: Session) -> list[Disclosure]:
-    """One line per copy lent to a colleague (Vertretung): the whole file until its end date.
+    """One line per copy lent to a colleague (Vertretung): what the copy holds, until when.
     The basis follows the rule the copy was made under: within the same provider no transfer to
     another controller; to another provider only with the client's consent."""
     rows = s.exec(
@@ -150,8 +151,10 @@ def _stand_in_disclosures(client_ids: list[str], s: Session) -> list[Disclosure]
                 kind="stand_in",
                 recipient=f"{name} ({theirs})" if theirs else name,
                 content=(
-                    "die ganze Akte als Vertretungskopie bis "
-                    f"{format_date(row.until)} (danach dort gelöscht)"
+                    f"befristete Vertretungskopie bis {format_date(row.until)} (danach dort "
+                    "gelöscht): Stammdaten, aktuelles Aufenthaltspapier, offener Fall mit "
+                    "Einwilligungen, Zielvereinbarungen, Wiedervorlagen und den Kontakten der "
+                    f"letzten {RECENT_DAYS} Tage"
                 ),
                 basis=(
                     "Vertretung beim selben Träger"
@@ -164,8 +167,8 @@ def _stand_in_disclosures(client_ids: list[str], s: Session) -> list[Disclosure]
 
 
 _WITH_NAME = (
-    "mit Namen: Name, weitere Schreibweisen, Geburtsdatum, Geburtsland, Sprachen, Anschrift, "
-    "Telefon; dazu "
+    "mit Namen: Name, weitere Schreibweisen, Geburtsdatum, Geburtsland, Sprachen, Anschrift "
+    "und Telefon, soweit erfasst; dazu "
 )
 _PSEUDONYMOUS = (
     "pseudonymisiert (Kennung statt Name, Geburtsjahr statt Datum, keine Freitexte): "

@@ -43,6 +43,12 @@ def bundles(ws: Workspace, client_id: str) -> list[str]:
     ]
 
 
+COPIED = (
+    "Stammdaten, aktuelles Aufenthaltspapier, offener Fall mit Einwilligungen, "
+    "Zielvereinbarungen, Wiedervorlagen und den Kontakten der letzten 90 Tage"
+)
+
+
 def share(special: bool) -> ConsentDraft:
     return ConsentDraft(ConsentPurpose.SHARE_COORDINATOR, FIXED_TODAY, special_categories=special)
 
@@ -152,12 +158,12 @@ def test_a_stand_in_copy_is_a_disclosure_with_its_basis(ws: Workspace, tmp_path:
     assert lines == [
         (
             "Bruno (Caritas)",
-            "die ganze Akte als Vertretungskopie bis 18.12.2026 (danach dort gelöscht)",
+            "befristete Vertretungskopie bis 18.12.2026 (danach dort gelöscht): " + COPIED,
             "Vertretung beim selben Träger",
         ),
         (
             "Kollegin (DRK)",
-            "die ganze Akte als Vertretungskopie bis 08.01.2027 (danach dort gelöscht)",
+            "befristete Vertretungskopie bis 08.01.2027 (danach dort gelöscht): " + COPIED,
             "Einwilligung (Schweigepflichtentbindung)",
         ),
     ]

@@ -12,6 +12,7 @@ from kim_tui.screens.caseload import CaseloadScreen
 from kim_tui.screens.client_file import ClientFileScreen
 from kim_tui.screens.confirm import ConfirmScreen
 from kim_tui.screens.follow_ups import FollowUpsScreen
+from kim_tui.screens.notice import NoticeScreen
 from kim_tui.screens.text_prompt import TextPromptScreen
 from kim_tui.service.workspace import Workspace
 from kim_tui.store.vault import Vault
@@ -71,8 +72,11 @@ async def test_erase_from_the_file_names_client_and_article_and_leaves_nothing(
         await type_text(pilot, "Antrag vom 20.11.2026")
         await pilot.press("enter")
         await until(pilot, lambda: any("Gelöscht:" in n for n in notifications(app)))
-        # kim does not edit the sister's file: it says whose list to check.
-        assert any("Haushaltsliste von Nowak, Anna" in n for n in notifications(app))
+        # kim does not edit the sister's file: it says whose list to check, until the coach
+        # acknowledges it.
+        await on_screen(pilot, NoticeScreen)
+        assert "Haushaltsliste von Nowak, Anna" in " ".join(screen_text(app).split())
+        await pilot.press("enter")
         await on_screen(pilot, CaseloadScreen)
         table = app.screen.query_one(DataTable)
         await pilot.press("escape")
