@@ -162,6 +162,16 @@ def cmd_erase(args: argparse.Namespace) -> int:
             )
         target = matches[0]
         law = workspace.regime().cite("erasure", language())
+        if not args.reason and target.case_status not in ("closed", "none"):
+            # Said before the confirmation is asked for, not after the name was typed.
+            raise CliError(
+                tr(
+                    "Der Fall ist noch offen: löschen nur mit Begründung (--reason, z. B. "
+                    "Antrag der Klient*in).",
+                    "The case is still open: erase only with a reason (--reason, e.g. the "
+                    "client's request).",
+                )
+            )
         if not args.yes:
             if not sys.stdin.isatty():
                 raise CliError(

@@ -10,9 +10,10 @@ from typing import TypeVar
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
+from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.scheduling import WorkingDays
 from kim_tui.domain.validation import text_problems
-from kim_tui.i18n import tr
+from kim_tui.i18n import language, tr
 from kim_tui.store.errors import NotFound, ValidationError
 from kim_tui.store.models import Case, Record
 from kim_tui.store.unit_of_work import UnitOfWork
@@ -53,7 +54,10 @@ def live(session: Session, model: type[R], key: str) -> R:
     """The row `key` of `model`; NotFound if it does not exist or is deleted."""
     row = session.get(model, key)
     if row is None or row.deleted_at is not None:
-        raise NotFound(model.__name__)
+        # Named as the coach knows it ("Klient*in", "Fall"), not as the table is called.
+        table = str(getattr(model, "__tablename__", model.__name__))
+        entities = catalog("record_entities")
+        raise NotFound(entities.label(table, language()) if table in entities else table)
     return row
 
 

@@ -90,6 +90,9 @@ def test_retention_lists_due_erasures_and_erase_removes_them(
     assert code == 0
     code, _, err = run_kim(capsys, "erase", *base, "--client", ids["open"], "--yes")
     assert code == 1 and "nur mit Begründung" in err
+    # Said before the confirmation is asked for (here: before "confirm at a terminal").
+    code, _, err = run_kim(capsys, "erase", *base, "--client", ids["open"])
+    assert code == 1 and "nur mit Begründung (--reason" in err and "Terminal" not in err
     code, out, _ = run_kim(
         capsys, "erase", *base, "--client", ids["open"], "--yes", "--reason", "Antrag"
     )

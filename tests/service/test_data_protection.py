@@ -242,3 +242,18 @@ def test_the_register_says_retention_only_once_the_period_has_run(
             "not_needed",
             "retention",
         )
+
+
+def test_a_missing_file_is_named_as_the_coach_knows_it(workspace: Workspace) -> None:
+    """ "Klient*in nicht gefunden.", not the table's English class name."""
+    from kim_tui.i18n import set_language
+    from kim_tui.store.errors import NotFound
+
+    with pytest.raises(NotFound, match=r"^Klient\*in nicht gefunden\.$"):
+        workspace.subject_access_copy("no-such-id")
+    set_language("en")
+    try:
+        with pytest.raises(NotFound, match=r"^Client not found\.$"):
+            workspace.subject_access_copy("no-such-id")
+    finally:
+        set_language("de")
