@@ -137,15 +137,16 @@ class CoordinatorScreen(Screen[None]):
     HELP_TEXT: ClassVar[tuple[str, str]] = (
         "Wochenpakete werden erst geprüft (Signatur des eingeschriebenen Coaches), dann "
         "entschlüsselt und zusammengeführt; doppelte Pakete ändern nichts. Im Bericht sind "
-        "Zellen unter der Schwelle als x maskiert, dazu so viele weitere, dass sich keine aus "
-        "den Summen errechnen oder auf weniger als drei Werte eingrenzen lässt. Zwei "
+        "Zellen unter der Schwelle (mindestens 3, vorgegeben 5) als x maskiert, dazu so viele "
+        "weitere, dass sich keine aus den Summen errechnen oder auf weniger als drei Werte "
+        "eingrenzen lässt. Zwei "
         "verschiedene Stände eines Coaches (z. B. ein "
         "Laptop aus einer alten Sicherung) werden zurückgehalten: F8 übernimmt das Paket (sein "
         "Stand gilt ab dort, die Daten des anderen bleiben) oder verwirft es.",
         "Bundles are verified (enrolled coach's signature), then decrypted and merged; "
-        "duplicates change nothing. In the report, cells under the threshold show as x, and so "
-        "many others that none can be worked out from the sums or narrowed to fewer than "
-        "three values. Two "
+        "duplicates change nothing. In the report, cells under the threshold (at least 3, "
+        "5 by default) show as x, and so many others that none can be worked out from the sums "
+        "or narrowed to fewer than three values. Two "
         "different histories of one coach (e.g. a laptop restored from an old backup) are "
         "held back: F8 releases the bundle (its history counts from there, the other's data "
         "stays) or discards it.",
