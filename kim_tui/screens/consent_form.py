@@ -19,6 +19,7 @@ from kim_tui.domain.model import ConsentDraft, ConsentForm, ConsentPurpose, Cons
 from kim_tui.i18n import language, tr
 from kim_tui.screens.form import FormInvalid, FormModal, form_actions, save_hint
 from kim_tui.widgets.field_error import FieldError
+from kim_tui.widgets.state_checkbox import StateCheckbox
 
 _FIELD_OF_PROBLEM = {
     "purpose": "purpose",
@@ -106,7 +107,7 @@ class ConsentFormScreen(FormModal[ConsentDraft]):
                     tr("Umfang: welche Daten, wofür", "Scope: which data, what for"),
                     Input(old.scope if old else "", id="scope", compact=True),
                 )
-            yield Checkbox(
+            yield StateCheckbox(
                 tr(
                     "umfasst besondere Kategorien (Art. 9 DSGVO, z. B. Gesundheit)",
                     "covers special categories (Art. 9 GDPR, e.g. health)",

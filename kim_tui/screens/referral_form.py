@@ -19,6 +19,7 @@ from kim_tui.i18n import language, tr
 from kim_tui.screens.form import FormInvalid, FormModal, form_actions, save_hint
 from kim_tui.widgets.field_error import FieldError
 from kim_tui.widgets.residence_hints import ASYLBLG_LEGAL_DOMAIN, asylblg_notice_text
+from kim_tui.widgets.state_checkbox import StateCheckbox
 
 
 def income_domain(code: object) -> bool:
@@ -93,7 +94,7 @@ class ReferralFormScreen(FormModal[ReferralDraft]):
                         id="feedback_due_on",
                         compact=True,
                     )
-            yield Checkbox(
+            yield StateCheckbox(
                 tr(
                     "gibt identifizierende Daten weiter (Name, Geburtsdatum …)",
                     "passes identifying data (name, date of birth …)",

@@ -94,6 +94,13 @@ async def test_an_oral_consent_requires_a_witness(app) -> None:  # type: ignore[
         await pilot.press("c")
         await on_screen(pilot, ConsentFormScreen)
         form = app.screen
+        # The Art. 9 tick reads without colour: an empty box until it is ticked.
+        assert "▐ ▌ umfasst besondere Kategorien" in screen_text(app)
+        form.query_one("#special_categories").focus()
+        await pilot.press("space")
+        assert "▐X▌ umfasst besondere Kategorien" in screen_text(app)
+        await pilot.press("space")
+        assert "▐ ▌ umfasst besondere Kategorien" in screen_text(app)
         await choose(pilot, "purpose", "Case")
         form.query_one("#form", Select).value = "oral"
         await type_text(pilot, "nur Gespräche mit dem Jobcenter", "scope")
