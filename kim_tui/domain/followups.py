@@ -9,7 +9,7 @@ service can keep its FollowUp table in sync. All due dates are moved to the next
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from types import MappingProxyType
@@ -17,7 +17,8 @@ from types import MappingProxyType
 from kim_tui.domain.catalogs import Lang, catalog
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.eligibility import load_rules
-from kim_tui.domain.model import DueGroup, FollowUpSource
+from kim_tui.domain.model import DueGroup, FollowUpSource, ResidenceView
+from kim_tui.domain.residence import current_paper
 from kim_tui.domain.scheduling import WorkingDays, effective_due, residence_reminder_date
 from kim_tui.domain.stage import FINAL_GOAL_STATUSES
 
@@ -323,3 +324,18 @@ def due_for_residence_record(
 def due_for_manual(due_on: date, calendar: WorkingDays) -> date:
     """Effective due date of a manual Wiedervorlage."""
     return effective_due(due_on, calendar)
+
+
+def reminding_paper(
+    papers: Iterable[ResidenceView], today: date, weeks: int, calendar: WorkingDays
+) -> tuple[str | None, DerivedDue | None]:
+    """The one rule of which paper reminds: the paper current on `today`
+    (`domain.residence.current_paper`; its id, or None without any paper) and its expiry
+    reminder (None when it has no expiry). Every other paper's reminder is retired."""
+    current = current_paper(papers, today)
+    if current is None:
+        return None, None
+    record = current.record
+    return record.id, due_for_residence_record(
+        record.id, record.status, record.valid_until, weeks, calendar
+    )

@@ -15,7 +15,6 @@ from sqlmodel import Session, col, func, select
 
 from kim_tui.domain import followups as fu
 from kim_tui.domain.model import CaseStage, FollowUpSource
-from kim_tui.domain.residence import current_paper
 from kim_tui.domain.scheduling import DEFAULT_RESIDENCE_REMINDER_WEEKS, WorkingDays
 from kim_tui.domain.stage import (
     FINAL_GOAL_STATUSES,
@@ -108,28 +107,6 @@ def sync_follow_up(
     tx.session.add(row)
 
 
-def sync_residence(
-    tx: Transaction,
-    case: Case,
-    client: Client,
-    record: ResidenceRecord,
-    weeks: int,
-    calendar: WorkingDays,
-    *,
-    reopen_done: bool = True,
-) -> None:
-    """The expiry reminder of a residence record (for § 104c: the transition reminder)."""
-    sync_follow_up(
-        tx,
-        case,
-        client,
-        fu.due_for_residence_record(record.id, record.status, record.valid_until, weeks, calendar),
-        source=FollowUpSource.RESIDENCE,
-        source_id=record.id,
-        reopen_done=reopen_done,
-    )
-
-
 def sync_current_residence(
     tx: Transaction,
     case: Case,
@@ -152,11 +129,19 @@ def sync_current_residence(
         )
         .order_by(col(ResidenceRecord.created_at), col(ResidenceRecord.id))
     ).all()
-    current = current_paper([residence_view(r) for r in rows], today)
-    current_id = current.record.id if current is not None else None
-    for row in rows:
-        if row.id == current_id:
-            sync_residence(tx, case, client, row, weeks, calendar, reopen_done=reopen_done)
+    current_id, derived = fu.reminding_paper(
+        [residence_view(r) for r in rows], today, weeks, calendar
+    )
+    if current_id is not None:
+        sync_follow_up(
+            tx,
+            case,
+            client,
+            derived,
+            source=FollowUpSource.RESIDENCE,
+            source_id=current_id,
+            reopen_done=reopen_done,
+        )
     # Also papers deleted since: whatever residence reminder is not the current paper's goes.
     stale = tx.session.exec(
         select(FollowUp).where(

@@ -10,7 +10,7 @@ from kim_tui.domain import followups as fu
 from kim_tui.domain.catalogs import catalog
 from kim_tui.domain.dates import format_date
 from kim_tui.domain.model import FollowUpSource, ResidenceDraft, ResidenceView
-from kim_tui.domain.residence import current_paper, same_paper
+from kim_tui.domain.residence import same_paper
 from kim_tui.domain.scheduling import WorkingDays
 from kim_tui.domain.validation import validate_reminder_weeks, validate_residence
 from kim_tui.i18n import language, tr
@@ -190,15 +190,7 @@ def _moved_among(
     # when the paper lost its expiry). Anything else is a client whose reminder has to move.
     moved = []
     for client_id, records in papers.items():
-        current = current_paper(records, today)
-        current_id = current.record.id if current is not None else None
-        derived = current is not None and fu.due_for_residence_record(
-            current.record.id,
-            current.record.status,
-            current.record.valid_until,
-            weeks,
-            calendar,
-        )
+        current_id, derived = fu.reminding_paper(records, today, weeks, calendar)
         reminds = reminding[client_id]
         if (
             reminds - {current_id}
