@@ -42,6 +42,7 @@ from kim_tui.store.models import (
     Client,
     ErasedClient,
     HandoverLink,
+    RecordChange,
     StandIn,
 )
 from kim_tui.store.unit_of_work import Transaction
@@ -137,6 +138,8 @@ def erase_in(tx: Transaction, client_id: str, code: str) -> int:
 
 
 _TOMBSTONE_COLUMNS = frozenset({"id", "created_at", "updated_at", "revision", "deleted_at"})
+_NO_DAY = date(1900, 1, 1)
+"""The first contact of an emptied case tombstone (the column may not be empty)."""
 
 
 def _scrub_merge_tombstones(s: Session, rows: dict[str, set[str]], merged: list[str]) -> None:
@@ -158,25 +161,47 @@ def _scrub_merge_tombstones(s: Session, rows: dict[str, set[str]], merged: list[
         select(Case).where(col(Case.client_id).in_(merged), col(Case.deleted_at).is_not(None))
     ).all()
     for case in folded:
-        case.themes = case.stage_by_hand_reason = ""
-        case.referred_by = case.closure_reason = case.stage_by_hand = None
+        blank_case = Case(client_id=case.client_id, first_contact_on=_NO_DAY)
+        for column in Case.__table__.columns:  # type: ignore[attr-defined]
+            if column.name not in _TOMBSTONE_COLUMNS | {"client_id"}:
+                setattr(case, column.name, getattr(blank_case, column.name))
         s.add(case)
         rows.get("case", set()).discard(case.id)
     s.flush()
+    # Emptying them wrote their old values into the change history (every write keeps one):
+    # those rows go as well.
+    scrubbed = [*merged, *(c.id for c in folded)]
+    s.execute(
+        delete(RecordChange).where(
+            col(RecordChange.entity_id).in_(scrubbed) | col(RecordChange.client_id).in_(merged)
+        )
+    )
 
 
-def copies_lent(s: Session, client_id: str, today: date) -> tuple[tuple[str, date], ...]:
-    """(colleague, last day) of each stand-in copy of the client that a colleague still holds:
-    lent out and not yet past its end (the colleague's kim erases it on the first unlock after
-    that day)."""
+def copies_lent(s: Session, client_ids: list[str], today: date) -> tuple[tuple[str, date], ...]:
+    """(colleague, last day) of each stand-in copy of the clients (one person: her file and
+    those merged into it) that a colleague still holds: lent out and not yet past its end (the
+    colleague's kim erases it on the first unlock after that day)."""
     rows = s.exec(
         select(StandIn).where(
-            col(StandIn.client_ref) == client_id,
+            col(StandIn.client_ref).in_(client_ids),
             col(StandIn.direction) == "out",
             col(StandIn.until) >= today,
         )
     ).all()
     return tuple(sorted({(r.counterpart_name or r.counterpart[:16], r.until) for r in rows}))
+
+
+def _merged_files(s: Session, client_id: str) -> list[Client]:
+    """The files merged into the client's, and into those (a chain), as they still are."""
+    found: list[Client] = []
+    frontier = [client_id]
+    while frontier:
+        rows = s.exec(select(Client).where(col(Client.merged_into).in_(frontier))).all()
+        new = [r for r in rows if r.id != client_id and r not in found]
+        found += new
+        frontier = [r.id for r in new]
+    return found
 
 
 def _words(text: str) -> str:
@@ -200,17 +225,22 @@ def _without_reason(s: Session, client_id: str, today: date) -> str:
     return REASON_NOT_NEEDED
 
 
-def named_in_households(s: Session, client: Client) -> tuple[str, ...]:
+def named_in_households(s: Session, clients: list[Client]) -> tuple[str, ...]:
     """Display names of the other live clients whose household list (typed at intake) names
-    `client`: a member whose name holds her given and family name (folded: case, accents and
-    transliteration aside). Read once per erasure, a scan of the lists that are not empty."""
-    wanted = [w for w in (_words(client.given_name), _words(client.family_name)) if w]
-    if not wanted:
+    one of `clients` (one person: her file and those merged into it, each spelling): a member
+    whose name holds a given and family name (folded: case, accents and transliteration
+    aside). Read once per erasure, a scan of the lists that are not empty."""
+    spellings = [
+        wanted
+        for c in clients
+        if (wanted := [w for w in (_words(c.given_name), _words(c.family_name)) if w])
+    ]
+    if not spellings:
         return ()
     found = []
     for other in s.exec(
         select(Client).where(
-            col(Client.id) != client.id,
+            col(Client.id).not_in([c.id for c in clients]),
             col(Client.deleted_at).is_(None),
             col(Client.household_json) != "[]",
             col(Client.household_json) != "",
@@ -218,7 +248,9 @@ def named_in_households(s: Session, client: Client) -> tuple[str, ...]:
     ).all():
         names = [_words(str(m.get("name", ""))) for m in json.loads(other.household_json)]
         # Whole words: "Ali" is not in "Alina".
-        if any(all(f" {w} " in f" {name} " for w in wanted) for name in names):
+        if any(
+            all(f" {w} " in f" {name} " for w in wanted) for wanted in spellings for name in names
+        ):
             found.append(display_name(other.given_name, other.family_name))
     return tuple(sorted(found))
 
@@ -270,8 +302,9 @@ class ErasureService:
                         )
                     }
                 )
-            lent = copies_lent(s, client_id, tx.today)
-            mentions = named_in_households(s, client)
+            person = [client, *_merged_files(s, client_id)]
+            lent = copies_lent(s, [c.id for c in person], tx.today)
+            mentions = named_in_households(s, person)
             code = _code or (REASON_REQUEST if reason else _without_reason(s, client_id, tx.today))
             removed = erase_in(tx, client_id, code)
             tx.detail = f"{removed} Datensätze entfernt ({code})"

@@ -79,32 +79,41 @@ class ResidenceService:
 
     def follow_current_papers(self) -> int:
         """The unlock's duty: a paper recorded ahead (a permit starting next month) becomes
-        the current one on its day, and the expiry reminder has to move to it then. One write
-        (one audit event) only when some reminder moves; returns for how many clients."""
+        the current one on its day, and the expiry reminder has to move to it then; and a
+        reminder an older release stored after the expiry moves before it
+        (`reminders_after_expiry`). One write (one audit event) only when some reminder
+        moves; returns for how many clients."""
         today = self._ctx.today()
+        calendar = self._ctx.calendar
         with self._ctx.uow.read() as s:
             weeks = residence_reminder_weeks(s)
-            moved = clients_whose_reminder_moved(s, today, weeks, self._ctx.calendar)
-        if not moved:
+            moved = clients_whose_reminder_moved(s, today, weeks, calendar)
+            late = reminders_after_expiry(s, weeks, calendar)
+        clients = set(moved) | {client_id for client_id, _day in late.values()}
+        if not clients:
             return 0
         with self._ctx.uow.write(
-            "residence.current_paper", "followup", detail=str(len(moved))
+            "residence.current_paper", "followup", detail=str(len(clients))
         ) as tx:
             weeks = residence_reminder_weeks(tx.session)
-            for client_id in moved:
+            for follow_up_id, (_client_id, day) in late.items():
+                row = live(tx.session, FollowUp, follow_up_id)
+                row.due_on = day
+                tx.session.add(row)
+            for client_id in sorted(clients):
                 client = live(tx.session, Client, client_id)
                 for case in cases_of(tx.session, client_id):
-                    sync_current_residence(tx, case, client, weeks, self._ctx.calendar, today)
+                    if client_id in moved:
+                        sync_current_residence(tx, case, client, weeks, calendar, today)
                     refresh_case(tx, case)
-        return len(moved)
+        return len(clients)
 
 
 def clients_whose_reminder_moved(
     session: Session, today: date, weeks: int, calendar: WorkingDays
 ) -> list[str]:
     """Clients with an open case whose residence reminders are not (only) their current
-    paper's on `today` (only clients with two or more papers can be such a client), and
-    clients whose open expiry reminder falls after the expiry (`_reminding_after_expiry`)."""
+    paper's on `today`: only clients with two or more papers can be such a client."""
     # Cheap first (the index on client_id; 1 ms at 2,000 clients): clients with several
     # papers. Only for those, in chunks (SQLite's limit on parameters), the open cases,
     # papers and reminders are read.
@@ -119,30 +128,41 @@ def clients_whose_reminder_moved(
     moved: list[str] = []
     for start in range(0, len(several), _CHUNK):
         moved += _moved_among(session, several[start : start + _CHUNK], today, weeks, calendar)
-    seen = set(moved)
-    return moved + [c for c in _reminding_after_expiry(session) if c not in seen]
+    return moved
 
 
-def _reminding_after_expiry(session: Session) -> list[str]:
-    """Clients with an open expiry reminder whose own date lies after the paper's expiry.
-    Earlier releases moved a reminder that fell on a weekend or holiday to the next working
-    day even when that was after the expiry (lead time 0); such a stored reminder is derived
-    again with today's rule (the working day before). One indexed query, no rows in a vault
-    without such a reminder."""
-    return list(
-        session.exec(
-            select(FollowUp.client_id)
-            .join(ResidenceRecord, col(ResidenceRecord.id) == col(FollowUp.source_id))
-            .where(
-                col(FollowUp.open) == 1,  # not done, in an open case: the list's index
-                col(FollowUp.source) == FollowUpSource.RESIDENCE.value,
-                col(FollowUp.deleted_at).is_(None),
-                col(ResidenceRecord.valid_until).is_not(None),
-                col(FollowUp.original_due_on) > col(ResidenceRecord.valid_until),
-            )
-            .distinct()
-        ).all()
-    )
+def reminders_after_expiry(
+    session: Session, weeks: int, calendar: WorkingDays
+) -> dict[str, tuple[str, date]]:
+    """Open expiry reminders an older release stored after the expiry: follow-up id →
+    (client id, the day today's rule gives). Those releases moved a reminder that fell on a
+    weekend or holiday to the next working day even past the expiry (lead time 0). Only a
+    reminder still on that day is moved, not one the coach snoozed to a later day on purpose.
+    One query over the list's index; no rows in a vault without such a reminder."""
+    found: dict[str, tuple[str, date]] = {}
+    for row, record in session.exec(
+        select(FollowUp, ResidenceRecord)
+        .join(ResidenceRecord, col(ResidenceRecord.id) == col(FollowUp.source_id))
+        .where(
+            col(FollowUp.open) == 1,  # not done, in an open case: the list's index
+            col(FollowUp.source) == FollowUpSource.RESIDENCE.value,
+            col(FollowUp.deleted_at).is_(None),
+            col(ResidenceRecord.valid_until).is_not(None),
+            col(FollowUp.due_on) > col(ResidenceRecord.valid_until),
+        )
+    ).all():
+        derived = fu.due_for_residence_record(
+            record.id, record.status, record.valid_until, weeks, calendar
+        )
+        as_stored_then = calendar.next_working_day(row.original_due_on)
+        if (
+            derived is not None
+            and derived.original_due_on == row.original_due_on
+            and row.due_on == as_stored_then
+            and derived.due_on != row.due_on
+        ):
+            found[row.id] = (row.client_id, derived.due_on)
+    return found
 
 
 _CHUNK = 500

@@ -317,7 +317,13 @@ def gather_subject_access(s: Session, client_id: str) -> SubjectAccessInput:
     merged = _merged_into(s, client_id)
     disclosures = [d for i in (client_id, *merged) for d in _handover_disclosures(i, s)]
     disclosures += _stand_in_disclosures([client_id, *merged], s)
-    disclosures += _bundle_disclosures(client, [client_id, *merged], case_ids, consents, s)
+    # The files merged into this one: their folded cases (tombstones) are theirs too.
+    merged_cases = (
+        list(s.exec(select(Case.id).where(col(Case.client_id).in_(merged))).all()) if merged else []
+    )
+    disclosures += _bundle_disclosures(
+        client, [client_id, *merged], case_ids + merged_cases, consents, s
+    )
     for case in cases:
         disclosures += _referral_disclosures(case, consents, s)
     rule = retention_rule(s)

@@ -23,10 +23,11 @@ import os
 from dataclasses import dataclass, replace
 from typing import Any
 
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from kim_tui.i18n import tr
-from kim_tui.store.models import VaultSetting
+from kim_tui.store.models import BundleDisclosure, VaultSetting
 from kim_tui.sync import identity
 
 SIGN_KEY = "sync.sign_key"
@@ -37,6 +38,8 @@ COACH_NAME = "sync.coach_name"
 ORGANISATION = "sync.organisation"
 COORDINATOR = "sync.coordinator"
 LAST_SEQ = "sync.last_seq"
+DISCLOSURES_FROM = "sync.disclosures_from"
+"""The first bundle number the export's ledger has rows for (schema 0018; 1 for a new chain)."""
 
 
 BUNDLE_PREFIX = "sync.bundle."
@@ -192,6 +195,10 @@ def connect(session: Session, pub: identity.CoordinatorPublic) -> bool:
     ).all():
         session.delete(row)
     put(session, LAST_SEQ, "0")
+    # The ledger of what those bundles carried goes with them: its rows are keyed by bundle
+    # number, and the new chain's bundle 1 is another bundle to another recipient.
+    session.execute(delete(BundleDisclosure))
+    put(session, DISCLOSURES_FROM, "1")
     return True
 
 

@@ -26,9 +26,7 @@ from kim_tui.store.models import (
     Step,
     VaultSetting,
 )
-
-DISCLOSURES_FROM = "sync.disclosures_from"
-"""Vault setting: the first bundle number the ledger has rows for (schema 0018)."""
+from kim_tui.sync.coach_state import DISCLOSURES_FROM
 
 _CHUNK = 500
 

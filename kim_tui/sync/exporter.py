@@ -168,7 +168,7 @@ def collect_records(
                 out.append(
                     ps.shape_record("client", data, key=key, personal=personal, revision=effective)
                 )
-                if carried is not None:
+                if carried is not None and row.deleted_at is None:
                     carried[row.id] = carried.get(row.id, False) or personal
         else:
             out.append(ps.shape_record(table, data, key=key))
@@ -177,7 +177,8 @@ def collect_records(
     if progress is not None and total == 0:
         progress(0, 0)
     if carried is not None:
-        others = [(t, r) for t, r in rows if t != "client"]
+        # A tombstone carries nothing about anyone (its data is empty or a merge pointer).
+        others = [(t, r) for t, r in rows if t != "client" and r.deleted_at is None]
         for client_id in ledger.clients_of(session, others):
             if client_id is not None:
                 carried.setdefault(client_id, False)

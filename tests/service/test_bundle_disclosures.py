@@ -216,3 +216,56 @@ def test_a_resend_never_takes_back_that_the_name_went(ws: Workspace, tmp_path: P
     ws.withdraw_consent(consent, FIXED_TODAY)
     export_bundle(ws.vault, tmp_path, resend=1)
     assert bundles(ws, lan) == [first]
+
+
+def test_a_new_coordinator_starts_a_new_ledger(ws: Workspace, tmp_path: Path) -> None:
+    """Connecting another coordinator forgets the old chain's bundles (a documented limit):
+    its ledger goes with them, so the new bundle 1 is not taken for the old one."""
+    from dataclasses import replace
+
+    lan, lan_case = intake_client(ws, "Lan", "Nguyen", D(1995, 12, 12))
+    consent = ws.add_consent(lan_case, share(special=True))
+    ws.export_weekly(str(tmp_path))
+    assert "(Nr. 1), mit Namen" in bundles(ws, lan)[0]
+    ws.connect_coordinator(replace(_coordinator(), name="Neue Koordinierung"))
+    ws.withdraw_consent(consent, FIXED_TODAY)
+    ws.export_weekly(str(tmp_path))
+    (line,) = bundles(ws, lan)
+    assert "(Nr. 1), pseudonymisiert" in line
+
+
+def test_the_worked_out_bundles_include_those_of_a_merged_file(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """Before the ledger: a bundle that carried only the second file's assessment is listed
+    in the copy of the person it was merged into."""
+    lan, _ = intake_client(ws, "Lan", "Nguyen", D(1995, 12, 12))
+    ws.export_weekly(str(tmp_path))  # 1
+    twin, twin_case = intake_client(ws, "Lan", "Nguyen-Tran", D(1995, 12, 12))
+    ws.export_weekly(str(tmp_path))  # 2
+    ws.add_assessment(AssessmentDraft(twin_case, FIXED_TODAY, (AreaRatingDraft("work", 2),)))
+    ws.export_weekly(str(tmp_path))  # 3: only the second file's assessment
+    ws.merge_clients(lan, twin)
+    with Session(ws.vault.engine) as s:  # as schema 0018 finds a vault after bundle 3
+        for row in s.exec(select(BundleDisclosure)).all():
+            s.delete(row)
+        s.merge(VaultSetting(key=DISCLOSURES_FROM, value="4"))
+        s.commit()
+    got = bundles(ws, lan)
+    assert [n for n in (1, 2, 3) if any(f"(Nr. {n})" in b for b in got)] == [1, 2, 3]
+
+
+def test_erasure_names_the_colleague_holding_a_merged_files_copy(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from tests.service.test_unit_of_work import _colleague
+
+    ws.add_colleague(replace(_colleague(), name="Bruno", organisation="Caritas"))
+    lan, _ = intake_client(ws, "Lan", "Nguyen", D(1995, 12, 12))
+    twin, _ = intake_client(ws, "Lan", "Nguyen-Tran", D(1995, 12, 12))
+    ws.send_stand_in("Bruno", D(2026, 12, 18), [twin], str(tmp_path / "t.kimh"))
+    ws.merge_clients(lan, twin)
+    result = ws.erase_client(lan, "Antrag der Klientin")
+    assert result.copies_lent == (("Bruno", D(2026, 12, 18)),)

@@ -333,28 +333,28 @@ def test_the_unlock_check_writes_nothing_when_nothing_moves(ws: Workspace) -> No
 
 def test_a_reminder_stored_after_the_expiry_is_moved_before_it_at_unlock(ws: Workspace) -> None:
     """Lead time 0 and an expiry on Sunday 31.01.2027: earlier releases stored the reminder
-    for Monday 01.02.2027, a day too late for an application in time (§ 81 Abs. 4 AufenthG).
-    The unlock check derives it again: Friday 29.01.2027, once."""
+    for Monday 01.02.2027 (its own date still 31.01.), a day too late for an application in
+    time (§ 81 Abs. 4 AufenthG). The unlock check moves it to Friday 29.01.2027, once. One the
+    coach snoozed past the expiry on purpose stays where the coach put it."""
     from sqlmodel import Session, select
 
     from kim_tui.store.models import FollowUp
 
     ws.set_residence_reminder_weeks(0)
-    intake_client(
-        ws,
-        "Lan",
-        "Nguyen",
-        D(1995, 12, 12),
-        residence=ResidenceDraft("duldung", valid_from=D(2026, 6, 1), valid_until=D(2027, 1, 31)),
-    )
-    assert residence_rows(ws) == [(D(2027, 1, 29), "Ablauf 31.01.2027: Duldung")]
-    with Session(ws.vault.engine) as s:  # as an earlier release stored it
-        row = s.exec(select(FollowUp).where(FollowUp.source == "residence")).one()
-        row.original_due_on = row.due_on = D(2027, 2, 1)
-        s.add(row)
+    paper = ResidenceDraft("duldung", valid_from=D(2026, 6, 1), valid_until=D(2027, 1, 31))
+    lan, _ = intake_client(ws, "Lan", "Nguyen", D(1995, 12, 12), residence=paper)
+    intake_client(ws, "Ada", "Berg", D(1980, 1, 1), residence=paper)
+    assert residence_rows(ws) == [(D(2027, 1, 29), "Ablauf 31.01.2027: Duldung")] * 2
+    with Session(ws.vault.engine) as s:  # as an earlier release stored them
+        for row in s.exec(select(FollowUp).where(FollowUp.source == "residence")).all():
+            assert row.original_due_on == D(2027, 1, 31)
+            row.due_on = D(2027, 2, 1) if row.client_id == lan else D(2027, 2, 5)
+            s.add(row)
         s.commit()
-    assert residence_rows(ws) == [(D(2027, 2, 1), "Ablauf 31.01.2027: Duldung")]
 
     assert ws.follow_current_papers() == 1
-    assert residence_rows(ws) == [(D(2027, 1, 29), "Ablauf 31.01.2027: Duldung")]
+    assert sorted(residence_rows(ws)) == [
+        (D(2027, 1, 29), "Ablauf 31.01.2027: Duldung"),
+        (D(2027, 2, 5), "Ablauf 31.01.2027: Duldung"),
+    ]
     assert ws.follow_current_papers() == 0
