@@ -56,6 +56,10 @@ REASON_REGISTER = "register"
 REASON_NOT_NEEDED = "not_needed"
 """Register reason: a closed case erased before its retention end without a reason typed (the
 coach judged the data no longer needed); "retention" would claim a period that had not run."""
+REASON_MERGED = "merged"
+"""Register reason: a file merged into an erased client's (the same person). Registered so a
+restored older backup, where it may still be a file of its own, loses it too; no erasure marker
+travels for it (its merge tombstone does, so the coordinator keeps counting the person once)."""
 REASON_HANDOVER = "handover"
 """Register reason: handed over to a colleague, who confirmed the receipt (service.handover)."""
 
@@ -134,6 +138,9 @@ def erase_in(tx: Transaction, client_id: str, code: str) -> int:
     )
     s.expunge_all()
     s.add(ErasedClient(id=client_id, erased_on=tx.today, reason=code, records_removed=removed))
+    for other in merged:
+        if s.get(ErasedClient, other) is None:
+            s.add(ErasedClient(id=other, erased_on=tx.today, reason=REASON_MERGED))
     return removed
 
 
@@ -284,6 +291,17 @@ class ErasureService:
                         }
                     )
                 raise NotFound(tr("Klient*in", "Client"))
+            if client.deleted_at is not None:
+                # A merged file's tombstone goes with the file it was merged into (erasing
+                # it alone would lose the merge at the coordinator).
+                raise ValidationError(
+                    {
+                        "client": tr(
+                            "Diese Akte ist in einer anderen aufgegangen: bitte jene löschen.",
+                            "This file was merged into another: please erase that one.",
+                        )
+                    }
+                )
             open_cases = s.exec(
                 select(Case).where(
                     col(Case.client_id) == client_id,
@@ -322,7 +340,9 @@ class ErasureService:
         count = 0
         for client_id in sorted(client_ids):
             with self._ctx.uow.read() as s:
-                present = s.get(Client, client_id) is not None
+                row = s.get(Client, client_id)
+                # A merged file's tombstone is erased with the file it was merged into.
+                present = row is not None and row.deleted_at is None
             if present:
                 self.erase_client(client_id, "register", _code=REASON_REGISTER)
                 count += 1

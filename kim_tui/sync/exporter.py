@@ -188,7 +188,8 @@ def collect_records(
             col(ErasedClient.revision) > rev_after, col(ErasedClient.revision) <= rev_upto
         )
     ).all():
-        if erased.id not in excluded.get("client", set()):
+        # A file merged into an erased client's travels as its merge tombstone instead.
+        if erased.id not in excluded.get("client", set()) and erased.reason != "merged":
             out.append(ps.erasure_record(key, erased.id, erased.revision))
     out.sort(key=ps.record_sort_key)
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -198,7 +199,7 @@ def test_erasure_takes_the_files_merged_into_the_client(workspace: Workspace) ->
     ] == []
     (tomb,) = [r for r in rows if r["id"] == twin]
     assert tomb["merged_into"] == client and tomb["deleted_at"] is not None
-    assert client in workspace.erased_ids() and twin not in workspace.erased_ids()
+    assert {client, twin} <= workspace.erased_ids()  # the merged file as `merged`
 
 
 def test_erasure_names_the_files_whose_household_list_still_names_the_person(
@@ -264,3 +265,36 @@ def test_a_missing_file_is_named_as_the_coach_knows_it(workspace: Workspace) -> 
             workspace.subject_access_copy("no-such-id")
     finally:
         set_language("de")
+
+
+def test_a_backup_from_before_the_merge_loses_both_files_to_the_register(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """The register lists the merged file too (`merged`): in a backup made before the merge,
+    where it is still a file of its own, applying the register erases both. The merged file's
+    tombstone itself cannot be erased alone (it goes with the file it was merged into)."""
+    import shutil
+
+    from kim_tui.store.errors import ValidationError
+    from kim_tui.store.vault import Vault
+    from tests.conftest import PASSPHRASE
+
+    client, _ = rich_client(workspace)
+    twin, _ = rich_client(workspace, "Zeynepova-Merged")
+    vault_dir = workspace.vault.directory
+    workspace.close()
+    workspace.vault.close()
+    shutil.copytree(vault_dir, tmp_path / "backup", ignore=shutil.ignore_patterns("*.lock"))
+    current = Workspace(Vault.open(vault_dir, PASSPHRASE), today=lambda: FIXED_TODAY)
+    current.merge_clients(client, twin)
+    with pytest.raises(ValidationError, match="in einer anderen aufgegangen"):
+        current.erase_client(twin, "Antrag")
+    current.erase_client(client, "Antrag der Klientin")
+    register = current.erased_ids()
+    assert {client, twin} <= register
+    current.close()
+
+    restored = Workspace(Vault.open(tmp_path / "backup", PASSPHRASE), today=lambda: FIXED_TODAY)
+    assert restored.re_erase(register) == 2
+    assert not [c for c in restored.clients() if NAME in c.display_name]
+    restored.close()
