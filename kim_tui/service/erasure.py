@@ -32,6 +32,7 @@ from kim_tui.domain.text import fold
 from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, stored_text
 from kim_tui.service.converters import display_name
+from kim_tui.service.merge import files_merged_into
 from kim_tui.service.privacy import ALLOW_RESTRICTED
 from kim_tui.service.retention import retention_rule
 from kim_tui.store.errors import NotFound, ValidationError
@@ -199,18 +200,6 @@ def copies_lent(s: Session, client_ids: list[str], today: date) -> tuple[tuple[s
     return tuple(sorted({(r.counterpart_name or r.counterpart[:16], r.until) for r in rows}))
 
 
-def _merged_files(s: Session, client_id: str) -> list[Client]:
-    """The files merged into the client's, and into those (a chain), as they still are."""
-    found: list[Client] = []
-    frontier = [client_id]
-    while frontier:
-        rows = s.exec(select(Client).where(col(Client.merged_into).in_(frontier))).all()
-        new = [r for r in rows if r.id != client_id and r not in found]
-        found += new
-        frontier = [r.id for r in new]
-    return found
-
-
 def _words(text: str) -> str:
     """`text` folded (`domain.text.fold`), punctuation as spaces: "DARWÎSH, Lina" → "darwish
     lina"."""
@@ -320,7 +309,7 @@ class ErasureService:
                         )
                     }
                 )
-            person = [client, *_merged_files(s, client_id)]
+            person = [client, *files_merged_into(s, client_id)]
             lent = copies_lent(s, [c.id for c in person], tx.today)
             mentions = named_in_households(s, person)
             code = _code or (REASON_REQUEST if reason else _without_reason(s, client_id, tx.today))

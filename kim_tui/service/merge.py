@@ -196,3 +196,16 @@ def _union_json(mine: str, theirs: str) -> str:
     second: list[str] = json.loads(theirs) if theirs else []
     merged = first + [c for c in second if c not in first]
     return json.dumps(merged, ensure_ascii=False) if merged else mine
+
+
+def files_merged_into(s: Session, client_id: str) -> list[Client]:
+    """The files merged into the client's, and into those (a chain), as their tombstones are
+    now: the same person, for her erasure and her Art. 15 copy."""
+    found: list[Client] = []
+    frontier = [client_id]
+    while frontier:
+        rows = s.exec(select(Client).where(col(Client.merged_into).in_(frontier))).all()
+        new = [r for r in rows if r.id != client_id and r not in found]
+        found += new
+        frontier = [r.id for r in new]
+    return found

@@ -48,6 +48,7 @@ from kim_tui.service.converters import (
     uncodes,
 )
 from kim_tui.service.handover import same_organisation
+from kim_tui.service.merge import files_merged_into
 from kim_tui.service.printouts import case_reference
 from kim_tui.service.retention import retention_rule
 from kim_tui.service.stand_in import RECENT_DAYS
@@ -257,18 +258,6 @@ def _worked_out(
     return carried, row_went and _valid_on(consents, on, ps.SHARE_PURPOSE, None)
 
 
-def _merged_into(s: Session, client_id: str) -> list[str]:
-    """The ids of the files merged into this client's (and into those, and so on): what a
-    bundle carried of them was carried of this person."""
-    found: list[str] = []
-    frontier = [client_id]
-    while frontier:
-        rows = s.exec(select(Client.id).where(col(Client.merged_into).in_(frontier))).all()
-        frontier = [r for r in rows if r not in found and r != client_id]
-        found += frontier
-    return found
-
-
 def _household_link(s: Session, client_id: str) -> tuple[str | None, int]:
     """The client's role in a linked household and how many other files it links."""
     mine = s.exec(
@@ -314,7 +303,7 @@ def gather_subject_access(s: Session, client_id: str) -> SubjectAccessInput:
         .where(col(FollowUp.client_id) == client_id, col(FollowUp.deleted_at).is_(None))
         .order_by(col(FollowUp.due_on))
     ).all()
-    merged = _merged_into(s, client_id)
+    merged = [c.id for c in files_merged_into(s, client_id)]
     disclosures = [d for i in (client_id, *merged) for d in _handover_disclosures(i, s)]
     disclosures += _stand_in_disclosures([client_id, *merged], s)
     # The files merged into this one: their folded cases (tombstones) are theirs too.
