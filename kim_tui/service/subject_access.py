@@ -203,29 +203,35 @@ def _bundle_disclosures(
     s: Session,
 ) -> list[Disclosure]:
     """Every bundle that carried records of the client (`client_ids`: the client and the
-    files merged into it), with the name or pseudonymised. From the export's ledger where it
-    holds the bundle; for bundles made before it (schema 0018) worked out from the audit trail,
-    on the safe side: with the name whenever a sharing consent was valid, as kim did then."""
+    files merged into it), with the name or pseudonymised, to the connected coordinator and to
+    any connected earlier. From the export's ledger where it holds the bundle; for bundles
+    made before it (schema 0018) worked out from the audit trail, on the safe side: with the
+    name whenever a sharing consent was valid, as kim did then."""
     try:
-        coordinator_name = cs.coordinator(s).name
+        current_name = cs.coordinator(s).name
     except cs.SyncSetupError:
-        coordinator_name = "Koordinierung"
-    first_logged = ledger.disclosures_from(s)
+        current_name = "Koordinierung"
+    current = tuple(
+        sent for seq in range(1, cs.last_seq(s) + 1) if (sent := cs.sent_bundle(s, seq))
+    )
+    chains = [
+        (c.number, c.coordinator_name, c.disclosures_from, c.bundles) for c in cs.past_chains(s)
+    ]
+    chains.append((0, current_name, ledger.disclosures_from(s), current))
     logged = ledger.carried(s, client_ids)
     out = []
-    for seq in range(1, cs.last_seq(s) + 1):
-        sent = cs.sent_bundle(s, seq)
-        if sent is None:
-            continue
-        on = date.fromisoformat(sent.created_at[:10])
-        if seq >= first_logged:
-            if seq in logged:
-                out.append(_bundle_line(on, seq, sent.week, coordinator_name, logged[seq]))
-            continue
-        carried, personal = _worked_out(client, client_ids, case_ids, consents, sent, on, s)
-        if carried:
-            line = _bundle_line(on, seq, sent.week, coordinator_name, personal)
-            out.append(replace(line, content=line.content + " (aus dem Protokoll erschlossen)"))
+    for chain, name, first_logged, bundles in chains:
+        for sent in bundles:
+            on = date.fromisoformat(sent.created_at[:10])
+            if sent.seq >= first_logged:
+                if (chain, sent.seq) in logged:
+                    personal = logged[(chain, sent.seq)]
+                    out.append(_bundle_line(on, sent.seq, sent.week, name, personal))
+                continue
+            carried, personal = _worked_out(client, client_ids, case_ids, consents, sent, on, s)
+            if carried:
+                line = _bundle_line(on, sent.seq, sent.week, name, personal)
+                out.append(replace(line, content=line.content + " (aus dem Protokoll erschlossen)"))
     return out
 
 

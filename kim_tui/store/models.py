@@ -306,10 +306,13 @@ class BundleDisclosure(SQLModel, table=True):
     __table_args__ = {"sqlite_with_rowid": False}
 
     id: str = Field(primary_key=True)
-    """``<client id>:<seq, 6 digits>``."""
+    """``<client id>:<chain>:<seq, 6 digits>``."""
     seq: int
     client_id: str
     personal: int = 0
+    chain: int = 0
+    """0: bundles to the connected coordinator; n: the n-th earlier coordinator's chain, kept
+    when another coordinator was connected (`sync.coach_state.connect`)."""
 
 
 class HouseholdMembership(Record, table=True):

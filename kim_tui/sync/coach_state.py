@@ -23,7 +23,7 @@ import os
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from kim_tui.i18n import tr
@@ -43,6 +43,9 @@ DISCLOSURES_FROM = "sync.disclosures_from"
 
 
 BUNDLE_PREFIX = "sync.bundle."
+PAST_PREFIX = "sync.past."
+"""Earlier coordinators' chains: ``sync.past.<nnn>.coordinator`` (its name), ``.from`` (first
+ledger bundle) and ``.bundle.<seq>`` (the bundle as remembered)."""
 
 
 def bundle_key(seq: int) -> str:
@@ -190,16 +193,71 @@ def connect(session: Session, pub: identity.CoordinatorPublic) -> bool:
     put(session, COORDINATOR, pub.to_json().decode("utf-8"))
     if before is None or before.fingerprint == pub.fingerprint:
         return False
+    # The old chain is kept apart (an Art. 15 copy still names those bundles and their
+    # recipient); the new one starts at bundle 1 with a ledger of its own.
+    number = len(past_chains(session)) + 1
+    prefix = f"{PAST_PREFIX}{number:03d}."
+    put(session, prefix + "coordinator", before.name)
+    put(session, prefix + "from", get(session, DISCLOSURES_FROM) or "1")
     for row in session.exec(
         select(VaultSetting).where(col(VaultSetting.key).startswith(BUNDLE_PREFIX))
     ).all():
+        put(session, prefix + "bundle." + row.key.removeprefix(BUNDLE_PREFIX), row.value)
         session.delete(row)
+    table = BundleDisclosure.__table__  # type: ignore[attr-defined]
+    session.execute(
+        update(table)
+        .where(table.c.chain == 0)
+        .values(
+            chain=number,
+            id=table.c.client_id + f":{number}:" + func.printf("%06d", table.c.seq),
+        )
+    )
     put(session, LAST_SEQ, "0")
-    # The ledger of what those bundles carried goes with them: its rows are keyed by bundle
-    # number, and the new chain's bundle 1 is another bundle to another recipient.
-    session.execute(delete(BundleDisclosure))
     put(session, DISCLOSURES_FROM, "1")
     return True
+
+
+@dataclass(frozen=True)
+class PastChain:
+    """The bundles made for a coordinator connected earlier (kept for the Art. 15 copy)."""
+
+    number: int
+    coordinator_name: str
+    disclosures_from: int
+    """The first of its bundles the ledger has rows for (schema 0018)."""
+    bundles: tuple[SentBundle, ...]
+
+
+def past_chains(session: Session) -> list[PastChain]:
+    """Every earlier coordinator's chain, oldest first."""
+    values = {
+        row.key.removeprefix(PAST_PREFIX): row.value
+        for row in session.exec(
+            select(VaultSetting).where(col(VaultSetting.key).startswith(PAST_PREFIX))
+        ).all()
+    }
+    chains = []
+    for number in sorted({int(key.split(".", 1)[0]) for key in values}):
+        head = f"{number:03d}."
+        bundles = sorted(
+            (
+                SentBundle.from_json(value)
+                for key, value in values.items()
+                if key.startswith(head + "bundle.")
+            ),
+            key=lambda b: b.seq,
+        )
+        first = values.get(head + "from", "1")
+        chains.append(
+            PastChain(
+                number=number,
+                coordinator_name=values.get(head + "coordinator", ""),
+                disclosures_from=int(first) if first.isdigit() else 1,
+                bundles=tuple(bundles),
+            )
+        )
+    return chains
 
 
 @dataclass(frozen=True)

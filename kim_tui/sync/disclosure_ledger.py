@@ -116,14 +116,14 @@ def disclosures_from(session: Session) -> int:
     return int(row.value) if row is not None and row.value.isdigit() else 1
 
 
-def ledger_id(client_id: str, seq: int) -> str:
+def ledger_id(client_id: str, seq: int, chain: int = 0) -> str:
     """The key of one ledger row: the client first, so one client's rows are one range."""
-    return f"{client_id}:{seq:06d}"
+    return f"{client_id}:{chain}:{seq:06d}"
 
 
-def carried(session: Session, client_ids: Iterable[str]) -> dict[int, bool]:
-    """Bundle number → True if it carried any of these clients with the name, else False."""
-    out: dict[int, bool] = {}
+def carried(session: Session, client_ids: Iterable[str]) -> dict[tuple[int, int], bool]:
+    """(chain, bundle number) → True if it carried any of these clients with the name."""
+    out: dict[tuple[int, int], bool] = {}
     for client_id in sorted(set(client_ids)):
         # ":" < ";": every key "<client id>:…" lies in [client id + ":", client id + ";").
         for row in session.exec(
@@ -132,5 +132,6 @@ def carried(session: Session, client_ids: Iterable[str]) -> dict[int, bool]:
                 col(BundleDisclosure.id) < f"{client_id};",
             )
         ).all():
-            out[row.seq] = out.get(row.seq, False) or bool(row.personal)
+            key = (row.chain, row.seq)
+            out[key] = out.get(key, False) or bool(row.personal)
     return out

@@ -218,20 +218,29 @@ def test_a_resend_never_takes_back_that_the_name_went(ws: Workspace, tmp_path: P
     assert bundles(ws, lan) == [first]
 
 
-def test_a_new_coordinator_starts_a_new_ledger(ws: Workspace, tmp_path: Path) -> None:
-    """Connecting another coordinator forgets the old chain's bundles (a documented limit):
-    its ledger goes with them, so the new bundle 1 is not taken for the old one."""
+def test_a_new_coordinator_keeps_the_old_ones_bundles_in_the_copy(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """Connecting another coordinator starts a new chain at bundle 1; the bundles the old one
+    received stay in the copy under its name (Art. 15: every recipient), and the new bundle 1
+    is not taken for the old one."""
     from dataclasses import replace
 
     lan, lan_case = intake_client(ws, "Lan", "Nguyen", D(1995, 12, 12))
     consent = ws.add_consent(lan_case, share(special=True))
     ws.export_weekly(str(tmp_path))
-    assert "(Nr. 1), mit Namen" in bundles(ws, lan)[0]
     ws.connect_coordinator(replace(_coordinator(), name="Neue Koordinierung"))
     ws.withdraw_consent(consent, FIXED_TODAY)
     ws.export_weekly(str(tmp_path))
-    (line,) = bundles(ws, lan)
-    assert "(Nr. 1), pseudonymisiert" in line
+    lines = [
+        (d["recipient"], "mit Namen" in d["content"], "(Nr. 1)" in d["content"])
+        for d in ws.subject_access_copy(lan)["disclosures"]
+        if d["kind"] == "bundle"
+    ]
+    assert sorted(lines) == [
+        ("KIM-Koordinierung (Koordinierung)", True, True),
+        ("KIM-Koordinierung (Neue Koordinierung)", False, True),
+    ]
 
 
 def test_the_worked_out_bundles_include_those_of_a_merged_file(

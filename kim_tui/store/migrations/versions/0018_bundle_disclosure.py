@@ -24,13 +24,15 @@ depends_on = None
 def upgrade() -> None:
     bind = op.get_bind()
     if "bundledisclosure" not in sa.inspect(bind).get_table_names():
-        # id = "<client id>:<seq>": one B-tree (no rowid, no further index), read by range.
+        # id = "<client id>:<chain>:<seq>": one B-tree (no rowid, no further index), read by
+        # range.
         op.create_table(
             "bundledisclosure",
             sa.Column("id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
             sa.Column("seq", sa.Integer(), nullable=False),
             sa.Column("client_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
             sa.Column("personal", sa.Integer(), nullable=False),
+            sa.Column("chain", sa.Integer(), nullable=False, server_default="0"),
             sa.PrimaryKeyConstraint("id"),
             sqlite_with_rowid=False,
         )
