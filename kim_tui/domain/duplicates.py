@@ -134,8 +134,13 @@ def _key(text: str) -> str:
     return _NON_LETTERS.sub("", fold(text))
 
 
-def _tokens(text: str) -> list[str]:
+def name_tokens(text: str) -> list[str]:
+    """The words of a name as compared: `fold`, split, punctuation dropped ("DARWÎSH, Lina" →
+    ``["darwish", "lina"]``)."""
     return [k for k in (_NON_LETTERS.sub("", t) for t in fold(text).split()) if k]
+
+
+_tokens = name_tokens
 
 
 def _levenshtein(a: str, b: str, limit: int) -> int:

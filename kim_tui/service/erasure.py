@@ -21,14 +21,13 @@ and keeps the pseudonymous counts.
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 
 from sqlalchemy import delete, update
 from sqlmodel import Session, SQLModel, col, select
 
+from kim_tui.domain.duplicates import name_tokens
 from kim_tui.domain.model import ErasureResult
-from kim_tui.domain.text import fold
 from kim_tui.i18n import tr
 from kim_tui.service.context import ServiceContext, stored_text
 from kim_tui.service.converters import display_name
@@ -201,9 +200,8 @@ def copies_lent(s: Session, client_ids: list[str], today: date) -> tuple[tuple[s
 
 
 def _words(text: str) -> str:
-    """`text` folded (`domain.text.fold`), punctuation as spaces: "DARWÎSH, Lina" → "darwish
-    lina"."""
-    return " ".join(re.sub(r"[^\w]+", " ", fold(text)).split())
+    """A name's words as compared (`domain.duplicates.name_tokens`), one space apart."""
+    return " ".join(name_tokens(text))
 
 
 def _without_reason(s: Session, client_id: str, today: date) -> str:

@@ -12,7 +12,6 @@ worked out from the audit trail, on the safe side.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -178,14 +177,17 @@ _PSEUDONYMOUS = (
 )
 
 
-def _bundle_line(on: date, seq: int, week: str, coordinator: str, personal: bool) -> Disclosure:
+def _bundle_line(
+    on: date, seq: int, week: str, coordinator: str, personal: bool, *, worked_out: bool = False
+) -> Disclosure:
     return Disclosure(
         on=on,
         kind="bundle",
         recipient=f"KIM-Koordinierung ({coordinator})",
         content=f"Wochenpaket {week} (Nr. {seq}), "
         + (_WITH_NAME if personal else "")
-        + _PSEUDONYMOUS,
+        + _PSEUDONYMOUS
+        + (" (aus dem Protokoll erschlossen)" if worked_out else ""),
         basis=(
             "Einwilligung: Weitergabe an die Koordinierung (mit besonderen Kategorien)"
             if personal
@@ -230,8 +232,7 @@ def _bundle_disclosures(
                 continue
             carried, personal = _worked_out(client, client_ids, case_ids, consents, sent, on, s)
             if carried:
-                line = _bundle_line(on, sent.seq, sent.week, name, personal)
-                out.append(replace(line, content=line.content + " (aus dem Protokoll erschlossen)"))
+                out.append(_bundle_line(on, sent.seq, sent.week, name, personal, worked_out=True))
     return out
 
 

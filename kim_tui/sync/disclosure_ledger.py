@@ -24,9 +24,8 @@ from kim_tui.store.models import (
     GoalAgreement,
     Record,
     Step,
-    VaultSetting,
 )
-from kim_tui.sync.coach_state import DISCLOSURES_FROM
+from kim_tui.sync import coach_state as cs
 
 _CHUNK = 500
 
@@ -112,8 +111,8 @@ def record_disclosures(session: Session, seq: int, carried: Mapping[str, bool]) 
 
 def disclosures_from(session: Session) -> int:
     """The first bundle number whose carried clients the ledger holds."""
-    row = session.get(VaultSetting, DISCLOSURES_FROM)
-    return int(row.value) if row is not None and row.value.isdigit() else 1
+    value = cs.get(session, cs.DISCLOSURES_FROM) or ""
+    return int(value) if value.isdigit() else 1
 
 
 def ledger_id(client_id: str, seq: int, chain: int = 0) -> str:

@@ -18,7 +18,7 @@ from kim_tui.domain.model import (
 )
 from kim_tui.service.workspace import Workspace
 from kim_tui.store.models import BundleDisclosure, VaultSetting
-from kim_tui.sync.disclosure_ledger import DISCLOSURES_FROM
+from kim_tui.sync.coach_state import DISCLOSURES_FROM
 from tests.builders import intake_client
 from tests.conftest import FIXED_TODAY
 from tests.service.test_dataprotection_documents import _schema
